@@ -1,0 +1,196 @@
+//! Command-line front end: argument definitions (help text in Chinese),
+//! dispatch to one module per subcommand, Chinese parse errors and the
+//! printing of error chains.
+
+mod catalog;
+mod districts;
+mod init;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, Parser, Subcommand};
+
+use kaoping::config::Config;
+use kaoping::root::ArchiveRoot;
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+用法：{usage}
+
+{all-args}{after-help}";
+
+/// 城乡社区治理创新试点考评工具：证据材料归档、考评结果登记与公文生成。
+///
+/// 依据《关于开展城乡社区治理创新试点建设工作方案》（昆办通〔2018〕54号）
+/// 及其附件1《任务分解表》、附件2《考评体系》。
+#[derive(Debug, Parser)]
+#[command(
+    name = "kaoping",
+    version,
+    help_template = HELP_TEMPLATE,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    next_help_heading = "通用选项",
+    after_help = "运行 kaoping <命令> --help 查看某个命令的详细说明。"
+)]
+pub struct Cli {
+    /// 档案库根目录（默认 ./archive，也可用环境变量 KAOPING_ARCHIVE 指定）
+    #[arg(long, global = true, value_name = "目录", env = "KAOPING_ARCHIVE")]
+    archive: Option<PathBuf>,
+
+    /// 配置文件（默认为档案库根目录下的 kaoping.toml）
+    #[arg(long, global = true, value_name = "文件")]
+    config: Option<PathBuf>,
+
+    /// 显示帮助
+    #[arg(short = 'h', long, global = true, action = ArgAction::Help)]
+    help: Option<bool>,
+
+    /// 显示版本号
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 查看考评体系（附件2）：考评项目、指标、标准及考评方法
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Catalog(catalog::Args),
+    /// 查看试点任务分解表（附件1）：各县（市）区社区数与试点任务数
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Districts(districts::Args),
+    /// 新建档案库：创建目录和带说明的默认配置文件 kaoping.toml
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Init(init::Args),
+}
+
+/// Context every subcommand may need: where the archive is and how to load
+/// its configuration.
+pub struct Context {
+    root: ArchiveRoot,
+    config_path: Option<PathBuf>,
+}
+
+impl Context {
+    /// The archive root.
+    pub fn root(&self) -> &ArchiveRoot {
+        &self.root
+    }
+
+    /// Loads the configuration (explicit `--config`, the root's, or the
+    /// built-in default).
+    #[allow(dead_code)]
+    pub fn config(&self) -> anyhow::Result<Config> {
+        Ok(self.root.load_config(self.config_path.as_deref())?)
+    }
+}
+
+/// Parses the command line; on a usage error prints a Chinese message and
+/// returns the exit code to use.
+pub fn parse() -> Result<Cli, ExitCode> {
+    Cli::try_parse().map_err(|e| match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            eprintln!("错误：{}", usage_message(&e));
+            eprintln!("运行 kaoping --help 查看用法。");
+            ExitCode::from(2)
+        }
+    })
+}
+
+/// Translates clap's usage errors into Chinese, keeping the argument named.
+fn usage_message(e: &clap::Error) -> String {
+    let ctx = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let arg = ctx(ContextKind::InvalidArg);
+    match e.kind() {
+        ErrorKind::InvalidSubcommand => format!(
+            "没有“{}”这个命令。可用的命令见下方帮助{}",
+            ctx(ContextKind::InvalidSubcommand),
+            suggestion(&ctx(ContextKind::SuggestedSubcommand))
+        ),
+        ErrorKind::UnknownArgument => format!(
+            "不认识的选项“{arg}”{}",
+            suggestion(&ctx(ContextKind::SuggestedArg))
+        ),
+        ErrorKind::MissingRequiredArgument => format!("缺少必填参数：{arg}"),
+        ErrorKind::MissingSubcommand => "缺少命令".to_string(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "参数 {arg} 的值“{}”无效{}",
+            ctx(ContextKind::InvalidValue),
+            match ctx(ContextKind::ValidValue) {
+                v if v.is_empty() => String::new(),
+                v => format!("，可选值：{v}"),
+            }
+        ),
+        ErrorKind::ArgumentConflict => {
+            format!("选项 {arg} 不能与 {} 同时使用", ctx(ContextKind::PriorArg))
+        }
+        _ => {
+            // Fall back to clap's own text for rare kinds, without its
+            // English "error:" prefix.
+            let text = e.render().to_string();
+            text.trim_start_matches("error: ")
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string()
+        }
+    }
+}
+
+fn suggestion(s: &str) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!("；您是不是要输入“{s}”？")
+    }
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = Context {
+        root: ArchiveRoot::new(cli.archive.unwrap_or_else(|| PathBuf::from("archive"))),
+        config_path: cli.config,
+    };
+    match cli.command {
+        Command::Catalog(args) => catalog::run(&ctx, args),
+        Command::Districts(args) => districts::run(&ctx, args),
+        Command::Init(args) => init::run(&ctx, args),
+    }
+}
+
+/// Prints an error with its chain of causes and returns the exit code.
+/// A closed output pipe (`kaoping catalog | head`) is not an error.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    if output::is_broken_pipe(err) {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("错误：{err}");
+    for cause in err.chain().skip(1) {
+        eprintln!("  原因：{}", output::describe_cause(cause));
+    }
+    ExitCode::FAILURE
+}

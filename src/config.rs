@@ -1,0 +1,219 @@
+//! The office's settings file, `kaoping.toml`: issuing organs (发文机关),
+//! their red-header text and document-number prefix, and the default
+//! 主送/抄送 lists. The commented default lives in `data/kaoping.toml`,
+//! is compiled in, and is what `kaoping init` writes.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The default configuration text, with comments for office staff.
+pub const DEFAULT_CONFIG: &str = include_str!("../data/kaoping.toml");
+
+/// An issuing organ.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Organ {
+    /// Short key used to refer to the organ in the config and on the CLI.
+    pub key: String,
+    /// Full name, used in the signature, 印发机关 and PDF author.
+    pub name: String,
+    /// The red header (发文机关标志), usually the name plus 文件.
+    pub header: String,
+    /// Document-number prefix (e.g. 昆社治办 → 昆社治办〔2026〕7号).
+    pub prefix: String,
+}
+
+/// Defaults for documents.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Documents {
+    /// Keys of the default issuing organ(s); several for a joint document.
+    pub issuers: Vec<String>,
+    /// Default 主送机关.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// Default 抄送机关.
+    #[serde(default)]
+    pub cc: Vec<String>,
+    /// 印发机关; the first issuer's full name when absent.
+    #[serde(default)]
+    pub printer: Option<String>,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Issuing organs.
+    pub organs: Vec<Organ>,
+    /// Document defaults.
+    pub documents: Documents,
+}
+
+/// Why a configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("无法读取配置文件 {path}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has unknown or missing keys.
+    #[error("配置文件 {path} 格式有误，请按提示修改：\n{message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// The file parses but its content is inconsistent.
+    #[error("配置文件 {path} 有误：{problem}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        problem: String,
+    },
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        // The embedded default is checked by a unit test.
+        Config::parse(DEFAULT_CONFIG, Path::new("<内置默认配置>"))
+            .expect("data/kaoping.toml is valid (checked by tests)")
+    }
+}
+
+impl Config {
+    /// Parses and validates configuration text; `path` is for messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    /// Reads and validates a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        let invalid = |problem: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            problem,
+        };
+        if self.organs.is_empty() {
+            return Err(invalid("至少要有一个 [[organs]]（发文机关）".into()));
+        }
+        let mut keys = HashSet::new();
+        for o in &self.organs {
+            for (field, value) in [
+                ("key", &o.key),
+                ("name", &o.name),
+                ("header", &o.header),
+                ("prefix", &o.prefix),
+            ] {
+                if value.trim().is_empty() {
+                    return Err(invalid(format!("发文机关“{}”的 {field} 不能为空", o.name)));
+                }
+            }
+            if !keys.insert(o.key.as_str()) {
+                return Err(invalid(format!(
+                    "发文机关代号 key = \"{}\" 重复了，每个机关的 key 必须不同",
+                    o.key
+                )));
+            }
+        }
+        if self.documents.issuers.is_empty() {
+            return Err(invalid(
+                "[documents] 的 issuers 至少要写一个发文机关的 key".into(),
+            ));
+        }
+        for k in &self.documents.issuers {
+            if !keys.contains(k.as_str()) {
+                let known: Vec<_> = self.organs.iter().map(|o| o.key.as_str()).collect();
+                return Err(invalid(format!(
+                    "[documents] issuers 中的“{k}”不是已定义的发文机关；已定义的 key：{}",
+                    known.join("、")
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The organ with this key.
+    pub fn organ(&self, key: &str) -> Option<&Organ> {
+        self.organs.iter().find(|o| o.key == key)
+    }
+
+    /// The default issuing organs, in order.
+    pub fn issuers(&self) -> Vec<&Organ> {
+        self.documents
+            .issuers
+            .iter()
+            .filter_map(|k| self.organ(k))
+            .collect()
+    }
+
+    /// The 印发机关 line.
+    pub fn printer(&self) -> &str {
+        match &self.documents.printer {
+            Some(p) if !p.trim().is_empty() => p,
+            _ => self.organs.first().map(|o| o.name.as_str()).unwrap_or(""),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_parses_and_names_the_office() {
+        let c = Config::default();
+        assert_eq!(c.issuers()[0].prefix, "昆社治办");
+        assert_eq!(c.printer(), "昆明市城乡社区治理工作领导小组办公室");
+    }
+
+    #[test]
+    fn unknown_issuer_is_named() {
+        let text = DEFAULT_CONFIG.replace("issuers = [\"shezhiban\"]", "issuers = [\"nope\"]");
+        let err = Config::parse(&text, Path::new("x.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("nope") && err.contains("shezhiban"), "{err}");
+    }
+
+    #[test]
+    fn typo_in_a_key_is_a_parse_error_with_the_file() {
+        let text = DEFAULT_CONFIG.replace("prefix =", "prefx =");
+        let err = Config::parse(&text, Path::new("x.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("x.toml") && err.contains("prefx"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_rejected() {
+        let mut c = Config::default();
+        c.organs.push(c.organs[0].clone());
+        let text = toml::to_string(&c).unwrap();
+        let err = Config::parse(&text, Path::new("x.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("重复"), "{err}");
+    }
+}

@@ -1,0 +1,23 @@
+//! kaoping (考评): evidence archive and official-document generation for
+//! Kunming's urban–rural community governance innovation pilots
+//! (城乡社区治理创新试点, 昆办通〔2018〕54号).
+//!
+//! The library owns every stage; the `kaoping` binary only parses arguments
+//! and prints. Modules:
+//! - [`catalog`]: the evaluation system of Attachment 2 (items, indicators,
+//!   standards, methods) and the codes people type for them;
+//! - [`districts`]: the district task table of Attachment 1;
+//! - [`config`]: the office's `kaoping.toml`;
+//! - [`root`]: the archive root folder and `init`;
+//! - [`fsutil`]: atomic, durable file writes;
+//! - [`progress`]: the progress-reporting trait.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod catalog;
+pub mod config;
+pub mod districts;
+pub mod fsutil;
+pub mod progress;
+pub mod root;

@@ -1,0 +1,17 @@
+//! The `kaoping` command: parses arguments, dispatches to a subcommand,
+//! prints the error chain in Chinese and sets the exit code.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = match cli::parse() {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    match cli::run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => cli::report(&err),
+    }
+}

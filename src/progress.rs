@@ -1,0 +1,29 @@
+//! Progress reporting for long work. The library never prints: stages call
+//! this trait, the CLI implements it with a terminal progress bar, tests and
+//! library users get the silent default.
+
+/// Receives progress from a long-running stage. Every method has a silent
+/// default, so an implementation only overrides what it shows.
+pub trait Progress: Sync {
+    /// A new phase starts; `total` is its size in `unit`s (0 if unknown).
+    fn start(&self, _phase: &str, _total: u64, _unit: Unit) {}
+    /// `n` more units of the current phase are done.
+    fn advance(&self, _n: u64) {}
+    /// The current phase is over.
+    fn finish(&self) {}
+}
+
+/// What a phase counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Bytes (shown as MB, with a rate).
+    Bytes,
+    /// Items such as files or documents.
+    Items,
+}
+
+/// Reports nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Progress for Silent {}
