@@ -10,14 +10,18 @@
 //! - [`config`]: the office's `kaoping.toml`;
 //! - [`root`]: the archive root folder and `init`;
 //! - [`fsutil`]: atomic, durable file writes;
-//! - [`progress`]: the progress-reporting trait.
+//! - [`progress`]: the progress-reporting trait;
+//! - [`textenc`]: decoding UTF-8/GBK text files;
+//! - [`assessment`]: assessment sheets, computed verdicts and scoring.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod assessment;
 pub mod catalog;
 pub mod config;
 pub mod districts;
 pub mod fsutil;
 pub mod progress;
 pub mod root;
+pub mod textenc;

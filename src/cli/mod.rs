@@ -24,12 +24,12 @@ const HELP_TEMPLATE: &str = "\
 
 /// 城乡社区治理创新试点考评工具：证据材料归档、考评结果登记与公文生成。
 ///
-/// 依据《关于开展城乡社区治理创新试点建设工作方案》（昆办通〔2018〕54号）
-/// 及其附件1《任务分解表》、附件2《考评体系》。
+/// 依据《关于开展城乡社区治理创新试点建设工作方案》（昆办通〔2018〕54号）及其附件1《任务分解表》、附件2《考评体系》。
 #[derive(Debug, Parser)]
 #[command(
     name = "kaoping",
     version,
+    override_usage = "kaoping [选项] <命令>",
     help_template = HELP_TEMPLATE,
     disable_help_flag = true,
     disable_version_flag = true,
@@ -63,13 +63,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 查看考评体系（附件2）：考评项目、指标、标准及考评方法
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping catalog [编号或名称] [--method 方法] [--json]")]
     Catalog(catalog::Args),
     /// 查看试点任务分解表（附件1）：各县（市）区社区数与试点任务数
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping districts [--json]")]
     Districts(districts::Args),
     /// 新建档案库：创建目录和带说明的默认配置文件 kaoping.toml
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping init [目录]")]
     Init(init::Args),
 }
 
@@ -127,7 +127,7 @@ fn usage_message(e: &clap::Error) -> String {
     let arg = ctx(ContextKind::InvalidArg);
     match e.kind() {
         ErrorKind::InvalidSubcommand => format!(
-            "没有“{}”这个命令。可用的命令见下方帮助{}",
+            "没有“{}”这个命令{}",
             ctx(ContextKind::InvalidSubcommand),
             suggestion(&ctx(ContextKind::SuggestedSubcommand))
         ),
@@ -140,9 +140,10 @@ fn usage_message(e: &clap::Error) -> String {
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
             "参数 {arg} 的值“{}”无效{}",
             ctx(ContextKind::InvalidValue),
-            match ctx(ContextKind::ValidValue) {
-                v if v.is_empty() => String::new(),
-                v => format!("，可选值：{v}"),
+            match (ctx(ContextKind::ValidValue), std::error::Error::source(e)) {
+                (_, Some(reason)) => format!("：{reason}"),
+                (v, None) if !v.is_empty() => format!("，可选值：{v}"),
+                _ => String::new(),
             }
         ),
         ErrorKind::ArgumentConflict => {
