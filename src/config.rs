@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::{Level, code};
+
 /// The default configuration text, with comments for office staff.
 pub const DEFAULT_CONFIG: &str = include_str!("../data/kaoping.toml");
 
@@ -300,28 +302,12 @@ impl Config {
 
     /// Full marks of an item (any accepted form of its code as key).
     pub fn item_weight(&self, item_code: &str) -> Option<f64> {
-        let n = crate::catalog::code::number_of(item_code);
-        self.scoring
-            .items
-            .iter()
-            .find(|(k, _)| {
-                crate::catalog::code::parse(k)
-                    .is_some_and(|r| r.number == n && r.level == crate::catalog::Level::Item)
-            })
-            .map(|(_, v)| *v)
+        weight_for(&self.scoring.items, item_code, Level::Item)
     }
 
     /// Full marks of an indicator when the office set them explicitly.
     pub fn indicator_weight_override(&self, indicator_code: &str) -> Option<f64> {
-        let n = crate::catalog::code::number_of(indicator_code);
-        self.scoring
-            .indicators
-            .iter()
-            .find(|(k, _)| {
-                crate::catalog::code::parse(k)
-                    .is_some_and(|r| r.number == n && r.level == crate::catalog::Level::Indicator)
-            })
-            .map(|(_, v)| *v)
+        weight_for(&self.scoring.indicators, indicator_code, Level::Indicator)
     }
 
     /// The organ with this key.
@@ -345,6 +331,15 @@ impl Config {
             _ => self.organs.first().map(|o| o.name.as_str()).unwrap_or(""),
         }
     }
+}
+
+/// Finds the weight whose key (a code in any typed form) names `code`.
+fn weight_for(weights: &BTreeMap<String, f64>, code: &str, level: Level) -> Option<f64> {
+    let want = code::parse(code)?;
+    weights
+        .iter()
+        .find(|(k, _)| code::parse(k).is_some_and(|r| r.number == want.number && r.level == level))
+        .map(|(_, v)| *v)
 }
 
 #[cfg(test)]
