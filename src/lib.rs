@@ -10,12 +10,17 @@
 //! - [`config`]: the office's `kaoping.toml`;
 //! - [`root`]: the archive root folder and `init`;
 //! - [`fsutil`]: atomic, durable file writes;
-//! - [`progress`]: the progress-reporting trait.
+//! - [`progress`]: the progress-reporting trait;
+//! - [`community`]: the registered pilot communities;
+//! - [`archive`]: the evidence archive (object store, submissions, log,
+//!   ingest, verify, BagIt export).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod archive;
 pub mod catalog;
+pub mod community;
 pub mod config;
 pub mod districts;
 pub mod fsutil;
