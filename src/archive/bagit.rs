@@ -130,6 +130,15 @@ pub fn check_payload(expected: &PayloadManifest, placed: &[Placed], puts: &[Put]
     problems
 }
 
+/// A payload file's name in an exported bag: its place in the evidence
+/// tree, with `%` written as the full-width `％` and line breaks as spaces.
+/// RFC 8493 asks for `%25`, but the reference validator (bagit-python)
+/// does not decode it, so a name with `%` would fail validation there;
+/// avoiding the character keeps the bag valid for both.
+pub fn payload_name(placed: &str) -> String {
+    placed.replace('%', "％").replace(['\r', '\n'], " ")
+}
+
 /// The bag's folder name inside the ZIP, e.g. `WH-001-v0002`.
 pub fn bag_name(sub: &Submission) -> String {
     format!("{}-v{:04}", sub.record.community, sub.record.version)
@@ -233,7 +242,7 @@ fn write_bag(
         payload_manifest.push_str(&format!(
             "{}  {}\n",
             f.sha256,
-            encode_path(&format!("data/{}", f.placed))
+            encode_path(&format!("data/{}", payload_name(&f.placed)))
         ));
     }
     let bagit_txt = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_string();
@@ -265,7 +274,7 @@ fn write_bag(
         let path = archive.store().path_of(&digest);
         let mut src = archive.store().open(&digest).map_err(io_at(&path))?;
         let opts = base.large_file(f.size >= u32::MAX as u64);
-        zip.start_file(format!("{name}/data/{}", f.placed), opts)
+        zip.start_file(format!("{name}/data/{}", payload_name(&f.placed)), opts)
             .map_err(zerr)?;
         let mut hasher = Sha256::new();
         loop {

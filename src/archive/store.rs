@@ -2,12 +2,12 @@
 //! as a read-only file named by its SHA-256 under
 //! `objects/sha256/<first two hex digits>/<64 hex digits>`.
 //!
-//! Writing hashes while copying (one read of the source), goes through a
-//! temp file in `tmp/` that is fsynced and then renamed into place without
-//! replacing an existing object; the shard folders touched are fsynced by
-//! [`ObjectStore::flush`] before anything may refer to the new objects.
+//! Writing hashes while copying (one read of the source) into a temp file
+//! in `tmp/`; [`ObjectStore::flush`] then makes the batch durable, renames
+//! each file into place without replacing an existing object, and makes
+//! the new names durable, before anything may refer to the new objects.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use sha2::{Digest as _, Sha256};
+use tempfile::TempPath;
 
 use crate::fsutil;
 
@@ -88,7 +89,11 @@ pub enum ObjectState {
 pub struct ObjectStore {
     dir: PathBuf,
     tmp: PathBuf,
-    dirty: Mutex<BTreeSet<PathBuf>>,
+    pending: Mutex<BTreeMap<Digest, TempPath>>,
+}
+
+fn poisoned() -> io::Error {
+    io::Error::other("object store state poisoned by a panic")
 }
 
 impl ObjectStore {
@@ -98,7 +103,7 @@ impl ObjectStore {
         ObjectStore {
             dir: root.join("objects").join("sha256"),
             tmp: root.join("tmp"),
-            dirty: Mutex::new(BTreeSet::new()),
+            pending: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -126,10 +131,12 @@ impl ObjectStore {
     }
 
     /// Copies everything `reader` yields into the store, hashing it on the
-    /// way (one pass), and returns its digest. Content already present is
-    /// not written twice. The object is durable once [`ObjectStore::flush`]
-    /// has returned; call it before recording a reference to the object.
-    /// The caller holds the archive's writer lock.
+    /// way (one pass), and returns its digest. Content already present (or
+    /// already pending) is not written twice.
+    ///
+    /// A new object is *pending* until [`ObjectStore::flush`]: its bytes
+    /// sit in a temp file and it cannot be opened yet. Call `flush` before
+    /// recording any reference to it. The caller holds the writer lock.
     pub fn put_reader(&self, mut reader: impl Read) -> io::Result<Put> {
         fs::create_dir_all(&self.tmp)?;
         let mut tmp = tempfile::Builder::new()
@@ -150,50 +157,67 @@ impl ObjectStore {
             size += n as u64;
         }
         let digest = Digest(hasher.finalize().into());
-        let dest = self.path_of(&digest);
-        if dest.is_file() {
-            return Ok(Put {
-                digest,
-                size,
-                created: false,
-            });
-        }
-        let file = tmp.as_file();
-        let mut perms = file.metadata()?.permissions();
-        perms.set_readonly(true);
-        file.set_permissions(perms)?;
-        file.sync_all()?;
-        let shard = dest.parent().unwrap_or(&self.dir).to_path_buf();
-        fs::create_dir_all(&shard)?;
-        let created = match tmp.persist_noclobber(&dest) {
-            Ok(_) => true,
-            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => false,
-            Err(e) => return Err(e.error),
-        };
-        if created && let Ok(mut dirty) = self.dirty.lock() {
-            dirty.insert(shard);
-        }
-        Ok(Put {
+        let existing = Put {
             digest,
             size,
-            created,
+            created: false,
+        };
+        if self.path_of(&digest).is_file() {
+            return Ok(existing);
+        }
+        let mut perms = tmp.as_file().metadata()?.permissions();
+        perms.set_readonly(true);
+        tmp.as_file().set_permissions(perms)?;
+        let mut pending = self.pending.lock().map_err(|_| poisoned())?;
+        if pending.contains_key(&digest) {
+            return Ok(existing);
+        }
+        pending.insert(digest, tmp.into_temp_path());
+        Ok(Put {
+            created: true,
+            ..existing
         })
     }
 
-    /// Makes every object written since the last flush durable (fsyncs the
-    /// shard folders and their parents).
+    /// Makes every pending object durable and visible: their data is
+    /// flushed to disk, then each is renamed into place (never replacing an
+    /// existing object), then the new names are flushed too.
     pub fn flush(&self) -> io::Result<()> {
-        let dirs = match self.dirty.lock() {
-            Ok(mut d) => std::mem::take(&mut *d),
-            Err(_) => return Err(io::Error::other("object store state poisoned")),
-        };
-        if dirs.is_empty() {
+        let pending = std::mem::take(&mut *self.pending.lock().map_err(|_| poisoned())?);
+        if pending.is_empty() {
             return Ok(());
         }
-        for d in &dirs {
-            fsutil::sync_dir(d)?;
+        // On Linux one syncfs flushes every temp file at the cost of a
+        // single journal commit (as `sync` does after `cp`); elsewhere each
+        // file is synced on its own.
+        #[cfg(target_os = "linux")]
+        rustix::fs::syncfs(File::open(&self.tmp)?)?;
+        #[cfg(not(target_os = "linux"))]
+        for path in pending.values() {
+            File::open(path)?.sync_all()?;
         }
-        fsutil::sync_dir(&self.dir)?;
+        let mut shards = BTreeSet::new();
+        for (digest, tmp) in pending {
+            let dest = self.path_of(&digest);
+            let shard = dest.parent().unwrap_or(&self.dir).to_path_buf();
+            if shards.insert(shard.clone()) {
+                fs::create_dir_all(&shard)?;
+            }
+            match tmp.persist_noclobber(&dest) {
+                Ok(()) => {}
+                Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e.error),
+            }
+        }
+        #[cfg(target_os = "linux")]
+        rustix::fs::syncfs(File::open(&self.dir)?)?;
+        #[cfg(not(target_os = "linux"))]
+        {
+            for d in &shards {
+                fsutil::sync_dir(d)?;
+            }
+            fsutil::sync_dir(&self.dir)?;
+        }
         if let Some(p) = self.dir.parent() {
             fsutil::sync_dir(p)?;
         }
@@ -203,6 +227,10 @@ impl ObjectStore {
     /// Removes an object this process has just created but will not
     /// reference (used to undo a failed ingest). The caller holds the lock.
     pub fn remove_unreferenced(&self, d: &Digest) -> io::Result<()> {
+        // A pending object's temp file goes away when it is dropped.
+        if let Some(tmp) = self.pending.lock().map_err(|_| poisoned())?.remove(d) {
+            return tmp.close();
+        }
         match fs::remove_file(self.path_of(d)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
@@ -307,8 +335,10 @@ mod tests {
             "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
         );
         let again = store.put_bytes(b"hello").unwrap();
-        assert!(!again.created);
+        assert!(!again.created, "pending content is not written twice");
+        assert!(!store.contains(&a.digest), "pending until flushed");
         store.flush().unwrap();
+        assert!(!store.put_bytes(b"hello").unwrap().created);
         assert_eq!(store.list().unwrap(), vec![a.digest]);
         assert_eq!(store.check(&a.digest).unwrap(), ObjectState::Intact);
         let path = store.path_of(&a.digest);
