@@ -12,13 +12,18 @@
 //! - [`fsutil`]: atomic, durable file writes;
 //! - [`progress`]: the progress-reporting trait;
 //! - [`textenc`]: decoding UTF-8/GBK text files;
+//! - [`community`]: the registered pilot communities;
+//! - [`archive`]: the evidence archive (object store, submissions, log,
+//!   ingest, verify, BagIt export);
 //! - [`assessment`]: assessment sheets, computed verdicts and scoring.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod archive;
 pub mod assessment;
 pub mod catalog;
+pub mod community;
 pub mod config;
 pub mod districts;
 pub mod fsutil;

@@ -2,10 +2,20 @@
 //! dispatch to one module per subcommand, Chinese parse errors and the
 //! printing of error chains.
 
+mod cat;
 mod catalog;
+mod community;
+mod coverage;
 mod districts;
+mod export;
+mod history;
+mod ingest;
 mod init;
 mod output;
+mod progress;
+mod scaffold;
+mod show;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,6 +81,33 @@ enum Command {
     /// 新建档案库：创建目录和带说明的默认配置文件 kaoping.toml
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping init [目录]")]
     Init(init::Args),
+    /// 登记试点社区：add 逐个登记，import 从 CSV 导入，list 列出
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Community(community::Args),
+    /// 为社区生成空白的材料文件夹（每项指标、每条需材料审核的标准一个文件夹）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Scaffold(scaffold::Args),
+    /// 提交证据材料（文件夹或 ZIP），保存为该社区的新一版提交
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Ingest(ingest::Args),
+    /// 查看每条需材料审核的标准有几个文件、缺哪些
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Coverage(coverage::Args),
+    /// 查看社区的提交历史（版本、时间、提交人、文件数、根哈希）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    History(history::Args),
+    /// 列出某版提交的文件及其 SHA-256 哈希
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Show(show::Args),
+    /// 按哈希取出一个已保存的文件（原样输出，可重定向到文件）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Cat(cat::Args),
+    /// 校验档案库：重新计算每个文件的哈希，检查清单和日志
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Verify(verify::Args),
+    /// 把某版提交导出为 BagIt 包（ZIP），供移交或长期保存
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Export(export::Args),
 }
 
 /// Context every subcommand may need: where the archive is and how to load
@@ -180,7 +217,29 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Catalog(args) => catalog::run(&ctx, args),
         Command::Districts(args) => districts::run(&ctx, args),
         Command::Init(args) => init::run(&ctx, args),
+        Command::Community(args) => community::run(&ctx, args),
+        Command::Scaffold(args) => scaffold::run(&ctx, args),
+        Command::Ingest(args) => ingest::run(&ctx, args),
+        Command::Coverage(args) => coverage::run(&ctx, args),
+        Command::History(args) => history::run(&ctx, args),
+        Command::Show(args) => show::run(&ctx, args),
+        Command::Cat(args) => cat::run(&ctx, args),
+        Command::Verify(args) => verify::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
     }
+}
+
+/// Tells the user that another writer holds the archive and this command
+/// is waiting for it.
+pub fn wait_message(holder: &str) {
+    let who = if holder.is_empty() {
+        String::new()
+    } else {
+        format!("（{holder}）")
+    };
+    eprintln!(
+        "档案库正被另一个 kaoping 进程写入{who}，正在等待它结束……（不想等待可按 Ctrl+C 后加 --no-wait 重试）"
+    );
 }
 
 /// Prints an error with its chain of causes and returns the exit code.

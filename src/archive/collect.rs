@@ -1,0 +1,145 @@
+//! Stage 1 of ingest for a folder: walk it (sorted, links never followed)
+//! into a list of candidate files with their raw relative names, the
+//! things skipped (junk, links, special files) and the problems found
+//! (unreadable files or folders). Nothing is read beyond metadata here.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use super::relpath::RelPath;
+
+/// Where a candidate's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A file on disk.
+    File(PathBuf),
+    /// Entry `index` of the ZIP being ingested.
+    Zip(usize),
+}
+
+/// A file that may become part of a submission.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Its path relative to the folder or ZIP root.
+    pub rel: RelPath,
+    /// Its size as reported before reading.
+    pub size: u64,
+    /// Where to read it.
+    pub source: Source,
+}
+
+/// What collecting found.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Files to place and store, sorted by path.
+    pub files: Vec<Candidate>,
+    /// Left out, with the reason.
+    pub skipped: Vec<(RelPath, String)>,
+    /// Errors (each names its path); any of them stops the ingest.
+    pub problems: Vec<String>,
+}
+
+/// Why a name is junk left by operating systems or office programs.
+pub fn junk_reason(rel: &RelPath) -> Option<&'static str> {
+    let comps = rel.components();
+    if comps.iter().any(|c| c.as_slice() == b"__MACOSX") {
+        return Some("macOS 压缩时附带的 __MACOSX 文件夹");
+    }
+    let name = comps.last()?;
+    let lower = name.to_ascii_lowercase();
+    match lower.as_slice() {
+        b".ds_store" => Some("macOS 的文件夹设置文件 .DS_Store"),
+        b"thumbs.db" | b"ehthumbs.db" => Some("Windows 的缩略图缓存"),
+        b"desktop.ini" => Some("Windows 的文件夹设置文件 desktop.ini"),
+        _ if name.starts_with(b"~$") => Some("Office 打开文档时的临时锁文件"),
+        _ if name.starts_with(b"._") => Some("macOS 附带的资源文件"),
+        _ => None,
+    }
+}
+
+#[cfg(unix)]
+fn name_bytes(name: &std::ffi::OsStr) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    name.as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn name_bytes(name: &std::ffi::OsStr) -> Vec<u8> {
+    name.to_string_lossy().as_bytes().to_vec()
+}
+
+fn rel_of(root: &Path, path: &Path) -> RelPath {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    RelPath(rel.iter().map(name_bytes).collect())
+}
+
+/// Walks `dir` (the folder itself may be a link; links inside it are not
+/// followed) and collects its files.
+pub fn collect_dir(dir: &Path) -> Collected {
+    let mut out = Collected::default();
+    let mut walk = WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| rel_of(dir, p).to_string());
+                let what = path.unwrap_or_else(|| dir.display().to_string());
+                let cause = e
+                    .io_error()
+                    .map(describe_io)
+                    .unwrap_or_else(|| e.to_string());
+                out.problems.push(format!("无法读取“{what}”：{cause}"));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let rel = rel_of(dir, entry.path());
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            out.skipped
+                .push((rel, "符号链接（快捷方式），不跟随、不保存".into()));
+        } else if ft.is_dir() {
+            if entry.file_name() == "__MACOSX" {
+                out.skipped
+                    .push((rel, "macOS 压缩时附带的 __MACOSX 文件夹".into()));
+                walk.skip_current_dir();
+            }
+        } else if !ft.is_file() {
+            out.skipped
+                .push((rel, "不是普通文件（设备、管道等），不保存".into()));
+        } else if let Some(why) = junk_reason(&rel) {
+            out.skipped.push((rel, why.into()));
+        } else {
+            // Open now so that an unreadable file stops the ingest before
+            // anything is stored.
+            let size = File::open(entry.path()).and_then(|f| f.metadata().map(|m| m.len()));
+            match size {
+                Ok(size) => out.files.push(Candidate {
+                    rel,
+                    size,
+                    source: Source::File(entry.path().to_path_buf()),
+                }),
+                Err(e) => out
+                    .problems
+                    .push(format!("无法读取文件“{rel}”：{}", describe_io(&e))),
+            }
+        }
+    }
+    out
+}
+
+/// A short Chinese description of an I/O error.
+pub fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => format!("没有读取权限（{e}）"),
+        std::io::ErrorKind::NotFound => format!("文件不存在（{e}）"),
+        _ => format!("系统错误（{e}）"),
+    }
+}

@@ -1,0 +1,414 @@
+//! Ingest: runs the stages collect → place → store → index for one folder
+//! or ZIP and records the result as a new immutable version of the
+//! community's submission. Any error before the log record leaves the
+//! archive as it was (new objects are removed again).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use super::bagit;
+use super::collect::{self, Candidate, Collected, Source};
+use super::lock::WriterLock;
+use super::log::now_rfc3339;
+use super::manifest::{self, FileEntry, Manifest, Skipped};
+use super::place::{self, Placed};
+use super::relpath::RelPath;
+use super::store::{Digest, Put};
+use super::zipin::{self, ZipLimits};
+use super::{Archive, ArchiveError, SUBMISSION, SubmissionRecord, io_at};
+use crate::catalog::Catalog;
+use crate::progress::{Progress, Unit};
+
+/// How to ingest.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Community id.
+    pub community: String,
+    /// Who hands the material in.
+    pub submitter: Option<String>,
+    /// Wait for another writer instead of failing.
+    pub wait: bool,
+    /// Limits for ZIP input.
+    pub limits: ZipLimits,
+}
+
+/// What an ingest recorded.
+#[derive(Debug)]
+pub struct IngestReport {
+    /// The new version's manifest.
+    pub manifest: Manifest,
+    /// Its root hash.
+    pub root_hash: Digest,
+    /// Objects that were new to the store.
+    pub new_objects: usize,
+    /// Bytes of those new objects.
+    pub new_bytes: u64,
+}
+
+/// The input, listed.
+struct Input {
+    collected: Collected,
+    zip: Option<std::path::PathBuf>,
+}
+
+fn is_zip(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && &magic == b"PK\x03\x04"
+}
+
+fn collect_input(source: &Path, limits: ZipLimits) -> Result<Input, ArchiveError> {
+    if source.is_dir() {
+        Ok(Input {
+            collected: collect::collect_dir(source),
+            zip: None,
+        })
+    } else if source.is_file() && is_zip(source) {
+        Ok(Input {
+            collected: zipin::collect_zip(source, limits)?,
+            zip: Some(source.to_path_buf()),
+        })
+    } else if source.exists() {
+        Err(ArchiveError::BadSource {
+            path: source.to_path_buf(),
+        })
+    } else {
+        Err(io_at(source)(io::Error::from(io::ErrorKind::NotFound)))
+    }
+}
+
+/// Reads a whole candidate (used for small BagIt tag files).
+fn read_candidate(zip: Option<&Path>, c: &Candidate) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    match (&c.source, zip) {
+        (Source::File(p), _) => {
+            File::open(p)?.read_to_end(&mut out)?;
+        }
+        (Source::Zip(i), Some(z)) => {
+            let mut archive = zipin::open(z).map_err(io::Error::other)?;
+            zipin::entry_reader(&mut archive, *i)?.read_to_end(&mut out)?;
+        }
+        (Source::Zip(_), None) => return Err(io::Error::other("no ZIP")),
+    }
+    Ok(out)
+}
+
+/// Strips one folder that wraps everything (as when a folder is zipped)
+/// unless it is itself an indicator folder.
+fn strip_wrapper(catalog: &Catalog, files: &mut [Candidate]) -> bool {
+    let Some(first) = files
+        .first()
+        .and_then(|f| f.rel.components().first().cloned())
+    else {
+        return false;
+    };
+    let wraps = files
+        .iter()
+        .all(|f| f.rel.len() >= 2 && f.rel.components()[0] == first);
+    let is_indicator = std::str::from_utf8(&first).is_ok_and(|s| catalog.indicator(s).is_ok());
+    if !wraps || is_indicator {
+        return false;
+    }
+    for f in files.iter_mut() {
+        f.rel = f.rel.strip(1);
+    }
+    true
+}
+
+/// Wraps a reader so that progress advances with the bytes read.
+struct Counting<'a, R> {
+    inner: R,
+    progress: &'a dyn Progress,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
+}
+
+/// Stores every placed file, in parallel; returns the puts in input
+/// order, or every failure.
+fn store_all(
+    archive: &Archive,
+    zip: Option<&Path>,
+    placed: &[Placed],
+    progress: &dyn Progress,
+) -> (Vec<Option<Put>>, Vec<String>) {
+    let store = archive.store();
+    let results: Vec<Result<Put, String>> = match zip {
+        None => placed
+            .par_iter()
+            .map(|p| {
+                let Source::File(path) = &p.file.source else {
+                    return Err(format!("“{}”：内部错误（来源不符）", p.file.rel));
+                };
+                File::open(path)
+                    .and_then(|f| store.put_reader(Counting { inner: f, progress }))
+                    .map_err(|e| format!("“{}”：{}", p.file.rel, collect::describe_io(&e)))
+            })
+            .collect(),
+        Some(z) => placed
+            .par_iter()
+            .map_init(
+                || zipin::open(z),
+                |archive, p| {
+                    let Source::Zip(i) = p.file.source else {
+                        return Err(format!("“{}”：内部错误（来源不符）", p.file.rel));
+                    };
+                    let zip = archive.as_mut().map_err(|e| e.to_string())?;
+                    zipin::entry_reader(zip, i)
+                        .and_then(|r| store.put_reader(Counting { inner: r, progress }))
+                        .map_err(|e| format!("“{}”：{e}", p.file.rel))
+                },
+            )
+            .collect(),
+    };
+    let mut puts = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(p) => puts.push(Some(p)),
+            Err(e) => {
+                puts.push(None);
+                problems.push(e);
+            }
+        }
+    }
+    (puts, problems)
+}
+
+/// Removes objects created by a failed ingest.
+fn roll_back(archive: &Archive, puts: &[Option<Put>]) {
+    for p in puts.iter().flatten().filter(|p| p.created) {
+        // Best effort: an object left behind is unreferenced and harmless.
+        let _ = archive.store().remove_unreferenced(&p.digest);
+    }
+}
+
+/// Refuses an ingest that cannot fit on the archive's disk (with room to
+/// spare), before anything is written.
+fn check_space(root: &Path, needed: u64) -> Result<(), ArchiveError> {
+    let mut probe = root;
+    while !probe.exists() {
+        match probe.parent() {
+            Some(p) if !p.as_os_str().is_empty() => probe = p,
+            _ => {
+                probe = Path::new(".");
+                break;
+            }
+        }
+    }
+    // Where free space cannot be read, the writes themselves will fail.
+    let Ok(free) = fs4::available_space(probe) else {
+        return Ok(());
+    };
+    let margin = 64 << 20;
+    if needed.saturating_add(margin) > free {
+        return Err(ArchiveError::NoSpace {
+            needed,
+            free,
+            path: root.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Ingests the folder or ZIP at `source` for a community. `on_wait` is
+/// called if another writer holds the lock and `options.wait` is set.
+pub fn ingest(
+    archive: &Archive,
+    catalog: &Catalog,
+    source: &Path,
+    options: &IngestOptions,
+    progress: &dyn Progress,
+    on_wait: impl FnOnce(&str),
+) -> Result<IngestReport, ArchiveError> {
+    archive.register()?.get(&options.community)?;
+    let Input { collected, zip } = collect_input(source, options.limits)?;
+    let Collected {
+        mut files,
+        mut skipped,
+        problems,
+    } = collected;
+    if !problems.is_empty() {
+        return Err(ArchiveError::Unreadable { problems });
+    }
+    for _ in 0..2 {
+        if !strip_wrapper(catalog, &mut files) {
+            break;
+        }
+    }
+    let mut bag = None;
+    if bagit::looks_like_bag(&files) {
+        let (payload, tags, manifest) =
+            bagit::split_bag(files, |c| read_candidate(zip.as_deref(), c))
+                .map_err(|problems| ArchiveError::BagMismatch { problems })?;
+        skipped.extend(tags.into_iter().map(|t| (t, "BagIt 标签文件".to_string())));
+        files = payload;
+        bag = Some(manifest);
+    }
+    let placement = place::place(catalog, files);
+    if !placement.problems.is_empty() {
+        return Err(ArchiveError::Unplaceable {
+            problems: placement.problems,
+        });
+    }
+    if placement.placed.is_empty() {
+        return Err(ArchiveError::Empty {
+            source_path: source.to_path_buf(),
+        });
+    }
+    let total: u64 = placement.placed.iter().map(|p| p.file.size).sum();
+    check_space(archive.root(), total)?;
+    let lock = archive.lock(options.wait, on_wait)?;
+    let community = archive.register()?.get(&options.community)?.clone();
+    let version = archive
+        .submissions(Some(&community.id))?
+        .last()
+        .map_or(1, |s| s.record.version + 1);
+
+    progress.start("保存文件", total, Unit::Bytes);
+    let (puts, problems) = store_all(archive, zip.as_deref(), &placement.placed, progress);
+    progress.finish();
+    if !problems.is_empty() {
+        roll_back(archive, &puts);
+        return Err(ArchiveError::Unreadable { problems });
+    }
+    let puts: Vec<Put> = puts.into_iter().flatten().collect();
+    if let Some(expected) = &bag {
+        let problems = bagit::check_payload(expected, &placement.placed, &puts);
+        if !problems.is_empty() {
+            roll_back(archive, &puts.iter().copied().map(Some).collect::<Vec<_>>());
+            return Err(ArchiveError::BagMismatch { problems });
+        }
+    }
+    let result = record(
+        archive,
+        &lock,
+        community,
+        version,
+        source,
+        options,
+        &placement.placed,
+        &puts,
+        skipped,
+    );
+    if result.is_err() {
+        roll_back(archive, &puts.iter().copied().map(Some).collect::<Vec<_>>());
+    }
+    result
+}
+
+/// Stage 4: write the version folder and its log record.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    archive: &Archive,
+    lock: &WriterLock,
+    community: crate::community::Community,
+    version: u32,
+    source: &Path,
+    options: &IngestOptions,
+    placed: &[Placed],
+    puts: &[Put],
+    mut skipped: Vec<(RelPath, String)>,
+) -> Result<IngestReport, ArchiveError> {
+    let mut files = Vec::new();
+    let mut used: BTreeSet<Digest> = BTreeSet::new();
+    let mut notes: Vec<&Put> = Vec::new();
+    for (p, put) in placed.iter().zip(puts) {
+        if p.scaffold_note == Some(put.digest) {
+            skipped.push((
+                p.file.rel.clone(),
+                "scaffold 生成的说明文件（未修改）".into(),
+            ));
+            notes.push(put);
+            continue;
+        }
+        used.insert(put.digest);
+        files.push(FileEntry {
+            path: p.file.rel.to_string(),
+            path_bytes: (!p.file.rel.is_utf8()).then(|| hex::encode(p.file.rel.to_bytes())),
+            placed: p.placed.clone(),
+            indicator: p.indicator.clone(),
+            standard: p.standard,
+            size: put.size,
+            sha256: put.digest.hex(),
+        });
+    }
+    for n in notes
+        .iter()
+        .filter(|n| n.created && !used.contains(&n.digest))
+    {
+        let _ = archive.store().remove_unreferenced(&n.digest);
+    }
+    if files.is_empty() {
+        return Err(ArchiveError::Empty {
+            source_path: source.to_path_buf(),
+        });
+    }
+    files.sort_by(|a, b| a.placed.cmp(&b.placed));
+    skipped.sort();
+    let root = archive.root();
+    archive.store().flush().map_err(io_at(root))?;
+    let mut new_objects: BTreeMap<Digest, u64> = BTreeMap::new();
+    for p in puts
+        .iter()
+        .filter(|p| p.created && used.contains(&p.digest))
+    {
+        new_objects.insert(p.digest, p.size);
+    }
+    let manifest = Manifest {
+        format: manifest::FORMAT.to_string(),
+        community,
+        version,
+        created: now_rfc3339(),
+        submitter: options.submitter.clone().filter(|s| !s.trim().is_empty()),
+        source: source
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| source.display().to_string()),
+        file_count: files.len() as u64,
+        total_bytes: files.iter().map(|f| f.size).sum(),
+        files,
+        skipped: skipped
+            .into_iter()
+            .map(|(path, reason)| Skipped {
+                path: path.to_string(),
+                reason,
+            })
+            .collect(),
+    };
+    let dir = manifest::version_dir(root, &manifest.community.id, version);
+    let root_hash = manifest::write_version(root, &manifest).map_err(io_at(&dir))?;
+    let rec = SubmissionRecord {
+        community: manifest.community.id.clone(),
+        version,
+        root_hash: root_hash.hex(),
+        file_count: manifest.file_count,
+        total_bytes: manifest.total_bytes,
+        submitter: manifest.submitter.clone(),
+        source: manifest.source.clone(),
+    };
+    let data = serde_json::to_value(&rec).unwrap_or(json!(null));
+    if let Err(e) = archive.log().append(lock, SUBMISSION, data) {
+        // Not committed: take the version folder away again.
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(e.into());
+    }
+    Ok(IngestReport {
+        manifest,
+        root_hash,
+        new_objects: new_objects.len(),
+        new_bytes: new_objects.values().sum(),
+    })
+}

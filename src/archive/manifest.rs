@@ -1,0 +1,169 @@
+//! A submission version on disk: `submissions/<community>/vNNNN/` holding
+//! `manifest.json` (every file handed in: original path, size, SHA-256,
+//! indicator, standard) and `objects.sha256` (the objects it uses, in the
+//! format `sha256sum -c` reads, paths relative to the archive root).
+//!
+//! A version's root hash is the SHA-256 of its `manifest.json` bytes; the
+//! log records it. Versions are written to a temp folder and renamed into
+//! place whole, then recorded in the log: the log record is the commit.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::store::{Digest, ObjectStore};
+use crate::community::Community;
+use crate::fsutil;
+
+/// Format tag written into every manifest.
+pub const FORMAT: &str = "kaoping-submission/1";
+/// Name of the manifest file in a version folder.
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// Name of the checksum list in a version folder.
+pub const OBJECTS_FILE: &str = "objects.sha256";
+
+/// One file of a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    /// The path as handed in, relative to the folder or ZIP (bytes that
+    /// are not UTF-8 shown as `\xNN`).
+    pub path: String,
+    /// The exact bytes of `path` in hex, only when they are not UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<String>,
+    /// Where the file sits in the evidence tree: canonical indicator
+    /// folder, standard folder, then the rest of the original path.
+    pub placed: String,
+    /// The indicator's code, e.g. `Ⅱ-1`.
+    pub indicator: String,
+    /// The standard's number; absent for material of the whole indicator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<u32>,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content (hex).
+    pub sha256: String,
+}
+
+/// Something left out of a submission, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Skipped {
+    /// The path as handed in.
+    pub path: String,
+    /// Why it was left out.
+    pub reason: String,
+}
+
+/// The manifest of one submission version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The community, as registered when it handed the material in.
+    pub community: Community,
+    /// Version number, from 1.
+    pub version: u32,
+    /// When it was recorded (RFC 3339, UTC).
+    pub created: String,
+    /// Who handed it in, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitter: Option<String>,
+    /// The folder or ZIP file name it came from.
+    pub source: String,
+    /// Number of files.
+    pub file_count: u64,
+    /// Total bytes.
+    pub total_bytes: u64,
+    /// The files, ordered by `placed`.
+    pub files: Vec<FileEntry>,
+    /// What was left out (junk, links, scaffold notes).
+    pub skipped: Vec<Skipped>,
+}
+
+impl Manifest {
+    /// The canonical bytes of `manifest.json`.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).unwrap_or_default();
+        v.push(b'\n');
+        v
+    }
+
+    /// The distinct objects this manifest uses.
+    pub fn digests(&self) -> BTreeSet<String> {
+        self.files.iter().map(|f| f.sha256.clone()).collect()
+    }
+
+    /// The text of `objects.sha256` for this manifest.
+    pub fn objects_list(&self) -> String {
+        let mut out = String::new();
+        for hex in self.digests() {
+            let rel = Digest::from_hex(&hex)
+                .map(|d| ObjectStore::relative_path(&d))
+                .unwrap_or_default();
+            out.push_str(&format!("{hex}  {rel}\n"));
+        }
+        out
+    }
+}
+
+/// Folder holding all versions of a community.
+pub fn community_dir(root: &Path, community: &str) -> PathBuf {
+    root.join("submissions").join(community)
+}
+
+/// Folder name of version `n`.
+pub fn version_name(n: u32) -> String {
+    format!("v{n:04}")
+}
+
+/// Folder of version `n` of a community.
+pub fn version_dir(root: &Path, community: &str, n: u32) -> PathBuf {
+    community_dir(root, community).join(version_name(n))
+}
+
+/// Writes a version folder whole: into a temp folder, every file fsynced,
+/// then renamed to `vNNNN` (which must not exist) and the parent fsynced.
+/// Returns the root hash. The caller holds the writer lock.
+pub fn write_version(root: &Path, m: &Manifest) -> io::Result<Digest> {
+    let parent = community_dir(root, &m.community.id);
+    fsutil::create_dir_durable(&parent)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempdir_in(&parent)?;
+    let manifest = m.to_bytes();
+    for (name, bytes) in [
+        (MANIFEST_FILE, manifest.as_slice()),
+        (OBJECTS_FILE, m.objects_list().as_bytes()),
+    ] {
+        let path = tmp.path().join(name);
+        fs::write(&path, bytes)?;
+        let f = fs::File::open(&path)?;
+        let mut perms = f.metadata()?.permissions();
+        perms.set_readonly(true);
+        f.set_permissions(perms)?;
+        f.sync_all()?;
+    }
+    fsutil::sync_dir(tmp.path())?;
+    let dest = parent.join(version_name(m.version));
+    if dest.exists() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} 已存在", dest.display()),
+        ));
+    }
+    let tmp_path = tmp.keep();
+    fs::rename(&tmp_path, &dest)?;
+    fsutil::sync_dir(&parent)?;
+    Ok(Digest::of(&manifest))
+}
+
+/// Reads a version's manifest bytes.
+pub fn read_manifest_bytes(root: &Path, community: &str, n: u32) -> io::Result<Vec<u8>> {
+    fs::read(version_dir(root, community, n).join(MANIFEST_FILE))
+}

@@ -1,0 +1,395 @@
+//! The evidence archive: a SHA-256 content-addressed object store, one
+//! immutable manifest per submission version, and an append-only
+//! hash-chained log, all under the archive root (layout documented in
+//! `archive/README.md`).
+//!
+//! Ingest runs in stages that can be tested alone: [`collect`] / [`zipin`]
+//! (list candidate files with their raw names) → [`place`] (map them to
+//! indicators and standards) → [`store`] (hash while copying into the
+//! object store) → [`manifest`] + [`log`] (record the version). Writers
+//! hold the [`lock::WriterLock`]; [`verify`] checks everything again.
+
+pub mod bagit;
+pub mod collect;
+pub mod coverage;
+pub mod ingest;
+pub mod lock;
+pub mod log;
+pub mod manifest;
+pub mod place;
+pub mod relpath;
+pub mod scaffold;
+pub mod store;
+pub mod verify;
+pub mod zipin;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::community::{CommunityError, Register};
+use lock::{LockError, WriterLock};
+use log::{Log, LogError};
+use manifest::Manifest;
+use store::{Digest, ObjectStore};
+
+/// Log record kind of a submission.
+pub const SUBMISSION: &str = "submission";
+
+/// The `data` of a submission's log record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionRecord {
+    /// Community id.
+    pub community: String,
+    /// Version number.
+    pub version: u32,
+    /// SHA-256 of the version's `manifest.json`.
+    pub root_hash: String,
+    /// Number of files.
+    pub file_count: u64,
+    /// Total bytes.
+    pub total_bytes: u64,
+    /// Who handed it in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitter: Option<String>,
+    /// Folder or ZIP name it came from.
+    pub source: String,
+}
+
+/// A submission as listed by `history`: its log record and time.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// When it was recorded.
+    pub time: String,
+    /// The record.
+    pub record: SubmissionRecord,
+}
+
+/// Errors of archive operations.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    /// A community problem.
+    #[error(transparent)]
+    Community(#[from] CommunityError),
+    /// The writer lock.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// The log.
+    #[error(transparent)]
+    Log(#[from] LogError),
+    /// A ZIP that cannot be ingested.
+    #[error(transparent)]
+    Zip(#[from] zipin::ZipError),
+    /// Files that cannot be placed; nothing was stored.
+    #[error("以下 {} 个文件无法归类，本次没有保存任何文件：\n{}\n请按 kaoping scaffold 生成的文件夹整理后重新提交", problems.len(), indent(problems))]
+    Unplaceable {
+        /// One message per file.
+        problems: Vec<String>,
+    },
+    /// Files or folders that cannot be read; nothing was stored.
+    #[error("有 {} 个文件或文件夹无法读取，本次没有保存任何文件：\n{}", problems.len(), indent(problems))]
+    Unreadable {
+        /// One message per path.
+        problems: Vec<String>,
+    },
+    /// A BagIt bag whose content does not match its manifest.
+    #[error("BagIt 包与其清单不符，本次没有保存任何文件：\n{}", indent(problems))]
+    BagMismatch {
+        /// One message per file.
+        problems: Vec<String>,
+    },
+    /// Nothing to ingest.
+    #[error("{source_path} 里没有可以提交的材料文件")]
+    Empty {
+        /// The folder or ZIP.
+        source_path: PathBuf,
+    },
+    /// The material does not fit on the disk.
+    #[error("磁盘空间不足：这次提交需要 {} MB，{path} 所在磁盘只剩 {} MB。请清理磁盘或换一个档案库位置", needed >> 20, free >> 20)]
+    NoSpace {
+        /// Bytes needed.
+        needed: u64,
+        /// Bytes free.
+        free: u64,
+        /// The archive root.
+        path: PathBuf,
+    },
+    /// The source is neither a folder nor a ZIP.
+    #[error("{path} 不是文件夹，也不是 .zip 文件")]
+    BadSource {
+        /// The path.
+        path: PathBuf,
+    },
+    /// No submission for the community.
+    #[error("社区 {community} 还没有提交过材料（用 kaoping ingest 提交）")]
+    NoSubmission {
+        /// Community id.
+        community: String,
+    },
+    /// No such version.
+    #[error("社区 {community} 没有第 {version} 版提交；现有第 1 至第 {latest} 版")]
+    NoSuchVersion {
+        /// Community id.
+        community: String,
+        /// Requested version.
+        version: u32,
+        /// Latest version.
+        latest: u32,
+    },
+    /// A stored file is damaged.
+    #[error("{path} 已损坏：{reason}。请运行 kaoping verify 检查整个档案库")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// No object with that hash (prefix).
+    #[error("档案库中没有哈希为 {hash} 的文件{hint}")]
+    NoObject {
+        /// What was asked.
+        hash: String,
+        /// A hint.
+        hint: String,
+    },
+    /// Reading or writing failed.
+    #[error("无法读写 {path}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+}
+
+fn indent(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An `Io` error constructor for `map_err`.
+pub(crate) fn io_at(path: &Path) -> impl FnOnce(io::Error) -> ArchiveError + '_ {
+    move |source| ArchiveError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// An archive root with its store and log.
+#[derive(Debug)]
+pub struct Archive {
+    root: PathBuf,
+    store: ObjectStore,
+    log: Log,
+}
+
+impl Archive {
+    /// The archive at `root` (nothing is created until a write).
+    pub fn new(root: &Path) -> Archive {
+        Archive {
+            root: root.to_path_buf(),
+            store: ObjectStore::new(root),
+            log: Log::new(root),
+        }
+    }
+
+    /// The root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The object store.
+    pub fn store(&self) -> &ObjectStore {
+        &self.store
+    }
+
+    /// The log.
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// The community register.
+    pub fn register(&self) -> Result<Register, ArchiveError> {
+        Ok(Register::load(&self.root)?)
+    }
+
+    /// Takes the writer lock and finishes off what an interrupted writer
+    /// left: temp files are deleted, and version folders that never got
+    /// their log record are moved to `interrupted/` (kept, not used).
+    pub fn lock(&self, wait: bool, on_wait: impl FnOnce(&str)) -> Result<WriterLock, ArchiveError> {
+        let lock = WriterLock::acquire(&self.root, wait, on_wait)?;
+        self.recover()?;
+        Ok(lock)
+    }
+
+    fn recover(&self) -> Result<(), ArchiveError> {
+        self.store
+            .clean_tmp()
+            .map_err(io_at(&self.root.join("tmp")))?;
+        // Temp files of atomic rewrites (log, register) cut short.
+        for entry in fs::read_dir(&self.root).map_err(io_at(&self.root))? {
+            let entry = entry.map_err(io_at(&self.root))?;
+            if entry.file_name().to_string_lossy().starts_with(".tmp-")
+                && entry.file_type().is_ok_and(|t| t.is_file())
+            {
+                fs::remove_file(entry.path()).map_err(io_at(&entry.path()))?;
+            }
+        }
+        let subs = self.root.join("submissions");
+        let logged: Vec<(String, u32)> = self
+            .submissions(None)?
+            .into_iter()
+            .map(|s| (s.record.community, s.record.version))
+            .collect();
+        for (community, dir, name) in list_version_dirs(&subs).map_err(io_at(&subs))? {
+            if name.starts_with(".tmp-") {
+                fs::remove_dir_all(&dir).map_err(io_at(&dir))?;
+                continue;
+            }
+            let Some(v) = parse_version(&name) else {
+                continue;
+            };
+            if !logged.contains(&(community.clone(), v)) {
+                let target_dir = self.root.join("interrupted");
+                crate::fsutil::create_dir_durable(&target_dir).map_err(io_at(&target_dir))?;
+                let target = target_dir.join(format!(
+                    "{community}-{name}-{}",
+                    chrono::Utc::now().format("%Y%m%dT%H%M%S%.f")
+                ));
+                fs::rename(&dir, &target).map_err(io_at(&dir))?;
+                crate::fsutil::sync_dir(&target_dir).map_err(io_at(&target_dir))?;
+                crate::fsutil::sync_dir(&subs.join(&community)).map_err(io_at(&subs))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The submissions recorded in the log (all, or one community's), in
+    /// log order.
+    pub fn submissions(&self, community: Option<&str>) -> Result<Vec<Submission>, ArchiveError> {
+        let mut out = Vec::new();
+        for rec in self.log.verify()? {
+            if rec.kind != SUBMISSION {
+                continue;
+            }
+            let record: SubmissionRecord =
+                serde_json::from_value(rec.data).map_err(|e| ArchiveError::Corrupt {
+                    path: self.log.path().to_path_buf(),
+                    reason: format!("第 {} 行的提交记录格式不对（{e}）", rec.seq),
+                })?;
+            if community.is_none_or(|c| c == record.community) {
+                out.push(Submission {
+                    time: rec.time,
+                    record,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// One submission of a community: `version`, or the latest.
+    pub fn submission(
+        &self,
+        community: &str,
+        version: Option<u32>,
+    ) -> Result<Submission, ArchiveError> {
+        let all = self.submissions(Some(community))?;
+        let latest =
+            all.last()
+                .map(|s| s.record.version)
+                .ok_or_else(|| ArchiveError::NoSubmission {
+                    community: community.to_string(),
+                })?;
+        let v = version.unwrap_or(latest);
+        all.into_iter()
+            .find(|s| s.record.version == v)
+            .ok_or(ArchiveError::NoSuchVersion {
+                community: community.to_string(),
+                version: v,
+                latest,
+            })
+    }
+
+    /// Reads a submission's manifest and checks it against its root hash.
+    pub fn manifest(&self, sub: &Submission) -> Result<Manifest, ArchiveError> {
+        let r = &sub.record;
+        let path = manifest::version_dir(&self.root, &r.community, r.version)
+            .join(manifest::MANIFEST_FILE);
+        let bytes = fs::read(&path).map_err(io_at(&path))?;
+        let corrupt = |reason: String| ArchiveError::Corrupt {
+            path: path.clone(),
+            reason,
+        };
+        if Digest::of(&bytes).hex() != r.root_hash {
+            return Err(corrupt("内容与日志记录的根哈希不符".into()));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))
+    }
+
+    /// Finds a stored object by its full hash or a unique prefix (at least
+    /// 8 hex digits).
+    pub fn find_object(&self, hash: &str) -> Result<Digest, ArchiveError> {
+        let h = hash.trim().to_ascii_lowercase();
+        let none = |hint: &str| ArchiveError::NoObject {
+            hash: hash.to_string(),
+            hint: hint.to_string(),
+        };
+        if let Some(d) = Digest::from_hex(&h) {
+            return if self.store.contains(&d) {
+                Ok(d)
+            } else {
+                Err(none(""))
+            };
+        }
+        if h.len() < 8 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(none("（请给出 64 位十六进制哈希，或至少前 8 位）"));
+        }
+        let matches: Vec<Digest> = self
+            .store
+            .list()
+            .map_err(io_at(&self.root))?
+            .into_iter()
+            .filter(|d| d.hex().starts_with(&h))
+            .collect();
+        match matches.as_slice() {
+            [d] => Ok(*d),
+            [] => Err(none("")),
+            _ => Err(none("（有多个文件以此开头，请多写几位）")),
+        }
+    }
+}
+
+/// Parses `vNNNN`.
+pub fn parse_version(name: &str) -> Option<u32> {
+    name.strip_prefix('v')?.parse().ok()
+}
+
+/// Every entry `submissions/<community>/<name>` as (community, path, name).
+pub fn list_version_dirs(subs: &Path) -> io::Result<Vec<(String, PathBuf, String)>> {
+    let mut out = Vec::new();
+    let communities = match fs::read_dir(subs) {
+        Ok(c) => c,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e),
+    };
+    for c in communities {
+        let c = c?;
+        if !c.file_type()?.is_dir() {
+            continue;
+        }
+        let community = c.file_name().to_string_lossy().into_owned();
+        for v in fs::read_dir(c.path())? {
+            let v = v?;
+            let name = v.file_name().to_string_lossy().into_owned();
+            out.push((community.clone(), v.path(), name));
+        }
+    }
+    out.sort();
+    Ok(out)
+}

@@ -1,0 +1,191 @@
+//! Stage 2 of ingest: map each candidate's first folder to an indicator
+//! and its second folder to a standard, accepting the scaffold's names and
+//! the forms people type. Every file that cannot be placed is reported
+//! (with the nearest indicator as a hint), never silently dropped.
+
+use std::collections::BTreeMap;
+
+use super::collect::Candidate;
+use super::relpath::{RelPath, escape_percent};
+use super::scaffold;
+use super::store::Digest;
+use crate::catalog::{Catalog, Indicator};
+
+/// A candidate with its place in the evidence tree.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    /// The candidate.
+    pub file: Candidate,
+    /// The indicator's code, e.g. `Ⅱ-1`.
+    pub indicator: String,
+    /// The standard, if the file sits in a standard's folder.
+    pub standard: Option<u32>,
+    /// Canonical path: `Ⅱ-01 名称/标准1/rest`.
+    pub placed: String,
+    /// If the file may be the scaffold's unchanged 说明.txt, the digest it
+    /// would have; such a file is left out after hashing.
+    pub scaffold_note: Option<Digest>,
+}
+
+/// The outcome of placing.
+#[derive(Debug, Default)]
+pub struct Placement {
+    /// Files with their place.
+    pub placed: Vec<Placed>,
+    /// Files that cannot be placed, one message each.
+    pub problems: Vec<String>,
+}
+
+/// Folder name of standard `n`, as the scaffold writes it.
+pub fn standard_folder(n: u32) -> String {
+    format!("标准{n}")
+}
+
+/// Parses a standard folder name: `标准1`, `标准 1`, `第1条`, `标准一`,
+/// `1`, `1 会议记录`, `standard-1`; the number may be followed by text.
+pub fn parse_standard(name: &str) -> Option<u32> {
+    let s: String = name
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    let lower = s.to_lowercase();
+    let mut rest = lower.as_str();
+    for prefix in ["考评标准", "标准", "standard", "std"] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            rest = r;
+            break;
+        }
+    }
+    rest = rest.trim_start_matches([' ', '-', '_', '.', '—', '第']);
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let (number, after) = if !digits.is_empty() {
+        (digits.parse().ok()?, &rest[digits.len()..])
+    } else {
+        let c = rest.chars().next()?;
+        let n = "一二三四五六七八九十".chars().position(|d| d == c)? as u32 + 1;
+        (n, &rest[c.len_utf8()..])
+    };
+    let after = after.strip_prefix('条').unwrap_or(after);
+    // "1" followed by more digits or a letter is not a standard number.
+    if after.starts_with(|c: char| c.is_ascii_alphanumeric()) || number == 0 {
+        return None;
+    }
+    Some(number)
+}
+
+fn nearest_hint(catalog: &Catalog, name: &str) -> String {
+    match catalog.nearest_indicator(name) {
+        Some(ind) => format!("（最接近的指标：{}）", ind.folder_name()),
+        None => String::new(),
+    }
+}
+
+fn rest_path(rel: &RelPath, from: usize) -> String {
+    rel.components()[from..]
+        .iter()
+        .map(|c| escape_percent(c))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Places every candidate.
+pub fn place(catalog: &Catalog, files: Vec<Candidate>) -> Placement {
+    let mut out = Placement::default();
+    for file in files {
+        let rel = file.rel.clone();
+        if rel.len() < 2 {
+            out.problems.push(format!(
+                "“{rel}”：放在最外层，无法判断属于哪项指标；请放进对应指标的文件夹{}",
+                nearest_hint(catalog, &rel.component_display(0))
+            ));
+            continue;
+        }
+        let top = rel.component_display(0);
+        let ind: &Indicator = match catalog.indicator(&top) {
+            Ok((_, ind)) if std::str::from_utf8(&rel.components()[0]).is_ok() => ind,
+            _ => {
+                out.problems.push(format!(
+                    "“{rel}”：文件夹“{top}”不是考评指标{}",
+                    nearest_hint(catalog, &top)
+                ));
+                continue;
+            }
+        };
+        if rel.len() == 2 {
+            out.placed.push(Placed {
+                placed: format!("{}/{}", ind.folder_name(), rest_path(&rel, 1)),
+                indicator: ind.code.clone(),
+                standard: None,
+                scaffold_note: None,
+                file,
+            });
+            continue;
+        }
+        let second = rel.component_display(1);
+        let Some(std) = parse_standard(&second).and_then(|n| ind.standard(n)) else {
+            out.problems.push(format!(
+                "“{rel}”：文件夹“{second}”不是指标 {} 的考评标准；该指标有标准1至标准{}，请用“标准1”这样的文件夹名",
+                ind.code,
+                ind.standards.len()
+            ));
+            continue;
+        };
+        let note = scaffold::note_text(ind, std);
+        let scaffold_note = (rel.len() == 3
+            && rel.file_name() == Some(scaffold::NOTE_FILE.as_bytes())
+            && file.size == note.len() as u64)
+            .then(|| Digest::of(note.as_bytes()));
+        out.placed.push(Placed {
+            placed: format!(
+                "{}/{}/{}",
+                ind.folder_name(),
+                standard_folder(std.number),
+                rest_path(&rel, 2)
+            ),
+            indicator: ind.code.clone(),
+            standard: Some(std.number),
+            scaffold_note,
+            file,
+        });
+    }
+    // Two files that land on the same place would make the export
+    // ambiguous.
+    let mut seen: BTreeMap<&str, &RelPath> = BTreeMap::new();
+    for p in &out.placed {
+        if let Some(first) = seen.insert(&p.placed, &p.file.rel) {
+            out.problems.push(format!(
+                "“{}”与“{first}”归到同一位置“{}”；请删去或改名其中一个",
+                p.file.rel, p.placed
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_names_people_type() {
+        for (s, n) in [
+            ("标准1", 1),
+            ("标准 2", 2),
+            ("第3条", 3),
+            ("标准三", 3),
+            ("1", 1),
+            ("2 会议记录", 2),
+            ("Standard-4", 4),
+            ("标准１", 1),
+        ] {
+            assert_eq!(parse_standard(s), Some(n), "{s}");
+        }
+        for s in ["会议记录", "标准", "0", "12abc"] {
+            assert_eq!(parse_standard(s), None, "{s}");
+        }
+    }
+}

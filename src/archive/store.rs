@@ -1,0 +1,359 @@
+//! The content-addressed object store: every distinct content is kept once,
+//! as a read-only file named by its SHA-256 under
+//! `objects/sha256/<first two hex digits>/<64 hex digits>`.
+//!
+//! Writing hashes while copying (one read of the source) into a temp file
+//! in `tmp/`; [`ObjectStore::flush`] then makes the batch durable, renames
+//! each file into place without replacing an existing object, and makes
+//! the new names durable, before anything may refer to the new objects.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use sha2::{Digest as _, Sha256};
+use tempfile::TempPath;
+
+use crate::fsutil;
+
+/// Size of the copy buffer: large enough that hashing and writing run in
+/// long uninterrupted stretches.
+const BUF_SIZE: usize = 1 << 20;
+
+/// A SHA-256 digest.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Digest(pub [u8; 32]);
+
+impl Digest {
+    /// The digest of `bytes`.
+    pub fn of(bytes: &[u8]) -> Digest {
+        Digest(Sha256::digest(bytes).into())
+    }
+
+    /// Lower-case hex, as `sha256sum` prints it.
+    pub fn hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// Parses 64 hex digits.
+    pub fn from_hex(s: &str) -> Option<Digest> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(s.trim(), &mut out).ok()?;
+        Some(Digest(out))
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hex())
+    }
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Digest({})", self.hex())
+    }
+}
+
+/// What [`ObjectStore::put_reader`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Put {
+    /// The content's digest.
+    pub digest: Digest,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Whether the object is new (false: the content was already stored).
+    pub created: bool,
+}
+
+/// The state of a stored object, as found by [`ObjectStore::check`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectState {
+    /// Present and its content hashes to its name.
+    Intact,
+    /// No file under that name.
+    Missing,
+    /// The content no longer hashes to its name (flipped bits, truncation,
+    /// replacement); `size` is what is on disk now.
+    Altered {
+        /// Current size.
+        size: u64,
+    },
+}
+
+/// The object store of one archive.
+#[derive(Debug)]
+pub struct ObjectStore {
+    dir: PathBuf,
+    tmp: PathBuf,
+    pending: Mutex<BTreeMap<Digest, TempPath>>,
+}
+
+fn poisoned() -> io::Error {
+    io::Error::other("object store state poisoned by a panic")
+}
+
+impl ObjectStore {
+    /// The store inside archive root `root` (`objects/sha256`, temp files
+    /// in `tmp/`). Nothing is created until the first write.
+    pub fn new(root: &Path) -> ObjectStore {
+        ObjectStore {
+            dir: root.join("objects").join("sha256"),
+            tmp: root.join("tmp"),
+            pending: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Where the object with this digest lives.
+    pub fn path_of(&self, d: &Digest) -> PathBuf {
+        let hex = d.hex();
+        self.dir.join(&hex[..2]).join(hex)
+    }
+
+    /// The path of an object relative to the archive root, with `/`, as
+    /// written in `objects.sha256` files.
+    pub fn relative_path(d: &Digest) -> String {
+        let hex = d.hex();
+        format!("objects/sha256/{}/{hex}", &hex[..2])
+    }
+
+    /// Whether the object is present (its content is not checked).
+    pub fn contains(&self, d: &Digest) -> bool {
+        self.path_of(d).is_file()
+    }
+
+    /// Stores `bytes`; see [`ObjectStore::put_reader`].
+    pub fn put_bytes(&self, bytes: &[u8]) -> io::Result<Put> {
+        self.put_reader(bytes)
+    }
+
+    /// Copies everything `reader` yields into the store, hashing it on the
+    /// way (one pass), and returns its digest. Content already present (or
+    /// already pending) is not written twice.
+    ///
+    /// A new object is *pending* until [`ObjectStore::flush`]: its bytes
+    /// sit in a temp file and it cannot be opened yet. Call `flush` before
+    /// recording any reference to it. The caller holds the writer lock.
+    pub fn put_reader(&self, mut reader: impl Read) -> io::Result<Put> {
+        fs::create_dir_all(&self.tmp)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix("obj-")
+            .tempfile_in(&self.tmp)?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; BUF_SIZE];
+        let mut size = 0u64;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            hasher.update(&buf[..n]);
+            tmp.write_all(&buf[..n])?;
+            size += n as u64;
+        }
+        let digest = Digest(hasher.finalize().into());
+        let existing = Put {
+            digest,
+            size,
+            created: false,
+        };
+        if self.path_of(&digest).is_file() {
+            return Ok(existing);
+        }
+        let mut perms = tmp.as_file().metadata()?.permissions();
+        perms.set_readonly(true);
+        tmp.as_file().set_permissions(perms)?;
+        let mut pending = self.pending.lock().map_err(|_| poisoned())?;
+        if pending.contains_key(&digest) {
+            return Ok(existing);
+        }
+        pending.insert(digest, tmp.into_temp_path());
+        Ok(Put {
+            created: true,
+            ..existing
+        })
+    }
+
+    /// Makes every pending object durable and visible: their data is
+    /// flushed to disk, then each is renamed into place (never replacing an
+    /// existing object), then the new names are flushed too.
+    pub fn flush(&self) -> io::Result<()> {
+        let pending = std::mem::take(&mut *self.pending.lock().map_err(|_| poisoned())?);
+        if pending.is_empty() {
+            return Ok(());
+        }
+        // On Linux one syncfs flushes every temp file at the cost of a
+        // single journal commit (as `sync` does after `cp`); elsewhere each
+        // file is synced on its own.
+        #[cfg(target_os = "linux")]
+        rustix::fs::syncfs(File::open(&self.tmp)?)?;
+        #[cfg(not(target_os = "linux"))]
+        for path in pending.values() {
+            File::open(path)?.sync_all()?;
+        }
+        let mut shards = BTreeSet::new();
+        for (digest, tmp) in pending {
+            let dest = self.path_of(&digest);
+            let shard = dest.parent().unwrap_or(&self.dir).to_path_buf();
+            if shards.insert(shard.clone()) {
+                fs::create_dir_all(&shard)?;
+            }
+            match tmp.persist_noclobber(&dest) {
+                Ok(()) => {}
+                Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e.error),
+            }
+        }
+        #[cfg(target_os = "linux")]
+        rustix::fs::syncfs(File::open(&self.dir)?)?;
+        #[cfg(not(target_os = "linux"))]
+        {
+            for d in &shards {
+                fsutil::sync_dir(d)?;
+            }
+            fsutil::sync_dir(&self.dir)?;
+        }
+        if let Some(p) = self.dir.parent() {
+            fsutil::sync_dir(p)?;
+        }
+        Ok(())
+    }
+
+    /// Removes an object this process has just created but will not
+    /// reference (used to undo a failed ingest). The caller holds the lock.
+    pub fn remove_unreferenced(&self, d: &Digest) -> io::Result<()> {
+        // A pending object's temp file goes away when it is dropped.
+        if let Some(tmp) = self.pending.lock().map_err(|_| poisoned())?.remove(d) {
+            return tmp.close();
+        }
+        match fs::remove_file(self.path_of(d)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Opens a stored object for reading.
+    pub fn open(&self, d: &Digest) -> io::Result<File> {
+        File::open(self.path_of(d))
+    }
+
+    /// Re-hashes an object and says whether it is intact.
+    pub fn check(&self, d: &Digest) -> io::Result<ObjectState> {
+        let mut file = match self.open(d) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ObjectState::Missing),
+            Err(e) => return Err(e),
+        };
+        let (actual, size) = hash_reader(&mut file)?;
+        Ok(if actual == *d {
+            ObjectState::Intact
+        } else {
+            ObjectState::Altered { size }
+        })
+    }
+
+    /// Every object file in the store, by digest (names that are not
+    /// digests are ignored).
+    pub fn list(&self) -> io::Result<Vec<Digest>> {
+        let mut out = Vec::new();
+        let shards = match fs::read_dir(&self.dir) {
+            Ok(s) => s,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(e),
+        };
+        for shard in shards {
+            let shard = shard?;
+            if !shard.file_type()?.is_dir() {
+                continue;
+            }
+            for entry in fs::read_dir(shard.path())? {
+                if let Some(d) = entry?.file_name().to_str().and_then(Digest::from_hex) {
+                    out.push(d);
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Deletes leftover temp files of interrupted writes. The caller holds
+    /// the writer lock, so no write is in progress.
+    pub fn clean_tmp(&self) -> io::Result<()> {
+        match fs::read_dir(&self.tmp) {
+            Ok(entries) => {
+                for e in entries {
+                    let e = e?;
+                    if e.file_type()?.is_dir() {
+                        fs::remove_dir_all(e.path())?;
+                    } else {
+                        fs::remove_file(e.path())?;
+                    }
+                }
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Hashes everything `reader` yields; returns the digest and the length.
+pub fn hash_reader(mut reader: impl Read) -> io::Result<(Digest, u64)> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; BUF_SIZE];
+    let mut size = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((Digest(hasher.finalize().into()), size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stores_once_and_finds_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ObjectStore::new(dir.path());
+        let a = store.put_bytes(b"hello").unwrap();
+        assert!(a.created);
+        assert_eq!(
+            a.digest.hex(),
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        let again = store.put_bytes(b"hello").unwrap();
+        assert!(!again.created, "pending content is not written twice");
+        assert!(!store.contains(&a.digest), "pending until flushed");
+        store.flush().unwrap();
+        assert!(!store.put_bytes(b"hello").unwrap().created);
+        assert_eq!(store.list().unwrap(), vec![a.digest]);
+        assert_eq!(store.check(&a.digest).unwrap(), ObjectState::Intact);
+        let path = store.path_of(&a.digest);
+        let mut perms = fs::metadata(&path).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        fs::set_permissions(&path, perms).unwrap();
+        fs::write(&path, b"hellp").unwrap();
+        assert_eq!(
+            store.check(&a.digest).unwrap(),
+            ObjectState::Altered { size: 5 }
+        );
+        fs::remove_file(&path).unwrap();
+        assert_eq!(store.check(&a.digest).unwrap(), ObjectState::Missing);
+        // No temp files remain.
+        assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,208 @@
+//! `verify`: re-hashes every stored object and checks every manifest and
+//! the log against them. Each missing or altered object is named together
+//! with every submission that references it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+
+use rayon::prelude::*;
+
+use super::manifest::{self, Manifest};
+use super::store::{Digest, ObjectState};
+use super::{Archive, ArchiveError, Submission, list_version_dirs, parse_version};
+use crate::progress::{Progress, Unit};
+
+/// What `verify` found.
+#[derive(Debug, Default)]
+pub struct VerifyReport {
+    /// Submissions whose manifests were checked.
+    pub submissions: usize,
+    /// Objects re-hashed.
+    pub objects: usize,
+    /// Bytes re-hashed.
+    pub bytes: u64,
+    /// Everything wrong; empty when the archive is intact.
+    pub problems: Vec<String>,
+    /// Things worth knowing that are not damage (interrupted writes).
+    pub notes: Vec<String>,
+}
+
+impl VerifyReport {
+    /// Whether nothing is wrong.
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+fn label(s: &Submission) -> String {
+    format!("社区 {} 第 {} 版", s.record.community, s.record.version)
+}
+
+/// Checks one submission's folder; returns its manifest if readable.
+fn check_submission(
+    archive: &Archive,
+    s: &Submission,
+    problems: &mut Vec<String>,
+) -> Option<Manifest> {
+    let r = &s.record;
+    let dir = manifest::version_dir(archive.root(), &r.community, r.version);
+    let m = match archive.manifest(s) {
+        Ok(m) => m,
+        Err(ArchiveError::Io { source, .. }) => {
+            problems.push(format!(
+                "{}：无法读取 {}（{source}）",
+                label(s),
+                dir.join(manifest::MANIFEST_FILE).display()
+            ));
+            return None;
+        }
+        Err(e) => {
+            problems.push(format!("{}：{e}", label(s)));
+            return None;
+        }
+    };
+    if m.community.id != r.community || m.version != r.version {
+        problems.push(format!("{}：清单中的社区或版本号与日志不符", label(s)));
+    }
+    let count = m.files.len() as u64;
+    let bytes: u64 = m.files.iter().map(|f| f.size).sum();
+    if count != r.file_count
+        || bytes != r.total_bytes
+        || count != m.file_count
+        || bytes != m.total_bytes
+    {
+        problems.push(format!("{}：清单中的文件数或字节数与记录不符", label(s)));
+    }
+    let objects = dir.join(manifest::OBJECTS_FILE);
+    match fs::read_to_string(&objects) {
+        Ok(text) if text == m.objects_list() => {}
+        Ok(_) => problems.push(format!("{}：{} 与清单不一致", label(s), objects.display())),
+        Err(e) => problems.push(format!(
+            "{}：无法读取 {}（{e}）",
+            label(s),
+            objects.display()
+        )),
+    }
+    Some(m)
+}
+
+/// Verifies the whole archive, or only what `community` references.
+pub fn verify(
+    archive: &Archive,
+    community: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<VerifyReport, ArchiveError> {
+    let mut report = VerifyReport::default();
+    let subs = match archive.submissions(community) {
+        Ok(s) => s,
+        Err(e @ (ArchiveError::Log(_) | ArchiveError::Corrupt { .. })) => {
+            report.problems.push(e.to_string());
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some(c) = community {
+        archive.register()?.get(c)?;
+    }
+    // Which submissions use which object, and at which paths.
+    let mut users: BTreeMap<Digest, Vec<(String, String)>> = BTreeMap::new();
+    let mut sizes: BTreeMap<Digest, u64> = BTreeMap::new();
+    for s in &subs {
+        report.submissions += 1;
+        let Some(m) = check_submission(archive, s, &mut report.problems) else {
+            continue;
+        };
+        for f in &m.files {
+            match Digest::from_hex(&f.sha256) {
+                Some(d) => {
+                    users.entry(d).or_default().push((label(s), f.path.clone()));
+                    sizes.insert(d, f.size);
+                }
+                None => report
+                    .problems
+                    .push(format!("{}：文件“{}”的哈希无效", label(s), f.path)),
+            }
+        }
+    }
+    let mut digests: BTreeSet<Digest> = users.keys().copied().collect();
+    if community.is_none() {
+        let all = archive
+            .store()
+            .list()
+            .map_err(super::io_at(archive.root()))?;
+        digests.extend(all);
+    }
+    progress.start("校验文件", digests.len() as u64, Unit::Items);
+    let results: Vec<(Digest, std::io::Result<ObjectState>)> = digests
+        .par_iter()
+        .map(|d| {
+            let r = archive.store().check(d);
+            progress.advance(1);
+            (*d, r)
+        })
+        .collect();
+    progress.finish();
+    for (d, state) in results {
+        report.objects += 1;
+        let what = match state {
+            Ok(ObjectState::Intact) => {
+                report.bytes += fs::metadata(archive.store().path_of(&d)).map_or(0, |m| m.len());
+                if let Some(&expected) = sizes.get(&d) {
+                    let actual = fs::metadata(archive.store().path_of(&d)).map_or(0, |m| m.len());
+                    if actual != expected {
+                        format!("大小应为 {expected} 字节，实为 {actual} 字节")
+                    } else {
+                        continue;
+                    }
+                } else {
+                    continue;
+                }
+            }
+            Ok(ObjectState::Missing) => "缺失".to_string(),
+            Ok(ObjectState::Altered { size }) => match sizes.get(&d) {
+                Some(&expected) if size < expected => {
+                    format!("内容被改动（被截断：应为 {expected} 字节，只剩 {size} 字节）")
+                }
+                _ => "内容被改动（与哈希不符）".to_string(),
+            },
+            Err(e) => format!("无法读取（{e}）"),
+        };
+        let mut line = format!(
+            "文件 {} {what}",
+            super::store::ObjectStore::relative_path(&d)
+        );
+        match users.get(&d) {
+            Some(list) => {
+                for (sub, path) in list {
+                    line.push_str(&format!("\n    被 {sub} 的“{path}”引用"));
+                }
+            }
+            None => line.push_str("\n    （未被任何提交引用）"),
+        }
+        report.problems.push(line);
+    }
+    // Version folders the log does not know: left by an interrupted write.
+    let subs_dir = archive.root().join("submissions");
+    let logged: BTreeSet<(String, u32)> = subs
+        .iter()
+        .map(|s| (s.record.community.clone(), s.record.version))
+        .collect();
+    for (c, dir, name) in list_version_dirs(&subs_dir).map_err(super::io_at(&subs_dir))? {
+        if community.is_some_and(|x| x != c) || report.problems.iter().any(|p| p.contains("日志"))
+        {
+            continue;
+        }
+        match parse_version(&name) {
+            Some(v) if !logged.contains(&(c.clone(), v)) => report.notes.push(format!(
+                "{} 没有日志记录（提交被中断，未生效）；下次写入时会移到 interrupted/",
+                dir.display()
+            )),
+            None if name.starts_with(".tmp-") => report.notes.push(format!(
+                "{} 是中断的提交留下的临时文件夹；下次写入时会删除",
+                dir.display()
+            )),
+            _ => {}
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,153 @@
+//! `kaoping community add|import|list`: registering pilot communities.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Subcommand;
+
+use kaoping::archive::Archive;
+use kaoping::community::{self, Community};
+
+use super::output::{self, pad};
+use super::{Context, HELP_TEMPLATE, wait_message};
+
+/// 登记试点社区
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// 登记一个试点社区
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Add(AddArgs),
+    /// 从 CSV 表格批量登记（表头：编号,名称,所属区县,类型,批次；UTF-8 或 GBK 编码均可）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Import(ImportArgs),
+    /// 列出已登记的社区
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    List(ListArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct AddArgs {
+    /// 社区编号（由考评办公室统一编定，如 WH-001）
+    #[arg(long, value_name = "编号")]
+    id: String,
+    /// 社区名称
+    #[arg(long, value_name = "名称")]
+    name: String,
+    /// 所属县（市）区，须是附件1中的名称，如 五华区
+    #[arg(long, value_name = "区县")]
+    district: String,
+    /// 社区类型：城市社区 或 “村改居”社区
+    #[arg(long = "type", value_name = "类型")]
+    kind: String,
+    /// 批次：第一阶段、第二阶段 或 第三阶段
+    #[arg(long, value_name = "批次")]
+    batch: String,
+    /// 档案库正被其他进程写入时立即退出，不排队等待
+    #[arg(long)]
+    no_wait: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// CSV 文件（Excel / WPS “另存为 CSV” 即可）
+    #[arg(value_name = "文件")]
+    file: PathBuf,
+    /// 档案库正被其他进程写入时立即退出，不排队等待
+    #[arg(long)]
+    no_wait: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct ListArgs {
+    /// 以 JSON 格式输出（供其他程序读取）
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    match args.command {
+        Sub::Add(a) => {
+            let c = Community::new(&a.id, &a.name, &a.district, &a.kind, &a.batch)?;
+            let _lock = archive.lock(!a.no_wait, wait_message)?;
+            let mut reg = archive.register()?;
+            let new = reg.add(c.clone())?;
+            reg.save(archive.root())?;
+            let mut out = output::stdout();
+            if new {
+                writeln!(
+                    out,
+                    "已登记社区 {} {}（{}，{}，{}）",
+                    c.id, c.name, c.district, c.kind, c.batch
+                )?;
+            } else {
+                writeln!(out, "社区 {} 已经登记过，信息相同，未作改动", c.id)?;
+            }
+            Ok(out.flush()?)
+        }
+        Sub::Import(a) => {
+            let list = community::read_csv(&a.file)?;
+            let _lock = archive.lock(!a.no_wait, wait_message)?;
+            let mut reg = archive.register()?;
+            let mut added = 0;
+            for c in &list {
+                if reg.add(c.clone())? {
+                    added += 1;
+                }
+            }
+            reg.save(archive.root())?;
+            let mut out = output::stdout();
+            writeln!(
+                out,
+                "已从 {} 导入 {added} 个社区（共 {} 行，{} 个此前已登记）",
+                a.file.display(),
+                list.len(),
+                list.len() - added
+            )?;
+            Ok(out.flush()?)
+        }
+        Sub::List(a) => {
+            let reg = archive.register()?;
+            let all: Vec<&Community> = reg.all().collect();
+            let mut out = output::stdout();
+            if a.json {
+                serde_json::to_writer_pretty(&mut out, &all).context("无法输出 JSON")?;
+                writeln!(out)?;
+            } else if all.is_empty() {
+                writeln!(
+                    out,
+                    "还没有登记任何社区。用 kaoping community add 或 kaoping community import 登记。"
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{}{}{}{}批次",
+                    pad("编号", 12, false),
+                    pad("名称", 24, false),
+                    pad("所属区县", 16, false),
+                    pad("类型", 16, false)
+                )?;
+                for c in &all {
+                    writeln!(
+                        out,
+                        "{}{}{}{}{}",
+                        pad(&c.id, 12, false),
+                        pad(&c.name, 24, false),
+                        pad(&c.district, 16, false),
+                        pad(&c.kind, 16, false),
+                        c.batch
+                    )?;
+                }
+                writeln!(out, "共 {} 个社区", all.len())?;
+            }
+            Ok(out.flush()?)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! `kaoping coverage`: which standards checked by 材料审核 are backed by
+//! files in a community's latest (or a chosen) submission.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use kaoping::archive::{Archive, coverage};
+use kaoping::catalog::Catalog;
+
+use super::Context;
+use super::output::{self, wrap};
+
+/// 查看材料覆盖情况
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 查看第几版提交（默认最新一版）
+    #[arg(long, value_name = "版本")]
+    version: Option<u32>,
+    /// 以 JSON 格式输出（供其他程序读取）
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    archive.register()?.get(&args.community)?;
+    let sub = archive.submission(&args.community, args.version)?;
+    let m = archive.manifest(&sub)?;
+    let cov = coverage::coverage(Catalog::builtin(), &m);
+    let mut out = output::stdout();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &cov).context("无法输出 JSON")?;
+        writeln!(out)?;
+        return Ok(out.flush()?);
+    }
+    let missing = cov.missing().count();
+    writeln!(
+        out,
+        "{} {} 第 {} 版提交（{}）：需要材料审核的标准共 {} 条，有材料 {} 条，缺 {} 条\n",
+        m.community.id,
+        m.community.name,
+        m.version,
+        m.created,
+        cov.standards.len(),
+        cov.standards.len() - missing,
+        missing
+    )?;
+    let mut last = String::new();
+    for s in &cov.standards {
+        if s.indicator != last {
+            let whole = cov
+                .indicator_files
+                .iter()
+                .find(|(c, _)| *c == s.indicator)
+                .map_or(0, |(_, f)| f.len());
+            let note = if whole > 0 {
+                format!("（另有 {whole} 个文件属于整个指标）")
+            } else {
+                String::new()
+            };
+            writeln!(out, "{} {}{note}", s.indicator, s.indicator_name)?;
+            last = s.indicator.clone();
+        }
+        let status = if s.files.is_empty() {
+            "缺材料".to_string()
+        } else {
+            format!("{} 个文件", s.files.len())
+        };
+        writeln!(
+            out,
+            "{}",
+            wrap(&format!("标准{}【{status}】{}", s.standard, s.text), 2, 4)
+        )?;
+    }
+    Ok(out.flush()?)
+}

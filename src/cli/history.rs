@@ -1,0 +1,69 @@
+//! `kaoping history`: the submissions of a community, oldest first.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+use serde_json::json;
+
+use kaoping::archive::Archive;
+
+use super::Context;
+use super::ingest::human_bytes;
+use super::output;
+
+/// 查看提交历史
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 以 JSON 格式输出（供其他程序读取）
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let c = archive.register()?.get(&args.community)?.clone();
+    let subs = archive.submissions(Some(&c.id))?;
+    let mut out = output::stdout();
+    if args.json {
+        let list: Vec<_> = subs
+            .iter()
+            .map(|s| {
+                let mut v = serde_json::to_value(&s.record).unwrap_or(json!({}));
+                v["time"] = json!(s.time);
+                v
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &list).context("无法输出 JSON")?;
+        writeln!(out)?;
+        return Ok(out.flush()?);
+    }
+    if subs.is_empty() {
+        writeln!(out, "{} {} 还没有提交过材料。", c.id, c.name)?;
+        return Ok(out.flush()?);
+    }
+    writeln!(
+        out,
+        "{} {} 的提交历史（共 {} 版）：\n",
+        c.id,
+        c.name,
+        subs.len()
+    )?;
+    for s in &subs {
+        let r = &s.record;
+        writeln!(
+            out,
+            "第 {} 版  {}  提交人：{}  {} 个文件  {}",
+            r.version,
+            s.time,
+            r.submitter.as_deref().unwrap_or("（未填）"),
+            r.file_count,
+            human_bytes(r.total_bytes)
+        )?;
+        writeln!(out, "  来源：{}", r.source)?;
+        writeln!(out, "  根哈希：{}", r.root_hash)?;
+    }
+    Ok(out.flush()?)
+}

@@ -1,0 +1,118 @@
+//! `kaoping ingest`: hands in a folder or ZIP of evidence as a new
+//! submission version and prints a per-indicator summary.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use kaoping::archive::ingest::{IngestOptions, ingest};
+use kaoping::archive::zipin::ZipLimits;
+use kaoping::archive::{Archive, coverage};
+use kaoping::catalog::Catalog;
+
+use super::output::{self, pad};
+use super::progress::Bar;
+use super::{Context, wait_message};
+
+/// 提交证据材料
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 材料文件夹或 ZIP 压缩包（按 kaoping scaffold 生成的文件夹整理）
+    #[arg(value_name = "文件夹或ZIP")]
+    source: PathBuf,
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 提交人姓名
+    #[arg(long, value_name = "姓名")]
+    submitter: Option<String>,
+    /// 档案库正被其他进程写入时立即退出，不排队等待
+    #[arg(long)]
+    no_wait: bool,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let catalog = Catalog::builtin();
+    let options = IngestOptions {
+        community: args.community.clone(),
+        submitter: args.submitter.clone(),
+        wait: !args.no_wait,
+        limits: ZipLimits::default(),
+    };
+    let bar = Bar::default();
+    let report = ingest(
+        &archive,
+        catalog,
+        &args.source,
+        &options,
+        &bar,
+        wait_message,
+    )?;
+    let m = &report.manifest;
+    let mut out = output::stdout();
+    writeln!(
+        out,
+        "已保存 {} {} 的第 {} 版提交：{} 个文件，{}（其中新内容 {} 个文件，{}；其余与已存内容相同，未重复保存）",
+        m.community.id,
+        m.community.name,
+        m.version,
+        m.file_count,
+        human_bytes(m.total_bytes),
+        report.new_objects,
+        human_bytes(report.new_bytes)
+    )?;
+    writeln!(out, "根哈希：{}", report.root_hash)?;
+    writeln!(out, "\n各指标文件数：")?;
+    let mut per: BTreeMap<u32, (String, u64, u64)> = BTreeMap::new();
+    for f in &m.files {
+        if let Ok((_, ind)) = catalog.indicator(&f.indicator) {
+            let e = per
+                .entry(ind.number())
+                .or_insert_with(|| (ind.folder_name(), 0, 0));
+            e.1 += 1;
+            e.2 += f.size;
+        }
+    }
+    for (name, n, bytes) in per.values() {
+        writeln!(
+            out,
+            "  {}{:>5} 个  {}",
+            pad(name, 44, false),
+            n,
+            human_bytes(*bytes)
+        )?;
+    }
+    let cov = coverage::coverage(catalog, m);
+    let missing: Vec<_> = cov.missing().collect();
+    if !missing.is_empty() {
+        writeln!(
+            out,
+            "\n还有 {} 条需要材料审核的标准没有材料（kaoping coverage --community {} 查看详情）",
+            missing.len(),
+            m.community.id
+        )?;
+    }
+    if !m.skipped.is_empty() {
+        writeln!(out, "\n略过 {} 项：", m.skipped.len())?;
+        for s in &m.skipped {
+            writeln!(out, "  {}：{}", s.path, s.reason)?;
+        }
+    }
+    Ok(out.flush()?)
+}
+
+/// Bytes for people: KB / MB / GB with one decimal.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if n < 1024 {
+        return format!("{n} 字节");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    format!("{v:.1} {}", UNITS[u])
+}

@@ -1,0 +1,69 @@
+//! `kaoping show`: the files of a submission version with their hashes.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use kaoping::archive::Archive;
+use kaoping::catalog::Catalog;
+
+use super::Context;
+use super::output;
+
+/// 查看某版提交的文件清单
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 第几版提交（默认最新一版）
+    #[arg(long, value_name = "版本")]
+    version: Option<u32>,
+    /// 只看一项指标，如 Ⅱ-1、II-1、2-1 或指标名称
+    #[arg(long, value_name = "指标")]
+    indicator: Option<String>,
+    /// 以 JSON 格式输出（供其他程序读取）
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    archive.register()?.get(&args.community)?;
+    let only = match &args.indicator {
+        Some(i) => Some(Catalog::builtin().indicator(i)?.1.code.clone()),
+        None => None,
+    };
+    let sub = archive.submission(&args.community, args.version)?;
+    let m = archive.manifest(&sub)?;
+    let files: Vec<_> = m
+        .files
+        .iter()
+        .filter(|f| only.as_ref().is_none_or(|c| *c == f.indicator))
+        .collect();
+    let mut out = output::stdout();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &files).context("无法输出 JSON")?;
+        writeln!(out)?;
+        return Ok(out.flush()?);
+    }
+    writeln!(
+        out,
+        "{} {} 第 {} 版提交（{}），根哈希 {}",
+        m.community.id, m.community.name, m.version, m.created, sub.record.root_hash
+    )?;
+    writeln!(
+        out,
+        "SHA-256                                                           字节数  位置（原路径）"
+    )?;
+    for f in &files {
+        let orig = if f.placed == f.path {
+            String::new()
+        } else {
+            format!("（{}）", f.path)
+        };
+        writeln!(out, "{}  {:>10}  {}{orig}", f.sha256, f.size, f.placed)?;
+    }
+    writeln!(out, "共 {} 个文件", files.len())?;
+    Ok(out.flush()?)
+}

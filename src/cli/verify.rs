@@ -1,0 +1,48 @@
+//! `kaoping verify`: re-hashes every stored object and checks manifests
+//! and the log; exits non-zero if anything is wrong.
+
+use std::io::Write;
+
+use kaoping::archive::{Archive, verify};
+
+use super::Context;
+use super::ingest::human_bytes;
+use super::output;
+use super::progress::Bar;
+
+/// 校验档案库
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 只校验这个社区的提交（默认校验整个档案库）
+    #[arg(long, value_name = "编号")]
+    community: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let report = verify::verify(&archive, args.community.as_deref(), &Bar::default())?;
+    let mut out = output::stdout();
+    for n in &report.notes {
+        writeln!(out, "提示：{n}")?;
+    }
+    if report.ok() {
+        writeln!(
+            out,
+            "校验通过：{} 版提交、{} 个文件（{}）全部完好，日志链完整。",
+            report.submissions,
+            report.objects,
+            human_bytes(report.bytes)
+        )?;
+        return Ok(out.flush()?);
+    }
+    out.flush()?;
+    for p in &report.problems {
+        eprintln!("{p}");
+    }
+    anyhow::bail!(
+        "校验发现 {} 处问题（共检查 {} 版提交、{} 个文件）。请从备份恢复上面列出的文件，或请原提交单位重新提交",
+        report.problems.len(),
+        report.submissions,
+        report.objects
+    )
+}

@@ -1,0 +1,385 @@
+//! Pilot communities (试点社区): their identity (id, name, district of
+//! Attachment 1, type, batch), the register kept in `communities.json` at
+//! the archive root, and importing them from CSV files saved by Excel or
+//! WPS (UTF-8 with or without BOM, or GBK).
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::districts::DistrictTable;
+use crate::fsutil;
+
+/// File name of the register inside an archive root.
+pub const REGISTER_FILE: &str = "communities.json";
+
+/// The two kinds of community named in Attachment 1.
+pub const KINDS: [&str; 2] = ["城市社区", "“村改居”社区"];
+
+/// The three batches (阶段) of the pilot programme.
+pub const BATCHES: [&str; 3] = ["第一阶段", "第二阶段", "第三阶段"];
+
+/// One pilot community.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Community {
+    /// The office's identifier, also the folder name of its submissions.
+    pub id: String,
+    /// The community's name.
+    pub name: String,
+    /// Its district, one of the 18 names of Attachment 1.
+    pub district: String,
+    /// 城市社区 or “村改居”社区.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// 第一阶段, 第二阶段 or 第三阶段.
+    pub batch: String,
+}
+
+/// Why a community or a register is not acceptable.
+#[derive(Debug, thiserror::Error)]
+pub enum CommunityError {
+    /// A field is invalid; `field` is its Chinese name.
+    #[error("{field}“{value}”无效：{fix}")]
+    Invalid {
+        /// The field's name, e.g. 编号.
+        field: &'static str,
+        /// What was given.
+        value: String,
+        /// How to fix it.
+        fix: String,
+    },
+    /// The id is already registered with other data.
+    #[error("编号 {id} 已经登记为“{existing}”，不能重复登记；请换一个编号")]
+    Duplicate {
+        /// The id.
+        id: String,
+        /// The registered community's name.
+        existing: String,
+    },
+    /// The id is not registered.
+    #[error(
+        "没有编号为“{id}”的社区。请先用 kaoping community add 或 kaoping community import 登记{hint}"
+    )]
+    Unknown {
+        /// The id.
+        id: String,
+        /// Registered ids, if any.
+        hint: String,
+    },
+    /// The CSV file has bad rows; nothing was imported.
+    #[error("{path} 有 {} 处错误，没有导入任何社区：\n{}", problems.len(), problems.join("\n"))]
+    BadCsv {
+        /// The file.
+        path: PathBuf,
+        /// One line per problem, each naming its line number.
+        problems: Vec<String>,
+    },
+    /// The register file is damaged.
+    #[error("社区登记文件 {path} 已损坏：{reason}")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Reading or writing failed.
+    #[error("无法读写 {path}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl Community {
+    /// Builds a community from the fields people type, normalising the
+    /// district, type and batch to their printed forms.
+    pub fn new(
+        id: &str,
+        name: &str,
+        district: &str,
+        kind: &str,
+        batch: &str,
+    ) -> Result<Community, CommunityError> {
+        Ok(Community {
+            id: check_id(id)?,
+            name: check_name(name)?,
+            district: DistrictTable::builtin()
+                .find(district)
+                .map_err(|e| CommunityError::Invalid {
+                    field: "所属区县",
+                    value: district.to_string(),
+                    fix: e.to_string(),
+                })?
+                .name
+                .clone(),
+            kind: normalize_kind(kind)?,
+            batch: normalize_batch(batch)?,
+        })
+    }
+}
+
+/// Ids become folder names: keep them to characters every file system and
+/// every shell accepts.
+fn check_id(id: &str) -> Result<String, CommunityError> {
+    let id = id.trim();
+    let ok = !id.is_empty()
+        && id.chars().count() <= 64
+        && !id.starts_with(['.', '-'])
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(id.to_string())
+    } else {
+        Err(CommunityError::Invalid {
+            field: "编号",
+            value: id.to_string(),
+            fix: "编号只能由字母、数字、汉字和 - _ . 组成（不超过 64 个字符，不能以 . 或 - 开头），如 WH-001".into(),
+        })
+    }
+}
+
+fn check_name(name: &str) -> Result<String, CommunityError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().any(char::is_control) {
+        return Err(CommunityError::Invalid {
+            field: "名称",
+            value: name.to_string(),
+            fix: "请填写社区名称（不能为空）".into(),
+        });
+    }
+    Ok(name.to_string())
+}
+
+fn normalize_kind(kind: &str) -> Result<String, CommunityError> {
+    let bare: String = kind
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’'))
+        .collect();
+    match bare.as_str() {
+        "城市社区" | "城市" => Ok(KINDS[0].to_string()),
+        "村改居社区" | "村改居" => Ok(KINDS[1].to_string()),
+        _ => Err(CommunityError::Invalid {
+            field: "类型",
+            value: kind.to_string(),
+            fix: "只能是“城市社区”或“村改居”社区".into(),
+        }),
+    }
+}
+
+fn normalize_batch(batch: &str) -> Result<String, CommunityError> {
+    let bare: String = batch.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = match bare.trim_start_matches('第').trim_end_matches("阶段") {
+        "一" | "1" | "１" => 0,
+        "二" | "2" | "２" => 1,
+        "三" | "3" | "３" => 2,
+        _ => {
+            return Err(CommunityError::Invalid {
+                field: "批次",
+                value: batch.to_string(),
+                fix: "只能是 第一阶段、第二阶段 或 第三阶段".into(),
+            });
+        }
+    };
+    Ok(BATCHES[n].to_string())
+}
+
+/// The communities registered in one archive, keyed by id.
+#[derive(Debug, Clone, Default)]
+pub struct Register {
+    communities: BTreeMap<String, Community>,
+}
+
+impl Register {
+    /// Loads the register of an archive root (empty if none yet).
+    pub fn load(root: &Path) -> Result<Register, CommunityError> {
+        let path = root.join(REGISTER_FILE);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Register::default()),
+            Err(source) => return Err(CommunityError::Io { path, source }),
+        };
+        let list: Vec<Community> =
+            serde_json::from_slice(&bytes).map_err(|e| CommunityError::Corrupt {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(Register {
+            communities: list.into_iter().map(|c| (c.id.clone(), c)).collect(),
+        })
+    }
+
+    /// Saves the register atomically. The caller holds the writer lock.
+    pub fn save(&self, root: &Path) -> Result<(), CommunityError> {
+        let path = root.join(REGISTER_FILE);
+        let list: Vec<&Community> = self.communities.values().collect();
+        let mut text = serde_json::to_string_pretty(&list).map_err(|e| CommunityError::Io {
+            path: path.clone(),
+            source: io::Error::other(e),
+        })?;
+        text.push('\n');
+        fsutil::write_atomic(&path, text.as_bytes())
+            .map_err(|source| CommunityError::Io { path, source })
+    }
+
+    /// All communities, ordered by id.
+    pub fn all(&self) -> impl Iterator<Item = &Community> {
+        self.communities.values()
+    }
+
+    /// The community with this id.
+    pub fn get(&self, id: &str) -> Result<&Community, CommunityError> {
+        self.communities
+            .get(id.trim())
+            .ok_or_else(|| CommunityError::Unknown {
+                id: id.to_string(),
+                hint: if self.communities.is_empty() {
+                    String::new()
+                } else {
+                    let ids: Vec<&str> = self.communities.keys().map(String::as_str).collect();
+                    format!("。已登记的编号：{}", ids.join("、"))
+                },
+            })
+    }
+
+    /// Adds a community. Adding the same data again is not an error;
+    /// another community under a registered id is. Returns whether it was new.
+    pub fn add(&mut self, c: Community) -> Result<bool, CommunityError> {
+        match self.communities.get(&c.id) {
+            Some(existing) if *existing == c => Ok(false),
+            Some(existing) => Err(CommunityError::Duplicate {
+                id: c.id.clone(),
+                existing: existing.name.clone(),
+            }),
+            None => {
+                self.communities.insert(c.id.clone(), c);
+                Ok(true)
+            }
+        }
+    }
+}
+
+/// Decodes a text file saved by Excel/WPS: UTF-8 (a BOM is dropped) or,
+/// when the bytes are not UTF-8, GBK/GB18030 as Chinese Windows writes it.
+pub fn decode_text(bytes: &[u8]) -> Option<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s.to_string()),
+        Err(_) => encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(|s| s.into_owned()),
+    }
+}
+
+/// Column order of a CSV header (indices of id, name, district, type, batch).
+fn header_columns(header: &csv::StringRecord) -> Option<[usize; 5]> {
+    const NAMES: [[&str; 2]; 5] = [
+        ["编号", "id"],
+        ["名称", "name"],
+        ["所属区县", "district"],
+        ["类型", "type"],
+        ["批次", "batch"],
+    ];
+    let mut cols = [0; 5];
+    for (slot, names) in cols.iter_mut().zip(NAMES) {
+        *slot = header.iter().position(|h| {
+            let h = h.trim();
+            names.iter().any(|n| h.eq_ignore_ascii_case(n))
+        })?;
+    }
+    Some(cols)
+}
+
+/// Reads communities from a CSV file. Every bad row is reported with its
+/// line number; any problem means no community is returned.
+pub fn read_csv(path: &Path) -> Result<Vec<Community>, CommunityError> {
+    let bytes = std::fs::read(path).map_err(|source| CommunityError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let bad = |problems: Vec<String>| CommunityError::BadCsv {
+        path: path.to_path_buf(),
+        problems,
+    };
+    let text = decode_text(&bytes).ok_or_else(|| {
+        bad(vec![
+            "  文件既不是 UTF-8 也不是 GBK 编码，请用 Excel 或 WPS 另存为 CSV 后再导入".into(),
+        ])
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| bad(vec![format!("  第 1 行：无法读取表头（{e}）")]))?
+        .clone();
+    let cols = header_columns(&header).ok_or_else(|| {
+        bad(vec![
+            "  第 1 行：表头应为“编号,名称,所属区县,类型,批次”（或 id,name,district,type,batch）"
+                .into(),
+        ])
+    })?;
+    let mut problems = Vec::new();
+    let mut out: Vec<Community> = Vec::new();
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(format!("  第 {line} 行：无法读取（{e}）"));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let field = |i: usize| record.get(cols[i]).unwrap_or("");
+        match Community::new(field(0), field(1), field(2), field(3), field(4)) {
+            Ok(c) => {
+                if let Some(first) = seen.insert(c.id.clone(), line) {
+                    problems.push(format!("  第 {line} 行：编号 {} 与第 {first} 行重复", c.id));
+                } else {
+                    out.push(c);
+                }
+            }
+            Err(e) => problems.push(format!("  第 {line} 行：{e}")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(bad(problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_what_people_type() {
+        let c = Community::new(" WH-001 ", "翠湖社区", "五华区", "村改居社区", "1").unwrap();
+        assert_eq!(c.id, "WH-001");
+        assert_eq!(c.kind, "“村改居”社区");
+        assert_eq!(c.batch, "第一阶段");
+        assert!(Community::new("../x", "a", "五华区", "城市社区", "第一阶段").is_err());
+        assert!(Community::new("A1", "a", "火星区", "城市社区", "第一阶段").is_err());
+        assert!(Community::new("A1", "a", "五华区", "乡村", "第一阶段").is_err());
+        assert!(Community::new("A1", "a", "五华区", "城市社区", "第四阶段").is_err());
+    }
+
+    #[test]
+    fn decodes_gbk_and_bom() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("编号,名称");
+        assert_eq!(decode_text(&gbk).unwrap(), "编号,名称");
+        assert_eq!(decode_text("\u{FEFF}编号".as_bytes()).unwrap(), "编号");
+    }
+}

@@ -1,0 +1,111 @@
+//! Crash safety: a real `kaoping ingest` is killed (SIGKILL) at many
+//! moments; after each kill `verify` passes, the earlier submission is
+//! intact, the interrupted one is wholly present or wholly absent, and a
+//! rerun succeeds.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use super::util::{Env, write};
+
+const FILES: usize = 200;
+
+fn make_tree(dir: &Path, run: usize) {
+    for j in 0..FILES {
+        let line = format!("run {run} file {j}\n");
+        let body = line.repeat(50 + (j * 37) % 400);
+        write(
+            &dir.join(format!(
+                "Ⅱ-{}/标准1/文件{j:03}.txt",
+                [1, 2, 3, 14, 15, 16][j % 6]
+            )),
+            body.as_bytes(),
+        );
+    }
+}
+
+fn spawn_ingest(env: &Env, folder: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_kaoping"))
+        .env_remove("KAOPING_ARCHIVE")
+        .arg("--archive")
+        .arg(env.archive())
+        .args(["ingest", folder, "--community", "A1"])
+        .current_dir(env.dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn history(env: &Env) -> Vec<serde_json::Value> {
+    let v: serde_json::Value =
+        serde_json::from_str(&env.ok(&["history", "--community", "A1", "--json"])).unwrap();
+    v.as_array().unwrap().clone()
+}
+
+#[test]
+fn killing_ingest_at_any_moment_leaves_a_sound_archive() {
+    let env = Env::new();
+    env.community("A1");
+    make_tree(&env.path("base"), 0);
+    env.ok(&["ingest", "base", "--community", "A1"]);
+    let v1 = history(&env)[0].clone();
+    let v1_files = env.ok(&["show", "--community", "A1", "--version", "1", "--json"]);
+
+    // How long an uninterrupted ingest of such a tree takes here.
+    make_tree(&env.path("timing"), 1);
+    let start = Instant::now();
+    assert!(spawn_ingest(&env, "timing").wait().unwrap().success());
+    let full = start.elapsed();
+    // Kill at 0, 1, 2, … steps into the run, wrapping around before the
+    // end of a typical run, until 50 runs have been cut short.
+    let slots = 60;
+    let step = full.mul_f64(0.9) / slots;
+
+    let mut interrupted = 0;
+    let mut run = 0;
+    while interrupted < 50 {
+        assert!(run < 120, "only {interrupted} of {run} runs were cut short");
+        let folder = format!("run{run}");
+        make_tree(&env.path(&folder), run + 2);
+        let before = history(&env).len();
+        let mut child = spawn_ingest(&env, &folder);
+        let delay = step * (run as u32 % slots);
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        if !status.success() {
+            interrupted += 1;
+        }
+        run += 1;
+        let out = env.kaoping().arg("verify").output().unwrap();
+        assert!(
+            out.status.success(),
+            "verify fails after a kill at {delay:?}:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let hist = history(&env);
+        assert_eq!(hist[0], v1, "version 1 changed");
+        assert!(hist.len() == before || hist.len() == before + 1);
+        for h in &hist {
+            assert_eq!(h["file_count"], FILES as u64, "a partial version: {h}");
+        }
+        if status.success() {
+            assert_eq!(hist.len(), before + 1, "a finished ingest must be recorded");
+        }
+    }
+    eprintln!(
+        "{run} runs, {interrupted} cut short, {} recorded",
+        history(&env).len() - 1
+    );
+    assert_eq!(
+        env.ok(&["show", "--community", "A1", "--version", "1", "--json"]),
+        v1_files
+    );
+    // After all that, a new ingest works and the archive verifies.
+    make_tree(&env.path("again"), 999);
+    env.ok(&["ingest", "again", "--community", "A1"]);
+    assert!(env.ok(&["verify"]).contains("校验通过"));
+}

@@ -1,0 +1,112 @@
+//! `kaoping verify` finds every kind of damage a test can make.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use super::util::{Env, evidence, write};
+
+fn writable(p: &Path) {
+    fs::set_permissions(p, fs::Permissions::from_mode(0o644)).unwrap();
+}
+
+fn objects(env: &Env) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = walkdir::WalkDir::new(env.archive().join("objects"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_flipped_bit_truncation_and_loss_is_found() {
+    let env = Env::new();
+    env.community("A1");
+    evidence(&env.path("in"));
+    write(&env.path("in/Ⅱ-16/标准1/大文件.bin"), &vec![7u8; 100_000]);
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    assert!(env.ok(&["verify"]).contains("校验通过"));
+    for obj in objects(&env) {
+        let good = fs::read(&obj).unwrap();
+        writable(&obj);
+        let len = good.len();
+        let mut damages: Vec<(String, Vec<u8>)> = Vec::new();
+        for pos in [0, len / 2, len - 1] {
+            for bit in [0, 7] {
+                let mut bad = good.clone();
+                bad[pos] ^= 1 << bit;
+                damages.push((format!("bit {bit} of byte {pos}"), bad));
+            }
+        }
+        damages.push(("truncated by one byte".into(), good[..len - 1].to_vec()));
+        damages.push(("emptied".into(), Vec::new()));
+        let mut longer = good.clone();
+        longer.push(0);
+        damages.push(("one byte appended".into(), longer));
+        let name = obj.file_name().unwrap().to_string_lossy().into_owned();
+        for (what, bad) in damages {
+            fs::write(&obj, &bad).unwrap();
+            let err = env.fails(&["verify"]);
+            assert!(err.contains(&name), "{what} of {name} not named: {err}");
+            assert!(
+                err.contains("社区 A1 第 1 版"),
+                "{what}: referencing submission not named: {err}"
+            );
+        }
+        fs::remove_file(&obj).unwrap();
+        let err = env.fails(&["verify", "--community", "A1"]);
+        assert!(err.contains(&name) && err.contains("缺失"), "{err}");
+        fs::write(&obj, &good).unwrap();
+    }
+    assert!(env.ok(&["verify"]).contains("校验通过"));
+}
+
+#[test]
+fn edited_manifests_and_log_lines_are_found() {
+    let env = Env::new();
+    env.community("A1");
+    evidence(&env.path("in"));
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    write(&env.path("in/Ⅱ-16/标准1/x.txt"), b"x");
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    let manifest = env.archive().join("submissions/A1/v0001/manifest.json");
+    let good = fs::read_to_string(&manifest).unwrap();
+    writable(&manifest);
+    fs::write(&manifest, good.replace("会议记录", "会议纪要")).unwrap();
+    let err = env.fails(&["verify"]);
+    assert!(err.contains("v0001") && err.contains("根哈希"), "{err}");
+    fs::write(&manifest, &good).unwrap();
+
+    let list = env.archive().join("submissions/A1/v0002/objects.sha256");
+    let good_list = fs::read_to_string(&list).unwrap();
+    writable(&list);
+    fs::write(
+        &list,
+        good_list.lines().skip(1).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let err = env.fails(&["verify"]);
+    assert!(err.contains("objects.sha256"), "{err}");
+    fs::write(&list, &good_list).unwrap();
+    assert!(env.ok(&["verify"]).contains("校验通过"));
+
+    let log = env.archive().join("log.jsonl");
+    let good_log = fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = good_log.lines().collect();
+    assert_eq!(lines.len(), 2);
+    // Remove the first record.
+    fs::write(&log, format!("{}\n", lines[1])).unwrap();
+    assert!(env.fails(&["verify"]).contains("log.jsonl"));
+    // Edit the file count of the first.
+    fs::write(
+        &log,
+        good_log.replacen("\"file_count\":5", "\"file_count\":4", 1),
+    )
+    .unwrap();
+    assert!(env.fails(&["verify"]).contains("log.jsonl"));
+    fs::write(&log, &good_log).unwrap();
+    assert!(env.ok(&["verify"]).contains("校验通过"));
+}
