@@ -10,7 +10,8 @@
 //! - [`config`]: the office's `kaoping.toml`;
 //! - [`root`]: the archive root folder and `init`;
 //! - [`fsutil`]: atomic, durable file writes;
-//! - [`progress`]: the progress-reporting trait.
+//! - [`progress`]: the progress-reporting trait;
+//! - [`render`]: the document rendering engine (templates → Typst → PDF/A).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -20,4 +21,5 @@ pub mod config;
 pub mod districts;
 pub mod fsutil;
 pub mod progress;
+pub mod render;
 pub mod root;

@@ -6,6 +6,7 @@ mod catalog;
 mod districts;
 mod init;
 mod output;
+mod render;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,6 +72,9 @@ enum Command {
     /// 新建档案库：创建目录和带说明的默认配置文件 kaoping.toml
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Init(init::Args),
+    /// 按模板生成公文 PDF（GB/T 9704 格式），例如通知
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Render(render::Args),
 }
 
 /// Context every subcommand may need: where the archive is and how to load
@@ -179,6 +183,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Catalog(args) => catalog::run(&ctx, args),
         Command::Districts(args) => districts::run(&ctx, args),
         Command::Init(args) => init::run(&ctx, args),
+        Command::Render(args) => render::run(&ctx, args),
     }
 }
 
