@@ -27,6 +27,8 @@ pub struct Fonts {
     pub book: LazyHash<FontBook>,
     /// The fonts, indexed like the book.
     pub fonts: Vec<Font>,
+    /// One bit per Unicode code point: does some font cover it.
+    covered: Vec<u64>,
 }
 
 impl Fonts {
@@ -39,18 +41,28 @@ impl Fonts {
                 .flat_map(|data| Font::iter(Bytes::new(*data)))
                 .collect();
             let book = FontBook::from_fonts(&fonts);
+            let mut covered = vec![0u64; (char::MAX as usize + 1).div_ceil(64)];
+            for font in &fonts {
+                for c in font.info().coverage.iter() {
+                    if let Some(word) = covered.get_mut(c as usize / 64) {
+                        *word |= 1 << (c % 64);
+                    }
+                }
+            }
             Fonts {
                 book: LazyHash::new(book),
                 fonts,
+                covered,
             }
         })
     }
 
     /// Whether some shipped font has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.fonts
-            .iter()
-            .any(|f| f.info().coverage.contains(c as u32))
+        let c = c as usize;
+        self.covered
+            .get(c / 64)
+            .is_some_and(|w| w & (1 << (c % 64)) != 0)
     }
 
     /// Whether a family of this name is shipped (case-insensitive, as Typst
