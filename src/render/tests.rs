@@ -125,3 +125,32 @@ fn the_world_denies_files_outside_the_document() {
         assert!(!err.contains("root:"), "{err}");
     }
 }
+
+#[test]
+fn one_engine_renders_identical_bytes_from_several_threads() {
+    let engine = super::Engine::new(None).unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/data/tongzhi-54.json")).unwrap();
+    let meta = super::DocMeta {
+        title: "通知".into(),
+        author: "中共昆明市委办公厅".into(),
+        date: NaiveDate::from_ymd_opt(2018, 9, 18).unwrap(),
+    };
+    let first = engine.render("tongzhi", &data, &meta).unwrap();
+    let others: Vec<Vec<u8>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| engine.render("tongzhi", &data, &meta).unwrap()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(first.starts_with(b"%PDF-1.7"));
+    for other in others {
+        assert!(other == first, "thread render differs");
+    }
+    // Another date is another document.
+    let later = super::DocMeta {
+        date: NaiveDate::from_ymd_opt(2018, 9, 19).unwrap(),
+        ..meta
+    };
+    assert!(engine.render("tongzhi", &data, &later).unwrap() != first);
+}
