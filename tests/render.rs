@@ -185,17 +185,26 @@ fn reproduces_the_source_documents_own_notice() {
         } else {
             assert!(line.contains("595.276 x 841.89"), "{line}");
         }
-        let page = tool(
+        let page = squeeze(&tool(
             "pdftotext",
             &["-f", &n.to_string(), "-l", &n.to_string()],
             &pdf,
-        );
+        ));
+        // A page left blank before the 版记 page carries no number.
         assert!(
-            squeeze(&page).contains(&format!("—{n}—")),
+            page.is_empty() || page.contains(&format!("—{n}—")),
             "page {n} lacks its number"
         );
     }
     assert!(landscape >= 1, "no landscape page: {sizes}");
+    // The 版记 closes the document on an even page (the back of a sheet).
+    assert_eq!(pages % 2, 0, "版记 not on an even page");
+    let last = tool(
+        "pdftotext",
+        &["-f", &pages.to_string(), "-l", &pages.to_string()],
+        &pdf,
+    );
+    assert_in_order(&squeeze(&last), &["抄送", "印发"]);
 }
 
 #[test]
