@@ -154,3 +154,13 @@ fn one_engine_renders_identical_bytes_from_several_threads() {
     };
     assert!(engine.render("tongzhi", &data, &later).unwrap() != first);
 }
+
+#[test]
+fn today_is_the_documents_date() {
+    compile("#assert.eq(datetime.today(), datetime(year: 2026, month: 11, day: 27))".into())
+        .unwrap();
+    assert!(
+        compile("#assert.eq(datetime.today(), datetime(year: 2026, month: 11, day: 28))".into())
+            .is_err()
+    );
+}
