@@ -32,6 +32,9 @@ pub fn describe(world: &DocWorld, template: &str, diags: &[SourceDiagnostic]) ->
         } else {
             text.push_str(&diag.message);
         }
+        if diag.message.contains("access denied") {
+            text.push_str("\n    提示：公文模板只能使用内置的排版库和字体，不能读取其他文件或图片");
+        }
         for hint in &diag.hints {
             text.push_str(&format!("\n    提示：{}", hint.v));
         }
