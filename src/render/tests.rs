@@ -164,3 +164,25 @@ fn today_is_the_documents_date() {
             .is_err()
     );
 }
+
+#[test]
+fn the_built_in_notice_compiles_without_warnings() {
+    let engine = super::Engine::new(None).unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/data/tongzhi-54.json")).unwrap();
+    let meta = super::DocMeta {
+        title: "通知".into(),
+        author: "中共昆明市委办公厅".into(),
+        date: NaiveDate::from_ymd_opt(2018, 9, 18).unwrap(),
+    };
+    let source = engine.source("tongzhi", &data, &meta).unwrap();
+    let world = DocWorld::new(source, engine.library.clone(), meta.date);
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let warnings: Vec<_> = compiled
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(compiled.output.is_ok());
+}
