@@ -302,6 +302,18 @@ fn archive_templates_override_the_built_ins() {
         let text = squeeze(&tool("pdftotext", &[], &run.path("o.pdf")));
         assert!(text.starts_with("本办自定义模板"), "{text}");
     }
+    // The layout library can be overridden too.
+    std::fs::write(
+        templates.join("gongwen.typ"),
+        "#let setup(doc) = doc\n#let para(x) = [覆盖排版库：#x]\n",
+    )
+    .unwrap();
+    run.render("tongzhi", &path, "g.pdf").success();
+    if poppler() {
+        let text = squeeze(&tool("pdftotext", &[], &run.path("g.pdf")));
+        assert!(text.starts_with("覆盖排版库：本办自定义模板"), "{text}");
+    }
+    std::fs::remove_file(templates.join("gongwen.typ")).unwrap();
     // A font that is not shipped is an error, not a silent fallback.
     run.render("jianbao", &path, "j.pdf")
         .failure()
