@@ -15,7 +15,8 @@
 //! - [`community`]: the registered pilot communities;
 //! - [`archive`]: the evidence archive (object store, submissions, log,
 //!   ingest, verify, BagIt export);
-//! - [`assessment`]: assessment sheets, computed verdicts and scoring.
+//! - [`assessment`]: assessment sheets, computed verdicts and scoring;
+//! - [`render`]: the document rendering engine (templates → Typst → PDF/A).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -28,5 +29,6 @@ pub mod config;
 pub mod districts;
 pub mod fsutil;
 pub mod progress;
+pub mod render;
 pub mod root;
 pub mod textenc;

@@ -16,6 +16,7 @@ mod progress;
 mod scaffold;
 mod show;
 mod verify;
+mod render;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -108,6 +109,9 @@ enum Command {
     /// 把某版提交导出为 BagIt 包（ZIP），供移交或长期保存
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Export(export::Args),
+    /// 按模板生成公文 PDF（GB/T 9704 格式），例如通知
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Render(render::Args),
 }
 
 /// Context every subcommand may need: where the archive is and how to load
@@ -226,6 +230,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cat(args) => cat::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
+        Command::Render(args) => render::run(&ctx, args),
     }
 }
 
