@@ -16,6 +16,7 @@
 //! - [`archive`]: the evidence archive (object store, submissions, log,
 //!   ingest, verify, BagIt export);
 //! - [`assessment`]: assessment sheets, computed verdicts and scoring;
+//! - [`issuance`]: the document register (numbers, issued PDFs);
 //! - [`render`]: the document rendering engine (templates → Typst → PDF/A).
 
 #![forbid(unsafe_code)]
@@ -28,6 +29,7 @@ pub mod community;
 pub mod config;
 pub mod districts;
 pub mod fsutil;
+pub mod issuance;
 pub mod progress;
 pub mod render;
 pub mod root;

@@ -86,12 +86,14 @@ impl Run {
         p
     }
 
+    /// Renders a draft (no number allocated, nothing registered), so the
+    /// same data can be rendered again.
     fn render(&self, template: &str, data: &Path, out: &str) -> assert_cmd::assert::Assert {
         Command::cargo_bin("kaoping")
             .unwrap()
             .arg("--archive")
             .arg(self.path("archive"))
-            .args(["render", template, "--data"])
+            .args(["render", "--draft", template, "--data"])
             .arg(data)
             .arg("-o")
             .arg(self.path(out))
@@ -336,11 +338,11 @@ fn bad_data_files_are_named_with_the_problem() {
         .stderr(predicates::str::contains("不是有效的 JSON（第 2 行"));
 
     let mut data = fixture();
-    data.as_object_mut().unwrap().remove("number");
+    data.as_object_mut().unwrap().remove("title");
     let path = run.write_data(&data);
     run.render("tongzhi", &path, "x.pdf")
         .failure()
-        .stderr(predicates::str::contains("缺少字段“number”"))
+        .stderr(predicates::str::contains("缺少字段“title”"))
         .stderr(predicates::str::contains("data.json"));
 
     data = fixture();

@@ -13,10 +13,12 @@ mod ingest;
 mod init;
 mod output;
 mod progress;
+mod register;
+mod render;
 mod scaffold;
 mod show;
 mod verify;
-mod render;
+mod verify_doc;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -112,6 +114,12 @@ enum Command {
     /// 按模板生成公文 PDF（GB/T 9704 格式），例如通知
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Render(render::Args),
+    /// 查看发文登记簿：已发出的每份公文的文号、类型、对象、日期和哈希
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Register(register::Args),
+    /// 核对一份 PDF 是否为本档案库登记过的公文（逐字节比对）
+    #[command(name = "verify-doc", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    VerifyDoc(verify_doc::Args),
 }
 
 /// Context every subcommand may need: where the archive is and how to load
@@ -129,7 +137,6 @@ impl Context {
 
     /// Loads the configuration (explicit `--config`, the root's, or the
     /// built-in default).
-    #[allow(dead_code)]
     pub fn config(&self) -> anyhow::Result<Config> {
         Ok(self.root.load_config(self.config_path.as_deref())?)
     }
@@ -231,6 +238,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Render(args) => render::run(&ctx, args),
+        Command::Register(args) => register::run(&ctx, args),
+        Command::VerifyDoc(args) => verify_doc::run(&ctx, args),
     }
 }
 

@@ -3,4 +3,5 @@
 
 mod catalog;
 mod init;
+mod register;
 mod util;
