@@ -16,6 +16,8 @@
 //! - [`archive`]: the evidence archive (object store, submissions, log,
 //!   ingest, verify, BagIt export);
 //! - [`assessment`]: assessment sheets, computed verdicts and scoring;
+//! - [`demo`]: the whole flow on sample data;
+//! - [`documents`]: 考评报告, 整改通知书, 命名证书, 材料提交回执, 进度汇总表;
 //! - [`issuance`]: the document register (numbers, issued PDFs);
 //! - [`render`]: the document rendering engine (templates → Typst → PDF/A).
 
@@ -27,7 +29,9 @@ pub mod assessment;
 pub mod catalog;
 pub mod community;
 pub mod config;
+pub mod demo;
 pub mod districts;
+pub mod documents;
 pub mod fsutil;
 pub mod issuance;
 pub mod progress;

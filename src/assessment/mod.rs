@@ -10,6 +10,7 @@
 pub mod computed;
 pub mod score;
 pub mod sheet;
+pub mod store;
 
 use std::collections::BTreeMap;
 use std::fmt;

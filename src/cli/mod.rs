@@ -2,19 +2,27 @@
 //! dispatch to one module per subcommand, Chinese parse errors and the
 //! printing of error chains.
 
+mod assess;
+mod batch;
 mod cat;
 mod catalog;
+mod certificate;
 mod community;
 mod coverage;
+mod demo;
 mod districts;
 mod export;
 mod history;
 mod ingest;
 mod init;
+mod notice;
 mod output;
 mod progress;
+mod progress_cmd;
+mod receipt;
 mod register;
 mod render;
+mod report;
 mod scaffold;
 mod show;
 mod verify;
@@ -117,6 +125,27 @@ enum Command {
     /// 查看发文登记簿：已发出的每份公文的文号、类型、对象、日期和哈希
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Register(register::Args),
+    /// 考评结果：生成空白考评表、导入考评结果、查看得分和等次
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Assess(assess::Args),
+    /// 生成考评报告（单个社区、某个区县或全部）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Report(report::Args),
+    /// 生成整改通知书（对考评中有“基本达标”“未达标”的社区）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Notice(notice::Args),
+    /// 颁发命名证书（对等次合格的社区，受附件1任务数限制）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Certificate(certificate::Args),
+    /// 生成材料提交回执
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Receipt(receipt::Args),
+    /// 各县（市）区创建进度汇总表（对照附件1任务数），PDF、CSV 或 JSON
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Progress(progress_cmd::Args),
+    /// 用示例数据演示完整流程：登记社区、提交材料、导入考评结果、生成全部公文
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Demo(demo::Args),
     /// 核对一份 PDF 是否为本档案库登记过的公文（逐字节比对）
     #[command(name = "verify-doc", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     VerifyDoc(verify_doc::Args),
@@ -239,6 +268,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export::run(&ctx, args),
         Command::Render(args) => render::run(&ctx, args),
         Command::Register(args) => register::run(&ctx, args),
+        Command::Assess(args) => assess::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
+        Command::Notice(args) => notice::run(&ctx, args),
+        Command::Certificate(args) => certificate::run(&ctx, args),
+        Command::Receipt(args) => receipt::run(&ctx, args),
+        Command::Progress(args) => progress_cmd::run(&ctx, args),
+        Command::Demo(args) => demo::run(&ctx, args),
         Command::VerifyDoc(args) => verify_doc::run(&ctx, args),
     }
 }

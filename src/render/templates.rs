@@ -25,6 +25,23 @@ const BUILTIN: &[(&str, &str)] = &[
         "tongzhi.typ.j2",
         include_str!("../../templates/tongzhi.typ.j2"),
     ),
+    (
+        "baogao.typ.j2",
+        include_str!("../../templates/baogao.typ.j2"),
+    ),
+    (
+        "zhenggai.typ.j2",
+        include_str!("../../templates/zhenggai.typ.j2"),
+    ),
+    (
+        "huizhi.typ.j2",
+        include_str!("../../templates/huizhi.typ.j2"),
+    ),
+    ("jindu.typ.j2", include_str!("../../templates/jindu.typ.j2")),
+    (
+        "zhengshu.typ.j2",
+        include_str!("../../templates/zhengshu.typ.j2"),
+    ),
 ];
 
 /// File name of the layout library.

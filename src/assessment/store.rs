@@ -1,0 +1,248 @@
+//! Assessment results kept in the archive like evidence: the sheet as
+//! handed in and the validated results are stored as objects, and each
+//! import is a new version recorded in the hash-chained log (kind
+//! `assessment`), so re-imports keep the history and `verify` covers them.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::Assessment;
+use super::Facts;
+use super::computed::CommunityKind;
+use super::sheet::{self, Subject};
+use crate::archive::lock::WriterLock;
+use crate::archive::store::Digest;
+use crate::archive::{Archive, ArchiveError};
+use crate::catalog::Catalog;
+use crate::community::Community;
+use crate::issuance::ObjectRef;
+
+/// Log record kind of an assessment import.
+pub const ASSESSMENT: &str = "assessment";
+
+/// The `data` of an assessment's log record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentRecord {
+    /// Community id.
+    pub community: String,
+    /// Version of this community's results, from 1.
+    pub version: u32,
+    /// File name of the sheet as imported.
+    pub sheet: String,
+    /// Evidence submission version the 材料审核 rows were checked against
+    /// (0 when the community had handed nothing in).
+    pub evidence_version: u32,
+    /// Root hash of that submission (empty when none).
+    pub evidence_root_hash: String,
+    /// The sheet's bytes, then the validated results (JSON).
+    pub objects: Vec<ObjectRef>,
+}
+
+/// A stored assessment with its record and time.
+#[derive(Debug, Clone)]
+pub struct StoredAssessment {
+    /// When it was imported (RFC 3339, UTC).
+    pub time: String,
+    /// The record.
+    pub record: AssessmentRecord,
+    /// The validated results.
+    pub assessment: Assessment,
+}
+
+/// Why an assessment could not be imported or read.
+#[derive(Debug, thiserror::Error)]
+pub enum AssessmentError {
+    /// Archive problem.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// The sheet is not acceptable; nothing was imported.
+    #[error(transparent)]
+    Sheet(#[from] sheet::SheetError),
+    /// The sheet file could not be read.
+    #[error("无法读取考评表 {path}")]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No results yet.
+    #[error(
+        "社区 {community} 还没有导入考评结果。请先用 kaoping assess template 生成考评表，填好后用 kaoping assess import 导入"
+    )]
+    NoResults {
+        /// Community id.
+        community: String,
+    },
+    /// A stored object is missing or does not parse.
+    #[error(
+        "社区 {community} 第 {version} 版考评结果无法读取：{reason}。请运行 kaoping verify 检查档案库"
+    )]
+    Corrupt {
+        /// Community id.
+        community: String,
+        /// Version.
+        version: u32,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// The kind of a registered community, for computed standards.
+pub fn kind_of(c: &Community) -> CommunityKind {
+    if c.kind.contains("村改居") {
+        CommunityKind::VillageToResidence
+    } else {
+        CommunityKind::Urban
+    }
+}
+
+/// Every assessment version of `community` (all communities if `None`),
+/// in log order, without loading the results.
+pub fn records(
+    archive: &Archive,
+    community: Option<&str>,
+) -> Result<Vec<(String, AssessmentRecord)>, ArchiveError> {
+    let mut out = Vec::new();
+    for rec in archive.log().verify()? {
+        if rec.kind != ASSESSMENT {
+            continue;
+        }
+        let r: AssessmentRecord =
+            serde_json::from_value(rec.data).map_err(|e| ArchiveError::Corrupt {
+                path: archive.log().path().to_path_buf(),
+                reason: format!("第 {} 行的考评结果记录格式不对（{e}）", rec.seq),
+            })?;
+        if community.is_none_or(|c| c == r.community) {
+            out.push((rec.time, r));
+        }
+    }
+    Ok(out)
+}
+
+/// The latest assessment of a community.
+pub fn latest(archive: &Archive, community: &str) -> Result<StoredAssessment, AssessmentError> {
+    let (time, record) =
+        records(archive, Some(community))?
+            .pop()
+            .ok_or_else(|| AssessmentError::NoResults {
+                community: community.to_string(),
+            })?;
+    load(archive, time, record)
+}
+
+fn load(
+    archive: &Archive,
+    time: String,
+    record: AssessmentRecord,
+) -> Result<StoredAssessment, AssessmentError> {
+    let corrupt = |reason: String| AssessmentError::Corrupt {
+        community: record.community.clone(),
+        version: record.version,
+        reason,
+    };
+    let obj = record
+        .objects
+        .get(1)
+        .ok_or_else(|| corrupt("记录中缺少结果文件".into()))?;
+    let digest = Digest::from_hex(&obj.sha256).ok_or_else(|| corrupt("哈希无效".into()))?;
+    let bytes = std::fs::read(archive.store().path_of(&digest))
+        .map_err(|e| corrupt(format!("结果文件缺失（{e}）")))?;
+    if Digest::of(&bytes) != digest {
+        return Err(corrupt("结果文件内容与哈希不符".into()));
+    }
+    let assessment = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
+    Ok(StoredAssessment {
+        time,
+        record,
+        assessment,
+    })
+}
+
+/// Reads, validates and stores a sheet as the community's next version.
+/// The caller holds the writer lock. Nothing is stored when the sheet has
+/// any problem.
+pub fn import(
+    archive: &Archive,
+    lock: &WriterLock,
+    catalog: &Catalog,
+    community: &Community,
+    sheet_path: &Path,
+    extra_facts: Option<Facts>,
+) -> Result<StoredAssessment, AssessmentError> {
+    let bytes = std::fs::read(sheet_path).map_err(|source| AssessmentError::Read {
+        path: sheet_path.to_path_buf(),
+        source,
+    })?;
+    let raw = sheet::read(sheet_path, &bytes)?;
+    // The evidence the 材料审核 rows are judged against: the latest
+    // submission, if any.
+    let manifest = match archive.submission(&community.id, None) {
+        Ok(sub) => Some((sub.record.root_hash.clone(), archive.manifest(&sub)?)),
+        Err(ArchiveError::NoSubmission { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let evidence = |ind: &str, std: u32| -> usize {
+        manifest.as_ref().map_or(0, |(_, m)| {
+            m.files
+                .iter()
+                .filter(|f| f.indicator == ind && f.standard == Some(std))
+                .count()
+        })
+    };
+    let subject = Subject {
+        kind: kind_of(community),
+        evidence: &evidence,
+    };
+    let assessment = sheet::validate(sheet_path, raw, extra_facts, catalog, &subject)?;
+    let results = serde_json::to_vec_pretty(&assessment).map_err(|e| ArchiveError::Io {
+        path: sheet_path.to_path_buf(),
+        source: std::io::Error::other(e),
+    })?;
+    let root = archive.root().to_path_buf();
+    let io = |source| ArchiveError::Io {
+        path: root.clone(),
+        source,
+    };
+    let sheet_put = archive.store().put_bytes(&bytes).map_err(io)?;
+    let results_put = archive.store().put_bytes(&results).map_err(io)?;
+    archive.store().flush().map_err(io)?;
+    let version = records(archive, Some(&community.id))?
+        .last()
+        .map_or(1, |(_, r)| r.version + 1);
+    let record = AssessmentRecord {
+        community: community.id.clone(),
+        version,
+        sheet: sheet_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        evidence_version: manifest.as_ref().map_or(0, |(_, m)| m.version),
+        evidence_root_hash: manifest.map(|(h, _)| h).unwrap_or_default(),
+        objects: vec![
+            ObjectRef {
+                sha256: sheet_put.digest.hex(),
+                size: sheet_put.size,
+            },
+            ObjectRef {
+                sha256: results_put.digest.hex(),
+                size: results_put.size,
+            },
+        ],
+    };
+    let data = serde_json::to_value(&record).map_err(|e| ArchiveError::Io {
+        path: root.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    let rec = archive
+        .log()
+        .append(lock, ASSESSMENT, data)
+        .map_err(ArchiveError::from)?;
+    Ok(StoredAssessment {
+        time: rec.time,
+        record,
+        assessment,
+    })
+}

@@ -1,0 +1,54 @@
+//! `kaoping demo [DIR]`: runs the whole flow on sample data and says where
+//! the results are.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use kaoping::demo;
+
+use super::Context;
+use super::output;
+use super::progress::Bar;
+
+/// 用示例数据演示完整流程
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 演示文件夹（默认 ./demo），其中生成档案库、示例材料、考评表和公文
+    #[arg(value_name = "文件夹", default_value = "demo")]
+    dir: PathBuf,
+}
+
+pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let summary = demo::run(&args.dir, &Bar::default())?;
+    let mut out = output::stdout();
+    writeln!(
+        out,
+        "演示完成（用时 {:.1} 秒）。",
+        started.elapsed().as_secs_f64()
+    )?;
+    writeln!(out, "档案库：{}", summary.archive.display())?;
+    writeln!(out, "示例材料：{}", args.dir.join("材料").display())?;
+    writeln!(out, "考评表：{}", args.dir.join("考评表").display())?;
+    writeln!(
+        out,
+        "生成的公文（{} 份）在 {}：",
+        summary.documents.len(),
+        summary.output.display()
+    )?;
+    for (number, kind, path) in &summary.documents {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        writeln!(out, "  {number}  {kind}  {name}")?;
+    }
+    writeln!(
+        out,
+        "\n继续体验：kaoping --archive {} register 查看发文登记簿，kaoping --archive {} verify 校验档案库。",
+        summary.archive.display(),
+        summary.archive.display()
+    )?;
+    Ok(out.flush()?)
+}

@@ -1,0 +1,74 @@
+//! `kaoping progress`: 进度汇总表 per district against Attachment 1, as a
+//! registered PDF, or as CSV/JSON.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use kaoping::archive::Archive;
+use kaoping::assessment::sheet::csv_safe;
+use kaoping::assessment::store;
+use kaoping::documents::{Issuer, progress};
+use kaoping::issuance;
+
+use super::Context;
+use super::batch::{self, Output};
+use super::output;
+
+/// 进度汇总表
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 只统计某一阶段（目前附件1只规定了第一阶段任务数）：1
+    #[arg(long, value_name = "阶段", value_parser = clap::value_parser!(u8).range(1..=1))]
+    phase: Option<u8>,
+    /// 输出 CSV 到标准输出（不生成 PDF、不登记）
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
+    /// 输出 JSON 到标准输出（不生成 PDF、不登记）
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    output: Output,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let phase1 = args.phase == Some(1);
+    let reg = archive.register()?;
+    let register = issuance::entries(&archive)?;
+    let facts = progress::Facts {
+        communities: &reg,
+        submitted: archive
+            .submissions(None)?
+            .into_iter()
+            .map(|s| s.record.community)
+            .collect::<BTreeSet<_>>(),
+        assessments: store::records(&archive, None)?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect(),
+        register: &register,
+    };
+    let rows = progress::rows(&facts, phase1);
+    if args.json {
+        let mut out = output::stdout();
+        serde_json::to_writer_pretty(&mut out, &rows).context("无法输出 JSON")?;
+        writeln!(out)?;
+        return Ok(out.flush()?);
+    }
+    if args.csv {
+        let mut w = csv::Writer::from_writer(output::stdout());
+        w.write_record(progress::columns(phase1))?;
+        for r in &rows {
+            w.write_record(progress::cells(r).iter().map(|c| csv_safe(c)))?;
+        }
+        w.flush()?;
+        return Ok(());
+    }
+    let config = ctx.config()?;
+    let issuer = Issuer::default_of(&config);
+    let draft = progress::build(&issuer, &rows, phase1, args.output.date());
+    let lock = batch::lock(&archive, &args.output)?;
+    batch::issue_and_write(ctx, &archive, &lock, vec![draft], &args.output)
+}

@@ -1,0 +1,344 @@
+//! `kaoping demo`: the whole flow on sample data, for a first look and as
+//! the README's main command. Creates an archive, registers sample pilot
+//! communities in different districts, writes and ingests their evidence
+//! folders, imports assessment sheets (one excellent, one needing
+//! rectification, one with missing evidence) and issues every document
+//! into an output folder.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::archive::ingest::{IngestOptions, ingest};
+use crate::archive::zipin::ZipLimits;
+use crate::archive::{Archive, ArchiveError};
+use crate::assessment::score;
+use crate::assessment::store::{self, AssessmentError};
+use crate::catalog::{Catalog, Method};
+use crate::community::{Community, CommunityError};
+use crate::config::Config;
+use crate::documents::{self, DocumentError, Issuer};
+use crate::issuance::{self, IssueError, Issued};
+use crate::progress::Progress;
+use crate::render::{Engine, RenderError};
+use crate::root::{ArchiveRoot, InitError};
+
+/// Why the demo stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// Creating the archive.
+    #[error(transparent)]
+    Init(#[from] InitError),
+    /// Archive work.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// Registering communities.
+    #[error(transparent)]
+    Community(#[from] CommunityError),
+    /// Importing results.
+    #[error(transparent)]
+    Assessment(#[from] AssessmentError),
+    /// Building documents.
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    /// Issuing documents.
+    #[error(transparent)]
+    Issue(#[from] IssueError),
+    /// The engine.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The demo folder already holds an archive.
+    #[error("{path} 里已经有演示档案库了。请换一个文件夹，或先删除它再运行")]
+    Exists {
+        /// The archive folder.
+        path: PathBuf,
+    },
+    /// Writing sample files.
+    #[error("无法写入 {path}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What the demo produced.
+#[derive(Debug)]
+pub struct Summary {
+    /// The demo archive.
+    pub archive: PathBuf,
+    /// The folder with the documents.
+    pub output: PathBuf,
+    /// Every document issued, in order.
+    pub documents: Vec<(String, String, PathBuf)>,
+}
+
+/// The sample communities: id, name, district, type, and how their
+/// assessment goes.
+const SAMPLES: [(&str, &str, &str, &str, Outcome); 3] = [
+    (
+        "WH-001",
+        "翠湖社区",
+        "五华区",
+        "城市社区",
+        Outcome::Excellent,
+    ),
+    ("PL-002", "金星社区", "盘龙区", "城市社区", Outcome::Rectify),
+    (
+        "CG-003",
+        "斗南社区",
+        "呈贡区",
+        "“村改居”社区",
+        Outcome::MissingEvidence,
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Excellent,
+    Rectify,
+    MissingEvidence,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DemoError + '_ {
+    move |source| DemoError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Runs the demo in `dir` (archive in `dir/archive`, documents in
+/// `dir/output`). The document date is fixed so the output is the same on
+/// every run.
+pub fn run(dir: &Path, progress: &dyn Progress) -> Result<Summary, DemoError> {
+    let catalog = Catalog::builtin();
+    let root = ArchiveRoot::new(dir.join("archive"));
+    if root.config_path().exists() {
+        return Err(DemoError::Exists {
+            path: root.dir().to_path_buf(),
+        });
+    }
+    root.init()?;
+    let config = Config::default();
+    let archive = Archive::new(root.dir());
+    let date = NaiveDate::from_ymd_opt(2019, 11, 29).unwrap_or_default();
+    let assessed = NaiveDate::from_ymd_opt(2019, 11, 20).unwrap_or_default();
+
+    // 1. Register the communities.
+    let communities: Vec<Community> = SAMPLES
+        .iter()
+        .map(|(id, name, district, kind, _)| Community::new(id, name, district, kind, "第一阶段"))
+        .collect::<Result<_, _>>()?;
+    {
+        let _lock = archive.lock(true, |_| {})?;
+        let mut reg = archive.register()?;
+        for c in &communities {
+            reg.add(c.clone())?;
+        }
+        reg.save(root.dir())?;
+    }
+
+    // 2. Evidence folders, ingested.
+    let evidence_dir = dir.join("材料");
+    for (c, sample) in communities.iter().zip(SAMPLES) {
+        let folder = evidence_dir.join(format!("{}-{}", c.id, c.name));
+        write_evidence(catalog, &folder, c, sample.4)?;
+        let options = IngestOptions {
+            community: c.id.clone(),
+            submitter: Some("社区工作人员".into()),
+            wait: true,
+            limits: ZipLimits::default(),
+        };
+        ingest(&archive, catalog, &folder, &options, progress, |_| {})?;
+    }
+
+    // 3. Assessment sheets, imported.
+    let sheets = dir.join("考评表");
+    fs::create_dir_all(&sheets).map_err(io(&sheets))?;
+    for (c, sample) in communities.iter().zip(SAMPLES) {
+        let path = sheets.join(format!("{}-{}-考评表.csv", c.id, c.name));
+        fs::write(&path, sheet(catalog, sample.4, assessed)).map_err(io(&path))?;
+        let facts = facts(sample.4);
+        let lock = archive.lock(true, |_| {})?;
+        store::import(&archive, &lock, catalog, c, &path, Some(facts))?;
+    }
+
+    // 4. Every document.
+    let engine = Engine::new(Some(&root.templates_dir()))?;
+    let issuer = Issuer::default_of(&config);
+    let output = dir.join("output");
+    fs::create_dir_all(&output).map_err(io(&output))?;
+    let lock = archive.lock(true, |_| {})?;
+    let reg = archive.register()?;
+    let mut drafts = Vec::new();
+    let register = issuance::entries(&archive)?;
+    for c in &communities {
+        let sub = archive.submission(&c.id, None)?;
+        let m = archive.manifest(&sub)?;
+        drafts.push(documents::receipt::build(
+            &issuer, catalog, c, &sub, &m, date,
+        ));
+        let stored = store::latest(&archive, &c.id)?;
+        let card = score::score(&stored.assessment, catalog, &config);
+        drafts.push(documents::report::build(
+            &issuer,
+            catalog,
+            c,
+            &stored,
+            &card,
+            Some(&m),
+            date,
+        ));
+        if card.needs_notice() {
+            let deadline = date + chrono::Days::new(31);
+            drafts.push(documents::notice::build(
+                &issuer, catalog, c, &stored, &card, deadline, date,
+            )?);
+        }
+        if card.named() {
+            drafts.push(documents::certificate::build(
+                &issuer, c, &reg, &register, &card, None, date,
+            )?);
+        }
+    }
+    let mut issued: Vec<Issued> = issuance::issue(&archive, &lock, &engine, drafts, progress)?;
+    // The progress table last, once the certificates are registered.
+    let register = issuance::entries(&archive)?;
+    let facts = documents::progress::Facts {
+        communities: &reg,
+        submitted: communities.iter().map(|c| c.id.clone()).collect(),
+        assessments: store::records(&archive, None)?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect(),
+        register: &register,
+    };
+    let rows = documents::progress::rows(&facts, true);
+    let draft = documents::progress::build(&issuer, &rows, true, date);
+    issued.extend(issuance::issue(
+        &archive,
+        &lock,
+        &engine,
+        vec![draft],
+        progress,
+    )?);
+    drop(lock);
+    let mut documents = Vec::new();
+    for doc in issued {
+        let path = output.join(&doc.record.file_name);
+        crate::fsutil::write_atomic(&path, &doc.pdf).map_err(io(&path))?;
+        documents.push((doc.record.number, doc.record.kind, path));
+    }
+    Ok(Summary {
+        archive: root.dir().to_path_buf(),
+        output,
+        documents,
+    })
+}
+
+/// Indicators whose evidence the third sample community never hands in.
+const MISSING: [u32; 7] = [2, 3, 5, 8, 12, 14, 15];
+
+/// Writes a community's evidence folder in the scaffold's layout. A
+/// community with missing evidence leaves out the [`MISSING`] indicators.
+fn write_evidence(
+    catalog: &Catalog,
+    folder: &Path,
+    c: &Community,
+    outcome: Outcome,
+) -> Result<(), DemoError> {
+    for (_, ind) in catalog.indicators() {
+        if outcome == Outcome::MissingEvidence && MISSING.contains(&ind.number()) {
+            continue;
+        }
+        for s in ind.material_standards() {
+            let d = folder
+                .join(ind.folder_name())
+                .join(format!("标准{}", s.number));
+            fs::create_dir_all(&d).map_err(io(&d))?;
+            for (file, what) in [("工作台账.txt", "工作台账"), ("会议记录.txt", "会议记录")]
+            {
+                let mut text = String::new();
+                let _ = writeln!(text, "{} {}", c.district, c.name);
+                let _ = writeln!(text, "{} {} 标准{}：{what}", ind.code, ind.name, s.number);
+                let _ = writeln!(text, "对应标准：{}", s.text);
+                let p = d.join(file);
+                fs::write(&p, text).map_err(io(&p))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A filled sheet: everything 达标 for the excellent community; a few
+/// shortfalls with remarks for the one to rectify; 未达标 where evidence
+/// is missing for the third.
+fn sheet(catalog: &Catalog, outcome: Outcome, date: NaiveDate) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "指标编号",
+        "标准序号",
+        "考评方法",
+        "结论",
+        "考评人",
+        "考评日期",
+        "备注",
+    ]);
+    for (_, ind, s) in catalog.standards() {
+        for m in &s.methods {
+            let n = ind.number();
+            let (verdict, remark) = match outcome {
+                Outcome::Excellent => ("达标", ""),
+                Outcome::Rectify if n == 3 && s.number == 2 => {
+                    ("基本达标", "居民小组长配备不齐，3个小区未设楼栋长")
+                }
+                Outcome::Rectify if n == 10 && s.number == 3 => {
+                    ("未达标", "2号楼消防通道堆放杂物，电表箱内存放易燃物品")
+                }
+                Outcome::Rectify if n == 17 && s.number == 1 => {
+                    ("基本达标", "问卷显示居民对“三社联动”政策知晓率偏低")
+                }
+                Outcome::MissingEvidence
+                    if MISSING.contains(&n) && *m == Method::MaterialReview =>
+                {
+                    ("未达标", "未提交该标准的证明材料")
+                }
+                _ => ("达标", ""),
+            };
+            let number = s.number.to_string();
+            let day = date.to_string();
+            let _ = w.write_record([
+                ind.code.as_str(),
+                &number,
+                m.name(),
+                verdict,
+                "王明、李华",
+                &day,
+                remark,
+            ]);
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Community facts for the computed standards.
+fn facts(outcome: Outcome) -> crate::assessment::Facts {
+    let mut f = crate::assessment::Facts {
+        households: Some(2400),
+        facility_area: Some(if outcome == Outcome::Rectify {
+            850.0
+        } else {
+            960.0
+        }),
+        social_organisations: Some(12),
+        ..Default::default()
+    };
+    for (y, n) in [("2017", 20), ("2018", 21), ("2019", 22)] {
+        f.certified_social_workers.insert(y.into(), n);
+    }
+    f
+}

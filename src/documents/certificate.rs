@@ -1,0 +1,119 @@
+//! 命名证书: the landscape certificate naming a community a pilot, with
+//! its own number sequence, refused when the grade does not qualify, when
+//! the community already holds one, or (without an explicit reason) when
+//! its district's quota for the phase (Attachment 1) is already reached.
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::{DocumentError, Issuer, full_name};
+use crate::assessment::score::ScoreCard;
+use crate::community::{Community, Register};
+use crate::districts::DistrictTable;
+use crate::issuance::{Draft, Entry, Numbering};
+
+/// Kind name in the register.
+pub const KIND: &str = "命名证书";
+
+/// The quota that applies to a community's phase: 第一阶段 has its own
+/// figure in Attachment 1; later phases are bounded by the district's total
+/// pilot quota.
+pub fn quota(community: &Community) -> Option<u32> {
+    let d = DistrictTable::builtin().find(&community.district).ok()?;
+    Some(if community.batch == "第一阶段" {
+        d.phase1_quota
+    } else {
+        d.pilot_quota
+    })
+}
+
+/// Names already named in the same district (and, for 第一阶段, the same
+/// phase), from the register.
+fn named_alongside<'a>(
+    community: &Community,
+    communities: &'a Register,
+    register: &[Entry],
+) -> Vec<&'a Community> {
+    register
+        .iter()
+        .filter(|e| e.record.kind == KIND)
+        .filter_map(|e| e.record.community.as_deref())
+        .filter_map(|id| communities.get(id).ok())
+        .filter(|c| {
+            c.district == community.district
+                && (community.batch != "第一阶段" || c.batch == community.batch)
+        })
+        .collect()
+}
+
+/// Builds the certificate draft after the checks above.
+#[allow(clippy::too_many_arguments)]
+pub fn build(
+    issuer: &Issuer<'_>,
+    community: &Community,
+    communities: &Register,
+    register: &[Entry],
+    card: &ScoreCard,
+    over_quota: Option<&str>,
+    date: NaiveDate,
+) -> Result<Draft, DocumentError> {
+    if !card.named() {
+        return Err(DocumentError::NotQualified {
+            id: community.id.clone(),
+            name: community.name.clone(),
+            total: card.total,
+            grade: card.grade.name.clone(),
+        });
+    }
+    if let Some(e) = register
+        .iter()
+        .find(|e| e.record.kind == KIND && e.record.community.as_deref() == Some(&community.id))
+    {
+        return Err(DocumentError::AlreadyNamed {
+            id: community.id.clone(),
+            name: community.name.clone(),
+            number: e.record.number.clone(),
+            date: e.record.date,
+        });
+    }
+    let named = named_alongside(community, communities, register);
+    let quota = quota(community).unwrap_or(0);
+    let over = named.len() as u32 >= quota;
+    if over && over_quota.is_none_or(|r| r.trim().is_empty()) {
+        return Err(DocumentError::OverQuota {
+            district: community.district.clone(),
+            batch: community.batch.clone(),
+            quota,
+            named: named.len(),
+            names: named
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+            name: community.name.clone(),
+        });
+    }
+    let honour = &issuer.config.certificate.honour;
+    let name = full_name(community);
+    let data = json!({
+        "title": "命名证书",
+        "community": name,
+        "honour": honour,
+        "text": format!("经考评验收，{name}被命名为“{honour}”。"),
+        "closing": "特发此证。",
+        "signatures": issuer.names(),
+        "date": date.to_string(),
+    });
+    let data = super::object(data);
+    let mut draft = issuer.draft(KIND, "zhengshu", data, date, &name, Some(community));
+    draft.meta.title = format!("{name}命名证书");
+    draft.numbering = Numbering::Certificate {
+        prefix: issuer.config.certificate.number_prefix.clone(),
+    };
+    draft.over_quota = if over {
+        over_quota.map(|r| r.trim().to_string())
+    } else {
+        None
+    };
+    Ok(draft)
+}

@@ -1,0 +1,239 @@
+//! The office's documents, built as drafts for the register: 考评报告
+//! ([`report`]), 整改通知书 ([`notice`]), 命名证书 ([`certificate`]),
+//! 材料提交回执 ([`receipt`]) and 进度汇总表 ([`progress`]). Each builder
+//! turns archive facts into template data; the register numbers, renders
+//! and records them ([`crate::issuance`]).
+
+pub mod certificate;
+pub mod notice;
+pub mod progress;
+pub mod receipt;
+pub mod report;
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+
+use crate::community::Community;
+use crate::config::{Config, Organ};
+use crate::issuance::{Draft, Numbering, banner};
+use crate::render::{DocMeta, cn_date};
+
+/// Why a document cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// The community has nothing to rectify.
+    #[error("{name}（{id}）的考评结论全部为“达标”，没有需要整改的问题，不需要整改通知书")]
+    NothingToRectify {
+        /// Community id.
+        id: String,
+        /// Community name.
+        name: String,
+    },
+    /// The community's grade does not qualify for naming.
+    #[error(
+        "{name}（{id}）考评总分 {total} 分，等次为“{grade}”，按 kaoping.toml 的计分办法不能命名，不能颁发命名证书"
+    )]
+    NotQualified {
+        /// Community id.
+        id: String,
+        /// Community name.
+        name: String,
+        /// Total score.
+        total: f64,
+        /// Grade.
+        grade: String,
+    },
+    /// Naming would exceed the district's quota for the phase.
+    #[error(
+        "{district}{batch}的试点任务数为 {quota} 个，已命名 {named} 个（{names}）；再命名{name}将超出任务数。确需命名的，请加 --over-quota \"理由\"，理由会记入发文登记簿"
+    )]
+    OverQuota {
+        /// District.
+        district: String,
+        /// Phase.
+        batch: String,
+        /// The quota.
+        quota: u32,
+        /// How many are named already.
+        named: usize,
+        /// Their names.
+        names: String,
+        /// This community.
+        name: String,
+    },
+    /// The community already holds a certificate.
+    #[error("{name}（{id}）已于 {date} 颁发命名证书 {number}，不能重复颁发")]
+    AlreadyNamed {
+        /// Community id.
+        id: String,
+        /// Community name.
+        name: String,
+        /// The certificate number.
+        number: String,
+        /// Its date.
+        date: NaiveDate,
+    },
+}
+
+/// The issuing side of a document: which organs, from the configuration.
+pub struct Issuer<'a> {
+    /// The configuration.
+    pub config: &'a Config,
+    /// Issuing organs, lead first.
+    pub organs: Vec<&'a Organ>,
+}
+
+impl<'a> Issuer<'a> {
+    /// The default issuers of `config`.
+    pub fn default_of(config: &'a Config) -> Issuer<'a> {
+        Issuer {
+            config,
+            organs: config.issuers(),
+        }
+    }
+
+    /// Organ names, for signatures and the register.
+    pub fn names(&self) -> Vec<String> {
+        self.organs.iter().map(|o| o.name.clone()).collect()
+    }
+
+    /// The lead organ's 发文字号 sequence.
+    pub fn numbering(&self) -> Numbering {
+        Numbering::Document {
+            prefix: self
+                .organs
+                .first()
+                .map(|o| o.prefix.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The header, signature and 版记 fields every official document has.
+    pub fn common(&self, title: &str, recipients: &str, date: NaiveDate) -> Map<String, Value> {
+        let (issuers, suffix) = banner(&self.organs);
+        let mut m = Map::new();
+        m.insert("issuers".into(), json!(issuers));
+        m.insert("mark_suffix".into(), json!(suffix));
+        m.insert("signatures".into(), json!(self.names()));
+        m.insert("title".into(), json!(title));
+        m.insert("recipients".into(), json!(recipients));
+        m.insert("date".into(), json!(date.to_string()));
+        m.insert("printer".into(), json!(self.config.printer()));
+        m
+    }
+
+    /// A draft of `kind` with the lead organ's numbering.
+    pub fn draft(
+        &self,
+        kind: &str,
+        template: &str,
+        data: Map<String, Value>,
+        date: NaiveDate,
+        recipient: &str,
+        community: Option<&Community>,
+    ) -> Draft {
+        let title = data
+            .get("title")
+            .and_then(|t| t.as_str())
+            .unwrap_or(kind)
+            .to_string();
+        Draft {
+            kind: kind.to_string(),
+            template: template.to_string(),
+            data: Value::Object(data),
+            meta: DocMeta {
+                title,
+                author: self.names().join("、"),
+                date,
+            },
+            recipient: recipient.to_string(),
+            community: community.map(|c| c.id.clone()),
+            numbering: self.numbering(),
+            over_quota: None,
+            file_name: file_name(community, kind),
+            organs: self.names(),
+        }
+    }
+}
+
+/// Predictable Chinese file name: `五华区-翠湖社区-考评报告.pdf`, or
+/// `进度汇总表.pdf` for documents not about one community. Characters that
+/// file systems reject are replaced.
+pub fn file_name(community: Option<&Community>, kind: &str) -> String {
+    let raw = match community {
+        Some(c) => format!("{}-{}-{kind}.pdf", c.district, c.name),
+        None => format!("{kind}.pdf"),
+    };
+    raw.chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect()
+}
+
+/// The fields of a JSON object (empty for anything else).
+pub fn object(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// A community as named in documents: district + name.
+pub fn full_name(c: &Community) -> String {
+    format!("{}{}", c.district, c.name)
+}
+
+/// A date range in Chinese: one date, or `A至B`.
+pub fn date_range(range: Option<(NaiveDate, NaiveDate)>) -> String {
+    match range {
+        None => "考评期间".to_string(),
+        Some((a, b)) if a == b => cn_date(a),
+        Some((a, b)) => format!("{}至{}", cn_date(a), cn_date(b)),
+    }
+}
+
+/// Human-readable size: 12.3 KB / 4.5 MB.
+pub fn size_text(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MB", bytes as f64 / (1u64 << 20) as f64)
+    } else if bytes >= 1 << 10 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{bytes} 字节")
+    }
+}
+
+/// Marks as text with at most one decimal: `7.5`, `30`.
+pub fn marks(x: f64) -> String {
+    let r = crate::assessment::score::round1(x);
+    if (r - r.round()).abs() < 1e-9 {
+        format!("{}", r.round() as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_predictable_and_safe() {
+        let c = Community::new("WH-1", "翠湖/社区", "五华区", "城市社区", "第一阶段").unwrap();
+        assert_eq!(
+            file_name(Some(&c), "考评报告"),
+            "五华区-翠湖_社区-考评报告.pdf"
+        );
+        assert_eq!(file_name(None, "进度汇总表"), "进度汇总表.pdf");
+    }
+
+    #[test]
+    fn marks_drop_needless_decimals() {
+        assert_eq!(marks(30.0), "30");
+        assert_eq!(marks(7.5), "7.5");
+        assert_eq!(marks(96.25), "96.3");
+    }
+}

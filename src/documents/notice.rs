@@ -1,0 +1,106 @@
+//! 整改通知书: an official 通知 to a community that fell short (主送 the
+//! community, 抄送 its district): the basis and date of the assessment,
+//! the numbered problem list (every standard judged 基本达标 or 未达标,
+//! with the indicator and the assessor's remark), numbered requirements,
+//! the deadline and the written 整改情况报告 to submit.
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use super::{DocumentError, Issuer, date_range, full_name, marks};
+use crate::assessment::score::ScoreCard;
+use crate::assessment::store::StoredAssessment;
+use crate::catalog::Catalog;
+use crate::community::Community;
+use crate::issuance::Draft;
+use crate::render::cn_date;
+
+/// Kind name in the register.
+pub const KIND: &str = "整改通知书";
+
+/// Builds the notice, or refuses when there is nothing to rectify.
+pub fn build(
+    issuer: &Issuer<'_>,
+    catalog: &Catalog,
+    community: &Community,
+    stored: &StoredAssessment,
+    card: &ScoreCard,
+    deadline: NaiveDate,
+    date: NaiveDate,
+) -> Result<Draft, DocumentError> {
+    let a = &stored.assessment;
+    let problems: Vec<_> = a.shortfalls().collect();
+    if problems.is_empty() {
+        return Err(DocumentError::NothingToRectify {
+            id: community.id.clone(),
+            name: community.name.clone(),
+        });
+    }
+    let name = full_name(community);
+    let title = format!("关于{name}城乡社区治理创新试点考评问题整改的通知");
+    let mut data = issuer.common(&title, &community.name, date);
+    let mut body: Vec<Value> = vec![json!(format!(
+        "根据《关于开展城乡社区治理创新试点建设工作方案》（昆办通〔2018〕54号）和《昆明市城乡社区治理创新考评体系（试行）》，考评组于{}对你社区城乡社区治理创新试点创建工作进行了考评，总分 {} 分（满分 {} 分），等次为“{}”。考评发现 {} 个问题，现将有关事项通知如下。",
+        date_range(a.date_range()),
+        marks(card.total),
+        marks(card.max),
+        card.grade.name,
+        problems.len()
+    ))];
+    body.push(json!({"level": 1, "heading": "一、存在的问题"}));
+    for (i, r) in problems.iter().enumerate() {
+        let (ind_name, text) = catalog
+            .standard(&r.indicator, r.standard)
+            .map(|(_, ind, s)| (ind.name.clone(), s.text.clone()))
+            .unwrap_or_default();
+        let found = if r.remark.trim().is_empty() {
+            format!("未达到标准要求：{text}")
+        } else {
+            r.remark.clone()
+        };
+        body.push(json!(format!(
+            "{}.{} {} 标准{}（{}，{}）：{}",
+            i + 1,
+            r.indicator,
+            ind_name,
+            r.standard,
+            r.method,
+            r.verdict,
+            found
+        )));
+    }
+    body.push(json!({"level": 1, "heading": "二、整改要求"}));
+    let deadline_text = cn_date(deadline);
+    for (i, req) in [
+        "对照上述问题逐条制定整改方案，明确整改措施、责任人和完成时限，做到问题不解决不销号。".to_string(),
+        format!("于{deadline_text}前完成全部整改。需要补充材料审核证据的，按考评指标整理后重新提交。"),
+        format!("整改完成后，于{deadline_text}前向考评办公室书面报送《整改情况报告》，逐项说明问题的整改措施和整改结果，并附相关证明材料。"),
+        "逾期未整改或整改不到位的，不予命名为城乡社区治理创新试点。".to_string(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        body.push(json!(format!("{}.{req}", i + 1)));
+    }
+    body.push(json!(format!(
+        "{}将对整改情况进行复查。",
+        issuer.names().join("、")
+    )));
+    data.insert("body".into(), json!(body));
+    data.insert(
+        "cc".into(),
+        json!(format!(
+            "{}城乡社区治理工作领导小组办公室",
+            community.district
+        )),
+    );
+    data.insert("deadline".into(), json!(deadline.to_string()));
+    Ok(issuer.draft(
+        KIND,
+        "zhenggai",
+        data,
+        date,
+        &community.name,
+        Some(community),
+    ))
+}

@@ -1,0 +1,182 @@
+//! 进度汇总表: per district, the Attachment 1 figures beside the pilots
+//! registered, evidence submitted, assessed, named and rectifications
+//! still open — as rows for CSV/JSON and as an official document.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::json;
+
+use super::Issuer;
+use crate::assessment::store::AssessmentRecord;
+use crate::community::Register;
+use crate::districts::DistrictTable;
+use crate::issuance::{Draft, Entry};
+
+/// Kind name in the register.
+pub const KIND: &str = "进度汇总表";
+
+/// One district's progress.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// District name.
+    pub district: String,
+    /// 社区总数 (Attachment 1).
+    pub communities: u32,
+    /// The quota that applies (total, or 第一阶段 with `--phase 1`).
+    pub quota: u32,
+    /// Pilot communities registered.
+    pub registered: u32,
+    /// Of those, with at least one evidence submission.
+    pub submitted: u32,
+    /// Of those, with assessment results.
+    pub assessed: u32,
+    /// Named (certificate issued).
+    pub named: u32,
+    /// With a rectification notice and not named since.
+    pub rectifying: u32,
+}
+
+/// What the archive knows, gathered once.
+pub struct Facts<'a> {
+    /// Registered communities.
+    pub communities: &'a Register,
+    /// Communities with a submission.
+    pub submitted: BTreeSet<String>,
+    /// Assessment records.
+    pub assessments: Vec<AssessmentRecord>,
+    /// The document register.
+    pub register: &'a [Entry],
+}
+
+/// Computes the rows (and a 总计 row last). `phase1` restricts to 第一阶段
+/// pilots and the phase-1 quota.
+pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
+    let assessed: BTreeSet<&str> = facts
+        .assessments
+        .iter()
+        .map(|a| a.community.as_str())
+        .collect();
+    let mut by_kind: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for e in facts.register {
+        if let Some(c) = e.record.community.as_deref() {
+            by_kind.entry(e.record.kind.as_str()).or_default().insert(c);
+        }
+    }
+    let named = by_kind
+        .get(super::certificate::KIND)
+        .cloned()
+        .unwrap_or_default();
+    let noticed = by_kind
+        .get(super::notice::KIND)
+        .cloned()
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let mut total = Row {
+        district: "总计".into(),
+        ..Row::default()
+    };
+    for d in &DistrictTable::builtin().districts {
+        let mut row = Row {
+            district: d.name.clone(),
+            communities: d.communities,
+            quota: if phase1 {
+                d.phase1_quota
+            } else {
+                d.pilot_quota
+            },
+            ..Row::default()
+        };
+        for c in facts
+            .communities
+            .all()
+            .filter(|c| c.district == d.name && (!phase1 || c.batch == "第一阶段"))
+        {
+            row.registered += 1;
+            row.submitted += u32::from(facts.submitted.contains(&c.id));
+            row.assessed += u32::from(assessed.contains(c.id.as_str()));
+            row.named += u32::from(named.contains(c.id.as_str()));
+            row.rectifying +=
+                u32::from(noticed.contains(c.id.as_str()) && !named.contains(c.id.as_str()));
+        }
+        total.communities += row.communities;
+        total.quota += row.quota;
+        total.registered += row.registered;
+        total.submitted += row.submitted;
+        total.assessed += row.assessed;
+        total.named += row.named;
+        total.rectifying += row.rectifying;
+        out.push(row);
+    }
+    out.push(total);
+    out
+}
+
+/// Column headers, shared by the PDF table and the CSV.
+pub fn columns(phase1: bool) -> [&'static str; 8] {
+    [
+        "县（市）区",
+        "社区总数",
+        if phase1 {
+            "第一阶段任务数"
+        } else {
+            "试点总任务数"
+        },
+        "已登记试点",
+        "已提交材料",
+        "已考评",
+        "已命名",
+        "整改中",
+    ]
+}
+
+/// A row as table cells.
+pub fn cells(r: &Row) -> [String; 8] {
+    [
+        r.district.clone(),
+        r.communities.to_string(),
+        r.quota.to_string(),
+        r.registered.to_string(),
+        r.submitted.to_string(),
+        r.assessed.to_string(),
+        r.named.to_string(),
+        r.rectifying.to_string(),
+    ]
+}
+
+/// Builds the document.
+pub fn build(issuer: &Issuer<'_>, rows: &[Row], phase1: bool, date: NaiveDate) -> Draft {
+    let scope = if phase1 { "第一阶段" } else { "" };
+    let title = format!("昆明市城乡社区治理创新试点{scope}创建进度汇总表");
+    let recipients = issuer.config.documents.recipients.join("，");
+    let mut data = issuer.common(&title, &recipients, date);
+    let total = rows.last().cloned().unwrap_or_default();
+    data.insert(
+        "body".into(),
+        json!([
+            format!(
+                "截至{}，全市{}试点任务 {} 个，已登记试点社区 {} 个，其中已提交材料 {} 个、已考评 {} 个、已命名 {} 个，正在整改 {} 个。各县（市）区、开发（度假）园区进度见附件。",
+                crate::render::cn_date(date),
+                scope,
+                total.quota,
+                total.registered,
+                total.submitted,
+                total.assessed,
+                total.named,
+                total.rectifying
+            ),
+            "任务数依据《昆明市社区治理创新试点任务分解表》（昆办通〔2018〕54号附件1）。"
+        ]),
+    );
+    let table_rows: Vec<_> = rows.iter().map(|r| json!(cells(r))).collect();
+    data.insert(
+        "attachments".into(),
+        json!([{
+            "name": title,
+            "landscape": true,
+            "table": {"columns": columns(phase1), "widths": [3, 1.5, 1.8, 1.6, 1.6, 1.4, 1.4, 1.4], "rows": table_rows}
+        }]),
+    );
+    issuer.draft(KIND, "jindu", data, date, &recipients, None)
+}

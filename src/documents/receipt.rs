@@ -1,0 +1,111 @@
+//! 材料提交回执: what the office received from a community in one
+//! submission — per indicator and standard the file count and bytes, the
+//! file list with short hashes, the submission's root hash, and the
+//! standards still missing evidence.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use super::{Issuer, full_name, size_text};
+use crate::archive::Submission;
+use crate::archive::coverage::coverage;
+use crate::archive::manifest::Manifest;
+use crate::catalog::Catalog;
+use crate::community::Community;
+use crate::issuance::Draft;
+
+/// Kind name in the register.
+pub const KIND: &str = "材料提交回执";
+
+/// Builds the receipt for one submission.
+pub fn build(
+    issuer: &Issuer<'_>,
+    catalog: &Catalog,
+    community: &Community,
+    sub: &Submission,
+    m: &Manifest,
+    date: NaiveDate,
+) -> Draft {
+    let name = full_name(community);
+    let title = format!("{name}城乡社区治理创新试点考评材料提交回执");
+    let mut data = issuer.common(&title, &community.name, date);
+    let submitter = m
+        .submitter
+        .as_deref()
+        .map(|s| format!("（提交人：{s}）"))
+        .unwrap_or_default();
+    let cov = coverage(catalog, m);
+    let missing: Vec<String> = cov
+        .missing()
+        .map(|s| format!("{} {} 标准{}", s.indicator, s.indicator_name, s.standard))
+        .collect();
+    let mut body: Vec<Value> = vec![
+        json!(format!(
+            "你社区于 {} 提交的城乡社区治理创新试点考评材料{submitter}已收到，登记为第 {} 版提交，共 {} 个文件、{}。",
+            sub.time.replace('T', " ").trim_end_matches('Z'),
+            m.version,
+            m.file_count,
+            size_text(m.total_bytes)
+        )),
+        json!(format!(
+            "本次提交的清单根哈希（SHA-256）为 {}。考评时以该版材料为准；清单和每个文件的哈希见附件。",
+            sub.record.root_hash
+        )),
+    ];
+    if missing.is_empty() {
+        body.push(json!("需要材料审核的各条标准均已有材料。"));
+    } else {
+        body.push(json!(format!(
+            "以下 {} 条需要材料审核的标准尚无材料，请在考评前补充提交：{}。",
+            missing.len(),
+            missing.join("；")
+        )));
+    }
+    data.insert("body".into(), json!(body));
+    // Per indicator and standard: count and bytes.
+    let mut per: BTreeMap<(u32, u32), (String, u64, u64)> = BTreeMap::new();
+    for f in &m.files {
+        let n = crate::catalog::code::number_of(&f.indicator);
+        let label = match f.standard {
+            Some(s) => format!("{} 标准{s}", f.indicator),
+            None => format!("{}（整项）", f.indicator),
+        };
+        let e = per
+            .entry((n, f.standard.unwrap_or(0)))
+            .or_insert((label, 0, 0));
+        e.1 += 1;
+        e.2 += f.size;
+    }
+    let summary: Vec<Value> = per
+        .values()
+        .map(|(label, n, bytes)| json!([label, n.to_string(), size_text(*bytes)]))
+        .collect();
+    let files: Vec<Value> = m
+        .files
+        .iter()
+        .map(|f| {
+            json!([
+                f.placed,
+                size_text(f.size),
+                f.sha256.get(..12).unwrap_or(&f.sha256)
+            ])
+        })
+        .collect();
+    data.insert(
+        "attachments".into(),
+        json!([
+            {
+                "name": "材料分类统计",
+                "table": {"columns": ["指标/标准", "文件数", "大小"], "widths": [4, 1.5, 2], "rows": summary}
+            },
+            {
+                "name": "材料文件清单",
+                "landscape": true,
+                "table": {"columns": ["文件", "大小", "SHA-256（前12位）"], "widths": [9, 1.5, 2.6], "rows": files}
+            }
+        ]),
+    );
+    issuer.draft(KIND, "huizhi", data, date, &community.name, Some(community))
+}

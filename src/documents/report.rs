@@ -1,0 +1,297 @@
+//! 考评报告: the formal report on one pilot community's assessment: basic
+//! facts, total and grade with the scheme used, item subtotals, computed
+//! standards with their arithmetic, the problems found and the conclusion;
+//! attachment 1 the full score table (item → indicator → standard ×
+//! method), attachment 2 the evidence manifest tied to the submission's
+//! root hash.
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use super::{Issuer, date_range, full_name, marks, size_text};
+use crate::archive::manifest::Manifest;
+use crate::assessment::computed;
+use crate::assessment::score::ScoreCard;
+use crate::assessment::store::{StoredAssessment, kind_of};
+use crate::catalog::{Catalog, Method};
+use crate::community::Community;
+use crate::config::Config;
+use crate::issuance::Draft;
+
+/// Kind name in the register.
+pub const KIND: &str = "考评报告";
+
+/// Builds the report draft.
+pub fn build(
+    issuer: &Issuer<'_>,
+    catalog: &Catalog,
+    community: &Community,
+    stored: &StoredAssessment,
+    card: &ScoreCard,
+    evidence: Option<&Manifest>,
+    date: NaiveDate,
+) -> Draft {
+    let a = &stored.assessment;
+    let name = full_name(community);
+    let title = format!("关于{name}城乡社区治理创新试点考评情况的报告");
+    let recipients = issuer.config.documents.recipients.join("，");
+    let mut data = issuer.common(&title, &recipients, date);
+    let assessors = a.assessors().join("、");
+    let [pass, partial, fail] = card.verdict_counts;
+    let mut body: Vec<Value> = vec![json!(format!(
+        "根据《关于开展城乡社区治理创新试点建设工作方案》（昆办通〔2018〕54号）和《昆明市城乡社区治理创新考评体系（试行）》，{}{}对{name}进行了考评。现将考评情况报告如下。",
+        if assessors.is_empty() {
+            "考评组".to_string()
+        } else {
+            format!("考评组（{assessors}）")
+        },
+        format!("于{}", date_range(a.date_range())),
+    ))];
+    body.push(json!({"level": 1, "heading": "一、基本情况"}));
+    let evidence_text = match evidence {
+        Some(m) => format!(
+            "本次材料审核依据该社区第 {} 版提交材料，共 {} 个文件、{}，根哈希（SHA-256）为 {}，材料清单见附件2。",
+            m.version,
+            m.file_count,
+            size_text(m.total_bytes),
+            stored.record.evidence_root_hash
+        ),
+        None => "该社区未提交材料审核所需的证据材料。".to_string(),
+    };
+    body.push(json!(format!(
+        "{name}（编号 {}）为{}，属{}试点。{evidence_text}考评结果为第 {} 版。",
+        community.id, community.kind, community.batch, stored.record.version
+    )));
+    body.push(json!({"level": 1, "heading": "二、考评结果"}));
+    body.push(json!(format!(
+        "{name}考评总分 {} 分（满分 {} 分），等次为“{}”。在 {} 项考评结论中，达标 {pass} 项，基本达标 {partial} 项，未达标 {fail} 项。",
+        marks(card.total),
+        marks(card.max),
+        card.grade.name,
+        pass + partial + fail
+    )));
+    let subtotals: Vec<String> = card
+        .items
+        .iter()
+        .map(|it| {
+            format!(
+                "{} {} {} 分（满分 {} 分）",
+                it.code,
+                it.name,
+                marks(it.score),
+                marks(it.max)
+            )
+        })
+        .collect();
+    body.push(json!(format!(
+        "各考评项目得分：{}。得分明细见附件1。",
+        subtotals.join("；")
+    )));
+    let computed = computed::compute(&a.facts, kind_of(community));
+    if !computed.is_empty() {
+        body.push(json!({"level": 2, "heading": "（一）按社区数据自动判定的标准"}));
+        for c in &computed {
+            body.push(json!(format!(
+                "{} 标准{}：{}，结论为“{}”。",
+                c.indicator, c.standard, c.arithmetic, c.verdict
+            )));
+        }
+    }
+    body.push(json!({"level": 1, "heading": "三、存在的问题"}));
+    let problems: Vec<_> = a.shortfalls().collect();
+    if problems.is_empty() {
+        body.push(json!("各项考评标准均达标，未发现问题。"));
+    }
+    for (i, r) in problems.iter().enumerate() {
+        let ind_name = catalog
+            .indicator(&r.indicator)
+            .map(|(_, ind)| ind.name.clone())
+            .unwrap_or_default();
+        body.push(json!(format!(
+            "{}.{} {} 标准{}（{}）：{}。{}",
+            i + 1,
+            r.indicator,
+            ind_name,
+            r.standard,
+            r.method,
+            r.verdict,
+            r.remark
+        )));
+    }
+    body.push(json!({"level": 1, "heading": "四、考评结论"}));
+    let mut conclusion = format!(
+        "经考评，{name}等次为“{}”，{}。",
+        card.grade.name,
+        if card.named() {
+            format!("建议命名为“{}”", issuer.config.certificate.honour)
+        } else {
+            "暂不予命名".to_string()
+        }
+    );
+    if card.needs_notice() {
+        conclusion.push_str("对考评发现的问题，另行下发整改通知书，请按要求限期整改。");
+    }
+    body.push(json!(conclusion));
+    body.push(json!(scheme_text(issuer.config)));
+    data.insert("body".into(), json!(body));
+    data.insert(
+        "attachments".into(),
+        json!([
+            score_table(card, evidence),
+            manifest_table(stored, evidence)
+        ]),
+    );
+    data.insert(
+        "cc".into(),
+        json!(format!(
+            "{}城乡社区治理工作领导小组办公室",
+            community.district
+        )),
+    );
+    issuer.draft(KIND, "baogao", data, date, &recipients, Some(community))
+}
+
+/// States the scoring scheme the report used.
+fn scheme_text(config: &Config) -> String {
+    let p = &config.scoring.points;
+    let items: Vec<String> = config
+        .scoring
+        .items
+        .iter()
+        .map(|(k, v)| format!("{k} {} 分", marks(*v)))
+        .collect();
+    let mut grades = config.scoring.grades.clone();
+    grades.sort_by(|a, b| b.min.total_cmp(&a.min));
+    let grades: Vec<String> = grades
+        .iter()
+        .map(|g| {
+            format!(
+                "{}（{} 分及以上{}）",
+                g.name,
+                marks(g.min),
+                if g.named { "，予以命名" } else { "" }
+            )
+        })
+        .collect();
+    format!(
+        "计分办法：考评体系未规定分值，本报告按考评办公室确定的计分办法计分。各考评项目满分为 {}；项目分值平均分配到其下各项指标，指标分值平均分配到各条标准；每条标准按各考评方法的结论计分后取平均，达标、基本达标、未达标分别计该标准分值的 {}%、{}%、{}%，考评表填写了得分的以得分为准。等次：{}。",
+        items.join("、"),
+        marks(p.pass),
+        marks(p.partial),
+        marks(p.fail),
+        grades.join("；")
+    )
+}
+
+/// Attachment 1: every standard and method with verdict and marks, item
+/// subtotals and the total.
+fn score_table(card: &ScoreCard, evidence: Option<&Manifest>) -> Value {
+    let mut rows: Vec<Value> = Vec::new();
+    for it in &card.items {
+        for ind in &it.indicators {
+            for s in &ind.standards {
+                for (i, r) in s.rows.iter().enumerate() {
+                    let mut remark = r.remark.clone();
+                    if r.method == Method::MaterialReview {
+                        let n = evidence.map_or(0, |m| {
+                            m.files
+                                .iter()
+                                .filter(|f| f.indicator == ind.code && f.standard == Some(s.number))
+                                .count()
+                        });
+                        let note = format!("证据材料 {n} 个");
+                        remark = if remark.is_empty() {
+                            note
+                        } else {
+                            format!("{note}；{remark}")
+                        };
+                    }
+                    rows.push(json!([
+                        if i == 0 {
+                            format!("{} {}", ind.code, ind.name)
+                        } else {
+                            String::new()
+                        },
+                        if i == 0 {
+                            format!("标准{}", s.number)
+                        } else {
+                            String::new()
+                        },
+                        r.method.name(),
+                        r.verdict.name(),
+                        if i == 0 {
+                            format!("{}/{}", marks(s.score), marks(s.max))
+                        } else {
+                            String::new()
+                        },
+                        remark,
+                    ]));
+                }
+            }
+        }
+        rows.push(json!([
+            format!("{} {} 小计", it.code, it.name),
+            "",
+            "",
+            "",
+            format!("{}/{}", marks(it.score), marks(it.max)),
+            ""
+        ]));
+    }
+    rows.push(json!([
+        "合计",
+        "",
+        "",
+        format!("等次：{}", card.grade.name),
+        format!("{}/{}", marks(card.total), marks(card.max)),
+        ""
+    ]));
+    json!({
+        "name": "考评得分明细表",
+        "landscape": true,
+        "table": {
+            "columns": ["考评指标", "标准", "考评方法", "结论", "得分/分值", "备注"],
+            "widths": [4, 1.2, 2, 1.6, 1.6, 5],
+            "rows": rows,
+        }
+    })
+}
+
+/// Attachment 2: the files behind the 材料审核 standards, with the
+/// submission's root hash.
+fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manifest>) -> Value {
+    let Some(m) = evidence else {
+        return json!({
+            "name": "材料审核证据清单",
+            "body": ["该社区未提交证据材料。"],
+        });
+    };
+    let rows: Vec<Value> = m
+        .files
+        .iter()
+        .map(|f| {
+            json!([
+                f.indicator,
+                f.standard
+                    .map(|n| format!("标准{n}"))
+                    .unwrap_or_else(|| "（整项）".into()),
+                f.path,
+                size_text(f.size),
+                f.sha256.get(..12).unwrap_or(&f.sha256),
+            ])
+        })
+        .collect();
+    json!({
+        "name": "材料审核证据清单",
+        "landscape": true,
+        "body": [format!(
+            "第 {} 版提交，共 {} 个文件、{}。清单根哈希（SHA-256）：{}。每个文件的完整哈希可用 kaoping show 查看。",
+            m.version, m.file_count, size_text(m.total_bytes), stored.record.evidence_root_hash
+        )],
+        "table": {
+            "columns": ["指标", "标准", "文件", "大小", "SHA-256（前12位）"],
+            "widths": [1.2, 1.2, 7, 1.5, 2.6],
+            "rows": rows,
+        }
+    })
+}
