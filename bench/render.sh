@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rendering benchmark: kaoping's embedded Typst against the `typst` CLI run
 # once per document, on the same one-page notice and the same fonts.
-#   bench/render.sh            installs typst-cli 0.15.1 if absent (~10 min)
+#   bench/render.sh            installs typst-cli 0.15.1 if absent (~10 min);
+#                              TYPST=/path/to/typst to use another binary
 #   SKIP_TYPST_CLI=1 bench/render.sh   kaoping's own numbers only
 # Runs the example in the dev profile, whose dependencies (Typst) are
 # optimised (see Cargo.toml); a release build is a little faster still.
@@ -16,13 +17,15 @@ if [ "${SKIP_TYPST_CLI:-0}" = 1 ]; then
   echo "typst CLI comparison skipped (SKIP_TYPST_CLI=1)"
   exit 0
 fi
-if ! command -v typst >/dev/null || ! typst --version | grep -q '0\.15\.1'; then
+typst=${TYPST:-typst}
+if ! command -v "$typst" >/dev/null || ! "$typst" --version | grep -q '0\.15\.1'; then
   cargo install typst-cli --version 0.15.1 --locked
+  typst=typst
 fi
 start=$(date +%s.%N)
 for n in $(seq 1 100); do
-  typst compile --root "$work" --font-path fonts --ignore-system-fonts \
-    --pdf-standard a-2b "$work/main.typ" "$work/out-$n.pdf"
+  "$typst" compile --root "$work" --font-path fonts --ignore-system-fonts \
+    --ignore-embedded-fonts --pdf-standard a-2b "$work/main.typ" "$work/out-$n.pdf"
 done
 end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" 'BEGIN {

@@ -10,8 +10,18 @@ use super::world::DocWorld;
 
 /// Formats the errors among `diags` (warnings are left out).
 pub fn describe(world: &DocWorld, template: &str, diags: &[SourceDiagnostic]) -> String {
+    let errors: Vec<SourceDiagnostic> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    describe_all(world, template, &errors)
+}
+
+/// Formats every diagnostic in `diags`, warnings included.
+pub fn describe_all(world: &DocWorld, template: &str, diags: &[SourceDiagnostic]) -> String {
     let mut parts = Vec::new();
-    for diag in diags.iter().filter(|d| d.severity == Severity::Error) {
+    for diag in diags {
         let mut text = String::new();
         if let Some(id) = diag.span.id()
             && let Ok(source) = world.source(id)

@@ -144,6 +144,18 @@ impl Engine {
                 family,
             });
         }
+        // Page numbers and the 版记 placement depend on introspection; a
+        // layout that did not settle could print them wrongly.
+        if compiled
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("did not converge"))
+        {
+            return Err(RenderError::Typst(format!(
+                "模板 {file} 的排版没有收敛（页码或版记位置可能不对）：{}",
+                diagnostics::describe_all(&world, &file, &compiled.warnings)
+            )));
+        }
         let document = compiled
             .output
             .map_err(|diags| RenderError::Typst(diagnostics::describe(&world, &file, &diags)))?;

@@ -186,3 +186,35 @@ fn the_built_in_notice_compiles_without_warnings() {
     assert!(warnings.is_empty(), "{warnings:?}");
     assert!(compiled.output.is_ok());
 }
+
+/// Regression: when the body fills the page exactly, the 版记 placement
+/// used to oscillate between layout passes (no convergence, wrong page
+/// numbers). Lengthen a notice line by line across that boundary.
+#[test]
+fn colophon_placement_settles_and_ends_on_an_even_page() {
+    let engine = super::Engine::new(None).unwrap();
+    let base: serde_json::Value =
+        serde_json::from_str(include_str!("../../docs/samples/upward.json")).unwrap();
+    let meta = super::DocMeta {
+        title: "报告".into(),
+        author: "昆明市城乡社区治理工作领导小组办公室".into(),
+        date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+    };
+    for n in 6..14 {
+        let mut data = base.clone();
+        let body = data["body"].as_array_mut().unwrap();
+        for i in 0..n {
+            body.push(serde_json::json!(format!("补充说明第{i}条。")));
+        }
+        let source = engine.source("tongzhi", &data, &meta).unwrap();
+        let world = DocWorld::new(source, engine.library.clone(), meta.date);
+        let compiled = typst::compile::<PagedDocument>(&world);
+        assert!(
+            compiled.warnings.is_empty(),
+            "n={n}: {:?}",
+            compiled.warnings
+        );
+        let pages = compiled.output.unwrap().pages().len();
+        assert_eq!(pages % 2, 0, "n={n}: 版记 on page {pages}");
+    }
+}
