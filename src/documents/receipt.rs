@@ -87,7 +87,7 @@ pub fn build(
         .iter()
         .map(|f| {
             json!([
-                f.placed,
+                {"text": f.placed, "align": "left"},
                 size_text(f.size),
                 f.sha256.get(..12).unwrap_or(&f.sha256)
             ])
@@ -103,7 +103,7 @@ pub fn build(
             {
                 "name": "材料文件清单",
                 "landscape": true,
-                "table": {"columns": ["文件", "大小", "SHA-256（前12位）"], "widths": [9, 1.5, 2.6], "rows": files}
+                "table": {"columns": ["文件", "大小", "SHA-256（前12位）"], "widths": [9, 1.5, 2.6], "compact": true, "rows": files}
             }
         ]),
     );
