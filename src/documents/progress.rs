@@ -159,7 +159,13 @@ fn district_summary(rows: &[Row]) -> String {
     let done = names(&|r| r.quota > 0 && r.named >= r.quota);
     let going = names(&|r| r.registered > 0 && r.named < r.quota);
     let none = names(&|r| r.registered == 0);
-    let list = |v: &[&str]| if v.is_empty() { "无".to_string() } else { v.join("、") };
+    let list = |v: &[&str]| {
+        if v.is_empty() {
+            "无".to_string()
+        } else {
+            v.join("、")
+        }
+    };
     format!(
         "已完成命名任务的有 {} 个：{}。已登记试点、正在推进的有 {} 个：{}。尚未登记试点的有 {} 个：{}。",
         done.len(),

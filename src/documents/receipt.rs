@@ -98,7 +98,7 @@ pub fn build(
         json!([
             {
                 "name": "材料分类统计",
-                "table": {"columns": ["指标/标准", "文件数", "大小"], "widths": [4, 1.5, 2], "rows": summary}
+                "table": {"columns": ["指标/标准", "文件数", "大小"], "widths": [4, 1.5, 2], "compact": true, "rows": summary}
             },
             {
                 "name": "材料文件清单",

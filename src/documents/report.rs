@@ -220,7 +220,9 @@ fn score_table(card: &ScoreCard, evidence: Option<&Manifest>) -> Value {
                         first_of_indicator = false;
                     }
                     if i == 0 {
-                        cells.push(json!({"text": format!("标准{}", s.number), "rowspan": s.rows.len()}));
+                        cells.push(
+                            json!({"text": format!("标准{}", s.number), "rowspan": s.rows.len()}),
+                        );
                     }
                     cells.push(json!(r.method.name()));
                     cells.push(json!(r.verdict.name()));
@@ -258,7 +260,7 @@ fn score_table(card: &ScoreCard, evidence: Option<&Manifest>) -> Value {
         "landscape": true,
         "table": {
             "columns": ["考评指标", "标准", "考评方法", "结论", "得分/分值", "备注"],
-            "widths": [4, 1.3, 2.1, 1.7, 1.7, 5],
+            "widths": [4, 1.3, 2.7, 1.7, 1.8, 4.5],
             "compact": true,
             "rows": rows,
         }
