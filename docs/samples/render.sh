@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# Regenerates the sample PDFs' page images in this folder (60 dpi PNG).
-# Needs poppler-utils (pdftoppm) and a built kaoping (cargo build).
+# Regenerates the PNG samples in this folder from `kaoping demo`:
+#   docs/samples/render.sh
+# Needs poppler-utils (pdftoppm). Pages are rendered at 72 dpi.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-bin=${KAOPING:-$root/target/debug/kaoping}
+cd "$(dirname "$0")/../.."
+cargo build --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-render() { "$bin" --archive "$work/archive" render tongzhi --data "$1" -o "$work/$2.pdf"; }
-render "$root/tests/data/tongzhi-54.json" joint
-render "$here/single.json" single
-render "$here/upward.json" upward
-pdftoppm -r 60 -png -f 1 -l 1 "$work/joint.pdf" "$here/joint-page1"
-pdftoppm -r 60 -png -f 7 -l 7 "$work/joint.pdf" "$here/joint-attachment-landscape"
-pages=$(pdfinfo "$work/joint.pdf" | awk '/^Pages:/ {print $2}')
-pdftoppm -r 60 -png -f "$pages" -l "$pages" "$work/joint.pdf" "$here/joint-last-page"
-pdftoppm -r 60 -png "$work/single.pdf" "$here/single"
-pdftoppm -r 60 -png "$work/upward.pdf" "$here/upward"
+target/debug/kaoping demo "$work" >/dev/null
+out="$work/output"
+here=docs/samples
+rm -f "$here"/*.png
+# page FILE PAGE NAME
+page() {
+  pdftoppm -q -r 72 -png -singlefile -f "$2" -l "$2" "$out/$1" "$here/$3"
+}
+page 盘龙区-金星社区-考评报告.pdf 1 考评报告-第1页
+page 盘龙区-金星社区-考评报告.pdf 5 考评报告-附件1得分明细表
+page 盘龙区-金星社区-考评报告.pdf 12 考评报告-版记页
+page 盘龙区-金星社区-整改通知书.pdf 1 整改通知书-第1页
+page 盘龙区-金星社区-整改通知书.pdf 4 整改通知书-第4页
+page 五华区-翠湖社区-命名证书.pdf 1 命名证书
+page 五华区-翠湖社区-材料提交回执.pdf 1 材料提交回执-第1页
+page 五华区-翠湖社区-材料提交回执.pdf 5 材料提交回执-附件2文件清单
+page 进度汇总表.pdf 1 进度汇总表-第1页
+page 进度汇总表.pdf 3 进度汇总表-附件
+ls -l "$here"/*.png

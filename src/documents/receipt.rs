@@ -29,7 +29,8 @@ pub fn build(
     date: NaiveDate,
 ) -> Draft {
     let name = full_name(community);
-    let title = format!("{name}城乡社区治理创新试点考评材料提交回执");
+    // "\n" breaks the title where the sense allows (GB/T 9704).
+    let title = format!("{name}城乡社区治理创新试点\n考评材料提交回执");
     let mut data = issuer.common(&title, &community.name, date);
     let submitter = m
         .submitter

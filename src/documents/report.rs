@@ -33,7 +33,8 @@ pub fn build(
 ) -> Draft {
     let a = &stored.assessment;
     let name = full_name(community);
-    let title = format!("关于{name}城乡社区治理创新试点考评情况的报告");
+    // "\n" breaks the title where the sense allows (GB/T 9704).
+    let title = format!("关于{name}城乡社区治理\n创新试点考评情况的报告");
     let recipients = issuer.config.documents.recipients.join("，");
     let mut data = issuer.common(&title, &recipients, date);
     let assessors = a.assessors().join("、");
