@@ -159,22 +159,19 @@ fn district_summary(rows: &[Row]) -> String {
     let done = names(&|r| r.quota > 0 && r.named >= r.quota);
     let going = names(&|r| r.registered > 0 && r.named < r.quota);
     let none = names(&|r| r.registered == 0);
-    let list = |v: &[&str]| {
+    let part = |what: &str, v: &[&str]| {
         if v.is_empty() {
-            "无".to_string()
+            format!("尚无{what}的县（市）区。")
         } else {
-            v.join("、")
+            format!("{what}的有 {} 个：{}。", v.len(), v.join("、"))
         }
     };
-    format!(
-        "已完成命名任务的有 {} 个：{}。已登记试点、正在推进的有 {} 个：{}。尚未登记试点的有 {} 个：{}。",
-        done.len(),
-        list(&done),
-        going.len(),
-        list(&going),
-        none.len(),
-        list(&none)
-    )
+    [
+        part("已完成命名任务", &done),
+        part("已登记试点、正在推进", &going),
+        part("尚未登记试点", &none),
+    ]
+    .concat()
 }
 
 /// Builds the document.
