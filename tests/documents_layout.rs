@@ -227,7 +227,7 @@ fn every_document_ends_with_the_colophon_on_an_even_page() {
         }
         let pages = pages(&pdf);
         assert!(
-            pages.len() % 2 == 0,
+            pages.len().is_multiple_of(2),
             "{}: {} pages",
             pdf.display(),
             pages.len()
