@@ -215,6 +215,15 @@ fn main() {
         let source = engine.source(&cert.template, &data, &cert.meta).unwrap();
         std::fs::write(dir.join("certificate.typ"), source).unwrap();
         std::fs::write(dir.join("certificate.json"), data.to_string()).unwrap();
+        for (name, draft) in [
+            ("report", report_draft(&demo, &demo.evidence)),
+            ("notice", notice_draft(&demo)),
+        ] {
+            let source = engine
+                .source(&draft.template, &numbered(&draft, 1), &draft.meta)
+                .unwrap();
+            std::fs::write(dir.join(format!("{name}.typ")), source).unwrap();
+        }
         std::fs::write(
             dir.join("gongwen.typ"),
             include_str!("../templates/gongwen.typ"),
