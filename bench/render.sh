@@ -1,32 +1,87 @@
 #!/usr/bin/env bash
 # Rendering benchmark: kaoping's embedded Typst against the `typst` CLI run
-# once per document, on the same one-page notice and the same fonts.
+# once per document, on the same Typst source and the same fonts.
 #   bench/render.sh            installs typst-cli 0.15.1 if absent (~10 min);
 #                              TYPST=/path/to/typst to use another binary
 #   SKIP_TYPST_CLI=1 bench/render.sh   kaoping's own numbers only
-# Runs the example in the dev profile, whose dependencies (Typst) are
-# optimised (see Cargo.toml); a release build is a little faster still.
+# Part 1 (examples/render_bench.rs): a one-page notice — warm, batch,
+# memory over 1,000 documents. Part 2 (examples/documents_bench.rs): the
+# demo's 考评报告, 整改通知书 and 命名证书 built by the library, a batch of
+# 100 certificates, the report as its evidence manifest grows; then cold
+# start to the first PDF and the 100-certificate batch against the CLI,
+# and the batch's peak RSS (/usr/bin/time -v).
+# Runs the examples in the dev profile, whose dependencies (Typst) are
+# optimised (see Cargo.toml); PROFILE=release for a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --quiet --example render_bench
+profile=${PROFILE:-dev}
+dir=debug
+flag=()
+if [ "$profile" = release ]; then dir=release; flag=(--release); fi
+cargo build --quiet "${flag[@]}" --bin kaoping --example render_bench --example documents_bench
+bin=target/$dir
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-target/debug/examples/render_bench --emit "$work"
+mkdir -p "$work/notice" "$work/doc"
 
+echo "== one-page notice"
+"$bin/examples/render_bench" --emit "$work/notice"
+echo "== the office's documents (demo data)"
+"$bin/examples/documents_bench" --emit "$work/doc"
+
+rss() { # peak resident set size of a command, in MB
+  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident set size/ { printf "%.0f", $6 / 1024 }'
+}
+now() { date +%s.%N; }
+ms() { awk -v s="$1" -v e="$2" -v n="${3:-1}" 'BEGIN { printf "%.0f", (e - s) * 1000 / n }'; }
+
+echo "peak RSS, 100 certificates in one process (all cores): $(rss "$bin/examples/documents_bench" --batch 100 "$work/doc/certificate.json") MB"
+
+typst=${TYPST:-typst}
+if [ "${SKIP_TYPST_CLI:-0}" != 1 ]; then
+  if ! command -v "$typst" >/dev/null || ! "$typst" --version | grep -q '0\.15\.1'; then
+    cargo install typst-cli --version 0.15.1 --locked
+    typst=typst
+  fi
+fi
+compile() { # compile ROOT FILE OUT
+  "$typst" compile --root "$1" --font-path fonts --ignore-system-fonts \
+    --ignore-embedded-fonts --pdf-standard a-2b "$1/$2" "$3"
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# Cold start: a fresh process to the first PDF of the certificate —
+# `kaoping render --draft` (nothing registered) and `typst compile` —
+# eleven times each, interleaved so that both see the same machine load.
+mkdir -p "$work/archive"
+kcold=()
+tcold=()
+for n in $(seq 1 11); do
+  s=$(now)
+  "$bin/kaoping" --archive "$work/archive" render zhengshu --draft \
+    --data "$work/doc/certificate.json" -o "$work/k-$n.pdf" >/dev/null 2>&1
+  kcold+=("$(ms "$s" "$(now)")")
+  if [ "${SKIP_TYPST_CLI:-0}" != 1 ]; then
+    s=$(now)
+    compile "$work/doc" certificate.typ "$work/t-$n.pdf"
+    tcold+=("$(ms "$s" "$(now)")")
+  fi
+done
+echo "cold start to first PDF, kaoping render (certificate): median $(median "${kcold[@]}") ms (runs: ${kcold[*]})"
 if [ "${SKIP_TYPST_CLI:-0}" = 1 ]; then
   echo "typst CLI comparison skipped (SKIP_TYPST_CLI=1)"
   exit 0
 fi
-typst=${TYPST:-typst}
-if ! command -v "$typst" >/dev/null || ! "$typst" --version | grep -q '0\.15\.1'; then
-  cargo install typst-cli --version 0.15.1 --locked
-  typst=typst
-fi
-start=$(date +%s.%N)
-for n in $(seq 1 100); do
-  "$typst" compile --root "$work" --font-path fonts --ignore-system-fonts \
-    --ignore-embedded-fonts --pdf-standard a-2b "$work/main.typ" "$work/out-$n.pdf"
+echo "cold start to first PDF, typst compile (certificate): median $(median "${tcold[@]}") ms (runs: ${tcold[*]})"
+echo "peak RSS, one typst compile (certificate): $(rss "$typst" compile --root "$work/doc" --font-path fonts --ignore-system-fonts --ignore-embedded-fonts --pdf-standard a-2b "$work/doc/certificate.typ" "$work/t.pdf") MB"
+
+for doc in notice/main.typ doc/certificate.typ; do
+  root=$work/${doc%%/*}
+  s=$(now)
+  for n in $(seq 1 100); do
+    compile "$root" "${doc#*/}" "$work/out-$n.pdf"
+  done
+  e=$(now)
+  awk -v s="$s" -v e="$e" -v d="$doc" 'BEGIN {
+    t = e - s; printf "typst CLI, 100 processes (%s): %.1f ms per document, %.1f documents/s\n", d, t * 10, 100 / t }'
 done
-end=$(date +%s.%N)
-awk -v s="$start" -v e="$end" 'BEGIN {
-  t = e - s; printf "typst CLI, 100 processes: %.1f ms per document, %.1f documents/s\n", t * 10, 100 / t }'

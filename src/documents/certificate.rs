@@ -99,7 +99,7 @@ pub fn build(
         "title": "命名证书",
         "community": name,
         "honour": honour,
-        "text": format!("经考评验收，{name}被命名为“{honour}”。"),
+        "text": "经考评验收，你社区被命名为",
         "closing": "特发此证。",
         "signatures": issuer.names(),
         "date": date.to_string(),

@@ -136,7 +136,7 @@ impl<'a> Issuer<'a> {
             .get("title")
             .and_then(|t| t.as_str())
             .unwrap_or(kind)
-            .to_string();
+            .replace('\n', "");
         Draft {
             kind: kind.to_string(),
             template: template.to_string(),

@@ -37,7 +37,8 @@ pub fn build(
         });
     }
     let name = full_name(community);
-    let title = format!("关于{name}城乡社区治理创新试点考评问题整改的通知");
+    // "\n" breaks the title where the sense allows (GB/T 9704).
+    let title = format!("关于{name}城乡社区治理\n创新试点考评问题整改的通知");
     let mut data = issuer.common(&title, &community.name, date);
     let mut body: Vec<Value> = vec![json!(format!(
         "根据《关于开展城乡社区治理创新试点建设工作方案》（昆办通〔2018〕54号）和《昆明市城乡社区治理创新考评体系（试行）》，考评组于{}对你社区城乡社区治理创新试点创建工作进行了考评，总分 {} 分（满分 {} 分），等次为“{}”。考评发现 {} 个问题，现将有关事项通知如下。",

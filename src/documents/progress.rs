@@ -145,6 +145,35 @@ pub fn cells(r: &Row) -> [String; 8] {
     ]
 }
 
+/// One paragraph on where the districts stand: those that met their
+/// quota, those under way, those with no pilot registered yet.
+fn district_summary(rows: &[Row]) -> String {
+    let districts = &rows[..rows.len().saturating_sub(1)];
+    let names = |f: &dyn Fn(&Row) -> bool| {
+        districts
+            .iter()
+            .filter(|r| f(r))
+            .map(|r| r.district.as_str())
+            .collect::<Vec<_>>()
+    };
+    let done = names(&|r| r.quota > 0 && r.named >= r.quota);
+    let going = names(&|r| r.registered > 0 && r.named < r.quota);
+    let none = names(&|r| r.registered == 0);
+    let part = |what: &str, v: &[&str]| {
+        if v.is_empty() {
+            format!("尚无{what}的县（市）区。")
+        } else {
+            format!("{what}的有 {} 个：{}。", v.len(), v.join("、"))
+        }
+    };
+    [
+        part("已完成命名任务", &done),
+        part("已登记试点、正在推进", &going),
+        part("尚未登记试点", &none),
+    ]
+    .concat()
+}
+
 /// Builds the document.
 pub fn build(issuer: &Issuer<'_>, rows: &[Row], phase1: bool, date: NaiveDate) -> Draft {
     let scope = if phase1 { "第一阶段" } else { "" };
@@ -155,27 +184,48 @@ pub fn build(issuer: &Issuer<'_>, rows: &[Row], phase1: bool, date: NaiveDate) -
     data.insert(
         "body".into(),
         json!([
+            {"level": 1, "heading": "一、总体进度"},
             format!(
-                "截至{}，全市{}试点任务 {} 个，已登记试点社区 {} 个，其中已提交材料 {} 个、已考评 {} 个、已命名 {} 个，正在整改 {} 个。各县（市）区、开发（度假）园区进度见附件。",
-                crate::render::cn_date(date),
-                scope,
-                total.quota,
-                total.registered,
-                total.submitted,
-                total.assessed,
-                total.named,
-                total.rectifying
-            ),
-            "任务数依据《昆明市社区治理创新试点任务分解表》（昆办通〔2018〕54号附件1）。"
+            "截至{}，全市{}试点任务 {} 个，已登记试点社区 {} 个，其中已提交材料 {} 个、已考评 {} 个、已命名 {} 个，正在整改 {} 个。各县（市）区、开发（度假）园区进度见附件（任务数依据昆办通〔2018〕54号附件1）。",
+            crate::render::cn_date(date),
+            scope,
+            total.quota,
+            total.registered,
+            total.submitted,
+            total.assessed,
+            total.named,
+            total.rectifying
+        ),
+            {"level": 1, "heading": "二、各地进度"},
+            district_summary(rows),
+            {"level": 1, "heading": "三、工作要求"},
+            "尚未登记试点或未完成任务数的县（市）区，要对照任务分解表抓紧确定试点社区并报市城乡社区治理工作领导小组办公室登记；已登记的试点社区要按考评体系及时提交证据材料；收到整改通知书的社区要按期完成整改并报送整改情况报告。",
         ]),
     );
-    let table_rows: Vec<_> = rows.iter().map(|r| json!(cells(r))).collect();
+    let table_rows: Vec<_> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if i + 1 == rows.len() {
+                json!({"strong": true, "cells": cells(r)})
+            } else {
+                json!(cells(r))
+            }
+        })
+        .collect();
+    // Portrait and compact: the 17 districts and the total fit one page,
+    // and the 版记 can share it.
     data.insert(
         "attachments".into(),
         json!([{
-            "name": title,
-            "landscape": true,
-            "table": {"columns": columns(phase1), "widths": [3, 1.5, 1.8, 1.6, 1.6, 1.4, 1.4, 1.4], "rows": table_rows}
+            "name": format!("{scope}创建进度汇总表"),
+            "title": title,
+            "table": {
+                "columns": columns(phase1),
+                "widths": [3.2, 1.4, 1.7, 1.5, 1.5, 1.3, 1.3, 1.3],
+                "compact": true,
+                "rows": table_rows,
+            }
         }]),
     );
     issuer.draft(KIND, "jindu", data, date, &recipients, None)

@@ -29,7 +29,8 @@ pub fn build(
     date: NaiveDate,
 ) -> Draft {
     let name = full_name(community);
-    let title = format!("{name}城乡社区治理创新试点考评材料提交回执");
+    // "\n" breaks the title where the sense allows (GB/T 9704).
+    let title = format!("{name}城乡社区治理创新试点\n考评材料提交回执");
     let mut data = issuer.common(&title, &community.name, date);
     let submitter = m
         .submitter
@@ -87,7 +88,7 @@ pub fn build(
         .iter()
         .map(|f| {
             json!([
-                f.placed,
+                {"text": f.placed, "align": "left"},
                 size_text(f.size),
                 f.sha256.get(..12).unwrap_or(&f.sha256)
             ])
@@ -98,12 +99,12 @@ pub fn build(
         json!([
             {
                 "name": "材料分类统计",
-                "table": {"columns": ["指标/标准", "文件数", "大小"], "widths": [4, 1.5, 2], "rows": summary}
+                "table": {"columns": ["指标/标准", "文件数", "大小"], "widths": [4, 1.5, 2], "compact": true, "rows": summary}
             },
             {
                 "name": "材料文件清单",
                 "landscape": true,
-                "table": {"columns": ["文件", "大小", "SHA-256（前12位）"], "widths": [9, 1.5, 2.6], "rows": files}
+                "table": {"columns": ["文件", "大小", "SHA-256（前12位）"], "widths": [9, 1.5, 2.6], "compact": true, "rows": files}
             }
         ]),
     );

@@ -33,7 +33,8 @@ pub fn build(
 ) -> Draft {
     let a = &stored.assessment;
     let name = full_name(community);
-    let title = format!("关于{name}城乡社区治理创新试点考评情况的报告");
+    // "\n" breaks the title where the sense allows (GB/T 9704).
+    let title = format!("关于{name}城乡社区治理\n创新试点考评情况的报告");
     let recipients = issuer.config.documents.recipients.join("，");
     let mut data = issuer.common(&title, &recipients, date);
     let assessors = a.assessors().join("、");
@@ -184,11 +185,15 @@ fn scheme_text(config: &Config) -> String {
 }
 
 /// Attachment 1: every standard and method with verdict and marks, item
-/// subtotals and the total.
+/// subtotals and the total. An indicator's cell spans its rows, a
+/// standard's number and marks span its methods; subtotal and total rows
+/// are marked `strong` (黑体).
 fn score_table(card: &ScoreCard, evidence: Option<&Manifest>) -> Value {
     let mut rows: Vec<Value> = Vec::new();
     for it in &card.items {
         for ind in &it.indicators {
+            let span: usize = ind.standards.iter().map(|s| s.rows.len()).sum();
+            let mut first_of_indicator = true;
             for s in &ind.standards {
                 for (i, r) in s.rows.iter().enumerate() {
                     let mut remark = r.remark.clone();
@@ -206,52 +211,58 @@ fn score_table(card: &ScoreCard, evidence: Option<&Manifest>) -> Value {
                             format!("{note}；{remark}")
                         };
                     }
-                    rows.push(json!([
-                        if i == 0 {
-                            format!("{} {}", ind.code, ind.name)
-                        } else {
-                            String::new()
-                        },
-                        if i == 0 {
-                            format!("标准{}", s.number)
-                        } else {
-                            String::new()
-                        },
-                        r.method.name(),
-                        r.verdict.name(),
-                        if i == 0 {
-                            format!("{}/{}", marks(s.score), marks(s.max))
-                        } else {
-                            String::new()
-                        },
-                        remark,
-                    ]));
+                    let mut cells = Vec::new();
+                    if first_of_indicator {
+                        cells.push(json!({
+                            "text": format!("{} {}", ind.code, ind.name),
+                            "rowspan": span,
+                            "align": "left",
+                        }));
+                        first_of_indicator = false;
+                    }
+                    if i == 0 {
+                        cells.push(
+                            json!({"text": format!("标准{}", s.number), "rowspan": s.rows.len()}),
+                        );
+                    }
+                    cells.push(json!(r.method.name()));
+                    cells.push(json!(r.verdict.name()));
+                    if i == 0 {
+                        cells.push(json!({
+                            "text": format!("{}/{}", marks(s.score), marks(s.max)),
+                            "rowspan": s.rows.len(),
+                        }));
+                    }
+                    cells.push(json!({"text": remark, "align": "left"}));
+                    rows.push(json!(cells));
                 }
             }
         }
-        rows.push(json!([
-            format!("{} {} 小计", it.code, it.name),
-            "",
-            "",
-            "",
-            format!("{}/{}", marks(it.score), marks(it.max)),
-            ""
-        ]));
+        rows.push(json!({
+            "strong": true,
+            "cells": [
+                {"text": format!("{} {} 小计", it.code, it.name), "colspan": 4},
+                format!("{}/{}", marks(it.score), marks(it.max)),
+                "",
+            ],
+        }));
     }
-    rows.push(json!([
-        "合计",
-        "",
-        "",
-        format!("等次：{}", card.grade.name),
-        format!("{}/{}", marks(card.total), marks(card.max)),
-        ""
-    ]));
+    rows.push(json!({
+        "strong": true,
+        "cells": [
+            {"text": "合计", "colspan": 3},
+            format!("等次：{}", card.grade.name),
+            format!("{}/{}", marks(card.total), marks(card.max)),
+            "",
+        ],
+    }));
     json!({
         "name": "考评得分明细表",
         "landscape": true,
         "table": {
             "columns": ["考评指标", "标准", "考评方法", "结论", "得分/分值", "备注"],
-            "widths": [4, 1.2, 2, 1.6, 1.6, 5],
+            "widths": [4, 1.3, 2.7, 1.7, 1.8, 4.5],
+            "compact": true,
             "rows": rows,
         }
     })
@@ -275,7 +286,7 @@ fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manifest>) -> Val
                 f.standard
                     .map(|n| format!("标准{n}"))
                     .unwrap_or_else(|| "（整项）".into()),
-                f.path,
+                {"text": f.path, "align": "left"},
                 size_text(f.size),
                 f.sha256.get(..12).unwrap_or(&f.sha256),
             ])
@@ -291,6 +302,7 @@ fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manifest>) -> Val
         "table": {
             "columns": ["指标", "标准", "文件", "大小", "SHA-256（前12位）"],
             "widths": [1.2, 1.2, 7, 1.5, 2.6],
+            "compact": true,
             "rows": rows,
         }
     })

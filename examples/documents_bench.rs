@@ -1,0 +1,272 @@
+//! Benchmark of the office's documents (run through `bench/render.sh`):
+//! builds the `kaoping demo` archive in a temporary folder, then renders
+//! the demo's 考评报告, 整改通知书 and 命名证书 for 盘龙区金星社区 through
+//! the library builders (warm, median of 20), a batch of 100 certificates
+//! on one thread and on all cores, and the report with its evidence
+//! manifest grown to 10, 100, 1,000 and 10,000 files.
+//!
+//!   documents_bench [--emit DIR]        all of the above; with --emit also
+//!                                       writes the certificate's Typst
+//!                                       source and data to DIR
+//!   documents_bench --batch N FILE      only N certificates from the data
+//!                                       FILE written by --emit, all cores,
+//!                                       no demo (for /usr/bin/time -v)
+
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use kaoping::archive::Archive;
+use kaoping::archive::manifest::Manifest;
+use kaoping::assessment::score::{self, ScoreCard};
+use kaoping::assessment::store::{self, StoredAssessment};
+use kaoping::catalog::Catalog;
+use kaoping::community::{Community, Register};
+use kaoping::config::Config;
+use kaoping::documents::{Issuer, certificate, notice, report};
+use kaoping::issuance::Draft;
+use kaoping::render::Engine;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+/// What the builders need, loaded once from the demo archive.
+struct Demo {
+    config: Config,
+    community: Community,
+    register: Register,
+    stored: StoredAssessment,
+    card: ScoreCard,
+    evidence: Manifest,
+}
+
+fn load(dir: &Path) -> Demo {
+    kaoping::demo::run(dir, &kaoping::progress::Silent).expect("demo");
+    let root = kaoping::root::ArchiveRoot::new(dir.join("archive"));
+    let config = root.load_config(None).expect("config");
+    let archive = Archive::new(root.dir());
+    let register = archive.register().expect("register");
+    let community = register.get("PL-002").expect("demo community").clone();
+    let stored = store::latest(&archive, &community.id).expect("assessment");
+    let sub = archive
+        .submission(&community.id, Some(stored.record.evidence_version))
+        .expect("submission");
+    let evidence = archive.manifest(&sub).expect("manifest");
+    let card = score::score(&stored.assessment, Catalog::builtin(), &config);
+    Demo {
+        config,
+        community,
+        register,
+        stored,
+        card,
+        evidence,
+    }
+}
+
+fn date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+}
+
+fn report_draft(d: &Demo, evidence: &Manifest) -> Draft {
+    let issuer = Issuer::default_of(&d.config);
+    report::build(
+        &issuer,
+        Catalog::builtin(),
+        &d.community,
+        &d.stored,
+        &d.card,
+        Some(evidence),
+        date(),
+    )
+}
+
+fn notice_draft(d: &Demo) -> Draft {
+    let issuer = Issuer::default_of(&d.config);
+    let deadline = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    notice::build(
+        &issuer,
+        Catalog::builtin(),
+        &d.community,
+        &d.stored,
+        &d.card,
+        deadline,
+        date(),
+    )
+    .expect("notice")
+}
+
+fn certificate_draft(d: &Demo) -> Draft {
+    let issuer = Issuer::default_of(&d.config);
+    // An empty document register: the demo already named this community.
+    certificate::build(
+        &issuer,
+        &d.community,
+        &d.register,
+        &[],
+        &d.card,
+        None,
+        date(),
+    )
+    .expect("certificate")
+}
+
+/// The draft's data with a number, as the register would give it.
+fn numbered(draft: &Draft, n: usize) -> Value {
+    with_number(&draft.template, draft.data.clone(), n)
+}
+
+fn with_number(template: &str, mut data: Value, n: usize) -> Value {
+    let number = if template == "zhengshu" {
+        format!("昆社治试证〔2026〕第{n:03}号")
+    } else {
+        format!("昆社治办〔2026〕{n}号")
+    };
+    if let Some(o) = data.as_object_mut() {
+        o.insert("number".into(), json!(number));
+    }
+    data
+}
+
+/// `n` certificates from a data file, all cores: the process a peak-RSS
+/// measurement sees holds only the engine and the batch.
+fn batch(n: &str, file: &str) {
+    let n: usize = n.parse().expect("count");
+    let data: Value = serde_json::from_str(&std::fs::read_to_string(file).expect("data")).unwrap();
+    let meta = kaoping::render::DocMeta {
+        title: "命名证书".into(),
+        author: "昆明市城乡社区治理工作领导小组办公室".into(),
+        date: date(),
+    };
+    let engine = Engine::new(None).expect("engine");
+    let t = Instant::now();
+    (0..n).into_par_iter().for_each(|k| {
+        engine
+            .render("zhengshu", &with_number("zhengshu", data.clone(), k), &meta)
+            .expect("render");
+    });
+    println!(
+        "{n} certificates, {} threads: {:.0} documents/s",
+        rayon::current_num_threads(),
+        n as f64 / t.elapsed().as_secs_f64()
+    );
+}
+
+fn render(engine: &Engine, draft: &Draft, n: usize) -> Vec<u8> {
+    engine
+        .render(&draft.template, &numbered(draft, n), &draft.meta)
+        .expect("render")
+}
+
+/// Median and minimum milliseconds of `runs` renders.
+fn warm(engine: &Engine, draft: &Draft, runs: usize) -> (f64, f64) {
+    render(engine, draft, 0);
+    let mut t: Vec<f64> = (0..runs)
+        .map(|n| {
+            let s = Instant::now();
+            render(engine, draft, n + 1);
+            s.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    (t[t.len() / 2], t[0])
+}
+
+/// Page objects in a PDF written by typst-pdf (`/Type/Page/`; the page
+/// tree is `/Type/Pages`).
+fn pages(pdf: &[u8]) -> usize {
+    let key = b"/Type/Page";
+    pdf.windows(key.len() + 1)
+        .filter(|w| &w[..key.len()] == key && w[key.len()] != b's')
+        .count()
+}
+
+/// The demo's manifest grown (or cut) to `n` files by repeating its
+/// entries under new names.
+fn manifest_of(base: &Manifest, n: usize) -> Manifest {
+    let mut m = base.clone();
+    m.files = (0..n)
+        .map(|i| {
+            let mut f = base.files[i % base.files.len()].clone();
+            if i >= base.files.len() {
+                f.path = format!("{}-{}", i / base.files.len(), f.path);
+            }
+            f
+        })
+        .collect();
+    m.file_count = n as u64;
+    m.total_bytes = m.files.iter().map(|f| f.size).sum();
+    m
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--batch") {
+        batch(&args[i + 1], &args[i + 2]);
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let demo = load(tmp.path());
+    let engine = Engine::new(None).expect("engine");
+    let cert = certificate_draft(&demo);
+
+    if let Some(i) = args.iter().position(|a| a == "--emit") {
+        let dir = Path::new(&args[i + 1]);
+        std::fs::create_dir_all(dir).unwrap();
+        let data = numbered(&cert, 1);
+        let source = engine.source(&cert.template, &data, &cert.meta).unwrap();
+        std::fs::write(dir.join("certificate.typ"), source).unwrap();
+        std::fs::write(dir.join("certificate.json"), data.to_string()).unwrap();
+        for (name, draft) in [
+            ("report", report_draft(&demo, &demo.evidence)),
+            ("notice", notice_draft(&demo)),
+        ] {
+            let source = engine
+                .source(&draft.template, &numbered(&draft, 1), &draft.meta)
+                .unwrap();
+            std::fs::write(dir.join(format!("{name}.typ")), source).unwrap();
+        }
+        std::fs::write(
+            dir.join("gongwen.typ"),
+            include_str!("../templates/gongwen.typ"),
+        )
+        .unwrap();
+    }
+
+    let report = report_draft(&demo, &demo.evidence);
+    for (name, draft) in [
+        ("考评报告", &report),
+        ("整改通知书", &notice_draft(&demo)),
+        ("命名证书", &cert),
+    ] {
+        let p = pages(&render(&engine, draft, 0));
+        let (median, min) = warm(&engine, draft, 20);
+        println!("warm {name} ({p} pages): median {median:.1} ms (min {min:.1})");
+    }
+
+    let t = Instant::now();
+    for n in 0..100 {
+        render(&engine, &cert, n);
+    }
+    let single = 100.0 / t.elapsed().as_secs_f64();
+    println!("100 certificates, one thread: {single:.0} documents/s");
+    let t = Instant::now();
+    (0..100).into_par_iter().for_each(|n| {
+        render(&engine, &cert, n);
+    });
+    println!(
+        "100 certificates, {} threads: {:.0} documents/s",
+        rayon::current_num_threads(),
+        100.0 / t.elapsed().as_secs_f64()
+    );
+
+    for n in [10, 100, 1_000, 10_000] {
+        let m = manifest_of(&demo.evidence, n);
+        let draft = report_draft(&demo, &m);
+        let runs = if n >= 10_000 { 2 } else { 5 };
+        let p = pages(&render(&engine, &draft, 0));
+        let (median, _) = warm(&engine, &draft, runs);
+        println!(
+            "report with {n} files in the manifest ({p} pages): {median:.0} ms, {:.2} ms per page",
+            median / p as f64
+        );
+    }
+}
