@@ -51,7 +51,8 @@ fn scaffold_then_ingest_places_files_and_skips_its_notes() {
         "张三",
     ]);
     assert!(out.contains("第 1 版"), "{out}");
-    assert!(out.contains("说明.txt"), "skipped notes are listed: {out}");
+    // 22 notes, one of them edited (and so kept as material).
+    assert!(out.contains("未修改的说明.txt 21 个"), "{out}");
     let files = show_json(&env, "WH-001");
     let placed: Vec<&str> = files
         .as_array()
