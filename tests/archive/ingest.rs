@@ -117,6 +117,15 @@ fn accepts_typed_names_and_gets_files_back_byte_exact() {
             "{path} not placed as {ind}/{std:?}: {rows:?}"
         );
     }
+    let cov: serde_json::Value =
+        serde_json::from_str(&env.ok(&["coverage", "--community", "A1", "--json"])).unwrap();
+    assert_eq!(
+        cov["indicator_files"],
+        serde_json::json!([{
+            "indicator": "Ⅱ-1",
+            "files": ["Ⅱ-01 党组织领导核心作用/总体说明.txt"]
+        }])
+    );
     let jpg = [0xFF, 0xD8, 0xFF, 1, 2, 3];
     let hash = sha256(&jpg);
     let placed = files
