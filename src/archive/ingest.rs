@@ -400,11 +400,21 @@ fn record(
         source: manifest.source.clone(),
     };
     let data = serde_json::to_value(&rec).unwrap_or(json!(null));
-    if let Err(e) = archive.log().append(lock, SUBMISSION, data) {
-        // Not committed: take the version folder away again.
-        let _ = std::fs::remove_dir_all(&dir);
-        return Err(e.into());
-    }
+    let logged = match archive.log().append(lock, SUBMISSION, data) {
+        Ok(r) => r,
+        Err(e) => {
+            // Not committed: take the version folder away again.
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e.into());
+        }
+    };
+    // Committed. The marker lets verify tell a lost log record from an
+    // interrupted write; if writing it fails, the next writer adds it.
+    let marker = manifest::Committed {
+        log_seq: logged.seq,
+        root_hash: root_hash.hex(),
+    };
+    let _ = manifest::write_committed(root, &rec.community, version, &marker);
     Ok(IngestReport {
         manifest,
         root_hash,

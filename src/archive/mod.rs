@@ -61,6 +61,8 @@ pub struct SubmissionRecord {
 /// A submission as listed by `history`: its log record and time.
 #[derive(Debug, Clone)]
 pub struct Submission {
+    /// Its record's sequence number in the log.
+    pub seq: u64,
     /// When it was recorded.
     pub time: String,
     /// The record.
@@ -242,11 +244,12 @@ impl Archive {
             }
         }
         let subs = self.root.join("submissions");
-        let logged: Vec<(String, u32)> = self
-            .submissions(None)?
-            .into_iter()
-            .map(|s| (s.record.community, s.record.version))
-            .collect();
+        let logged = self.submissions(None)?;
+        let is_logged = |c: &str, v: u32| {
+            logged
+                .iter()
+                .any(|s| s.record.community == c && s.record.version == v)
+        };
         for (community, dir, name) in list_version_dirs(&subs).map_err(io_at(&subs))? {
             if name.starts_with(".tmp-") {
                 fs::remove_dir_all(&dir).map_err(io_at(&dir))?;
@@ -255,16 +258,51 @@ impl Archive {
             let Some(v) = parse_version(&name) else {
                 continue;
             };
-            if !logged.contains(&(community.clone(), v)) {
-                let target_dir = self.root.join("interrupted");
-                crate::fsutil::create_dir_durable(&target_dir).map_err(io_at(&target_dir))?;
-                let target = target_dir.join(format!(
-                    "{community}-{name}-{}",
-                    chrono::Utc::now().format("%Y%m%dT%H%M%S%.f")
-                ));
-                fs::rename(&dir, &target).map_err(io_at(&dir))?;
-                crate::fsutil::sync_dir(&target_dir).map_err(io_at(&target_dir))?;
-                crate::fsutil::sync_dir(&subs.join(&community)).map_err(io_at(&subs))?;
+            if is_logged(&community, v) {
+                continue;
+            }
+            if manifest::read_committed(&dir)
+                .map_err(io_at(&dir))?
+                .is_some()
+            {
+                // Committed once, now missing from the log: never paper
+                // over that by writing on.
+                return Err(ArchiveError::Corrupt {
+                    path: self.log.path().to_path_buf(),
+                    reason: format!(
+                        "社区 {community} 第 {v} 版已提交，但日志中没有它的记录（日志被截断或改动），暂停写入"
+                    ),
+                });
+            }
+            let target_dir = self.root.join("interrupted");
+            crate::fsutil::create_dir_durable(&target_dir).map_err(io_at(&target_dir))?;
+            let target = target_dir.join(format!(
+                "{community}-{name}-{}",
+                chrono::Utc::now().format("%Y%m%dT%H%M%S%.f")
+            ));
+            fs::rename(&dir, &target).map_err(io_at(&dir))?;
+            crate::fsutil::sync_dir(&target_dir).map_err(io_at(&target_dir))?;
+            crate::fsutil::sync_dir(&subs.join(&community)).map_err(io_at(&subs))?;
+        }
+        // Markers a crash kept from being written after the log record.
+        for s in &logged {
+            let dir = manifest::version_dir(&self.root, &s.record.community, s.record.version);
+            if dir.is_dir()
+                && manifest::read_committed(&dir)
+                    .map_err(io_at(&dir))?
+                    .is_none()
+            {
+                let marker = manifest::Committed {
+                    log_seq: s.seq,
+                    root_hash: s.record.root_hash.clone(),
+                };
+                manifest::write_committed(
+                    &self.root,
+                    &s.record.community,
+                    s.record.version,
+                    &marker,
+                )
+                .map_err(io_at(&dir))?;
             }
         }
         Ok(())
@@ -285,6 +323,7 @@ impl Archive {
                 })?;
             if community.is_none_or(|c| c == record.community) {
                 out.push(Submission {
+                    seq: rec.seq,
                     time: rec.time,
                     record,
                 });
