@@ -11,18 +11,26 @@
 //! - [`root`]: the archive root folder and `init`;
 //! - [`fsutil`]: atomic, durable file writes;
 //! - [`progress`]: the progress-reporting trait;
+//! - [`textenc`]: decoding UTF-8/GBK text files;
 //! - [`community`]: the registered pilot communities;
 //! - [`archive`]: the evidence archive (object store, submissions, log,
-//!   ingest, verify, BagIt export).
+//!   ingest, verify, BagIt export);
+//! - [`assessment`]: assessment sheets, computed verdicts and scoring;
+//! - [`issuance`]: the document register (numbers, issued PDFs);
+//! - [`render`]: the document rendering engine (templates → Typst → PDF/A).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod archive;
+pub mod assessment;
 pub mod catalog;
 pub mod community;
 pub mod config;
 pub mod districts;
 pub mod fsutil;
+pub mod issuance;
 pub mod progress;
+pub mod render;
 pub mod root;
+pub mod textenc;

@@ -124,6 +124,19 @@ pub fn verify(
             }
         }
     }
+    // Other log records (issued documents, assessment results) name the
+    // objects they rely on in `data.objects`.
+    if community.is_none() {
+        for (label, sha, size) in referenced_by_records(archive) {
+            match Digest::from_hex(&sha) {
+                Some(d) => {
+                    users.entry(d).or_default().push((label, String::new()));
+                    sizes.insert(d, size);
+                }
+                None => report.problems.push(format!("{label}：记录的哈希无效")),
+            }
+        }
+    }
     let mut digests: BTreeSet<Digest> = users.keys().copied().collect();
     if community.is_none() {
         let all = archive
@@ -174,7 +187,11 @@ pub fn verify(
         match users.get(&d) {
             Some(list) => {
                 for (sub, path) in list {
-                    line.push_str(&format!("\n    被 {sub} 的“{path}”引用"));
+                    if path.is_empty() {
+                        line.push_str(&format!("\n    被 {sub} 引用"));
+                    } else {
+                        line.push_str(&format!("\n    被 {sub} 的“{path}”引用"));
+                    }
                 }
             }
             None => line.push_str("\n    （未被任何提交引用）"),
@@ -228,4 +245,39 @@ pub fn verify(
         }
     }
     Ok(report)
+}
+
+/// Objects named by log records other than submissions: each record's
+/// `data.objects` list of `{sha256, size}`, labelled for messages.
+fn referenced_by_records(archive: &Archive) -> Vec<(String, String, u64)> {
+    let Ok(records) = archive.log().verify() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for rec in records {
+        let Some(objects) = rec.data.get("objects").and_then(|o| o.as_array()) else {
+            continue;
+        };
+        let name = rec
+            .data
+            .get("number")
+            .or_else(|| rec.data.get("community"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        let label = format!("日志第 {} 行的{}记录 {name}", rec.seq, kind_name(&rec.kind));
+        for o in objects {
+            let sha = o.get("sha256").and_then(|v| v.as_str()).unwrap_or("");
+            let size = o.get("size").and_then(|v| v.as_u64()).unwrap_or(0);
+            out.push((label.clone(), sha.to_string(), size));
+        }
+    }
+    out
+}
+
+fn kind_name(kind: &str) -> &str {
+    match kind {
+        "document" => "发文",
+        "assessment" => "考评结果",
+        other => other,
+    }
 }

@@ -13,9 +13,12 @@ mod ingest;
 mod init;
 mod output;
 mod progress;
+mod register;
+mod render;
 mod scaffold;
 mod show;
 mod verify;
+mod verify_doc;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,12 +37,12 @@ const HELP_TEMPLATE: &str = "\
 
 /// 城乡社区治理创新试点考评工具：证据材料归档、考评结果登记与公文生成。
 ///
-/// 依据《关于开展城乡社区治理创新试点建设工作方案》（昆办通〔2018〕54号）
-/// 及其附件1《任务分解表》、附件2《考评体系》。
+/// 依据《关于开展城乡社区治理创新试点建设工作方案》（昆办通〔2018〕54号）及其附件1《任务分解表》、附件2《考评体系》。
 #[derive(Debug, Parser)]
 #[command(
     name = "kaoping",
     version,
+    override_usage = "kaoping [选项] <命令>",
     help_template = HELP_TEMPLATE,
     disable_help_flag = true,
     disable_version_flag = true,
@@ -73,13 +76,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 查看考评体系（附件2）：考评项目、指标、标准及考评方法
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping catalog [编号或名称] [--method 方法] [--json]")]
     Catalog(catalog::Args),
     /// 查看试点任务分解表（附件1）：各县（市）区社区数与试点任务数
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping districts [--json]")]
     Districts(districts::Args),
     /// 新建档案库：创建目录和带说明的默认配置文件 kaoping.toml
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping init [目录]")]
     Init(init::Args),
     /// 登记试点社区：add 逐个登记，import 从 CSV 导入，list 列出
     #[command(
@@ -113,6 +116,15 @@ enum Command {
     /// 把某版提交导出为 BagIt 包（ZIP），供移交或长期保存
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Export(export::Args),
+    /// 按模板生成公文 PDF（GB/T 9704 格式），例如通知
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Render(render::Args),
+    /// 查看发文登记簿：已发出的每份公文的文号、类型、对象、日期和哈希
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Register(register::Args),
+    /// 核对一份 PDF 是否为本档案库登记过的公文（逐字节比对）
+    #[command(name = "verify-doc", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    VerifyDoc(verify_doc::Args),
 }
 
 /// Context every subcommand may need: where the archive is and how to load
@@ -130,7 +142,6 @@ impl Context {
 
     /// Loads the configuration (explicit `--config`, the root's, or the
     /// built-in default).
-    #[allow(dead_code)]
     pub fn config(&self) -> anyhow::Result<Config> {
         Ok(self.root.load_config(self.config_path.as_deref())?)
     }
@@ -169,7 +180,7 @@ fn usage_message(e: &clap::Error) -> String {
     let arg = ctx(ContextKind::InvalidArg);
     match e.kind() {
         ErrorKind::InvalidSubcommand => format!(
-            "没有“{}”这个命令。可用的命令见下方帮助{}",
+            "没有“{}”这个命令{}",
             ctx(ContextKind::InvalidSubcommand),
             suggestion(&ctx(ContextKind::SuggestedSubcommand))
         ),
@@ -182,9 +193,10 @@ fn usage_message(e: &clap::Error) -> String {
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
             "参数 {arg} 的值“{}”无效{}",
             ctx(ContextKind::InvalidValue),
-            match ctx(ContextKind::ValidValue) {
-                v if v.is_empty() => String::new(),
-                v => format!("，可选值：{v}"),
+            match (ctx(ContextKind::ValidValue), std::error::Error::source(e)) {
+                (_, Some(reason)) => format!("：{reason}"),
+                (v, None) if !v.is_empty() => format!("，可选值：{v}"),
+                _ => String::new(),
             }
         ),
         ErrorKind::ArgumentConflict => {
@@ -230,6 +242,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cat(args) => cat::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
+        Command::Render(args) => render::run(&ctx, args),
+        Command::Register(args) => register::run(&ctx, args),
+        Command::VerifyDoc(args) => verify_doc::run(&ctx, args),
     }
 }
 

@@ -1,0 +1,64 @@
+//! `kaoping register`: lists the document register (every issued
+//! document with its number, kind, recipient, date and PDF hash).
+
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use kaoping::archive::Archive;
+use kaoping::issuance;
+
+use super::Context;
+use super::output::{self, pad};
+
+/// 查看发文登记簿
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 只看某个社区的公文
+    #[arg(long, value_name = "编号")]
+    community: Option<String>,
+    /// 以 JSON 格式输出
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let entries: Vec<_> = issuance::entries(&archive)?
+        .into_iter()
+        .filter(|e| {
+            args.community
+                .as_deref()
+                .is_none_or(|c| e.record.community.as_deref() == Some(c))
+        })
+        .collect();
+    let mut out = output::stdout();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &entries).context("无法输出 JSON")?;
+        writeln!(out)?;
+        return Ok(out.flush()?);
+    }
+    if entries.is_empty() {
+        writeln!(out, "登记簿中还没有公文。")?;
+        return Ok(out.flush()?);
+    }
+    writeln!(out, "共 {} 份公文：", entries.len())?;
+    for e in &entries {
+        let r = &e.record;
+        writeln!(
+            out,
+            "{}  {}  {}  {}  《{}》",
+            pad(&r.number, 24, false),
+            pad(&r.kind, 12, false),
+            r.date,
+            pad(&r.recipient, 20, false),
+            r.title
+        )?;
+        write!(out, "    SHA-256 {}  {} 字节", r.sha256(), r.size())?;
+        if let Some(reason) = &r.over_quota {
+            write!(out, "  超出任务数命名，理由：{reason}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(out.flush()?)
+}

@@ -1,0 +1,409 @@
+//! The document register (发文登记): allocating 发文字号 (per organ prefix
+//! and year) and certificate numbers (their own sequence), rendering the
+//! numbered documents, storing each PDF in the object store and recording
+//! it in the archive's hash-chained log; listing the register and telling
+//! whether a PDF is exactly an issued document.
+//!
+//! Numbers are allocated under the archive's writer lock from the log
+//! itself, so two processes can never issue the same number, and a batch
+//! that fails to render consumes no number at all (nothing is logged).
+
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::archive::lock::WriterLock;
+use crate::archive::store::Digest;
+use crate::archive::{Archive, ArchiveError};
+use crate::config::Organ;
+use crate::progress::{Progress, Unit};
+use crate::render::{DocMeta, Engine, RenderError};
+
+/// Log record kind of an issued document.
+pub const DOCUMENT: &str = "document";
+
+/// How a document gets its number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Numbering {
+    /// Next 发文字号 of this prefix in the document's year:
+    /// `昆社治办〔2026〕7号` (no 第, no zero padding, GB/T 9704).
+    Document {
+        /// Organ prefix.
+        prefix: String,
+    },
+    /// Next certificate number of this prefix in the document's year:
+    /// `昆社治试证〔2026〕第001号`.
+    Certificate {
+        /// Certificate prefix.
+        prefix: String,
+    },
+    /// A number given by the caller (e.g. reproducing an old document);
+    /// refused if already registered.
+    Given(String),
+}
+
+/// The register entry of an issued document (the `data` of its log line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedRecord {
+    /// The document or certificate number as printed.
+    pub number: String,
+    /// Sequence it was drawn from (`prefix` or `证书:prefix`); empty for a
+    /// given number.
+    pub sequence: String,
+    /// Year of the sequence.
+    pub year: i32,
+    /// Serial within sequence and year (0 for a given number).
+    pub serial: u32,
+    /// Kind, e.g. 考评报告, 整改通知书, 命名证书.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Main recipient (主送) or the named community.
+    pub recipient: String,
+    /// Community id, when the document concerns one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
+    /// 成文日期.
+    pub date: NaiveDate,
+    /// Issuing organ(s).
+    pub organs: Vec<String>,
+    /// Suggested file name of the PDF.
+    pub file_name: String,
+    /// A naming beyond the district's quota, with the office's reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_quota: Option<String>,
+    /// Objects this record references (the PDF), for `verify`.
+    pub objects: Vec<ObjectRef>,
+}
+
+impl IssuedRecord {
+    /// SHA-256 of the PDF.
+    pub fn sha256(&self) -> &str {
+        self.objects
+            .first()
+            .map(|o| o.sha256.as_str())
+            .unwrap_or("")
+    }
+
+    /// Size of the PDF in bytes.
+    pub fn size(&self) -> u64 {
+        self.objects.first().map(|o| o.size).unwrap_or(0)
+    }
+}
+
+/// A stored object referenced from a log record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectRef {
+    /// SHA-256 (hex).
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// A document to issue.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// Kind for the register (考评报告 …).
+    pub kind: String,
+    /// Template name.
+    pub template: String,
+    /// Template data; the allocated number is set as `number`.
+    pub data: serde_json::Value,
+    /// PDF metadata and 成文日期.
+    pub meta: DocMeta,
+    /// Main recipient or named community.
+    pub recipient: String,
+    /// Community id, if any.
+    pub community: Option<String>,
+    /// How to number it.
+    pub numbering: Numbering,
+    /// Over-quota reason for a certificate beyond the quota.
+    pub over_quota: Option<String>,
+    /// Suggested file name.
+    pub file_name: String,
+    /// Issuing organ names.
+    pub organs: Vec<String>,
+}
+
+/// An issued document: its register entry and PDF bytes.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    /// The register entry.
+    pub record: IssuedRecord,
+    /// The PDF.
+    pub pdf: Vec<u8>,
+}
+
+/// A register line with its time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// When it was registered (RFC 3339, UTC).
+    pub time: String,
+    /// The entry.
+    #[serde(flatten)]
+    pub record: IssuedRecord,
+}
+
+/// Why documents could not be issued.
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    /// The archive could not be read or written.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// A document failed to render; nothing was issued.
+    #[error("生成《{title}》失败，本批公文都没有登记、没有占用文号")]
+    Render {
+        /// The document's title.
+        title: String,
+        /// The cause.
+        #[source]
+        source: RenderError,
+    },
+    /// A given number is already registered.
+    #[error(
+        "文号“{number}”已经登记过（{time} 的《{title}》），不能重复使用；请去掉数据中的 number 让 kaoping 自动编号"
+    )]
+    DuplicateNumber {
+        /// The number.
+        number: String,
+        /// When it was registered.
+        time: String,
+        /// The document that has it.
+        title: String,
+    },
+    /// The file to check could not be read.
+    #[error("无法读取 {path}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Formats a 发文字号: prefix, year in 〔〕, serial, 号.
+pub fn document_number(prefix: &str, year: i32, serial: u32) -> String {
+    format!("{prefix}〔{year}〕{serial}号")
+}
+
+/// Formats a certificate number: prefix, year in 〔〕, 第, three digits, 号.
+pub fn certificate_number(prefix: &str, year: i32, serial: u32) -> String {
+    format!("{prefix}〔{year}〕第{serial:03}号")
+}
+
+/// The organ mark of a banner: the organs' headers without a common
+/// trailing 文件, and that suffix (empty if the headers have none).
+pub fn banner(organs: &[&Organ]) -> (Vec<String>, String) {
+    let all_wenjian = !organs.is_empty() && organs.iter().all(|o| o.header.ends_with("文件"));
+    let names = organs
+        .iter()
+        .map(|o| {
+            if all_wenjian {
+                o.header.trim_end_matches("文件").to_string()
+            } else {
+                o.header.clone()
+            }
+        })
+        .collect();
+    (
+        names,
+        if all_wenjian {
+            "文件".into()
+        } else {
+            String::new()
+        },
+    )
+}
+
+/// Every registered document, in order.
+pub fn entries(archive: &Archive) -> Result<Vec<Entry>, ArchiveError> {
+    let mut out = Vec::new();
+    for rec in archive.log().verify()? {
+        if rec.kind != DOCUMENT {
+            continue;
+        }
+        let record: IssuedRecord =
+            serde_json::from_value(rec.data).map_err(|e| ArchiveError::Corrupt {
+                path: archive.log().path().to_path_buf(),
+                reason: format!("第 {} 行的发文记录格式不对（{e}）", rec.seq),
+            })?;
+        out.push(Entry {
+            time: rec.time,
+            record,
+        });
+    }
+    Ok(out)
+}
+
+/// The registered document whose PDF has exactly these bytes, if any.
+pub fn find_pdf(archive: &Archive, bytes: &[u8]) -> Result<Option<Entry>, ArchiveError> {
+    let hex = Digest::of(bytes).hex();
+    Ok(entries(archive)?
+        .into_iter()
+        .find(|e| e.record.sha256() == hex))
+}
+
+fn sequence_key(n: &Numbering) -> String {
+    match n {
+        Numbering::Document { prefix } => prefix.clone(),
+        Numbering::Certificate { prefix } => format!("证书:{prefix}"),
+        Numbering::Given(_) => String::new(),
+    }
+}
+
+/// Allocates numbers, renders every draft (in parallel), stores the PDFs
+/// and registers them, in order. The caller holds the writer lock. Either
+/// every draft is issued or none is.
+pub fn issue(
+    archive: &Archive,
+    lock: &WriterLock,
+    engine: &Engine,
+    drafts: Vec<Draft>,
+    progress: &dyn Progress,
+) -> Result<Vec<Issued>, IssueError> {
+    let existing = entries(archive)?;
+    let mut numbered = Vec::with_capacity(drafts.len());
+    let mut taken: Vec<(String, i32, u32)> = existing
+        .iter()
+        .map(|e| (e.record.sequence.clone(), e.record.year, e.record.serial))
+        .collect();
+    for mut d in drafts {
+        let year = d.meta.date.year();
+        let key = sequence_key(&d.numbering);
+        let (number, serial) = match &d.numbering {
+            Numbering::Given(n) => {
+                if let Some(e) = existing.iter().find(|e| &e.record.number == n) {
+                    return Err(IssueError::DuplicateNumber {
+                        number: n.clone(),
+                        time: e.time.clone(),
+                        title: e.record.title.clone(),
+                    });
+                }
+                (n.clone(), 0)
+            }
+            Numbering::Document { prefix } | Numbering::Certificate { prefix } => {
+                let serial = taken
+                    .iter()
+                    .filter(|(k, y, _)| *k == key && *y == year)
+                    .map(|(_, _, s)| *s)
+                    .max()
+                    .unwrap_or(0)
+                    + 1;
+                taken.push((key.clone(), year, serial));
+                let number = match d.numbering {
+                    Numbering::Certificate { .. } => certificate_number(prefix, year, serial),
+                    _ => document_number(prefix, year, serial),
+                };
+                (number, serial)
+            }
+        };
+        if let Some(obj) = d.data.as_object_mut() {
+            obj.insert("number".into(), serde_json::Value::String(number.clone()));
+        }
+        numbered.push((d, key, year, number, serial));
+    }
+    progress.start("生成公文", numbered.len() as u64, Unit::Items);
+    let pdfs: Vec<Result<Vec<u8>, IssueError>> = numbered
+        .par_iter()
+        .map(|(d, ..)| {
+            let r = engine
+                .render(&d.template, &d.data, &d.meta)
+                .map_err(|source| IssueError::Render {
+                    title: d.meta.title.clone(),
+                    source,
+                });
+            progress.advance(1);
+            r
+        })
+        .collect();
+    progress.finish();
+    let pdfs: Vec<Vec<u8>> = pdfs.into_iter().collect::<Result<_, _>>()?;
+    let store = archive.store();
+    let root = archive.root().to_path_buf();
+    let io = |source| ArchiveError::Io {
+        path: root.clone(),
+        source,
+    };
+    let mut puts = Vec::with_capacity(pdfs.len());
+    for pdf in &pdfs {
+        puts.push(store.put_bytes(pdf).map_err(io)?);
+    }
+    store.flush().map_err(io)?;
+    let mut out = Vec::with_capacity(pdfs.len());
+    for (((d, key, year, number, serial), pdf), put) in numbered.into_iter().zip(pdfs).zip(puts) {
+        let record = IssuedRecord {
+            number,
+            sequence: key,
+            year,
+            serial,
+            kind: d.kind,
+            title: d.meta.title.clone(),
+            recipient: d.recipient,
+            community: d.community,
+            date: d.meta.date,
+            organs: d.organs,
+            file_name: d.file_name,
+            over_quota: d.over_quota,
+            objects: vec![ObjectRef {
+                sha256: put.digest.hex(),
+                size: put.size,
+            }],
+        };
+        let data = serde_json::to_value(&record).map_err(|e| ArchiveError::Io {
+            path: root.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        archive
+            .log()
+            .append(lock, DOCUMENT, data)
+            .map_err(ArchiveError::from)?;
+        out.push(Issued { record, pdf });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_gbt9704() {
+        assert_eq!(document_number("昆社治办", 2026, 7), "昆社治办〔2026〕7号");
+        assert_eq!(
+            certificate_number("昆社治试证", 2026, 12),
+            "昆社治试证〔2026〕第012号"
+        );
+    }
+
+    #[test]
+    fn banner_splits_the_common_suffix() {
+        let a = Organ {
+            key: "a".into(),
+            name: "甲".into(),
+            header: "中共昆明市委办公厅文件".into(),
+            prefix: "昆办".into(),
+        };
+        let b = Organ {
+            header: "昆明市人民政府办公厅文件".into(),
+            ..a.clone()
+        };
+        assert_eq!(
+            banner(&[&a, &b]),
+            (
+                vec![
+                    "中共昆明市委办公厅".to_string(),
+                    "昆明市人民政府办公厅".to_string()
+                ],
+                "文件".to_string()
+            )
+        );
+        let c = Organ {
+            header: "昆明市民政局".into(),
+            ..a.clone()
+        };
+        assert_eq!(banner(&[&a, &c]).1, "");
+    }
+}

@@ -1,0 +1,308 @@
+//! Document templates: minijinja templates (`*.typ.j2`) that turn data into
+//! Typst source, and the Typst layout library `gongwen.typ`. Built-ins are
+//! embedded in the binary; a file of the same name in the archive's
+//! `templates/` folder overrides one.
+//!
+//! Every value a template prints (`{{ … }}`) goes through the Typst
+//! auto-escape: it becomes a Typst literal (string, number, array,
+//! dictionary), so templates place values in code positions, e.g.
+//! `#para({{ text }})`. The `markup` filter instead gives literal text for
+//! markup positions. Templates themselves are trusted; data is not.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
+
+use super::error::RenderError;
+use super::escape;
+
+/// Built-in templates: (file name, text).
+const BUILTIN: &[(&str, &str)] = &[
+    ("gongwen.typ", include_str!("../../templates/gongwen.typ")),
+    (
+        "tongzhi.typ.j2",
+        include_str!("../../templates/tongzhi.typ.j2"),
+    ),
+];
+
+/// File name of the layout library.
+pub const LIBRARY: &str = "gongwen.typ";
+
+/// Suffix of document templates.
+pub const SUFFIX: &str = ".typ.j2";
+
+/// The template set of one engine: built-ins plus an office's overrides.
+pub struct Templates {
+    env: Environment<'static>,
+    override_dir: Option<PathBuf>,
+}
+
+impl Templates {
+    /// Templates with overrides looked up in `override_dir` (if given).
+    pub fn new(override_dir: Option<&Path>) -> Self {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Debug mode makes undefined-value errors name the expression.
+        env.set_debug(true);
+        env.set_auto_escape_callback(|_| AutoEscape::Custom("typst".into()));
+        env.set_formatter(|out, state, value| {
+            if value.is_safe() || matches!(state.auto_escape(), AutoEscape::None) {
+                write!(out, "{value}").map_err(Error::from)
+            } else {
+                let mut text = String::new();
+                escape::value_literal(value, &mut text);
+                out.write_str(&text).map_err(Error::from)
+            }
+        });
+        env.add_filter("markup", |s: String| {
+            Value::from_safe_string(escape::markup(&s))
+        });
+        env.add_filter("cn_date", cn_date_filter);
+        let dir = override_dir.map(Path::to_path_buf);
+        let loader_dir = dir.clone();
+        env.set_loader(move |name| {
+            if let Some(dir) = &loader_dir {
+                let path = dir.join(name);
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => return Ok(Some(text)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!("无法读取模板文件 {}", path.display()),
+                        )
+                        .with_source(e));
+                    }
+                }
+            }
+            Ok(BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| (*text).to_string()))
+        });
+        Self {
+            env,
+            override_dir: dir,
+        }
+    }
+
+    /// The text of the layout library (override or built-in).
+    pub fn library_text(&self) -> Result<String, RenderError> {
+        if let Some(dir) = &self.override_dir {
+            let path = dir.join(LIBRARY);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => return Ok(text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(RenderError::ReadTemplate { path, source }),
+            }
+        }
+        Ok(BUILTIN
+            .iter()
+            .find(|(n, _)| *n == LIBRARY)
+            .map(|(_, t)| (*t).to_string())
+            .unwrap_or_default())
+    }
+
+    /// Names of the document templates available (without the suffix).
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = BUILTIN
+            .iter()
+            .filter_map(|(n, _)| n.strip_suffix(SUFFIX).map(str::to_string))
+            .collect();
+        if let Some(dir) = &self.override_dir
+            && let Ok(entries) = std::fs::read_dir(dir)
+        {
+            for entry in entries.flatten() {
+                if let Some(n) = entry
+                    .file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(SUFFIX))
+                {
+                    names.push(n.to_string());
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Resolves a user's template name (`tongzhi` or `tongzhi.typ.j2`) to
+    /// its file name.
+    pub fn file_name(&self, name: &str) -> Result<String, RenderError> {
+        if name.is_empty()
+            || name.contains(['/', '\\'])
+            || name.starts_with('.')
+            || name.contains("..")
+        {
+            return Err(RenderError::BadTemplateName(name.to_string()));
+        }
+        let file = if name.ends_with(SUFFIX) {
+            name.to_string()
+        } else {
+            format!("{name}{SUFFIX}")
+        };
+        let stem = file.trim_end_matches(SUFFIX);
+        if self.names().iter().any(|n| n == stem) {
+            Ok(file)
+        } else {
+            Err(RenderError::UnknownTemplate {
+                name: name.to_string(),
+                available: self.names().join("、"),
+            })
+        }
+    }
+
+    /// Renders template `file` with `data` into Typst source.
+    pub fn render(&self, file: &str, data: &serde_json::Value) -> Result<String, RenderError> {
+        let template = self
+            .env
+            .get_template(file)
+            .map_err(|e| template_error(file, &e))?;
+        template
+            .render(to_value(data))
+            .map_err(|e| template_error(file, &e))
+    }
+}
+
+/// Converts JSON data into template values (objects keep their keys'
+/// sorted order, so output is deterministic).
+pub fn to_value(data: &serde_json::Value) -> Value {
+    match data {
+        serde_json::Value::Null => Value::from(()),
+        serde_json::Value::Bool(b) => Value::from(*b),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                Value::from(n.as_f64().unwrap_or(f64::NAN))
+            }
+        }
+        serde_json::Value::String(s) => Value::from(s.as_str()),
+        serde_json::Value::Array(items) => {
+            Value::from(items.iter().map(to_value).collect::<Vec<_>>())
+        }
+        serde_json::Value::Object(map) => Value::from(
+            map.iter()
+                .map(|(k, v)| (k.clone(), to_value(v)))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        ),
+    }
+}
+
+/// `{{ "2018-09-18" | cn_date }}` → `2018年9月18日` (GB/T 9704: Arabic
+/// numerals, full year, no zero padding).
+fn cn_date_filter(s: String) -> Result<String, Error> {
+    parse_date(&s)
+        .map(cn_date)
+        .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
+}
+
+/// Parses an ISO date (`YYYY-MM-DD`).
+pub fn parse_date(s: &str) -> Result<NaiveDate, RenderError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| RenderError::BadDate(s.to_string()))
+}
+
+/// Formats a date the way official documents write it: 2026年11月27日.
+pub fn cn_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// Maps a minijinja error to a Chinese one naming the template, line and
+/// (for undefined values) the missing field.
+fn template_error(file: &str, e: &Error) -> RenderError {
+    let template = e.name().unwrap_or(file).to_string();
+    let line = e.line().unwrap_or(0);
+    if e.kind() == ErrorKind::TemplateNotFound {
+        return RenderError::Template {
+            template,
+            line,
+            message: "找不到被引用的模板".to_string(),
+        };
+    }
+    let detail = e.detail().unwrap_or_default();
+    if e.kind() == ErrorKind::UndefinedError
+        && let Some(field) = detail.split('`').nth(1)
+    {
+        return RenderError::MissingField {
+            template,
+            line,
+            field: field.to_string(),
+        };
+    }
+    let mut message = if detail.is_empty() {
+        e.kind().to_string()
+    } else {
+        detail.to_string()
+    };
+    if let Some(source) = std::error::Error::source(e) {
+        message.push_str(&format!("：{source}"));
+    }
+    RenderError::Template {
+        template,
+        line,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render_str(src: &str, data: serde_json::Value) -> Result<String, RenderError> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("t.typ.j2"), src).unwrap();
+        let t = Templates::new(Some(dir.path()));
+        t.render("t.typ.j2", &data)
+    }
+
+    #[test]
+    fn values_print_as_typst_literals_and_markup_filter_escapes() {
+        let out = render_str(
+            "#f({{ a }}, {{ n }}) [{{ a | markup }}]",
+            json!({"a": "#x\"", "n": 3}),
+        )
+        .unwrap();
+        assert_eq!(out, r##"#f("#x\"", 3) [\#x\"]"##);
+    }
+
+    #[test]
+    fn missing_field_is_named_with_its_line() {
+        let err = render_str("line one\n#para({{ doc.title }})", json!({"doc": {}})).unwrap_err();
+        match err {
+            RenderError::MissingField { field, line, .. } => {
+                assert_eq!(field, "doc.title");
+                assert_eq!(line, 2);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dates_are_written_without_zero_padding() {
+        assert_eq!(
+            render_str("{{ d | cn_date }}", json!({"d": "2018-09-18"})).unwrap(),
+            "\"2018年9月18日\""
+        );
+        assert!(render_str("{{ d | cn_date }}", json!({"d": "18/9/2018"})).is_err());
+    }
+
+    #[test]
+    fn template_names_cannot_leave_the_folder() {
+        let t = Templates::new(None);
+        assert!(matches!(
+            t.file_name("../x"),
+            Err(RenderError::BadTemplateName(_))
+        ));
+        assert!(matches!(
+            t.file_name("nope"),
+            Err(RenderError::UnknownTemplate { .. })
+        ));
+        assert_eq!(t.file_name("tongzhi").unwrap(), "tongzhi.typ.j2");
+    }
+}

@@ -1,0 +1,188 @@
+//! Property tests of the escaping: whatever a value contains, the compiled
+//! Typst document holds exactly that text (markup) or those code points
+//! (string literals), and compiles without touching anything else.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use typst::syntax::Source;
+use typst_layout::PagedDocument;
+
+use super::escape::{markup, str_literal};
+use super::world::{DocWorld, LIBRARY_PATH, file_id};
+
+fn compile(main: String) -> Result<(), String> {
+    let library = Source::new(file_id(LIBRARY_PATH), String::new());
+    let date = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let world = DocWorld::new(main.clone(), library, date);
+    typst::compile::<PagedDocument>(&world)
+        .output
+        .map(|_| ())
+        .map_err(|d| {
+            format!(
+                "{:?}\n{main}",
+                d.iter().map(|d| &d.message).collect::<Vec<_>>()
+            )
+        })
+}
+
+/// Typst code turning content back into plain text.
+const PLAIN: &str = r#"#let plain(c) = if type(c) == str { c } else if c.has("text") { c.text } else if c.has("children") { c.children.map(plain).sum(default: "") } else if c.func() == linebreak { " " } else if c.func() == [ ].func() { " " } else { "<" + repr(c.func()) + ">" }
+#let norm(s) = s.replace(regex("\s+"), " ").trim()
+"#;
+
+fn codepoints(s: &str) -> String {
+    let list: String = s.chars().map(|c| format!("{}, ", c as u32)).collect();
+    format!("({list})")
+}
+
+/// Characters that matter to Typst, plus CJK, spaces and newlines.
+fn tricky() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            prop::sample::select(vec![
+                "#",
+                "*",
+                "_",
+                "$",
+                "\\",
+                "@",
+                "<",
+                ">",
+                "[",
+                "]",
+                "{",
+                "}",
+                "(",
+                ")",
+                "/",
+                "//",
+                "/*",
+                "=",
+                "-",
+                "--",
+                "+",
+                "~",
+                "'",
+                "\"",
+                "`",
+                ":",
+                ".",
+                "...",
+                "1.",
+                "http://x",
+                "\\u{41}",
+                "#read(\"/etc/passwd\")",
+                "社区",
+                "堃",
+                " ",
+                "\n",
+                "a",
+                "0",
+            ])
+            .prop_map(str::to_string),
+            any::<char>()
+                .prop_filter("printable", |c| !c.is_control())
+                .prop_map(String::from),
+        ],
+        0..12,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn markup_escape_prints_literally(s in tricky()) {
+        let main = format!(
+            "{PLAIN}#let got = plain([{}])\n#assert.eq(norm(got), norm({}))\n",
+            markup(&s),
+            str_literal(&s),
+        );
+        prop_assert!(compile(main.clone()).is_ok(), "{}", compile(main).unwrap_err());
+    }
+
+    #[test]
+    fn string_literal_keeps_every_code_point(s in tricky()) {
+        let main = format!(
+            "#let s = {}\n#assert.eq(s.codepoints().map(str.to-unicode), {})\n",
+            str_literal(&s),
+            codepoints(&s),
+        );
+        prop_assert!(compile(main.clone()).is_ok(), "{}", compile(main).unwrap_err());
+    }
+}
+
+#[test]
+fn the_world_denies_files_outside_the_document() {
+    for code in [
+        "#read(\"/etc/passwd\")",
+        "#read(\"../../../../etc/passwd\")",
+        "#image(\"/etc/hostname.png\")",
+        "#import \"@preview/cetz:0.3.0\": *",
+    ] {
+        let err = compile(code.to_string()).unwrap_err();
+        assert!(!err.contains("root:"), "{err}");
+    }
+}
+
+#[test]
+fn one_engine_renders_identical_bytes_from_several_threads() {
+    let engine = super::Engine::new(None).unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/data/tongzhi-54.json")).unwrap();
+    let meta = super::DocMeta {
+        title: "通知".into(),
+        author: "中共昆明市委办公厅".into(),
+        date: NaiveDate::from_ymd_opt(2018, 9, 18).unwrap(),
+    };
+    let first = engine.render("tongzhi", &data, &meta).unwrap();
+    let others: Vec<Vec<u8>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| engine.render("tongzhi", &data, &meta).unwrap()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(first.starts_with(b"%PDF-1.7"));
+    for other in others {
+        assert!(other == first, "thread render differs");
+    }
+    // Another date is another document.
+    let later = super::DocMeta {
+        date: NaiveDate::from_ymd_opt(2018, 9, 19).unwrap(),
+        ..meta
+    };
+    assert!(engine.render("tongzhi", &data, &later).unwrap() != first);
+}
+
+#[test]
+fn today_is_the_documents_date() {
+    compile("#assert.eq(datetime.today(), datetime(year: 2026, month: 11, day: 27))".into())
+        .unwrap();
+    assert!(
+        compile("#assert.eq(datetime.today(), datetime(year: 2026, month: 11, day: 28))".into())
+            .is_err()
+    );
+}
+
+#[test]
+fn the_built_in_notice_compiles_without_warnings() {
+    let engine = super::Engine::new(None).unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/data/tongzhi-54.json")).unwrap();
+    let meta = super::DocMeta {
+        title: "通知".into(),
+        author: "中共昆明市委办公厅".into(),
+        date: NaiveDate::from_ymd_opt(2018, 9, 18).unwrap(),
+    };
+    let source = engine.source("tongzhi", &data, &meta).unwrap();
+    let world = DocWorld::new(source, engine.library.clone(), meta.date);
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let warnings: Vec<_> = compiled
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(compiled.output.is_ok());
+}

@@ -1,0 +1,155 @@
+//! The document register: `render` allocates 发文字号 per prefix and year
+//! and registers each PDF; `register` lists them; `verify-doc` recognises
+//! an issued PDF byte for byte; `verify` covers issued PDFs.
+
+use std::fs;
+
+use serde_json::{Value, json};
+
+use crate::util::{kaoping, stderr_of_failure, stdout_of};
+
+const FIXTURE: &str = include_str!("../data/tongzhi-54.json");
+
+fn notice_without_number(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut data: Value = serde_json::from_str(FIXTURE).unwrap();
+    let obj = data.as_object_mut().unwrap();
+    obj.remove("number");
+    obj.remove("issuers");
+    obj.remove("signatures");
+    obj.remove("enclosure");
+    obj.remove("attachments");
+    obj.insert("date".into(), json!("2026-11-27"));
+    let p = dir.join("notice.json");
+    fs::write(&p, serde_json::to_string(&data).unwrap()).unwrap();
+    p
+}
+
+#[test]
+fn numbers_are_sequential_registered_and_verifiable() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = notice_without_number(dir.path());
+    for out in ["1.pdf", "2.pdf"] {
+        stdout_of(
+            kaoping(dir.path())
+                .args(["render", "tongzhi", "--data"])
+                .arg(&data)
+                .args(["-o", out]),
+        );
+    }
+    let list: Value =
+        serde_json::from_str(&stdout_of(kaoping(dir.path()).args(["register", "--json"]))).unwrap();
+    let numbers: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["number"].as_str().unwrap().to_string())
+        .collect();
+    // The default organ of kaoping.toml; year from the document's date.
+    assert_eq!(numbers, ["昆社治办〔2026〕1号", "昆社治办〔2026〕2号"]);
+    assert_eq!(list[0]["organs"][0], "昆明市城乡社区治理工作领导小组办公室");
+    let sha = list[1]["objects"][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let ok = stdout_of(kaoping(dir.path()).args(["verify-doc", "2.pdf"]));
+    assert!(
+        ok.contains("昆社治办〔2026〕2号") && ok.contains(&sha),
+        "{ok}"
+    );
+    // One changed byte and it is no longer the issued document.
+    let mut bytes = fs::read(dir.path().join("2.pdf")).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 1;
+    fs::write(dir.path().join("forged.pdf"), &bytes).unwrap();
+    let err = stderr_of_failure(kaoping(dir.path()).args(["verify-doc", "forged.pdf"]), 1);
+    assert!(err.contains("不是本档案库登记过的公文"), "{err}");
+
+    // A draft is not registered.
+    stdout_of(
+        kaoping(dir.path())
+            .args(["render", "--draft", "tongzhi", "--data"])
+            .arg(&data)
+            .args(["-o", "d.pdf"]),
+    );
+    let list: Value =
+        serde_json::from_str(&stdout_of(kaoping(dir.path()).args(["register", "--json"]))).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+
+    // verify re-hashes the issued PDFs too.
+    let ok = stdout_of(kaoping(dir.path()).arg("verify"));
+    assert!(!ok.contains("问题"), "{ok}");
+    let obj = dir
+        .path()
+        .join("archive/objects/sha256")
+        .join(&sha[..2])
+        .join(&sha);
+    let mut perms = fs::metadata(&obj).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    fs::set_permissions(&obj, perms).unwrap();
+    fs::write(&obj, b"gone").unwrap();
+    let err = stderr_of_failure(kaoping(dir.path()).arg("verify"), 1);
+    assert!(err.contains(&sha) || err.contains(&sha[..2]), "{err}");
+    let out = stdout_of_any(kaoping(dir.path()).arg("verify"));
+    assert!(
+        out.contains("发文记录") && out.contains("昆社治办〔2026〕2号"),
+        "{out}"
+    );
+    // A missing PDF is found as well.
+    fs::remove_file(&obj).unwrap();
+    let out = stdout_of_any(kaoping(dir.path()).arg("verify"));
+    assert!(
+        out.contains("缺失") && out.contains("昆社治办〔2026〕2号"),
+        "{out}"
+    );
+}
+
+/// stdout and stderr of a run, whatever its exit code.
+fn stdout_of_any(cmd: &mut assert_cmd::Command) -> String {
+    let o = cmd.output().unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn a_given_number_is_used_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("54.json");
+    fs::write(&p, FIXTURE).unwrap();
+    stdout_of(
+        kaoping(dir.path())
+            .args(["render", "tongzhi", "--data"])
+            .arg(&p)
+            .args(["-o", "a.pdf"]),
+    );
+    let err = stderr_of_failure(
+        kaoping(dir.path())
+            .args(["render", "tongzhi", "--data"])
+            .arg(&p)
+            .args(["-o", "b.pdf"]),
+        1,
+    );
+    assert!(
+        err.contains("昆办通〔2018〕54号") && err.contains("已经登记过"),
+        "{err}"
+    );
+    assert!(!dir.path().join("b.pdf").exists());
+}
+
+#[test]
+fn an_unknown_organ_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = notice_without_number(dir.path());
+    let err = stderr_of_failure(
+        kaoping(dir.path())
+            .args(["render", "tongzhi", "--organ", "nope", "--data"])
+            .arg(&data)
+            .args(["-o", "x.pdf"]),
+        1,
+    );
+    assert!(err.contains("nope") && err.contains("shezhiban"), "{err}");
+}

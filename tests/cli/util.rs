@@ -1,0 +1,35 @@
+//! Helpers shared by the integration tests.
+
+use assert_cmd::Command;
+
+/// The `kaoping` binary with a clean environment and a temporary archive.
+pub fn kaoping(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("kaoping").expect("binary built");
+    cmd.current_dir(dir).env_remove("KAOPING_ARCHIVE");
+    cmd
+}
+
+/// Runs and returns stdout, asserting success.
+pub fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// Runs and returns stderr, asserting failure with exit code `code`.
+pub fn stderr_of_failure(cmd: &mut Command, code: i32) -> String {
+    let out = cmd.output().expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stderr).expect("utf-8 output")
+}
