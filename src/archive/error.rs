@@ -58,6 +58,12 @@ pub enum ArchiveError {
         /// The archive root.
         path: PathBuf,
     },
+    /// The source does not exist.
+    #[error("找不到 {path}，请检查要提交的文件夹或 ZIP 文件的路径")]
+    SourceMissing {
+        /// The path given.
+        path: PathBuf,
+    },
     /// The source is neither a folder nor a ZIP.
     #[error("{path} 不是文件夹，也不是 .zip 文件")]
     BadSource {

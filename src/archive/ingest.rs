@@ -16,7 +16,7 @@ use super::manifest::Manifest;
 use super::place::{self, Placed};
 use super::store::{Digest, Put};
 use super::zipin::{self, ZipLimits};
-use super::{Archive, ArchiveError, io_at};
+use super::{Archive, ArchiveError};
 use crate::catalog::Catalog;
 use crate::progress::{Progress, Unit};
 
@@ -76,7 +76,9 @@ fn collect_input(source: &Path, limits: ZipLimits) -> Result<Input, ArchiveError
             path: source.to_path_buf(),
         })
     } else {
-        Err(io_at(source)(io::Error::from(io::ErrorKind::NotFound)))
+        Err(ArchiveError::SourceMissing {
+            path: source.to_path_buf(),
+        })
     }
 }
 
