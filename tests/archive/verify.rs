@@ -172,3 +172,35 @@ fn an_interrupted_version_is_noted_then_set_aside() {
             .is_file()
     );
 }
+
+/// archive/README.md promises that sha256sum alone can check a submission.
+#[test]
+fn sha256sum_checks_a_submission_without_kaoping() {
+    let env = Env::new();
+    env.community("A1");
+    evidence(&env.path("in"));
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    let run = |args: &[&str]| {
+        std::process::Command::new("sha256sum")
+            .args(args)
+            .current_dir(env.archive())
+            .output()
+    };
+    let Ok(out) = run(&["-c", "submissions/A1/v0001/objects.sha256"]) else {
+        eprintln!("skipped: sha256sum is not installed");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).matches(": OK").count(),
+        5
+    );
+    let manifest = run(&["submissions/A1/v0001/manifest.json"]).unwrap();
+    let root = String::from_utf8_lossy(&manifest.stdout)[..64].to_string();
+    let log = fs::read_to_string(env.archive().join("log.jsonl")).unwrap();
+    assert!(log.contains(&format!("\"root_hash\":\"{root}\"")));
+}
