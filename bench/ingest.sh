@@ -10,12 +10,14 @@
 # The folder is read once beforehand so every tool reads from the page cache.
 #
 # Usage: bench/ingest.sh [FILES] [TOTAL_MB]      (defaults: 3000 files, 1500 MB)
+# REPEAT (default 3): runs per tool; the best time is reported.
 # KAOPING_BIN picks the binary (default: target/release/kaoping, built if
 # missing). BENCH_DIR picks the scratch folder (default: a temp dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FILES=${1:-3000}
+REPEAT=${REPEAT:-3}
 TOTAL_MB=${2:-1500}
 BIN=${KAOPING_BIN:-target/release/kaoping}
 if [ ! -x "$BIN" ]; then
@@ -62,25 +64,40 @@ report() { # name seconds
 echo "测试材料：$NFILES 个文件，$MB MB（$WORK）"
 echo "CPU：$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')，$(nproc) 核；SHA 指令：$(grep -q sha_ni /proc/cpuinfo && echo 有 || echo 无)"
 
-t0=$(now); cp -r "$SRC" "$WORK/copy"; sync; t1=$(now)
-CP=$(echo "$t1 - $t0" | bc); report "cp -r + sync" "$CP"
+# The machine may be shared: each timing is the best of $REPEAT runs.
+best() { # command… ; prints the shortest wall time in seconds
+  local b=""
+  for _ in $(seq "$REPEAT"); do
+    "$@" > /dev/null
+    local t; t=$(cat "$WORK/t")
+    if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ]; then b=$t; fi
+  done
+  echo "$b"
+}
+timed() { local t0 t1; t0=$(now); "$@" > /dev/null; t1=$(now); echo "$t1 - $t0" | bc > "$WORK/t"; }
+
+copy_run() { rm -rf "$WORK/copy"; sync; timed sh -c "cp -r '$SRC' '$WORK/copy' && sync"; }
+CP=$(best copy_run); report "cp -r + sync" "$CP"
 rm -rf "$WORK/copy"; sync
 
-t0=$(now); find "$SRC" -type f -print0 | xargs -0 sha256sum > /dev/null; t1=$(now)
-report "sha256sum（单核）" "$(echo "$t1 - $t0" | bc)"
+sum_run() { timed sh -c "find '$SRC' -type f -print0 | xargs -0 sha256sum"; }
+report "sha256sum（单核）" "$(REPEAT=1 best sum_run)"
 
-t0=$(now); find "$SRC" -type f -print0 | xargs -0 openssl dgst -sha256 > /dev/null; t1=$(now)
-OSSL=$(echo "$t1 - $t0" | bc); report "openssl dgst -sha256（单核）" "$OSSL"
+ossl_run() { timed sh -c "find '$SRC' -type f -print0 | xargs -0 openssl dgst -sha256"; }
+OSSL=$(best ossl_run); report "openssl dgst -sha256（单核）" "$OSSL"
 
 ARCH="$WORK/archive"
-"$BIN" --archive "$ARCH" community add --id BENCH --name 测试社区 --district 五华区 \
-  --type 城市社区 --batch 第一阶段 > /dev/null
-sync
-t0=$(now); "$BIN" --archive "$ARCH" ingest "$SRC" --community BENCH > /dev/null; sync; t1=$(now)
-ING=$(echo "$t1 - $t0" | bc); report "kaoping ingest（含 fsync，双核）" "$ING"
+ingest_run() {
+  rm -rf "$ARCH"
+  "$BIN" --archive "$ARCH" community add --id BENCH --name 测试社区 --district 五华区 \
+    --type 城市社区 --batch 第一阶段 > /dev/null
+  sync
+  timed sh -c "'$BIN' --archive '$ARCH' ingest '$SRC' --community BENCH && sync"
+}
+ING=$(best ingest_run); report "kaoping ingest（含落盘，双核）" "$ING"
 
-t0=$(now); RAYON_NUM_THREADS=1 "$BIN" --archive "$ARCH" verify > /dev/null; t1=$(now)
-VER=$(echo "$t1 - $t0" | bc); report "kaoping verify（SHA-256，单核）" "$VER"
+verify_run() { RAYON_NUM_THREADS=1 timed "$BIN" --archive "$ARCH" verify; }
+VER=$(best verify_run); report "kaoping verify（SHA-256，单核）" "$VER"
 
 awk -v i="$ING" -v c="$CP" -v v="$VER" -v o="$OSSL" 'BEGIN {
   printf "\n  ingest / (cp -r + sync)        = %.2f（目标 ≤ 1.3）\n", i/c

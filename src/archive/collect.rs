@@ -1,9 +1,8 @@
 //! Stage 1 of ingest for a folder: walk it (sorted, links never followed)
 //! into a list of candidate files with their raw relative names, the
 //! things skipped (junk, links, special files) and the problems found
-//! (unreadable files or folders). Nothing is read beyond metadata here.
+//! (folders that cannot be listed). Nothing is opened or read here.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -117,18 +116,21 @@ pub fn collect_dir(dir: &Path) -> Collected {
         } else if let Some(why) = junk_reason(&rel) {
             out.skipped.push((rel, why.into()));
         } else {
-            // Open now so that an unreadable file stops the ingest before
-            // anything is stored.
-            let size = File::open(entry.path()).and_then(|f| f.metadata().map(|m| m.len()));
-            match size {
-                Ok(size) => out.files.push(Candidate {
+            // Size from the walk's lstat; a file that cannot be opened is
+            // found when it is copied, and the ingest is then undone.
+            match entry.metadata() {
+                Ok(m) => out.files.push(Candidate {
                     rel,
-                    size,
+                    size: m.len(),
                     source: Source::File(entry.path().to_path_buf()),
                 }),
-                Err(e) => out
-                    .problems
-                    .push(format!("无法读取文件“{rel}”：{}", describe_io(&e))),
+                Err(e) => {
+                    let cause = e
+                        .io_error()
+                        .map(describe_io)
+                        .unwrap_or_else(|| e.to_string());
+                    out.problems.push(format!("无法读取文件“{rel}”：{cause}"));
+                }
             }
         }
     }

@@ -30,8 +30,17 @@ pub struct Coverage {
     pub version: u32,
     /// Standards checked by 材料审核, in catalog order.
     pub standards: Vec<StandardCoverage>,
-    /// Files handed in for an indicator as a whole, by indicator code.
-    pub indicator_files: Vec<(String, Vec<String>)>,
+    /// Files handed in for an indicator as a whole.
+    pub indicator_files: Vec<IndicatorFiles>,
+}
+
+/// Files that belong to an indicator as a whole (not to one standard).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorFiles {
+    /// Indicator code.
+    pub indicator: String,
+    /// The files' places in the tree.
+    pub files: Vec<String>,
 }
 
 impl Coverage {
@@ -53,7 +62,10 @@ pub fn coverage(catalog: &Catalog, m: &Manifest) -> Coverage {
             .map(|f| f.placed.clone())
             .collect();
         if !whole.is_empty() {
-            indicator_files.push((ind.code.clone(), whole));
+            indicator_files.push(IndicatorFiles {
+                indicator: ind.code.clone(),
+                files: whole,
+            });
         }
         for std in ind.material_standards() {
             standards.push(StandardCoverage {

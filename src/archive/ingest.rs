@@ -3,24 +3,20 @@
 //! community's submission. Any error before the log record leaves the
 //! archive as it was (new objects are removed again).
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
 use rayon::prelude::*;
-use serde_json::json;
 
 use super::bagit;
 use super::collect::{self, Candidate, Collected, Source};
-use super::lock::WriterLock;
-use super::log::now_rfc3339;
-use super::manifest::{self, FileEntry, Manifest, Skipped};
+use super::index;
+use super::manifest::Manifest;
 use super::place::{self, Placed};
-use super::relpath::RelPath;
 use super::store::{Digest, Put};
 use super::zipin::{self, ZipLimits};
-use super::{Archive, ArchiveError, SUBMISSION, SubmissionRecord, io_at};
+use super::{Archive, ArchiveError};
 use crate::catalog::Catalog;
 use crate::progress::{Progress, Unit};
 
@@ -80,7 +76,9 @@ fn collect_input(source: &Path, limits: ZipLimits) -> Result<Input, ArchiveError
             path: source.to_path_buf(),
         })
     } else {
-        Err(io_at(source)(io::Error::from(io::ErrorKind::NotFound)))
+        Err(ArchiveError::SourceMissing {
+            path: source.to_path_buf(),
+        })
     }
 }
 
@@ -292,7 +290,7 @@ pub fn ingest(
             return Err(ArchiveError::BagMismatch { problems });
         }
     }
-    let result = record(
+    let result = index::record(
         archive,
         &lock,
         community,
@@ -307,108 +305,4 @@ pub fn ingest(
         roll_back(archive, &puts.iter().copied().map(Some).collect::<Vec<_>>());
     }
     result
-}
-
-/// Stage 4: write the version folder and its log record.
-#[allow(clippy::too_many_arguments)]
-fn record(
-    archive: &Archive,
-    lock: &WriterLock,
-    community: crate::community::Community,
-    version: u32,
-    source: &Path,
-    options: &IngestOptions,
-    placed: &[Placed],
-    puts: &[Put],
-    mut skipped: Vec<(RelPath, String)>,
-) -> Result<IngestReport, ArchiveError> {
-    let mut files = Vec::new();
-    let mut used: BTreeSet<Digest> = BTreeSet::new();
-    let mut notes: Vec<&Put> = Vec::new();
-    for (p, put) in placed.iter().zip(puts) {
-        if p.scaffold_note == Some(put.digest) {
-            skipped.push((
-                p.file.rel.clone(),
-                "scaffold 生成的说明文件（未修改）".into(),
-            ));
-            notes.push(put);
-            continue;
-        }
-        used.insert(put.digest);
-        files.push(FileEntry {
-            path: p.file.rel.to_string(),
-            path_bytes: (!p.file.rel.is_utf8()).then(|| hex::encode(p.file.rel.to_bytes())),
-            placed: p.placed.clone(),
-            indicator: p.indicator.clone(),
-            standard: p.standard,
-            size: put.size,
-            sha256: put.digest.hex(),
-        });
-    }
-    for n in notes
-        .iter()
-        .filter(|n| n.created && !used.contains(&n.digest))
-    {
-        let _ = archive.store().remove_unreferenced(&n.digest);
-    }
-    if files.is_empty() {
-        return Err(ArchiveError::Empty {
-            source_path: source.to_path_buf(),
-        });
-    }
-    files.sort_by(|a, b| a.placed.cmp(&b.placed));
-    skipped.sort();
-    let root = archive.root();
-    archive.store().flush().map_err(io_at(root))?;
-    let mut new_objects: BTreeMap<Digest, u64> = BTreeMap::new();
-    for p in puts
-        .iter()
-        .filter(|p| p.created && used.contains(&p.digest))
-    {
-        new_objects.insert(p.digest, p.size);
-    }
-    let manifest = Manifest {
-        format: manifest::FORMAT.to_string(),
-        community,
-        version,
-        created: now_rfc3339(),
-        submitter: options.submitter.clone().filter(|s| !s.trim().is_empty()),
-        source: source
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| source.display().to_string()),
-        file_count: files.len() as u64,
-        total_bytes: files.iter().map(|f| f.size).sum(),
-        files,
-        skipped: skipped
-            .into_iter()
-            .map(|(path, reason)| Skipped {
-                path: path.to_string(),
-                reason,
-            })
-            .collect(),
-    };
-    let dir = manifest::version_dir(root, &manifest.community.id, version);
-    let root_hash = manifest::write_version(root, &manifest).map_err(io_at(&dir))?;
-    let rec = SubmissionRecord {
-        community: manifest.community.id.clone(),
-        version,
-        root_hash: root_hash.hex(),
-        file_count: manifest.file_count,
-        total_bytes: manifest.total_bytes,
-        submitter: manifest.submitter.clone(),
-        source: manifest.source.clone(),
-    };
-    let data = serde_json::to_value(&rec).unwrap_or(json!(null));
-    if let Err(e) = archive.log().append(lock, SUBMISSION, data) {
-        // Not committed: take the version folder away again.
-        let _ = std::fs::remove_dir_all(&dir);
-        return Err(e.into());
-    }
-    Ok(IngestReport {
-        manifest,
-        root_hash,
-        new_objects: new_objects.len(),
-        new_bytes: new_objects.values().sum(),
-    })
 }

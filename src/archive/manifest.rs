@@ -24,6 +24,43 @@ pub const FORMAT: &str = "kaoping-submission/1";
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// Name of the checksum list in a version folder.
 pub const OBJECTS_FILE: &str = "objects.sha256";
+/// Name of the marker written into a version folder once its log record
+/// exists. A version folder with this marker but without its log record
+/// means the log lost a record (truncated or edited), not an interrupted
+/// write.
+pub const COMMITTED_FILE: &str = "committed";
+
+/// The content of a `committed` marker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Committed {
+    /// Sequence number of the version's record in the log.
+    pub log_seq: u64,
+    /// The version's root hash.
+    pub root_hash: String,
+}
+
+/// Writes the `committed` marker of a version (no-op if present).
+pub fn write_committed(root: &Path, community: &str, n: u32, c: &Committed) -> io::Result<()> {
+    let mut text = serde_json::to_vec(c).map_err(io::Error::other)?;
+    text.push(b'\n');
+    let path = version_dir(root, community, n).join(COMMITTED_FILE);
+    match fsutil::write_new_atomic(&path, &text) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        other => other,
+    }
+}
+
+/// Reads the `committed` marker of a version folder, if any.
+pub fn read_committed(dir: &Path) -> io::Result<Option<Committed>> {
+    match fs::read(dir.join(COMMITTED_FILE)) {
+        Ok(b) => serde_json::from_slice(&b)
+            .map(Some)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
 
 /// One file of a submission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

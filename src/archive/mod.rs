@@ -6,12 +6,14 @@
 //! Ingest runs in stages that can be tested alone: [`collect`] / [`zipin`]
 //! (list candidate files with their raw names) → [`place`] (map them to
 //! indicators and standards) → [`store`] (hash while copying into the
-//! object store) → [`manifest`] + [`log`] (record the version). Writers
+//! object store) → `index` (record the version: [`manifest`] + [`log`]). Writers
 //! hold the [`lock::WriterLock`]; [`verify`] checks everything again.
 
 pub mod bagit;
 pub mod collect;
 pub mod coverage;
+mod error;
+mod index;
 pub mod ingest;
 pub mod lock;
 pub mod log;
@@ -29,9 +31,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::community::{CommunityError, Register};
-use lock::{LockError, WriterLock};
-use log::{Log, LogError};
+use crate::community::Register;
+pub use error::ArchiveError;
+pub(crate) use error::io_at;
+use lock::WriterLock;
+use log::Log;
 use manifest::Manifest;
 use store::{Digest, ObjectStore};
 
@@ -61,124 +65,12 @@ pub struct SubmissionRecord {
 /// A submission as listed by `history`: its log record and time.
 #[derive(Debug, Clone)]
 pub struct Submission {
+    /// Its record's sequence number in the log.
+    pub seq: u64,
     /// When it was recorded.
     pub time: String,
     /// The record.
     pub record: SubmissionRecord,
-}
-
-/// Errors of archive operations.
-#[derive(Debug, thiserror::Error)]
-pub enum ArchiveError {
-    /// A community problem.
-    #[error(transparent)]
-    Community(#[from] CommunityError),
-    /// The writer lock.
-    #[error(transparent)]
-    Lock(#[from] LockError),
-    /// The log.
-    #[error(transparent)]
-    Log(#[from] LogError),
-    /// A ZIP that cannot be ingested.
-    #[error(transparent)]
-    Zip(#[from] zipin::ZipError),
-    /// Files that cannot be placed; nothing was stored.
-    #[error("以下 {} 个文件无法归类，本次没有保存任何文件：\n{}\n请按 kaoping scaffold 生成的文件夹整理后重新提交", problems.len(), indent(problems))]
-    Unplaceable {
-        /// One message per file.
-        problems: Vec<String>,
-    },
-    /// Files or folders that cannot be read; nothing was stored.
-    #[error("有 {} 个文件或文件夹无法读取，本次没有保存任何文件：\n{}", problems.len(), indent(problems))]
-    Unreadable {
-        /// One message per path.
-        problems: Vec<String>,
-    },
-    /// A BagIt bag whose content does not match its manifest.
-    #[error("BagIt 包与其清单不符，本次没有保存任何文件：\n{}", indent(problems))]
-    BagMismatch {
-        /// One message per file.
-        problems: Vec<String>,
-    },
-    /// Nothing to ingest.
-    #[error("{source_path} 里没有可以提交的材料文件")]
-    Empty {
-        /// The folder or ZIP.
-        source_path: PathBuf,
-    },
-    /// The material does not fit on the disk.
-    #[error("磁盘空间不足：这次提交需要 {} MB，{path} 所在磁盘只剩 {} MB。请清理磁盘或换一个档案库位置", needed >> 20, free >> 20)]
-    NoSpace {
-        /// Bytes needed.
-        needed: u64,
-        /// Bytes free.
-        free: u64,
-        /// The archive root.
-        path: PathBuf,
-    },
-    /// The source is neither a folder nor a ZIP.
-    #[error("{path} 不是文件夹，也不是 .zip 文件")]
-    BadSource {
-        /// The path.
-        path: PathBuf,
-    },
-    /// No submission for the community.
-    #[error("社区 {community} 还没有提交过材料（用 kaoping ingest 提交）")]
-    NoSubmission {
-        /// Community id.
-        community: String,
-    },
-    /// No such version.
-    #[error("社区 {community} 没有第 {version} 版提交；现有第 1 至第 {latest} 版")]
-    NoSuchVersion {
-        /// Community id.
-        community: String,
-        /// Requested version.
-        version: u32,
-        /// Latest version.
-        latest: u32,
-    },
-    /// A stored file is damaged.
-    #[error("{path} 已损坏：{reason}。请运行 kaoping verify 检查整个档案库")]
-    Corrupt {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        reason: String,
-    },
-    /// No object with that hash (prefix).
-    #[error("档案库中没有哈希为 {hash} 的文件{hint}")]
-    NoObject {
-        /// What was asked.
-        hash: String,
-        /// A hint.
-        hint: String,
-    },
-    /// Reading or writing failed.
-    #[error("无法读写 {path}")]
-    Io {
-        /// The path.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: io::Error,
-    },
-}
-
-fn indent(lines: &[String]) -> String {
-    lines
-        .iter()
-        .map(|l| format!("  {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// An `Io` error constructor for `map_err`.
-pub(crate) fn io_at(path: &Path) -> impl FnOnce(io::Error) -> ArchiveError + '_ {
-    move |source| ArchiveError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 /// An archive root with its store and log.
@@ -242,11 +134,12 @@ impl Archive {
             }
         }
         let subs = self.root.join("submissions");
-        let logged: Vec<(String, u32)> = self
-            .submissions(None)?
-            .into_iter()
-            .map(|s| (s.record.community, s.record.version))
-            .collect();
+        let logged = self.submissions(None)?;
+        let is_logged = |c: &str, v: u32| {
+            logged
+                .iter()
+                .any(|s| s.record.community == c && s.record.version == v)
+        };
         for (community, dir, name) in list_version_dirs(&subs).map_err(io_at(&subs))? {
             if name.starts_with(".tmp-") {
                 fs::remove_dir_all(&dir).map_err(io_at(&dir))?;
@@ -255,16 +148,51 @@ impl Archive {
             let Some(v) = parse_version(&name) else {
                 continue;
             };
-            if !logged.contains(&(community.clone(), v)) {
-                let target_dir = self.root.join("interrupted");
-                crate::fsutil::create_dir_durable(&target_dir).map_err(io_at(&target_dir))?;
-                let target = target_dir.join(format!(
-                    "{community}-{name}-{}",
-                    chrono::Utc::now().format("%Y%m%dT%H%M%S%.f")
-                ));
-                fs::rename(&dir, &target).map_err(io_at(&dir))?;
-                crate::fsutil::sync_dir(&target_dir).map_err(io_at(&target_dir))?;
-                crate::fsutil::sync_dir(&subs.join(&community)).map_err(io_at(&subs))?;
+            if is_logged(&community, v) {
+                continue;
+            }
+            if manifest::read_committed(&dir)
+                .map_err(io_at(&dir))?
+                .is_some()
+            {
+                // Committed once, now missing from the log: never paper
+                // over that by writing on.
+                return Err(ArchiveError::Corrupt {
+                    path: self.log.path().to_path_buf(),
+                    reason: format!(
+                        "社区 {community} 第 {v} 版已提交，但日志中没有它的记录（日志被截断或改动），暂停写入"
+                    ),
+                });
+            }
+            let target_dir = self.root.join("interrupted");
+            crate::fsutil::create_dir_durable(&target_dir).map_err(io_at(&target_dir))?;
+            let target = target_dir.join(format!(
+                "{community}-{name}-{}",
+                chrono::Utc::now().format("%Y%m%dT%H%M%S%.f")
+            ));
+            fs::rename(&dir, &target).map_err(io_at(&dir))?;
+            crate::fsutil::sync_dir(&target_dir).map_err(io_at(&target_dir))?;
+            crate::fsutil::sync_dir(&subs.join(&community)).map_err(io_at(&subs))?;
+        }
+        // Markers a crash kept from being written after the log record.
+        for s in &logged {
+            let dir = manifest::version_dir(&self.root, &s.record.community, s.record.version);
+            if dir.is_dir()
+                && manifest::read_committed(&dir)
+                    .map_err(io_at(&dir))?
+                    .is_none()
+            {
+                let marker = manifest::Committed {
+                    log_seq: s.seq,
+                    root_hash: s.record.root_hash.clone(),
+                };
+                manifest::write_committed(
+                    &self.root,
+                    &s.record.community,
+                    s.record.version,
+                    &marker,
+                )
+                .map_err(io_at(&dir))?;
             }
         }
         Ok(())
@@ -285,6 +213,7 @@ impl Archive {
                 })?;
             if community.is_none_or(|c| c == record.community) {
                 out.push(Submission {
+                    seq: rec.seq,
                     time: rec.time,
                     record,
                 });

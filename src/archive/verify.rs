@@ -204,16 +204,39 @@ pub fn verify(
         .iter()
         .map(|s| (s.record.community.clone(), s.record.version))
         .collect();
+    // Without a readable log every version folder would look unlogged.
+    let log_broken = archive.log().verify().is_err();
     for (c, dir, name) in list_version_dirs(&subs_dir).map_err(super::io_at(&subs_dir))? {
-        if community.is_some_and(|x| x != c) || report.problems.iter().any(|p| p.contains("日志"))
-        {
+        if community.is_some_and(|x| x != c) || log_broken {
             continue;
         }
+        let marker = manifest::read_committed(&dir);
         match parse_version(&name) {
-            Some(v) if !logged.contains(&(c.clone(), v)) => report.notes.push(format!(
-                "{} 没有日志记录（提交被中断，未生效）；下次写入时会移到 interrupted/",
-                dir.display()
-            )),
+            Some(v) if !logged.contains(&(c.clone(), v)) => match marker {
+                Ok(Some(m)) => report.problems.push(format!(
+                    "社区 {c} 第 {v} 版已提交（日志第 {} 条），但日志中没有这条记录：日志被截断或改动",
+                    m.log_seq
+                )),
+                _ => report.notes.push(format!(
+                    "{} 没有日志记录（提交被中断，未生效）；下次写入时会移到 interrupted/",
+                    dir.display()
+                )),
+            },
+            Some(v) => {
+                let sub = subs
+                    .iter()
+                    .find(|s| s.record.community == c && s.record.version == v);
+                if let (Ok(Some(m)), Some(s)) = (&marker, sub)
+                    && (m.log_seq != s.seq || m.root_hash != s.record.root_hash)
+                {
+                    report.problems.push(format!(
+                        "{}：提交完成标记（日志第 {} 条）与日志第 {} 条记录不符",
+                        label(s),
+                        m.log_seq,
+                        s.seq
+                    ));
+                }
+            }
             None if name.starts_with(".tmp-") => report.notes.push(format!(
                 "{} 是中断的提交留下的临时文件夹；下次写入时会删除",
                 dir.display()

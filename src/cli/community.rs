@@ -126,23 +126,34 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                     "还没有登记任何社区。用 kaoping community add 或 kaoping community import 登记。"
                 )?;
             } else {
-                writeln!(
-                    out,
-                    "{}{}{}{}批次",
-                    pad("编号", 12, false),
-                    pad("名称", 24, false),
-                    pad("所属区县", 16, false),
-                    pad("类型", 16, false)
-                )?;
+                let width = |f: fn(&Community) -> &str, title: &str| {
+                    all.iter()
+                        .map(|c| unicode_width::UnicodeWidthStr::width(f(c)))
+                        .chain([unicode_width::UnicodeWidthStr::width(title)])
+                        .max()
+                        .unwrap_or(0)
+                        + 2
+                };
+                let w = [
+                    width(|c| &c.id, "编号"),
+                    width(|c| &c.name, "名称"),
+                    width(|c| &c.district, "所属区县"),
+                    width(|c| &c.kind, "类型"),
+                ];
+                let row = |cells: [&str; 5]| {
+                    let mut line = String::new();
+                    for (cell, width) in cells.iter().zip(w) {
+                        line.push_str(&pad(cell, width, false));
+                    }
+                    line.push_str(cells[4]);
+                    line
+                };
+                writeln!(out, "{}", row(["编号", "名称", "所属区县", "类型", "批次"]))?;
                 for c in &all {
                     writeln!(
                         out,
-                        "{}{}{}{}{}",
-                        pad(&c.id, 12, false),
-                        pad(&c.name, 24, false),
-                        pad(&c.district, 16, false),
-                        pad(&c.kind, 16, false),
-                        c.batch
+                        "{}",
+                        row([&c.id, &c.name, &c.district, &c.kind, &c.batch])
                     )?;
                 }
                 writeln!(out, "共 {} 个社区", all.len())?;

@@ -55,8 +55,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let whole = cov
                 .indicator_files
                 .iter()
-                .find(|(c, _)| *c == s.indicator)
-                .map_or(0, |(_, f)| f.len());
+                .find(|w| w.indicator == s.indicator)
+                .map_or(0, |w| w.files.len());
             let note = if whole > 0 {
                 format!("（另有 {whole} 个文件属于整个指标）")
             } else {

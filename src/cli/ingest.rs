@@ -93,9 +93,21 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             m.community.id
         )?;
     }
-    if !m.skipped.is_empty() {
-        writeln!(out, "\n略过 {} 项：", m.skipped.len())?;
-        for s in &m.skipped {
+    // Unchanged scaffold notes are expected: count them, list the rest.
+    let (notes, others): (Vec<_>, Vec<_>) = m
+        .skipped
+        .iter()
+        .partition(|s| s.reason.starts_with("scaffold"));
+    if !notes.is_empty() {
+        writeln!(
+            out,
+            "\n略过 scaffold 生成、未修改的说明.txt {} 个",
+            notes.len()
+        )?;
+    }
+    if !others.is_empty() {
+        writeln!(out, "\n略过 {} 项：", others.len())?;
+        for s in others {
             writeln!(out, "  {}：{}", s.path, s.reason)?;
         }
     }

@@ -93,7 +93,12 @@ enum Command {
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping init [目录]")]
     Init(init::Args),
     /// 登记试点社区：add 逐个登记，import 从 CSV 导入，list 列出
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
     Community(community::Args),
     /// 为社区生成空白的材料文件夹（每项指标、每条需材料审核的标准一个文件夹）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]

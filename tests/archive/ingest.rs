@@ -51,7 +51,8 @@ fn scaffold_then_ingest_places_files_and_skips_its_notes() {
         "张三",
     ]);
     assert!(out.contains("第 1 版"), "{out}");
-    assert!(out.contains("说明.txt"), "skipped notes are listed: {out}");
+    // 22 notes, one of them edited (and so kept as material).
+    assert!(out.contains("未修改的说明.txt 21 个"), "{out}");
     let files = show_json(&env, "WH-001");
     let placed: Vec<&str> = files
         .as_array()
@@ -116,6 +117,15 @@ fn accepts_typed_names_and_gets_files_back_byte_exact() {
             "{path} not placed as {ind}/{std:?}: {rows:?}"
         );
     }
+    let cov: serde_json::Value =
+        serde_json::from_str(&env.ok(&["coverage", "--community", "A1", "--json"])).unwrap();
+    assert_eq!(
+        cov["indicator_files"],
+        serde_json::json!([{
+            "indicator": "Ⅱ-1",
+            "files": ["Ⅱ-01 党组织领导核心作用/总体说明.txt"]
+        }])
+    );
     let jpg = [0xFF, 0xD8, 0xFF, 1, 2, 3];
     let hash = sha256(&jpg);
     let placed = files

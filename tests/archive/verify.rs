@@ -110,3 +110,97 @@ fn edited_manifests_and_log_lines_are_found() {
     fs::write(&log, &good_log).unwrap();
     assert!(env.ok(&["verify"]).contains("校验通过"));
 }
+
+#[test]
+fn a_removed_last_log_record_is_found_and_stops_writers() {
+    let env = Env::new();
+    env.community("A1");
+    evidence(&env.path("in"));
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    write(&env.path("in/Ⅱ-16/标准1/x.txt"), b"x");
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    let log = env.archive().join("log.jsonl");
+    let text = fs::read_to_string(&log).unwrap();
+    let first = text.lines().next().unwrap();
+    // The chain of what is left is sound; the marker of v0002 gives it away.
+    fs::write(&log, format!("{first}\n")).unwrap();
+    let err = env.fails(&["verify"]);
+    assert!(
+        err.contains("第 2 版已提交") && err.contains("日志中没有这条记录"),
+        "{err}"
+    );
+    let err = env.fails(&["ingest", "in", "--community", "A1"]);
+    assert!(err.contains("暂停写入"), "{err}");
+    assert!(env.archive().join("submissions/A1/v0002").is_dir());
+}
+
+#[test]
+fn an_interrupted_version_is_noted_then_set_aside() {
+    let env = Env::new();
+    env.community("A1");
+    evidence(&env.path("in"));
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    // What a crash between renaming the version folder and logging it
+    // leaves: a complete folder, no log record, no marker.
+    let v1 = env.archive().join("submissions/A1/v0001");
+    let orphan = env.archive().join("submissions/A1/v0002");
+    fs::create_dir(&orphan).unwrap();
+    for f in ["manifest.json", "objects.sha256"] {
+        fs::copy(v1.join(f), orphan.join(f)).unwrap();
+    }
+    let out = env.ok(&["verify"]);
+    assert!(
+        out.contains("校验通过") && out.contains("没有日志记录"),
+        "{out}"
+    );
+    write(&env.path("in/Ⅱ-16/标准1/x.txt"), b"x");
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    let moved: Vec<_> = fs::read_dir(env.archive().join("interrupted"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(moved.len(), 1);
+    assert!(moved[0].starts_with("A1-v0002-"), "{moved:?}");
+    let out = env.ok(&["verify"]);
+    assert!(
+        out.contains("校验通过") && !out.contains("没有日志记录"),
+        "{out}"
+    );
+    assert!(
+        env.archive()
+            .join("submissions/A1/v0002/committed")
+            .is_file()
+    );
+}
+
+/// archive/README.md promises that sha256sum alone can check a submission.
+#[test]
+fn sha256sum_checks_a_submission_without_kaoping() {
+    let env = Env::new();
+    env.community("A1");
+    evidence(&env.path("in"));
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    let run = |args: &[&str]| {
+        std::process::Command::new("sha256sum")
+            .args(args)
+            .current_dir(env.archive())
+            .output()
+    };
+    let Ok(out) = run(&["-c", "submissions/A1/v0001/objects.sha256"]) else {
+        eprintln!("skipped: sha256sum is not installed");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).matches(": OK").count(),
+        5
+    );
+    let manifest = run(&["submissions/A1/v0001/manifest.json"]).unwrap();
+    let root = String::from_utf8_lossy(&manifest.stdout)[..64].to_string();
+    let log = fs::read_to_string(env.archive().join("log.jsonl")).unwrap();
+    assert!(log.contains(&format!("\"root_hash\":\"{root}\"")));
+}

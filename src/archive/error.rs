@@ -1,0 +1,130 @@
+//! The error type of archive operations: each variant names the input,
+//! file or submission it concerns and, in Chinese, what to do about it.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::lock::LockError;
+use super::log::LogError;
+use super::zipin;
+use crate::community::CommunityError;
+
+/// Errors of archive operations.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    /// A community problem.
+    #[error(transparent)]
+    Community(#[from] CommunityError),
+    /// The writer lock.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// The log.
+    #[error(transparent)]
+    Log(#[from] LogError),
+    /// A ZIP that cannot be ingested.
+    #[error(transparent)]
+    Zip(#[from] zipin::ZipError),
+    /// Files that cannot be placed; nothing was stored.
+    #[error("以下 {} 个文件无法归类，本次没有保存任何文件：\n{}\n请按 kaoping scaffold 生成的文件夹整理后重新提交", problems.len(), indent(problems))]
+    Unplaceable {
+        /// One message per file.
+        problems: Vec<String>,
+    },
+    /// Files or folders that cannot be read; nothing was stored.
+    #[error("有 {} 个文件或文件夹无法读取，本次没有保存任何文件：\n{}", problems.len(), indent(problems))]
+    Unreadable {
+        /// One message per path.
+        problems: Vec<String>,
+    },
+    /// A BagIt bag whose content does not match its manifest.
+    #[error("BagIt 包与其清单不符，本次没有保存任何文件：\n{}", indent(problems))]
+    BagMismatch {
+        /// One message per file.
+        problems: Vec<String>,
+    },
+    /// Nothing to ingest.
+    #[error("{source_path} 里没有可以提交的材料文件")]
+    Empty {
+        /// The folder or ZIP.
+        source_path: PathBuf,
+    },
+    /// The material does not fit on the disk.
+    #[error("磁盘空间不足：这次提交需要 {} MB，{path} 所在磁盘只剩 {} MB。请清理磁盘或换一个档案库位置", needed >> 20, free >> 20)]
+    NoSpace {
+        /// Bytes needed.
+        needed: u64,
+        /// Bytes free.
+        free: u64,
+        /// The archive root.
+        path: PathBuf,
+    },
+    /// The source does not exist.
+    #[error("找不到 {path}，请检查要提交的文件夹或 ZIP 文件的路径")]
+    SourceMissing {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The source is neither a folder nor a ZIP.
+    #[error("{path} 不是文件夹，也不是 .zip 文件")]
+    BadSource {
+        /// The path.
+        path: PathBuf,
+    },
+    /// No submission for the community.
+    #[error("社区 {community} 还没有提交过材料（用 kaoping ingest 提交）")]
+    NoSubmission {
+        /// Community id.
+        community: String,
+    },
+    /// No such version.
+    #[error("社区 {community} 没有第 {version} 版提交；现有第 1 至第 {latest} 版")]
+    NoSuchVersion {
+        /// Community id.
+        community: String,
+        /// Requested version.
+        version: u32,
+        /// Latest version.
+        latest: u32,
+    },
+    /// A stored file is damaged.
+    #[error("{path} 已损坏：{reason}。请运行 kaoping verify 检查整个档案库")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// No object with that hash (prefix).
+    #[error("档案库中没有哈希为 {hash} 的文件{hint}")]
+    NoObject {
+        /// What was asked.
+        hash: String,
+        /// A hint.
+        hint: String,
+    },
+    /// Reading or writing failed.
+    #[error("无法读写 {path}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+}
+
+fn indent(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An `Io` error constructor for `map_err`.
+pub(crate) fn io_at(path: &Path) -> impl FnOnce(io::Error) -> ArchiveError + '_ {
+    move |source| ArchiveError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
