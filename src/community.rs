@@ -265,18 +265,6 @@ impl Register {
     }
 }
 
-/// Decodes a text file saved by Excel/WPS: UTF-8 (a BOM is dropped) or,
-/// when the bytes are not UTF-8, GBK/GB18030 as Chinese Windows writes it.
-pub fn decode_text(bytes: &[u8]) -> Option<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Some(s.to_string()),
-        Err(_) => encoding_rs::GB18030
-            .decode_without_bom_handling_and_without_replacement(bytes)
-            .map(|s| s.into_owned()),
-    }
-}
-
 /// Column order of a CSV header (indices of id, name, district, type, batch).
 fn header_columns(header: &csv::StringRecord) -> Option<[usize; 5]> {
     const NAMES: [[&str; 2]; 5] = [
@@ -307,7 +295,7 @@ pub fn read_csv(path: &Path) -> Result<Vec<Community>, CommunityError> {
         path: path.to_path_buf(),
         problems,
     };
-    let text = decode_text(&bytes).ok_or_else(|| {
+    let (text, _) = crate::textenc::decode(&bytes).ok_or_else(|| {
         bad(vec![
             "  文件既不是 UTF-8 也不是 GBK 编码，请用 Excel 或 WPS 另存为 CSV 后再导入".into(),
         ])
@@ -379,7 +367,10 @@ mod tests {
     #[test]
     fn decodes_gbk_and_bom() {
         let (gbk, _, _) = encoding_rs::GBK.encode("编号,名称");
-        assert_eq!(decode_text(&gbk).unwrap(), "编号,名称");
-        assert_eq!(decode_text("\u{FEFF}编号".as_bytes()).unwrap(), "编号");
+        assert_eq!(crate::textenc::decode(&gbk).unwrap().0, "编号,名称");
+        assert_eq!(
+            crate::textenc::decode("\u{FEFF}编号".as_bytes()).unwrap().0,
+            "编号"
+        );
     }
 }
