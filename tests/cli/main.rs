@@ -4,6 +4,7 @@
 mod catalog;
 mod concurrency;
 mod documents;
+mod full_disk;
 mod init;
 mod register;
 mod util;
