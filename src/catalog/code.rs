@@ -204,4 +204,26 @@ mod tests {
             assert_eq!(parse(s), None, "{s}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_rest_is_a_suffix(s in "\\PC{0,24}") {
+            if let Some((_, rest)) = parse_prefix(&s) {
+                proptest::prop_assert!(s.contains(rest));
+            }
+        }
+
+        #[test]
+        fn every_typed_form_of_a_code_parses_back(
+            n in 1u32..=99,
+            roman in proptest::sample::select(vec!["Ⅱ", "II", "ii", "2"]),
+            dash in proptest::sample::select(vec!["-", "—", "－", "–", " ", "_"]),
+            name in "[\\p{Han}]{0,8}",
+        ) {
+            let typed = format!("{roman}{dash}{n:02} {name}");
+            let (r, rest) = parse_prefix(&typed).expect("parses");
+            proptest::prop_assert_eq!(r, CodeRef { level: Level::Indicator, number: n });
+            proptest::prop_assert_eq!(rest, name.as_str());
+        }
+    }
 }

@@ -216,3 +216,15 @@ fn bad_fact_years_are_reported() {
         .to_string();
     assert!(err.contains("年份“去年”无效"), "{err}");
 }
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400),
+                                   ext in proptest::sample::select(vec!["csv", "toml", "json"])) {
+        let path = std::path::PathBuf::from(format!("表.{ext}"));
+        if let Ok(raw) = read(&path, &bytes) {
+            let subject = Subject { kind: CommunityKind::Urban, evidence: &with_evidence };
+            let _ = validate(&path, raw, None, Catalog::builtin(), &subject);
+        }
+    }
+}
