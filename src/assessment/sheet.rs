@@ -309,6 +309,20 @@ pub fn validate(
     }
     let computed = computed::compute(&facts, subject.kind);
     let mut problems = Vec::new();
+    for year in facts.certified_social_workers.keys() {
+        if !year
+            .trim()
+            .parse::<i32>()
+            .is_ok_and(|y| (1949..=2100).contains(&y))
+        {
+            problems.push(Problem {
+                place: "社区数据".into(),
+                message: format!(
+                    "持证社工人数的年份“{year}”无效，应写成 \"2019\" = 22 这样的四位年份"
+                ),
+            });
+        }
+    }
     let mut seen: HashMap<(String, u32, Method), String> = HashMap::new();
     let mut rows = Vec::new();
     for raw_row in raw.rows {

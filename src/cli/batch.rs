@@ -10,8 +10,12 @@ use chrono::NaiveDate;
 
 use kaoping::archive::Archive;
 use kaoping::archive::lock::WriterLock;
+use kaoping::assessment::score::{self, ScoreCard};
+use kaoping::assessment::store::{self, AssessmentError, StoredAssessment};
+use kaoping::catalog::Catalog;
 use kaoping::community::{Community, Register};
 use kaoping::districts::DistrictTable;
+use kaoping::documents::DocumentError;
 use kaoping::fsutil;
 use kaoping::issuance::{self, Draft};
 use kaoping::render::{Engine, parse_date};
@@ -144,4 +148,37 @@ pub fn issue_and_write(
 /// Prints why a community was left out of a batch.
 pub fn skip(c: &Community, why: &dyn std::fmt::Display) {
     eprintln!("跳过 {} {}：{why}", c.id, c.name);
+}
+
+/// Builds one draft per chosen community from its latest assessment:
+/// loads and scores the results, then calls `build`. In a batch, a
+/// community without results or one `build` refuses is skipped with a
+/// note; for a single community both are errors.
+pub fn assessed_drafts(
+    ctx: &Context,
+    archive: &Archive,
+    target: &Target,
+    mut build: impl FnMut(&Community, &StoredAssessment, &ScoreCard) -> Result<Draft, DocumentError>,
+) -> anyhow::Result<Vec<Draft>> {
+    let config = ctx.config()?;
+    let catalog = Catalog::builtin();
+    let reg = archive.register()?;
+    let mut drafts = Vec::new();
+    for c in target.select(&reg)? {
+        let stored = match store::latest(archive, &c.id) {
+            Ok(s) => s,
+            Err(e @ AssessmentError::NoResults { .. }) if target.is_batch() => {
+                skip(c, &e);
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let card = score::score(&stored.assessment, catalog, &config);
+        match build(c, &stored, &card) {
+            Ok(d) => drafts.push(d),
+            Err(e) if target.is_batch() => skip(c, &e),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(drafts)
 }

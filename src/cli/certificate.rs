@@ -2,10 +2,7 @@
 //! within their district's quota (or beyond it with a recorded reason).
 
 use kaoping::archive::Archive;
-use kaoping::assessment::score;
-use kaoping::assessment::store::{self, AssessmentError};
-use kaoping::catalog::Catalog;
-use kaoping::documents::{DocumentError, Issuer, certificate};
+use kaoping::documents::{Issuer, certificate};
 use kaoping::issuance;
 
 use super::Context;
@@ -26,62 +23,24 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     let config = ctx.config()?;
-    let catalog = Catalog::builtin();
     let issuer = Issuer::default_of(&config);
+    let date = args.output.date();
     let lock = batch::lock(&archive, &args.output)?;
     let reg = archive.register()?;
     let mut register = issuance::entries(&archive)?;
-    let mut drafts = Vec::new();
-    for c in args.target.select(&reg)? {
-        let stored = match store::latest(&archive, &c.id) {
-            Ok(s) => s,
-            Err(e @ AssessmentError::NoResults { .. }) if args.target.is_batch() => {
-                batch::skip(c, &e);
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let card = score::score(&stored.assessment, catalog, &config);
-        let date = args.output.date();
-        match certificate::build(
+    let drafts = batch::assessed_drafts(ctx, &archive, &args.target, |c, _, card| {
+        let d = certificate::build(
             &issuer,
             c,
             &reg,
             &register,
-            &card,
+            card,
             args.over_quota.as_deref(),
             date,
-        ) {
-            Ok(d) => {
-                // Later communities of the batch count this one against
-                // the quota.
-                register.push(issuance::Entry {
-                    time: String::new(),
-                    record: issuance::IssuedRecord {
-                        number: String::new(),
-                        sequence: String::new(),
-                        year: 0,
-                        serial: 0,
-                        kind: certificate::KIND.into(),
-                        title: String::new(),
-                        recipient: String::new(),
-                        community: Some(c.id.clone()),
-                        date,
-                        organs: Vec::new(),
-                        file_name: String::new(),
-                        over_quota: None,
-                        objects: Vec::new(),
-                    },
-                });
-                drafts.push(d);
-            }
-            Err(
-                e @ (DocumentError::NotQualified { .. }
-                | DocumentError::AlreadyNamed { .. }
-                | DocumentError::OverQuota { .. }),
-            ) if args.target.is_batch() => batch::skip(c, &e),
-            Err(e) => return Err(e.into()),
-        }
-    }
+        )?;
+        // Later communities of the batch count this one against the quota.
+        register.push(certificate::pending(c, date));
+        Ok(d)
+    })?;
     batch::issue_and_write(ctx, &archive, &lock, drafts, &args.output)
 }

@@ -125,6 +125,9 @@ enum Command {
     /// 查看发文登记簿：已发出的每份公文的文号、类型、对象、日期和哈希
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Register(register::Args),
+    /// 核对一份 PDF 是否为本档案库登记过的公文（逐字节比对）
+    #[command(name = "verify-doc", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    VerifyDoc(verify_doc::Args),
     /// 考评结果：生成空白考评表、导入考评结果、查看得分和等次
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Assess(assess::Args),
@@ -146,9 +149,6 @@ enum Command {
     /// 用示例数据演示完整流程：登记社区、提交材料、导入考评结果、生成全部公文
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Demo(demo::Args),
-    /// 核对一份 PDF 是否为本档案库登记过的公文（逐字节比对）
-    #[command(name = "verify-doc", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
-    VerifyDoc(verify_doc::Args),
 }
 
 /// Context every subcommand may need: where the archive is and how to load

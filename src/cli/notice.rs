@@ -3,10 +3,8 @@
 use chrono::NaiveDate;
 
 use kaoping::archive::Archive;
-use kaoping::assessment::score;
-use kaoping::assessment::store::{self, AssessmentError};
 use kaoping::catalog::Catalog;
-use kaoping::documents::{DocumentError, Issuer, notice};
+use kaoping::documents::{Issuer, notice};
 use kaoping::render::parse_date;
 
 use super::Context;
@@ -31,32 +29,22 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     let config = ctx.config()?;
-    let catalog = Catalog::builtin();
     let issuer = Issuer::default_of(&config);
     let date = args.output.date();
     if args.deadline <= date {
         anyhow::bail!("整改期限 {} 应晚于成文日期 {date}", args.deadline);
     }
     let lock = batch::lock(&archive, &args.output)?;
-    let reg = archive.register()?;
-    let mut drafts = Vec::new();
-    for c in args.target.select(&reg)? {
-        let stored = match store::latest(&archive, &c.id) {
-            Ok(s) => s,
-            Err(e @ AssessmentError::NoResults { .. }) if args.target.is_batch() => {
-                batch::skip(c, &e);
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let card = score::score(&stored.assessment, catalog, &config);
-        match notice::build(&issuer, catalog, c, &stored, &card, args.deadline, date) {
-            Ok(d) => drafts.push(d),
-            Err(e @ DocumentError::NothingToRectify { .. }) if args.target.is_batch() => {
-                batch::skip(c, &e)
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let drafts = batch::assessed_drafts(ctx, &archive, &args.target, |c, stored, card| {
+        notice::build(
+            &issuer,
+            Catalog::builtin(),
+            c,
+            stored,
+            card,
+            args.deadline,
+            date,
+        )
+    })?;
     batch::issue_and_write(ctx, &archive, &lock, drafts, &args.output)
 }

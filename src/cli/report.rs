@@ -1,8 +1,6 @@
 //! `kaoping report`: 考评报告 for one community, a district or all.
 
 use kaoping::archive::Archive;
-use kaoping::assessment::score;
-use kaoping::assessment::store::{self, AssessmentError};
 use kaoping::catalog::Catalog;
 use kaoping::documents::{Issuer, report};
 
@@ -21,37 +19,37 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     let config = ctx.config()?;
-    let catalog = Catalog::builtin();
     let issuer = Issuer::default_of(&config);
+    let date = args.output.date();
     let lock = batch::lock(&archive, &args.output)?;
-    let reg = archive.register()?;
-    let mut drafts = Vec::new();
-    for c in args.target.select(&reg)? {
-        let stored = match store::latest(&archive, &c.id) {
-            Ok(s) => s,
-            Err(e @ AssessmentError::NoResults { .. }) if args.target.is_batch() => {
-                batch::skip(c, &e);
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
+    let mut failure = None;
+    let drafts = batch::assessed_drafts(ctx, &archive, &args.target, |c, stored, card| {
+        // The evidence the results were judged against.
         let evidence = match stored.record.evidence_version {
             0 => None,
-            v => {
-                let sub = archive.submission(&c.id, Some(v))?;
-                Some(archive.manifest(&sub)?)
-            }
+            v => match archive
+                .submission(&c.id, Some(v))
+                .and_then(|sub| archive.manifest(&sub))
+            {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    failure.get_or_insert(e);
+                    None
+                }
+            },
         };
-        let card = score::score(&stored.assessment, catalog, &config);
-        drafts.push(report::build(
+        Ok(report::build(
             &issuer,
-            catalog,
+            Catalog::builtin(),
             c,
-            &stored,
-            &card,
+            stored,
+            card,
             evidence.as_ref(),
-            args.output.date(),
-        ));
+            date,
+        ))
+    })?;
+    if let Some(e) = failure {
+        return Err(e.into());
     }
     batch::issue_and_write(ctx, &archive, &lock, drafts, &args.output)
 }

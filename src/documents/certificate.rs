@@ -10,7 +10,7 @@ use super::{DocumentError, Issuer, full_name};
 use crate::assessment::score::ScoreCard;
 use crate::community::{Community, Register};
 use crate::districts::DistrictTable;
-use crate::issuance::{Draft, Entry, Numbering};
+use crate::issuance::{Draft, Entry, IssuedRecord, Numbering};
 
 /// Kind name in the register.
 pub const KIND: &str = "命名证书";
@@ -116,4 +116,28 @@ pub fn build(
         None
     };
     Ok(draft)
+}
+
+/// A placeholder register entry for a certificate drafted but not yet
+/// issued, so that later communities of the same batch count it against
+/// the quota.
+pub fn pending(community: &Community, date: NaiveDate) -> Entry {
+    Entry {
+        time: String::new(),
+        record: IssuedRecord {
+            number: String::new(),
+            sequence: String::new(),
+            year: 0,
+            serial: 0,
+            kind: KIND.into(),
+            title: String::new(),
+            recipient: String::new(),
+            community: Some(community.id.clone()),
+            date,
+            organs: Vec::new(),
+            file_name: String::new(),
+            over_quota: None,
+            objects: Vec::new(),
+        },
+    }
 }

@@ -195,6 +195,17 @@ pub fn date_range(range: Option<(NaiveDate, NaiveDate)>) -> String {
     }
 }
 
+/// A SHA-256 for print: four groups of 16 hex digits separated by spaces,
+/// so a line can break between groups (an unbroken 64-digit run would
+/// overflow the text block).
+pub fn grouped_hash(hex: &str) -> String {
+    hex.as_bytes()
+        .chunks(16)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Human-readable size: 12.3 KB / 4.5 MB.
 pub fn size_text(bytes: u64) -> String {
     if bytes >= 1 << 20 {
@@ -228,6 +239,14 @@ mod tests {
             "五华区-翠湖_社区-考评报告.pdf"
         );
         assert_eq!(file_name(None, "进度汇总表"), "进度汇总表.pdf");
+    }
+
+    #[test]
+    fn hashes_are_grouped_for_print() {
+        let h = "0123456789abcdef".repeat(4);
+        let g = grouped_hash(&h);
+        assert_eq!(g.split(' ').count(), 4);
+        assert_eq!(g.replace(' ', ""), h);
     }
 
     #[test]

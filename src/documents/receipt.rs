@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::{Issuer, full_name, size_text};
+use super::{Issuer, full_name, grouped_hash, size_text};
 use crate::archive::Submission;
 use crate::archive::coverage::coverage;
 use crate::archive::manifest::Manifest;
@@ -52,7 +52,7 @@ pub fn build(
         )),
         json!(format!(
             "本次提交的清单根哈希（SHA-256）为 {}。考评时以该版材料为准；清单和每个文件的哈希见附件。",
-            sub.record.root_hash
+            grouped_hash(&sub.record.root_hash)
         )),
     ];
     if missing.is_empty() {

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::{Issuer, date_range, full_name, marks, size_text};
+use super::{Issuer, date_range, full_name, grouped_hash, marks, size_text};
 use crate::archive::manifest::Manifest;
 use crate::assessment::computed;
 use crate::assessment::score::ScoreCard;
@@ -55,7 +55,7 @@ pub fn build(
             m.version,
             m.file_count,
             size_text(m.total_bytes),
-            stored.record.evidence_root_hash
+            grouped_hash(&stored.record.evidence_root_hash)
         ),
         None => "该社区未提交材料审核所需的证据材料。".to_string(),
     };
@@ -306,7 +306,7 @@ fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manifest>) -> Val
         "landscape": true,
         "body": [format!(
             "第 {} 版提交，共 {} 个文件、{}。清单根哈希（SHA-256）：{}。每个文件的完整哈希可用 kaoping show 查看。",
-            m.version, m.file_count, size_text(m.total_bytes), stored.record.evidence_root_hash
+            m.version, m.file_count, size_text(m.total_bytes), grouped_hash(&stored.record.evidence_root_hash)
         )],
         "table": {
             "columns": ["指标", "标准", "文件", "大小", "SHA-256（前12位）"],

@@ -2,6 +2,8 @@
 //! one module per area; every test works in its own temporary folder.
 
 mod catalog;
+mod concurrency;
+mod documents;
 mod init;
 mod register;
 mod util;

@@ -200,3 +200,19 @@ fn formula_cells_are_neutralised() {
     assert_eq!(csv_safe("+1"), "'+1");
     assert_eq!(csv_safe("正常"), "正常");
 }
+
+#[test]
+fn bad_fact_years_are_reported() {
+    let mut facts = Facts::default();
+    facts.certified_social_workers.insert("去年".into(), 3);
+    let path = Path::new("考评表.csv");
+    let raw = read(path, filled("达标").as_bytes()).unwrap();
+    let subject = Subject {
+        kind: CommunityKind::Urban,
+        evidence: &with_evidence,
+    };
+    let err = validate(path, raw, Some(facts), Catalog::builtin(), &subject)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("年份“去年”无效"), "{err}");
+}
