@@ -29,8 +29,15 @@ echo "== one-page notice"
 echo "== the office's documents (demo data)"
 "$bin/examples/documents_bench" --emit "$work/doc"
 
-rss() { # peak resident set size of a command, in MB
-  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident set size/ { printf "%.0f", $6 / 1024 }'
+rss() { # peak resident set size of a command, in MB; FAILED if it failed
+  local out
+  out=$(/usr/bin/time -v "$@" 2>&1 >/dev/null) || true
+  if grep -q 'Exit status: 0' <<<"$out"; then
+    awk '/Maximum resident set size/ { printf "%.0f", $6 / 1024 }' <<<"$out"
+  else
+    echo FAILED
+    tail -5 <<<"$out" >&2
+  fi
 }
 now() { date +%s.%N; }
 ms() { awk -v s="$1" -v e="$2" -v n="${3:-1}" 'BEGIN { printf "%.0f", (e - s) * 1000 / n }'; }

@@ -7,8 +7,8 @@
 
 use std::time::Instant;
 
+use kaoping::render::parallel::par_map;
 use kaoping::render::{DocMeta, Engine};
-use rayon::prelude::*;
 use serde_json::{Value, json};
 
 fn notice(n: usize) -> Value {
@@ -113,8 +113,9 @@ fn main() {
 
     let threads = rayon::current_num_threads();
     let t = Instant::now();
-    (0..100).into_par_iter().for_each(|n| {
-        engine.render("tongzhi", &notice(n), &meta).unwrap();
+    let numbers: Vec<usize> = (0..100).collect();
+    par_map(&numbers, |n| {
+        engine.render("tongzhi", &notice(*n), &meta).unwrap()
     });
     let parallel = 100.0 / t.elapsed().as_secs_f64();
     println!("batch of 100, {threads} threads: {parallel:.0} documents/s");
@@ -123,11 +124,10 @@ fn main() {
     let before = rss_mb();
     print!(" {before:.0}");
     for chunk in 0..10 {
-        (chunk * 100..(chunk + 1) * 100)
-            .into_par_iter()
-            .for_each(|n| {
-                engine.render("tongzhi", &notice(n), &meta).unwrap();
-            });
+        let numbers: Vec<usize> = (chunk * 100..(chunk + 1) * 100).collect();
+        par_map(&numbers, |n| {
+            engine.render("tongzhi", &notice(*n), &meta).unwrap()
+        });
         print!(" {:.0}", rss_mb());
     }
     println!();

@@ -11,7 +11,6 @@
 use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::archive::lock::WriterLock;
@@ -19,6 +18,7 @@ use crate::archive::store::Digest;
 use crate::archive::{Archive, ArchiveError};
 use crate::config::Organ;
 use crate::progress::{Progress, Unit};
+use crate::render::parallel::par_map;
 use crate::render::{DocMeta, Engine, RenderError};
 
 /// Log record kind of an issued document.
@@ -306,19 +306,17 @@ pub fn issue(
         numbered.push((d, key, year, number, serial));
     }
     progress.start("生成公文", numbered.len() as u64, Unit::Items);
-    let pdfs: Vec<Result<Vec<u8>, IssueError>> = numbered
-        .par_iter()
-        .map(|(d, ..)| {
-            let r = engine
-                .render(&d.template, &d.data, &d.meta)
-                .map_err(|source| IssueError::Render {
-                    title: d.meta.title.clone(),
-                    source,
-                });
-            progress.advance(1);
-            r
-        })
-        .collect();
+    // Plain threads, not a rayon iterator: see `render::parallel`.
+    let pdfs: Vec<Result<Vec<u8>, IssueError>> = par_map(&numbered, |(d, ..)| {
+        let r = engine
+            .render(&d.template, &d.data, &d.meta)
+            .map_err(|source| IssueError::Render {
+                title: d.meta.title.clone(),
+                source,
+            });
+        progress.advance(1);
+        r
+    });
     progress.finish();
     let pdfs: Vec<Vec<u8>> = pdfs.into_iter().collect::<Result<_, _>>()?;
     let store = archive.store();

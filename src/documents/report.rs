@@ -184,6 +184,10 @@ fn scheme_text(config: &Config) -> String {
     )
 }
 
+/// Indicators with at most this many rows in the score table are kept on
+/// one page (a landscape page holds about twenty).
+const KEEP_TOGETHER: usize = 12;
+
 /// Attachment 1: every standard and method with verdict and marks, item
 /// subtotals and the total. An indicator's cell spans its rows, a
 /// standard's number and marks span its methods; subtotal and total rows
@@ -213,17 +217,22 @@ fn score_table(card: &ScoreCard, evidence: Option<&Manifest>) -> Value {
                     }
                     let mut cells = Vec::new();
                     if first_of_indicator {
+                        // A short indicator stays on one page, so that
+                        // every page starts with an indicator's name.
                         cells.push(json!({
                             "text": format!("{} {}", ind.code, ind.name),
                             "rowspan": span,
                             "align": "left",
+                            "breakable": span > KEEP_TOGETHER,
                         }));
                         first_of_indicator = false;
                     }
                     if i == 0 {
-                        cells.push(
-                            json!({"text": format!("标准{}", s.number), "rowspan": s.rows.len()}),
-                        );
+                        cells.push(json!({
+                            "text": format!("标准{}", s.number),
+                            "rowspan": s.rows.len(),
+                            "breakable": false,
+                        }));
                     }
                     cells.push(json!(r.method.name()));
                     cells.push(json!(r.verdict.name()));

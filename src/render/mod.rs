@@ -31,6 +31,7 @@ pub mod error;
 pub mod escape;
 pub mod fonts;
 pub mod glyphs;
+pub mod parallel;
 pub mod templates;
 pub mod world;
 

@@ -218,3 +218,53 @@ fn colophon_placement_settles_and_ends_on_an_even_page() {
         assert_eq!(pages % 2, 0, "n={n}: 版记 on page {pages}");
     }
 }
+
+/// Regression: a batch of certificates rendered from a rayon parallel
+/// iterator nested documents inside one another on the workers' stacks
+/// (rayon work-stealing while Typst waited for its own parallel work) and
+/// aborted with a stack overflow after about a hundred. `par_map` keeps
+/// each document on its own stack and the results in order.
+#[test]
+fn a_large_batch_renders_in_order_without_nesting() {
+    let engine = super::Engine::new(None).unwrap();
+    let meta = super::DocMeta {
+        title: "命名证书".into(),
+        author: "昆明市城乡社区治理工作领导小组办公室".into(),
+        date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+    };
+    let numbers: Vec<usize> = (1..=240).collect();
+    let pdfs = super::parallel::par_map(&numbers, |n| {
+        let data = serde_json::json!({
+            "number": format!("昆社治试证〔2026〕第{n:03}号"),
+            "title": "命名证书",
+            "community": "五华区翠湖社区",
+            "honour": "昆明市城乡社区治理创新试点",
+            "text": "经考评验收，你社区被命名为",
+            "closing": "特发此证。",
+            "signatures": ["昆明市城乡社区治理工作领导小组办公室"],
+            "date": "2026-11-27",
+        });
+        engine.render("zhengshu", &data, &meta).unwrap()
+    });
+    assert_eq!(pdfs.len(), numbers.len());
+    // In order: each PDF differs from its neighbours only by its number,
+    // and a repeat render of number 7 matches the seventh.
+    let again = engine
+        .render(
+            "zhengshu",
+            &serde_json::json!({
+                "number": "昆社治试证〔2026〕第007号",
+                "title": "命名证书",
+                "community": "五华区翠湖社区",
+                "honour": "昆明市城乡社区治理创新试点",
+                "text": "经考评验收，你社区被命名为",
+                "closing": "特发此证。",
+                "signatures": ["昆明市城乡社区治理工作领导小组办公室"],
+                "date": "2026-11-27",
+            }),
+            &meta,
+        )
+        .unwrap();
+    assert_eq!(pdfs[6], again);
+    assert_ne!(pdfs[6], pdfs[7]);
+}
