@@ -13,6 +13,7 @@ use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest as _, Sha256};
 use tempfile::TempPath;
@@ -90,7 +91,13 @@ pub struct ObjectStore {
     dir: PathBuf,
     tmp: PathBuf,
     pending: Mutex<BTreeMap<Digest, TempPath>>,
+    /// Bytes written to temp files since the last early writeback.
+    unsynced: AtomicU64,
 }
+
+/// After this many bytes of new objects, the disk is asked to start
+/// writing them in the background (see [`ObjectStore::put_reader`]).
+const WRITEBACK_EVERY: u64 = 128 << 20;
 
 fn poisoned() -> io::Error {
     io::Error::other("object store state poisoned by a panic")
@@ -104,6 +111,7 @@ impl ObjectStore {
             dir: root.join("objects").join("sha256"),
             tmp: root.join("tmp"),
             pending: Mutex::new(BTreeMap::new()),
+            unsynced: AtomicU64::new(0),
         }
     }
 
@@ -173,10 +181,28 @@ impl ObjectStore {
             return Ok(existing);
         }
         pending.insert(digest, tmp.into_temp_path());
+        drop(pending);
+        let before = self.unsynced.fetch_add(size, Ordering::Relaxed);
+        if before / WRITEBACK_EVERY != (before + size) / WRITEBACK_EVERY {
+            self.early_writeback();
+        }
         Ok(Put {
             created: true,
             ..existing
         })
+    }
+
+    /// Starts flushing what has been written so far on a background
+    /// thread, so that the disk writes while copying goes on and the final
+    /// [`ObjectStore::flush`] has little left to do. Only a head start:
+    /// durability still comes from `flush`.
+    fn early_writeback(&self) {
+        #[cfg(target_os = "linux")]
+        if let Ok(dir) = File::open(&self.tmp) {
+            std::thread::spawn(move || {
+                let _ = rustix::fs::syncfs(dir);
+            });
+        }
     }
 
     /// Makes every pending object durable and visible: their data is
