@@ -83,10 +83,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let (names, suffix) = banner(&organs);
             obj.insert("issuers".into(), json!(names));
             obj.insert("mark_suffix".into(), json!(suffix));
-            obj.insert(
-                "signatures".into(),
-                json!(organs.iter().map(|o| o.name.clone()).collect::<Vec<_>>()),
-            );
+            if !obj.contains_key("signatures") {
+                obj.insert(
+                    "signatures".into(),
+                    json!(organs.iter().map(|o| o.name.clone()).collect::<Vec<_>>()),
+                );
+            }
         }
         if args.draft && !obj.contains_key("number") {
             obj.insert("number".into(), json!("草稿"));
