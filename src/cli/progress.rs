@@ -11,7 +11,7 @@ use kaoping::progress::{Progress, Unit};
 
 /// Phases smaller than this get no bar.
 const MIN_BYTES: u64 = 64 << 20;
-const MIN_ITEMS: u64 = 500;
+const MIN_ITEMS: u64 = 50;
 
 /// A progress bar on stderr.
 #[derive(Default)]
