@@ -20,7 +20,7 @@ use super::output;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 只统计某一阶段（目前附件1只规定了第一阶段任务数）：1
-    #[arg(long, value_name = "阶段", value_parser = clap::value_parser!(u8).range(1..=1))]
+    #[arg(long, value_name = "阶段", value_parser = parse_phase)]
     phase: Option<u8>,
     /// 输出 CSV 到标准输出（不生成 PDF、不登记）
     #[arg(long, conflicts_with = "json")]
@@ -30,6 +30,13 @@ pub struct Args {
     json: bool,
     #[command(flatten)]
     output: Output,
+}
+
+fn parse_phase(s: &str) -> Result<u8, String> {
+    match s.trim() {
+        "1" | "一" | "第一阶段" => Ok(1),
+        _ => Err("附件1只规定了第一阶段的任务数，目前只能写 1；不写则按试点总任务数统计".into()),
+    }
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
