@@ -32,16 +32,18 @@ pub fn str_literal(s: &str) -> String {
 
 /// Escapes `s` for Typst markup: every ASCII punctuation character gets a
 /// backslash (Typst treats `\` + any non-space character as that character
-/// literally), line breaks become forced line breaks, other control
-/// characters are dropped. No markup syntax (`#`, `*`, `_`, `$`, `@`, `<`,
-/// `[`, `]`, `//`, `=`, `-`, `+`, `~`, `'`, `"`, `` ` ``) survives.
+/// literally), line breaks become forced line breaks (also U+2028 and
+/// U+2029, which Typst reads as newlines: two of them would make a
+/// paragraph break), other control characters are dropped. No markup
+/// syntax (`#`, `*`, `_`, `$`, `@`, `<`, `[`, `]`, `//`, `=`, `-`, `+`,
+/// `~`, `'`, `"`, `` ` ``) survives.
 pub fn markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 2);
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => out.push_str("\\ "),
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => out.push_str("\\ "),
             '\t' => out.push(' '),
             c if c.is_ascii_punctuation() => {
                 out.push('\\');
@@ -120,6 +122,20 @@ mod tests {
             r"\*x\* \$y\$ \@r \<l\> \/\/ c"
         );
         assert_eq!(markup("社区\n二行"), "社区\\ 二行");
+    }
+
+    #[test]
+    fn unicode_line_separators_become_forced_line_breaks() {
+        // Typst's lexer counts U+2028/U+2029 as newlines: unescaped, two of
+        // them made a paragraph break (seen while writing the `escape` fuzz
+        // target's check, fuzz/fuzz_targets/escape.rs).
+        let escaped = markup("甲\u{2029}\u{2029}乙\u{2028}丙");
+        assert_eq!(escaped, "甲\\ \\ 乙\\ 丙");
+        let root = typst::syntax::parse(&escaped);
+        assert!(
+            root.children()
+                .all(|n| n.kind() != typst::syntax::SyntaxKind::Parbreak)
+        );
     }
 
     #[test]

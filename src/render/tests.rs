@@ -76,6 +76,8 @@ fn tricky() -> impl Strategy<Value = String> {
                 "堃",
                 " ",
                 "\n",
+                "\u{2028}",
+                "\u{2029}",
                 "a",
                 "0",
             ])
