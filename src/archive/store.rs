@@ -150,21 +150,7 @@ impl ObjectStore {
         let mut tmp = tempfile::Builder::new()
             .prefix("obj-")
             .tempfile_in(&self.tmp)?;
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; BUF_SIZE];
-        let mut size = 0u64;
-        loop {
-            let n = match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            hasher.update(&buf[..n]);
-            tmp.write_all(&buf[..n])?;
-            size += n as u64;
-        }
-        let digest = Digest(hasher.finalize().into());
+        let (digest, size) = copy_hashing(&mut reader, &mut tmp)?;
         let existing = Put {
             digest,
             size,
@@ -330,6 +316,12 @@ impl ObjectStore {
 
 /// Hashes everything `reader` yields; returns the digest and the length.
 pub fn hash_reader(mut reader: impl Read) -> io::Result<(Digest, u64)> {
+    copy_hashing(&mut reader, &mut io::sink())
+}
+
+/// Copies `reader` into `sink` in one pass, hashing on the way; returns the
+/// digest and the length.
+fn copy_hashing(reader: &mut impl Read, sink: &mut impl Write) -> io::Result<(Digest, u64)> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; BUF_SIZE];
     let mut size = 0u64;
@@ -341,6 +333,7 @@ pub fn hash_reader(mut reader: impl Read) -> io::Result<(Digest, u64)> {
             Err(e) => return Err(e),
         };
         hasher.update(&buf[..n]);
+        sink.write_all(&buf[..n])?;
         size += n as u64;
     }
     Ok((Digest(hasher.finalize().into()), size))
