@@ -173,6 +173,15 @@ pub fn file_name(community: Option<&Community>, kind: &str) -> String {
         .collect()
 }
 
+/// The basis every assessment document cites: the work plan and its
+/// evaluation system.
+pub const BASIS: &str = "根据《关于开展城乡社区治理创新试点建设工作方案》（昆办通〔2018〕54号）和《昆明市城乡社区治理创新考评体系（试行）》，";
+
+/// The district's office a community's documents are copied to (抄送).
+pub fn district_office(c: &Community) -> String {
+    format!("{}城乡社区治理工作领导小组办公室", c.district)
+}
+
 /// The fields of a JSON object (empty for anything else).
 pub fn object(v: Value) -> Map<String, Value> {
     match v {

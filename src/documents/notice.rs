@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::{DocumentError, Issuer, date_range, full_name, marks};
+use super::{BASIS, DocumentError, Issuer, date_range, district_office, full_name, marks};
 use crate::assessment::score::ScoreCard;
 use crate::assessment::store::StoredAssessment;
 use crate::catalog::Catalog;
@@ -41,7 +41,7 @@ pub fn build(
     let title = format!("关于{name}城乡社区治理\n创新试点考评问题整改的通知");
     let mut data = issuer.common(&title, &community.name, date);
     let mut body: Vec<Value> = vec![json!(format!(
-        "根据《关于开展城乡社区治理创新试点建设工作方案》（昆办通〔2018〕54号）和《昆明市城乡社区治理创新考评体系（试行）》，考评组于{}对你社区城乡社区治理创新试点创建工作进行了考评，总分 {} 分（满分 {} 分），等次为“{}”。考评发现 {} 个问题，现将有关事项通知如下。",
+        "{BASIS}考评组于{}对你社区城乡社区治理创新试点创建工作进行了考评，总分 {} 分（满分 {} 分），等次为“{}”。考评发现 {} 个问题，现将有关事项通知如下。",
         date_range(a.date_range()),
         marks(card.total),
         marks(card.max),
@@ -88,13 +88,7 @@ pub fn build(
         issuer.names().join("、")
     )));
     data.insert("body".into(), json!(body));
-    data.insert(
-        "cc".into(),
-        json!(format!(
-            "{}城乡社区治理工作领导小组办公室",
-            community.district
-        )),
-    );
+    data.insert("cc".into(), json!(district_office(community)));
     data.insert("deadline".into(), json!(deadline.to_string()));
     Ok(issuer.draft(
         KIND,

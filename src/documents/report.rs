@@ -8,7 +8,9 @@
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::{Issuer, date_range, full_name, grouped_hash, marks, size_text};
+use super::{
+    BASIS, Issuer, date_range, district_office, full_name, grouped_hash, marks, size_text,
+};
 use crate::archive::manifest::Manifest;
 use crate::assessment::computed;
 use crate::assessment::score::ScoreCard;
@@ -40,7 +42,7 @@ pub fn build(
     let assessors = a.assessors().join("、");
     let [pass, partial, fail] = card.verdict_counts;
     let mut body: Vec<Value> = vec![json!(format!(
-        "根据《关于开展城乡社区治理创新试点建设工作方案》（昆办通〔2018〕54号）和《昆明市城乡社区治理创新考评体系（试行）》，{}{}对{name}进行了考评。现将考评情况报告如下。",
+        "{BASIS}{}{}对{name}进行了考评。现将考评情况报告如下。",
         if assessors.is_empty() {
             "考评组".to_string()
         } else {
@@ -142,13 +144,7 @@ pub fn build(
             manifest_table(stored, evidence)
         ]),
     );
-    data.insert(
-        "cc".into(),
-        json!(format!(
-            "{}城乡社区治理工作领导小组办公室",
-            community.district
-        )),
-    );
+    data.insert("cc".into(), json!(district_office(community)));
     issuer.draft(KIND, "baogao", data, date, &recipients, Some(community))
 }
 
