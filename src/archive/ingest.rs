@@ -166,7 +166,9 @@ fn store_all(
                     let zip = archive.as_mut().map_err(|e| e.to_string())?;
                     zipin::entry_reader(zip, i)
                         .and_then(|r| store.put_reader(Counting { inner: r, progress }))
-                        .map_err(|e| format!("“{}”：{e}", p.file.rel))
+                        .map_err(|e| {
+                            format!("“{}”：{}", p.file.rel, zipin::describe_entry_error(&e))
+                        })
                 },
             )
             .collect(),

@@ -1,10 +1,11 @@
 //! Stage 1 of ingest for a ZIP file: list its entries as candidates with
-//! their names decoded (UTF-8, or GBK as written by Chinese Windows tools
-//! that do not set the UTF-8 flag; other bytes kept exactly), rejecting
+//! their names decoded (see [`legacy_encoding`] for names that are not
+//! UTF-8: GBK as written by Chinese Windows tools, else CP437), rejecting
 //! unsafe entries (`..`, absolute paths, links, encryption) and archives
 //! whose expansion is absurd (a zip bomb) before anything is extracted.
 //! Reading an entry later counts its bytes against the declared size.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
@@ -69,20 +70,108 @@ pub enum ZipError {
     },
 }
 
-/// Decodes a raw ZIP name: UTF-8 if valid, else GBK/GB18030 if valid,
-/// else `None` (the bytes are kept as they are).
-pub fn decode_name(raw: &[u8]) -> Option<String> {
+/// How the names of a ZIP that are not valid UTF-8 are read.
+///
+/// The ZIP specification says a name without the UTF-8 flag is CP437 (the
+/// original IBM PC code page), but archivers really write the system's
+/// legacy code page: on Chinese Windows (the built-in "compressed folder",
+/// WinRAR, 360 压缩) that is GBK. Both decode most byte strings without
+/// error, so the choice is made once per ZIP:
+///
+/// * GBK if every name that is not UTF-8 is valid GBK (GB18030) and at
+///   least one of them holds a character from the common GB2312 area
+///   (lead byte A1–F7, trail byte A1–FE): Chinese names always do, while
+///   Western CP437 names (an accented letter followed by an ASCII letter)
+///   only reach the rare GBK extension area, if they are valid GBK at all;
+/// * CP437 otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Legacy {
+    /// GBK / GB18030, as written by Chinese Windows tools.
+    Gbk,
+    /// IBM code page 437, the ZIP specification's default.
+    Cp437,
+}
+
+/// The upper half (0x80–0xFF) of code page 437; the lower half is ASCII.
+const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u{a0}";
+
+/// Decodes CP437 bytes (never fails: every byte is a character).
+pub fn decode_cp437(raw: &[u8]) -> String {
+    let high: Vec<char> = CP437_HIGH.chars().collect();
+    raw.iter()
+        .map(|&b| match b {
+            0..=0x7F => b as char,
+            _ => high
+                .get(usize::from(b - 0x80))
+                .copied()
+                .unwrap_or('\u{FFFD}'),
+        })
+        .collect()
+}
+
+/// Whether `raw` (valid GB18030) holds a two-byte character of the GB2312
+/// area.
+fn has_gb2312_char(raw: &[u8]) -> bool {
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let Some(&t) = raw.get(i + 1) else {
+            return false;
+        };
+        if t.is_ascii_digit() {
+            // A four-byte GB18030 sequence.
+            i += 4;
+            continue;
+        }
+        if (0xA1..=0xF7).contains(&b) && (0xA1..=0xFE).contains(&t) {
+            return true;
+        }
+        i += 2;
+    }
+    false
+}
+
+/// Chooses how to read the names of one ZIP that are not UTF-8 (see
+/// [`Legacy`]).
+pub fn legacy_encoding<'a>(names: impl IntoIterator<Item = &'a [u8]>) -> Legacy {
+    let mut common = false;
+    for raw in names {
+        if std::str::from_utf8(raw).is_ok() {
+            continue;
+        }
+        if encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(raw)
+            .is_none()
+        {
+            return Legacy::Cp437;
+        }
+        common |= has_gb2312_char(raw);
+    }
+    if common { Legacy::Gbk } else { Legacy::Cp437 }
+}
+
+/// Decodes a raw ZIP name: UTF-8 if valid (many tools write UTF-8 without
+/// setting the flag), else in the ZIP's legacy code page; `None` if that
+/// fails (the bytes are then kept as they are).
+pub fn decode_name(raw: &[u8], legacy: Legacy) -> Option<String> {
     if let Ok(s) = std::str::from_utf8(raw) {
         return Some(s.to_string());
     }
-    encoding_rs::GB18030
-        .decode_without_bom_handling_and_without_replacement(raw)
-        .map(|s| s.into_owned())
+    match legacy {
+        Legacy::Gbk => encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(raw)
+            .map(|s| s.into_owned()),
+        Legacy::Cp437 => Some(decode_cp437(raw)),
+    }
 }
 
 /// Splits a ZIP name into components, or says why it is unsafe.
-fn split_name(raw: &[u8]) -> Result<RelPath, &'static str> {
-    let comps: Vec<Vec<u8>> = match decode_name(raw) {
+fn split_name(raw: &[u8], legacy: Legacy) -> Result<RelPath, &'static str> {
+    let comps: Vec<Vec<u8>> = match decode_name(raw, legacy) {
         Some(s) => {
             if s.contains('\0') {
                 return Err("名称含有空字符");
@@ -137,19 +226,41 @@ pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError
             limits.max_entries
         )));
     }
-    if zip.has_overlapping_files().unwrap_or(true) {
-        return Err(too_large("多个条目共用同一段压缩数据".into()));
-    }
+    let legacy = legacy_encoding(zip.file_names_raw());
     let mut out = Collected::default();
     let mut unsafe_entries = Vec::new();
+    if zip.has_duplicate_names() {
+        // The reader keeps one entry per name: read the names again from
+        // the central directory to say which ones repeat.
+        let repeated = repeated_names(path, zip.central_directory_start()).unwrap_or_default();
+        let repeated: Vec<String> = repeated
+            .iter()
+            .map(|raw| decode_name(raw, legacy).unwrap_or_else(|| escape(raw)))
+            .collect();
+        unsafe_entries.push(format!(
+            "  {}：有多个同名条目（不同的解压工具会取到不同的内容）",
+            repeated.join("、")
+        ));
+    }
     let mut total: u64 = 0;
+    // Byte range of each entry's compressed data, to find entries that
+    // share data (an overlapping-entries zip bomb).
+    let mut ranges: Vec<(u64, u64, String)> = Vec::new();
+    let mut names: BTreeMap<RelPath, String> = BTreeMap::new();
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| ZipError::Invalid {
             path: shown.clone(),
             reason: e.to_string(),
         })?;
         let raw = entry.name_raw().to_vec();
-        let rel = match split_name(&raw) {
+        let shown_name = decode_name(&raw, legacy).unwrap_or_else(|| escape(&raw));
+        if let Some(start) = entry.data_start()
+            && entry.compressed_size() > 0
+        {
+            let end = start.saturating_add(entry.compressed_size());
+            ranges.push((start, end, shown_name.clone()));
+        }
+        let rel = match split_name(&raw, legacy) {
             Ok(rel) => rel,
             Err(why) => {
                 unsafe_entries.push(format!("  {}：{why}", escape(&raw)));
@@ -181,6 +292,12 @@ pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError
                 limits.max_total >> 30
             )));
         }
+        if let Some(first) = names.insert(rel.clone(), shown_name.clone()) {
+            unsafe_entries.push(format!(
+                "  {rel}：与条目“{first}”同名（不同的解压工具会取到不同的内容）"
+            ));
+            continue;
+        }
         if let Some(why) = junk_reason(&rel) {
             out.skipped.push((rel, why.into()));
         } else {
@@ -191,6 +308,13 @@ pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError
             });
         }
     }
+    let shared = overlapping(ranges);
+    if !shared.is_empty() {
+        return Err(too_large(format!(
+            "条目 {} 共用同一段压缩数据",
+            shared.join("、")
+        )));
+    }
     if !unsafe_entries.is_empty() {
         return Err(ZipError::Unsafe {
             path: shown,
@@ -199,6 +323,70 @@ pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError
     }
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)
+}
+
+/// The raw names that occur more than once in the central directory that
+/// starts at `start`.
+fn repeated_names(path: &Path, start: u64) -> io::Result<Vec<Vec<u8>>> {
+    use std::io::{BufReader, Seek, SeekFrom};
+    let mut r = BufReader::new(File::open(path)?);
+    r.seek(SeekFrom::Start(start))?;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut repeated = Vec::new();
+    let mut head = [0u8; 46];
+    while r.read_exact(&mut head).is_ok() && head[..4] == 0x0201_4b50u32.to_le_bytes() {
+        let field = |at: usize| usize::from(u16::from_le_bytes([head[at], head[at + 1]]));
+        let mut name = vec![0u8; field(28)];
+        r.read_exact(&mut name)?;
+        let skip = (field(30) + field(32)) as i64;
+        r.seek_relative(skip)?;
+        if !seen.insert(name.clone()) && !repeated.contains(&name) {
+            repeated.push(name);
+        }
+    }
+    Ok(repeated)
+}
+
+/// A short Chinese description of an error met while reading a ZIP entry.
+pub fn describe_entry_error(e: &io::Error) -> String {
+    let text = e.to_string();
+    if e.kind() != io::ErrorKind::InvalidData {
+        return super::collect::describe_io(e);
+    }
+    if text.contains("larger than its declared") || text.contains(LONGER) {
+        format!("{LONGER}（疑似压缩炸弹），不予接收")
+    } else if text.contains("checksum") {
+        "内容与 ZIP 中记录的校验值（CRC-32）不符，文件已损坏，请重新压缩".to_string()
+    } else {
+        format!("ZIP 条目已损坏（{text}），请重新压缩")
+    }
+}
+
+/// What an entry that yields more than it declared is called.
+const LONGER: &str = "条目实际内容比声明的大小更长";
+
+/// The names of the entries whose compressed data overlaps another's.
+fn overlapping(mut ranges: Vec<(u64, u64, String)>) -> Vec<String> {
+    ranges.sort();
+    let mut out: Vec<String> = Vec::new();
+    // The entry reaching furthest so far: (end, index).
+    let mut reach: Option<(u64, usize)> = None;
+    for (i, (start, end, _)) in ranges.iter().enumerate() {
+        match reach {
+            Some((far, j)) if *start < far => {
+                for k in [j, i] {
+                    if !out.contains(&ranges[k].2) {
+                        out.push(ranges[k].2.clone());
+                    }
+                }
+                if *end > far {
+                    reach = Some((*end, i));
+                }
+            }
+            _ => reach = Some((*end, i)),
+        }
+    }
+    out
 }
 
 /// Reads entry `index` into `sink`-like consumers: returns a reader that
@@ -225,10 +413,7 @@ impl<R: Read> Read for Bounded<R> {
             let mut probe = [0u8; 1];
             return match self.inner.read(&mut probe)? {
                 0 => Ok(0),
-                _ => Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "条目实际内容比声明的大小更长（疑似压缩炸弹）",
-                )),
+                _ => Err(io::Error::new(io::ErrorKind::InvalidData, LONGER)),
             };
         }
         let max = buf.len().min(self.left.min(usize::MAX as u64) as usize);
@@ -245,12 +430,30 @@ mod tests {
     #[test]
     fn decodes_gbk_and_rejects_escapes() {
         let (gbk, _, _) = encoding_rs::GBK.encode("Ⅱ-1/标准1/会议记录.pdf");
-        let rel = split_name(&gbk).unwrap();
+        assert_eq!(legacy_encoding([&gbk[..]]), Legacy::Gbk);
+        let rel = split_name(&gbk, Legacy::Gbk).unwrap();
         assert_eq!(rel.to_string(), "Ⅱ-1/标准1/会议记录.pdf");
-        assert!(split_name(b"../etc/passwd").is_err());
-        assert!(split_name(b"a/../../b").is_err());
-        assert!(split_name(b"/etc/passwd").is_err());
-        assert!(split_name(b"C:\\x").is_err());
-        assert_eq!(split_name(b"a\\b.txt").unwrap().len(), 2);
+        for legacy in [Legacy::Gbk, Legacy::Cp437] {
+            assert!(split_name(b"../etc/passwd", legacy).is_err());
+            assert!(split_name(b"a/../../b", legacy).is_err());
+            assert!(split_name(b"/etc/passwd", legacy).is_err());
+            assert!(split_name(b"C:\\x", legacy).is_err());
+            assert!(split_name(b"..\\x", legacy).is_err());
+            assert_eq!(split_name(b"a\\b.txt", legacy).unwrap().len(), 2);
+        }
+    }
+
+    #[test]
+    fn western_names_are_cp437() {
+        // "Müller Café.txt" as a Western DOS/Windows tool writes it: valid
+        // GBK, but only in the extension area.
+        let raw = b"M\x81ller Caf\x82 Stra\xE1e.txt";
+        assert_eq!(legacy_encoding([&raw[..], b"plain.txt"]), Legacy::Cp437);
+        assert_eq!(
+            decode_name(raw, Legacy::Cp437).as_deref(),
+            Some("Müller Café Straße.txt")
+        );
+        assert_eq!(decode_cp437(&[0x80, 0xB0, 0xFF]), "Ç░\u{a0}");
+        assert_eq!(CP437_HIGH.chars().count(), 128);
     }
 }
