@@ -453,6 +453,14 @@ mod tests {
             decode_name(raw, Legacy::Cp437).as_deref(),
             Some("Müller Café Straße.txt")
         );
+        // Valid GBK (an extension-area character), still read as CP437.
+        let umlaut = b"II-1/M\x81ller.txt";
+        assert!(
+            encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(umlaut)
+                .is_some()
+        );
+        assert_eq!(legacy_encoding([&umlaut[..]]), Legacy::Cp437);
         assert_eq!(decode_cp437(&[0x80, 0xB0, 0xFF]), "Ç░\u{a0}");
         assert_eq!(CP437_HIGH.chars().count(), 128);
     }

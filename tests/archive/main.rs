@@ -4,6 +4,7 @@
 
 mod bag;
 mod community;
+mod corpus;
 mod crash;
 mod ingest;
 mod util;
