@@ -13,7 +13,7 @@ use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use sha2::{Digest as _, Sha256};
 use tempfile::TempPath;
@@ -93,6 +93,8 @@ pub struct ObjectStore {
     pending: Mutex<BTreeMap<Digest, TempPath>>,
     /// Bytes written to temp files since the last early writeback.
     unsynced: AtomicU64,
+    /// Whether `tmp/` is known to exist.
+    tmp_ready: AtomicBool,
 }
 
 /// After this many bytes of new objects, the disk is asked to start
@@ -112,6 +114,7 @@ impl ObjectStore {
             tmp: root.join("tmp"),
             pending: Mutex::new(BTreeMap::new()),
             unsynced: AtomicU64::new(0),
+            tmp_ready: AtomicBool::new(false),
         }
     }
 
@@ -146,10 +149,20 @@ impl ObjectStore {
     /// sit in a temp file and it cannot be opened yet. Call `flush` before
     /// recording any reference to it. The caller holds the writer lock.
     pub fn put_reader(&self, mut reader: impl Read) -> io::Result<Put> {
-        fs::create_dir_all(&self.tmp)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix("obj-")
-            .tempfile_in(&self.tmp)?;
+        if !self.tmp_ready.load(Ordering::Relaxed) {
+            fs::create_dir_all(&self.tmp)?;
+            self.tmp_ready.store(true, Ordering::Relaxed);
+        }
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("obj-");
+        // Created read-only: the open handle can still write, and no
+        // chmod per file is needed afterwards.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o444));
+        }
+        let mut tmp = builder.tempfile_in(&self.tmp)?;
         let (digest, size) = copy_hashing(&mut reader, &mut tmp)?;
         let existing = Put {
             digest,
@@ -159,9 +172,12 @@ impl ObjectStore {
         if self.path_of(&digest).is_file() {
             return Ok(existing);
         }
-        let mut perms = tmp.as_file().metadata()?.permissions();
-        perms.set_readonly(true);
-        tmp.as_file().set_permissions(perms)?;
+        #[cfg(not(unix))]
+        {
+            let mut perms = tmp.as_file().metadata()?.permissions();
+            perms.set_readonly(true);
+            tmp.as_file().set_permissions(perms)?;
+        }
         let mut pending = self.pending.lock().map_err(|_| poisoned())?;
         if pending.contains_key(&digest) {
             return Ok(existing);
@@ -322,11 +338,33 @@ pub fn hash_reader(mut reader: impl Read) -> io::Result<(Digest, u64)> {
 /// Copies `reader` into `sink` in one pass, hashing on the way; returns the
 /// digest and the length.
 fn copy_hashing(reader: &mut impl Read, sink: &mut impl Write) -> io::Result<(Digest, u64)> {
+    thread_local! {
+        // One copy buffer per thread, reused: allocating (and zeroing) a
+        // fresh megabyte for every small file cost more than copying it.
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            if buf.len() < BUF_SIZE {
+                buf.resize(BUF_SIZE, 0);
+            }
+            copy_hashing_with(reader, sink, &mut buf)
+        }
+        // Re-entered on this thread (a reader that itself hashes): use a
+        // buffer of its own.
+        Err(_) => copy_hashing_with(reader, sink, &mut vec![0u8; BUF_SIZE]),
+    })
+}
+
+fn copy_hashing_with(
+    reader: &mut impl Read,
+    sink: &mut impl Write,
+    buf: &mut [u8],
+) -> io::Result<(Digest, u64)> {
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; BUF_SIZE];
     let mut size = 0u64;
     loop {
-        let n = match reader.read(&mut buf) {
+        let n = match reader.read(buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -361,6 +399,7 @@ mod tests {
         assert_eq!(store.list().unwrap(), vec![a.digest]);
         assert_eq!(store.check(&a.digest).unwrap(), ObjectState::Intact);
         let path = store.path_of(&a.digest);
+        assert!(fs::metadata(&path).unwrap().permissions().readonly());
         let mut perms = fs::metadata(&path).unwrap().permissions();
         #[allow(clippy::permissions_set_readonly_false)]
         perms.set_readonly(false);
