@@ -74,6 +74,9 @@ pub struct IssuedRecord {
     /// A naming beyond the district's quota, with the office's reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub over_quota: Option<String>,
+    /// The submission version the document acknowledges (receipts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submission: Option<u32>,
     /// Objects this record references (the PDF), for `verify`.
     pub objects: Vec<ObjectRef>,
 }
@@ -121,6 +124,8 @@ pub struct Draft {
     pub numbering: Numbering,
     /// Over-quota reason for a certificate beyond the quota.
     pub over_quota: Option<String>,
+    /// The submission version the document acknowledges (receipts).
+    pub submission: Option<u32>,
     /// Suggested file name.
     pub file_name: String,
     /// Issuing organ names.
@@ -345,6 +350,7 @@ pub fn issue(
             organs: d.organs,
             file_name: d.file_name,
             over_quota: d.over_quota,
+            submission: d.submission,
             objects: vec![ObjectRef {
                 sha256: put.digest.hex(),
                 size: put.size,

@@ -19,11 +19,14 @@
 //! - [`demo`]: the whole flow on sample data;
 //! - [`documents`]: 考评报告, 整改通知书, 命名证书, 材料提交回执, 进度汇总表;
 //! - [`issuance`]: the document register (numbers, issued PDFs);
-//! - [`render`]: the document rendering engine (templates → Typst → PDF/A).
+//! - [`render`]: the document rendering engine (templates → Typst → PDF/A);
+//! - [`accounts`]: local web accounts (argon2 password hashes);
+//! - [`web`]: the web pages behind `kaoping serve`.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod accounts;
 pub mod archive;
 pub mod assessment;
 pub mod catalog;
@@ -38,3 +41,4 @@ pub mod progress;
 pub mod render;
 pub mod root;
 pub mod textenc;
+pub mod web;

@@ -33,6 +33,9 @@ pub struct Record {
     pub prev: String,
     /// When the event was recorded (RFC 3339, UTC).
     pub time: String,
+    /// The web account that did it (absent for the command line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// What happened, e.g. `submission`.
     pub kind: String,
     /// The event's details.
@@ -67,6 +70,7 @@ pub enum LogError {
 #[derive(Debug, Clone)]
 pub struct Log {
     path: PathBuf,
+    account: Option<String>,
 }
 
 impl Log {
@@ -74,7 +78,14 @@ impl Log {
     pub fn new(root: &Path) -> Log {
         Log {
             path: root.join(LOG_FILE),
+            account: None,
         }
+    }
+
+    /// The same log, recording `account` as the doer of every append.
+    pub fn with_account(mut self, account: &str) -> Log {
+        self.account = Some(account.to_string());
+        self
     }
 
     /// The log file.
@@ -153,6 +164,7 @@ impl Log {
             seq: records.len() as u64 + 1,
             prev,
             time: now_rfc3339(),
+            account: self.account.clone(),
             kind: kind.to_string(),
             data,
         };

@@ -91,6 +91,13 @@ impl Archive {
         }
     }
 
+    /// The same archive with every log record naming `account` as the one
+    /// who acted (the web server's signed-in user).
+    pub fn acting_as(mut self, account: &str) -> Archive {
+        self.log = self.log.with_account(account);
+        self
+    }
+
     /// The root folder.
     pub fn root(&self) -> &Path {
         &self.root

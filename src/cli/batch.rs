@@ -10,12 +10,7 @@ use chrono::NaiveDate;
 
 use kaoping::archive::Archive;
 use kaoping::archive::lock::WriterLock;
-use kaoping::assessment::score::{self, ScoreCard};
-use kaoping::assessment::store::{self, AssessmentError, StoredAssessment};
-use kaoping::catalog::Catalog;
-use kaoping::community::{Community, Register};
-use kaoping::districts::DistrictTable;
-use kaoping::documents::DocumentError;
+use kaoping::documents::batch::{self, Kind, Scope};
 use kaoping::fsutil;
 use kaoping::issuance::{self, Draft};
 use kaoping::render::{Engine, parse_date};
@@ -57,7 +52,7 @@ pub struct Output {
     pub no_wait: bool,
 }
 
-fn parse_day(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_day(s: &str) -> Result<NaiveDate, String> {
     parse_date(s).map_err(|e| e.to_string())
 }
 
@@ -70,36 +65,33 @@ impl Output {
 }
 
 impl Target {
-    /// Whether several communities may be chosen (skips are then notes,
-    /// not errors).
-    pub fn is_batch(&self) -> bool {
-        self.all || self.district.is_some()
-    }
-
-    /// The chosen communities.
-    pub fn select<'a>(&self, reg: &'a Register) -> anyhow::Result<Vec<&'a Community>> {
+    /// The scope chosen on the command line.
+    pub fn scope(&self) -> anyhow::Result<Scope> {
         if let Some(id) = &self.community {
-            return Ok(vec![reg.get(id)?]);
+            return Ok(Scope::Community(id.clone()));
         }
         if let Some(d) = &self.district {
-            let d = DistrictTable::builtin().find(d)?;
-            let list: Vec<_> = reg.all().filter(|c| c.district == d.name).collect();
-            if list.is_empty() {
-                bail!("{} 还没有登记任何试点社区", d.name);
-            }
-            return Ok(list);
+            return Ok(Scope::District(d.clone()));
         }
         if self.all {
-            let list: Vec<_> = reg.all().collect();
-            if list.is_empty() {
-                bail!(
-                    "档案库中还没有登记任何试点社区，请先用 kaoping community add 或 import 登记"
-                );
-            }
-            return Ok(list);
+            return Ok(Scope::All);
         }
         bail!("请用 --community 编号 指定社区，或用 --district 区县、--all 批量生成")
     }
+}
+
+/// Drafts `kind` for the chosen communities under the writer lock, prints
+/// who was left out, then issues and writes the rest.
+pub fn issue_kind(ctx: &Context, target: &Target, kind: Kind, out: &Output) -> anyhow::Result<()> {
+    let scope = target.scope()?;
+    let archive = Archive::new(ctx.root().dir());
+    let config = ctx.config()?;
+    let lock = lock(&archive, out)?;
+    let drafted = batch::draft(&archive, &config, &kind, &scope, out.date())?;
+    for l in &drafted.left {
+        eprintln!("跳过 {} {}：{}", l.id, l.name, l.reason);
+    }
+    issue_and_write(ctx, &archive, &lock, drafted.drafts, out)
 }
 
 /// Takes the writer lock.
@@ -143,42 +135,4 @@ pub fn issue_and_write(
     }
     writeln!(stdout, "共生成并登记 {} 份公文。", issued.len())?;
     Ok(stdout.flush()?)
-}
-
-/// Prints why a community was left out of a batch.
-pub fn skip(c: &Community, why: &dyn std::fmt::Display) {
-    eprintln!("跳过 {} {}：{why}", c.id, c.name);
-}
-
-/// Builds one draft per chosen community from its latest assessment:
-/// loads and scores the results, then calls `build`. In a batch, a
-/// community without results or one `build` refuses is skipped with a
-/// note; for a single community both are errors.
-pub fn assessed_drafts(
-    ctx: &Context,
-    archive: &Archive,
-    target: &Target,
-    mut build: impl FnMut(&Community, &StoredAssessment, &ScoreCard) -> Result<Draft, DocumentError>,
-) -> anyhow::Result<Vec<Draft>> {
-    let config = ctx.config()?;
-    let catalog = Catalog::builtin();
-    let reg = archive.register()?;
-    let mut drafts = Vec::new();
-    for c in target.select(&reg)? {
-        let stored = match store::latest(archive, &c.id) {
-            Ok(s) => s,
-            Err(e @ AssessmentError::NoResults { .. }) if target.is_batch() => {
-                skip(c, &e);
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let card = score::score(&stored.assessment, catalog, &config);
-        match build(c, &stored, &card) {
-            Ok(d) => drafts.push(d),
-            Err(e) if target.is_batch() => skip(c, &e),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(drafts)
 }

@@ -1,9 +1,7 @@
 //! `kaoping certificate`: 命名证书 for communities whose grade qualifies,
 //! within their district's quota (or beyond it with a recorded reason).
 
-use kaoping::archive::Archive;
-use kaoping::documents::{Issuer, certificate};
-use kaoping::issuance;
+use kaoping::documents::batch::Kind;
 
 use super::Context;
 use super::batch::{self, Output, Target};
@@ -21,26 +19,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
-    let config = ctx.config()?;
-    let issuer = Issuer::default_of(&config);
-    let date = args.output.date();
-    let lock = batch::lock(&archive, &args.output)?;
-    let reg = archive.register()?;
-    let mut register = issuance::entries(&archive)?;
-    let drafts = batch::assessed_drafts(ctx, &archive, &args.target, |c, _, card| {
-        let d = certificate::build(
-            &issuer,
-            c,
-            &reg,
-            &register,
-            card,
-            args.over_quota.as_deref(),
-            date,
-        )?;
-        // Later communities of the batch count this one against the quota.
-        register.push(certificate::pending(c, date));
-        Ok(d)
-    })?;
-    batch::issue_and_write(ctx, &archive, &lock, drafts, &args.output)
+    let kind = Kind::Certificate {
+        over_quota: args.over_quota,
+    };
+    batch::issue_kind(ctx, &args.target, kind, &args.output)
 }

@@ -24,7 +24,9 @@ mod register;
 mod render;
 mod report;
 mod scaffold;
+mod serve;
 mod show;
+mod user;
 mod verify;
 mod verify_doc;
 
@@ -154,6 +156,17 @@ enum Command {
     /// 用示例数据演示完整流程：登记社区、提交材料、导入考评结果、生成全部公文
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Demo(demo::Args),
+    /// 启动网页服务：社区上传材料、查看缺项，考评办查看进度、导入结果、生成公文
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Serve(serve::Args),
+    /// 管理网页登录账号：add 开设，list 列出，passwd 重设密码，remove 删除
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
+    User(user::Args),
 }
 
 /// Context every subcommand may need: where the archive is and how to load
@@ -281,6 +294,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Progress(args) => progress_cmd::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::VerifyDoc(args) => verify_doc::run(&ctx, args),
+        Command::Serve(args) => serve::run(&ctx, args),
+        Command::User(args) => user::run(&ctx, args),
     }
 }
 

@@ -1,16 +1,13 @@
 //! `kaoping progress`: 进度汇总表 per district against Attachment 1, as a
 //! registered PDF, or as CSV/JSON.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 
 use anyhow::Context as _;
 
 use kaoping::archive::Archive;
 use kaoping::assessment::sheet::csv_safe;
-use kaoping::assessment::store;
 use kaoping::documents::{Issuer, progress};
-use kaoping::issuance;
 
 use super::Context;
 use super::batch::{self, Output};
@@ -42,22 +39,7 @@ fn parse_phase(s: &str) -> Result<u8, String> {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     let phase1 = args.phase == Some(1);
-    let reg = archive.register()?;
-    let register = issuance::entries(&archive)?;
-    let facts = progress::Facts {
-        communities: &reg,
-        submitted: archive
-            .submissions(None)?
-            .into_iter()
-            .map(|s| s.record.community)
-            .collect::<BTreeSet<_>>(),
-        assessments: store::records(&archive, None)?
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect(),
-        register: &register,
-    };
-    let rows = progress::rows(&facts, phase1);
+    let rows = progress::from_archive(&archive, phase1)?;
     if args.json {
         let mut out = output::stdout();
         serde_json::to_writer_pretty(&mut out, &rows).context("无法输出 JSON")?;

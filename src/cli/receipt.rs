@@ -1,8 +1,6 @@
 //! `kaoping receipt`: 材料提交回执 for a community's submission.
 
-use kaoping::archive::{Archive, ArchiveError};
-use kaoping::catalog::Catalog;
-use kaoping::documents::{Issuer, receipt};
+use kaoping::documents::batch::Kind;
 
 use super::Context;
 use super::batch::{self, Output, Target};
@@ -20,36 +18,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
-    let config = ctx.config()?;
-    let catalog = Catalog::builtin();
-    let issuer = Issuer::default_of(&config);
-    let lock = batch::lock(&archive, &args.output)?;
-    let reg = archive.register()?;
-    let version = if args.target.is_batch() {
-        None
-    } else {
-        args.version
+    let kind = Kind::Receipt {
+        version: args.version,
     };
-    let mut drafts = Vec::new();
-    for c in args.target.select(&reg)? {
-        let sub = match archive.submission(&c.id, version) {
-            Ok(s) => s,
-            Err(e @ ArchiveError::NoSubmission { .. }) if args.target.is_batch() => {
-                batch::skip(c, &e);
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let m = archive.manifest(&sub)?;
-        drafts.push(receipt::build(
-            &issuer,
-            catalog,
-            c,
-            &sub,
-            &m,
-            args.output.date(),
-        ));
-    }
-    batch::issue_and_write(ctx, &archive, &lock, drafts, &args.output)
+    batch::issue_kind(ctx, &args.target, kind, &args.output)
 }

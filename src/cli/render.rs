@@ -155,6 +155,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         community: None,
         numbering,
         over_quota: None,
+        submission: None,
         file_name,
     };
     let archive = Archive::new(ctx.root().dir());

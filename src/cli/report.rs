@@ -1,8 +1,6 @@
 //! `kaoping report`: 考评报告 for one community, a district or all.
 
-use kaoping::archive::Archive;
-use kaoping::catalog::Catalog;
-use kaoping::documents::{Issuer, report};
+use kaoping::documents::batch::Kind;
 
 use super::Context;
 use super::batch::{self, Output, Target};
@@ -17,39 +15,5 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
-    let config = ctx.config()?;
-    let issuer = Issuer::default_of(&config);
-    let date = args.output.date();
-    let lock = batch::lock(&archive, &args.output)?;
-    let mut failure = None;
-    let drafts = batch::assessed_drafts(ctx, &archive, &args.target, |c, stored, card| {
-        // The evidence the results were judged against.
-        let evidence = match stored.record.evidence_version {
-            0 => None,
-            v => match archive
-                .submission(&c.id, Some(v))
-                .and_then(|sub| archive.manifest(&sub))
-            {
-                Ok(m) => Some(m),
-                Err(e) => {
-                    failure.get_or_insert(e);
-                    None
-                }
-            },
-        };
-        Ok(report::build(
-            &issuer,
-            Catalog::builtin(),
-            c,
-            stored,
-            card,
-            evidence.as_ref(),
-            date,
-        ))
-    })?;
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
-    batch::issue_and_write(ctx, &archive, &lock, drafts, &args.output)
+    batch::issue_kind(ctx, &args.target, Kind::Report, &args.output)
 }

@@ -137,6 +137,7 @@ pub fn pending(community: &Community, date: NaiveDate) -> Entry {
             organs: Vec::new(),
             file_name: String::new(),
             over_quota: None,
+            submission: None,
             objects: Vec::new(),
         },
     }

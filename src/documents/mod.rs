@@ -4,6 +4,7 @@
 //! turns archive facts into template data; the register numbers, renders
 //! and records them ([`crate::issuance`]).
 
+pub mod batch;
 pub mod certificate;
 pub mod notice;
 pub mod progress;
@@ -150,6 +151,7 @@ impl<'a> Issuer<'a> {
             community: community.map(|c| c.id.clone()),
             numbering: self.numbering(),
             over_quota: None,
+            submission: None,
             file_name: file_name(community, kind),
             organs: self.names(),
         }

@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Issuer;
-use crate::assessment::store::AssessmentRecord;
+use crate::archive::{Archive, ArchiveError};
+use crate::assessment::store::{self, AssessmentRecord};
 use crate::community::Register;
 use crate::districts::DistrictTable;
 use crate::issuance::{Draft, Entry};
@@ -48,6 +49,26 @@ pub struct Facts<'a> {
     pub assessments: Vec<AssessmentRecord>,
     /// The document register.
     pub register: &'a [Entry],
+}
+
+/// Reads the facts from the archive and computes the rows.
+pub fn from_archive(archive: &Archive, phase1: bool) -> Result<Vec<Row>, ArchiveError> {
+    let reg = archive.register()?;
+    let register = crate::issuance::entries(archive)?;
+    let facts = Facts {
+        communities: &reg,
+        submitted: archive
+            .submissions(None)?
+            .into_iter()
+            .map(|s| s.record.community)
+            .collect(),
+        assessments: store::records(archive, None)?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect(),
+        register: &register,
+    };
+    Ok(rows(&facts, phase1))
 }
 
 /// Computes the rows (and a 总计 row last). `phase1` restricts to 第一阶段

@@ -108,5 +108,7 @@ pub fn build(
             }
         ]),
     );
-    issuer.draft(KIND, "huizhi", data, date, &community.name, Some(community))
+    let mut draft = issuer.draft(KIND, "huizhi", data, date, &community.name, Some(community));
+    draft.submission = Some(m.version);
+    draft
 }

@@ -12,10 +12,14 @@ use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 
+/// FandolHei, the sans-serif face; the web pages also offer it to
+/// browsers that have no Chinese font of their own.
+pub const HEI: &[u8] = include_bytes!("../../fonts/FandolHei-Regular.otf");
+
 /// The font files, in the order they are offered to Typst.
 const FILES: [&[u8]; 5] = [
     include_bytes!("../../fonts/FandolFang-Regular.otf"),
-    include_bytes!("../../fonts/FandolHei-Regular.otf"),
+    HEI,
     include_bytes!("../../fonts/FandolKai-Regular.otf"),
     include_bytes!("../../fonts/NotoSerifCJKsc-Bold.otf"),
     include_bytes!("../../fonts/NotoSerifCJKsc-Regular.otf"),

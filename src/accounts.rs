@@ -1,0 +1,310 @@
+//! Local web accounts: who may sign in to `kaoping serve`, with which role
+//! and (for community staff) which community. Stored in the archive root
+//! as `accounts.json`, written atomically under the writer lock; passwords
+//! are kept only as Argon2id PHC strings. Additions and removals are
+//! recorded in the log (never the hash).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::archive::lock::WriterLock;
+use crate::archive::{Archive, ArchiveError};
+use crate::community::CommunityError;
+use crate::fsutil;
+
+/// File name of the accounts inside an archive root.
+pub const ACCOUNTS_FILE: &str = "accounts.json";
+
+/// Log record kind of an account change.
+pub const ACCOUNT: &str = "account";
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Community or 街道 staff: sees and hands in for one community.
+    Community,
+    /// The assessment office: sees everything, issues documents.
+    Office,
+}
+
+impl Role {
+    /// The role's Chinese name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Community => "社区",
+            Role::Office => "考评办",
+        }
+    }
+}
+
+/// One account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// Sign-in name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// The community, for a community account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
+    /// Argon2id PHC string.
+    pub password: String,
+    /// When it was created (RFC 3339, UTC).
+    pub created: String,
+}
+
+impl Account {
+    /// Whether this account may see and hand in for `community`.
+    pub fn may_access(&self, community: &str) -> bool {
+        match self.role {
+            Role::Office => true,
+            Role::Community => self.community.as_deref() == Some(community),
+        }
+    }
+
+    /// Whether `password` is this account's password.
+    pub fn check_password(&self, password: &str) -> bool {
+        PasswordHash::new(&self.password)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    }
+}
+
+/// Why an account operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// The archive could not be read or written.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// The accounts file could not be read or written.
+    #[error("无法读写账号文件 {path}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// The accounts file is not valid.
+    #[error("账号文件 {path} 格式不对（{reason}），请从备份恢复")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A name is taken.
+    #[error("账号 {0} 已存在；要改密码请用 kaoping user passwd {0}")]
+    Exists(String),
+    /// No such account.
+    #[error("没有名为 {0} 的账号（kaoping user list 查看全部账号）")]
+    Unknown(String),
+    /// The name is not usable.
+    #[error("账号名“{0}”不可用：请用 1 至 32 个字符，不含空格、斜杠和控制字符")]
+    BadName(String),
+    /// The password is too short.
+    #[error("密码太短：至少 {MIN_PASSWORD_CHARS} 个字符")]
+    ShortPassword,
+    /// A community account without its community, or an office account
+    /// with one.
+    #[error("{0}")]
+    Community(String),
+    /// The community is not registered.
+    #[error(transparent)]
+    Unregistered(#[from] CommunityError),
+    /// Hashing failed.
+    #[error("无法生成密码摘要：{0}")]
+    Hash(String),
+}
+
+/// All accounts of an archive.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accounts {
+    /// The accounts, in order of creation.
+    pub accounts: Vec<Account>,
+}
+
+fn path_of(root: &Path) -> PathBuf {
+    root.join(ACCOUNTS_FILE)
+}
+
+fn check_name(name: &str) -> Result<(), AccountError> {
+    let n = name.chars().count();
+    let bad = |c: char| c.is_whitespace() || c.is_control() || "/\\:".contains(c);
+    if n == 0 || n > 32 || name.chars().any(bad) {
+        return Err(AccountError::BadName(name.to_string()));
+    }
+    Ok(())
+}
+
+fn hash(password: &str) -> Result<String, AccountError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::ShortPassword);
+    }
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+impl Accounts {
+    /// Reads the accounts of the archive at `root` (none if the file does
+    /// not exist).
+    pub fn load(root: &Path) -> Result<Accounts, AccountError> {
+        let path = path_of(root);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Accounts::default()),
+            Err(source) => return Err(AccountError::Io { path, source }),
+        };
+        serde_json::from_slice(&bytes).map_err(|e| AccountError::Corrupt {
+            path,
+            reason: e.to_string(),
+        })
+    }
+
+    fn save(&self, root: &Path, _lock: &WriterLock) -> Result<(), AccountError> {
+        let path = path_of(root);
+        let bytes = serde_json::to_vec_pretty(self).map_err(|e| AccountError::Corrupt {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        fsutil::write_atomic(&path, &bytes).map_err(|source| AccountError::Io { path, source })
+    }
+
+    /// The account named `name`.
+    pub fn get(&self, name: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.name == name)
+    }
+}
+
+/// Adds an account (the caller holds the writer lock) and logs it.
+pub fn add(
+    archive: &Archive,
+    lock: &WriterLock,
+    name: &str,
+    role: Role,
+    community: Option<&str>,
+    password: &str,
+) -> Result<Account, AccountError> {
+    check_name(name)?;
+    let community = match (role, community) {
+        (Role::Community, None) => {
+            return Err(AccountError::Community(
+                "社区账号要用 --community 编号 指明所属社区".into(),
+            ));
+        }
+        (Role::Office, Some(_)) => {
+            return Err(AccountError::Community(
+                "考评办账号可以查看所有社区，不要加 --community".into(),
+            ));
+        }
+        (Role::Community, Some(id)) => Some(archive.register()?.get(id)?.id.clone()),
+        (Role::Office, None) => None,
+    };
+    let mut all = Accounts::load(archive.root())?;
+    if all.get(name).is_some() {
+        return Err(AccountError::Exists(name.to_string()));
+    }
+    let account = Account {
+        name: name.to_string(),
+        role,
+        community,
+        password: hash(password)?,
+        created: crate::archive::log::now_rfc3339(),
+    };
+    all.accounts.push(account.clone());
+    all.save(archive.root(), lock)?;
+    let data = json!({"action": "add", "name": name, "role": role, "community": account.community});
+    archive
+        .log()
+        .append(lock, ACCOUNT, data)
+        .map_err(ArchiveError::from)?;
+    Ok(account)
+}
+
+/// Sets a new password for `name` and logs that it changed.
+pub fn set_password(
+    archive: &Archive,
+    lock: &WriterLock,
+    name: &str,
+    password: &str,
+) -> Result<(), AccountError> {
+    let mut all = Accounts::load(archive.root())?;
+    let hashed = hash(password)?;
+    let account = all
+        .accounts
+        .iter_mut()
+        .find(|a| a.name == name)
+        .ok_or_else(|| AccountError::Unknown(name.to_string()))?;
+    account.password = hashed;
+    all.save(archive.root(), lock)?;
+    let data = json!({"action": "password", "name": name});
+    archive
+        .log()
+        .append(lock, ACCOUNT, data)
+        .map_err(ArchiveError::from)?;
+    Ok(())
+}
+
+/// Removes the account `name` and logs it.
+pub fn remove(archive: &Archive, lock: &WriterLock, name: &str) -> Result<(), AccountError> {
+    let mut all = Accounts::load(archive.root())?;
+    let before = all.accounts.len();
+    all.accounts.retain(|a| a.name != name);
+    if all.accounts.len() == before {
+        return Err(AccountError::Unknown(name.to_string()));
+    }
+    all.save(archive.root(), lock)?;
+    let data = json!({"action": "remove", "name": name});
+    archive
+        .log()
+        .append(lock, ACCOUNT, data)
+        .map_err(ArchiveError::from)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_with_separators_or_spaces_are_refused() {
+        for bad in ["", "a b", "a/b", "a\\b", "x\ny", &"长".repeat(33)] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_name("五华区翠湖社区").is_ok());
+    }
+
+    #[test]
+    fn password_hash_verifies_only_the_same_password() {
+        let phc = hash("correct horse").unwrap();
+        assert!(phc.starts_with("$argon2id$"));
+        let a = Account {
+            name: "x".into(),
+            role: Role::Office,
+            community: None,
+            password: phc,
+            created: String::new(),
+        };
+        assert!(a.check_password("correct horse"));
+        assert!(!a.check_password("correct horsf"));
+        assert!(matches!(hash("short"), Err(AccountError::ShortPassword)));
+    }
+}

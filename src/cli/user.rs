@@ -1,0 +1,149 @@
+//! `kaoping user add|list|passwd|remove`: local accounts for the web pages.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use anyhow::{Context as _, bail};
+use clap::Subcommand;
+
+use kaoping::accounts::{self, Accounts, Role};
+use kaoping::archive::Archive;
+
+use super::output::{self, pad};
+use super::{Context, HELP_TEMPLATE, wait_message};
+
+/// 管理网页登录账号
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// 开设账号（密码在终端输入两次，或用 --password-stdin 从标准输入读入）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Add(AddArgs),
+    /// 列出全部账号
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    List,
+    /// 重设账号密码
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Passwd(PasswdArgs),
+    /// 删除账号（正在使用的登录随即失效）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Remove(NameArg),
+}
+
+#[derive(Debug, clap::Args)]
+struct AddArgs {
+    /// 账号名（登录时输入）
+    #[arg(value_name = "账号名")]
+    name: String,
+    /// 角色：community（社区、街道工作人员，只能查看和提交本社区）或 office（考评办，可查看全部并生成公文）
+    #[arg(long, value_name = "角色", value_parser = parse_role)]
+    role: Role,
+    /// 社区账号所属的社区编号
+    #[arg(long, value_name = "编号")]
+    community: Option<String>,
+    /// 从标准输入读入密码（第一行），便于脚本开设账号
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct PasswdArgs {
+    /// 账号名
+    #[arg(value_name = "账号名")]
+    name: String,
+    /// 从标准输入读入新密码（第一行）
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct NameArg {
+    /// 账号名
+    #[arg(value_name = "账号名")]
+    name: String,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    match s.trim() {
+        "community" | "社区" => Ok(Role::Community),
+        "office" | "考评办" => Ok(Role::Office),
+        _ => Err("角色只能是 community（社区）或 office（考评办）".into()),
+    }
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("无法从标准输入读入密码")?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("请在终端中运行以便输入密码，或加 --password-stdin 从标准输入读入密码");
+    }
+    let first = rpassword::prompt_password("密码：").context("无法读入密码")?;
+    let again = rpassword::prompt_password("再输入一次：").context("无法读入密码")?;
+    if first != again {
+        bail!("两次输入的密码不一致，账号没有改动");
+    }
+    Ok(first)
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let mut out = output::stdout();
+    match args.command {
+        Sub::Add(a) => {
+            let password = read_password(a.password_stdin)?;
+            let lock = archive.lock(true, wait_message)?;
+            let acc = accounts::add(
+                &archive,
+                &lock,
+                &a.name,
+                a.role,
+                a.community.as_deref(),
+                &password,
+            )?;
+            let scope = acc
+                .community
+                .map_or("可查看全部社区、生成公文".to_string(), |c| {
+                    format!("只能查看和提交社区 {c} 的材料")
+                });
+            writeln!(out, "已开设{}账号 {}：{scope}", acc.role.name(), acc.name)?;
+        }
+        Sub::List => {
+            let all = Accounts::load(archive.root())?;
+            if all.accounts.is_empty() {
+                writeln!(out, "还没有任何账号（用 kaoping user add 开设）")?;
+            }
+            for a in &all.accounts {
+                writeln!(
+                    out,
+                    "{}{}{}  开设于 {}",
+                    pad(&a.name, 20, false),
+                    pad(a.role.name(), 8, false),
+                    pad(a.community.as_deref().unwrap_or("全部社区"), 14, false),
+                    a.created
+                )?;
+            }
+        }
+        Sub::Passwd(a) => {
+            let password = read_password(a.password_stdin)?;
+            let lock = archive.lock(true, wait_message)?;
+            accounts::set_password(&archive, &lock, &a.name, &password)?;
+            writeln!(out, "已重设账号 {} 的密码", a.name)?;
+        }
+        Sub::Remove(a) => {
+            let lock = archive.lock(true, wait_message)?;
+            accounts::remove(&archive, &lock, &a.name)?;
+            writeln!(out, "已删除账号 {}", a.name)?;
+        }
+    }
+    Ok(out.flush()?)
+}

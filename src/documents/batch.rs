@@ -1,0 +1,264 @@
+//! Drafting a document kind for one community, a district or all: which
+//! communities, which of them are left out and why, and one draft per
+//! remaining community. The command line and the web pages both issue
+//! what this module drafts.
+
+use chrono::NaiveDate;
+
+use super::{DocumentError, Issuer, certificate, notice, receipt, report};
+use crate::archive::{Archive, ArchiveError};
+use crate::assessment::score::{self, ScoreCard};
+use crate::assessment::store::{self, AssessmentError, StoredAssessment};
+use crate::catalog::Catalog;
+use crate::community::{Community, CommunityError, Register};
+use crate::config::Config;
+use crate::districts::{DistrictTable, UnknownDistrict};
+use crate::issuance::{self, Draft};
+
+/// Which communities a batch is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// One community, by id.
+    Community(String),
+    /// Every registered community of a district (name as typed).
+    District(String),
+    /// Every registered community.
+    All,
+}
+
+impl Scope {
+    /// Whether several communities may be chosen: a community that cannot
+    /// have the document is then left out with a reason, not an error.
+    pub fn is_batch(&self) -> bool {
+        !matches!(self, Scope::Community(_))
+    }
+}
+
+/// Which document to draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// 考评报告.
+    Report,
+    /// 整改通知书 with its 整改期限.
+    Notice {
+        /// The deadline for rectification.
+        deadline: NaiveDate,
+    },
+    /// 命名证书, with the reason for naming beyond the quota, if given.
+    Certificate {
+        /// The office's reason for exceeding the quota.
+        over_quota: Option<String>,
+    },
+    /// 材料提交回执 of a submission version (latest when `None`; a batch
+    /// always uses the latest).
+    Receipt {
+        /// The version.
+        version: Option<u32>,
+    },
+}
+
+/// A community left out of a batch.
+#[derive(Debug, Clone)]
+pub struct Left {
+    /// Community id.
+    pub id: String,
+    /// Community name.
+    pub name: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The drafts of a batch and who was left out.
+#[derive(Debug, Default)]
+pub struct Drafted {
+    /// One draft per community that gets the document.
+    pub drafts: Vec<Draft>,
+    /// Communities left out, with reasons.
+    pub left: Vec<Left>,
+}
+
+/// Why a batch cannot be drafted.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// The archive could not be read.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// Assessment results could not be read.
+    #[error(transparent)]
+    Assessment(#[from] AssessmentError),
+    /// The community is not registered.
+    #[error(transparent)]
+    Community(#[from] CommunityError),
+    /// The district is unknown.
+    #[error(transparent)]
+    District(#[from] UnknownDistrict),
+    /// A single community cannot have the document.
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    /// The district has no registered community.
+    #[error("{0} 还没有登记任何试点社区")]
+    EmptyDistrict(String),
+    /// No community is registered at all.
+    #[error("档案库中还没有登记任何试点社区，请先用 kaoping community add 或 import 登记")]
+    NoCommunities,
+    /// The notice deadline is not after the document date.
+    #[error("整改期限 {deadline} 应晚于成文日期 {date}")]
+    Deadline {
+        /// The deadline given.
+        deadline: NaiveDate,
+        /// The document date.
+        date: NaiveDate,
+    },
+    /// Nothing is left to issue; every community was left out.
+    #[error("没有需要生成的公文{}", list_left(.0))]
+    Nothing(Vec<Left>),
+}
+
+fn list_left(left: &[Left]) -> String {
+    left.iter()
+        .map(|l| format!("\n  {} {}：{}", l.id, l.name, l.reason))
+        .collect()
+}
+
+/// The chosen communities.
+pub fn select<'a>(reg: &'a Register, scope: &Scope) -> Result<Vec<&'a Community>, BatchError> {
+    match scope {
+        Scope::Community(id) => Ok(vec![reg.get(id)?]),
+        Scope::District(d) => {
+            let d = DistrictTable::builtin().find(d)?;
+            let list: Vec<_> = reg.all().filter(|c| c.district == d.name).collect();
+            if list.is_empty() {
+                return Err(BatchError::EmptyDistrict(d.name.clone()));
+            }
+            Ok(list)
+        }
+        Scope::All => {
+            let list: Vec<_> = reg.all().collect();
+            if list.is_empty() {
+                return Err(BatchError::NoCommunities);
+            }
+            Ok(list)
+        }
+    }
+}
+
+/// Drafts `kind` for the communities of `scope`, dated `date`. In a batch
+/// a community that cannot have the document is left out with its reason;
+/// for a single community that reason is the error. Fails with
+/// [`BatchError::Nothing`] when no draft remains.
+pub fn draft(
+    archive: &Archive,
+    config: &Config,
+    kind: &Kind,
+    scope: &Scope,
+    date: NaiveDate,
+) -> Result<Drafted, BatchError> {
+    if let Kind::Notice { deadline } = kind
+        && *deadline <= date
+    {
+        return Err(BatchError::Deadline {
+            deadline: *deadline,
+            date,
+        });
+    }
+    let catalog = Catalog::builtin();
+    let issuer = Issuer::default_of(config);
+    let reg = archive.register()?;
+    // Certificates count earlier ones (and earlier ones of this batch)
+    // against the district quota.
+    let mut register = match kind {
+        Kind::Certificate { .. } => issuance::entries(archive)?,
+        _ => Vec::new(),
+    };
+    let mut out = Drafted::default();
+    for c in select(&reg, scope)? {
+        let drafted = match kind {
+            Kind::Receipt { version } => receipt_draft(
+                archive,
+                &issuer,
+                catalog,
+                c,
+                version.filter(|_| !scope.is_batch()),
+                date,
+            ),
+            Kind::Report => assessed(archive, config, catalog, c).and_then(|(stored, card)| {
+                let evidence = match stored.record.evidence_version {
+                    0 => None,
+                    v => Some(archive.manifest(&archive.submission(&c.id, Some(v))?)?),
+                };
+                let d = report::build(&issuer, catalog, c, &stored, &card, evidence.as_ref(), date);
+                Ok(d)
+            }),
+            Kind::Notice { deadline } => {
+                assessed(archive, config, catalog, c).and_then(|(stored, card)| {
+                    Ok(notice::build(
+                        &issuer, catalog, c, &stored, &card, *deadline, date,
+                    )?)
+                })
+            }
+            Kind::Certificate { over_quota } => {
+                assessed(archive, config, catalog, c).and_then(|(_, card)| {
+                    let d = certificate::build(
+                        &issuer,
+                        c,
+                        &reg,
+                        &register,
+                        &card,
+                        over_quota.as_deref(),
+                        date,
+                    )?;
+                    register.push(certificate::pending(c, date));
+                    Ok(d)
+                })
+            }
+        };
+        match drafted {
+            Ok(d) => out.drafts.push(d),
+            Err(e) if scope.is_batch() && leaves_out(&e) => out.left.push(Left {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                reason: e.to_string(),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    if out.drafts.is_empty() {
+        return Err(BatchError::Nothing(out.left));
+    }
+    Ok(out)
+}
+
+/// Reasons that leave one community out of a batch rather than stop it:
+/// nothing to base the document on, or the document does not apply.
+fn leaves_out(e: &BatchError) -> bool {
+    matches!(
+        e,
+        BatchError::Document(_)
+            | BatchError::Archive(ArchiveError::NoSubmission { .. })
+            | BatchError::Assessment(AssessmentError::NoResults { .. })
+    )
+}
+
+fn assessed(
+    archive: &Archive,
+    config: &Config,
+    catalog: &Catalog,
+    c: &Community,
+) -> Result<(StoredAssessment, ScoreCard), BatchError> {
+    let stored = store::latest(archive, &c.id)?;
+    let card = score::score(&stored.assessment, catalog, config);
+    Ok((stored, card))
+}
+
+fn receipt_draft(
+    archive: &Archive,
+    issuer: &Issuer<'_>,
+    catalog: &Catalog,
+    c: &Community,
+    version: Option<u32>,
+    date: NaiveDate,
+) -> Result<Draft, BatchError> {
+    let sub = archive.submission(&c.id, version)?;
+    let m = archive.manifest(&sub)?;
+    Ok(receipt::build(issuer, catalog, c, &sub, &m, date))
+}

@@ -1,0 +1,384 @@
+//! The community pages: the evidence folder structure with each
+//! standard's text, upload (folder or ZIP) with the ingest result, the
+//! coverage of the latest submission, the submission history, receipts
+//! and BagIt downloads. A community account reaches only its own
+//! community; office accounts reach all.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::error::{WebError, blocking};
+use super::files::{self, Download};
+use super::session::User;
+use super::upload::{self, Upload};
+use super::{AppState, pages};
+use crate::archive::ingest::{IngestOptions, ingest};
+use crate::archive::manifest::Manifest;
+use crate::archive::place::standard_folder;
+use crate::archive::zipin::ZipLimits;
+use crate::archive::{Archive, ArchiveError, bagit, coverage};
+use crate::catalog::Catalog;
+use crate::community::Community;
+use crate::documents::batch::{self, Kind, Scope};
+use crate::documents::receipt;
+use crate::issuance::{self, Entry};
+use crate::progress::Silent;
+
+/// One standard of the folder structure.
+#[derive(Debug, Serialize)]
+struct StandardView {
+    folder: String,
+    number: u32,
+    text: String,
+    methods: String,
+    material: bool,
+    files: Option<usize>,
+}
+
+/// One indicator of the folder structure, with coverage when known.
+#[derive(Debug, Serialize)]
+struct IndicatorView {
+    folder: String,
+    code: String,
+    name: String,
+    standards: Vec<StandardView>,
+    files: usize,
+    bytes: u64,
+}
+
+/// The indicators and standards, with each standard's file count in `m`.
+fn structure(m: Option<&Manifest>) -> Vec<IndicatorView> {
+    let catalog = Catalog::builtin();
+    let cov = m.map(|m| coverage::coverage(catalog, m));
+    catalog
+        .indicators()
+        .map(|(_, ind)| {
+            let in_ind: Vec<_> = m
+                .map(|m| m.files.iter().filter(|f| f.indicator == ind.code).collect())
+                .unwrap_or_default();
+            IndicatorView {
+                folder: ind.folder_name(),
+                code: ind.code.clone(),
+                name: ind.name.clone(),
+                files: in_ind.len(),
+                bytes: in_ind.iter().map(|f| f.size).sum(),
+                standards: ind
+                    .standards
+                    .iter()
+                    .map(|s| StandardView {
+                        folder: standard_folder(s.number),
+                        number: s.number,
+                        text: s.text.clone(),
+                        methods: s
+                            .methods
+                            .iter()
+                            .map(|m| m.name())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                        material: s.needs_material(),
+                        files: cov.as_ref().and_then(|c| {
+                            c.standards
+                                .iter()
+                                .find(|x| x.indicator == ind.code && x.standard == s.number)
+                                .map(|x| x.files.len())
+                        }),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn receipts(archive: &Archive, id: &str) -> Result<BTreeMap<u32, Entry>, ArchiveError> {
+    Ok(issuance::entries(archive)?
+        .into_iter()
+        .filter(|e| e.record.kind == receipt::KIND && e.record.community.as_deref() == Some(id))
+        .filter_map(|e| Some((e.record.submission?, e)))
+        .collect())
+}
+
+fn community(archive: &Archive, id: &str) -> Result<Community, WebError> {
+    Ok(archive.register()?.get(id)?.clone())
+}
+
+/// `GET /c/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+) -> Result<Html<String>, WebError> {
+    user.require_community(&id)?;
+    let archive = user.archive(&state);
+    let limits = state.0.settings.limits;
+    let ctx = blocking(move || {
+        let c = community(&archive, &id)?;
+        let subs = archive.submissions(Some(&id))?;
+        let latest = match subs.last() {
+            Some(s) => Some(archive.manifest(s)?),
+            None => None,
+        };
+        let receipts = receipts(&archive, &id)?;
+        let history: Vec<_> = subs
+            .iter()
+            .rev()
+            .map(|s| {
+                json!({
+                    "version": s.record.version,
+                    "time": s.time,
+                    "submitter": s.record.submitter,
+                    "files": s.record.file_count,
+                    "bytes": s.record.total_bytes,
+                    "source": s.record.source,
+                    "root_hash": s.record.root_hash,
+                    "receipt": receipts.get(&s.record.version).map(|e| e.record.sha256().to_string()),
+                })
+            })
+            .collect();
+        let structure = structure(latest.as_ref());
+        let missing: usize = structure
+            .iter()
+            .flat_map(|i| &i.standards)
+            .filter(|s| s.material && s.files.unwrap_or(0) == 0)
+            .count();
+        let material: usize = structure
+            .iter()
+            .flat_map(|i| &i.standards)
+            .filter(|s| s.material)
+            .count();
+        Ok(json!({
+            "c": c,
+            "history": history,
+            "structure": structure,
+            "latest": latest.as_ref().map(|m| m.version),
+            "missing": missing,
+            "material": material,
+            "max_mb": limits.max_bytes >> 20,
+            "max_files": limits.max_files,
+        }))
+    })
+    .await?;
+    Ok(pages::page("community.html", &user, ctx))
+}
+
+/// `GET /c/{id}/v/{n}`: one submission: per-indicator counts, what was
+/// skipped and why, coverage and the files.
+pub async fn version(
+    State(state): State<AppState>,
+    Path((id, n)): Path<(String, u32)>,
+    user: User,
+) -> Result<Html<String>, WebError> {
+    user.require_community(&id)?;
+    let archive = user.archive(&state);
+    let ctx = blocking(move || {
+        let c = community(&archive, &id)?;
+        let sub = archive.submission(&id, Some(n))?;
+        let m = archive.manifest(&sub)?;
+        let receipt = receipts(&archive, &id)?
+            .get(&n)
+            .map(|e| e.record.sha256().to_string());
+        let structure = structure(Some(&m));
+        let missing: Vec<_> = structure
+            .iter()
+            .flat_map(|i| {
+                i.standards
+                    .iter()
+                    .filter(|s| s.material && s.files == Some(0))
+                    .map(move |s| json!({"code": i.code, "name": i.name, "number": s.number, "text": s.text}))
+            })
+            .collect();
+        Ok(json!({
+            "c": c, "sub": json!({"time": sub.time, "record": sub.record}), "m": m,
+            "structure": structure, "missing": missing, "receipt": receipt,
+        }))
+    })
+    .await?;
+    Ok(pages::page("version.html", &user, ctx))
+}
+
+/// `POST /c/{id}/upload`: a folder (fields `path` + `file`, repeated) or
+/// a ZIP (field `zip`). Answers the upload script with JSON, a plain form
+/// with a redirect or an error page.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    headers: HeaderMap,
+    mp: Multipart,
+) -> Response {
+    let scripted = headers
+        .get("x-requested-with")
+        .is_some_and(|v| v == "kaoping");
+    match receive_and_ingest(&state, &id, &user, &headers, mp).await {
+        Ok(url) if scripted => Json(json!({"ok": true, "redirect": url})).into_response(),
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(e) if scripted => e.json(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn receive_and_ingest(
+    state: &AppState,
+    id: &str,
+    user: &User,
+    headers: &HeaderMap,
+    mp: Multipart,
+) -> Result<String, WebError> {
+    let limits = state.0.settings.limits;
+    let allowed = user.require_community(id);
+    let up: Upload = upload::receive(state.root(), user, allowed, headers, mp, limits).await?;
+    let source = match up.file("zip") {
+        Some(z) => z.to_path_buf(),
+        None => up
+            .folder()
+            .ok_or_else(|| WebError::bad("没有收到文件：请选择要上传的材料文件夹或 ZIP 压缩包"))?,
+    };
+    let archive = user.archive(state);
+    let st = state.clone();
+    let submitter = up
+        .text("submitter")
+        .unwrap_or(&user.account.name)
+        .to_string();
+    let id = id.to_string();
+    let url_id = files::percent(&id);
+    let (version, up) = blocking(move || {
+        let options = IngestOptions {
+            community: id.clone(),
+            submitter: Some(submitter),
+            wait: true,
+            limits: ZipLimits::default(),
+        };
+        let report = match ingest(
+            &archive,
+            Catalog::builtin(),
+            &source,
+            &options,
+            &Silent,
+            |_| {},
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                let mut w = WebError::from(e);
+                w.message = up.tidy(&w.message);
+                return Err(w);
+            }
+        };
+        let v = report.manifest.version;
+        // The receipt goes with the submission; if it cannot be made now,
+        // the submission stands and the page offers to make it again.
+        let _ = issue_receipt(&archive, &st, &id, v);
+        Ok((v, up))
+    })
+    .await?;
+    drop(up);
+    Ok(format!("/c/{url_id}/v/{version}"))
+}
+
+/// Issues the receipt of version `v`; returns the PDF's hash.
+fn issue_receipt(
+    archive: &Archive,
+    state: &AppState,
+    id: &str,
+    v: u32,
+) -> Result<String, WebError> {
+    let lock = archive.lock(true, |_| {})?;
+    let today = chrono::Local::now().date_naive();
+    let kind = Kind::Receipt { version: Some(v) };
+    let scope = Scope::Community(id.to_string());
+    let drafted = batch::draft(archive, &state.0.config, &kind, &scope, today)?;
+    let issued = issuance::issue(archive, &lock, &state.0.engine, drafted.drafts, &Silent)?;
+    Ok(issued
+        .first()
+        .map(|d| d.record.sha256().to_string())
+        .unwrap_or_default())
+}
+
+/// A form that carries only the CSRF token.
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+/// `POST /c/{id}/v/{n}/receipt`: the receipt of a version (made once;
+/// asking again gives the same registered PDF).
+pub async fn receipt(
+    State(state): State<AppState>,
+    Path((id, n)): Path<(String, u32)>,
+    user: User,
+    axum::Form(f): axum::Form<CsrfOnly>,
+) -> Result<Redirect, WebError> {
+    user.require_community(&id)?;
+    user.check_csrf(&f.csrf)?;
+    let archive = user.archive(&state);
+    let st = state.clone();
+    let sha = blocking(move || {
+        archive.submission(&id, Some(n))?;
+        if let Some(e) = receipts(&archive, &id)?.get(&n) {
+            return Ok(e.record.sha256().to_string());
+        }
+        issue_receipt(&archive, &st, &id, n)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/documents/{sha}")))
+}
+
+/// `GET /c/{id}/v/{n}/bag.zip`: the version as a BagIt ZIP (re-hashed on
+/// the way out); the download is logged.
+pub async fn bag(
+    State(state): State<AppState>,
+    Path((id, n)): Path<(String, u32)>,
+    user: User,
+) -> Result<Response, WebError> {
+    user.require_community(&id)?;
+    let archive = user.archive(&state);
+    let (file, name) = blocking(move || {
+        let sub = archive.submission(&id, Some(n))?;
+        // The export replaces its output atomically, so it gets a folder
+        // of its own; the open file outlives the folder.
+        let tmp = files::staging_dir(archive.root())?;
+        let out = tmp.path().join("bag.zip");
+        bagit::export(&archive, &sub, &out)?;
+        let file = std::fs::File::open(&out).map_err(|e| {
+            WebError::from(ArchiveError::Io {
+                path: out.clone(),
+                source: e,
+            })
+        })?;
+        let lock = archive.lock(true, |_| {})?;
+        let data = json!({"community": id, "version": n, "what": "BagIt"});
+        archive
+            .log()
+            .append(&lock, "download", data)
+            .map_err(ArchiveError::from)?;
+        Ok((file, bagit::bag_name(&sub)))
+    })
+    .await?;
+    Ok(Download::zip(format!("{name}.zip"), file).into_response())
+}
+
+/// `GET /c/{id}/scaffold.zip`: the empty evidence folders with their
+/// 说明.txt, as `kaoping scaffold` makes them.
+pub async fn scaffold_zip(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+) -> Result<Response, WebError> {
+    user.require_community(&id)?;
+    let archive = user.archive(&state);
+    let (file, name) = blocking(move || {
+        let c = community(&archive, &id)?;
+        let tmp = files::staging_file(archive.root())?;
+        files::write_scaffold_zip(&c, tmp.path())?;
+        Ok((
+            files::reopen(&tmp)?,
+            format!("{}-{}-材料文件夹.zip", c.district, c.name),
+        ))
+    })
+    .await?;
+    Ok(Download::zip(name, file).into_response())
+}

@@ -1,0 +1,116 @@
+//! Errors of the web pages: an HTTP status and a Chinese message (with the
+//! library's error chain), shown as a page or, to the upload script, as
+//! JSON.
+
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::pages;
+
+/// A failed request, as the user sees it.
+#[derive(Debug)]
+pub struct WebError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// What went wrong and what to do, in Chinese (may span lines).
+    pub message: String,
+}
+
+impl WebError {
+    /// A failure with `status` and `message`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> WebError {
+        WebError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// 400: the input is wrong.
+    pub fn bad(message: impl Into<String>) -> WebError {
+        WebError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 403: not this account's business.
+    pub fn forbidden() -> WebError {
+        WebError::new(
+            StatusCode::FORBIDDEN,
+            "您的账号无权查看或提交这个社区的材料，也不能使用考评办的功能。",
+        )
+    }
+
+    /// 404.
+    pub fn missing(message: impl Into<String>) -> WebError {
+        WebError::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// A library error: its whole chain, as the command line prints it.
+    pub fn from_chain(status: StatusCode, e: &(dyn std::error::Error + 'static)) -> WebError {
+        let mut message = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            message.push_str(&format!("\n原因：{s}"));
+            source = s.source();
+        }
+        WebError::new(status, message)
+    }
+
+    /// The error as JSON for the upload script.
+    pub fn json(self) -> Response {
+        let body = axum::Json(json!({"ok": false, "error": self.message}));
+        (self.status, body).into_response()
+    }
+}
+
+/// Library errors are the user's input problems unless they are I/O.
+macro_rules! from_library {
+    ($($t:ty),*) => {$(
+        impl From<$t> for WebError {
+            fn from(e: $t) -> WebError {
+                WebError::from_chain(StatusCode::UNPROCESSABLE_ENTITY, &e)
+            }
+        }
+    )*};
+}
+
+from_library!(
+    crate::archive::ArchiveError,
+    crate::assessment::store::AssessmentError,
+    crate::documents::batch::BatchError,
+    crate::issuance::IssueError,
+    crate::community::CommunityError,
+    crate::accounts::AccountError,
+    crate::render::RenderError
+);
+
+impl From<tokio::task::JoinError> for WebError {
+    fn from(e: tokio::task::JoinError) -> WebError {
+        WebError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("处理请求时程序出错（{e}），档案库没有被改动；请把这条信息告诉管理员"),
+        )
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let page = pages::message(
+            "出错了",
+            &self.message,
+            self.status.canonical_reason().unwrap_or(""),
+        );
+        (self.status, page).into_response()
+    }
+}
+
+/// Unknown addresses.
+pub async fn not_found(uri: Uri) -> WebError {
+    WebError::missing(format!("没有这个页面：{}", uri.path()))
+}
+
+/// Runs blocking archive work on the blocking pool.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
+) -> Result<T, WebError> {
+    tokio::task::spawn_blocking(f).await?
+}

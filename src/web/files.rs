@@ -1,0 +1,289 @@
+//! Files the browser downloads: the page's stylesheet and script, issued
+//! PDFs (to the office, or to the community they concern), a batch of
+//! issued PDFs as one ZIP, and temporary files (bags, blank folders) that
+//! are streamed from disk and vanish when the download ends.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tempfile::NamedTempFile;
+use tokio_util::io::ReaderStream;
+use zip::write::SimpleFileOptions;
+
+use super::AppState;
+use super::error::{WebError, blocking};
+use super::session::User;
+use super::upload::STAGING;
+use crate::archive::store::Digest;
+use crate::archive::{ArchiveError, scaffold};
+use crate::catalog::Catalog;
+use crate::community::Community;
+use crate::issuance;
+
+/// What a path segment or file name keeps as it is: RFC 3986's
+/// unreserved characters.
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a path segment or file name.
+pub fn percent(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
+}
+
+/// A file to download, from memory or from an open file.
+pub struct Download {
+    name: String,
+    content_type: &'static str,
+    body: Body,
+    length: Option<u64>,
+}
+
+impl Download {
+    /// A PDF held in memory.
+    pub fn pdf(name: String, bytes: Vec<u8>) -> Download {
+        Download {
+            name,
+            content_type: "application/pdf",
+            length: Some(bytes.len() as u64),
+            body: Body::from(bytes),
+        }
+    }
+
+    /// A ZIP streamed from an open (already unlinked) file.
+    pub fn zip(name: String, file: std::fs::File) -> Download {
+        let length = file.metadata().ok().map(|m| m.len());
+        let stream = ReaderStream::new(tokio::fs::File::from_std(file));
+        Download {
+            name,
+            content_type: "application/zip",
+            length,
+            body: Body::from_stream(stream),
+        }
+    }
+}
+
+impl IntoResponse for Download {
+    fn into_response(self) -> Response {
+        // RFC 6266: an ASCII fallback name and the real one in UTF-8.
+        let fallback: String = self
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let disposition = format!(
+            "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+            percent(&self.name)
+        );
+        let mut res = (
+            [
+                (header::CONTENT_TYPE, self.content_type.to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            self.body,
+        )
+            .into_response();
+        if let Some(n) = self.length {
+            res.headers_mut().insert(header::CONTENT_LENGTH, n.into());
+        }
+        res
+    }
+}
+
+/// `GET /static/app.css`.
+pub async fn css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../templates/web/app.css"),
+    )
+}
+
+/// `GET /static/hei.otf`: the bundled sans-serif Chinese font, used only
+/// by browsers on machines without one (see `app.css`).
+pub async fn font() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "font/otf"),
+            (header::CACHE_CONTROL, "public, max-age=604800"),
+        ],
+        crate::render::fonts::HEI,
+    )
+}
+
+/// `GET /static/app.js`.
+pub async fn js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../templates/web/app.js"),
+    )
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> WebError + '_ {
+    move |e| {
+        WebError::from(ArchiveError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })
+    }
+}
+
+/// A temporary file in the archive's staging folder.
+pub fn staging_file(root: &Path) -> Result<NamedTempFile, WebError> {
+    let dir = root.join(STAGING);
+    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    tempfile::Builder::new()
+        .prefix("download-")
+        .tempfile_in(&dir)
+        .map_err(io_err(&dir))
+}
+
+/// A temporary folder in the archive's staging folder.
+pub fn staging_dir(root: &Path) -> Result<tempfile::TempDir, WebError> {
+    let dir = root.join(STAGING);
+    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    tempfile::Builder::new()
+        .prefix("download-")
+        .tempdir_in(&dir)
+        .map_err(io_err(&dir))
+}
+
+/// Opens a temporary file for reading; it disappears from the folder
+/// when `tmp` is dropped, and from the disk when the download ends.
+pub fn reopen(tmp: &NamedTempFile) -> Result<std::fs::File, WebError> {
+    tmp.reopen().map_err(io_err(tmp.path()))
+}
+
+/// Writes the blank evidence folders of `c` as a ZIP to `out`.
+pub fn write_scaffold_zip(c: &Community, out: &Path) -> Result<(), WebError> {
+    let dir = tempfile::tempdir().map_err(io_err(out))?;
+    let top = dir.path().join(format!("{}-材料", c.name));
+    scaffold::create(Catalog::builtin(), &top, c)
+        .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
+    let file = std::fs::File::create(out).map_err(io_err(out))?;
+    let mut zip = zip::ZipWriter::new(file);
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for entry in walkdir::WalkDir::new(&top).sort_by_file_name() {
+        let entry = entry.map_err(|e| WebError::bad(e.to_string()))?;
+        let Ok(rel) = entry.path().strip_prefix(dir.path()) else {
+            continue;
+        };
+        let name = rel.to_string_lossy().replace('\\', "/");
+        let zerr = |e: zip::result::ZipError| WebError::bad(format!("无法生成 ZIP：{e}"));
+        if entry.file_type().is_dir() {
+            zip.add_directory(format!("{name}/"), opts).map_err(zerr)?;
+        } else {
+            zip.start_file(name, opts).map_err(zerr)?;
+            let bytes = std::fs::read(entry.path()).map_err(io_err(entry.path()))?;
+            zip.write_all(&bytes).map_err(io_err(out))?;
+        }
+    }
+    zip.finish()
+        .map_err(|e| WebError::bad(format!("无法生成 ZIP：{e}")))?;
+    Ok(())
+}
+
+/// `GET /documents/{sha}`: an issued PDF, to the office or to the
+/// community it concerns.
+pub async fn document(
+    State(state): State<AppState>,
+    UrlPath(sha): UrlPath<String>,
+    user: User,
+) -> Result<Download, WebError> {
+    let archive = user.archive(&state);
+    let (entry, bytes) = blocking(move || {
+        let entry = issuance::entries(&archive)?
+            .into_iter()
+            .find(|e| e.record.sha256() == sha)
+            .ok_or_else(|| WebError::missing("发文登记簿里没有这份公文"))?;
+        let allowed = match &entry.record.community {
+            Some(c) => user.account.may_access(c),
+            None => user.require_office().is_ok(),
+        };
+        if !allowed {
+            return Err(WebError::forbidden());
+        }
+        let digest = Digest::from_hex(&sha).ok_or_else(|| WebError::missing("哈希格式不对"))?;
+        let mut bytes = Vec::new();
+        archive
+            .store()
+            .open(&digest)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map_err(io_err(&archive.store().path_of(&digest)))?;
+        if Digest::of(&bytes) != digest {
+            return Err(WebError::from(ArchiveError::Corrupt {
+                path: archive.store().path_of(&digest),
+                reason: "内容与哈希不符".into(),
+            }));
+        }
+        Ok((entry, bytes))
+    })
+    .await?;
+    Ok(Download::pdf(entry.record.file_name, bytes))
+}
+
+/// Which register lines a batch ZIP holds (positions from 1, inclusive).
+#[derive(Deserialize)]
+pub struct Range {
+    first: usize,
+    last: usize,
+}
+
+/// `GET /documents/batch.zip?first=A&last=B`: the PDFs of register lines
+/// A to B in one ZIP (office only).
+pub async fn batch_zip(
+    State(state): State<AppState>,
+    Query(r): Query<Range>,
+    user: User,
+) -> Result<Response, WebError> {
+    user.require_office()?;
+    let archive = user.archive(&state);
+    let file = blocking(move || {
+        let all = issuance::entries(&archive)?;
+        if r.first == 0 || r.last < r.first || r.last > all.len() {
+            return Err(WebError::bad(format!(
+                "登记簿只有第 1 至第 {} 条，无法打包第 {} 至第 {} 条",
+                all.len(),
+                r.first,
+                r.last
+            )));
+        }
+        let tmp = staging_file(archive.root())?;
+        let mut zip = zip::ZipWriter::new(reopen(&tmp)?);
+        // PDFs are compressed already: store them as they are.
+        let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for e in &all[r.first - 1..r.last] {
+            let digest = Digest::from_hex(e.record.sha256())
+                .ok_or_else(|| WebError::missing("登记簿里的哈希格式不对"))?;
+            let mut f = archive
+                .store()
+                .open(&digest)
+                .map_err(io_err(&archive.store().path_of(&digest)))?;
+            let name = format!(
+                "{}-{}",
+                e.record.number.replace('/', "_"),
+                e.record.file_name
+            );
+            zip.start_file(name, opts)
+                .map_err(|e| WebError::bad(format!("无法生成 ZIP：{e}")))?;
+            std::io::copy(&mut f, &mut zip).map_err(io_err(tmp.path()))?;
+        }
+        zip.finish()
+            .map_err(|e| WebError::bad(format!("无法生成 ZIP：{e}")))?;
+        reopen(&tmp)
+    })
+    .await?;
+    Ok(Download::zip("公文.zip".to_string(), file).into_response())
+}

@@ -1,0 +1,290 @@
+//! The office pages: progress per district against the Attachment 1
+//! quotas with every community's status, importing assessment sheets,
+//! issuing 考评报告 / 整改通知书 / 命名证书 (one community or a batch), the
+//! document register and checking a PDF against it.
+
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::error::{WebError, blocking};
+use super::files;
+use super::session::User;
+use super::upload::{self, Limits};
+use super::{AppState, pages};
+use crate::archive::coverage;
+use crate::assessment::score::{self, round1};
+use crate::assessment::{sheet, store};
+use crate::catalog::Catalog;
+use crate::documents::batch::{self, Kind, Scope};
+use crate::documents::progress;
+use crate::issuance;
+use crate::progress::Silent;
+use crate::render::parse_date;
+
+/// `GET /office`.
+pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
+    user.require_office()?;
+    let archive = user.archive(&state);
+    let config = state.0.config.clone();
+    let ctx = blocking(move || {
+        let rows = progress::from_archive(&archive, false)?;
+        let phase1 = progress::from_archive(&archive, true)?;
+        let reg = archive.register()?;
+        let register = issuance::entries(&archive)?;
+        let catalog = Catalog::builtin();
+        let mut communities = Vec::new();
+        for c in reg.all() {
+            let latest = archive.submissions(Some(&c.id))?.pop();
+            let missing = match &latest {
+                Some(s) => Some(coverage::coverage(catalog, &archive.manifest(s)?).missing().count()),
+                None => None,
+            };
+            let assessed = match store::latest(&archive, &c.id) {
+                Ok(s) => {
+                    let card = score::score(&s.assessment, catalog, &config);
+                    Some(json!({"total": card.total, "max": round1(card.max), "grade": card.grade.name,
+                        "named": card.named(), "notice": card.needs_notice()}))
+                }
+                Err(store::AssessmentError::NoResults { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let docs: Vec<_> = register
+                .iter()
+                .filter(|e| e.record.community.as_deref() == Some(c.id.as_str()))
+                .filter(|e| e.record.kind != crate::documents::receipt::KIND)
+                .map(|e| json!({"kind": e.record.kind, "number": e.record.number, "sha": e.record.sha256()}))
+                .collect();
+            communities.push(json!({
+                "c": c, "version": latest.map(|s| s.record.version), "missing": missing,
+                "assessed": assessed, "docs": docs,
+            }));
+        }
+        let districts: Vec<_> = crate::districts::DistrictTable::builtin()
+            .districts
+            .iter()
+            .map(|d| d.name.clone())
+            .collect();
+        Ok(json!({
+            "rows": rows, "phase1": phase1, "communities": communities, "districts": districts,
+            "today": chrono::Local::now().date_naive().to_string(),
+        }))
+    })
+    .await?;
+    Ok(pages::page("office.html", &user, ctx))
+}
+
+/// `GET /office/sheet-template.csv`: the blank assessment sheet.
+pub async fn sheet_template(user: User) -> Result<impl IntoResponse, WebError> {
+    user.require_office()?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"sheet.csv\"; filename*=UTF-8''{}",
+                    files::percent("考评结果表.csv")
+                ),
+            ),
+        ],
+        sheet::template(Catalog::builtin()),
+    ))
+}
+
+/// Receives an office form with one file in field `field` of at most
+/// `max_bytes`; returns the upload and the staged file.
+async fn one_file(
+    state: &AppState,
+    user: &User,
+    headers: &HeaderMap,
+    mp: Multipart,
+    max_bytes: u64,
+    field: &str,
+) -> Result<(upload::Upload, std::path::PathBuf), WebError> {
+    let limits = Limits {
+        max_bytes,
+        max_files: 1,
+    };
+    let allowed = user.require_office();
+    let up = upload::receive(state.root(), user, allowed, headers, mp, limits).await?;
+    let path = up
+        .file(field)
+        .ok_or_else(|| WebError::bad("请先选择要上传的文件"))?
+        .to_path_buf();
+    Ok((up, path))
+}
+
+/// `POST /office/assess`: an assessment sheet for one community.
+pub async fn assess(
+    State(state): State<AppState>,
+    user: User,
+    headers: HeaderMap,
+    mp: Multipart,
+) -> Result<Html<String>, WebError> {
+    let (up, path) = one_file(&state, &user, &headers, mp, 20 << 20, "sheet").await?;
+    let id = up
+        .text("community")
+        .ok_or_else(|| WebError::bad("请选择考评结果所属的社区"))?
+        .to_string();
+    let archive = user.archive(&state);
+    let config = state.0.config.clone();
+    let ctx = blocking(move || {
+        let catalog = Catalog::builtin();
+        let lock = archive.lock(true, |_| {})?;
+        let reg = archive.register()?;
+        let c = reg.get(&id)?;
+        let stored = store::import(&archive, &lock, catalog, c, &path, None).map_err(|e| {
+            let mut w = WebError::from(e);
+            w.message = up.tidy(&w.message);
+            w
+        })?;
+        let card = score::score(&stored.assessment, catalog, &config);
+        let shortfalls: Vec<_> = stored.assessment.shortfalls().cloned().collect();
+        Ok(json!({
+            "c": c, "version": stored.record.version, "evidence": stored.record.evidence_version,
+            "count": stored.assessment.results.len(), "card": card, "max": round1(card.max),
+            "named": card.named(), "notice": card.needs_notice(), "shortfalls": shortfalls,
+        }))
+    })
+    .await?;
+    Ok(pages::page("assessed.html", &user, ctx))
+}
+
+/// The issue form.
+#[derive(Deserialize)]
+pub struct IssueForm {
+    csrf: String,
+    kind: String,
+    scope: String,
+    community: Option<String>,
+    district: Option<String>,
+    deadline: Option<String>,
+    over_quota: Option<String>,
+    date: Option<String>,
+}
+
+fn day(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, WebError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => parse_date(s)
+            .map(Some)
+            .map_err(|e| WebError::bad(format!("{field}：{e}"))),
+    }
+}
+
+/// `POST /office/documents`: issues documents and lists them for
+/// download (one by one, or all in one ZIP).
+pub async fn documents(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(f): axum::Form<IssueForm>,
+) -> Result<Html<String>, WebError> {
+    user.require_office()?;
+    user.check_csrf(&f.csrf)?;
+    let date =
+        day("成文日期", f.date.as_deref())?.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let kind = match f.kind.as_str() {
+        "report" => Kind::Report,
+        "notice" => Kind::Notice {
+            deadline: day("整改期限", f.deadline.as_deref())?
+                .ok_or_else(|| WebError::bad("整改通知书要填写整改期限"))?,
+        },
+        "certificate" => Kind::Certificate {
+            over_quota: f.over_quota.filter(|s| !s.trim().is_empty()),
+        },
+        other => return Err(WebError::bad(format!("不认识的公文种类：{other}"))),
+    };
+    let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+    let scope = match f.scope.as_str() {
+        "community" => {
+            Scope::Community(nonempty(f.community).ok_or_else(|| WebError::bad("请选择社区"))?)
+        }
+        "district" => {
+            Scope::District(nonempty(f.district).ok_or_else(|| WebError::bad("请选择县（市）区"))?)
+        }
+        "all" => Scope::All,
+        other => return Err(WebError::bad(format!("不认识的范围：{other}"))),
+    };
+    let archive = user.archive(&state);
+    let st = state.clone();
+    let ctx = blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let drafted = batch::draft(&archive, &st.0.config, &kind, &scope, date)?;
+        let before = issuance::entries(&archive)?.len();
+        let issued = issuance::issue(&archive, &lock, &st.0.engine, drafted.drafts, &Silent)?;
+        let docs: Vec<_> = issued
+            .iter()
+            .map(|d| json!({"number": d.record.number, "kind": d.record.kind, "title": d.record.title,
+                "recipient": d.record.recipient, "file": d.record.file_name, "sha": d.record.sha256(), "size": d.record.size()}))
+            .collect();
+        let left: Vec<_> = drafted
+            .left
+            .iter()
+            .map(|l| json!({"id": l.id, "name": l.name, "reason": l.reason}))
+            .collect();
+        Ok(json!({ "docs": docs, "left": left, "first": before + 1, "last": before + issued.len() }))
+    })
+    .await?;
+    Ok(pages::page("issued.html", &user, ctx))
+}
+
+/// `GET /office/register`.
+pub async fn register(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
+    user.require_office()?;
+    let archive = user.archive(&state);
+    let entries = blocking(move || Ok(issuance::entries(&archive)?)).await?;
+    let rows: Vec<_> = entries
+        .iter()
+        .enumerate()
+        .rev()
+        .map(
+            |(i, e)| json!({"pos": i + 1, "time": e.time, "r": e.record, "sha": e.record.sha256()}),
+        )
+        .collect();
+    Ok(pages::page("register.html", &user, json!({ "rows": rows })))
+}
+
+/// `POST /office/verify-doc`: is this PDF exactly one we issued? The check
+/// is logged.
+pub async fn verify_doc(
+    State(state): State<AppState>,
+    user: User,
+    headers: HeaderMap,
+    mp: Multipart,
+) -> Result<Html<String>, WebError> {
+    let (up, path) = one_file(&state, &user, &headers, mp, 200 << 20, "pdf").await?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let archive = user.archive(&state);
+    let (found, sha) = blocking(move || {
+        let bytes = std::fs::read(&path).map_err(|e| {
+            WebError::from(crate::archive::ArchiveError::Io {
+                path: path.clone(),
+                source: e,
+            })
+        })?;
+        let sha = crate::archive::store::Digest::of(&bytes).hex();
+        let found = issuance::find_pdf(&archive, &bytes)?;
+        let lock = archive.lock(true, |_| {})?;
+        let data =
+            json!({"sha256": sha, "registered": found.as_ref().map(|e| e.record.number.clone())});
+        archive
+            .log()
+            .append(&lock, "verify-doc", data)
+            .map_err(crate::archive::ArchiveError::from)?;
+        drop(up);
+        Ok((found, sha))
+    })
+    .await?;
+    let ctx = json!({
+        "checked": {"name": name, "sha": sha, "found": found},
+        "rows": [], "only_check": true,
+    });
+    Ok(pages::page("register.html", &user, ctx))
+}

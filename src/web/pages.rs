@@ -1,0 +1,87 @@
+//! The HTML pages: minijinja templates from `templates/web/`, built into
+//! the binary so that `kaoping serve` needs no files beside the archive.
+//! Values are escaped by minijinja's HTML auto-escaping.
+
+use std::sync::OnceLock;
+
+use axum::response::Html;
+use minijinja::{Environment, Value, context};
+
+use super::session::User;
+
+const PAGES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/web/base.html")),
+    ("login.html", include_str!("../../templates/web/login.html")),
+    (
+        "message.html",
+        include_str!("../../templates/web/message.html"),
+    ),
+    (
+        "community.html",
+        include_str!("../../templates/web/community.html"),
+    ),
+    (
+        "version.html",
+        include_str!("../../templates/web/version.html"),
+    ),
+    (
+        "office.html",
+        include_str!("../../templates/web/office.html"),
+    ),
+    (
+        "issued.html",
+        include_str!("../../templates/web/issued.html"),
+    ),
+    (
+        "assessed.html",
+        include_str!("../../templates/web/assessed.html"),
+    ),
+    (
+        "register.html",
+        include_str!("../../templates/web/register.html"),
+    ),
+];
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, text) in PAGES {
+            // The pages are part of the program: one that does not parse
+            // is left out, its rendering then names it, and the tests that
+            // render every page catch it.
+            let _ = env.add_template(name, text);
+        }
+        env.add_filter("bytes", |n: u64| crate::documents::size_text(n));
+        env
+    })
+}
+
+/// Renders page `name` for a signed-in `user` with the data `ctx` (a JSON
+/// object; the page header's account details are added as `user`).
+pub fn page(name: &str, user: &User, mut ctx: serde_json::Value) -> Html<String> {
+    if let Some(map) = ctx.as_object_mut() {
+        map.insert("user".into(), user.context());
+    }
+    render(name, crate::render::templates::to_value(&ctx))
+}
+
+/// Renders page `name` with `ctx`.
+pub fn render(name: &str, ctx: Value) -> Html<String> {
+    let out = env()
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+        .unwrap_or_else(|e| {
+            // A page that fails to render is a bug; say so in the page.
+            format!("<!doctype html><meta charset=utf-8><p>页面 {name} 生成失败：{e}</p>")
+        });
+    Html(out)
+}
+
+/// A page with a title and a message (errors, notices).
+pub fn message(title: &str, message: &str, status: &str) -> Html<String> {
+    render(
+        "message.html",
+        context! { title => title, message => message, status => status },
+    )
+}

@@ -1,0 +1,77 @@
+// kaoping: uploads with a progress bar. Each file of a chosen folder is
+// sent with its path inside the folder; the page works without this
+// script too (then the browser posts the form as it is).
+(function () {
+  "use strict";
+  var form = document.getElementById("upload-form");
+  if (!form) return;
+  var folder = document.getElementById("folder-input");
+  var zip = document.getElementById("zip-input");
+  var box = document.getElementById("upload-progress");
+  var bar = document.getElementById("upload-bar");
+  var status = document.getElementById("upload-status");
+  var errorBox = document.getElementById("upload-error");
+  var button = document.getElementById("upload-submit");
+  var maxBytes = Number(form.dataset.maxMb) * 1024 * 1024;
+  var maxFiles = Number(form.dataset.maxFiles);
+
+  function fail(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+    button.disabled = false;
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    errorBox.hidden = true;
+    var data = new FormData();
+    // The server checks the token before it accepts any file.
+    data.append("csrf", form.elements.csrf.value);
+    data.append("submitter", form.elements.submitter.value);
+    var total = 0, count = 0, i, f;
+    if (zip.files.length > 0) {
+      f = zip.files[0];
+      data.append("zip", f, f.name);
+      total = f.size; count = 1;
+    } else {
+      for (i = 0; i < folder.files.length; i++) {
+        f = folder.files[i];
+        data.append("path", f.webkitRelativePath || f.name);
+        data.append("file", f, f.name);
+        total += f.size; count++;
+      }
+    }
+    if (count === 0) { fail("请先选择材料文件夹或 ZIP 压缩包。"); return; }
+    if (total > maxBytes || count > maxFiles) {
+      fail("所选材料共 " + count + " 个文件、" + (total / 1048576).toFixed(1) + " MB，超过每次最多 " +
+        form.dataset.maxMb + " MB、" + maxFiles + " 个文件的上限。请分批提交。");
+      return;
+    }
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("X-Requested-With", "kaoping");
+    xhr.upload.onprogress = function (e) {
+      if (!e.lengthComputable) return;
+      var p = Math.floor(e.loaded * 100 / e.total);
+      bar.value = p;
+      status.textContent = "正在上传 " + p + "%（" + (e.loaded / 1048576).toFixed(1) + " / " + (e.total / 1048576).toFixed(1) + " MB）";
+    };
+    xhr.upload.onload = function () {
+      bar.removeAttribute("value");
+      status.textContent = "上传完成，正在核对哈希并保存……";
+    };
+    xhr.onload = function () {
+      var answer;
+      try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
+      if (answer && answer.ok) { window.location.href = answer.redirect; return; }
+      box.hidden = true;
+      fail(answer && answer.error ? answer.error : "上传失败（HTTP " + xhr.status + "），没有保存任何文件。");
+    };
+    xhr.onerror = function () { box.hidden = true; fail("网络中断，上传没有完成，没有保存任何文件。请重试。"); };
+    box.hidden = false;
+    bar.value = 0;
+    button.disabled = true;
+    status.textContent = "准备上传 " + count + " 个文件……";
+    xhr.send(data);
+  });
+})();

@@ -1,0 +1,515 @@
+//! The HTTP API: sign-in everywhere, one community cannot reach another,
+//! CSRF and oversize uploads are refused with nothing stored, and the
+//! whole flow (upload → coverage → receipt → bag → assessment → documents)
+//! works, with every action in the log under the account that did it.
+
+use std::fs;
+
+use reqwest::blocking::multipart::{Form, Part};
+
+use crate::util::*;
+
+fn folder_form(csrf: &str, files: &[(String, Vec<u8>)]) -> Form {
+    let mut form = Form::new().text("csrf", csrf.to_string());
+    for (path, bytes) in files {
+        let name = path.rsplit('/').next().unwrap().to_string();
+        form = form
+            .text("path", path.clone())
+            .part("file", Part::bytes(bytes.clone()).file_name(name));
+    }
+    form
+}
+
+fn submissions(dir: &std::path::Path, community: &str) -> usize {
+    log(dir)
+        .iter()
+        .filter(|r| r["kind"] == "submission" && r["data"]["community"] == community)
+        .count()
+}
+
+fn staging_is_empty(dir: &std::path::Path) -> bool {
+    let s = dir.join("archive/uploads.tmp");
+    !s.exists() || fs::read_dir(&s).unwrap().next().is_none()
+}
+
+#[test]
+fn every_page_and_action_needs_a_session() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let server = Server::start(t.path(), &[]);
+    let c = client();
+    for path in [
+        "/",
+        "/c/WH-001",
+        "/c/WH-001/v/1",
+        "/c/WH-001/v/1/bag.zip",
+        "/c/WH-001/scaffold.zip",
+        "/office",
+        "/office/register",
+        "/office/sheet-template.csv",
+        "/documents/00",
+        "/documents/batch.zip?first=1&last=1",
+    ] {
+        let res = c.get(server.at(path)).send().unwrap();
+        assert_eq!(res.status(), 303, "GET {path}");
+        let to = res.headers()["location"].to_str().unwrap();
+        assert!(to.starts_with("/login?next="), "GET {path} → {to}");
+        // A made-up session is no better than none.
+        let res = c
+            .get(server.at(path))
+            .header("cookie", "kaoping_session=0123456789abcdef")
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 303, "GET {path} with a forged cookie");
+    }
+    for path in [
+        "/c/WH-001/upload",
+        "/c/WH-001/v/1/receipt",
+        "/office/assess",
+        "/office/documents",
+        "/office/verify-doc",
+        "/logout",
+    ] {
+        let res = c.post(server.at(path)).body("x").send().unwrap();
+        assert_eq!(res.status(), 401, "POST {path}");
+        assert!(res.text().unwrap().contains("请先登录"));
+    }
+}
+
+#[test]
+fn sign_in_sets_a_strict_http_only_cookie_and_refuses_wrong_passwords() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let server = Server::start(t.path(), &[]);
+    let c = client();
+    let page = c.get(server.at("/login")).send().unwrap().text().unwrap();
+    let token = hidden(&page, "token");
+    let res = c
+        .post(server.at("/login"))
+        .form(&[
+            ("name", CUIHU.0),
+            ("password", "wrong-password"),
+            ("token", &token),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert!(res.text().unwrap().contains("账号或密码不对"));
+    // The sign-in form's token is required (login CSRF).
+    let res = client()
+        .post(server.at("/login"))
+        .form(&[
+            ("name", CUIHU.0),
+            ("password", CUIHU.1),
+            ("token", "forged"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert!(res.text().unwrap().contains("登录表单已过期"));
+
+    let page = c.get(server.at("/login")).send().unwrap().text().unwrap();
+    let token = hidden(&page, "token");
+    let res = c
+        .post(server.at("/login"))
+        .form(&[
+            ("name", CUIHU.0),
+            ("password", CUIHU.1),
+            ("token", &token),
+            ("next", "/"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("kaoping_session="))
+        .expect("session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    // A community account lands on its own community.
+    let res = c.get(server.at("/")).send().unwrap();
+    assert_eq!(res.headers()["location"], "/c/WH-001");
+    let signins: Vec<_> = log(t.path())
+        .into_iter()
+        .filter(|r| r["kind"] == "signin")
+        .collect();
+    assert_eq!(signins.len(), 1);
+    assert_eq!(signins[0]["account"], CUIHU.0);
+}
+
+#[test]
+fn a_community_account_cannot_reach_another_community_or_the_office() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let folder = evidence(t.path(), "PL-001");
+    let server = Server::start(t.path(), &[]);
+    let (c, csrf) = sign_in(&server, CUIHU);
+    for path in [
+        "/c/PL-001",
+        "/c/PL-001/scaffold.zip",
+        "/office",
+        "/office/register",
+    ] {
+        let res = c.get(server.at(path)).send().unwrap();
+        assert_eq!(res.status(), 403, "GET {path}");
+        assert!(res.text().unwrap().contains("无权"));
+    }
+    let res = c
+        .post(server.at("/c/PL-001/upload"))
+        .multipart(folder_form(&csrf, &files_of(&folder)))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(submissions(t.path(), "PL-001"), 0);
+    let res = c
+        .post(server.at("/office/documents"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("kind", "report"),
+            ("scope", "all"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // The other community's documents are out of reach too.
+    let (o, ocsrf) = sign_in(&server, OTHER);
+    let res = o
+        .post(server.at("/c/PL-001/upload"))
+        .multipart(folder_form(&ocsrf, &files_of(&folder)))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let page = follow(&o, &server, res);
+    let sha = page
+        .split("/documents/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("receipt link")
+        .to_string();
+    let res = c
+        .get(server.at(&format!("/documents/{sha}")))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = o
+        .get(server.at(&format!("/documents/{sha}")))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    verify_clean(t.path());
+}
+
+#[test]
+fn forms_without_the_session_token_are_refused_and_change_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let folder = evidence(t.path(), "WH-001");
+    let server = Server::start(t.path(), &[]);
+    let (c, _csrf) = sign_in(&server, CUIHU);
+    let before = log(t.path()).len();
+    let res = c
+        .post(server.at("/c/WH-001/upload"))
+        .multipart(folder_form("not-the-token", &files_of(&folder)))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(res.text().unwrap().contains("CSRF"));
+    // A token that is right but not first: the files come before it.
+    let mut form = Form::new();
+    for (p, b) in files_of(&folder).into_iter().take(2) {
+        form = form
+            .text("path", p)
+            .part("file", Part::bytes(b).file_name("x.txt"));
+    }
+    let res = c
+        .post(server.at("/c/WH-001/upload"))
+        .multipart(form.text("csrf", _csrf.clone()))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = c
+        .post(server.at("/logout"))
+        .form(&[("csrf", "nope")])
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // Still signed in, nothing recorded, nothing staged.
+    assert_eq!(c.get(server.at("/c/WH-001")).send().unwrap().status(), 200);
+    assert_eq!(log(t.path()).len(), before);
+    assert!(staging_is_empty(t.path()));
+    verify_clean(t.path());
+}
+
+#[test]
+fn oversize_and_unsafe_uploads_are_refused_cleanly() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let server = Server::start(t.path(), &["--max-upload-mb", "1", "--max-files", "5"]);
+    let (c, csrf) = sign_in(&server, CUIHU);
+    let big = vec![b'x'; 3 << 20];
+    let path = "材料/Ⅱ-1 党建引领/标准1/大文件.bin".to_string();
+    let res = c
+        .post(server.at("/c/WH-001/upload"))
+        .multipart(folder_form(&csrf, &[(path, big)]))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    assert!(res.text().unwrap().contains("超过"));
+    let many: Vec<_> = (0..6)
+        .map(|i| (format!("材料/Ⅱ-1/标准1/{i}.txt"), vec![b'a'; 10]))
+        .collect();
+    let res = c
+        .post(server.at("/c/WH-001/upload"))
+        .header("x-requested-with", "kaoping")
+        .multipart(folder_form(&csrf, &many))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let answer: serde_json::Value = res.json().unwrap();
+    assert_eq!(answer["ok"], false);
+    assert!(answer["error"].as_str().unwrap().contains("5 个文件"));
+    for bad in ["../逃逸.txt", "/etc/passwd", "C:/x.txt", "a\\b.txt"] {
+        let res = c
+            .post(server.at("/c/WH-001/upload"))
+            .multipart(folder_form(&csrf, &[(bad.to_string(), b"x".to_vec())]))
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 400, "{bad}");
+        let text = res.text().unwrap();
+        assert!(text.contains("不安全"), "{bad}: {text}");
+    }
+    assert!(!t.path().join("逃逸.txt").exists());
+    assert!(!t.path().join("archive/逃逸.txt").exists());
+    assert_eq!(submissions(t.path(), "WH-001"), 0);
+    assert!(staging_is_empty(t.path()));
+    // The server is still fine afterwards.
+    assert_eq!(c.get(server.at("/c/WH-001")).send().unwrap().status(), 200);
+    verify_clean(t.path());
+}
+
+#[test]
+fn upload_coverage_receipt_bag_assessment_and_documents() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let folder = evidence(t.path(), "WH-001");
+    let server = Server::start(t.path(), &[]);
+    let (c, csrf) = sign_in(&server, CUIHU);
+    let page = c
+        .get(server.at("/c/WH-001"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let missing_before = hidden_count(&page);
+    let res = c
+        .post(server.at("/c/WH-001/upload"))
+        .header("x-requested-with", "kaoping")
+        .multipart(folder_form(&csrf, &files_of(&folder)).text("submitter", "张三"))
+        .send()
+        .unwrap();
+    let answer: serde_json::Value = res.json().unwrap();
+    assert_eq!(answer["ok"], true, "{answer}");
+    assert_eq!(answer["redirect"], "/c/WH-001/v/1");
+    let version = c
+        .get(server.at("/c/WH-001/v/1"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(version.contains("已保存"));
+    assert!(version.contains("张三"));
+    let page = c
+        .get(server.at("/c/WH-001"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let missing_after = hidden_count(&page);
+    assert!(
+        missing_after < missing_before,
+        "{missing_before} → {missing_after}"
+    );
+
+    // The receipt was issued with the submission.
+    let sha = version
+        .split("/documents/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("receipt link")
+        .to_string();
+    let res = c
+        .get(server.at(&format!("/documents/{sha}")))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''")
+    );
+    let pdf = res.bytes().unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(text.contains("翠湖社区"), "{text}");
+        assert!(text.contains("提交回执"), "{text}");
+    }
+    // The bag is a ZIP with BagIt's declaration.
+    let res = c.get(server.at("/c/WH-001/v/1/bag.zip")).send().unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().unwrap_or_default());
+    let bytes = res.bytes().unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert!((0..zip.len()).any(|i| {
+        zip.by_index(i)
+            .unwrap()
+            .name()
+            .unwrap()
+            .ends_with("/bagit.txt")
+    }));
+
+    // The office imports a sheet and issues a report and a batch.
+    let (o, ocsrf) = sign_in(&server, OFFICE);
+    let overview = o.get(server.at("/office")).send().unwrap().text().unwrap();
+    assert!(overview.contains("翠湖社区") && overview.contains("五华区"));
+    let sheet = o
+        .get(server.at("/office/sheet-template.csv"))
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    let filled = fill_all(&sheet, "达标");
+    let res = o
+        .post(server.at("/office/assess"))
+        .multipart(
+            Form::new()
+                .text("csrf", ocsrf.clone())
+                .text("community", "WH-001")
+                .part("sheet", Part::bytes(filled).file_name("结果.csv")),
+        )
+        .send()
+        .unwrap();
+    let status = res.status();
+    let text = res.text().unwrap();
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("已导入"), "{text}");
+    let res = o
+        .post(server.at("/office/documents"))
+        .form(&[
+            ("csrf", ocsrf.as_str()),
+            ("kind", "report"),
+            ("scope", "community"),
+            ("community", "WH-001"),
+            ("date", "2026-11-27"),
+        ])
+        .send()
+        .unwrap();
+    let status = res.status();
+    let issued = res.text().unwrap();
+    assert_eq!(status, 200, "{issued}");
+    assert!(issued.contains("考评报告"));
+    let sha = issued
+        .split("href=\"/documents/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let pdf = o
+        .get(server.at(&format!("/documents/{sha}")))
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(text.contains("翠湖社区"), "{text}");
+        assert!(text.contains("考评情况的报告"), "{text}");
+    }
+    // A batch over all communities: PL-001 has no results and is left out.
+    let res = o
+        .post(server.at("/office/documents"))
+        .form(&[
+            ("csrf", ocsrf.as_str()),
+            ("kind", "report"),
+            ("scope", "all"),
+        ])
+        .send()
+        .unwrap();
+    let batch = res.text().unwrap();
+    assert!(
+        batch.contains("未生成") && batch.contains("拓东社区"),
+        "{batch}"
+    );
+    // verify-doc recognises the PDF and refuses a changed copy.
+    for (bytes, expect) in [
+        (pdf.to_vec(), "是登记在册的公文"),
+        (b"%PDF-1.7 forged".to_vec(), "不相同"),
+    ] {
+        let res = o
+            .post(server.at("/office/verify-doc"))
+            .multipart(
+                Form::new()
+                    .text("csrf", ocsrf.clone())
+                    .part("pdf", Part::bytes(bytes).file_name("待核验.pdf")),
+            )
+            .send()
+            .unwrap();
+        assert!(res.text().unwrap().contains(expect));
+    }
+    // Every action is in the log under its account.
+    let records = log(t.path());
+    let by = |kind: &str| -> Vec<String> {
+        records
+            .iter()
+            .filter(|r| r["kind"] == kind)
+            .map(|r| r["account"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(by("submission"), [CUIHU.0]);
+    assert_eq!(by("assessment"), [OFFICE.0]);
+    assert!(by("document").len() >= 3);
+    assert!(by("document").contains(&CUIHU.0.to_string()));
+    assert!(by("document").contains(&OFFICE.0.to_string()));
+    assert_eq!(by("download"), [CUIHU.0]);
+    assert_eq!(by("verify-doc"), [OFFICE.0, OFFICE.0]);
+    assert!(staging_is_empty(t.path()));
+    verify_clean(t.path());
+}
+
+/// The number in `<strong id="missing-count">`.
+fn hidden_count(page: &str) -> usize {
+    let key = "id=\"missing-count\">";
+    let at = page.find(key).expect("missing count") + key.len();
+    page[at..].split('<').next().unwrap().parse().unwrap()
+}
+
+/// The blank sheet with every verdict set to `verdict` and a remark.
+fn fill_all(sheet: &[u8], verdict: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(sheet);
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = r.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let verdict_col = col("结论").expect("结论 column");
+    let remark_col = col("备注");
+    let assessor_col = col("考评人");
+    let date_col = col("考评日期");
+    let mut w = csv::Writer::from_writer(vec![]);
+    w.write_record(&headers).unwrap();
+    for rec in r.records() {
+        let mut row: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        row[verdict_col] = verdict.to_string();
+        if let Some(c) = remark_col {
+            row[c] = "材料齐全".to_string();
+        }
+        if let Some(c) = assessor_col {
+            row[c] = "李四".to_string();
+        }
+        if let Some(c) = date_col {
+            row[c] = "2026-11-20".to_string();
+        }
+        w.write_record(&row).unwrap();
+    }
+    w.into_inner().unwrap()
+}

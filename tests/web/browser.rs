@@ -1,0 +1,334 @@
+//! End to end in headless Chromium over WebDriver (chromedriver): staff
+//! sign in, upload an evidence folder through the folder picker and see
+//! coverage change; the office imports results, generates a report,
+//! downloads it, and the downloaded PDF's text is checked. A screenshot of
+//! every page is saved under `target/tmp/e2e-screenshots/`.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs
+//! them); without them the test says so and passes, except in CI.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::util::*;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_driver() -> Option<(Driver, String)> {
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        assert!(!in_ci(), "CI must install chromium and chromium-driver");
+        eprintln!("skipping the browser test: {CHROMIUM} or {CHROMEDRIVER} is not installed");
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver(child);
+    let until = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < until, "chromedriver did not listen");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some((driver, format!("http://127.0.0.1:{port}")))
+}
+
+async fn browser(webdriver: &str, profile: &Path, downloads: &Path) -> Client {
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,1600",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            "prefs": {
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+            },
+        },
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(webdriver)
+        .await
+        .expect("a Chromium session")
+}
+
+/// Saves a screenshot of the page as `NN-name.png`.
+struct Shots {
+    dir: PathBuf,
+    n: usize,
+}
+
+impl Shots {
+    async fn take(&mut self, c: &Client, name: &str) {
+        self.n += 1;
+        let png = c.screenshot().await.unwrap();
+        let path = self.dir.join(format!("{:02}-{name}.png", self.n));
+        std::fs::write(&path, png).unwrap();
+        eprintln!("screenshot: {}", path.display());
+    }
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn sign_in_as(c: &Client, url: &str, (name, pw): (&str, &str)) {
+    c.goto(&format!("{url}/login")).await.unwrap();
+    c.find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys(name)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(pw)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn wait_path(c: &Client, prefix: &str) {
+    let until = Instant::now() + Duration::from_secs(60);
+    loop {
+        let url = c.current_url().await.unwrap();
+        if url.path().starts_with(prefix) {
+            return;
+        }
+        assert!(Instant::now() < until, "still at {url}, expected {prefix}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn missing(text: &str) -> usize {
+    text.trim().parse().unwrap()
+}
+
+#[test]
+fn staff_and_office_in_a_real_browser() {
+    let Some((_driver, webdriver)) = start_driver() else {
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let folder = evidence(t.path(), "WH-001");
+    let server = Server::start(t.path(), &[]);
+    let shots_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
+    let _ = std::fs::remove_dir_all(&shots_dir);
+    std::fs::create_dir_all(&shots_dir).unwrap();
+    let downloads = t.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let sheet = t.path().join("考评结果.csv");
+    run(
+        t.path(),
+        &[
+            "assess",
+            "template",
+            "--community",
+            "WH-001",
+            "-o",
+            sheet.to_str().unwrap(),
+        ],
+        None,
+    );
+    std::fs::write(&sheet, fill(&std::fs::read(&sheet).unwrap())).unwrap();
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = browser(&webdriver, &t.path().join("profile"), &downloads).await;
+        let mut shots = Shots {
+            dir: shots_dir.clone(),
+            n: 0,
+        };
+        let url = server.url.clone();
+
+        // Community staff: sign in, see what is missing, upload the folder.
+        c.goto(&format!("{url}/c/WH-001")).await.unwrap();
+        wait_path(&c, "/login").await;
+        shots.take(&c, "login").await;
+        sign_in_as(&c, &url, CUIHU).await;
+        wait_path(&c, "/c/WH-001").await;
+        let before = missing(&text_of(&c, "#missing-count").await);
+        shots.take(&c, "community-before").await;
+        c.find(Locator::Id("folder-input"))
+            .await
+            .unwrap()
+            .send_keys(folder.to_str().unwrap())
+            .await
+            .unwrap();
+        c.find(Locator::Id("upload-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_path(&c, "/c/WH-001/v/1").await;
+        let saved = text_of(&c, "#saved").await;
+        assert!(saved.contains("已保存"), "{saved}");
+        shots.take(&c, "ingest-result").await;
+        c.goto(&format!("{url}/c/WH-001")).await.unwrap();
+        let after = missing(&text_of(&c, "#missing-count").await);
+        assert!(
+            after < before,
+            "coverage did not change: {before} → {after}"
+        );
+        shots.take(&c, "community-after").await;
+        c.find(Locator::Css("button.link"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_path(&c, "/login").await;
+
+        // The office: overview, import the sheet, generate the report.
+        sign_in_as(&c, &url, OFFICE).await;
+        wait_path(&c, "/office").await;
+        let overview = text_of(&c, "#progress").await;
+        assert!(overview.contains("五华区"), "{overview}");
+        shots.take(&c, "office").await;
+        c.find(Locator::Id("assess-community"))
+            .await
+            .unwrap()
+            .select_by_value("WH-001")
+            .await
+            .unwrap();
+        c.find(Locator::Id("sheet-input"))
+            .await
+            .unwrap()
+            .send_keys(sheet.to_str().unwrap())
+            .await
+            .unwrap();
+        c.find(Locator::Id("assess-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let assessed = text_of(&c, "#assessed").await;
+        assert!(assessed.contains("总分"), "{assessed}");
+        shots.take(&c, "assessed").await;
+        c.goto(&format!("{url}/office")).await.unwrap();
+        c.find(Locator::Id("issue-kind"))
+            .await
+            .unwrap()
+            .select_by_value("report")
+            .await
+            .unwrap();
+        c.find(Locator::Id("issue-community"))
+            .await
+            .unwrap()
+            .select_by_value("WH-001")
+            .await
+            .unwrap();
+        c.find(Locator::Id("issue-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let issued = text_of(&c, "#issued").await;
+        assert!(issued.contains("考评报告"), "{issued}");
+        shots.take(&c, "issued").await;
+        c.find(Locator::Css("a.download"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let pdf = wait_download(&downloads).await;
+        c.goto(&format!("{url}/office/register")).await.unwrap();
+        text_of(&c, "#register").await;
+        shots.take(&c, "register").await;
+        c.close().await.unwrap();
+
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(bytes.starts_with(b"%PDF"));
+        if let Some(text) = pdf_text(&bytes) {
+            assert!(text.contains("翠湖社区"), "{text}");
+            assert!(text.contains("考评情况的报告"), "{text}");
+        }
+    });
+    assert!(std::fs::read_dir(&shots_dir).unwrap().count() >= 7);
+    verify_clean(t.path());
+}
+
+/// Waits for a finished PDF in the download folder.
+async fn wait_download(dir: &Path) -> PathBuf {
+    let until = Instant::now() + Duration::from_secs(60);
+    loop {
+        let done = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "pdf"));
+        if let Some(p) = done {
+            return p;
+        }
+        assert!(Instant::now() < until, "no PDF downloaded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The blank sheet with every row 达标.
+fn fill(sheet: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(sheet);
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut w = csv::Writer::from_writer(vec![]);
+    w.write_record(r.headers().unwrap()).unwrap();
+    for rec in r.records() {
+        let mut cells: Vec<String> = rec.unwrap().iter().map(String::from).collect();
+        cells[5] = "达标".into();
+        cells[7] = "王明".into();
+        cells[8] = "2026-11-20".into();
+        cells[9] = "经核实达标".into();
+        w.write_record(&cells).unwrap();
+    }
+    w.into_inner().unwrap()
+}

@@ -1,0 +1,7 @@
+//! The web application through real HTTP: the `kaoping serve` binary on a
+//! random loopback port, driven by reqwest (`api`) and by headless
+//! Chromium over WebDriver (`browser`).
+
+mod api;
+mod browser;
+mod util;

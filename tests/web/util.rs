@@ -1,0 +1,275 @@
+//! Helpers: an archive with two communities and three accounts, the
+//! server as a child process, a signed-in HTTP client, evidence folders.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use reqwest::blocking::{Client, Response};
+use reqwest::redirect::Policy;
+
+pub const OFFICE: (&str, &str) = ("kaopingban", "office-pass-1");
+pub const CUIHU: (&str, &str) = ("cuihu", "cuihu-pass-1");
+pub const OTHER: (&str, &str) = ("panlong", "panlong-pass-1");
+
+/// The `kaoping` binary.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_kaoping"))
+}
+
+/// Runs kaoping in `dir` (archive `./archive`), asserting success.
+pub fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    let mut child = Command::new(bin())
+        .current_dir(dir)
+        .env_remove("KAOPING_ARCHIVE")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kaoping starts");
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "kaoping {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A fresh archive in `dir/archive`: 翠湖社区 (WH-001, 五华区) and 拓东社区
+/// (PL-001, 盘龙区); an office account and one account per community.
+pub fn archive(dir: &Path) {
+    run(dir, &["init"], None);
+    for (id, name, district) in [
+        ("WH-001", "翠湖社区", "五华区"),
+        ("PL-001", "拓东社区", "盘龙区"),
+    ] {
+        run(
+            dir,
+            &[
+                "community",
+                "add",
+                "--id",
+                id,
+                "--name",
+                name,
+                "--district",
+                district,
+                "--type",
+                "城市社区",
+                "--batch",
+                "第一阶段",
+            ],
+            None,
+        );
+    }
+    let add = |(name, pw): (&str, &str), extra: &[&str]| {
+        let mut args = vec!["user", "add", name, "--password-stdin"];
+        args.extend_from_slice(extra);
+        run(dir, &args, Some(&format!("{pw}\n")));
+    };
+    add(OFFICE, &["--role", "office"]);
+    add(CUIHU, &["--role", "community", "--community", "WH-001"]);
+    add(OTHER, &["--role", "community", "--community", "PL-001"]);
+}
+
+/// The server, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    /// Starts `kaoping serve` on a random port with `extra` options.
+    pub fn start(dir: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(bin())
+            .current_dir(dir)
+            .env_remove("KAOPING_ARCHIVE")
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("server starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let start = line.find("http://").expect("address printed");
+        let url = line[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .trim_end_matches('/')
+            .to_string();
+        Server { child, url }
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A client that keeps cookies and does not follow redirects.
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of the first hidden input `name` in a page.
+pub fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in page:\n{html}"))
+        + key.len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// Signs in; returns the client and the session's CSRF token.
+pub fn sign_in(server: &Server, (name, pw): (&str, &str)) -> (Client, String) {
+    let c = client();
+    let page = c.get(server.at("/login")).send().unwrap().text().unwrap();
+    let token = hidden(&page, "token");
+    let res = c
+        .post(server.at("/login"))
+        .form(&[
+            ("name", name),
+            ("password", pw),
+            ("token", &token),
+            ("next", "/"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        303,
+        "sign-in of {name} failed: {}",
+        res.text().unwrap()
+    );
+    let home = follow(&c, server, res);
+    let csrf = hidden(&home, "csrf");
+    (c, csrf)
+}
+
+/// Follows redirects by hand (the client does not) and returns the page.
+pub fn follow(c: &Client, server: &Server, mut res: Response) -> String {
+    while res.status().is_redirection() {
+        let to = res.headers()["location"].to_str().unwrap().to_string();
+        res = c.get(server.at(&to)).send().unwrap();
+    }
+    assert!(res.status().is_success(), "{}", res.status());
+    res.text().unwrap()
+}
+
+/// An evidence folder: one file for every standard folder of indicators
+/// Ⅱ-1 to Ⅱ-3, laid out as `kaoping scaffold` makes it.
+pub fn evidence(dir: &Path, id: &str) -> PathBuf {
+    let folder = dir.join(format!("材料-{id}"));
+    run(
+        dir,
+        &["scaffold", folder.to_str().unwrap(), "--community", id],
+        None,
+    );
+    for ind in fs::read_dir(&folder).unwrap() {
+        let ind = ind.unwrap().path();
+        let name = ind.file_name().unwrap().to_string_lossy().to_string();
+        if !["Ⅱ-01 ", "Ⅱ-02 ", "Ⅱ-03 "]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
+            fs::remove_dir_all(&ind).unwrap();
+            continue;
+        }
+        for std in fs::read_dir(&ind).unwrap() {
+            let std = std.unwrap().path();
+            fs::write(std.join("工作台账.txt"), format!("{name} 台账")).unwrap();
+        }
+    }
+    folder
+}
+
+/// Every file under `folder` as (path relative to its parent, bytes).
+pub fn files_of(folder: &Path) -> Vec<(String, Vec<u8>)> {
+    let base = folder.parent().unwrap();
+    walkdir::WalkDir::new(folder)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The log's records.
+pub fn log(dir: &Path) -> Vec<serde_json::Value> {
+    fs::read_to_string(dir.join("archive/log.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Whether `kaoping verify` passes.
+pub fn verify_clean(dir: &Path) {
+    let out = Command::new(bin())
+        .current_dir(dir)
+        .env_remove("KAOPING_ARCHIVE")
+        .arg("verify")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "verify failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Whether poppler is required (CI) or may be missing.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// The text of a PDF (white space removed) by pdftotext.
+pub fn pdf_text(bytes: &[u8]) -> Option<String> {
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    fs::write(tmp.path(), bytes).unwrap();
+    match Command::new("pdftotext").arg(tmp.path()).arg("-").output() {
+        Ok(out) => {
+            assert!(out.status.success());
+            let t = String::from_utf8_lossy(&out.stdout);
+            Some(t.chars().filter(|c| !c.is_whitespace()).collect())
+        }
+        Err(_) if in_ci() => panic!("poppler-utils is required in CI"),
+        Err(_) => {
+            eprintln!("skipping PDF text check: pdftotext not installed");
+            None
+        }
+    }
+}
