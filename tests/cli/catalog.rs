@@ -139,28 +139,54 @@ fn help_and_usage_errors_are_chinese() {
     );
 }
 
-#[test]
-fn closed_pipe_is_not_an_error() {
+/// Runs kaoping with `args`, reads one byte of its output and closes the
+/// pipe; asserts a quiet success.
+fn close_after_one_byte(dir: &std::path::Path, args: &[&str]) {
     use std::io::Read;
     use std::process::{Command, Stdio};
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("kaoping"))
-        .arg("catalog")
+        .current_dir(dir)
+        .env_remove("KAOPING_ARCHIVE")
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Read one byte and close our end.
     let mut one = [0u8; 1];
     child.stdout.take().unwrap().read_exact(&mut one).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.is_empty(), "{args:?}: {err}");
+}
+
+#[test]
+fn closed_pipe_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    close_after_one_byte(d, &["catalog"]);
+    // Output far larger than a pipe's buffer, so that the writes really
+    // fail: the file list of a submission of 3000 files, as text and JSON.
+    stdout_of(kaoping(d).arg("init"));
+    stdout_of(kaoping(d).args([
+        "community",
+        "add",
+        "--id",
+        "WH-001",
+        "--name",
+        "翠湖社区",
+        "--district",
+        "五华区",
+        "--type",
+        "城市社区",
+        "--batch",
+        "第一阶段",
+    ]));
+    let std1 = d.join("材料/Ⅱ-01 党组织领导核心作用/标准1");
+    std::fs::create_dir_all(&std1).unwrap();
+    for i in 0..3000 {
+        std::fs::write(std1.join(format!("会议记录{i:04}.txt")), i.to_string()).unwrap();
+    }
+    stdout_of(kaoping(d).args(["ingest", "材料", "--community", "WH-001"]));
+    close_after_one_byte(d, &["show", "--community", "WH-001"]);
+    close_after_one_byte(d, &["show", "--community", "WH-001", "--json"]);
 }
