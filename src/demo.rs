@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use crate::accounts::Role;
 use crate::archive::ingest::{IngestOptions, ingest};
 use crate::archive::zipin::ZipLimits;
 use crate::archive::{Archive, ArchiveError};
@@ -49,6 +50,9 @@ pub enum DemoError {
     /// The engine.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// Opening the sample web accounts.
+    #[error(transparent)]
+    Account(#[from] crate::accounts::AccountError),
     /// The demo folder already holds an archive.
     #[error("{path} 里已经有演示档案库了。请换一个文件夹，或先删除它再运行")]
     Exists {
@@ -75,7 +79,16 @@ pub struct Summary {
     pub output: PathBuf,
     /// Every document issued, in order.
     pub documents: Vec<(String, String, PathBuf)>,
+    /// Sample web accounts: name, password, what it may do.
+    pub accounts: Vec<(String, String, String)>,
 }
+
+/// Sample web accounts (name, password, role, community), for trying
+/// `kaoping serve` on the demo archive only.
+const ACCOUNTS: [(&str, &str, Role, Option<&str>); 2] = [
+    ("kaopingban", "demo-office-2019", Role::Office, None),
+    ("cuihu", "demo-cuihu-2019", Role::Community, Some("WH-001")),
+];
 
 /// The sample communities: id, name, district, type, and how their
 /// assessment goes.
@@ -226,6 +239,15 @@ pub fn run(dir: &Path, progress: &dyn Progress) -> Result<Summary, DemoError> {
         vec![draft],
         progress,
     )?);
+    let mut accounts = Vec::new();
+    for (name, password, role, community) in ACCOUNTS {
+        crate::accounts::add(&archive, &lock, name, role, community, password)?;
+        let what = community.map_or(
+            "考评办（查看全部、生成公文）".to_string(),
+            |c| format!("社区 {c}"),
+        );
+        accounts.push((name.to_string(), password.to_string(), what));
+    }
     drop(lock);
     let mut documents = Vec::new();
     for doc in issued {
@@ -237,6 +259,7 @@ pub fn run(dir: &Path, progress: &dyn Progress) -> Result<Summary, DemoError> {
         archive: root.dir().to_path_buf(),
         output,
         documents,
+        accounts,
     })
 }
 

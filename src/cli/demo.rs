@@ -50,5 +50,13 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<()> {
         summary.archive.display(),
         summary.archive.display()
     )?;
+    writeln!(
+        out,
+        "网页体验：kaoping --archive {} serve，然后用浏览器打开 http://127.0.0.1:8080/ 。示例账号（仅供演示）：",
+        summary.archive.display()
+    )?;
+    for (name, password, what) in &summary.accounts {
+        writeln!(out, "  {name} / {password}  {what}")?;
+    }
     Ok(out.flush()?)
 }
