@@ -513,3 +513,165 @@ fn fill_all(sheet: &[u8], verdict: &str) -> Vec<u8> {
     }
     w.into_inner().unwrap()
 }
+
+/// A ZIP in memory from (name, bytes) entries.
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut w, bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_zip_upload_is_ingested_and_a_zip_slip_is_refused_by_name() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let server = Server::start(t.path(), &[]);
+    let (c, csrf) = sign_in(&server, CUIHU);
+    let send = |bytes: Vec<u8>| {
+        c.post(server.at("/c/WH-001/upload"))
+            .header("x-requested-with", "kaoping")
+            .multipart(
+                Form::new()
+                    .text("csrf", csrf.clone())
+                    .part("zip", Part::bytes(bytes).file_name("翠湖社区材料.zip")),
+            )
+            .send()
+            .unwrap()
+    };
+    let evil = zip_of(&[
+        ("Ⅱ-01 党组织领导核心作用/标准1/台账.txt", b"ok"),
+        ("../../逃逸.txt", b"evil"),
+    ]);
+    let res = send(evil);
+    assert_eq!(res.status(), 422);
+    let answer: serde_json::Value = res.json().unwrap();
+    let error = answer["error"].as_str().unwrap();
+    assert!(error.contains("逃逸.txt"), "{error}");
+    assert_eq!(submissions(t.path(), "WH-001"), 0);
+
+    let good = zip_of(&[
+        ("Ⅱ-01 党组织领导核心作用/标准1/台账.txt", b"ok"),
+        ("Ⅱ-02 基层政府主导作用/标准2/方案.txt", b"plan"),
+    ]);
+    let answer: serde_json::Value = send(good).json().unwrap();
+    assert_eq!(answer["ok"], true, "{answer}");
+    let page = c
+        .get(server.at("/c/WH-001/v/1"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        page.contains("翠湖社区材料.zip"),
+        "the ZIP's name is the source"
+    );
+    assert!(page.contains("2 个文件"));
+    assert!(staging_is_empty(t.path()));
+    verify_clean(t.path());
+}
+
+#[test]
+fn a_batch_of_documents_downloads_as_one_zip() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let server = Server::start(t.path(), &[]);
+    let (o, csrf) = sign_in(&server, OFFICE);
+    let sheet = o
+        .get(server.at("/office/sheet-template.csv"))
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    for id in ["WH-001", "PL-001"] {
+        let res = o
+            .post(server.at("/office/assess"))
+            .multipart(
+                Form::new()
+                    .text("csrf", csrf.clone())
+                    .text("community", id)
+                    .part(
+                        "sheet",
+                        Part::bytes(fill_all(&sheet, "达标")).file_name("表.csv"),
+                    ),
+            )
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 200, "{}", res.text().unwrap());
+    }
+    let res = o
+        .post(server.at("/office/documents"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("kind", "certificate"),
+            ("scope", "all"),
+        ])
+        .send()
+        .unwrap();
+    let page = res.text().unwrap();
+    assert!(page.contains("已生成并登记 2 份公文"), "{page}");
+    let link = page
+        .split("href=\"/documents/batch.zip?")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("batch link")
+        .replace("&amp;", "&");
+    let res = o
+        .get(server.at(&format!("/documents/batch.zip?{link}")))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().unwrap().to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut names = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        names.push(f.name().unwrap().to_string());
+        let mut pdf = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut pdf).unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+    }
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().any(|n| n.contains("翠湖社区")), "{names:?}");
+    assert!(names.iter().any(|n| n.contains("拓东社区")), "{names:?}");
+    // A community account may not fetch batches.
+    let (c, _) = sign_in(&server, CUIHU);
+    let res = c
+        .get(server.at(&format!("/documents/batch.zip?{link}")))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
+
+#[test]
+fn the_demo_archive_can_be_served_with_its_sample_accounts() {
+    let t = tempfile::tempdir().unwrap();
+    let out = run(t.path(), &["demo", "d"], None);
+    assert!(out.contains("kaopingban / demo-office-2019"), "{out}");
+    let server = Server::start(t.path(), &["--archive", "d/archive"]);
+    let (o, _) = sign_in(&server, ("kaopingban", "demo-office-2019"));
+    let overview = o.get(server.at("/office")).send().unwrap().text().unwrap();
+    for name in ["翠湖社区", "金星社区", "斗南社区"] {
+        assert!(overview.contains(name), "{name}");
+    }
+    let register = o
+        .get(server.at("/office/register"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(register.contains("命名证书") && register.contains("整改通知书"));
+    let (c, _) = sign_in(&server, ("cuihu", "demo-cuihu-2019"));
+    let res = c.get(server.at("/c/PL-002")).send().unwrap();
+    assert_eq!(res.status(), 403);
+    let page = c
+        .get(server.at("/c/WH-001"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(page.contains("第 1 版"));
+}
