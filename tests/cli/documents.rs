@@ -62,6 +62,37 @@ fn community_with_evidence(
 
 /// Writes the blank sheet and fills it: `verdict_of(indicator, standard,
 /// method)` gives (verdict, remark).
+/// The text of each page of a PDF (white space removed), or `None` when
+/// poppler is missing outside CI.
+fn page_texts(pdf: &Path) -> Option<Vec<String>> {
+    pdf_text(pdf)?;
+    let info = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    let pages: usize = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    Some(
+        (1..=pages)
+            .map(|n| {
+                let out = std::process::Command::new("pdftotext")
+                    .args(["-f", &n.to_string(), "-l", &n.to_string()])
+                    .arg(pdf)
+                    .arg("-")
+                    .output()
+                    .unwrap();
+                String::from_utf8_lossy(&out.stdout)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
 fn fill_sheet(
     dir: &Path,
     id: &str,
@@ -484,6 +515,33 @@ fn demo_runs_and_produces_every_document() {
     );
     let verify = stdout_of(kaoping(dir.path()).args(["--archive", "d/archive", "verify"]));
     assert!(verify.contains("校验通过"), "{verify}");
+    // GB/T 9704-2012 7.5: when a blank page precedes the 版记 page, neither
+    // carries a page number; every other page does. The demo's receipts
+    // have such a blank page.
+    let mut blanks = 0;
+    for f in files.iter().filter(|f| !f.contains("命名证书")) {
+        let pdf = dir.path().join("d/output").join(f);
+        let Some(pages) = page_texts(&pdf) else {
+            return;
+        };
+        for (i, text) in pages.iter().enumerate() {
+            let n = i + 1;
+            let numbered = text.contains(&format!("—{n}—"));
+            if text.is_empty() {
+                blanks += 1;
+                assert_eq!(
+                    n + 1,
+                    pages.len(),
+                    "{f}: blank page {n} not before the 版记"
+                );
+            } else if i > 0 && pages[i - 1].is_empty() {
+                assert!(!numbered && text.contains("印发"), "{f}: 版记 page {n}");
+            } else {
+                assert!(numbered, "{f}: page {n} has no number");
+            }
+        }
+    }
+    assert!(blanks > 0, "no document with a blank page before its 版记");
     // Running again into the same folder is refused, nothing overwritten.
     let err = stderr_of_failure(kaoping(dir.path()).args(["demo", "d"]), 1);
     assert!(err.contains("已经有演示档案库"), "{err}");
