@@ -37,15 +37,17 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_driver() -> Option<(Driver, String)> {
+fn start_driver(scratch: &Path) -> Option<(Driver, String)> {
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
         assert!(!in_ci(), "CI must install chromium and chromium-driver");
         eprintln!("skipping the browser test: {CHROMIUM} or {CHROMEDRIVER} is not installed");
         return None;
     }
     let port = free_port();
+    // Chromium's own scratch folders go with the test's, not into /tmp.
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
+        .env("TMPDIR", scratch)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -153,10 +155,10 @@ fn missing(text: &str) -> usize {
 
 #[test]
 fn staff_and_office_in_a_real_browser() {
-    let Some((_driver, webdriver)) = start_driver() else {
+    let t = tempfile::tempdir().unwrap();
+    let Some((_driver, webdriver)) = start_driver(t.path()) else {
         return;
     };
-    let t = tempfile::tempdir().unwrap();
     archive(t.path());
     let folder = evidence(t.path(), "WH-001");
     let server = Server::start(t.path(), &[]);
