@@ -263,14 +263,19 @@ pub async fn verify_doc(
         .unwrap_or_default();
     let archive = user.archive(&state);
     let (found, sha) = blocking(move || {
-        let bytes = std::fs::read(&path).map_err(|e| {
-            WebError::from(crate::archive::ArchiveError::Io {
-                path: path.clone(),
-                source: e,
-            })
-        })?;
-        let sha = crate::archive::store::Digest::of(&bytes).hex();
-        let found = issuance::find_pdf(&archive, &bytes)?;
+        // Hashed as it is read: the file is never held in memory.
+        let (digest, _) = std::fs::File::open(&path)
+            .and_then(crate::archive::store::hash_reader)
+            .map_err(|e| {
+                WebError::from(crate::archive::ArchiveError::Io {
+                    path: path.clone(),
+                    source: e,
+                })
+            })?;
+        let sha = digest.hex();
+        let found = issuance::entries(&archive)?
+            .into_iter()
+            .find(|e| e.record.sha256() == sha);
         let lock = archive.lock(true, |_| {})?;
         let data =
             json!({"sha256": sha, "registered": found.as_ref().map(|e| e.record.number.clone())});

@@ -675,3 +675,32 @@ fn the_demo_archive_can_be_served_with_its_sample_accounts() {
         .unwrap();
     assert!(page.contains("第 1 版"));
 }
+
+#[test]
+fn repeated_wrong_passwords_pause_the_account_but_not_others() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let server = Server::start(t.path(), &[]);
+    let attempt = |name: &str, pw: &str| {
+        let c = client();
+        let page = c.get(server.at("/login")).send().unwrap().text().unwrap();
+        let token = hidden(&page, "token");
+        let res = c
+            .post(server.at("/login"))
+            .form(&[("name", name), ("password", pw), ("token", &token)])
+            .send()
+            .unwrap();
+        (res.status().as_u16(), res.text().unwrap())
+    };
+    for _ in 0..5 {
+        let (status, text) = attempt(CUIHU.0, "guess-guess");
+        assert_eq!(status, 401);
+        assert!(text.contains("账号或密码不对"));
+    }
+    // Now even the right password waits; another account is unaffected.
+    let (status, text) = attempt(CUIHU.0, CUIHU.1);
+    assert_eq!(status, 401);
+    assert!(text.contains("暂停登录"), "{text}");
+    let (status, _) = attempt(OTHER.0, OTHER.1);
+    assert_eq!(status, 303);
+}
