@@ -5,6 +5,7 @@ use std::io::Write;
 use anyhow::Context as _;
 
 use kaoping::archive::Archive;
+use kaoping::assessment::sheet::csv_safe;
 use kaoping::catalog::Catalog;
 
 use super::Context;
@@ -23,8 +24,11 @@ pub struct Args {
     #[arg(long, value_name = "指标")]
     indicator: Option<String>,
     /// 以 JSON 格式输出（供其他程序读取）
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     json: bool,
+    /// 以 CSV 表格输出（可用 Excel/WPS 打开；以 = + - @ 开头的单元格前加 ' 以防被当作公式）
+    #[arg(long)]
+    csv: bool,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -41,6 +45,38 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .iter()
         .filter(|f| only.as_ref().is_none_or(|c| *c == f.indicator))
         .collect();
+    if args.csv {
+        // A BOM so that Excel and WPS read UTF-8.
+        let mut out = output::stdout();
+        out.write_all(b"\xEF\xBB\xBF")?;
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record([
+            "指标",
+            "标准",
+            "文件名",
+            "归档位置",
+            "原路径",
+            "字节数",
+            "SHA-256",
+        ])?;
+        for f in &files {
+            let standard = f.standard.map(|n| n.to_string()).unwrap_or_default();
+            let size = f.size.to_string();
+            let name = f.placed.rsplit('/').next().unwrap_or("").to_string();
+            let row = [
+                &f.indicator,
+                &standard,
+                &name,
+                &f.placed,
+                &f.path,
+                &size,
+                &f.sha256,
+            ];
+            w.write_record(row.iter().map(|c| csv_safe(c)))?;
+        }
+        w.flush()?;
+        return Ok(());
+    }
     let mut out = output::stdout();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &files).context("无法输出 JSON")?;

@@ -733,8 +733,30 @@ fn formula_cells_and_typst_markup_are_kept_verbatim() {
     let markup_file = "#strong[粗] $y$ *z* ]x[ = 标题.txt";
     let dir = env.path("材料");
     write(&dir.join("Ⅱ-1/标准1").join(markup_file), b"markup");
+    // (A file name cannot hold FORMULA's slash.)
+    let formula_files = ["=cmd|'calc'!A0.txt", "-2+3.txt", "@SUM(A1).txt", "+1.txt"];
+    for name in &formula_files {
+        write(&dir.join("Ⅱ-1/标准1").join(name), name.as_bytes());
+    }
     env.ok(&["ingest", "材料", "--community", "T1"]);
     env.ok(&["ingest", "材料", "--community", "F1"]);
+    // The file list for Excel/WPS escapes formula-looking names; the
+    // archive and its JSON keep them exactly.
+    let listed = env.ok(&["show", "--community", "F1", "--csv"]);
+    assert!(listed.starts_with('\u{feff}'), "no BOM for Excel");
+    let mut r = csv::Reader::from_reader(listed.trim_start_matches('\u{feff}').as_bytes());
+    let names: Vec<String> = r.records().map(|x| x.unwrap()[2].to_string()).collect();
+    for name in &formula_files {
+        assert!(
+            names.contains(&format!("'{name}")),
+            "{name} not escaped: {names:?}"
+        );
+    }
+    assert!(!names.iter().any(|n| n.starts_with(['=', '+', '-', '@'])));
+    let stored = paths(&show(&env, "F1"));
+    for name in &formula_files {
+        assert!(stored.contains(&format!("Ⅱ-1/标准1/{name}")), "{stored:?}");
+    }
     let rows = show(&env, "T1");
     assert_eq!(rows[0]["path"], format!("Ⅱ-1/标准1/{markup_file}"));
 
