@@ -205,6 +205,17 @@ fn staff_and_office_in_a_real_browser() {
             .send_keys(folder.to_str().unwrap())
             .await
             .unwrap();
+        // Note in the tab's session storage (which outlives the redirect)
+        // when the progress bar appears.
+        c.execute(
+            "const box = document.getElementById('upload-progress');
+             new MutationObserver(() => {
+               if (!box.hidden) sessionStorage.setItem('progress-shown', '1');
+             }).observe(box, {attributes: true});",
+            vec![],
+        )
+        .await
+        .unwrap();
         c.find(Locator::Id("upload-submit"))
             .await
             .unwrap()
@@ -212,6 +223,11 @@ fn staff_and_office_in_a_real_browser() {
             .await
             .unwrap();
         wait_path(&c, "/c/WH-001/v/1").await;
+        let shown = c
+            .execute("return sessionStorage.getItem('progress-shown');", vec![])
+            .await
+            .unwrap();
+        assert_eq!(shown, json!("1"), "the progress bar never appeared");
         let saved = text_of(&c, "#saved").await;
         assert!(saved.contains("已保存"), "{saved}");
         shots.take(&c, "ingest-result").await;
