@@ -3,12 +3,14 @@
 //! editing or removing any line breaks the chain and is found by
 //! [`Log::verify`].
 //!
-//! Appending rewrites the file atomically (temp file, fsync, rename, folder
-//! fsync) with the old content as its prefix: a crash leaves the old log or
-//! the new one, never a torn line. The log is small (one line per event),
-//! so the rewrite costs little.
+//! Appending writes one line with a single `write` to the end of the file
+//! and makes it durable (`fsync`) before the record counts as written. A
+//! power cut in the middle can leave an unfinished last line: the next
+//! writer, holding the lock, cuts it off ([`Log::repair_tail`]); that
+//! record was never reported as written, so nothing committed is lost.
 
-use std::io;
+use std::fs::OpenOptions;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -149,6 +151,27 @@ impl Log {
         Ok((records, prev))
     }
 
+    /// Cuts off an unfinished last line (a write cut short by a power
+    /// failure). Only a writer holding the lock calls this.
+    pub fn repair_tail(&self, _lock: &WriterLock) -> Result<bool, LogError> {
+        let bytes = self.read()?;
+        if bytes.is_empty() || bytes.ends_with(b"\n") {
+            return Ok(false);
+        }
+        let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let io_err = |source| LogError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let f = OpenOptions::new()
+            .write(true)
+            .open(&self.path)
+            .map_err(io_err)?;
+        f.set_len(keep as u64).map_err(io_err)?;
+        f.sync_all().map_err(io_err)?;
+        Ok(true)
+    }
+
     /// Appends a record of `kind` with `data`, chained to the last one, and
     /// makes it durable before returning it. Fails without writing if the
     /// existing log is broken.
@@ -158,7 +181,7 @@ impl Log {
         kind: &str,
         data: serde_json::Value,
     ) -> Result<Record, LogError> {
-        let mut bytes = self.read()?;
+        let bytes = self.read()?;
         let (records, prev) = self.parse(&bytes)?;
         let rec = Record {
             seq: records.len() as u64 + 1,
@@ -168,16 +191,25 @@ impl Log {
             kind: kind.to_string(),
             data,
         };
-        let line = serde_json::to_vec(&rec).map_err(|e| LogError::Io {
-            path: self.path.clone(),
-            source: io::Error::other(e),
-        })?;
-        bytes.extend_from_slice(&line);
-        bytes.push(b'\n');
-        fsutil::write_atomic(&self.path, &bytes).map_err(|source| LogError::Io {
+        let io_err = |source| LogError::Io {
             path: self.path.clone(),
             source,
-        })?;
+        };
+        let mut line = serde_json::to_vec(&rec).map_err(|e| io_err(io::Error::other(e)))?;
+        line.push(b'\n');
+        let mut f = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(io_err)?;
+        // One write: a killed process leaves the whole line or none of it.
+        f.write_all(&line).map_err(io_err)?;
+        f.sync_all().map_err(io_err)?;
+        if bytes.is_empty()
+            && let Some(dir) = self.path.parent()
+        {
+            fsutil::sync_dir(dir).map_err(io_err)?;
+        }
         Ok(rec)
     }
 }

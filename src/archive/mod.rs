@@ -123,11 +123,12 @@ impl Archive {
     /// their log record are moved to `interrupted/` (kept, not used).
     pub fn lock(&self, wait: bool, on_wait: impl FnOnce(&str)) -> Result<WriterLock, ArchiveError> {
         let lock = WriterLock::acquire(&self.root, wait, on_wait)?;
-        self.recover()?;
+        self.recover(&lock)?;
         Ok(lock)
     }
 
-    fn recover(&self) -> Result<(), ArchiveError> {
+    fn recover(&self, lock: &WriterLock) -> Result<(), ArchiveError> {
+        self.log.repair_tail(lock)?;
         self.store
             .clean_tmp()
             .map_err(io_at(&self.root.join("tmp")))?;

@@ -204,3 +204,28 @@ fn sha256sum_checks_a_submission_without_kaoping() {
     let log = fs::read_to_string(env.archive().join("log.jsonl")).unwrap();
     assert!(log.contains(&format!("\"root_hash\":\"{root}\"")));
 }
+
+#[test]
+fn an_unfinished_last_log_line_is_cut_off_by_the_next_writer() {
+    let env = Env::new();
+    env.community("A1");
+    evidence(&env.path("in"));
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    let log = env.archive().join("log.jsonl");
+    let committed = fs::read(&log).unwrap();
+    // What a power cut in the middle of an append can leave.
+    let mut torn = committed.clone();
+    torn.extend_from_slice(b"{\"seq\":3,\"prev\":\"5f1e");
+    fs::write(&log, &torn).unwrap();
+    let err = env.fails(&["verify"]);
+    assert!(err.contains("最后一行不完整"), "{err}");
+    // The next writer cuts the unfinished line off and carries on.
+    write(&env.path("in/Ⅱ-16/标准1/x.txt"), b"x");
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    let now = fs::read(&log).unwrap();
+    assert!(now.starts_with(&committed), "committed records changed");
+    assert!(!now.windows(4).any(|w| w == b"5f1e"));
+    assert!(env.ok(&["verify"]).contains("校验通过"));
+    let history = env.ok(&["history", "--community", "A1"]);
+    assert!(history.contains("2"), "{history}");
+}
