@@ -6,6 +6,7 @@
 use std::fs;
 
 use reqwest::blocking::multipart::{Form, Part};
+use reqwest::blocking::{Client, Response};
 
 use crate::util::*;
 
@@ -18,6 +19,30 @@ fn folder_form(csrf: &str, files: &[(String, Vec<u8>)]) -> Form {
             .part("file", Part::bytes(bytes.clone()).file_name(name));
     }
     form
+}
+
+/// GET `path` with the client's session.
+fn get(c: &Client, server: &Server, path: &str) -> Response {
+    c.get(server.at(path)).send().unwrap()
+}
+
+/// POST a multipart form to `path`.
+fn post_multipart(c: &Client, server: &Server, path: &str, form: Form) -> Response {
+    c.post(server.at(path)).multipart(form).send().unwrap()
+}
+
+/// POST a URL-encoded form to `path`.
+fn post_form(c: &Client, server: &Server, path: &str, form: &[(&str, &str)]) -> Response {
+    c.post(server.at(path)).form(form).send().unwrap()
+}
+
+/// The address in the first `href="…"` (or quoted link) after `after`.
+fn link(page: &str, after: &str) -> String {
+    page.split(after)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("no link after {after}"))
+        .to_string()
 }
 
 fn submissions(dir: &std::path::Path, community: &str) -> usize {
@@ -50,7 +75,7 @@ fn every_page_and_action_needs_a_session() {
         "/documents/00",
         "/documents/batch.zip?first=1&last=1",
     ] {
-        let res = c.get(server.at(path)).send().unwrap();
+        let res = get(&c, &server, path);
         assert_eq!(res.status(), 303, "GET {path}");
         let to = res.headers()["location"].to_str().unwrap();
         assert!(to.starts_with("/login?next="), "GET {path} → {to}");
@@ -82,17 +107,18 @@ fn sign_in_sets_a_strict_http_only_cookie_and_refuses_wrong_passwords() {
     archive(t.path());
     let server = Server::start(t.path(), &[]);
     let c = client();
-    let page = c.get(server.at("/login")).send().unwrap().text().unwrap();
+    let page = get(&c, &server, "/login").text().unwrap();
     let token = hidden(&page, "token");
-    let res = c
-        .post(server.at("/login"))
-        .form(&[
+    let res = post_form(
+        &c,
+        &server,
+        "/login",
+        &[
             ("name", CUIHU.0),
             ("password", "wrong-password"),
             ("token", &token),
-        ])
-        .send()
-        .unwrap();
+        ],
+    );
     assert_eq!(res.status(), 401);
     assert!(res.text().unwrap().contains("账号或密码不对"));
     // The sign-in form's token is required (login CSRF).
@@ -108,18 +134,19 @@ fn sign_in_sets_a_strict_http_only_cookie_and_refuses_wrong_passwords() {
     assert_eq!(res.status(), 401);
     assert!(res.text().unwrap().contains("登录表单已过期"));
 
-    let page = c.get(server.at("/login")).send().unwrap().text().unwrap();
+    let page = get(&c, &server, "/login").text().unwrap();
     let token = hidden(&page, "token");
-    let res = c
-        .post(server.at("/login"))
-        .form(&[
+    let res = post_form(
+        &c,
+        &server,
+        "/login",
+        &[
             ("name", CUIHU.0),
             ("password", CUIHU.1),
             ("token", &token),
             ("next", "/"),
-        ])
-        .send()
-        .unwrap();
+        ],
+    );
     assert_eq!(res.status(), 303);
     let cookie = res
         .headers()
@@ -131,7 +158,7 @@ fn sign_in_sets_a_strict_http_only_cookie_and_refuses_wrong_passwords() {
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
     // A community account lands on its own community.
-    let res = c.get(server.at("/")).send().unwrap();
+    let res = get(&c, &server, "/");
     assert_eq!(res.headers()["location"], "/c/WH-001");
     let signins: Vec<_> = log(t.path())
         .into_iter()
@@ -154,51 +181,43 @@ fn a_community_account_cannot_reach_another_community_or_the_office() {
         "/office",
         "/office/register",
     ] {
-        let res = c.get(server.at(path)).send().unwrap();
+        let res = get(&c, &server, path);
         assert_eq!(res.status(), 403, "GET {path}");
         assert!(res.text().unwrap().contains("无权"));
     }
-    let res = c
-        .post(server.at("/c/PL-001/upload"))
-        .multipart(folder_form(&csrf, &files_of(&folder)))
-        .send()
-        .unwrap();
+    let res = post_multipart(
+        &c,
+        &server,
+        "/c/PL-001/upload",
+        folder_form(&csrf, &files_of(&folder)),
+    );
     assert_eq!(res.status(), 403);
     assert_eq!(submissions(t.path(), "PL-001"), 0);
-    let res = c
-        .post(server.at("/office/documents"))
-        .form(&[
+    let res = post_form(
+        &c,
+        &server,
+        "/office/documents",
+        &[
             ("csrf", csrf.as_str()),
             ("kind", "report"),
             ("scope", "all"),
-        ])
-        .send()
-        .unwrap();
+        ],
+    );
     assert_eq!(res.status(), 403);
     // The other community's documents are out of reach too.
     let (o, ocsrf) = sign_in(&server, OTHER);
-    let res = o
-        .post(server.at("/c/PL-001/upload"))
-        .multipart(folder_form(&ocsrf, &files_of(&folder)))
-        .send()
-        .unwrap();
+    let res = post_multipart(
+        &o,
+        &server,
+        "/c/PL-001/upload",
+        folder_form(&ocsrf, &files_of(&folder)),
+    );
     assert_eq!(res.status(), 303);
     let page = follow(&o, &server, res);
-    let sha = page
-        .split("/documents/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("receipt link")
-        .to_string();
-    let res = c
-        .get(server.at(&format!("/documents/{sha}")))
-        .send()
-        .unwrap();
+    let sha = link(&page, "/documents/");
+    let res = get(&c, &server, &format!("/documents/{sha}"));
     assert_eq!(res.status(), 403);
-    let res = o
-        .get(server.at(&format!("/documents/{sha}")))
-        .send()
-        .unwrap();
+    let res = get(&o, &server, &format!("/documents/{sha}"));
     assert_eq!(res.status(), 200);
     verify_clean(t.path());
 }
@@ -211,11 +230,12 @@ fn forms_without_the_session_token_are_refused_and_change_nothing() {
     let server = Server::start(t.path(), &[]);
     let (c, _csrf) = sign_in(&server, CUIHU);
     let before = log(t.path()).len();
-    let res = c
-        .post(server.at("/c/WH-001/upload"))
-        .multipart(folder_form("not-the-token", &files_of(&folder)))
-        .send()
-        .unwrap();
+    let res = post_multipart(
+        &c,
+        &server,
+        "/c/WH-001/upload",
+        folder_form("not-the-token", &files_of(&folder)),
+    );
     assert_eq!(res.status(), 403);
     assert!(res.text().unwrap().contains("CSRF"));
     // A token that is right but not first: the files come before it.
@@ -225,20 +245,17 @@ fn forms_without_the_session_token_are_refused_and_change_nothing() {
             .text("path", p)
             .part("file", Part::bytes(b).file_name("x.txt"));
     }
-    let res = c
-        .post(server.at("/c/WH-001/upload"))
-        .multipart(form.text("csrf", _csrf.clone()))
-        .send()
-        .unwrap();
+    let res = post_multipart(
+        &c,
+        &server,
+        "/c/WH-001/upload",
+        form.text("csrf", _csrf.clone()),
+    );
     assert_eq!(res.status(), 403);
-    let res = c
-        .post(server.at("/logout"))
-        .form(&[("csrf", "nope")])
-        .send()
-        .unwrap();
+    let res = post_form(&c, &server, "/logout", &[("csrf", "nope")]);
     assert_eq!(res.status(), 403);
     // Still signed in, nothing recorded, nothing staged.
-    assert_eq!(c.get(server.at("/c/WH-001")).send().unwrap().status(), 200);
+    assert_eq!(get(&c, &server, "/c/WH-001").status(), 200);
     assert_eq!(log(t.path()).len(), before);
     assert!(staging_is_empty(t.path()));
     verify_clean(t.path());
@@ -252,11 +269,12 @@ fn oversize_and_unsafe_uploads_are_refused_cleanly() {
     let (c, csrf) = sign_in(&server, CUIHU);
     let big = vec![b'x'; 3 << 20];
     let path = "材料/Ⅱ-1 党建引领/标准1/大文件.bin".to_string();
-    let res = c
-        .post(server.at("/c/WH-001/upload"))
-        .multipart(folder_form(&csrf, &[(path, big)]))
-        .send()
-        .unwrap();
+    let res = post_multipart(
+        &c,
+        &server,
+        "/c/WH-001/upload",
+        folder_form(&csrf, &[(path, big)]),
+    );
     assert_eq!(res.status(), 413);
     assert!(res.text().unwrap().contains("超过"));
     let many: Vec<_> = (0..6)
@@ -273,11 +291,12 @@ fn oversize_and_unsafe_uploads_are_refused_cleanly() {
     assert_eq!(answer["ok"], false);
     assert!(answer["error"].as_str().unwrap().contains("5 个文件"));
     for bad in ["../逃逸.txt", "/etc/passwd", "C:/x.txt", "a\\b.txt"] {
-        let res = c
-            .post(server.at("/c/WH-001/upload"))
-            .multipart(folder_form(&csrf, &[(bad.to_string(), b"x".to_vec())]))
-            .send()
-            .unwrap();
+        let res = post_multipart(
+            &c,
+            &server,
+            "/c/WH-001/upload",
+            folder_form(&csrf, &[(bad.to_string(), b"x".to_vec())]),
+        );
         assert_eq!(res.status(), 400, "{bad}");
         let text = res.text().unwrap();
         assert!(text.contains("不安全"), "{bad}: {text}");
@@ -287,7 +306,7 @@ fn oversize_and_unsafe_uploads_are_refused_cleanly() {
     assert_eq!(submissions(t.path(), "WH-001"), 0);
     assert!(staging_is_empty(t.path()));
     // The server is still fine afterwards.
-    assert_eq!(c.get(server.at("/c/WH-001")).send().unwrap().status(), 200);
+    assert_eq!(get(&c, &server, "/c/WH-001").status(), 200);
     verify_clean(t.path());
 }
 
@@ -298,12 +317,7 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
     let folder = evidence(t.path(), "WH-001");
     let server = Server::start(t.path(), &[]);
     let (c, csrf) = sign_in(&server, CUIHU);
-    let page = c
-        .get(server.at("/c/WH-001"))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let page = get(&c, &server, "/c/WH-001").text().unwrap();
     let missing_before = hidden_count(&page);
     let res = c
         .post(server.at("/c/WH-001/upload"))
@@ -314,20 +328,10 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
     let answer: serde_json::Value = res.json().unwrap();
     assert_eq!(answer["ok"], true, "{answer}");
     assert_eq!(answer["redirect"], "/c/WH-001/v/1");
-    let version = c
-        .get(server.at("/c/WH-001/v/1"))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let version = get(&c, &server, "/c/WH-001/v/1").text().unwrap();
     assert!(version.contains("已保存"));
     assert!(version.contains("张三"));
-    let page = c
-        .get(server.at("/c/WH-001"))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let page = get(&c, &server, "/c/WH-001").text().unwrap();
     let missing_after = hidden_count(&page);
     assert!(
         missing_after < missing_before,
@@ -335,16 +339,8 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
     );
 
     // The receipt was issued with the submission.
-    let sha = version
-        .split("/documents/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("receipt link")
-        .to_string();
-    let res = c
-        .get(server.at(&format!("/documents/{sha}")))
-        .send()
-        .unwrap();
+    let sha = link(&version, "/documents/");
+    let res = get(&c, &server, &format!("/documents/{sha}"));
     assert_eq!(res.status(), 200);
     assert!(
         res.headers()["content-disposition"]
@@ -359,7 +355,7 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
         assert!(text.contains("提交回执"), "{text}");
     }
     // The bag is a ZIP with BagIt's declaration.
-    let res = c.get(server.at("/c/WH-001/v/1/bag.zip")).send().unwrap();
+    let res = get(&c, &server, "/c/WH-001/v/1/bag.zip");
     assert_eq!(res.status(), 200, "{}", res.text().unwrap_or_default());
     let bytes = res.bytes().unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
@@ -373,40 +369,37 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
 
     // The office imports a sheet and issues a report and a batch.
     let (o, ocsrf) = sign_in(&server, OFFICE);
-    let overview = o.get(server.at("/office")).send().unwrap().text().unwrap();
+    let overview = get(&o, &server, "/office").text().unwrap();
     assert!(overview.contains("翠湖社区") && overview.contains("五华区"));
-    let sheet = o
-        .get(server.at("/office/sheet-template.csv"))
-        .send()
-        .unwrap()
+    let sheet = get(&o, &server, "/office/sheet-template.csv")
         .bytes()
         .unwrap();
     let filled = fill_all(&sheet, "达标");
-    let res = o
-        .post(server.at("/office/assess"))
-        .multipart(
-            Form::new()
-                .text("csrf", ocsrf.clone())
-                .text("community", "WH-001")
-                .part("sheet", Part::bytes(filled).file_name("结果.csv")),
-        )
-        .send()
-        .unwrap();
+    let res = post_multipart(
+        &o,
+        &server,
+        "/office/assess",
+        Form::new()
+            .text("csrf", ocsrf.clone())
+            .text("community", "WH-001")
+            .part("sheet", Part::bytes(filled).file_name("结果.csv")),
+    );
     let status = res.status();
     let text = res.text().unwrap();
     assert_eq!(status, 200, "{text}");
     assert!(text.contains("已导入"), "{text}");
-    let res = o
-        .post(server.at("/office/documents"))
-        .form(&[
+    let res = post_form(
+        &o,
+        &server,
+        "/office/documents",
+        &[
             ("csrf", ocsrf.as_str()),
             ("kind", "report"),
             ("scope", "community"),
             ("community", "WH-001"),
             ("date", "2026-11-27"),
-        ])
-        .send()
-        .unwrap();
+        ],
+    );
     let status = res.status();
     let issued = res.text().unwrap();
     assert_eq!(status, 200, "{issued}");
@@ -417,10 +410,7 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_string();
-    let pdf = o
-        .get(server.at(&format!("/documents/{sha}")))
-        .send()
-        .unwrap()
+    let pdf = get(&o, &server, &format!("/documents/{sha}"))
         .bytes()
         .unwrap();
     if let Some(text) = pdf_text(&pdf) {
@@ -428,15 +418,16 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
         assert!(text.contains("考评情况的报告"), "{text}");
     }
     // A batch over all communities: PL-001 has no results and is left out.
-    let res = o
-        .post(server.at("/office/documents"))
-        .form(&[
+    let res = post_form(
+        &o,
+        &server,
+        "/office/documents",
+        &[
             ("csrf", ocsrf.as_str()),
             ("kind", "report"),
             ("scope", "all"),
-        ])
-        .send()
-        .unwrap();
+        ],
+    );
     let batch = res.text().unwrap();
     assert!(
         batch.contains("未生成") && batch.contains("拓东社区"),
@@ -447,15 +438,14 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
         (pdf.to_vec(), "是登记在册的公文"),
         (b"%PDF-1.7 forged".to_vec(), "不相同"),
     ] {
-        let res = o
-            .post(server.at("/office/verify-doc"))
-            .multipart(
-                Form::new()
-                    .text("csrf", ocsrf.clone())
-                    .part("pdf", Part::bytes(bytes).file_name("待核验.pdf")),
-            )
-            .send()
-            .unwrap();
+        let res = post_multipart(
+            &o,
+            &server,
+            "/office/verify-doc",
+            Form::new()
+                .text("csrf", ocsrf.clone())
+                .part("pdf", Part::bytes(bytes).file_name("待核验.pdf")),
+        );
         assert!(res.text().unwrap().contains(expect));
     }
     // Every action is in the log under its account.
@@ -559,12 +549,7 @@ fn a_zip_upload_is_ingested_and_a_zip_slip_is_refused_by_name() {
     ]);
     let answer: serde_json::Value = send(good).json().unwrap();
     assert_eq!(answer["ok"], true, "{answer}");
-    let page = c
-        .get(server.at("/c/WH-001/v/1"))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let page = get(&c, &server, "/c/WH-001/v/1").text().unwrap();
     assert!(
         page.contains("翠湖社区材料.zip"),
         "the ZIP's name is the source"
@@ -580,49 +565,43 @@ fn a_batch_of_documents_downloads_as_one_zip() {
     archive(t.path());
     let server = Server::start(t.path(), &[]);
     let (o, csrf) = sign_in(&server, OFFICE);
-    let sheet = o
-        .get(server.at("/office/sheet-template.csv"))
-        .send()
-        .unwrap()
+    let sheet = get(&o, &server, "/office/sheet-template.csv")
         .bytes()
         .unwrap();
     for id in ["WH-001", "PL-001"] {
-        let res = o
-            .post(server.at("/office/assess"))
-            .multipart(
-                Form::new()
-                    .text("csrf", csrf.clone())
-                    .text("community", id)
-                    .part(
-                        "sheet",
-                        Part::bytes(fill_all(&sheet, "达标")).file_name("表.csv"),
-                    ),
-            )
-            .send()
-            .unwrap();
+        let res = post_multipart(
+            &o,
+            &server,
+            "/office/assess",
+            Form::new()
+                .text("csrf", csrf.clone())
+                .text("community", id)
+                .part(
+                    "sheet",
+                    Part::bytes(fill_all(&sheet, "达标")).file_name("表.csv"),
+                ),
+        );
         assert_eq!(res.status(), 200, "{}", res.text().unwrap());
     }
-    let res = o
-        .post(server.at("/office/documents"))
-        .form(&[
+    let res = post_form(
+        &o,
+        &server,
+        "/office/documents",
+        &[
             ("csrf", csrf.as_str()),
             ("kind", "certificate"),
             ("scope", "all"),
-        ])
-        .send()
-        .unwrap();
+        ],
+    );
     let page = res.text().unwrap();
     assert!(page.contains("已生成并登记 2 份公文"), "{page}");
-    let link = page
+    let query = page
         .split("href=\"/documents/batch.zip?")
         .nth(1)
         .and_then(|s| s.split('"').next())
         .expect("batch link")
         .replace("&amp;", "&");
-    let res = o
-        .get(server.at(&format!("/documents/batch.zip?{link}")))
-        .send()
-        .unwrap();
+    let res = get(&o, &server, &format!("/documents/batch.zip?{query}"));
     assert_eq!(res.status(), 200);
     let bytes = res.bytes().unwrap().to_vec();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -639,10 +618,7 @@ fn a_batch_of_documents_downloads_as_one_zip() {
     assert!(names.iter().any(|n| n.contains("拓东社区")), "{names:?}");
     // A community account may not fetch batches.
     let (c, _) = sign_in(&server, CUIHU);
-    let res = c
-        .get(server.at(&format!("/documents/batch.zip?{link}")))
-        .send()
-        .unwrap();
+    let res = get(&c, &server, &format!("/documents/batch.zip?{query}"));
     assert_eq!(res.status(), 403);
 }
 
@@ -653,26 +629,16 @@ fn the_demo_archive_can_be_served_with_its_sample_accounts() {
     assert!(out.contains("kaopingban / demo-office-2019"), "{out}");
     let server = Server::start(t.path(), &["--archive", "d/archive"]);
     let (o, _) = sign_in(&server, ("kaopingban", "demo-office-2019"));
-    let overview = o.get(server.at("/office")).send().unwrap().text().unwrap();
+    let overview = get(&o, &server, "/office").text().unwrap();
     for name in ["翠湖社区", "金星社区", "斗南社区"] {
         assert!(overview.contains(name), "{name}");
     }
-    let register = o
-        .get(server.at("/office/register"))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let register = get(&o, &server, "/office/register").text().unwrap();
     assert!(register.contains("命名证书") && register.contains("整改通知书"));
     let (c, _) = sign_in(&server, ("cuihu", "demo-cuihu-2019"));
-    let res = c.get(server.at("/c/PL-002")).send().unwrap();
+    let res = get(&c, &server, "/c/PL-002");
     assert_eq!(res.status(), 403);
-    let page = c
-        .get(server.at("/c/WH-001"))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let page = get(&c, &server, "/c/WH-001").text().unwrap();
     assert!(page.contains("第 1 版"));
 }
 
@@ -683,13 +649,14 @@ fn repeated_wrong_passwords_pause_the_account_but_not_others() {
     let server = Server::start(t.path(), &[]);
     let attempt = |name: &str, pw: &str| {
         let c = client();
-        let page = c.get(server.at("/login")).send().unwrap().text().unwrap();
+        let page = get(&c, &server, "/login").text().unwrap();
         let token = hidden(&page, "token");
-        let res = c
-            .post(server.at("/login"))
-            .form(&[("name", name), ("password", pw), ("token", &token)])
-            .send()
-            .unwrap();
+        let res = post_form(
+            &c,
+            &server,
+            "/login",
+            &[("name", name), ("password", pw), ("token", &token)],
+        );
         (res.status().as_u16(), res.text().unwrap())
     };
     for _ in 0..5 {
