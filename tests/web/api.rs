@@ -671,3 +671,38 @@ fn repeated_wrong_passwords_pause_the_account_but_not_others() {
     let (status, _) = attempt(OTHER.0, OTHER.1);
     assert_eq!(status, 303);
 }
+
+#[test]
+fn a_large_upload_streams_to_disk_without_filling_memory() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let server = Server::start(t.path(), &[]);
+    let (c, csrf) = sign_in(&server, CUIHU);
+    // 400 MB in one file, sent from disk.
+    let big = t.path().join("录像.bin");
+    let mut f = std::io::BufWriter::new(fs::File::create(&big).unwrap());
+    let block: Vec<u8> = (0..1 << 20).map(|i| (i * 7 % 251) as u8).collect();
+    for i in 0..400u32 {
+        std::io::Write::write_all(&mut f, &i.to_le_bytes()).unwrap();
+        std::io::Write::write_all(&mut f, &block[4..]).unwrap();
+    }
+    drop(f);
+    let form = Form::new()
+        .text("csrf", csrf.clone())
+        .text("path", "材料/Ⅱ-01 党组织领导核心作用/标准1/录像.bin")
+        .part("file", Part::file(&big).unwrap());
+    let res = post_multipart(&c, &server, "/c/WH-001/upload", form);
+    assert_eq!(res.status(), 303, "{}", res.text().unwrap());
+    let version = get(&c, &server, "/c/WH-001/v/1").text().unwrap();
+    assert!(version.contains("400.0 MB"), "size not shown");
+    let Some(peak) = server.peak_rss_mb() else {
+        eprintln!("skipping the memory check: no /proc");
+        return;
+    };
+    eprintln!("server peak RSS for a 400 MB upload: {peak} MB");
+    assert!(
+        peak < 200,
+        "the server's memory peaked at {peak} MB for a 400 MB upload"
+    );
+    verify_clean(t.path());
+}
