@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::error::{WebError, blocking};
 use super::files::{self, Download};
-use super::session::User;
+use super::session::{User, log_event};
 use super::upload::{self, Upload};
 use super::{AppState, pages};
 use crate::archive::ingest::{IngestOptions, ingest};
@@ -349,12 +349,8 @@ pub async fn bag(
                 source: e,
             })
         })?;
-        let lock = archive.lock(true, |_| {})?;
         let data = json!({"community": id, "version": n, "what": "BagIt"});
-        archive
-            .log()
-            .append(&lock, "download", data)
-            .map_err(ArchiveError::from)?;
+        log_event(&archive, "download", data)?;
         Ok((file, bagit::bag_name(&sub)))
     })
     .await?;

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::error::{WebError, blocking};
 use super::files;
-use super::session::User;
+use super::session::{User, log_event};
 use super::upload::{self, Limits};
 use super::{AppState, pages};
 use crate::archive::coverage;
@@ -276,13 +276,9 @@ pub async fn verify_doc(
         let found = issuance::entries(&archive)?
             .into_iter()
             .find(|e| e.record.sha256() == sha);
-        let lock = archive.lock(true, |_| {})?;
         let data =
             json!({"sha256": sha, "registered": found.as_ref().map(|e| e.record.number.clone())});
-        archive
-            .log()
-            .append(&lock, "verify-doc", data)
-            .map_err(crate::archive::ArchiveError::from)?;
+        log_event(&archive, "verify-doc", data)?;
         drop(up);
         Ok((found, sha))
     })

@@ -316,15 +316,8 @@ pub async fn login(
     state.0.sessions.succeeded(&name);
     let (id, _) = state.0.sessions.start(&account.name)?;
     let archive = Archive::new(state.root()).acting_as(&account.name);
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        archive
-            .log()
-            .append(&lock, "signin", json!({"role": account.role}))
-            .map_err(crate::archive::ArchiveError::from)?;
-        Ok(())
-    })
-    .await?;
+    let data = json!({"role": account.role});
+    blocking(move || log_event(&archive, "signin", data)).await?;
     let to = safe_next(f.next.as_deref()).to_string();
     Ok((
         // Both cookies: `[(K, V); 2]` would keep only the last.
@@ -353,11 +346,23 @@ pub async fn logout(
     if let Some(id) = cookie(&headers, SESSION_COOKIE) {
         state.0.sessions.end(id);
     }
+    let archive = user.archive(&state);
+    blocking(move || log_event(&archive, "signout", json!({}))).await?;
     Ok((
         [(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0)))],
         Redirect::to("/login"),
     )
         .into_response())
+}
+
+/// Records an event of the signed-in account in the archive's log.
+pub fn log_event(archive: &Archive, kind: &str, data: serde_json::Value) -> Result<(), WebError> {
+    let lock = archive.lock(true, |_| {})?;
+    archive
+        .log()
+        .append(&lock, kind, data)
+        .map_err(crate::archive::ArchiveError::from)?;
+    Ok(())
 }
 
 /// `GET /`: the office overview or the account's community.

@@ -160,12 +160,24 @@ fn sign_in_sets_a_strict_http_only_cookie_and_refuses_wrong_passwords() {
     // A community account lands on its own community.
     let res = get(&c, &server, "/");
     assert_eq!(res.headers()["location"], "/c/WH-001");
-    let signins: Vec<_> = log(t.path())
+    // Signing out ends the session; both are in the log.
+    let home = get(&c, &server, "/c/WH-001").text().unwrap();
+    let csrf = hidden(&home, "csrf");
+    let res = post_form(&c, &server, "/logout", &[("csrf", csrf.as_str())]);
+    assert_eq!(res.status(), 303);
+    assert_eq!(get(&c, &server, "/c/WH-001").status(), 303);
+    let events: Vec<_> = log(t.path())
         .into_iter()
-        .filter(|r| r["kind"] == "signin")
+        .filter(|r| r["kind"] == "signin" || r["kind"] == "signout")
+        .map(|r| (r["kind"].clone(), r["account"].clone()))
         .collect();
-    assert_eq!(signins.len(), 1);
-    assert_eq!(signins[0]["account"], CUIHU.0);
+    assert_eq!(
+        events,
+        [
+            (serde_json::json!("signin"), serde_json::json!(CUIHU.0)),
+            (serde_json::json!("signout"), serde_json::json!(CUIHU.0)),
+        ]
+    );
 }
 
 #[test]
@@ -464,6 +476,7 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
     assert!(by("document").contains(&OFFICE.0.to_string()));
     assert_eq!(by("download"), [CUIHU.0]);
     assert_eq!(by("verify-doc"), [OFFICE.0, OFFICE.0]);
+    assert_eq!(by("signin"), [CUIHU.0, OFFICE.0]);
     assert!(staging_is_empty(t.path()));
     verify_clean(t.path());
 }
