@@ -176,6 +176,21 @@ fn day(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, WebError> {
     }
 }
 
+/// The document kind a batch form asks for.
+fn parse_kind(f: &IssueForm) -> Result<Kind, WebError> {
+    Ok(match f.kind.as_str() {
+        "report" => Kind::Report,
+        "notice" => Kind::Notice {
+            deadline: day("整改期限", f.deadline.as_deref())?
+                .ok_or_else(|| WebError::bad("整改通知书要填写整改期限"))?,
+        },
+        "certificate" => Kind::Certificate {
+            over_quota: f.over_quota.clone().filter(|s| !s.trim().is_empty()),
+        },
+        other => return Err(WebError::bad(format!("不认识的公文种类：{other}"))),
+    })
+}
+
 /// `POST /office/documents`: issues documents and lists them for
 /// download (one by one, or all in one ZIP).
 pub async fn documents(
@@ -187,16 +202,16 @@ pub async fn documents(
     user.check_csrf(&f.csrf)?;
     let date =
         day("成文日期", f.date.as_deref())?.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let kind = match f.kind.as_str() {
-        "report" => Kind::Report,
-        "notice" => Kind::Notice {
-            deadline: day("整改期限", f.deadline.as_deref())?
-                .ok_or_else(|| WebError::bad("整改通知书要填写整改期限"))?,
-        },
-        "certificate" => Kind::Certificate {
-            over_quota: f.over_quota.filter(|s| !s.trim().is_empty()),
-        },
-        other => return Err(WebError::bad(format!("不认识的公文种类：{other}"))),
+    // 进度汇总表 covers every district (the scope does not apply); the
+    // flag says whether it counts against the 第一阶段 quota.
+    enum Wanted {
+        Progress(bool),
+        Batch(Kind),
+    }
+    let wanted = match f.kind.as_str() {
+        "progress" => Wanted::Progress(false),
+        "progress1" => Wanted::Progress(true),
+        _ => Wanted::Batch(parse_kind(&f)?),
     };
     let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
     let scope = match f.scope.as_str() {
@@ -213,7 +228,17 @@ pub async fn documents(
     let st = state.clone();
     let ctx = blocking(move || {
         let lock = archive.lock(true, |_| {})?;
-        let drafted = batch::draft(&archive, &st.0.config, &kind, &scope, date)?;
+        let drafted = match wanted {
+            Wanted::Progress(phase1) => {
+                let rows = progress::from_archive(&archive, phase1)?;
+                let issuer = crate::documents::Issuer::default_of(&st.0.config);
+                batch::Drafted {
+                    drafts: vec![progress::build(&issuer, &rows, phase1, date)],
+                    left: Vec::new(),
+                }
+            }
+            Wanted::Batch(kind) => batch::draft(&archive, &st.0.config, &kind, &scope, date)?,
+        };
         let before = issuance::entries(&archive)?.len();
         let issued = issuance::issue(&archive, &lock, &st.0.engine, drafted.drafts, &Silent)?;
         let docs: Vec<_> = issued

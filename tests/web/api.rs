@@ -445,6 +445,29 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
         batch.contains("未生成") && batch.contains("拓东社区"),
         "{batch}"
     );
+    // The progress table covers every district.
+    let res = post_form(
+        &o,
+        &server,
+        "/office/documents",
+        &[
+            ("csrf", ocsrf.as_str()),
+            ("kind", "progress1"),
+            ("scope", "all"),
+        ],
+    );
+    let page = res.text().unwrap();
+    assert!(page.contains("进度汇总表"), "{page}");
+    let sha = link(&page, "href=\"/documents/");
+    let table = get(&o, &server, &format!("/documents/{sha}"))
+        .bytes()
+        .unwrap();
+    if let Some(text) = pdf_text(&table) {
+        assert!(
+            text.contains("五华区") && text.contains("阳宗海风景区"),
+            "{text}"
+        );
+    }
     // verify-doc recognises the PDF and refuses a changed copy.
     for (bytes, expect) in [
         (pdf.to_vec(), "是登记在册的公文"),
