@@ -742,3 +742,15 @@ fn a_large_upload_streams_to_disk_without_filling_memory() {
     );
     verify_clean(t.path());
 }
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let server = Server::start(t.path(), &[]);
+    let (c, _) = sign_in(&server, CUIHU);
+    assert_eq!(get(&c, &server, "/c/WH-001").status(), 200);
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
+    verify_clean(t.path());
+}

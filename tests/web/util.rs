@@ -126,6 +126,20 @@ impl Server {
         Some(kb / 1024)
     }
 
+    /// Sends SIGTERM and waits (at most 10 s) for the server to exit.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(std::time::Instant::now() < until, "server ignored SIGTERM");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
