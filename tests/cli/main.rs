@@ -7,4 +7,5 @@ mod documents;
 mod full_disk;
 mod init;
 mod register;
+mod user;
 mod util;
