@@ -306,7 +306,15 @@ pub async fn login(
     let (n, password) = (name.clone(), f.password.clone());
     let account = blocking(move || {
         let all = Accounts::load(&root)?;
-        Ok(all.get(&n).filter(|a| a.check_password(&password)).cloned())
+        match all.get(&n) {
+            Some(a) => Ok(Some(a).filter(|a| a.check_password(&password)).cloned()),
+            None => {
+                // As slow as a wrong password, so that the answer's timing
+                // does not tell which names exist.
+                crate::accounts::burn_a_check(&password);
+                Ok(None)
+            }
+        }
     })
     .await?;
     let Some(account) = account else {

@@ -286,8 +286,12 @@ pub async fn receive(
             Err(e) => return Err(io(&dest, e)),
         };
         while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-            if refused.is_some() {
+            if let Some(e) = refused.take() {
                 discarded += chunk.len() as u64;
+                if discarded > DRAIN_CAP {
+                    return Err(e);
+                }
+                refused = Some(e);
                 continue;
             }
             up.bytes += chunk.len() as u64;
