@@ -270,6 +270,20 @@ impl ObjectStore {
         File::open(self.path_of(d))
     }
 
+    /// Copies an object into `sink`, hashing on the way; fails with
+    /// `InvalidData` if its content no longer matches its name (what was
+    /// written to `sink` is then not to be trusted). Returns the size.
+    pub fn copy_verified(&self, d: &Digest, sink: &mut impl Write) -> io::Result<u64> {
+        let (actual, size) = copy_hashing(&mut self.open(d)?, sink)?;
+        if actual != *d {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("对象 {d} 的内容与哈希不符"),
+            ));
+        }
+        Ok(size)
+    }
+
     /// Re-hashes an object and says whether it is intact.
     pub fn check(&self, d: &Digest) -> io::Result<ObjectState> {
         let mut file = match self.open(d) {

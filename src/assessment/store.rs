@@ -133,7 +133,9 @@ pub fn latest(archive: &Archive, community: &str) -> Result<StoredAssessment, As
     load(archive, time, record)
 }
 
-fn load(
+/// Loads the results an assessment record names (as listed by
+/// [`records`]), checking them against their hash.
+pub fn load(
     archive: &Archive,
     time: String,
     record: AssessmentRecord,
@@ -148,11 +150,14 @@ fn load(
         .get(1)
         .ok_or_else(|| corrupt("记录中缺少结果文件".into()))?;
     let digest = Digest::from_hex(&obj.sha256).ok_or_else(|| corrupt("哈希无效".into()))?;
-    let bytes = std::fs::read(archive.store().path_of(&digest))
-        .map_err(|e| corrupt(format!("结果文件缺失（{e}）")))?;
-    if Digest::of(&bytes) != digest {
-        return Err(corrupt("结果文件内容与哈希不符".into()));
-    }
+    let mut bytes = Vec::new();
+    archive
+        .store()
+        .copy_verified(&digest, &mut bytes)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => corrupt("结果文件内容与哈希不符".into()),
+            _ => corrupt(format!("结果文件缺失（{e}）")),
+        })?;
     let assessment = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
     Ok(StoredAssessment {
         time,

@@ -1,9 +1,7 @@
 //! `kaoping cat`: writes a stored file to stdout byte for byte, checking
 //! its hash on the way.
 
-use std::io::{self, Read, Write};
-
-use sha2::{Digest as _, Sha256};
+use std::io::{self, Write};
 
 use kaoping::archive::Archive;
 
@@ -20,24 +18,17 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     let digest = archive.find_object(&args.hash)?;
-    let mut file = archive.store().open(&digest)?;
     let mut out = io::stdout().lock();
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
+    match archive.store().copy_verified(&digest, &mut out) {
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            let _ = out.flush();
+            anyhow::bail!(
+                "文件 {} 已损坏：内容与哈希不符，上面输出的内容不可信。请运行 kaoping verify 检查档案库",
+                digest
+            );
         }
-        hasher.update(&buf[..n]);
-        out.write_all(&buf[..n])?;
-    }
+        result => result?,
+    };
     out.flush()?;
-    if hasher.finalize().as_slice() != digest.0 {
-        anyhow::bail!(
-            "文件 {} 已损坏：内容与哈希不符，上面输出的内容不可信。请运行 kaoping verify 检查档案库",
-            digest
-        );
-    }
     Ok(())
 }

@@ -338,17 +338,9 @@ pub async fn bag(
     let archive = user.archive(&state);
     let (file, name) = blocking(move || {
         let sub = archive.submission(&id, Some(n))?;
-        // The export replaces its output atomically, so it gets a folder
-        // of its own; the open file outlives the folder.
-        let tmp = files::staging_dir(archive.root())?;
-        let out = tmp.path().join("bag.zip");
+        let (_tmp, out) = files::staging_path(archive.root(), "bag.zip")?;
         bagit::export(&archive, &sub, &out)?;
-        let file = std::fs::File::open(&out).map_err(|e| {
-            WebError::from(ArchiveError::Io {
-                path: out.clone(),
-                source: e,
-            })
-        })?;
+        let file = files::open(&out)?;
         let data = json!({"community": id, "version": n, "what": "BagIt"});
         log_event(&archive, "download", data)?;
         Ok((file, bagit::bag_name(&sub)))
@@ -368,10 +360,10 @@ pub async fn scaffold_zip(
     let archive = user.archive(&state);
     let (file, name) = blocking(move || {
         let c = community(&archive, &id)?;
-        let tmp = files::staging_file(archive.root())?;
-        files::write_scaffold_zip(&c, tmp.path())?;
+        let (_tmp, out) = files::staging_path(archive.root(), "scaffold.zip")?;
+        files::write_scaffold_zip(&c, &out)?;
         Ok((
-            files::reopen(&tmp)?,
+            files::open(&out)?,
             format!("{}-{}-材料文件夹.zip", c.district, c.name),
         ))
     })

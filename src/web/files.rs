@@ -3,24 +3,26 @@
 //! issued PDFs as one ZIP, and temporary files (bags, blank folders) that
 //! are streamed from disk and vanish when the download ends.
 
-use std::io::{Read, Write};
-use std::path::Path;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tempfile::NamedTempFile;
+use tempfile::TempDir;
 use tokio_util::io::ReaderStream;
 use zip::write::SimpleFileOptions;
 
 use super::AppState;
 use super::error::{WebError, blocking};
 use super::session::User;
-use super::upload::STAGING;
+use super::upload::{self, STAGING};
+
 use crate::archive::store::Digest;
-use crate::archive::{ArchiveError, scaffold};
+use crate::archive::{Archive, ArchiveError, io_at, scaffold};
 use crate::catalog::Catalog;
 use crate::community::Community;
 use crate::issuance;
@@ -47,18 +49,18 @@ pub struct Download {
 }
 
 impl Download {
-    /// A PDF held in memory.
-    pub fn pdf(name: String, bytes: Vec<u8>) -> Download {
+    /// A file held in memory.
+    pub fn bytes(name: String, content_type: &'static str, bytes: Vec<u8>) -> Download {
         Download {
             name,
-            content_type: "application/pdf",
+            content_type,
             length: Some(bytes.len() as u64),
             body: Body::from(bytes),
         }
     }
 
-    /// A ZIP streamed from an open (already unlinked) file.
-    pub fn zip(name: String, file: std::fs::File) -> Download {
+    /// A ZIP streamed from an open file.
+    pub fn zip(name: String, file: File) -> Download {
         let length = file.metadata().ok().map(|m| m.len());
         let stream = ReaderStream::new(tokio::fs::File::from_std(file));
         Download {
@@ -131,67 +133,53 @@ pub async fn js() -> impl IntoResponse {
     )
 }
 
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> WebError + '_ {
-    move |e| {
-        WebError::from(ArchiveError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })
-    }
+/// A path `name` in a fresh temporary folder under the archive's staging
+/// folder. The folder goes when the returned guard is dropped; a file
+/// opened before that stays readable until it is closed.
+pub fn staging_path(root: &Path, name: &str) -> Result<(TempDir, PathBuf), WebError> {
+    let dir = upload::staging_dir(root, "download-").map_err(io_at(&root.join(STAGING)))?;
+    let path = dir.path().join(name);
+    Ok((dir, path))
 }
 
-/// A temporary file in the archive's staging folder.
-pub fn staging_file(root: &Path) -> Result<NamedTempFile, WebError> {
-    let dir = root.join(STAGING);
-    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-    tempfile::Builder::new()
-        .prefix("download-")
-        .tempfile_in(&dir)
-        .map_err(io_err(&dir))
+/// Opens a file for streaming out.
+pub fn open(path: &Path) -> Result<File, WebError> {
+    Ok(File::open(path).map_err(io_at(path))?)
 }
 
-/// A temporary folder in the archive's staging folder.
-pub fn staging_dir(root: &Path) -> Result<tempfile::TempDir, WebError> {
-    let dir = root.join(STAGING);
-    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-    tempfile::Builder::new()
-        .prefix("download-")
-        .tempdir_in(&dir)
-        .map_err(io_err(&dir))
-}
-
-/// Opens a temporary file for reading; it disappears from the folder
-/// when `tmp` is dropped, and from the disk when the download ends.
-pub fn reopen(tmp: &NamedTempFile) -> Result<std::fs::File, WebError> {
-    tmp.reopen().map_err(io_err(tmp.path()))
+fn zip_failed(e: zip::result::ZipError) -> WebError {
+    WebError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("无法生成 ZIP：{e}"),
+    )
 }
 
 /// Writes the blank evidence folders of `c` as a ZIP to `out`.
 pub fn write_scaffold_zip(c: &Community, out: &Path) -> Result<(), WebError> {
-    let dir = tempfile::tempdir().map_err(io_err(out))?;
+    let dir = tempfile::tempdir().map_err(io_at(out))?;
     let top = dir.path().join(format!("{}-材料", c.name));
     scaffold::create(Catalog::builtin(), &top, c)
         .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
-    let file = std::fs::File::create(out).map_err(io_err(out))?;
+    let file = File::create(out).map_err(io_at(out))?;
     let mut zip = zip::ZipWriter::new(file);
     let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for entry in walkdir::WalkDir::new(&top).sort_by_file_name() {
-        let entry = entry.map_err(|e| WebError::bad(e.to_string()))?;
+        let entry =
+            entry.map_err(|e| WebError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
         let Ok(rel) = entry.path().strip_prefix(dir.path()) else {
             continue;
         };
         let name = rel.to_string_lossy().replace('\\', "/");
-        let zerr = |e: zip::result::ZipError| WebError::bad(format!("无法生成 ZIP：{e}"));
         if entry.file_type().is_dir() {
-            zip.add_directory(format!("{name}/"), opts).map_err(zerr)?;
+            zip.add_directory(format!("{name}/"), opts)
+                .map_err(zip_failed)?;
         } else {
-            zip.start_file(name, opts).map_err(zerr)?;
-            let bytes = std::fs::read(entry.path()).map_err(io_err(entry.path()))?;
-            zip.write_all(&bytes).map_err(io_err(out))?;
+            zip.start_file(name, opts).map_err(zip_failed)?;
+            let bytes = std::fs::read(entry.path()).map_err(io_at(entry.path()))?;
+            zip.write_all(&bytes).map_err(io_at(out))?;
         }
     }
-    zip.finish()
-        .map_err(|e| WebError::bad(format!("无法生成 ZIP：{e}")))?;
+    zip.finish().map_err(zip_failed)?;
     Ok(())
 }
 
@@ -217,21 +205,31 @@ pub async fn document(
         }
         let digest = Digest::from_hex(&sha).ok_or_else(|| WebError::missing("哈希格式不对"))?;
         let mut bytes = Vec::new();
-        archive
-            .store()
-            .open(&digest)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map_err(io_err(&archive.store().path_of(&digest)))?;
-        if Digest::of(&bytes) != digest {
-            return Err(WebError::from(ArchiveError::Corrupt {
-                path: archive.store().path_of(&digest),
-                reason: "内容与哈希不符".into(),
-            }));
-        }
+        verified_copy(&archive, &digest, &mut bytes)?;
         Ok((entry, bytes))
     })
     .await?;
-    Ok(Download::pdf(entry.record.file_name, bytes))
+    Ok(Download::bytes(
+        entry.record.file_name,
+        "application/pdf",
+        bytes,
+    ))
+}
+
+/// Copies a stored object into `sink`, refusing one whose content no
+/// longer matches its hash.
+fn verified_copy(archive: &Archive, d: &Digest, sink: &mut impl Write) -> Result<(), WebError> {
+    let path = archive.store().path_of(d);
+    match archive.store().copy_verified(d, sink) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            Err(WebError::from(ArchiveError::Corrupt {
+                path,
+                reason: "内容与哈希不符".into(),
+            }))
+        }
+        Err(e) => Err(io_at(&path)(e).into()),
+    }
 }
 
 /// Which register lines a batch ZIP holds (positions from 1, inclusive).
@@ -260,29 +258,23 @@ pub async fn batch_zip(
                 r.last
             )));
         }
-        let tmp = staging_file(archive.root())?;
-        let mut zip = zip::ZipWriter::new(reopen(&tmp)?);
+        let (_tmp, out) = staging_path(archive.root(), "公文.zip")?;
+        let mut zip = zip::ZipWriter::new(File::create(&out).map_err(io_at(&out))?);
         // PDFs are compressed already: store them as they are.
         let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         for e in &all[r.first - 1..r.last] {
             let digest = Digest::from_hex(e.record.sha256())
                 .ok_or_else(|| WebError::missing("登记簿里的哈希格式不对"))?;
-            let mut f = archive
-                .store()
-                .open(&digest)
-                .map_err(io_err(&archive.store().path_of(&digest)))?;
             let name = format!(
                 "{}-{}",
                 e.record.number.replace('/', "_"),
                 e.record.file_name
             );
-            zip.start_file(name, opts)
-                .map_err(|e| WebError::bad(format!("无法生成 ZIP：{e}")))?;
-            std::io::copy(&mut f, &mut zip).map_err(io_err(tmp.path()))?;
+            zip.start_file(name, opts).map_err(zip_failed)?;
+            verified_copy(&archive, &digest, &mut zip)?;
         }
-        zip.finish()
-            .map_err(|e| WebError::bad(format!("无法生成 ZIP：{e}")))?;
-        reopen(&tmp)
+        zip.finish().map_err(zip_failed)?;
+        open(&out)
     })
     .await?;
     Ok(Download::zip("公文.zip".to_string(), file).into_response())

@@ -162,6 +162,14 @@ fn io(path: &Path, e: std::io::Error) -> WebError {
     )
 }
 
+/// A fresh temporary folder under the archive's staging folder, removed
+/// when dropped (and at the next server start if the server stops first).
+pub fn staging_dir(root: &Path, prefix: &str) -> std::io::Result<TempDir> {
+    let staging = root.join(STAGING);
+    std::fs::create_dir_all(&staging)?;
+    tempfile::Builder::new().prefix(prefix).tempdir_in(&staging)
+}
+
 /// After a refusal the rest of the body is read and thrown away, up to
 /// this much, so that the browser receives the answer instead of a broken
 /// connection; a larger body is cut off.
@@ -181,14 +189,7 @@ pub async fn receive(
     mut mp: Multipart,
     limits: Limits,
 ) -> Result<Upload, WebError> {
-    let staging = root.join(STAGING);
-    tokio::fs::create_dir_all(&staging)
-        .await
-        .map_err(|e| io(&staging, e))?;
-    let dir = tempfile::Builder::new()
-        .prefix("upload-")
-        .tempdir_in(&staging)
-        .map_err(|e| io(&staging, e))?;
+    let dir = staging_dir(root, "upload-").map_err(|e| io(&root.join(STAGING), e))?;
     let mut up = Upload {
         dir,
         fields: HashMap::new(),

@@ -55,6 +55,9 @@ fn every_flipped_bit_truncation_and_loss_is_found() {
                 err.contains("社区 A1 第 1 版"),
                 "{what}: referencing submission not named: {err}"
             );
+            // Taking the damaged file out says it cannot be trusted.
+            let err = env.fails(&["cat", &name]);
+            assert!(err.contains("已损坏"), "{what}: cat of {name}: {err}");
         }
         fs::remove_file(&obj).unwrap();
         let err = env.fails(&["verify", "--community", "A1"]);
