@@ -220,17 +220,7 @@ pub fn run(dir: &Path, progress: &dyn Progress) -> Result<Summary, DemoError> {
     }
     let mut issued: Vec<Issued> = issuance::issue(&archive, &lock, &engine, drafts, progress)?;
     // The progress table last, once the certificates are registered.
-    let register = issuance::entries(&archive)?;
-    let facts = documents::progress::Facts {
-        communities: &reg,
-        submitted: communities.iter().map(|c| c.id.clone()).collect(),
-        assessments: store::records(&archive, None)?
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect(),
-        register: &register,
-    };
-    let rows = documents::progress::rows(&facts, true);
+    let rows = documents::progress::from_archive(&archive, true)?;
     let draft = documents::progress::build(&issuer, &rows, true, date);
     issued.extend(issuance::issue(
         &archive,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Issuer;
-use crate::archive::{Archive, ArchiveError};
+use crate::archive::{Archive, ArchiveError, Submission};
 use crate::assessment::store::{self, AssessmentRecord};
 use crate::community::Register;
 use crate::districts::DistrictTable;
@@ -55,20 +55,30 @@ pub struct Facts<'a> {
 pub fn from_archive(archive: &Archive, phase1: bool) -> Result<Vec<Row>, ArchiveError> {
     let reg = archive.register()?;
     let register = crate::issuance::entries(archive)?;
-    let facts = Facts {
-        communities: &reg,
-        submitted: archive
-            .submissions(None)?
-            .into_iter()
-            .map(|s| s.record.community)
-            .collect(),
-        assessments: store::records(archive, None)?
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect(),
-        register: &register,
-    };
-    Ok(rows(&facts, phase1))
+    let subs = archive.submissions(None)?;
+    let records = store::records(archive, None)?;
+    Ok(rows(&Facts::new(&reg, &register, &subs, &records), phase1))
+}
+
+impl<'a> Facts<'a> {
+    /// The facts from what the archive lists: the register, the document
+    /// register, the submissions and the assessment records.
+    pub fn new(
+        communities: &'a Register,
+        register: &'a [Entry],
+        submissions: &[Submission],
+        assessments: &[(String, AssessmentRecord)],
+    ) -> Facts<'a> {
+        Facts {
+            communities,
+            submitted: submissions
+                .iter()
+                .map(|s| s.record.community.clone())
+                .collect(),
+            assessments: assessments.iter().map(|(_, r)| r.clone()).collect(),
+            register,
+        }
+    }
 }
 
 /// Computes the rows (and a 总计 row last). `phase1` restricts to 第一阶段

@@ -4,8 +4,8 @@
 //! document register and checking a PDF against it.
 
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse};
+use axum::http::HeaderMap;
+use axum::response::Html;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
@@ -31,26 +31,31 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
     let archive = user.archive(&state);
     let config = state.0.config.clone();
     let ctx = blocking(move || {
-        let rows = progress::from_archive(&archive, false)?;
-        let phase1 = progress::from_archive(&archive, true)?;
+        // Each list is read from the log once and shared by the district
+        // rows and every community's line.
         let reg = archive.register()?;
         let register = issuance::entries(&archive)?;
+        let subs = archive.submissions(None)?;
+        let records = store::records(&archive, None)?;
+        let facts = progress::Facts::new(&reg, &register, &subs, &records);
+        let rows = progress::rows(&facts, false);
+        let phase1 = progress::rows(&facts, true);
         let catalog = Catalog::builtin();
         let mut communities = Vec::new();
         for c in reg.all() {
-            let latest = archive.submissions(Some(&c.id))?.pop();
-            let missing = match &latest {
+            let latest = subs.iter().rev().find(|s| s.record.community == c.id);
+            let missing = match latest {
                 Some(s) => Some(coverage::coverage(catalog, &archive.manifest(s)?).missing().count()),
                 None => None,
             };
-            let assessed = match store::latest(&archive, &c.id) {
-                Ok(s) => {
+            let assessed = match records.iter().rev().find(|(_, r)| r.community == c.id) {
+                Some((time, record)) => {
+                    let s = store::load(&archive, time.clone(), record.clone())?;
                     let card = score::score(&s.assessment, catalog, &config);
                     Some(json!({"total": card.total, "max": round1(card.max), "grade": card.grade.name,
                         "named": card.named(), "notice": card.needs_notice()}))
                 }
-                Err(store::AssessmentError::NoResults { .. }) => None,
-                Err(e) => return Err(e.into()),
+                None => None,
             };
             let docs: Vec<_> = register
                 .iter()
@@ -78,19 +83,11 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
 }
 
 /// `GET /office/sheet-template.csv`: the blank assessment sheet.
-pub async fn sheet_template(user: User) -> Result<impl IntoResponse, WebError> {
+pub async fn sheet_template(user: User) -> Result<files::Download, WebError> {
     user.require_office()?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"sheet.csv\"; filename*=UTF-8''{}",
-                    files::percent("考评结果表.csv")
-                ),
-            ),
-        ],
+    Ok(files::Download::bytes(
+        "考评结果表.csv".into(),
+        "text/csv; charset=utf-8",
         sheet::template(Catalog::builtin()),
     ))
 }
