@@ -245,7 +245,11 @@ pub fn entries(archive: &Archive) -> Result<Vec<Entry>, ArchiveError> {
 
 /// The registered document whose PDF has exactly these bytes, if any.
 pub fn find_pdf(archive: &Archive, bytes: &[u8]) -> Result<Option<Entry>, ArchiveError> {
-    let hex = Digest::of(bytes).hex();
+    find_sha256(archive, &Digest::of(bytes).hex())
+}
+
+/// The registered document whose PDF has this SHA-256 (hex), if any.
+pub fn find_sha256(archive: &Archive, hex: &str) -> Result<Option<Entry>, ArchiveError> {
     Ok(entries(archive)?
         .into_iter()
         .find(|e| e.record.sha256() == hex))

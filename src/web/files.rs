@@ -192,9 +192,7 @@ pub async fn document(
 ) -> Result<Download, WebError> {
     let archive = user.archive(&state);
     let (entry, bytes) = blocking(move || {
-        let entry = issuance::entries(&archive)?
-            .into_iter()
-            .find(|e| e.record.sha256() == sha)
+        let entry = issuance::find_sha256(&archive, &sha)?
             .ok_or_else(|| WebError::missing("发文登记簿里没有这份公文"))?;
         let allowed = match &entry.record.community {
             Some(c) => user.account.may_access(c),

@@ -295,9 +295,7 @@ pub async fn verify_doc(
                 })
             })?;
         let sha = digest.hex();
-        let found = issuance::entries(&archive)?
-            .into_iter()
-            .find(|e| e.record.sha256() == sha);
+        let found = issuance::find_sha256(&archive, &sha)?;
         let data =
             json!({"sha256": sha, "registered": found.as_ref().map(|e| e.record.number.clone())});
         log_event(&archive, "verify-doc", data)?;
