@@ -253,18 +253,30 @@ fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-/// `GET /login`.
-pub async fn login_page(Query(q): Query<Next>) -> Result<Response, WebError> {
+/// The sign-in form with a fresh double-submit token (cookie and hidden
+/// field), an optional message and the name typed before.
+fn login_form(
+    status: StatusCode,
+    next: Option<&str>,
+    error: Option<&str>,
+    name: &str,
+) -> Result<Response, WebError> {
     let t = token()?;
     let page = pages::render(
         "login.html",
-        context! { token => t.clone(), next => safe_next(q.next.as_deref()) },
+        context! { token => t.clone(), next => safe_next(next), error => error, name => name },
     );
     Ok((
+        status,
         [(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &t, None))],
         page,
     )
         .into_response())
+}
+
+/// `GET /login`.
+pub async fn login_page(Query(q): Query<Next>) -> Result<Response, WebError> {
+    login_form(StatusCode::OK, q.next.as_deref(), None, "")
 }
 
 #[derive(Deserialize)]
@@ -282,25 +294,20 @@ pub async fn login(
     Form(f): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     let fail = |msg: &str| {
-        let again = token().unwrap_or_default();
-        let page = pages::render(
-            "login.html",
-            context! { token => again.clone(), next => safe_next(f.next.as_deref()), error => msg, name => f.name.clone() },
-        );
-        (
+        login_form(
             StatusCode::UNAUTHORIZED,
-            [(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &again, None))],
-            page,
+            f.next.as_deref(),
+            Some(msg),
+            &f.name,
         )
-            .into_response()
     };
     match cookie(&headers, LOGIN_COOKIE) {
-        Some(c) if same(c, &f.token) => {}
-        _ => return Ok(fail("登录表单已过期，请重新输入账号和密码。")),
+        Some(c) if !c.is_empty() && same(c, &f.token) => {}
+        _ => return fail("登录表单已过期，请重新输入账号和密码。"),
     }
     let name = f.name.trim().to_string();
     if state.0.sessions.paused(&name) {
-        return Ok(fail("密码连续输错次数过多，该账号暂停登录 15 分钟。"));
+        return fail("密码连续输错次数过多，该账号暂停登录 15 分钟。");
     }
     let root = state.root().to_path_buf();
     let (n, password) = (name.clone(), f.password.clone());
@@ -319,7 +326,7 @@ pub async fn login(
     .await?;
     let Some(account) = account else {
         state.0.sessions.failed(&name);
-        return Ok(fail("账号或密码不对。"));
+        return fail("账号或密码不对。");
     };
     state.0.sessions.succeeded(&name);
     let (id, _) = state.0.sessions.start(&account.name)?;
