@@ -195,13 +195,24 @@ impl Accounts {
         })
     }
 
-    fn save(&self, root: &Path, _lock: &WriterLock) -> Result<(), AccountError> {
-        let path = path_of(root);
+    /// Writes the accounts and logs the change described by `data`.
+    fn commit(
+        &self,
+        archive: &Archive,
+        lock: &WriterLock,
+        data: serde_json::Value,
+    ) -> Result<(), AccountError> {
+        let path = path_of(archive.root());
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| AccountError::Corrupt {
             path: path.clone(),
             reason: e.to_string(),
         })?;
-        fsutil::write_atomic(&path, &bytes).map_err(|source| AccountError::Io { path, source })
+        fsutil::write_atomic(&path, &bytes).map_err(|source| AccountError::Io { path, source })?;
+        archive
+            .log()
+            .append(lock, ACCOUNT, data)
+            .map_err(ArchiveError::from)?;
+        Ok(())
     }
 
     /// The account named `name`.
@@ -246,12 +257,11 @@ pub fn add(
         created: crate::archive::log::now_rfc3339(),
     };
     all.accounts.push(account.clone());
-    all.save(archive.root(), lock)?;
-    let data = json!({"action": "add", "name": name, "role": role, "community": account.community});
-    archive
-        .log()
-        .append(lock, ACCOUNT, data)
-        .map_err(ArchiveError::from)?;
+    all.commit(
+        archive,
+        lock,
+        json!({"action": "add", "name": name, "role": role, "community": account.community}),
+    )?;
     Ok(account)
 }
 
@@ -270,12 +280,7 @@ pub fn set_password(
         .find(|a| a.name == name)
         .ok_or_else(|| AccountError::Unknown(name.to_string()))?;
     account.password = hashed;
-    all.save(archive.root(), lock)?;
-    let data = json!({"action": "password", "name": name});
-    archive
-        .log()
-        .append(lock, ACCOUNT, data)
-        .map_err(ArchiveError::from)?;
+    all.commit(archive, lock, json!({"action": "password", "name": name}))?;
     Ok(())
 }
 
@@ -287,12 +292,7 @@ pub fn remove(archive: &Archive, lock: &WriterLock, name: &str) -> Result<(), Ac
     if all.accounts.len() == before {
         return Err(AccountError::Unknown(name.to_string()));
     }
-    all.save(archive.root(), lock)?;
-    let data = json!({"action": "remove", "name": name});
-    archive
-        .log()
-        .append(lock, ACCOUNT, data)
-        .map_err(ArchiveError::from)?;
+    all.commit(archive, lock, json!({"action": "remove", "name": name}))?;
     Ok(())
 }
 
