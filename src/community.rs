@@ -147,11 +147,24 @@ fn check_id(id: &str) -> Result<String, CommunityError> {
 
 fn check_name(name: &str) -> Result<String, CommunityError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().any(char::is_control) {
+    let fix = if name.is_empty() {
+        Some("请填写社区名称（不能为空）")
+    } else if name.chars().any(char::is_control) {
+        Some("名称里不能有换行、制表符等控制字符")
+    } else if name.contains(['/', '\\']) {
+        Some("名称里不能有斜杠“/”或“\\”（名称会用作文件夹名）")
+    } else if name.starts_with('.') {
+        Some("名称不能以“.”开头（名称会用作文件夹名）")
+    } else if name.chars().count() > 64 {
+        Some("名称太长：不超过 64 个字")
+    } else {
+        None
+    };
+    if let Some(fix) = fix {
         return Err(CommunityError::Invalid {
             field: "名称",
-            value: name.to_string(),
-            fix: "请填写社区名称（不能为空）".into(),
+            value: name.escape_debug().to_string(),
+            fix: fix.into(),
         });
     }
     Ok(name.to_string())

@@ -165,6 +165,8 @@ pub fn run(dir: &Path, progress: &dyn Progress) -> Result<Summary, DemoError> {
             submitter: Some("社区工作人员".into()),
             wait: true,
             limits: ZipLimits::default(),
+            reserve: crate::archive::ingest::DEFAULT_RESERVE,
+            source_name: None,
         };
         ingest(&archive, catalog, &folder, &options, progress, |_| {})?;
     }

@@ -7,6 +7,27 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
 
+/// `name` made safe as one file or folder name on every system: path
+/// separators, the characters Windows forbids and control characters
+/// become `_`, leading dots are dropped (no `..`, no hidden files), and an
+/// empty result is `_`.
+pub fn safe_name(name: &str) -> String {
+    let mapped: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let trimmed = mapped.trim_start_matches('.').trim();
+    if trimmed.is_empty() {
+        "_".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
 /// Writes `bytes` to `path` atomically: a reader (or a crash) sees the old
 /// content or the new one, never a mix. The parent folder must exist.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {

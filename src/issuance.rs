@@ -19,6 +19,7 @@ use crate::archive::{Archive, ArchiveError};
 use crate::config::Organ;
 use crate::progress::{Progress, Unit};
 use crate::render::parallel::par_map;
+use crate::render::templates::{Origin, TemplateUse};
 use crate::render::{DocMeta, Engine, RenderError};
 
 /// Log record kind of an issued document.
@@ -79,6 +80,20 @@ pub struct IssuedRecord {
     pub submission: Option<u32>,
     /// Objects this record references (the PDF), for `verify`.
     pub objects: Vec<ObjectRef>,
+    /// The templates the PDF was rendered from, with their hashes and
+    /// whether each was built in or an override in the archive (absent in
+    /// records made before this was kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<TemplateUse>,
+}
+
+impl IssuedRecord {
+    /// The archive override templates this document was rendered from.
+    pub fn overrides(&self) -> impl Iterator<Item = &TemplateUse> {
+        self.templates
+            .iter()
+            .filter(|t| t.origin == Origin::Override)
+    }
 }
 
 impl IssuedRecord {
@@ -263,6 +278,9 @@ fn sequence_key(n: &Numbering) -> String {
     }
 }
 
+/// A rendered PDF with the templates it came from.
+type Rendered = (Vec<u8>, Vec<TemplateUse>);
+
 /// Allocates numbers, renders every draft (in parallel), stores the PDFs
 /// and registers them, in order. The caller holds the writer lock. Either
 /// every draft is issued or none is.
@@ -316,9 +334,10 @@ pub fn issue(
     }
     progress.start("生成公文", numbered.len() as u64, Unit::Items);
     // Plain threads, not a rayon iterator: see `render::parallel`.
-    let pdfs: Vec<Result<Vec<u8>, IssueError>> = par_map(&numbered, |(d, ..)| {
+    let pdfs: Vec<Result<Rendered, IssueError>> = par_map(&numbered, |(d, ..)| {
         let r = engine
             .render(&d.template, &d.data, &d.meta)
+            .and_then(|pdf| Ok((pdf, engine.templates_used(&d.template)?)))
             .map_err(|source| IssueError::Render {
                 title: d.meta.title.clone(),
                 source,
@@ -327,7 +346,11 @@ pub fn issue(
         r
     });
     progress.finish();
-    let pdfs: Vec<Vec<u8>> = pdfs.into_iter().collect::<Result<_, _>>()?;
+    let (pdfs, uses): (Vec<Vec<u8>>, Vec<Vec<TemplateUse>>) = pdfs
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .unzip();
     let store = archive.store();
     let root = archive.root().to_path_buf();
     let io = |source| ArchiveError::Io {
@@ -340,7 +363,10 @@ pub fn issue(
     }
     store.flush().map_err(io)?;
     let mut out = Vec::with_capacity(pdfs.len());
-    for (((d, key, year, number, serial), pdf), put) in numbered.into_iter().zip(pdfs).zip(puts) {
+    let rendered = pdfs.into_iter().zip(uses);
+    for (((d, key, year, number, serial), (pdf, templates)), put) in
+        numbered.into_iter().zip(rendered).zip(puts)
+    {
         let record = IssuedRecord {
             number,
             sequence: key,
@@ -359,6 +385,7 @@ pub fn issue(
                 sha256: put.digest.hex(),
                 size: put.size,
             }],
+            templates,
         };
         let data = serde_json::to_value(&record).map_err(|e| ArchiveError::Io {
             path: root.clone(),

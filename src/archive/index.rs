@@ -81,10 +81,12 @@ pub(crate) fn record(
         version,
         created: now_rfc3339(),
         submitter: options.submitter.clone().filter(|s| !s.trim().is_empty()),
-        source: source
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| source.display().to_string()),
+        source: options.source_name.clone().unwrap_or_else(|| {
+            source
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| source.display().to_string())
+        }),
         file_count: files.len() as u64,
         total_bytes: files.iter().map(|f| f.size).sum(),
         files,

@@ -31,7 +31,15 @@ pub struct IngestOptions {
     pub wait: bool,
     /// Limits for ZIP input.
     pub limits: ZipLimits,
+    /// Free space the ingest must leave on the archive's disk.
+    pub reserve: u64,
+    /// What to record as the source instead of the file or folder name
+    /// (the web stages uploads under names of its own).
+    pub source_name: Option<String>,
 }
+
+/// The free space an ingest leaves by default.
+pub const DEFAULT_RESERVE: u64 = 64 << 20;
 
 /// What an ingest recorded.
 #[derive(Debug)]
@@ -197,7 +205,7 @@ fn roll_back(archive: &Archive, puts: &[Option<Put>]) {
 
 /// Refuses an ingest that cannot fit on the archive's disk (with room to
 /// spare), before anything is written.
-fn check_space(root: &Path, needed: u64) -> Result<(), ArchiveError> {
+fn check_space(root: &Path, needed: u64, margin: u64) -> Result<(), ArchiveError> {
     let mut probe = root;
     while !probe.exists() {
         match probe.parent() {
@@ -212,7 +220,6 @@ fn check_space(root: &Path, needed: u64) -> Result<(), ArchiveError> {
     let Ok(free) = fs4::available_space(probe) else {
         return Ok(());
     };
-    let margin = 64 << 20;
     if needed.saturating_add(margin) > free {
         return Err(ArchiveError::NoSpace {
             needed,
@@ -269,7 +276,7 @@ pub fn ingest(
         });
     }
     let total: u64 = placement.placed.iter().map(|p| p.file.size).sum();
-    check_space(archive.root(), total)?;
+    check_space(archive.root(), total, options.reserve)?;
     let lock = archive.lock(options.wait, on_wait)?;
     let community = archive.register()?.get(&options.community)?.clone();
     let version = archive

@@ -25,6 +25,9 @@ pub struct VerifyReport {
     pub problems: Vec<String>,
     /// Things worth knowing that are not damage (interrupted writes).
     pub notes: Vec<String>,
+    /// The template overrides in the archive's `templates/` folder, with
+    /// their hashes: documents rendered from them say so in the register.
+    pub template_overrides: Vec<crate::render::templates::TemplateUse>,
 }
 
 impl VerifyReport {
@@ -93,6 +96,14 @@ pub fn verify(
     progress: &dyn Progress,
 ) -> Result<VerifyReport, ArchiveError> {
     let mut report = VerifyReport::default();
+    let templates = archive.root().join(crate::root::TEMPLATES_DIR);
+    match crate::render::templates::Templates::overrides(&templates) {
+        Ok(list) => report.template_overrides = list,
+        Err(e) => report.problems.push(format!(
+            "无法读取覆盖模板文件夹 {}（{e}）",
+            templates.display()
+        )),
+    }
     let subs = match archive.submissions(community) {
         Ok(s) => s,
         Err(e @ (ArchiveError::Log(_) | ArchiveError::Corrupt { .. })) => {

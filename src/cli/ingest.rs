@@ -39,6 +39,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         submitter: args.submitter.clone(),
         wait: !args.no_wait,
         limits: ZipLimits::default(),
+        reserve: kaoping::archive::ingest::DEFAULT_RESERVE,
+        source_name: None,
     };
     let bar = Bar::default();
     let report = ingest(

@@ -59,6 +59,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             write!(out, "  超出任务数命名，理由：{reason}")?;
         }
         writeln!(out)?;
+        for t in r.overrides() {
+            writeln!(
+                out,
+                "    用档案库中的覆盖模板 {} 生成（SHA-256 {}）",
+                t.name, t.sha256
+            )?;
+        }
     }
     Ok(out.flush()?)
 }

@@ -7,7 +7,8 @@ use anyhow::{Context as _, bail};
 
 use kaoping::accounts::Accounts;
 use kaoping::render::Engine;
-use kaoping::web::{self, AppState, Limits, Settings};
+use kaoping::web::{self, AppState, Limits, Settings, Timeouts};
+use std::time::Duration;
 
 use super::Context;
 use super::output;
@@ -24,6 +25,30 @@ pub struct Args {
     /// 每次上传的文件数上限
     #[arg(long, value_name = "个", default_value_t = 20_000)]
     max_files: usize,
+    /// 上传和提交时档案库所在磁盘至少保留的剩余空间（MB）
+    #[arg(long, value_name = "MB", default_value_t = 1024)]
+    reserve_mb: u64,
+    /// 同一账号同时进行的上传数上限
+    #[arg(long, value_name = "个", default_value_t = 2)]
+    uploads_per_account: usize,
+    /// 网页可用的其他地址（域名或 IP，可写多次）；默认只接受 localhost、127.0.0.1 和监听地址，其他地址的请求会被拒绝（防 DNS 重绑定）
+    #[arg(long = "host", value_name = "名称")]
+    hosts: Vec<String>,
+    /// 网页经由本机的 HTTPS 反向代理（如 nginx）对外提供：Cookie 加 Secure 标记，客户端地址取代理写入的 X-Forwarded-For
+    #[arg(long)]
+    https_proxy: bool,
+    /// 接收请求头的时限（秒），超时断开连接
+    #[arg(long, value_name = "秒", default_value_t = 20)]
+    header_timeout: u64,
+    /// 请求正文（如上传）中途停顿的时限（秒），超时断开
+    #[arg(long, value_name = "秒", default_value_t = 60)]
+    idle_timeout: u64,
+    /// 除上传外每个请求的处理时限（秒）
+    #[arg(long, value_name = "秒", default_value_t = 600)]
+    request_timeout: u64,
+    /// 同时打开的连接数上限，超过的新连接立即关闭
+    #[arg(long, value_name = "个", default_value_t = 512)]
+    max_connections: usize,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -45,9 +70,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         limits: Limits {
             max_bytes: args.max_upload_mb << 20,
             max_files: args.max_files,
+            reserve_bytes: args.reserve_mb << 20,
+            per_account: args.uploads_per_account.max(1),
         },
+        hosts: web::host_names(Some(args.listen), &args.hosts),
+        https_proxy: args.https_proxy,
+        timeouts: Timeouts {
+            header: Duration::from_secs(args.header_timeout.max(1)),
+            body_idle: Duration::from_secs(args.idle_timeout.max(1)),
+            request: Duration::from_secs(args.request_timeout.max(1)),
+        },
+        max_connections: args.max_connections.max(1),
     };
-    let state = AppState::new(settings, config, engine);
+    let state = AppState::new(settings, config, engine).context("无法启动核对密码的线程")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -73,10 +108,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 "注意：还没有任何账号，请先用 kaoping user add 开设账号"
             )?;
         }
-        if !local.ip().is_loopback() {
+        if !local.ip().is_loopback() && !args.https_proxy {
             writeln!(
                 out,
-                "注意：网页对其他电脑开放，且未加密（HTTP）；只应在可信的内部网络中这样使用"
+                "注意：网页对其他电脑开放，且未加密（HTTP）；只应在可信的内部网络中这样使用，对外提供请经 HTTPS 反向代理（见 README“网页的安全”）"
             )?;
         }
         out.flush()?;

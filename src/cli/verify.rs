@@ -25,6 +25,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     for n in &report.notes {
         writeln!(out, "提示：{n}")?;
     }
+    if !report.template_overrides.is_empty() {
+        writeln!(
+            out,
+            "档案库 templates/ 文件夹中有 {} 个覆盖模板（公文用它们代替内置模板；登记簿记有每份公文所用模板的哈希）：",
+            report.template_overrides.len()
+        )?;
+        for t in &report.template_overrides {
+            writeln!(out, "    {}  SHA-256 {}", t.name, t.sha256)?;
+        }
+    }
     if report.ok() {
         writeln!(
             out,

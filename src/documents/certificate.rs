@@ -139,6 +139,7 @@ pub fn pending(community: &Community, date: NaiveDate) -> Entry {
             over_quota: None,
             submission: None,
             objects: Vec::new(),
+            templates: Vec::new(),
         },
     }
 }

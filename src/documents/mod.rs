@@ -166,13 +166,7 @@ pub fn file_name(community: Option<&Community>, kind: &str) -> String {
         Some(c) => format!("{}-{}-{kind}.pdf", c.district, c.name),
         None => format!("{kind}.pdf"),
     };
-    raw.chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect()
+    crate::fsutil::safe_name(&raw)
 }
 
 /// The basis every assessment document cites: the work plan and its
@@ -244,7 +238,9 @@ mod tests {
 
     #[test]
     fn file_names_are_predictable_and_safe() {
-        let c = Community::new("WH-1", "翠湖/社区", "五华区", "城市社区", "第一阶段").unwrap();
+        // A name registered before names were checked may hold a slash.
+        let mut c = Community::new("WH-1", "翠湖社区", "五华区", "城市社区", "第一阶段").unwrap();
+        c.name = "翠湖/社区".into();
         assert_eq!(
             file_name(Some(&c), "考评报告"),
             "五华区-翠湖_社区-考评报告.pdf"

@@ -69,6 +69,7 @@ pub struct DocMeta {
 pub struct Engine {
     templates: templates::Templates,
     library: Source,
+    library_use: templates::TemplateUse,
 }
 
 impl Engine {
@@ -77,8 +78,32 @@ impl Engine {
     /// given. A missing folder simply means no overrides.
     pub fn new(override_dir: Option<&Path>) -> Result<Self, RenderError> {
         let templates = templates::Templates::new(override_dir);
-        let library = Source::new(file_id(LIBRARY_PATH), templates.library_text()?);
-        Ok(Self { templates, library })
+        let (text, origin) = templates.library()?;
+        let library_use = templates::TemplateUse {
+            name: templates::LIBRARY.to_string(),
+            sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes())),
+            origin,
+        };
+        let library = Source::new(file_id(LIBRARY_PATH), text);
+        Ok(Self {
+            templates,
+            library,
+            library_use,
+        })
+    }
+
+    /// The templates a document of `template` was rendered from: the
+    /// document template, what it includes and the layout library, each
+    /// with its hash and origin. Call after rendering it.
+    pub fn templates_used(
+        &self,
+        template: &str,
+    ) -> Result<Vec<templates::TemplateUse>, RenderError> {
+        let file = self.templates.file_name(template)?;
+        let mut used = self.templates.used(&file);
+        used.push(self.library_use.clone());
+        used.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(used)
     }
 
     /// Names of the available document templates.

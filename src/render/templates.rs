@@ -9,7 +9,12 @@
 //! `#para({{ text }})`. The `markup` filter instead gives literal text for
 //! markup positions. Templates themselves are trusted; data is not.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 
 use chrono::{Datelike, NaiveDate};
 use minijinja::value::Value;
@@ -50,10 +55,93 @@ pub const LIBRARY: &str = "gongwen.typ";
 /// Suffix of document templates.
 pub const SUFFIX: &str = ".typ.j2";
 
+/// Where a template's text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Built into the program.
+    Builtin,
+    /// A file in the archive's `templates/` folder.
+    Override,
+}
+
+impl Origin {
+    /// The Chinese name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Builtin => "内置",
+            Origin::Override => "档案库中的覆盖模板",
+        }
+    }
+}
+
+/// One template a document was rendered from, as recorded in the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateUse {
+    /// File name, e.g. `jindu.typ.j2` or `gongwen.typ`.
+    pub name: String,
+    /// SHA-256 (hex) of the text used.
+    pub sha256: String,
+    /// Built-in or an override.
+    pub origin: Origin,
+}
+
+impl TemplateUse {
+    fn of(name: &str, text: &str, origin: Origin) -> TemplateUse {
+        TemplateUse {
+            name: name.to_string(),
+            sha256: hex::encode(Sha256::digest(text.as_bytes())),
+            origin,
+        }
+    }
+}
+
+/// What the loader handed to minijinja: each template's use record and
+/// the templates it includes.
+type Loaded = Arc<Mutex<BTreeMap<String, (TemplateUse, Vec<String>)>>>;
+
+/// The names a template includes with `{% include "name" %}` (templates are
+/// trusted and name their includes literally; a scan suffices).
+fn includes(text: &str) -> Vec<String> {
+    text.split("{%")
+        .skip(1)
+        .filter_map(|tag| {
+            let tag = tag.split("%}").next()?.trim_start_matches('-').trim();
+            let rest = tag.strip_prefix("include")?.trim_start();
+            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            rest[1..].split(quote).next().map(str::to_string)
+        })
+        .collect()
+}
+
 /// The template set of one engine: built-ins plus an office's overrides.
 pub struct Templates {
     env: Environment<'static>,
     override_dir: Option<PathBuf>,
+    loaded: Loaded,
+}
+
+/// A template's text: the override in `dir` if there is one, else the
+/// built-in.
+fn load(dir: Option<&Path>, name: &str) -> Result<Option<(String, Origin)>, Error> {
+    if let Some(dir) = dir {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => return Ok(Some((text, Origin::Override))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("无法读取模板文件 {}", path.display()),
+                )
+                .with_source(e));
+            }
+        }
+    }
+    Ok(BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| ((*text).to_string(), Origin::Builtin)))
 }
 
 impl Templates {
@@ -79,47 +167,92 @@ impl Templates {
         env.add_filter("cn_date", cn_date_filter);
         let dir = override_dir.map(Path::to_path_buf);
         let loader_dir = dir.clone();
+        let loaded: Loaded = Arc::default();
+        let record = loaded.clone();
         env.set_loader(move |name| {
-            if let Some(dir) = &loader_dir {
-                let path = dir.join(name);
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => return Ok(Some(text)),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => {
-                        return Err(Error::new(
-                            ErrorKind::InvalidOperation,
-                            format!("无法读取模板文件 {}", path.display()),
-                        )
-                        .with_source(e));
-                    }
-                }
+            let found = load(loader_dir.as_deref(), name)?;
+            if let Some((text, origin)) = &found {
+                record.lock().unwrap_or_else(|p| p.into_inner()).insert(
+                    name.to_string(),
+                    (TemplateUse::of(name, text, *origin), includes(text)),
+                );
             }
-            Ok(BUILTIN
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, text)| (*text).to_string()))
+            Ok(found.map(|(text, _)| text))
         });
         Self {
             env,
             override_dir: dir,
+            loaded,
         }
+    }
+
+    /// The templates `file` was rendered from (itself and what it
+    /// includes, transitively), as loaded; call after rendering it.
+    pub fn used(&self, file: &str) -> Vec<TemplateUse> {
+        let loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out: Vec<TemplateUse> = Vec::new();
+        let mut todo = vec![file.to_string()];
+        while let Some(name) = todo.pop() {
+            if out.iter().any(|u| u.name == name) {
+                continue;
+            }
+            if let Some((u, inc)) = loaded.get(&name) {
+                out.push(u.clone());
+                todo.extend(inc.iter().cloned());
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
     }
 
     /// The text of the layout library (override or built-in).
     pub fn library_text(&self) -> Result<String, RenderError> {
+        Ok(self.library()?.0)
+    }
+
+    /// The layout library's text and where it came from.
+    pub fn library(&self) -> Result<(String, Origin), RenderError> {
         if let Some(dir) = &self.override_dir {
             let path = dir.join(LIBRARY);
             match std::fs::read_to_string(&path) {
-                Ok(text) => return Ok(text),
+                Ok(text) => return Ok((text, Origin::Override)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(source) => return Err(RenderError::ReadTemplate { path, source }),
             }
         }
-        Ok(BUILTIN
-            .iter()
-            .find(|(n, _)| *n == LIBRARY)
-            .map(|(_, t)| (*t).to_string())
-            .unwrap_or_default())
+        Ok((
+            BUILTIN
+                .iter()
+                .find(|(n, _)| *n == LIBRARY)
+                .map(|(_, t)| (*t).to_string())
+                .unwrap_or_default(),
+            Origin::Builtin,
+        ))
+    }
+
+    /// The override files in the archive's `templates/` folder, with their
+    /// hashes (what `verify` lists).
+    pub fn overrides(dir: &Path) -> std::io::Result<Vec<TemplateUse>> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry?;
+            if !entry.file_type()?.is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path())?;
+            out.push(TemplateUse {
+                name: entry.file_name().to_string_lossy().into_owned(),
+                sha256: hex::encode(Sha256::digest(&bytes)),
+                origin: Origin::Override,
+            });
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
     }
 
     /// Names of the document templates available (without the suffix).
@@ -307,6 +440,28 @@ mod tests {
             "\"2018年9月18日\""
         );
         assert!(render_str("{{ d | cn_date }}", json!({"d": "18/9/2018"})).is_err());
+    }
+
+    #[test]
+    fn includes_are_found_and_uses_recorded_with_their_origin() {
+        assert_eq!(
+            includes("a {% include \"tongzhi.typ.j2\" %} b {%- include 'x.j2' -%} {% if %}"),
+            ["tongzhi.typ.j2", "x.j2"]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("tongzhi.typ.j2"), "planted").unwrap();
+        let t = Templates::new(Some(dir.path()));
+        t.render("jindu.typ.j2", &json!({})).ok();
+        let used = t.used("jindu.typ.j2");
+        let names: Vec<_> = used.iter().map(|u| (u.name.as_str(), u.origin)).collect();
+        assert_eq!(
+            names,
+            [
+                ("jindu.typ.j2", Origin::Builtin),
+                ("tongzhi.typ.j2", Origin::Override)
+            ]
+        );
+        assert_eq!(used[1].sha256, hex::encode(Sha256::digest(b"planted")));
     }
 
     #[test]

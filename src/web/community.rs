@@ -231,12 +231,16 @@ async fn receive_and_ingest(
 ) -> Result<String, WebError> {
     let limits = state.0.settings.limits;
     let allowed = user.require_community(id);
-    let up: Upload = upload::receive(state.root(), user, allowed, headers, mp, limits).await?;
-    let source = match up.file("zip") {
-        Some(z) => z.to_path_buf(),
-        None => up
-            .folder()
-            .ok_or_else(|| WebError::bad("没有收到文件：请选择要上传的材料文件夹或 ZIP 压缩包"))?,
+    let up: Upload =
+        upload::receive(state, user, allowed, headers, mp, &upload::EVIDENCE, limits).await?;
+    let (source, source_name) = match up.file("zip") {
+        Some(z) => (z.to_path_buf(), up.file_name("zip").map(str::to_string)),
+        None => (
+            up.folder().ok_or_else(|| {
+                WebError::bad("没有收到文件：请选择要上传的材料文件夹或 ZIP 压缩包")
+            })?,
+            None,
+        ),
     };
     let archive = user.archive(state);
     let st = state.clone();
@@ -251,7 +255,9 @@ async fn receive_and_ingest(
             community: id.clone(),
             submitter: Some(submitter),
             wait: true,
-            limits: ZipLimits::default(),
+            limits: web_zip_limits(&limits),
+            reserve: limits.reserve_bytes,
+            source_name,
         };
         let report = match ingest(
             &archive,
@@ -277,6 +283,18 @@ async fn receive_and_ingest(
     .await?;
     drop(up);
     Ok(format!("/c/{url_id}/v/{version}"))
+}
+
+/// What a ZIP sent through the web may expand to: at most twice the
+/// upload limit, and no entry over 1 MB compressed more than 100 times
+/// (real evidence — PDFs, photos, office files — barely compresses).
+fn web_zip_limits(limits: &upload::Limits) -> ZipLimits {
+    let default = ZipLimits::default();
+    ZipLimits {
+        max_total: default.max_total.min(limits.max_bytes.saturating_mul(2)),
+        max_ratio: default.max_ratio.min(100),
+        ..default
+    }
 }
 
 /// Issues the receipt of version `v`; returns the PDF's hash.

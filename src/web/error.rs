@@ -57,9 +57,45 @@ impl WebError {
 
     /// The error as JSON for the upload script.
     pub fn json(self) -> Response {
-        let body = axum::Json(json!({"ok": false, "error": self.message}));
-        (self.status, body).into_response()
+        self.answer(true)
     }
+
+    /// The answer as a page or JSON, marked so that the last step of the
+    /// router ([`super::guard::finish`]) renders it again with server
+    /// paths taken out.
+    fn answer(self, json: bool) -> Response {
+        let failure = Failure {
+            message: self.message.clone(),
+            json,
+        };
+        let mut res = self.render(json);
+        res.extensions_mut().insert(failure);
+        res
+    }
+
+    /// The answer as a page or JSON, as it is.
+    pub fn render(self, json: bool) -> Response {
+        if json {
+            let body = axum::Json(json!({"ok": false, "error": self.message}));
+            return (self.status, body).into_response();
+        }
+        let page = pages::message(
+            "出错了",
+            &self.message,
+            self.status.canonical_reason().unwrap_or(""),
+        );
+        (self.status, page).into_response()
+    }
+}
+
+/// An error answer still to be finished: its message and whether it goes
+/// to the upload script as JSON.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The message before paths are taken out.
+    pub message: String,
+    /// JSON rather than a page.
+    pub json: bool,
 }
 
 /// Library errors are the user's input problems unless they are I/O.
@@ -94,12 +130,7 @@ impl From<tokio::task::JoinError> for WebError {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let page = pages::message(
-            "出错了",
-            &self.message,
-            self.status.canonical_reason().unwrap_or(""),
-        );
-        (self.status, page).into_response()
+        self.answer(false)
     }
 }
 

@@ -157,7 +157,12 @@ fn zip_failed(e: zip::result::ZipError) -> WebError {
 /// Writes the blank evidence folders of `c` as a ZIP to `out`.
 pub fn write_scaffold_zip(c: &Community, out: &Path) -> Result<(), WebError> {
     let dir = tempfile::tempdir().map_err(io_at(out))?;
-    let top = dir.path().join(format!("{}-材料", c.name));
+    let top = dir
+        .path()
+        .join(crate::fsutil::safe_name(&format!("{}-材料", c.name)));
+    if !super::upload::inside(dir.path(), &top) {
+        return Err(WebError::bad("社区名称不能用作文件夹名"));
+    }
     scaffold::create(Catalog::builtin(), &top, c)
         .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
     let file = File::create(out).map_err(io_at(out))?;

@@ -1,32 +1,63 @@
 //! The local web application behind `kaoping serve`: staff sign in with a
 //! local account, community staff upload evidence and download receipts
 //! and bags, the office follows progress against the quotas, imports
-//! assessment sheets and issues documents. Routing and shared state live
-//! here; each group of pages has its own module. All archive work runs on
-//! the blocking pool through the same library calls as the command line,
-//! with the signed-in account recorded in the log.
+//! assessment sheets and issues documents. Routing, shared state and the
+//! connection loop (with its timeouts and connection limit) live here;
+//! each group of pages has its own module. All archive work runs on the
+//! blocking pool through the same library calls as the command line, with
+//! the signed-in account recorded in the log.
 
 mod community;
 mod error;
 mod files;
+mod guard;
 mod office;
 mod pages;
 mod session;
+mod throttle;
 mod upload;
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{ConnectInfo, DefaultBodyLimit};
 use axum::routing::{get, post};
+use tokio::sync::Semaphore;
 
 use crate::config::Config;
 use crate::render::Engine;
 
 pub use error::WebError;
-pub use session::{CSRF_FIELD, SESSION_COOKIE};
-pub use upload::Limits;
+pub use guard::host_names;
+pub use session::{CSRF_FIELD, SESSION_COOKIE, safe_next};
+pub use upload::{Limits, folder_destination, inside, safe_relative, staged_name};
+
+/// How long the server waits for a client.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// To receive a request's header, from the connection's start or the
+    /// end of the previous request.
+    pub header: Duration,
+    /// Between two pieces of a request body.
+    pub body_idle: Duration,
+    /// For a whole request (not uploads, which are bounded by the idle
+    /// time and their size).
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            header: Duration::from_secs(20),
+            body_idle: Duration::from_secs(60),
+            request: Duration::from_secs(600),
+        }
+    }
+}
 
 /// What the server needs to know.
 #[derive(Debug, Clone)]
@@ -35,6 +66,32 @@ pub struct Settings {
     pub root: PathBuf,
     /// Upload limits.
     pub limits: Limits,
+    /// Host names (without port) the server answers to; others are refused
+    /// (DNS rebinding).
+    pub hosts: Vec<String>,
+    /// The server sits behind a TLS reverse proxy: cookies are `Secure`,
+    /// and the client address is taken from the proxy's
+    /// `X-Forwarded-For` when the connection comes from loopback.
+    pub https_proxy: bool,
+    /// Timeouts.
+    pub timeouts: Timeouts,
+    /// Most connections open at once; more are closed on arrival.
+    pub max_connections: usize,
+}
+
+impl Settings {
+    /// Settings for `root` with the defaults, answering to the loopback
+    /// names only.
+    pub fn local(root: PathBuf) -> Settings {
+        Settings {
+            root,
+            limits: Limits::default(),
+            hosts: host_names(None, &[]),
+            https_proxy: false,
+            timeouts: Timeouts::default(),
+            max_connections: 512,
+        }
+    }
 }
 
 /// State shared by every request.
@@ -46,19 +103,40 @@ struct Inner {
     config: Config,
     engine: Engine,
     sessions: session::Sessions,
+    throttle: throttle::Throttle,
+    /// Places for password checks (each takes about 19 MiB and a core).
+    checks: Semaphore,
+    /// The threads that check passwords: a few fixed ones, so that the
+    /// memory each check frees is reused by the next instead of being kept
+    /// by every thread of the blocking pool.
+    checkers: rayon::ThreadPool,
+    /// Uploads under way per account.
+    uploads: Mutex<HashMap<String, usize>>,
 }
+
+/// Password checks allowed at once.
+const CONCURRENT_CHECKS: usize = 3;
 
 impl AppState {
     /// The state for an archive with its configuration and rendering
     /// engine (loaded once, at start, so that a broken configuration is
     /// reported before the server listens).
-    pub fn new(settings: Settings, config: Config, engine: Engine) -> AppState {
-        AppState(Arc::new(Inner {
+    pub fn new(settings: Settings, config: Config, engine: Engine) -> std::io::Result<AppState> {
+        let checkers = rayon::ThreadPoolBuilder::new()
+            .num_threads(CONCURRENT_CHECKS)
+            .thread_name(|i| format!("password-check-{i}"))
+            .build()
+            .map_err(std::io::Error::other)?;
+        Ok(AppState(Arc::new(Inner {
             settings,
             config,
             engine,
             sessions: session::Sessions::default(),
-        }))
+            throttle: throttle::Throttle::default(),
+            checks: Semaphore::new(CONCURRENT_CHECKS),
+            checkers,
+            uploads: Mutex::new(HashMap::new()),
+        })))
     }
 
     fn root(&self) -> &std::path::Path {
@@ -68,16 +146,23 @@ impl AppState {
 
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
+    let timeouts = state.0.settings.timeouts;
     // Uploads are limited by our own streaming checks (size and file
-    // count), which give a clear message instead of a bare 413.
+    // count), which give a clear message instead of a bare 413; they are
+    // bounded in time by the idle timeout of their body.
     let uploads = Router::new()
         .route("/c/{id}/upload", post(community::upload))
         .route("/office/assess", post(office::assess))
         .route("/office/verify-doc", post(office::verify_doc))
         .layer(DefaultBodyLimit::disable());
-    Router::new()
+    let pages = Router::new()
         .route("/", get(session::home))
-        .route("/login", get(session::login_page).post(session::login))
+        .route(
+            "/login",
+            get(session::login_page)
+                .post(session::login)
+                .layer(DefaultBodyLimit::max(16 * 1024)),
+        )
         .route("/logout", post(session::logout))
         .route("/static/app.css", get(files::css))
         .route("/static/app.js", get(files::js))
@@ -93,34 +178,22 @@ pub fn router(state: AppState) -> Router {
         .route("/office/register", get(office::register))
         .route("/documents/{sha}", get(files::document))
         .route("/documents/batch.zip", get(files::batch_zip))
+        .layer(DefaultBodyLimit::max(1 << 20))
+        .layer(guard::request_timeout(timeouts.request));
+    Router::new()
+        .merge(pages)
         .merge(uploads)
         .fallback(error::not_found)
-        .layer(axum::middleware::map_response(protect))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::check_host,
+        ))
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            guard::finish,
+        ))
+        .layer(guard::body_idle_timeout(timeouts.body_idle))
         .with_state(state)
-}
-
-/// Headers on every answer: pages run only their own script and style,
-/// are never framed by another site (clickjacking), are not sniffed into
-/// another type, and do not leak addresses to other sites.
-async fn protect(mut res: axum::response::Response) -> axum::response::Response {
-    use axum::http::{HeaderValue, header};
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-        ),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    res
 }
 
 /// Removes what an earlier server left in the staging folder (uploads and
@@ -133,10 +206,53 @@ pub fn clean_staging(root: &std::path::Path) -> std::io::Result<()> {
 }
 
 /// Serves until Ctrl+C or SIGTERM; requests under way are finished first.
+/// Each connection must send its request header within the header
+/// timeout; beyond `max_connections` open connections, new ones are
+/// closed at once.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(stopped())
-        .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let settings = state.0.settings.clone();
+    let app = router(state);
+    let open = Arc::new(Semaphore::new(settings.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stopped());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // Out of file descriptors and the like: wait, then go on.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
+            req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            app.clone().oneshot(req.map(axum::body::Body::new))
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(settings.timeouts.header)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    // Requests under way get a while to finish; idle connections close.
+    let _ = tokio::time::timeout(Duration::from_secs(30), graceful.shutdown()).await;
+    Ok(())
 }
 
 async fn stopped() {

@@ -100,16 +100,17 @@ async fn one_file(
     headers: &HeaderMap,
     mp: Multipart,
     max_bytes: u64,
-    field: &str,
+    form: &upload::Form,
 ) -> Result<(upload::Upload, std::path::PathBuf), WebError> {
     let limits = Limits {
         max_bytes,
         max_files: 1,
+        ..state.0.settings.limits
     };
     let allowed = user.require_office();
-    let up = upload::receive(state.root(), user, allowed, headers, mp, limits).await?;
+    let up = upload::receive(state, user, allowed, headers, mp, form, limits).await?;
     let path = up
-        .file(field)
+        .file(form.files[0])
         .ok_or_else(|| WebError::bad("请先选择要上传的文件"))?
         .to_path_buf();
     Ok((up, path))
@@ -122,7 +123,7 @@ pub async fn assess(
     headers: HeaderMap,
     mp: Multipart,
 ) -> Result<Html<String>, WebError> {
-    let (up, path) = one_file(&state, &user, &headers, mp, 20 << 20, "sheet").await?;
+    let (up, path) = one_file(&state, &user, &headers, mp, 20 << 20, &upload::SHEET).await?;
     let id = up
         .text("community")
         .ok_or_else(|| WebError::bad("请选择考评结果所属的社区"))?
@@ -278,11 +279,8 @@ pub async fn verify_doc(
     headers: HeaderMap,
     mp: Multipart,
 ) -> Result<Html<String>, WebError> {
-    let (up, path) = one_file(&state, &user, &headers, mp, 200 << 20, "pdf").await?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let (up, path) = one_file(&state, &user, &headers, mp, 200 << 20, &upload::PDF).await?;
+    let name = up.file_name("pdf").unwrap_or_default().to_string();
     let archive = user.archive(&state);
     let (found, sha) = blocking(move || {
         // Hashed as it is read: the file is never held in memory.

@@ -1,7 +1,9 @@
 //! Sign-in and sessions: the login form (with a double-submit token, as
 //! there is no session yet), a random session id in an HttpOnly,
-//! SameSite=Strict cookie, a per-session CSRF token every form sends back,
-//! idle expiry, and a pause after repeated wrong passwords.
+//! SameSite=Strict cookie (`Secure` behind a TLS proxy), a per-session
+//! CSRF token every form sends back, idle and absolute expiry, sessions
+//! that end when their account's password changes, and sign-in throttling
+//! (see [`super::throttle`]) with a cap on concurrent password checks.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -18,6 +20,8 @@ use serde_json::json;
 
 use super::error::{WebError, blocking};
 use super::files::percent;
+use super::guard::ClientAddr;
+use super::throttle::Refusal;
 use super::{AppState, pages};
 use crate::accounts::{Account, Accounts, Role};
 use crate::archive::Archive;
@@ -30,23 +34,33 @@ const LOGIN_COOKIE: &str = "kaoping_login";
 pub const CSRF_FIELD: &str = "csrf";
 /// A session ends after this long without a request.
 const IDLE: Duration = Duration::from_secs(8 * 3600);
-/// Wrong passwords allowed before sign-in pauses for the account.
-const MAX_FAILURES: u32 = 5;
-/// How long sign-in pauses after too many wrong passwords.
-const PAUSE: Duration = Duration::from_secs(15 * 60);
+/// A session ends this long after sign-in, however busy.
+const MAX_AGE: Duration = Duration::from_secs(12 * 3600);
+/// How long a sign-in waits for a free password check before answering
+/// that the server is busy.
+const CHECK_WAIT: Duration = Duration::from_secs(5);
 
 struct Session {
     account: String,
+    /// The account's password hash at sign-in: a changed password (or a
+    /// removed and re-added account) ends the session.
+    stamp: String,
     csrf: String,
+    started: Instant,
     seen: Instant,
 }
 
+impl Session {
+    fn expired(&self) -> bool {
+        self.seen.elapsed() >= IDLE || self.started.elapsed() >= MAX_AGE
+    }
+}
+
 /// The signed-in sessions (in memory: restarting the server signs
-/// everyone out) and recent sign-in failures.
+/// everyone out).
 #[derive(Default)]
 pub struct Sessions {
     live: Mutex<HashMap<String, Session>>,
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
 /// A random token: 32 bytes from the operating system, as hex.
@@ -77,36 +91,40 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> String {
+fn set_cookie(name: &str, value: &str, max_age: Option<u64>, secure: bool) -> String {
     let age = max_age.map_or(String::new(), |s| format!("; Max-Age={s}"));
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict{age}")
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict{secure}{age}")
 }
 
 impl Sessions {
-    fn start(&self, account: &str) -> Result<(String, String), WebError> {
+    fn start(&self, account: &Account) -> Result<(String, String), WebError> {
         let (id, csrf) = (token()?, token()?);
         let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
-        live.retain(|_, s| s.seen.elapsed() < IDLE);
+        live.retain(|_, s| !s.expired());
         live.insert(
             id.clone(),
             Session {
-                account: account.to_string(),
+                account: account.name.clone(),
+                stamp: account.password.clone(),
                 csrf: csrf.clone(),
+                started: Instant::now(),
                 seen: Instant::now(),
             },
         );
         Ok((id, csrf))
     }
 
-    fn touch(&self, id: &str) -> Option<(String, String)> {
+    /// The account, password stamp and CSRF token of a live session.
+    fn touch(&self, id: &str) -> Option<(String, String, String)> {
         let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
         let s = live.get_mut(id)?;
-        if s.seen.elapsed() >= IDLE {
+        if s.expired() {
             live.remove(id);
             return None;
         }
         s.seen = Instant::now();
-        Some((s.account.clone(), s.csrf.clone()))
+        Some((s.account.clone(), s.stamp.clone(), s.csrf.clone()))
     }
 
     fn end(&self, id: &str) {
@@ -114,28 +132,6 @@ impl Sessions {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(id);
-    }
-
-    fn paused(&self, name: &str) -> bool {
-        let f = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        matches!(f.get(name), Some((n, t)) if *n >= MAX_FAILURES && t.elapsed() < PAUSE)
-    }
-
-    fn failed(&self, name: &str) {
-        let mut f = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let e = f.entry(name.to_string()).or_insert((0, Instant::now()));
-        if e.1.elapsed() >= PAUSE {
-            *e = (0, Instant::now());
-        }
-        e.0 += 1;
-        e.1 = Instant::now();
-    }
-
-    fn succeeded(&self, name: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(name);
     }
 }
 
@@ -226,16 +222,21 @@ impl FromRequestParts<AppState> for User {
         });
         let reject = || SignIn { page: page.clone() };
         let id = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(reject)?;
-        let (name, csrf) = state.0.sessions.touch(id).ok_or_else(reject)?;
+        let (name, stamp, csrf) = state.0.sessions.touch(id).ok_or_else(reject)?;
         // The account file is read on every request so that a removed
-        // account or a changed community takes effect at once.
+        // account, a changed password or a changed community takes effect
+        // at once.
         let root = state.root().to_path_buf();
         let account = tokio::task::spawn_blocking(move || Accounts::load(&root))
             .await
             .ok()
             .and_then(Result::ok)
             .and_then(|a| a.get(&name).cloned())
-            .ok_or_else(reject)?;
+            .filter(|a| same(&a.password, &stamp));
+        let Some(account) = account else {
+            state.0.sessions.end(id);
+            return Err(reject());
+        };
         Ok(User { account, csrf })
     }
 }
@@ -245,10 +246,25 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only local paths are followed after sign-in.
-fn safe_next(next: Option<&str>) -> &str {
+/// Only local paths are followed after sign-in: printable ASCII starting
+/// with one `/`, without `//` or `\\`; once percent-decoded, still
+/// without `//`, `\\` or control characters (browsers drop tabs and
+/// newlines, and read `\\` as `/`). Decoded non-ASCII text (a Chinese
+/// community id) is fine.
+pub fn safe_next(next: Option<&str>) -> &str {
+    fn local(s: &str) -> bool {
+        s.starts_with('/') && !s.contains("//") && !s.contains('\\')
+    }
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n)
+            if local(n)
+                && n.bytes().all(|b| (0x21..0x7f).contains(&b))
+                && percent_encoding::percent_decode_str(n)
+                    .decode_utf8()
+                    .is_ok_and(|d| local(&d) && !d.chars().any(char::is_control)) =>
+        {
+            n
+        }
         _ => "/",
     }
 }
@@ -256,27 +272,41 @@ fn safe_next(next: Option<&str>) -> &str {
 /// The sign-in form with a fresh double-submit token (cookie and hidden
 /// field), an optional message and the name typed before.
 fn login_form(
+    state: &AppState,
     status: StatusCode,
     next: Option<&str>,
     error: Option<&str>,
     name: &str,
 ) -> Result<Response, WebError> {
     let t = token()?;
+    // A name that is not an account name (too long, say) is not echoed.
+    let name = if crate::accounts::valid_name(name) {
+        name
+    } else {
+        ""
+    };
     let page = pages::render(
         "login.html",
         context! { token => t.clone(), next => safe_next(next), error => error, name => name },
     );
+    let secure = state.0.settings.https_proxy;
     Ok((
         status,
-        [(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &t, None))],
+        [(
+            header::SET_COOKIE,
+            set_cookie(LOGIN_COOKIE, &t, None, secure),
+        )],
         page,
     )
         .into_response())
 }
 
 /// `GET /login`.
-pub async fn login_page(Query(q): Query<Next>) -> Result<Response, WebError> {
-    login_form(StatusCode::OK, q.next.as_deref(), None, "")
+pub async fn login_page(
+    State(state): State<AppState>,
+    Query(q): Query<Next>,
+) -> Result<Response, WebError> {
+    login_form(&state, StatusCode::OK, q.next.as_deref(), None, "")
 }
 
 #[derive(Deserialize)]
@@ -290,59 +320,109 @@ pub struct LoginForm {
 /// `POST /login`.
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, WebError> {
-    let fail = |msg: &str| {
-        login_form(
-            StatusCode::UNAUTHORIZED,
-            f.next.as_deref(),
-            Some(msg),
-            &f.name,
-        )
+    let fail = |status: StatusCode, msg: &str| {
+        login_form(&state, status, f.next.as_deref(), Some(msg), &f.name)
     };
     match cookie(&headers, LOGIN_COOKIE) {
         Some(c) if !c.is_empty() && same(c, &f.token) => {}
-        _ => return fail("登录表单已过期，请重新输入账号和密码。"),
+        _ => {
+            return fail(
+                StatusCode::UNAUTHORIZED,
+                "登录表单已过期，请重新输入账号和密码。",
+            );
+        }
     }
     let name = f.name.trim().to_string();
-    if state.0.sessions.paused(&name) {
-        return fail("密码连续输错次数过多，该账号暂停登录 15 分钟。");
+    // Not an account name: no account can match, so no work is done.
+    if !crate::accounts::valid_name(&name) || f.password.len() > 1024 {
+        return fail(StatusCode::UNAUTHORIZED, "账号或密码不对。");
     }
-    let root = state.root().to_path_buf();
-    let (n, password) = (name.clone(), f.password.clone());
-    let account = blocking(move || {
-        let all = Accounts::load(&root)?;
-        match all.get(&n) {
-            Some(a) => Ok(Some(a).filter(|a| a.check_password(&password)).cloned()),
-            None => {
-                // As slow as a wrong password, so that the answer's timing
-                // does not tell which names exist.
-                crate::accounts::burn_a_check(&password);
-                Ok(None)
-            }
+    let ticket = match state.0.throttle.begin(&name, addr) {
+        Ok(t) => t,
+        Err(Refusal::Address) => {
+            return fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                "这台电脑登录失败的次数过多，请 15 分钟后再试。",
+            );
         }
-    })
-    .await?;
-    let Some(account) = account else {
-        state.0.sessions.failed(&name);
-        return fail("账号或密码不对。");
+        Err(Refusal::Busy) => {
+            return fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                "这个账号的密码最近输错多次，登录放慢了：请等几秒钟再试。",
+            );
+        }
     };
-    state.0.sessions.succeeded(&name);
-    let (id, _) = state.0.sessions.start(&account.name)?;
+    if !ticket.delay.is_zero() {
+        tokio::time::sleep(ticket.delay).await;
+    }
+    // Each check costs about 19 MiB and a core: only a few at a time.
+    let Ok(Ok(permit)) = tokio::time::timeout(CHECK_WAIT, state.0.checks.acquire()).await else {
+        return fail(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "服务器正忙（很多人同时登录），请稍等片刻再试。",
+        );
+    };
+    let account = checked(&state, &name, &f.password).await;
+    drop(permit);
+    ticket.finish(matches!(account, Ok(Some(_))));
+    let Some(account) = account? else {
+        return fail(StatusCode::UNAUTHORIZED, "账号或密码不对。");
+    };
+    let (id, _) = state.0.sessions.start(&account)?;
     let archive = Archive::new(state.root()).acting_as(&account.name);
     let data = json!({"role": account.role});
     blocking(move || log_event(&archive, "signin", data)).await?;
     let to = safe_next(f.next.as_deref()).to_string();
+    let secure = state.0.settings.https_proxy;
     Ok((
         // Both cookies: `[(K, V); 2]` would keep only the last.
         AppendHeaders([
-            (header::SET_COOKIE, set_cookie(SESSION_COOKIE, &id, None)),
-            (header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", Some(0))),
+            (
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &id, None, secure),
+            ),
+            (
+                header::SET_COOKIE,
+                set_cookie(LOGIN_COOKIE, "", Some(0), secure),
+            ),
         ]),
         Redirect::to(&to),
     )
         .into_response())
+}
+
+/// The account `name` if `password` is its password.
+async fn checked(
+    state: &AppState,
+    name: &str,
+    password: &str,
+) -> Result<Option<Account>, WebError> {
+    let root = state.root().to_path_buf();
+    let (n, password) = (name.to_string(), password.to_string());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    state.0.checkers.spawn(move || {
+        let result = Accounts::load(&root).map(|all| match all.get(&n) {
+            Some(a) => Some(a).filter(|a| a.check_password(&password)).cloned(),
+            None => {
+                // As slow as a wrong password, so that the answer's timing
+                // does not tell which names exist.
+                crate::accounts::burn_a_check(&password);
+                None
+            }
+        });
+        let _ = tx.send(result);
+    });
+    match rx.await {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(WebError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "核对密码时程序出错，请把这条信息告诉管理员",
+        )),
+    }
 }
 
 #[derive(Deserialize)]
@@ -364,7 +444,10 @@ pub async fn logout(
     let archive = user.archive(&state);
     blocking(move || log_event(&archive, "signout", json!({}))).await?;
     Ok((
-        [(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0)))],
+        [(
+            header::SET_COOKIE,
+            set_cookie(SESSION_COOKIE, "", Some(0), state.0.settings.https_proxy),
+        )],
         Redirect::to("/login"),
     )
         .into_response())
@@ -385,5 +468,50 @@ pub async fn home(user: User) -> Redirect {
     match (&user.account.role, &user.account.community) {
         (Role::Community, Some(id)) => Redirect::to(&format!("/c/{}", percent(id))),
         _ => Redirect::to("/office"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_accepts_only_plain_local_paths() {
+        for ok in ["/", "/office", "/c/WH-001?x=1", "/c/%E7%BF%A0"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "/\t/evil.example/",
+            "/\n/x",
+            "//evil.example",
+            "/\\evil",
+            "/%2f/evil",
+            "/%5Cevil",
+            "/%09/evil",
+            "/%0a",
+            "https://evil.example",
+            "evil",
+            "/a b",
+            "/\u{7f}",
+            "/翠湖",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn sessions_end_after_their_maximum_age_however_busy() {
+        let now = Instant::now();
+        let s = Session {
+            account: "a".into(),
+            stamp: String::new(),
+            csrf: String::new(),
+            started: now.checked_sub(MAX_AGE).unwrap_or(now),
+            seen: now,
+        };
+        assert!(s.expired() || now.checked_sub(MAX_AGE).is_none());
+        let fresh = Session { started: now, ..s };
+        assert!(!fresh.expired());
     }
 }

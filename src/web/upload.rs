@@ -1,18 +1,28 @@
 //! Receiving uploads: a multipart body is streamed field by field to a
-//! staging folder inside the archive root (never held in memory), with
-//! the CSRF token required before any file, limits on total size and file
-//! count, and the same name rules as ZIP entries (no `..`, no absolute or
-//! drive paths, no backslashes or control characters). The staging folder
-//! is removed when the upload is dropped, whatever happens.
+//! staging folder inside the archive root (never held in memory). Only the
+//! fields a form declares are accepted; the CSRF token must come first and
+//! is checked before any file byte is taken; every byte of the body (text
+//! fields included) counts against the limits while it streams.
+//!
+//! No name a browser sends becomes a path: every file is staged under a
+//! name the server generates (`f/000001.zip`), and the user's file name or
+//! relative path is kept as data. A folder upload is laid out afterwards
+//! from relative paths that passed the same rules as ZIP entries (no `..`,
+//! no absolute or drive paths, no backslashes or control characters), and
+//! each destination is checked to lie inside the staging folder before
+//! anything is moved there. The staging folder is removed when the upload
+//! is dropped, whatever happens.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
 
 use axum::extract::Multipart;
+use axum::extract::multipart::Field;
 use axum::http::{HeaderMap, StatusCode, header};
 use tempfile::TempDir;
 use tokio::io::AsyncWriteExt;
 
+use super::AppState;
 use super::error::WebError;
 use super::session::{CSRF_FIELD, User};
 
@@ -23,6 +33,9 @@ pub const STAGING: &str = "uploads.tmp";
 /// do not share one top folder.
 const LOOSE: &str = "网页上传";
 
+/// Longest text field accepted (bytes).
+const MAX_TEXT: usize = 64 * 1024;
+
 /// Upload limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -30,6 +43,11 @@ pub struct Limits {
     pub max_bytes: u64,
     /// Most files in one upload.
     pub max_files: usize,
+    /// Free disk space an upload or ingest must leave on the archive's
+    /// disk.
+    pub reserve_bytes: u64,
+    /// Uploads one account may have under way at once.
+    pub per_account: usize,
 }
 
 impl Default for Limits {
@@ -37,8 +55,51 @@ impl Default for Limits {
         Limits {
             max_bytes: 2 << 30,
             max_files: 20_000,
+            reserve_bytes: 1 << 30,
+            per_account: 2,
         }
     }
+}
+
+/// The fields one form sends: file fields and text fields by name. The
+/// CSRF field is implied and must come first.
+#[derive(Debug, Clone, Copy)]
+pub struct Form {
+    /// File fields.
+    pub files: &'static [&'static str],
+    /// Text fields.
+    pub texts: &'static [&'static str],
+}
+
+/// The community's evidence upload: a folder (`path` + `file`, repeated)
+/// or a ZIP.
+pub const EVIDENCE: Form = Form {
+    files: &["file", "zip"],
+    texts: &["path", "submitter"],
+};
+
+/// The office's assessment sheet.
+pub const SHEET: Form = Form {
+    files: &["sheet"],
+    texts: &["community"],
+};
+
+/// A PDF to check against the register.
+pub const PDF: Form = Form {
+    files: &["pdf"],
+    texts: &[],
+};
+
+/// One staged file.
+#[derive(Debug)]
+pub struct Staged {
+    /// The form field it came in.
+    pub field: String,
+    /// Where it is now (a server-made name inside the staging folder).
+    pub path: PathBuf,
+    /// What the user called it: the file name, or for a folder upload
+    /// its checked relative path.
+    pub name: String,
 }
 
 /// A received upload: its text fields and staged files.
@@ -47,10 +108,14 @@ pub struct Upload {
     pub dir: TempDir,
     /// Text fields by name (last value wins).
     pub fields: HashMap<String, String>,
-    /// Staged files: the form field they came in and where they are.
-    pub files: Vec<(String, PathBuf)>,
+    /// Staged files, in the order received.
+    pub files: Vec<Staged>,
     /// Bytes received in files.
     pub bytes: u64,
+    /// Where a folder upload was laid out, if it was one.
+    tree: Option<PathBuf>,
+    /// Holds the account's upload slot while the upload exists.
+    _slot: Slot,
 }
 
 impl Upload {
@@ -58,8 +123,16 @@ impl Upload {
     pub fn file(&self, name: &str) -> Option<&Path> {
         self.files
             .iter()
-            .find(|(f, _)| f == name)
-            .map(|(_, p)| p.as_path())
+            .find(|f| f.field == name)
+            .map(|f| f.path.as_path())
+    }
+
+    /// The name the user gave the file of form field `name`.
+    pub fn file_name(&self, name: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.field == name)
+            .map(|f| f.name.as_str())
     }
 
     /// The text field `name`, trimmed; empty counts as absent.
@@ -73,12 +146,12 @@ impl Upload {
     /// What was uploaded as a folder: the one top folder its files share,
     /// or the staging root (`网页上传`).
     pub fn folder(&self) -> Option<PathBuf> {
-        let base = self.dir.path().join(LOOSE);
+        let base = self.tree.as_ref()?;
         let tops: std::collections::BTreeSet<_> = self
             .files
             .iter()
-            .filter(|(f, _)| f == "file")
-            .filter_map(|(_, p)| p.strip_prefix(&base).ok()?.components().next())
+            .filter(|f| f.field == "file")
+            .filter_map(|f| f.name.split('/').next())
             .collect();
         match tops.len() {
             0 => None,
@@ -87,18 +160,23 @@ impl Upload {
                 .next()
                 .map(|t| base.join(t))
                 .filter(|p| p.is_dir())
-                .or(Some(base)),
-            _ => Some(base),
+                .or(Some(base.clone())),
+            _ => Some(base.clone()),
         }
     }
 
     /// Replaces the staging paths in a message by what the user uploaded.
     pub fn tidy(&self, message: &str) -> String {
-        let base = self.dir.path().join(LOOSE);
-        message
-            .replace(&format!("{}/", base.display()), "")
-            .replace(&format!("{}/", self.dir.path().display()), "")
-            .replace(&base.display().to_string(), LOOSE)
+        let mut out = message.to_string();
+        for f in &self.files {
+            out = out.replace(&f.path.display().to_string(), &f.name);
+        }
+        if let Some(base) = &self.tree {
+            out = out
+                .replace(&format!("{}/", base.display()), "")
+                .replace(&base.display().to_string(), LOOSE);
+        }
+        out.replace(&format!("{}/", self.dir.path().display()), "")
     }
 }
 
@@ -137,8 +215,58 @@ pub fn safe_relative(raw: &str) -> Result<Vec<&str>, String> {
         None
     };
     match why {
-        Some(w) => Err(format!("“{}”{w}", raw.escape_debug())),
+        Some(w) => Err(format!("“{}”{w}", shown(raw))),
         None => Ok(raw.split('/').collect()),
+    }
+}
+
+/// Whether `path` lies inside `dir` without leaving it on the way: every
+/// component after `dir` is a plain name. (Defence in depth: callers build
+/// paths only from checked names.)
+pub fn inside(dir: &Path, path: &Path) -> bool {
+    path.strip_prefix(dir).is_ok_and(|rest| {
+        rest.components().next().is_some()
+            && rest.components().all(|c| matches!(c, Component::Normal(_)))
+    })
+}
+
+/// A name the user sent, shortened and with control characters escaped,
+/// for messages.
+fn shown(raw: &str) -> String {
+    let s: String = raw.chars().take(80).collect();
+    let more = if raw.chars().count() > 80 { "…" } else { "" };
+    format!("{}{more}", s.escape_debug())
+}
+
+/// The lower-case extension of a user's file name when it is short plain
+/// ASCII (`zip`, `csv`, `pdf`…); the staged name keeps it because some
+/// readers choose the format by it.
+fn extension(name: &str) -> Option<String> {
+    let ext = name.rsplit_once('.')?.1;
+    (!ext.is_empty() && ext.len() <= 10 && ext.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| ext.to_ascii_lowercase())
+}
+
+/// The name a file is staged under: its serial number, and the plain
+/// extension of the user's name if it has one (`000007.zip`). Nothing else
+/// of what the user sent goes into it.
+pub fn staged_name(serial: usize, user_name: &str) -> String {
+    match extension(user_name) {
+        Some(ext) => format!("{serial:06}.{ext}"),
+        None => format!("{serial:06}"),
+    }
+}
+
+/// Where a file of a folder upload with relative path `raw` goes under
+/// `base`: only a path that passes [`safe_relative`] and stays inside
+/// `base`.
+pub fn folder_destination(base: &Path, raw: &str) -> Result<PathBuf, String> {
+    let parts = safe_relative(raw)?;
+    let dest = parts.iter().fold(base.to_path_buf(), |p, c| p.join(c));
+    if inside(base, &dest) {
+        Ok(dest)
+    } else {
+        Err(format!("“{}”不是安全的文件路径", shown(raw)))
     }
 }
 
@@ -152,13 +280,10 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
     )
 }
 
-fn io(path: &Path, e: std::io::Error) -> WebError {
+fn io_failed(e: std::io::Error) -> WebError {
     WebError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
-        format!(
-            "无法写入临时文件 {}（{e}），没有保存任何文件",
-            path.display()
-        ),
+        format!("服务器无法写入上传的临时文件（{e}），没有保存任何文件；请把这条信息告诉管理员"),
     )
 }
 
@@ -175,165 +300,388 @@ pub fn staging_dir(root: &Path, prefix: &str) -> std::io::Result<TempDir> {
 /// connection; a larger body is cut off.
 const DRAIN_CAP: u64 = 256 << 20;
 
-/// Streams the multipart body to a staging folder under `root`. The first
-/// field must be the CSRF token. A file field `file` is placed at the path
-/// given by the `path` field just before it (or its file name); any other
-/// file field is staged under its own name. A body declared or found to be
-/// over `limits`, or one `allowed` refuses (the account may not do this),
-/// is refused without writing anything more.
+/// An account's place among the uploads under way; freed when dropped.
+pub struct Slot {
+    state: AppState,
+    account: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut busy = self
+            .state
+            .0
+            .uploads
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = busy.get_mut(&self.account) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                busy.remove(&self.account);
+            }
+        }
+    }
+}
+
+/// Takes one of the account's upload places, or refuses when it already
+/// has `limits.per_account` uploads under way.
+fn slot(state: &AppState, user: &User, limits: &Limits) -> Result<Slot, WebError> {
+    let mut busy = state.0.uploads.lock().unwrap_or_else(|p| p.into_inner());
+    let n = busy.entry(user.account.name.clone()).or_insert(0);
+    if *n >= limits.per_account {
+        return Err(WebError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "您的账号已有 {} 个上传正在进行，请等它们完成后再上传。",
+                limits.per_account
+            ),
+        ));
+    }
+    *n += 1;
+    Ok(Slot {
+        state: state.clone(),
+        account: user.account.name.clone(),
+    })
+}
+
+/// Refuses an upload that would leave less than the reserve free on the
+/// archive's disk.
+fn check_space(root: &Path, headers: &HeaderMap, limits: &Limits) -> Result<(), WebError> {
+    let Ok(free) = fs4::available_space(root) else {
+        return Ok(());
+    };
+    let declared = declared_length(headers).unwrap_or(0);
+    if declared.saturating_add(limits.reserve_bytes) > free {
+        return Err(WebError::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            format!(
+                "档案库所在磁盘的剩余空间不足（剩余 {}，须保留 {}），没有保存任何文件。请告诉管理员清理磁盘。",
+                crate::documents::size_text(free),
+                crate::documents::size_text(limits.reserve_bytes)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The body as it streams in: what has been taken and what is refused.
+struct Intake<'a> {
+    limits: &'a Limits,
+    form: &'a Form,
+    /// Every byte of every field so far.
+    body: u64,
+    /// Bytes thrown away after a refusal.
+    discarded: u64,
+    /// Once set, nothing more is written; the body is drained.
+    refused: Option<WebError>,
+    problems: Vec<String>,
+}
+
+impl Intake<'_> {
+    /// Most body bytes accepted: the files plus room for the text fields
+    /// and the multipart framing.
+    fn body_cap(&self) -> u64 {
+        let framing = 1024 * (self.limits.max_files as u64 + 64);
+        self.limits.max_bytes + framing + 2 * MAX_TEXT as u64
+    }
+
+    /// Counts `n` bytes of body; refuses past the cap.
+    fn count(&mut self, n: usize) {
+        self.body += n as u64;
+        if self.body > self.body_cap() && self.refused.is_none() {
+            self.refused = Some(too_big(self.limits));
+        }
+    }
+
+    /// Reads the rest of a field and throws it away, counting it; gives up
+    /// past the drain cap.
+    async fn drain(&mut self, field: &mut Field<'_>) -> Result<(), WebError> {
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            self.discarded += chunk.len() as u64;
+            if self.discarded > DRAIN_CAP {
+                return Err(self.refused.take().unwrap_or_else(|| too_big(self.limits)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a text field of at most `cap` bytes while it streams; `None`
+    /// (with the field refused) if it is longer or not UTF-8.
+    async fn text(
+        &mut self,
+        field: &mut Field<'_>,
+        name: &str,
+        cap: usize,
+    ) -> Result<Option<String>, WebError> {
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            self.count(chunk.len());
+            if bytes.len() + chunk.len() > cap {
+                self.refused = Some(WebError::bad(format!(
+                    "表单项“{}”太长（最多 {} 字节），没有保存任何文件",
+                    shown(name),
+                    cap
+                )));
+                self.drain(field).await?;
+                return Ok(None);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match String::from_utf8(bytes) {
+            Ok(s) => Ok(Some(s)),
+            Err(_) => {
+                self.refused = Some(WebError::bad(format!(
+                    "表单项“{}”不是有效的文字，没有保存任何文件",
+                    shown(name)
+                )));
+                Ok(None)
+            }
+        }
+    }
+
+    /// Refuses a field this form does not send.
+    fn unknown(&mut self, name: Option<&str>) {
+        self.refused = Some(WebError::bad(format!(
+            "表单中有不属于这个表单的项目“{}”，没有保存任何文件。请从页面上的表单提交。",
+            shown(name.unwrap_or(""))
+        )));
+    }
+}
+
+/// Streams the multipart body of `form` to a staging folder under the
+/// archive root. The first field must be the CSRF token. A file field
+/// `file` is placed at the path given by the `path` field just before it
+/// (or its file name). A body declared or found to be over `limits`, one
+/// with a field the form does not declare, or one `allowed` refuses (the
+/// account may not do this), is refused without writing anything more.
 pub async fn receive(
-    root: &Path,
+    state: &AppState,
     user: &User,
     allowed: Result<(), WebError>,
     headers: &HeaderMap,
     mut mp: Multipart,
+    form: &Form,
     limits: Limits,
 ) -> Result<Upload, WebError> {
-    let dir = staging_dir(root, "upload-").map_err(|e| io(&root.join(STAGING), e))?;
+    let root = state.root();
+    let admitted = allowed
+        .and_then(|()| declared_too_big(headers, limits))
+        .and_then(|()| check_space(root, headers, &limits))
+        .and_then(|()| slot(state, user, &limits));
+    let slot = match admitted {
+        Ok(slot) => slot,
+        Err(e) => return Err(drain_all(mp, e).await),
+    };
+    let dir = staging_dir(root, "upload-").map_err(io_failed)?;
+    let files_dir = dir.path().join("f");
+    std::fs::create_dir(&files_dir).map_err(io_failed)?;
     let mut up = Upload {
         dir,
         fields: HashMap::new(),
         files: Vec::new(),
         bytes: 0,
+        tree: None,
+        _slot: slot,
     };
-    // Once set, nothing more is written; the body is drained.
-    let mut refused: Option<WebError> = allowed.and(declared_too_big(headers, limits)).err();
-    let mut discarded = 0u64;
+    let mut intake = Intake {
+        limits: &limits,
+        form,
+        body: 0,
+        discarded: 0,
+        refused: None,
+        problems: Vec::new(),
+    };
     let mut first = true;
     let mut pending_path: Option<String> = None;
-    let mut problems = Vec::new();
+    let mut seen_paths = HashSet::new();
     while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {
-        if let Some(e) = refused.take() {
-            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                discarded += chunk.len() as u64;
-                if discarded > DRAIN_CAP {
-                    return Err(e);
-                }
-            }
-            refused = Some(e);
+        if intake.refused.is_some() {
+            intake.drain(&mut field).await?;
             continue;
         }
-        let name = field.name().unwrap_or("").to_string();
+        let name = field.name().map(str::to_string);
         if first {
             first = false;
-            let sent = if name == CSRF_FIELD {
-                field.text().await.map_err(multipart_error)?
+            let sent = if name.as_deref() == Some(CSRF_FIELD) && field.file_name().is_none() {
+                intake.text(&mut field, CSRF_FIELD, 256).await?
             } else {
-                String::new()
+                None
             };
-            refused = user.check_csrf(&sent).err();
+            intake.refused = user.check_csrf(sent.as_deref().unwrap_or("")).err();
             continue;
         }
-        let Some(file_name) = field.file_name().map(str::to_string) else {
-            let text = field.text().await.map_err(multipart_error)?;
-            if text.len() > 64 * 1024 {
-                refused = Some(WebError::bad(format!("表单项 {name} 太长")));
-            } else if name == "path" {
-                pending_path = Some(text);
+        let Some(name) = name.filter(|n| {
+            let is_file = field.file_name().is_some();
+            if is_file {
+                intake.form.files.contains(&n.as_str())
             } else {
-                up.fields.insert(name, text);
+                intake.form.texts.contains(&n.as_str())
+            }
+        }) else {
+            intake.unknown(field.name());
+            intake.drain(&mut field).await?;
+            continue;
+        };
+        let Some(file_name) = field.file_name().map(str::to_string) else {
+            if let Some(text) = intake.text(&mut field, &name, MAX_TEXT).await? {
+                if name == "path" {
+                    pending_path = Some(text);
+                } else {
+                    up.fields.insert(name, text);
+                }
             }
             continue;
         };
         if file_name.is_empty() {
             // An empty file input still sends an unnamed part.
-            while field.chunk().await.map_err(multipart_error)?.is_some() {}
+            intake.drain(&mut field).await?;
             continue;
         }
         if up.files.len() >= limits.max_files {
-            refused = Some(too_big(&limits));
+            intake.refused = Some(too_big(&limits));
+            intake.drain(&mut field).await?;
             continue;
         }
-        let dest = if name == "file" {
+        let user_name = if name == "file" {
             let raw = pending_path.take().unwrap_or(file_name);
             match safe_relative(&raw) {
-                Ok(parts) => parts
-                    .iter()
-                    .fold(up.dir.path().join(LOOSE), |p, c| p.join(c)),
+                Ok(_) if !seen_paths.insert(raw.clone()) => {
+                    intake.problems.push(format!("“{}”重复上传", shown(&raw)));
+                    intake.drain(&mut field).await?;
+                    continue;
+                }
+                Ok(_) => raw,
                 Err(why) => {
-                    problems.push(why);
-                    while field.chunk().await.map_err(multipart_error)?.is_some() {}
+                    intake.problems.push(why);
+                    intake.drain(&mut field).await?;
                     continue;
                 }
             }
         } else {
-            let base = Path::new(&file_name)
-                .file_name()
-                .and_then(|n| n.to_str())
-                .filter(|n| !n.chars().any(char::is_control))
-                .unwrap_or("upload");
-            up.dir.path().join(&name).join(base)
+            file_name
         };
-        if let Some(parent) = dest.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(|e| io(parent, e))?;
+        let dest = files_dir.join(staged_name(up.files.len() + 1, &user_name));
+        if !inside(up.dir.path(), &dest) {
+            return Err(io_failed(std::io::Error::other("暂存路径越界")));
         }
-        let mut out = match tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&dest)
-            .await
-        {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                problems.push(format!(
-                    "“{}”重复上传",
-                    up.tidy(&dest.display().to_string())
-                ));
-                while field.chunk().await.map_err(multipart_error)?.is_some() {}
-                continue;
-            }
-            Err(e) => return Err(io(&dest, e)),
-        };
-        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-            if let Some(e) = refused.take() {
-                discarded += chunk.len() as u64;
-                if discarded > DRAIN_CAP {
-                    return Err(e);
-                }
-                refused = Some(e);
-                continue;
-            }
-            up.bytes += chunk.len() as u64;
-            if up.bytes > limits.max_bytes {
-                refused = Some(too_big(&limits));
-                continue;
-            }
-            out.write_all(&chunk).await.map_err(|e| io(&dest, e))?;
-        }
-        out.flush().await.map_err(|e| io(&dest, e))?;
-        up.files.push((name, dest));
+        write_field(&mut field, &dest, &mut intake, &mut up.bytes).await?;
+        up.files.push(Staged {
+            field: name,
+            path: dest,
+            name: user_name,
+        });
     }
-    if let Some(e) = refused {
+    if let Some(e) = intake.refused {
         return Err(e);
     }
     if first {
         user.check_csrf("")?;
     }
-    if !problems.is_empty() {
+    if !intake.problems.is_empty() {
         return Err(WebError::bad(format!(
             "以下 {} 个文件的名称不安全或重复，本次没有保存任何文件：\n{}",
-            problems.len(),
-            problems
+            intake.problems.len(),
+            intake
+                .problems
                 .iter()
                 .map(|p| format!("  {p}"))
                 .collect::<Vec<_>>()
                 .join("\n")
         )));
     }
+    lay_out_folder(&mut up)?;
     Ok(up)
+}
+
+/// Reads and throws away a refused body (up to the drain cap) so that the
+/// browser receives the refusal `e` rather than a broken connection.
+async fn drain_all(mut mp: Multipart, e: WebError) -> WebError {
+    let mut discarded = 0u64;
+    while let Ok(Some(mut field)) = mp.next_field().await {
+        while let Ok(Some(chunk)) = field.chunk().await {
+            discarded += chunk.len() as u64;
+            if discarded > DRAIN_CAP {
+                return e;
+            }
+        }
+    }
+    e
+}
+
+/// Writes one file field to `dest` (a new file), counting its bytes.
+async fn write_field(
+    field: &mut Field<'_>,
+    dest: &Path,
+    intake: &mut Intake<'_>,
+    bytes: &mut u64,
+) -> Result<(), WebError> {
+    let mut out = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(dest)
+        .await
+        .map_err(io_failed)?;
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        intake.count(chunk.len());
+        if intake.refused.is_some() {
+            intake.discarded += chunk.len() as u64;
+            if intake.discarded > DRAIN_CAP {
+                return Err(intake
+                    .refused
+                    .take()
+                    .unwrap_or_else(|| too_big(intake.limits)));
+            }
+            continue;
+        }
+        *bytes += chunk.len() as u64;
+        if *bytes > intake.limits.max_bytes {
+            intake.refused = Some(too_big(intake.limits));
+            continue;
+        }
+        out.write_all(&chunk).await.map_err(io_failed)?;
+    }
+    out.flush().await.map_err(io_failed)
+}
+
+/// Moves the files of a folder upload from their staged names to their
+/// checked relative paths under `网页上传/` in the staging folder.
+fn lay_out_folder(up: &mut Upload) -> Result<(), WebError> {
+    if !up.files.iter().any(|f| f.field == "file") {
+        return Ok(());
+    }
+    let base = up.dir.path().join("t").join(LOOSE);
+    for f in up.files.iter_mut().filter(|f| f.field == "file") {
+        let dest = folder_destination(&base, &f.name)
+            .map_err(|why| WebError::bad(format!("{why}，没有保存任何文件")))?;
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(io_failed)?;
+        }
+        if dest.exists() {
+            return Err(WebError::bad(format!(
+                "“{}”与另一个文件或文件夹同名，没有保存任何文件",
+                shown(&f.name)
+            )));
+        }
+        std::fs::rename(&f.path, &dest).map_err(io_failed)?;
+        f.path = dest;
+    }
+    up.tree = Some(base);
+    Ok(())
+}
+
+/// The declared length of the body, if any.
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
 }
 
 /// Refuses a body whose declared length is over the limit (allowing for
 /// the multipart framing around the files).
 fn declared_too_big(headers: &HeaderMap, limits: Limits) -> Result<(), WebError> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    let framing = 1024 * (limits.max_files as u64 + 64);
-    match declared {
+    let framing = 1024 * (limits.max_files as u64 + 64) + 2 * MAX_TEXT as u64;
+    match declared_length(headers) {
         Some(n) if n > limits.max_bytes + framing => Err(too_big(&limits)),
         _ => Ok(()),
     }
@@ -341,7 +689,8 @@ fn declared_too_big(headers: &HeaderMap, limits: Limits) -> Result<(), WebError>
 
 #[cfg(test)]
 mod tests {
-    use super::safe_relative;
+    use super::{extension, inside, safe_relative};
+    use std::path::Path;
 
     #[test]
     fn unsafe_relative_paths_are_refused_with_the_reason() {
@@ -362,5 +711,28 @@ mod tests {
             safe_relative("材料/Ⅱ-1 组织/1/会议记录 100%.pdf").unwrap(),
             ["材料", "Ⅱ-1 组织", "1", "会议记录 100%.pdf"]
         );
+    }
+
+    #[test]
+    fn inside_refuses_paths_that_leave_or_equal_the_folder() {
+        let d = Path::new("/a/b");
+        assert!(inside(d, Path::new("/a/b/c/d.txt")));
+        assert!(!inside(d, Path::new("/a/b")));
+        assert!(!inside(d, Path::new("/a/b/../c")));
+        assert!(!inside(d, Path::new("/a/bc/x")));
+        assert!(!inside(d, Path::new("/etc/passwd")));
+    }
+
+    #[test]
+    fn staged_names_keep_only_plain_extensions() {
+        assert_eq!(extension("考评表.CSV").as_deref(), Some("csv"));
+        assert_eq!(extension("a.zip").as_deref(), Some("zip"));
+        assert_eq!(
+            extension("../../templates/jindu.typ.j2").as_deref(),
+            Some("j2")
+        );
+        assert_eq!(extension("x./y"), None);
+        assert_eq!(extension("noext"), None);
+        assert_eq!(extension("a.ex t"), None);
     }
 }

@@ -715,18 +715,21 @@ fn squeeze(s: &str) -> String {
 #[test]
 fn formula_cells_and_typst_markup_are_kept_verbatim() {
     let env = Env::new();
-    let typst_name = "#set text(red) $x^2$ *粗* _斜_ ]社区[ @a <b> \\ `c`";
+    // Community names become folder and file names, so they may hold
+    // neither slash nor backslash (issue 11); everything else is data.
+    let formula_name = "=cmd|' -C calc'!A0";
+    let typst_name = "#set text(red) $x^2$ *粗* _斜_ ]社区[ @a <b> `c`";
     let csv = format!(
         "编号,名称,所属区县,类型,批次\n\
          F1,\"{}\",五华区,城市社区,第一阶段\n\
          T1,{typst_name},五华区,城市社区,第一阶段\n",
-        FORMULA.replace('"', "\"\"")
+        formula_name.replace('"', "\"\"")
     );
     write(&env.path("社区.csv"), csv.as_bytes());
     env.ok(&["community", "import", "社区.csv"]);
     let list: serde_json::Value =
         serde_json::from_str(&env.ok(&["community", "list", "--json"])).unwrap();
-    assert_eq!(list[0]["name"], FORMULA);
+    assert_eq!(list[0]["name"], formula_name);
     assert_eq!(list[1]["name"], typst_name);
 
     // Evidence whose file name is Typst markup, for the receipt.
