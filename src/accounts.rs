@@ -11,7 +11,6 @@ use argon2::Argon2;
 use argon2::password_hash::PasswordHasher;
 use argon2::password_hash::phc::PasswordHash;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
@@ -20,9 +19,6 @@ use crate::fsutil;
 
 /// File name of the accounts inside an archive root.
 pub const ACCOUNTS_FILE: &str = "accounts.json";
-
-/// Log record kind of an account change.
-pub const ACCOUNT: &str = "account";
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -144,6 +140,45 @@ pub fn burn_a_check(password: &str) {
     }
 }
 
+/// What happened to an account (the log's `account` record; never the
+/// password or its hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountChange {
+    /// What was done.
+    pub action: AccountAction,
+    /// The account.
+    pub name: String,
+    /// Its role, when added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Its community, when added as a community account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
+}
+
+impl AccountChange {
+    fn of(action: AccountAction, name: &str) -> AccountChange {
+        AccountChange {
+            action,
+            name: name.to_string(),
+            role: None,
+            community: None,
+        }
+    }
+}
+
+/// The kinds of account change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountAction {
+    /// Opened.
+    Add,
+    /// Password set anew.
+    Password,
+    /// Removed.
+    Remove,
+}
+
 /// Why an account operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -245,12 +280,12 @@ impl Accounts {
         })
     }
 
-    /// Writes the accounts and logs the change described by `data`.
+    /// Writes the accounts and logs the change.
     fn commit(
         &self,
         archive: &Archive,
         lock: &WriterLock,
-        data: serde_json::Value,
+        change: AccountChange,
     ) -> Result<(), AccountError> {
         let path = path_of(archive.root());
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| AccountError::Corrupt {
@@ -260,7 +295,7 @@ impl Accounts {
         fsutil::write_atomic(&path, &bytes).map_err(|source| AccountError::Io { path, source })?;
         archive
             .log()
-            .append(lock, ACCOUNT, data)
+            .append(lock, crate::event::Event::Account(change))
             .map_err(ArchiveError::from)?;
         Ok(())
     }
@@ -310,7 +345,12 @@ pub fn add(
     all.commit(
         archive,
         lock,
-        json!({"action": "add", "name": name, "role": role, "community": account.community}),
+        AccountChange {
+            action: AccountAction::Add,
+            name: name.to_string(),
+            role: Some(role),
+            community: account.community.clone(),
+        },
     )?;
     Ok(account)
 }
@@ -330,7 +370,11 @@ pub fn set_password(
         .find(|a| a.name == name)
         .ok_or_else(|| AccountError::Unknown(name.to_string()))?;
     account.password = hashed;
-    all.commit(archive, lock, json!({"action": "password", "name": name}))?;
+    all.commit(
+        archive,
+        lock,
+        AccountChange::of(AccountAction::Password, name),
+    )?;
     Ok(())
 }
 
@@ -342,7 +386,11 @@ pub fn remove(archive: &Archive, lock: &WriterLock, name: &str) -> Result<(), Ac
     if all.accounts.len() == before {
         return Err(AccountError::Unknown(name.to_string()));
     }
-    all.commit(archive, lock, json!({"action": "remove", "name": name}))?;
+    all.commit(
+        archive,
+        lock,
+        AccountChange::of(AccountAction::Remove, name),
+    )?;
     Ok(())
 }
 

@@ -22,9 +22,6 @@ use crate::render::parallel::par_map;
 use crate::render::templates::{Origin, TemplateUse};
 use crate::render::{DocMeta, Engine, RenderError};
 
-/// Log record kind of an issued document.
-pub const DOCUMENT: &str = "document";
-
 /// How a document gets its number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Numbering {
@@ -240,22 +237,16 @@ pub fn banner(organs: &[&Organ]) -> (Vec<String>, String) {
 
 /// Every registered document, in order.
 pub fn entries(archive: &Archive) -> Result<Vec<Entry>, ArchiveError> {
-    let mut out = Vec::new();
-    for rec in archive.log().verify()? {
-        if rec.kind != DOCUMENT {
-            continue;
-        }
-        let record: IssuedRecord =
-            serde_json::from_value(rec.data).map_err(|e| ArchiveError::Corrupt {
-                path: archive.log().path().to_path_buf(),
-                reason: format!("第 {} 行的发文记录格式不对（{e}）", rec.seq),
-            })?;
-        out.push(Entry {
-            time: rec.time,
-            record,
-        });
-    }
-    Ok(out)
+    Ok(crate::event::read(archive)?
+        .into_iter()
+        .filter_map(|rec| match rec.event {
+            crate::event::Event::Document(record) => Some(Entry {
+                time: rec.time,
+                record,
+            }),
+            _ => None,
+        })
+        .collect())
 }
 
 /// The registered document whose PDF has exactly these bytes, if any.
@@ -387,16 +378,17 @@ pub fn issue(
             }],
             templates,
         };
-        let data = serde_json::to_value(&record).map_err(|e| ArchiveError::Io {
-            path: root.clone(),
-            source: std::io::Error::other(e),
-        })?;
-        archive
-            .log()
-            .append(lock, DOCUMENT, data)
-            .map_err(ArchiveError::from)?;
         out.push(Issued { record, pdf });
     }
+    // The whole batch is registered with one write: all or none.
+    let events = out
+        .iter()
+        .map(|d| crate::event::Event::Document(d.record.clone()))
+        .collect();
+    archive
+        .log()
+        .append_all(lock, events)
+        .map_err(ArchiveError::from)?;
     Ok(out)
 }
 

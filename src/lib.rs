@@ -35,6 +35,7 @@ pub mod config;
 pub mod demo;
 pub mod districts;
 pub mod documents;
+pub mod event;
 pub mod fsutil;
 pub mod issuance;
 pub mod progress;

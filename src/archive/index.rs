@@ -5,8 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use serde_json::json;
-
 use super::ingest::{IngestOptions, IngestReport};
 use super::lock::WriterLock;
 use super::log::now_rfc3339;
@@ -14,7 +12,7 @@ use super::manifest::{self, FileEntry, Manifest, Skipped};
 use super::place::Placed;
 use super::relpath::RelPath;
 use super::store::{Digest, Put};
-use super::{Archive, ArchiveError, SUBMISSION, SubmissionRecord, io_at};
+use super::{Archive, ArchiveError, SubmissionRecord, io_at};
 use crate::community::Community;
 
 /// Stage 4: write the version folder and its log record.
@@ -109,8 +107,10 @@ pub(crate) fn record(
         submitter: manifest.submitter.clone(),
         source: manifest.source.clone(),
     };
-    let data = serde_json::to_value(&rec).unwrap_or(json!(null));
-    let logged = match archive.log().append(lock, SUBMISSION, data) {
+    let logged = match archive
+        .log()
+        .append(lock, crate::event::Event::Submission(rec.clone()))
+    {
         Ok(r) => r,
         Err(e) => {
             // Not committed: take the version folder away again.

@@ -3,20 +3,25 @@
 //! editing or removing any line breaks the chain and is found by
 //! [`Log::verify`].
 //!
-//! Appending writes one line with a single `write` to the end of the file
-//! and makes it durable (`fsync`) before the record counts as written. A
-//! power cut in the middle can leave an unfinished last line: the next
-//! writer, holding the lock, cuts it off ([`Log::repair_tail`]); that
-//! record was never reported as written, so nothing committed is lost.
+//! Each line is a [`Record`]: its place in the chain and one typed
+//! [`Event`]. Appending reads only the last line (the chain's head), then
+//! writes the new lines — one, or a whole batch — with a single `write` to
+//! the end of the file and makes them durable (`fsync`) before they count
+//! as written. A power cut in the middle can leave an unfinished last
+//! line: the next writer, holding the lock, cuts it off
+//! ([`Log::repair_tail`]); that record was never reported as written, so
+//! nothing committed is lost. Reading ([`Log::records`]) parses every
+//! line; only [`Log::verify`] re-computes the whole chain.
 
-use std::fs::OpenOptions;
-use std::io::{self, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::lock::WriterLock;
 use super::store::Digest;
+use crate::event::Event;
 use crate::fsutil;
 
 /// File name of the log inside an archive root.
@@ -27,7 +32,6 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Record {
     /// Position in the log, from 1.
     pub seq: u64,
@@ -38,10 +42,9 @@ pub struct Record {
     /// The web account that did it (absent for the command line).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// What happened, e.g. `submission`.
-    pub kind: String,
-    /// The event's details.
-    pub data: serde_json::Value,
+    /// What happened: `kind` and `data` on disk.
+    #[serde(flatten)]
+    pub event: Event,
 }
 
 /// Something wrong with the log.
@@ -118,24 +121,14 @@ impl Log {
     /// `prev` against the hash of the line before, complete lines.
     pub fn verify(&self) -> Result<Vec<Record>, LogError> {
         let bytes = self.read()?;
-        self.parse(&bytes).map(|(records, _)| records)
-    }
-
-    /// Parses the log; returns the records and the hash of the last line.
-    fn parse(&self, bytes: &[u8]) -> Result<(Vec<Record>, String), LogError> {
-        let mut records = Vec::new();
-        let mut prev = GENESIS.to_string();
-        if bytes.is_empty() {
-            return Ok((records, prev));
-        }
-        if !bytes.ends_with(b"\n") {
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
             let n = bytes.split(|&b| b == b'\n').count();
             return Err(self.broken(n, "最后一行不完整（文件被截断或改动）"));
         }
-        for (i, line) in bytes[..bytes.len() - 1].split(|&b| b == b'\n').enumerate() {
-            let n = i + 1;
-            let rec: Record = serde_json::from_slice(line)
-                .map_err(|e| self.broken(n, format!("不是有效的日志记录（{e}）")))?;
+        let mut records = Vec::new();
+        let mut prev = GENESIS.to_string();
+        for (n, line) in lines(&bytes) {
+            let rec = self.parse_line(n, line)?;
             if rec.seq != n as u64 {
                 return Err(self.broken(
                     n,
@@ -148,7 +141,53 @@ impl Log {
             prev = Digest::of(line).hex();
             records.push(rec);
         }
-        Ok((records, prev))
+        Ok(records)
+    }
+
+    /// Reads every complete record, in order, without re-computing the
+    /// chain. An unfinished last line (a write cut short) is no record
+    /// and is left out.
+    pub fn records(&self) -> Result<Vec<Record>, LogError> {
+        let bytes = self.read()?;
+        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        lines(&bytes[..complete])
+            .map(|(n, line)| self.parse_line(n, line))
+            .collect()
+    }
+
+    fn parse_line(&self, n: usize, line: &[u8]) -> Result<Record, LogError> {
+        serde_json::from_slice(line)
+            .map_err(|e| self.broken(n, format!("不是有效的日志记录（{e}）")))
+    }
+
+    /// The chain's head: the last record's sequence number and the hash
+    /// of its line (`0` and [`GENESIS`] for an empty log), read from the
+    /// end of the file only.
+    fn head(&self) -> Result<(u64, String), LogError> {
+        let io_err = |source| LogError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let mut f = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((0, GENESIS.into())),
+            Err(e) => return Err(io_err(e)),
+        };
+        let len = f.metadata().map_err(io_err)?.len();
+        if len == 0 {
+            return Ok((0, GENESIS.into()));
+        }
+        let tail = read_last_line(&mut f, len).map_err(io_err)?;
+        let Some(line) = tail.strip_suffix(b"\n") else {
+            return Err(self.broken(0, "最后一行不完整（文件被截断或改动）"));
+        };
+        let rec = self.parse_line(0, line).map_err(|_| {
+            self.broken(
+                0,
+                "最后一行不是有效的日志记录（文件被改动），请运行 kaoping verify",
+            )
+        })?;
+        Ok((rec.seq, Digest::of(line).hex()))
     }
 
     /// Cuts off an unfinished last line (a write cut short by a power
@@ -172,45 +211,98 @@ impl Log {
         Ok(true)
     }
 
-    /// Appends a record of `kind` with `data`, chained to the last one, and
-    /// makes it durable before returning it. Fails without writing if the
-    /// existing log is broken.
-    pub fn append(
+    /// Appends `event`, chained to the last record, and makes it durable
+    /// before returning it. Fails without writing if the log's last line
+    /// is broken.
+    pub fn append(&self, lock: &WriterLock, event: Event) -> Result<Record, LogError> {
+        let mut all = self.append_all(lock, vec![event])?;
+        all.pop().ok_or_else(|| self.broken(0, "没有写入任何记录"))
+    }
+
+    /// Appends `events` in order with one write and one `fsync`: after a
+    /// crash either all of them are in the log or none is.
+    pub fn append_all(
         &self,
         _lock: &WriterLock,
-        kind: &str,
-        data: serde_json::Value,
-    ) -> Result<Record, LogError> {
-        let bytes = self.read()?;
-        let (records, prev) = self.parse(&bytes)?;
-        let rec = Record {
-            seq: records.len() as u64 + 1,
-            prev,
-            time: now_rfc3339(),
-            account: self.account.clone(),
-            kind: kind.to_string(),
-            data,
-        };
+        events: Vec<Event>,
+    ) -> Result<Vec<Record>, LogError> {
+        let (mut seq, mut prev) = self.head()?;
         let io_err = |source| LogError::Io {
             path: self.path.clone(),
             source,
         };
-        let mut line = serde_json::to_vec(&rec).map_err(|e| io_err(io::Error::other(e)))?;
-        line.push(b'\n');
+        let time = now_rfc3339();
+        let mut bytes = Vec::new();
+        let mut out = Vec::with_capacity(events.len());
+        for event in events {
+            seq += 1;
+            let rec = Record {
+                seq,
+                prev: prev.clone(),
+                time: time.clone(),
+                account: self.account.clone(),
+                event,
+            };
+            let line = serde_json::to_vec(&rec).map_err(|e| io_err(io::Error::other(e)))?;
+            prev = Digest::of(&line).hex();
+            bytes.extend_from_slice(&line);
+            bytes.push(b'\n');
+            out.push(rec);
+        }
+        if out.is_empty() {
+            return Ok(out);
+        }
+        let created = !self.path.exists();
         let mut f = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&self.path)
             .map_err(io_err)?;
-        // One write: a killed process leaves the whole line or none of it.
-        f.write_all(&line).map_err(io_err)?;
+        // One write: a killed process leaves whole lines or none of them
+        // (a torn end is cut off by the next writer).
+        f.write_all(&bytes).map_err(io_err)?;
         f.sync_all().map_err(io_err)?;
-        if bytes.is_empty()
-            && let Some(dir) = self.path.parent()
-        {
+        if created && let Some(dir) = self.path.parent() {
             fsutil::sync_dir(dir).map_err(io_err)?;
         }
-        Ok(rec)
+        Ok(out)
+    }
+}
+
+/// The lines of a log file's bytes (ending in a newline) with their
+/// numbers from 1.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    body.split(|&b| b == b'\n')
+        .filter(move |_| !bytes.is_empty())
+        .enumerate()
+        .map(|(i, l)| (i + 1, l))
+}
+
+/// The last line of a file of `len` bytes, with its newline, read
+/// backwards in blocks from the end.
+fn read_last_line(f: &mut File, len: u64) -> io::Result<Vec<u8>> {
+    const BLOCK: u64 = 64 * 1024;
+    let mut tail: Vec<u8> = Vec::new();
+    let mut start = len;
+    loop {
+        let from = start.saturating_sub(BLOCK);
+        let mut block = vec![0u8; (start - from) as usize];
+        f.seek(SeekFrom::Start(from))?;
+        f.read_exact(&mut block)?;
+        block.extend_from_slice(&tail);
+        tail = block;
+        start = from;
+        // A newline before the last byte ends the search.
+        if let Some(i) = tail[..tail.len().saturating_sub(1)]
+            .iter()
+            .rposition(|&b| b == b'\n')
+        {
+            return Ok(tail[i + 1..].to_vec());
+        }
+        if start == 0 {
+            return Ok(tail);
+        }
     }
 }
 
@@ -222,7 +314,14 @@ pub fn now_rfc3339() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::event::{DocumentCheck, Event};
+
+    fn check(i: u32) -> Event {
+        Event::VerifyDoc(DocumentCheck {
+            sha256: format!("{i:064}"),
+            registered: None,
+        })
+    }
 
     #[test]
     fn chain_detects_edits_and_removals() {
@@ -230,14 +329,15 @@ mod tests {
         let lock = WriterLock::acquire(dir.path(), false, |_| {}).unwrap();
         let log = Log::new(dir.path());
         for i in 0..3 {
-            log.append(&lock, "test", json!({ "i": i })).unwrap();
+            log.append(&lock, check(i)).unwrap();
         }
         assert_eq!(log.verify().unwrap().len(), 3);
+        assert_eq!(log.records().unwrap(), log.verify().unwrap());
         let text = std::fs::read_to_string(log.path()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
 
         // Edit the middle record's data.
-        let edited = text.replace("{\"i\":1}", "{\"i\":7}");
+        let edited = text.replace(&format!("{:064}", 1), &format!("{:064}", 7));
         std::fs::write(log.path(), &edited).unwrap();
         let err = log.verify().unwrap_err().to_string();
         assert!(err.contains("第 3 行"), "{err}");
@@ -246,10 +346,43 @@ mod tests {
         std::fs::write(log.path(), format!("{}\n{}\n", lines[1], lines[2])).unwrap();
         assert!(log.verify().is_err());
 
-        // A torn last line.
+        // A torn last line: no record to readers, refused by appends.
         std::fs::write(log.path(), &text[..text.len() - 3]).unwrap();
         assert!(log.verify().is_err());
-        // Appending refuses to build on a broken log.
-        assert!(log.append(&lock, "test", json!(null)).is_err());
+        assert_eq!(log.records().unwrap().len(), 2);
+        assert!(log.append(&lock, check(9)).is_err());
+    }
+
+    #[test]
+    fn a_batch_is_appended_in_one_piece_and_chains_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = WriterLock::acquire(dir.path(), false, |_| {}).unwrap();
+        let log = Log::new(dir.path());
+        log.append(&lock, check(0)).unwrap();
+        let batch = log.append_all(&lock, (1..=4).map(check).collect()).unwrap();
+        assert_eq!(
+            batch.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            [2, 3, 4, 5]
+        );
+        let all = log.verify().unwrap();
+        assert_eq!(all.len(), 5);
+        assert_eq!(all[1..], batch[..]);
+        assert!(log.append_all(&lock, Vec::new()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_head_is_found_behind_long_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = WriterLock::acquire(dir.path(), false, |_| {}).unwrap();
+        let log = Log::new(dir.path());
+        let long = Event::Download(crate::event::Download {
+            community: "x".repeat(200_000),
+            version: 1,
+            what: "BagIt".into(),
+        });
+        log.append(&lock, long.clone()).unwrap();
+        log.append(&lock, long).unwrap();
+        log.append(&lock, check(1)).unwrap();
+        assert_eq!(log.verify().unwrap().len(), 3);
     }
 }

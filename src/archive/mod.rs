@@ -39,9 +39,6 @@ use log::Log;
 use manifest::Manifest;
 use store::{Digest, ObjectStore};
 
-/// Log record kind of a submission.
-pub const SUBMISSION: &str = "submission";
-
 /// The `data` of a submission's log record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmissionRecord {
@@ -209,25 +206,21 @@ impl Archive {
     /// The submissions recorded in the log (all, or one community's), in
     /// log order.
     pub fn submissions(&self, community: Option<&str>) -> Result<Vec<Submission>, ArchiveError> {
-        let mut out = Vec::new();
-        for rec in self.log.verify()? {
-            if rec.kind != SUBMISSION {
-                continue;
-            }
-            let record: SubmissionRecord =
-                serde_json::from_value(rec.data).map_err(|e| ArchiveError::Corrupt {
-                    path: self.log.path().to_path_buf(),
-                    reason: format!("第 {} 行的提交记录格式不对（{e}）", rec.seq),
-                })?;
-            if community.is_none_or(|c| c == record.community) {
-                out.push(Submission {
-                    seq: rec.seq,
-                    time: rec.time,
-                    record,
-                });
-            }
-        }
-        Ok(out)
+        Ok(crate::event::read(self)?
+            .into_iter()
+            .filter_map(|rec| match rec.event {
+                crate::event::Event::Submission(record)
+                    if community.is_none_or(|c| c == record.community) =>
+                {
+                    Some(Submission {
+                        seq: rec.seq,
+                        time: rec.time,
+                        record,
+                    })
+                }
+                _ => None,
+            })
+            .collect())
     }
 
     /// One submission of a community: `version`, or the latest.

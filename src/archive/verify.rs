@@ -104,10 +104,17 @@ pub fn verify(
             templates.display()
         )),
     }
+    // The one full check of the chain: lookups elsewhere only parse it.
+    let chain = archive.log().verify();
+    if let Err(e) = &chain {
+        report.problems.push(e.to_string());
+    }
     let subs = match archive.submissions(community) {
         Ok(s) => s,
         Err(e @ (ArchiveError::Log(_) | ArchiveError::Corrupt { .. })) => {
-            report.problems.push(e.to_string());
+            if chain.is_ok() {
+                report.problems.push(e.to_string());
+            }
             Vec::new()
         }
         Err(e) => return Err(e),
@@ -216,7 +223,7 @@ pub fn verify(
         .map(|s| (s.record.community.clone(), s.record.version))
         .collect();
     // Without a readable log every version folder would look unlogged.
-    let log_broken = archive.log().verify().is_err();
+    let log_broken = chain.is_err();
     for (c, dir, name) in list_version_dirs(&subs_dir).map_err(super::io_at(&subs_dir))? {
         if community.is_some_and(|x| x != c) || log_broken {
             continue;
@@ -258,37 +265,21 @@ pub fn verify(
     Ok(report)
 }
 
-/// Objects named by log records other than submissions: each record's
-/// `data.objects` list of `{sha256, size}`, labelled for messages.
+/// Objects named by log records other than submissions (documents and
+/// assessments), labelled for messages.
 fn referenced_by_records(archive: &Archive) -> Vec<(String, String, u64)> {
     let Ok(records) = archive.log().verify() else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for rec in records {
-        let Some(objects) = rec.data.get("objects").and_then(|o| o.as_array()) else {
+        let Some((name, objects)) = rec.event.objects() else {
             continue;
         };
-        let name = rec
-            .data
-            .get("number")
-            .or_else(|| rec.data.get("community"))
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
-        let label = format!("日志第 {} 行的{}记录 {name}", rec.seq, kind_name(&rec.kind));
+        let label = format!("日志第 {} 行的{}记录 {name}", rec.seq, rec.event.name());
         for o in objects {
-            let sha = o.get("sha256").and_then(|v| v.as_str()).unwrap_or("");
-            let size = o.get("size").and_then(|v| v.as_u64()).unwrap_or(0);
-            out.push((label.clone(), sha.to_string(), size));
+            out.push((label.clone(), o.sha256.clone(), o.size));
         }
     }
     out
-}
-
-fn kind_name(kind: &str) -> &str {
-    match kind {
-        "document" => "发文",
-        "assessment" => "考评结果",
-        other => other,
-    }
 }

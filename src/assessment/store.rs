@@ -18,9 +18,6 @@ use crate::catalog::Catalog;
 use crate::community::Community;
 use crate::issuance::ObjectRef;
 
-/// Log record kind of an assessment import.
-pub const ASSESSMENT: &str = "assessment";
-
 /// The `data` of an assessment's log record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentRecord {
@@ -105,21 +102,15 @@ pub fn records(
     archive: &Archive,
     community: Option<&str>,
 ) -> Result<Vec<(String, AssessmentRecord)>, ArchiveError> {
-    let mut out = Vec::new();
-    for rec in archive.log().verify()? {
-        if rec.kind != ASSESSMENT {
-            continue;
-        }
-        let r: AssessmentRecord =
-            serde_json::from_value(rec.data).map_err(|e| ArchiveError::Corrupt {
-                path: archive.log().path().to_path_buf(),
-                reason: format!("第 {} 行的考评结果记录格式不对（{e}）", rec.seq),
-            })?;
-        if community.is_none_or(|c| c == r.community) {
-            out.push((rec.time, r));
-        }
-    }
-    Ok(out)
+    Ok(crate::event::read(archive)?
+        .into_iter()
+        .filter_map(|rec| match rec.event {
+            crate::event::Event::Assessment(r) if community.is_none_or(|c| c == r.community) => {
+                Some((rec.time, r))
+            }
+            _ => None,
+        })
+        .collect())
 }
 
 /// The latest assessment of a community.
@@ -237,13 +228,9 @@ pub fn import(
             },
         ],
     };
-    let data = serde_json::to_value(&record).map_err(|e| ArchiveError::Io {
-        path: root.clone(),
-        source: std::io::Error::other(e),
-    })?;
     let rec = archive
         .log()
-        .append(lock, ASSESSMENT, data)
+        .append(lock, crate::event::Event::Assessment(record.clone()))
         .map_err(ArchiveError::from)?;
     Ok(StoredAssessment {
         time: rec.time,

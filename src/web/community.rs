@@ -359,8 +359,12 @@ pub async fn bag(
         let (_tmp, out) = files::staging_path(archive.root(), "bag.zip")?;
         bagit::export(&archive, &sub, &out)?;
         let file = files::open(&out)?;
-        let data = json!({"community": id, "version": n, "what": "BagIt"});
-        log_event(&archive, "download", data)?;
+        let download = crate::event::Download {
+            community: id,
+            version: n,
+            what: "BagIt".into(),
+        };
+        log_event(&archive, crate::event::Event::Download(download))?;
         Ok((file, bagit::bag_name(&sub)))
     })
     .await?;

@@ -294,9 +294,11 @@ pub async fn verify_doc(
             })?;
         let sha = digest.hex();
         let found = issuance::find_sha256(&archive, &sha)?;
-        let data =
-            json!({"sha256": sha, "registered": found.as_ref().map(|e| e.record.number.clone())});
-        log_event(&archive, "verify-doc", data)?;
+        let check = crate::event::DocumentCheck {
+            sha256: sha.clone(),
+            registered: found.as_ref().map(|e| e.record.number.clone()),
+        };
+        log_event(&archive, crate::event::Event::VerifyDoc(check))?;
         drop(up);
         Ok((found, sha))
     })

@@ -25,6 +25,7 @@ use super::throttle::Refusal;
 use super::{AppState, pages};
 use crate::accounts::{Account, Accounts, Role};
 use crate::archive::Archive;
+use crate::event::Event;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "kaoping_session";
@@ -374,8 +375,8 @@ pub async fn login(
     };
     let (id, _) = state.0.sessions.start(&account)?;
     let archive = Archive::new(state.root()).acting_as(&account.name);
-    let data = json!({"role": account.role});
-    blocking(move || log_event(&archive, "signin", data)).await?;
+    let event = Event::SignIn { role: account.role };
+    blocking(move || log_event(&archive, event)).await?;
     let to = safe_next(f.next.as_deref()).to_string();
     let secure = state.0.settings.https_proxy;
     Ok((
@@ -442,7 +443,7 @@ pub async fn logout(
         state.0.sessions.end(id);
     }
     let archive = user.archive(&state);
-    blocking(move || log_event(&archive, "signout", json!({}))).await?;
+    blocking(move || log_event(&archive, Event::SignOut {})).await?;
     Ok((
         [(
             header::SET_COOKIE,
@@ -454,11 +455,11 @@ pub async fn logout(
 }
 
 /// Records an event of the signed-in account in the archive's log.
-pub fn log_event(archive: &Archive, kind: &str, data: serde_json::Value) -> Result<(), WebError> {
+pub fn log_event(archive: &Archive, event: Event) -> Result<(), WebError> {
     let lock = archive.lock(true, |_| {})?;
     archive
         .log()
-        .append(&lock, kind, data)
+        .append(&lock, event)
         .map_err(crate::archive::ArchiveError::from)?;
     Ok(())
 }

@@ -6,6 +6,7 @@ mod bag;
 mod community;
 mod corpus;
 mod crash;
+mod fixture;
 mod ingest;
 mod util;
 mod verify;

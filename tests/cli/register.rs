@@ -153,3 +153,46 @@ fn an_unknown_organ_is_named() {
     );
     assert!(err.contains("nope") && err.contains("shezhiban"), "{err}");
 }
+
+/// A batch that fails at its second document registers none of them and
+/// consumes no number (issue 12: the register's all-or-none promise).
+#[test]
+fn a_batch_failing_midway_registers_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout_of(kaoping(d).arg("init"));
+    for (i, name) in [(1, "社区一"), (2, "翠湖😀社区"), (3, "社区三")] {
+        let id = format!("A-00{i}");
+        stdout_of(kaoping(d).args([
+            "community",
+            "add",
+            "--id",
+            &id,
+            "--name",
+            name,
+            "--district",
+            "五华区",
+            "--type",
+            "城市社区",
+            "--batch",
+            "第一阶段",
+        ]));
+        let folder = d.join(format!("m{i}/Ⅱ-1/标准1"));
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join("台账.txt"), format!("第{i}份")).unwrap();
+        stdout_of(kaoping(d).args(["ingest", &format!("m{i}"), "--community", &id]));
+    }
+    // The second receipt cannot be drawn (a character no font has).
+    let err = stderr_of_failure(kaoping(d).args(["receipt", "--all", "-o", "out"]), 1);
+    assert!(err.contains("没有占用文号"), "{err}");
+    assert!(stdout_of(kaoping(d).args(["register"])).contains("还没有公文"));
+    assert!(!d.join("out").exists() || fs::read_dir(d.join("out")).unwrap().next().is_none());
+    // The next document gets the first number.
+    stdout_of(kaoping(d).args(["receipt", "--community", "A-001", "-o", "out"]));
+    let register: Value =
+        serde_json::from_str(&stdout_of(kaoping(d).args(["register", "--json"]))).unwrap();
+    let entries = register.as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["serial"], 1);
+    stdout_of(kaoping(d).arg("verify"));
+}
