@@ -14,7 +14,6 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::archive::lock::WriterLock;
-use crate::archive::store::Digest;
 use crate::archive::{Archive, ArchiveError};
 use crate::config::Organ;
 use crate::progress::{Progress, Unit};
@@ -249,9 +248,38 @@ pub fn entries(archive: &Archive) -> Result<Vec<Entry>, ArchiveError> {
         .collect())
 }
 
-/// The registered document whose PDF has exactly these bytes, if any.
-pub fn find_pdf(archive: &Archive, bytes: &[u8]) -> Result<Option<Entry>, ArchiveError> {
-    find_sha256(archive, &Digest::of(bytes).hex())
+/// What checking a PDF against the register found.
+#[derive(Debug, Clone)]
+pub struct PdfCheck {
+    /// SHA-256 (hex) of the PDF checked.
+    pub sha256: String,
+    /// The registered document with exactly these bytes, if any.
+    pub entry: Option<Entry>,
+    /// Whether the archive's own copy of it is still intact (when found).
+    pub copy_intact: bool,
+}
+
+/// Whether the PDF read from `reader` is, byte for byte, a registered
+/// document; hashed as it is read, never held in memory whole. Both
+/// `verify-doc` and the web's check use this.
+pub fn check_pdf(archive: &Archive, reader: impl std::io::Read) -> Result<PdfCheck, ArchiveError> {
+    let (digest, _) =
+        crate::archive::store::hash_reader(reader).map_err(|source| ArchiveError::Io {
+            path: archive.root().to_path_buf(),
+            source,
+        })?;
+    let sha256 = digest.hex();
+    let entry = find_sha256(archive, &sha256)?;
+    let copy_intact = entry.is_some()
+        && matches!(
+            archive.store().check(&digest),
+            Ok(crate::archive::store::ObjectState::Intact)
+        );
+    Ok(PdfCheck {
+        sha256,
+        entry,
+        copy_intact,
+    })
 }
 
 /// The registered document whose PDF has this SHA-256 (hex), if any.

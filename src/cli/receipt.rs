@@ -1,9 +1,18 @@
-//! `kaoping receipt`: 材料提交回执 for a community's submission.
+//! `kaoping receipt`: 材料提交回执 for a community's submission. One receipt
+//! per submission version: asked again, the registered one is given back.
 
-use kaoping::documents::batch::Kind;
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use kaoping::archive::Archive;
+use kaoping::documents::batch::{self as docs, Kind};
+use kaoping::fsutil;
+use kaoping::render::Engine;
 
 use super::Context;
 use super::batch::{self, Output, Target};
+use super::output;
 
 /// 生成材料提交回执
 #[derive(Debug, clap::Args)]
@@ -18,8 +27,57 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let kind = Kind::Receipt {
-        version: args.version,
+    let Some(id) = args.target.community.as_deref() else {
+        let kind = Kind::Receipt {
+            version: args.version,
+        };
+        return batch::issue_kind(ctx, &args.target, kind, &args.output);
     };
-    batch::issue_kind(ctx, &args.target, kind, &args.output)
+    let archive = Archive::new(ctx.root().dir());
+    let config = ctx.config()?;
+    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let out = &args.output;
+    fsutil::create_dir_durable(&out.out_dir)
+        .with_context(|| format!("无法创建输出文件夹 {}", out.out_dir.display()))?;
+    let lock = batch::lock(&archive, out)?;
+    let r = docs::obtain_receipt(
+        &archive,
+        &lock,
+        &engine,
+        &config,
+        id,
+        args.version,
+        out.date(),
+    )?;
+    drop(lock);
+    let record = &r.entry.record;
+    let digest = archive.find_object(record.sha256())?;
+    let mut pdf = Vec::new();
+    archive
+        .store()
+        .copy_verified(&digest, &mut pdf)
+        .with_context(|| format!("无法读取登记的回执 {}", record.number))?;
+    let path = out.out_dir.join(&record.file_name);
+    fsutil::write_atomic(&path, &pdf).with_context(|| format!("无法写入 {}", path.display()))?;
+    let mut stdout = output::stdout();
+    if r.new {
+        writeln!(
+            stdout,
+            "{}  {}  {}",
+            record.number,
+            record.kind,
+            path.display()
+        )?;
+        writeln!(stdout, "共生成并登记 1 份公文。")?;
+    } else {
+        writeln!(
+            stdout,
+            "第 {} 版提交的回执已经发出：{}（{}），不再重复发出；登记的原件已写入 {}",
+            record.submission.unwrap_or_default(),
+            record.number,
+            record.date,
+            path.display()
+        )?;
+    }
+    Ok(stdout.flush()?)
 }

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 
 use kaoping::archive::Archive;
-use kaoping::archive::store::{Digest, ObjectState};
 use kaoping::issuance;
 
 use super::Context;
@@ -23,10 +22,11 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
-    let bytes =
-        std::fs::read(&args.file).with_context(|| format!("无法读取 {}", args.file.display()))?;
-    let hex = Digest::of(&bytes).hex();
-    let Some(entry) = issuance::find_pdf(&archive, &bytes)? else {
+    let file = std::fs::File::open(&args.file)
+        .with_context(|| format!("无法读取 {}", args.file.display()))?;
+    let check = issuance::check_pdf(&archive, file)?;
+    let hex = &check.sha256;
+    let Some(entry) = check.entry else {
         bail!(
             "{} 不是本档案库登记过的公文（SHA-256 {hex}）。文件可能被修改过，或者不是由本档案库发出的",
             args.file.display()
@@ -48,14 +48,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     writeln!(out, "  登记时间：{}", entry.time)?;
     writeln!(out, "  SHA-256：{hex}")?;
     // The archive's own copy should still be intact.
-    if let Some(d) = Digest::from_hex(&hex) {
-        match archive.store().check(&d) {
-            Ok(ObjectState::Intact) => writeln!(out, "  档案库中的存档副本完好。")?,
-            Ok(_) | Err(_) => writeln!(
-                out,
-                "  注意：档案库中的存档副本缺失或已损坏，请运行 kaoping verify 检查。"
-            )?,
-        }
+    if check.copy_intact {
+        writeln!(out, "  档案库中的存档副本完好。")?;
+    } else {
+        writeln!(
+            out,
+            "  注意：档案库中的存档副本缺失或已损坏，请运行 kaoping verify 检查。"
+        )?;
     }
     Ok(out.flush()?)
 }

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 
 use super::{DocumentError, Issuer, certificate, notice, receipt, report};
+use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::assessment::score::{self, ScoreCard};
 use crate::assessment::store::{self, AssessmentError, StoredAssessment};
@@ -14,6 +15,8 @@ use crate::community::{Community, CommunityError, Register};
 use crate::config::Config;
 use crate::districts::{DistrictTable, UnknownDistrict};
 use crate::issuance::{self, Draft};
+use crate::progress::Silent;
+use crate::render::Engine;
 
 /// Which communities a batch is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +112,9 @@ pub enum BatchError {
         /// The document date.
         date: NaiveDate,
     },
+    /// The drafts could not be issued.
+    #[error(transparent)]
+    Issue(#[from] issuance::IssueError),
     /// Nothing is left to issue; every community was left out.
     #[error("没有需要生成的公文{}", list_left(.0))]
     Nothing(Vec<Left>),
@@ -259,6 +265,65 @@ fn receipt_draft(
     date: NaiveDate,
 ) -> Result<Draft, BatchError> {
     let sub = archive.submission(&c.id, version)?;
+    let entries = issuance::entries(archive)?;
+    if let Some(e) = receipt::existing(&entries, &c.id, sub.record.version) {
+        return Err(DocumentError::ReceiptExists {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            version: sub.record.version,
+            number: e.record.number.clone(),
+            date: e.record.date,
+        }
+        .into());
+    }
     let m = archive.manifest(&sub)?;
     Ok(receipt::build(issuer, catalog, c, &sub, &m, date))
+}
+
+/// A submission's receipt: the one already registered, or a new one.
+#[derive(Debug)]
+pub struct Receipt {
+    /// Its register entry.
+    pub entry: issuance::Entry,
+    /// Whether it was issued just now.
+    pub new: bool,
+}
+
+/// The receipt of `community`'s submission `version` (latest if `None`):
+/// the registered one if it exists, else issued now. The caller holds the
+/// writer lock, so two requests for the same version get one receipt.
+pub fn obtain_receipt(
+    archive: &Archive,
+    lock: &WriterLock,
+    engine: &Engine,
+    config: &Config,
+    community: &str,
+    version: Option<u32>,
+    date: NaiveDate,
+) -> Result<Receipt, BatchError> {
+    let sub = archive.submission(community, version)?;
+    let entries = issuance::entries(archive)?;
+    if let Some(e) = receipt::existing(&entries, community, sub.record.version) {
+        return Ok(Receipt {
+            entry: e.clone(),
+            new: false,
+        });
+    }
+    let kind = Kind::Receipt {
+        version: Some(sub.record.version),
+    };
+    let drafted = draft(
+        archive,
+        config,
+        &kind,
+        &Scope::Community(community.into()),
+        date,
+    )?;
+    let issued = issuance::issue(archive, lock, engine, drafted.drafts, &Silent)?;
+    let entry = issuance::entries(archive)?
+        .into_iter()
+        .rev()
+        .find(|e| issued.iter().any(|d| d.record.number == e.record.number))
+        .ok_or(BatchError::Nothing(Vec::new()))?;
+    Ok(Receipt { entry, new: true })
 }

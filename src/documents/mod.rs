@@ -22,6 +22,20 @@ use crate::render::{DocMeta, cn_date};
 /// Why a document cannot be made.
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
+    /// The submission version already has its receipt.
+    #[error("{name}（{id}）第 {version} 版提交的回执已经发出：{number}（{date}），不再重复发出")]
+    ReceiptExists {
+        /// Community id.
+        id: String,
+        /// Community name.
+        name: String,
+        /// Submission version.
+        version: u32,
+        /// The receipt's number.
+        number: String,
+        /// Its date.
+        date: NaiveDate,
+    },
     /// The community has nothing to rectify.
     #[error("{name}（{id}）的考评结论全部为“达标”，没有需要整改的问题，不需要整改通知书")]
     NothingToRectify {

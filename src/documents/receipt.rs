@@ -14,10 +14,20 @@ use crate::archive::coverage::coverage;
 use crate::archive::manifest::Manifest;
 use crate::catalog::Catalog;
 use crate::community::Community;
-use crate::issuance::Draft;
+use crate::issuance::{Draft, Entry};
 
 /// Kind name in the register.
 pub const KIND: &str = "材料提交回执";
+
+/// The registered receipt of `community`'s submission `version`, if one
+/// was issued (one receipt per version).
+pub fn existing<'a>(entries: &'a [Entry], community: &str, version: u32) -> Option<&'a Entry> {
+    entries.iter().find(|e| {
+        e.record.kind == KIND
+            && e.record.community.as_deref() == Some(community)
+            && e.record.submission == Some(version)
+    })
+}
 
 /// Builds the receipt for one submission.
 pub fn build(

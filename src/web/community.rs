@@ -25,7 +25,7 @@ use crate::archive::zipin::ZipLimits;
 use crate::archive::{Archive, ArchiveError, bagit, coverage};
 use crate::catalog::Catalog;
 use crate::community::Community;
-use crate::documents::batch::{self, Kind, Scope};
+use crate::documents::batch;
 use crate::documents::receipt;
 use crate::issuance::{self, Entry};
 use crate::progress::Silent;
@@ -277,7 +277,9 @@ async fn receive_and_ingest(
         let v = report.manifest.version;
         // The receipt goes with the submission; if it cannot be made now,
         // the submission stands and the page offers to make it again.
-        let _ = issue_receipt(&archive, &st, &id, v);
+        if let Err(e) = issue_receipt(&archive, &st, &id, v) {
+            eprintln!("第 {v} 版提交（{id}）的回执没有生成：{}", e.message);
+        }
         Ok((v, up))
     })
     .await?;
@@ -297,7 +299,8 @@ fn web_zip_limits(limits: &upload::Limits) -> ZipLimits {
     }
 }
 
-/// Issues the receipt of version `v`; returns the PDF's hash.
+/// The receipt of version `v` (issued once; asked again, the same one);
+/// returns the PDF's hash.
 fn issue_receipt(
     archive: &Archive,
     state: &AppState,
@@ -306,14 +309,16 @@ fn issue_receipt(
 ) -> Result<String, WebError> {
     let lock = archive.lock(true, |_| {})?;
     let today = chrono::Local::now().date_naive();
-    let kind = Kind::Receipt { version: Some(v) };
-    let scope = Scope::Community(id.to_string());
-    let drafted = batch::draft(archive, &state.0.config, &kind, &scope, today)?;
-    let issued = issuance::issue(archive, &lock, &state.0.engine, drafted.drafts, &Silent)?;
-    Ok(issued
-        .first()
-        .map(|d| d.record.sha256().to_string())
-        .unwrap_or_default())
+    let r = batch::obtain_receipt(
+        archive,
+        &lock,
+        &state.0.engine,
+        &state.0.config,
+        id,
+        Some(v),
+        today,
+    )?;
+    Ok(r.entry.record.sha256().to_string())
 }
 
 /// A form that carries only the CSRF token.
@@ -334,14 +339,7 @@ pub async fn receipt(
     user.check_csrf(&f.csrf)?;
     let archive = user.archive(&state);
     let st = state.clone();
-    let sha = blocking(move || {
-        archive.submission(&id, Some(n))?;
-        if let Some(e) = receipts(&archive, &id)?.get(&n) {
-            return Ok(e.record.sha256().to_string());
-        }
-        issue_receipt(&archive, &st, &id, n)
-    })
-    .await?;
+    let sha = blocking(move || issue_receipt(&archive, &st, &id, n)).await?;
     Ok(Redirect::to(&format!("/documents/{sha}")))
 }
 

@@ -282,29 +282,26 @@ pub async fn verify_doc(
     let (up, path) = one_file(&state, &user, &headers, mp, 200 << 20, &upload::PDF).await?;
     let name = up.file_name("pdf").unwrap_or_default().to_string();
     let archive = user.archive(&state);
-    let (found, sha) = blocking(move || {
-        // Hashed as it is read: the file is never held in memory.
-        let (digest, _) = std::fs::File::open(&path)
-            .and_then(crate::archive::store::hash_reader)
-            .map_err(|e| {
-                WebError::from(crate::archive::ArchiveError::Io {
-                    path: path.clone(),
-                    source: e,
-                })
-            })?;
-        let sha = digest.hex();
-        let found = issuance::find_sha256(&archive, &sha)?;
-        let check = crate::event::DocumentCheck {
-            sha256: sha.clone(),
-            registered: found.as_ref().map(|e| e.record.number.clone()),
+    let check = blocking(move || {
+        let file = std::fs::File::open(&path).map_err(|e| {
+            WebError::from(crate::archive::ArchiveError::Io {
+                path: path.clone(),
+                source: e,
+            })
+        })?;
+        let check = issuance::check_pdf(&archive, file)?;
+        let logged = crate::event::DocumentCheck {
+            sha256: check.sha256.clone(),
+            registered: check.entry.as_ref().map(|e| e.record.number.clone()),
         };
-        log_event(&archive, crate::event::Event::VerifyDoc(check))?;
+        log_event(&archive, crate::event::Event::VerifyDoc(logged))?;
         drop(up);
-        Ok((found, sha))
+        Ok(check)
     })
     .await?;
     let ctx = json!({
-        "checked": {"name": name, "sha": sha, "found": found},
+        "checked": {"name": name, "sha": check.sha256, "found": check.entry,
+            "copy_intact": check.copy_intact},
         "rows": [], "only_check": true,
     });
     Ok(pages::page("register.html", &user, ctx))

@@ -196,3 +196,60 @@ fn a_batch_failing_midway_registers_nothing() {
     assert_eq!(entries[0]["serial"], 1);
     stdout_of(kaoping(d).arg("verify"));
 }
+
+/// `kaoping receipt` run twice at once for the same version registers one
+/// receipt; both runs write the same PDF.
+#[test]
+fn concurrent_receipt_commands_share_one_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout_of(kaoping(d).arg("init"));
+    stdout_of(kaoping(d).args([
+        "community",
+        "add",
+        "--id",
+        "WH-001",
+        "--name",
+        "翠湖社区",
+        "--district",
+        "五华区",
+        "--type",
+        "城市社区",
+        "--batch",
+        "第一阶段",
+    ]));
+    fs::create_dir_all(d.join("m/Ⅱ-1/标准1")).unwrap();
+    fs::write(d.join("m/Ⅱ-1/标准1/台账.txt"), "台账").unwrap();
+    stdout_of(kaoping(d).args(["ingest", "m", "--community", "WH-001"]));
+    let outs: Vec<String> = std::thread::scope(|s| {
+        let hs: Vec<_> = ["a", "b"]
+            .map(|o| {
+                s.spawn(move || {
+                    stdout_of(kaoping(d).args(["receipt", "--community", "WH-001", "-o", o]))
+                })
+            })
+            .into_iter()
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        outs.iter().filter(|o| o.contains("已经发出")).count(),
+        1,
+        "{outs:?}"
+    );
+    let register: Value =
+        serde_json::from_str(&stdout_of(kaoping(d).args(["register", "--json"]))).unwrap();
+    assert_eq!(register.as_array().unwrap().len(), 1);
+    let pdf = |o: &str| {
+        fs::read(
+            fs::read_dir(d.join(o))
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path(),
+        )
+        .unwrap()
+    };
+    assert_eq!(pdf("a"), pdf("b"));
+}

@@ -756,3 +756,67 @@ fn sigterm_stops_the_server_cleanly() {
     assert!(status.success(), "{status:?}");
     verify_clean(t.path());
 }
+
+/// Two quick clicks on 回执 (two requests at once) give one numbered
+/// receipt for the version, and asking again gives the same PDF.
+#[test]
+fn racing_receipt_requests_issue_one_receipt_per_version() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let folder = evidence(t.path(), "WH-001");
+    // Handed in on the command line: no receipt yet.
+    run(
+        t.path(),
+        &["ingest", folder.to_str().unwrap(), "--community", "WH-001"],
+        None,
+    );
+    let server = Server::start(t.path(), &[]);
+    let (c, csrf) = sign_in(&server, CUIHU);
+    let places: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    let res = post_form(&c, &server, "/c/WH-001/v/1/receipt", &[("csrf", &csrf)]);
+                    assert_eq!(res.status(), 303);
+                    res.headers()["location"].to_str().unwrap().to_string()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(places.iter().all(|p| p == &places[0]), "{places:?}");
+    let receipts = log(t.path())
+        .iter()
+        .filter(|r| r["kind"] == "document" && r["data"]["kind"] == "材料提交回执")
+        .count();
+    assert_eq!(receipts, 1);
+    // The command line gives back the same registered receipt.
+    let out = run(
+        t.path(),
+        &[
+            "receipt",
+            "--community",
+            "WH-001",
+            "--version",
+            "1",
+            "-o",
+            "r",
+        ],
+        None,
+    );
+    assert!(out.contains("已经发出"), "{out}");
+    let pdf = fs::read(
+        t.path()
+            .join("r")
+            .read_dir()
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+    )
+    .unwrap();
+    let served = get(&c, &server, &places[0]).bytes().unwrap();
+    assert_eq!(pdf, served.to_vec());
+    verify_clean(t.path());
+}
