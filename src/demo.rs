@@ -47,6 +47,9 @@ pub enum DemoError {
     /// Issuing documents.
     #[error(transparent)]
     Issue(#[from] IssueError),
+    /// Drafting a batch of documents.
+    #[error(transparent)]
+    Batch(#[from] crate::documents::batch::BatchError),
     /// The engine.
     #[error(transparent)]
     Render(#[from] RenderError),
@@ -222,13 +225,14 @@ pub fn run(dir: &Path, progress: &dyn Progress) -> Result<Summary, DemoError> {
     }
     let mut issued: Vec<Issued> = issuance::issue(&archive, &lock, &engine, drafts, progress)?;
     // The progress table last, once the certificates are registered.
-    let rows = documents::progress::from_archive(&archive, true)?;
-    let draft = documents::progress::build(&issuer, &rows, true, date);
+    let kind = documents::batch::Kind::Progress { phase1: true };
+    let scope = documents::batch::Scope::All;
+    let table = documents::batch::draft(&archive, &config, &kind, &scope, date)?;
     issued.extend(issuance::issue(
         &archive,
         &lock,
         &engine,
-        vec![draft],
+        table.drafts,
         progress,
     )?);
     let mut accounts = Vec::new();

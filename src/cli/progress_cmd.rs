@@ -7,7 +7,8 @@ use anyhow::Context as _;
 
 use kaoping::archive::Archive;
 use kaoping::assessment::sheet::csv_safe;
-use kaoping::documents::{Issuer, progress};
+use kaoping::documents::batch::{self as docs, Kind, Scope};
+use kaoping::documents::progress;
 
 use super::Context;
 use super::batch::{self, Output};
@@ -56,8 +57,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let config = ctx.config()?;
-    let issuer = Issuer::default_of(&config);
-    let draft = progress::build(&issuer, &rows, phase1, args.output.date());
     let lock = batch::lock(&archive, &args.output)?;
-    batch::issue_and_write(ctx, &archive, &lock, vec![draft], &args.output)
+    let kind = Kind::Progress { phase1 };
+    let drafted = docs::draft(&archive, &config, &kind, &Scope::All, args.output.date())?;
+    batch::issue_and_write(ctx, &archive, &lock, drafted.drafts, &args.output)
 }

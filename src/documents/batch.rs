@@ -58,6 +58,12 @@ pub enum Kind {
         /// The version.
         version: Option<u32>,
     },
+    /// 进度汇总表: one table of every district, whatever the scope; counts
+    /// against the 第一阶段 quota when `phase1`.
+    Progress {
+        /// Only 第一阶段 pilots and quotas.
+        phase1: bool,
+    },
 }
 
 /// A community left out of a batch.
@@ -169,6 +175,13 @@ pub fn draft(
     }
     let catalog = Catalog::builtin();
     let issuer = Issuer::default_of(config);
+    if let Kind::Progress { phase1 } = kind {
+        let rows = super::progress::from_archive(archive, *phase1)?;
+        return Ok(Drafted {
+            drafts: vec![super::progress::build(&issuer, &rows, *phase1, date)],
+            left: Vec::new(),
+        });
+    }
     let reg = archive.register()?;
     // Certificates count earlier ones (and earlier ones of this batch)
     // against the district quota.
@@ -202,6 +215,8 @@ pub fn draft(
                     )?)
                 })
             }
+            // Drafted once above, for every district.
+            Kind::Progress { .. } => continue,
             Kind::Certificate { over_quota } => {
                 assessed(archive, config, catalog, c).and_then(|(_, card)| {
                     let d = certificate::build(

@@ -98,12 +98,104 @@ pub struct Failure {
     pub json: bool,
 }
 
-/// Library errors are the user's input problems unless they are I/O.
+/// The HTTP status of each library error: the user's input problems are
+/// 422, what does not exist is 404, a busy archive 503, a full disk 507,
+/// and failures of the server itself (I/O, damaged files) 500.
+pub trait Status {
+    /// The status for this error.
+    fn status(&self) -> StatusCode;
+}
+
+impl Status for crate::archive::ArchiveError {
+    fn status(&self) -> StatusCode {
+        use crate::archive::ArchiveError as E;
+        match self {
+            E::Community(e) => e.status(),
+            E::Lock(_) => StatusCode::SERVICE_UNAVAILABLE,
+            E::Log(_) | E::Corrupt { .. } | E::Io { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            E::NoSpace { .. } => StatusCode::INSUFFICIENT_STORAGE,
+            E::NoSubmission { .. } | E::NoSuchVersion { .. } | E::NoObject { .. } => {
+                StatusCode::NOT_FOUND
+            }
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+impl Status for crate::community::CommunityError {
+    fn status(&self) -> StatusCode {
+        use crate::community::CommunityError as E;
+        match self {
+            E::Unknown { .. } => StatusCode::NOT_FOUND,
+            E::Corrupt { .. } | E::Io { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+impl Status for crate::assessment::store::AssessmentError {
+    fn status(&self) -> StatusCode {
+        use crate::assessment::store::AssessmentError as E;
+        match self {
+            E::Archive(e) => e.status(),
+            E::NoResults { .. } => StatusCode::NOT_FOUND,
+            E::Corrupt { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+impl Status for crate::issuance::IssueError {
+    fn status(&self) -> StatusCode {
+        use crate::issuance::IssueError as E;
+        match self {
+            E::Archive(e) => e.status(),
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+impl Status for crate::documents::batch::BatchError {
+    fn status(&self) -> StatusCode {
+        use crate::documents::batch::BatchError as E;
+        match self {
+            E::Archive(e) => e.status(),
+            E::Assessment(e) => e.status(),
+            E::Community(e) => e.status(),
+            E::Issue(e) => e.status(),
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+impl Status for crate::accounts::AccountError {
+    fn status(&self) -> StatusCode {
+        use crate::accounts::AccountError as E;
+        match self {
+            E::Archive(e) => e.status(),
+            E::Io { .. } | E::Corrupt { .. } | E::Hash(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            E::Unknown(_) => StatusCode::NOT_FOUND,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+impl Status for crate::render::RenderError {
+    fn status(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+}
+
 macro_rules! from_library {
     ($($t:ty),*) => {$(
         impl From<$t> for WebError {
             fn from(e: $t) -> WebError {
-                WebError::from_chain(StatusCode::UNPROCESSABLE_ENTITY, &e)
+                let status = e.status();
+                if status.is_server_error() {
+                    // Not the user's doing: the administrator needs it.
+                    eprintln!("kaoping serve：处理请求时出错（{status}）：{e}");
+                }
+                WebError::from_chain(status, &e)
             }
         }
     )*};

@@ -185,6 +185,9 @@ fn parse_kind(f: &IssueForm) -> Result<Kind, WebError> {
         "certificate" => Kind::Certificate {
             over_quota: f.over_quota.clone().filter(|s| !s.trim().is_empty()),
         },
+        // 进度汇总表 covers every district (the scope does not apply).
+        "progress" => Kind::Progress { phase1: false },
+        "progress1" => Kind::Progress { phase1: true },
         other => return Err(WebError::bad(format!("不认识的公文种类：{other}"))),
     })
 }
@@ -200,17 +203,7 @@ pub async fn documents(
     user.check_csrf(&f.csrf)?;
     let date =
         day("成文日期", f.date.as_deref())?.unwrap_or_else(|| chrono::Local::now().date_naive());
-    // 进度汇总表 covers every district (the scope does not apply); the
-    // flag says whether it counts against the 第一阶段 quota.
-    enum Wanted {
-        Progress(bool),
-        Batch(Kind),
-    }
-    let wanted = match f.kind.as_str() {
-        "progress" => Wanted::Progress(false),
-        "progress1" => Wanted::Progress(true),
-        _ => Wanted::Batch(parse_kind(&f)?),
-    };
+    let kind = parse_kind(&f)?;
     let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
     let scope = match f.scope.as_str() {
         "community" => {
@@ -226,17 +219,7 @@ pub async fn documents(
     let st = state.clone();
     let ctx = blocking(move || {
         let lock = archive.lock(true, |_| {})?;
-        let drafted = match wanted {
-            Wanted::Progress(phase1) => {
-                let rows = progress::from_archive(&archive, phase1)?;
-                let issuer = crate::documents::Issuer::default_of(&st.0.config);
-                batch::Drafted {
-                    drafts: vec![progress::build(&issuer, &rows, phase1, date)],
-                    left: Vec::new(),
-                }
-            }
-            Wanted::Batch(kind) => batch::draft(&archive, &st.0.config, &kind, &scope, date)?,
-        };
+        let drafted = batch::draft(&archive, &st.0.config, &kind, &scope, date)?;
         let before = issuance::entries(&archive)?.len();
         let issued = issuance::issue(&archive, &lock, &st.0.engine, drafted.drafts, &Silent)?;
         let docs: Vec<_> = issued

@@ -820,3 +820,25 @@ fn racing_receipt_requests_issue_one_receipt_per_version() {
     assert_eq!(pdf, served.to_vec());
     verify_clean(t.path());
 }
+
+/// What does not exist is 404 and the user's own mistakes 422, not one
+/// status for every library error.
+#[test]
+fn library_errors_get_the_status_of_their_kind() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let server = Server::start(t.path(), &[]);
+    let (c, _) = sign_in(&server, OFFICE);
+    // No submission yet, then no such version, then no such community.
+    assert_eq!(get(&c, &server, "/c/WH-001/v/1").status(), 404);
+    assert_eq!(get(&c, &server, "/c/WH-001/v/1/bag.zip").status(), 404);
+    assert_eq!(get(&c, &server, "/c/XX-999").status(), 404);
+    let folder = evidence(t.path(), "WH-001");
+    run(
+        t.path(),
+        &["ingest", folder.to_str().unwrap(), "--community", "WH-001"],
+        None,
+    );
+    assert_eq!(get(&c, &server, "/c/WH-001/v/1").status(), 200);
+    assert_eq!(get(&c, &server, "/c/WH-001/v/2").status(), 404);
+}

@@ -327,12 +327,15 @@ fn overlong_sign_in_names_cost_nothing_and_are_not_kept() {
     assert!(start.elapsed() < Duration::from_secs(5));
     let big = "n".repeat(1_500_000);
     let c = client();
-    let res = c
+    // Refused unread: a 413, or the connection closed while sending.
+    match c
         .post(server.at("/login"))
         .form(&[("name", big.as_str()), ("password", "x"), ("token", "x")])
         .send()
-        .unwrap();
-    assert_eq!(res.status(), 413);
+    {
+        Ok(res) => assert_eq!(res.status(), 413),
+        Err(e) => assert!(e.is_request(), "{e}"),
+    }
     // The real account is not slowed by any of this.
     let (status, _) = attempt(&server, OFFICE.0, OFFICE.1);
     assert_eq!(status, 303);
