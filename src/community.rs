@@ -15,11 +15,63 @@ use crate::fsutil;
 /// File name of the register inside an archive root.
 pub const REGISTER_FILE: &str = "communities.json";
 
-/// The two kinds of community named in Attachment 1.
-pub const KINDS: [&str; 2] = ["城市社区", "“村改居”社区"];
+/// Urban community or “村改居” community (Attachment 1's two kinds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CommunityKind {
+    /// 城市社区.
+    #[serde(rename = "城市社区")]
+    Urban,
+    /// “村改居”社区.
+    #[serde(rename = "“村改居”社区")]
+    VillageToResidence,
+}
+
+impl CommunityKind {
+    /// The printed name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CommunityKind::Urban => "城市社区",
+            CommunityKind::VillageToResidence => "“村改居”社区",
+        }
+    }
+}
+
+impl std::fmt::Display for CommunityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// The three batches (阶段) of the pilot programme.
-pub const BATCHES: [&str; 3] = ["第一阶段", "第二阶段", "第三阶段"];
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Batch {
+    /// 第一阶段 (2018年9月—2019年底).
+    #[serde(rename = "第一阶段")]
+    First,
+    /// 第二阶段.
+    #[serde(rename = "第二阶段")]
+    Second,
+    /// 第三阶段.
+    #[serde(rename = "第三阶段")]
+    Third,
+}
+
+impl Batch {
+    /// The printed name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Batch::First => "第一阶段",
+            Batch::Second => "第二阶段",
+            Batch::Third => "第三阶段",
+        }
+    }
+}
+
+impl std::fmt::Display for Batch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// One pilot community.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,9 +85,9 @@ pub struct Community {
     pub district: String,
     /// 城市社区 or “村改居”社区.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: CommunityKind,
     /// 第一阶段, 第二阶段 or 第三阶段.
-    pub batch: String,
+    pub batch: Batch,
 }
 
 /// Why a community or a register is not acceptable.
@@ -170,14 +222,14 @@ fn check_name(name: &str) -> Result<String, CommunityError> {
     Ok(name.to_string())
 }
 
-fn normalize_kind(kind: &str) -> Result<String, CommunityError> {
+fn normalize_kind(kind: &str) -> Result<CommunityKind, CommunityError> {
     let bare: String = kind
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’'))
         .collect();
     match bare.as_str() {
-        "城市社区" | "城市" => Ok(KINDS[0].to_string()),
-        "村改居社区" | "村改居" => Ok(KINDS[1].to_string()),
+        "城市社区" | "城市" => Ok(CommunityKind::Urban),
+        "村改居社区" | "村改居" => Ok(CommunityKind::VillageToResidence),
         _ => Err(CommunityError::Invalid {
             field: "类型",
             value: kind.to_string(),
@@ -186,12 +238,12 @@ fn normalize_kind(kind: &str) -> Result<String, CommunityError> {
     }
 }
 
-fn normalize_batch(batch: &str) -> Result<String, CommunityError> {
+fn normalize_batch(batch: &str) -> Result<Batch, CommunityError> {
     let bare: String = batch.chars().filter(|c| !c.is_whitespace()).collect();
     let n = match bare.trim_start_matches('第').trim_end_matches("阶段") {
-        "一" | "1" | "１" => 0,
-        "二" | "2" | "２" => 1,
-        "三" | "3" | "３" => 2,
+        "一" | "1" | "１" => Batch::First,
+        "二" | "2" | "２" => Batch::Second,
+        "三" | "3" | "３" => Batch::Third,
         _ => {
             return Err(CommunityError::Invalid {
                 field: "批次",
@@ -200,7 +252,7 @@ fn normalize_batch(batch: &str) -> Result<String, CommunityError> {
             });
         }
     };
-    Ok(BATCHES[n].to_string())
+    Ok(n)
 }
 
 /// The communities registered in one archive, keyed by id.
@@ -369,8 +421,8 @@ mod tests {
     fn normalises_what_people_type() {
         let c = Community::new(" WH-001 ", "翠湖社区", "五华区", "村改居社区", "1").unwrap();
         assert_eq!(c.id, "WH-001");
-        assert_eq!(c.kind, "“村改居”社区");
-        assert_eq!(c.batch, "第一阶段");
+        assert_eq!(c.kind, CommunityKind::VillageToResidence);
+        assert_eq!(c.batch, Batch::First);
         assert!(Community::new("../x", "a", "五华区", "城市社区", "第一阶段").is_err());
         assert!(Community::new("A1", "a", "火星区", "城市社区", "第一阶段").is_err());
         assert!(Community::new("A1", "a", "五华区", "乡村", "第一阶段").is_err());

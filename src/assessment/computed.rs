@@ -7,14 +7,7 @@
 
 use super::{Facts, Verdict};
 
-/// Urban community or “村改居” community (Attachment 1's two kinds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CommunityKind {
-    /// 城市社区.
-    Urban,
-    /// “村改居”社区.
-    VillageToResidence,
-}
+pub use crate::community::CommunityKind;
 
 /// Minimum social organisations per community (Ⅱ-4 standard 1).
 pub fn min_social_organisations(kind: CommunityKind) -> u32 {

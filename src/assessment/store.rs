@@ -89,11 +89,7 @@ pub enum AssessmentError {
 
 /// The kind of a registered community, for computed standards.
 pub fn kind_of(c: &Community) -> CommunityKind {
-    if c.kind.contains("村改居") {
-        CommunityKind::VillageToResidence
-    } else {
-        CommunityKind::Urban
-    }
+    c.kind
 }
 
 /// Every assessment version of `community` (all communities if `None`),

@@ -138,7 +138,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                     width(|c| &c.id, "编号"),
                     width(|c| &c.name, "名称"),
                     width(|c| &c.district, "所属区县"),
-                    width(|c| &c.kind, "类型"),
+                    width(|c| c.kind.name(), "类型"),
                 ];
                 let row = |cells: [&str; 5]| {
                     let mut line = String::new();
@@ -153,7 +153,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                     writeln!(
                         out,
                         "{}",
-                        row([&c.id, &c.name, &c.district, &c.kind, &c.batch])
+                        row([&c.id, &c.name, &c.district, c.kind.name(), c.batch.name()])
                     )?;
                 }
                 writeln!(out, "共 {} 个社区", all.len())?;

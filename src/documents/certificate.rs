@@ -20,7 +20,7 @@ pub const KIND: &str = "命名证书";
 /// pilot quota.
 pub fn quota(community: &Community) -> Option<u32> {
     let d = DistrictTable::builtin().find(&community.district).ok()?;
-    Some(if community.batch == "第一阶段" {
+    Some(if community.batch == crate::community::Batch::First {
         d.phase1_quota
     } else {
         d.pilot_quota
@@ -41,7 +41,7 @@ fn named_alongside<'a>(
         .filter_map(|id| communities.get(id).ok())
         .filter(|c| {
             c.district == community.district
-                && (community.batch != "第一阶段" || c.batch == community.batch)
+                && (community.batch != crate::community::Batch::First || c.batch == community.batch)
         })
         .collect()
 }
@@ -82,7 +82,7 @@ pub fn build(
     if over && over_quota.is_none_or(|r| r.trim().is_empty()) {
         return Err(DocumentError::OverQuota {
             district: community.district.clone(),
-            batch: community.batch.clone(),
+            batch: community.batch,
             quota,
             named: named.len(),
             names: named

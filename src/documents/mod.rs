@@ -66,7 +66,7 @@ pub enum DocumentError {
         /// District.
         district: String,
         /// Phase.
-        batch: String,
+        batch: crate::community::Batch,
         /// The quota.
         quota: u32,
         /// How many are named already.

@@ -119,11 +119,9 @@ pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
             },
             ..Row::default()
         };
-        for c in facts
-            .communities
-            .all()
-            .filter(|c| c.district == d.name && (!phase1 || c.batch == "第一阶段"))
-        {
+        for c in facts.communities.all().filter(|c| {
+            c.district == d.name && (!phase1 || c.batch == crate::community::Batch::First)
+        }) {
             row.registered += 1;
             row.submitted += u32::from(facts.submitted.contains(&c.id));
             row.assessed += u32::from(assessed.contains(c.id.as_str()));
