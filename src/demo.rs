@@ -249,7 +249,7 @@ pub fn run(dir: &Path, progress: &dyn Progress) -> Result<Summary, DemoError> {
     for doc in issued {
         let path = output.join(&doc.record.file_name);
         crate::fsutil::write_atomic(&path, &doc.pdf).map_err(io(&path))?;
-        documents.push((doc.record.number, doc.record.kind, path));
+        documents.push((doc.record.number, doc.record.kind.to_string(), path));
     }
     Ok(Summary {
         archive: root.dir().to_path_buf(),

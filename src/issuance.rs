@@ -21,6 +21,64 @@ use crate::render::parallel::par_map;
 use crate::render::templates::{Origin, TemplateUse};
 use crate::render::{DocMeta, Engine, RenderError};
 
+/// The kinds of document the register holds. The office's own
+/// documents made with `kaoping render` may name any other kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum DocKind {
+    /// 考评报告.
+    #[serde(rename = "考评报告")]
+    Report,
+    /// 整改通知书.
+    #[serde(rename = "整改通知书")]
+    Notice,
+    /// 命名证书.
+    #[serde(rename = "命名证书")]
+    Certificate,
+    /// 材料提交回执.
+    #[serde(rename = "材料提交回执")]
+    Receipt,
+    /// 进度汇总表.
+    #[serde(rename = "进度汇总表")]
+    Progress,
+    /// Any other kind, as named (e.g. 通知).
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl DocKind {
+    /// The printed name.
+    pub fn name(&self) -> &str {
+        match self {
+            DocKind::Report => "考评报告",
+            DocKind::Notice => "整改通知书",
+            DocKind::Certificate => "命名证书",
+            DocKind::Receipt => "材料提交回执",
+            DocKind::Progress => "进度汇总表",
+            DocKind::Other(s) => s,
+        }
+    }
+
+    /// The kind named `s`: one of the known kinds, or another.
+    pub fn named(s: &str) -> DocKind {
+        [
+            DocKind::Report,
+            DocKind::Notice,
+            DocKind::Certificate,
+            DocKind::Receipt,
+            DocKind::Progress,
+        ]
+        .into_iter()
+        .find(|k| k.name() == s)
+        .unwrap_or_else(|| DocKind::Other(s.to_string()))
+    }
+}
+
+impl std::fmt::Display for DocKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// How a document gets its number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Numbering {
@@ -54,7 +112,7 @@ pub struct IssuedRecord {
     /// Serial within sequence and year (0 for a given number).
     pub serial: u32,
     /// Kind, e.g. 考评报告, 整改通知书, 命名证书.
-    pub kind: String,
+    pub kind: DocKind,
     /// Title.
     pub title: String,
     /// Main recipient (主送) or the named community.
@@ -120,7 +178,7 @@ pub struct ObjectRef {
 #[derive(Debug, Clone)]
 pub struct Draft {
     /// Kind for the register (考评报告 …).
-    pub kind: String,
+    pub kind: DocKind,
     /// Template name.
     pub template: String,
     /// Template data; the allocated number is set as `number`.
@@ -423,6 +481,20 @@ pub fn issue(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_kinds_keep_their_chinese_names_on_disk() {
+        for (k, s) in [
+            (DocKind::Report, "\"考评报告\""),
+            (DocKind::Receipt, "\"材料提交回执\""),
+            (DocKind::Other("通知".into()), "\"通知\""),
+        ] {
+            assert_eq!(serde_json::to_string(&k).unwrap(), s);
+            assert_eq!(serde_json::from_str::<DocKind>(s).unwrap(), k);
+        }
+        assert_eq!(DocKind::named("命名证书"), DocKind::Certificate);
+        assert_eq!(DocKind::named("函"), DocKind::Other("函".into()));
+    }
 
     #[test]
     fn numbers_follow_gbt9704() {

@@ -49,7 +49,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             out,
             "{}  {}  {}  {}  《{}》",
             pad(&r.number, 24, false),
-            pad(&r.kind, 12, false),
+            pad(r.kind.name(), 12, false),
             r.date,
             pad(&r.recipient, 20, false),
             r.title

@@ -142,11 +142,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
     let draft = Draft {
-        kind: data
-            .get("kind")
-            .and_then(|k| k.as_str())
-            .unwrap_or("通知")
-            .to_string(),
+        kind: kaoping::issuance::DocKind::named(
+            data.get("kind").and_then(|k| k.as_str()).unwrap_or("通知"),
+        ),
         template: args.template.clone(),
         organs: organs.iter().map(|o| o.name.clone()).collect(),
         data,

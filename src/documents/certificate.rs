@@ -13,7 +13,7 @@ use crate::districts::DistrictTable;
 use crate::issuance::{Draft, Entry, IssuedRecord, Numbering};
 
 /// Kind name in the register.
-pub const KIND: &str = "命名证书";
+pub const KIND: crate::issuance::DocKind = crate::issuance::DocKind::Certificate;
 
 /// The quota that applies to a community's phase: 第一阶段 has its own
 /// figure in Attachment 1; later phases are bounded by the district's total
@@ -129,7 +129,7 @@ pub fn pending(community: &Community, date: NaiveDate) -> Entry {
             sequence: String::new(),
             year: 0,
             serial: 0,
-            kind: KIND.into(),
+            kind: KIND,
             title: String::new(),
             recipient: String::new(),
             community: Some(community.id.clone()),

@@ -140,7 +140,7 @@ impl<'a> Issuer<'a> {
     /// A draft of `kind` with the lead organ's numbering.
     pub fn draft(
         &self,
-        kind: &str,
+        kind: crate::issuance::DocKind,
         template: &str,
         data: Map<String, Value>,
         date: NaiveDate,
@@ -150,10 +150,11 @@ impl<'a> Issuer<'a> {
         let title = data
             .get("title")
             .and_then(|t| t.as_str())
-            .unwrap_or(kind)
+            .unwrap_or(kind.name())
             .replace('\n', "");
+        let file_name = file_name(community, kind.name());
         Draft {
-            kind: kind.to_string(),
+            kind,
             template: template.to_string(),
             data: Value::Object(data),
             meta: DocMeta {
@@ -166,7 +167,7 @@ impl<'a> Issuer<'a> {
             numbering: self.numbering(),
             over_quota: None,
             submission: None,
-            file_name: file_name(community, kind),
+            file_name,
             organs: self.names(),
         }
     }

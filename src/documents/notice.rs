@@ -16,7 +16,7 @@ use crate::issuance::Draft;
 use crate::render::cn_date;
 
 /// Kind name in the register.
-pub const KIND: &str = "整改通知书";
+pub const KIND: crate::issuance::DocKind = crate::issuance::DocKind::Notice;
 
 /// Builds the notice, or refuses when there is nothing to rectify.
 pub fn build(

@@ -2,6 +2,7 @@
 //! registered, evidence submitted, assessed, named and rectifications
 //! still open — as rows for CSV/JSON and as an official document.
 
+use crate::issuance::DocKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -16,7 +17,7 @@ use crate::districts::DistrictTable;
 use crate::issuance::{Draft, Entry};
 
 /// Kind name in the register.
-pub const KIND: &str = "进度汇总表";
+pub const KIND: crate::issuance::DocKind = crate::issuance::DocKind::Progress;
 
 /// One district's progress.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -89,18 +90,18 @@ pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
         .iter()
         .map(|a| a.community.as_str())
         .collect();
-    let mut by_kind: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<&DocKind, BTreeSet<&str>> = BTreeMap::new();
     for e in facts.register {
         if let Some(c) = e.record.community.as_deref() {
-            by_kind.entry(e.record.kind.as_str()).or_default().insert(c);
+            by_kind.entry(&e.record.kind).or_default().insert(c);
         }
     }
     let named = by_kind
-        .get(super::certificate::KIND)
+        .get(&super::certificate::KIND)
         .cloned()
         .unwrap_or_default();
     let noticed = by_kind
-        .get(super::notice::KIND)
+        .get(&super::notice::KIND)
         .cloned()
         .unwrap_or_default();
     let mut out = Vec::new();

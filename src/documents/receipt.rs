@@ -17,7 +17,7 @@ use crate::community::Community;
 use crate::issuance::{Draft, Entry};
 
 /// Kind name in the register.
-pub const KIND: &str = "材料提交回执";
+pub const KIND: crate::issuance::DocKind = crate::issuance::DocKind::Receipt;
 
 /// The registered receipt of `community`'s submission `version`, if one
 /// was issued (one receipt per version).

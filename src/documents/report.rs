@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::issuance::Draft;
 
 /// Kind name in the register.
-pub const KIND: &str = "考评报告";
+pub const KIND: crate::issuance::DocKind = crate::issuance::DocKind::Report;
 
 /// Builds the report draft.
 pub fn build(
