@@ -365,6 +365,11 @@ pub fn read_csv(path: &Path) -> Result<Vec<Community>, CommunityError> {
             "  文件既不是 UTF-8 也不是 GBK 编码，请用 Excel 或 WPS 另存为 CSV 后再导入".into(),
         ])
     })?;
+    if let Some(line) = crate::textenc::unclosed_quote(&text) {
+        return Err(bad(vec![format!(
+            "  第 {line} 行：有一个引号“\"”没有配对，后面的内容都被当成了一个格子。请删掉这个引号，或在格子末尾补上引号"
+        )]));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -385,12 +390,12 @@ pub fn read_csv(path: &Path) -> Result<Vec<Community>, CommunityError> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = crate::textenc::csv_line(&text, e.position());
                 problems.push(format!("  第 {line} 行：无法读取（{e}）"));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = crate::textenc::csv_line(&text, record.position());
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }

@@ -306,6 +306,17 @@ pub fn entries(archive: &Archive) -> Result<Vec<Entry>, ArchiveError> {
         .collect())
 }
 
+/// An earlier registered document of the same kind for the same community
+/// (and, for receipts, the same submission) as `draft`, if any.
+pub fn earlier<'a>(entries: &'a [Entry], draft: &Draft) -> Option<&'a Entry> {
+    let community = draft.community.as_deref()?;
+    entries.iter().rev().find(|e| {
+        e.record.kind == draft.kind
+            && e.record.community.as_deref() == Some(community)
+            && e.record.submission == draft.submission
+    })
+}
+
 /// What checking a PDF against the register found.
 #[derive(Debug, Clone)]
 pub struct PdfCheck {

@@ -28,9 +28,73 @@ pub fn decode(bytes: &[u8]) -> Option<(Cow<'_, str>, Encoding)> {
     }
 }
 
+/// The line (from 1) that byte `offset` of `text` is on. CSV readers are
+/// given positions as byte offsets and the line is counted here, the same
+/// for `\n` and `\r\n` files (Excel writes the latter).
+pub fn line_at(text: &str, offset: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = (offset as usize).min(bytes.len());
+    // With `\r\n` the reader's record offset can point at the `\n` that
+    // ends the line before: the record starts after the line break.
+    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
+/// The line of a CSV text's record at `pos` (0 when unknown).
+pub fn csv_line(text: &str, pos: Option<&csv::Position>) -> u64 {
+    pos.map_or(0, |p| line_at(text, p.byte()))
+}
+
+/// The line of a `"` that opens a quoted CSV field and is never closed
+/// (the rest of the file then reads as one field), if there is one.
+pub fn unclosed_quote(text: &str) -> Option<u64> {
+    let mut line = 1u64;
+    let mut opened = None;
+    let mut at_field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (opened.is_some(), c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            (true, '"') => opened = None,
+            (false, '"') if at_field_start => opened = Some(line),
+            _ => {}
+        }
+        if c == '\n' {
+            line += 1;
+        }
+        at_field_start = opened.is_none() && matches!(c, ',' | '\n' | '\r');
+    }
+    opened
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_counted_alike_for_lf_and_crlf() {
+        let lf = "a,b\nc,d\ne,f\n";
+        let crlf = "a,b\r\nc,d\r\ne,f\r\n";
+        for text in [lf, crlf] {
+            let mut r = csv::Reader::from_reader(text.as_bytes());
+            let lines: Vec<u64> = r
+                .records()
+                .map(|rec| csv_line(text, rec.unwrap().position()))
+                .collect();
+            assert_eq!(lines, [2, 3], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_on_its_line() {
+        assert_eq!(unclosed_quote("a,b\n\"x,y\nz\n"), Some(2));
+        assert_eq!(unclosed_quote("a,\"b\"\"c\",d\n\"e\nf\",g\n"), None);
+        assert_eq!(unclosed_quote("a,b\"c\n"), None);
+    }
 
     #[test]
     fn utf8_bom_and_gbk_are_recognised() {

@@ -60,7 +60,7 @@ fn receipts_for_every_community_in_one_process() {
     pdfs.sort();
     assert_eq!(pdfs.len(), COMMUNITIES, "{pdfs:?}");
     for i in 1..=COMMUNITIES {
-        let name = format!("五华区-测试{i}社区-材料提交回执.pdf");
+        let name = format!("五华区-测试{i}社区-第1版-材料提交回执.pdf");
         assert!(pdfs.contains(&name), "{name} missing");
         let bytes = std::fs::read(out.join(&name)).unwrap();
         assert!(bytes.starts_with(b"%PDF-"), "{name} is not a PDF");

@@ -197,6 +197,14 @@ fn read_csv(path: &Path, text: &str) -> Result<RawSheet, SheetError> {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
+    if let Some(line) = crate::textenc::unclosed_quote(text) {
+        return Err(SheetError::Syntax {
+            path: path.to_path_buf(),
+            message: format!(
+                "第 {line} 行有一个引号“\"”没有配对，后面的内容都被当成了一个格子。请删掉这个引号，或在格子末尾补上引号"
+            ),
+        });
+    }
     let mut r = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -221,7 +229,7 @@ fn read_csv(path: &Path, text: &str) -> Result<RawSheet, SheetError> {
     let mut sheet = RawSheet::default();
     for rec in r.records() {
         let rec = rec.map_err(syntax)?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = crate::textenc::csv_line(text, rec.position());
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

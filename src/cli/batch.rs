@@ -50,6 +50,9 @@ pub struct Output {
     /// 档案库正被其他进程写入时立即退出，不排队等待
     #[arg(long)]
     pub no_wait: bool,
+    /// 输出文件夹里已有同名文件时覆盖它（默认拒绝，不发文、不占文号）
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -114,6 +117,29 @@ pub fn issue_and_write(
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
     fsutil::create_dir_durable(&out.out_dir)
         .with_context(|| format!("无法创建输出文件夹 {}", out.out_dir.display()))?;
+    // Checked before any number is allocated: nothing is overwritten.
+    let taken: Vec<String> = drafts
+        .iter()
+        .map(|d| out.out_dir.join(&d.file_name))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !taken.is_empty() && !out.force {
+        bail!(
+            "输出文件夹里已有同名文件，为免覆盖，这次没有发文、没有占用文号：\n  {}\n请换一个输出文件夹（-o），或加 --force 覆盖",
+            taken.join("\n  ")
+        );
+    }
+    output::check_writable(&out.out_dir)?;
+    let entries = issuance::entries(archive)?;
+    for d in &drafts {
+        if let Some(e) = issuance::earlier(&entries, d) {
+            eprintln!(
+                "注意：{} 已有{}（{}，{}），这次将另发一份新文号的",
+                e.record.recipient, e.record.kind, e.record.number, e.record.date
+            );
+        }
+    }
     let issued = issuance::issue(archive, lock, &engine, drafts, &Bar::default())?;
     let mut stdout = output::stdout();
     for doc in &issued {

@@ -1,6 +1,22 @@
 //! Writing to the terminal: stdout that treats a closed pipe as the end of
 //! output, and Chinese descriptions of operating-system errors.
 
+/// Refuses a folder the program cannot write a file into, before any
+/// number is allocated for what would go there.
+pub fn check_writable(dir: &std::path::Path) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    tempfile::Builder::new()
+        .prefix(".kaoping-check-")
+        .tempfile_in(dir)
+        .map(drop)
+        .with_context(|| {
+            format!(
+                "无法在 {} 中写入文件（文件夹不存在或没有写入权限），这次没有发文、没有占用文号",
+                dir.display()
+            )
+        })
+}
+
 use std::io;
 
 /// Whether an error chain is (or was caused by) writing into a closed pipe.

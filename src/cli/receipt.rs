@@ -58,6 +58,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .copy_verified(&digest, &mut pdf)
         .with_context(|| format!("无法读取登记的回执 {}", record.number))?;
     let path = out.out_dir.join(&record.file_name);
+    if std::fs::read(&path).is_ok_and(|b| b != pdf) && !out.force {
+        anyhow::bail!(
+            "{} 已经存在且内容不同，为免覆盖没有写入（回执 {} 已登记，可用 kaoping cat {} > 文件 取出）。请换一个输出文件夹（-o），或加 --force 覆盖",
+            path.display(),
+            record.number,
+            record.sha256()
+        );
+    }
     fsutil::write_atomic(&path, &pdf).with_context(|| format!("无法写入 {}", path.display()))?;
     let mut stdout = output::stdout();
     if r.new {

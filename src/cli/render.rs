@@ -48,6 +48,10 @@ pub struct Args {
     /// 档案库正被其他进程写入时立即退出，不排队等待
     #[arg(long)]
     no_wait: bool,
+
+    /// 输出文件已存在时覆盖它（默认拒绝，不发文、不占文号）
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -157,6 +161,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         file_name,
     };
     let archive = Archive::new(ctx.root().dir());
+    check_destination(&args.output, args.force)?;
     let lock = archive.lock(!args.no_wait, wait_message)?;
     let issued =
         issuance::issue(&archive, &lock, &engine, vec![draft], &Silent).with_context(context)?;
@@ -173,6 +178,22 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Refuses an output file that exists (unless `force`) or cannot be
+/// written, before a number is allocated.
+fn check_destination(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    if path.exists() && !force {
+        bail!(
+            "{} 已经存在，为免覆盖，这次没有发文、没有占用文号。请换一个文件名，或加 --force 覆盖",
+            path.display()
+        );
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    super::output::check_writable(parent)
 }
 
 /// PDF metadata from the data: `title`, `author` (default: `issuers`

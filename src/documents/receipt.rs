@@ -120,5 +120,8 @@ pub fn build(
     );
     let mut draft = issuer.draft(KIND, "huizhi", data, date, &community.name, Some(community));
     draft.submission = Some(m.version);
+    // One receipt per version: the version is in the file name, so the
+    // receipts of two versions never take each other's place.
+    draft.file_name = super::file_name(Some(community), &format!("第{}版-{KIND}", m.version));
     draft
 }

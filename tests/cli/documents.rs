@@ -211,7 +211,7 @@ fn full_flow_produces_the_right_documents() {
         "五华区-翠湖社区-考评报告.pdf",
         "盘龙区-金星社区-考评报告.pdf",
         "盘龙区-金星社区-整改通知书.pdf",
-        "盘龙区-金星社区-材料提交回执.pdf",
+        "盘龙区-金星社区-第1版-材料提交回执.pdf",
         "进度汇总表.pdf",
     ] {
         assert!(files.iter().any(|x| x == f), "{f} missing in {files:?}");
@@ -270,7 +270,7 @@ fn full_flow_produces_the_right_documents() {
     // Only the two shortfalls are listed.
     assert!(!notice.contains("3.Ⅱ-"), "{notice}");
 
-    let receipt = pdf_text(&out_dir.join("盘龙区-金星社区-材料提交回执.pdf")).unwrap();
+    let receipt = pdf_text(&out_dir.join("盘龙区-金星社区-第1版-材料提交回执.pdf")).unwrap();
     assert!(
         receipt.contains(root_hash) && receipt.contains("第1版提交"),
         "{receipt}"

@@ -7,5 +7,6 @@ mod documents;
 mod full_disk;
 mod init;
 mod register;
+mod rough_edges;
 mod user;
 mod util;

@@ -1,0 +1,149 @@
+//! Regression tests for the bugs and rough edges a new office user hit
+//! (issue 19), each named after what it pins.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{kaoping, stderr_of_failure, stdout_of};
+
+/// An archive in `d/archive` with 翠湖社区 (WH-001).
+fn archive(d: &Path) {
+    stdout_of(kaoping(d).arg("init"));
+    add(d, "WH-001", "翠湖社区", "五华区");
+}
+
+fn add(d: &Path, id: &str, name: &str, district: &str) {
+    stdout_of(kaoping(d).args([
+        "community",
+        "add",
+        "--id",
+        id,
+        "--name",
+        name,
+        "--district",
+        district,
+        "--type",
+        "城市社区",
+        "--batch",
+        "第一阶段",
+    ]));
+}
+
+fn register_len(d: &Path) -> usize {
+    let v: Value =
+        serde_json::from_str(&stdout_of(kaoping(d).args(["register", "--json"]))).unwrap();
+    v.as_array().unwrap().len()
+}
+
+#[test]
+fn crlf_csv_errors_name_the_right_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout_of(kaoping(d).arg("init"));
+    for (name, text) in [
+        (
+            "lf.csv",
+            "编号,名称,所属区县,类型,批次\nQ1,a,x,城市社区,第一阶段\n",
+        ),
+        (
+            "crlf.csv",
+            "编号,名称,所属区县,类型,批次\r\nQ1,a,x,城市社区,第一阶段\r\n",
+        ),
+    ] {
+        fs::write(d.join(name), text).unwrap();
+        let err = stderr_of_failure(kaoping(d).args(["community", "import", name]), 1);
+        assert!(err.contains("第 2 行：所属区县“x”无效"), "{name}: {err}");
+    }
+    let dup = "编号,名称,所属区县,类型,批次\r\nQ1,a,五华区,城市社区,第一阶段\r\nQ2,b,五华区,城市社区,第一阶段\r\nQ1,c,五华区,城市社区,第一阶段\r\n";
+    fs::write(d.join("dup.csv"), dup).unwrap();
+    let err = stderr_of_failure(kaoping(d).args(["community", "import", "dup.csv"]), 1);
+    assert!(err.contains("第 4 行：编号 Q1 与第 2 行重复"), "{err}");
+}
+
+#[test]
+fn an_unclosed_quote_is_named_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout_of(kaoping(d).arg("init"));
+    let text = "编号,名称,所属区县,类型,批次\nQ1,a,五华区,城市社区,第一阶段\nQ2,\"b,五华区,城市社区,第一阶段\nQ3,c,五华区,城市社区,第一阶段\n";
+    fs::write(d.join("c.csv"), text).unwrap();
+    let err = stderr_of_failure(kaoping(d).args(["community", "import", "c.csv"]), 1);
+    assert!(err.contains("第 3 行") && err.contains("引号"), "{err}");
+    assert!(!err.contains("所属区县“”"), "{err}");
+    // All or nothing: not even the good first row was imported.
+    assert!(!stdout_of(kaoping(d).args(["community", "list"])).contains("Q1"));
+}
+
+#[test]
+fn a_failed_write_consumes_no_document_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    let data = include_str!("../data/tongzhi-54.json");
+    let mut v: Value = serde_json::from_str(data).unwrap();
+    v.as_object_mut().unwrap().remove("number");
+    fs::write(d.join("ok.json"), v.to_string()).unwrap();
+    let err = stderr_of_failure(
+        kaoping(d).args([
+            "render",
+            "tongzhi",
+            "--data",
+            "ok.json",
+            "-o",
+            "/nonexistent/dir/b.pdf",
+        ]),
+        1,
+    );
+    assert!(err.contains("没有占用文号"), "{err}");
+    assert_eq!(register_len(d), 0);
+    stdout_of(kaoping(d).args(["render", "tongzhi", "--data", "ok.json", "-o", "b.pdf"]));
+    let v: Value =
+        serde_json::from_str(&stdout_of(kaoping(d).args(["register", "--json"]))).unwrap();
+    assert_eq!(v[0]["serial"], 1);
+    // Rendering again to the same file is refused, nothing overwritten.
+    let before = fs::read(d.join("b.pdf")).unwrap();
+    let err = stderr_of_failure(
+        kaoping(d).args(["render", "tongzhi", "--data", "ok.json", "-o", "b.pdf"]),
+        1,
+    );
+    assert!(err.contains("已经存在") && err.contains("--force"), "{err}");
+    assert_eq!(fs::read(d.join("b.pdf")).unwrap(), before);
+    assert_eq!(register_len(d), 1);
+}
+
+#[test]
+fn rerunning_a_document_never_overwrites_an_earlier_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    fs::create_dir_all(d.join("m/Ⅱ-1/标准1")).unwrap();
+    fs::write(d.join("m/Ⅱ-1/标准1/a.txt"), "1").unwrap();
+    stdout_of(kaoping(d).args(["ingest", "m", "--community", "WH-001"]));
+    fs::write(d.join("m/Ⅱ-1/标准1/b.txt"), "2").unwrap();
+    stdout_of(kaoping(d).args(["ingest", "m", "--community", "WH-001"]));
+    // The receipts of two versions have two file names.
+    stdout_of(kaoping(d).args(["receipt", "--community", "WH-001", "-o", "out"]));
+    stdout_of(kaoping(d).args([
+        "receipt",
+        "--community",
+        "WH-001",
+        "--version",
+        "1",
+        "-o",
+        "out",
+    ]));
+    assert_eq!(fs::read_dir(d.join("out")).unwrap().count(), 2);
+    assert_eq!(register_len(d), 2);
+    // The progress table twice into one folder: refused the second time.
+    stdout_of(kaoping(d).args(["progress", "-o", "out"]));
+    let err = stderr_of_failure(kaoping(d).args(["progress", "-o", "out"]), 1);
+    assert!(
+        err.contains("已有同名文件") && err.contains("没有占用文号"),
+        "{err}"
+    );
+    assert_eq!(register_len(d), 3);
+    stdout_of(kaoping(d).args(["progress", "-o", "out", "--force"]));
+    assert_eq!(register_len(d), 4);
+}
