@@ -111,6 +111,18 @@ pub enum CommunityError {
         /// The registered community's name.
         existing: String,
     },
+    /// The id differs only in upper/lower case from a registered one.
+    #[error(
+        "编号 {id} 与已登记的 {existing}（{name}）只有大小写不同，两者的文件夹在 Windows 和 macOS 上会互相覆盖；请换一个编号"
+    )]
+    CaseDuplicate {
+        /// The id given.
+        id: String,
+        /// The registered id.
+        existing: String,
+        /// The registered community's name.
+        name: String,
+    },
     /// The id is not registered.
     #[error(
         "没有编号为“{id}”的社区。请先用 kaoping community add 或 kaoping community import 登记{hint}"
@@ -316,6 +328,19 @@ impl Register {
     /// Adds a community. Adding the same data again is not an error;
     /// another community under a registered id is. Returns whether it was new.
     pub fn add(&mut self, c: Community) -> Result<bool, CommunityError> {
+        // Ids name folders: ones that differ only in case collide on
+        // Windows and macOS.
+        if let Some(other) = self
+            .communities
+            .values()
+            .find(|o| o.id != c.id && o.id.to_lowercase() == c.id.to_lowercase())
+        {
+            return Err(CommunityError::CaseDuplicate {
+                id: c.id.clone(),
+                existing: other.id.clone(),
+                name: other.name.clone(),
+            });
+        }
         match self.communities.get(&c.id) {
             Some(existing) if *existing == c => Ok(false),
             Some(existing) => Err(CommunityError::Duplicate {
@@ -327,6 +352,15 @@ impl Register {
                 Ok(true)
             }
         }
+    }
+
+    /// Communities of the same district with the same name as `c` but
+    /// another id (worth a warning: probably registered twice).
+    pub fn same_name(&self, c: &Community) -> Vec<&Community> {
+        self.communities
+            .values()
+            .filter(|o| o.id != c.id && o.district == c.district && o.name == c.name)
+            .collect()
     }
 }
 
@@ -402,7 +436,7 @@ pub fn read_csv(path: &Path) -> Result<Vec<Community>, CommunityError> {
         let field = |i: usize| record.get(cols[i]).unwrap_or("");
         match Community::new(field(0), field(1), field(2), field(3), field(4)) {
             Ok(c) => {
-                if let Some(first) = seen.insert(c.id.clone(), line) {
+                if let Some(first) = seen.insert(c.id.to_lowercase(), line) {
                     problems.push(format!("  第 {line} 行：编号 {} 与第 {first} 行重复", c.id));
                 } else {
                     out.push(c);

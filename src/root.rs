@@ -48,7 +48,38 @@ pub enum InitError {
     },
 }
 
+/// The folder given as the archive is not one.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{} 不是档案库（里面没有 kaoping.toml）。请检查 --archive 或环境变量 KAOPING_ARCHIVE 是否写错；要新建档案库请运行 kaoping init {}",
+    dir.display(),
+    dir.display()
+)]
+pub struct NotAnArchive {
+    /// The folder.
+    pub dir: PathBuf,
+}
+
 impl ArchiveRoot {
+    /// Whether the folder is an archive: it holds a `kaoping.toml` (made by
+    /// `init`) or a log (archives made before the configuration existed).
+    pub fn exists(&self) -> bool {
+        self.config_path().is_file() || self.dir.join(crate::archive::log::LOG_FILE).is_file()
+    }
+
+    /// Refuses a folder that is not an archive: every command but `init`
+    /// works on an existing archive and never turns a mistyped folder into
+    /// one.
+    pub fn require(&self) -> Result<(), NotAnArchive> {
+        if self.exists() {
+            Ok(())
+        } else {
+            Err(NotAnArchive {
+                dir: self.dir.clone(),
+            })
+        }
+    }
+
     /// A root at `dir` (not checked yet).
     pub fn new(dir: impl Into<PathBuf>) -> ArchiveRoot {
         ArchiveRoot { dir: dir.into() }

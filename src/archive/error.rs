@@ -94,7 +94,29 @@ pub enum ArchiveError {
         /// What is wrong.
         reason: String,
     },
-    /// No object with that hash (prefix).
+    /// A hash prefix too short to look up.
+    #[error("哈希“{hash}”太短：只有 {} 位，至少要写前 {needed} 位（完整的哈希是 64 位十六进制数字，可从 kaoping show 复制）", hash.chars().count())]
+    HashTooShort {
+        /// What was given.
+        hash: String,
+        /// How many hex digits are needed.
+        needed: usize,
+    },
+    /// A hash that is not hexadecimal.
+    #[error("“{hash}”不是哈希：哈希只由 0-9 和 a-f 组成（可从 kaoping show 复制）")]
+    NotAHash {
+        /// What was given.
+        hash: String,
+    },
+    /// A prefix that several objects share.
+    #[error("有 {count} 个文件的哈希以“{hash}”开头，请多写几位")]
+    AmbiguousHash {
+        /// The prefix.
+        hash: String,
+        /// How many objects match.
+        count: usize,
+    },
+    /// No stored object has this hash.
     #[error("档案库中没有哈希为 {hash} 的文件{hint}")]
     NoObject {
         /// What was asked.

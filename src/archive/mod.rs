@@ -277,8 +277,16 @@ impl Archive {
                 Err(none(""))
             };
         }
-        if h.len() < 8 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(none("（请给出 64 位十六进制哈希，或至少前 8 位）"));
+        if !h.chars().all(|c| c.is_ascii_hexdigit()) || h.len() > 64 {
+            return Err(ArchiveError::NotAHash {
+                hash: hash.to_string(),
+            });
+        }
+        if h.len() < 8 {
+            return Err(ArchiveError::HashTooShort {
+                hash: hash.to_string(),
+                needed: 8,
+            });
         }
         let matches: Vec<Digest> = self
             .store
@@ -290,7 +298,10 @@ impl Archive {
         match matches.as_slice() {
             [d] => Ok(*d),
             [] => Err(none("")),
-            _ => Err(none("（有多个文件以此开头，请多写几位）")),
+            many => Err(ArchiveError::AmbiguousHash {
+                hash: hash.to_string(),
+                count: many.len(),
+            }),
         }
     }
 }

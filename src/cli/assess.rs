@@ -48,6 +48,9 @@ struct TemplateArgs {
     /// 输出的 CSV 文件
     #[arg(short = 'o', long, value_name = "文件")]
     output: PathBuf,
+    /// 文件已存在时覆盖它（默认拒绝，以免覆盖已填好的考评表）
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +87,22 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::Template(a) => {
             let reg = archive.register()?;
             let c = reg.get(&a.community)?;
+            // Only CSV can be written; a workbook name would get CSV text.
+            let ext = a
+                .output
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase());
+            if ext.as_deref() != Some("csv") {
+                anyhow::bail!(
+                    "考评表模板只能生成 CSV 文件，请把 -o 的文件名改为以 .csv 结尾（如 考评表.csv）；用 Excel 或 WPS 打开填写后，仍“另存为”CSV 再导入"
+                );
+            }
+            if a.output.exists() && !a.force {
+                anyhow::bail!(
+                    "{} 已经存在（可能是已填好的考评表），为免覆盖没有写入；请换一个文件名，或加 --force 覆盖",
+                    a.output.display()
+                );
+            }
             write_atomic(&a.output, &sheet::template(catalog))
                 .with_context(|| format!("无法写入 {}", a.output.display()))?;
             let mut out = output::stdout();
@@ -113,14 +132,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let config = ctx.config()?;
             let card = score::score(&stored.assessment, catalog, &config);
             let mut out = output::stdout();
+            let against = match stored.record.evidence_version {
+                0 => "该社区还没有提交任何证据材料".to_string(),
+                v => format!("对照第 {v} 版提交材料"),
+            };
             writeln!(
                 out,
-                "已导入 {} {} 的第 {} 版考评结果（{} 条），对照第 {} 版提交材料。",
+                "已导入 {} {} 的第 {} 版考评结果（{} 条），{against}。",
                 c.id,
                 c.name,
                 stored.record.version,
                 stored.assessment.results.len(),
-                stored.record.evidence_version
             )?;
             writeln!(
                 out,

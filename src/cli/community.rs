@@ -80,6 +80,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let mut reg = archive.register()?;
             let new = reg.add(c.clone())?;
             reg.save(archive.root())?;
+            for o in reg.same_name(&c) {
+                eprintln!(
+                    "注意：{} 已有同名社区 {} {}，请确认不是重复登记",
+                    c.district, o.id, o.name
+                );
+            }
             let mut out = output::stdout();
             if new {
                 writeln!(

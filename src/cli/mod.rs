@@ -136,7 +136,13 @@ enum Command {
     #[command(name = "verify-doc", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     VerifyDoc(verify_doc::Args),
     /// 考评结果：生成空白考评表、导入考评结果、查看得分和等次
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令",
+        override_usage = "kaoping assess <命令> [选项]"
+    )]
     Assess(assess::Args),
     /// 生成考评报告（单个社区、某个区县或全部）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
@@ -167,6 +173,17 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     User(user::Args),
+    /// 显示帮助：kaoping help 或 kaoping help 命令
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Help(HelpArgs),
+}
+
+/// Which help to show.
+#[derive(Debug, clap::Args)]
+struct HelpArgs {
+    /// 要查看帮助的命令（可以写子命令，如 assess import）
+    #[arg(value_name = "命令")]
+    command: Vec<String>,
 }
 
 /// Context every subcommand may need: where the archive is and how to load
@@ -204,11 +221,50 @@ pub fn parse() -> Result<Cli, ExitCode> {
             }
         }
         _ => {
-            eprintln!("错误：{}", usage_message(&e));
-            eprintln!("运行 kaoping --help 查看用法。");
+            let sub = subcommand_in_args();
+            let mut message = usage_message(&e);
+            if let Some(hint) = positional_hint(&e, sub.as_deref()) {
+                message.push_str(&hint);
+            }
+            eprintln!("错误：{message}");
+            match sub {
+                Some(s) => eprintln!("运行 kaoping {s} --help 查看这个命令的用法。"),
+                None => eprintln!("运行 kaoping --help 查看用法。"),
+            }
             ExitCode::from(2)
         }
     })
+}
+
+/// The subcommand named on the command line (the first argument that is
+/// one), for pointing usage errors at its own help.
+fn subcommand_in_args() -> Option<String> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    std::env::args()
+        .skip(1)
+        .find(|a| cmd.find_subcommand(a).is_some())
+}
+
+/// For a stray value where an option was meant (`ingest 材料 WH-001`): the
+/// option that probably belongs in front of it.
+fn positional_hint(e: &clap::Error, sub: Option<&str>) -> Option<String> {
+    use clap::CommandFactory;
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    if arg.starts_with('-') {
+        return None;
+    }
+    let cmd = Cli::command();
+    let takes_community = cmd
+        .find_subcommand(sub?)?
+        .get_arguments()
+        .any(|a| a.get_id() == "community");
+    takes_community.then(|| format!("；如果“{arg}”是社区编号，请写成 --community {arg}"))
 }
 
 /// Translates clap's usage errors into Chinese, keeping the argument named.
@@ -236,6 +292,9 @@ fn usage_message(e: &clap::Error) -> String {
             "参数 {arg} 的值“{}”无效{}",
             ctx(ContextKind::InvalidValue),
             match (ctx(ContextKind::ValidValue), std::error::Error::source(e)) {
+                (_, Some(reason)) if reason.is::<std::num::ParseIntError>() => {
+                    "：只能写阿拉伯数字，如 1".to_string()
+                }
                 (_, Some(reason)) => format!("：{reason}"),
                 (v, None) if !v.is_empty() => format!("，可选值：{v}"),
                 _ => String::new(),
@@ -271,6 +330,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         root: ArchiveRoot::new(cli.archive.unwrap_or_else(|| PathBuf::from("archive"))),
         config_path: cli.config,
     };
+    if cli.command.needs_archive() {
+        ctx.root.require()?;
+    }
     match cli.command {
         Command::Catalog(args) => catalog::run(&ctx, args),
         Command::Districts(args) => districts::run(&ctx, args),
@@ -296,7 +358,39 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::VerifyDoc(args) => verify_doc::run(&ctx, args),
         Command::Serve(args) => serve::run(&ctx, args),
         Command::User(args) => user::run(&ctx, args),
+        Command::Help(args) => help(&args.command),
     }
+}
+
+impl Command {
+    /// Whether the command works on an existing archive (all but those
+    /// that read only built-in data, create one, or render a draft).
+    fn needs_archive(&self) -> bool {
+        match self {
+            Command::Catalog(_) | Command::Districts(_) | Command::Init(_) | Command::Demo(_) => {
+                false
+            }
+            Command::Help(_) => false,
+            Command::Render(args) => args.registers(),
+            _ => true,
+        }
+    }
+}
+
+/// `kaoping help [命令…]`: the help of the program or of a command.
+fn help(path: &[String]) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    // Building sets each subcommand's full name for its usage line.
+    cmd.build();
+    for name in path {
+        let Some(sub) = cmd.find_subcommand(name).cloned() else {
+            anyhow::bail!("没有“{name}”这个命令；运行 kaoping help 查看全部命令");
+        };
+        cmd = sub;
+    }
+    cmd.print_help()?;
+    Ok(())
 }
 
 /// Tells the user that another writer holds the archive and this command

@@ -42,8 +42,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let phase1 = args.phase == Some(1);
     let rows = progress::from_archive(&archive, phase1)?;
     if args.json {
+        // The 总计 row is kept apart from the districts.
+        let (districts, total) = rows.split_at(rows.len().saturating_sub(1));
+        let json = serde_json::json!({ "districts": districts, "total": total.first() });
         let mut out = output::stdout();
-        serde_json::to_writer_pretty(&mut out, &rows).context("无法输出 JSON")?;
+        serde_json::to_writer_pretty(&mut out, &json).context("无法输出 JSON")?;
         writeln!(out)?;
         return Ok(out.flush()?);
     }

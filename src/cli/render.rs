@@ -54,6 +54,13 @@ pub struct Args {
     force: bool,
 }
 
+impl Args {
+    /// Whether this run registers a document (needs an archive).
+    pub fn registers(&self) -> bool {
+        !self.draft && !self.typst
+    }
+}
+
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let config = ctx.config()?;
     let organs: Vec<&Organ> = match &args.organ {

@@ -75,6 +75,8 @@ pub struct Left {
     pub name: String,
     /// Why.
     pub reason: String,
+    /// Left out because the district's quota was used up.
+    pub over_quota: bool,
 }
 
 /// The drafts of a batch and who was left out.
@@ -117,6 +119,18 @@ pub enum BatchError {
         deadline: NaiveDate,
         /// The document date.
         date: NaiveDate,
+    },
+    /// Two communities tie for the last place of a quota.
+    #[error(
+        "{first} 与 {second} 考评总分同为 {score} 分，争同一个任务数名额，不能由编号先后决定。请用 --community 指定要命名的社区，或加 --over-quota \"理由\" 一并命名；没有发文、没有占用编号"
+    )]
+    Tie {
+        /// The community the order would have named.
+        first: String,
+        /// The one it would have left out.
+        second: String,
+        /// Their score.
+        score: f64,
     },
     /// The drafts could not be issued.
     #[error(transparent)]
@@ -190,7 +204,13 @@ pub fn draft(
         _ => Vec::new(),
     };
     let mut out = Drafted::default();
-    for c in select(&reg, scope)? {
+    let mut chosen = select(&reg, scope)?;
+    // Naming under a quota goes by result: the best scores first.
+    let scores = match kind {
+        Kind::Certificate { .. } => ranked(archive, config, catalog, &mut chosen),
+        _ => Default::default(),
+    };
+    for c in chosen {
         let drafted = match kind {
             Kind::Receipt { version } => receipt_draft(
                 archive,
@@ -238,15 +258,74 @@ pub fn draft(
             Err(e) if scope.is_batch() && leaves_out(&e) => out.left.push(Left {
                 id: c.id.clone(),
                 name: c.name.clone(),
-                reason: e.to_string(),
+                over_quota: matches!(e, BatchError::Document(DocumentError::OverQuota { .. })),
+                reason: match scores.get(&c.id) {
+                    Some(total) => format!("{e}（考评总分 {total}）"),
+                    None => e.to_string(),
+                },
             }),
             Err(e) => return Err(e),
         }
+    }
+    if let Kind::Certificate { .. } = kind {
+        check_ties(&reg, &out, &scores)?;
     }
     if out.drafts.is_empty() {
         return Err(BatchError::Nothing(out.left));
     }
     Ok(out)
+}
+
+/// Sorts communities by their latest total score, best first (those
+/// without results last, by id); returns the scores.
+fn ranked(
+    archive: &Archive,
+    config: &Config,
+    catalog: &Catalog,
+    chosen: &mut [&Community],
+) -> std::collections::BTreeMap<String, f64> {
+    let scores: std::collections::BTreeMap<String, f64> = chosen
+        .iter()
+        .filter_map(|c| {
+            let (_, card) = assessed(archive, config, catalog, c).ok()?;
+            Some((c.id.clone(), card.total))
+        })
+        .collect();
+    chosen.sort_by(|a, b| {
+        let (sa, sb) = (scores.get(&a.id), scores.get(&b.id));
+        sb.partial_cmp(&sa)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    scores
+}
+
+/// Refuses a naming batch where the quota runs out between two
+/// communities of one district and phase with the same score: which one
+/// is named is the office's decision, not the order of their ids.
+fn check_ties(
+    reg: &Register,
+    out: &Drafted,
+    scores: &std::collections::BTreeMap<String, f64>,
+) -> Result<(), BatchError> {
+    let group = |id: &str| reg.get(id).ok().map(|c| (c.district.clone(), c.batch));
+    for l in out.left.iter().filter(|l| l.over_quota) {
+        let Some(score) = scores.get(&l.id) else {
+            continue;
+        };
+        let tied = out.drafts.iter().find_map(|d| {
+            let id = d.community.as_deref()?;
+            (scores.get(id) == Some(score) && group(id) == group(&l.id)).then_some(id)
+        });
+        if let Some(named) = tied {
+            return Err(BatchError::Tie {
+                first: named.to_string(),
+                second: l.id.clone(),
+                score: *score,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Reasons that leave one community out of a batch rather than stop it:

@@ -13,10 +13,13 @@ pub struct Env {
 }
 
 impl Env {
+    /// A fresh archive (made by `kaoping init`).
     pub fn new() -> Env {
-        Env {
+        let env = Env {
             dir: tempfile::tempdir().unwrap(),
-        }
+        };
+        env.kaoping().arg("init").assert().success();
+        env
     }
 
     pub fn archive(&self) -> PathBuf {

@@ -13,6 +13,7 @@ use crate::util::{kaoping, stdout_of};
 fn eight_writers_never_corrupt_or_duplicate() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    stdout_of(kaoping(d).arg("init"));
     let bin = assert_cmd::cargo::cargo_bin("kaoping");
     for i in 0..4 {
         stdout_of(kaoping(d).args([

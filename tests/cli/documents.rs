@@ -19,6 +19,8 @@ fn community_with_evidence(
     kind: &str,
     without: &[&str],
 ) {
+    // The first community makes the archive (init keeps an existing one).
+    stdout_of(kaoping(dir).arg("init"));
     stdout_of(kaoping(dir).args([
         "community",
         "add",
@@ -101,7 +103,7 @@ fn fill_sheet(
     let blank = dir.join(format!("{id}-blank.csv"));
     stdout_of(
         kaoping(dir)
-            .args(["assess", "template", "--community", id, "-o"])
+            .args(["assess", "template", "--force", "--community", id, "-o"])
             .arg(&blank),
     );
     let text = fs::read_to_string(&blank).unwrap();
@@ -425,7 +427,15 @@ fn certificates_respect_grades_and_phase_quotas() {
         kaoping(d).args(["progress", "--phase", "1", "--json"]),
     ))
     .unwrap();
-    let jn = progress
+    assert_eq!(progress["total"]["district"], "总计");
+    assert!(
+        progress["districts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["district"] != "总计")
+    );
+    let jn = progress["districts"]
         .as_array()
         .unwrap()
         .iter()
@@ -545,4 +555,70 @@ fn demo_runs_and_produces_every_document() {
     // Running again into the same folder is refused, nothing overwritten.
     let err = stderr_of_failure(kaoping(dir.path()).args(["demo", "d"]), 1);
     assert!(err.contains("已经有演示档案库"), "{err}");
+}
+
+/// Naming under a quota goes by result, not by id (issue 19): 寻甸县's
+/// 第一阶段 quota is 1; the better score is named, the other left out with
+/// its reason and score; equal scores are not decided by id.
+#[test]
+fn naming_under_a_quota_picks_by_score_and_refuses_ties() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (id, name) in [
+        ("XD-001", "仁德社区"),
+        ("XD-002", "柯渡社区"),
+        ("XD-003", "羊街社区"),
+    ] {
+        community_with_evidence(d, id, name, "寻甸县", "城市社区", &[]);
+    }
+    // XD-001 has one standard only 基本达标; XD-002 and XD-003 pass all.
+    let lower = fill_sheet(d, "XD-001", |ind, std, _| {
+        if ind == "Ⅱ-10" && std == "2" {
+            ("基本达标", "")
+        } else {
+            ("达标", "")
+        }
+    });
+    import(d, "XD-001", &lower);
+    let full = fill_sheet(d, "XD-002", |_, _, _| ("达标", ""));
+    import(d, "XD-002", &full);
+    let out = d.join("out");
+    let both = kaoping(d)
+        .args(["certificate", "--district", "寻甸县", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        both.status.success(),
+        "{}",
+        String::from_utf8_lossy(&both.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&both.stdout);
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert!(stdout.contains("命名证书"), "{stdout}");
+    assert!(
+        out.join("寻甸县-柯渡社区-命名证书.pdf").exists(),
+        "{stdout}"
+    );
+    assert!(!out.join("寻甸县-仁德社区-命名证书.pdf").exists());
+    assert!(
+        stderr.contains("XD-001") && stderr.contains("考评总分"),
+        "the one left out is listed with its score: {stderr}"
+    );
+
+    // A tie for the quota place is not decided by id.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (id, name) in [("XD-001", "仁德社区"), ("XD-002", "柯渡社区")] {
+        community_with_evidence(d, id, name, "寻甸县", "城市社区", &[]);
+        let sheet = fill_sheet(d, id, |_, _, _| ("达标", ""));
+        import(d, id, &sheet);
+    }
+    let err = stderr_of_failure(
+        kaoping(d).args(["certificate", "--district", "寻甸县", "-o", "out"]),
+        1,
+    );
+    assert!(err.contains("同为") && err.contains("--community"), "{err}");
+    let register = stdout_of(kaoping(d).args(["register"]));
+    assert!(register.contains("还没有公文"), "{register}");
 }

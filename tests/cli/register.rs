@@ -27,6 +27,7 @@ fn notice_without_number(dir: &std::path::Path) -> std::path::PathBuf {
 #[test]
 fn numbers_are_sequential_registered_and_verifiable() {
     let dir = tempfile::tempdir().unwrap();
+    stdout_of(kaoping(dir.path()).arg("init"));
     let data = notice_without_number(dir.path());
     for out in ["1.pdf", "2.pdf"] {
         stdout_of(
@@ -118,6 +119,7 @@ fn stdout_of_any(cmd: &mut assert_cmd::Command) -> String {
 #[test]
 fn a_given_number_is_used_once() {
     let dir = tempfile::tempdir().unwrap();
+    stdout_of(kaoping(dir.path()).arg("init"));
     let p = dir.path().join("54.json");
     fs::write(&p, FIXTURE).unwrap();
     stdout_of(
@@ -143,6 +145,7 @@ fn a_given_number_is_used_once() {
 #[test]
 fn an_unknown_organ_is_named() {
     let dir = tempfile::tempdir().unwrap();
+    stdout_of(kaoping(dir.path()).arg("init"));
     let data = notice_without_number(dir.path());
     let err = stderr_of_failure(
         kaoping(dir.path())

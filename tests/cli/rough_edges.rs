@@ -147,3 +147,183 @@ fn rerunning_a_document_never_overwrites_an_earlier_pdf() {
     stdout_of(kaoping(d).args(["progress", "-o", "out", "--force"]));
     assert_eq!(register_len(d), 4);
 }
+
+#[test]
+fn a_folder_that_is_not_an_archive_is_refused_and_never_made_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for args in [
+        vec!["--archive", "typo", "verify"],
+        vec!["--archive", "typo", "register"],
+        vec![
+            "--archive",
+            "typo",
+            "community",
+            "add",
+            "--id",
+            "WH-001",
+            "--name",
+            "翠湖社区",
+            "--district",
+            "五华区",
+            "--type",
+            "城市社区",
+            "--batch",
+            "第一阶段",
+        ],
+    ] {
+        let err = stderr_of_failure(kaoping(d).args(&args), 1);
+        assert!(
+            err.contains("不是档案库") && err.contains("kaoping init"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!d.join("typo").exists(), "a mistyped folder was created");
+    // Commands that need no archive still work.
+    stdout_of(kaoping(d).args(["--archive", "typo", "catalog", "Ⅱ-1"]));
+    stdout_of(kaoping(d).args(["--archive", "typo", "districts"]));
+}
+
+#[test]
+fn usage_mistakes_get_a_chinese_hint_and_the_commands_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    fs::create_dir_all(d.join("翠湖社区材料/Ⅱ-1/标准1")).unwrap();
+    let err = stderr_of_failure(kaoping(d).args(["ingest", "翠湖社区材料", "WH-001"]), 2);
+    assert!(err.contains("--community WH-001"), "{err}");
+    assert!(err.contains("kaoping ingest --help"), "{err}");
+    let err = stderr_of_failure(
+        kaoping(d).args(["show", "--community", "WH-001", "--version", "第1版"]),
+        2,
+    );
+    assert!(
+        err.contains("阿拉伯数字") && !err.contains("invalid digit"),
+        "{err}"
+    );
+    let help = stdout_of(kaoping(d).args(["help", "assess"]));
+    assert!(
+        help.contains("kaoping assess") && help.contains("命令"),
+        "{help}"
+    );
+    assert!(
+        !help.contains("Commands:") && !help.contains("<COMMAND>"),
+        "{help}"
+    );
+    let help = stdout_of(kaoping(d).args(["assess", "--help"]));
+    assert!(
+        !help.contains("Commands:") && !help.contains("<COMMAND>"),
+        "{help}"
+    );
+    stdout_of(kaoping(d).arg("help"));
+}
+
+#[test]
+fn a_short_or_odd_hash_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    let err = stderr_of_failure(kaoping(d).args(["cat", "1f48"]), 1);
+    assert!(err.contains("太短") && err.contains("8 位"), "{err}");
+    let err = stderr_of_failure(kaoping(d).args(["cat", "翠湖"]), 1);
+    assert!(err.contains("不是哈希"), "{err}");
+}
+
+#[test]
+fn the_sheet_template_refuses_a_name_it_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    for name in ["考评表.xlsx", "t.json"] {
+        let err = stderr_of_failure(
+            kaoping(d).args(["assess", "template", "--community", "WH-001", "-o", name]),
+            1,
+        );
+        assert!(err.contains(".csv"), "{err}");
+        assert!(!d.join(name).exists());
+    }
+}
+
+#[test]
+fn ids_that_differ_only_in_case_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    let err = stderr_of_failure(
+        kaoping(d).args([
+            "community",
+            "add",
+            "--id",
+            "wh-001",
+            "--name",
+            "另一个社区",
+            "--district",
+            "五华区",
+            "--type",
+            "城市社区",
+            "--batch",
+            "第一阶段",
+        ]),
+        1,
+    );
+    assert!(err.contains("大小写"), "{err}");
+    // The same name again in the same district gets a warning.
+    let out = kaoping(d)
+        .args([
+            "community",
+            "add",
+            "--id",
+            "WH-002",
+            "--name",
+            "翠湖社区",
+            "--district",
+            "五华区",
+            "--type",
+            "城市社区",
+            "--batch",
+            "第一阶段",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("同名社区"));
+    let csv = "编号,名称,所属区县,类型,批次\nAB-1,a,五华区,城市社区,第一阶段\nab-1,b,五华区,城市社区,第一阶段\n";
+    fs::write(d.join("c.csv"), csv).unwrap();
+    let err = stderr_of_failure(kaoping(d).args(["community", "import", "c.csv"]), 1);
+    assert!(err.contains("第 3 行") && err.contains("重复"), "{err}");
+}
+
+#[test]
+fn progress_json_keeps_the_total_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    let v: Value =
+        serde_json::from_str(&stdout_of(kaoping(d).args(["progress", "--json"]))).unwrap();
+    let districts = v["districts"].as_array().unwrap();
+    assert_eq!(districts.len(), 18);
+    assert!(districts.iter().all(|r| r["district"] != "总计"));
+    assert_eq!(v["total"]["district"], "总计");
+    assert_eq!(v["total"]["quota"], 100);
+}
+
+#[test]
+fn a_sheet_for_a_community_without_submissions_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    stdout_of(kaoping(d).args(["assess", "template", "--community", "WH-001", "-o", "t.csv"]));
+    let text = fs::read_to_string(d.join("t.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut w = csv::Writer::from_writer(vec![]);
+    w.write_record(r.headers().unwrap()).unwrap();
+    for rec in r.records() {
+        let mut cells: Vec<String> = rec.unwrap().iter().map(String::from).collect();
+        cells[5] = "未达标".into();
+        w.write_record(&cells).unwrap();
+    }
+    fs::write(d.join("f.csv"), w.into_inner().unwrap()).unwrap();
+    let out = stdout_of(kaoping(d).args(["assess", "import", "f.csv", "--community", "WH-001"]));
+    assert!(out.contains("还没有提交任何证据材料"), "{out}");
+    assert!(!out.contains("第 0 版"), "{out}");
+}
