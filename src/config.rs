@@ -110,6 +110,73 @@ pub struct Config {
     /// Certificate settings (the built-in default when absent).
     #[serde(default = "default_certificate")]
     pub certificate: Certificate,
+    /// How times are shown (Beijing time unless set).
+    #[serde(default)]
+    pub time: TimeSettings,
+}
+
+/// `[time]`: the time zone every time a person reads is shown in; the log
+/// keeps UTC.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeSettings {
+    /// `Asia/Shanghai` (the default, 北京时间), `UTC`, or an offset such as
+    /// `+08:00`.
+    pub zone: String,
+}
+
+impl Default for TimeSettings {
+    fn default() -> TimeSettings {
+        TimeSettings {
+            zone: "Asia/Shanghai".into(),
+        }
+    }
+}
+
+impl TimeSettings {
+    /// The zone's offset from UTC. China keeps one offset all year (no
+    /// summer time), so the zones of China are a fixed +08:00 and no time
+    /// zone database is needed.
+    pub fn offset(&self) -> Option<chrono::FixedOffset> {
+        let z = self.zone.trim();
+        let china = [
+            "Asia/Shanghai",
+            "Asia/Chongqing",
+            "Asia/Chungking",
+            "Asia/Harbin",
+            "PRC",
+            "Asia/Hong_Kong",
+            "Asia/Macau",
+            "Asia/Taipei",
+            "北京时间",
+        ];
+        if china.iter().any(|c| c.eq_ignore_ascii_case(z)) {
+            return chrono::FixedOffset::east_opt(8 * 3600);
+        }
+        if z.eq_ignore_ascii_case("UTC") || z == "Z" {
+            return chrono::FixedOffset::east_opt(0);
+        }
+        let (sign, rest) = match z.strip_prefix('+') {
+            Some(r) => (1, r),
+            None => (-1, z.strip_prefix('-')?),
+        };
+        let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+        let secs = h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60;
+        chrono::FixedOffset::east_opt(sign * secs)
+    }
+
+    /// An RFC 3339 time from the log, as people read it: `2026-12-01
+    /// 15:33:55` in this zone. Text that is not such a time is returned as
+    /// it is.
+    pub fn show(&self, rfc3339: &str) -> String {
+        match (chrono::DateTime::parse_from_rfc3339(rfc3339), self.offset()) {
+            (Ok(t), Some(off)) => t
+                .with_timezone(&off)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+            _ => rfc3339.to_string(),
+        }
+    }
 }
 
 fn default_scoring() -> Scoring {
@@ -185,6 +252,12 @@ impl Config {
         };
         if self.organs.is_empty() {
             return Err(invalid("至少要有一个 [[organs]]（发文机关）".into()));
+        }
+        if self.time.offset().is_none() {
+            return Err(invalid(format!(
+                "[time] zone = \"{}\" 无法识别：请写 \"Asia/Shanghai\"（北京时间）、\"UTC\" 或 \"+08:00\" 这样的时差",
+                self.time.zone
+            )));
         }
         let mut keys = HashSet::new();
         for o in &self.organs {

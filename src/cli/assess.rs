@@ -179,7 +179,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             writeln!(
                 out,
                 "{} {}（{}，{}）第 {} 版考评结果，导入于 {}",
-                c.id, c.name, c.district, c.kind, stored.record.version, stored.time
+                c.id,
+                c.name,
+                c.district,
+                c.kind,
+                stored.record.version,
+                ctx.config()?.time.show(&stored.time)
             )?;
             writeln!(
                 out,

@@ -51,13 +51,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         c.name,
         subs.len()
     )?;
+    let time = ctx.config()?.time;
     for s in &subs {
         let r = &s.record;
         writeln!(
             out,
             "第 {} 版  {}  提交人：{}  {} 个文件  {}",
             r.version,
-            s.time,
+            time.show(&s.time),
             r.submitter.as_deref().unwrap_or("（未填）"),
             r.file_count,
             human_bytes(r.total_bytes)

@@ -55,7 +55,7 @@ pub fn build(
     let mut body: Vec<Value> = vec![
         json!(format!(
             "你社区于 {} 提交的城乡社区治理创新试点考评材料{submitter}已收到，登记为第 {} 版提交，共 {} 个文件、{}。",
-            sub.time.replace('T', " ").trim_end_matches('Z'),
+            issuer.config.time.show(&sub.time),
             m.version,
             m.file_count,
             size_text(m.total_bytes)

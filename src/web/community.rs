@@ -116,6 +116,7 @@ pub async fn page(
     user.require_community(&id)?;
     let archive = user.archive(&state);
     let limits = state.0.settings.limits;
+    let time = state.0.config.time.clone();
     let ctx = blocking(move || {
         let c = community(&archive, &id)?;
         let subs = archive.submissions(Some(&id))?;
@@ -130,7 +131,7 @@ pub async fn page(
             .map(|s| {
                 json!({
                     "version": s.record.version,
-                    "time": s.time,
+                    "time": time.show(&s.time),
                     "submitter": s.record.submitter,
                     "files": s.record.file_count,
                     "bytes": s.record.total_bytes,
@@ -175,6 +176,7 @@ pub async fn version(
 ) -> Result<Html<String>, WebError> {
     user.require_community(&id)?;
     let archive = user.archive(&state);
+    let time = state.0.config.time.clone();
     let ctx = blocking(move || {
         let c = community(&archive, &id)?;
         let sub = archive.submission(&id, Some(n))?;
@@ -193,7 +195,7 @@ pub async fn version(
             })
             .collect();
         Ok(json!({
-            "c": c, "sub": json!({"time": sub.time, "record": sub.record}), "m": m,
+            "c": c, "sub": json!({"time": time.show(&sub.time), "record": sub.record}), "m": m,
             "structure": structure, "missing": missing, "receipt": receipt,
         }))
     })

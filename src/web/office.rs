@@ -243,12 +243,13 @@ pub async fn register(State(state): State<AppState>, user: User) -> Result<Html<
     user.require_office()?;
     let archive = user.archive(&state);
     let entries = blocking(move || Ok(issuance::entries(&archive)?)).await?;
+    let time = &state.0.config.time;
     let rows: Vec<_> = entries
         .iter()
         .enumerate()
         .rev()
         .map(
-            |(i, e)| json!({"pos": i + 1, "time": e.time, "r": e.record, "sha": e.record.sha256()}),
+            |(i, e)| json!({"pos": i + 1, "time": time.show(&e.time), "r": e.record, "sha": e.record.sha256()}),
         )
         .collect();
     Ok(pages::page("register.html", &user, json!({ "rows": rows })))
@@ -284,6 +285,7 @@ pub async fn verify_doc(
     .await?;
     let ctx = json!({
         "checked": {"name": name, "sha": check.sha256, "found": check.entry,
+            "time": check.entry.as_ref().map(|e| state.0.config.time.show(&e.time)),
             "copy_intact": check.copy_intact},
         "rows": [], "only_check": true,
     });

@@ -327,3 +327,55 @@ fn a_sheet_for_a_community_without_submissions_says_so() {
     assert!(out.contains("还没有提交任何证据材料"), "{out}");
     assert!(!out.contains("第 0 版"), "{out}");
 }
+
+#[test]
+fn times_people_read_are_beijing_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    fs::create_dir_all(d.join("m/Ⅱ-1/标准1")).unwrap();
+    fs::write(d.join("m/Ⅱ-1/标准1/a.txt"), "1").unwrap();
+    stdout_of(kaoping(d).args(["ingest", "m", "--community", "WH-001"]));
+    let log = fs::read_to_string(d.join("archive/log.jsonl")).unwrap();
+    let rec: Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    let utc = rec["time"].as_str().unwrap();
+    assert!(utc.ends_with('Z'), "the log keeps UTC: {utc}");
+    let beijing = chrono::DateTime::parse_from_rfc3339(utc)
+        .unwrap()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let history = stdout_of(kaoping(d).args(["history", "--community", "WH-001"]));
+    assert!(history.contains(&beijing), "{history} vs {beijing}");
+    stdout_of(kaoping(d).args(["receipt", "--community", "WH-001", "-o", "out"]));
+    let pdf = fs::read_dir(d.join("out"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    if let Some(text) = crate::util::pdf_text(&pdf) {
+        let squeezed: String = beijing.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.contains(&squeezed), "receipt: {text}");
+    }
+    // Another zone can be configured.
+    let config = d.join("archive/kaoping.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(
+        &config,
+        text.replace("zone = \"Asia/Shanghai\"", "zone = \"UTC\""),
+    )
+    .unwrap();
+    let history = stdout_of(kaoping(d).args(["history", "--community", "WH-001"]));
+    assert!(
+        history.contains(&utc.replace('T', " ").replace('Z', "")),
+        "{history}"
+    );
+    fs::write(
+        &config,
+        text.replace("zone = \"Asia/Shanghai\"", "zone = \"火星\""),
+    )
+    .unwrap();
+    let err = stderr_of_failure(kaoping(d).args(["history", "--community", "WH-001"]), 1);
+    assert!(err.contains("[time] zone"), "{err}");
+}
