@@ -43,6 +43,20 @@ pub enum Event {
     /// A PDF checked against the register on the web.
     #[serde(rename = "verify-doc")]
     VerifyDoc(DocumentCheck),
+    /// A damaged object set aside in `quarantine/`.
+    #[serde(rename = "quarantine")]
+    Quarantine(Quarantined),
+}
+
+/// The data of a damaged object set aside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quarantined {
+    /// The hash the object should have.
+    pub sha256: String,
+    /// Where it was moved, relative to the archive root.
+    pub moved_to: String,
+    /// What was wrong with it.
+    pub reason: String,
 }
 
 /// The data of a download.
@@ -77,6 +91,7 @@ impl Event {
             Event::SignOut {} => "退出",
             Event::Download(_) => "下载",
             Event::VerifyDoc(_) => "核验公文",
+            Event::Quarantine(_) => "隔离损坏文件",
         }
     }
 

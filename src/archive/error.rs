@@ -116,6 +116,16 @@ pub enum ArchiveError {
         /// How many objects match.
         count: usize,
     },
+    /// The object was damaged and set aside.
+    #[error(
+        "文件 {hash} 已损坏（内容与哈希不符），已被移到 {moved_to}；请原提交单位重新提交同样的文件，档案库会存入完好的副本"
+    )]
+    Quarantined {
+        /// The hash.
+        hash: String,
+        /// Where the damaged copy is, relative to the archive root.
+        moved_to: String,
+    },
     /// No stored object has this hash.
     #[error("档案库中没有哈希为 {hash} 的文件{hint}")]
     NoObject {

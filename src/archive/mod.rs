@@ -262,6 +262,23 @@ impl Archive {
         serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))
     }
 
+    /// The error for a hash (prefix) whose object was damaged and set
+    /// aside in `quarantine/`, if it was.
+    fn quarantined(&self, prefix: &str) -> Option<ArchiveError> {
+        let dir = self.root.join(store::QUARANTINE_DIR);
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .ok()?
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.starts_with(prefix))
+            .collect();
+        names.sort();
+        let last = names.pop()?;
+        Some(ArchiveError::Quarantined {
+            hash: last.split('.').next().unwrap_or(prefix).to_string(),
+            moved_to: format!("{}/{last}", store::QUARANTINE_DIR),
+        })
+    }
+
     /// Finds a stored object by its full hash or a unique prefix (at least
     /// 8 hex digits).
     pub fn find_object(&self, hash: &str) -> Result<Digest, ArchiveError> {
@@ -274,7 +291,7 @@ impl Archive {
             return if self.store.contains(&d) {
                 Ok(d)
             } else {
-                Err(none(""))
+                Err(self.quarantined(&h).unwrap_or_else(|| none("")))
             };
         }
         if !h.chars().all(|c| c.is_ascii_hexdigit()) || h.len() > 64 {
@@ -297,7 +314,7 @@ impl Archive {
             .collect();
         match matches.as_slice() {
             [d] => Ok(*d),
-            [] => Err(none("")),
+            [] => Err(self.quarantined(&h).unwrap_or_else(|| none(""))),
             many => Err(ArchiveError::AmbiguousHash {
                 hash: hash.to_string(),
                 count: many.len(),

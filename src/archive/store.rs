@@ -20,6 +20,9 @@ use tempfile::TempPath;
 
 use crate::fsutil;
 
+/// Folder under the archive root where damaged objects are set aside.
+pub const QUARANTINE_DIR: &str = "quarantine";
+
 /// Size of the copy buffer: large enough that hashing and writing run in
 /// long uninterrupted stretches.
 const BUF_SIZE: usize = 1 << 20;
@@ -169,8 +172,15 @@ impl ObjectStore {
             size,
             created: false,
         };
-        if self.path_of(&digest).is_file() {
-            return Ok(existing);
+        let dest = self.path_of(&digest);
+        if let Ok(meta) = fs::metadata(&dest) {
+            if meta.len() == size {
+                return Ok(existing);
+            }
+            // A stored copy of another size is damaged: it is never
+            // trusted as "already stored"; it is set aside and this good
+            // copy takes its place.
+            self.quarantine(&digest)?;
         }
         #[cfg(not(unix))]
         {
@@ -263,6 +273,34 @@ impl ObjectStore {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
+    }
+
+    /// Moves a damaged object out of the store into `quarantine/` (kept,
+    /// never deleted), so that the next copy of the same content is stored
+    /// again. Returns where it went. The caller holds the writer lock.
+    pub fn quarantine(&self, d: &Digest) -> io::Result<PathBuf> {
+        let root = self
+            .dir
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(&self.dir);
+        let dir = root.join(QUARANTINE_DIR);
+        fs::create_dir_all(&dir)?;
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |t| t.as_secs());
+        let mut dest = dir.join(format!("{}.{stamp}", d.hex()));
+        let mut n = 1;
+        while dest.exists() {
+            dest = dir.join(format!("{}.{stamp}.{n}", d.hex()));
+            n += 1;
+        }
+        fs::rename(self.path_of(d), &dest)?;
+        fsutil::sync_dir(&dir)?;
+        if let Some(shard) = self.path_of(d).parent() {
+            fsutil::sync_dir(shard)?;
+        }
+        Ok(dest)
     }
 
     /// Opens a stored object for reading.

@@ -7,9 +7,11 @@ use std::fs;
 
 use rayon::prelude::*;
 
+use super::lock::WriterLock;
 use super::manifest::{self, Manifest};
 use super::store::{Digest, ObjectState};
 use super::{Archive, ArchiveError, Submission, list_version_dirs, parse_version};
+use crate::event::{Event, Quarantined};
 use crate::progress::{Progress, Unit};
 
 /// What `verify` found.
@@ -28,6 +30,71 @@ pub struct VerifyReport {
     /// The template overrides in the archive's `templates/` folder, with
     /// their hashes: documents rendered from them say so in the register.
     pub template_overrides: Vec<crate::render::templates::TemplateUse>,
+    /// Objects whose content no longer matches their hash, with what is
+    /// wrong (to be set aside by [`set_aside`]).
+    pub damaged: Vec<(Digest, String)>,
+}
+
+/// Moves damaged objects into `quarantine/` and logs each: a damaged copy
+/// is never trusted as "already stored", so the next ingest of the same
+/// content stores a good copy and every version that uses it is whole
+/// again. Returns the log records' data. The caller holds the writer lock.
+pub fn set_aside(
+    archive: &Archive,
+    lock: &WriterLock,
+    damaged: &[(Digest, String)],
+) -> Result<Vec<Quarantined>, ArchiveError> {
+    let mut out = Vec::new();
+    for (d, reason) in damaged {
+        // Checked again under the lock: only what is still damaged moves.
+        if !matches!(archive.store().check(d), Ok(ObjectState::Altered { .. })) {
+            continue;
+        }
+        let to = archive
+            .store()
+            .quarantine(d)
+            .map_err(super::io_at(&archive.store().path_of(d)))?;
+        let q = Quarantined {
+            sha256: d.hex(),
+            moved_to: to
+                .strip_prefix(archive.root())
+                .unwrap_or(&to)
+                .display()
+                .to_string(),
+            reason: reason.clone(),
+        };
+        archive
+            .log()
+            .append(lock, Event::Quarantine(q.clone()))
+            .map_err(ArchiveError::from)?;
+        out.push(q);
+    }
+    Ok(out)
+}
+
+/// `kaoping repair`: re-hashes every stored object and sets aside those
+/// that are damaged (see [`set_aside`]).
+pub fn repair(
+    archive: &Archive,
+    lock: &WriterLock,
+    progress: &dyn Progress,
+) -> Result<Vec<Quarantined>, ArchiveError> {
+    let all = archive
+        .store()
+        .list()
+        .map_err(super::io_at(archive.root()))?;
+    progress.start("校验文件", all.len() as u64, Unit::Items);
+    let damaged: Vec<(Digest, String)> = all
+        .par_iter()
+        .filter_map(|d| {
+            let state = archive.store().check(d);
+            progress.advance(1);
+            matches!(state, Ok(ObjectState::Altered { .. }))
+                .then(|| (*d, "内容与哈希不符".to_string()))
+        })
+        .collect();
+    progress.finish();
+    set_aside(archive, lock, &damaged)
 }
 
 impl VerifyReport {
@@ -190,12 +257,16 @@ pub fn verify(
                 }
             }
             Ok(ObjectState::Missing) => "缺失".to_string(),
-            Ok(ObjectState::Altered { size }) => match sizes.get(&d) {
-                Some(&expected) if size < expected => {
-                    format!("内容被改动（被截断：应为 {expected} 字节，只剩 {size} 字节）")
-                }
-                _ => "内容被改动（与哈希不符）".to_string(),
-            },
+            Ok(ObjectState::Altered { size }) => {
+                let what = match sizes.get(&d) {
+                    Some(&expected) if size < expected => {
+                        format!("内容被改动（被截断：应为 {expected} 字节，只剩 {size} 字节）")
+                    }
+                    _ => "内容被改动（与哈希不符）".to_string(),
+                };
+                report.damaged.push((d, what.clone()));
+                what
+            }
             Err(e) => format!("无法读取（{e}）"),
         };
         let mut line = format!(

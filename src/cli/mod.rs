@@ -22,6 +22,7 @@ mod progress_cmd;
 mod receipt;
 mod register;
 mod render;
+mod repair;
 mod report;
 mod scaffold;
 mod serve;
@@ -123,6 +124,9 @@ enum Command {
     /// 校验档案库：重新计算每个文件的哈希，检查清单和日志
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Verify(verify::Args),
+    /// 修复档案库：把内容损坏的文件移到 quarantine 文件夹，重新提交同样的文件即可恢复
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Repair(repair::Args),
     /// 把某版提交导出为 BagIt 包（ZIP），供移交或长期保存
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Export(export::Args),
@@ -345,6 +349,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Show(args) => show::run(&ctx, args),
         Command::Cat(args) => cat::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
+        Command::Repair(args) => repair::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Render(args) => render::run(&ctx, args),
         Command::Register(args) => register::run(&ctx, args),

@@ -49,6 +49,22 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     for p in &report.problems {
         eprintln!("{p}");
     }
+    // Damaged copies are set aside so that handing the files in again
+    // stores good ones (when another writer holds the archive, later by
+    // kaoping repair).
+    if !report.damaged.is_empty() && args.community.is_none() {
+        match archive.lock(false, |_| {}) {
+            Ok(lock) => {
+                let moved = verify::set_aside(&archive, &lock, &report.damaged)?;
+                drop(lock);
+                let mut err = std::io::stderr();
+                super::repair::print_moved(&mut err, &moved)?;
+            }
+            Err(_) => eprintln!(
+                "档案库正被其他进程写入，损坏的文件这次没有移开；请稍后运行 kaoping repair"
+            ),
+        }
+    }
     anyhow::bail!(
         "校验发现 {} 处问题（共检查 {} 版提交、{} 个文件）。请从备份恢复上面列出的文件，或请原提交单位重新提交",
         report.problems.len(),

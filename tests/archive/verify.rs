@@ -59,7 +59,8 @@ fn every_flipped_bit_truncation_and_loss_is_found() {
             let err = env.fails(&["cat", &name]);
             assert!(err.contains("已损坏"), "{what}: cat of {name}: {err}");
         }
-        fs::remove_file(&obj).unwrap();
+        // verify has set the last damaged copy aside already.
+        let _ = fs::remove_file(&obj);
         let err = env.fails(&["verify", "--community", "A1"]);
         assert!(err.contains(&name) && err.contains("缺失"), "{err}");
         fs::write(&obj, &good).unwrap();
@@ -231,4 +232,62 @@ fn an_unfinished_last_log_line_is_cut_off_by_the_next_writer() {
     assert!(env.ok(&["verify"]).contains("校验通过"));
     let history = env.ok(&["history", "--community", "A1"]);
     assert!(history.contains("2"), "{history}");
+}
+
+/// The repair verify recommends works (issue 19): a damaged object is set
+/// aside, handing the same file in again stores a good copy, and the old
+/// versions are whole again.
+#[test]
+fn damage_then_verify_then_reingest_restores_every_version() {
+    let env = Env::new();
+    env.community("A1");
+    evidence(&env.path("in"));
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    write(&env.path("in/Ⅱ-16/标准1/x.txt"), b"x");
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    // Bytes appended to one stored object (both versions use it).
+    let rows: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", "--community", "A1", "--version", "1", "--json"]))
+            .unwrap();
+    let sha = rows.as_array().unwrap()[0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let object = env
+        .archive()
+        .join(format!("objects/sha256/{}/{sha}", &sha[..2]));
+    let original = fs::read(&object).unwrap();
+    fs::set_permissions(&object, fs::Permissions::from_mode(0o644)).unwrap();
+    let mut damaged = original.clone();
+    damaged.extend_from_slice(b" tampered");
+    fs::write(&object, &damaged).unwrap();
+
+    let err = env.fails(&["verify"]);
+    assert!(err.contains("quarantine"), "{err}");
+    assert!(!object.exists(), "the damaged copy is still in the store");
+    let kept: Vec<_> = fs::read_dir(env.archive().join("quarantine"))
+        .unwrap()
+        .map(|e| fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(kept, [damaged], "the damaged copy is kept as it was");
+    // Handing the same material in again stores a good copy.
+    let out = env.ok(&["ingest", "in", "--community", "A1"]);
+    assert!(!out.contains("新内容 0 个文件"), "{out}");
+    assert_eq!(fs::read(&object).unwrap(), original);
+    assert!(env.ok(&["verify"]).contains("校验通过"));
+    let back = env.ok(&["cat", &sha]);
+    assert_eq!(back.as_bytes(), &original[..]);
+    let log = fs::read_to_string(env.archive().join("log.jsonl")).unwrap();
+    assert!(log.contains("\"kind\":\"quarantine\""), "not logged");
+
+    // A bit flipped in place (same size): repair sets it aside too.
+    let mut flipped = original.clone();
+    flipped[0] ^= 1;
+    fs::set_permissions(&object, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::write(&object, &flipped).unwrap();
+    let out = env.ok(&["repair"]);
+    assert!(out.contains("1 个损坏的文件"), "{out}");
+    assert!(env.ok(&["repair"]).contains("无需修复"));
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    assert!(env.ok(&["verify"]).contains("校验通过"));
 }
