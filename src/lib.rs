@@ -32,6 +32,7 @@ pub mod assessment;
 pub mod catalog;
 pub mod community;
 pub mod config;
+pub mod dates;
 pub mod demo;
 pub mod districts;
 pub mod documents;

@@ -287,10 +287,13 @@ fn read_structured(path: &Path, v: serde_json::Value) -> Result<RawSheet, SheetE
 /// Parses a date as assessors write it: 2026-11-27, 2026/11/27,
 /// 2026.11.27 or 2026年11月27日.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
+    crate::dates::parse(s)
+}
+
+/// The latest assessment date accepted: a few days ahead of today, for
+/// clocks and time zones, not years (2099-01-01 is a typing mistake).
+fn latest_plausible() -> NaiveDate {
+    chrono::Local::now().date_naive() + chrono::Days::new(crate::dates::FUTURE_MARGIN_DAYS)
 }
 
 /// What validation needs to know about the community.
@@ -433,10 +436,18 @@ pub fn validate(
         let date = match cell("考评日期") {
             "" => None,
             s => match parse_date(s) {
+                Some(d) if d > latest_plausible() => {
+                    problem(format!(
+                        "考评日期“{s}”在将来（今天是 {}），请检查年份",
+                        chrono::Local::now().date_naive()
+                    ));
+                    continue;
+                }
                 Some(d) => Some(d),
                 None => {
                     problem(format!(
-                        "考评日期“{s}”无效，请写成 2026-11-27 或 2026年11月27日"
+                        "考评日期“{s}”无效，请写成 {} 这样的日期",
+                        crate::dates::FORMS
                     ));
                     continue;
                 }

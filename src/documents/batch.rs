@@ -120,6 +120,27 @@ pub enum BatchError {
         /// The document date.
         date: NaiveDate,
     },
+    /// The document date is far in the future.
+    #[error(
+        "成文日期 {date} 在将来太远（今天之后最多 {} 天），请检查年份",
+        crate::dates::FUTURE_MARGIN_DAYS
+    )]
+    FutureDate {
+        /// The date given.
+        date: NaiveDate,
+    },
+    /// The document would be dated before the assessment it reports.
+    #[error(
+        "{id} 的考评日期是 {assessed}，公文的成文日期 {date} 不能早于它；请改用 --date 写考评之后的日期"
+    )]
+    BeforeAssessment {
+        /// Community id.
+        id: String,
+        /// The document date.
+        date: NaiveDate,
+        /// The latest assessment date of its sheet.
+        assessed: NaiveDate,
+    },
     /// Two communities tie for the last place of a quota.
     #[error(
         "{first} 与 {second} 考评总分同为 {score} 分，争同一个任务数名额，不能由编号先后决定。请用 --community 指定要命名的社区，或加 --over-quota \"理由\" 一并命名；没有发文、没有占用编号"
@@ -179,6 +200,11 @@ pub fn draft(
     scope: &Scope,
     date: NaiveDate,
 ) -> Result<Drafted, BatchError> {
+    let latest =
+        chrono::Local::now().date_naive() + chrono::Days::new(crate::dates::FUTURE_MARGIN_DAYS);
+    if date > latest {
+        return Err(BatchError::FutureDate { date });
+    }
     if let Kind::Notice { deadline } = kind
         && *deadline <= date
     {
@@ -221,6 +247,7 @@ pub fn draft(
                 date,
             ),
             Kind::Report => assessed(archive, config, catalog, c).and_then(|(stored, card)| {
+                dated_after(c, &stored, date)?;
                 let evidence = match stored.record.evidence_version {
                     0 => None,
                     v => Some(archive.manifest(&archive.submission(&c.id, Some(v))?)?),
@@ -230,6 +257,7 @@ pub fn draft(
             }),
             Kind::Notice { deadline } => {
                 assessed(archive, config, catalog, c).and_then(|(stored, card)| {
+                    dated_after(c, &stored, date)?;
                     Ok(notice::build(
                         &issuer, catalog, c, &stored, &card, *deadline, date,
                     )?)
@@ -238,7 +266,8 @@ pub fn draft(
             // Drafted once above, for every district.
             Kind::Progress { .. } => continue,
             Kind::Certificate { over_quota } => {
-                assessed(archive, config, catalog, c).and_then(|(_, card)| {
+                assessed(archive, config, catalog, c).and_then(|(stored, card)| {
+                    dated_after(c, &stored, date)?;
                     let d = certificate::build(
                         &issuer,
                         c,
@@ -348,6 +377,28 @@ fn assessed(
     let stored = store::latest(archive, &c.id)?;
     let card = score::score(&stored.assessment, catalog, config);
     Ok((stored, card))
+}
+
+/// Refuses a document dated before the assessment it reports on.
+fn dated_after(
+    c: &Community,
+    stored: &StoredAssessment,
+    date: NaiveDate,
+) -> Result<(), BatchError> {
+    match stored
+        .assessment
+        .results
+        .iter()
+        .filter_map(|r| r.date)
+        .max()
+    {
+        Some(assessed) if assessed > date => Err(BatchError::BeforeAssessment {
+            id: c.id.clone(),
+            date,
+            assessed,
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn receipt_draft(

@@ -53,8 +53,8 @@ pub enum RenderError {
         message: String,
     },
 
-    /// A date that is not `YYYY-MM-DD`.
-    #[error("日期“{0}”无效，应写成 YYYY-MM-DD，例如 2026-11-27")]
+    /// A date in none of the accepted forms.
+    #[error("日期“{0}”无效，应写成 {forms} 这样的日期", forms = crate::dates::FORMS)]
     BadDate(String),
 
     /// A character no shipped font can draw.

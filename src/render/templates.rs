@@ -354,7 +354,7 @@ fn cn_date_filter(s: String) -> Result<String, Error> {
 
 /// Parses an ISO date (`YYYY-MM-DD`).
 pub fn parse_date(s: &str) -> Result<NaiveDate, RenderError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| RenderError::BadDate(s.to_string()))
+    crate::dates::parse(s).ok_or_else(|| RenderError::BadDate(s.to_string()))
 }
 
 /// Formats a date the way official documents write it: 2026年11月27日.

@@ -379,3 +379,73 @@ fn times_people_read_are_beijing_time() {
     let err = stderr_of_failure(kaoping(d).args(["history", "--community", "WH-001"]), 1);
     assert!(err.contains("[time] zone"), "{err}");
 }
+
+#[test]
+fn document_dates_must_follow_the_assessment_and_not_lie_years_ahead() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    stdout_of(kaoping(d).args(["assess", "template", "--community", "WH-001", "-o", "t.csv"]));
+    let text = fs::read_to_string(d.join("t.csv")).unwrap();
+    let fill = |date: &str| {
+        let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let mut w = csv::Writer::from_writer(vec![]);
+        w.write_record(r.headers().unwrap()).unwrap();
+        for rec in r.records() {
+            let mut cells: Vec<String> = rec.unwrap().iter().map(String::from).collect();
+            cells[5] = "未达标".into();
+            cells[8] = date.into();
+            w.write_record(&cells).unwrap();
+        }
+        w.into_inner().unwrap()
+    };
+    fs::write(d.join("future.csv"), fill("2099-01-01")).unwrap();
+    let err = stderr_of_failure(
+        kaoping(d).args(["assess", "import", "future.csv", "--community", "WH-001"]),
+        1,
+    );
+    assert!(err.contains("将来"), "{err}");
+    // Sheets take the same date forms as --date.
+    fs::write(d.join("ok.csv"), fill("2026年11月20日")).unwrap();
+    stdout_of(kaoping(d).args(["assess", "import", "ok.csv", "--community", "WH-001"]));
+    let err = stderr_of_failure(
+        kaoping(d).args([
+            "report",
+            "--community",
+            "WH-001",
+            "--date",
+            "2018-01-01",
+            "-o",
+            "o",
+        ]),
+        1,
+    );
+    assert!(
+        err.contains("不能早于") && err.contains("2026-11-20"),
+        "{err}"
+    );
+    let err = stderr_of_failure(
+        kaoping(d).args([
+            "report",
+            "--community",
+            "WH-001",
+            "--date",
+            "2099-01-01",
+            "-o",
+            "o",
+        ]),
+        1,
+    );
+    assert!(err.contains("将来"), "{err}");
+    assert_eq!(register_len(d), 0);
+    stdout_of(kaoping(d).args([
+        "report",
+        "--community",
+        "WH-001",
+        "--date",
+        "2026/11/25",
+        "-o",
+        "o",
+    ]));
+    assert_eq!(register_len(d), 1);
+}
