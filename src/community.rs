@@ -394,6 +394,12 @@ pub fn read_csv(path: &Path) -> Result<Vec<Community>, CommunityError> {
         path: path.to_path_buf(),
         problems,
     };
+    if let Some(kind) = crate::textenc::workbook_kind(&bytes) {
+        return Err(bad(vec![format!(
+            "  {}",
+            crate::textenc::workbook_message(kind)
+        )]));
+    }
     let (text, _) = crate::textenc::decode(&bytes).ok_or_else(|| {
         bad(vec![
             "  文件既不是 UTF-8 也不是 GBK 编码，请用 Excel 或 WPS 另存为 CSV 后再导入".into(),

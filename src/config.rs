@@ -230,7 +230,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message: crate::handtext::explain_toml(&e, text),
         })?;
         config.validate(path)?;
         Ok(config)
@@ -238,9 +238,15 @@ impl Config {
 
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        if !path.is_file() {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            });
+        }
+        let text = crate::handtext::read(path).map_err(|problem| ConfigError::Invalid {
             path: path.to_path_buf(),
-            source,
+            problem,
         })?;
         Config::parse(&text, path)
     }

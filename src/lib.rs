@@ -38,6 +38,7 @@ pub mod districts;
 pub mod documents;
 pub mod event;
 pub mod fsutil;
+pub mod handtext;
 pub mod issuance;
 pub mod progress;
 pub mod render;

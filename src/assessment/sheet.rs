@@ -149,6 +149,12 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<RawSheet, SheetError> {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
+    if let Some(kind) = textenc::workbook_kind(bytes) {
+        return Err(SheetError::Syntax {
+            path: path.to_path_buf(),
+            message: textenc::workbook_message(kind),
+        });
+    }
     let text = match textenc::decode(bytes) {
         Some((t, _)) => t,
         None => {
@@ -162,7 +168,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<RawSheet, SheetError> {
         "toml" => {
             let v: toml::Value = toml::from_str(&text).map_err(|e| SheetError::Syntax {
                 path: path.to_path_buf(),
-                message: e.to_string(),
+                message: crate::handtext::explain_toml(&e, &text),
             })?;
             let json = serde_json::to_value(v).map_err(|e| SheetError::Syntax {
                 path: path.to_path_buf(),

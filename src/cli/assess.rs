@@ -237,12 +237,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 }
 
 fn read_facts(path: &std::path::Path) -> anyhow::Result<Facts> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("无法读取社区数据文件 {}", path.display()))?;
+    let text = kaoping::handtext::read(path).map_err(anyhow::Error::msg)?;
     toml::from_str(&text).map_err(|e| {
         anyhow::anyhow!(
-            "社区数据文件 {} 格式有误：{e}\n可用的项：居民户数、综合服务设施面积、社区社会组织数、[持证社工人数]（按年份）",
-            path.display()
+            "社区数据文件 {} 格式有误：{}\n可用的项：居民户数、综合服务设施面积、社区社会组织数、[持证社工人数]（按年份）",
+            path.display(),
+            kaoping::handtext::explain_toml(&e, &text)
         )
     })
 }

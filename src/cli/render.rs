@@ -77,8 +77,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         })?],
         None => config.issuers(),
     };
-    let text = std::fs::read_to_string(&args.data)
-        .with_context(|| format!("无法读取数据文件 {}", args.data.display()))?;
+    let text = kaoping::handtext::read(&args.data).map_err(anyhow::Error::msg)?;
     let data: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!(
             "数据文件 {} 不是有效的 JSON（第 {} 行第 {} 列）：{}",

@@ -449,3 +449,87 @@ fn document_dates_must_follow_the_assessment_and_not_lie_years_ahead() {
     ]));
     assert_eq!(register_len(d), 1);
 }
+
+#[test]
+fn hand_written_toml_and_json_get_chinese_messages_and_any_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    // An unknown section in kaoping.toml.
+    let config = d.join("archive/kaoping.toml");
+    let good = fs::read_to_string(&config).unwrap();
+    fs::write(&config, format!("{good}\n[foo]\nbar = 1\n")).unwrap();
+    let err = stderr_of_failure(kaoping(d).args(["progress", "-o", "p1"]), 1);
+    assert!(
+        err.contains("不认识的项“foo”") && err.contains("行"),
+        "{err}"
+    );
+    assert!(!err.contains("unknown field"), "{err}");
+    // Saved as GBK ("ANSI" in Notepad) or with a BOM: read as it is.
+    let (gbk, _, _) = encoding_rs::GBK.encode(&good);
+    fs::write(&config, &gbk).unwrap();
+    stdout_of(kaoping(d).args(["progress", "-o", "p2"]));
+    fs::write(
+        &config,
+        [b"\xEF\xBB\xBF".as_slice(), good.as_bytes()].concat(),
+    )
+    .unwrap();
+    stdout_of(kaoping(d).args(["progress", "-o", "p3"]));
+    // Community facts typed the way people type them.
+    stdout_of(kaoping(d).args(["assess", "template", "--community", "WH-001", "-o", "t.csv"]));
+    for (facts, want) in [
+        ("居民户数 = 2400\n", "加英文引号"),
+        (
+            "\"居民户数\" = 2400\n\"综合服务设施面积\" = \"960平方米\"\n",
+            "只写数字",
+        ),
+    ] {
+        fs::write(d.join("f.toml"), facts).unwrap();
+        let err = stderr_of_failure(
+            kaoping(d).args([
+                "assess",
+                "import",
+                "t.csv",
+                "--community",
+                "WH-001",
+                "--facts",
+                "f.toml",
+            ]),
+            1,
+        );
+        assert!(err.contains(want) && err.contains("行"), "{facts}: {err}");
+    }
+    // JSON data with a BOM renders.
+    let data = include_str!("../data/tongzhi-54.json");
+    let mut v: Value = serde_json::from_str(data).unwrap();
+    v.as_object_mut().unwrap().remove("number");
+    fs::write(d.join("bom.json"), format!("\u{feff}{v}")).unwrap();
+    stdout_of(kaoping(d).args([
+        "render", "tongzhi", "--data", "bom.json", "--draft", "-o", "x.pdf",
+    ]));
+}
+
+#[test]
+fn a_workbook_given_as_csv_is_named_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    // What Excel saves: a ZIP container.
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file(
+        "[Content_Types].xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut w, b"<Types/>").unwrap();
+    fs::write(d.join("社区.xlsx"), w.finish().unwrap().into_inner()).unwrap();
+    let err = stderr_of_failure(kaoping(d).args(["community", "import", "社区.xlsx"]), 1);
+    assert!(err.contains("工作簿") && err.contains("另存为"), "{err}");
+    assert!(!err.contains("表头应为"), "{err}");
+    fs::copy(d.join("社区.xlsx"), d.join("考评表.csv")).unwrap();
+    let err = stderr_of_failure(
+        kaoping(d).args(["assess", "import", "考评表.csv", "--community", "WH-001"]),
+        1,
+    );
+    assert!(err.contains("工作簿"), "{err}");
+}
