@@ -170,6 +170,7 @@ pub fn run(dir: &Path, progress: &dyn Progress) -> Result<Summary, DemoError> {
             limits: ZipLimits::default(),
             reserve: crate::archive::ingest::DEFAULT_RESERVE,
             source_name: None,
+            allow_identical: false,
         };
         ingest(&archive, catalog, &folder, &options, progress, |_| {})?;
     }

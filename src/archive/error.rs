@@ -116,6 +116,16 @@ pub enum ArchiveError {
         /// How many objects match.
         count: usize,
     },
+    /// The material is exactly the latest version again.
+    #[error(
+        "这次提交的材料与社区 {community} 的第 {version} 版完全相同（同样的文件、同样的位置），没有保存新版本。如确需再存一版，请加 --allow-identical"
+    )]
+    Identical {
+        /// Community id.
+        community: String,
+        /// The identical version.
+        version: u32,
+    },
     /// The object was damaged and set aside.
     #[error(
         "文件 {hash} 已损坏（内容与哈希不符），已被移到 {moved_to}；请原提交单位重新提交同样的文件，档案库会存入完好的副本"

@@ -15,6 +15,25 @@ use super::store::{Digest, Put};
 use super::{Archive, ArchiveError, SubmissionRecord, io_at};
 use crate::community::Community;
 
+/// The latest version of `community` if it holds exactly `files` (same
+/// places, same contents).
+fn identical_to(
+    archive: &Archive,
+    community: &str,
+    files: &[FileEntry],
+) -> Result<Option<u32>, ArchiveError> {
+    let Some(latest) = archive.submissions(Some(community))?.pop() else {
+        return Ok(None);
+    };
+    let m = archive.manifest(&latest)?;
+    let key = |f: &FileEntry| (f.placed.clone(), f.sha256.clone());
+    let mut before: Vec<_> = m.files.iter().map(key).collect();
+    let mut now: Vec<_> = files.iter().map(key).collect();
+    before.sort();
+    now.sort();
+    Ok((before == now).then_some(m.version))
+}
+
 /// Stage 4: write the version folder and its log record.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn record(
@@ -64,6 +83,18 @@ pub(crate) fn record(
     }
     files.sort_by(|a, b| a.placed.cmp(&b.placed));
     skipped.sort();
+    // An identical hand-in that restores objects set aside as damaged is
+    // a repair, not a repeat.
+    let restores = puts.iter().any(|p| p.created && used.contains(&p.digest));
+    if !options.allow_identical
+        && !restores
+        && let Some(same) = identical_to(archive, &community.id, &files)?
+    {
+        return Err(ArchiveError::Identical {
+            community: community.id.clone(),
+            version: same,
+        });
+    }
     let root = archive.root();
     archive.store().flush().map_err(io_at(root))?;
     let mut new_objects: BTreeMap<Digest, u64> = BTreeMap::new();

@@ -36,6 +36,8 @@ pub struct IngestOptions {
     /// What to record as the source instead of the file or folder name
     /// (the web stages uploads under names of its own).
     pub source_name: Option<String>,
+    /// Record a new version even when it is identical to the latest.
+    pub allow_identical: bool,
 }
 
 /// The free space an ingest leaves by default.

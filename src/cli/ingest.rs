@@ -29,6 +29,9 @@ pub struct Args {
     /// 档案库正被其他进程写入时立即退出，不排队等待
     #[arg(long)]
     no_wait: bool,
+    /// 与最新一版完全相同时也另存一版（默认不存，并说明与第几版相同）
+    #[arg(long)]
+    allow_identical: bool,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -41,6 +44,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         limits: ZipLimits::default(),
         reserve: kaoping::archive::ingest::DEFAULT_RESERVE,
         source_name: None,
+        allow_identical: args.allow_identical,
     };
     let bar = Bar::default();
     let report = ingest(

@@ -260,6 +260,7 @@ async fn receive_and_ingest(
             limits: web_zip_limits(&limits),
             reserve: limits.reserve_bytes,
             source_name,
+            allow_identical: false,
         };
         let report = match ingest(
             &archive,

@@ -267,3 +267,25 @@ fn a_second_writer_waits_or_gives_up() {
             .contains("第 1 版")
     );
 }
+
+/// Handing in the same folder again says which version it repeats and
+/// stores nothing, unless asked (issue 19).
+#[test]
+fn an_identical_hand_in_is_named_and_not_stored_twice() {
+    let env = Env::new();
+    env.community("A1");
+    evidence(&env.path("in"));
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    let before = fs::read(env.archive().join("log.jsonl")).unwrap();
+    let err = env.fails(&["ingest", "in", "--community", "A1"]);
+    assert!(
+        err.contains("第 1 版完全相同") && err.contains("--allow-identical"),
+        "{err}"
+    );
+    assert_eq!(fs::read(env.archive().join("log.jsonl")).unwrap(), before);
+    env.ok(&["ingest", "in", "--community", "A1", "--allow-identical"]);
+    assert!(
+        env.ok(&["history", "--community", "A1"])
+            .contains("第 2 版")
+    );
+}
