@@ -199,6 +199,32 @@ fn zip_time(created: &str) -> zip::DateTime {
         .unwrap_or_default()
 }
 
+/// Prefix of the temporary file an export writes before it is complete.
+pub const TMP_PREFIX: &str = ".tmp-export-";
+
+/// Removes what interrupted exports left in `dir` (temporary files no live
+/// export holds locked). Returns how many were removed.
+pub fn sweep_leftovers(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let is_leftover = e
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(TMP_PREFIX));
+        if !is_leftover {
+            continue;
+        }
+        let free = File::open(e.path()).is_ok_and(|f| f.try_lock().is_ok());
+        if free && std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Writes the version `sub` as a ZIP holding one BagIt bag to `out`
 /// (replaced atomically). Every object is re-hashed on the way; a damaged
 /// one stops the export. The same archive state gives the same bytes.
@@ -208,10 +234,14 @@ pub fn export(archive: &Archive, sub: &Submission, out: &Path) -> Result<Manifes
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    sweep_leftovers(dir);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-export-")
+        .prefix(TMP_PREFIX)
         .tempfile_in(dir)
         .map_err(io_at(out))?;
+    // Held while the export runs, so a sweep can tell a live one from a
+    // leftover of an interrupted run.
+    let _ = tmp.as_file().try_lock();
     write_bag(archive, sub, &m, tmp.as_file_mut())?;
     tmp.as_file().sync_all().map_err(io_at(out))?;
     tmp.persist(out).map_err(|e| io_at(out)(e.error))?;

@@ -24,10 +24,69 @@ pub struct Args {
     output: PathBuf,
 }
 
+/// On Ctrl+C (or SIGTERM) the unfinished export file is removed before
+/// the program stops; without this the temporary file would stay behind.
+fn clean_up_on_interrupt(output: &std::path::Path) {
+    let dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            let _ = ready_tx.send(());
+            return;
+        };
+        rt.block_on(async {
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{SignalKind, signal};
+                let (Ok(mut int), Ok(mut term)) = (
+                    signal(SignalKind::interrupt()),
+                    signal(SignalKind::terminate()),
+                ) else {
+                    let _ = ready_tx.send(());
+                    return;
+                };
+                let _ = ready_tx.send(());
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = ready_tx.send(());
+                let _ = tokio::signal::ctrl_c().await;
+            }
+            // The writer still holds its lock: take it by removing every
+            // temporary export file in the folder without the lock check.
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for e in entries.flatten() {
+                    if e.file_name()
+                        .to_str()
+                        .is_some_and(|n| n.starts_with(bagit::TMP_PREFIX))
+                    {
+                        let _ = std::fs::remove_file(e.path());
+                    }
+                }
+            }
+            eprintln!("已中断：导出没有完成，未完成的临时文件已删除。");
+            std::process::exit(130);
+        });
+    });
+    // Handlers are in place before the export begins.
+    let _ = ready_rx.recv();
+}
+
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     archive.register()?.get(&args.community)?;
     let sub = archive.submission(&args.community, args.version)?;
+    clean_up_on_interrupt(&args.output);
     let m = bagit::export(&archive, &sub, &args.output)?;
     let mut out = output::stdout();
     writeln!(

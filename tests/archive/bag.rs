@@ -132,3 +132,61 @@ fn export_is_reproducible_valid_and_ingestible() {
         "{err}"
     );
 }
+
+/// Ctrl+C during an export leaves no hidden temporary file, and a
+/// leftover of an earlier interrupted run is swept (issue 19).
+#[test]
+fn an_interrupted_export_leaves_nothing_behind() {
+    let env = Env::new();
+    env.community("A1");
+    let big = env.path("in/Ⅱ-1/标准1");
+    fs::create_dir_all(&big).unwrap();
+    for i in 0..3u8 {
+        fs::write(big.join(format!("录像{i}.bin")), vec![i; 100 << 20]).unwrap();
+    }
+    env.ok(&["ingest", "in", "--community", "A1"]);
+    let out_dir = env.path("out");
+    fs::create_dir_all(&out_dir).unwrap();
+    let leftovers = || {
+        fs::read_dir(&out_dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".tmp-export-")
+            })
+            .count()
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kaoping"))
+        .env_remove("KAOPING_ARCHIVE")
+        .arg("--archive")
+        .arg(env.archive())
+        .args(["export", "--community", "A1", "-o"])
+        .arg(out_dir.join("a.zip"))
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    if status.code() == Some(130) {
+        assert!(!out_dir.join("a.zip").exists());
+    }
+    assert_eq!(leftovers(), 0, "a temporary export file was left");
+    // What a killed process (no chance to clean up) leaves is swept by the
+    // next export into the folder.
+    fs::write(out_dir.join(".tmp-export-XXXX"), b"half a zip").unwrap();
+    env.ok(&[
+        "export",
+        "--community",
+        "A1",
+        "-o",
+        out_dir.join("b.zip").to_str().unwrap(),
+    ]);
+    assert_eq!(leftovers(), 0);
+    assert!(out_dir.join("b.zip").exists());
+}
