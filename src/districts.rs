@@ -29,6 +29,10 @@ pub struct District {
     pub pilot_quota: u32,
     /// 第一阶段任务数（2018年9月—2019年底）.
     pub phase1_quota: u32,
+    /// Other names it is written under: the official full name (禄劝彝族
+    /// 苗族自治县), the park's long name. Not part of the source's table.
+    #[serde(default, skip_serializing)]
+    pub aliases: Vec<String>,
 }
 
 /// The 总计 row as printed.
@@ -103,11 +107,15 @@ impl DistrictTable {
     pub fn find(&self, input: &str) -> Result<&District, UnknownDistrict> {
         let key: String = input.chars().filter(|c| !c.is_whitespace()).collect();
         let key = key.replace('(', "（").replace(')', "）");
-        if let Some(d) = self
-            .districts
-            .iter()
-            .find(|d| d.name == key || format!("{}{}", d.name, d.note) == key)
-        {
+        let key = key
+            .strip_prefix("昆明市")
+            .or_else(|| key.strip_prefix("昆明"))
+            .filter(|k| !k.is_empty())
+            .unwrap_or(&key)
+            .to_string();
+        if let Some(d) = self.districts.iter().find(|d| {
+            d.name == key || format!("{}{}", d.name, d.note) == key || d.aliases.contains(&key)
+        }) {
             return Ok(d);
         }
         let hint = self

@@ -308,13 +308,34 @@ impl Catalog {
         if name.is_empty() {
             return None;
         }
-        self.indicators()
+        let by_name = self
+            .indicators()
             .map(|(_, ind)| {
                 let score = strsim::normalized_levenshtein(&name, &code::normalize_name(&ind.name));
                 (score, ind)
             })
             .filter(|(score, _)| *score >= 0.3)
             .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, ind)| ind);
+        by_name.or_else(|| self.nearest_by_number(input))
+    }
+
+    /// For a code-like input with a number no indicator has (`Ⅱ-18 不存在`),
+    /// the indicator with the nearest number.
+    fn nearest_by_number(&self, input: &str) -> Option<&Indicator> {
+        let digits: String = input
+            .split(['-', '—', '－', '–'])
+            .nth(1)?
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let n: u32 = digits.parse().ok()?;
+        self.indicators()
+            .filter_map(|(_, ind)| {
+                let m: u32 = ind.code.rsplit('-').next()?.parse().ok()?;
+                Some((m.abs_diff(n), ind))
+            })
+            .min_by_key(|(d, _)| *d)
             .map(|(_, ind)| ind)
     }
 

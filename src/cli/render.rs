@@ -100,7 +100,15 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 );
             }
         }
-        if args.draft && !obj.contains_key("number") {
+        // The default 主送机关 of kaoping.toml when the data names none.
+        if !obj.contains_key("recipients") {
+            obj.insert(
+                "recipients".into(),
+                json!(config.documents.recipients.join("，")),
+            );
+        }
+        // A draft, or Typst source to inspect, has no number yet.
+        if (args.draft || args.typst) && !obj.contains_key("number") {
             obj.insert("number".into(), json!("草稿"));
         }
     }

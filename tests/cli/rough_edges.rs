@@ -533,3 +533,64 @@ fn a_workbook_given_as_csv_is_named_as_one() {
     );
     assert!(err.contains("工作簿"), "{err}");
 }
+
+#[test]
+fn render_takes_the_default_recipients_and_typst_needs_no_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    let mut v: Value = serde_json::from_str(include_str!("../data/tongzhi-54.json")).unwrap();
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("number");
+    obj.remove("recipients");
+    fs::write(d.join("d.json"), v.to_string()).unwrap();
+    stdout_of(kaoping(d).args([
+        "render", "tongzhi", "--data", "d.json", "--typst", "-o", "x.typ",
+    ]));
+    let source = fs::read_to_string(d.join("x.typ")).unwrap();
+    assert!(source.contains("草稿"), "{source}");
+    stdout_of(kaoping(d).args(["render", "tongzhi", "--data", "d.json", "-o", "x.pdf"]));
+    let reg: Value =
+        serde_json::from_str(&stdout_of(kaoping(d).args(["register", "--json"]))).unwrap();
+    let recipient = reg[0]["recipient"].as_str().unwrap();
+    assert!(recipient.contains("各县（市）区"), "{recipient}");
+}
+
+#[test]
+fn official_full_names_and_unknown_folders_get_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive(d);
+    for (i, (full, short)) in [
+        ("禄劝彝族苗族自治县", "禄劝县"),
+        ("寻甸回族彝族自治县", "寻甸县"),
+        ("昆明市五华区", "五华区"),
+        ("昆明高新技术产业开发区", "高新区"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = format!("T-{i}");
+        let out = stdout_of(kaoping(d).args([
+            "community",
+            "add",
+            "--id",
+            &id,
+            "--name",
+            &format!("{short}试点社区"),
+            "--district",
+            full,
+            "--type",
+            "城市社区",
+            "--batch",
+            "第一阶段",
+        ]));
+        assert!(out.contains(short), "{full}: {out}");
+    }
+    fs::create_dir_all(d.join("m/Ⅱ-1/标准1")).unwrap();
+    fs::write(d.join("m/Ⅱ-1/标准1/a.txt"), "a").unwrap();
+    fs::create_dir_all(d.join("m/Ⅱ-18 不存在")).unwrap();
+    fs::write(d.join("m/Ⅱ-18 不存在/b.txt"), "b").unwrap();
+    let err = stderr_of_failure(kaoping(d).args(["ingest", "m", "--community", "WH-001"]), 1);
+    assert!(err.contains("最接近的指标：Ⅱ-17"), "{err}");
+}
