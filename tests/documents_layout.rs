@@ -241,3 +241,78 @@ fn every_document_ends_with_the_colophon_on_an_even_page() {
         assert_eq!(before, 0, "{}: 版记 before the last page", pdf.display());
     }
 }
+
+/// What is left of a page once its page number is taken away.
+fn without_page_number(page: &str) -> String {
+    let mut p = page.to_string();
+    if let Some(i) = p.rfind('—')
+        && let Some(j) = p[..i].rfind('—')
+        && p[j + '—'.len_utf8()..i].chars().all(|c| c.is_ascii_digit())
+    {
+        p.replace_range(j..i + '—'.len_utf8(), "");
+    }
+    p
+}
+
+/// No page holds only a 附注, or only the 落款 and 成文日期 (issue 19; GB/T
+/// 9704-2012 7.3.5 keeps them with the body): checked on every demo
+/// document and on the source's own 54号 通知, whose 附注 once stood alone
+/// on its page 2.
+#[test]
+fn no_page_holds_only_a_note_or_a_signature() {
+    if !poppler() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let sample = tmp.path().join("54.pdf");
+    let out = Command::cargo_bin("kaoping")
+        .unwrap()
+        .env_remove("KAOPING_ARCHIVE")
+        .args(["render", "tongzhi", "--draft", "--data"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tongzhi-54.json"))
+        .arg("-o")
+        .arg(&sample)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let date = regex_free_date;
+    for pdf in pdfs().into_iter().chain([sample]) {
+        for (i, page) in pages(&pdf).iter().enumerate() {
+            let rest = without_page_number(page);
+            let only_note = rest.starts_with('（') && rest.ends_with('）') && !rest.contains('。');
+            assert!(
+                !only_note || rest.is_empty(),
+                "{}: page {} holds only 附注 {rest}",
+                pdf.display(),
+                i + 1
+            );
+            // A page that is just organ names and a date.
+            let lone_signature = date(&rest) && rest.chars().count() < 40 && !rest.contains('。');
+            assert!(
+                !lone_signature,
+                "{}: page {} holds only a signature: {rest}",
+                pdf.display(),
+                i + 1
+            );
+        }
+    }
+}
+
+/// Whether `s` ends with a 成文日期 such as 2018年9月18日.
+fn regex_free_date(s: &str) -> bool {
+    let Some(body) = s.strip_suffix('日') else {
+        return false;
+    };
+    let Some((year_month, day)) = body.rsplit_once('月') else {
+        return false;
+    };
+    let Some((year, month)) = year_month.rsplit_once('年') else {
+        return false;
+    };
+    let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    digits(day) && digits(month) && year.len() >= 4 && digits(&year[year.len() - 4..])
+}
