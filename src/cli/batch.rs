@@ -36,12 +36,13 @@ pub struct Target {
 /// Where and when.
 #[derive(Debug, clap::Args)]
 pub struct Output {
-    /// 输出文件夹（默认当前文件夹）；文件名如“五华区-翠湖社区-考评报告.pdf”
+    /// 输出文件夹（不是文件名；默认当前文件夹）：每份公文以“区县-社区-公文种类.pdf”命名放在里面
     #[arg(
         short = 'o',
         long = "out-dir",
         value_name = "文件夹",
-        default_value = "."
+        default_value = ".",
+        hide_default_value = true
     )]
     pub out_dir: PathBuf,
     /// 成文日期（默认今天），如 2026-11-27
