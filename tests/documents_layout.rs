@@ -13,14 +13,7 @@ use assert_cmd::Command;
 
 /// Whether poppler is installed; panics in CI when it is not.
 fn poppler() -> bool {
-    let ok = Process::new("pdftotext").arg("-v").output().is_ok();
-    if !ok && std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("poppler-utils (pdftotext) is required in CI");
-    }
-    if !ok {
-        eprintln!("skipping: poppler-utils not installed");
-    }
-    ok
+    crate::util::require("pdftotext", "poppler-utils")
 }
 
 /// The demo's output folder, made once for all tests of this file.

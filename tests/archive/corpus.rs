@@ -674,29 +674,7 @@ fn snapshot_of(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
-/// The text of a PDF (white space removed), or `None` without poppler.
-fn pdf_text(pdf: &Path) -> Option<String> {
-    match std::process::Command::new("pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-    {
-        Ok(out) if out.status.success() => Some(
-            String::from_utf8_lossy(&out.stdout)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect(),
-        ),
-        Ok(_) => panic!("pdftotext failed on {}", pdf.display()),
-        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("poppler-utils (pdftotext) is required in CI")
-        }
-        Err(_) => {
-            eprintln!("skipping PDF text checks: poppler-utils not installed");
-            None
-        }
-    }
-}
+use crate::util::pdf_text;
 
 /// The one PDF in `dir` whose name contains `part`.
 fn pdf_in(dir: &Path, part: &str) -> PathBuf {

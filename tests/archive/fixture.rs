@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::util::*;
+use crate::archive::util::*;
 
 fn copy_tree(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {

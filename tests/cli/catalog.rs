@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::util::{kaoping, stderr_of_failure, stdout_of};
+use crate::cli::util::{kaoping, stderr_of_failure, stdout_of};
 
 fn json(args: &[&str]) -> Value {
     let dir = tempfile::tempdir().unwrap();

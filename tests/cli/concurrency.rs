@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-use crate::util::{kaoping, stdout_of};
+use crate::cli::util::{kaoping, stdout_of};
 
 #[test]
 fn eight_writers_never_corrupt_or_duplicate() {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{kaoping, pdf_text, stderr_of_failure, stdout_of};
+use crate::cli::util::{kaoping, pdf_text, stderr_of_failure, stdout_of};
 
 /// Registers a community, scaffolds and fills its evidence folder
 /// (skipping the indicators in `without`), and ingests it.
@@ -240,6 +240,34 @@ fn full_flow_produces_the_right_documents() {
         ]
     );
 
+    // Nothing to rectify: a clear refusal for one community.
+    let err = stderr_of_failure(
+        kaoping(d).args([
+            "notice",
+            "--community",
+            "WH-001",
+            "--deadline",
+            "2026-12-31",
+            "--date",
+            "2026-11-27",
+        ]),
+        1,
+    );
+    assert!(err.contains("没有需要整改的问题"), "{err}");
+
+    // The register verifies every issued PDF.
+    let ok = stdout_of(
+        kaoping(d)
+            .args(["verify-doc"])
+            .arg(out_dir.join("盘龙区-金星社区-整改通知书.pdf")),
+    );
+    assert!(
+        ok.contains("整改通知书") && ok.contains("昆社治办〔2026〕3号"),
+        "{ok}"
+    );
+
+    // The PDF text checks come last: without poppler (outside CI) only
+    // they are skipped.
     let Some(report) = pdf_text(&out_dir.join("盘龙区-金星社区-考评报告.pdf")) else {
         return;
     };
@@ -280,32 +308,6 @@ fn full_flow_produces_the_right_documents() {
 
     let progress = pdf_text(&out_dir.join("进度汇总表.pdf")).unwrap();
     assert!(progress.contains("五华区") && progress.contains("阳宗海风景区"));
-
-    // Nothing to rectify: a clear refusal for one community.
-    let err = stderr_of_failure(
-        kaoping(d).args([
-            "notice",
-            "--community",
-            "WH-001",
-            "--deadline",
-            "2026-12-31",
-            "--date",
-            "2026-11-27",
-        ]),
-        1,
-    );
-    assert!(err.contains("没有需要整改的问题"), "{err}");
-
-    // The register verifies every issued PDF.
-    let ok = stdout_of(
-        kaoping(d)
-            .args(["verify-doc"])
-            .arg(out_dir.join("盘龙区-金星社区-整改通知书.pdf")),
-    );
-    assert!(
-        ok.contains("整改通知书") && ok.contains("昆社治办〔2026〕3号"),
-        "{ok}"
-    );
 }
 
 #[test]
@@ -525,6 +527,10 @@ fn demo_runs_and_produces_every_document() {
     );
     let verify = stdout_of(kaoping(dir.path()).args(["--archive", "d/archive", "verify"]));
     assert!(verify.contains("校验通过"), "{verify}");
+    // Running again into the same folder is refused, nothing overwritten
+    // (checked before the PDF checks, which poppler's absence skips).
+    let err = stderr_of_failure(kaoping(dir.path()).args(["demo", "d"]), 1);
+    assert!(err.contains("已经有演示档案库"), "{err}");
     // GB/T 9704-2012 7.5: when a blank page precedes the 版记 page, neither
     // carries a page number; every other page does. The demo's receipts
     // have such a blank page.
@@ -552,9 +558,6 @@ fn demo_runs_and_produces_every_document() {
         }
     }
     assert!(blanks > 0, "no document with a blank page before its 版记");
-    // Running again into the same folder is refused, nothing overwritten.
-    let err = stderr_of_failure(kaoping(dir.path()).args(["demo", "d"]), 1);
-    assert!(err.contains("已经有演示档案库"), "{err}");
 }
 
 /// Naming under a quota goes by result, not by id (issue 19): 寻甸县's

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{kaoping, stderr_of_failure, stdout_of};
+use crate::cli::util::{kaoping, stderr_of_failure, stdout_of};
 
 /// Mounts a tmpfs of `mb` MiB at `dir`; unmounted on drop.
 struct Tmpfs(std::path::PathBuf);

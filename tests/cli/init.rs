@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use crate::util::{kaoping, stderr_of_failure, stdout_of};
+use crate::cli::util::{kaoping, stderr_of_failure, stdout_of};
 
 #[test]
 fn init_creates_a_commented_config_and_never_overwrites_it() {

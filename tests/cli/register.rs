@@ -6,7 +6,7 @@ use std::fs;
 
 use serde_json::{Value, json};
 
-use crate::util::{kaoping, stderr_of_failure, stdout_of};
+use crate::cli::util::{kaoping, stderr_of_failure, stdout_of};
 
 const FIXTURE: &str = include_str!("../data/tongzhi-54.json");
 

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{kaoping, stderr_of_failure, stdout_of};
+use crate::cli::util::{kaoping, stderr_of_failure, stdout_of};
 
 /// An archive in `d/archive` with 翠湖社区 (WH-001).
 fn archive(d: &Path) {
@@ -354,7 +354,7 @@ fn times_people_read_are_beijing_time() {
         .unwrap()
         .unwrap()
         .path();
-    if let Some(text) = crate::util::pdf_text(&pdf) {
+    if let Some(text) = crate::cli::util::pdf_text(&pdf) {
         let squeezed: String = beijing.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(text.contains(&squeezed), "receipt: {text}");
     }

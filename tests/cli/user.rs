@@ -1,7 +1,7 @@
 //! `kaoping user`: opening, listing, changing and removing web accounts,
 //! and the mistakes an office worker can make doing it.
 
-use crate::util::{kaoping, stderr_of_failure, stdout_of};
+use crate::cli::util::{kaoping, stderr_of_failure, stdout_of};
 
 fn archive_with_community(dir: &std::path::Path) {
     stdout_of(kaoping(dir).arg("init"));

@@ -34,30 +34,4 @@ pub fn stderr_of_failure(cmd: &mut Command, code: i32) -> String {
     String::from_utf8(out.stderr).expect("utf-8 output")
 }
 
-/// The text of a PDF by poppler's `pdftotext`, white space removed; `None`
-/// (with a printed reason) when poppler is missing outside CI. In CI
-/// (`CI=true`) poppler is required.
-pub fn pdf_text(pdf: &std::path::Path) -> Option<String> {
-    match std::process::Command::new("pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-    {
-        Ok(out) => {
-            assert!(
-                out.status.success(),
-                "pdftotext failed on {}",
-                pdf.display()
-            );
-            let text = String::from_utf8_lossy(&out.stdout);
-            Some(text.chars().filter(|c| !c.is_whitespace()).collect())
-        }
-        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("poppler-utils (pdftotext) is required in CI")
-        }
-        Err(_) => {
-            eprintln!("skipping PDF text checks: poppler-utils not installed");
-            None
-        }
-    }
-}
+pub use crate::util::pdf_text;

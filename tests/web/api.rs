@@ -8,7 +8,7 @@ use std::fs;
 use reqwest::blocking::multipart::{Form, Part};
 use reqwest::blocking::{Client, Response};
 
-use crate::util::*;
+use crate::web::util::*;
 
 fn folder_form(csrf: &str, files: &[(String, Vec<u8>)]) -> Form {
     let mut form = Form::new().text("csrf", csrf.to_string());

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::blocking::multipart::{Form, Part};
 
-use crate::util::*;
+use crate::web::util::*;
 
 /// Every file under `dir` (outside the upload staging folder) with its
 /// size and a hash of its bytes.

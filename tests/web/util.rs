@@ -279,25 +279,12 @@ pub fn verify_clean(dir: &Path) {
     );
 }
 
-/// Whether poppler is required (CI) or may be missing.
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
+pub use crate::util::in_ci;
 
-/// The text of a PDF (white space removed) by pdftotext.
+/// The text of a PDF's bytes (white space removed), or `None` without
+/// poppler outside CI.
 pub fn pdf_text(bytes: &[u8]) -> Option<String> {
     let tmp = tempfile::NamedTempFile::new().unwrap();
     fs::write(tmp.path(), bytes).unwrap();
-    match Command::new("pdftotext").arg(tmp.path()).arg("-").output() {
-        Ok(out) => {
-            assert!(out.status.success());
-            let t = String::from_utf8_lossy(&out.stdout);
-            Some(t.chars().filter(|c| !c.is_whitespace()).collect())
-        }
-        Err(_) if in_ci() => panic!("poppler-utils is required in CI"),
-        Err(_) => {
-            eprintln!("skipping PDF text check: pdftotext not installed");
-            None
-        }
-    }
+    crate::util::pdf_text(tmp.path())
 }

@@ -1,0 +1,11 @@
+//! kaoping's integration tests: one test binary (the library and Typst are
+//! linked once), one module per area. Every test drives the real `kaoping`
+//! binary in its own temporary folder.
+
+mod archive;
+mod batch;
+mod cli;
+mod documents_layout;
+mod render;
+mod util;
+mod web;
