@@ -38,3 +38,21 @@ pub fn pdf_text(pdf: &Path) -> Option<String> {
     let text = String::from_utf8_lossy(&out.stdout);
     Some(text.chars().filter(|c| !c.is_whitespace()).collect())
 }
+
+/// The arguments of `kaoping community add` for an urban 第一阶段 pilot.
+pub fn community_add<'a>(id: &'a str, name: &'a str, district: &'a str) -> [&'a str; 12] {
+    [
+        "community",
+        "add",
+        "--id",
+        id,
+        "--name",
+        name,
+        "--district",
+        district,
+        "--type",
+        "城市社区",
+        "--batch",
+        "第一阶段",
+    ]
+}

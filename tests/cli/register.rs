@@ -167,20 +167,7 @@ fn a_batch_failing_midway_registers_nothing() {
     stdout_of(kaoping(d).arg("init"));
     for (i, name) in [(1, "社区一"), (2, "翠湖😀社区"), (3, "社区三")] {
         let id = format!("A-00{i}");
-        stdout_of(kaoping(d).args([
-            "community",
-            "add",
-            "--id",
-            &id,
-            "--name",
-            name,
-            "--district",
-            "五华区",
-            "--type",
-            "城市社区",
-            "--batch",
-            "第一阶段",
-        ]));
+        stdout_of(kaoping(d).args(crate::util::community_add(&id, name, "五华区")));
         let folder = d.join(format!("m{i}/Ⅱ-1/标准1"));
         fs::create_dir_all(&folder).unwrap();
         fs::write(folder.join("台账.txt"), format!("第{i}份")).unwrap();
@@ -208,20 +195,7 @@ fn concurrent_receipt_commands_share_one_number() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     stdout_of(kaoping(d).arg("init"));
-    stdout_of(kaoping(d).args([
-        "community",
-        "add",
-        "--id",
-        "WH-001",
-        "--name",
-        "翠湖社区",
-        "--district",
-        "五华区",
-        "--type",
-        "城市社区",
-        "--batch",
-        "第一阶段",
-    ]));
+    stdout_of(kaoping(d).args(crate::util::community_add("WH-001", "翠湖社区", "五华区")));
     fs::create_dir_all(d.join("m/Ⅱ-1/标准1")).unwrap();
     fs::write(d.join("m/Ⅱ-1/标准1/台账.txt"), "台账").unwrap();
     stdout_of(kaoping(d).args(["ingest", "m", "--community", "WH-001"]));

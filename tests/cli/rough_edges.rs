@@ -15,20 +15,7 @@ fn archive(d: &Path) {
 }
 
 fn add(d: &Path, id: &str, name: &str, district: &str) {
-    stdout_of(kaoping(d).args([
-        "community",
-        "add",
-        "--id",
-        id,
-        "--name",
-        name,
-        "--district",
-        district,
-        "--type",
-        "城市社区",
-        "--batch",
-        "第一阶段",
-    ]));
+    stdout_of(kaoping(d).args(crate::util::community_add(id, name, district)));
 }
 
 fn register_len(d: &Path) -> usize {
@@ -155,22 +142,11 @@ fn a_folder_that_is_not_an_archive_is_refused_and_never_made_one() {
     for args in [
         vec!["--archive", "typo", "verify"],
         vec!["--archive", "typo", "register"],
-        vec![
-            "--archive",
-            "typo",
-            "community",
-            "add",
-            "--id",
-            "WH-001",
-            "--name",
-            "翠湖社区",
-            "--district",
-            "五华区",
-            "--type",
-            "城市社区",
-            "--batch",
-            "第一阶段",
-        ],
+        [
+            vec!["--archive", "typo"],
+            crate::util::community_add("WH-001", "翠湖社区", "五华区").to_vec(),
+        ]
+        .concat(),
     ] {
         let err = stderr_of_failure(kaoping(d).args(&args), 1);
         assert!(
