@@ -8,12 +8,11 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 
 use kaoping::archive::Archive;
-use kaoping::config::Organ;
+use kaoping::documents::custom;
 use kaoping::fsutil::write_atomic;
-use kaoping::issuance::{self, Draft, Numbering, banner};
+use kaoping::issuance;
 use kaoping::progress::Silent;
-use kaoping::render::{DocMeta, Engine, parse_date};
-use serde_json::json;
+use kaoping::render::Engine;
 
 use super::{Context, wait_message};
 
@@ -63,20 +62,6 @@ impl Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let config = ctx.config()?;
-    let organs: Vec<&Organ> = match &args.organ {
-        Some(k) => vec![config.organ(k).ok_or_else(|| {
-            anyhow::anyhow!(
-                "kaoping.toml 中没有 key = \"{k}\" 的发文机关；已有：{}",
-                config
-                    .organs
-                    .iter()
-                    .map(|o| o.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            )
-        })?],
-        None => config.issuers(),
-    };
     let text = kaoping::handtext::read(&args.data).map_err(anyhow::Error::msg)?;
     let data: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!(
@@ -87,33 +72,20 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             e
         )
     })?;
-    let mut data = data;
-    if let Some(obj) = data.as_object_mut() {
-        if !obj.contains_key("issuers") {
-            let (names, suffix) = banner(&organs);
-            obj.insert("issuers".into(), json!(names));
-            obj.insert("mark_suffix".into(), json!(suffix));
-            if !obj.contains_key("signatures") {
-                obj.insert(
-                    "signatures".into(),
-                    json!(organs.iter().map(|o| o.name.clone()).collect::<Vec<_>>()),
-                );
-            }
-        }
-        // The default 主送机关 of kaoping.toml when the data names none.
-        if !obj.contains_key("recipients") {
-            obj.insert(
-                "recipients".into(),
-                json!(config.documents.recipients.join("，")),
-            );
-        }
-        // A draft, or Typst source to inspect, has no number yet.
-        if (args.draft || args.typst) && !obj.contains_key("number") {
-            obj.insert("number".into(), json!("草稿"));
-        }
-    }
-    let meta =
-        meta_from(&data).with_context(|| format!("数据文件 {} 有误", args.data.display()))?;
+    let file_name = args
+        .output
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let custom = custom::prepare(
+        &config,
+        args.organ.as_deref(),
+        data,
+        &args.template,
+        &file_name,
+        !args.registers(),
+    )
+    .with_context(|| format!("数据文件 {} 有误", args.data.display()))?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
     let context = || {
         format!(
@@ -124,7 +96,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     };
     if args.typst {
         let source = engine
-            .source(&args.template, &data, &meta)
+            .source(&args.template, &custom.data, &custom.meta)
             .with_context(context)?;
         write_atomic(&args.output, source.as_bytes())
             .with_context(|| format!("无法写入 {}", args.output.display()))?;
@@ -132,7 +104,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     if args.draft {
         let pdf = engine
-            .render(&args.template, &data, &meta)
+            .render(&args.template, &custom.data, &custom.meta)
             .with_context(context)?;
         write_atomic(&args.output, &pdf)
             .with_context(|| format!("无法写入 {}", args.output.display()))?;
@@ -143,42 +115,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let numbering = match data.get("number").and_then(|n| n.as_str()) {
-        Some(n) => Numbering::Given(n.to_string()),
-        None => Numbering::Document {
-            prefix: organs.first().map(|o| o.prefix.clone()).unwrap_or_default(),
-        },
-    };
-    let recipient = data
-        .get("recipients")
-        .and_then(|r| r.as_str())
-        .unwrap_or("")
-        .to_string();
-    let file_name = args
-        .output
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let draft = Draft {
-        kind: kaoping::issuance::DocKind::named(
-            data.get("kind").and_then(|k| k.as_str()).unwrap_or("通知"),
-        ),
-        template: args.template.clone(),
-        organs: organs.iter().map(|o| o.name.clone()).collect(),
-        data,
-        meta,
-        recipient,
-        community: None,
-        numbering,
-        over_quota: None,
-        submission: None,
-        file_name,
-    };
     let archive = Archive::new(ctx.root().dir());
     check_destination(&args.output, args.force)?;
     let lock = archive.lock(!args.no_wait, wait_message)?;
-    let issued =
-        issuance::issue(&archive, &lock, &engine, vec![draft], &Silent).with_context(context)?;
+    let issued = issuance::issue(&archive, &lock, &engine, vec![custom.draft], &Silent)
+        .with_context(context)?;
     drop(lock);
     for doc in issued {
         write_atomic(&args.output, &doc.pdf)
@@ -208,34 +149,4 @@ fn check_destination(path: &std::path::Path, force: bool) -> anyhow::Result<()> 
         _ => std::path::Path::new("."),
     };
     super::output::check_writable(parent)
-}
-
-/// PDF metadata from the data: `title`, `author` (default: `issuers`
-/// joined), `date`.
-fn meta_from(data: &serde_json::Value) -> anyhow::Result<DocMeta> {
-    let field = |name: &str| -> anyhow::Result<&str> {
-        match data.get(name) {
-            Some(serde_json::Value::String(s)) => Ok(s),
-            Some(_) => bail!("字段“{name}”应为文字（字符串）"),
-            None => bail!("缺少字段“{name}”"),
-        }
-    };
-    let title = field("title")?.to_string();
-    let date = parse_date(field("date")?)?;
-    let author = match data.get("author").and_then(|v| v.as_str()) {
-        Some(a) => a.to_string(),
-        None => match data.get("issuers") {
-            Some(serde_json::Value::Array(items)) => items
-                .iter()
-                .filter_map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join("、"),
-            _ => bail!("缺少字段“issuers”（发文机关名称列表）"),
-        },
-    };
-    Ok(DocMeta {
-        title,
-        author,
-        date,
-    })
 }

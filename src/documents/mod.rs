@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod certificate;
+pub mod custom;
 pub mod notice;
 pub mod progress;
 pub mod receipt;
