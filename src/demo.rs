@@ -15,12 +15,11 @@ use crate::accounts::Role;
 use crate::archive::ingest::{IngestOptions, ingest};
 use crate::archive::zipin::ZipLimits;
 use crate::archive::{Archive, ArchiveError};
-use crate::assessment::score;
 use crate::assessment::store::{self, AssessmentError};
 use crate::catalog::{Catalog, Method};
 use crate::community::{Community, CommunityError};
 use crate::config::Config;
-use crate::documents::{self, DocumentError, Issuer};
+use crate::documents::{self, DocumentError};
 use crate::issuance::{self, IssueError, Issued};
 use crate::progress::Progress;
 use crate::render::{Engine, RenderError};
@@ -188,40 +187,24 @@ pub fn run(dir: &Path, progress: &dyn Progress) -> Result<Summary, DemoError> {
 
     // 4. Every document.
     let engine = Engine::new(Some(&root.templates_dir()))?;
-    let issuer = Issuer::default_of(&config);
     let output = dir.join("output");
     fs::create_dir_all(&output).map_err(io(&output))?;
     let lock = archive.lock(true, |_| {})?;
-    let reg = archive.register()?;
+    // The same drafting as the commands and the web: every community of
+    // the archive, each kind left out where it does not apply.
+    use documents::batch::{self, Kind, Scope};
+    let deadline = date + chrono::Days::new(31);
     let mut drafts = Vec::new();
-    let register = issuance::entries(&archive)?;
-    for c in &communities {
-        let sub = archive.submission(&c.id, None)?;
-        let m = archive.manifest(&sub)?;
-        drafts.push(documents::receipt::build(
-            &issuer, catalog, c, &sub, &m, date,
-        ));
-        let stored = store::latest(&archive, &c.id)?;
-        let card = score::score(&stored.assessment, catalog, &config);
-        drafts.push(documents::report::build(
-            &issuer,
-            catalog,
-            c,
-            &stored,
-            &card,
-            Some(&m),
-            date,
-        ));
-        if card.needs_notice() {
-            let deadline = date + chrono::Days::new(31);
-            drafts.push(documents::notice::build(
-                &issuer, catalog, c, &stored, &card, deadline, date,
-            )?);
-        }
-        if card.named() {
-            drafts.push(documents::certificate::build(
-                &issuer, c, &reg, &register, &card, None, date,
-            )?);
+    for kind in [
+        Kind::Receipt { version: None },
+        Kind::Report,
+        Kind::Notice { deadline },
+        Kind::Certificate { over_quota: None },
+    ] {
+        match batch::draft(&archive, &config, &kind, &Scope::All, date) {
+            Ok(d) => drafts.extend(d.drafts),
+            Err(batch::BatchError::Nothing(_)) => {}
+            Err(e) => return Err(e.into()),
         }
     }
     let mut issued: Vec<Issued> = issuance::issue(&archive, &lock, &engine, drafts, progress)?;
