@@ -40,6 +40,7 @@ pub mod event;
 pub mod fsutil;
 pub mod handtext;
 pub mod issuance;
+pub mod overview;
 pub mod progress;
 pub mod render;
 pub mod root;

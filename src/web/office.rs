@@ -15,12 +15,10 @@ use super::files;
 use super::session::{User, log_event};
 use super::upload::{self, Limits};
 use super::{AppState, pages};
-use crate::archive::coverage;
 use crate::assessment::score::{self, round1};
 use crate::assessment::{sheet, store};
 use crate::catalog::Catalog;
 use crate::documents::batch::{self, Kind, Scope};
-use crate::documents::progress;
 use crate::issuance;
 use crate::progress::Silent;
 use crate::render::parse_date;
@@ -30,55 +28,14 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
     user.require_office()?;
     let archive = user.archive(&state);
     let config = state.0.config.clone();
-    let ctx = blocking(move || {
-        // Each list is read from the log once and shared by the district
-        // rows and every community's line.
-        let reg = archive.register()?;
-        let register = issuance::entries(&archive)?;
-        let subs = archive.submissions(None)?;
-        let records = store::records(&archive, None)?;
-        let facts = progress::Facts::new(&reg, &register, &subs, &records);
-        let rows = progress::rows(&facts, false);
-        let phase1 = progress::rows(&facts, true);
-        let catalog = Catalog::builtin();
-        let mut communities = Vec::new();
-        for c in reg.all() {
-            let latest = subs.iter().rev().find(|s| s.record.community == c.id);
-            let missing = match latest {
-                Some(s) => Some(coverage::coverage(catalog, &archive.manifest(s)?).missing().count()),
-                None => None,
-            };
-            let assessed = match records.iter().rev().find(|(_, r)| r.community == c.id) {
-                Some((time, record)) => {
-                    let s = store::load(&archive, time.clone(), record.clone())?;
-                    let card = score::score(&s.assessment, catalog, &config);
-                    Some(json!({"total": card.total, "max": round1(card.max), "grade": card.grade.name,
-                        "named": card.named(), "notice": card.needs_notice()}))
-                }
-                None => None,
-            };
-            let docs: Vec<_> = register
-                .iter()
-                .filter(|e| e.record.community.as_deref() == Some(c.id.as_str()))
-                .filter(|e| e.record.kind != crate::documents::receipt::KIND)
-                .map(|e| json!({"kind": e.record.kind, "number": e.record.number, "sha": e.record.sha256()}))
-                .collect();
-            communities.push(json!({
-                "c": c, "version": latest.map(|s| s.record.version), "missing": missing,
-                "assessed": assessed, "docs": docs,
-            }));
-        }
-        let districts: Vec<_> = crate::districts::DistrictTable::builtin()
-            .districts
-            .iter()
-            .map(|d| d.name.clone())
-            .collect();
-        Ok(json!({
-            "rows": rows, "phase1": phase1, "communities": communities, "districts": districts,
-            "today": chrono::Local::now().date_naive().to_string(),
-        }))
-    })
-    .await?;
+    let overview = blocking(move || Ok(crate::overview::office(&archive, &config)?)).await?;
+    let mut ctx = serde_json::to_value(&overview).unwrap_or_default();
+    if let Some(map) = ctx.as_object_mut() {
+        map.insert(
+            "today".into(),
+            chrono::Local::now().date_naive().to_string().into(),
+        );
+    }
     Ok(pages::page("office.html", &user, ctx))
 }
 

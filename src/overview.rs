@@ -1,0 +1,155 @@
+//! What the office's overview shows, computed in one place: per district
+//! the progress against both Attachment 1 quotas, and per community its
+//! latest submission, the standards still missing evidence, its score and
+//! the documents it has. The web page only lays this out.
+
+use serde::Serialize;
+
+use crate::archive::{Archive, coverage};
+use crate::assessment::score::{self, round1};
+use crate::assessment::store::{self, AssessmentError};
+use crate::catalog::Catalog;
+use crate::community::Community;
+use crate::config::Config;
+use crate::documents::progress::{self, Row};
+use crate::issuance::{self, DocKind};
+
+/// The overview.
+#[derive(Debug, Serialize)]
+pub struct Overview {
+    /// One line per district and a total line last.
+    pub districts: Vec<DistrictLine>,
+    /// One line per registered community.
+    pub communities: Vec<CommunityLine>,
+    /// The 18 district names, for choosing one.
+    pub district_names: Vec<String>,
+}
+
+/// A district's progress against its quotas.
+#[derive(Debug, Serialize)]
+pub struct DistrictLine {
+    /// Against the total quota.
+    #[serde(flatten)]
+    pub row: Row,
+    /// The 第一阶段 quota.
+    pub phase1_quota: u32,
+    /// Whether this is the 总计 line.
+    pub total: bool,
+}
+
+/// A community's state.
+#[derive(Debug, Serialize)]
+pub struct CommunityLine {
+    /// The community.
+    pub c: Community,
+    /// Its latest submission version.
+    pub version: Option<u32>,
+    /// Standards of 材料审核 without evidence in that version.
+    pub missing: Option<usize>,
+    /// Its latest assessment.
+    pub assessed: Option<Assessed>,
+    /// Its documents other than receipts.
+    pub docs: Vec<DocLink>,
+}
+
+/// A community's latest score.
+#[derive(Debug, Serialize)]
+pub struct Assessed {
+    /// Total marks.
+    pub total: f64,
+    /// Full marks.
+    pub max: f64,
+    /// Grade name.
+    pub grade: String,
+    /// Whether the grade may be named.
+    pub named: bool,
+    /// Whether a rectification notice is due.
+    pub notice: bool,
+}
+
+/// An issued document to link to.
+#[derive(Debug, Serialize)]
+pub struct DocLink {
+    /// Its kind.
+    pub kind: DocKind,
+    /// Its number.
+    pub number: String,
+    /// SHA-256 of its PDF.
+    pub sha: String,
+}
+
+/// Computes the overview, reading each list from the log once.
+pub fn office(archive: &Archive, config: &Config) -> Result<Overview, AssessmentError> {
+    let reg = archive.register()?;
+    let register = issuance::entries(archive)?;
+    let subs = archive.submissions(None)?;
+    let records = store::records(archive, None)?;
+    let facts = progress::Facts::new(&reg, &register, &subs, &records);
+    let phase1 = progress::rows(&facts, true);
+    let all = progress::rows(&facts, false);
+    let count = all.len();
+    let districts = all
+        .into_iter()
+        .zip(phase1)
+        .enumerate()
+        .map(|(i, (row, p))| DistrictLine {
+            row,
+            phase1_quota: p.quota,
+            total: i + 1 == count,
+        })
+        .collect();
+    let catalog = Catalog::builtin();
+    let mut communities = Vec::new();
+    for c in reg.all() {
+        let latest = subs.iter().rev().find(|s| s.record.community == c.id);
+        let missing = match latest {
+            Some(s) => Some(
+                coverage::coverage(catalog, &archive.manifest(s)?)
+                    .missing()
+                    .count(),
+            ),
+            None => None,
+        };
+        let assessed = match records.iter().rev().find(|(_, r)| r.community == c.id) {
+            Some((time, record)) => {
+                let s = store::load(archive, time.clone(), record.clone())?;
+                let card = score::score(&s.assessment, catalog, config);
+                Some(Assessed {
+                    total: card.total,
+                    max: round1(card.max),
+                    grade: card.grade.name.clone(),
+                    named: card.named(),
+                    notice: card.needs_notice(),
+                })
+            }
+            None => None,
+        };
+        let docs = register
+            .iter()
+            .filter(|e| e.record.community.as_deref() == Some(c.id.as_str()))
+            .filter(|e| e.record.kind != DocKind::Receipt)
+            .map(|e| DocLink {
+                kind: e.record.kind.clone(),
+                number: e.record.number.clone(),
+                sha: e.record.sha256().to_string(),
+            })
+            .collect();
+        communities.push(CommunityLine {
+            c: c.clone(),
+            version: latest.map(|s| s.record.version),
+            missing,
+            assessed,
+            docs,
+        });
+    }
+    let district_names = crate::districts::DistrictTable::builtin()
+        .districts
+        .iter()
+        .map(|d| d.name.clone())
+        .collect();
+    Ok(Overview {
+        districts,
+        communities,
+        district_names,
+    })
+}
