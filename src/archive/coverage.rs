@@ -89,3 +89,95 @@ pub fn coverage(catalog: &Catalog, m: &Manifest) -> Coverage {
         indicator_files,
     }
 }
+/// One standard of the folder structure.
+#[derive(Debug, Serialize)]
+pub struct StandardView {
+    /// Folder name.
+    pub folder: String,
+    /// Standard number.
+    pub number: u32,
+    /// Standard text (or indicator name).
+    pub text: String,
+    /// Its methods, joined.
+    pub methods: String,
+    /// Whether it is checked by 材料审核.
+    pub material: bool,
+    /// Files backing it (None without a submission).
+    pub files: Option<usize>,
+}
+
+/// One indicator of the folder structure, with coverage when known.
+#[derive(Debug, Serialize)]
+pub struct IndicatorView {
+    /// Folder name.
+    pub folder: String,
+    /// Indicator code.
+    pub code: String,
+    /// Indicator name.
+    pub name: String,
+    /// Its standards.
+    pub standards: Vec<StandardView>,
+    /// Files backing it (None without a submission).
+    pub files: usize,
+    /// Bytes of its files.
+    pub bytes: u64,
+}
+
+/// The evidence folders of the catalog — indicators and standards with
+/// their text and methods — with each standard's file count in `m`
+/// (the community pages show this).
+pub fn structure(m: Option<&Manifest>) -> Vec<IndicatorView> {
+    let catalog = Catalog::builtin();
+    let cov = m.map(|m| coverage(catalog, m));
+    catalog
+        .indicators()
+        .map(|(_, ind)| {
+            let in_ind: Vec<_> = m
+                .map(|m| m.files.iter().filter(|f| f.indicator == ind.code).collect())
+                .unwrap_or_default();
+            IndicatorView {
+                folder: ind.folder_name(),
+                code: ind.code.clone(),
+                name: ind.name.clone(),
+                files: in_ind.len(),
+                bytes: in_ind.iter().map(|f| f.size).sum(),
+                standards: ind
+                    .standards
+                    .iter()
+                    .map(|s| StandardView {
+                        folder: crate::archive::place::standard_folder(s.number),
+                        number: s.number,
+                        text: s.text.clone(),
+                        methods: s
+                            .methods
+                            .iter()
+                            .map(|m| m.name())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                        material: s.needs_material(),
+                        files: cov.as_ref().and_then(|c| {
+                            c.standards
+                                .iter()
+                                .find(|x| x.indicator == ind.code && x.standard == s.number)
+                                .map(|x| x.files.len())
+                        }),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Standards of 材料审核 in `tree`, and how many of them have no file.
+pub fn material_counts(tree: &[IndicatorView]) -> (usize, usize) {
+    let material: Vec<_> = tree
+        .iter()
+        .flat_map(|i| &i.standards)
+        .filter(|s| s.material)
+        .collect();
+    let missing = material
+        .iter()
+        .filter(|s| s.files.unwrap_or(0) == 0)
+        .count();
+    (material.len(), missing)
+}

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::error::{WebError, blocking};
@@ -19,8 +19,6 @@ use super::session::{User, log_event};
 use super::upload::{self, Upload};
 use super::{AppState, pages};
 use crate::archive::ingest::{IngestOptions, ingest};
-use crate::archive::manifest::Manifest;
-use crate::archive::place::standard_folder;
 use crate::archive::zipin::ZipLimits;
 use crate::archive::{Archive, ArchiveError, bagit, coverage};
 use crate::catalog::Catalog;
@@ -29,71 +27,6 @@ use crate::documents::batch;
 use crate::documents::receipt;
 use crate::issuance::{self, Entry};
 use crate::progress::Silent;
-
-/// One standard of the folder structure.
-#[derive(Debug, Serialize)]
-struct StandardView {
-    folder: String,
-    number: u32,
-    text: String,
-    methods: String,
-    material: bool,
-    files: Option<usize>,
-}
-
-/// One indicator of the folder structure, with coverage when known.
-#[derive(Debug, Serialize)]
-struct IndicatorView {
-    folder: String,
-    code: String,
-    name: String,
-    standards: Vec<StandardView>,
-    files: usize,
-    bytes: u64,
-}
-
-/// The indicators and standards, with each standard's file count in `m`.
-fn structure(m: Option<&Manifest>) -> Vec<IndicatorView> {
-    let catalog = Catalog::builtin();
-    let cov = m.map(|m| coverage::coverage(catalog, m));
-    catalog
-        .indicators()
-        .map(|(_, ind)| {
-            let in_ind: Vec<_> = m
-                .map(|m| m.files.iter().filter(|f| f.indicator == ind.code).collect())
-                .unwrap_or_default();
-            IndicatorView {
-                folder: ind.folder_name(),
-                code: ind.code.clone(),
-                name: ind.name.clone(),
-                files: in_ind.len(),
-                bytes: in_ind.iter().map(|f| f.size).sum(),
-                standards: ind
-                    .standards
-                    .iter()
-                    .map(|s| StandardView {
-                        folder: standard_folder(s.number),
-                        number: s.number,
-                        text: s.text.clone(),
-                        methods: s
-                            .methods
-                            .iter()
-                            .map(|m| m.name())
-                            .collect::<Vec<_>>()
-                            .join("、"),
-                        material: s.needs_material(),
-                        files: cov.as_ref().and_then(|c| {
-                            c.standards
-                                .iter()
-                                .find(|x| x.indicator == ind.code && x.standard == s.number)
-                                .map(|x| x.files.len())
-                        }),
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
-}
 
 fn receipts(archive: &Archive, id: &str) -> Result<BTreeMap<u32, Entry>, ArchiveError> {
     Ok(issuance::entries(archive)?
@@ -141,17 +74,8 @@ pub async fn page(
                 })
             })
             .collect();
-        let structure = structure(latest.as_ref());
-        let missing: usize = structure
-            .iter()
-            .flat_map(|i| &i.standards)
-            .filter(|s| s.material && s.files.unwrap_or(0) == 0)
-            .count();
-        let material: usize = structure
-            .iter()
-            .flat_map(|i| &i.standards)
-            .filter(|s| s.material)
-            .count();
+        let structure = coverage::structure(latest.as_ref());
+        let (material, missing) = coverage::material_counts(&structure);
         Ok(json!({
             "c": c,
             "history": history,
@@ -184,7 +108,7 @@ pub async fn version(
         let receipt = receipts(&archive, &id)?
             .get(&n)
             .map(|e| e.record.sha256().to_string());
-        let structure = structure(Some(&m));
+        let structure = coverage::structure(Some(&m));
         let missing: Vec<_> = structure
             .iter()
             .flat_map(|i| {
