@@ -122,15 +122,5 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 
 /// Bytes for people: KB / MB / GB with one decimal.
 pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if n < 1024 {
-        return format!("{n} 字节");
-    }
-    let mut v = n as f64 / 1024.0;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    format!("{v:.1} {}", UNITS[u])
+    kaoping::documents::size_text(n)
 }

@@ -229,13 +229,17 @@ pub fn grouped_hash(hex: &str) -> String {
 
 /// Human-readable size: 12.3 KB / 4.5 MB.
 pub fn size_text(bytes: u64) -> String {
-    if bytes >= 1 << 20 {
-        format!("{:.1} MB", bytes as f64 / (1u64 << 20) as f64)
-    } else if bytes >= 1 << 10 {
-        format!("{:.1} KB", bytes as f64 / 1024.0)
-    } else {
-        format!("{bytes} 字节")
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024 {
+        return format!("{bytes} 字节");
     }
+    let mut v = bytes as f64 / 1024.0;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    format!("{v:.1} {}", UNITS[u])
 }
 
 /// Marks as text with at most one decimal: `7.5`, `30`.
@@ -262,6 +266,14 @@ mod tests {
             "五华区-翠湖_社区-考评报告.pdf"
         );
         assert_eq!(file_name(None, "进度汇总表"), "进度汇总表.pdf");
+    }
+
+    #[test]
+    fn sizes_are_written_alike_everywhere() {
+        assert_eq!(size_text(57), "57 字节");
+        assert_eq!(size_text(106_396), "103.9 KB");
+        assert_eq!(size_text(2 << 30), "2.0 GB");
+        assert_eq!(size_text(5 << 20), "5.0 MB");
     }
 
     #[test]
