@@ -190,12 +190,7 @@ macro_rules! from_library {
     ($($t:ty),*) => {$(
         impl From<$t> for WebError {
             fn from(e: $t) -> WebError {
-                let status = e.status();
-                if status.is_server_error() {
-                    // Not the user's doing: the administrator needs it.
-                    eprintln!("kaoping serve：处理请求时出错（{status}）：{e}");
-                }
-                WebError::from_chain(status, &e)
+                WebError::from_chain(e.status(), &e)
             }
         }
     )*};

@@ -53,6 +53,25 @@ fn bare_host(host: &str) -> &str {
     }
 }
 
+/// Writes the failures the user did not cause (5xx) to the server's
+/// standard error with the request, so that the administrator can tell why
+/// (the user sees the Chinese message).
+pub async fn log_failures(req: Request, next: Next) -> Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let res = next.run(req).await;
+    if res.status().is_server_error() {
+        let message = res
+            .extensions()
+            .get::<Failure>()
+            .map_or(String::new(), |f| f.message.replace('\n', " / "));
+        eprintln!(
+            "kaoping serve：{method} {path} 失败（{}）：{message}",
+            res.status()
+        );
+    }
+    res
+}
+
 /// Refuses a request whose `Host` is not one the server answers to.
 pub async fn check_host(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let host = req
