@@ -108,6 +108,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 "注意：还没有任何账号，请先用 kaoping user add 开设账号"
             )?;
         }
+        if local.ip().is_unspecified() && args.hosts.is_empty() {
+            writeln!(
+                out,
+                "注意：只接受以 localhost 或 127.0.0.1 访问的请求；其他电脑要用本机的 IP 或域名访问时，请加 --host 该地址（可写多次）"
+            )?;
+        }
         if !local.ip().is_loopback() && !args.https_proxy {
             writeln!(
                 out,
