@@ -52,10 +52,7 @@ pub(crate) fn record(
     let mut notes: Vec<&Put> = Vec::new();
     for (p, put) in placed.iter().zip(puts) {
         if p.scaffold_note == Some(put.digest) {
-            skipped.push((
-                p.file.rel.clone(),
-                "scaffold 生成的说明文件（未修改）".into(),
-            ));
+            skipped.push((p.file.rel.clone(), manifest::SCAFFOLD_NOTE.into()));
             notes.push(put);
             continue;
         }

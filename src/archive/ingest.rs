@@ -262,7 +262,10 @@ pub fn ingest(
         let (payload, tags, manifest) =
             bagit::split_bag(files, |c| read_candidate(zip.as_deref(), c))
                 .map_err(|problems| ArchiveError::BagMismatch { problems })?;
-        skipped.extend(tags.into_iter().map(|t| (t, "BagIt 标签文件".to_string())));
+        skipped.extend(
+            tags.into_iter()
+                .map(|t| (t, super::manifest::BAG_TAG_FILE.to_string())),
+        );
         files = payload;
         bag = Some(manifest);
     }

@@ -96,6 +96,20 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// The reason recorded for an unchanged 说明.txt of `kaoping scaffold`.
+pub const SCAFFOLD_NOTE: &str = "scaffold 生成的说明文件（未修改）";
+
+/// The reason recorded for a BagIt tag file of an ingested bag.
+pub const BAG_TAG_FILE: &str = "BagIt 标签文件";
+
+impl Skipped {
+    /// Whether this is an unchanged scaffold note (expected, not worth
+    /// listing one by one).
+    pub fn is_scaffold_note(&self) -> bool {
+        self.reason == SCAFFOLD_NOTE
+    }
+}
+
 /// The manifest of one submission version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

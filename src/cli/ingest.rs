@@ -100,10 +100,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         )?;
     }
     // Unchanged scaffold notes are expected: count them, list the rest.
-    let (notes, others): (Vec<_>, Vec<_>) = m
-        .skipped
-        .iter()
-        .partition(|s| s.reason.starts_with("scaffold"));
+    let (notes, others): (Vec<_>, Vec<_>) = m.skipped.iter().partition(|s| s.is_scaffold_note());
     if !notes.is_empty() {
         writeln!(
             out,
