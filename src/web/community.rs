@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::error::{WebError, blocking};
@@ -40,6 +40,59 @@ fn community(archive: &Archive, id: &str) -> Result<Community, WebError> {
     Ok(archive.register()?.get(id)?.clone())
 }
 
+/// One line of a community's submission history.
+#[derive(Serialize)]
+struct HistoryLine {
+    version: u32,
+    time: String,
+    submitter: Option<String>,
+    files: u64,
+    bytes: u64,
+    source: String,
+    root_hash: String,
+    receipt: Option<String>,
+}
+
+/// What the community page shows.
+#[derive(Serialize)]
+struct CommunityPage {
+    c: Community,
+    history: Vec<HistoryLine>,
+    structure: Vec<coverage::IndicatorView>,
+    latest: Option<u32>,
+    missing: usize,
+    material: usize,
+    max_mb: u64,
+    max_files: usize,
+}
+
+/// A standard of 材料审核 without evidence in a version.
+#[derive(Serialize)]
+struct MissingStandard {
+    code: String,
+    name: String,
+    number: u32,
+    text: String,
+}
+
+/// A submission as its page shows it.
+#[derive(Serialize)]
+struct SubmissionLine {
+    time: String,
+    record: crate::archive::SubmissionRecord,
+}
+
+/// What a version's page shows.
+#[derive(Serialize)]
+struct VersionPage {
+    c: Community,
+    sub: SubmissionLine,
+    m: crate::archive::manifest::Manifest,
+    structure: Vec<coverage::IndicatorView>,
+    missing: Vec<MissingStandard>,
+    receipt: Option<String>,
+}
+
 /// `GET /c/{id}`.
 pub async fn page(
     State(state): State<AppState>,
@@ -58,37 +111,37 @@ pub async fn page(
             None => None,
         };
         let receipts = receipts(&archive, &id)?;
-        let history: Vec<_> = subs
+        let history = subs
             .iter()
             .rev()
-            .map(|s| {
-                json!({
-                    "version": s.record.version,
-                    "time": time.show(&s.time),
-                    "submitter": s.record.submitter,
-                    "files": s.record.file_count,
-                    "bytes": s.record.total_bytes,
-                    "source": s.record.source,
-                    "root_hash": s.record.root_hash,
-                    "receipt": receipts.get(&s.record.version).map(|e| e.record.sha256().to_string()),
-                })
+            .map(|s| HistoryLine {
+                version: s.record.version,
+                time: time.show(&s.time),
+                submitter: s.record.submitter.clone(),
+                files: s.record.file_count,
+                bytes: s.record.total_bytes,
+                source: s.record.source.clone(),
+                root_hash: s.record.root_hash.clone(),
+                receipt: receipts
+                    .get(&s.record.version)
+                    .map(|e| e.record.sha256().to_string()),
             })
             .collect();
         let structure = coverage::structure(latest.as_ref());
         let (material, missing) = coverage::material_counts(&structure);
-        Ok(json!({
-            "c": c,
-            "history": history,
-            "structure": structure,
-            "latest": latest.as_ref().map(|m| m.version),
-            "missing": missing,
-            "material": material,
-            "max_mb": limits.max_bytes >> 20,
-            "max_files": limits.max_files,
-        }))
+        Ok(CommunityPage {
+            c,
+            history,
+            structure,
+            latest: latest.as_ref().map(|m| m.version),
+            missing,
+            material,
+            max_mb: limits.max_bytes >> 20,
+            max_files: limits.max_files,
+        })
     })
     .await?;
-    Ok(pages::page("community.html", &user, ctx))
+    Ok(pages::page("community.html", &user, &ctx))
 }
 
 /// `GET /c/{id}/v/{n}`: one submission: per-indicator counts, what was
@@ -109,22 +162,34 @@ pub async fn version(
             .get(&n)
             .map(|e| e.record.sha256().to_string());
         let structure = coverage::structure(Some(&m));
-        let missing: Vec<_> = structure
+        let missing = structure
             .iter()
             .flat_map(|i| {
                 i.standards
                     .iter()
                     .filter(|s| s.material && s.files == Some(0))
-                    .map(move |s| json!({"code": i.code, "name": i.name, "number": s.number, "text": s.text}))
+                    .map(move |s| MissingStandard {
+                        code: i.code.clone(),
+                        name: i.name.clone(),
+                        number: s.number,
+                        text: s.text.clone(),
+                    })
             })
             .collect();
-        Ok(json!({
-            "c": c, "sub": json!({"time": time.show(&sub.time), "record": sub.record}), "m": m,
-            "structure": structure, "missing": missing, "receipt": receipt,
-        }))
+        Ok(VersionPage {
+            c,
+            sub: SubmissionLine {
+                time: time.show(&sub.time),
+                record: sub.record,
+            },
+            m,
+            structure,
+            missing,
+            receipt,
+        })
     })
     .await?;
-    Ok(pages::page("version.html", &user, ctx))
+    Ok(pages::page("version.html", &user, &ctx))
 }
 
 /// `POST /c/{id}/upload`: a folder (fields `path` + `file`, repeated) or

@@ -36,7 +36,7 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
             chrono::Local::now().date_naive().to_string().into(),
         );
     }
-    Ok(pages::page("office.html", &user, ctx))
+    Ok(pages::page("office.html", &user, &ctx))
 }
 
 /// `GET /office/sheet-template.csv`: the blank assessment sheet.
@@ -106,7 +106,7 @@ pub async fn assess(
         }))
     })
     .await?;
-    Ok(pages::page("assessed.html", &user, ctx))
+    Ok(pages::page("assessed.html", &user, &ctx))
 }
 
 /// The issue form.
@@ -192,7 +192,7 @@ pub async fn documents(
         Ok(json!({ "docs": docs, "left": left, "first": before + 1, "last": before + issued.len() }))
     })
     .await?;
-    Ok(pages::page("issued.html", &user, ctx))
+    Ok(pages::page("issued.html", &user, &ctx))
 }
 
 /// `GET /office/register`.
@@ -209,7 +209,11 @@ pub async fn register(State(state): State<AppState>, user: User) -> Result<Html<
             |(i, e)| json!({"pos": i + 1, "time": time.show(&e.time), "r": e.record, "sha": e.record.sha256()}),
         )
         .collect();
-    Ok(pages::page("register.html", &user, json!({ "rows": rows })))
+    Ok(pages::page(
+        "register.html",
+        &user,
+        &json!({ "rows": rows }),
+    ))
 }
 
 /// `POST /office/verify-doc`: is this PDF exactly one we issued? The check
@@ -246,5 +250,5 @@ pub async fn verify_doc(
             "copy_intact": check.copy_intact},
         "rows": [], "only_check": true,
     });
-    Ok(pages::page("register.html", &user, ctx))
+    Ok(pages::page("register.html", &user, &ctx))
 }

@@ -59,7 +59,8 @@ fn env() -> &'static Environment<'static> {
 
 /// Renders page `name` for a signed-in `user` with the data `ctx` (a JSON
 /// object; the page header's account details are added as `user`).
-pub fn page(name: &str, user: &User, mut ctx: serde_json::Value) -> Html<String> {
+pub fn page<T: serde::Serialize + ?Sized>(name: &str, user: &User, ctx: &T) -> Html<String> {
+    let mut ctx = serde_json::to_value(ctx).unwrap_or_default();
     if let Some(map) = ctx.as_object_mut() {
         map.insert("user".into(), user.context());
     }
