@@ -7,8 +7,7 @@ use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
 use axum::response::Html;
 use chrono::NaiveDate;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::error::{WebError, blocking};
 use super::files;
@@ -22,6 +21,77 @@ use crate::documents::batch::{self, Kind, Scope};
 use crate::issuance;
 use crate::progress::Silent;
 use crate::render::parse_date;
+
+/// The result of importing a sheet.
+#[derive(Serialize)]
+struct AssessedPage {
+    c: crate::community::Community,
+    version: u32,
+    evidence: u32,
+    count: usize,
+    card: score::ScoreCard,
+    max: f64,
+    named: bool,
+    notice: bool,
+    shortfalls: Vec<crate::assessment::ResultRow>,
+}
+
+/// One document just issued.
+#[derive(Serialize)]
+struct IssuedLine {
+    number: String,
+    kind: crate::issuance::DocKind,
+    title: String,
+    recipient: String,
+    file: String,
+    sha: String,
+    size: u64,
+}
+
+/// A community left out of a batch.
+#[derive(Serialize)]
+struct LeftLine {
+    id: String,
+    name: String,
+    reason: String,
+}
+
+/// What issuing shows: the documents and who was left out, with the
+/// register lines they take (for the batch ZIP).
+#[derive(Serialize)]
+struct IssuedPage {
+    docs: Vec<IssuedLine>,
+    left: Vec<LeftLine>,
+    first: usize,
+    last: usize,
+}
+
+/// One line of the register page.
+#[derive(Serialize)]
+struct RegisterLine {
+    pos: usize,
+    time: String,
+    r: crate::issuance::IssuedRecord,
+    sha: String,
+}
+
+/// A PDF checked against the register.
+#[derive(Serialize)]
+struct Checked {
+    name: String,
+    sha: String,
+    found: Option<issuance::Entry>,
+    time: Option<String>,
+    copy_intact: bool,
+}
+
+/// The register page, or the answer of a check.
+#[derive(Serialize)]
+struct RegisterPage {
+    rows: Vec<RegisterLine>,
+    checked: Option<Checked>,
+    only_check: bool,
+}
 
 /// `GET /office`.
 pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
@@ -99,11 +169,17 @@ pub async fn assess(
         })?;
         let card = score::score(&stored.assessment, catalog, &config);
         let shortfalls: Vec<_> = stored.assessment.shortfalls().cloned().collect();
-        Ok(json!({
-            "c": c, "version": stored.record.version, "evidence": stored.record.evidence_version,
-            "count": stored.assessment.results.len(), "card": card, "max": round1(card.max),
-            "named": card.named(), "notice": card.needs_notice(), "shortfalls": shortfalls,
-        }))
+        Ok(AssessedPage {
+            c: c.clone(),
+            version: stored.record.version,
+            evidence: stored.record.evidence_version,
+            count: stored.assessment.results.len(),
+            max: round1(card.max),
+            named: card.named(),
+            notice: card.needs_notice(),
+            card,
+            shortfalls,
+        })
     })
     .await?;
     Ok(pages::page("assessed.html", &user, &ctx))
@@ -179,17 +255,33 @@ pub async fn documents(
         let drafted = batch::draft(&archive, &st.0.config, &kind, &scope, date)?;
         let before = issuance::entries(&archive)?.len();
         let issued = issuance::issue(&archive, &lock, &st.0.engine, drafted.drafts, &Silent)?;
-        let docs: Vec<_> = issued
+        let docs = issued
             .iter()
-            .map(|d| json!({"number": d.record.number, "kind": d.record.kind, "title": d.record.title,
-                "recipient": d.record.recipient, "file": d.record.file_name, "sha": d.record.sha256(), "size": d.record.size()}))
+            .map(|d| IssuedLine {
+                number: d.record.number.clone(),
+                kind: d.record.kind.clone(),
+                title: d.record.title.clone(),
+                recipient: d.record.recipient.clone(),
+                file: d.record.file_name.clone(),
+                sha: d.record.sha256().to_string(),
+                size: d.record.size(),
+            })
             .collect();
-        let left: Vec<_> = drafted
+        let left = drafted
             .left
             .iter()
-            .map(|l| json!({"id": l.id, "name": l.name, "reason": l.reason}))
+            .map(|l| LeftLine {
+                id: l.id.clone(),
+                name: l.name.clone(),
+                reason: l.reason.clone(),
+            })
             .collect();
-        Ok(json!({ "docs": docs, "left": left, "first": before + 1, "last": before + issued.len() }))
+        Ok(IssuedPage {
+            docs,
+            left,
+            first: before + 1,
+            last: before + issued.len(),
+        })
     })
     .await?;
     Ok(pages::page("issued.html", &user, &ctx))
@@ -205,15 +297,19 @@ pub async fn register(State(state): State<AppState>, user: User) -> Result<Html<
         .iter()
         .enumerate()
         .rev()
-        .map(
-            |(i, e)| json!({"pos": i + 1, "time": time.show(&e.time), "r": e.record, "sha": e.record.sha256()}),
-        )
+        .map(|(i, e)| RegisterLine {
+            pos: i + 1,
+            time: time.show(&e.time),
+            sha: e.record.sha256().to_string(),
+            r: e.record.clone(),
+        })
         .collect();
-    Ok(pages::page(
-        "register.html",
-        &user,
-        &json!({ "rows": rows }),
-    ))
+    let page = RegisterPage {
+        rows,
+        checked: None,
+        only_check: false,
+    };
+    Ok(pages::page("register.html", &user, &page))
 }
 
 /// `POST /office/verify-doc`: is this PDF exactly one we issued? The check
@@ -244,11 +340,19 @@ pub async fn verify_doc(
         Ok(check)
     })
     .await?;
-    let ctx = json!({
-        "checked": {"name": name, "sha": check.sha256, "found": check.entry,
-            "time": check.entry.as_ref().map(|e| state.0.config.time.show(&e.time)),
-            "copy_intact": check.copy_intact},
-        "rows": [], "only_check": true,
-    });
-    Ok(pages::page("register.html", &user, &ctx))
+    let page = RegisterPage {
+        rows: Vec::new(),
+        checked: Some(Checked {
+            name,
+            time: check
+                .entry
+                .as_ref()
+                .map(|e| state.0.config.time.show(&e.time)),
+            sha: check.sha256,
+            found: check.entry,
+            copy_intact: check.copy_intact,
+        }),
+        only_check: true,
+    };
+    Ok(pages::page("register.html", &user, &page))
 }

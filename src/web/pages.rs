@@ -62,7 +62,10 @@ fn env() -> &'static Environment<'static> {
 pub fn page<T: serde::Serialize + ?Sized>(name: &str, user: &User, ctx: &T) -> Html<String> {
     let mut ctx = serde_json::to_value(ctx).unwrap_or_default();
     if let Some(map) = ctx.as_object_mut() {
-        map.insert("user".into(), user.context());
+        map.insert(
+            "user".into(),
+            serde_json::to_value(user.context()).unwrap_or_default(),
+        );
     }
     render(name, crate::render::templates::to_value(&ctx))
 }

@@ -15,8 +15,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use minijinja::context;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::error::{WebError, blocking};
 use super::files::percent;
@@ -181,15 +180,30 @@ impl User {
     }
 
     /// What every page's header shows.
-    pub fn context(&self) -> serde_json::Value {
-        json!({
-            "name": self.account.name,
-            "role": self.account.role.name(),
-            "office": self.account.role == Role::Office,
-            "community": self.account.community,
-            "csrf": self.csrf,
-        })
+    pub fn context(&self) -> Header<'_> {
+        Header {
+            name: &self.account.name,
+            role: self.account.role.name(),
+            office: self.account.role == Role::Office,
+            community: self.account.community.as_deref(),
+            csrf: &self.csrf,
+        }
     }
+}
+
+/// The signed-in account as every page's header shows it.
+#[derive(Serialize)]
+pub struct Header<'a> {
+    /// Account name.
+    pub name: &'a str,
+    /// Role name.
+    pub role: &'static str,
+    /// Whether it is an office account.
+    pub office: bool,
+    /// Its community, for a community account.
+    pub community: Option<&'a str>,
+    /// The CSRF token forms send back.
+    pub csrf: &'a str,
 }
 
 /// Without a valid session: pages send the browser to the sign-in form,
