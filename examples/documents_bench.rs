@@ -41,7 +41,7 @@ struct Demo {
 }
 
 fn load(dir: &Path) -> Demo {
-    kaoping::demo::run(dir, &kaoping::progress::Silent).expect("demo");
+    kaoping::demo::run(dir, &kaoping::meter::Silent).expect("demo");
     let root = kaoping::root::ArchiveRoot::new(dir.join("archive"));
     let config = root.load_config(None).expect("config");
     let archive = Archive::new(root.dir());

@@ -21,7 +21,7 @@ use crate::community::{Community, CommunityError};
 use crate::config::Config;
 use crate::documents::{self, DocumentError};
 use crate::issuance::{self, IssueError, Issued};
-use crate::progress::Progress;
+use crate::meter::Meter;
 use crate::render::{Engine, RenderError};
 use crate::root::{ArchiveRoot, InitError};
 
@@ -129,7 +129,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DemoError + '_ {
 /// Runs the demo in `dir` (archive in `dir/archive`, documents in
 /// `dir/output`). The document date is fixed so the output is the same on
 /// every run.
-pub fn run(dir: &Path, progress: &dyn Progress) -> Result<Summary, DemoError> {
+pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
     let catalog = Catalog::builtin();
     let root = ArchiveRoot::new(dir.join("archive"));
     if root.config_path().exists() {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::config::Organ;
-use crate::progress::{Progress, Unit};
+use crate::meter::{Meter, Unit};
 use crate::render::parallel::par_map;
 use crate::render::templates::{Origin, TemplateUse};
 use crate::render::{DocMeta, Engine, RenderError};
@@ -377,7 +377,7 @@ pub fn issue(
     lock: &WriterLock,
     engine: &Engine,
     drafts: Vec<Draft>,
-    progress: &dyn Progress,
+    progress: &dyn Meter,
 ) -> Result<Vec<Issued>, IssueError> {
     let existing = entries(archive)?;
     let mut numbered = Vec::with_capacity(drafts.len());

@@ -18,7 +18,7 @@ use super::store::{Digest, Put};
 use super::zipin::{self, ZipLimits};
 use super::{Archive, ArchiveError};
 use crate::catalog::Catalog;
-use crate::progress::{Progress, Unit};
+use crate::meter::{Meter, Unit};
 
 /// How to ingest.
 #[derive(Debug, Clone)]
@@ -133,7 +133,7 @@ fn strip_wrapper(catalog: &Catalog, files: &mut [Candidate]) -> bool {
 /// Wraps a reader so that progress advances with the bytes read.
 struct Counting<'a, R> {
     inner: R,
-    progress: &'a dyn Progress,
+    progress: &'a dyn Meter,
 }
 
 impl<R: Read> Read for Counting<'_, R> {
@@ -150,7 +150,7 @@ fn store_all(
     archive: &Archive,
     zip: Option<&Path>,
     placed: &[Placed],
-    progress: &dyn Progress,
+    progress: &dyn Meter,
 ) -> (Vec<Option<Put>>, Vec<String>) {
     let store = archive.store();
     let results: Vec<Result<Put, String>> = match zip {
@@ -239,7 +239,7 @@ pub fn ingest(
     catalog: &Catalog,
     source: &Path,
     options: &IngestOptions,
-    progress: &dyn Progress,
+    progress: &dyn Meter,
     on_wait: impl FnOnce(&str),
 ) -> Result<IngestReport, ArchiveError> {
     archive.register()?.get(&options.community)?;

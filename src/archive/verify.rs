@@ -12,7 +12,7 @@ use super::manifest::{self, Manifest};
 use super::store::{Digest, ObjectState};
 use super::{Archive, ArchiveError, Submission, list_version_dirs, parse_version};
 use crate::event::{Event, Quarantined};
-use crate::progress::{Progress, Unit};
+use crate::meter::{Meter, Unit};
 
 /// What `verify` found.
 #[derive(Debug, Default)]
@@ -77,7 +77,7 @@ pub fn set_aside(
 pub fn repair(
     archive: &Archive,
     lock: &WriterLock,
-    progress: &dyn Progress,
+    progress: &dyn Meter,
 ) -> Result<Vec<Quarantined>, ArchiveError> {
     let all = archive
         .store()
@@ -160,7 +160,7 @@ fn check_submission(
 pub fn verify(
     archive: &Archive,
     community: Option<&str>,
-    progress: &dyn Progress,
+    progress: &dyn Meter,
 ) -> Result<VerifyReport, ArchiveError> {
     let mut report = VerifyReport::default();
     let templates = archive.root().join(crate::root::TEMPLATES_DIR);

@@ -15,8 +15,8 @@ use kaoping::fsutil;
 use kaoping::issuance::{self, Draft};
 use kaoping::render::{Engine, parse_date};
 
+use super::bar::Bar;
 use super::output;
-use super::progress::Bar;
 use super::{Context, wait_message};
 
 /// Which communities a document command is for.

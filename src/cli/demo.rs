@@ -8,8 +8,8 @@ use std::time::Instant;
 use kaoping::demo;
 
 use super::Context;
+use super::bar::Bar;
 use super::output;
-use super::progress::Bar;
 
 /// 用示例数据演示完整流程
 #[derive(Debug, clap::Args)]

@@ -10,8 +10,8 @@ use kaoping::archive::zipin::ZipLimits;
 use kaoping::archive::{Archive, coverage};
 use kaoping::catalog::Catalog;
 
+use super::bar::Bar;
 use super::output::{self, pad};
-use super::progress::Bar;
 use super::{Context, wait_message};
 
 /// 提交证据材料

@@ -3,6 +3,7 @@
 //! printing of error chains.
 
 mod assess;
+mod bar;
 mod batch;
 mod cat;
 mod catalog;
@@ -18,7 +19,6 @@ mod init;
 mod notice;
 mod output;
 mod progress;
-mod progress_cmd;
 mod receipt;
 mod register;
 mod render;
@@ -162,7 +162,7 @@ enum Command {
     Receipt(receipt::Args),
     /// 各县（市）区创建进度汇总表（对照附件1任务数），PDF、CSV 或 JSON
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
-    Progress(progress_cmd::Args),
+    Progress(progress::Args),
     /// 用示例数据演示完整流程：登记社区、提交材料、导入考评结果、生成全部公文
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Demo(demo::Args),
@@ -358,7 +358,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Notice(args) => notice::run(&ctx, args),
         Command::Certificate(args) => certificate::run(&ctx, args),
         Command::Receipt(args) => receipt::run(&ctx, args),
-        Command::Progress(args) => progress_cmd::run(&ctx, args),
+        Command::Progress(args) => progress::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::VerifyDoc(args) => verify_doc::run(&ctx, args),
         Command::Serve(args) => serve::run(&ctx, args),

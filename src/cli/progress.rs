@@ -1,60 +1,67 @@
-//! The terminal progress bar: implements the library's `Progress` trait
-//! with indicatif on stderr, shown only when stderr is a terminal and the
-//! phase is long enough to be worth a bar.
+//! `kaoping progress`: 进度汇总表 per district against Attachment 1, as a
+//! registered PDF, or as CSV/JSON.
 
-use std::io::IsTerminal;
-use std::sync::Mutex;
+use std::io::Write;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use anyhow::Context as _;
 
-use kaoping::progress::{Progress, Unit};
+use kaoping::archive::Archive;
+use kaoping::assessment::sheet::csv_safe;
+use kaoping::documents::batch::{self as docs, Kind, Scope};
+use kaoping::documents::progress;
 
-/// Phases smaller than this get no bar.
-const MIN_BYTES: u64 = 64 << 20;
-const MIN_ITEMS: u64 = 50;
+use super::Context;
+use super::batch::{self, Output};
+use super::output;
 
-/// A progress bar on stderr.
-#[derive(Default)]
-pub struct Bar {
-    bar: Mutex<Option<ProgressBar>>,
+/// 进度汇总表
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 只统计某一阶段（目前附件1只规定了第一阶段任务数）：1
+    #[arg(long, value_name = "阶段", value_parser = parse_phase)]
+    phase: Option<u8>,
+    /// 输出 CSV 到标准输出（不生成 PDF、不登记）
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
+    /// 输出 JSON 到标准输出（不生成 PDF、不登记）
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    output: Output,
 }
 
-impl Progress for Bar {
-    fn start(&self, phase: &str, total: u64, unit: Unit) {
-        let long = match unit {
-            Unit::Bytes => total >= MIN_BYTES,
-            Unit::Items => total >= MIN_ITEMS,
-        };
-        if !long || !std::io::stderr().is_terminal() {
-            return;
-        }
-        let template = match unit {
-            Unit::Bytes => "{msg} [{bar:30}] {bytes}/{total_bytes}（{bytes_per_sec}，还需 {eta}）",
-            Unit::Items => "{msg} [{bar:30}] {pos}/{len}（还需 {eta}）",
-        };
-        let bar = ProgressBar::new(total);
-        if let Ok(style) = ProgressStyle::with_template(template) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message(phase.to_string());
-        if let Ok(mut slot) = self.bar.lock() {
-            *slot = Some(bar);
-        }
+fn parse_phase(s: &str) -> Result<u8, String> {
+    match s.trim() {
+        "1" | "一" | "第一阶段" => Ok(1),
+        _ => Err("附件1只规定了第一阶段的任务数，目前只能写 1；不写则按试点总任务数统计".into()),
     }
+}
 
-    fn advance(&self, n: u64) {
-        if let Ok(slot) = self.bar.lock()
-            && let Some(bar) = slot.as_ref()
-        {
-            bar.inc(n);
-        }
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let phase1 = args.phase == Some(1);
+    let rows = progress::from_archive(&archive, phase1)?;
+    if args.json {
+        // The 总计 row is kept apart from the districts.
+        let (districts, total) = rows.split_at(rows.len().saturating_sub(1));
+        let json = serde_json::json!({ "districts": districts, "total": total.first() });
+        let mut out = output::stdout();
+        serde_json::to_writer_pretty(&mut out, &json).context("无法输出 JSON")?;
+        writeln!(out)?;
+        return Ok(out.flush()?);
     }
-
-    fn finish(&self) {
-        if let Ok(mut slot) = self.bar.lock()
-            && let Some(bar) = slot.take()
-        {
-            bar.finish_and_clear();
+    if args.csv {
+        let mut w = csv::Writer::from_writer(output::stdout());
+        w.write_record(progress::columns(phase1))?;
+        for r in &rows {
+            w.write_record(progress::cells(r).iter().map(|c| csv_safe(c)))?;
         }
+        w.flush()?;
+        return Ok(());
     }
+    let config = ctx.config()?;
+    let lock = batch::lock(&archive, &args.output)?;
+    let kind = Kind::Progress { phase1 };
+    let drafted = docs::draft(&archive, &config, &kind, &Scope::All, args.output.date())?;
+    batch::issue_and_write(ctx, &archive, &lock, drafted.drafts, &args.output)
 }

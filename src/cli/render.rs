@@ -11,7 +11,7 @@ use kaoping::archive::Archive;
 use kaoping::documents::custom;
 use kaoping::fsutil::write_atomic;
 use kaoping::issuance;
-use kaoping::progress::Silent;
+use kaoping::meter::Silent;
 use kaoping::render::Engine;
 
 use super::{Context, wait_message};

@@ -6,8 +6,8 @@ use std::io::Write;
 
 use kaoping::archive::{Archive, verify};
 
+use super::bar::Bar;
 use super::output;
-use super::progress::Bar;
 use super::{Context, wait_message};
 
 /// 修复档案库：把损坏的文件移到 quarantine 文件夹，以便重新提交

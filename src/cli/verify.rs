@@ -6,9 +6,9 @@ use std::io::Write;
 use kaoping::archive::{Archive, verify};
 
 use super::Context;
+use super::bar::Bar;
 use super::ingest::human_bytes;
 use super::output;
-use super::progress::Bar;
 
 /// 校验档案库
 #[derive(Debug, clap::Args)]

@@ -15,7 +15,7 @@ use crate::community::{Community, CommunityError, Register};
 use crate::config::Config;
 use crate::districts::{DistrictTable, UnknownDistrict};
 use crate::issuance::{self, Draft};
-use crate::progress::Silent;
+use crate::meter::Silent;
 use crate::render::Engine;
 
 /// Which communities a batch is for.

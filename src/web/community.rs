@@ -26,7 +26,7 @@ use crate::community::Community;
 use crate::documents::batch;
 use crate::documents::receipt;
 use crate::issuance::{self, Entry};
-use crate::progress::Silent;
+use crate::meter::Silent;
 
 fn receipts(archive: &Archive, id: &str) -> Result<BTreeMap<u32, Entry>, ArchiveError> {
     Ok(issuance::entries(archive)?

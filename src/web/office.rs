@@ -19,7 +19,7 @@ use crate::assessment::{sheet, store};
 use crate::catalog::Catalog;
 use crate::documents::batch::{self, Kind, Scope};
 use crate::issuance;
-use crate::progress::Silent;
+use crate::meter::Silent;
 use crate::render::parse_date;
 
 /// The result of importing a sheet.

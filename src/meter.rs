@@ -1,10 +1,11 @@
-//! Progress reporting for long work. The library never prints: stages call
-//! this trait, the CLI implements it with a terminal progress bar, tests and
-//! library users get the silent default.
+//! The progress meter of long work (named `meter` so that "progress" means
+//! only the 进度汇总表): the library never prints; stages report through
+//! the [`Meter`] trait, the CLI implements it with a terminal bar
+//! (`cli/bar.rs`), tests and library users get the silent default.
 
 /// Receives progress from a long-running stage. Every method has a silent
 /// default, so an implementation only overrides what it shows.
-pub trait Progress: Sync {
+pub trait Meter: Sync {
     /// A new phase starts; `total` is its size in `unit`s (0 if unknown).
     fn start(&self, _phase: &str, _total: u64, _unit: Unit) {}
     /// `n` more units of the current phase are done.
@@ -26,4 +27,4 @@ pub enum Unit {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Silent;
 
-impl Progress for Silent {}
+impl Meter for Silent {}
