@@ -22,7 +22,7 @@ use kaoping::archive::manifest::Manifest;
 use kaoping::assessment::score::{self, ScoreCard};
 use kaoping::assessment::store::{self, StoredAssessment};
 use kaoping::catalog::Catalog;
-use kaoping::community::{Community, Register};
+use kaoping::community::{Community, Roster};
 use kaoping::config::Config;
 use kaoping::documents::{Issuer, certificate, notice, report};
 use kaoping::issuance::Draft;
@@ -34,7 +34,7 @@ use serde_json::{Value, json};
 struct Demo {
     config: Config,
     community: Community,
-    register: Register,
+    register: Roster,
     stored: StoredAssessment,
     card: ScoreCard,
     evidence: Manifest,
@@ -45,7 +45,7 @@ fn load(dir: &Path) -> Demo {
     let root = kaoping::root::ArchiveRoot::new(dir.join("archive"));
     let config = root.load_config(None).expect("config");
     let archive = Archive::new(root.dir());
-    let register = archive.register().expect("register");
+    let register = archive.communities().expect("register");
     let community = register.get("PL-002").expect("demo community").clone();
     let stored = store::latest(&archive, &community.id).expect("assessment");
     let sub = archive

@@ -327,7 +327,7 @@ pub fn add(
                 "考评办账号可以查看所有社区，不要加 --community".into(),
             ));
         }
-        (Role::Community, Some(id)) => Some(archive.register()?.get(id)?.id.clone()),
+        (Role::Community, Some(id)) => Some(archive.communities()?.get(id)?.id.clone()),
         (Role::Office, None) => None,
     };
     let mut all = Accounts::load(archive.root())?;

@@ -269,17 +269,17 @@ fn normalize_batch(batch: &str) -> Result<Batch, CommunityError> {
 
 /// The communities registered in one archive, keyed by id.
 #[derive(Debug, Clone, Default)]
-pub struct Register {
+pub struct Roster {
     communities: BTreeMap<String, Community>,
 }
 
-impl Register {
+impl Roster {
     /// Loads the register of an archive root (empty if none yet).
-    pub fn load(root: &Path) -> Result<Register, CommunityError> {
+    pub fn load(root: &Path) -> Result<Roster, CommunityError> {
         let path = root.join(REGISTER_FILE);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Register::default()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Roster::default()),
             Err(source) => return Err(CommunityError::Io { path, source }),
         };
         let list: Vec<Community> =
@@ -287,7 +287,7 @@ impl Register {
                 path: path.clone(),
                 reason: e.to_string(),
             })?;
-        Ok(Register {
+        Ok(Roster {
             communities: list.into_iter().map(|c| (c.id.clone(), c)).collect(),
         })
     }

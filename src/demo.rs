@@ -150,7 +150,7 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
         .collect::<Result<_, _>>()?;
     {
         let _lock = archive.lock(true, |_| {})?;
-        let mut reg = archive.register()?;
+        let mut reg = archive.communities()?;
         for c in &communities {
             reg.add(c.clone())?;
         }

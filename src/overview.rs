@@ -80,7 +80,7 @@ pub struct DocLink {
 
 /// Computes the overview, reading each list from the log once.
 pub fn office(archive: &Archive, config: &Config) -> Result<Overview, AssessmentError> {
-    let reg = archive.register()?;
+    let reg = archive.communities()?;
     let register = issuance::entries(archive)?;
     let subs = archive.submissions(None)?;
     let records = store::records(archive, None)?;

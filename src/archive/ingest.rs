@@ -242,7 +242,7 @@ pub fn ingest(
     progress: &dyn Meter,
     on_wait: impl FnOnce(&str),
 ) -> Result<IngestReport, ArchiveError> {
-    archive.register()?.get(&options.community)?;
+    archive.communities()?.get(&options.community)?;
     let Input { collected, zip } = collect_input(source, options.limits)?;
     let Collected {
         mut files,
@@ -283,7 +283,7 @@ pub fn ingest(
     let total: u64 = placement.placed.iter().map(|p| p.file.size).sum();
     check_space(archive.root(), total, options.reserve)?;
     let lock = archive.lock(options.wait, on_wait)?;
-    let community = archive.register()?.get(&options.community)?.clone();
+    let community = archive.communities()?.get(&options.community)?.clone();
     let version = archive
         .submissions(Some(&community.id))?
         .last()

@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::community::Register;
+use crate::community::Roster;
 pub use error::ArchiveError;
 pub(crate) use error::io_at;
 use lock::WriterLock;
@@ -110,9 +110,10 @@ impl Archive {
         &self.log
     }
 
-    /// The community register.
-    pub fn register(&self) -> Result<Register, ArchiveError> {
-        Ok(Register::load(&self.root)?)
+    /// The registered pilot communities (the document register is
+    /// [`crate::issuance`]).
+    pub fn communities(&self) -> Result<Roster, ArchiveError> {
+        Ok(Roster::load(&self.root)?)
     }
 
     /// Takes the writer lock and finishes off what an interrupted writer

@@ -187,7 +187,7 @@ pub fn verify(
         Err(e) => return Err(e),
     };
     if let Some(c) = community {
-        archive.register()?.get(c)?;
+        archive.communities()?.get(c)?;
     }
     // Which submissions use which object, and at which paths.
     let mut users: BTreeMap<Digest, Vec<(String, String)>> = BTreeMap::new();

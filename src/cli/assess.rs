@@ -85,7 +85,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let catalog = Catalog::builtin();
     match args.command {
         Sub::Template(a) => {
-            let reg = archive.register()?;
+            let reg = archive.communities()?;
             let c = reg.get(&a.community)?;
             // Only CSV can be written; a workbook name would get CSV text.
             let ext = a
@@ -125,7 +125,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 None => None,
             };
             let lock = archive.lock(!a.no_wait, wait_message)?;
-            let reg = archive.register()?;
+            let reg = archive.communities()?;
             let c = reg.get(&a.community)?;
             let stored = store::import(&archive, &lock, catalog, c, &a.file, facts)?;
             drop(lock);
@@ -154,7 +154,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             Ok(out.flush()?)
         }
         Sub::Show(a) => {
-            let reg = archive.register()?;
+            let reg = archive.communities()?;
             let c = reg.get(&a.community)?;
             let stored = store::latest(&archive, &c.id)?;
             let config = ctx.config()?;

@@ -77,7 +77,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::Add(a) => {
             let c = Community::new(&a.id, &a.name, &a.district, &a.kind, &a.batch)?;
             let _lock = archive.lock(!a.no_wait, wait_message)?;
-            let mut reg = archive.register()?;
+            let mut reg = archive.communities()?;
             let new = reg.add(c.clone())?;
             reg.save(archive.root())?;
             for o in reg.same_name(&c) {
@@ -101,7 +101,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::Import(a) => {
             let list = community::read_csv(&a.file)?;
             let _lock = archive.lock(!a.no_wait, wait_message)?;
-            let mut reg = archive.register()?;
+            let mut reg = archive.communities()?;
             let mut added = 0;
             for c in &list {
                 if reg.add(c.clone())? {
@@ -120,7 +120,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             Ok(out.flush()?)
         }
         Sub::List(a) => {
-            let reg = archive.register()?;
+            let reg = archive.communities()?;
             let all: Vec<&Community> = reg.all().collect();
             let mut out = output::stdout();
             if a.json {

@@ -27,7 +27,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
-    archive.register()?.get(&args.community)?;
+    archive.communities()?.get(&args.community)?;
     let sub = archive.submission(&args.community, args.version)?;
     let m = archive.manifest(&sub)?;
     let cov = coverage::coverage(Catalog::builtin(), &m);

@@ -84,7 +84,7 @@ fn clean_up_on_interrupt(output: &std::path::Path) {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
-    archive.register()?.get(&args.community)?;
+    archive.communities()?.get(&args.community)?;
     let sub = archive.submission(&args.community, args.version)?;
     clean_up_on_interrupt(&args.output);
     let m = bagit::export(&archive, &sub, &args.output)?;

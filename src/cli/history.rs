@@ -24,7 +24,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
-    let c = archive.register()?.get(&args.community)?.clone();
+    let c = archive.communities()?.get(&args.community)?.clone();
     let subs = archive.submissions(Some(&c.id))?;
     let mut out = output::stdout();
     if args.json {

@@ -22,7 +22,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
-    let reg = archive.register()?;
+    let reg = archive.communities()?;
     let community = reg.get(&args.community)?;
     let made = scaffold::create(Catalog::builtin(), &args.dir, community)?;
     let mut out = output::stdout();

@@ -33,7 +33,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
-    archive.register()?.get(&args.community)?;
+    archive.communities()?.get(&args.community)?;
     let only = match &args.indicator {
         Some(i) => Some(Catalog::builtin().indicator(i)?.1.code.clone()),
         None => None,

@@ -11,7 +11,7 @@ use crate::archive::{Archive, ArchiveError};
 use crate::assessment::score::{self, ScoreCard};
 use crate::assessment::store::{self, AssessmentError, StoredAssessment};
 use crate::catalog::Catalog;
-use crate::community::{Community, CommunityError, Register};
+use crate::community::{Community, CommunityError, Roster};
 use crate::config::Config;
 use crate::districts::{DistrictTable, UnknownDistrict};
 use crate::issuance::{self, Draft};
@@ -168,7 +168,7 @@ fn list_left(left: &[Left]) -> String {
 }
 
 /// The chosen communities.
-pub fn select<'a>(reg: &'a Register, scope: &Scope) -> Result<Vec<&'a Community>, BatchError> {
+pub fn select<'a>(reg: &'a Roster, scope: &Scope) -> Result<Vec<&'a Community>, BatchError> {
     match scope {
         Scope::Community(id) => Ok(vec![reg.get(id)?]),
         Scope::District(d) => {
@@ -222,7 +222,7 @@ pub fn draft(
             left: Vec::new(),
         });
     }
-    let reg = archive.register()?;
+    let reg = archive.communities()?;
     // Certificates count earlier ones (and earlier ones of this batch)
     // against the district quota.
     let mut register = match kind {
@@ -333,7 +333,7 @@ fn ranked(
 /// communities of one district and phase with the same score: which one
 /// is named is the office's decision, not the order of their ids.
 fn check_ties(
-    reg: &Register,
+    reg: &Roster,
     out: &Drafted,
     scores: &std::collections::BTreeMap<String, f64>,
 ) -> Result<(), BatchError> {

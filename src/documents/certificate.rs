@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{DocumentError, Issuer, full_name};
 use crate::assessment::score::ScoreCard;
-use crate::community::{Community, Register};
+use crate::community::{Community, Roster};
 use crate::districts::DistrictTable;
 use crate::issuance::{Draft, Entry, IssuedRecord, Numbering};
 
@@ -31,7 +31,7 @@ pub fn quota(community: &Community) -> Option<u32> {
 /// phase), from the register.
 fn named_alongside<'a>(
     community: &Community,
-    communities: &'a Register,
+    communities: &'a Roster,
     register: &[Entry],
 ) -> Vec<&'a Community> {
     register
@@ -51,7 +51,7 @@ fn named_alongside<'a>(
 pub fn build(
     issuer: &Issuer<'_>,
     community: &Community,
-    communities: &Register,
+    communities: &Roster,
     register: &[Entry],
     card: &ScoreCard,
     over_quota: Option<&str>,

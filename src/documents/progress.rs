@@ -12,7 +12,7 @@ use serde_json::json;
 use super::Issuer;
 use crate::archive::{Archive, ArchiveError, Submission};
 use crate::assessment::store::{self, AssessmentRecord};
-use crate::community::Register;
+use crate::community::Roster;
 use crate::districts::DistrictTable;
 use crate::issuance::{Draft, Entry};
 
@@ -43,7 +43,7 @@ pub struct Row {
 /// What the archive knows, gathered once.
 pub struct Facts<'a> {
     /// Registered communities.
-    pub communities: &'a Register,
+    pub communities: &'a Roster,
     /// Communities with a submission.
     pub submitted: BTreeSet<String>,
     /// Assessment records.
@@ -54,7 +54,7 @@ pub struct Facts<'a> {
 
 /// Reads the facts from the archive and computes the rows.
 pub fn from_archive(archive: &Archive, phase1: bool) -> Result<Vec<Row>, ArchiveError> {
-    let reg = archive.register()?;
+    let reg = archive.communities()?;
     let register = crate::issuance::entries(archive)?;
     let subs = archive.submissions(None)?;
     let records = store::records(archive, None)?;
@@ -65,7 +65,7 @@ impl<'a> Facts<'a> {
     /// The facts from what the archive lists: the register, the document
     /// register, the submissions and the assessment records.
     pub fn new(
-        communities: &'a Register,
+        communities: &'a Roster,
         register: &'a [Entry],
         submissions: &[Submission],
         assessments: &[(String, AssessmentRecord)],

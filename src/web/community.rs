@@ -37,7 +37,7 @@ fn receipts(archive: &Archive, id: &str) -> Result<BTreeMap<u32, Entry>, Archive
 }
 
 fn community(archive: &Archive, id: &str) -> Result<Community, WebError> {
-    Ok(archive.register()?.get(id)?.clone())
+    Ok(archive.communities()?.get(id)?.clone())
 }
 
 /// One line of a community's submission history.

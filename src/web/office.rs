@@ -160,7 +160,7 @@ pub async fn assess(
     let ctx = blocking(move || {
         let catalog = Catalog::builtin();
         let lock = archive.lock(true, |_| {})?;
-        let reg = archive.register()?;
+        let reg = archive.communities()?;
         let c = reg.get(&id)?;
         let stored = store::import(&archive, &lock, catalog, c, &path, None).map_err(|e| {
             let mut w = WebError::from(e);
