@@ -205,6 +205,13 @@ pub const TMP_PREFIX: &str = ".tmp-export-";
 /// Removes what interrupted exports left in `dir` (temporary files no live
 /// export holds locked). Returns how many were removed.
 pub fn sweep_leftovers(dir: &Path) -> usize {
+    remove_temp_files(dir, false)
+}
+
+/// Removes the temporary export files in `dir`: those of dead exports, or
+/// with `live_too` also the one this process is writing (when it is
+/// interrupted and still holds the lock).
+pub fn remove_temp_files(dir: &Path, live_too: bool) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -217,7 +224,7 @@ pub fn sweep_leftovers(dir: &Path) -> usize {
         if !is_leftover {
             continue;
         }
-        let free = File::open(e.path()).is_ok_and(|f| f.try_lock().is_ok());
+        let free = live_too || File::open(e.path()).is_ok_and(|f| f.try_lock().is_ok());
         if free && std::fs::remove_file(e.path()).is_ok() {
             removed += 1;
         }

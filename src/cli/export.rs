@@ -62,18 +62,8 @@ fn clean_up_on_interrupt(output: &std::path::Path) {
                 let _ = ready_tx.send(());
                 let _ = tokio::signal::ctrl_c().await;
             }
-            // The writer still holds its lock: take it by removing every
-            // temporary export file in the folder without the lock check.
-            if let Ok(entries) = std::fs::read_dir(&dir) {
-                for e in entries.flatten() {
-                    if e.file_name()
-                        .to_str()
-                        .is_some_and(|n| n.starts_with(bagit::TMP_PREFIX))
-                    {
-                        let _ = std::fs::remove_file(e.path());
-                    }
-                }
-            }
+            // This process's writer still holds its lock.
+            bagit::remove_temp_files(&dir, true);
             eprintln!("已中断：导出没有完成，未完成的临时文件已删除。");
             std::process::exit(130);
         });

@@ -224,9 +224,10 @@ pub fn draft(
     }
     let reg = archive.communities()?;
     // Certificates count earlier ones (and earlier ones of this batch)
-    // against the district quota.
+    // against the district quota; receipts are issued once per version.
+    // The register is read once for the whole batch.
     let mut register = match kind {
-        Kind::Certificate { .. } => issuance::entries(archive)?,
+        Kind::Certificate { .. } | Kind::Receipt { .. } => issuance::entries(archive)?,
         _ => Vec::new(),
     };
     let mut out = Drafted::default();
@@ -242,6 +243,7 @@ pub fn draft(
                 archive,
                 &issuer,
                 catalog,
+                &register,
                 c,
                 version.filter(|_| !scope.is_batch()),
                 date,
@@ -401,17 +403,18 @@ fn dated_after(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn receipt_draft(
     archive: &Archive,
     issuer: &Issuer<'_>,
     catalog: &Catalog,
+    register: &[issuance::Entry],
     c: &Community,
     version: Option<u32>,
     date: NaiveDate,
 ) -> Result<Draft, BatchError> {
     let sub = archive.submission(&c.id, version)?;
-    let entries = issuance::entries(archive)?;
-    if let Some(e) = receipt::existing(&entries, &c.id, sub.record.version) {
+    if let Some(e) = receipt::existing(register, &c.id, sub.record.version) {
         return Err(DocumentError::ReceiptExists {
             id: c.id.clone(),
             name: c.name.clone(),

@@ -79,21 +79,6 @@ pub struct Settings {
     pub max_connections: usize,
 }
 
-impl Settings {
-    /// Settings for `root` with the defaults, answering to the loopback
-    /// names only.
-    pub fn local(root: PathBuf) -> Settings {
-        Settings {
-            root,
-            limits: Limits::default(),
-            hosts: host_names(None, &[]),
-            https_proxy: false,
-            timeouts: Timeouts::default(),
-            max_connections: 512,
-        }
-    }
-}
-
 /// State shared by every request.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);

@@ -378,17 +378,10 @@ struct Intake<'a> {
 }
 
 impl Intake<'_> {
-    /// Most body bytes accepted: the files plus room for the text fields
-    /// and the multipart framing.
-    fn body_cap(&self) -> u64 {
-        let framing = 1024 * (self.limits.max_files as u64 + 64);
-        self.limits.max_bytes + framing + 2 * MAX_TEXT as u64
-    }
-
     /// Counts `n` bytes of body; refuses past the cap.
     fn count(&mut self, n: usize) {
         self.body += n as u64;
-        if self.body > self.body_cap() && self.refused.is_none() {
+        if self.body > body_cap(self.limits) && self.refused.is_none() {
             self.refused = Some(too_big(self.limits));
         }
     }
@@ -677,12 +670,17 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
         .and_then(|v| v.parse::<u64>().ok())
 }
 
-/// Refuses a body whose declared length is over the limit (allowing for
-/// the multipart framing around the files).
+/// Most body bytes accepted, declared or counted: the files plus room for
+/// the text fields and the multipart framing.
+fn body_cap(limits: &Limits) -> u64 {
+    let framing = 1024 * (limits.max_files as u64 + 64);
+    limits.max_bytes + framing + 2 * MAX_TEXT as u64
+}
+
+/// Refuses a body whose declared length is over the limit.
 fn declared_too_big(headers: &HeaderMap, limits: Limits) -> Result<(), WebError> {
-    let framing = 1024 * (limits.max_files as u64 + 64) + 2 * MAX_TEXT as u64;
     match declared_length(headers) {
-        Some(n) if n > limits.max_bytes + framing => Err(too_big(&limits)),
+        Some(n) if n > body_cap(&limits) => Err(too_big(&limits)),
         _ => Ok(()),
     }
 }
