@@ -18,6 +18,35 @@ fn add(d: &Path, id: &str, name: &str, district: &str) {
     stdout_of(kaoping(d).args(crate::util::community_add(id, name, district)));
 }
 
+/// WH-001's assessment sheet with every row 未达标 and assessed on `date`
+/// (empty: no date).
+fn failed_sheet(d: &Path, date: &str) -> Vec<u8> {
+    let blank = d.join("t.csv");
+    stdout_of(
+        kaoping(d)
+            .args([
+                "assess",
+                "template",
+                "--force",
+                "--community",
+                "WH-001",
+                "-o",
+            ])
+            .arg(&blank),
+    );
+    let text = fs::read_to_string(&blank).unwrap();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut w = csv::Writer::from_writer(vec![]);
+    w.write_record(r.headers().unwrap()).unwrap();
+    for rec in r.records() {
+        let mut cells: Vec<String> = rec.unwrap().iter().map(String::from).collect();
+        cells[5] = "未达标".into();
+        cells[8] = date.into();
+        w.write_record(&cells).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
 fn register_len(d: &Path) -> usize {
     let v: Value =
         serde_json::from_str(&stdout_of(kaoping(d).args(["register", "--json"]))).unwrap();
@@ -288,17 +317,7 @@ fn a_sheet_for_a_community_without_submissions_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     archive(d);
-    stdout_of(kaoping(d).args(["assess", "template", "--community", "WH-001", "-o", "t.csv"]));
-    let text = fs::read_to_string(d.join("t.csv")).unwrap();
-    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let mut w = csv::Writer::from_writer(vec![]);
-    w.write_record(r.headers().unwrap()).unwrap();
-    for rec in r.records() {
-        let mut cells: Vec<String> = rec.unwrap().iter().map(String::from).collect();
-        cells[5] = "未达标".into();
-        w.write_record(&cells).unwrap();
-    }
-    fs::write(d.join("f.csv"), w.into_inner().unwrap()).unwrap();
+    fs::write(d.join("f.csv"), failed_sheet(d, "")).unwrap();
     let out = stdout_of(kaoping(d).args(["assess", "import", "f.csv", "--community", "WH-001"]));
     assert!(out.contains("还没有提交任何证据材料"), "{out}");
     assert!(!out.contains("第 0 版"), "{out}");
@@ -361,20 +380,7 @@ fn document_dates_must_follow_the_assessment_and_not_lie_years_ahead() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     archive(d);
-    stdout_of(kaoping(d).args(["assess", "template", "--community", "WH-001", "-o", "t.csv"]));
-    let text = fs::read_to_string(d.join("t.csv")).unwrap();
-    let fill = |date: &str| {
-        let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-        let mut w = csv::Writer::from_writer(vec![]);
-        w.write_record(r.headers().unwrap()).unwrap();
-        for rec in r.records() {
-            let mut cells: Vec<String> = rec.unwrap().iter().map(String::from).collect();
-            cells[5] = "未达标".into();
-            cells[8] = date.into();
-            w.write_record(&cells).unwrap();
-        }
-        w.into_inner().unwrap()
-    };
+    let fill = |date: &str| failed_sheet(d, date);
     fs::write(d.join("future.csv"), fill("2099-01-01")).unwrap();
     let err = stderr_of_failure(
         kaoping(d).args(["assess", "import", "future.csv", "--community", "WH-001"]),

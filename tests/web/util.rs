@@ -51,24 +51,7 @@ pub fn archive(dir: &Path) {
         ("WH-001", "翠湖社区", "五华区"),
         ("PL-001", "拓东社区", "盘龙区"),
     ] {
-        run(
-            dir,
-            &[
-                "community",
-                "add",
-                "--id",
-                id,
-                "--name",
-                name,
-                "--district",
-                district,
-                "--type",
-                "城市社区",
-                "--batch",
-                "第一阶段",
-            ],
-            None,
-        );
+        run(dir, &crate::util::community_add(id, name, district), None);
     }
     let add = |(name, pw): (&str, &str), extra: &[&str]| {
         let mut args = vec!["user", "add", name, "--password-stdin"];
