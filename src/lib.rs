@@ -12,6 +12,8 @@
 //! - [`fsutil`]: atomic, durable file writes;
 //! - [`progress`]: the progress-reporting trait;
 //! - [`textenc`]: decoding UTF-8/GBK text files;
+//! - [`table`]: tables people fill in or open (CSV and Excel/WPS
+//!   workbooks, read and written);
 //! - [`community`]: the registered pilot communities;
 //! - [`archive`]: the evidence archive (object store, submissions, log,
 //!   ingest, verify, BagIt export);
@@ -44,5 +46,6 @@ pub mod meter;
 pub mod overview;
 pub mod render;
 pub mod root;
+pub mod table;
 pub mod textenc;
 pub mod web;

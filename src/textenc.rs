@@ -28,25 +28,6 @@ pub fn decode(bytes: &[u8]) -> Option<(Cow<'_, str>, Encoding)> {
     }
 }
 
-/// What kind of office file `bytes` is when it is not text: an Excel or
-/// WPS workbook (`.xlsx`/`.ods` are ZIP files, `.xls`/`.et` OLE files).
-pub fn workbook_kind(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        Some("Excel/WPS 工作簿（.xlsx 或 .ods）")
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        Some("旧版 Excel/WPS 工作簿（.xls 或 .et）")
-    } else {
-        None
-    }
-}
-
-/// The message for a workbook given where a CSV file is read.
-pub fn workbook_message(kind: &str) -> String {
-    format!(
-        "这是一个{kind}，不是 CSV 文件。请在 Excel 或 WPS 中打开它，点“文件 → 另存为”，保存类型选“CSV（逗号分隔）”，再导入另存的 .csv 文件"
-    )
-}
-
 /// The line (from 1) that byte `offset` of `text` is on. CSV readers are
 /// given positions as byte offsets and the line is counted here, the same
 /// for `\n` and `\r\n` files (Excel writes the latter).

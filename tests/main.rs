@@ -9,3 +9,4 @@ mod documents_layout;
 mod render;
 mod util;
 mod web;
+mod workbooks;

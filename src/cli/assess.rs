@@ -15,9 +15,9 @@ use kaoping::assessment::score::{self, round1};
 use kaoping::assessment::sheet;
 use kaoping::assessment::store;
 use kaoping::catalog::Catalog;
-use kaoping::fsutil::write_atomic;
 
 use super::output;
+use super::sheets::{self, TemplateKind};
 use super::{Context, HELP_TEMPLATE, wait_message};
 
 /// 考评结果：生成考评表、导入考评结果、查看得分
@@ -29,10 +29,10 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Sub {
-    /// 生成空白考评表（CSV），已填好每条标准及其考评方法，考评人只需填结论
+    /// 生成空白考评表（.xlsx 或 .csv，按 -o 的扩展名），已填好每条标准及其考评方法，考评人只需填结论
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Template(TemplateArgs),
-    /// 导入填好的考评表（CSV、TOML 或 JSON），保存为该社区考评结果的新版本
+    /// 导入填好的考评表（Excel/WPS 工作簿 .xlsx、.xls、.ods，或 CSV、TOML、JSON），保存为该社区考评结果的新版本
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Import(ImportArgs),
     /// 查看社区最新的考评结果：总分、等次、各项目小计和问题清单
@@ -45,7 +45,7 @@ struct TemplateArgs {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
-    /// 输出的 CSV 文件
+    /// 输出的文件：考评表.xlsx（Excel 工作簿，推荐）或 考评表.csv
     #[arg(short = 'o', long, value_name = "文件")]
     output: PathBuf,
     /// 文件已存在时覆盖它（默认拒绝，以免覆盖已填好的考评表）
@@ -55,7 +55,7 @@ struct TemplateArgs {
 
 #[derive(Debug, clap::Args)]
 struct ImportArgs {
-    /// 填好的考评表（.csv、.toml 或 .json）
+    /// 填好的考评表（.xlsx、.xls、.ods、.csv、.toml 或 .json）
     #[arg(value_name = "文件")]
     file: PathBuf,
     /// 社区编号
@@ -87,24 +87,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::Template(a) => {
             let reg = archive.communities()?;
             let c = reg.get(&a.community)?;
-            // Only CSV can be written; a workbook name would get CSV text.
-            let ext = a
-                .output
-                .extension()
-                .map(|e| e.to_string_lossy().to_lowercase());
-            if ext.as_deref() != Some("csv") {
-                anyhow::bail!(
-                    "考评表模板只能生成 CSV 文件，请把 -o 的文件名改为以 .csv 结尾（如 考评表.csv）；用 Excel 或 WPS 打开填写后，仍“另存为”CSV 再导入"
-                );
-            }
-            if a.output.exists() && !a.force {
-                anyhow::bail!(
-                    "{} 已经存在（可能是已填好的考评表），为免覆盖没有写入；请换一个文件名，或加 --force 覆盖",
-                    a.output.display()
-                );
-            }
-            write_atomic(&a.output, &sheet::template(catalog))
-                .with_context(|| format!("无法写入 {}", a.output.display()))?;
+            let bytes = match sheets::template_kind(&a.output, "考评表")? {
+                TemplateKind::Xlsx => sheet::template_xlsx(catalog)?,
+                TemplateKind::Csv => sheet::template(catalog),
+            };
+            sheets::write_template(&a.output, a.force, &bytes)?;
             let mut out = output::stdout();
             writeln!(
                 out,
@@ -115,7 +102,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             )?;
             writeln!(
                 out,
-                "请在“结论”栏填 达标、基本达标 或 未达标，并填写考评人、考评日期；有问题的写在“备注”栏。"
+                "请在“结论”栏填 达标、基本达标 或 未达标，并填写考评人、考评日期；有问题的写在“备注”栏。填好后直接保存，用 kaoping assess import 导入。"
             )?;
             Ok(out.flush()?)
         }

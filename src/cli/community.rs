@@ -1,4 +1,5 @@
-//! `kaoping community add|import|list`: registering pilot communities.
+//! `kaoping community add|import|template|list`: registering pilot
+//! communities.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,7 +10,10 @@ use clap::Subcommand;
 use kaoping::archive::Archive;
 use kaoping::community::{self, Community};
 
+use kaoping::table;
+
 use super::output::{self, pad};
+use super::sheets::{self, TemplateKind};
 use super::{Context, HELP_TEMPLATE, wait_message};
 
 /// 登记试点社区
@@ -24,9 +28,12 @@ enum Sub {
     /// 登记一个试点社区
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Add(AddArgs),
-    /// 从 CSV 表格批量登记（表头：编号,名称,所属区县,类型,批次；UTF-8 或 GBK 编码均可）
+    /// 从社区名单批量登记：Excel/WPS 工作簿（.xlsx、.xls、.ods）或 CSV，表头：编号,名称,所属区县,类型,批次
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Import(ImportArgs),
+    /// 生成空白社区名单（.xlsx 或 .csv，按 -o 的扩展名），区县、类型、批次可从下拉列表选择
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Template(TemplateArgs),
     /// 列出已登记的社区
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List(ListArgs),
@@ -67,9 +74,24 @@ struct ImportArgs {
 #[derive(Debug, clap::Args)]
 struct ListArgs {
     /// 以 JSON 格式输出（供其他程序读取）
-    #[arg(long)]
+    #[arg(long, conflicts_with = "xlsx")]
     json: bool,
+    #[command(flatten)]
+    xlsx: sheets::Xlsx,
 }
+
+#[derive(Debug, clap::Args)]
+struct TemplateArgs {
+    /// 输出的文件：社区名单.xlsx（Excel 工作簿，推荐）或 社区名单.csv
+    #[arg(short = 'o', long, value_name = "文件")]
+    output: PathBuf,
+    /// 文件已存在时覆盖它（默认拒绝，以免覆盖已填好的名单）
+    #[arg(long)]
+    force: bool,
+}
+
+/// Rows offered in a blank community list.
+const TEMPLATE_ROWS: u32 = 300;
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
@@ -99,7 +121,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             Ok(out.flush()?)
         }
         Sub::Import(a) => {
-            let list = community::read_csv(&a.file)?;
+            let read = community::read_list(&a.file)?;
+            if !read.ignored.is_empty() {
+                eprintln!("提示：以下列不认识，已忽略：{}", read.ignored.join("、"));
+            }
+            let list = read.communities;
             let _lock = archive.lock(!a.no_wait, wait_message)?;
             let mut reg = archive.communities()?;
             let mut added = 0;
@@ -119,9 +145,30 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             )?;
             Ok(out.flush()?)
         }
+        Sub::Template(a) => {
+            let bytes = match sheets::template_kind(&a.output, "社区名单")? {
+                TemplateKind::Xlsx => {
+                    table::write::xlsx(&[community::list::template_sheet(TEMPLATE_ROWS)])?
+                }
+                TemplateKind::Csv => community::list::template_csv(),
+            };
+            sheets::write_template(&a.output, a.force, &bytes)?;
+            let mut out = output::stdout();
+            writeln!(out, "已生成空白社区名单：{}", a.output.display())?;
+            writeln!(
+                out,
+                "每行填一个社区；填好后直接保存，用 kaoping community import {} 登记。",
+                a.output.display()
+            )?;
+            Ok(out.flush()?)
+        }
         Sub::List(a) => {
             let reg = archive.communities()?;
             let all: Vec<&Community> = reg.all().collect();
+            if let Some(target) = &a.xlsx.xlsx {
+                let sheet = community::list::roster_sheet(all.iter().copied());
+                return sheets::write_xlsx(target, &[sheet]);
+            }
             let mut out = output::stdout();
             if a.json {
                 serde_json::to_writer_pretty(&mut out, &all).context("无法输出 JSON")?;

@@ -7,9 +7,11 @@ use anyhow::Context as _;
 
 use kaoping::archive::{Archive, coverage};
 use kaoping::catalog::Catalog;
+use kaoping::table::views;
 
 use super::Context;
 use super::output::{self, wrap};
+use super::sheets;
 
 /// 查看材料覆盖情况
 #[derive(Debug, clap::Args)]
@@ -21,8 +23,10 @@ pub struct Args {
     #[arg(long, value_name = "版本")]
     version: Option<u32>,
     /// 以 JSON 格式输出（供其他程序读取）
-    #[arg(long)]
+    #[arg(long, conflicts_with = "xlsx")]
     json: bool,
+    #[command(flatten)]
+    xlsx: sheets::Xlsx,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -31,6 +35,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let sub = archive.submission(&args.community, args.version)?;
     let m = archive.manifest(&sub)?;
     let cov = coverage::coverage(Catalog::builtin(), &m);
+    if let Some(target) = &args.xlsx.xlsx {
+        return sheets::write_xlsx(target, &[views::coverage(&cov)]);
+    }
     let mut out = output::stdout();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &cov).context("无法输出 JSON")?;

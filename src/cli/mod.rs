@@ -26,6 +26,7 @@ mod repair;
 mod report;
 mod scaffold;
 mod serve;
+mod sheets;
 mod show;
 mod user;
 mod verify;

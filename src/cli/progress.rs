@@ -6,13 +6,14 @@ use std::io::Write;
 use anyhow::Context as _;
 
 use kaoping::archive::Archive;
-use kaoping::assessment::sheet::csv_safe;
 use kaoping::documents::batch::{self as docs, Kind, Scope};
 use kaoping::documents::progress;
+use kaoping::table::views;
 
 use super::Context;
 use super::batch::{self, Output};
 use super::output;
+use super::sheets;
 
 /// 进度汇总表
 #[derive(Debug, clap::Args)]
@@ -21,11 +22,14 @@ pub struct Args {
     #[arg(long, value_name = "阶段", value_parser = parse_phase)]
     phase: Option<u8>,
     /// 输出 CSV 到标准输出（不生成 PDF、不登记）
-    #[arg(long, conflicts_with = "json")]
+    #[arg(long, conflicts_with_all = ["json", "xlsx"])]
     csv: bool,
     /// 输出 JSON 到标准输出（不生成 PDF、不登记）
-    #[arg(long)]
+    #[arg(long, conflicts_with = "xlsx")]
     json: bool,
+    /// 输出 Excel 工作簿（不生成 PDF、不登记）
+    #[command(flatten)]
+    xlsx: sheets::Xlsx,
     #[command(flatten)]
     output: Output,
 }
@@ -50,14 +54,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         writeln!(out)?;
         return Ok(out.flush()?);
     }
+    if let Some(target) = &args.xlsx.xlsx {
+        return sheets::write_xlsx(target, &[views::progress(&rows, phase1)]);
+    }
     if args.csv {
-        let mut w = csv::Writer::from_writer(output::stdout());
-        w.write_record(progress::columns(phase1))?;
-        for r in &rows {
-            w.write_record(progress::cells(r).iter().map(|c| csv_safe(c)))?;
-        }
-        w.flush()?;
-        return Ok(());
+        return sheets::write_csv(&views::progress(&rows, phase1));
     }
     let config = ctx.config()?;
     let lock = batch::lock(&archive, &args.output)?;

@@ -7,9 +7,11 @@ use anyhow::Context as _;
 
 use kaoping::archive::Archive;
 use kaoping::issuance;
+use kaoping::table::views;
 
 use super::Context;
 use super::output::{self, pad};
+use super::sheets;
 
 /// 查看发文登记簿
 #[derive(Debug, clap::Args)]
@@ -18,8 +20,10 @@ pub struct Args {
     #[arg(long, value_name = "编号")]
     community: Option<String>,
     /// 以 JSON 格式输出
-    #[arg(long)]
+    #[arg(long, conflicts_with = "xlsx")]
     json: bool,
+    #[command(flatten)]
+    xlsx: sheets::Xlsx,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -32,6 +36,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 .is_none_or(|c| e.record.community.as_deref() == Some(c))
         })
         .collect();
+    if let Some(target) = &args.xlsx.xlsx {
+        return sheets::write_xlsx(target, &[views::register(&entries)]);
+    }
     let mut out = output::stdout();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &entries).context("无法输出 JSON")?;

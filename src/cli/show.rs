@@ -5,11 +5,12 @@ use std::io::Write;
 use anyhow::Context as _;
 
 use kaoping::archive::Archive;
-use kaoping::assessment::sheet::csv_safe;
 use kaoping::catalog::Catalog;
+use kaoping::table::views;
 
 use super::Context;
 use super::output;
+use super::sheets;
 
 /// 查看某版提交的文件清单
 #[derive(Debug, clap::Args)]
@@ -24,11 +25,13 @@ pub struct Args {
     #[arg(long, value_name = "指标")]
     indicator: Option<String>,
     /// 以 JSON 格式输出（供其他程序读取）
-    #[arg(long, conflicts_with = "csv")]
+    #[arg(long, conflicts_with_all = ["csv", "xlsx"])]
     json: bool,
-    /// 以 CSV 表格输出（可用 Excel/WPS 打开；以 = + - @ 开头的单元格前加 ' 以防被当作公式）
-    #[arg(long)]
+    /// 以 CSV 表格输出（以 = + - @ 开头的单元格前加 ' 以防被当作公式）
+    #[arg(long, conflicts_with = "xlsx")]
     csv: bool,
+    #[command(flatten)]
+    xlsx: sheets::Xlsx,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -45,37 +48,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .iter()
         .filter(|f| only.as_ref().is_none_or(|c| *c == f.indicator))
         .collect();
+    if let Some(target) = &args.xlsx.xlsx {
+        return sheets::write_xlsx(target, &[views::files(&files)]);
+    }
     if args.csv {
-        // A BOM so that Excel and WPS read UTF-8.
-        let mut out = output::stdout();
-        out.write_all(b"\xEF\xBB\xBF")?;
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record([
-            "指标",
-            "标准",
-            "文件名",
-            "归档位置",
-            "原路径",
-            "字节数",
-            "SHA-256",
-        ])?;
-        for f in &files {
-            let standard = f.standard.map(|n| n.to_string()).unwrap_or_default();
-            let size = f.size.to_string();
-            let name = f.placed.rsplit('/').next().unwrap_or("").to_string();
-            let row = [
-                &f.indicator,
-                &standard,
-                &name,
-                &f.placed,
-                &f.path,
-                &size,
-                &f.sha256,
-            ];
-            w.write_record(row.iter().map(|c| csv_safe(c)))?;
-        }
-        w.flush()?;
-        return Ok(());
+        return sheets::write_csv(&views::files(&files));
     }
     let mut out = output::stdout();
     if args.json {

@@ -186,6 +186,12 @@ impl Status for crate::render::RenderError {
     }
 }
 
+impl Status for crate::table::write::WriteError {
+    fn status(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+}
+
 macro_rules! from_library {
     ($($t:ty),*) => {$(
         impl From<$t> for WebError {
@@ -203,7 +209,8 @@ from_library!(
     crate::issuance::IssueError,
     crate::community::CommunityError,
     crate::accounts::AccountError,
-    crate::render::RenderError
+    crate::render::RenderError,
+    crate::table::write::WriteError
 );
 
 impl From<tokio::task::JoinError> for WebError {

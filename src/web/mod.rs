@@ -159,6 +159,11 @@ pub fn router(state: AppState) -> Router {
         .route("/c/{id}/v/{n}/bag.zip", get(community::bag))
         .route("/office", get(office::overview))
         .route("/office/sheet-template.csv", get(office::sheet_template))
+        .route(
+            "/office/sheet-template.xlsx",
+            get(office::sheet_template_xlsx),
+        )
+        .route("/office/tables/{name}", get(office::table_xlsx))
         .route("/office/documents", post(office::documents))
         .route("/office/register", get(office::register))
         .route("/documents/{sha}", get(files::document))

@@ -119,6 +119,55 @@ pub async fn sheet_template(user: User) -> Result<files::Download, WebError> {
     ))
 }
 
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// `GET /office/sheet-template.xlsx`: the blank assessment sheet as a
+/// workbook with drop-down lists.
+pub async fn sheet_template_xlsx(user: User) -> Result<files::Download, WebError> {
+    user.require_office()?;
+    let bytes = sheet::template_xlsx(Catalog::builtin())?;
+    Ok(files::Download::bytes(
+        "考评结果表.xlsx".into(),
+        XLSX,
+        bytes,
+    ))
+}
+
+/// `GET /office/{table}.xlsx`: the 进度汇总表, the document register or
+/// the registered communities as a workbook.
+pub async fn table_xlsx(
+    State(state): State<AppState>,
+    user: User,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Result<files::Download, WebError> {
+    user.require_office()?;
+    let archive = user.archive(&state);
+    let (file, sheet) = blocking(move || {
+        use crate::table::views;
+        Ok(match name.as_str() {
+            "progress.xlsx" => (
+                "进度汇总表.xlsx",
+                views::progress(
+                    &crate::documents::progress::from_archive(&archive, false)?,
+                    false,
+                ),
+            ),
+            "register.xlsx" => (
+                "发文登记簿.xlsx",
+                views::register(&issuance::entries(&archive)?),
+            ),
+            "communities.xlsx" => (
+                "社区名单.xlsx",
+                crate::community::list::roster_sheet(archive.communities()?.all()),
+            ),
+            other => return Err(WebError::missing(format!("没有这个表格：{other}"))),
+        })
+    })
+    .await?;
+    let bytes = crate::table::write::xlsx(&[sheet])?;
+    Ok(files::Download::bytes(file.into(), XLSX, bytes))
+}
+
 /// Receives an office form with one file in field `field` of at most
 /// `max_bytes`; returns the upload and the staged file.
 async fn one_file(

@@ -9,4 +9,4 @@ mod init;
 mod register;
 mod rough_edges;
 mod user;
-mod util;
+pub mod util;

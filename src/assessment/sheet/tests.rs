@@ -1,6 +1,9 @@
 //! Sheet reading and validation, on sheets built from the template.
 
 use super::*;
+use crate::assessment::Assessment;
+use crate::community::CommunityKind;
+use chrono::NaiveDate;
 
 fn filled(verdict: &str) -> String {
     let bytes = template(Catalog::builtin());
@@ -190,8 +193,10 @@ fn missing_columns_and_unknown_format_are_explained() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("缺少列：考评方法、结论"), "{err}");
+    let err = read(Path::new("表.txt"), b"x").unwrap_err().to_string();
+    assert!(err.contains(".csv") && err.contains(".xlsx"), "{err}");
     let err = read(Path::new("表.xlsx"), b"x").unwrap_err().to_string();
-    assert!(err.contains(".csv"), "{err}");
+    assert!(err.contains("纯文本"), "{err}");
 }
 
 #[test]

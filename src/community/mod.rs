@@ -1,7 +1,10 @@
 //! Pilot communities (试点社区): their identity (id, name, district of
-//! Attachment 1, type, batch), the register kept in `communities.json` at
-//! the archive root, and importing them from CSV files saved by Excel or
-//! WPS (UTF-8 with or without BOM, or GBK).
+//! Attachment 1, type, batch) and the register kept in `communities.json`
+//! at the archive root. Lists to import and to fill are in [`list`].
+
+pub mod list;
+
+pub use list::read_list;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -133,14 +136,17 @@ pub enum CommunityError {
         /// Registered ids, if any.
         hint: String,
     },
-    /// The CSV file has bad rows; nothing was imported.
-    #[error("{path} 有 {} 处错误，没有导入任何社区：\n{}", problems.len(), problems.join("\n"))]
-    BadCsv {
+    /// The list has bad rows; nothing was imported.
+    #[error("{path} 有 {} 处错误，没有导入任何社区：\n{}", problems.len(), crate::table::place::list(problems))]
+    BadList {
         /// The file.
         path: PathBuf,
-        /// One line per problem, each naming its line number.
-        problems: Vec<String>,
+        /// Every problem, with its place.
+        problems: Vec<crate::table::Problem>,
     },
+    /// The list could not be read at all.
+    #[error(transparent)]
+    Table(#[from] crate::table::TableError),
     /// The register file is damaged.
     #[error("社区登记文件 {path} 已损坏：{reason}")]
     Corrupt {
@@ -361,100 +367,6 @@ impl Roster {
             .values()
             .filter(|o| o.id != c.id && o.district == c.district && o.name == c.name)
             .collect()
-    }
-}
-
-/// Column order of a CSV header (indices of id, name, district, type, batch).
-fn header_columns(header: &csv::StringRecord) -> Option<[usize; 5]> {
-    const NAMES: [[&str; 2]; 5] = [
-        ["编号", "id"],
-        ["名称", "name"],
-        ["所属区县", "district"],
-        ["类型", "type"],
-        ["批次", "batch"],
-    ];
-    let mut cols = [0; 5];
-    for (slot, names) in cols.iter_mut().zip(NAMES) {
-        *slot = header.iter().position(|h| {
-            let h = h.trim();
-            names.iter().any(|n| h.eq_ignore_ascii_case(n))
-        })?;
-    }
-    Some(cols)
-}
-
-/// Reads communities from a CSV file. Every bad row is reported with its
-/// line number; any problem means no community is returned.
-pub fn read_csv(path: &Path) -> Result<Vec<Community>, CommunityError> {
-    let bytes = std::fs::read(path).map_err(|source| CommunityError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let bad = |problems: Vec<String>| CommunityError::BadCsv {
-        path: path.to_path_buf(),
-        problems,
-    };
-    if let Some(kind) = crate::textenc::workbook_kind(&bytes) {
-        return Err(bad(vec![format!(
-            "  {}",
-            crate::textenc::workbook_message(kind)
-        )]));
-    }
-    let (text, _) = crate::textenc::decode(&bytes).ok_or_else(|| {
-        bad(vec![
-            "  文件既不是 UTF-8 也不是 GBK 编码，请用 Excel 或 WPS 另存为 CSV 后再导入".into(),
-        ])
-    })?;
-    if let Some(line) = crate::textenc::unclosed_quote(&text) {
-        return Err(bad(vec![format!(
-            "  第 {line} 行：有一个引号“\"”没有配对，后面的内容都被当成了一个格子。请删掉这个引号，或在格子末尾补上引号"
-        )]));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| bad(vec![format!("  第 1 行：无法读取表头（{e}）")]))?
-        .clone();
-    let cols = header_columns(&header).ok_or_else(|| {
-        bad(vec![
-            "  第 1 行：表头应为“编号,名称,所属区县,类型,批次”（或 id,name,district,type,batch）"
-                .into(),
-        ])
-    })?;
-    let mut problems = Vec::new();
-    let mut out: Vec<Community> = Vec::new();
-    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = crate::textenc::csv_line(&text, e.position());
-                problems.push(format!("  第 {line} 行：无法读取（{e}）"));
-                continue;
-            }
-        };
-        let line = crate::textenc::csv_line(&text, record.position());
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let field = |i: usize| record.get(cols[i]).unwrap_or("");
-        match Community::new(field(0), field(1), field(2), field(3), field(4)) {
-            Ok(c) => {
-                if let Some(first) = seen.insert(c.id.to_lowercase(), line) {
-                    problems.push(format!("  第 {line} 行：编号 {} 与第 {first} 行重复", c.id));
-                } else {
-                    out.push(c);
-                }
-            }
-            Err(e) => problems.push(format!("  第 {line} 行：{e}")),
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(bad(problems))
     }
 }
 

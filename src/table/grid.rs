@@ -1,0 +1,226 @@
+//! The raw cells of a table: every row of a CSV file or of each sheet of a
+//! workbook, with the row's number as the user sees it (a CSV line, an
+//! Excel row) and each cell's value as the file holds it (text, number,
+//! date, error, or a formula that was never calculated). Workbooks are
+//! read with calamine.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Range, Reader, Sheets};
+use chrono::NaiveDate;
+
+use super::TableError;
+use super::format::Format;
+use crate::textenc;
+
+/// One cell's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Nothing, or only spaces.
+    Empty,
+    /// Text (trimmed).
+    Text(String),
+    /// A number.
+    Number(f64),
+    /// A date (a workbook date cell; the time of day is dropped).
+    Date(NaiveDate),
+    /// TRUE or FALSE.
+    Bool(bool),
+    /// An error value such as `#DIV/0!`.
+    Error(String),
+    /// A formula whose result was never calculated and saved.
+    Uncomputed,
+}
+
+/// One row.
+#[derive(Debug, Clone)]
+pub struct GridRow {
+    /// Its number as the user sees it: the CSV line or the Excel row (1 up).
+    pub number: u32,
+    /// Its cells, from column A (CSV: the first field).
+    pub cells: Vec<Value>,
+}
+
+impl GridRow {
+    /// Whether every cell is empty.
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| *c == Value::Empty)
+    }
+}
+
+/// All rows of one sheet, or of a CSV file.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// The sheet's name (`None` for CSV).
+    pub sheet: Option<String>,
+    /// Its rows, blank ones included.
+    pub rows: Vec<GridRow>,
+}
+
+/// Reads every sheet of `bytes` in `format`.
+pub fn grids(path: &Path, bytes: &[u8], format: Format) -> Result<Vec<Grid>, TableError> {
+    match format {
+        Format::Csv => Ok(vec![csv_grid(path, bytes)?]),
+        _ => workbook_grids(path, bytes, format),
+    }
+}
+
+fn text(s: &str) -> Value {
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if t.is_empty() {
+        Value::Empty
+    } else {
+        Value::Text(t.to_string())
+    }
+}
+
+fn csv_grid(path: &Path, bytes: &[u8]) -> Result<Grid, TableError> {
+    let (body, _) = textenc::decode(bytes).ok_or_else(|| TableError::Encoding {
+        path: path.to_path_buf(),
+    })?;
+    if let Some(line) = textenc::unclosed_quote(&body) {
+        return Err(TableError::UnclosedQuote {
+            path: path.to_path_buf(),
+            line,
+        });
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| TableError::Csv {
+            path: path.to_path_buf(),
+            line: textenc::csv_line(&body, e.position()),
+            detail: e.to_string(),
+        })?;
+        let line = textenc::csv_line(&body, record.position());
+        rows.push(GridRow {
+            number: u32::try_from(line).unwrap_or(u32::MAX),
+            cells: record.iter().map(text).collect(),
+        });
+    }
+    Ok(Grid { sheet: None, rows })
+}
+
+fn open<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    format: Format,
+) -> Result<Sheets<Cursor<&'a [u8]>>, TableError> {
+    let cursor = Cursor::new(bytes);
+    let opened = match format {
+        Format::Xlsx => calamine::Xlsx::new(cursor)
+            .map(Sheets::Xlsx)
+            .map_err(calamine::Error::Xlsx),
+        Format::Ods => calamine::Ods::new(cursor)
+            .map(Sheets::Ods)
+            .map_err(calamine::Error::Ods),
+        _ => calamine::Xls::new(cursor)
+            .map(Sheets::Xls)
+            .map_err(calamine::Error::Xls),
+    };
+    opened.map_err(|e| opening_error(path, format, e))
+}
+
+fn opening_error(path: &Path, format: Format, e: calamine::Error) -> TableError {
+    match e {
+        calamine::Error::Xls(calamine::XlsError::Password)
+        | calamine::Error::Ods(calamine::OdsError::Password) => TableError::Encrypted {
+            path: path.to_path_buf(),
+        },
+        other => TableError::Corrupt {
+            path: path.to_path_buf(),
+            kind: format.name(),
+            detail: other.to_string(),
+        },
+    }
+}
+
+fn workbook_grids(path: &Path, bytes: &[u8], format: Format) -> Result<Vec<Grid>, TableError> {
+    let mut book = open(path, bytes, format)?;
+    let names = book.sheet_names();
+    let mut out = Vec::new();
+    for name in names {
+        let values = book
+            .worksheet_range(&name)
+            .map_err(|e| opening_error(path, format, e))?;
+        // Not every format keeps formulas; without them a missing cached
+        // value simply reads as an empty cell.
+        let formulas = book.worksheet_formula(&name).ok();
+        out.push(Grid {
+            rows: sheet_rows(&values, formulas.as_ref()),
+            sheet: Some(name),
+        });
+    }
+    Ok(out)
+}
+
+fn sheet_rows(values: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<GridRow> {
+    let (top, left) = values.start().unwrap_or((0, 0));
+    let mut rows: Vec<GridRow> = values
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            let mut cells = vec![Value::Empty; left as usize];
+            cells.extend(row.iter().map(value));
+            GridRow {
+                number: top + i as u32 + 1,
+                cells,
+            }
+        })
+        .collect();
+    if let Some(f) = formulas {
+        mark_uncomputed(&mut rows, top, f);
+    }
+    rows
+}
+
+/// A formula cell without a cached value has no cell in the value range
+/// (or an empty one): mark it so it is reported, not taken as blank.
+fn mark_uncomputed(rows: &mut Vec<GridRow>, top: u32, formulas: &Range<String>) {
+    for (r, c, formula) in formulas.used_cells() {
+        if formula.trim().is_empty() {
+            continue;
+        }
+        let (fr, fc) = formulas.start().unwrap_or((0, 0));
+        let (row, col) = (fr + r as u32, (fc as usize) + c);
+        while rows.last().is_none_or(|l| l.number <= row) {
+            let number = rows.last().map_or(top + 1, |l| l.number + 1);
+            rows.push(GridRow {
+                number,
+                cells: Vec::new(),
+            });
+        }
+        let Some(target) = rows.iter_mut().find(|g| g.number == row + 1) else {
+            continue;
+        };
+        if target.cells.len() <= col {
+            target.cells.resize(col + 1, Value::Empty);
+        }
+        if target.cells[col] == Value::Empty {
+            target.cells[col] = Value::Uncomputed;
+        }
+    }
+}
+
+fn value(d: &Data) -> Value {
+    match d {
+        Data::Empty => Value::Empty,
+        Data::String(s) => text(s),
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Float(f) => Value::Number(*f),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(dt) => dt
+            .as_datetime()
+            .map_or(Value::Number(dt.as_f64()), |t| Value::Date(t.date())),
+        Data::DateTimeIso(s) => s
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map_or_else(|| text(s), Value::Date),
+        Data::DurationIso(s) => text(s),
+        Data::Error(e) => Value::Error(e.to_string()),
+    }
+}

@@ -1,0 +1,138 @@
+//! The tables kaoping shows, as sheets: a submission's file list, a
+//! submission's coverage, the 进度汇总表, the document register and the
+//! registered communities. One description per table, written as `.xlsx`
+//! or CSV, so the workbook and the CSV always hold the same cells. Sizes,
+//! counts and numbers are numbers; hashes and ids are text; dates are
+//! dates.
+
+use super::write::{Col, Out, Sheet};
+use crate::archive::coverage::Coverage;
+use crate::archive::manifest::FileEntry;
+use crate::documents::progress;
+use crate::issuance::Entry;
+
+fn columns(names: &[&str]) -> Vec<Col> {
+    names.iter().map(|n| Col::new(n)).collect()
+}
+
+/// The files of a submission version (`kaoping show`).
+pub fn files(entries: &[&FileEntry]) -> Sheet {
+    let mut sheet = Sheet::new(
+        "文件清单",
+        columns(&[
+            "指标",
+            "标准",
+            "文件名",
+            "归档位置",
+            "原路径",
+            "字节数",
+            "SHA-256",
+        ]),
+    );
+    sheet.columns[6] = Col::new("SHA-256").width(68.0);
+    for f in entries {
+        let name = f.placed.rsplit('/').next().unwrap_or("");
+        sheet.rows.push(vec![
+            Out::from(f.indicator.as_str()),
+            Out::from(f.standard),
+            Out::from(name),
+            Out::from(f.placed.as_str()),
+            Out::from(f.path.as_str()),
+            Out::from(f.size),
+            Out::from(f.sha256.as_str()),
+        ]);
+    }
+    sheet
+}
+
+/// Which 材料审核 standards have files (`kaoping coverage`).
+pub fn coverage(cov: &Coverage) -> Sheet {
+    let mut sheet = Sheet::new(
+        "材料覆盖",
+        columns(&[
+            "指标",
+            "指标名称",
+            "标准",
+            "标准内容",
+            "文件数",
+            "状态",
+            "文件",
+        ]),
+    );
+    sheet.columns[3] = Col::new("标准内容").width(50.0);
+    sheet.columns[6] = Col::new("文件").width(60.0);
+    for s in &cov.standards {
+        let status = if s.files.is_empty() {
+            "缺材料"
+        } else {
+            "有材料"
+        };
+        sheet.rows.push(vec![
+            Out::from(s.indicator.as_str()),
+            Out::from(s.indicator_name.as_str()),
+            Out::from(s.standard),
+            Out::from(s.text.as_str()),
+            Out::from(s.files.len()),
+            Out::from(status),
+            Out::from(s.files.join("\n")),
+        ]);
+    }
+    sheet
+}
+
+/// The 进度汇总表 (`kaoping progress`), its 总计 row last.
+pub fn progress(rows: &[progress::Row], phase1: bool) -> Sheet {
+    let mut sheet = Sheet::new("进度汇总表", columns(&progress::columns(phase1)));
+    for r in rows {
+        sheet.rows.push(vec![
+            Out::from(r.district.as_str()),
+            Out::from(r.communities),
+            Out::from(r.quota),
+            Out::from(r.registered),
+            Out::from(r.submitted),
+            Out::from(r.assessed),
+            Out::from(r.named),
+            Out::from(r.rectifying),
+        ]);
+    }
+    sheet
+}
+
+/// The document register (`kaoping register`).
+pub fn register(entries: &[Entry]) -> Sheet {
+    let mut sheet = Sheet::new(
+        "公文登记簿",
+        columns(&[
+            "发文字号",
+            "公文种类",
+            "标题",
+            "主送",
+            "社区",
+            "成文日期",
+            "登记时间",
+            "文件名",
+            "字节数",
+            "SHA-256",
+            "超出任务数理由",
+        ]),
+    );
+    sheet.columns[2] = Col::new("标题").width(50.0);
+    sheet.columns[9] = Col::new("SHA-256").width(68.0);
+    for e in entries {
+        let r = &e.record;
+        sheet.rows.push(vec![
+            Out::from(r.number.as_str()),
+            Out::from(r.kind.name()),
+            Out::from(r.title.as_str()),
+            Out::from(r.recipient.as_str()),
+            Out::from(r.community.as_deref()),
+            Out::Date(r.date),
+            Out::from(e.time.as_str()),
+            Out::from(r.file_name.as_str()),
+            Out::from(r.size()),
+            Out::from(r.sha256()),
+            Out::from(r.over_quota.as_deref()),
+        ]);
+    }
+    sheet
+}
