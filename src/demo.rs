@@ -259,9 +259,7 @@ fn write_evidence(
             continue;
         }
         for s in ind.material_standards() {
-            let d = folder
-                .join(ind.folder_name())
-                .join(format!("标准{}", s.number));
+            let d = crate::archive::layout::standard_dir(folder, ind, s);
             fs::create_dir_all(&d).map_err(io(&d))?;
             for (file, what) in [("工作台账.txt", "工作台账"), ("会议记录.txt", "会议记录")]
             {

@@ -104,9 +104,8 @@ pub enum Numbering {
 pub struct IssuedRecord {
     /// The document or certificate number as printed.
     pub number: String,
-    /// Sequence it was drawn from (`prefix` or `证书:prefix`); empty for a
-    /// given number.
-    pub sequence: String,
+    /// Sequence it was drawn from.
+    pub sequence: Sequence,
     /// Year of the sequence.
     pub year: i32,
     /// Serial within sequence and year (0 for a given number).
@@ -358,11 +357,53 @@ pub fn find_sha256(archive: &Archive, hex: &str) -> Result<Option<Entry>, Archiv
         .find(|e| e.record.sha256() == hex))
 }
 
-fn sequence_key(n: &Numbering) -> String {
-    match n {
-        Numbering::Document { prefix } => prefix.clone(),
-        Numbering::Certificate { prefix } => format!("证书:{prefix}"),
-        Numbering::Given(_) => String::new(),
+/// The number sequence a document's serial is drawn from. The register
+/// writes it as text: the prefix of a 发文字号, `证书:` and the prefix of a
+/// certificate number, nothing for a number given by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum Sequence {
+    /// A number given by the caller: no sequence.
+    Given,
+    /// 发文字号 of this prefix.
+    Document(String),
+    /// Certificate numbers of this prefix.
+    Certificate(String),
+}
+
+/// How the register marks a certificate sequence.
+const CERTIFICATE_SEQUENCE: &str = "证书:";
+
+impl From<String> for Sequence {
+    fn from(s: String) -> Sequence {
+        if s.is_empty() {
+            Sequence::Given
+        } else if let Some(prefix) = s.strip_prefix(CERTIFICATE_SEQUENCE) {
+            Sequence::Certificate(prefix.to_string())
+        } else {
+            Sequence::Document(s)
+        }
+    }
+}
+
+impl From<Sequence> for String {
+    fn from(s: Sequence) -> String {
+        match s {
+            Sequence::Given => String::new(),
+            Sequence::Document(prefix) => prefix,
+            Sequence::Certificate(prefix) => format!("{CERTIFICATE_SEQUENCE}{prefix}"),
+        }
+    }
+}
+
+impl Numbering {
+    /// The sequence this numbering draws from.
+    fn sequence(&self) -> Sequence {
+        match self {
+            Numbering::Document { prefix } => Sequence::Document(prefix.clone()),
+            Numbering::Certificate { prefix } => Sequence::Certificate(prefix.clone()),
+            Numbering::Given(_) => Sequence::Given,
+        }
     }
 }
 
@@ -381,13 +422,13 @@ pub fn issue(
 ) -> Result<Vec<Issued>, IssueError> {
     let existing = entries(archive)?;
     let mut numbered = Vec::with_capacity(drafts.len());
-    let mut taken: Vec<(String, i32, u32)> = existing
+    let mut taken: Vec<(Sequence, i32, u32)> = existing
         .iter()
         .map(|e| (e.record.sequence.clone(), e.record.year, e.record.serial))
         .collect();
     for mut d in drafts {
         let year = d.meta.date.year();
-        let key = sequence_key(&d.numbering);
+        let key = d.numbering.sequence();
         let (number, serial) = match &d.numbering {
             Numbering::Given(n) => {
                 if let Some(e) = existing.iter().find(|e| &e.record.number == n) {
@@ -492,6 +533,21 @@ pub fn issue(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sequences_keep_their_text_in_the_register() {
+        for (q, s) in [
+            (Sequence::Document("昆社治办".into()), "\"昆社治办\""),
+            (
+                Sequence::Certificate("昆社治试证".into()),
+                "\"证书:昆社治试证\"",
+            ),
+            (Sequence::Given, "\"\""),
+        ] {
+            assert_eq!(serde_json::to_string(&q).unwrap(), s);
+            assert_eq!(serde_json::from_str::<Sequence>(s).unwrap(), q);
+        }
+    }
 
     #[test]
     fn document_kinds_keep_their_chinese_names_on_disk() {

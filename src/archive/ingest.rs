@@ -12,9 +12,8 @@ use rayon::prelude::*;
 use super::bagit;
 use super::collect::{self, Candidate, Collected, Source};
 use super::index;
-use super::manifest::Manifest;
 use super::place::{self, Placed};
-use super::store::{Digest, Put};
+use super::store::Put;
 use super::zipin::{self, ZipLimits};
 use super::{Archive, ArchiveError};
 use crate::catalog::Catalog;
@@ -43,18 +42,7 @@ pub struct IngestOptions {
 /// The free space an ingest leaves by default.
 pub const DEFAULT_RESERVE: u64 = 64 << 20;
 
-/// What an ingest recorded.
-#[derive(Debug)]
-pub struct IngestReport {
-    /// The new version's manifest.
-    pub manifest: Manifest,
-    /// Its root hash.
-    pub root_hash: Digest,
-    /// Objects that were new to the store.
-    pub new_objects: usize,
-    /// Bytes of those new objects.
-    pub new_bytes: u64,
-}
+pub use super::index::IngestReport;
 
 /// The input, listed.
 struct Input {
@@ -264,7 +252,7 @@ pub fn ingest(
                 .map_err(|problems| ArchiveError::BagMismatch { problems })?;
         skipped.extend(
             tags.into_iter()
-                .map(|t| (t, super::manifest::BAG_TAG_FILE.to_string())),
+                .map(|t| (t, super::manifest::SkipReason::BagTagFile)),
         );
         files = payload;
         bag = Some(manifest);
@@ -304,17 +292,18 @@ pub fn ingest(
             return Err(ArchiveError::BagMismatch { problems });
         }
     }
-    let result = index::record(
-        archive,
-        &lock,
+    let new = index::NewVersion {
         community,
         version,
         source,
-        options,
-        &placement.placed,
-        &puts,
+        source_name: options.source_name.clone(),
+        submitter: options.submitter.clone(),
+        allow_identical: options.allow_identical,
+        placed: &placement.placed,
+        puts: &puts,
         skipped,
-    );
+    };
+    let result = index::record(archive, &lock, new);
     if result.is_err() {
         roll_back(archive, &puts.iter().copied().map(Some).collect::<Vec<_>>());
     }

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use super::collect::Candidate;
+use super::layout::{self, standard_folder};
 use super::relpath::{RelPath, escape_percent};
-use super::scaffold;
 use super::store::Digest;
 use crate::catalog::{Catalog, Indicator};
 
@@ -34,11 +34,6 @@ pub struct Placement {
     pub placed: Vec<Placed>,
     /// Files that cannot be placed, one message each.
     pub problems: Vec<String>,
-}
-
-/// Folder name of standard `n`, as the scaffold writes it.
-pub fn standard_folder(n: u32) -> String {
-    format!("标准{n}")
 }
 
 /// Parses a standard folder name: `标准1`, `标准 1`, `第1条`, `标准一`,
@@ -134,9 +129,9 @@ pub fn place(catalog: &Catalog, files: Vec<Candidate>) -> Placement {
             ));
             continue;
         };
-        let note = scaffold::note_text(ind, std);
+        let note = layout::note_text(ind, std);
         let scaffold_note = (rel.len() == 3
-            && rel.file_name() == Some(scaffold::NOTE_FILE.as_bytes())
+            && rel.file_name() == Some(layout::NOTE_FILE.as_bytes())
             && file.size == note.len() as u64)
             .then(|| Digest::of(note.as_bytes()));
         out.placed.push(Placed {

@@ -299,7 +299,7 @@ pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError
             continue;
         }
         if let Some(why) = junk_reason(&rel) {
-            out.skipped.push((rel, why.into()));
+            out.skipped.push((rel, why));
         } else {
             out.files.push(Candidate {
                 rel,

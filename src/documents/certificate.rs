@@ -133,7 +133,7 @@ pub fn pending(community: &Community, date: NaiveDate) -> Entry {
         time: String::new(),
         record: IssuedRecord {
             number: String::new(),
-            sequence: String::new(),
+            sequence: crate::issuance::Sequence::Given,
             year: 0,
             serial: 0,
             kind: KIND,

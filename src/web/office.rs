@@ -9,8 +9,9 @@ use axum::response::Html;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::error::{WebError, blocking};
-use super::files;
+use super::blocking;
+use super::download;
+use super::error::WebError;
 use super::session::{User, log_event};
 use super::upload::{self, Limits};
 use super::{AppState, pages};
@@ -106,13 +107,13 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
             chrono::Local::now().date_naive().to_string().into(),
         );
     }
-    Ok(pages::page("office.html", &user, &ctx))
+    Ok(pages::page("office.html", &user.context(), &ctx))
 }
 
 /// `GET /office/sheet-template.csv`: the blank assessment sheet.
-pub async fn sheet_template(user: User) -> Result<files::Download, WebError> {
+pub async fn sheet_template(user: User) -> Result<download::Download, WebError> {
     user.require_office()?;
-    Ok(files::Download::bytes(
+    Ok(download::Download::bytes(
         "考评结果表.csv".into(),
         "text/csv; charset=utf-8",
         sheet::template(Catalog::builtin()),
@@ -182,7 +183,7 @@ pub async fn assess(
         })
     })
     .await?;
-    Ok(pages::page("assessed.html", &user, &ctx))
+    Ok(pages::page("assessed.html", &user.context(), &ctx))
 }
 
 /// The issue form.
@@ -284,7 +285,7 @@ pub async fn documents(
         })
     })
     .await?;
-    Ok(pages::page("issued.html", &user, &ctx))
+    Ok(pages::page("issued.html", &user.context(), &ctx))
 }
 
 /// `GET /office/register`.
@@ -309,7 +310,7 @@ pub async fn register(State(state): State<AppState>, user: User) -> Result<Html<
         checked: None,
         only_check: false,
     };
-    Ok(pages::page("register.html", &user, &page))
+    Ok(pages::page("register.html", &user.context(), &page))
 }
 
 /// `POST /office/verify-doc`: is this PDF exactly one we issued? The check
@@ -354,5 +355,5 @@ pub async fn verify_doc(
         }),
         only_check: true,
     };
-    Ok(pages::page("register.html", &user, &page))
+    Ok(pages::page("register.html", &user.context(), &page))
 }
