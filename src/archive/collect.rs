@@ -38,7 +38,52 @@ pub struct Collected {
     /// Left out, with the reason.
     pub skipped: Vec<(RelPath, SkipReason)>,
     /// Errors (each names its path); any of them stops the ingest.
-    pub problems: Vec<String>,
+    pub problems: Vec<ReadProblem>,
+}
+
+/// A file or folder of the material that cannot be read: which (as a
+/// path inside the source), and the cause in Chinese. `Display` writes the
+/// sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadProblem {
+    /// Walking the folder failed at `rel` (or at the source itself).
+    #[error("无法读取“{}”：{cause}", rel.as_ref().map_or_else(|| folder.display().to_string(), |r| r.to_string()))]
+    Walk {
+        /// Where, inside the folder.
+        rel: Option<RelPath>,
+        /// The folder handed in.
+        folder: PathBuf,
+        /// Why.
+        cause: String,
+    },
+    /// A file's details cannot be read.
+    #[error("无法读取文件“{rel}”：{cause}")]
+    Details {
+        /// The file.
+        rel: RelPath,
+        /// Why.
+        cause: String,
+    },
+    /// A file's content cannot be read while storing it.
+    #[error("“{rel}”：{cause}")]
+    Content {
+        /// The file.
+        rel: RelPath,
+        /// Why.
+        cause: String,
+    },
+    /// The ZIP cannot be opened again to store its entries.
+    #[error("{cause}")]
+    Reopen {
+        /// Why.
+        cause: String,
+    },
+    /// A file listed from one kind of source and stored from another.
+    #[error("“{rel}”：内部错误（来源不符）")]
+    WrongSource {
+        /// The file.
+        rel: RelPath,
+    },
 }
 
 /// Why a name is junk left by operating systems or office programs.
@@ -87,13 +132,15 @@ pub fn collect_dir(dir: &Path) -> Collected {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| rel_of(dir, p).to_string());
-                let what = path.unwrap_or_else(|| dir.display().to_string());
                 let cause = e
                     .io_error()
                     .map(describe_io)
                     .unwrap_or_else(|| e.to_string());
-                out.problems.push(format!("无法读取“{what}”：{cause}"));
+                out.problems.push(ReadProblem::Walk {
+                    rel: e.path().map(|p| rel_of(dir, p)),
+                    folder: dir.to_path_buf(),
+                    cause,
+                });
                 continue;
             }
         };
@@ -127,7 +174,7 @@ pub fn collect_dir(dir: &Path) -> Collected {
                         .io_error()
                         .map(describe_io)
                         .unwrap_or_else(|| e.to_string());
-                    out.problems.push(format!("无法读取文件“{rel}”：{cause}"));
+                    out.problems.push(ReadProblem::Details { rel, cause });
                 }
             }
         }

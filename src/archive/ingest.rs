@@ -10,7 +10,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::bagit;
-use super::collect::{self, Candidate, Collected, Source};
+use super::collect::{self, Candidate, Collected, ReadProblem, Source};
 use super::index;
 use super::place::{self, Placed};
 use super::store::Put;
@@ -139,18 +139,24 @@ fn store_all(
     zip: Option<&Path>,
     placed: &[Placed],
     progress: &dyn Meter,
-) -> (Vec<Option<Put>>, Vec<String>) {
+) -> (Vec<Option<Put>>, Vec<ReadProblem>) {
     let store = archive.store();
-    let results: Vec<Result<Put, String>> = match zip {
+    let wrong = |p: &Placed| ReadProblem::WrongSource {
+        rel: p.file.rel.clone(),
+    };
+    let results: Vec<Result<Put, ReadProblem>> = match zip {
         None => placed
             .par_iter()
             .map(|p| {
                 let Source::File(path) = &p.file.source else {
-                    return Err(format!("“{}”：内部错误（来源不符）", p.file.rel));
+                    return Err(wrong(p));
                 };
                 File::open(path)
                     .and_then(|f| store.put_reader(Counting { inner: f, progress }))
-                    .map_err(|e| format!("“{}”：{}", p.file.rel, collect::describe_io(&e)))
+                    .map_err(|e| ReadProblem::Content {
+                        rel: p.file.rel.clone(),
+                        cause: collect::describe_io(&e),
+                    })
             })
             .collect(),
         Some(z) => placed
@@ -159,13 +165,16 @@ fn store_all(
                 || zipin::open(z),
                 |archive, p| {
                     let Source::Zip(i) = p.file.source else {
-                        return Err(format!("“{}”：内部错误（来源不符）", p.file.rel));
+                        return Err(wrong(p));
                     };
-                    let zip = archive.as_mut().map_err(|e| e.to_string())?;
+                    let zip = archive.as_mut().map_err(|e| ReadProblem::Reopen {
+                        cause: e.to_string(),
+                    })?;
                     zipin::entry_reader(zip, i)
                         .and_then(|r| store.put_reader(Counting { inner: r, progress }))
-                        .map_err(|e| {
-                            format!("“{}”：{}", p.file.rel, zipin::describe_entry_error(&e))
+                        .map_err(|e| ReadProblem::Content {
+                            rel: p.file.rel.clone(),
+                            cause: zipin::describe_entry_error(&e),
                         })
                 },
             )

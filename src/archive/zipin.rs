@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use zip::ZipArchive;
 
@@ -45,29 +45,76 @@ impl Default for ZipLimits {
 #[derive(Debug, thiserror::Error)]
 pub enum ZipError {
     /// Not a readable ZIP.
-    #[error("{path} 不是有效的 ZIP 文件（{reason}）。请重新压缩后再提交")]
+    #[error("{} 不是有效的 ZIP 文件（{reason}）。请重新压缩后再提交", path.display())]
     Invalid {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// The parser's complaint.
         reason: String,
     },
     /// Unsafe entries.
-    #[error("{path} 含有不安全的条目，整个文件不予接收：\n{}", entries.join("\n"))]
+    #[error("{} 含有不安全的条目，整个文件不予接收：\n{}", path.display(), lines(entries))]
     Unsafe {
         /// The file.
-        path: String,
-        /// One line per entry and reason.
-        entries: Vec<String>,
+        path: PathBuf,
+        /// The entries and why each is unsafe.
+        entries: Vec<UnsafeEntry>,
     },
     /// A zip bomb or an archive too large for the disk.
-    #[error("{path} 解压后过大（{reason}），疑似“压缩炸弹”，不予接收")]
+    #[error("{} 解压后过大（{reason}），疑似“压缩炸弹”，不予接收", path.display())]
     TooLarge {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Which limit it exceeds.
         reason: String,
     },
+}
+
+/// An entry a ZIP may not hold. `Display` writes the Chinese line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnsafeEntry {
+    /// Names the central directory holds more than once.
+    #[error("{}：有多个同名条目（不同的解压工具会取到不同的内容）", names.join("、"))]
+    Repeated {
+        /// The names, decoded for print.
+        names: Vec<String>,
+    },
+    /// A name that cannot be a relative path.
+    #[error("{name}：{why}")]
+    BadName {
+        /// The raw name, escaped for print.
+        name: String,
+        /// Why.
+        why: &'static str,
+    },
+    /// A symbolic link.
+    #[error("{rel}：符号链接")]
+    Symlink {
+        /// The entry.
+        rel: RelPath,
+    },
+    /// An encrypted entry.
+    #[error("{rel}：加密条目，请去掉密码后重新压缩")]
+    Encrypted {
+        /// The entry.
+        rel: RelPath,
+    },
+    /// Two names that land on the same path.
+    #[error("{rel}：与条目“{first}”同名（不同的解压工具会取到不同的内容）")]
+    SameName {
+        /// The later entry.
+        rel: RelPath,
+        /// The earlier entry's name.
+        first: String,
+    },
+}
+
+fn lines(entries: &[UnsafeEntry]) -> String {
+    entries
+        .iter()
+        .map(|e| format!("  {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// How the names of a ZIP that are not valid UTF-8 are read.
@@ -204,7 +251,7 @@ fn split_name(raw: &[u8], legacy: Legacy) -> Result<RelPath, &'static str> {
 /// Opens a ZIP for reading.
 pub fn open(path: &Path) -> Result<ZipArchive<File>, ZipError> {
     let invalid = |reason: String| ZipError::Invalid {
-        path: path.display().to_string(),
+        path: path.to_path_buf(),
         reason,
     };
     let file = File::open(path).map_err(|e| invalid(e.to_string()))?;
@@ -213,7 +260,7 @@ pub fn open(path: &Path) -> Result<ZipArchive<File>, ZipError> {
 
 /// Lists the entries of the ZIP at `path` as candidates.
 pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError> {
-    let shown = path.display().to_string();
+    let shown = path.to_path_buf();
     let mut zip = open(path)?;
     let too_large = |reason: String| ZipError::TooLarge {
         path: shown.clone(),
@@ -237,10 +284,7 @@ pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError
             .iter()
             .map(|raw| decode_name(raw, legacy).unwrap_or_else(|| escape(raw)))
             .collect();
-        unsafe_entries.push(format!(
-            "  {}：有多个同名条目（不同的解压工具会取到不同的内容）",
-            repeated.join("、")
-        ));
+        unsafe_entries.push(UnsafeEntry::Repeated { names: repeated });
     }
     let mut total: u64 = 0;
     // Byte range of each entry's compressed data, to find entries that
@@ -263,16 +307,19 @@ pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError
         let rel = match split_name(&raw, legacy) {
             Ok(rel) => rel,
             Err(why) => {
-                unsafe_entries.push(format!("  {}：{why}", escape(&raw)));
+                unsafe_entries.push(UnsafeEntry::BadName {
+                    name: escape(&raw),
+                    why,
+                });
                 continue;
             }
         };
         if entry.is_symlink() {
-            unsafe_entries.push(format!("  {rel}：符号链接"));
+            unsafe_entries.push(UnsafeEntry::Symlink { rel });
             continue;
         }
         if entry.encrypted() {
-            unsafe_entries.push(format!("  {rel}：加密条目，请去掉密码后重新压缩"));
+            unsafe_entries.push(UnsafeEntry::Encrypted { rel });
             continue;
         }
         if entry.is_dir() || rel.is_empty() {
@@ -293,9 +340,7 @@ pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError
             )));
         }
         if let Some(first) = names.insert(rel.clone(), shown_name.clone()) {
-            unsafe_entries.push(format!(
-                "  {rel}：与条目“{first}”同名（不同的解压工具会取到不同的内容）"
-            ));
+            unsafe_entries.push(UnsafeEntry::SameName { rel, first });
             continue;
         }
         if let Some(why) = junk_reason(&rel) {
