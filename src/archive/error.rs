@@ -155,6 +155,45 @@ pub enum ArchiveError {
     },
 }
 
+impl ArchiveError {
+    /// The same error with every path it names passed through `f`, so
+    /// that a front end can name files as its user knows them (the web:
+    /// the names uploaded, not its staging folder).
+    pub fn map_paths(self, f: &dyn Fn(&Path) -> PathBuf) -> ArchiveError {
+        use super::collect::ReadProblem;
+        match self {
+            ArchiveError::Empty { source_path } => ArchiveError::Empty {
+                source_path: f(&source_path),
+            },
+            ArchiveError::SourceMissing { path } => ArchiveError::SourceMissing { path: f(&path) },
+            ArchiveError::BadSource { path } => ArchiveError::BadSource { path: f(&path) },
+            ArchiveError::Corrupt { path, reason } => ArchiveError::Corrupt {
+                path: f(&path),
+                reason,
+            },
+            ArchiveError::Io { path, source } => ArchiveError::Io {
+                path: f(&path),
+                source,
+            },
+            ArchiveError::Zip(e) => ArchiveError::Zip(e.map_path(f)),
+            ArchiveError::Unreadable { problems } => ArchiveError::Unreadable {
+                problems: problems
+                    .into_iter()
+                    .map(|p| match p {
+                        ReadProblem::Walk { rel, folder, cause } => ReadProblem::Walk {
+                            rel,
+                            folder: f(&folder),
+                            cause,
+                        },
+                        p => p,
+                    })
+                    .collect(),
+            },
+            e => e,
+        }
+    }
+}
+
 fn indent(lines: &[impl std::fmt::Display]) -> String {
     lines
         .iter()

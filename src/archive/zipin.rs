@@ -70,6 +70,26 @@ pub enum ZipError {
     },
 }
 
+impl ZipError {
+    /// The same error naming the ZIP `f(path)`.
+    pub fn map_path(self, f: &dyn Fn(&Path) -> PathBuf) -> ZipError {
+        match self {
+            ZipError::Invalid { path, reason } => ZipError::Invalid {
+                path: f(&path),
+                reason,
+            },
+            ZipError::Unsafe { path, entries } => ZipError::Unsafe {
+                path: f(&path),
+                entries,
+            },
+            ZipError::TooLarge { path, reason } => ZipError::TooLarge {
+                path: f(&path),
+                reason,
+            },
+        }
+    }
+}
+
 /// An entry a ZIP may not hold. `Display` writes the Chinese line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnsafeEntry {

@@ -87,6 +87,37 @@ pub enum AssessmentError {
     },
 }
 
+impl AssessmentError {
+    /// The same error with every path it names passed through `f` (see
+    /// [`ArchiveError::map_paths`]).
+    pub fn map_paths(self, f: &dyn Fn(&std::path::Path) -> std::path::PathBuf) -> AssessmentError {
+        use sheet::SheetError as S;
+        match self {
+            AssessmentError::Archive(e) => AssessmentError::Archive(e.map_paths(f)),
+            AssessmentError::Read { path, source } => AssessmentError::Read {
+                path: f(&path),
+                source,
+            },
+            AssessmentError::Sheet(e) => AssessmentError::Sheet(match e {
+                S::Format { path } => S::Format { path: f(&path) },
+                S::Encoding { path } => S::Encoding { path: f(&path) },
+                S::Syntax { path, message } => S::Syntax {
+                    path: f(&path),
+                    message,
+                },
+                S::Invalid { path, problems } => S::Invalid {
+                    path: f(&path),
+                    problems,
+                },
+                // A kind of sheet error added later keeps its path.
+                #[allow(unreachable_patterns)]
+                e => e,
+            }),
+            e => e,
+        }
+    }
+}
+
 /// The kind of a registered community, for computed standards.
 pub fn kind_of(c: &Community) -> CommunityKind {
     c.kind

@@ -262,11 +262,7 @@ async fn receive_and_ingest(
             |_| {},
         ) {
             Ok(r) => r,
-            Err(e) => {
-                let mut w = WebError::from(e);
-                w.message = up.tidy(&w.message);
-                return Err(w);
-            }
+            Err(e) => return Err(WebError::from(e.map_paths(&|p| up.shown(p)))),
         };
         let v = report.manifest.version;
         // The receipt goes with the submission; if it cannot be made now,

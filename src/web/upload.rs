@@ -165,18 +165,27 @@ impl Upload {
         }
     }
 
-    /// Replaces the staging paths in a message by what the user uploaded.
-    pub fn tidy(&self, message: &str) -> String {
-        let mut out = message.to_string();
-        for f in &self.files {
-            out = out.replace(&f.path.display().to_string(), &f.name);
+    /// A staged path as the user knows it: a staged file by the name it
+    /// was uploaded as, a path of a folder upload relative to that folder
+    /// (the folder itself is `网页上传`), anything else in the staging
+    /// folder relative to it. Errors pass their paths through this before
+    /// they are shown.
+    pub fn shown(&self, path: &Path) -> PathBuf {
+        if let Some(f) = self.files.iter().find(|f| f.path == path) {
+            return PathBuf::from(&f.name);
         }
         if let Some(base) = &self.tree {
-            out = out
-                .replace(&format!("{}/", base.display()), "")
-                .replace(&base.display().to_string(), LOOSE);
+            if path == base {
+                return PathBuf::from(LOOSE);
+            }
+            if let Ok(rest) = path.strip_prefix(base) {
+                return rest.to_path_buf();
+            }
         }
-        out.replace(&format!("{}/", self.dir.path().display()), "")
+        match path.strip_prefix(self.dir.path()) {
+            Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
+            _ => path.to_path_buf(),
+        }
     }
 }
 
