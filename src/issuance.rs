@@ -420,7 +420,70 @@ pub fn issue(
     drafts: Vec<Draft>,
     progress: &dyn Meter,
 ) -> Result<Vec<Issued>, IssueError> {
-    let existing = entries(archive)?;
+    let numbered = number_all(&entries(archive)?, drafts)?;
+    let (pdfs, uses): (Vec<Vec<u8>>, Vec<Vec<TemplateUse>>) =
+        render_all(engine, &numbered, progress)?.into_iter().unzip();
+    let store = archive.store();
+    let root = archive.root().to_path_buf();
+    let io = |source| ArchiveError::Io {
+        path: root.clone(),
+        source,
+    };
+    let mut puts = Vec::with_capacity(pdfs.len());
+    for pdf in &pdfs {
+        puts.push(store.put_bytes(pdf).map_err(io)?);
+    }
+    store.flush().map_err(io)?;
+    let mut out = Vec::with_capacity(pdfs.len());
+    let rendered = pdfs.into_iter().zip(uses);
+    for ((n, (pdf, templates)), put) in numbered.into_iter().zip(rendered).zip(puts) {
+        let d = n.draft;
+        let record = IssuedRecord {
+            number: n.number,
+            sequence: n.sequence,
+            year: n.year,
+            serial: n.serial,
+            kind: d.kind,
+            title: d.meta.title.clone(),
+            recipient: d.recipient,
+            community: d.community,
+            date: d.meta.date,
+            organs: d.organs,
+            file_name: d.file_name,
+            over_quota: d.over_quota,
+            submission: d.submission,
+            objects: vec![ObjectRef {
+                sha256: put.digest.hex(),
+                size: put.size,
+            }],
+            templates,
+        };
+        out.push(Issued { record, pdf });
+    }
+    // The whole batch is registered with one write: all or none.
+    let events = out
+        .iter()
+        .map(|d| crate::event::Event::Document(d.record.clone()))
+        .collect();
+    archive
+        .log()
+        .append_all(lock, events)
+        .map_err(ArchiveError::from)?;
+    Ok(out)
+}
+
+/// A draft with its number, its data completed with it.
+struct Numbered {
+    draft: Draft,
+    sequence: Sequence,
+    year: i32,
+    number: String,
+    serial: u32,
+}
+
+/// Numbers every draft after the `existing` register: the next serial of
+/// its sequence and year, or the number given (refused if registered).
+fn number_all(existing: &[Entry], drafts: Vec<Draft>) -> Result<Vec<Numbered>, IssueError> {
     let mut numbered = Vec::with_capacity(drafts.len());
     let mut taken: Vec<(Sequence, i32, u32)> = existing
         .iter()
@@ -459,11 +522,28 @@ pub fn issue(
         if let Some(obj) = d.data.as_object_mut() {
             obj.insert("number".into(), serde_json::Value::String(number.clone()));
         }
-        numbered.push((d, key, year, number, serial));
+        numbered.push(Numbered {
+            draft: d,
+            sequence: key,
+            year,
+            number,
+            serial,
+        });
     }
+    Ok(numbered)
+}
+
+/// Renders every numbered draft (in parallel): the PDFs and the
+/// templates each came from, in order; the first failure stops all.
+fn render_all(
+    engine: &Engine,
+    numbered: &[Numbered],
+    progress: &dyn Meter,
+) -> Result<Vec<Rendered>, IssueError> {
     progress.start("生成公文", numbered.len() as u64, Unit::Items);
     // Plain threads, not a rayon iterator: see `render::parallel`.
-    let pdfs: Vec<Result<Rendered, IssueError>> = par_map(&numbered, |(d, ..)| {
+    let pdfs: Vec<Result<Rendered, IssueError>> = par_map(numbered, |n| {
+        let d = &n.draft;
         let r = engine
             .render(&d.template, &d.data, &d.meta)
             .and_then(|pdf| Ok((pdf, engine.templates_used(&d.template)?)))
@@ -475,59 +555,7 @@ pub fn issue(
         r
     });
     progress.finish();
-    let (pdfs, uses): (Vec<Vec<u8>>, Vec<Vec<TemplateUse>>) = pdfs
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .unzip();
-    let store = archive.store();
-    let root = archive.root().to_path_buf();
-    let io = |source| ArchiveError::Io {
-        path: root.clone(),
-        source,
-    };
-    let mut puts = Vec::with_capacity(pdfs.len());
-    for pdf in &pdfs {
-        puts.push(store.put_bytes(pdf).map_err(io)?);
-    }
-    store.flush().map_err(io)?;
-    let mut out = Vec::with_capacity(pdfs.len());
-    let rendered = pdfs.into_iter().zip(uses);
-    for (((d, key, year, number, serial), (pdf, templates)), put) in
-        numbered.into_iter().zip(rendered).zip(puts)
-    {
-        let record = IssuedRecord {
-            number,
-            sequence: key,
-            year,
-            serial,
-            kind: d.kind,
-            title: d.meta.title.clone(),
-            recipient: d.recipient,
-            community: d.community,
-            date: d.meta.date,
-            organs: d.organs,
-            file_name: d.file_name,
-            over_quota: d.over_quota,
-            submission: d.submission,
-            objects: vec![ObjectRef {
-                sha256: put.digest.hex(),
-                size: put.size,
-            }],
-            templates,
-        };
-        out.push(Issued { record, pdf });
-    }
-    // The whole batch is registered with one write: all or none.
-    let events = out
-        .iter()
-        .map(|d| crate::event::Event::Document(d.record.clone()))
-        .collect();
-    archive
-        .log()
-        .append_all(lock, events)
-        .map_err(ArchiveError::from)?;
-    Ok(out)
+    pdfs.into_iter().collect()
 }
 
 #[cfg(test)]

@@ -156,6 +156,10 @@ fn check_submission(
     Some(m)
 }
 
+/// Which submissions and records use each object (label and path), and
+/// the size each expects.
+type Users = BTreeMap<Digest, Vec<(String, String)>>;
+
 /// Verifies the whole archive, or only what `community` references.
 pub fn verify(
     archive: &Archive,
@@ -189,10 +193,32 @@ pub fn verify(
     if let Some(c) = community {
         archive.communities()?.get(c)?;
     }
+    let (users, sizes) = object_users(archive, &subs, community, &mut report);
+    let mut digests: BTreeSet<Digest> = users.keys().copied().collect();
+    if community.is_none() {
+        let all = archive
+            .store()
+            .list()
+            .map_err(super::io_at(archive.root()))?;
+        digests.extend(all);
+    }
+    check_objects(archive, &digests, &users, &sizes, progress, &mut report);
+    // Without a readable log every version folder would look unlogged.
+    check_version_dirs(archive, &subs, community, chain.is_err(), &mut report)?;
+    Ok(report)
+}
+
+/// Checks each submission's manifest and gathers who uses which object.
+fn object_users(
+    archive: &Archive,
+    subs: &[Submission],
+    community: Option<&str>,
+    report: &mut VerifyReport,
+) -> (Users, BTreeMap<Digest, u64>) {
     // Which submissions use which object, and at which paths.
-    let mut users: BTreeMap<Digest, Vec<(String, String)>> = BTreeMap::new();
+    let mut users: Users = BTreeMap::new();
     let mut sizes: BTreeMap<Digest, u64> = BTreeMap::new();
-    for s in &subs {
+    for s in subs {
         report.submissions += 1;
         let Some(m) = check_submission(archive, s, &mut report.problems) else {
             continue;
@@ -222,14 +248,19 @@ pub fn verify(
             }
         }
     }
-    let mut digests: BTreeSet<Digest> = users.keys().copied().collect();
-    if community.is_none() {
-        let all = archive
-            .store()
-            .list()
-            .map_err(super::io_at(archive.root()))?;
-        digests.extend(all);
-    }
+    (users, sizes)
+}
+
+/// Checks every object in `digests` (in parallel) against its hash and
+/// the size its users expect; reports each bad one with its users.
+fn check_objects(
+    archive: &Archive,
+    digests: &BTreeSet<Digest>,
+    users: &Users,
+    sizes: &BTreeMap<Digest, u64>,
+    progress: &dyn Meter,
+    report: &mut VerifyReport,
+) {
     progress.start("校验文件", digests.len() as u64, Unit::Items);
     let results: Vec<(Digest, std::io::Result<ObjectState>)> = digests
         .par_iter()
@@ -287,14 +318,23 @@ pub fn verify(
         }
         report.problems.push(line);
     }
-    // Version folders the log does not know: left by an interrupted write.
+}
+
+/// Version folders the log does not know (left by an interrupted write)
+/// and completion markers that disagree with the log; none when the log
+/// itself is broken.
+fn check_version_dirs(
+    archive: &Archive,
+    subs: &[Submission],
+    community: Option<&str>,
+    log_broken: bool,
+    report: &mut VerifyReport,
+) -> Result<(), ArchiveError> {
     let subs_dir = archive.root().join("submissions");
     let logged: BTreeSet<(String, u32)> = subs
         .iter()
         .map(|s| (s.record.community.clone(), s.record.version))
         .collect();
-    // Without a readable log every version folder would look unlogged.
-    let log_broken = chain.is_err();
     for (c, dir, name) in list_version_dirs(&subs_dir).map_err(super::io_at(&subs_dir))? {
         if community.is_some_and(|x| x != c) || log_broken {
             continue;
@@ -333,7 +373,7 @@ pub fn verify(
             _ => {}
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Objects named by log records other than submissions (documents and

@@ -24,6 +24,16 @@ use crate::issuance::Draft;
 /// Kind name in the register.
 pub const KIND: crate::issuance::DocKind = crate::issuance::DocKind::Report;
 
+/// What the report is about, for its sections.
+struct Subject<'a> {
+    /// District + name, as documents name the community.
+    name: String,
+    community: &'a Community,
+    stored: &'a StoredAssessment,
+    card: &'a ScoreCard,
+    evidence: Option<&'a Manifest>,
+}
+
 /// Builds the report draft.
 pub fn build(
     issuer: &Issuer<'_>,
@@ -34,46 +44,95 @@ pub fn build(
     evidence: Option<&Manifest>,
     date: NaiveDate,
 ) -> Draft {
-    let a = &stored.assessment;
-    let name = full_name(community);
+    let s = Subject {
+        name: full_name(community),
+        community,
+        stored,
+        card,
+        evidence,
+    };
     // "\n" breaks the title where the sense allows (GB/T 9704).
-    let title = format!("关于{name}城乡社区治理\n创新试点考评情况的报告");
+    let title = format!("关于{}城乡社区治理\n创新试点考评情况的报告", s.name);
     let recipients = issuer.config.documents.recipients.join("，");
     let mut data = issuer.common(&title, &recipients, date);
+    data.body = [
+        opening(&s),
+        basics(&s),
+        results(&s),
+        problems(&s, catalog),
+        conclusion(&s, issuer.config),
+    ]
+    .concat();
+    data.attachments = vec![
+        score_table(card, evidence),
+        manifest_table(stored, evidence),
+    ];
+    data.cc = Some(district_office(community));
+    issuer.draft(
+        KIND,
+        "baogao",
+        &title,
+        &data,
+        date,
+        &recipients,
+        Some(community),
+    )
+}
+
+/// Who assessed when, and what follows.
+fn opening(s: &Subject<'_>) -> Vec<Para> {
+    let a = &s.stored.assessment;
     let assessors = a.assessors().join("、");
-    let [pass, partial, fail] = card.verdict_counts;
     let group = if assessors.is_empty() {
         "考评组".to_string()
     } else {
         format!("考评组（{assessors}）")
     };
     let when = date_range(a.date_range());
-    let mut body: Vec<Para> = vec![Para::from(format!(
+    let name = &s.name;
+    vec![Para::from(format!(
         "{BASIS}{group}于{when}对{name}进行了考评。现将考评情况报告如下。"
-    ))];
-    body.push(Para::h1("一、基本情况"));
-    let evidence_text = match evidence {
+    ))]
+}
+
+/// 一、基本情况: the community and the evidence the review used.
+fn basics(s: &Subject<'_>) -> Vec<Para> {
+    let evidence_text = match s.evidence {
         Some(m) => format!(
             "本次材料审核依据该社区第 {} 版提交材料，共 {} 个文件、{}，根哈希（SHA-256）为 {}，材料清单见附件2。",
             m.version,
             m.file_count,
             size_text(m.total_bytes),
-            grouped_hash(&stored.record.evidence_root_hash)
+            grouped_hash(&s.stored.record.evidence_root_hash)
         ),
         None => "该社区未提交材料审核所需的证据材料。".to_string(),
     };
-    body.push(Para::from(format!(
-        "{name}（编号 {}）为{}，属{}试点。{evidence_text}考评结果为第 {} 版。",
-        community.id, community.kind, community.batch, stored.record.version
-    )));
-    body.push(Para::h1("二、考评结果"));
-    body.push(Para::from(format!(
-        "{name}考评总分 {} 分（满分 {} 分），等次为“{}”。在 {} 项考评结论中，达标 {pass} 项，基本达标 {partial} 项，未达标 {fail} 项。",
-        marks(card.total),
-        marks(card.max),
-        card.grade.name,
-        pass + partial + fail
-    )));
+    let c = s.community;
+    vec![
+        Para::h1("一、基本情况"),
+        Para::from(format!(
+            "{}（编号 {}）为{}，属{}试点。{evidence_text}考评结果为第 {} 版。",
+            s.name, c.id, c.kind, c.batch, s.stored.record.version
+        )),
+    ]
+}
+
+/// 二、考评结果: total, grade, verdict counts, item subtotals and the
+/// standards judged from the community's data.
+fn results(s: &Subject<'_>) -> Vec<Para> {
+    let card = s.card;
+    let [pass, partial, fail] = card.verdict_counts;
+    let mut body = vec![
+        Para::h1("二、考评结果"),
+        Para::from(format!(
+            "{}考评总分 {} 分（满分 {} 分），等次为“{}”。在 {} 项考评结论中，达标 {pass} 项，基本达标 {partial} 项，未达标 {fail} 项。",
+            s.name,
+            marks(card.total),
+            marks(card.max),
+            card.grade.name,
+            pass + partial + fail
+        )),
+    ];
     let subtotals: Vec<String> = card
         .items
         .iter()
@@ -91,7 +150,7 @@ pub fn build(
         "各考评项目得分：{}。得分明细见附件1。",
         subtotals.join("；")
     )));
-    let computed = computed::compute(&a.facts, kind_of(community));
+    let computed = computed::compute(&s.stored.assessment.facts, kind_of(s.community));
     if !computed.is_empty() {
         body.push(Para::h2("（一）按社区数据自动判定的标准"));
         for c in &computed {
@@ -101,8 +160,13 @@ pub fn build(
             )));
         }
     }
-    body.push(Para::h1("三、存在的问题"));
-    let problems: Vec<_> = a.shortfalls().collect();
+    body
+}
+
+/// 三、存在的问题: every standard judged short of 达标.
+fn problems(s: &Subject<'_>, catalog: &Catalog) -> Vec<Para> {
+    let mut body = vec![Para::h1("三、存在的问题")];
+    let problems: Vec<_> = s.stored.assessment.shortfalls().collect();
     if problems.is_empty() {
         body.push(Para::from("各项考评标准均达标，未发现问题。"));
     }
@@ -122,12 +186,19 @@ pub fn build(
             r.remark
         )));
     }
-    body.push(Para::h1("四、考评结论"));
+    body
+}
+
+/// 四、考评结论: grade, naming, the notice to come, and the scoring
+/// scheme.
+fn conclusion(s: &Subject<'_>, config: &Config) -> Vec<Para> {
+    let card = s.card;
     let mut conclusion = format!(
-        "经考评，{name}等次为“{}”，{}。",
+        "经考评，{}等次为“{}”，{}。",
+        s.name,
         card.grade.name,
         if card.named() {
-            format!("建议命名为“{}”", issuer.config.certificate.honour)
+            format!("建议命名为“{}”", config.certificate.honour)
         } else {
             "暂不予命名".to_string()
         }
@@ -135,23 +206,11 @@ pub fn build(
     if card.needs_notice() {
         conclusion.push_str("对考评发现的问题，另行下发整改通知书，请按要求限期整改。");
     }
-    body.push(Para::from(conclusion));
-    body.push(Para::from(scheme_text(issuer.config)));
-    data.body = body;
-    data.attachments = vec![
-        score_table(card, evidence),
-        manifest_table(stored, evidence),
-    ];
-    data.cc = Some(district_office(community));
-    issuer.draft(
-        KIND,
-        "baogao",
-        &title,
-        &data,
-        date,
-        &recipients,
-        Some(community),
-    )
+    vec![
+        Para::h1("四、考评结论"),
+        Para::from(conclusion),
+        Para::from(scheme_text(config)),
+    ]
 }
 
 /// States the scoring scheme the report used.
