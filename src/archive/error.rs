@@ -156,40 +156,26 @@ pub enum ArchiveError {
 }
 
 impl ArchiveError {
-    /// The same error with every path it names passed through `f`, so
+    /// Passes every path the error names through `f`, so
     /// that a front end can name files as its user knows them (the web:
     /// the names uploaded, not its staging folder).
-    pub fn map_paths(self, f: &dyn Fn(&Path) -> PathBuf) -> ArchiveError {
+    pub fn map_paths(&mut self, f: &dyn Fn(&Path) -> PathBuf) {
         use super::collect::ReadProblem;
         match self {
-            ArchiveError::Empty { source_path } => ArchiveError::Empty {
-                source_path: f(&source_path),
-            },
-            ArchiveError::SourceMissing { path } => ArchiveError::SourceMissing { path: f(&path) },
-            ArchiveError::BadSource { path } => ArchiveError::BadSource { path: f(&path) },
-            ArchiveError::Corrupt { path, reason } => ArchiveError::Corrupt {
-                path: f(&path),
-                reason,
-            },
-            ArchiveError::Io { path, source } => ArchiveError::Io {
-                path: f(&path),
-                source,
-            },
-            ArchiveError::Zip(e) => ArchiveError::Zip(e.map_path(f)),
-            ArchiveError::Unreadable { problems } => ArchiveError::Unreadable {
-                problems: problems
-                    .into_iter()
-                    .map(|p| match p {
-                        ReadProblem::Walk { rel, folder, cause } => ReadProblem::Walk {
-                            rel,
-                            folder: f(&folder),
-                            cause,
-                        },
-                        p => p,
-                    })
-                    .collect(),
-            },
-            e => e,
+            ArchiveError::Empty { source_path: path }
+            | ArchiveError::SourceMissing { path }
+            | ArchiveError::BadSource { path }
+            | ArchiveError::Corrupt { path, .. }
+            | ArchiveError::Io { path, .. } => *path = f(path),
+            ArchiveError::Zip(e) => e.map_path(f),
+            ArchiveError::Unreadable { problems } => {
+                for p in problems {
+                    if let ReadProblem::Walk { folder, .. } = p {
+                        *folder = f(folder);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -71,21 +71,12 @@ pub enum ZipError {
 }
 
 impl ZipError {
-    /// The same error naming the ZIP `f(path)`.
-    pub fn map_path(self, f: &dyn Fn(&Path) -> PathBuf) -> ZipError {
+    /// Names the ZIP `f(path)` instead.
+    pub fn map_path(&mut self, f: &dyn Fn(&Path) -> PathBuf) {
         match self {
-            ZipError::Invalid { path, reason } => ZipError::Invalid {
-                path: f(&path),
-                reason,
-            },
-            ZipError::Unsafe { path, entries } => ZipError::Unsafe {
-                path: f(&path),
-                entries,
-            },
-            ZipError::TooLarge { path, reason } => ZipError::TooLarge {
-                path: f(&path),
-                reason,
-            },
+            ZipError::Invalid { path, .. }
+            | ZipError::Unsafe { path, .. }
+            | ZipError::TooLarge { path, .. } => *path = f(path),
         }
     }
 }

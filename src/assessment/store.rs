@@ -88,32 +88,21 @@ pub enum AssessmentError {
 }
 
 impl AssessmentError {
-    /// The same error with every path it names passed through `f` (see
+    /// Passes every path the error names through `f` (see
     /// [`ArchiveError::map_paths`]).
-    pub fn map_paths(self, f: &dyn Fn(&std::path::Path) -> std::path::PathBuf) -> AssessmentError {
+    pub fn map_paths(&mut self, f: &dyn Fn(&std::path::Path) -> std::path::PathBuf) {
         use sheet::SheetError as S;
         match self {
-            AssessmentError::Archive(e) => AssessmentError::Archive(e.map_paths(f)),
-            AssessmentError::Read { path, source } => AssessmentError::Read {
-                path: f(&path),
-                source,
-            },
-            AssessmentError::Sheet(e) => AssessmentError::Sheet(match e {
-                S::Format { path } => S::Format { path: f(&path) },
-                S::Encoding { path } => S::Encoding { path: f(&path) },
-                S::Syntax { path, message } => S::Syntax {
-                    path: f(&path),
-                    message,
-                },
-                S::Invalid { path, problems } => S::Invalid {
-                    path: f(&path),
-                    problems,
-                },
-                // A kind of sheet error added later keeps its path.
-                #[allow(unreachable_patterns)]
-                e => e,
-            }),
-            e => e,
+            AssessmentError::Archive(e) => e.map_paths(f),
+            AssessmentError::Read { path, .. }
+            | AssessmentError::Sheet(
+                S::Format { path }
+                | S::Encoding { path }
+                | S::Syntax { path, .. }
+                | S::Invalid { path, .. },
+            ) => *path = f(path),
+            // A kind of sheet error added later keeps its path.
+            _ => {}
         }
     }
 }

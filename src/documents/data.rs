@@ -73,15 +73,9 @@ impl Para {
     }
 }
 
-impl From<String> for Para {
-    fn from(text: String) -> Para {
-        Para::Text(text)
-    }
-}
-
-impl From<&str> for Para {
-    fn from(text: &str) -> Para {
-        Para::Text(text.to_string())
+impl<T: Into<String>> From<T> for Para {
+    fn from(text: T) -> Para {
+        Para::Text(text.into())
     }
 }
 
@@ -196,15 +190,9 @@ impl Cell {
     }
 }
 
-impl From<String> for Cell {
-    fn from(text: String) -> Cell {
-        Cell::Text(text)
-    }
-}
-
-impl From<&str> for Cell {
-    fn from(text: &str) -> Cell {
-        Cell::Text(text.to_string())
+impl<T: Into<String>> From<T> for Cell {
+    fn from(text: T) -> Cell {
+        Cell::Text(text.into())
     }
 }
 

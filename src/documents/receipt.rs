@@ -42,6 +42,27 @@ pub fn build(
     // "\n" breaks the title where the sense allows (GB/T 9704).
     let title = format!("{name}城乡社区治理创新试点\n考评材料提交回执");
     let mut data = issuer.common(&title, &community.name, date);
+    data.body = body(issuer, catalog, sub, m);
+    data.attachments = vec![summary(m), file_list(m)];
+    let mut draft = issuer.draft(
+        KIND,
+        "huizhi",
+        &title,
+        &data,
+        date,
+        &community.name,
+        Some(community),
+    );
+    draft.submission = Some(m.version);
+    // One receipt per version: the version is in the file name, so the
+    // receipts of two versions never take each other's place.
+    draft.file_name = super::file_name(Some(community), &format!("第{}版-{KIND}", m.version));
+    draft
+}
+
+/// What was received, its root hash, and the standards still lacking
+/// evidence.
+fn body(issuer: &Issuer<'_>, catalog: &Catalog, sub: &Submission, m: &Manifest) -> Vec<Para> {
     let submitter = m
         .submitter
         .as_deref()
@@ -74,8 +95,11 @@ pub fn build(
             missing.join("；")
         )));
     }
-    data.body = body;
-    // Per indicator and standard: count and bytes.
+    body
+}
+
+/// Attachment 1: per indicator and standard, the file count and bytes.
+fn summary(m: &Manifest) -> Attachment {
     let mut per: BTreeMap<(u32, u32), (String, u64, u64)> = BTreeMap::new();
     for f in &m.files {
         let n = crate::catalog::code::number_of(&f.indicator);
@@ -99,6 +123,19 @@ pub fn build(
             ])
         })
         .collect();
+    Attachment {
+        name: "材料分类统计".into(),
+        table: Some(Table::compact(
+            &["指标/标准", "文件数", "大小"],
+            &[4.0, 1.5, 2.0],
+            summary,
+        )),
+        ..Attachment::default()
+    }
+}
+
+/// Attachment 2: every file with its place, size and short hash.
+fn file_list(m: &Manifest) -> Attachment {
     let files: Vec<Row> = m
         .files
         .iter()
@@ -110,39 +147,14 @@ pub fn build(
             ])
         })
         .collect();
-    data.attachments = vec![
-        Attachment {
-            name: "材料分类统计".into(),
-            table: Some(Table::compact(
-                &["指标/标准", "文件数", "大小"],
-                &[4.0, 1.5, 2.0],
-                summary,
-            )),
-            ..Attachment::default()
-        },
-        Attachment {
-            name: "材料文件清单".into(),
-            landscape: true,
-            table: Some(Table::compact(
-                &["文件", "大小", "SHA-256（前12位）"],
-                &[9.0, 1.5, 2.6],
-                files,
-            )),
-            ..Attachment::default()
-        },
-    ];
-    let mut draft = issuer.draft(
-        KIND,
-        "huizhi",
-        &title,
-        &data,
-        date,
-        &community.name,
-        Some(community),
-    );
-    draft.submission = Some(m.version);
-    // One receipt per version: the version is in the file name, so the
-    // receipts of two versions never take each other's place.
-    draft.file_name = super::file_name(Some(community), &format!("第{}版-{KIND}", m.version));
-    draft
+    Attachment {
+        name: "材料文件清单".into(),
+        landscape: true,
+        table: Some(Table::compact(
+            &["文件", "大小", "SHA-256（前12位）"],
+            &[9.0, 1.5, 2.6],
+            files,
+        )),
+        ..Attachment::default()
+    }
 }

@@ -262,7 +262,10 @@ async fn receive_and_ingest(
             |_| {},
         ) {
             Ok(r) => r,
-            Err(e) => return Err(WebError::from(e.map_paths(&|p| up.shown(p)))),
+            Err(mut e) => {
+                e.map_paths(&|p| up.shown(p));
+                return Err(WebError::from(e));
+            }
         };
         let v = report.manifest.version;
         // The receipt goes with the submission; if it cannot be made now,

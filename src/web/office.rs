@@ -163,8 +163,10 @@ pub async fn assess(
         let lock = archive.lock(true, |_| {})?;
         let reg = archive.communities()?;
         let c = reg.get(&id)?;
-        let stored = store::import(&archive, &lock, catalog, c, &path, None)
-            .map_err(|e| WebError::from(e.map_paths(&|p| up.shown(p))))?;
+        let stored = store::import(&archive, &lock, catalog, c, &path, None).map_err(|mut e| {
+            e.map_paths(&|p| up.shown(p));
+            WebError::from(e)
+        })?;
         let card = score::score(&stored.assessment, catalog, &config);
         let shortfalls: Vec<_> = stored.assessment.shortfalls().cloned().collect();
         Ok(AssessedPage {
