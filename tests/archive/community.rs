@@ -1,10 +1,11 @@
 //! `kaoping community add|import|list`.
 
-use super::util::{Env, write};
+use super::util::write;
+use crate::util::TestArchive;
 
 #[test]
 fn add_then_list_shows_the_normalised_community() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.ok(&[
         "community",
         "add",
@@ -61,7 +62,7 @@ fn add_then_list_shows_the_normalised_community() {
 
 #[test]
 fn imports_utf8_bom_gbk_and_english_headers() {
-    let env = Env::new();
+    let env = TestArchive::new();
     let bom = "\u{FEFF}编号,名称,所属区县,类型,批次\nA1,甲社区,盘龙区,城市社区,第一阶段\n";
     write(&env.path("bom.csv"), bom.as_bytes());
     let (gbk, _, _) = encoding_rs::GBK
@@ -88,7 +89,7 @@ fn imports_utf8_bom_gbk_and_english_headers() {
 
 #[test]
 fn a_bad_row_imports_nothing_and_names_its_line() {
-    let env = Env::new();
+    let env = TestArchive::new();
     let csv = "编号,名称,所属区县,类型,批次\n\
                A1,甲社区,盘龙区,城市社区,第一阶段\n\
                A2,乙社区,火星区,城市社区,第一阶段\n\
