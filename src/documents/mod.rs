@@ -224,9 +224,11 @@ pub fn grouped_hash(hex: &str) -> String {
         .join(" ")
 }
 
-/// The first 12 hex digits of a SHA-256, as the file lists print it.
-pub fn short_hash(hex: &str) -> String {
-    hex.get(..12).unwrap_or(hex).to_string()
+/// The last two cells of every file list: size, and the first 12 hex
+/// digits of the SHA-256.
+pub fn size_and_hash(f: &crate::archive::manifest::FileEntry) -> [data::Cell; 2] {
+    let hash = f.sha256.get(..12).unwrap_or(&f.sha256);
+    [data::Cell::from(size_text(f.size)), data::Cell::from(hash)]
 }
 
 /// Human-readable size: 12.3 KB / 4.5 MB.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::data::{Attachment, Cell, Para, Row, Table};
-use super::{Issuer, full_name, grouped_hash, short_hash, size_text};
+use super::{Issuer, full_name, grouped_hash, size_and_hash, size_text};
 use crate::archive::Submission;
 use crate::archive::coverage::coverage;
 use crate::archive::manifest::Manifest;
@@ -140,11 +140,11 @@ fn file_list(m: &Manifest) -> Attachment {
         .files
         .iter()
         .map(|f| {
-            Row::Plain(vec![
-                Cell::left(f.placed.clone()),
-                Cell::from(size_text(f.size)),
-                Cell::from(short_hash(&f.sha256)),
-            ])
+            Row::Plain(
+                std::iter::once(Cell::left(f.placed.clone()))
+                    .chain(size_and_hash(f))
+                    .collect(),
+            )
         })
         .collect();
     Attachment {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::data::{Attachment, Cell, Para, Row, Styled, Table};
 use super::{
-    BASIS, Issuer, date_range, district_office, full_name, grouped_hash, marks, short_hash,
+    BASIS, Issuer, date_range, district_office, full_name, grouped_hash, marks, size_and_hash,
     size_text,
 };
 use crate::archive::manifest::Manifest;
@@ -359,17 +359,20 @@ fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manifest>) -> Att
         .files
         .iter()
         .map(|f| {
-            Row::Plain(vec![
-                Cell::from(f.indicator.clone()),
-                Cell::from(
-                    f.standard
-                        .map(|n| format!("标准{n}"))
-                        .unwrap_or_else(|| "（整项）".into()),
-                ),
-                Cell::left(f.path.clone()),
-                Cell::from(size_text(f.size)),
-                Cell::from(short_hash(&f.sha256)),
-            ])
+            Row::Plain(
+                vec![
+                    Cell::from(f.indicator.clone()),
+                    Cell::from(
+                        f.standard
+                            .map(|n| format!("标准{n}"))
+                            .unwrap_or_else(|| "（整项）".into()),
+                    ),
+                    Cell::left(f.path.clone()),
+                ]
+                .into_iter()
+                .chain(size_and_hash(f))
+                .collect(),
+            )
         })
         .collect();
     Attachment {

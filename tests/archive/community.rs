@@ -27,36 +27,10 @@ fn add_then_list_shows_the_normalised_community() {
     assert_eq!(json[0]["batch"], "第一阶段");
     assert!(env.ok(&["community", "list"]).contains("翠湖社区"));
     // Same id, other data: refused.
-    let err = env.fails(&[
-        "community",
-        "add",
-        "--id",
-        "WH-001",
-        "--name",
-        "别的社区",
-        "--district",
-        "五华区",
-        "--type",
-        "城市社区",
-        "--batch",
-        "第一阶段",
-    ]);
+    let err = env.fails(&crate::util::community_add("WH-001", "别的社区", "五华区"));
     assert!(err.contains("WH-001") && err.contains("翠湖社区"), "{err}");
     // Unknown district names the valid ones.
-    let err = env.fails(&[
-        "community",
-        "add",
-        "--id",
-        "X1",
-        "--name",
-        "x",
-        "--district",
-        "五华",
-        "--type",
-        "城市社区",
-        "--batch",
-        "第一阶段",
-    ]);
+    let err = env.fails(&crate::util::community_add("X1", "x", "五华"));
     assert!(err.contains("五华区"), "{err}");
 }
 
