@@ -271,10 +271,9 @@ pub fn open(path: &Path) -> Result<ZipArchive<File>, ZipError> {
 
 /// Lists the entries of the ZIP at `path` as candidates.
 pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError> {
-    let shown = path.to_path_buf();
     let mut zip = open(path)?;
     let too_large = |reason: String| ZipError::TooLarge {
-        path: shown.clone(),
+        path: path.to_path_buf(),
         reason,
     };
     if zip.len() > limits.max_entries {
@@ -285,100 +284,122 @@ pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError
         )));
     }
     let legacy = legacy_encoding(zip.file_names_raw());
-    let mut out = Collected::default();
-    let mut unsafe_entries = Vec::new();
+    let mut list = Listing::default();
     if zip.has_duplicate_names() {
         // The reader keeps one entry per name: read the names again from
         // the central directory to say which ones repeat.
         let repeated = repeated_names(path, zip.central_directory_start()).unwrap_or_default();
-        let repeated: Vec<String> = repeated
+        let names = repeated
             .iter()
             .map(|raw| decode_name(raw, legacy).unwrap_or_else(|| escape(raw)))
             .collect();
-        unsafe_entries.push(UnsafeEntry::Repeated { names: repeated });
+        list.unsafe_entries.push(UnsafeEntry::Repeated { names });
     }
-    let mut total: u64 = 0;
-    // Byte range of each entry's compressed data, to find entries that
-    // share data (an overlapping-entries zip bomb).
-    let mut ranges: Vec<(u64, u64, String)> = Vec::new();
-    let mut names: BTreeMap<RelPath, String> = BTreeMap::new();
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| ZipError::Invalid {
-            path: shown.clone(),
+            path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        let raw = entry.name_raw().to_vec();
-        let shown_name = decode_name(&raw, legacy).unwrap_or_else(|| escape(&raw));
-        if let Some(start) = entry.data_start()
-            && entry.compressed_size() > 0
-        {
-            let end = start.saturating_add(entry.compressed_size());
-            ranges.push((start, end, shown_name.clone()));
-        }
-        let rel = match split_name(&raw, legacy) {
-            Ok(rel) => rel,
-            Err(why) => {
-                unsafe_entries.push(UnsafeEntry::BadName {
-                    name: escape(&raw),
-                    why,
-                });
-                continue;
-            }
-        };
-        if entry.is_symlink() {
-            unsafe_entries.push(UnsafeEntry::Symlink { rel });
-            continue;
-        }
-        if entry.encrypted() {
-            unsafe_entries.push(UnsafeEntry::Encrypted { rel });
-            continue;
-        }
-        if entry.is_dir() || rel.is_empty() {
-            continue;
-        }
-        let size = entry.size();
-        let packed = entry.compressed_size().max(1);
-        if size > limits.ratio_floor && size / packed > limits.max_ratio {
-            return Err(too_large(format!(
-                "条目 {rel} 由 {packed} 字节解压为 {size} 字节"
-            )));
-        }
-        total = total.saturating_add(size);
-        if total > limits.max_total {
-            return Err(too_large(format!(
-                "解压总量超过 {} GB",
-                limits.max_total >> 30
-            )));
-        }
-        if let Some(first) = names.insert(rel.clone(), shown_name.clone()) {
-            unsafe_entries.push(UnsafeEntry::SameName { rel, first });
-            continue;
-        }
-        if let Some(why) = junk_reason(&rel) {
-            out.skipped.push((rel, why));
-        } else {
-            out.files.push(Candidate {
-                rel,
-                size,
-                source: Source::Zip(i),
-            });
-        }
+        list.add(i, &entry, legacy, limits).map_err(too_large)?;
     }
-    let shared = overlapping(ranges);
+    let shared = overlapping(list.ranges);
     if !shared.is_empty() {
         return Err(too_large(format!(
             "条目 {} 共用同一段压缩数据",
             shared.join("、")
         )));
     }
-    if !unsafe_entries.is_empty() {
+    if !list.unsafe_entries.is_empty() {
         return Err(ZipError::Unsafe {
-            path: shown,
-            entries: unsafe_entries,
+            path: path.to_path_buf(),
+            entries: list.unsafe_entries,
         });
     }
+    let mut out = list.out;
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)
+}
+
+/// The entries read so far, with what the checks across entries need.
+#[derive(Default)]
+struct Listing {
+    /// Candidates and skipped junk.
+    out: Collected,
+    /// Entries that make the whole ZIP unacceptable.
+    unsafe_entries: Vec<UnsafeEntry>,
+    /// Declared bytes after decompression.
+    total: u64,
+    /// Byte range of each entry's compressed data, to find entries that
+    /// share data (an overlapping-entries zip bomb).
+    ranges: Vec<(u64, u64, String)>,
+    /// Each path and the name it came from.
+    names: BTreeMap<RelPath, String>,
+}
+
+impl Listing {
+    /// Checks entry `i` and lists it; `Err` says which size limit it
+    /// breaks.
+    fn add<R: Read>(
+        &mut self,
+        i: usize,
+        entry: &zip::read::ZipFile<'_, R>,
+        legacy: Legacy,
+        limits: ZipLimits,
+    ) -> Result<(), String> {
+        let raw = entry.name_raw().to_vec();
+        let shown_name = decode_name(&raw, legacy).unwrap_or_else(|| escape(&raw));
+        if let Some(start) = entry.data_start()
+            && entry.compressed_size() > 0
+        {
+            let end = start.saturating_add(entry.compressed_size());
+            self.ranges.push((start, end, shown_name.clone()));
+        }
+        let rel = match split_name(&raw, legacy) {
+            Ok(rel) => rel,
+            Err(why) => {
+                self.unsafe_entries.push(UnsafeEntry::BadName {
+                    name: escape(&raw),
+                    why,
+                });
+                return Ok(());
+            }
+        };
+        if entry.is_symlink() {
+            self.unsafe_entries.push(UnsafeEntry::Symlink { rel });
+            return Ok(());
+        }
+        if entry.encrypted() {
+            self.unsafe_entries.push(UnsafeEntry::Encrypted { rel });
+            return Ok(());
+        }
+        if entry.is_dir() || rel.is_empty() {
+            return Ok(());
+        }
+        let size = entry.size();
+        let packed = entry.compressed_size().max(1);
+        if size > limits.ratio_floor && size / packed > limits.max_ratio {
+            return Err(format!("条目 {rel} 由 {packed} 字节解压为 {size} 字节"));
+        }
+        self.total = self.total.saturating_add(size);
+        if self.total > limits.max_total {
+            return Err(format!("解压总量超过 {} GB", limits.max_total >> 30));
+        }
+        if let Some(first) = self.names.insert(rel.clone(), shown_name) {
+            self.unsafe_entries
+                .push(UnsafeEntry::SameName { rel, first });
+            return Ok(());
+        }
+        if let Some(why) = junk_reason(&rel) {
+            self.out.skipped.push((rel, why));
+        } else {
+            self.out.files.push(Candidate {
+                rel,
+                size,
+                source: Source::Zip(i),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// The raw names that occur more than once in the central directory that
