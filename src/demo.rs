@@ -156,69 +156,22 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
         }
         reg.save(root.dir())?;
     }
-
     // 2. Evidence folders, ingested.
-    let evidence_dir = dir.join("材料");
-    for (c, sample) in communities.iter().zip(SAMPLES) {
-        let folder = evidence_dir.join(format!("{}-{}", c.id, c.name));
-        write_evidence(catalog, &folder, c, sample.4)?;
-        let options = IngestOptions {
-            community: c.id.clone(),
-            submitter: Some("社区工作人员".into()),
-            wait: true,
-            limits: ZipLimits::default(),
-            reserve: crate::archive::ingest::DEFAULT_RESERVE,
-            source_name: None,
-            allow_identical: false,
-        };
-        ingest(&archive, catalog, &folder, &options, progress, |_| {})?;
-    }
-
+    hand_in_evidence(&archive, catalog, &dir.join("材料"), &communities, progress)?;
     // 3. Assessment sheets, imported.
-    let sheets = dir.join("考评表");
-    fs::create_dir_all(&sheets).map_err(io(&sheets))?;
-    for (c, sample) in communities.iter().zip(SAMPLES) {
-        let path = sheets.join(format!("{}-{}-考评表.csv", c.id, c.name));
-        fs::write(&path, sheet(catalog, sample.4, assessed)).map_err(io(&path))?;
-        let facts = facts(sample.4);
-        let lock = archive.lock(true, |_| {})?;
-        store::import(&archive, &lock, catalog, c, &path, Some(facts))?;
-    }
-
-    // 4. Every document.
+    import_sheets(
+        &archive,
+        catalog,
+        &dir.join("考评表"),
+        &communities,
+        assessed,
+    )?;
+    // 4. Every document, and the accounts.
     let engine = Engine::new(Some(&root.templates_dir()))?;
     let output = dir.join("output");
     fs::create_dir_all(&output).map_err(io(&output))?;
     let lock = archive.lock(true, |_| {})?;
-    // The same drafting as the commands and the web: every community of
-    // the archive, each kind left out where it does not apply.
-    use documents::batch::{self, Kind, Scope};
-    let deadline = date + chrono::Days::new(31);
-    let mut drafts = Vec::new();
-    for kind in [
-        Kind::Receipt { version: None },
-        Kind::Report,
-        Kind::Notice { deadline },
-        Kind::Certificate { over_quota: None },
-    ] {
-        match batch::draft(&archive, &config, &kind, &Scope::All, date) {
-            Ok(d) => drafts.extend(d.drafts),
-            Err(batch::BatchError::Nothing(_)) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let mut issued: Vec<Issued> = issuance::issue(&archive, &lock, &engine, drafts, progress)?;
-    // The progress table last, once the certificates are registered.
-    let kind = documents::batch::Kind::Progress { phase1: true };
-    let scope = documents::batch::Scope::All;
-    let table = documents::batch::draft(&archive, &config, &kind, &scope, date)?;
-    issued.extend(issuance::issue(
-        &archive,
-        &lock,
-        &engine,
-        table.drafts,
-        progress,
-    )?);
+    let issued = issue_all(&archive, &lock, &engine, &config, date, progress)?;
     let mut accounts = Vec::new();
     for (name, password, role, community) in ACCOUNTS {
         crate::accounts::add(&archive, &lock, name, role, community, password)?;
@@ -243,6 +196,91 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
     })
 }
 
+/// Writes each sample community's evidence folder under `dir` and
+/// ingests it.
+fn hand_in_evidence(
+    archive: &Archive,
+    catalog: &Catalog,
+    dir: &Path,
+    communities: &[Community],
+    progress: &dyn Meter,
+) -> Result<(), DemoError> {
+    for (c, sample) in communities.iter().zip(SAMPLES) {
+        let folder = dir.join(format!("{}-{}", c.id, c.name));
+        write_evidence(catalog, &folder, c, sample.4)?;
+        let options = IngestOptions {
+            community: c.id.clone(),
+            submitter: Some("社区工作人员".into()),
+            wait: true,
+            limits: ZipLimits::default(),
+            reserve: crate::archive::ingest::DEFAULT_RESERVE,
+            source_name: None,
+            allow_identical: false,
+        };
+        ingest(archive, catalog, &folder, &options, progress, |_| {})?;
+    }
+    Ok(())
+}
+
+/// Writes each sample community's filled sheet under `dir` and imports
+/// it with the community's facts.
+fn import_sheets(
+    archive: &Archive,
+    catalog: &Catalog,
+    dir: &Path,
+    communities: &[Community],
+    assessed: NaiveDate,
+) -> Result<(), DemoError> {
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    for (c, sample) in communities.iter().zip(SAMPLES) {
+        let path = dir.join(format!("{}-{}-考评表.csv", c.id, c.name));
+        fs::write(&path, sheet(catalog, sample.4, assessed)).map_err(io(&path))?;
+        let facts = facts(sample.4);
+        let lock = archive.lock(true, |_| {})?;
+        store::import(archive, &lock, catalog, c, &path, Some(facts))?;
+    }
+    Ok(())
+}
+
+/// Drafts and issues every document, as the commands and the web do:
+/// every community of the archive, each kind left out where it does not
+/// apply; the progress table last, once the certificates are registered.
+fn issue_all(
+    archive: &Archive,
+    lock: &crate::archive::lock::WriterLock,
+    engine: &Engine,
+    config: &Config,
+    date: NaiveDate,
+    progress: &dyn Meter,
+) -> Result<Vec<Issued>, DemoError> {
+    use documents::batch::{self, Kind, Scope};
+    let deadline = date + chrono::Days::new(31);
+    let mut drafts = Vec::new();
+    for kind in [
+        Kind::Receipt { version: None },
+        Kind::Report,
+        Kind::Notice { deadline },
+        Kind::Certificate { over_quota: None },
+    ] {
+        match batch::draft(archive, config, &kind, &Scope::All, date) {
+            Ok(d) => drafts.extend(d.drafts),
+            Err(batch::BatchError::Nothing(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut issued = issuance::issue(archive, lock, engine, drafts, progress)?;
+    let kind = Kind::Progress { phase1: true };
+    let table = batch::draft(archive, config, &kind, &Scope::All, date)?;
+    issued.extend(issuance::issue(
+        archive,
+        lock,
+        engine,
+        table.drafts,
+        progress,
+    )?);
+    Ok(issued)
+}
+
 /// Indicators whose evidence the third sample community never hands in.
 const MISSING: [u32; 7] = [2, 3, 5, 8, 12, 14, 15];
 
@@ -259,9 +297,7 @@ fn write_evidence(
             continue;
         }
         for s in ind.material_standards() {
-            let d = folder
-                .join(ind.folder_name())
-                .join(format!("标准{}", s.number));
+            let d = crate::archive::layout::standard_dir(folder, ind, s);
             fs::create_dir_all(&d).map_err(io(&d))?;
             for (file, what) in [("工作台账.txt", "工作台账"), ("会议记录.txt", "会议记录")]
             {

@@ -104,9 +104,8 @@ pub enum Numbering {
 pub struct IssuedRecord {
     /// The document or certificate number as printed.
     pub number: String,
-    /// Sequence it was drawn from (`prefix` or `证书:prefix`); empty for a
-    /// given number.
-    pub sequence: String,
+    /// Sequence it was drawn from.
+    pub sequence: Sequence,
     /// Year of the sequence.
     pub year: i32,
     /// Serial within sequence and year (0 for a given number).
@@ -358,11 +357,53 @@ pub fn find_sha256(archive: &Archive, hex: &str) -> Result<Option<Entry>, Archiv
         .find(|e| e.record.sha256() == hex))
 }
 
-fn sequence_key(n: &Numbering) -> String {
-    match n {
-        Numbering::Document { prefix } => prefix.clone(),
-        Numbering::Certificate { prefix } => format!("证书:{prefix}"),
-        Numbering::Given(_) => String::new(),
+/// The number sequence a document's serial is drawn from. The register
+/// writes it as text: the prefix of a 发文字号, `证书:` and the prefix of a
+/// certificate number, nothing for a number given by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum Sequence {
+    /// A number given by the caller: no sequence.
+    Given,
+    /// 发文字号 of this prefix.
+    Document(String),
+    /// Certificate numbers of this prefix.
+    Certificate(String),
+}
+
+/// How the register marks a certificate sequence.
+const CERTIFICATE_SEQUENCE: &str = "证书:";
+
+impl From<String> for Sequence {
+    fn from(s: String) -> Sequence {
+        if s.is_empty() {
+            Sequence::Given
+        } else if let Some(prefix) = s.strip_prefix(CERTIFICATE_SEQUENCE) {
+            Sequence::Certificate(prefix.to_string())
+        } else {
+            Sequence::Document(s)
+        }
+    }
+}
+
+impl From<Sequence> for String {
+    fn from(s: Sequence) -> String {
+        match s {
+            Sequence::Given => String::new(),
+            Sequence::Document(prefix) => prefix,
+            Sequence::Certificate(prefix) => format!("{CERTIFICATE_SEQUENCE}{prefix}"),
+        }
+    }
+}
+
+impl Numbering {
+    /// The sequence this numbering draws from.
+    fn sequence(&self) -> Sequence {
+        match self {
+            Numbering::Document { prefix } => Sequence::Document(prefix.clone()),
+            Numbering::Certificate { prefix } => Sequence::Certificate(prefix.clone()),
+            Numbering::Given(_) => Sequence::Given,
+        }
     }
 }
 
@@ -379,15 +420,78 @@ pub fn issue(
     drafts: Vec<Draft>,
     progress: &dyn Meter,
 ) -> Result<Vec<Issued>, IssueError> {
-    let existing = entries(archive)?;
+    let numbered = number_all(&entries(archive)?, drafts)?;
+    let (pdfs, uses): (Vec<Vec<u8>>, Vec<Vec<TemplateUse>>) =
+        render_all(engine, &numbered, progress)?.into_iter().unzip();
+    let store = archive.store();
+    let root = archive.root().to_path_buf();
+    let io = |source| ArchiveError::Io {
+        path: root.clone(),
+        source,
+    };
+    let mut puts = Vec::with_capacity(pdfs.len());
+    for pdf in &pdfs {
+        puts.push(store.put_bytes(pdf).map_err(io)?);
+    }
+    store.flush().map_err(io)?;
+    let mut out = Vec::with_capacity(pdfs.len());
+    let rendered = pdfs.into_iter().zip(uses);
+    for ((n, (pdf, templates)), put) in numbered.into_iter().zip(rendered).zip(puts) {
+        let d = n.draft;
+        let record = IssuedRecord {
+            number: n.number,
+            sequence: n.sequence,
+            year: n.year,
+            serial: n.serial,
+            kind: d.kind,
+            title: d.meta.title.clone(),
+            recipient: d.recipient,
+            community: d.community,
+            date: d.meta.date,
+            organs: d.organs,
+            file_name: d.file_name,
+            over_quota: d.over_quota,
+            submission: d.submission,
+            objects: vec![ObjectRef {
+                sha256: put.digest.hex(),
+                size: put.size,
+            }],
+            templates,
+        };
+        out.push(Issued { record, pdf });
+    }
+    // The whole batch is registered with one write: all or none.
+    let events = out
+        .iter()
+        .map(|d| crate::event::Event::Document(d.record.clone()))
+        .collect();
+    archive
+        .log()
+        .append_all(lock, events)
+        .map_err(ArchiveError::from)?;
+    Ok(out)
+}
+
+/// A draft with its number, its data completed with it.
+struct Numbered {
+    draft: Draft,
+    sequence: Sequence,
+    year: i32,
+    number: String,
+    serial: u32,
+}
+
+/// Numbers every draft after the `existing` register: the next serial of
+/// its sequence and year, or the number given (refused if registered).
+fn number_all(existing: &[Entry], drafts: Vec<Draft>) -> Result<Vec<Numbered>, IssueError> {
     let mut numbered = Vec::with_capacity(drafts.len());
-    let mut taken: Vec<(String, i32, u32)> = existing
+    let mut taken: Vec<(Sequence, i32, u32)> = existing
         .iter()
         .map(|e| (e.record.sequence.clone(), e.record.year, e.record.serial))
         .collect();
     for mut d in drafts {
         let year = d.meta.date.year();
-        let key = sequence_key(&d.numbering);
+        let key = d.numbering.sequence();
         let (number, serial) = match &d.numbering {
             Numbering::Given(n) => {
                 if let Some(e) = existing.iter().find(|e| &e.record.number == n) {
@@ -418,11 +522,28 @@ pub fn issue(
         if let Some(obj) = d.data.as_object_mut() {
             obj.insert("number".into(), serde_json::Value::String(number.clone()));
         }
-        numbered.push((d, key, year, number, serial));
+        numbered.push(Numbered {
+            draft: d,
+            sequence: key,
+            year,
+            number,
+            serial,
+        });
     }
+    Ok(numbered)
+}
+
+/// Renders every numbered draft (in parallel): the PDFs and the
+/// templates each came from, in order; the first failure stops all.
+fn render_all(
+    engine: &Engine,
+    numbered: &[Numbered],
+    progress: &dyn Meter,
+) -> Result<Vec<Rendered>, IssueError> {
     progress.start("生成公文", numbered.len() as u64, Unit::Items);
     // Plain threads, not a rayon iterator: see `render::parallel`.
-    let pdfs: Vec<Result<Rendered, IssueError>> = par_map(&numbered, |(d, ..)| {
+    let pdfs: Vec<Result<Rendered, IssueError>> = par_map(numbered, |n| {
+        let d = &n.draft;
         let r = engine
             .render(&d.template, &d.data, &d.meta)
             .and_then(|pdf| Ok((pdf, engine.templates_used(&d.template)?)))
@@ -434,64 +555,27 @@ pub fn issue(
         r
     });
     progress.finish();
-    let (pdfs, uses): (Vec<Vec<u8>>, Vec<Vec<TemplateUse>>) = pdfs
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .unzip();
-    let store = archive.store();
-    let root = archive.root().to_path_buf();
-    let io = |source| ArchiveError::Io {
-        path: root.clone(),
-        source,
-    };
-    let mut puts = Vec::with_capacity(pdfs.len());
-    for pdf in &pdfs {
-        puts.push(store.put_bytes(pdf).map_err(io)?);
-    }
-    store.flush().map_err(io)?;
-    let mut out = Vec::with_capacity(pdfs.len());
-    let rendered = pdfs.into_iter().zip(uses);
-    for (((d, key, year, number, serial), (pdf, templates)), put) in
-        numbered.into_iter().zip(rendered).zip(puts)
-    {
-        let record = IssuedRecord {
-            number,
-            sequence: key,
-            year,
-            serial,
-            kind: d.kind,
-            title: d.meta.title.clone(),
-            recipient: d.recipient,
-            community: d.community,
-            date: d.meta.date,
-            organs: d.organs,
-            file_name: d.file_name,
-            over_quota: d.over_quota,
-            submission: d.submission,
-            objects: vec![ObjectRef {
-                sha256: put.digest.hex(),
-                size: put.size,
-            }],
-            templates,
-        };
-        out.push(Issued { record, pdf });
-    }
-    // The whole batch is registered with one write: all or none.
-    let events = out
-        .iter()
-        .map(|d| crate::event::Event::Document(d.record.clone()))
-        .collect();
-    archive
-        .log()
-        .append_all(lock, events)
-        .map_err(ArchiveError::from)?;
-    Ok(out)
+    pdfs.into_iter().collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sequences_keep_their_text_in_the_register() {
+        for (q, s) in [
+            (Sequence::Document("昆社治办".into()), "\"昆社治办\""),
+            (
+                Sequence::Certificate("昆社治试证".into()),
+                "\"证书:昆社治试证\"",
+            ),
+            (Sequence::Given, "\"\""),
+        ] {
+            assert_eq!(serde_json::to_string(&q).unwrap(), s);
+            assert_eq!(serde_json::from_str::<Sequence>(s).unwrap(), q);
+        }
+    }
 
     #[test]
     fn document_kinds_keep_their_chinese_names_on_disk() {

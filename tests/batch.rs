@@ -11,10 +11,8 @@ use assert_cmd::Command;
 const COMMUNITIES: usize = 220;
 
 fn kaoping(archive: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("kaoping").unwrap();
-    cmd.env_remove("KAOPING_ARCHIVE")
-        .arg("--archive")
-        .arg(archive);
+    let mut cmd = crate::util::kaoping(archive.parent().unwrap_or(archive));
+    cmd.arg("--archive").arg(archive);
     cmd
 }
 

@@ -21,9 +21,7 @@ fn output() -> &'static Path {
     static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     &DIR.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
-        let out = Command::cargo_bin("kaoping")
-            .unwrap()
-            .env_remove("KAOPING_ARCHIVE")
+        let out = crate::util::kaoping(tmp.path())
             .arg("demo")
             .arg(tmp.path().join("demo"))
             .output()

@@ -5,21 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 
 const FIXTURE: &str = include_str!("data/tongzhi-54.json");
 
 /// Whether poppler is installed; panics in CI when it is not.
 fn poppler() -> bool {
-    let ok = Process::new("pdftotext").arg("-v").output().is_ok();
-    if !ok && std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("poppler-utils (pdftotext) is required in CI");
-    }
-    if !ok {
-        eprintln!("skipping: poppler-utils not installed");
-    }
-    ok
+    crate::util::require("pdftotext", "poppler-utils")
 }
 
 fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
@@ -89,8 +81,7 @@ impl Run {
     /// Renders a draft (no number allocated, nothing registered), so the
     /// same data can be rendered again.
     fn render(&self, template: &str, data: &Path, out: &str) -> assert_cmd::assert::Assert {
-        Command::cargo_bin("kaoping")
-            .unwrap()
+        crate::util::kaoping(self.path("").as_path())
             .arg("--archive")
             .arg(self.path("archive"))
             .args(["render", "--draft", template, "--data"])

@@ -1,9 +1,106 @@
-//! Helpers every area of the tests shares: whether an external tool is
-//! there (a test that needs one skips with the reason locally and fails
-//! under `CI=true`, where `.ci/run` installs it) and the text of a PDF.
+//! Helpers every area of the tests shares: a temporary archive driven by
+//! the real binary ([`TestArchive`]), the binary itself ([`kaoping`]),
+//! whether an external tool is there (a test that needs one skips with the
+//! reason locally and fails under `CI=true`, where `.ci/run` installs it)
+//! and the text of a PDF.
 
-use std::path::Path;
+use std::fs;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// The `kaoping` binary run in `dir`, with no archive from the
+/// environment.
+pub fn kaoping(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("kaoping").expect("binary built");
+    cmd.current_dir(dir).env_remove("KAOPING_ARCHIVE");
+    cmd
+}
+
+/// A temporary folder with an archive root `archive/` inside.
+pub struct TestArchive {
+    /// The folder (removed when dropped).
+    pub dir: tempfile::TempDir,
+}
+
+impl TestArchive {
+    /// A fresh archive (made by `kaoping init`).
+    pub fn new() -> TestArchive {
+        let t = TestArchive {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        t.cmd().arg("init").assert().success();
+        t
+    }
+
+    /// The archive root.
+    pub fn archive(&self) -> PathBuf {
+        self.dir.path().join("archive")
+    }
+
+    /// A path in the temporary folder.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// `kaoping --archive <root> …`, run in the temporary folder.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut c = kaoping(self.dir.path());
+        c.arg("--archive").arg(self.archive());
+        c
+    }
+
+    /// Registers community `id` (named `{id}社区`) in 五华区.
+    pub fn community(&self, id: &str) {
+        let name = format!("{id}社区");
+        self.cmd()
+            .args(community_add(id, &name, "五华区"))
+            .assert()
+            .success();
+    }
+
+    /// Ingests `source` (relative to the temporary folder) for
+    /// `community`, with `extra` options; returns stdout.
+    pub fn ingest(&self, source: &str, community: &str, extra: &[&str]) -> String {
+        let mut args = vec!["ingest", source, "--community", community];
+        args.extend_from_slice(extra);
+        self.ok(&args)
+    }
+
+    /// Runs a command expected to succeed and returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "kaoping {args:?} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs a command expected to fail and returns its stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            !out.status.success(),
+            "kaoping {args:?} should fail:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    /// Every file under the archive root except the lock, with contents.
+    pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        for e in walkdir::WalkDir::new(self.archive()).sort_by_file_name() {
+            let e = e.unwrap();
+            if e.file_type().is_file() && e.file_name() != "lock" {
+                out.push((e.path().to_path_buf(), fs::read(e.path()).unwrap()));
+            }
+        }
+        out
+    }
+}
 
 /// Whether the tests run in CI, where every external tool is required.
 pub fn in_ci() -> bool {

@@ -56,7 +56,7 @@ fn decode_path(p: &str) -> String {
 pub fn split_bag(
     files: Vec<Candidate>,
     read: impl Fn(&Candidate) -> io::Result<Vec<u8>>,
-) -> Result<(Vec<Candidate>, Vec<RelPath>, PayloadManifest), Vec<String>> {
+) -> Result<(Vec<Candidate>, Vec<RelPath>, PayloadManifest), Vec<BagProblem>> {
     let mut payload = Vec::new();
     let mut tags = Vec::new();
     let mut manifest_text = None;
@@ -68,16 +68,17 @@ pub fn split_bag(
             });
         } else {
             if f.rel.components() == [b"manifest-sha256.txt".to_vec()] {
-                let bytes =
-                    read(&f).map_err(|e| vec![format!("无法读取 manifest-sha256.txt：{e}")])?;
+                let bytes = read(&f).map_err(|e| {
+                    vec![BagProblem::ManifestUnreadable {
+                        cause: e.to_string(),
+                    }]
+                })?;
                 manifest_text = Some(String::from_utf8_lossy(&bytes).into_owned());
             }
             tags.push(f.rel);
         }
     }
-    let text = manifest_text.ok_or_else(|| {
-        vec!["BagIt 包里没有 manifest-sha256.txt（只接受 SHA-256 清单）".to_string()]
-    })?;
+    let text = manifest_text.ok_or_else(|| vec![BagProblem::NoManifest])?;
     let mut expected = PayloadManifest::new();
     let mut problems = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -94,7 +95,7 @@ pub fn split_bag(
                     h.to_ascii_lowercase(),
                 );
             }
-            _ => problems.push(format!("manifest-sha256.txt 第 {} 行格式不对", i + 1)),
+            _ => problems.push(BagProblem::BadLine { line: i + 1 }),
         }
     }
     if problems.is_empty() {
@@ -104,8 +105,52 @@ pub fn split_bag(
     }
 }
 
+/// How a bag fails its own manifest. `Display` writes the Chinese
+/// sentence; paths are those inside the bag's `data/` folder.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BagProblem {
+    /// The manifest cannot be read.
+    #[error("无法读取 manifest-sha256.txt：{cause}")]
+    ManifestUnreadable {
+        /// Why.
+        cause: String,
+    },
+    /// The bag has no SHA-256 manifest.
+    #[error("BagIt 包里没有 manifest-sha256.txt（只接受 SHA-256 清单）")]
+    NoManifest,
+    /// A manifest line that is not `hash data/path`.
+    #[error("manifest-sha256.txt 第 {line} 行格式不对")]
+    BadLine {
+        /// Its number, from 1.
+        line: usize,
+    },
+    /// A file whose content does not match the manifest.
+    #[error("data/{rel}：内容与清单中的 SHA-256 不符")]
+    HashDiffers {
+        /// The file.
+        rel: RelPath,
+    },
+    /// A file the manifest does not list.
+    #[error("data/{rel}：不在清单中")]
+    Unlisted {
+        /// The file.
+        rel: RelPath,
+    },
+    /// A file the manifest lists that the bag lacks (path escaped for
+    /// print).
+    #[error("data/{path}：清单中有，包里没有")]
+    Missing {
+        /// The listed path.
+        path: String,
+    },
+}
+
 /// Compares the stored payload with the bag's manifest.
-pub fn check_payload(expected: &PayloadManifest, placed: &[Placed], puts: &[Put]) -> Vec<String> {
+pub fn check_payload(
+    expected: &PayloadManifest,
+    placed: &[Placed],
+    puts: &[Put],
+) -> Vec<BagProblem> {
     let mut problems = Vec::new();
     let mut seen = 0;
     for (p, put) in placed.iter().zip(puts) {
@@ -113,18 +158,21 @@ pub fn check_payload(expected: &PayloadManifest, placed: &[Placed], puts: &[Put]
             Some(h) if *h == put.digest.hex() => seen += 1,
             Some(_) => {
                 seen += 1;
-                problems.push(format!("data/{}：内容与清单中的 SHA-256 不符", p.file.rel));
+                problems.push(BagProblem::HashDiffers {
+                    rel: p.file.rel.clone(),
+                });
             }
-            None => problems.push(format!("data/{}：不在清单中", p.file.rel)),
+            None => problems.push(BagProblem::Unlisted {
+                rel: p.file.rel.clone(),
+            }),
         }
     }
     if seen < expected.len() {
         let present: Vec<Vec<u8>> = placed.iter().map(|p| p.file.rel.to_bytes()).collect();
         for path in expected.keys().filter(|k| !present.contains(k)) {
-            problems.push(format!(
-                "data/{}：清单中有，包里没有",
-                super::relpath::escape(path)
-            ));
+            problems.push(BagProblem::Missing {
+                path: super::relpath::escape(path),
+            });
         }
     }
     problems

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use super::manifest::SkipReason;
 use super::relpath::RelPath;
 
 /// Where a candidate's bytes come from.
@@ -35,25 +36,70 @@ pub struct Collected {
     /// Files to place and store, sorted by path.
     pub files: Vec<Candidate>,
     /// Left out, with the reason.
-    pub skipped: Vec<(RelPath, String)>,
+    pub skipped: Vec<(RelPath, SkipReason)>,
     /// Errors (each names its path); any of them stops the ingest.
-    pub problems: Vec<String>,
+    pub problems: Vec<ReadProblem>,
+}
+
+/// A file or folder of the material that cannot be read: which (as a
+/// path inside the source), and the cause in Chinese. `Display` writes the
+/// sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadProblem {
+    /// Walking the folder failed at `rel` (or at the source itself).
+    #[error("无法读取“{}”：{cause}", rel.as_ref().map_or_else(|| folder.display().to_string(), |r| r.to_string()))]
+    Walk {
+        /// Where, inside the folder.
+        rel: Option<RelPath>,
+        /// The folder handed in.
+        folder: PathBuf,
+        /// Why.
+        cause: String,
+    },
+    /// A file's details cannot be read.
+    #[error("无法读取文件“{rel}”：{cause}")]
+    Details {
+        /// The file.
+        rel: RelPath,
+        /// Why.
+        cause: String,
+    },
+    /// A file's content cannot be read while storing it.
+    #[error("“{rel}”：{cause}")]
+    Content {
+        /// The file.
+        rel: RelPath,
+        /// Why.
+        cause: String,
+    },
+    /// The ZIP cannot be opened again to store its entries.
+    #[error("{cause}")]
+    Reopen {
+        /// Why.
+        cause: String,
+    },
+    /// A file listed from one kind of source and stored from another.
+    #[error("“{rel}”：内部错误（来源不符）")]
+    WrongSource {
+        /// The file.
+        rel: RelPath,
+    },
 }
 
 /// Why a name is junk left by operating systems or office programs.
-pub fn junk_reason(rel: &RelPath) -> Option<&'static str> {
+pub fn junk_reason(rel: &RelPath) -> Option<SkipReason> {
     let comps = rel.components();
     if comps.iter().any(|c| c.as_slice() == b"__MACOSX") {
-        return Some("macOS 压缩时附带的 __MACOSX 文件夹");
+        return Some(SkipReason::MacosxFolder);
     }
     let name = comps.last()?;
     let lower = name.to_ascii_lowercase();
     match lower.as_slice() {
-        b".ds_store" => Some("macOS 的文件夹设置文件 .DS_Store"),
-        b"thumbs.db" | b"ehthumbs.db" => Some("Windows 的缩略图缓存"),
-        b"desktop.ini" => Some("Windows 的文件夹设置文件 desktop.ini"),
-        _ if name.starts_with(b"~$") => Some("Office 打开文档时的临时锁文件"),
-        _ if name.starts_with(b"._") => Some("macOS 附带的资源文件"),
+        b".ds_store" => Some(SkipReason::DsStore),
+        b"thumbs.db" | b"ehthumbs.db" => Some(SkipReason::Thumbnails),
+        b"desktop.ini" => Some(SkipReason::DesktopIni),
+        _ if name.starts_with(b"~$") => Some(SkipReason::OfficeLock),
+        _ if name.starts_with(b"._") => Some(SkipReason::ResourceFork),
         _ => None,
     }
 }
@@ -86,13 +132,15 @@ pub fn collect_dir(dir: &Path) -> Collected {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| rel_of(dir, p).to_string());
-                let what = path.unwrap_or_else(|| dir.display().to_string());
                 let cause = e
                     .io_error()
                     .map(describe_io)
                     .unwrap_or_else(|| e.to_string());
-                out.problems.push(format!("无法读取“{what}”：{cause}"));
+                out.problems.push(ReadProblem::Walk {
+                    rel: e.path().map(|p| rel_of(dir, p)),
+                    folder: dir.to_path_buf(),
+                    cause,
+                });
                 continue;
             }
         };
@@ -102,19 +150,16 @@ pub fn collect_dir(dir: &Path) -> Collected {
         let rel = rel_of(dir, entry.path());
         let ft = entry.file_type();
         if ft.is_symlink() {
-            out.skipped
-                .push((rel, "符号链接（快捷方式），不跟随、不保存".into()));
+            out.skipped.push((rel, SkipReason::Symlink));
         } else if ft.is_dir() {
             if entry.file_name() == "__MACOSX" {
-                out.skipped
-                    .push((rel, "macOS 压缩时附带的 __MACOSX 文件夹".into()));
+                out.skipped.push((rel, SkipReason::MacosxFolder));
                 walk.skip_current_dir();
             }
         } else if !ft.is_file() {
-            out.skipped
-                .push((rel, "不是普通文件（设备、管道等），不保存".into()));
+            out.skipped.push((rel, SkipReason::Special));
         } else if let Some(why) = junk_reason(&rel) {
-            out.skipped.push((rel, why.into()));
+            out.skipped.push((rel, why));
         } else {
             // Size from the walk's lstat; a file that cannot be opened is
             // found when it is copied, and the ingest is then undone.
@@ -129,7 +174,7 @@ pub fn collect_dir(dir: &Path) -> Collected {
                         .io_error()
                         .map(describe_io)
                         .unwrap_or_else(|| e.to_string());
-                    out.problems.push(format!("无法读取文件“{rel}”：{cause}"));
+                    out.problems.push(ReadProblem::Details { rel, cause });
                 }
             }
         }

@@ -145,7 +145,7 @@ pub fn structure(m: Option<&Manifest>) -> Vec<IndicatorView> {
                     .standards
                     .iter()
                     .map(|s| StandardView {
-                        folder: crate::archive::place::standard_folder(s.number),
+                        folder: crate::archive::layout::standard_folder(s.number),
                         number: s.number,
                         text: s.text.clone(),
                         methods: s

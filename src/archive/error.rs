@@ -27,20 +27,20 @@ pub enum ArchiveError {
     /// Files that cannot be placed; nothing was stored.
     #[error("以下 {} 个文件无法归类，本次没有保存任何文件：\n{}\n请按 kaoping scaffold 生成的文件夹整理后重新提交", problems.len(), indent(problems))]
     Unplaceable {
-        /// One message per file.
-        problems: Vec<String>,
+        /// One per file.
+        problems: Vec<super::place::PlaceProblem>,
     },
     /// Files or folders that cannot be read; nothing was stored.
     #[error("有 {} 个文件或文件夹无法读取，本次没有保存任何文件：\n{}", problems.len(), indent(problems))]
     Unreadable {
-        /// One message per path.
-        problems: Vec<String>,
+        /// One per path.
+        problems: Vec<super::collect::ReadProblem>,
     },
     /// A BagIt bag whose content does not match its manifest.
     #[error("BagIt 包与其清单不符，本次没有保存任何文件：\n{}", indent(problems))]
     BagMismatch {
-        /// One message per file.
-        problems: Vec<String>,
+        /// One per file.
+        problems: Vec<super::bagit::BagProblem>,
     },
     /// Nothing to ingest.
     #[error("{source_path} 里没有可以提交的材料文件")]
@@ -155,7 +155,32 @@ pub enum ArchiveError {
     },
 }
 
-fn indent(lines: &[String]) -> String {
+impl ArchiveError {
+    /// Passes every path the error names through `f`, so
+    /// that a front end can name files as its user knows them (the web:
+    /// the names uploaded, not its staging folder).
+    pub fn map_paths(&mut self, f: &dyn Fn(&Path) -> PathBuf) {
+        use super::collect::ReadProblem;
+        match self {
+            ArchiveError::Empty { source_path: path }
+            | ArchiveError::SourceMissing { path }
+            | ArchiveError::BadSource { path }
+            | ArchiveError::Corrupt { path, .. }
+            | ArchiveError::Io { path, .. } => *path = f(path),
+            ArchiveError::Zip(e) => e.map_path(f),
+            ArchiveError::Unreadable { problems } => {
+                for p in problems {
+                    if let ReadProblem::Walk { folder, .. } = p {
+                        *folder = f(folder);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn indent(lines: &[impl std::fmt::Display]) -> String {
     lines
         .iter()
         .map(|l| format!("  {l}"))

@@ -5,10 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::ingest::{IngestOptions, IngestReport};
 use super::lock::WriterLock;
 use super::log::now_rfc3339;
-use super::manifest::{self, FileEntry, Manifest, Skipped};
+use super::manifest::{self, FileEntry, Manifest, SkipReason, Skipped};
 use super::place::Placed;
 use super::relpath::RelPath;
 use super::store::{Digest, Put};
@@ -34,25 +33,57 @@ fn identical_to(
     Ok((before == now).then_some(m.version))
 }
 
-/// Stage 4: write the version folder and its log record.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn record(
+/// What an ingest recorded.
+#[derive(Debug)]
+pub struct IngestReport {
+    /// The new version's manifest.
+    pub manifest: Manifest,
+    /// Its root hash.
+    pub root_hash: Digest,
+    /// Objects that were new to the store.
+    pub new_objects: usize,
+    /// Bytes of those new objects.
+    pub new_bytes: u64,
+}
+
+/// A version the earlier stages made ready: the files placed and stored,
+/// what was left out, and what to record about the hand-in.
+pub(crate) struct NewVersion<'a> {
+    /// The community, as registered now.
+    pub community: Community,
+    /// The new version's number.
+    pub version: u32,
+    /// The folder or ZIP it came from.
+    pub source: &'a Path,
+    /// What to record as the source instead of its file name.
+    pub source_name: Option<String>,
+    /// Who handed it in.
+    pub submitter: Option<String>,
+    /// Record it even when it is identical to the latest version.
+    pub allow_identical: bool,
+    /// The placed files, in the order of `puts`.
+    pub placed: &'a [Placed],
+    /// Their stored objects.
+    pub puts: &'a [Put],
+    /// What was left out so far.
+    pub skipped: Vec<(RelPath, SkipReason)>,
+}
+
+/// The manifest's file list: every placed file but the unchanged scaffold
+/// notes, which join `skipped` (and whose objects, if this ingest created
+/// them for nothing, are taken out of the store again).
+fn entries(
     archive: &Archive,
-    lock: &WriterLock,
-    community: Community,
-    version: u32,
-    source: &Path,
-    options: &IngestOptions,
     placed: &[Placed],
     puts: &[Put],
-    mut skipped: Vec<(RelPath, String)>,
-) -> Result<IngestReport, ArchiveError> {
+    skipped: &mut Vec<(RelPath, SkipReason)>,
+) -> (Vec<FileEntry>, BTreeSet<Digest>) {
     let mut files = Vec::new();
     let mut used: BTreeSet<Digest> = BTreeSet::new();
     let mut notes: Vec<&Put> = Vec::new();
     for (p, put) in placed.iter().zip(puts) {
         if p.scaffold_note == Some(put.digest) {
-            skipped.push((p.file.rel.clone(), manifest::SCAFFOLD_NOTE.into()));
+            skipped.push((p.file.rel.clone(), SkipReason::ScaffoldNote));
             notes.push(put);
             continue;
         }
@@ -73,17 +104,39 @@ pub(crate) fn record(
     {
         let _ = archive.store().remove_unreferenced(&n.digest);
     }
+    files.sort_by(|a, b| a.placed.cmp(&b.placed));
+    // By path, then by the reason as recorded.
+    skipped.sort_by_cached_key(|(path, reason)| (path.clone(), reason.to_string()));
+    (files, used)
+}
+
+/// Stage 4: write the version folder and its log record.
+pub(crate) fn record(
+    archive: &Archive,
+    lock: &WriterLock,
+    new: NewVersion<'_>,
+) -> Result<IngestReport, ArchiveError> {
+    let NewVersion {
+        community,
+        version,
+        source,
+        source_name,
+        submitter,
+        allow_identical,
+        placed,
+        puts,
+        mut skipped,
+    } = new;
+    let (files, used) = entries(archive, placed, puts, &mut skipped);
     if files.is_empty() {
         return Err(ArchiveError::Empty {
             source_path: source.to_path_buf(),
         });
     }
-    files.sort_by(|a, b| a.placed.cmp(&b.placed));
-    skipped.sort();
     // An identical hand-in that restores objects set aside as damaged is
     // a repair, not a repeat.
     let restores = puts.iter().any(|p| p.created && used.contains(&p.digest));
-    if !options.allow_identical
+    if !allow_identical
         && !restores
         && let Some(same) = identical_to(archive, &community.id, &files)?
     {
@@ -106,8 +159,8 @@ pub(crate) fn record(
         community,
         version,
         created: now_rfc3339(),
-        submitter: options.submitter.clone().filter(|s| !s.trim().is_empty()),
-        source: options.source_name.clone().unwrap_or_else(|| {
+        submitter: submitter.filter(|s| !s.trim().is_empty()),
+        source: source_name.unwrap_or_else(|| {
             source
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -124,8 +177,26 @@ pub(crate) fn record(
             })
             .collect(),
     };
+    let root_hash = commit(archive, lock, &manifest)?;
+    Ok(IngestReport {
+        manifest,
+        root_hash,
+        new_objects: new_objects.len(),
+        new_bytes: new_objects.values().sum(),
+    })
+}
+
+/// Writes the version folder, then the log record that commits it, then
+/// the marker; returns the manifest's root hash.
+fn commit(
+    archive: &Archive,
+    lock: &WriterLock,
+    manifest: &Manifest,
+) -> Result<Digest, ArchiveError> {
+    let root = archive.root();
+    let version = manifest.version;
     let dir = manifest::version_dir(root, &manifest.community.id, version);
-    let root_hash = manifest::write_version(root, &manifest).map_err(io_at(&dir))?;
+    let root_hash = manifest::write_version(root, manifest).map_err(io_at(&dir))?;
     let rec = SubmissionRecord {
         community: manifest.community.id.clone(),
         version,
@@ -153,10 +224,5 @@ pub(crate) fn record(
         root_hash: root_hash.hex(),
     };
     let _ = manifest::write_committed(root, &rec.community, version, &marker);
-    Ok(IngestReport {
-        manifest,
-        root_hash,
-        new_objects: new_objects.len(),
-        new_bytes: new_objects.values().sum(),
-    })
+    Ok(root_hash)
 }

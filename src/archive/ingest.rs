@@ -10,11 +10,10 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::bagit;
-use super::collect::{self, Candidate, Collected, Source};
+use super::collect::{self, Candidate, Collected, ReadProblem, Source};
 use super::index;
-use super::manifest::Manifest;
 use super::place::{self, Placed};
-use super::store::{Digest, Put};
+use super::store::Put;
 use super::zipin::{self, ZipLimits};
 use super::{Archive, ArchiveError};
 use crate::catalog::Catalog;
@@ -43,18 +42,7 @@ pub struct IngestOptions {
 /// The free space an ingest leaves by default.
 pub const DEFAULT_RESERVE: u64 = 64 << 20;
 
-/// What an ingest recorded.
-#[derive(Debug)]
-pub struct IngestReport {
-    /// The new version's manifest.
-    pub manifest: Manifest,
-    /// Its root hash.
-    pub root_hash: Digest,
-    /// Objects that were new to the store.
-    pub new_objects: usize,
-    /// Bytes of those new objects.
-    pub new_bytes: u64,
-}
+pub use super::index::IngestReport;
 
 /// The input, listed.
 struct Input {
@@ -151,18 +139,24 @@ fn store_all(
     zip: Option<&Path>,
     placed: &[Placed],
     progress: &dyn Meter,
-) -> (Vec<Option<Put>>, Vec<String>) {
+) -> (Vec<Option<Put>>, Vec<ReadProblem>) {
     let store = archive.store();
-    let results: Vec<Result<Put, String>> = match zip {
+    let wrong = |p: &Placed| ReadProblem::WrongSource {
+        rel: p.file.rel.clone(),
+    };
+    let results: Vec<Result<Put, ReadProblem>> = match zip {
         None => placed
             .par_iter()
             .map(|p| {
                 let Source::File(path) = &p.file.source else {
-                    return Err(format!("“{}”：内部错误（来源不符）", p.file.rel));
+                    return Err(wrong(p));
                 };
                 File::open(path)
                     .and_then(|f| store.put_reader(Counting { inner: f, progress }))
-                    .map_err(|e| format!("“{}”：{}", p.file.rel, collect::describe_io(&e)))
+                    .map_err(|e| ReadProblem::Content {
+                        rel: p.file.rel.clone(),
+                        cause: collect::describe_io(&e),
+                    })
             })
             .collect(),
         Some(z) => placed
@@ -171,13 +165,16 @@ fn store_all(
                 || zipin::open(z),
                 |archive, p| {
                     let Source::Zip(i) = p.file.source else {
-                        return Err(format!("“{}”：内部错误（来源不符）", p.file.rel));
+                        return Err(wrong(p));
                     };
-                    let zip = archive.as_mut().map_err(|e| e.to_string())?;
+                    let zip = archive.as_mut().map_err(|e| ReadProblem::Reopen {
+                        cause: e.to_string(),
+                    })?;
                     zipin::entry_reader(zip, i)
                         .and_then(|r| store.put_reader(Counting { inner: r, progress }))
-                        .map_err(|e| {
-                            format!("“{}”：{}", p.file.rel, zipin::describe_entry_error(&e))
+                        .map_err(|e| ReadProblem::Content {
+                            rel: p.file.rel.clone(),
+                            cause: zipin::describe_entry_error(&e),
                         })
                 },
             )
@@ -264,7 +261,7 @@ pub fn ingest(
                 .map_err(|problems| ArchiveError::BagMismatch { problems })?;
         skipped.extend(
             tags.into_iter()
-                .map(|t| (t, super::manifest::BAG_TAG_FILE.to_string())),
+                .map(|t| (t, super::manifest::SkipReason::BagTagFile)),
         );
         files = payload;
         bag = Some(manifest);
@@ -304,17 +301,18 @@ pub fn ingest(
             return Err(ArchiveError::BagMismatch { problems });
         }
     }
-    let result = index::record(
-        archive,
-        &lock,
+    let new = index::NewVersion {
         community,
         version,
         source,
-        options,
-        &placement.placed,
-        &puts,
+        source_name: options.source_name.clone(),
+        submitter: options.submitter.clone(),
+        allow_identical: options.allow_identical,
+        placed: &placement.placed,
+        puts: &puts,
         skipped,
-    );
+    };
+    let result = index::record(archive, &lock, new);
     if result.is_err() {
         roll_back(archive, &puts.iter().copied().map(Some).collect::<Vec<_>>());
     }

@@ -93,20 +93,63 @@ pub struct Skipped {
     /// The path as handed in.
     pub path: String,
     /// Why it was left out.
-    pub reason: String,
+    pub reason: SkipReason,
 }
 
-/// The reason recorded for an unchanged 说明.txt of `kaoping scaffold`.
-pub const SCAFFOLD_NOTE: &str = "scaffold 生成的说明文件（未修改）";
+/// Why a file was left out of a submission. On disk each is its Chinese
+/// sentence, as manifests have always recorded it; a sentence this
+/// version does not know reads as [`SkipReason::Other`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum SkipReason {
+    /// A symbolic link.
+    #[serde(rename = "符号链接（快捷方式），不跟随、不保存")]
+    Symlink,
+    /// A device, pipe or other special file.
+    #[serde(rename = "不是普通文件（设备、管道等），不保存")]
+    Special,
+    /// macOS's `__MACOSX` folder in a ZIP.
+    #[serde(rename = "macOS 压缩时附带的 __MACOSX 文件夹")]
+    MacosxFolder,
+    /// `.DS_Store`.
+    #[serde(rename = "macOS 的文件夹设置文件 .DS_Store")]
+    DsStore,
+    /// `Thumbs.db`, `ehthumbs.db`.
+    #[serde(rename = "Windows 的缩略图缓存")]
+    Thumbnails,
+    /// `desktop.ini`.
+    #[serde(rename = "Windows 的文件夹设置文件 desktop.ini")]
+    DesktopIni,
+    /// `~$…`, Office's lock file.
+    #[serde(rename = "Office 打开文档时的临时锁文件")]
+    OfficeLock,
+    /// `._…`, macOS resource forks.
+    #[serde(rename = "macOS 附带的资源文件")]
+    ResourceFork,
+    /// An unchanged 说明.txt of `kaoping scaffold`.
+    #[serde(rename = "scaffold 生成的说明文件（未修改）")]
+    ScaffoldNote,
+    /// A BagIt tag file of an ingested bag.
+    #[serde(rename = "BagIt 标签文件")]
+    BagTagFile,
+    /// A reason written by another version.
+    #[serde(untagged)]
+    Other(String),
+}
 
-/// The reason recorded for a BagIt tag file of an ingested bag.
-pub const BAG_TAG_FILE: &str = "BagIt 标签文件";
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(s)) => f.write_str(&s),
+            _ => Ok(()),
+        }
+    }
+}
 
 impl Skipped {
     /// Whether this is an unchanged scaffold note (expected, not worth
     /// listing one by one).
     pub fn is_scaffold_note(&self) -> bool {
-        self.reason == SCAFFOLD_NOTE
+        self.reason == SkipReason::ScaffoldNote
     }
 }
 
@@ -217,4 +260,28 @@ pub fn write_version(root: &Path, m: &Manifest) -> io::Result<Digest> {
 /// Reads a version's manifest bytes.
 pub fn read_manifest_bytes(root: &Path, community: &str, n: u32) -> io::Result<Vec<u8>> {
     fs::read(version_dir(root, community, n).join(MANIFEST_FILE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skip_reasons_keep_their_sentences_on_disk() {
+        for (r, s) in [
+            (
+                SkipReason::ScaffoldNote,
+                "\"scaffold 生成的说明文件（未修改）\"",
+            ),
+            (SkipReason::BagTagFile, "\"BagIt 标签文件\""),
+            (SkipReason::Other("以后的理由".into()), "\"以后的理由\""),
+        ] {
+            assert_eq!(serde_json::to_string(&r).unwrap(), s);
+            assert_eq!(serde_json::from_str::<SkipReason>(s).unwrap(), r);
+        }
+        assert_eq!(
+            SkipReason::DsStore.to_string(),
+            "macOS 的文件夹设置文件 .DS_Store"
+        );
+    }
 }

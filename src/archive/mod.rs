@@ -15,6 +15,7 @@ pub mod coverage;
 mod error;
 mod index;
 pub mod ingest;
+pub mod layout;
 pub mod lock;
 pub mod log;
 pub mod manifest;

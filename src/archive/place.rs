@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use super::collect::Candidate;
+use super::layout::{self, standard_folder};
 use super::relpath::{RelPath, escape_percent};
-use super::scaffold;
 use super::store::Digest;
 use crate::catalog::{Catalog, Indicator};
 
@@ -32,13 +32,66 @@ pub struct Placed {
 pub struct Placement {
     /// Files with their place.
     pub placed: Vec<Placed>,
-    /// Files that cannot be placed, one message each.
-    pub problems: Vec<String>,
+    /// Files that cannot be placed, one each.
+    pub problems: Vec<PlaceProblem>,
 }
 
-/// Folder name of standard `n`, as the scaffold writes it.
-pub fn standard_folder(n: u32) -> String {
-    format!("标准{n}")
+/// Why a file cannot be placed: the file's path as handed in, and what is
+/// wrong with it. `Display` writes the Chinese sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlaceProblem {
+    /// The file is not in any folder.
+    #[error(
+        "“{rel}”：放在最外层，无法判断属于哪项指标；请放进对应指标的文件夹{}",
+        hint_text(nearest)
+    )]
+    AtTop {
+        /// The file.
+        rel: RelPath,
+        /// The indicator folder whose name is nearest to the file's.
+        nearest: Option<String>,
+    },
+    /// The first folder names no indicator.
+    #[error("“{rel}”：文件夹“{folder}”不是考评指标{}", hint_text(nearest))]
+    NotAnIndicator {
+        /// The file.
+        rel: RelPath,
+        /// The folder as shown.
+        folder: String,
+        /// The indicator folder whose name is nearest.
+        nearest: Option<String>,
+    },
+    /// The second folder names no standard of the indicator.
+    #[error(
+        "“{rel}”：文件夹“{folder}”不是指标 {indicator} 的考评标准；该指标有标准1至标准{standards}，请用“标准1”这样的文件夹名"
+    )]
+    NotAStandard {
+        /// The file.
+        rel: RelPath,
+        /// The folder as shown.
+        folder: String,
+        /// The indicator's code.
+        indicator: String,
+        /// How many standards it has.
+        standards: usize,
+    },
+    /// Two files land on the same place.
+    #[error("“{rel}”与“{first}”归到同一位置“{placed}”；请删去或改名其中一个")]
+    SamePlace {
+        /// The later file.
+        rel: RelPath,
+        /// The earlier one.
+        first: RelPath,
+        /// The place both map to.
+        placed: String,
+    },
+}
+
+fn hint_text(nearest: &Option<String>) -> String {
+    match nearest {
+        Some(folder) => format!("（最接近的指标：{folder}）"),
+        None => String::new(),
+    }
 }
 
 /// Parses a standard folder name: `标准1`, `标准 1`, `第1条`, `标准一`,
@@ -77,11 +130,8 @@ pub fn parse_standard(name: &str) -> Option<u32> {
     Some(number)
 }
 
-fn nearest_hint(catalog: &Catalog, name: &str) -> String {
-    match catalog.nearest_indicator(name) {
-        Some(ind) => format!("（最接近的指标：{}）", ind.folder_name()),
-        None => String::new(),
-    }
+fn nearest(catalog: &Catalog, name: &str) -> Option<String> {
+    catalog.nearest_indicator(name).map(|ind| ind.folder_name())
 }
 
 fn rest_path(rel: &RelPath, from: usize) -> String {
@@ -98,20 +148,21 @@ pub fn place(catalog: &Catalog, files: Vec<Candidate>) -> Placement {
     for file in files {
         let rel = file.rel.clone();
         if rel.len() < 2 {
-            out.problems.push(format!(
-                "“{rel}”：放在最外层，无法判断属于哪项指标；请放进对应指标的文件夹{}",
-                nearest_hint(catalog, &rel.component_display(0))
-            ));
+            out.problems.push(PlaceProblem::AtTop {
+                nearest: nearest(catalog, &rel.component_display(0)),
+                rel,
+            });
             continue;
         }
         let top = rel.component_display(0);
         let ind: &Indicator = match catalog.indicator(&top) {
             Ok((_, ind)) if std::str::from_utf8(&rel.components()[0]).is_ok() => ind,
             _ => {
-                out.problems.push(format!(
-                    "“{rel}”：文件夹“{top}”不是考评指标{}",
-                    nearest_hint(catalog, &top)
-                ));
+                out.problems.push(PlaceProblem::NotAnIndicator {
+                    nearest: nearest(catalog, &top),
+                    folder: top,
+                    rel,
+                });
                 continue;
             }
         };
@@ -127,16 +178,17 @@ pub fn place(catalog: &Catalog, files: Vec<Candidate>) -> Placement {
         }
         let second = rel.component_display(1);
         let Some(std) = parse_standard(&second).and_then(|n| ind.standard(n)) else {
-            out.problems.push(format!(
-                "“{rel}”：文件夹“{second}”不是指标 {} 的考评标准；该指标有标准1至标准{}，请用“标准1”这样的文件夹名",
-                ind.code,
-                ind.standards.len()
-            ));
+            out.problems.push(PlaceProblem::NotAStandard {
+                rel,
+                folder: second,
+                indicator: ind.code.clone(),
+                standards: ind.standards.len(),
+            });
             continue;
         };
-        let note = scaffold::note_text(ind, std);
+        let note = layout::note_text(ind, std);
         let scaffold_note = (rel.len() == 3
-            && rel.file_name() == Some(scaffold::NOTE_FILE.as_bytes())
+            && rel.file_name() == Some(layout::NOTE_FILE.as_bytes())
             && file.size == note.len() as u64)
             .then(|| Digest::of(note.as_bytes()));
         out.placed.push(Placed {
@@ -157,10 +209,11 @@ pub fn place(catalog: &Catalog, files: Vec<Candidate>) -> Placement {
     let mut seen: BTreeMap<&str, &RelPath> = BTreeMap::new();
     for p in &out.placed {
         if let Some(first) = seen.insert(&p.placed, &p.file.rel) {
-            out.problems.push(format!(
-                "“{}”与“{first}”归到同一位置“{}”；请删去或改名其中一个",
-                p.file.rel, p.placed
-            ));
+            out.problems.push(PlaceProblem::SamePlace {
+                rel: p.file.rel.clone(),
+                first: first.clone(),
+                placed: p.placed.clone(),
+            });
         }
     }
     out

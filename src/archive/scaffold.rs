@@ -1,40 +1,15 @@
 //! The empty evidence folder tree handed to a community: one folder per
 //! indicator with a standard checked by 材料审核, inside it one folder per
-//! such standard holding a short 说明.txt with the standard's text.
+//! such standard holding a short 说明.txt with the standard's text (the
+//! names are [`super::layout`]'s); on disk, or as a ZIP to download.
 
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use super::place::standard_folder;
-use crate::catalog::{Catalog, Indicator, Standard};
+use super::layout::{self, NOTE_FILE, note_text};
+use crate::catalog::{Catalog, Standard};
 use crate::community::Community;
 use crate::fsutil;
-
-/// Name of the note written into each standard folder.
-pub const NOTE_FILE: &str = "说明.txt";
-
-/// The note for one standard (CRLF line ends so that Windows Notepad shows
-/// the lines; ingest recognises an unchanged note and leaves it out).
-pub fn note_text(ind: &Indicator, std: &Standard) -> String {
-    let lines = [
-        format!("考评指标：{} {}", ind.code, ind.name),
-        format!("考评标准{}：{}", std.number, std.text),
-        format!(
-            "考评方法：{}",
-            std.methods
-                .iter()
-                .map(|m| m.name())
-                .collect::<Vec<_>>()
-                .join("、")
-        ),
-        String::new(),
-        "请把证明本条标准的材料（文件、照片、扫描件等）放在本文件夹里，可以再建子文件夹。".into(),
-        "本说明文件不必删除，提交时会自动略过。".into(),
-    ];
-    let mut out = lines.join("\r\n");
-    out.push_str("\r\n");
-    out
-}
 
 /// What [`create`] made.
 #[derive(Debug, Default)]
@@ -77,10 +52,9 @@ pub fn create(
             continue;
         }
         out.indicators += 1;
-        let ind_dir = dir.join(ind.folder_name());
         for std in stds {
             out.standards += 1;
-            let std_dir = ind_dir.join(standard_folder(std.number));
+            let std_dir = layout::standard_dir(dir, ind, std);
             fsutil::create_dir_durable(&std_dir).map_err(err(&std_dir))?;
             let note = std_dir.join(NOTE_FILE);
             match fsutil::write_new_atomic(&note, note_text(ind, std).as_bytes()) {
@@ -91,4 +65,39 @@ pub fn create(
         }
     }
     Ok(out)
+}
+
+/// Writes the blank evidence folders of `c` as a ZIP to `out`: one top
+/// folder `社区名-材料` holding the tree [`create`] makes.
+pub fn write_zip(catalog: &Catalog, c: &Community, out: &Path) -> Result<(), ScaffoldError> {
+    let err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ScaffoldError { path, source }
+    };
+    let dir = tempfile::tempdir().map_err(err(out))?;
+    let top = dir
+        .path()
+        .join(fsutil::safe_name(&format!("{}-材料", c.name)));
+    create(catalog, &top, c)?;
+    let file = std::fs::File::create(out).map_err(err(out))?;
+    let mut zip = zip::ZipWriter::new(file);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for entry in walkdir::WalkDir::new(&top).sort_by_file_name() {
+        let entry = entry.map_err(|e| err(&top)(e.into()))?;
+        let Ok(rel) = entry.path().strip_prefix(dir.path()) else {
+            continue;
+        };
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            zip.add_directory(format!("{name}/"), opts)
+                .map_err(|e| err(out)(e.into()))?;
+        } else {
+            zip.start_file(name, opts).map_err(|e| err(out)(e.into()))?;
+            let bytes = std::fs::read(entry.path()).map_err(err(entry.path()))?;
+            zip.write_all(&bytes).map_err(err(out))?;
+        }
+    }
+    zip.finish().map_err(|e| err(out)(e.into()))?;
+    Ok(())
 }

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -24,7 +25,7 @@ pub struct VerifyReport {
     /// Bytes re-hashed.
     pub bytes: u64,
     /// Everything wrong; empty when the archive is intact.
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
     /// Things worth knowing that are not damage (interrupted writes).
     pub notes: Vec<String>,
     /// The template overrides in the archive's `templates/` folder, with
@@ -33,6 +34,138 @@ pub struct VerifyReport {
     /// Objects whose content no longer matches their hash, with what is
     /// wrong (to be set aside by [`set_aside`]).
     pub damaged: Vec<(Digest, String)>,
+}
+
+/// A submission version, as problems name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// Community id.
+    pub community: String,
+    /// Version number.
+    pub version: u32,
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "社区 {} 第 {} 版", self.community, self.version)
+    }
+}
+
+/// Something `verify` found wrong. `Display` writes the Chinese report
+/// line.
+#[derive(Debug, thiserror::Error)]
+pub enum Problem {
+    /// The template override folder cannot be read.
+    #[error("无法读取覆盖模板文件夹 {}（{cause}）", dir.display())]
+    Templates {
+        /// The folder.
+        dir: PathBuf,
+        /// Why.
+        cause: String,
+    },
+    /// The log's chain or records are broken.
+    #[error("{0}")]
+    Log(String),
+    /// A version's manifest cannot be read.
+    #[error("{version}：无法读取 {}（{cause}）", path.display())]
+    ManifestUnreadable {
+        /// The version.
+        version: Version,
+        /// The manifest file.
+        path: PathBuf,
+        /// Why.
+        cause: String,
+    },
+    /// A version's manifest is not valid.
+    #[error("{version}：{message}")]
+    ManifestInvalid {
+        /// The version.
+        version: Version,
+        /// What is wrong.
+        message: String,
+    },
+    /// The manifest names another community or version than the log.
+    #[error("{0}：清单中的社区或版本号与日志不符")]
+    WrongVersion(Version),
+    /// File count or bytes differ between manifest and log.
+    #[error("{0}：清单中的文件数或字节数与记录不符")]
+    WrongCounts(Version),
+    /// The objects list differs from the manifest.
+    #[error("{version}：{} 与清单不一致", path.display())]
+    ObjectsList {
+        /// The version.
+        version: Version,
+        /// The objects list.
+        path: PathBuf,
+    },
+    /// The objects list cannot be read.
+    #[error("{version}：无法读取 {}（{cause}）", path.display())]
+    ObjectsListUnreadable {
+        /// The version.
+        version: Version,
+        /// The objects list.
+        path: PathBuf,
+        /// Why.
+        cause: String,
+    },
+    /// A manifest entry's hash is not a hash.
+    #[error("{version}：文件“{path}”的哈希无效")]
+    FileHash {
+        /// The version.
+        version: Version,
+        /// The file's path as handed in.
+        path: String,
+    },
+    /// A log record's object hash is not a hash.
+    #[error("{0}：记录的哈希无效")]
+    RecordHash(String),
+    /// A stored object is missing, altered, the wrong size or unreadable.
+    #[error("文件 {object} {what}{}", users_text(users))]
+    Object {
+        /// Its path in the store.
+        object: String,
+        /// What is wrong.
+        what: String,
+        /// Who uses it: the submission or record, and the path there.
+        users: Option<Vec<(String, String)>>,
+    },
+    /// A committed version whose log record is gone.
+    #[error(
+        "社区 {community} 第 {version} 版已提交（日志第 {log_seq} 条），但日志中没有这条记录：日志被截断或改动"
+    )]
+    LostRecord {
+        /// Community id.
+        community: String,
+        /// Version.
+        version: u32,
+        /// The log line its marker names.
+        log_seq: u64,
+    },
+    /// A completion marker that disagrees with the log.
+    #[error("{version}：提交完成标记（日志第 {marker_seq} 条）与日志第 {log_seq} 条记录不符")]
+    MarkerMismatch {
+        /// The version.
+        version: Version,
+        /// The log line the marker names.
+        marker_seq: u64,
+        /// The log line of the record.
+        log_seq: u64,
+    },
+}
+
+fn users_text(users: &Option<Vec<(String, String)>>) -> String {
+    let Some(list) = users else {
+        return "\n    （未被任何提交引用）".to_string();
+    };
+    list.iter()
+        .map(|(sub, path)| {
+            if path.is_empty() {
+                format!("\n    被 {sub} 引用")
+            } else {
+                format!("\n    被 {sub} 的“{path}”引用")
+            }
+        })
+        .collect()
 }
 
 /// Moves damaged objects into `quarantine/` and logs each: a damaged copy
@@ -104,35 +237,41 @@ impl VerifyReport {
     }
 }
 
-fn label(s: &Submission) -> String {
-    format!("社区 {} 第 {} 版", s.record.community, s.record.version)
+fn label(s: &Submission) -> Version {
+    Version {
+        community: s.record.community.clone(),
+        version: s.record.version,
+    }
 }
 
 /// Checks one submission's folder; returns its manifest if readable.
 fn check_submission(
     archive: &Archive,
     s: &Submission,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) -> Option<Manifest> {
     let r = &s.record;
     let dir = manifest::version_dir(archive.root(), &r.community, r.version);
     let m = match archive.manifest(s) {
         Ok(m) => m,
         Err(ArchiveError::Io { source, .. }) => {
-            problems.push(format!(
-                "{}：无法读取 {}（{source}）",
-                label(s),
-                dir.join(manifest::MANIFEST_FILE).display()
-            ));
+            problems.push(Problem::ManifestUnreadable {
+                version: label(s),
+                path: dir.join(manifest::MANIFEST_FILE),
+                cause: source.to_string(),
+            });
             return None;
         }
         Err(e) => {
-            problems.push(format!("{}：{e}", label(s)));
+            problems.push(Problem::ManifestInvalid {
+                version: label(s),
+                message: e.to_string(),
+            });
             return None;
         }
     };
     if m.community.id != r.community || m.version != r.version {
-        problems.push(format!("{}：清单中的社区或版本号与日志不符", label(s)));
+        problems.push(Problem::WrongVersion(label(s)));
     }
     let count = m.files.len() as u64;
     let bytes: u64 = m.files.iter().map(|f| f.size).sum();
@@ -141,20 +280,27 @@ fn check_submission(
         || count != m.file_count
         || bytes != m.total_bytes
     {
-        problems.push(format!("{}：清单中的文件数或字节数与记录不符", label(s)));
+        problems.push(Problem::WrongCounts(label(s)));
     }
     let objects = dir.join(manifest::OBJECTS_FILE);
     match fs::read_to_string(&objects) {
         Ok(text) if text == m.objects_list() => {}
-        Ok(_) => problems.push(format!("{}：{} 与清单不一致", label(s), objects.display())),
-        Err(e) => problems.push(format!(
-            "{}：无法读取 {}（{e}）",
-            label(s),
-            objects.display()
-        )),
+        Ok(_) => problems.push(Problem::ObjectsList {
+            version: label(s),
+            path: objects,
+        }),
+        Err(e) => problems.push(Problem::ObjectsListUnreadable {
+            version: label(s),
+            path: objects,
+            cause: e.to_string(),
+        }),
     }
     Some(m)
 }
+
+/// Which submissions and records use each object (label and path), and
+/// the size each expects.
+type Users = BTreeMap<Digest, Vec<(String, String)>>;
 
 /// Verifies the whole archive, or only what `community` references.
 pub fn verify(
@@ -166,21 +312,21 @@ pub fn verify(
     let templates = archive.root().join(crate::root::TEMPLATES_DIR);
     match crate::render::templates::Templates::overrides(&templates) {
         Ok(list) => report.template_overrides = list,
-        Err(e) => report.problems.push(format!(
-            "无法读取覆盖模板文件夹 {}（{e}）",
-            templates.display()
-        )),
+        Err(e) => report.problems.push(Problem::Templates {
+            dir: templates,
+            cause: e.to_string(),
+        }),
     }
     // The one full check of the chain: lookups elsewhere only parse it.
     let chain = archive.log().verify();
     if let Err(e) = &chain {
-        report.problems.push(e.to_string());
+        report.problems.push(Problem::Log(e.to_string()));
     }
     let subs = match archive.submissions(community) {
         Ok(s) => s,
         Err(e @ (ArchiveError::Log(_) | ArchiveError::Corrupt { .. })) => {
             if chain.is_ok() {
-                report.problems.push(e.to_string());
+                report.problems.push(Problem::Log(e.to_string()));
             }
             Vec::new()
         }
@@ -189,10 +335,32 @@ pub fn verify(
     if let Some(c) = community {
         archive.communities()?.get(c)?;
     }
+    let (users, sizes) = object_users(archive, &subs, community, &mut report);
+    let mut digests: BTreeSet<Digest> = users.keys().copied().collect();
+    if community.is_none() {
+        let all = archive
+            .store()
+            .list()
+            .map_err(super::io_at(archive.root()))?;
+        digests.extend(all);
+    }
+    check_objects(archive, &digests, &users, &sizes, progress, &mut report);
+    // Without a readable log every version folder would look unlogged.
+    check_version_dirs(archive, &subs, community, chain.is_err(), &mut report)?;
+    Ok(report)
+}
+
+/// Checks each submission's manifest and gathers who uses which object.
+fn object_users(
+    archive: &Archive,
+    subs: &[Submission],
+    community: Option<&str>,
+    report: &mut VerifyReport,
+) -> (Users, BTreeMap<Digest, u64>) {
     // Which submissions use which object, and at which paths.
-    let mut users: BTreeMap<Digest, Vec<(String, String)>> = BTreeMap::new();
+    let mut users: Users = BTreeMap::new();
     let mut sizes: BTreeMap<Digest, u64> = BTreeMap::new();
-    for s in &subs {
+    for s in subs {
         report.submissions += 1;
         let Some(m) = check_submission(archive, s, &mut report.problems) else {
             continue;
@@ -200,12 +368,16 @@ pub fn verify(
         for f in &m.files {
             match Digest::from_hex(&f.sha256) {
                 Some(d) => {
-                    users.entry(d).or_default().push((label(s), f.path.clone()));
+                    users
+                        .entry(d)
+                        .or_default()
+                        .push((label(s).to_string(), f.path.clone()));
                     sizes.insert(d, f.size);
                 }
-                None => report
-                    .problems
-                    .push(format!("{}：文件“{}”的哈希无效", label(s), f.path)),
+                None => report.problems.push(Problem::FileHash {
+                    version: label(s),
+                    path: f.path.clone(),
+                }),
             }
         }
     }
@@ -218,18 +390,23 @@ pub fn verify(
                     users.entry(d).or_default().push((label, String::new()));
                     sizes.insert(d, size);
                 }
-                None => report.problems.push(format!("{label}：记录的哈希无效")),
+                None => report.problems.push(Problem::RecordHash(label)),
             }
         }
     }
-    let mut digests: BTreeSet<Digest> = users.keys().copied().collect();
-    if community.is_none() {
-        let all = archive
-            .store()
-            .list()
-            .map_err(super::io_at(archive.root()))?;
-        digests.extend(all);
-    }
+    (users, sizes)
+}
+
+/// Checks every object in `digests` (in parallel) against its hash and
+/// the size its users expect; reports each bad one with its users.
+fn check_objects(
+    archive: &Archive,
+    digests: &BTreeSet<Digest>,
+    users: &Users,
+    sizes: &BTreeMap<Digest, u64>,
+    progress: &dyn Meter,
+    report: &mut VerifyReport,
+) {
     progress.start("校验文件", digests.len() as u64, Unit::Items);
     let results: Vec<(Digest, std::io::Result<ObjectState>)> = digests
         .par_iter()
@@ -269,32 +446,29 @@ pub fn verify(
             }
             Err(e) => format!("无法读取（{e}）"),
         };
-        let mut line = format!(
-            "文件 {} {what}",
-            super::store::ObjectStore::relative_path(&d)
-        );
-        match users.get(&d) {
-            Some(list) => {
-                for (sub, path) in list {
-                    if path.is_empty() {
-                        line.push_str(&format!("\n    被 {sub} 引用"));
-                    } else {
-                        line.push_str(&format!("\n    被 {sub} 的“{path}”引用"));
-                    }
-                }
-            }
-            None => line.push_str("\n    （未被任何提交引用）"),
-        }
-        report.problems.push(line);
+        report.problems.push(Problem::Object {
+            object: super::store::ObjectStore::relative_path(&d).to_string(),
+            what,
+            users: users.get(&d).cloned(),
+        });
     }
-    // Version folders the log does not know: left by an interrupted write.
+}
+
+/// Version folders the log does not know (left by an interrupted write)
+/// and completion markers that disagree with the log; none when the log
+/// itself is broken.
+fn check_version_dirs(
+    archive: &Archive,
+    subs: &[Submission],
+    community: Option<&str>,
+    log_broken: bool,
+    report: &mut VerifyReport,
+) -> Result<(), ArchiveError> {
     let subs_dir = archive.root().join("submissions");
     let logged: BTreeSet<(String, u32)> = subs
         .iter()
         .map(|s| (s.record.community.clone(), s.record.version))
         .collect();
-    // Without a readable log every version folder would look unlogged.
-    let log_broken = chain.is_err();
     for (c, dir, name) in list_version_dirs(&subs_dir).map_err(super::io_at(&subs_dir))? {
         if community.is_some_and(|x| x != c) || log_broken {
             continue;
@@ -302,10 +476,11 @@ pub fn verify(
         let marker = manifest::read_committed(&dir);
         match parse_version(&name) {
             Some(v) if !logged.contains(&(c.clone(), v)) => match marker {
-                Ok(Some(m)) => report.problems.push(format!(
-                    "社区 {c} 第 {v} 版已提交（日志第 {} 条），但日志中没有这条记录：日志被截断或改动",
-                    m.log_seq
-                )),
+                Ok(Some(m)) => report.problems.push(Problem::LostRecord {
+                    community: c.clone(),
+                    version: v,
+                    log_seq: m.log_seq,
+                }),
                 _ => report.notes.push(format!(
                     "{} 没有日志记录（提交被中断，未生效）；下次写入时会移到 interrupted/",
                     dir.display()
@@ -318,12 +493,11 @@ pub fn verify(
                 if let (Ok(Some(m)), Some(s)) = (&marker, sub)
                     && (m.log_seq != s.seq || m.root_hash != s.record.root_hash)
                 {
-                    report.problems.push(format!(
-                        "{}：提交完成标记（日志第 {} 条）与日志第 {} 条记录不符",
-                        label(s),
-                        m.log_seq,
-                        s.seq
-                    ));
+                    report.problems.push(Problem::MarkerMismatch {
+                        version: label(s),
+                        marker_seq: m.log_seq,
+                        log_seq: s.seq,
+                    });
                 }
             }
             None if name.starts_with(".tmp-") => report.notes.push(format!(
@@ -333,7 +507,7 @@ pub fn verify(
             _ => {}
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Objects named by log records other than submissions (documents and
@@ -353,4 +527,39 @@ fn referenced_by_records(archive: &Archive) -> Vec<(String, String, u64)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod problem_tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_object_is_named_with_everyone_who_uses_it() {
+        let p = Problem::Object {
+            object: "objects/ab/abcd".into(),
+            what: "缺失".into(),
+            users: Some(vec![
+                ("社区 A1 第 1 版".into(), "Ⅱ-01/标准1/a.txt".into()),
+                ("考评报告 昆社治办〔2026〕1号".into(), String::new()),
+            ]),
+        };
+        assert_eq!(
+            p.to_string(),
+            "文件 objects/ab/abcd 缺失\n    被 社区 A1 第 1 版 的“Ⅱ-01/标准1/a.txt”引用\n    被 考评报告 昆社治办〔2026〕1号 引用"
+        );
+        let lone = Problem::Object {
+            object: "objects/cd/cdef".into(),
+            what: "缺失".into(),
+            users: None,
+        };
+        assert!(lone.to_string().ends_with("\n    （未被任何提交引用）"));
+        let v = Version {
+            community: "A1".into(),
+            version: 2,
+        };
+        assert_eq!(
+            Problem::WrongCounts(v).to_string(),
+            "社区 A1 第 2 版：清单中的文件数或字节数与记录不符"
+        );
+    }
 }

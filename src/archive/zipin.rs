@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use zip::ZipArchive;
 
@@ -45,29 +45,87 @@ impl Default for ZipLimits {
 #[derive(Debug, thiserror::Error)]
 pub enum ZipError {
     /// Not a readable ZIP.
-    #[error("{path} 不是有效的 ZIP 文件（{reason}）。请重新压缩后再提交")]
+    #[error("{} 不是有效的 ZIP 文件（{reason}）。请重新压缩后再提交", path.display())]
     Invalid {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// The parser's complaint.
         reason: String,
     },
     /// Unsafe entries.
-    #[error("{path} 含有不安全的条目，整个文件不予接收：\n{}", entries.join("\n"))]
+    #[error("{} 含有不安全的条目，整个文件不予接收：\n{}", path.display(), lines(entries))]
     Unsafe {
         /// The file.
-        path: String,
-        /// One line per entry and reason.
-        entries: Vec<String>,
+        path: PathBuf,
+        /// The entries and why each is unsafe.
+        entries: Vec<UnsafeEntry>,
     },
     /// A zip bomb or an archive too large for the disk.
-    #[error("{path} 解压后过大（{reason}），疑似“压缩炸弹”，不予接收")]
+    #[error("{} 解压后过大（{reason}），疑似“压缩炸弹”，不予接收", path.display())]
     TooLarge {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Which limit it exceeds.
         reason: String,
     },
+}
+
+impl ZipError {
+    /// Names the ZIP `f(path)` instead.
+    pub fn map_path(&mut self, f: &dyn Fn(&Path) -> PathBuf) {
+        match self {
+            ZipError::Invalid { path, .. }
+            | ZipError::Unsafe { path, .. }
+            | ZipError::TooLarge { path, .. } => *path = f(path),
+        }
+    }
+}
+
+/// An entry a ZIP may not hold. `Display` writes the Chinese line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnsafeEntry {
+    /// Names the central directory holds more than once.
+    #[error("{}：有多个同名条目（不同的解压工具会取到不同的内容）", names.join("、"))]
+    Repeated {
+        /// The names, decoded for print.
+        names: Vec<String>,
+    },
+    /// A name that cannot be a relative path.
+    #[error("{name}：{why}")]
+    BadName {
+        /// The raw name, escaped for print.
+        name: String,
+        /// Why.
+        why: &'static str,
+    },
+    /// A symbolic link.
+    #[error("{rel}：符号链接")]
+    Symlink {
+        /// The entry.
+        rel: RelPath,
+    },
+    /// An encrypted entry.
+    #[error("{rel}：加密条目，请去掉密码后重新压缩")]
+    Encrypted {
+        /// The entry.
+        rel: RelPath,
+    },
+    /// Two names that land on the same path.
+    #[error("{rel}：与条目“{first}”同名（不同的解压工具会取到不同的内容）")]
+    SameName {
+        /// The later entry.
+        rel: RelPath,
+        /// The earlier entry's name.
+        first: String,
+    },
+}
+
+fn lines(entries: &[UnsafeEntry]) -> String {
+    entries
+        .iter()
+        .map(|e| format!("  {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// How the names of a ZIP that are not valid UTF-8 are read.
@@ -204,7 +262,7 @@ fn split_name(raw: &[u8], legacy: Legacy) -> Result<RelPath, &'static str> {
 /// Opens a ZIP for reading.
 pub fn open(path: &Path) -> Result<ZipArchive<File>, ZipError> {
     let invalid = |reason: String| ZipError::Invalid {
-        path: path.display().to_string(),
+        path: path.to_path_buf(),
         reason,
     };
     let file = File::open(path).map_err(|e| invalid(e.to_string()))?;
@@ -213,10 +271,9 @@ pub fn open(path: &Path) -> Result<ZipArchive<File>, ZipError> {
 
 /// Lists the entries of the ZIP at `path` as candidates.
 pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError> {
-    let shown = path.display().to_string();
     let mut zip = open(path)?;
     let too_large = |reason: String| ZipError::TooLarge {
-        path: shown.clone(),
+        path: path.to_path_buf(),
         reason,
     };
     if zip.len() > limits.max_entries {
@@ -227,102 +284,122 @@ pub fn collect_zip(path: &Path, limits: ZipLimits) -> Result<Collected, ZipError
         )));
     }
     let legacy = legacy_encoding(zip.file_names_raw());
-    let mut out = Collected::default();
-    let mut unsafe_entries = Vec::new();
+    let mut list = Listing::default();
     if zip.has_duplicate_names() {
         // The reader keeps one entry per name: read the names again from
         // the central directory to say which ones repeat.
         let repeated = repeated_names(path, zip.central_directory_start()).unwrap_or_default();
-        let repeated: Vec<String> = repeated
+        let names = repeated
             .iter()
             .map(|raw| decode_name(raw, legacy).unwrap_or_else(|| escape(raw)))
             .collect();
-        unsafe_entries.push(format!(
-            "  {}：有多个同名条目（不同的解压工具会取到不同的内容）",
-            repeated.join("、")
-        ));
+        list.unsafe_entries.push(UnsafeEntry::Repeated { names });
     }
-    let mut total: u64 = 0;
-    // Byte range of each entry's compressed data, to find entries that
-    // share data (an overlapping-entries zip bomb).
-    let mut ranges: Vec<(u64, u64, String)> = Vec::new();
-    let mut names: BTreeMap<RelPath, String> = BTreeMap::new();
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| ZipError::Invalid {
-            path: shown.clone(),
+            path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        let raw = entry.name_raw().to_vec();
-        let shown_name = decode_name(&raw, legacy).unwrap_or_else(|| escape(&raw));
-        if let Some(start) = entry.data_start()
-            && entry.compressed_size() > 0
-        {
-            let end = start.saturating_add(entry.compressed_size());
-            ranges.push((start, end, shown_name.clone()));
-        }
-        let rel = match split_name(&raw, legacy) {
-            Ok(rel) => rel,
-            Err(why) => {
-                unsafe_entries.push(format!("  {}：{why}", escape(&raw)));
-                continue;
-            }
-        };
-        if entry.is_symlink() {
-            unsafe_entries.push(format!("  {rel}：符号链接"));
-            continue;
-        }
-        if entry.encrypted() {
-            unsafe_entries.push(format!("  {rel}：加密条目，请去掉密码后重新压缩"));
-            continue;
-        }
-        if entry.is_dir() || rel.is_empty() {
-            continue;
-        }
-        let size = entry.size();
-        let packed = entry.compressed_size().max(1);
-        if size > limits.ratio_floor && size / packed > limits.max_ratio {
-            return Err(too_large(format!(
-                "条目 {rel} 由 {packed} 字节解压为 {size} 字节"
-            )));
-        }
-        total = total.saturating_add(size);
-        if total > limits.max_total {
-            return Err(too_large(format!(
-                "解压总量超过 {} GB",
-                limits.max_total >> 30
-            )));
-        }
-        if let Some(first) = names.insert(rel.clone(), shown_name.clone()) {
-            unsafe_entries.push(format!(
-                "  {rel}：与条目“{first}”同名（不同的解压工具会取到不同的内容）"
-            ));
-            continue;
-        }
-        if let Some(why) = junk_reason(&rel) {
-            out.skipped.push((rel, why.into()));
-        } else {
-            out.files.push(Candidate {
-                rel,
-                size,
-                source: Source::Zip(i),
-            });
-        }
+        list.add(i, &entry, legacy, limits).map_err(too_large)?;
     }
-    let shared = overlapping(ranges);
+    let shared = overlapping(list.ranges);
     if !shared.is_empty() {
         return Err(too_large(format!(
             "条目 {} 共用同一段压缩数据",
             shared.join("、")
         )));
     }
-    if !unsafe_entries.is_empty() {
+    if !list.unsafe_entries.is_empty() {
         return Err(ZipError::Unsafe {
-            path: shown,
-            entries: unsafe_entries,
+            path: path.to_path_buf(),
+            entries: list.unsafe_entries,
         });
     }
+    let mut out = list.out;
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)
+}
+
+/// The entries read so far, with what the checks across entries need.
+#[derive(Default)]
+struct Listing {
+    /// Candidates and skipped junk.
+    out: Collected,
+    /// Entries that make the whole ZIP unacceptable.
+    unsafe_entries: Vec<UnsafeEntry>,
+    /// Declared bytes after decompression.
+    total: u64,
+    /// Byte range of each entry's compressed data, to find entries that
+    /// share data (an overlapping-entries zip bomb).
+    ranges: Vec<(u64, u64, String)>,
+    /// Each path and the name it came from.
+    names: BTreeMap<RelPath, String>,
+}
+
+impl Listing {
+    /// Checks entry `i` and lists it; `Err` says which size limit it
+    /// breaks.
+    fn add<R: Read>(
+        &mut self,
+        i: usize,
+        entry: &zip::read::ZipFile<'_, R>,
+        legacy: Legacy,
+        limits: ZipLimits,
+    ) -> Result<(), String> {
+        let raw = entry.name_raw().to_vec();
+        let shown_name = decode_name(&raw, legacy).unwrap_or_else(|| escape(&raw));
+        if let Some(start) = entry.data_start()
+            && entry.compressed_size() > 0
+        {
+            let end = start.saturating_add(entry.compressed_size());
+            self.ranges.push((start, end, shown_name.clone()));
+        }
+        let rel = match split_name(&raw, legacy) {
+            Ok(rel) => rel,
+            Err(why) => {
+                self.unsafe_entries.push(UnsafeEntry::BadName {
+                    name: escape(&raw),
+                    why,
+                });
+                return Ok(());
+            }
+        };
+        if entry.is_symlink() {
+            self.unsafe_entries.push(UnsafeEntry::Symlink { rel });
+            return Ok(());
+        }
+        if entry.encrypted() {
+            self.unsafe_entries.push(UnsafeEntry::Encrypted { rel });
+            return Ok(());
+        }
+        if entry.is_dir() || rel.is_empty() {
+            return Ok(());
+        }
+        let size = entry.size();
+        let packed = entry.compressed_size().max(1);
+        if size > limits.ratio_floor && size / packed > limits.max_ratio {
+            return Err(format!("条目 {rel} 由 {packed} 字节解压为 {size} 字节"));
+        }
+        self.total = self.total.saturating_add(size);
+        if self.total > limits.max_total {
+            return Err(format!("解压总量超过 {} GB", limits.max_total >> 30));
+        }
+        if let Some(first) = self.names.insert(rel.clone(), shown_name) {
+            self.unsafe_entries
+                .push(UnsafeEntry::SameName { rel, first });
+            return Ok(());
+        }
+        if let Some(why) = junk_reason(&rel) {
+            self.out.skipped.push((rel, why));
+        } else {
+            self.out.files.push(Candidate {
+                rel,
+                size,
+                source: Source::Zip(i),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// The raw names that occur more than once in the central directory that

@@ -86,6 +86,25 @@ pub enum SheetError {
     },
 }
 
+impl SheetError {
+    /// Passes every path the error names through `f`, the workbook names
+    /// in its places included.
+    pub fn map_paths(&mut self, f: &dyn Fn(&Path) -> PathBuf) {
+        match self {
+            SheetError::Format { path }
+            | SheetError::Encoding { path }
+            | SheetError::Syntax { path, .. } => *path = f(path),
+            SheetError::Table(e) => e.map_paths(f),
+            SheetError::Invalid { path, problems } => {
+                *path = f(path);
+                for p in problems {
+                    p.place.rename_file(path);
+                }
+            }
+        }
+    }
+}
+
 /// A sheet as read, before validation.
 #[derive(Debug, Clone, Default)]
 pub struct RawSheet {

@@ -87,6 +87,19 @@ pub enum AssessmentError {
     },
 }
 
+impl AssessmentError {
+    /// Passes every path the error names through `f` (see
+    /// [`ArchiveError::map_paths`]).
+    pub fn map_paths(&mut self, f: &dyn Fn(&std::path::Path) -> std::path::PathBuf) {
+        match self {
+            AssessmentError::Archive(e) => e.map_paths(f),
+            AssessmentError::Read { path, .. } => *path = f(path),
+            AssessmentError::Sheet(e) => e.map_paths(f),
+            AssessmentError::NoResults { .. } | AssessmentError::Corrupt { .. } => {}
+        }
+    }
+}
+
 /// The kind of a registered community, for computed standards.
 pub fn kind_of(c: &Community) -> CommunityKind {
     c.kind

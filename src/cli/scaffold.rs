@@ -34,7 +34,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         community.name,
         made.indicators,
         made.standards,
-        scaffold::NOTE_FILE
+        kaoping::archive::layout::NOTE_FILE
     )?;
     writeln!(
         out,

@@ -200,19 +200,7 @@ pub fn draft(
     scope: &Scope,
     date: NaiveDate,
 ) -> Result<Drafted, BatchError> {
-    let latest =
-        chrono::Local::now().date_naive() + chrono::Days::new(crate::dates::FUTURE_MARGIN_DAYS);
-    if date > latest {
-        return Err(BatchError::FutureDate { date });
-    }
-    if let Kind::Notice { deadline } = kind
-        && *deadline <= date
-    {
-        return Err(BatchError::Deadline {
-            deadline: *deadline,
-            date,
-        });
-    }
+    check_dates(kind, date)?;
     let catalog = Catalog::builtin();
     let issuer = Issuer::default_of(config);
     if let Kind::Progress { phase1 } = kind {
@@ -237,55 +225,19 @@ pub fn draft(
         Kind::Certificate { .. } => ranked(archive, config, catalog, &mut chosen),
         _ => Default::default(),
     };
+    let mut drafting = Drafting {
+        archive,
+        config,
+        catalog,
+        issuer: &issuer,
+        reg: &reg,
+        register: &mut register,
+        date,
+    };
     for c in chosen {
-        let drafted = match kind {
-            Kind::Receipt { version } => receipt_draft(
-                archive,
-                &issuer,
-                catalog,
-                &register,
-                c,
-                version.filter(|_| !scope.is_batch()),
-                date,
-            ),
-            Kind::Report => assessed(archive, config, catalog, c).and_then(|(stored, card)| {
-                dated_after(c, &stored, date)?;
-                let evidence = match stored.record.evidence_version {
-                    0 => None,
-                    v => Some(archive.manifest(&archive.submission(&c.id, Some(v))?)?),
-                };
-                let d = report::build(&issuer, catalog, c, &stored, &card, evidence.as_ref(), date);
-                Ok(d)
-            }),
-            Kind::Notice { deadline } => {
-                assessed(archive, config, catalog, c).and_then(|(stored, card)| {
-                    dated_after(c, &stored, date)?;
-                    Ok(notice::build(
-                        &issuer, catalog, c, &stored, &card, *deadline, date,
-                    )?)
-                })
-            }
-            // Drafted once above, for every district.
-            Kind::Progress { .. } => continue,
-            Kind::Certificate { over_quota } => {
-                assessed(archive, config, catalog, c).and_then(|(stored, card)| {
-                    dated_after(c, &stored, date)?;
-                    let d = certificate::build(
-                        &issuer,
-                        c,
-                        &reg,
-                        &register,
-                        &card,
-                        over_quota.as_deref(),
-                        date,
-                    )?;
-                    register.push(certificate::pending(c, date));
-                    Ok(d)
-                })
-            }
-        };
-        match drafted {
-            Ok(d) => out.drafts.push(d),
+        match drafting.one(kind, c, scope.is_batch()) {
+            Ok(Some(d)) => out.drafts.push(d),
+            Ok(None) => {}
             Err(e) if scope.is_batch() && leaves_out(&e) => out.left.push(Left {
                 id: c.id.clone(),
                 name: c.name.clone(),
@@ -305,6 +257,104 @@ pub fn draft(
         return Err(BatchError::Nothing(out.left));
     }
     Ok(out)
+}
+
+/// Refuses a date in the future and a notice whose deadline is not after
+/// its date.
+fn check_dates(kind: &Kind, date: NaiveDate) -> Result<(), BatchError> {
+    let latest =
+        chrono::Local::now().date_naive() + chrono::Days::new(crate::dates::FUTURE_MARGIN_DAYS);
+    if date > latest {
+        return Err(BatchError::FutureDate { date });
+    }
+    if let Kind::Notice { deadline } = kind
+        && *deadline <= date
+    {
+        return Err(BatchError::Deadline {
+            deadline: *deadline,
+            date,
+        });
+    }
+    Ok(())
+}
+
+/// What drafting one community's document needs.
+struct Drafting<'a> {
+    archive: &'a Archive,
+    config: &'a Config,
+    catalog: &'a Catalog,
+    issuer: &'a Issuer<'a>,
+    reg: &'a Roster,
+    /// The document register, with the certificates drafted so far.
+    register: &'a mut Vec<issuance::Entry>,
+    date: NaiveDate,
+}
+
+impl Drafting<'_> {
+    /// Drafts `kind` for `c`; a receipt for a chosen version only outside
+    /// a batch. `None` for the progress table, which is drafted once for
+    /// every district, not per community.
+    fn one(
+        &mut self,
+        kind: &Kind,
+        c: &Community,
+        batch: bool,
+    ) -> Result<Option<Draft>, BatchError> {
+        let (archive, catalog, date) = (self.archive, self.catalog, self.date);
+        match kind {
+            Kind::Progress { .. } => return Ok(None),
+            Kind::Receipt { version } => {
+                return receipt_draft(
+                    archive,
+                    self.issuer,
+                    catalog,
+                    self.register,
+                    c,
+                    version.filter(|_| !batch),
+                    date,
+                )
+                .map(Some);
+            }
+            _ => {}
+        }
+        let (stored, card) = assessed(archive, self.config, catalog, c)?;
+        dated_after(c, &stored, date)?;
+        let d = match kind {
+            Kind::Report => {
+                let evidence = match stored.record.evidence_version {
+                    0 => None,
+                    v => Some(archive.manifest(&archive.submission(&c.id, Some(v))?)?),
+                };
+                report::build(
+                    self.issuer,
+                    catalog,
+                    c,
+                    &stored,
+                    &card,
+                    evidence.as_ref(),
+                    date,
+                )
+            }
+            Kind::Notice { deadline } => {
+                notice::build(self.issuer, catalog, c, &stored, &card, *deadline, date)?
+            }
+            Kind::Certificate { over_quota } => {
+                let d = certificate::build(
+                    self.issuer,
+                    c,
+                    self.reg,
+                    self.register,
+                    &card,
+                    over_quota.as_deref(),
+                    date,
+                )?;
+                self.register.push(certificate::pending(c, date));
+                d
+            }
+            Kind::Receipt { .. } | Kind::Progress { .. } => return Ok(None),
+        };
+        Ok(Some(d))
+    }
 }
 
 /// Sorts communities by their latest total score, best first (those

@@ -4,8 +4,8 @@
 //! its district's quota for the phase (Attachment 1) is already reached.
 
 use chrono::NaiveDate;
-use serde_json::json;
 
+use super::data::Certificate;
 use super::{DocumentError, Issuer, full_name};
 use crate::assessment::score::ScoreCard;
 use crate::community::{Community, Roster};
@@ -95,17 +95,24 @@ pub fn build(
     }
     let honour = &issuer.config.certificate.honour;
     let name = full_name(community);
-    let data = json!({
-        "title": "命名证书",
-        "community": name,
-        "honour": honour,
-        "text": "经考评验收，你社区被命名为",
-        "closing": "特发此证。",
-        "signatures": issuer.names(),
-        "date": date.to_string(),
-    });
-    let data = super::object(data);
-    let mut draft = issuer.draft(KIND, "zhengshu", data, date, &name, Some(community));
+    let data = Certificate {
+        title: "命名证书".into(),
+        community: name.clone(),
+        honour: honour.clone(),
+        text: "经考评验收，你社区被命名为".into(),
+        closing: "特发此证。".into(),
+        signatures: issuer.names(),
+        date,
+    };
+    let mut draft = issuer.draft(
+        KIND,
+        "zhengshu",
+        &data.title,
+        &data,
+        date,
+        &name,
+        Some(community),
+    );
     draft.meta.title = format!("{name}命名证书");
     draft.numbering = Numbering::Certificate {
         prefix: issuer.config.certificate.number_prefix.clone(),
@@ -126,7 +133,7 @@ pub fn pending(community: &Community, date: NaiveDate) -> Entry {
         time: String::new(),
         record: IssuedRecord {
             number: String::new(),
-            sequence: String::new(),
+            sequence: crate::issuance::Sequence::Given,
             year: 0,
             serial: 0,
             kind: KIND,

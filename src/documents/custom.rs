@@ -3,7 +3,8 @@
 //! issuing organs and their banner, the signatures, the 主送机关 — its PDF
 //! metadata, and the draft the register numbers and records.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::config::{Config, Organ};
 use crate::issuance::{DocKind, Draft, Numbering, banner};
@@ -77,23 +78,24 @@ pub fn prepare(
 ) -> Result<Custom, CustomError> {
     let organs = organs(config, organ)?;
     let obj = data.as_object_mut().ok_or(CustomError::NotAnObject)?;
-    if !obj.contains_key("issuers") {
+    let has = |k: &str| obj.contains_key(k);
+    let mut defaults = Defaults::default();
+    if !has("issuers") {
         let (names, suffix) = banner(&organs);
-        obj.insert("issuers".into(), json!(names));
-        obj.insert("mark_suffix".into(), json!(suffix));
-        if !obj.contains_key("signatures") {
-            let names: Vec<&str> = organs.iter().map(|o| o.name.as_str()).collect();
-            obj.insert("signatures".into(), json!(names));
+        defaults.issuers = Some(names);
+        defaults.mark_suffix = Some(suffix);
+        if !has("signatures") {
+            defaults.signatures = Some(organs.iter().map(|o| o.name.clone()).collect());
         }
     }
-    if !obj.contains_key("recipients") {
-        obj.insert(
-            "recipients".into(),
-            json!(config.documents.recipients.join("，")),
-        );
+    if !has("recipients") {
+        defaults.recipients = Some(config.documents.recipients.join("，"));
     }
-    if unnumbered && !obj.contains_key("number") {
-        obj.insert("number".into(), json!("草稿"));
+    if unnumbered && !has("number") {
+        defaults.number = Some("草稿".into());
+    }
+    if let Value::Object(given) = super::data::to_value(&defaults) {
+        obj.extend(given);
     }
     let meta = meta_from(&data)?;
     let numbering = match data.get("number").and_then(|n| n.as_str()) {
@@ -117,6 +119,24 @@ pub fn prepare(
         file_name: file_name.to_string(),
     };
     Ok(Custom { data, meta, draft })
+}
+
+/// What `kaoping.toml` fills in where the data file is silent: the
+/// banner and signatures of the issuing organs, the 主送机关, and 草稿 for
+/// the number of an unnumbered draft (fields of the 通知 schema,
+/// [`super::data::Official`]).
+#[derive(Debug, Default, Serialize)]
+struct Defaults {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issuers: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mark_suffix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signatures: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recipients: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<String>,
 }
 
 /// PDF metadata from the data: `title`, `author` (default: `issuers`

@@ -7,13 +7,14 @@
 pub mod batch;
 pub mod certificate;
 pub mod custom;
+pub mod data;
 pub mod notice;
 pub mod progress;
 pub mod receipt;
 pub mod report;
 
 use chrono::NaiveDate;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
 use crate::community::Community;
 use crate::config::{Config, Organ};
@@ -125,39 +126,43 @@ impl<'a> Issuer<'a> {
     }
 
     /// The header, signature and 版记 fields every official document has.
-    pub fn common(&self, title: &str, recipients: &str, date: NaiveDate) -> Map<String, Value> {
+    /// The body and attachments are left empty for the builder.
+    pub fn common(&self, title: &str, recipients: &str, date: NaiveDate) -> data::Official {
         let (issuers, suffix) = banner(&self.organs);
-        let mut m = Map::new();
-        m.insert("issuers".into(), json!(issuers));
-        m.insert("mark_suffix".into(), json!(suffix));
-        m.insert("signatures".into(), json!(self.names()));
-        m.insert("title".into(), json!(title));
-        m.insert("recipients".into(), json!(recipients));
-        m.insert("date".into(), json!(date.to_string()));
-        m.insert("printer".into(), json!(self.config.printer()));
-        m
+        data::Official {
+            issuers,
+            mark_suffix: suffix,
+            signatures: self.names(),
+            title: title.to_string(),
+            recipients: recipients.to_string(),
+            date,
+            printer: self.config.printer().to_string(),
+            body: Vec::new(),
+            attachments: Vec::new(),
+            cc: None,
+            deadline: None,
+        }
     }
 
-    /// A draft of `kind` with the lead organ's numbering.
+    /// A draft of `kind` with the lead organ's numbering; `title` is the
+    /// data's title (its line breaks are dropped for the register).
+    #[allow(clippy::too_many_arguments)]
     pub fn draft(
         &self,
         kind: crate::issuance::DocKind,
         template: &str,
-        data: Map<String, Value>,
+        title: &str,
+        data: &impl Serialize,
         date: NaiveDate,
         recipient: &str,
         community: Option<&Community>,
     ) -> Draft {
-        let title = data
-            .get("title")
-            .and_then(|t| t.as_str())
-            .unwrap_or(kind.name())
-            .replace('\n', "");
+        let title = title.replace('\n', "");
         let file_name = file_name(community, kind.name());
         Draft {
             kind,
             template: template.to_string(),
-            data: Value::Object(data),
+            data: data::to_value(data),
             meta: DocMeta {
                 title,
                 author: self.names().join("、"),
@@ -194,14 +199,6 @@ pub fn district_office(c: &Community) -> String {
     format!("{}城乡社区治理工作领导小组办公室", c.district)
 }
 
-/// The fields of a JSON object (empty for anything else).
-pub fn object(v: Value) -> Map<String, Value> {
-    match v {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    }
-}
-
 /// A community as named in documents: district + name.
 pub fn full_name(c: &Community) -> String {
     format!("{}{}", c.district, c.name)
@@ -225,6 +222,13 @@ pub fn grouped_hash(hex: &str) -> String {
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The last two cells of every file list: size, and the first 12 hex
+/// digits of the SHA-256.
+pub fn size_and_hash(f: &crate::archive::manifest::FileEntry) -> [data::Cell; 2] {
+    let hash = f.sha256.get(..12).unwrap_or(&f.sha256);
+    [data::Cell::from(size_text(f.size)), data::Cell::from(hash)]
 }
 
 /// Human-readable size: 12.3 KB / 4.5 MB.

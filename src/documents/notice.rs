@@ -5,8 +5,8 @@
 //! the deadline and the written 整改情况报告 to submit.
 
 use chrono::NaiveDate;
-use serde_json::{Value, json};
 
+use super::data::Para;
 use super::{BASIS, DocumentError, Issuer, date_range, district_office, full_name, marks};
 use crate::assessment::score::ScoreCard;
 use crate::assessment::store::StoredAssessment;
@@ -40,7 +40,7 @@ pub fn build(
     // "\n" breaks the title where the sense allows (GB/T 9704).
     let title = format!("关于{name}城乡社区治理\n创新试点考评问题整改的通知");
     let mut data = issuer.common(&title, &community.name, date);
-    let mut body: Vec<Value> = vec![json!(format!(
+    let mut body: Vec<Para> = vec![Para::from(format!(
         "{BASIS}考评组于{}对你社区城乡社区治理创新试点创建工作进行了考评，总分 {} 分（满分 {} 分），等次为“{}”。考评发现 {} 个问题，现将有关事项通知如下。",
         date_range(a.date_range()),
         marks(card.total),
@@ -48,7 +48,7 @@ pub fn build(
         card.grade.name,
         problems.len()
     ))];
-    body.push(json!({"level": 1, "heading": "一、存在的问题"}));
+    body.push(Para::h1("一、存在的问题"));
     for (i, r) in problems.iter().enumerate() {
         let (ind_name, text) = catalog
             .standard(&r.indicator, r.standard)
@@ -59,7 +59,7 @@ pub fn build(
         } else {
             r.remark.clone()
         };
-        body.push(json!(format!(
+        body.push(Para::from(format!(
             "{}.{} {} 标准{}（{}，{}）：{}",
             i + 1,
             r.indicator,
@@ -70,7 +70,7 @@ pub fn build(
             found
         )));
     }
-    body.push(json!({"level": 1, "heading": "二、整改要求"}));
+    body.push(Para::h1("二、整改要求"));
     let deadline_text = cn_date(deadline);
     for (i, req) in [
         "对照上述问题逐条制定整改方案，明确整改措施、责任人和完成时限，做到问题不解决不销号。".to_string(),
@@ -81,19 +81,20 @@ pub fn build(
     .iter()
     .enumerate()
     {
-        body.push(json!(format!("{}.{req}", i + 1)));
+        body.push(Para::from(format!("{}.{req}", i + 1)));
     }
-    body.push(json!(format!(
+    body.push(Para::from(format!(
         "{}将对整改情况进行复查。",
         issuer.names().join("、")
     )));
-    data.insert("body".into(), json!(body));
-    data.insert("cc".into(), json!(district_office(community)));
-    data.insert("deadline".into(), json!(deadline.to_string()));
+    data.body = body;
+    data.cc = Some(district_office(community));
+    data.deadline = Some(deadline);
     Ok(issuer.draft(
         KIND,
         "zhenggai",
-        data,
+        &title,
+        &data,
         date,
         &community.name,
         Some(community),

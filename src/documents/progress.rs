@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use serde_json::json;
 
 use super::Issuer;
+use super::data::{Attachment, Cell, Para, Row as TableRow, Table};
 use crate::archive::{Archive, ArchiveError, Submission};
 use crate::assessment::store::{self, AssessmentRecord};
 use crate::community::Roster;
@@ -211,11 +211,9 @@ pub fn build(issuer: &Issuer<'_>, rows: &[Row], phase1: bool, date: NaiveDate) -
     let recipients = issuer.config.documents.recipients.join("，");
     let mut data = issuer.common(&title, &recipients, date);
     let total = rows.last().cloned().unwrap_or_default();
-    data.insert(
-        "body".into(),
-        json!([
-            {"level": 1, "heading": "一、总体进度"},
-            format!(
+    data.body = vec![
+        Para::h1("一、总体进度"),
+        Para::from(format!(
             "截至{}，全市{}试点任务 {} 个，已登记试点社区 {} 个，其中已提交材料 {} 个、已考评 {} 个、已命名 {} 个，正在整改 {} 个。各县（市）区、开发（度假）园区进度见附件（任务数依据昆办通〔2018〕54号附件1）。",
             crate::render::cn_date(date),
             scope,
@@ -225,38 +223,37 @@ pub fn build(issuer: &Issuer<'_>, rows: &[Row], phase1: bool, date: NaiveDate) -
             total.assessed,
             total.named,
             total.rectifying
-        ),
-            {"level": 1, "heading": "二、各地进度"},
-            district_summary(rows),
-            {"level": 1, "heading": "三、工作要求"},
+        )),
+        Para::h1("二、各地进度"),
+        Para::from(district_summary(rows)),
+        Para::h1("三、工作要求"),
+        Para::from(
             "尚未登记试点或未完成任务数的县（市）区，要对照任务分解表抓紧确定试点社区并报市城乡社区治理工作领导小组办公室登记；已登记的试点社区要按考评体系及时提交证据材料；收到整改通知书的社区要按期完成整改并报送整改情况报告。",
-        ]),
-    );
+        ),
+    ];
     let table_rows: Vec<_> = rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
+            let cells = cells(r).into_iter().map(Cell::from).collect();
             if i + 1 == rows.len() {
-                json!({"strong": true, "cells": cells(r)})
+                TableRow::strong(cells)
             } else {
-                json!(cells(r))
+                TableRow::Plain(cells)
             }
         })
         .collect();
     // Portrait and compact: the 17 districts and the total fit one page,
     // and the 版记 can share it.
-    data.insert(
-        "attachments".into(),
-        json!([{
-            "name": format!("{scope}创建进度汇总表"),
-            "title": title,
-            "table": {
-                "columns": columns(phase1),
-                "widths": [3.2, 1.4, 1.7, 1.5, 1.5, 1.3, 1.3, 1.3],
-                "compact": true,
-                "rows": table_rows,
-            }
-        }]),
-    );
-    issuer.draft(KIND, "jindu", data, date, &recipients, None)
+    data.attachments = vec![Attachment {
+        name: format!("{scope}创建进度汇总表"),
+        title: Some(title.clone()),
+        table: Some(Table::compact(
+            &columns(phase1),
+            &[3.2, 1.4, 1.7, 1.5, 1.5, 1.3, 1.3, 1.3],
+            table_rows,
+        )),
+        ..Attachment::default()
+    }];
+    issuer.draft(KIND, "jindu", &title, &data, date, &recipients, None)
 }

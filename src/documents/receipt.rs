@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde_json::{Value, json};
 
-use super::{Issuer, full_name, grouped_hash, size_text};
+use super::data::{Attachment, Cell, Para, Row, Table};
+use super::{Issuer, full_name, grouped_hash, size_and_hash, size_text};
 use crate::archive::Submission;
 use crate::archive::coverage::coverage;
 use crate::archive::manifest::Manifest;
@@ -42,6 +42,27 @@ pub fn build(
     // "\n" breaks the title where the sense allows (GB/T 9704).
     let title = format!("{name}城乡社区治理创新试点\n考评材料提交回执");
     let mut data = issuer.common(&title, &community.name, date);
+    data.body = body(issuer, catalog, sub, m);
+    data.attachments = vec![summary(m), file_list(m)];
+    let mut draft = issuer.draft(
+        KIND,
+        "huizhi",
+        &title,
+        &data,
+        date,
+        &community.name,
+        Some(community),
+    );
+    draft.submission = Some(m.version);
+    // One receipt per version: the version is in the file name, so the
+    // receipts of two versions never take each other's place.
+    draft.file_name = super::file_name(Some(community), &format!("第{}版-{KIND}", m.version));
+    draft
+}
+
+/// What was received, its root hash, and the standards still lacking
+/// evidence.
+fn body(issuer: &Issuer<'_>, catalog: &Catalog, sub: &Submission, m: &Manifest) -> Vec<Para> {
     let submitter = m
         .submitter
         .as_deref()
@@ -52,30 +73,33 @@ pub fn build(
         .missing()
         .map(|s| format!("{} {} 标准{}", s.indicator, s.indicator_name, s.standard))
         .collect();
-    let mut body: Vec<Value> = vec![
-        json!(format!(
+    let mut body: Vec<Para> = vec![
+        Para::from(format!(
             "你社区于 {} 提交的城乡社区治理创新试点考评材料{submitter}已收到，登记为第 {} 版提交，共 {} 个文件、{}。",
             issuer.config.time.show(&sub.time),
             m.version,
             m.file_count,
             size_text(m.total_bytes)
         )),
-        json!(format!(
+        Para::from(format!(
             "本次提交的清单根哈希（SHA-256）为 {}。考评时以该版材料为准；清单和每个文件的哈希见附件。",
             grouped_hash(&sub.record.root_hash)
         )),
     ];
     if missing.is_empty() {
-        body.push(json!("需要材料审核的各条标准均已有材料。"));
+        body.push(Para::from("需要材料审核的各条标准均已有材料。"));
     } else {
-        body.push(json!(format!(
+        body.push(Para::from(format!(
             "以下 {} 条需要材料审核的标准尚无材料，请在考评前补充提交：{}。",
             missing.len(),
             missing.join("；")
         )));
     }
-    data.insert("body".into(), json!(body));
-    // Per indicator and standard: count and bytes.
+    body
+}
+
+/// Attachment 1: per indicator and standard, the file count and bytes.
+fn summary(m: &Manifest) -> Attachment {
     let mut per: BTreeMap<(u32, u32), (String, u64, u64)> = BTreeMap::new();
     for f in &m.files {
         let n = crate::catalog::code::number_of(&f.indicator);
@@ -89,39 +113,48 @@ pub fn build(
         e.1 += 1;
         e.2 += f.size;
     }
-    let summary: Vec<Value> = per
+    let summary: Vec<Row> = per
         .values()
-        .map(|(label, n, bytes)| json!([label, n.to_string(), size_text(*bytes)]))
-        .collect();
-    let files: Vec<Value> = m
-        .files
-        .iter()
-        .map(|f| {
-            json!([
-                {"text": f.placed, "align": "left"},
-                size_text(f.size),
-                f.sha256.get(..12).unwrap_or(&f.sha256)
+        .map(|(label, n, bytes)| {
+            Row::Plain(vec![
+                Cell::from(label.clone()),
+                Cell::from(n.to_string()),
+                Cell::from(size_text(*bytes)),
             ])
         })
         .collect();
-    data.insert(
-        "attachments".into(),
-        json!([
-            {
-                "name": "材料分类统计",
-                "table": {"columns": ["指标/标准", "文件数", "大小"], "widths": [4, 1.5, 2], "compact": true, "rows": summary}
-            },
-            {
-                "name": "材料文件清单",
-                "landscape": true,
-                "table": {"columns": ["文件", "大小", "SHA-256（前12位）"], "widths": [9, 1.5, 2.6], "compact": true, "rows": files}
-            }
-        ]),
-    );
-    let mut draft = issuer.draft(KIND, "huizhi", data, date, &community.name, Some(community));
-    draft.submission = Some(m.version);
-    // One receipt per version: the version is in the file name, so the
-    // receipts of two versions never take each other's place.
-    draft.file_name = super::file_name(Some(community), &format!("第{}版-{KIND}", m.version));
-    draft
+    Attachment {
+        name: "材料分类统计".into(),
+        table: Some(Table::compact(
+            &["指标/标准", "文件数", "大小"],
+            &[4.0, 1.5, 2.0],
+            summary,
+        )),
+        ..Attachment::default()
+    }
+}
+
+/// Attachment 2: every file with its place, size and short hash.
+fn file_list(m: &Manifest) -> Attachment {
+    let files: Vec<Row> = m
+        .files
+        .iter()
+        .map(|f| {
+            Row::Plain(
+                std::iter::once(Cell::left(f.placed.clone()))
+                    .chain(size_and_hash(f))
+                    .collect(),
+            )
+        })
+        .collect();
+    Attachment {
+        name: "材料文件清单".into(),
+        landscape: true,
+        table: Some(Table::compact(
+            &["文件", "大小", "SHA-256（前12位）"],
+            &[9.0, 1.5, 2.6],
+            files,
+        )),
+        ..Attachment::default()
+    }
 }

@@ -6,10 +6,11 @@
 //! root hash.
 
 use chrono::NaiveDate;
-use serde_json::{Value, json};
 
+use super::data::{Attachment, Cell, Para, Row, Styled, Table};
 use super::{
-    BASIS, Issuer, date_range, district_office, full_name, grouped_hash, marks, size_text,
+    BASIS, Issuer, date_range, district_office, full_name, grouped_hash, marks, size_and_hash,
+    size_text,
 };
 use crate::archive::manifest::Manifest;
 use crate::assessment::computed;
@@ -23,6 +24,16 @@ use crate::issuance::Draft;
 /// Kind name in the register.
 pub const KIND: crate::issuance::DocKind = crate::issuance::DocKind::Report;
 
+/// What the report is about, for its sections.
+struct Subject<'a> {
+    /// District + name, as documents name the community.
+    name: String,
+    community: &'a Community,
+    stored: &'a StoredAssessment,
+    card: &'a ScoreCard,
+    evidence: Option<&'a Manifest>,
+}
+
 /// Builds the report draft.
 pub fn build(
     issuer: &Issuer<'_>,
@@ -33,46 +44,95 @@ pub fn build(
     evidence: Option<&Manifest>,
     date: NaiveDate,
 ) -> Draft {
-    let a = &stored.assessment;
-    let name = full_name(community);
+    let s = Subject {
+        name: full_name(community),
+        community,
+        stored,
+        card,
+        evidence,
+    };
     // "\n" breaks the title where the sense allows (GB/T 9704).
-    let title = format!("关于{name}城乡社区治理\n创新试点考评情况的报告");
+    let title = format!("关于{}城乡社区治理\n创新试点考评情况的报告", s.name);
     let recipients = issuer.config.documents.recipients.join("，");
     let mut data = issuer.common(&title, &recipients, date);
+    data.body = [
+        opening(&s),
+        basics(&s),
+        results(&s),
+        problems(&s, catalog),
+        conclusion(&s, issuer.config),
+    ]
+    .concat();
+    data.attachments = vec![
+        score_table(card, evidence),
+        manifest_table(stored, evidence),
+    ];
+    data.cc = Some(district_office(community));
+    issuer.draft(
+        KIND,
+        "baogao",
+        &title,
+        &data,
+        date,
+        &recipients,
+        Some(community),
+    )
+}
+
+/// Who assessed when, and what follows.
+fn opening(s: &Subject<'_>) -> Vec<Para> {
+    let a = &s.stored.assessment;
     let assessors = a.assessors().join("、");
-    let [pass, partial, fail] = card.verdict_counts;
-    let mut body: Vec<Value> = vec![json!(format!(
-        "{BASIS}{}{}对{name}进行了考评。现将考评情况报告如下。",
-        if assessors.is_empty() {
-            "考评组".to_string()
-        } else {
-            format!("考评组（{assessors}）")
-        },
-        format!("于{}", date_range(a.date_range())),
-    ))];
-    body.push(json!({"level": 1, "heading": "一、基本情况"}));
-    let evidence_text = match evidence {
+    let group = if assessors.is_empty() {
+        "考评组".to_string()
+    } else {
+        format!("考评组（{assessors}）")
+    };
+    let when = date_range(a.date_range());
+    let name = &s.name;
+    vec![Para::from(format!(
+        "{BASIS}{group}于{when}对{name}进行了考评。现将考评情况报告如下。"
+    ))]
+}
+
+/// 一、基本情况: the community and the evidence the review used.
+fn basics(s: &Subject<'_>) -> Vec<Para> {
+    let evidence_text = match s.evidence {
         Some(m) => format!(
             "本次材料审核依据该社区第 {} 版提交材料，共 {} 个文件、{}，根哈希（SHA-256）为 {}，材料清单见附件2。",
             m.version,
             m.file_count,
             size_text(m.total_bytes),
-            grouped_hash(&stored.record.evidence_root_hash)
+            grouped_hash(&s.stored.record.evidence_root_hash)
         ),
         None => "该社区未提交材料审核所需的证据材料。".to_string(),
     };
-    body.push(json!(format!(
-        "{name}（编号 {}）为{}，属{}试点。{evidence_text}考评结果为第 {} 版。",
-        community.id, community.kind, community.batch, stored.record.version
-    )));
-    body.push(json!({"level": 1, "heading": "二、考评结果"}));
-    body.push(json!(format!(
-        "{name}考评总分 {} 分（满分 {} 分），等次为“{}”。在 {} 项考评结论中，达标 {pass} 项，基本达标 {partial} 项，未达标 {fail} 项。",
-        marks(card.total),
-        marks(card.max),
-        card.grade.name,
-        pass + partial + fail
-    )));
+    let c = s.community;
+    vec![
+        Para::h1("一、基本情况"),
+        Para::from(format!(
+            "{}（编号 {}）为{}，属{}试点。{evidence_text}考评结果为第 {} 版。",
+            s.name, c.id, c.kind, c.batch, s.stored.record.version
+        )),
+    ]
+}
+
+/// 二、考评结果: total, grade, verdict counts, item subtotals and the
+/// standards judged from the community's data.
+fn results(s: &Subject<'_>) -> Vec<Para> {
+    let card = s.card;
+    let [pass, partial, fail] = card.verdict_counts;
+    let mut body = vec![
+        Para::h1("二、考评结果"),
+        Para::from(format!(
+            "{}考评总分 {} 分（满分 {} 分），等次为“{}”。在 {} 项考评结论中，达标 {pass} 项，基本达标 {partial} 项，未达标 {fail} 项。",
+            s.name,
+            marks(card.total),
+            marks(card.max),
+            card.grade.name,
+            pass + partial + fail
+        )),
+    ];
     let subtotals: Vec<String> = card
         .items
         .iter()
@@ -86,31 +146,36 @@ pub fn build(
             )
         })
         .collect();
-    body.push(json!(format!(
+    body.push(Para::from(format!(
         "各考评项目得分：{}。得分明细见附件1。",
         subtotals.join("；")
     )));
-    let computed = computed::compute(&a.facts, kind_of(community));
+    let computed = computed::compute(&s.stored.assessment.facts, kind_of(s.community));
     if !computed.is_empty() {
-        body.push(json!({"level": 2, "heading": "（一）按社区数据自动判定的标准"}));
+        body.push(Para::h2("（一）按社区数据自动判定的标准"));
         for c in &computed {
-            body.push(json!(format!(
+            body.push(Para::from(format!(
                 "{} 标准{}：{}，结论为“{}”。",
                 c.indicator, c.standard, c.arithmetic, c.verdict
             )));
         }
     }
-    body.push(json!({"level": 1, "heading": "三、存在的问题"}));
-    let problems: Vec<_> = a.shortfalls().collect();
+    body
+}
+
+/// 三、存在的问题: every standard judged short of 达标.
+fn problems(s: &Subject<'_>, catalog: &Catalog) -> Vec<Para> {
+    let mut body = vec![Para::h1("三、存在的问题")];
+    let problems: Vec<_> = s.stored.assessment.shortfalls().collect();
     if problems.is_empty() {
-        body.push(json!("各项考评标准均达标，未发现问题。"));
+        body.push(Para::from("各项考评标准均达标，未发现问题。"));
     }
     for (i, r) in problems.iter().enumerate() {
         let ind_name = catalog
             .indicator(&r.indicator)
             .map(|(_, ind)| ind.name.clone())
             .unwrap_or_default();
-        body.push(json!(format!(
+        body.push(Para::from(format!(
             "{}.{} {} 标准{}（{}）：{}。{}",
             i + 1,
             r.indicator,
@@ -121,12 +186,19 @@ pub fn build(
             r.remark
         )));
     }
-    body.push(json!({"level": 1, "heading": "四、考评结论"}));
+    body
+}
+
+/// 四、考评结论: grade, naming, the notice to come, and the scoring
+/// scheme.
+fn conclusion(s: &Subject<'_>, config: &Config) -> Vec<Para> {
+    let card = s.card;
     let mut conclusion = format!(
-        "经考评，{name}等次为“{}”，{}。",
+        "经考评，{}等次为“{}”，{}。",
+        s.name,
         card.grade.name,
         if card.named() {
-            format!("建议命名为“{}”", issuer.config.certificate.honour)
+            format!("建议命名为“{}”", config.certificate.honour)
         } else {
             "暂不予命名".to_string()
         }
@@ -134,18 +206,11 @@ pub fn build(
     if card.needs_notice() {
         conclusion.push_str("对考评发现的问题，另行下发整改通知书，请按要求限期整改。");
     }
-    body.push(json!(conclusion));
-    body.push(json!(scheme_text(issuer.config)));
-    data.insert("body".into(), json!(body));
-    data.insert(
-        "attachments".into(),
-        json!([
-            score_table(card, evidence),
-            manifest_table(stored, evidence)
-        ]),
-    );
-    data.insert("cc".into(), json!(district_office(community)));
-    issuer.draft(KIND, "baogao", data, date, &recipients, Some(community))
+    vec![
+        Para::h1("四、考评结论"),
+        Para::from(conclusion),
+        Para::from(scheme_text(config)),
+    ]
 }
 
 /// States the scoring scheme the report used.
@@ -188,8 +253,8 @@ const KEEP_TOGETHER: usize = 12;
 /// subtotals and the total. An indicator's cell spans its rows, a
 /// standard's number and marks span its methods; subtotal and total rows
 /// are marked `strong` (黑体).
-fn score_table(card: &ScoreCard, evidence: Option<&Manifest>) -> Value {
-    let mut rows: Vec<Value> = Vec::new();
+fn score_table(card: &ScoreCard, evidence: Option<&Manifest>) -> Attachment {
+    let mut rows: Vec<Row> = Vec::new();
     for it in &card.items {
         for ind in &it.indicators {
             let span: usize = ind.standards.iter().map(|s| s.rows.len()).sum();
@@ -215,100 +280,116 @@ fn score_table(card: &ScoreCard, evidence: Option<&Manifest>) -> Value {
                     if first_of_indicator {
                         // A short indicator stays on one page, so that
                         // every page starts with an indicator's name.
-                        cells.push(json!({
-                            "text": format!("{} {}", ind.code, ind.name),
-                            "rowspan": span,
-                            "align": "left",
-                            "breakable": span > KEEP_TOGETHER,
+                        cells.push(Cell::Styled(Styled {
+                            text: format!("{} {}", ind.code, ind.name),
+                            rowspan: Some(span),
+                            align: Some("left"),
+                            breakable: Some(span > KEEP_TOGETHER),
+                            ..Styled::default()
                         }));
                         first_of_indicator = false;
                     }
                     if i == 0 {
-                        cells.push(json!({
-                            "text": format!("标准{}", s.number),
-                            "rowspan": s.rows.len(),
-                            "breakable": false,
+                        cells.push(Cell::Styled(Styled {
+                            text: format!("标准{}", s.number),
+                            rowspan: Some(s.rows.len()),
+                            breakable: Some(false),
+                            ..Styled::default()
                         }));
                     }
-                    cells.push(json!(r.method.name()));
-                    cells.push(json!(r.verdict.name()));
+                    cells.push(Cell::from(r.method.name()));
+                    cells.push(Cell::from(r.verdict.name()));
                     if i == 0 {
-                        cells.push(json!({
-                            "text": format!("{}/{}", marks(s.score), marks(s.max)),
-                            "rowspan": s.rows.len(),
+                        cells.push(Cell::Styled(Styled {
+                            text: format!("{}/{}", marks(s.score), marks(s.max)),
+                            rowspan: Some(s.rows.len()),
+                            ..Styled::default()
                         }));
                     }
-                    cells.push(json!({"text": remark, "align": "left"}));
-                    rows.push(json!(cells));
+                    cells.push(Cell::left(remark));
+                    rows.push(Row::Plain(cells));
                 }
             }
         }
-        rows.push(json!({
-            "strong": true,
-            "cells": [
-                {"text": format!("{} {} 小计", it.code, it.name), "colspan": 4},
-                format!("{}/{}", marks(it.score), marks(it.max)),
-                "",
-            ],
-        }));
+        rows.push(Row::strong(vec![
+            spanning(format!("{} {} 小计", it.code, it.name), 4),
+            Cell::from(format!("{}/{}", marks(it.score), marks(it.max))),
+            Cell::from(""),
+        ]));
     }
-    rows.push(json!({
-        "strong": true,
-        "cells": [
-            {"text": "合计", "colspan": 3},
-            format!("等次：{}", card.grade.name),
-            format!("{}/{}", marks(card.total), marks(card.max)),
-            "",
-        ],
-    }));
-    json!({
-        "name": "考评得分明细表",
-        "landscape": true,
-        "table": {
-            "columns": ["考评指标", "标准", "考评方法", "结论", "得分/分值", "备注"],
-            "widths": [4, 1.3, 2.7, 1.7, 1.8, 4.5],
-            "compact": true,
-            "rows": rows,
-        }
+    rows.push(Row::strong(vec![
+        spanning("合计".to_string(), 3),
+        Cell::from(format!("等次：{}", card.grade.name)),
+        Cell::from(format!("{}/{}", marks(card.total), marks(card.max))),
+        Cell::from(""),
+    ]));
+    Attachment {
+        name: "考评得分明细表".into(),
+        landscape: true,
+        table: Some(Table::compact(
+            &["考评指标", "标准", "考评方法", "结论", "得分/分值", "备注"],
+            &[4.0, 1.3, 2.7, 1.7, 1.8, 4.5],
+            rows,
+        )),
+        ..Attachment::default()
+    }
+}
+
+/// A cell spanning `colspan` columns.
+fn spanning(text: String, colspan: usize) -> Cell {
+    Cell::Styled(Styled {
+        text,
+        colspan: Some(colspan),
+        ..Styled::default()
     })
 }
 
 /// Attachment 2: the files behind the 材料审核 standards, with the
 /// submission's root hash.
-fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manifest>) -> Value {
+fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manifest>) -> Attachment {
+    let name = "材料审核证据清单".to_string();
     let Some(m) = evidence else {
-        return json!({
-            "name": "材料审核证据清单",
-            "body": ["该社区未提交证据材料。"],
-        });
+        return Attachment {
+            name,
+            body: vec!["该社区未提交证据材料。".into()],
+            ..Attachment::default()
+        };
     };
-    let rows: Vec<Value> = m
+    let rows: Vec<Row> = m
         .files
         .iter()
         .map(|f| {
-            json!([
-                f.indicator,
-                f.standard
-                    .map(|n| format!("标准{n}"))
-                    .unwrap_or_else(|| "（整项）".into()),
-                {"text": f.path, "align": "left"},
-                size_text(f.size),
-                f.sha256.get(..12).unwrap_or(&f.sha256),
-            ])
+            Row::Plain(
+                vec![
+                    Cell::from(f.indicator.clone()),
+                    Cell::from(
+                        f.standard
+                            .map(|n| format!("标准{n}"))
+                            .unwrap_or_else(|| "（整项）".into()),
+                    ),
+                    Cell::left(f.path.clone()),
+                ]
+                .into_iter()
+                .chain(size_and_hash(f))
+                .collect(),
+            )
         })
         .collect();
-    json!({
-        "name": "材料审核证据清单",
-        "landscape": true,
-        "body": [format!(
+    Attachment {
+        name,
+        landscape: true,
+        body: vec![format!(
             "第 {} 版提交，共 {} 个文件、{}。清单根哈希（SHA-256）：{}。每个文件的完整哈希可用 kaoping show 查看。",
-            m.version, m.file_count, size_text(m.total_bytes), grouped_hash(&stored.record.evidence_root_hash)
+            m.version,
+            m.file_count,
+            size_text(m.total_bytes),
+            grouped_hash(&stored.record.evidence_root_hash)
         )],
-        "table": {
-            "columns": ["指标", "标准", "文件", "大小", "SHA-256（前12位）"],
-            "widths": [1.2, 1.2, 7, 1.5, 2.6],
-            "compact": true,
-            "rows": rows,
-        }
-    })
+        table: Some(Table::compact(
+            &["指标", "标准", "文件", "大小", "SHA-256（前12位）"],
+            &[1.2, 1.2, 7.0, 1.5, 2.6],
+            rows,
+        )),
+        ..Attachment::default()
+    }
 }

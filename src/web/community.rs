@@ -13,10 +13,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::error::{WebError, blocking};
-use super::files::{self, Download};
+use super::blocking;
+use super::download::{self, Download};
+use super::error::WebError;
 use super::session::{User, log_event};
 use super::upload::{self, Upload};
+use super::url::percent;
 use super::{AppState, pages};
 use crate::archive::ingest::{IngestOptions, ingest};
 use crate::archive::zipin::ZipLimits;
@@ -141,7 +143,7 @@ pub async fn page(
         })
     })
     .await?;
-    Ok(pages::page("community.html", &user, &ctx))
+    Ok(pages::page("community.html", &user.context(), &ctx))
 }
 
 /// `GET /c/{id}/v/{n}`: one submission: per-indicator counts, what was
@@ -189,7 +191,7 @@ pub async fn version(
         })
     })
     .await?;
-    Ok(pages::page("version.html", &user, &ctx))
+    Ok(pages::page("version.html", &user.context(), &ctx))
 }
 
 /// `POST /c/{id}/upload`: a folder (fields `path` + `file`, repeated) or
@@ -240,7 +242,7 @@ async fn receive_and_ingest(
         .unwrap_or(&user.account.name)
         .to_string();
     let id = id.to_string();
-    let url_id = files::percent(&id);
+    let url_id = percent(&id);
     let (version, up) = blocking(move || {
         let options = IngestOptions {
             community: id.clone(),
@@ -260,10 +262,9 @@ async fn receive_and_ingest(
             |_| {},
         ) {
             Ok(r) => r,
-            Err(e) => {
-                let mut w = WebError::from(e);
-                w.message = up.tidy(&w.message);
-                return Err(w);
+            Err(mut e) => {
+                e.map_paths(&|p| up.shown(p));
+                return Err(WebError::from(e));
             }
         };
         let v = report.manifest.version;
@@ -346,9 +347,9 @@ pub async fn bag(
     let archive = user.archive(&state);
     let (file, name) = blocking(move || {
         let sub = archive.submission(&id, Some(n))?;
-        let (_tmp, out) = files::staging_path(archive.root(), "bag.zip")?;
+        let (_tmp, out) = download::staging_path(archive.root(), "bag.zip")?;
         bagit::export(&archive, &sub, &out)?;
-        let file = files::open(&out)?;
+        let file = download::open(&out)?;
         let download = crate::event::Download {
             community: id,
             version: n,
@@ -372,10 +373,10 @@ pub async fn scaffold_zip(
     let archive = user.archive(&state);
     let (file, name) = blocking(move || {
         let c = community(&archive, &id)?;
-        let (_tmp, out) = files::staging_path(archive.root(), "scaffold.zip")?;
-        files::write_scaffold_zip(&c, &out)?;
+        let (_tmp, out) = download::staging_path(archive.root(), "scaffold.zip")?;
+        crate::archive::scaffold::write_zip(crate::catalog::Catalog::builtin(), &c, &out)?;
         Ok((
-            files::open(&out)?,
+            download::open(&out)?,
             format!("{}-{}-材料文件夹.zip", c.district, c.name),
         ))
     })

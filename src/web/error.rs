@@ -180,6 +180,12 @@ impl Status for crate::accounts::AccountError {
     }
 }
 
+impl Status for crate::archive::scaffold::ScaffoldError {
+    fn status(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+}
+
 impl Status for crate::render::RenderError {
     fn status(&self) -> StatusCode {
         StatusCode::INTERNAL_SERVER_ERROR
@@ -210,7 +216,8 @@ from_library!(
     crate::community::CommunityError,
     crate::accounts::AccountError,
     crate::render::RenderError,
-    crate::table::write::WriteError
+    crate::table::write::WriteError,
+    crate::archive::scaffold::ScaffoldError
 );
 
 impl From<tokio::task::JoinError> for WebError {
@@ -231,11 +238,4 @@ impl IntoResponse for WebError {
 /// Unknown addresses.
 pub async fn not_found(uri: Uri) -> WebError {
     WebError::missing(format!("没有这个页面：{}", uri.path()))
-}
-
-/// Runs blocking archive work on the blocking pool.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
-) -> Result<T, WebError> {
-    tokio::task::spawn_blocking(f).await?
 }

@@ -7,15 +7,17 @@
 //! blocking pool through the same library calls as the command line, with
 //! the signed-in account recorded in the log.
 
+mod assets;
 mod community;
+mod download;
 mod error;
-mod files;
 mod guard;
 mod office;
 mod pages;
 mod session;
 mod throttle;
 mod upload;
+mod url;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -149,9 +151,9 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(16 * 1024)),
         )
         .route("/logout", post(session::logout))
-        .route("/static/app.css", get(files::css))
-        .route("/static/app.js", get(files::js))
-        .route("/static/hei.otf", get(files::font))
+        .route("/static/app.css", get(assets::css))
+        .route("/static/app.js", get(assets::js))
+        .route("/static/hei.otf", get(assets::font))
         .route("/c/{id}", get(community::page))
         .route("/c/{id}/scaffold.zip", get(community::scaffold_zip))
         .route("/c/{id}/v/{n}", get(community::version))
@@ -166,8 +168,8 @@ pub fn router(state: AppState) -> Router {
         .route("/office/tables/{name}", get(office::table_xlsx))
         .route("/office/documents", post(office::documents))
         .route("/office/register", get(office::register))
-        .route("/documents/{sha}", get(files::document))
-        .route("/documents/batch.zip", get(files::batch_zip))
+        .route("/documents/{sha}", get(download::document))
+        .route("/documents/batch.zip", get(download::batch_zip))
         .layer(DefaultBodyLimit::max(1 << 20))
         .layer(guard::request_timeout(timeouts.request));
     Router::new()
@@ -259,4 +261,11 @@ async fn stopped() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Runs blocking archive work on the blocking pool.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, error::WebError> + Send + 'static,
+) -> Result<T, error::WebError> {
+    tokio::task::spawn_blocking(f).await?
 }

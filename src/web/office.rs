@@ -9,8 +9,9 @@ use axum::response::Html;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::error::{WebError, blocking};
-use super::files;
+use super::blocking;
+use super::download;
+use super::error::WebError;
 use super::session::{User, log_event};
 use super::upload::{self, Limits};
 use super::{AppState, pages};
@@ -106,13 +107,13 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
             chrono::Local::now().date_naive().to_string().into(),
         );
     }
-    Ok(pages::page("office.html", &user, &ctx))
+    Ok(pages::page("office.html", &user.context(), &ctx))
 }
 
 /// `GET /office/sheet-template.csv`: the blank assessment sheet.
-pub async fn sheet_template(user: User) -> Result<files::Download, WebError> {
+pub async fn sheet_template(user: User) -> Result<download::Download, WebError> {
     user.require_office()?;
-    Ok(files::Download::bytes(
+    Ok(download::Download::bytes(
         "考评结果表.csv".into(),
         "text/csv; charset=utf-8",
         sheet::template(Catalog::builtin()),
@@ -123,10 +124,10 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 
 /// `GET /office/sheet-template.xlsx`: the blank assessment sheet as a
 /// workbook with drop-down lists.
-pub async fn sheet_template_xlsx(user: User) -> Result<files::Download, WebError> {
+pub async fn sheet_template_xlsx(user: User) -> Result<download::Download, WebError> {
     user.require_office()?;
     let bytes = sheet::template_xlsx(Catalog::builtin())?;
-    Ok(files::Download::bytes(
+    Ok(download::Download::bytes(
         "考评结果表.xlsx".into(),
         XLSX,
         bytes,
@@ -139,7 +140,7 @@ pub async fn table_xlsx(
     State(state): State<AppState>,
     user: User,
     axum::extract::Path(name): axum::extract::Path<String>,
-) -> Result<files::Download, WebError> {
+) -> Result<download::Download, WebError> {
     user.require_office()?;
     let archive = user.archive(&state);
     let (file, sheet) = blocking(move || {
@@ -165,7 +166,7 @@ pub async fn table_xlsx(
     })
     .await?;
     let bytes = crate::table::write::xlsx(&[sheet])?;
-    Ok(files::Download::bytes(file.into(), XLSX, bytes))
+    Ok(download::Download::bytes(file.into(), XLSX, bytes))
 }
 
 /// Receives an office form with one file in field `field` of at most
@@ -211,10 +212,9 @@ pub async fn assess(
         let lock = archive.lock(true, |_| {})?;
         let reg = archive.communities()?;
         let c = reg.get(&id)?;
-        let stored = store::import(&archive, &lock, catalog, c, &path, None).map_err(|e| {
-            let mut w = WebError::from(e);
-            w.message = up.tidy(&w.message);
-            w
+        let stored = store::import(&archive, &lock, catalog, c, &path, None).map_err(|mut e| {
+            e.map_paths(&|p| up.shown(p));
+            WebError::from(e)
         })?;
         let card = score::score(&stored.assessment, catalog, &config);
         let shortfalls: Vec<_> = stored.assessment.shortfalls().cloned().collect();
@@ -231,7 +231,7 @@ pub async fn assess(
         })
     })
     .await?;
-    Ok(pages::page("assessed.html", &user, &ctx))
+    Ok(pages::page("assessed.html", &user.context(), &ctx))
 }
 
 /// The issue form.
@@ -333,7 +333,7 @@ pub async fn documents(
         })
     })
     .await?;
-    Ok(pages::page("issued.html", &user, &ctx))
+    Ok(pages::page("issued.html", &user.context(), &ctx))
 }
 
 /// `GET /office/register`.
@@ -358,7 +358,7 @@ pub async fn register(State(state): State<AppState>, user: User) -> Result<Html<
         checked: None,
         only_check: false,
     };
-    Ok(pages::page("register.html", &user, &page))
+    Ok(pages::page("register.html", &user.context(), &page))
 }
 
 /// `POST /office/verify-doc`: is this PDF exactly one we issued? The check
@@ -403,5 +403,5 @@ pub async fn verify_doc(
         }),
         only_check: true,
     };
-    Ok(pages::page("register.html", &user, &page))
+    Ok(pages::page("register.html", &user.context(), &page))
 }

@@ -7,8 +7,6 @@ use std::sync::OnceLock;
 use axum::response::Html;
 use minijinja::{Environment, Value, context};
 
-use super::session::User;
-
 const PAGES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/web/base.html")),
     ("login.html", include_str!("../../templates/web/login.html")),
@@ -57,14 +55,29 @@ fn env() -> &'static Environment<'static> {
     })
 }
 
-/// Renders page `name` for a signed-in `user` with the data `ctx` (a JSON
+/// The signed-in account as every page's header shows it.
+#[derive(serde::Serialize)]
+pub struct Header<'a> {
+    /// Account name.
+    pub name: &'a str,
+    /// Role name.
+    pub role: &'static str,
+    /// Whether it is an office account.
+    pub office: bool,
+    /// Its community, for a community account.
+    pub community: Option<&'a str>,
+    /// The CSRF token forms send back.
+    pub csrf: &'a str,
+}
+
+/// Renders page `name` for a signed-in account with the data `ctx` (a JSON
 /// object; the page header's account details are added as `user`).
-pub fn page<T: serde::Serialize + ?Sized>(name: &str, user: &User, ctx: &T) -> Html<String> {
+pub fn page<T: serde::Serialize + ?Sized>(name: &str, header: &Header, ctx: &T) -> Html<String> {
     let mut ctx = serde_json::to_value(ctx).unwrap_or_default();
     if let Some(map) = ctx.as_object_mut() {
         map.insert(
             "user".into(),
-            serde_json::to_value(user.context()).unwrap_or_default(),
+            serde_json::to_value(header).unwrap_or_default(),
         );
     }
     render(name, crate::render::templates::to_value(&ctx))

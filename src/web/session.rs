@@ -15,13 +15,15 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use minijinja::context;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::error::{WebError, blocking};
-use super::files::percent;
+use super::AppState;
+use super::blocking;
+use super::error::WebError;
 use super::guard::ClientAddr;
+use super::pages::{self, Header};
 use super::throttle::Refusal;
-use super::{AppState, pages};
+use super::url::percent;
 use crate::accounts::{Account, Accounts, Role};
 use crate::archive::Archive;
 use crate::event::Event;
@@ -189,21 +191,6 @@ impl User {
             csrf: &self.csrf,
         }
     }
-}
-
-/// The signed-in account as every page's header shows it.
-#[derive(Serialize)]
-pub struct Header<'a> {
-    /// Account name.
-    pub name: &'a str,
-    /// Role name.
-    pub role: &'static str,
-    /// Whether it is an office account.
-    pub office: bool,
-    /// Its community, for a community account.
-    pub community: Option<&'a str>,
-    /// The CSRF token forms send back.
-    pub csrf: &'a str,
 }
 
 /// Without a valid session: pages send the browser to the sign-in form,

@@ -119,6 +119,23 @@ pub struct Upload {
 }
 
 impl Upload {
+    /// A new, empty upload in a fresh staging folder under `root`, and
+    /// the folder its files go to.
+    fn staged(root: &Path, slot: Slot) -> Result<(Upload, PathBuf), WebError> {
+        let dir = staging_dir(root, "upload-").map_err(io_failed)?;
+        let files_dir = dir.path().join("f");
+        std::fs::create_dir(&files_dir).map_err(io_failed)?;
+        let up = Upload {
+            dir,
+            fields: HashMap::new(),
+            files: Vec::new(),
+            bytes: 0,
+            tree: None,
+            _slot: slot,
+        };
+        Ok((up, files_dir))
+    }
+
     /// The staged file of form field `name`, if one was sent.
     pub fn file(&self, name: &str) -> Option<&Path> {
         self.files
@@ -165,18 +182,27 @@ impl Upload {
         }
     }
 
-    /// Replaces the staging paths in a message by what the user uploaded.
-    pub fn tidy(&self, message: &str) -> String {
-        let mut out = message.to_string();
-        for f in &self.files {
-            out = out.replace(&f.path.display().to_string(), &f.name);
+    /// A staged path as the user knows it: a staged file by the name it
+    /// was uploaded as, a path of a folder upload relative to that folder
+    /// (the folder itself is `网页上传`), anything else in the staging
+    /// folder relative to it. Errors pass their paths through this before
+    /// they are shown.
+    pub fn shown(&self, path: &Path) -> PathBuf {
+        if let Some(f) = self.files.iter().find(|f| f.path == path) {
+            return PathBuf::from(&f.name);
         }
         if let Some(base) = &self.tree {
-            out = out
-                .replace(&format!("{}/", base.display()), "")
-                .replace(&base.display().to_string(), LOOSE);
+            if path == base {
+                return PathBuf::from(LOOSE);
+            }
+            if let Ok(rest) = path.strip_prefix(base) {
+                return rest.to_path_buf();
+            }
         }
-        out.replace(&format!("{}/", self.dir.path().display()), "")
+        match path.strip_prefix(self.dir.path()) {
+            Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
+            _ => path.to_path_buf(),
+        }
     }
 }
 
@@ -465,17 +491,7 @@ pub async fn receive(
         Ok(slot) => slot,
         Err(e) => return Err(drain_all(mp, e).await),
     };
-    let dir = staging_dir(root, "upload-").map_err(io_failed)?;
-    let files_dir = dir.path().join("f");
-    std::fs::create_dir(&files_dir).map_err(io_failed)?;
-    let mut up = Upload {
-        dir,
-        fields: HashMap::new(),
-        files: Vec::new(),
-        bytes: 0,
-        tree: None,
-        _slot: slot,
-    };
+    let (mut up, files_dir) = Upload::staged(root, slot)?;
     let mut intake = Intake {
         limits: &limits,
         form,
@@ -537,15 +553,10 @@ pub async fn receive(
         }
         let user_name = if name == "file" {
             let raw = pending_path.take().unwrap_or(file_name);
-            match safe_relative(&raw) {
-                Ok(_) if !seen_paths.insert(raw.clone()) => {
-                    intake.problems.push(format!("“{}”重复上传", shown(&raw)));
-                    intake.drain(&mut field).await?;
-                    continue;
-                }
-                Ok(_) => raw,
-                Err(why) => {
-                    intake.problems.push(why);
+            match checked_path(raw, &mut seen_paths) {
+                Ok(path) => path,
+                Err(problem) => {
+                    intake.problems.push(problem);
                     intake.drain(&mut field).await?;
                     continue;
                 }
@@ -571,19 +582,33 @@ pub async fn receive(
         user.check_csrf("")?;
     }
     if !intake.problems.is_empty() {
-        return Err(WebError::bad(format!(
-            "以下 {} 个文件的名称不安全或重复，本次没有保存任何文件：\n{}",
-            intake.problems.len(),
-            intake
-                .problems
-                .iter()
-                .map(|p| format!("  {p}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        )));
+        return Err(unsafe_names(&intake.problems));
     }
     lay_out_folder(&mut up)?;
     Ok(up)
+}
+
+/// A folder upload's relative path, checked and not sent before; or why
+/// it is refused.
+fn checked_path(raw: String, seen: &mut HashSet<String>) -> Result<String, String> {
+    safe_relative(&raw)?;
+    if !seen.insert(raw.clone()) {
+        return Err(format!("“{}”重复上传", shown(&raw)));
+    }
+    Ok(raw)
+}
+
+/// The refusal of an upload with unsafe or repeated names.
+fn unsafe_names(problems: &[String]) -> WebError {
+    WebError::bad(format!(
+        "以下 {} 个文件的名称不安全或重复，本次没有保存任何文件：\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .map(|p| format!("  {p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ))
 }
 
 /// Reads and throws away a refused body (up to the drain cap) so that the

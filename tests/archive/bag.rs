@@ -4,7 +4,8 @@
 use std::fs;
 use std::process::Command;
 
-use super::util::{Env, evidence, write};
+use super::util::{evidence, write};
+use crate::util::TestArchive;
 
 /// How to run bagit-python, if installed.
 fn bagit_validator() -> Option<Vec<String>> {
@@ -19,14 +20,14 @@ fn bagit_validator() -> Option<Vec<String>> {
 
 #[test]
 fn export_is_reproducible_valid_and_ingestible() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
     write(
         &env.path("in/Ⅱ-12/标准3/100%完成.txt"),
         b"percent in a name",
     );
-    env.ok(&["ingest", "in", "--community", "A1", "--submitter", "王五"]);
+    env.ingest("in", "A1", &["--submitter", "王五"]);
     env.ok(&["export", "--community", "A1", "-o", "one.zip"]);
     env.ok(&[
         "export",
@@ -92,7 +93,7 @@ fn export_is_reproducible_valid_and_ingestible() {
                 String::from_utf8_lossy(&o.stderr)
             );
         }
-        None if std::env::var("CI").is_ok_and(|v| v == "true") => {
+        None if crate::util::in_ci() => {
             panic!("bagit-python is required in CI (pip install bagit)")
         }
         None => eprintln!(
@@ -102,7 +103,7 @@ fn export_is_reproducible_valid_and_ingestible() {
 
     // The bag goes back in: same files, same places, same hashes.
     env.community("B2");
-    env.ok(&["ingest", "one.zip", "--community", "B2"]);
+    env.ingest("one.zip", "B2", &[]);
     let files = |id: &str| -> Vec<(String, String)> {
         let v: serde_json::Value =
             serde_json::from_str(&env.ok(&["show", "--community", id, "--json"])).unwrap();
@@ -137,14 +138,14 @@ fn export_is_reproducible_valid_and_ingestible() {
 /// leftover of an earlier interrupted run is swept (issue 19).
 #[test]
 fn an_interrupted_export_leaves_nothing_behind() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     let big = env.path("in/Ⅱ-1/标准1");
     fs::create_dir_all(&big).unwrap();
     for i in 0..3u8 {
         fs::write(big.join(format!("录像{i}.bin")), vec![i; 100 << 20]).unwrap();
     }
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     let out_dir = env.path("out");
     fs::create_dir_all(&out_dir).unwrap();
     let leftovers = || {

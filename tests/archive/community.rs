@@ -1,10 +1,11 @@
 //! `kaoping community add|import|list`.
 
-use super::util::{Env, write};
+use super::util::write;
+use crate::util::TestArchive;
 
 #[test]
 fn add_then_list_shows_the_normalised_community() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.ok(&[
         "community",
         "add",
@@ -26,42 +27,16 @@ fn add_then_list_shows_the_normalised_community() {
     assert_eq!(json[0]["batch"], "第一阶段");
     assert!(env.ok(&["community", "list"]).contains("翠湖社区"));
     // Same id, other data: refused.
-    let err = env.fails(&[
-        "community",
-        "add",
-        "--id",
-        "WH-001",
-        "--name",
-        "别的社区",
-        "--district",
-        "五华区",
-        "--type",
-        "城市社区",
-        "--batch",
-        "第一阶段",
-    ]);
+    let err = env.fails(&crate::util::community_add("WH-001", "别的社区", "五华区"));
     assert!(err.contains("WH-001") && err.contains("翠湖社区"), "{err}");
     // Unknown district names the valid ones.
-    let err = env.fails(&[
-        "community",
-        "add",
-        "--id",
-        "X1",
-        "--name",
-        "x",
-        "--district",
-        "五华",
-        "--type",
-        "城市社区",
-        "--batch",
-        "第一阶段",
-    ]);
+    let err = env.fails(&crate::util::community_add("X1", "x", "五华"));
     assert!(err.contains("五华区"), "{err}");
 }
 
 #[test]
 fn imports_utf8_bom_gbk_and_english_headers() {
-    let env = Env::new();
+    let env = TestArchive::new();
     let bom = "\u{FEFF}编号,名称,所属区县,类型,批次\nA1,甲社区,盘龙区,城市社区,第一阶段\n";
     write(&env.path("bom.csv"), bom.as_bytes());
     let (gbk, _, _) = encoding_rs::GBK
@@ -88,7 +63,7 @@ fn imports_utf8_bom_gbk_and_english_headers() {
 
 #[test]
 fn a_bad_row_imports_nothing_and_names_its_line() {
-    let env = Env::new();
+    let env = TestArchive::new();
     let csv = "编号,名称,所属区县,类型,批次\n\
                A1,甲社区,盘龙区,城市社区,第一阶段\n\
                A2,乙社区,火星区,城市社区,第一阶段\n\

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
 
-use super::util::{Env, evidence, sha256, write, zip_raw};
+use super::util::{evidence, sha256, write, zip_raw};
+use crate::util::TestArchive;
 
 /// SHA-256 of no bytes at all.
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -27,14 +28,14 @@ enum Expect {
     Refused(Vec<String>),
     /// Accepted as a new version; the check gets the ingest's stdout and
     /// the new version's `show --json` rows.
-    Stored(fn(&Env, &str, &[serde_json::Value])),
+    Stored(fn(&TestArchive, &str, &[serde_json::Value])),
 }
 
 struct Case {
     name: &'static str,
     /// Builds the input under the env's folder; returns its path relative
     /// to the env (what is passed to `kaoping ingest`).
-    build: fn(&Env) -> String,
+    build: fn(&TestArchive) -> String,
     expect: Expect,
 }
 
@@ -120,12 +121,12 @@ fn handmade_zip(entries: &[(&[u8], &[u8])], overlapping: &[(&[u8], usize)]) -> V
 /// A good entry so that a refusal is about the bad one only.
 const GOOD: (&[u8], &[u8]) = ("Ⅱ-1/标准1/正常.txt".as_bytes(), b"fine");
 
-fn zip_with(env: &Env, file: &str, bad: &[u8]) -> String {
+fn zip_with(env: &TestArchive, file: &str, bad: &[u8]) -> String {
     zip_raw(&env.path(file), &[GOOD, (bad, b"evil")]);
     file.to_string()
 }
 
-fn folder(env: &Env, name: &str) -> PathBuf {
+fn folder(env: &TestArchive, name: &str) -> PathBuf {
     let dir = env.path(name);
     write(&dir.join("Ⅱ-1/标准1/正常.txt"), b"fine");
     dir
@@ -472,7 +473,7 @@ fn cases() -> Vec<Case> {
                 assert_eq!(r["sha256"], EMPTY_SHA256);
                 assert_eq!(r["size"], 0);
                 assert!(cat(env, EMPTY_SHA256).is_empty());
-                let out = env.ok(&["ingest", "zero.zip", "--community", "B1"]);
+                let out = env.ingest("zero.zip", "B1", &[]);
                 assert!(out.contains("1 个文件，0 字节"), "{out}");
                 let last = show(env, "B1");
                 assert_eq!(last[0]["sha256"], EMPTY_SHA256);
@@ -501,7 +502,7 @@ fn cases() -> Vec<Case> {
                 // The export still validates and comes back with the same
                 // content (names adjusted as documented in bagit.rs).
                 env.ok(&["export", "--community", "B1", "-o", "odd-export.zip"]);
-                env.ok(&["ingest", "odd-export.zip", "--community", "B2"]);
+                env.ingest("odd-export.zip", "B2", &[]);
                 let back = show(env, "B2");
                 let mut got: Vec<&str> =
                     back.iter().map(|r| r["sha256"].as_str().unwrap()).collect();
@@ -538,19 +539,19 @@ fn os(bytes: &[u8]) -> &std::ffi::OsStr {
     std::ffi::OsStr::from_bytes(bytes)
 }
 
-fn cat(env: &Env, hash: &str) -> Vec<u8> {
-    let out = env.kaoping().args(["cat", hash]).output().unwrap();
+fn cat(env: &TestArchive, hash: &str) -> Vec<u8> {
+    let out = env.cmd().args(["cat", hash]).output().unwrap();
     assert!(out.status.success());
     out.stdout
 }
 
-fn show(env: &Env, id: &str) -> Vec<serde_json::Value> {
+fn show(env: &TestArchive, id: &str) -> Vec<serde_json::Value> {
     let v: serde_json::Value =
         serde_json::from_str(&env.ok(&["show", "--community", id, "--json"])).unwrap();
     v.as_array().unwrap().clone()
 }
 
-fn versions(env: &Env, id: &str) -> usize {
+fn versions(env: &TestArchive, id: &str) -> usize {
     let v: serde_json::Value =
         serde_json::from_str(&env.ok(&["history", "--community", id, "--json"])).unwrap();
     v.as_array().map_or(0, Vec::len)
@@ -558,7 +559,7 @@ fn versions(env: &Env, id: &str) -> usize {
 
 /// Runs `kaoping ingest`; as root, without the capabilities that let root
 /// read any file, so that permission bits count as for everyone else.
-fn ingest(env: &Env, input: &str) -> std::process::Output {
+fn ingest(env: &TestArchive, input: &str) -> std::process::Output {
     let mut cmd = if is_root() {
         let mut c = std::process::Command::new("setpriv");
         c.arg("--bounding-set=-dac_override,-dac_read_search")
@@ -597,12 +598,12 @@ fn every_bad_input_is_refused_clearly_or_handled_exactly() {
         eprintln!("skipped: running as root and setpriv (util-linux) is missing");
         return;
     }
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     env.community("B1");
     env.community("B2");
     evidence(&env.path("good"));
-    env.ok(&["ingest", "good", "--community", "A1", "--submitter", "张三"]);
+    env.ingest("good", "A1", &["--submitter", "张三"]);
     let earlier = env.ok(&["show", "--community", "A1", "--version", "1", "--json"]);
     let earlier_dir = snapshot_of(&env.archive().join("submissions/A1"));
     for case in cases() {
@@ -639,7 +640,7 @@ fn every_bad_input_is_refused_clearly_or_handled_exactly() {
                 check(&env, &stdout, &show(&env, "B1"));
             }
         }
-        let verify = env.kaoping().arg("verify").output().unwrap();
+        let verify = env.cmd().arg("verify").output().unwrap();
         let text = String::from_utf8_lossy(&verify.stdout);
         assert!(
             verify.status.success() && text.contains("校验通过"),
@@ -693,7 +694,7 @@ fn squeeze(s: &str) -> String {
 /// data: imported, stored and printed exactly as typed, never evaluated.
 #[test]
 fn formula_cells_and_typst_markup_are_kept_verbatim() {
-    let env = Env::new();
+    let env = TestArchive::new();
     // Community names become folder and file names, so they may hold
     // neither slash nor backslash (issue 11); everything else is data.
     let formula_name = "=cmd|' -C calc'!A0";
@@ -720,8 +721,8 @@ fn formula_cells_and_typst_markup_are_kept_verbatim() {
     for name in &formula_files {
         write(&dir.join("Ⅱ-1/标准1").join(name), name.as_bytes());
     }
-    env.ok(&["ingest", "材料", "--community", "T1"]);
-    env.ok(&["ingest", "材料", "--community", "F1"]);
+    env.ingest("材料", "T1", &[]);
+    env.ingest("材料", "F1", &[]);
     // The file list for Excel/WPS escapes formula-looking names; the
     // archive and its JSON keep them exactly.
     let listed = env.ok(&["show", "--community", "F1", "--csv"]);

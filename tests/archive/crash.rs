@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use super::util::{Env, write};
+use super::util::write;
+use crate::util::TestArchive;
 
 const FILES: usize = 200;
 
@@ -25,7 +26,7 @@ fn make_tree(dir: &Path, run: usize) {
     }
 }
 
-fn spawn_ingest(env: &Env, folder: &str) -> std::process::Child {
+fn spawn_ingest(env: &TestArchive, folder: &str) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_kaoping"))
         .env_remove("KAOPING_ARCHIVE")
         .arg("--archive")
@@ -38,7 +39,7 @@ fn spawn_ingest(env: &Env, folder: &str) -> std::process::Child {
         .unwrap()
 }
 
-fn history(env: &Env) -> Vec<serde_json::Value> {
+fn history(env: &TestArchive) -> Vec<serde_json::Value> {
     let v: serde_json::Value =
         serde_json::from_str(&env.ok(&["history", "--community", "A1", "--json"])).unwrap();
     v.as_array().unwrap().clone()
@@ -46,10 +47,10 @@ fn history(env: &Env) -> Vec<serde_json::Value> {
 
 #[test]
 fn killing_ingest_at_any_moment_leaves_a_sound_archive() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     make_tree(&env.path("base"), 0);
-    env.ok(&["ingest", "base", "--community", "A1"]);
+    env.ingest("base", "A1", &[]);
     let v1 = history(&env)[0].clone();
     let v1_files = env.ok(&["show", "--community", "A1", "--version", "1", "--json"]);
 
@@ -82,7 +83,7 @@ fn killing_ingest_at_any_moment_leaves_a_sound_archive() {
             interrupted += 1;
         }
         run += 1;
-        let out = env.kaoping().arg("verify").output().unwrap();
+        let out = env.cmd().arg("verify").output().unwrap();
         assert!(
             out.status.success(),
             "verify fails after a kill at {delay:?}:\n{}{}",
@@ -109,6 +110,6 @@ fn killing_ingest_at_any_moment_leaves_a_sound_archive() {
     );
     // After all that, a new ingest works and the archive verifies.
     make_tree(&env.path("again"), 999);
-    env.ok(&["ingest", "again", "--community", "A1"]);
+    env.ingest("again", "A1", &[]);
     assert!(env.ok(&["verify"]).contains("校验通过"));
 }

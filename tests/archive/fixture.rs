@@ -6,6 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::archive::util::*;
+use crate::util::TestArchive;
 
 fn copy_tree(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
@@ -21,7 +22,7 @@ fn copy_tree(from: &Path, to: &Path) {
 
 #[test]
 fn an_archive_of_the_previous_release_verifies_and_grows() {
-    let env = Env::new();
+    let env = TestArchive::new();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/archive-61bfe08");
     copy_tree(&fixture, &env.archive());
     let old_log = fs::read(env.archive().join("log.jsonl")).unwrap();
@@ -38,7 +39,7 @@ fn an_archive_of_the_previous_release_verifies_and_grows() {
 
     // New records of every kind chain on to the old lines.
     write(&env.path("in/Ⅱ-16/标准1/x.txt"), b"x");
-    env.ok(&["ingest", "in", "--community", "WH-001"]);
+    env.ingest("in", "WH-001", &[]);
     env.ok(&["progress", "-o", "out"]);
     let log = fs::read(env.archive().join("log.jsonl")).unwrap();
     assert!(log.starts_with(&old_log), "old lines changed");

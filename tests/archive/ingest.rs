@@ -5,15 +5,16 @@ use std::fs;
 use std::io::Read;
 use std::process::Stdio;
 
-use super::util::{Env, evidence, sha256, write};
+use super::util::{evidence, sha256, write};
+use crate::util::TestArchive;
 
-fn show_json(env: &Env, id: &str) -> serde_json::Value {
+fn show_json(env: &TestArchive, id: &str) -> serde_json::Value {
     serde_json::from_str(&env.ok(&["show", "--community", id, "--json"])).unwrap()
 }
 
 #[test]
 fn scaffold_then_ingest_places_files_and_skips_its_notes() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("WH-001");
     env.ok(&["scaffold", "材料", "--community", "WH-001"]);
     let tree = env.path("材料");
@@ -87,10 +88,10 @@ fn scaffold_then_ingest_places_files_and_skips_its_notes() {
 
 #[test]
 fn accepts_typed_names_and_gets_files_back_byte_exact() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     let files = show_json(&env, "A1");
     let rows: Vec<(String, String, Option<u64>)> = files
         .as_array()
@@ -138,20 +139,20 @@ fn accepts_typed_names_and_gets_files_back_byte_exact() {
         placed["placed"],
         "Ⅱ-03 发挥群众自治组织作用/标准1/照片/活动.jpg"
     );
-    let out = env.kaoping().args(["cat", &hash]).output().unwrap();
+    let out = env.cmd().args(["cat", &hash]).output().unwrap();
     assert!(out.status.success());
     assert_eq!(out.stdout, jpg);
     // A unique prefix works too.
-    let out = env.kaoping().args(["cat", &hash[..10]]).output().unwrap();
+    let out = env.cmd().args(["cat", &hash[..10]]).output().unwrap();
     assert_eq!(out.stdout, jpg);
 }
 
 #[test]
 fn unplaceable_files_are_all_listed_and_nothing_is_stored() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     let before = env.snapshot();
     write(&env.path("in/清单.docx"), b"top level");
     write(&env.path("in/党组织领导作用材料/a.txt"), b"unknown folder");
@@ -174,11 +175,11 @@ fn unplaceable_files_are_all_listed_and_nothing_is_stored() {
 
 #[test]
 fn versions_dedup_and_history() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     env.community("B2");
     evidence(&env.path("in"));
-    env.ok(&["ingest", "in", "--community", "A1", "--submitter", "李四"]);
+    env.ingest("in", "A1", &["--submitter", "李四"]);
     let objects = || {
         walkdir::WalkDir::new(env.archive().join("objects"))
             .into_iter()
@@ -187,12 +188,12 @@ fn versions_dedup_and_history() {
     };
     assert_eq!(objects(), 5);
     write(&env.path("in/Ⅱ-16/标准3/培训.txt"), b"training");
-    let out = env.ok(&["ingest", "in", "--community", "A1"]);
+    let out = env.ingest("in", "A1", &[]);
     assert!(
         out.contains("第 2 版") && out.contains("新内容 1 个文件"),
         "{out}"
     );
-    let out = env.ok(&["ingest", "in", "--community", "B2"]);
+    let out = env.ingest("in", "B2", &[]);
     assert!(
         out.contains("第 1 版") && out.contains("新内容 0 个文件"),
         "{out}"
@@ -229,7 +230,7 @@ fn versions_dedup_and_history() {
 
 #[test]
 fn a_second_writer_waits_or_gives_up() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
     let lock = fs::File::open(env.archive().join("lock")).unwrap();
@@ -272,10 +273,10 @@ fn a_second_writer_waits_or_gives_up() {
 /// stores nothing, unless asked (issue 19).
 #[test]
 fn an_identical_hand_in_is_named_and_not_stored_twice() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     let before = fs::read(env.archive().join("log.jsonl")).unwrap();
     let err = env.fails(&["ingest", "in", "--community", "A1"]);
     assert!(
@@ -283,7 +284,7 @@ fn an_identical_hand_in_is_named_and_not_stored_twice() {
         "{err}"
     );
     assert_eq!(fs::read(env.archive().join("log.jsonl")).unwrap(), before);
-    env.ok(&["ingest", "in", "--community", "A1", "--allow-identical"]);
+    env.ingest("in", "A1", &["--allow-identical"]);
     assert!(
         env.ok(&["history", "--community", "A1"])
             .contains("第 2 版")

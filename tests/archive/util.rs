@@ -1,103 +1,11 @@
-//! Shared fixtures: a temp archive, the binary, evidence trees and ZIPs.
+//! Fixtures of the archive tests: evidence trees and ZIPs (the temporary
+//! archive itself is [`crate::util::TestArchive`]).
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use zip::write::SimpleFileOptions;
-
-/// A temp directory with an archive root inside.
-pub struct Env {
-    pub dir: tempfile::TempDir,
-}
-
-impl Env {
-    /// A fresh archive (made by `kaoping init`).
-    pub fn new() -> Env {
-        let env = Env {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        env.kaoping().arg("init").assert().success();
-        env
-    }
-
-    pub fn archive(&self) -> PathBuf {
-        self.dir.path().join("archive")
-    }
-
-    pub fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    /// `kaoping --archive <root> …`
-    pub fn kaoping(&self) -> Command {
-        let mut c = Command::cargo_bin("kaoping").unwrap();
-        c.env_remove("KAOPING_ARCHIVE")
-            .arg("--archive")
-            .arg(self.archive())
-            .current_dir(self.dir.path());
-        c
-    }
-
-    /// Registers community `id` in 五华区.
-    pub fn community(&self, id: &str) {
-        self.kaoping()
-            .args([
-                "community",
-                "add",
-                "--id",
-                id,
-                "--name",
-                &format!("{id}社区"),
-            ])
-            .args([
-                "--district",
-                "五华区",
-                "--type",
-                "城市社区",
-                "--batch",
-                "第一阶段",
-            ])
-            .assert()
-            .success();
-    }
-
-    /// Runs a command expected to succeed and returns its stdout.
-    pub fn ok(&self, args: &[&str]) -> String {
-        let out = self.kaoping().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "kaoping {args:?} failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Runs a command expected to fail and returns its stderr.
-    pub fn fails(&self, args: &[&str]) -> String {
-        let out = self.kaoping().args(args).output().unwrap();
-        assert!(
-            !out.status.success(),
-            "kaoping {args:?} should fail:\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    /// Every file under the archive root except the lock, with contents.
-    pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut out = Vec::new();
-        for e in walkdir::WalkDir::new(self.archive()).sort_by_file_name() {
-            let e = e.unwrap();
-            if e.file_type().is_file() && e.file_name() != "lock" {
-                out.push((e.path().to_path_buf(), fs::read(e.path()).unwrap()));
-            }
-        }
-        out
-    }
-}
 
 /// Writes a file, creating its folders.
 pub fn write(path: &Path, bytes: &[u8]) {

@@ -4,13 +4,14 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use super::util::{Env, evidence, write};
+use super::util::{evidence, write};
+use crate::util::TestArchive;
 
 fn writable(p: &Path) {
     fs::set_permissions(p, fs::Permissions::from_mode(0o644)).unwrap();
 }
 
-fn objects(env: &Env) -> Vec<std::path::PathBuf> {
+fn objects(env: &TestArchive) -> Vec<std::path::PathBuf> {
     let mut v: Vec<_> = walkdir::WalkDir::new(env.archive().join("objects"))
         .into_iter()
         .map(|e| e.unwrap())
@@ -23,11 +24,11 @@ fn objects(env: &Env) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn every_flipped_bit_truncation_and_loss_is_found() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
     write(&env.path("in/Ⅱ-16/标准1/大文件.bin"), &vec![7u8; 100_000]);
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     assert!(env.ok(&["verify"]).contains("校验通过"));
     for obj in objects(&env) {
         let good = fs::read(&obj).unwrap();
@@ -70,12 +71,12 @@ fn every_flipped_bit_truncation_and_loss_is_found() {
 
 #[test]
 fn edited_manifests_and_log_lines_are_found() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     write(&env.path("in/Ⅱ-16/标准1/x.txt"), b"x");
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     let manifest = env.archive().join("submissions/A1/v0001/manifest.json");
     let good = fs::read_to_string(&manifest).unwrap();
     writable(&manifest);
@@ -117,12 +118,12 @@ fn edited_manifests_and_log_lines_are_found() {
 
 #[test]
 fn a_removed_last_log_record_is_found_and_stops_writers() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     write(&env.path("in/Ⅱ-16/标准1/x.txt"), b"x");
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     let log = env.archive().join("log.jsonl");
     let text = fs::read_to_string(&log).unwrap();
     let first = text.lines().next().unwrap();
@@ -140,10 +141,10 @@ fn a_removed_last_log_record_is_found_and_stops_writers() {
 
 #[test]
 fn an_interrupted_version_is_noted_then_set_aside() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     // What a crash between renaming the version folder and logging it
     // leaves: a complete folder, no log record, no marker.
     let v1 = env.archive().join("submissions/A1/v0001");
@@ -158,7 +159,7 @@ fn an_interrupted_version_is_noted_then_set_aside() {
         "{out}"
     );
     write(&env.path("in/Ⅱ-16/标准1/x.txt"), b"x");
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     let moved: Vec<_> = fs::read_dir(env.archive().join("interrupted"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -180,10 +181,10 @@ fn an_interrupted_version_is_noted_then_set_aside() {
 /// archive/README.md promises that sha256sum alone can check a submission.
 #[test]
 fn sha256sum_checks_a_submission_without_kaoping() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     let run = |args: &[&str]| {
         std::process::Command::new("sha256sum")
             .args(args)
@@ -211,10 +212,10 @@ fn sha256sum_checks_a_submission_without_kaoping() {
 
 #[test]
 fn an_unfinished_last_log_line_is_cut_off_by_the_next_writer() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     let log = env.archive().join("log.jsonl");
     let committed = fs::read(&log).unwrap();
     // What a power cut in the middle of an append can leave.
@@ -225,7 +226,7 @@ fn an_unfinished_last_log_line_is_cut_off_by_the_next_writer() {
     assert!(err.contains("最后一行不完整"), "{err}");
     // The next writer cuts the unfinished line off and carries on.
     write(&env.path("in/Ⅱ-16/标准1/x.txt"), b"x");
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     let now = fs::read(&log).unwrap();
     assert!(now.starts_with(&committed), "committed records changed");
     assert!(!now.windows(4).any(|w| w == b"5f1e"));
@@ -239,12 +240,12 @@ fn an_unfinished_last_log_line_is_cut_off_by_the_next_writer() {
 /// versions are whole again.
 #[test]
 fn damage_then_verify_then_reingest_restores_every_version() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     evidence(&env.path("in"));
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     write(&env.path("in/Ⅱ-16/标准1/x.txt"), b"x");
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     // Bytes appended to one stored object (both versions use it).
     let rows: serde_json::Value =
         serde_json::from_str(&env.ok(&["show", "--community", "A1", "--version", "1", "--json"]))
@@ -271,7 +272,7 @@ fn damage_then_verify_then_reingest_restores_every_version() {
         .collect();
     assert_eq!(kept, [damaged], "the damaged copy is kept as it was");
     // Handing the same material in again stores a good copy.
-    let out = env.ok(&["ingest", "in", "--community", "A1"]);
+    let out = env.ingest("in", "A1", &[]);
     assert!(!out.contains("新内容 0 个文件"), "{out}");
     assert_eq!(fs::read(&object).unwrap(), original);
     assert!(env.ok(&["verify"]).contains("校验通过"));
@@ -288,6 +289,6 @@ fn damage_then_verify_then_reingest_restores_every_version() {
     let out = env.ok(&["repair"]);
     assert!(out.contains("1 个损坏的文件"), "{out}");
     assert!(env.ok(&["repair"]).contains("无需修复"));
-    env.ok(&["ingest", "in", "--community", "A1"]);
+    env.ingest("in", "A1", &[]);
     assert!(env.ok(&["verify"]).contains("校验通过"));
 }

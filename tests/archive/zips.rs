@@ -1,11 +1,12 @@
 //! Ingesting ZIP files: GBK names and the wrapping folder. Unsafe entries,
 //! zip bombs and other bad input are in `corpus.rs`.
 
-use super::util::{Env, zip_raw};
+use super::util::zip_raw;
+use crate::util::TestArchive;
 
 #[test]
 fn gbk_names_without_the_utf8_flag_are_decoded() {
-    let env = Env::new();
+    let env = TestArchive::new();
     env.community("A1");
     let (gbk_name, _, _) =
         encoding_rs::GBK.encode("社区材料/Ⅱ-01 党组织领导核心作用/标准1/会议记录.txt");
@@ -18,7 +19,7 @@ fn gbk_names_without_the_utf8_flag_are_decoded() {
             ("社区材料/Thumbs.db".as_bytes(), b"junk"),
         ],
     );
-    env.ok(&["ingest", "gbk.zip", "--community", "A1"]);
+    env.ingest("gbk.zip", "A1", &[]);
     let files: serde_json::Value =
         serde_json::from_str(&env.ok(&["show", "--community", "A1", "--json"])).unwrap();
     let paths: Vec<&str> = files

@@ -167,20 +167,7 @@ fn closed_pipe_is_not_an_error() {
     // Output far larger than a pipe's buffer, so that the writes really
     // fail: the file list of a submission of 3000 files, as text and JSON.
     stdout_of(kaoping(d).arg("init"));
-    stdout_of(kaoping(d).args([
-        "community",
-        "add",
-        "--id",
-        "WH-001",
-        "--name",
-        "翠湖社区",
-        "--district",
-        "五华区",
-        "--type",
-        "城市社区",
-        "--batch",
-        "第一阶段",
-    ]));
+    stdout_of(kaoping(d).args(crate::util::community_add("WH-001", "翠湖社区", "五华区")));
     let std1 = d.join("材料/Ⅱ-01 党组织领导核心作用/标准1");
     std::fs::create_dir_all(&std1).unwrap();
     for i in 0..3000 {

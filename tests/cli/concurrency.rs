@@ -16,20 +16,11 @@ fn eight_writers_never_corrupt_or_duplicate() {
     stdout_of(kaoping(d).arg("init"));
     let bin = assert_cmd::cargo::cargo_bin("kaoping");
     for i in 0..4 {
-        stdout_of(kaoping(d).args([
-            "community",
-            "add",
-            "--id",
+        stdout_of(kaoping(d).args(crate::util::community_add(
             &format!("C{i}"),
-            "--name",
             &format!("第{i}社区"),
-            "--district",
             "五华区",
-            "--type",
-            "城市社区",
-            "--batch",
-            "第一阶段",
-        ]));
+        )));
         let folder = d.join(format!("材料{i}"));
         stdout_of(
             kaoping(d)

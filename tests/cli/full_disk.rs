@@ -67,20 +67,11 @@ fn a_full_disk_is_a_clear_error_and_loses_nothing() {
         c
     };
     stdout_of(&mut run(&["init"]));
-    stdout_of(&mut run(&[
-        "community",
-        "add",
-        "--id",
+    stdout_of(&mut run(&crate::util::community_add(
         "WH-1",
-        "--name",
         "翠湖社区",
-        "--district",
         "五华区",
-        "--type",
-        "城市社区",
-        "--batch",
-        "第一阶段",
-    ]));
+    )));
     let small = folder(d, &archive, "small", "WH-1", 1);
     stdout_of(run(&["ingest"]).arg(&small).args(["--community", "WH-1"]));
     let before = stdout_of(&mut run(&["history", "--community", "WH-1"]));

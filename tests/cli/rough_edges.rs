@@ -255,39 +255,13 @@ fn ids_that_differ_only_in_case_are_refused() {
     let d = dir.path();
     archive(d);
     let err = stderr_of_failure(
-        kaoping(d).args([
-            "community",
-            "add",
-            "--id",
-            "wh-001",
-            "--name",
-            "另一个社区",
-            "--district",
-            "五华区",
-            "--type",
-            "城市社区",
-            "--batch",
-            "第一阶段",
-        ]),
+        kaoping(d).args(crate::util::community_add("wh-001", "另一个社区", "五华区")),
         1,
     );
     assert!(err.contains("大小写"), "{err}");
     // The same name again in the same district gets a warning.
     let out = kaoping(d)
-        .args([
-            "community",
-            "add",
-            "--id",
-            "WH-002",
-            "--name",
-            "翠湖社区",
-            "--district",
-            "五华区",
-            "--type",
-            "城市社区",
-            "--batch",
-            "第一阶段",
-        ])
+        .args(crate::util::community_add("WH-002", "翠湖社区", "五华区"))
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -553,20 +527,11 @@ fn official_full_names_and_unknown_folders_get_a_suggestion() {
     .enumerate()
     {
         let id = format!("T-{i}");
-        let out = stdout_of(kaoping(d).args([
-            "community",
-            "add",
-            "--id",
+        let out = stdout_of(kaoping(d).args(crate::util::community_add(
             &id,
-            "--name",
             &format!("{short}试点社区"),
-            "--district",
             full,
-            "--type",
-            "城市社区",
-            "--batch",
-            "第一阶段",
-        ]));
+        )));
         assert!(out.contains(short), "{full}: {out}");
     }
     fs::create_dir_all(d.join("m/Ⅱ-1/标准1")).unwrap();

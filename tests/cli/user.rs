@@ -5,20 +5,7 @@ use crate::cli::util::{kaoping, stderr_of_failure, stdout_of};
 
 fn archive_with_community(dir: &std::path::Path) {
     stdout_of(kaoping(dir).arg("init"));
-    stdout_of(kaoping(dir).args([
-        "community",
-        "add",
-        "--id",
-        "WH-001",
-        "--name",
-        "翠湖社区",
-        "--district",
-        "五华区",
-        "--type",
-        "城市社区",
-        "--batch",
-        "第一阶段",
-    ]));
+    stdout_of(kaoping(dir).args(crate::util::community_add("WH-001", "翠湖社区", "五华区")));
 }
 
 #[test]

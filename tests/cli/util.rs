@@ -2,12 +2,7 @@
 
 use assert_cmd::Command;
 
-/// The `kaoping` binary with a clean environment and a temporary archive.
-pub fn kaoping(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("kaoping").expect("binary built");
-    cmd.current_dir(dir).env_remove("KAOPING_ARCHIVE");
-    cmd
-}
+pub use crate::util::kaoping;
 
 /// Runs and returns stdout, asserting success.
 pub fn stdout_of(cmd: &mut Command) -> String {

@@ -576,20 +576,7 @@ fn names_that_would_become_paths_are_refused() {
         let out = std::process::Command::new(bin())
             .current_dir(t.path())
             .env_remove("KAOPING_ARCHIVE")
-            .args([
-                "community",
-                "add",
-                "--id",
-                "WH-009",
-                "--name",
-                name,
-                "--district",
-                "五华区",
-                "--type",
-                "城市社区",
-                "--batch",
-                "第一阶段",
-            ])
+            .args(crate::util::community_add("WH-009", name, "五华区"))
             .output()
             .unwrap();
         assert!(!out.status.success(), "{name:?} accepted");

@@ -1,7 +1,7 @@
-//! Files the browser downloads: the page's stylesheet and script, issued
-//! PDFs (to the office, or to the community they concern), a batch of
-//! issued PDFs as one ZIP, and temporary files (bags, blank folders) that
-//! are streamed from disk and vanish when the download ends.
+//! Files the browser downloads: issued PDFs (to the office, or to the
+//! community they concern), a batch of issued PDFs as one ZIP, and
+//! temporary files (bags, blank folders) that are streamed from disk and
+//! vanish when the download ends.
 
 use std::fs::File;
 use std::io::Write;
@@ -17,28 +17,15 @@ use tokio_util::io::ReaderStream;
 use zip::write::SimpleFileOptions;
 
 use super::AppState;
-use super::error::{WebError, blocking};
+use super::blocking;
+use super::error::WebError;
 use super::session::User;
 use super::upload::{self, STAGING};
+use super::url::percent;
 
 use crate::archive::store::Digest;
-use crate::archive::{Archive, ArchiveError, io_at, scaffold};
-use crate::catalog::Catalog;
-use crate::community::Community;
+use crate::archive::{Archive, ArchiveError, io_at};
 use crate::issuance;
-
-/// What a path segment or file name keeps as it is: RFC 3986's
-/// unreserved characters.
-const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Percent-encodes a path segment or file name.
-pub fn percent(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
-}
 
 /// A file to download, from memory or from an open file.
 pub struct Download {
@@ -105,34 +92,6 @@ impl IntoResponse for Download {
     }
 }
 
-/// `GET /static/app.css`.
-pub async fn css() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        include_str!("../../templates/web/app.css"),
-    )
-}
-
-/// `GET /static/hei.otf`: the bundled sans-serif Chinese font, used only
-/// by browsers on machines without one (see `app.css`).
-pub async fn font() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "font/otf"),
-            (header::CACHE_CONTROL, "public, max-age=604800"),
-        ],
-        crate::render::fonts::HEI,
-    )
-}
-
-/// `GET /static/app.js`.
-pub async fn js() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        include_str!("../../templates/web/app.js"),
-    )
-}
-
 /// A path `name` in a fresh temporary folder under the archive's staging
 /// folder. The folder goes when the returned guard is dropped; a file
 /// opened before that stays readable until it is closed.
@@ -152,40 +111,6 @@ fn zip_failed(e: zip::result::ZipError) -> WebError {
         StatusCode::INTERNAL_SERVER_ERROR,
         format!("无法生成 ZIP：{e}"),
     )
-}
-
-/// Writes the blank evidence folders of `c` as a ZIP to `out`.
-pub fn write_scaffold_zip(c: &Community, out: &Path) -> Result<(), WebError> {
-    let dir = tempfile::tempdir().map_err(io_at(out))?;
-    let top = dir
-        .path()
-        .join(crate::fsutil::safe_name(&format!("{}-材料", c.name)));
-    if !super::upload::inside(dir.path(), &top) {
-        return Err(WebError::bad("社区名称不能用作文件夹名"));
-    }
-    scaffold::create(Catalog::builtin(), &top, c)
-        .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
-    let file = File::create(out).map_err(io_at(out))?;
-    let mut zip = zip::ZipWriter::new(file);
-    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for entry in walkdir::WalkDir::new(&top).sort_by_file_name() {
-        let entry =
-            entry.map_err(|e| WebError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-        let Ok(rel) = entry.path().strip_prefix(dir.path()) else {
-            continue;
-        };
-        let name = rel.to_string_lossy().replace('\\', "/");
-        if entry.file_type().is_dir() {
-            zip.add_directory(format!("{name}/"), opts)
-                .map_err(zip_failed)?;
-        } else {
-            zip.start_file(name, opts).map_err(zip_failed)?;
-            let bytes = std::fs::read(entry.path()).map_err(io_at(entry.path()))?;
-            zip.write_all(&bytes).map_err(io_at(out))?;
-        }
-    }
-    zip.finish().map_err(zip_failed)?;
-    Ok(())
 }
 
 /// `GET /documents/{sha}`: an issued PDF, to the office or to the
