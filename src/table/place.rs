@@ -76,9 +76,10 @@ impl Place {
     /// Names the workbook of a sheet, row or cell place by `path`'s file
     /// name (other places have no file name).
     pub fn rename_file(&mut self, path: &std::path::Path) {
-        let name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         match self {
             Place::Sheet { file, .. } | Place::Row { file, .. } | Place::Cell { file, .. } => {
                 *file = name

@@ -72,6 +72,10 @@ fn every_page_and_action_needs_a_session() {
         "/office",
         "/office/register",
         "/office/sheet-template.csv",
+        "/office/sheet-template.xlsx",
+        "/office/tables/progress.xlsx",
+        "/office/tables/register.xlsx",
+        "/office/tables/communities.xlsx",
         "/documents/00",
         "/documents/batch.zip?first=1&last=1",
     ] {
@@ -192,6 +196,10 @@ fn a_community_account_cannot_reach_another_community_or_the_office() {
         "/c/PL-001/scaffold.zip",
         "/office",
         "/office/register",
+        "/office/sheet-template.xlsx",
+        "/office/tables/progress.xlsx",
+        "/office/tables/register.xlsx",
+        "/office/tables/communities.xlsx",
     ] {
         let res = get(&c, &server, path);
         assert_eq!(res.status(), 403, "GET {path}");
@@ -841,4 +849,117 @@ fn library_errors_get_the_status_of_their_kind() {
     );
     assert_eq!(get(&c, &server, "/c/WH-001/v/1").status(), 200);
     assert_eq!(get(&c, &server, "/c/WH-001/v/2").status(), 404);
+}
+
+/// The template's rows, read with calamine, written back as a workbook
+/// with every 结论 filled.
+fn fill_workbook(template: &[u8], verdict: &str) -> Vec<u8> {
+    use calamine::{Data, Reader};
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(template.to_vec())).unwrap();
+    let range = book.worksheet_range("考评表").unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let ws = out.add_worksheet();
+    ws.set_name("考评表").unwrap();
+    for (r, row) in range.rows().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell {
+                Data::Float(x) => ws.write_number(r, c, *x).map(drop),
+                Data::String(s) => ws.write_string(r, c, s).map(drop),
+                _ if r > 0 && c == 5 => ws.write_string(r, c, verdict).map(drop),
+                _ => Ok(()),
+            }
+            .unwrap();
+        }
+    }
+    out.save_to_buffer().unwrap()
+}
+
+#[test]
+fn the_office_fills_the_workbook_template_and_downloads_tables() {
+    let t = tempfile::tempdir().unwrap();
+    archive(t.path());
+    let server = Server::start(t.path(), &[]);
+    let (o, csrf) = sign_in(&server, OFFICE);
+    let res = get(&o, &server, "/office/sheet-template.xlsx");
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let template = res.bytes().unwrap().to_vec();
+    let res = post_multipart(
+        &o,
+        &server,
+        "/office/assess",
+        Form::new()
+            .text("csrf", csrf.clone())
+            .text("community", "WH-001")
+            .part(
+                "sheet",
+                Part::bytes(fill_workbook(&template, "基本达标")).file_name("结果.xlsx"),
+            ),
+    );
+    let status = res.status();
+    let text = res.text().unwrap();
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("已导入"), "{text}");
+    // A workbook with a wrong verdict names the cell on the page.
+    let mut bad = fill_workbook(&template, "基本达标");
+    bad = {
+        use calamine::Reader;
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bad)).unwrap();
+        let range = book.worksheet_range("考评表").unwrap();
+        let mut out = rust_xlsxwriter::Workbook::new();
+        let ws = out.add_worksheet();
+        ws.set_name("考评表").unwrap();
+        for (r, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let v = if (r, c) == (6, 5) {
+                    "不合格".to_string()
+                } else {
+                    cell.to_string()
+                };
+                ws.write_string(r as u32, c as u16, v).unwrap();
+            }
+        }
+        out.save_to_buffer().unwrap()
+    };
+    let res = post_multipart(
+        &o,
+        &server,
+        "/office/assess",
+        Form::new()
+            .text("csrf", csrf.clone())
+            .text("community", "WH-001")
+            .part("sheet", Part::bytes(bad).file_name("结果.xlsx")),
+    );
+    assert_eq!(res.status(), 422);
+    let text = res.text().unwrap();
+    assert!(
+        text.contains("结果.xlsx 的“考评表”工作表 F7 单元格"),
+        "{text}"
+    );
+    for (path, first) in [
+        ("/office/tables/progress.xlsx", "县（市）区"),
+        ("/office/tables/register.xlsx", "发文字号"),
+        ("/office/tables/communities.xlsx", "编号"),
+    ] {
+        use calamine::Reader;
+        let res = get(&o, &server, path);
+        assert_eq!(res.status(), 200, "{path}");
+        let bytes = res.bytes().unwrap().to_vec();
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let name = book.sheet_names()[0].clone();
+        let range = book.worksheet_range(&name).unwrap();
+        assert_eq!(range.get((0, 0)).unwrap().to_string(), first, "{path}");
+    }
+    let communities = get(&o, &server, "/office/tables/communities.xlsx")
+        .bytes()
+        .unwrap();
+    assert!(communities.len() > 1000);
+    assert_eq!(get(&o, &server, "/office/tables/../x.xlsx").status(), 404);
+    assert_eq!(get(&o, &server, "/office/tables/secret.xlsx").status(), 404);
 }
