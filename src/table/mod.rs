@@ -124,31 +124,17 @@ impl TableError {
     /// Passes the file the error names through `f` (the web shows the
     /// user's own file name, not the staged one); places inside it follow.
     pub fn map_paths(&mut self, f: &dyn Fn(&std::path::Path) -> PathBuf) {
-        let shown = f(self.path());
+        let path = self.path_mut();
+        *path = f(path);
+        let shown = path.clone();
         if let TableError::NoHeader { sheets, .. } = self {
             for p in sheets {
                 p.rename_file(&shown);
             }
         }
-        *self.path_mut() = shown;
     }
 
     fn path_mut(&mut self) -> &mut PathBuf {
-        match self {
-            TableError::Encoding { path }
-            | TableError::UnclosedQuote { path, .. }
-            | TableError::Csv { path, .. }
-            | TableError::Encrypted { path }
-            | TableError::Corrupt { path, .. }
-            | TableError::Disguised { path, .. }
-            | TableError::NoHeader { path, .. }
-            | TableError::Ambiguous { path, .. }
-            | TableError::Io { path, .. } => path,
-        }
-    }
-
-    /// The file the error is about.
-    pub fn path(&self) -> &std::path::Path {
         match self {
             TableError::Encoding { path }
             | TableError::UnclosedQuote { path, .. }

@@ -37,6 +37,14 @@ fn post_form(c: &Client, server: &Server, path: &str, form: &[(&str, &str)]) -> 
 }
 
 /// The address in the first `href="…"` (or quoted link) after `after`.
+/// The office's assessment form for `id` with a sheet file.
+fn assess_form(csrf: &str, id: &str, sheet: Vec<u8>, name: &str) -> Form {
+    Form::new()
+        .text("csrf", csrf.to_string())
+        .text("community", id.to_string())
+        .part("sheet", Part::bytes(sheet).file_name(name.to_string()))
+}
+
 fn link(page: &str, after: &str) -> String {
     page.split(after)
         .nth(1)
@@ -399,10 +407,7 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
         &o,
         &server,
         "/office/assess",
-        Form::new()
-            .text("csrf", ocsrf.clone())
-            .text("community", "WH-001")
-            .part("sheet", Part::bytes(filled).file_name("结果.csv")),
+        assess_form(&ocsrf, "WH-001", filled, "结果.csv"),
     );
     let status = res.status();
     let text = res.text().unwrap();
@@ -894,13 +899,12 @@ fn the_office_fills_the_workbook_template_and_downloads_tables() {
         &o,
         &server,
         "/office/assess",
-        Form::new()
-            .text("csrf", csrf.clone())
-            .text("community", "WH-001")
-            .part(
-                "sheet",
-                Part::bytes(fill_workbook(&template, "基本达标")).file_name("结果.xlsx"),
-            ),
+        assess_form(
+            &csrf,
+            "WH-001",
+            fill_workbook(&template, "基本达标"),
+            "结果.xlsx",
+        ),
     );
     let status = res.status();
     let text = res.text().unwrap();
@@ -931,10 +935,7 @@ fn the_office_fills_the_workbook_template_and_downloads_tables() {
         &o,
         &server,
         "/office/assess",
-        Form::new()
-            .text("csrf", csrf.clone())
-            .text("community", "WH-001")
-            .part("sheet", Part::bytes(bad).file_name("结果.xlsx")),
+        assess_form(&csrf, "WH-001", bad, "结果.xlsx"),
     );
     assert_eq!(res.status(), 422);
     let text = res.text().unwrap();
