@@ -45,6 +45,9 @@ pub struct StoredAssessment {
     pub record: AssessmentRecord,
     /// The validated results.
     pub assessment: Assessment,
+    /// Columns of the imported sheet that were not recognised and were
+    /// ignored (empty when read back from the archive).
+    pub ignored_columns: Vec<String>,
 }
 
 /// Why an assessment could not be imported or read.
@@ -163,6 +166,7 @@ pub fn load(
         time,
         record,
         assessment,
+        ignored_columns: Vec::new(),
     })
 }
 
@@ -182,6 +186,7 @@ pub fn import(
         source,
     })?;
     let raw = sheet::read(sheet_path, &bytes)?;
+    let ignored_columns = raw.ignored.clone();
     // The evidence the 材料审核 rows are judged against: the latest
     // submission, if any.
     let manifest = match archive.submission(&community.id, None) {
@@ -245,5 +250,6 @@ pub fn import(
         time: rec.time,
         record,
         assessment,
+        ignored_columns,
     })
 }

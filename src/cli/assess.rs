@@ -115,6 +115,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let reg = archive.communities()?;
             let c = reg.get(&a.community)?;
             let stored = store::import(&archive, &lock, catalog, c, &a.file, facts)?;
+            if !stored.ignored_columns.is_empty() {
+                eprintln!(
+                    "提示：以下列不认识，已忽略：{}",
+                    stored.ignored_columns.join("、")
+                );
+            }
             drop(lock);
             let config = ctx.config()?;
             let card = score::score(&stored.assessment, catalog, &config);

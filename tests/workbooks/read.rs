@@ -262,8 +262,15 @@ fn formulas_give_their_saved_value_or_are_named_when_never_calculated() {
             }
         }
     }
+    ws.write_string(0, 10, "审核意见").unwrap();
     fs::write(d.join("公式.xlsx"), b.save_to_buffer().unwrap()).unwrap();
-    stdout_of(kaoping(d).args(["assess", "import", "公式.xlsx", "--community", "A1"]));
+    let out = kaoping(d)
+        .args(["assess", "import", "公式.xlsx", "--community", "A1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("已忽略：审核意见"), "{stderr}");
     assert_eq!(results(d, "A1")[0]["verdict"], "基本达标");
     if !require_python("openpyxl", "openpyxl") {
         return;
