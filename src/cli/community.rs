@@ -74,10 +74,10 @@ struct ImportArgs {
 #[derive(Debug, clap::Args)]
 struct ListArgs {
     /// 以 JSON 格式输出（供其他程序读取）
-    #[arg(long, conflicts_with = "xlsx")]
+    #[arg(long, conflicts_with_all = ["xlsx", "output"])]
     json: bool,
     #[command(flatten)]
-    xlsx: sheets::Xlsx,
+    table: sheets::TableOut,
 }
 
 #[derive(Debug, clap::Args)]
@@ -165,9 +165,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::List(a) => {
             let reg = archive.communities()?;
             let all: Vec<&Community> = reg.all().collect();
-            if let Some(target) = &a.xlsx.xlsx {
-                let sheet = community::list::roster_sheet(all.iter().copied());
-                return sheets::write_xlsx(target, &[sheet]);
+            if a.table.emit(false, &|| {
+                community::list::roster_sheet(all.iter().copied())
+            })? {
+                return Ok(());
             }
             let mut out = output::stdout();
             if a.json {

@@ -23,10 +23,10 @@ pub struct Args {
     #[arg(long, value_name = "版本")]
     version: Option<u32>,
     /// 以 JSON 格式输出（供其他程序读取）
-    #[arg(long, conflicts_with = "xlsx")]
+    #[arg(long, conflicts_with_all = ["xlsx", "output"])]
     json: bool,
     #[command(flatten)]
-    xlsx: sheets::Xlsx,
+    table: sheets::TableOut,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -35,8 +35,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let sub = archive.submission(&args.community, args.version)?;
     let m = archive.manifest(&sub)?;
     let cov = coverage::coverage(Catalog::builtin(), &m);
-    if let Some(target) = &args.xlsx.xlsx {
-        return sheets::write_xlsx(target, &[views::coverage(&cov)]);
+    if args.table.emit(false, &|| views::coverage(&cov))? {
+        return Ok(());
     }
     let mut out = output::stdout();
     if args.json {

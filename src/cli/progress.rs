@@ -27,9 +27,9 @@ pub struct Args {
     /// 输出 JSON 到标准输出（不生成 PDF、不登记）
     #[arg(long, conflicts_with = "xlsx")]
     json: bool,
-    /// 输出 Excel 工作簿（不生成 PDF、不登记）
-    #[command(flatten)]
-    xlsx: sheets::Xlsx,
+    /// 输出 Excel 工作簿（不生成 PDF、不登记）：写上文件名，或不写而放在 -o 指定的文件夹里（进度汇总表.xlsx）
+    #[arg(long, value_name = "文件", num_args = 0..=1, default_missing_value = "-")]
+    xlsx: Option<std::path::PathBuf>,
     #[command(flatten)]
     output: Output,
 }
@@ -54,8 +54,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         writeln!(out)?;
         return Ok(out.flush()?);
     }
-    if let Some(target) = &args.xlsx.xlsx {
-        return sheets::write_xlsx(target, &[views::progress(&rows, phase1)]);
+    if let Some(target) = &args.xlsx {
+        let target = if target.as_os_str() == "-" {
+            args.output.out_dir.join("进度汇总表.xlsx")
+        } else {
+            target.clone()
+        };
+        return sheets::write_xlsx(&target, &[views::progress(&rows, phase1)]);
     }
     if args.csv {
         return sheets::write_csv(&views::progress(&rows, phase1));

@@ -20,10 +20,10 @@ pub struct Args {
     #[arg(long, value_name = "编号")]
     community: Option<String>,
     /// 以 JSON 格式输出
-    #[arg(long, conflicts_with = "xlsx")]
+    #[arg(long, conflicts_with_all = ["xlsx", "output"])]
     json: bool,
     #[command(flatten)]
-    xlsx: sheets::Xlsx,
+    table: sheets::TableOut,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -36,8 +36,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 .is_none_or(|c| e.record.community.as_deref() == Some(c))
         })
         .collect();
-    if let Some(target) = &args.xlsx.xlsx {
-        return sheets::write_xlsx(target, &[views::register(&entries)]);
+    if args.table.emit(false, &|| views::register(&entries))? {
+        return Ok(());
     }
     let mut out = output::stdout();
     if args.json {

@@ -13,12 +13,45 @@ use kaoping::table::write::{self, Sheet};
 
 use super::output;
 
-/// `--xlsx [文件]`.
+/// `--xlsx [文件]` and `-o 文件`, for a table the user opens.
 #[derive(Debug, clap::Args)]
-pub struct Xlsx {
-    /// 输出 Excel 工作簿（.xlsx）：写上文件名（如 --xlsx 清单.xlsx），或不写文件名而把输出重定向到文件
+pub struct TableOut {
+    /// 输出 Excel 工作簿（.xlsx）：写上文件名（如 --xlsx 清单.xlsx），或用 -o 指定，或把输出重定向到文件
     #[arg(long, value_name = "文件", num_args = 0..=1, default_missing_value = "-")]
     pub xlsx: Option<PathBuf>,
+    /// 输出到文件，格式按扩展名：.xlsx（Excel 工作簿）或 .csv
+    #[arg(short = 'o', long = "output", value_name = "文件")]
+    pub output: Option<PathBuf>,
+}
+
+impl TableOut {
+    /// Writes the table if `--xlsx`, `--csv` (`csv`) or `-o` asks for a
+    /// file format; `Ok(false)` when the caller should print it itself.
+    pub fn emit(&self, csv: bool, sheet: &dyn Fn() -> Sheet) -> anyhow::Result<bool> {
+        let by_name = self
+            .output
+            .as_deref()
+            .map(|p| template_kind(p, "表格"))
+            .transpose()?;
+        match (&self.xlsx, &self.output, by_name) {
+            (Some(x), None, _) => write_xlsx(x, &[sheet()])?,
+            (Some(x), Some(o), _) if x == Path::new("-") => write_xlsx(o, &[sheet()])?,
+            (Some(_), Some(_), _) => {
+                anyhow::bail!("--xlsx 后面已经写了文件名，就不要再用 -o；两者只写一个")
+            }
+            (None, Some(o), Some(TemplateKind::Xlsx)) => write_xlsx(o, &[sheet()])?,
+            (None, Some(o), _) => {
+                write_atomic(o, &write::csv(&sheet()))
+                    .with_context(|| format!("无法写入 {}", o.display()))?;
+                let mut out = output::stdout();
+                writeln!(out, "已生成 CSV 表格：{}", o.display())?;
+                out.flush()?;
+            }
+            (None, None, _) if csv => write_csv(&sheet())?,
+            (None, None, _) => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 
 /// Writes `sheets` as a workbook to `target` (`-`: stdout, refused when

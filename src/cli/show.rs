@@ -25,13 +25,13 @@ pub struct Args {
     #[arg(long, value_name = "指标")]
     indicator: Option<String>,
     /// 以 JSON 格式输出（供其他程序读取）
-    #[arg(long, conflicts_with_all = ["csv", "xlsx"])]
+    #[arg(long, conflicts_with_all = ["csv", "xlsx", "output"])]
     json: bool,
     /// 以 CSV 表格输出（以 = + - @ 开头的单元格前加 ' 以防被当作公式）
     #[arg(long, conflicts_with = "xlsx")]
     csv: bool,
     #[command(flatten)]
-    xlsx: sheets::Xlsx,
+    table: sheets::TableOut,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -48,11 +48,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .iter()
         .filter(|f| only.as_ref().is_none_or(|c| *c == f.indicator))
         .collect();
-    if let Some(target) = &args.xlsx.xlsx {
-        return sheets::write_xlsx(target, &[views::files(&files)]);
-    }
-    if args.csv {
-        return sheets::write_csv(&views::files(&files));
+    if args.table.emit(args.csv, &|| views::files(&files))? {
+        return Ok(());
     }
     let mut out = output::stdout();
     if args.json {

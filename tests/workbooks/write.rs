@@ -249,3 +249,31 @@ fn libreoffice_opens_every_workbook_kaoping_writes() {
         r.get((1, 5))
     );
 }
+
+#[test]
+fn the_output_file_names_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive_with(d, &["A1", "A2"]);
+    stdout_of(kaoping(d).args(["community", "list", "-o", "名单.xlsx"]));
+    stdout_of(kaoping(d).args(["community", "list", "-o", "名单.csv"]));
+    stdout_of(kaoping(d).args(["community", "list", "--xlsx", "-o", "另一份.xlsx"]));
+    let (_, r) = sheet(&d.join("名单.xlsx"), 0);
+    assert_eq!(r.height(), 3);
+    assert_eq!(
+        fs::read(d.join("名单.xlsx")).unwrap(),
+        fs::read(d.join("另一份.xlsx")).unwrap()
+    );
+    let csv = fs::read_to_string(d.join("名单.csv")).unwrap();
+    assert!(
+        csv.starts_with("\u{feff}编号,名称,所属区县,类型,批次") && csv.contains("A2"),
+        "{csv}"
+    );
+    let err = stderr_of_failure(kaoping(d).args(["register", "-o", "登记簿.txt"]), 1);
+    assert!(err.contains(".xlsx") && err.contains(".csv"), "{err}");
+    assert!(!d.join("登记簿.txt").exists());
+    fs::create_dir(d.join("公文")).unwrap();
+    stdout_of(kaoping(d).args(["progress", "--xlsx", "-o", "公文"]));
+    let (_, p) = sheet(&d.join("公文/进度汇总表.xlsx"), 0);
+    assert_eq!(p.height(), 20, "header, 18 districts and 总计");
+}
