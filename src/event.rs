@@ -46,6 +46,12 @@ pub enum Event {
     /// A damaged object set aside in `quarantine/`.
     #[serde(rename = "quarantine")]
     Quarantine(Quarantined),
+    /// A district's application (申报) for a pilot community.
+    #[serde(rename = "application")]
+    Application(crate::application::ApplicationRecord),
+    /// The office's decision on an application.
+    #[serde(rename = "application-decision")]
+    ApplicationDecision(crate::application::DecisionRecord),
 }
 
 /// The data of a damaged object set aside.
@@ -92,6 +98,8 @@ impl Event {
             Event::Download(_) => "下载",
             Event::VerifyDoc(_) => "核验公文",
             Event::Quarantine(_) => "隔离损坏文件",
+            Event::Application(_) => "申报",
+            Event::ApplicationDecision(_) => "申报审核",
         }
     }
 

@@ -15,6 +15,7 @@
 //! - [`table`]: tables people fill in or open (CSV and Excel/WPS
 //!   workbooks, read and written);
 //! - [`community`]: the registered pilot communities;
+//! - [`application`]: 申报, districts' applications within the quotas;
 //! - [`archive`]: the evidence archive (object store, submissions, log,
 //!   ingest, verify, BagIt export);
 //! - [`assessment`]: assessment sheets, computed verdicts and scoring;
@@ -29,6 +30,7 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod application;
 pub mod archive;
 pub mod assessment;
 pub mod catalog;

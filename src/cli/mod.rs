@@ -2,6 +2,7 @@
 //! dispatch to one module per subcommand, Chinese parse errors and the
 //! printing of error chains.
 
+mod apply;
 mod assess;
 mod bar;
 mod batch;
@@ -104,6 +105,14 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     Community(community::Args),
+    /// 申报试点社区：县区 add/import 申报，考评办公室 approve 批准或 return 退回，quota 查看任务数使用情况
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
+    Apply(apply::Args),
     /// 为社区生成空白的材料文件夹（每项指标、每条需材料审核的标准一个文件夹）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Scaffold(scaffold::Args),
@@ -343,6 +352,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Districts(args) => districts::run(&ctx, args),
         Command::Init(args) => init::run(&ctx, args),
         Command::Community(args) => community::run(&ctx, args),
+        Command::Apply(args) => apply::run(&ctx, args),
         Command::Scaffold(args) => scaffold::run(&ctx, args),
         Command::Ingest(args) => ingest::run(&ctx, args),
         Command::Coverage(args) => coverage::run(&ctx, args),

@@ -1,6 +1,7 @@
 //! Integration tests that drive the real `kaoping` binary. One test binary,
 //! one module per area; every test works in its own temporary folder.
 
+mod apply;
 mod catalog;
 mod concurrency;
 mod documents;
