@@ -113,6 +113,18 @@ pub struct Config {
     /// How times are shown (Beijing time unless set).
     #[serde(default)]
     pub time: TimeSettings,
+    /// 评估验收 settings (majority of the experts unless set).
+    #[serde(default)]
+    pub assessment: AssessmentSettings,
+}
+
+/// `[assessment]`: how the experts' verdicts are combined.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentSettings {
+    /// `majority`, `mean` or `trimmed-mean`.
+    #[serde(default)]
+    pub aggregate: crate::assessment::aggregate::Rule,
 }
 
 /// `[time]`: the time zone every time a person reads is shown in; the log

@@ -7,6 +7,7 @@
 //! [`score`] turns results into points and a grade under the office's
 //! scheme.
 
+pub mod aggregate;
 pub mod computed;
 pub mod score;
 pub mod sheet;
