@@ -42,6 +42,41 @@ pub fn line_at(text: &str, offset: u64) -> u64 {
     bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
 
+/// Lines of records read in order: [`line_at`] without counting from the
+/// start for every record (which made a 10,000-row import quadratic).
+pub struct LineCursor<'a> {
+    bytes: &'a [u8],
+    end: usize,
+    newlines: u64,
+}
+
+impl<'a> LineCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> LineCursor<'a> {
+        LineCursor {
+            bytes: text.as_bytes(),
+            end: 0,
+            newlines: 0,
+        }
+    }
+
+    /// The line of the record at `pos` (0 when unknown), as [`csv_line`].
+    pub fn line(&mut self, pos: Option<&csv::Position>) -> u64 {
+        let Some(pos) = pos else { return 0 };
+        let bytes = self.bytes;
+        let mut end = (pos.byte() as usize).min(bytes.len());
+        while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+            end += 1;
+        }
+        if end < self.end {
+            (self.end, self.newlines) = (0, 0);
+        }
+        self.newlines += bytes[self.end..end].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.end = end;
+        self.newlines + 1
+    }
+}
+
 /// The line of a CSV text's record at `pos` (0 when unknown).
 pub fn csv_line(text: &str, pos: Option<&csv::Position>) -> u64 {
     pos.map_or(0, |p| line_at(text, p.byte()))
@@ -86,6 +121,20 @@ mod tests {
                 .map(|rec| csv_line(text, rec.unwrap().position()))
                 .collect();
             assert_eq!(lines, [2, 3], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_cursor_counts_as_line_at_does() {
+        let text = "h\r\na,\"x\ny\"\r\n\r\nb,c\nd\n";
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut cursor = LineCursor::new(text);
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            assert_eq!(cursor.line(rec.position()), csv_line(text, rec.position()));
         }
     }
 

@@ -277,6 +277,9 @@ fn normalize_batch(batch: &str) -> Result<Batch, CommunityError> {
 #[derive(Debug, Clone, Default)]
 pub struct Roster {
     communities: BTreeMap<String, Community>,
+    /// Lower-cased id → id, to refuse ids that differ only in case
+    /// without comparing against every registered id.
+    lower: std::collections::HashMap<String, String>,
 }
 
 impl Roster {
@@ -293,8 +296,13 @@ impl Roster {
                 path: path.clone(),
                 reason: e.to_string(),
             })?;
+        let lower = list
+            .iter()
+            .map(|c| (c.id.to_lowercase(), c.id.clone()))
+            .collect();
         Ok(Roster {
             communities: list.into_iter().map(|c| (c.id.clone(), c)).collect(),
+            lower,
         })
     }
 
@@ -337,9 +345,10 @@ impl Roster {
         // Ids name folders: ones that differ only in case collide on
         // Windows and macOS.
         if let Some(other) = self
-            .communities
-            .values()
-            .find(|o| o.id != c.id && o.id.to_lowercase() == c.id.to_lowercase())
+            .lower
+            .get(&c.id.to_lowercase())
+            .filter(|id| **id != c.id)
+            .and_then(|id| self.communities.get(id))
         {
             return Err(CommunityError::CaseDuplicate {
                 id: c.id.clone(),
@@ -354,6 +363,7 @@ impl Roster {
                 existing: existing.name.clone(),
             }),
             None => {
+                self.lower.insert(c.id.to_lowercase(), c.id.clone());
                 self.communities.insert(c.id.clone(), c);
                 Ok(true)
             }

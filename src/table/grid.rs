@@ -90,13 +90,14 @@ fn csv_grid(path: &Path, bytes: &[u8]) -> Result<Grid, TableError> {
         .flexible(true)
         .from_reader(body.as_bytes());
     let mut rows = Vec::new();
+    let mut lines = textenc::LineCursor::new(&body);
     for record in reader.records() {
         let record = record.map_err(|e| TableError::Csv {
             path: path.to_path_buf(),
             line: textenc::csv_line(&body, e.position()),
             detail: e.to_string(),
         })?;
-        let line = textenc::csv_line(&body, record.position());
+        let line = lines.line(record.position());
         rows.push(GridRow {
             number: u32::try_from(line).unwrap_or(u32::MAX),
             cells: record.iter().map(text).collect(),
