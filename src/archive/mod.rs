@@ -71,6 +71,16 @@ pub struct Submission {
     pub record: SubmissionRecord,
 }
 
+/// What registering communities did.
+#[derive(Debug, Default)]
+pub struct Registered {
+    /// How many were new.
+    pub added: usize,
+    /// Registered communities of the same district and name as one given
+    /// under another id (id given, the other): probably registered twice.
+    pub same_name: Vec<(String, crate::community::Community)>,
+}
+
 /// An archive root with its store and log.
 #[derive(Debug)]
 pub struct Archive {
@@ -115,6 +125,31 @@ impl Archive {
     /// [`crate::issuance`]).
     pub fn communities(&self) -> Result<Roster, ArchiveError> {
         Ok(Roster::load(&self.root)?)
+    }
+
+    /// Registers `list` (all or none: the first conflict refuses the lot)
+    /// and returns how many were new; the same data again is not an error.
+    /// The caller holds the writer lock.
+    pub fn register(
+        &self,
+        _lock: &WriterLock,
+        list: &[crate::community::Community],
+    ) -> Result<Registered, ArchiveError> {
+        let mut roster = self.communities()?;
+        let mut out = Registered::default();
+        for c in list {
+            if roster.add(c.clone())? {
+                out.added += 1;
+            }
+            out.same_name.extend(
+                roster
+                    .same_name(c)
+                    .into_iter()
+                    .map(|o| (c.id.clone(), o.clone())),
+            );
+        }
+        roster.save(&self.root)?;
+        Ok(out)
     }
 
     /// Takes the writer lock and finishes off what an interrupted writer

@@ -98,18 +98,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     match args.command {
         Sub::Add(a) => {
             let c = Community::new(&a.id, &a.name, &a.district, &a.kind, &a.batch)?;
-            let _lock = archive.lock(!a.no_wait, wait_message)?;
-            let mut reg = archive.communities()?;
-            let new = reg.add(c.clone())?;
-            reg.save(archive.root())?;
-            for o in reg.same_name(&c) {
-                eprintln!(
-                    "注意：{} 已有同名社区 {} {}，请确认不是重复登记",
-                    c.district, o.id, o.name
-                );
-            }
+            let lock = archive.lock(!a.no_wait, wait_message)?;
+            let done = archive.register(&lock, std::slice::from_ref(&c))?;
+            warn_same_name(&done);
             let mut out = output::stdout();
-            if new {
+            if done.added == 1 {
                 writeln!(
                     out,
                     "已登记社区 {} {}（{}，{}，{}）",
@@ -126,15 +119,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 eprintln!("提示：以下列不认识，已忽略：{}", read.ignored.join("、"));
             }
             let list = read.communities;
-            let _lock = archive.lock(!a.no_wait, wait_message)?;
-            let mut reg = archive.communities()?;
-            let mut added = 0;
-            for c in &list {
-                if reg.add(c.clone())? {
-                    added += 1;
-                }
-            }
-            reg.save(archive.root())?;
+            let lock = archive.lock(!a.no_wait, wait_message)?;
+            let done = archive.register(&lock, &list)?;
+            warn_same_name(&done);
+            let added = done.added;
             let mut out = output::stdout();
             writeln!(
                 out,
@@ -214,5 +202,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             }
             Ok(out.flush()?)
         }
+    }
+}
+
+fn warn_same_name(done: &kaoping::archive::Registered) {
+    for (id, o) in &done.same_name {
+        eprintln!(
+            "注意：{} 已有同名社区 {} {}（与 {id} 同名），请确认不是重复登记",
+            o.district, o.id, o.name
+        );
     }
 }
