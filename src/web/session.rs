@@ -202,6 +202,8 @@ impl User {
             role: self.account.role.name(),
             office: self.account.role == Role::Office,
             community: self.account.community.as_deref(),
+            district: self.account.district.as_deref(),
+            expert: self.account.role == Role::Expert,
             csrf: &self.csrf,
         }
     }
@@ -495,11 +497,14 @@ pub fn log_event(archive: &Archive, event: Event) -> Result<(), WebError> {
     Ok(())
 }
 
-/// `GET /`: the office overview or the account's community.
+/// `GET /`: each role's own page.
 pub async fn home(user: User) -> Redirect {
     match (&user.account.role, &user.account.community) {
         (Role::Community, Some(id)) => Redirect::to(&format!("/c/{}", percent(id))),
-        _ => Redirect::to("/office"),
+        (Role::Community, None) => Redirect::to("/login"),
+        (Role::District, _) => Redirect::to("/district"),
+        (Role::Expert, _) => Redirect::to("/expert"),
+        (Role::Office, _) => Redirect::to("/office"),
     }
 }
 
