@@ -1,8 +1,10 @@
 //! Local web accounts: who may sign in to `kaoping serve`, with which role
-//! and (for community staff) which community. Stored in the archive root
-//! as `accounts.json`, written atomically under the writer lock; passwords
-//! are kept only as Argon2id PHC strings. Additions and removals are
-//! recorded in the log (never the hash).
+//! and what it is bound to (a community account's community, a district
+//! account's district, the communities the office assigned to an expert).
+//! Stored in the archive root as `accounts.json`, written atomically under
+//! the writer lock; passwords are kept only as Argon2id PHC strings.
+//! Additions, removals and assignments are recorded in the log (never the
+//! hash). What each role may reach is decided in [`crate::scope`].
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -31,6 +33,11 @@ pub enum Role {
     Community,
     /// The assessment office: sees everything, issues documents.
     Office,
+    /// Staff of one of the 18 units of Attachment 1: sees that unit's
+    /// communities.
+    District,
+    /// A member of the city's 专家组: sees the communities assigned.
+    Expert,
 }
 
 impl Role {
@@ -39,6 +46,8 @@ impl Role {
         match self {
             Role::Community => "社区",
             Role::Office => "考评办",
+            Role::District => "县（市）区",
+            Role::Expert => "专家",
         }
     }
 }
@@ -54,6 +63,12 @@ pub struct Account {
     /// The community, for a community account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<String>,
+    /// The district (its name in Attachment 1), for a district account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// The communities assigned to an expert account, ordered by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assigned: Vec<String>,
     /// Argon2id PHC string.
     pub password: String,
     /// When it was created (RFC 3339, UTC).
@@ -61,14 +76,6 @@ pub struct Account {
 }
 
 impl Account {
-    /// Whether this account may see and hand in for `community`.
-    pub fn may_access(&self, community: &str) -> bool {
-        match self.role {
-            Role::Office => true,
-            Role::Community => self.community.as_deref() == Some(community),
-        }
-    }
-
     /// Whether `password` is this account's password.
     ///
     /// The Argon2 work memory (about 19 MiB) is one buffer per thread,
@@ -133,6 +140,8 @@ pub fn burn_a_check(password: &str) {
             name: String::new(),
             role: Role::Office,
             community: None,
+            district: None,
+            assigned: Vec::new(),
             password: phc.clone(),
             created: String::new(),
         };
@@ -154,6 +163,12 @@ pub struct AccountChange {
     /// Its community, when added as a community account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<String>,
+    /// Its district, when added as a district account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// The communities assigned or unassigned, for an expert account.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub communities: Vec<String>,
 }
 
 impl AccountChange {
@@ -163,6 +178,8 @@ impl AccountChange {
             name: name.to_string(),
             role: None,
             community: None,
+            district: None,
+            communities: Vec::new(),
         }
     }
 }
@@ -177,6 +194,10 @@ pub enum AccountAction {
     Password,
     /// Removed.
     Remove,
+    /// Communities assigned to an expert.
+    Assign,
+    /// Communities taken from an expert.
+    Unassign,
 }
 
 /// Why an account operation failed.
@@ -221,6 +242,25 @@ pub enum AccountError {
     /// The community is not registered.
     #[error(transparent)]
     Unregistered(#[from] CommunityError),
+    /// The district is not one of Attachment 1.
+    #[error(transparent)]
+    District(#[from] crate::districts::UnknownDistrict),
+    /// Communities can be assigned only to an expert account.
+    #[error("账号 {name} 是{role}账号，只能给专家账号分配社区（kaoping user add 账号 --role expert 开设专家账号）", role = .role.name())]
+    NotExpert {
+        /// The account.
+        name: String,
+        /// Its role.
+        role: Role,
+    },
+    /// The community is not assigned to the expert.
+    #[error("社区 {community} 没有分配给专家 {name}，无需取消")]
+    NotAssigned {
+        /// The expert account.
+        name: String,
+        /// The community.
+        community: String,
+    },
     /// Hashing failed.
     #[error("无法生成密码摘要：{0}")]
     Hash(String),
@@ -306,30 +346,69 @@ impl Accounts {
     }
 }
 
+/// What a new account is bound to, as the command line gives it: a
+/// community id for a community account, a district name (or alias) for a
+/// district account, nothing for office and expert accounts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Binding<'a> {
+    /// `--community`.
+    pub community: Option<&'a str>,
+    /// `--district`.
+    pub district: Option<&'a str>,
+}
+
+/// Checks that `role` gets exactly the binding it needs; returns the
+/// registered community id and the district's Attachment 1 name.
+fn bind(
+    archive: &Archive,
+    role: Role,
+    b: Binding,
+) -> Result<(Option<String>, Option<String>), AccountError> {
+    let refuse = |m: &str| Err(AccountError::Community(m.into()));
+    match (role, b.community, b.district) {
+        (Role::Community, None, _) => refuse("社区账号要用 --community 编号 指明所属社区"),
+        (Role::Community, Some(id), None) => {
+            Ok((Some(archive.communities()?.get(id)?.id.clone()), None))
+        }
+        (Role::District, _, None) => {
+            refuse("县（市）区账号要用 --district 名称 指明所属县（市）区，如 --district 五华区")
+        }
+        (Role::District, None, Some(d)) => Ok((
+            None,
+            Some(
+                crate::districts::DistrictTable::builtin()
+                    .find(d)?
+                    .name
+                    .clone(),
+            ),
+        )),
+        (Role::Office, None, None) | (Role::Expert, None, None) => Ok((None, None)),
+        (Role::Office, ..) => {
+            refuse("考评办账号可以查看所有社区，不要加 --community 或 --district")
+        }
+        (Role::Expert, ..) => refuse(
+            "专家账号不要加 --community 或 --district：开设后用 kaoping expert assign 账号 --community 编号 分配社区",
+        ),
+        (Role::Community, Some(_), Some(_)) => {
+            refuse("社区账号只用 --community，不要加 --district")
+        }
+        (Role::District, Some(_), Some(_)) => {
+            refuse("县（市）区账号只用 --district，不要加 --community")
+        }
+    }
+}
+
 /// Adds an account (the caller holds the writer lock) and logs it.
 pub fn add(
     archive: &Archive,
     lock: &WriterLock,
     name: &str,
     role: Role,
-    community: Option<&str>,
+    binding: Binding,
     password: &str,
 ) -> Result<Account, AccountError> {
     check_name(name)?;
-    let community = match (role, community) {
-        (Role::Community, None) => {
-            return Err(AccountError::Community(
-                "社区账号要用 --community 编号 指明所属社区".into(),
-            ));
-        }
-        (Role::Office, Some(_)) => {
-            return Err(AccountError::Community(
-                "考评办账号可以查看所有社区，不要加 --community".into(),
-            ));
-        }
-        (Role::Community, Some(id)) => Some(archive.communities()?.get(id)?.id.clone()),
-        (Role::Office, None) => None,
-    };
+    let (community, district) = bind(archive, role, binding)?;
     let mut all = Accounts::load(archive.root())?;
     if all.get(name).is_some() {
         return Err(AccountError::Exists(name.to_string()));
@@ -338,6 +417,8 @@ pub fn add(
         name: name.to_string(),
         role,
         community,
+        district,
+        assigned: Vec::new(),
         password: hash(password)?,
         created: crate::archive::log::now_rfc3339(),
     };
@@ -346,13 +427,93 @@ pub fn add(
         archive,
         lock,
         AccountChange {
-            action: AccountAction::Add,
-            name: name.to_string(),
             role: Some(role),
             community: account.community.clone(),
+            district: account.district.clone(),
+            ..AccountChange::of(AccountAction::Add, name)
         },
     )?;
     Ok(account)
+}
+
+/// The expert account `name`, for changing its assignments.
+fn expert<'a>(all: &'a mut Accounts, name: &str) -> Result<&'a mut Account, AccountError> {
+    let account = all
+        .accounts
+        .iter_mut()
+        .find(|a| a.name == name)
+        .ok_or_else(|| AccountError::Unknown(name.to_string()))?;
+    if account.role != Role::Expert {
+        return Err(AccountError::NotExpert {
+            name: name.to_string(),
+            role: account.role,
+        });
+    }
+    Ok(account)
+}
+
+/// Assigns the registered `communities` to the expert `name` (the caller
+/// holds the writer lock) and logs it. Communities already assigned stay;
+/// returns the ids newly assigned.
+pub fn assign(
+    archive: &Archive,
+    lock: &WriterLock,
+    name: &str,
+    communities: &[String],
+) -> Result<Vec<String>, AccountError> {
+    let mut all = Accounts::load(archive.root())?;
+    let account = expert(&mut all, name)?;
+    let roster = archive.communities()?;
+    let mut added = Vec::new();
+    for id in communities {
+        let id = roster.get(id)?.id.clone();
+        if !account.assigned.contains(&id) && !added.contains(&id) {
+            added.push(id);
+        }
+    }
+    if added.is_empty() {
+        return Ok(added);
+    }
+    account.assigned.extend(added.iter().cloned());
+    account.assigned.sort();
+    all.commit(
+        archive,
+        lock,
+        AccountChange {
+            communities: added.clone(),
+            ..AccountChange::of(AccountAction::Assign, name)
+        },
+    )?;
+    Ok(added)
+}
+
+/// Takes `communities` from the expert `name` and logs it; each must be
+/// assigned to it. Works for communities no longer registered too.
+pub fn unassign(
+    archive: &Archive,
+    lock: &WriterLock,
+    name: &str,
+    communities: &[String],
+) -> Result<(), AccountError> {
+    let mut all = Accounts::load(archive.root())?;
+    let account = expert(&mut all, name)?;
+    let ids: Vec<String> = communities.iter().map(|c| c.trim().to_string()).collect();
+    if let Some(id) = ids.iter().find(|id| !account.assigned.contains(id)) {
+        return Err(AccountError::NotAssigned {
+            name: name.to_string(),
+            community: id.clone(),
+        });
+    }
+    account.assigned.retain(|c| !ids.contains(c));
+    all.commit(
+        archive,
+        lock,
+        AccountChange {
+            communities: ids,
+            ..AccountChange::of(AccountAction::Unassign, name)
+        },
+    )?;
+    Ok(())
 }
 
 /// Sets a new password for `name` and logs that it changed.
@@ -414,6 +575,8 @@ mod tests {
             name: "x".into(),
             role: Role::Office,
             community: None,
+            district: None,
+            assigned: Vec::new(),
             password: phc,
             created: String::new(),
         };
@@ -431,5 +594,36 @@ mod tests {
         broken.password = "$argon2id$v=19$garbage".into();
         assert!(!broken.check_password("correct horse"));
         assert!(matches!(hash("short"), Err(AccountError::ShortPassword)));
+    }
+
+    /// An accounts file written before the district and expert roles reads
+    /// unchanged, and is written back the same.
+    #[test]
+    fn accounts_files_of_the_earlier_release_read_unchanged() {
+        let old = r#"{
+  "accounts": [
+    {
+      "name": "kb",
+      "role": "office",
+      "password": "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA",
+      "created": "2026-11-01T08:00:00Z"
+    },
+    {
+      "name": "cuihu",
+      "role": "community",
+      "community": "WH-001",
+      "password": "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA",
+      "created": "2026-11-01T08:00:00Z"
+    }
+  ]
+}"#;
+        let all: Accounts = serde_json::from_str(old).unwrap();
+        assert_eq!(all.accounts[1].community.as_deref(), Some("WH-001"));
+        assert!(
+            all.accounts
+                .iter()
+                .all(|a| a.district.is_none() && a.assigned.is_empty())
+        );
+        assert_eq!(serde_json::to_string_pretty(&all).unwrap(), old);
     }
 }

@@ -85,12 +85,17 @@ pub struct Summary {
     pub accounts: Vec<(String, String, String)>,
 }
 
-/// Sample web accounts (name, password, role, community), for trying
-/// `kaoping serve` on the demo archive only.
-const ACCOUNTS: [(&str, &str, Role, Option<&str>); 2] = [
+/// Sample web accounts (name, password, role, community or district),
+/// for trying `kaoping serve` on the demo archive only.
+const ACCOUNTS: [(&str, &str, Role, Option<&str>); 4] = [
     ("kaopingban", "demo-office-2019", Role::Office, None),
     ("cuihu", "demo-cuihu-2019", Role::Community, Some("WH-001")),
+    ("wuhua", "demo-wuhua-2019", Role::District, Some("五华区")),
+    ("zhuanjia", "demo-expert-2019", Role::Expert, None),
 ];
+
+/// The sample community assigned to the sample expert.
+const EXPERT_COMMUNITY: &str = "WH-001";
 
 /// The sample communities: id, name, district, type, and how their
 /// assessment goes.
@@ -173,12 +178,28 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
     let lock = archive.lock(true, |_| {})?;
     let issued = issue_all(&archive, &lock, &engine, &config, date, progress)?;
     let mut accounts = Vec::new();
-    for (name, password, role, community) in ACCOUNTS {
-        crate::accounts::add(&archive, &lock, name, role, community, password)?;
-        let what = community.map_or(
-            "考评办（查看全部、生成公文）".to_string(),
-            |c| format!("社区 {c}"),
-        );
+    for (name, password, role, place) in ACCOUNTS {
+        let binding = match role {
+            Role::District => crate::accounts::Binding {
+                district: place,
+                ..Default::default()
+            },
+            _ => crate::accounts::Binding {
+                community: place,
+                ..Default::default()
+            },
+        };
+        crate::accounts::add(&archive, &lock, name, role, binding, password)?;
+        let what = match role {
+            Role::Office => "考评办（查看全部、生成公文）".to_string(),
+            Role::Community => format!("社区 {}", place.unwrap_or_default()),
+            Role::District => format!("县（市）区 {}（查看本县区社区）", place.unwrap_or_default()),
+            Role::Expert => {
+                let assigned = [EXPERT_COMMUNITY.to_string()];
+                crate::accounts::assign(&archive, &lock, name, &assigned)?;
+                format!("专家（分配到社区 {EXPERT_COMMUNITY}）")
+            }
+        };
         accounts.push((name.to_string(), password.to_string(), what));
     }
     drop(lock);

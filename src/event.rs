@@ -152,6 +152,14 @@ mod tests {
                 r#""kind":"account","data":{"action":"password","name":"kb"}"#,
                 "账号",
             ),
+            (
+                r#""kind":"account","data":{"action":"add","name":"wuhua","role":"district","district":"五华区"}"#,
+                "账号",
+            ),
+            (
+                r#""kind":"account","data":{"action":"assign","name":"zhang","communities":["WH-001","PL-001"]}"#,
+                "账号",
+            ),
         ] {
             let line = format!("{{{head},{tail}}}");
             let rec: Record = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{line}: {e}"));

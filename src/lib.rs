@@ -24,6 +24,7 @@
 //! - [`issuance`]: the document register (numbers, issued PDFs);
 //! - [`render`]: the document rendering engine (templates → Typst → PDF/A);
 //! - [`accounts`]: local web accounts (argon2 password hashes);
+//! - [`scope`]: which communities an account may see and act on;
 //! - [`web`]: the web pages behind `kaoping serve`.
 
 #![forbid(unsafe_code)]
@@ -48,6 +49,7 @@ pub mod meter;
 pub mod overview;
 pub mod render;
 pub mod root;
+pub mod scope;
 pub mod table;
 pub mod textenc;
 pub mod web;

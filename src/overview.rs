@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::accounts::Account;
 use crate::archive::{Archive, coverage};
 use crate::assessment::score::{self, round1};
 use crate::assessment::store::{self, AssessmentError};
@@ -98,9 +99,46 @@ pub fn office(archive: &Archive, config: &Config) -> Result<Overview, Assessment
             total: i + 1 == count,
         })
         .collect();
+    let communities = lines(archive, config, reg.all(), &register, &subs, &records)?;
+    let district_names = crate::districts::DistrictTable::builtin()
+        .districts
+        .iter()
+        .map(|d| d.name.clone())
+        .collect();
+    Ok(Overview {
+        districts,
+        communities,
+        district_names,
+    })
+}
+
+/// The lines of the registered communities `account` may see (see
+/// [`crate::scope::visible`]), for the district and expert pages.
+pub fn visible(
+    archive: &Archive,
+    config: &Config,
+    account: &Account,
+) -> Result<Vec<CommunityLine>, AssessmentError> {
+    let reg = archive.communities()?;
+    let register = issuance::entries(archive)?;
+    let subs = archive.submissions(None)?;
+    let records = store::records(archive, None)?;
+    let shown = crate::scope::visible(account, &reg);
+    lines(archive, config, shown, &register, &subs, &records)
+}
+
+/// One line per community of `shown`.
+fn lines<'a>(
+    archive: &Archive,
+    config: &Config,
+    shown: impl IntoIterator<Item = &'a Community>,
+    register: &[issuance::Entry],
+    subs: &[crate::archive::Submission],
+    records: &[(String, store::AssessmentRecord)],
+) -> Result<Vec<CommunityLine>, AssessmentError> {
     let catalog = Catalog::builtin();
     let mut communities = Vec::new();
-    for c in reg.all() {
+    for c in shown {
         let latest = subs.iter().rev().find(|s| s.record.community == c.id);
         let missing = match latest {
             Some(s) => Some(
@@ -142,14 +180,5 @@ pub fn office(archive: &Archive, config: &Config) -> Result<Overview, Assessment
             docs,
         });
     }
-    let district_names = crate::districts::DistrictTable::builtin()
-        .districts
-        .iter()
-        .map(|d| d.name.clone())
-        .collect();
-    Ok(Overview {
-        districts,
-        communities,
-        district_names,
-    })
+    Ok(communities)
 }

@@ -13,6 +13,7 @@ mod community;
 mod coverage;
 mod demo;
 mod districts;
+mod expert;
 mod export;
 mod history;
 mod ingest;
@@ -187,6 +188,14 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     User(user::Args),
+    /// 给专家分配考评社区：assign 分配，unassign 取消，list 列出
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
+    Expert(expert::Args),
     /// 显示帮助：kaoping help 或 kaoping help 命令
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Help(HelpArgs),
@@ -374,6 +383,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::VerifyDoc(args) => verify_doc::run(&ctx, args),
         Command::Serve(args) => serve::run(&ctx, args),
         Command::User(args) => user::run(&ctx, args),
+        Command::Expert(args) => expert::run(&ctx, args),
         Command::Help(args) => help(&args.command),
     }
 }

@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::{Context as _, bail};
 use clap::Subcommand;
 
-use kaoping::accounts::{self, Accounts, Role};
+use kaoping::accounts::{self, Account, Accounts, Role};
 use kaoping::archive::Archive;
 
 use super::output::{self, pad};
@@ -39,12 +39,15 @@ struct AddArgs {
     /// 账号名（登录时输入）
     #[arg(value_name = "账号名")]
     name: String,
-    /// 角色：community（社区、街道工作人员，只能查看和提交本社区）或 office（考评办，可查看全部并生成公文）
+    /// 角色：community（社区、街道工作人员，只能查看和提交本社区）、district（县（市）区工作人员，查看本县区的社区）、expert（专家组成员，查看分配给自己的社区）或 office（考评办，可查看全部并生成公文）
     #[arg(long, value_name = "角色", value_parser = parse_role)]
     role: Role,
     /// 社区账号所属的社区编号
     #[arg(long, value_name = "编号")]
     community: Option<String>,
+    /// 县（市）区账号所属的县（市）区，附件1中的名称，如 五华区
+    #[arg(long, value_name = "县区")]
+    district: Option<String>,
     /// 从标准输入读入密码（第一行），便于脚本开设账号
     #[arg(long)]
     password_stdin: bool,
@@ -71,7 +74,12 @@ fn parse_role(s: &str) -> Result<Role, String> {
     match s.trim() {
         "community" | "社区" => Ok(Role::Community),
         "office" | "考评办" => Ok(Role::Office),
-        _ => Err("角色只能是 community（社区）或 office（考评办）".into()),
+        "district" | "县区" | "县（市）区" => Ok(Role::District),
+        "expert" | "专家" => Ok(Role::Expert),
+        _ => Err(
+            "角色只能是 community（社区）、district（县（市）区）、expert（专家）或 office（考评办）"
+                .into(),
+        ),
     }
 }
 
@@ -95,6 +103,29 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     Ok(first)
 }
 
+/// What a new account may reach, in a sentence.
+fn reach(a: &Account) -> String {
+    match a.role {
+        Role::Office => "可查看全部社区、生成公文".into(),
+        Role::Community => format!("只能查看和提交社区 {} 的材料", bound_to(a)),
+        Role::District => format!("可查看{}的全部试点社区", bound_to(a)),
+        Role::Expert => {
+            "只能查看分配给自己的社区（用 kaoping expert assign 账号 --community 编号 分配）".into()
+        }
+    }
+}
+
+/// The list's column of what an account is bound to.
+fn bound_to(a: &Account) -> String {
+    match a.role {
+        Role::Office => "全部社区".into(),
+        Role::Community => a.community.clone().unwrap_or_default(),
+        Role::District => a.district.clone().unwrap_or_default(),
+        Role::Expert if a.assigned.is_empty() => "未分配社区".into(),
+        Role::Expert => a.assigned.join("、"),
+    }
+}
+
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     let mut out = output::stdout();
@@ -107,15 +138,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 &lock,
                 &a.name,
                 a.role,
-                a.community.as_deref(),
+                accounts::Binding {
+                    community: a.community.as_deref(),
+                    district: a.district.as_deref(),
+                },
                 &password,
             )?;
-            let scope = acc
-                .community
-                .map_or("可查看全部社区、生成公文".to_string(), |c| {
-                    format!("只能查看和提交社区 {c} 的材料")
-                });
-            writeln!(out, "已开设{}账号 {}：{scope}", acc.role.name(), acc.name)?;
+            writeln!(
+                out,
+                "已开设{}账号 {}：{}",
+                acc.role.name(),
+                acc.name,
+                reach(&acc)
+            )?;
         }
         Sub::List => {
             let all = Accounts::load(archive.root())?;
@@ -128,7 +163,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                     "{}{}{}  开设于 {}",
                     pad(&a.name, 20, false),
                     pad(a.role.name(), 8, false),
-                    pad(a.community.as_deref().unwrap_or("全部社区"), 14, false),
+                    pad(&bound_to(a), 14, false),
                     a.created
                 )?;
             }

@@ -1,8 +1,9 @@
 //! The community pages: the evidence folder structure with each
 //! standard's text, upload (folder or ZIP) with the ingest result, the
 //! coverage of the latest submission, the submission history, receipts
-//! and BagIt downloads. A community account reaches only its own
-//! community; office accounts reach all.
+//! and BagIt downloads. Who reaches which community is
+//! [`crate::scope::allows`]: the community its own, a district its
+//! district's, an expert the assigned ones (reading only), the office all.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +30,7 @@ use crate::documents::batch;
 use crate::documents::receipt;
 use crate::issuance::{self, Entry};
 use crate::meter::Silent;
+use crate::scope::{self, Access};
 
 fn receipts(archive: &Archive, id: &str) -> Result<BTreeMap<u32, Entry>, ArchiveError> {
     Ok(issuance::entries(archive)?
@@ -36,10 +38,6 @@ fn receipts(archive: &Archive, id: &str) -> Result<BTreeMap<u32, Entry>, Archive
         .filter(|e| e.record.kind == receipt::KIND && e.record.community.as_deref() == Some(id))
         .filter_map(|e| Some((e.record.submission?, e)))
         .collect())
-}
-
-fn community(archive: &Archive, id: &str) -> Result<Community, WebError> {
-    Ok(archive.communities()?.get(id)?.clone())
 }
 
 /// One line of a community's submission history.
@@ -66,6 +64,7 @@ struct CommunityPage {
     material: usize,
     max_mb: u64,
     max_files: usize,
+    may_submit: bool,
 }
 
 /// A standard of 材料审核 without evidence in a version.
@@ -93,6 +92,7 @@ struct VersionPage {
     structure: Vec<coverage::IndicatorView>,
     missing: Vec<MissingStandard>,
     receipt: Option<String>,
+    may_submit: bool,
 }
 
 /// `GET /c/{id}`.
@@ -101,12 +101,12 @@ pub async fn page(
     Path(id): Path<String>,
     user: User,
 ) -> Result<Html<String>, WebError> {
-    user.require_community(&id)?;
+    let c = user.require_community(&state, &id, Access::Read).await?;
+    let may_submit = scope::allows(&user.account, &c, Access::Submit);
     let archive = user.archive(&state);
     let limits = state.0.settings.limits;
     let time = state.0.config.time.clone();
     let ctx = blocking(move || {
-        let c = community(&archive, &id)?;
         let subs = archive.submissions(Some(&id))?;
         let latest = match subs.last() {
             Some(s) => Some(archive.manifest(s)?),
@@ -140,6 +140,7 @@ pub async fn page(
             material,
             max_mb: limits.max_bytes >> 20,
             max_files: limits.max_files,
+            may_submit,
         })
     })
     .await?;
@@ -153,11 +154,11 @@ pub async fn version(
     Path((id, n)): Path<(String, u32)>,
     user: User,
 ) -> Result<Html<String>, WebError> {
-    user.require_community(&id)?;
+    let c = user.require_community(&state, &id, Access::Read).await?;
+    let may_submit = scope::allows(&user.account, &c, Access::Submit);
     let archive = user.archive(&state);
     let time = state.0.config.time.clone();
     let ctx = blocking(move || {
-        let c = community(&archive, &id)?;
         let sub = archive.submission(&id, Some(n))?;
         let m = archive.manifest(&sub)?;
         let receipt = receipts(&archive, &id)?
@@ -188,6 +189,7 @@ pub async fn version(
             structure,
             missing,
             receipt,
+            may_submit,
         })
     })
     .await?;
@@ -223,7 +225,10 @@ async fn receive_and_ingest(
     mp: Multipart,
 ) -> Result<String, WebError> {
     let limits = state.0.settings.limits;
-    let allowed = user.require_community(id);
+    let allowed = user
+        .require_community(state, id, Access::Submit)
+        .await
+        .map(drop);
     let up: Upload =
         upload::receive(state, user, allowed, headers, mp, &upload::EVIDENCE, limits).await?;
     let (source, source_name) = match up.file("zip") {
@@ -328,7 +333,7 @@ pub async fn receipt(
     user: User,
     axum::Form(f): axum::Form<CsrfOnly>,
 ) -> Result<Redirect, WebError> {
-    user.require_community(&id)?;
+    user.require_community(&state, &id, Access::Submit).await?;
     user.check_csrf(&f.csrf)?;
     let archive = user.archive(&state);
     let st = state.clone();
@@ -343,7 +348,7 @@ pub async fn bag(
     Path((id, n)): Path<(String, u32)>,
     user: User,
 ) -> Result<Response, WebError> {
-    user.require_community(&id)?;
+    user.require_community(&state, &id, Access::Read).await?;
     let archive = user.archive(&state);
     let (file, name) = blocking(move || {
         let sub = archive.submission(&id, Some(n))?;
@@ -369,10 +374,9 @@ pub async fn scaffold_zip(
     Path(id): Path<String>,
     user: User,
 ) -> Result<Response, WebError> {
-    user.require_community(&id)?;
+    let c = user.require_community(&state, &id, Access::Read).await?;
     let archive = user.archive(&state);
     let (file, name) = blocking(move || {
-        let c = community(&archive, &id)?;
         let (_tmp, out) = download::staging_path(archive.root(), "scaffold.zip")?;
         crate::archive::scaffold::write_zip(crate::catalog::Catalog::builtin(), &c, &out)?;
         Ok((

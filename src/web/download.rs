@@ -1,5 +1,5 @@
-//! Files the browser downloads: issued PDFs (to the office, or to the
-//! community they concern), a batch of issued PDFs as one ZIP, and
+//! Files the browser downloads: issued PDFs (to the office, or to those
+//! who may see the community they concern), a batch of issued PDFs as one ZIP, and
 //! temporary files (bags, blank folders) that are streamed from disk and
 //! vanish when the download ends.
 
@@ -19,13 +19,14 @@ use zip::write::SimpleFileOptions;
 use super::AppState;
 use super::blocking;
 use super::error::WebError;
-use super::session::User;
+use super::session::{User, in_scope};
 use super::upload::{self, STAGING};
 use super::url::percent;
 
 use crate::archive::store::Digest;
 use crate::archive::{Archive, ArchiveError, io_at};
 use crate::issuance;
+use crate::scope::Access;
 
 /// A file to download, from memory or from an open file.
 pub struct Download {
@@ -124,12 +125,12 @@ pub async fn document(
     let (entry, bytes) = blocking(move || {
         let entry = issuance::find_sha256(&archive, &sha)?
             .ok_or_else(|| WebError::missing("发文登记簿里没有这份公文"))?;
-        let allowed = match &entry.record.community {
-            Some(c) => user.account.may_access(c),
-            None => user.require_office().is_ok(),
-        };
-        if !allowed {
-            return Err(WebError::forbidden());
+        // The office sees every document; others those of a community
+        // they may see.
+        if user.require_office().is_err() {
+            let c = entry.record.community.as_deref();
+            let c = c.ok_or_else(WebError::forbidden)?;
+            in_scope(&user.account, &archive.communities()?, c, Access::Read)?;
         }
         let digest = Digest::from_hex(&sha).ok_or_else(|| WebError::missing("哈希格式不对"))?;
         let mut bytes = Vec::new();

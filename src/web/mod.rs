@@ -1,6 +1,7 @@
 //! The local web application behind `kaoping serve`: staff sign in with a
 //! local account, community staff upload evidence and download receipts
-//! and bags, the office follows progress against the quotas, imports
+//! and bags, district staff and experts see the communities in their
+//! scope, the office follows progress against the quotas, imports
 //! assessment sheets and issues documents. Routing, shared state and the
 //! connection loop (with its timeouts and connection limit) live here;
 //! each group of pages has its own module. All archive work runs on the
@@ -14,6 +15,7 @@ mod error;
 mod guard;
 mod office;
 mod pages;
+mod scoped;
 mod session;
 mod throttle;
 mod upload;
@@ -27,7 +29,9 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit};
-use axum::routing::{get, post};
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{self, MethodRouter};
 use tokio::sync::Semaphore;
 
 use crate::config::Config;
@@ -131,45 +135,102 @@ impl AppState {
     }
 }
 
+/// How a route's request body is bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// Pages and forms: at most 1 MiB, within the request timeout.
+    Small,
+    /// Uploads: bounded by our own streaming checks (size and file
+    /// count), which give a clear message instead of a bare 413, and in
+    /// time by the idle timeout of their body.
+    Upload,
+}
+
+/// One declared route.
+struct Route {
+    method: Method,
+    path: &'static str,
+    body: Body,
+    handler: MethodRouter<AppState>,
+}
+
+fn get<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
+    Route {
+        method: Method::GET,
+        path,
+        body: Body::Small,
+        handler: routing::get(h),
+    }
+}
+
+fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
+    Route {
+        method: Method::POST,
+        path,
+        body: Body::Small,
+        handler: routing::post(h),
+    }
+}
+
+fn upload<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Route {
+    Route {
+        body: Body::Upload,
+        ..post(path, h)
+    }
+}
+
+/// The one place routes are declared: the router is built from it and
+/// [`routes`] lists it, so the route walk test sees every route.
+fn table() -> Vec<Route> {
+    let mut login = post("/login", session::login);
+    login.handler = login.handler.layer(DefaultBodyLimit::max(16 * 1024));
+    vec![
+        get("/", session::home),
+        get("/login", session::login_page),
+        login,
+        post("/logout", session::logout),
+        get("/static/app.css", assets::css),
+        get("/static/app.js", assets::js),
+        get("/static/hei.otf", assets::font),
+        get("/c/{id}", community::page),
+        get("/c/{id}/scaffold.zip", community::scaffold_zip),
+        upload("/c/{id}/upload", community::upload),
+        get("/c/{id}/v/{n}", community::version),
+        post("/c/{id}/v/{n}/receipt", community::receipt),
+        get("/c/{id}/v/{n}/bag.zip", community::bag),
+        get("/district", scoped::district),
+        get("/expert", scoped::expert),
+        get("/office", office::overview),
+        get("/office/sheet-template.csv", office::sheet_template),
+        get("/office/sheet-template.xlsx", office::sheet_template_xlsx),
+        get("/office/tables/{name}", office::table_xlsx),
+        upload("/office/assess", office::assess),
+        upload("/office/verify-doc", office::verify_doc),
+        post("/office/documents", office::documents),
+        get("/office/register", office::register),
+        get("/documents/{sha}", download::document),
+        get("/documents/batch.zip", download::batch_zip),
+    ]
+}
+
+/// Every route of the application as (method, path pattern), e.g.
+/// `(GET, "/c/{id}")`, in the order declared.
+pub fn routes() -> Vec<(Method, &'static str)> {
+    table().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
     let timeouts = state.0.settings.timeouts;
-    // Uploads are limited by our own streaming checks (size and file
-    // count), which give a clear message instead of a bare 413; they are
-    // bounded in time by the idle timeout of their body.
-    let uploads = Router::new()
-        .route("/c/{id}/upload", post(community::upload))
-        .route("/office/assess", post(office::assess))
-        .route("/office/verify-doc", post(office::verify_doc))
-        .layer(DefaultBodyLimit::disable());
-    let pages = Router::new()
-        .route("/", get(session::home))
-        .route(
-            "/login",
-            get(session::login_page)
-                .post(session::login)
-                .layer(DefaultBodyLimit::max(16 * 1024)),
-        )
-        .route("/logout", post(session::logout))
-        .route("/static/app.css", get(assets::css))
-        .route("/static/app.js", get(assets::js))
-        .route("/static/hei.otf", get(assets::font))
-        .route("/c/{id}", get(community::page))
-        .route("/c/{id}/scaffold.zip", get(community::scaffold_zip))
-        .route("/c/{id}/v/{n}", get(community::version))
-        .route("/c/{id}/v/{n}/receipt", post(community::receipt))
-        .route("/c/{id}/v/{n}/bag.zip", get(community::bag))
-        .route("/office", get(office::overview))
-        .route("/office/sheet-template.csv", get(office::sheet_template))
-        .route(
-            "/office/sheet-template.xlsx",
-            get(office::sheet_template_xlsx),
-        )
-        .route("/office/tables/{name}", get(office::table_xlsx))
-        .route("/office/documents", post(office::documents))
-        .route("/office/register", get(office::register))
-        .route("/documents/{sha}", get(download::document))
-        .route("/documents/batch.zip", get(download::batch_zip))
+    let (mut uploads, mut pages) = (Router::new(), Router::new());
+    for r in table() {
+        match r.body {
+            Body::Upload => uploads = uploads.route(r.path, r.handler),
+            Body::Small => pages = pages.route(r.path, r.handler),
+        }
+    }
+    let uploads = uploads.layer(DefaultBodyLimit::disable());
+    let pages = pages
         .layer(DefaultBodyLimit::max(1 << 20))
         .layer(guard::request_timeout(timeouts.request));
     Router::new()

@@ -38,6 +38,14 @@ const PAGES: &[(&str, &str)] = &[
         "register.html",
         include_str!("../../templates/web/register.html"),
     ),
+    (
+        "district.html",
+        include_str!("../../templates/web/district.html"),
+    ),
+    (
+        "expert.html",
+        include_str!("../../templates/web/expert.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {
@@ -66,6 +74,10 @@ pub struct Header<'a> {
     pub office: bool,
     /// Its community, for a community account.
     pub community: Option<&'a str>,
+    /// Its district, for a district account.
+    pub district: Option<&'a str>,
+    /// Whether it is an expert account.
+    pub expert: bool,
     /// The CSRF token forms send back.
     pub csrf: &'a str,
 }

@@ -26,7 +26,9 @@ use super::throttle::Refusal;
 use super::url::percent;
 use crate::accounts::{Account, Accounts, Role};
 use crate::archive::Archive;
+use crate::community::{Community, Roster};
 use crate::event::Event;
+use crate::scope::{self, Access};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "kaoping_session";
@@ -158,9 +160,25 @@ impl User {
         }
     }
 
-    /// Refuses unless the account may see `community`.
-    pub fn require_community(&self, community: &str) -> Result<(), WebError> {
-        if self.account.may_access(community) {
+    /// Refuses unless the account may do `access` for the community `id`
+    /// (decided by [`crate::scope::allows`]); gives the community.
+    pub async fn require_community(
+        &self,
+        state: &AppState,
+        id: &str,
+        access: Access,
+    ) -> Result<Community, WebError> {
+        let (root, account, id) = (
+            state.root().to_path_buf(),
+            self.account.clone(),
+            id.to_string(),
+        );
+        blocking(move || in_scope(&account, &Roster::load(&root)?, &id, access)).await
+    }
+
+    /// Refuses unless this is an account of `role`.
+    pub fn require_role(&self, role: Role) -> Result<(), WebError> {
+        if self.account.role == role {
             Ok(())
         } else {
             Err(WebError::forbidden())
@@ -169,11 +187,7 @@ impl User {
 
     /// Refuses unless this is an office account.
     pub fn require_office(&self) -> Result<(), WebError> {
-        if self.account.role == Role::Office {
-            Ok(())
-        } else {
-            Err(WebError::forbidden())
-        }
+        self.require_role(Role::Office)
     }
 
     /// The archive, recording this account in the log.
@@ -188,8 +202,26 @@ impl User {
             role: self.account.role.name(),
             office: self.account.role == Role::Office,
             community: self.account.community.as_deref(),
+            district: self.account.district.as_deref(),
+            expert: self.account.role == Role::Expert,
             csrf: &self.csrf,
         }
+    }
+}
+
+/// The community `id` if `account` may do `access` for it. A community
+/// that is not registered is 404 to the office and 403 to others, so that
+/// no one else learns which ids exist.
+pub fn in_scope(
+    account: &Account,
+    roster: &Roster,
+    id: &str,
+    access: Access,
+) -> Result<Community, WebError> {
+    match roster.get(id) {
+        Ok(c) if scope::allows(account, c, access) => Ok(c.clone()),
+        Err(e) if account.role == Role::Office => Err(e.into()),
+        _ => Err(WebError::forbidden()),
     }
 }
 
@@ -465,11 +497,14 @@ pub fn log_event(archive: &Archive, event: Event) -> Result<(), WebError> {
     Ok(())
 }
 
-/// `GET /`: the office overview or the account's community.
+/// `GET /`: each role's own page.
 pub async fn home(user: User) -> Redirect {
     match (&user.account.role, &user.account.community) {
         (Role::Community, Some(id)) => Redirect::to(&format!("/c/{}", percent(id))),
-        _ => Redirect::to("/office"),
+        (Role::Community, None) => Redirect::to("/login"),
+        (Role::District, _) => Redirect::to("/district"),
+        (Role::Expert, _) => Redirect::to("/expert"),
+        (Role::Office, _) => Redirect::to("/office"),
     }
 }
 

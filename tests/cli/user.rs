@@ -125,3 +125,102 @@ fn account_mistakes_are_explained_and_change_nothing() {
     let err = stderr_of_failure(&mut cmd, 1);
     assert!(err.contains("没有名为 nobody 的账号"), "{err}");
 }
+
+#[test]
+fn district_and_expert_accounts_and_assignments() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    archive_with_community(d);
+    stdout_of(kaoping(d).args(crate::util::community_add("PL-001", "拓东社区", "盘龙区")));
+    let add = |args: &[&str]| {
+        let mut cmd = kaoping(d);
+        cmd.args(["user", "add"]).args(args).arg("--password-stdin");
+        cmd.write_stdin("long-enough-1\n");
+        cmd
+    };
+    // An alias is accepted and stored as Attachment 1 prints it.
+    let out = stdout_of(&mut add(&[
+        "wuhua",
+        "--role",
+        "district",
+        "--district",
+        "昆明市五华区",
+    ]));
+    assert!(
+        out.contains("县（市）区账号 wuhua") && out.contains("五华区"),
+        "{out}"
+    );
+    let err = stderr_of_failure(
+        &mut add(&["x", "--role", "district", "--district", "火星区"]),
+        1,
+    );
+    assert!(err.contains("火星区"), "{err}");
+    let err = stderr_of_failure(&mut add(&["x", "--role", "district"]), 1);
+    assert!(err.contains("--district"), "{err}");
+    let err = stderr_of_failure(
+        &mut add(&["x", "--role", "expert", "--community", "WH-001"]),
+        1,
+    );
+    assert!(err.contains("kaoping expert assign"), "{err}");
+    stdout_of(&mut add(&["zhang", "--role", "expert"]));
+    let stored = std::fs::read_to_string(d.join("archive/accounts.json")).unwrap();
+    assert!(
+        stored.contains("\"role\": \"district\"") && stored.contains("\"district\": \"五华区\"")
+    );
+
+    let out = stdout_of(kaoping(d).args([
+        "expert",
+        "assign",
+        "zhang",
+        "--community",
+        "WH-001",
+        "PL-001",
+    ]));
+    assert!(out.contains("WH-001、PL-001"), "{out}");
+    let out = stdout_of(kaoping(d).args(["expert", "assign", "zhang", "--community", "WH-001"]));
+    assert!(out.contains("没有改动"), "{out}");
+    // Bad values are named; nothing changes.
+    let before = std::fs::read_to_string(d.join("archive/accounts.json")).unwrap();
+    let err = stderr_of_failure(
+        kaoping(d).args(["expert", "assign", "zhang", "--community", "XX-9"]),
+        1,
+    );
+    assert!(err.contains("XX-9"), "{err}");
+    let err = stderr_of_failure(
+        kaoping(d).args(["expert", "assign", "wuhua", "--community", "WH-001"]),
+        1,
+    );
+    assert!(err.contains("wuhua") && err.contains("专家账号"), "{err}");
+    let err = stderr_of_failure(
+        kaoping(d).args(["expert", "assign", "nobody", "--community", "WH-001"]),
+        1,
+    );
+    assert!(err.contains("nobody"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("archive/accounts.json")).unwrap(),
+        before
+    );
+    stdout_of(kaoping(d).args(["expert", "unassign", "zhang", "--community", "PL-001"]));
+    let err = stderr_of_failure(
+        kaoping(d).args(["expert", "unassign", "zhang", "--community", "PL-001"]),
+        1,
+    );
+    assert!(err.contains("PL-001") && err.contains("没有分配"), "{err}");
+    let list = stdout_of(kaoping(d).args(["expert", "list"]));
+    assert!(
+        list.contains("zhang") && list.contains("WH-001") && !list.contains("PL-001"),
+        "{list}"
+    );
+    let list = stdout_of(kaoping(d).args(["user", "list"]));
+    assert!(
+        list.contains("wuhua") && list.contains("五华区") && list.contains("专家"),
+        "{list}"
+    );
+    let log = std::fs::read_to_string(d.join("archive/log.jsonl")).unwrap();
+    assert!(
+        log.contains("\"action\":\"assign\"") && log.contains("\"action\":\"unassign\""),
+        "{log}"
+    );
+    let verify = stdout_of(kaoping(d).arg("verify"));
+    assert!(verify.contains("校验通过"), "{verify}");
+}

@@ -689,6 +689,22 @@ fn the_demo_archive_can_be_served_with_its_sample_accounts() {
     assert_eq!(res.status(), 403);
     let page = get(&c, &server, "/c/WH-001").text().unwrap();
     assert!(page.contains("第 1 版"));
+    // The sample district and expert accounts reach WH-001 only.
+    assert!(out.contains("wuhua / demo-wuhua-2019"), "{out}");
+    assert!(out.contains("zhuanjia / demo-expert-2019"), "{out}");
+    for (account, page) in [
+        (("wuhua", "demo-wuhua-2019"), "/district"),
+        (("zhuanjia", "demo-expert-2019"), "/expert"),
+    ] {
+        let (c, _) = sign_in(&server, account);
+        let html = get(&c, &server, page).text().unwrap();
+        assert!(
+            html.contains("翠湖社区") && !html.contains("金星社区"),
+            "{html}"
+        );
+        assert_eq!(get(&c, &server, "/c/PL-002").status(), 403);
+        assert_eq!(get(&c, &server, "/c/WH-001").status(), 200);
+    }
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! The web application through real HTTP: the `kaoping serve` binary on a
-//! random loopback port, driven by reqwest (`api`) and by headless
+//! random loopback port, driven by reqwest (`api`, and `routes`, which
+//! walks every route with every role) and by headless
 //! Chromium over WebDriver (`browser`).
 
 mod api;
 mod browser;
+mod routes;
 mod security;
 mod util;

@@ -12,6 +12,10 @@ use reqwest::redirect::Policy;
 pub const OFFICE: (&str, &str) = ("kaopingban", "office-pass-1");
 pub const CUIHU: (&str, &str) = ("cuihu", "cuihu-pass-1");
 pub const OTHER: (&str, &str) = ("panlong", "panlong-pass-1");
+pub const WUHUA: (&str, &str) = ("wuhua", "wuhua-pass-1");
+pub const PANLONGQU: (&str, &str) = ("panlongqu", "panlongqu-pass-1");
+pub const EXPERT: (&str, &str) = ("expert-wh", "expert-wh-pass-1");
+pub const EXPERT_PL: (&str, &str) = ("expert-pl", "expert-pl-pass-1");
 
 /// The `kaoping` binary.
 pub fn bin() -> PathBuf {
@@ -61,6 +65,34 @@ pub fn archive(dir: &Path) {
     add(OFFICE, &["--role", "office"]);
     add(CUIHU, &["--role", "community", "--community", "WH-001"]);
     add(OTHER, &["--role", "community", "--community", "PL-001"]);
+}
+
+/// Adds to [`archive`] a district account each for 五华区 and 盘龙区 and
+/// two experts, one assigned WH-001 and one PL-001.
+pub fn scoped_accounts(dir: &Path) {
+    for ((name, pw), extra) in [
+        (
+            WUHUA,
+            ["--role", "district", "--district", "五华区"].as_slice(),
+        ),
+        (PANLONGQU, &["--role", "district", "--district", "盘龙区"]),
+        (EXPERT, &["--role", "expert"]),
+        (EXPERT_PL, &["--role", "expert"]),
+    ] {
+        let mut args = vec!["user", "add", name, "--password-stdin"];
+        args.extend_from_slice(extra);
+        run(dir, &args, Some(&format!("{pw}\n")));
+    }
+    run(
+        dir,
+        &["expert", "assign", EXPERT.0, "--community", "WH-001"],
+        None,
+    );
+    run(
+        dir,
+        &["expert", "assign", EXPERT_PL.0, "--community", "PL-001"],
+        None,
+    );
 }
 
 /// The server, stopped when dropped.

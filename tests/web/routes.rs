@@ -1,0 +1,264 @@
+//! The route walk: every route the application declares
+//! (`kaoping::web::routes`), requested by every role and by no one, must
+//! answer as this file's table says. A route added to the application
+//! without a line here fails the walk, and so does a line here for a route
+//! that is gone.
+
+use std::collections::BTreeMap;
+
+use reqwest::blocking::{Client, Response, multipart};
+
+use super::util::{
+    CUIHU, EXPERT, EXPERT_PL, OFFICE, OTHER, PANLONGQU, Server, WUHUA, archive, client, evidence,
+    log, run, scoped_accounts, sign_in,
+};
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    /// Everyone, signed in or not.
+    Anyone,
+    /// Every signed-in account.
+    SignedIn,
+    /// Those who may see WH-001: its community, 五华区, its expert, the office.
+    ReadWh,
+    /// Those who may hand in for WH-001: its community and the office.
+    SubmitWh,
+    /// District accounts.
+    District,
+    /// Expert accounts.
+    Expert,
+    /// The office.
+    Office,
+    /// The sign-in form: answers everyone alike and grants nothing.
+    SignInForm,
+}
+
+/// The allowed set of every route. Path parameters are filled with WH-001,
+/// its version 1, the SHA-256 of its receipt and the progress workbook.
+const TABLE: &[(&str, &str, Who)] = &[
+    ("GET", "/", Who::SignedIn),
+    ("GET", "/login", Who::Anyone),
+    ("POST", "/login", Who::SignInForm),
+    ("POST", "/logout", Who::SignedIn),
+    ("GET", "/static/app.css", Who::Anyone),
+    ("GET", "/static/app.js", Who::Anyone),
+    ("GET", "/static/hei.otf", Who::Anyone),
+    ("GET", "/c/{id}", Who::ReadWh),
+    ("GET", "/c/{id}/scaffold.zip", Who::ReadWh),
+    ("POST", "/c/{id}/upload", Who::SubmitWh),
+    ("GET", "/c/{id}/v/{n}", Who::ReadWh),
+    ("POST", "/c/{id}/v/{n}/receipt", Who::SubmitWh),
+    ("GET", "/c/{id}/v/{n}/bag.zip", Who::ReadWh),
+    ("GET", "/district", Who::District),
+    ("GET", "/expert", Who::Expert),
+    ("GET", "/office", Who::Office),
+    ("GET", "/office/sheet-template.csv", Who::Office),
+    ("GET", "/office/sheet-template.xlsx", Who::Office),
+    ("GET", "/office/tables/{name}", Who::Office),
+    ("POST", "/office/assess", Who::Office),
+    ("POST", "/office/verify-doc", Who::Office),
+    ("POST", "/office/documents", Who::Office),
+    ("GET", "/office/register", Who::Office),
+    ("GET", "/documents/{sha}", Who::ReadWh),
+    ("GET", "/documents/batch.zip", Who::Office),
+];
+
+/// The roles walked: a label and the account (none for no session).
+const ROLES: &[(&str, Option<(&str, &str)>)] = &[
+    ("none", None),
+    ("community WH-001", Some(CUIHU)),
+    ("community PL-001", Some(OTHER)),
+    ("district 五华区", Some(WUHUA)),
+    ("district 盘龙区", Some(PANLONGQU)),
+    ("expert of WH-001", Some(EXPERT)),
+    ("expert not of WH-001", Some(EXPERT_PL)),
+    ("office", Some(OFFICE)),
+];
+
+fn allowed(who: Who, role: &str) -> bool {
+    match who {
+        Who::Anyone | Who::SignInForm => true,
+        Who::SignedIn => role != "none",
+        Who::ReadWh => matches!(
+            role,
+            "community WH-001" | "district 五华区" | "expert of WH-001" | "office"
+        ),
+        Who::SubmitWh => matches!(role, "community WH-001" | "office"),
+        Who::District => role.starts_with("district"),
+        Who::Expert => role.starts_with("expert"),
+        Who::Office => role == "office",
+    }
+}
+
+#[test]
+fn the_route_table_names_every_declared_route() {
+    let declared: Vec<(String, String)> = kaoping::web::routes()
+        .into_iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    let listed: Vec<(String, String)> = TABLE
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    for r in &declared {
+        assert!(listed.contains(r), "route {r:?} is not in the walk's table");
+    }
+    for r in &listed {
+        assert!(
+            declared.contains(r),
+            "the walk's table lists {r:?}, which is not a route"
+        );
+    }
+    assert_eq!(declared.len(), listed.len(), "a route is declared twice");
+}
+
+fn request(c: &Client, server: &Server, method: &str, path: &str, csrf: &str) -> Response {
+    let url = server.at(path);
+    match (method, path) {
+        ("GET", _) => c.get(url).send().unwrap(),
+        (_, p) if p.ends_with("/upload") || p == "/office/assess" || p == "/office/verify-doc" => {
+            let form = multipart::Form::new().text("csrf", csrf.to_string());
+            c.post(url).multipart(form).send().unwrap()
+        }
+        (_, "/office/documents") => c
+            .post(url)
+            .form(&[("csrf", csrf), ("kind", "progress"), ("scope", "all")])
+            .send()
+            .unwrap(),
+        (_, "/login") => c
+            .post(url)
+            .form(&[("name", "x"), ("password", "y"), ("token", "z")])
+            .send()
+            .unwrap(),
+        _ => c.post(url).form(&[("csrf", csrf)]).send().unwrap(),
+    }
+}
+
+#[test]
+fn every_route_answers_every_role_as_the_table_says() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    scoped_accounts(dir);
+    let folder = evidence(dir, "WH-001");
+    run(
+        dir,
+        &["ingest", folder.to_str().unwrap(), "--community", "WH-001"],
+        None,
+    );
+    run(
+        dir,
+        &["receipt", "--community", "WH-001", "-o", "out"],
+        None,
+    );
+    let sha = log(dir)
+        .iter()
+        .rev()
+        .find(|r| r["kind"] == "document")
+        .map(|r| {
+            r["data"]["objects"][0]["sha256"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .expect("a receipt was issued");
+    let server = Server::start(dir, &[]);
+    let fill = |pattern: &str| -> String {
+        let p = pattern
+            .replace("{id}", "WH-001")
+            .replace("{n}", "1")
+            .replace("{sha}", &sha)
+            .replace("{name}", "progress.xlsx");
+        if p == "/documents/batch.zip" {
+            format!("{p}?first=1&last=1")
+        } else {
+            p
+        }
+    };
+    // Signing out ends the session: walk it last.
+    let mut order: Vec<&(&str, &str, Who)> = TABLE.iter().collect();
+    order.sort_by_key(|(_, p, _)| *p == "/logout");
+    let mut wrong = BTreeMap::new();
+    for (role, account) in ROLES {
+        let (c, csrf) = match account {
+            Some(a) => sign_in(&server, *a),
+            None => (client(), String::new()),
+        };
+        for (method, pattern, who) in &order {
+            let path = fill(pattern);
+            let res = request(&c, &server, method, &path, &csrf);
+            let status = res.status().as_u16();
+            let location = res
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            // Sent to sign in first, or refused.
+            let refused = matches!(status, 401 | 403 | 404) || location.starts_with("/login?next=");
+            let ok = match (*who, allowed(*who, role)) {
+                (Who::SignInForm, _) => status == 401,
+                (_, true) if *method == "GET" => matches!(status, 200 | 303) && !refused,
+                (_, true) => !refused && status < 500,
+                (_, false) => refused,
+            };
+            if !ok {
+                wrong.insert(
+                    format!("{method} {pattern} as {role}"),
+                    format!(
+                        "{status} {location} {}",
+                        res.text()
+                            .unwrap_or_default()
+                            .chars()
+                            .take(200)
+                            .collect::<String>()
+                    ),
+                );
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "routes answering against the table:\n{wrong:#?}"
+    );
+}
+
+#[test]
+fn district_and_expert_pages_list_only_their_communities() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    scoped_accounts(dir);
+    let server = Server::start(dir, &[]);
+    for (account, page, shown, hidden) in [
+        (WUHUA, "/district", "WH-001", "PL-001"),
+        (PANLONGQU, "/district", "PL-001", "WH-001"),
+        (EXPERT, "/expert", "WH-001", "PL-001"),
+        (EXPERT_PL, "/expert", "PL-001", "WH-001"),
+    ] {
+        let (c, _) = sign_in(&server, account);
+        let home = c.get(server.at("/")).send().unwrap();
+        assert_eq!(home.status(), 303);
+        assert_eq!(home.headers()["location"], page);
+        let html = c.get(server.at(page)).send().unwrap().text().unwrap();
+        assert!(
+            html.contains(&format!("href=\"/c/{shown}\"")),
+            "{} on {page}:\n{html}",
+            account.0
+        );
+        assert!(
+            !html.contains(hidden),
+            "{} on {page} sees {hidden}",
+            account.0
+        );
+        // Read-only: no upload form on the community page.
+        let community = c
+            .get(server.at(&format!("/c/{shown}")))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(!community.contains("upload-form"), "{community}");
+    }
+}
