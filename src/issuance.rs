@@ -40,6 +40,9 @@ pub enum DocKind {
     /// 进度汇总表.
     #[serde(rename = "进度汇总表")]
     Progress,
+    /// 申报汇总表.
+    #[serde(rename = "申报汇总表")]
+    Applications,
     /// Any other kind, as named (e.g. 通知).
     #[serde(untagged)]
     Other(String),
@@ -54,6 +57,7 @@ impl DocKind {
             DocKind::Certificate => "命名证书",
             DocKind::Receipt => "材料提交回执",
             DocKind::Progress => "进度汇总表",
+            DocKind::Applications => "申报汇总表",
             DocKind::Other(s) => s,
         }
     }
@@ -66,6 +70,7 @@ impl DocKind {
             DocKind::Certificate,
             DocKind::Receipt,
             DocKind::Progress,
+            DocKind::Applications,
         ]
         .into_iter()
         .find(|k| k.name() == s)

@@ -46,6 +46,18 @@ enum Sub {
     /// 各县区任务数的使用情况（附件1）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Quota(QuotaArgs),
+    /// 生成申报汇总表（一个县区或全市），登记发文
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Report(ReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    /// 只汇总一个县区的申报（默认全市）
+    #[arg(long, value_name = "区县")]
+    district: Option<String>,
+    #[command(flatten)]
+    output: super::batch::Output,
 }
 
 #[derive(Debug, clap::Args)]
@@ -193,6 +205,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             writeln!(out, "已生成空白申报表：{}", a.output.display())?;
         }
         Sub::List(a) => return list(&archive, a),
+        Sub::Report(a) => return report(ctx, &archive, a),
         Sub::Approve(a) => {
             let lock = archive.lock(!a.no_wait, wait_message)?;
             let c =
@@ -240,6 +253,24 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         }
     }
     Ok(out.flush()?)
+}
+
+fn report(ctx: &Context, archive: &Archive, a: ReportArgs) -> anyhow::Result<()> {
+    use kaoping::documents::batch::{self as docs, Kind, Scope};
+    let district = match &a.district {
+        Some(d) => Some(
+            kaoping::districts::DistrictTable::builtin()
+                .find(d)?
+                .name
+                .clone(),
+        ),
+        None => None,
+    };
+    let config = ctx.config()?;
+    let lock = super::batch::lock(archive, &a.output)?;
+    let kind = Kind::Applications { district };
+    let drafted = docs::draft(archive, &config, &kind, &Scope::All, a.output.date())?;
+    super::batch::issue_and_write(ctx, archive, &lock, drafted.drafts, &a.output)
 }
 
 fn list(archive: &Archive, a: ListArgs) -> anyhow::Result<()> {

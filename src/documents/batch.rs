@@ -64,6 +64,11 @@ pub enum Kind {
         /// Only 第一阶段 pilots and quotas.
         phase1: bool,
     },
+    /// 申报汇总表 of one district (the city when `None`).
+    Applications {
+        /// The district.
+        district: Option<String>,
+    },
 }
 
 /// A community left out of a batch.
@@ -210,6 +215,25 @@ pub fn draft(
             left: Vec::new(),
         });
     }
+    if let Kind::Applications { district } = kind {
+        let apps: Vec<_> = crate::application::list(archive)?
+            .into_iter()
+            .filter(|a| {
+                district
+                    .as_ref()
+                    .is_none_or(|d| *d == a.record.proposal.district)
+            })
+            .collect();
+        let usage: Vec<_> = crate::application::quota::usage(&archive.communities()?, &apps)
+            .into_iter()
+            .filter(|u| district.as_ref().is_none_or(|d| *d == u.district))
+            .collect();
+        let draft = super::applications::build(&issuer, &apps, &usage, district.as_deref(), date);
+        return Ok(Drafted {
+            drafts: vec![draft],
+            left: Vec::new(),
+        });
+    }
     let reg = archive.communities()?;
     // Certificates count earlier ones (and earlier ones of this batch)
     // against the district quota; receipts are issued once per version.
@@ -302,7 +326,7 @@ impl Drafting<'_> {
     ) -> Result<Option<Draft>, BatchError> {
         let (archive, catalog, date) = (self.archive, self.catalog, self.date);
         match kind {
-            Kind::Progress { .. } => return Ok(None),
+            Kind::Progress { .. } | Kind::Applications { .. } => return Ok(None),
             Kind::Receipt { version } => {
                 return receipt_draft(
                     archive,
@@ -351,7 +375,9 @@ impl Drafting<'_> {
                 self.register.push(certificate::pending(c, date));
                 d
             }
-            Kind::Receipt { .. } | Kind::Progress { .. } => return Ok(None),
+            Kind::Receipt { .. } | Kind::Progress { .. } | Kind::Applications { .. } => {
+                return Ok(None);
+            }
         };
         Ok(Some(d))
     }

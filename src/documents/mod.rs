@@ -4,6 +4,7 @@
 //! turns archive facts into template data; the register numbers, renders
 //! and records them ([`crate::issuance`]).
 
+pub mod applications;
 pub mod batch;
 pub mod certificate;
 pub mod custom;

@@ -44,6 +44,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     ("jindu.typ.j2", include_str!("../../templates/jindu.typ.j2")),
     (
+        "shenbao.typ.j2",
+        include_str!("../../templates/shenbao.typ.j2"),
+    ),
+    (
         "zhengshu.typ.j2",
         include_str!("../../templates/zhengshu.typ.j2"),
     ),

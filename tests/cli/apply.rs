@@ -162,3 +162,54 @@ fn a_list_of_applications_is_taken_whole_or_not_at_all() {
     assert_eq!(v[1]["type"], "“村改居”社区");
     assert_eq!(v[1]["status"], "待审核");
 }
+
+#[test]
+fn the_application_summary_is_an_issued_document_for_the_city_or_one_district() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout_of(kaoping(d).arg("init"));
+    apply(d, "阳宗海风景区", "汤池社区");
+    apply(d, "阳宗海风景区", "七甸社区");
+    apply(d, "五华区", "翠湖社区");
+    stdout_of(kaoping(d).args(["apply", "approve", "1", "--id", "YZH-001"]));
+    stdout_of(kaoping(d).args([
+        "apply",
+        "approve",
+        "2",
+        "--id",
+        "YZH-002",
+        "--over-quota",
+        "市领导小组会议同意",
+    ]));
+    fs::create_dir(d.join("公文")).unwrap();
+    stdout_of(kaoping(d).args(["apply", "report", "-o", "公文", "--date", "2026-11-20"]));
+    stdout_of(kaoping(d).args([
+        "apply",
+        "report",
+        "--district",
+        "阳宗海风景区",
+        "-o",
+        "公文",
+        "--date",
+        "2026-11-20",
+    ]));
+    let register = stdout_of(kaoping(d).args(["register", "--json"]));
+    assert_eq!(register.matches("\"申报汇总表\"").count(), 2, "{register}");
+    let city = d.join("公文/申报汇总表.pdf");
+    let one = d.join("公文/阳宗海风景区-申报汇总表.pdf");
+    assert!(city.exists() && one.exists());
+    stdout_of(kaoping(d).args(["verify-doc", one.to_str().unwrap()]));
+    let Some(city) = crate::util::pdf_text(&city) else {
+        return;
+    };
+    assert!(
+        city.contains("翠湖社区") && city.contains("待审核"),
+        "{city}"
+    );
+    assert!(city.contains("市领导小组会议同意"), "{city}");
+    let one = crate::util::pdf_text(&one).unwrap();
+    assert!(
+        one.contains("七甸社区") && !one.contains("翠湖社区"),
+        "{one}"
+    );
+}
