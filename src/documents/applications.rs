@@ -61,19 +61,7 @@ pub fn build(
     let title = format!("{whom}城乡社区治理创新试点申报汇总表");
     let recipients = issuer.config.documents.recipients.join("，");
     let mut data = issuer.common(&title, &recipients, date);
-    let over: Vec<String> = apps
-        .iter()
-        .filter_map(|a| match &a.decision {
-            Some(Decision::Approved {
-                community,
-                over_quota: Some(r),
-            }) => Some(format!(
-                "{}{}（{community}）：{r}",
-                a.record.proposal.district, a.record.proposal.name
-            )),
-            _ => None,
-        })
-        .collect();
+    let over = super::progress::over_quota(apps);
     data.body = vec![
         Para::h1("一、申报情况"),
         Para::from(summary(apps, usage, whom)),

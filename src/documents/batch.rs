@@ -211,7 +211,13 @@ pub fn draft(
     if let Kind::Progress { phase1 } = kind {
         let rows = super::progress::from_archive(archive, *phase1)?;
         return Ok(Drafted {
-            drafts: vec![super::progress::build(&issuer, &rows, *phase1, date)],
+            drafts: vec![super::progress::build(
+                &issuer,
+                &rows,
+                &super::progress::over_quota(&crate::application::list(archive)?),
+                *phase1,
+                date,
+            )],
             left: Vec::new(),
         });
     }

@@ -204,8 +204,33 @@ fn district_summary(rows: &[Row]) -> String {
     .concat()
 }
 
-/// Builds the document.
-pub fn build(issuer: &Issuer<'_>, rows: &[Row], phase1: bool, date: NaiveDate) -> Draft {
+/// Pilots approved beyond a district's task number, each with the
+/// office's reason (`区县社区（编号）：理由`), from the 申报 decisions.
+pub fn over_quota(apps: &[crate::application::Application]) -> Vec<String> {
+    use crate::application::Decision;
+    apps.iter()
+        .filter_map(|a| match &a.decision {
+            Some(Decision::Approved {
+                community,
+                over_quota: Some(r),
+            }) => Some(format!(
+                "{}{}（{community}）：{r}",
+                a.record.proposal.district, a.record.proposal.name
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Builds the document; `over` lists the pilots approved beyond their
+/// district's task number, with the reasons (see [`over_quota`]).
+pub fn build(
+    issuer: &Issuer<'_>,
+    rows: &[Row],
+    over: &[String],
+    phase1: bool,
+    date: NaiveDate,
+) -> Draft {
     let scope = if phase1 { "第一阶段" } else { "" };
     let title = format!("昆明市城乡社区治理创新试点{scope}创建进度汇总表");
     let recipients = issuer.config.documents.recipients.join("，");
@@ -226,6 +251,15 @@ pub fn build(issuer: &Issuer<'_>, rows: &[Row], phase1: bool, date: NaiveDate) -
         )),
         Para::h1("二、各地进度"),
         Para::from(district_summary(rows)),
+        Para::from(if over.is_empty() {
+            "没有超出任务数批准的试点社区。".to_string()
+        } else {
+            format!(
+                "超出任务数批准的试点社区 {} 个，理由：{}。",
+                over.len(),
+                over.join("；")
+            )
+        }),
         Para::h1("三、工作要求"),
         Para::from(
             "尚未登记试点或未完成任务数的县（市）区，要对照任务分解表抓紧确定试点社区并报市城乡社区治理工作领导小组办公室登记；已登记的试点社区要按考评体系及时提交证据材料；收到整改通知书的社区要按期完成整改并报送整改情况报告。",
