@@ -52,6 +52,9 @@ pub enum Event {
     /// The office's decision on an application.
     #[serde(rename = "application-decision")]
     ApplicationDecision(crate::application::DecisionRecord),
+    /// An assessment level sent back to be submitted again.
+    #[serde(rename = "assessment-return")]
+    AssessmentReturn(crate::assessment::level::Returned),
 }
 
 /// The data of a damaged object set aside.
@@ -100,6 +103,7 @@ impl Event {
             Event::Quarantine(_) => "隔离损坏文件",
             Event::Application(_) => "申报",
             Event::ApplicationDecision(_) => "申报审核",
+            Event::AssessmentReturn(_) => "退回考评",
         }
     }
 

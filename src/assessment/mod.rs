@@ -9,6 +9,7 @@
 
 pub mod aggregate;
 pub mod computed;
+pub mod level;
 pub mod score;
 pub mod sheet;
 pub mod store;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::Assessment;
 use super::Facts;
 use super::computed::CommunityKind;
+use super::level::{self, Level};
 use super::sheet::{self, Subject};
 use crate::archive::lock::WriterLock;
 use crate::archive::store::Digest;
@@ -34,6 +35,13 @@ pub struct AssessmentRecord {
     pub evidence_root_hash: String,
     /// The sheet's bytes, then the validated results (JSON).
     pub objects: Vec<ObjectRef>,
+    /// Who assessed: a record without one (before levels existed) is the
+    /// city's final result.
+    #[serde(default, skip_serializing_if = "Level::is_final")]
+    pub level: Level,
+    /// The expert's account, for 专家评估.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expert: Option<String>,
 }
 
 /// A stored assessment with its record and time.
@@ -88,6 +96,35 @@ pub enum AssessmentError {
         /// What is wrong.
         reason: String,
     },
+    /// A level submitted out of order, or locked.
+    #[error("社区 {community} 不能提交{level}：{why}")]
+    OutOfOrder {
+        /// Community id.
+        community: String,
+        /// The level.
+        level: Level,
+        /// Why, and what to do.
+        why: String,
+    },
+    /// A level that cannot be returned (not submitted, or not returnable).
+    #[error(
+        "社区 {community} 的{level}没有处于已提交状态，无法退回（只有已提交的社区自查和县区初评可以退回）"
+    )]
+    NotReturnable {
+        /// Community id.
+        community: String,
+        /// The level.
+        level: Level,
+    },
+}
+
+/// The level a sheet is imported at, and the expert for 专家评估.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct At<'a> {
+    /// The level.
+    pub level: Level,
+    /// The expert's account name (专家评估 only).
+    pub expert: Option<&'a str>,
 }
 
 impl AssessmentError {
@@ -98,7 +135,10 @@ impl AssessmentError {
             AssessmentError::Archive(e) => e.map_paths(f),
             AssessmentError::Read { path, .. } => *path = f(path),
             AssessmentError::Sheet(e) => e.map_paths(f),
-            AssessmentError::NoResults { .. } | AssessmentError::Corrupt { .. } => {}
+            AssessmentError::NoResults { .. }
+            | AssessmentError::Corrupt { .. }
+            | AssessmentError::OutOfOrder { .. }
+            | AssessmentError::NotReturnable { .. } => {}
         }
     }
 }
@@ -108,9 +148,20 @@ pub fn kind_of(c: &Community) -> CommunityKind {
     c.kind
 }
 
-/// Every assessment version of `community` (all communities if `None`),
-/// in log order, without loading the results.
+/// Every final assessment version of `community` (all communities if
+/// `None`), in log order, without loading the results. The other levels
+/// are in [`all_records`].
 pub fn records(
+    archive: &Archive,
+    community: Option<&str>,
+) -> Result<Vec<(String, AssessmentRecord)>, ArchiveError> {
+    let mut all = all_records(archive, community)?;
+    all.retain(|(_, r)| r.level.is_final());
+    Ok(all)
+}
+
+/// Every assessment version at every level, in log order.
+pub fn all_records(
     archive: &Archive,
     community: Option<&str>,
 ) -> Result<Vec<(String, AssessmentRecord)>, ArchiveError> {
@@ -123,6 +174,93 @@ pub fn records(
             _ => None,
         })
         .collect())
+}
+
+/// A community's submissions and returns, in log order.
+pub fn steps(archive: &Archive, community: &str) -> Result<Vec<level::Step>, ArchiveError> {
+    use crate::event::Event;
+    Ok(crate::event::read(archive)?
+        .into_iter()
+        .filter_map(|rec| match rec.event {
+            Event::Assessment(r) if r.community == community => {
+                Some(level::Step::Submitted(r.level))
+            }
+            Event::AssessmentReturn(r) if r.community == community => {
+                Some(level::Step::Returned(r.level))
+            }
+            _ => None,
+        })
+        .collect())
+}
+
+/// One community's state in 评估验收.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommunityState {
+    /// Community id.
+    pub community: String,
+    /// Its name.
+    pub name: String,
+    /// Its district.
+    pub district: String,
+    /// Its state.
+    pub state: level::State,
+}
+
+/// Every registered community's state, reading the log once.
+pub fn states(archive: &Archive) -> Result<Vec<CommunityState>, ArchiveError> {
+    use crate::event::Event;
+    let mut steps: std::collections::HashMap<String, Vec<level::Step>> = Default::default();
+    for rec in crate::event::read(archive)? {
+        match rec.event {
+            Event::Assessment(r) => steps
+                .entry(r.community)
+                .or_default()
+                .push(level::Step::Submitted(r.level)),
+            Event::AssessmentReturn(r) => steps
+                .entry(r.community)
+                .or_default()
+                .push(level::Step::Returned(r.level)),
+            _ => {}
+        }
+    }
+    Ok(archive
+        .communities()?
+        .all()
+        .map(|c| CommunityState {
+            community: c.id.clone(),
+            name: c.name.clone(),
+            district: c.district.clone(),
+            state: level::state(steps.get(&c.id).map_or(&[][..], Vec::as_slice)),
+        })
+        .collect())
+}
+
+/// Sends `level` of a community back with `reason` (a 自查 by the
+/// district, a 初评 by the office); it may then be submitted again.
+pub fn send_back(
+    archive: &Archive,
+    lock: &WriterLock,
+    community: &Community,
+    level: Level,
+    reason: &str,
+) -> Result<(), AssessmentError> {
+    let on = level::standing(&steps(archive, &community.id)?);
+    if !matches!(level, Level::SelfCheck | Level::District) || !on[level as usize] {
+        return Err(AssessmentError::NotReturnable {
+            community: community.id.clone(),
+            level,
+        });
+    }
+    let returned = level::Returned {
+        community: community.id.clone(),
+        level,
+        reason: reason.trim().to_string(),
+    };
+    archive
+        .log()
+        .append(lock, crate::event::Event::AssessmentReturn(returned))
+        .map_err(ArchiveError::from)?;
+    Ok(())
 }
 
 /// The latest assessment of a community.
@@ -181,6 +319,35 @@ pub fn import(
     sheet_path: &Path,
     extra_facts: Option<Facts>,
 ) -> Result<StoredAssessment, AssessmentError> {
+    import_at(
+        archive,
+        lock,
+        catalog,
+        community,
+        sheet_path,
+        extra_facts,
+        At::default(),
+    )
+}
+
+/// [`import`] at a level: refused when the level below has not been
+/// submitted, or when this level is submitted and locked.
+pub fn import_at(
+    archive: &Archive,
+    lock: &WriterLock,
+    catalog: &Catalog,
+    community: &Community,
+    sheet_path: &Path,
+    extra_facts: Option<Facts>,
+    at: At<'_>,
+) -> Result<StoredAssessment, AssessmentError> {
+    if let Some(why) = level::refusal(&steps(archive, &community.id)?, at.level) {
+        return Err(AssessmentError::OutOfOrder {
+            community: community.id.clone(),
+            level: at.level,
+            why,
+        });
+    }
     let bytes = std::fs::read(sheet_path).map_err(|source| AssessmentError::Read {
         path: sheet_path.to_path_buf(),
         source,
@@ -219,7 +386,7 @@ pub fn import(
     let sheet_put = archive.store().put_bytes(&bytes).map_err(io)?;
     let results_put = archive.store().put_bytes(&results).map_err(io)?;
     archive.store().flush().map_err(io)?;
-    let version = records(archive, Some(&community.id))?
+    let version = all_records(archive, Some(&community.id))?
         .last()
         .map_or(1, |(_, r)| r.version + 1);
     let record = AssessmentRecord {
@@ -241,6 +408,8 @@ pub fn import(
                 size: results_put.size,
             },
         ],
+        level: at.level,
+        expert: at.expert.map(String::from),
     };
     let rec = archive
         .log()

@@ -11,6 +11,7 @@ use clap::Subcommand;
 use kaoping::archive::Archive;
 use kaoping::assessment::Facts;
 use kaoping::assessment::computed;
+use kaoping::assessment::level::Level;
 use kaoping::assessment::score::{self, round1};
 use kaoping::assessment::sheet;
 use kaoping::assessment::store;
@@ -35,6 +36,12 @@ enum Sub {
     /// 导入填好的考评表（Excel/WPS 工作簿 .xlsx、.xls、.ods，或 CSV、TOML、JSON），保存为该社区考评结果的新版本
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Import(ImportArgs),
+    /// 退回社区自查或县区初评，写明理由；退回后可重新提交
+    #[command(name = "return", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Return(ReturnArgs),
+    /// 各社区评估验收的进度：未开始、自查已提交、初评已提交、专家评估中、已评定
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    State(StateArgs),
     /// 查看社区最新的考评结果：总分、等次、各项目小计和问题清单
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Show(ShowArgs),
@@ -65,9 +72,42 @@ struct ImportArgs {
     /// 用于自动判定 Ⅱ-4 标准1、Ⅱ-11 标准1、Ⅱ-16 标准1
     #[arg(long, value_name = "文件")]
     facts: Option<PathBuf>,
+    /// 考评层级：自查（社区自查）、初评（县区初评）、专家（专家评估，须写 --expert）或 最终（默认，考评办公室的最终结果）
+    #[arg(long, value_name = "层级", value_parser = parse_level, default_value = "最终")]
+    level: Level,
+    /// 专家评估时专家的账号
+    #[arg(long, value_name = "账号")]
+    expert: Option<String>,
     /// 档案库正被其他进程写入时立即退出，不排队等待
     #[arg(long)]
     no_wait: bool,
+}
+
+fn parse_level(s: &str) -> Result<Level, String> {
+    Level::parse(s).ok_or_else(|| "考评层级只能是 自查、初评、专家 或 最终".to_string())
+}
+
+#[derive(Debug, clap::Args)]
+struct ReturnArgs {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 退回哪一级：自查（由县区退回）或 初评（由考评办公室退回）
+    #[arg(long, value_name = "层级", value_parser = parse_level)]
+    level: Level,
+    /// 退回的理由
+    #[arg(long, value_name = "理由")]
+    reason: String,
+    /// 档案库正被其他进程写入时立即退出，不排队等待
+    #[arg(long)]
+    no_wait: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct StateArgs {
+    /// 以 JSON 格式输出
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -114,7 +154,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let lock = archive.lock(!a.no_wait, wait_message)?;
             let reg = archive.communities()?;
             let c = reg.get(&a.community)?;
-            let stored = store::import(&archive, &lock, catalog, c, &a.file, facts)?;
+            if a.level == Level::Expert && a.expert.is_none() {
+                anyhow::bail!("专家评估要写明是哪位专家：加 --expert 专家账号");
+            }
+            let at = store::At {
+                level: a.level,
+                expert: a.expert.as_deref(),
+            };
+            let stored = store::import_at(&archive, &lock, catalog, c, &a.file, facts, at)?;
             if !stored.ignored_columns.is_empty() {
                 eprintln!(
                     "提示：以下列不认识，已忽略：{}",
@@ -129,9 +176,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 0 => "该社区还没有提交任何证据材料".to_string(),
                 v => format!("对照第 {v} 版提交材料"),
             };
+            let level = match a.level {
+                Level::Final => String::new(),
+                Level::Expert => format!("（专家评估：{}）", a.expert.as_deref().unwrap_or("")),
+                l => format!("（{l}）"),
+            };
             writeln!(
                 out,
-                "已导入 {} {} 的第 {} 版考评结果（{} 条），{against}。",
+                "已导入 {} {} 的第 {} 版考评结果{level}（{} 条），{against}。",
                 c.id,
                 c.name,
                 stored.record.version,
@@ -144,6 +196,45 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 round1(card.max),
                 card.grade.name
             )?;
+            Ok(out.flush()?)
+        }
+        Sub::Return(a) => {
+            let lock = archive.lock(!a.no_wait, wait_message)?;
+            let reg = archive.communities()?;
+            let c = reg.get(&a.community)?;
+            if a.reason.trim().is_empty() {
+                anyhow::bail!("请用 --reason 写明退回的理由");
+            }
+            store::send_back(&archive, &lock, c, a.level, &a.reason)?;
+            let mut out = output::stdout();
+            writeln!(
+                out,
+                "已退回 {} {} 的{}，理由：{}",
+                c.id,
+                c.name,
+                a.level,
+                a.reason.trim()
+            )?;
+            Ok(out.flush()?)
+        }
+        Sub::State(a) => {
+            let states = store::states(&archive)?;
+            let mut out = output::stdout();
+            if a.json {
+                serde_json::to_writer_pretty(&mut out, &states).context("无法输出 JSON")?;
+                writeln!(out)?;
+            } else {
+                for s in &states {
+                    writeln!(
+                        out,
+                        "{}  {}  {}  {}",
+                        s.community,
+                        s.name,
+                        s.district,
+                        s.state.name()
+                    )?;
+                }
+            }
             Ok(out.flush()?)
         }
         Sub::Show(a) => {

@@ -7,6 +7,7 @@ mod concurrency;
 mod documents;
 mod full_disk;
 mod init;
+mod levels;
 mod register;
 mod rough_edges;
 mod user;

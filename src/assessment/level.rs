@@ -1,0 +1,198 @@
+//! The three levels of 评估验收 (工作步骤 3): 社区自查, then 县区初评,
+//! then 专家评估, and the city's final result; the order they must come
+//! in, returns that reopen a level, and each community's state
+//! (未开始 → 自查已提交 → 初评已提交 → 专家评估中 → 已评定) read back from
+//! the log.
+
+use serde::{Deserialize, Serialize};
+
+/// Who assessed.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+pub enum Level {
+    /// The community's own check.
+    #[serde(rename = "社区自查")]
+    SelfCheck,
+    /// The district's preliminary assessment.
+    #[serde(rename = "县区初评")]
+    District,
+    /// One expert's assessment.
+    #[serde(rename = "专家评估")]
+    Expert,
+    /// The city's final result (what documents are made from).
+    #[default]
+    #[serde(rename = "最终")]
+    Final,
+}
+
+impl Level {
+    /// The printed name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::SelfCheck => "社区自查",
+            Level::District => "县区初评",
+            Level::Expert => "专家评估",
+            Level::Final => "最终",
+        }
+    }
+
+    /// Whether this is the final level (records before levels existed).
+    pub fn is_final(&self) -> bool {
+        *self == Level::Final
+    }
+
+    /// Parses what people type: 自查, 社区自查, 初评, 县区初评, 专家, 专家评估, 最终.
+    pub fn parse(s: &str) -> Option<Level> {
+        match s.trim() {
+            "自查" | "社区自查" | "self-check" => Some(Level::SelfCheck),
+            "初评" | "县区初评" | "district" => Some(Level::District),
+            "专家" | "专家评估" | "expert" => Some(Level::Expert),
+            "最终" | "评定" | "final" => Some(Level::Final),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A level sent back, as the log keeps it: the level's submission is
+/// reopened and may be submitted again (a new version).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Returned {
+    /// Community id.
+    pub community: String,
+    /// The level returned.
+    pub level: Level,
+    /// Why.
+    pub reason: String,
+}
+
+/// Where a community stands in 评估验收.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum State {
+    /// Nothing submitted.
+    #[serde(rename = "未开始")]
+    NotStarted,
+    /// The self-check is submitted.
+    #[serde(rename = "自查已提交")]
+    SelfChecked,
+    /// The district's assessment is submitted.
+    #[serde(rename = "初评已提交")]
+    DistrictDone,
+    /// At least one expert has assessed.
+    #[serde(rename = "专家评估中")]
+    Experts,
+    /// The final result is recorded.
+    #[serde(rename = "已评定")]
+    Final,
+}
+
+impl State {
+    /// The printed name.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::NotStarted => "未开始",
+            State::SelfChecked => "自查已提交",
+            State::DistrictDone => "初评已提交",
+            State::Experts => "专家评估中",
+            State::Final => "已评定",
+        }
+    }
+}
+
+/// What happened to one community, in log order: a submission at a level,
+/// or a return of a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// A sheet submitted at this level.
+    Submitted(Level),
+    /// This level sent back.
+    Returned(Level),
+}
+
+/// Which levels stand submitted after `steps` (a return withdraws its
+/// level and every level above it, which rested on it).
+pub fn standing(steps: &[Step]) -> [bool; 4] {
+    let mut on = [false; 4];
+    for s in steps {
+        match *s {
+            Step::Submitted(l) => on[l as usize] = true,
+            Step::Returned(l) => {
+                for x in on.iter_mut().skip(l as usize).take(3 - l as usize) {
+                    *x = false;
+                }
+            }
+        }
+    }
+    on
+}
+
+/// The state after `steps`.
+pub fn state(steps: &[Step]) -> State {
+    match standing(steps) {
+        [_, _, _, true] => State::Final,
+        [_, _, true, _] => State::Experts,
+        [_, true, _, _] => State::DistrictDone,
+        [true, _, _, _] => State::SelfChecked,
+        _ => State::NotStarted,
+    }
+}
+
+/// Why `level` cannot be submitted after `steps`, if it cannot: each level
+/// needs the one below it; a submitted 自查 or 初评 is locked until it is
+/// returned. Experts may each submit; the final level is always open.
+pub fn refusal(steps: &[Step], level: Level) -> Option<String> {
+    let on = standing(steps);
+    match level {
+        Level::SelfCheck if on[0] => {
+            Some("社区自查已经提交，已锁定；如需修改，请县区退回自查后再提交".into())
+        }
+        Level::District if !on[0] => {
+            Some("社区还没有提交自查（或自查已被退回），县区初评要在社区自查之后".into())
+        }
+        Level::District if on[1] => {
+            Some("县区初评已经提交，已锁定；如需修改，请考评办公室退回初评后再提交".into())
+        }
+        Level::Expert if !on[1] => Some("县区还没有提交初评，专家评估要在县区初评之后".into()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Level::*;
+    use Step::*;
+
+    #[test]
+    fn levels_come_in_order_and_returns_reopen() {
+        assert_eq!(state(&[]), State::NotStarted);
+        assert!(refusal(&[], District).unwrap().contains("自查"));
+        assert!(refusal(&[], Expert).unwrap().contains("初评"));
+        assert_eq!(refusal(&[], Final), None, "the city's level is always open");
+        let s = [Submitted(SelfCheck)];
+        assert_eq!(state(&s), State::SelfChecked);
+        assert!(refusal(&s, SelfCheck).unwrap().contains("锁定"));
+        let s = [Submitted(SelfCheck), Returned(SelfCheck)];
+        assert_eq!(state(&s), State::NotStarted);
+        assert_eq!(refusal(&s, SelfCheck), None);
+        let s = [Submitted(SelfCheck), Submitted(District), Submitted(Expert)];
+        assert_eq!(state(&s), State::Experts);
+        assert_eq!(refusal(&s, Expert), None, "each expert submits");
+        let back = [
+            Submitted(SelfCheck),
+            Submitted(District),
+            Returned(District),
+        ];
+        assert_eq!(state(&back), State::SelfChecked);
+        assert!(refusal(&back, Expert).is_some());
+        let mut done = s.to_vec();
+        done.push(Submitted(Final));
+        assert_eq!(state(&done), State::Final);
+    }
+}

@@ -1,0 +1,80 @@
+//! 评估验收 in levels: 社区自查, then 县区初评, then 专家评估, then the
+//! city's final result; locks, returns and the state per community.
+
+use super::util::{kaoping, stderr_of_failure, stdout_of};
+
+fn state(d: &std::path::Path) -> String {
+    let out = stdout_of(kaoping(d).args(["assess", "state", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    v[0]["state"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn each_level_needs_the_one_below_and_a_return_reopens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout_of(kaoping(d).arg("init"));
+    stdout_of(kaoping(d).args(crate::util::community_add("WH-001", "翠湖社区", "五华区")));
+    let rows = crate::workbooks::filled_rows(d);
+    std::fs::write(d.join("表.csv"), crate::workbooks::csv_text(&rows)).unwrap();
+    let import = |level: &str, extra: &[&str]| {
+        let mut cmd = kaoping(d);
+        cmd.args([
+            "assess",
+            "import",
+            "表.csv",
+            "--community",
+            "WH-001",
+            "--level",
+            level,
+        ]);
+        cmd.args(extra);
+        cmd
+    };
+    assert_eq!(state(d), "未开始");
+    let err = stderr_of_failure(&mut import("初评", &[]), 1);
+    assert!(err.contains("还没有提交自查"), "{err}");
+    stdout_of(&mut import("自查", &[]));
+    assert_eq!(state(d), "自查已提交");
+    let err = stderr_of_failure(&mut import("自查", &[]), 1);
+    assert!(err.contains("已锁定"), "{err}");
+    let err = stderr_of_failure(&mut import("专家", &["--expert", "zj1"]), 1);
+    assert!(err.contains("初评之后"), "{err}");
+    stdout_of(&mut import("初评", &[]));
+    assert_eq!(state(d), "初评已提交");
+    stdout_of(kaoping(d).args([
+        "assess",
+        "return",
+        "--community",
+        "WH-001",
+        "--level",
+        "初评",
+        "--reason",
+        "第3条证据不足",
+    ]));
+    assert_eq!(state(d), "自查已提交");
+    stdout_of(&mut import("初评", &[]));
+    let err = stderr_of_failure(&mut import("专家", &[]), 1);
+    assert!(err.contains("--expert"), "{err}");
+    stdout_of(&mut import("专家", &["--expert", "zj1"]));
+    stdout_of(&mut import("专家", &["--expert", "zj2"]));
+    assert_eq!(state(d), "专家评估中");
+    // Documents come from the city's final result only.
+    let err = stderr_of_failure(
+        kaoping(d).args(["assess", "show", "--community", "WH-001"]),
+        1,
+    );
+    assert!(err.contains("还没有导入考评结果"), "{err}");
+    stdout_of(kaoping(d).args(["assess", "import", "表.csv", "--community", "WH-001"]));
+    assert_eq!(state(d), "已评定");
+    let shown = stdout_of(kaoping(d).args(["assess", "show", "--community", "WH-001", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(
+        v["version"], 6,
+        "every level's sheet is a version of its own"
+    );
+    let log = std::fs::read_to_string(d.join("archive/log.jsonl")).unwrap();
+    assert!(log.contains("\"level\":\"专家评估\"") && log.contains("\"expert\":\"zj2\""));
+    assert!(log.contains("第3条证据不足"));
+    stdout_of(kaoping(d).arg("verify"));
+}
