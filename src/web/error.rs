@@ -180,6 +180,29 @@ impl Status for crate::accounts::AccountError {
     }
 }
 
+impl Status for crate::application::ApplicationError {
+    fn status(&self) -> StatusCode {
+        use crate::application::ApplicationError as E;
+        match self {
+            E::Unknown(_) => StatusCode::NOT_FOUND,
+            E::Decided { .. } => StatusCode::CONFLICT,
+            E::Community(e) => e.status(),
+            E::Archive(e) => e.status(),
+            E::Invalid { .. } | E::OverQuota(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+impl Status for crate::application::sheet::ListError {
+    fn status(&self) -> StatusCode {
+        use crate::application::sheet::ListError as E;
+        match self {
+            E::Io { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            E::Table(_) | E::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
 impl Status for crate::archive::scaffold::ScaffoldError {
     fn status(&self) -> StatusCode {
         StatusCode::INTERNAL_SERVER_ERROR
@@ -215,6 +238,8 @@ from_library!(
     crate::issuance::IssueError,
     crate::community::CommunityError,
     crate::accounts::AccountError,
+    crate::application::ApplicationError,
+    crate::application::sheet::ListError,
     crate::render::RenderError,
     crate::table::write::WriteError,
     crate::archive::scaffold::ScaffoldError

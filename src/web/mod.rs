@@ -199,6 +199,8 @@ fn table() -> Vec<Route> {
         post("/c/{id}/v/{n}/receipt", community::receipt),
         get("/c/{id}/v/{n}/bag.zip", community::bag),
         get("/district", scoped::district),
+        post("/district/apply", scoped::apply),
+        upload("/district/upload", scoped::apply_list),
         get("/expert", scoped::expert),
         get("/office", office::overview),
         get("/office/sheet-template.csv", office::sheet_template),
@@ -208,6 +210,8 @@ fn table() -> Vec<Route> {
         upload("/office/verify-doc", office::verify_doc),
         post("/office/documents", office::documents),
         get("/office/register", office::register),
+        post("/office/approve", office::approve),
+        post("/office/return", office::send_back),
         get("/documents/{sha}", download::document),
         get("/documents/batch.zip", download::batch_zip),
     ]

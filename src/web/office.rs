@@ -1,20 +1,24 @@
 //! The office pages: progress per district against the Attachment 1
 //! quotas with every community's status, importing assessment sheets,
 //! issuing 考评报告 / 整改通知书 / 命名证书 (one community or a batch), the
-//! document register and checking a PDF against it.
+//! document register and checking a PDF against it, and deciding the
+//! districts' 申报 within the task numbers.
 
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
-use axum::response::Html;
+use axum::http::StatusCode;
+use axum::response::{Html, Redirect};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::blocking;
 use super::download;
 use super::error::WebError;
+use super::scoped::ApplicationLine;
 use super::session::{User, log_event};
 use super::upload::{self, Limits};
 use super::{AppState, pages};
+use crate::application::{self, ApplicationError, Status, quota};
 use crate::assessment::score::{self, round1};
 use crate::assessment::{sheet, store};
 use crate::catalog::Catalog;
@@ -99,9 +103,29 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
     user.require_office()?;
     let archive = user.archive(&state);
     let config = state.0.config.clone();
-    let overview = blocking(move || Ok(crate::overview::office(&archive, &config)?)).await?;
+    let (overview, applications, usage) = blocking(move || {
+        let overview = crate::overview::office(&archive, &config)?;
+        let mut all = application::list(&archive)?;
+        let usage = quota::usage(&archive.communities()?, &all);
+        // Pending first, each group in the order received.
+        all.sort_by_key(|a| (a.status != Status::Pending, a.record.number));
+        let applications: Vec<_> = all
+            .into_iter()
+            .map(|a| ApplicationLine::new(a, &config))
+            .collect();
+        Ok((overview, applications, usage))
+    })
+    .await?;
     let mut ctx = serde_json::to_value(&overview).unwrap_or_default();
     if let Some(map) = ctx.as_object_mut() {
+        map.insert(
+            "applications".into(),
+            serde_json::to_value(&applications).unwrap_or_default(),
+        );
+        map.insert(
+            "usage".into(),
+            serde_json::to_value(&usage).unwrap_or_default(),
+        );
         map.insert(
             "today".into(),
             chrono::Local::now().date_naive().to_string().into(),
@@ -404,4 +428,80 @@ pub async fn verify_doc(
         only_check: true,
     };
     Ok(pages::page("register.html", &user.context(), &page))
+}
+
+/// The approve and return forms. Every field may be missing, so that the
+/// role is checked before anything else is said.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    csrf: String,
+    number: String,
+    community: String,
+    over_quota: String,
+    reason: String,
+}
+
+impl DecisionForm {
+    fn number(&self) -> Result<u32, WebError> {
+        self.number
+            .trim()
+            .parse()
+            .map_err(|_| WebError::bad("请从申报列表中选择要审核的申报"))
+    }
+}
+
+/// `POST /office/approve`: approves an application and registers its
+/// community; beyond the district's task numbers only with a reason.
+pub async fn approve(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(f): axum::Form<DecisionForm>,
+) -> Result<Redirect, WebError> {
+    user.require_office()?;
+    user.check_csrf(&f.csrf)?;
+    let number = f.number()?;
+    let archive = user.archive(&state);
+    blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        application::approve(
+            &archive,
+            &lock,
+            number,
+            f.community.trim(),
+            Some(&f.over_quota),
+        )
+        .map_err(|e| match e {
+            ApplicationError::OverQuota(o) => WebError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "{o}。第 {number} 号申报没有批准，也没有登记社区。如确需超出任务数批准，请在“超出任务数批准的理由”一栏写明理由（理由记入日志，并在申报汇总中列出）"
+                ),
+            ),
+            other => other.into(),
+        })?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to("/office#applications"))
+}
+
+/// `POST /office/return`: returns an application to its district with a
+/// reason.
+pub async fn send_back(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(f): axum::Form<DecisionForm>,
+) -> Result<Redirect, WebError> {
+    user.require_office()?;
+    user.check_csrf(&f.csrf)?;
+    let number = f.number()?;
+    let archive = user.archive(&state);
+    blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        application::send_back(&archive, &lock, number, &f.reason)?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to("/office#applications"))
 }

@@ -1,16 +1,23 @@
 //! The pages of the district and expert accounts: a district's
-//! communities with their status (read-only for now), and the communities
+//! communities with their status, its 申报 (one community by form or a
+//! list as a workbook, always for the account's own district) with the
+//! office's answers and the use of its task numbers; and the communities
 //! assigned to an expert. What each sees is [`crate::scope::visible`].
 
-use axum::extract::State;
-use axum::response::Html;
-use serde::Serialize;
+use axum::extract::{Multipart, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, Redirect};
+use serde::{Deserialize, Serialize};
 
 use super::blocking;
 use super::error::WebError;
 use super::session::User;
+use super::upload::{self, Limits};
 use super::{AppState, pages};
 use crate::accounts::Role;
+use crate::application::sheet::{self, ListError};
+use crate::application::{self, Application, Proposal, quota};
+use crate::config::Config;
 use crate::overview::{self, CommunityLine};
 
 /// What a district's page shows.
@@ -24,6 +31,27 @@ struct DistrictPage {
     phase1_quota: u32,
     /// Its registered communities.
     communities: Vec<CommunityLine>,
+    /// Its applications, newest first.
+    applications: Vec<ApplicationLine>,
+    /// The use of its task numbers.
+    usage: Option<quota::Use>,
+}
+
+/// One application as a page shows it.
+#[derive(Serialize)]
+pub(super) struct ApplicationLine {
+    /// The application with its state and decision.
+    #[serde(flatten)]
+    pub a: Application,
+    /// When it was received, as people read it.
+    pub received: String,
+}
+
+impl ApplicationLine {
+    pub(super) fn new(a: Application, config: &Config) -> ApplicationLine {
+        let received = config.time.show(&a.time);
+        ApplicationLine { a, received }
+    }
 }
 
 /// What an expert's page shows.
@@ -44,12 +72,29 @@ pub async fn district(State(state): State<AppState>, user: User) -> Result<Html<
         state.0.config.clone(),
         user.account.clone(),
     );
-    let communities = blocking(move || Ok(overview::visible(&archive, &config, &account)?)).await?;
+    let own = name.clone();
+    let (communities, applications, usage) = blocking(move || {
+        let communities = overview::visible(&archive, &config, &account)?;
+        let all = application::list(&archive)?;
+        let usage = quota::usage(&archive.communities()?, &all)
+            .into_iter()
+            .find(|u| u.district == own);
+        let applications = all
+            .into_iter()
+            .rev()
+            .filter(|a| a.record.proposal.district == own)
+            .map(|a| ApplicationLine::new(a, &config))
+            .collect();
+        Ok((communities, applications, usage))
+    })
+    .await?;
     let ctx = DistrictPage {
         district: name,
         quota,
         phase1_quota,
         communities,
+        applications,
+        usage,
     };
     Ok(pages::page("district.html", &user.context(), &ctx))
 }
@@ -68,4 +113,131 @@ pub async fn expert(State(state): State<AppState>, user: User) -> Result<Html<St
         &user.context(),
         &ExpertPage { communities },
     ))
+}
+
+/// The district of a district account: from the account, never from a
+/// form.
+fn own_district(user: &User) -> Result<String, WebError> {
+    user.require_role(Role::District)?;
+    user.account
+        .district
+        .clone()
+        .ok_or_else(WebError::forbidden)
+}
+
+/// The form proposing one community. Every field may be missing, so that
+/// the role is checked before anything else is said.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProposalForm {
+    csrf: String,
+    name: String,
+    kind: String,
+    batch: String,
+    households: String,
+    area: String,
+    situation: String,
+    reason: String,
+}
+
+fn optional<T: std::str::FromStr>(field: &str, s: &str) -> Result<Option<T>, WebError> {
+    match s.trim() {
+        "" => Ok(None),
+        s => s.parse().map(Some).map_err(|_| {
+            WebError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{field}“{s}”应为不小于 0 的数，或留空；没有申报"),
+            )
+        }),
+    }
+}
+
+/// `POST /district/apply`: proposes one community of the account's
+/// district.
+pub async fn apply(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(f): axum::Form<ProposalForm>,
+) -> Result<Redirect, WebError> {
+    let district = own_district(&user)?;
+    user.check_csrf(&f.csrf)?;
+    let mut p = Proposal::new(&district, &f.name, &f.kind, &f.batch, &f.reason)?;
+    p.households = optional("居民户数", &f.households)?;
+    p.facility_area = optional::<f64>("综合服务设施面积", &f.area)?;
+    if p.facility_area
+        .is_some_and(|a| !(a.is_finite() && a >= 0.0))
+    {
+        return Err(WebError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "综合服务设施面积“{}”应为不小于 0 的数，或留空；没有申报",
+                f.area.trim()
+            ),
+        ));
+    }
+    p.situation = f.situation.trim().to_string();
+    let archive = user.archive(&state);
+    blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        application::submit(&archive, &lock, vec![p])?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to("/district#applications"))
+}
+
+/// `POST /district/upload`: a list of applications (.xlsx, .xls, .ods or
+/// CSV) for the account's district, taken whole or not at all; a row of
+/// another district is refused.
+pub async fn apply_list(
+    State(state): State<AppState>,
+    user: User,
+    headers: HeaderMap,
+    mp: Multipart,
+) -> Result<Redirect, WebError> {
+    let limits = Limits {
+        max_bytes: 20 << 20,
+        max_files: 1,
+        ..state.0.settings.limits
+    };
+    let district = own_district(&user);
+    let allowed = district
+        .as_ref()
+        .map(|_| ())
+        .map_err(|_| WebError::forbidden());
+    let up = upload::receive(
+        &state,
+        &user,
+        allowed,
+        &headers,
+        mp,
+        &upload::APPLICATIONS,
+        limits,
+    )
+    .await?;
+    let district = district?;
+    let path = up
+        .file(upload::APPLICATIONS.files[0])
+        .ok_or_else(|| WebError::bad("请先选择要上传的申报表"))?
+        .to_path_buf();
+    let archive = user.archive(&state);
+    blocking(move || {
+        let proposals = sheet::read(&path, Some(&district)).map_err(|e| match e {
+            ListError::Invalid { path, problems } => ListError::Invalid {
+                path: up.shown(&path),
+                problems,
+            },
+            ListError::Io { path, source } => ListError::Io {
+                path: up.shown(&path),
+                source,
+            },
+            other => other,
+        })?;
+        let lock = archive.lock(true, |_| {})?;
+        application::submit(&archive, &lock, proposals)?;
+        drop(up);
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to("/district#applications"))
 }

@@ -84,6 +84,12 @@ pub const SHEET: Form = Form {
     texts: &["community"],
 };
 
+/// A district's list of applications (申报表).
+pub const APPLICATIONS: Form = Form {
+    files: &["list"],
+    texts: &[],
+};
+
 /// A PDF to check against the register.
 pub const PDF: Form = Form {
     files: &["pdf"],

@@ -4,6 +4,7 @@
 //! Chromium over WebDriver (`browser`).
 
 mod api;
+mod apply;
 mod browser;
 mod routes;
 mod security;

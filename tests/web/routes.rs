@@ -51,6 +51,8 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/c/{id}/v/{n}/receipt", Who::SubmitWh),
     ("GET", "/c/{id}/v/{n}/bag.zip", Who::ReadWh),
     ("GET", "/district", Who::District),
+    ("POST", "/district/apply", Who::District),
+    ("POST", "/district/upload", Who::District),
     ("GET", "/expert", Who::Expert),
     ("GET", "/office", Who::Office),
     ("GET", "/office/sheet-template.csv", Who::Office),
@@ -60,6 +62,8 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/office/verify-doc", Who::Office),
     ("POST", "/office/documents", Who::Office),
     ("GET", "/office/register", Who::Office),
+    ("POST", "/office/approve", Who::Office),
+    ("POST", "/office/return", Who::Office),
     ("GET", "/documents/{sha}", Who::ReadWh),
     ("GET", "/documents/batch.zip", Who::Office),
 ];
