@@ -215,6 +215,7 @@ pub fn draft(
                 &issuer,
                 &rows,
                 &super::progress::over_quota(&crate::application::list(archive)?),
+                &super::progress::level_summary(&crate::assessment::store::states(archive)?),
                 *phase1,
                 date,
             )],

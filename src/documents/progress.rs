@@ -222,12 +222,37 @@ pub fn over_quota(apps: &[crate::application::Application]) -> Vec<String> {
         .collect()
 }
 
+/// The 评估验收 sentence: how many pilots stand at each state.
+pub fn level_summary(states: &[crate::assessment::store::CommunityState]) -> String {
+    use crate::assessment::level::State;
+    let all = [
+        State::NotStarted,
+        State::SelfChecked,
+        State::DistrictDone,
+        State::Experts,
+        State::Final,
+    ];
+    let parts: Vec<String> = all
+        .iter()
+        .map(|s| {
+            let n = states.iter().filter(|c| c.state == *s).count();
+            format!("{} {n} 个", s.name())
+        })
+        .collect();
+    format!(
+        "评估验收（社区自查、县区初评、专家评估）：{}。",
+        parts.join("，")
+    )
+}
+
 /// Builds the document; `over` lists the pilots approved beyond their
-/// district's task number, with the reasons (see [`over_quota`]).
+/// district's task number, with the reasons (see [`over_quota`]);
+/// `levels` is the [`level_summary`].
 pub fn build(
     issuer: &Issuer<'_>,
     rows: &[Row],
     over: &[String],
+    levels: &str,
     phase1: bool,
     date: NaiveDate,
 ) -> Draft {
@@ -251,6 +276,7 @@ pub fn build(
         )),
         Para::h1("二、各地进度"),
         Para::from(district_summary(rows)),
+        Para::from(levels.to_string()),
         Para::from(if over.is_empty() {
             "没有超出任务数批准的试点社区。".to_string()
         } else {
