@@ -1,7 +1,8 @@
 //! `kaoping demo`: the whole flow on sample data, for a first look and as
 //! the README's main command. Creates an archive, registers sample pilot
-//! communities in different districts, writes and ingests their evidence
-//! folders, imports assessment sheets (one excellent, one needing
+//! communities in different districts through 申报 and approval, writes
+//! and ingests their evidence folders, imports assessment sheets at each
+//! level (社区自查, 县区初评, 专家评估, final; one excellent, one needing
 //! rectification, one with missing evidence) and issues every document
 //! into an output folder.
 
@@ -15,6 +16,7 @@ use crate::accounts::Role;
 use crate::archive::ingest::{IngestOptions, ingest};
 use crate::archive::zipin::ZipLimits;
 use crate::archive::{Archive, ArchiveError};
+use crate::assessment::level::Level;
 use crate::assessment::store::{self, AssessmentError};
 use crate::catalog::{Catalog, Method};
 use crate::community::{Community, CommunityError};
@@ -37,6 +39,9 @@ pub enum DemoError {
     /// Registering communities.
     #[error(transparent)]
     Community(#[from] CommunityError),
+    /// Applying for and approving the sample communities.
+    #[error(transparent)]
+    Application(#[from] crate::application::ApplicationError),
     /// Importing results.
     #[error(transparent)]
     Assessment(#[from] AssessmentError),
@@ -148,19 +153,9 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
     let date = NaiveDate::from_ymd_opt(2019, 11, 29).unwrap_or_default();
     let assessed = NaiveDate::from_ymd_opt(2019, 11, 20).unwrap_or_default();
 
-    // 1. Register the communities.
-    let communities: Vec<Community> = SAMPLES
-        .iter()
-        .map(|(id, name, district, kind, _)| Community::new(id, name, district, kind, "第一阶段"))
-        .collect::<Result<_, _>>()?;
-    {
-        let _lock = archive.lock(true, |_| {})?;
-        let mut reg = archive.communities()?;
-        for c in &communities {
-            reg.add(c.clone())?;
-        }
-        reg.save(root.dir())?;
-    }
+    // 1. 申报: each district applies for its sample community, and the
+    // office approves it, which registers it.
+    let communities = apply_and_approve(&archive)?;
     // 2. Evidence folders, ingested.
     hand_in_evidence(&archive, catalog, &dir.join("材料"), &communities, progress)?;
     // 3. Assessment sheets, imported.
@@ -258,9 +253,45 @@ fn import_sheets(
         fs::write(&path, sheet(catalog, sample.4, assessed)).map_err(io(&path))?;
         let facts = facts(sample.4);
         let lock = archive.lock(true, |_| {})?;
-        store::import(archive, &lock, catalog, c, &path, Some(facts))?;
+        // 评估验收 in its levels: 社区自查, 县区初评, the assigned expert
+        // (the sample expert has WH-001), then the city's final result.
+        let mut levels = vec![(Level::SelfCheck, None), (Level::District, None)];
+        if c.id == EXPERT_COMMUNITY {
+            levels.push((Level::Expert, Some(ACCOUNTS[3].0)));
+        }
+        levels.push((Level::Final, None));
+        for (level, expert) in levels {
+            let at = store::At { level, expert };
+            store::import_at(archive, &lock, catalog, c, &path, Some(facts.clone()), at)?;
+        }
     }
     Ok(())
+}
+
+/// Applies for every sample community and approves each application.
+fn apply_and_approve(archive: &Archive) -> Result<Vec<Community>, DemoError> {
+    use crate::application::{self, Proposal};
+    let lock = archive.lock(true, |_| {})?;
+    let proposals = SAMPLES
+        .iter()
+        .map(|(_, name, district, kind, _)| {
+            Proposal::new(
+                district,
+                name,
+                kind,
+                "第一阶段",
+                "社区党组织坚强有力，居民参与度高，具备创建试点的基础",
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let records = application::submit(archive, &lock, proposals)?;
+    let mut out = Vec::new();
+    for (r, sample) in records.iter().zip(SAMPLES) {
+        out.push(application::approve(
+            archive, &lock, r.number, sample.0, None,
+        )?);
+    }
+    Ok(out)
 }
 
 /// Drafts and issues every document, as the commands and the web do:
@@ -289,6 +320,8 @@ fn issue_all(
             Err(e) => return Err(e.into()),
         }
     }
+    let summary = Kind::Applications { district: None };
+    drafts.extend(batch::draft(archive, config, &summary, &Scope::All, date)?.drafts);
     let mut issued = issuance::issue(archive, lock, engine, drafts, progress)?;
     let kind = Kind::Progress { phase1: true };
     let table = batch::draft(archive, config, &kind, &Scope::All, date)?;

@@ -29,6 +29,10 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     )?;
     writeln!(out, "档案库：{}", summary.archive.display())?;
+    writeln!(
+        out,
+        "流程：县区申报 3 个试点社区 → 考评办批准登记 → 社区提交材料 → 社区自查 → 县区初评 → 专家评估（翠湖社区）→ 考评办最终评定 → 发文"
+    )?;
     writeln!(out, "示例材料：{}", args.dir.join("材料").display())?;
     writeln!(out, "考评表：{}", args.dir.join("考评表").display())?;
     writeln!(

@@ -80,6 +80,9 @@ fn each_level_needs_the_one_below_and_a_return_reopens_it() {
     // The 进度汇总表 counts the pilots at each state.
     stdout_of(kaoping(d).args(["progress", "--date", "2026-11-20"]));
     if let Some(text) = crate::util::pdf_text(&d.join("进度汇总表.pdf")) {
-        assert!(text.contains("已评定1个") && text.contains("未开始0个"), "{text}");
+        assert!(
+            text.contains("已评定1个") && text.contains("未开始0个"),
+            "{text}"
+        );
     }
 }
