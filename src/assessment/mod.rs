@@ -10,6 +10,7 @@
 pub mod aggregate;
 pub mod computed;
 pub mod level;
+pub mod panel;
 pub mod score;
 pub mod sheet;
 pub mod store;

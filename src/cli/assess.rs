@@ -39,6 +39,9 @@ enum Sub {
     /// 退回社区自查或县区初评，写明理由；退回后可重新提交
     #[command(name = "return", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Return(ReturnArgs),
+    /// 专家组结论：每位专家的结论和按 kaoping.toml [assessment] aggregate 规则汇总的结论及算式
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Panel(PanelArgs),
     /// 各社区评估验收的进度：未开始、自查已提交、初评已提交、专家评估中、已评定
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     State(StateArgs),
@@ -101,6 +104,16 @@ struct ReturnArgs {
     /// 档案库正被其他进程写入时立即退出，不排队等待
     #[arg(long)]
     no_wait: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct PanelArgs {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 以 JSON 格式输出
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -215,6 +228,33 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 a.level,
                 a.reason.trim()
             )?;
+            Ok(out.flush()?)
+        }
+        Sub::Panel(a) => {
+            let c = archive.communities()?.get(&a.community)?.clone();
+            let rule = ctx.config()?.assessment.aggregate;
+            let rows = kaoping::assessment::panel::panel(&archive, &c.id, rule)?;
+            let mut out = output::stdout();
+            if a.json {
+                serde_json::to_writer_pretty(&mut out, &rows).context("无法输出 JSON")?;
+                writeln!(out)?;
+            } else if rows.is_empty() {
+                writeln!(out, "{} {} 还没有专家提交评估。", c.id, c.name)?;
+            } else {
+                for r in &rows {
+                    let each: Vec<String> =
+                        r.verdicts.iter().map(|(w, v)| format!("{w} {v}")).collect();
+                    writeln!(
+                        out,
+                        "{} 标准{}（{}）：{}；{}",
+                        r.indicator,
+                        r.standard,
+                        r.method,
+                        each.join("、"),
+                        r.aggregate.arithmetic
+                    )?;
+                }
+            }
             Ok(out.flush()?)
         }
         Sub::State(a) => {

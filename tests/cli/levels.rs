@@ -57,8 +57,41 @@ fn each_level_needs_the_one_below_and_a_return_reopens_it() {
     let err = stderr_of_failure(&mut import("专家", &[]), 1);
     assert!(err.contains("--expert"), "{err}");
     stdout_of(&mut import("专家", &["--expert", "zj1"]));
-    stdout_of(&mut import("专家", &["--expert", "zj2"]));
+    let mut failed = rows.clone();
+    for r in failed.iter_mut().skip(1) {
+        r[5] = "未达标".into();
+    }
+    std::fs::write(d.join("未达标.csv"), crate::workbooks::csv_text(&failed)).unwrap();
+    stdout_of(kaoping(d).args([
+        "assess",
+        "import",
+        "未达标.csv",
+        "--community",
+        "WH-001",
+        "--level",
+        "专家",
+        "--expert",
+        "zj2",
+    ]));
     assert_eq!(state(d), "专家评估中");
+    // The panel: both experts side by side, a tie going to the lower.
+    let panel = stdout_of(kaoping(d).args(["assess", "panel", "--community", "WH-001", "--json"]));
+    let p: serde_json::Value = serde_json::from_str(&panel).unwrap();
+    assert_eq!(p.as_array().unwrap().len(), rows.len() - 1);
+    assert_eq!(p[0]["verdicts"][0], serde_json::json!(["zj1", "基本达标"]));
+    assert_eq!(p[0]["verdicts"][1], serde_json::json!(["zj2", "未达标"]));
+    assert_eq!(p[0]["aggregate"]["verdict"], "未达标");
+    assert_eq!(
+        p[0]["aggregate"]["arithmetic"],
+        "多数：基本达标 1 票，未达标 1 票 → 未达标"
+    );
+    let toml = d.join("archive/kaoping.toml");
+    let text = std::fs::read_to_string(&toml)
+        .unwrap()
+        .replace("aggregate = \"majority\"", "aggregate = \"mean\"");
+    std::fs::write(&toml, text).unwrap();
+    let panel = stdout_of(kaoping(d).args(["assess", "panel", "--community", "WH-001"]));
+    assert!(panel.contains("均值 (1+0)/2 = 0.50 → 未达标"), "{panel}");
     // Documents come from the city's final result only.
     let err = stderr_of_failure(
         kaoping(d).args(["assess", "show", "--community", "WH-001"]),
