@@ -76,6 +76,7 @@ fn report_draft(d: &Demo, evidence: &Manifest) -> Draft {
         &d.stored,
         &d.card,
         Some(evidence),
+        None,
         date(),
     )
 }

@@ -8,6 +8,7 @@
 //! scheme.
 
 pub mod aggregate;
+pub mod compare;
 pub mod computed;
 pub mod level;
 pub mod panel;

@@ -356,6 +356,8 @@ impl Drafting<'_> {
                     0 => None,
                     v => Some(archive.manifest(&archive.submission(&c.id, Some(v))?)?),
                 };
+                let rule = self.config.assessment.aggregate;
+                let levels = crate::assessment::compare::compare(archive, &c.id, &stored, rule)?;
                 report::build(
                     self.issuer,
                     catalog,
@@ -363,6 +365,7 @@ impl Drafting<'_> {
                     &stored,
                     &card,
                     evidence.as_ref(),
+                    levels.as_ref(),
                     date,
                 )
             }

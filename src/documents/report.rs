@@ -13,6 +13,8 @@ use super::{
     size_text,
 };
 use crate::archive::manifest::Manifest;
+use crate::assessment::Verdict;
+use crate::assessment::compare::Comparison;
 use crate::assessment::computed;
 use crate::assessment::score::ScoreCard;
 use crate::assessment::store::{StoredAssessment, kind_of};
@@ -35,6 +37,7 @@ struct Subject<'a> {
 }
 
 /// Builds the report draft.
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     issuer: &Issuer<'_>,
     catalog: &Catalog,
@@ -42,6 +45,7 @@ pub fn build(
     stored: &StoredAssessment,
     card: &ScoreCard,
     evidence: Option<&Manifest>,
+    levels: Option<&Comparison>,
     date: NaiveDate,
 ) -> Draft {
     let s = Subject {
@@ -67,6 +71,9 @@ pub fn build(
         score_table(card, evidence),
         manifest_table(stored, evidence),
     ];
+    if let Some(cmp) = levels {
+        data.attachments.push(levels_table(cmp));
+    }
     data.cc = Some(district_office(community));
     issuer.draft(
         KIND,
@@ -346,6 +353,71 @@ fn spanning(text: String, colspan: usize) -> Cell {
 
 /// Attachment 2: the files behind the 材料审核 standards, with the
 /// submission's root hash.
+/// 各级考评结论对照: 自查 | 初评 | 专家组 | 最终 per standard and method,
+/// the rows where two levels are two steps apart marked.
+fn levels_table(cmp: &Comparison) -> Attachment {
+    let show = |v: Option<Verdict>| v.map_or("—".to_string(), |v| v.to_string());
+    let rows: Vec<Row> = cmp
+        .rows
+        .iter()
+        .map(|r| {
+            let cells = vec![
+                Cell::from(r.indicator.clone()),
+                Cell::from(format!("标准{}", r.standard)),
+                Cell::from(r.method.name().to_string()),
+                Cell::from(show(r.self_check)),
+                Cell::from(show(r.district)),
+                Cell::from(show(r.panel)),
+                Cell::from(r.final_verdict.to_string()),
+                Cell::from(if r.apart { "相差两级" } else { "" }.to_string()),
+            ];
+            if r.apart {
+                Row::strong(cells)
+            } else {
+                Row::Plain(cells)
+            }
+        })
+        .collect();
+    let apart = cmp.rows.iter().filter(|r| r.apart).count();
+    let who: Vec<String> = cmp
+        .assessors
+        .iter()
+        .map(|(level, names)| {
+            let n = if names.is_empty() {
+                "未填写".to_string()
+            } else {
+                names.join("、")
+            };
+            format!("{level}：{n}")
+        })
+        .collect();
+    Attachment {
+        name: "各级考评结论对照".into(),
+        landscape: true,
+        body: vec![
+            format!("考评人：{}。", who.join("；")),
+            format!(
+                "各级结论相差两级（一级判“达标”、另一级判“未达标”）的共 {apart} 条，已加粗标出。"
+            ),
+        ],
+        table: Some(Table::compact(
+            &[
+                "指标",
+                "标准",
+                "考评方法",
+                "社区自查",
+                "县区初评",
+                "专家组",
+                "最终",
+                "差异",
+            ],
+            &[1.2, 1.2, 2.2, 1.6, 1.6, 1.6, 1.6, 1.6],
+            rows,
+        )),
+        ..Attachment::default()
+    }
+}
+
 fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manifest>) -> Attachment {
     let name = "材料审核证据清单".to_string();
     let Some(m) = evidence else {

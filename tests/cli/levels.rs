@@ -110,6 +110,26 @@ fn each_level_needs_the_one_below_and_a_return_reopens_it() {
     assert!(log.contains("\"level\":\"专家评估\"") && log.contains("\"expert\":\"zj2\""));
     assert!(log.contains("第3条证据不足"));
     stdout_of(kaoping(d).arg("verify"));
+    // The 考评报告 shows the levels side by side and who assessed.
+    std::fs::create_dir(d.join("公文")).unwrap();
+    stdout_of(kaoping(d).args([
+        "report",
+        "--community",
+        "WH-001",
+        "-o",
+        "公文",
+        "--date",
+        "2026-11-20",
+    ]));
+    if let Some(text) = crate::util::pdf_text(&d.join("公文/五华区-翠湖社区-考评报告.pdf"))
+    {
+        assert!(text.contains("各级考评结论对照"), "{text}");
+        assert!(text.contains("专家评估：zj1、zj2"), "{text}");
+        assert!(
+            text.contains("相差两级") && text.contains("共0条"),
+            "{text}"
+        );
+    }
     // The 进度汇总表 counts the pilots at each state.
     stdout_of(kaoping(d).args(["progress", "--date", "2026-11-20"]));
     if let Some(text) = crate::util::pdf_text(&d.join("进度汇总表.pdf")) {
