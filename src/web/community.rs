@@ -65,6 +65,12 @@ struct CommunityPage {
     max_mb: u64,
     max_files: usize,
     may_submit: bool,
+    /// Where the community stands in 评估验收.
+    level_state: String,
+    /// The level this account submits a sheet at here, if any.
+    submit_level: Option<&'static str>,
+    /// The level this account may return here, if any.
+    return_level: Option<&'static str>,
 }
 
 /// A standard of 材料审核 without evidence in a version.
@@ -103,6 +109,8 @@ pub async fn page(
 ) -> Result<Html<String>, WebError> {
     let c = user.require_community(&state, &id, Access::Read).await?;
     let may_submit = scope::allows(&user.account, &c, Access::Submit);
+    let submit_level = super::levels::may_submit_level(&user, &c).map(|l| l.name());
+    let return_level = super::levels::returns(user.account.role).map(|l| l.name());
     let archive = user.archive(&state);
     let limits = state.0.settings.limits;
     let time = state.0.config.time.clone();
@@ -131,7 +139,13 @@ pub async fn page(
             .collect();
         let structure = coverage::structure(latest.as_ref());
         let (material, missing) = coverage::material_counts(&structure);
+        let level_state = super::levels::state_names(&archive)?
+            .remove(&id)
+            .unwrap_or_default();
         Ok(CommunityPage {
+            level_state,
+            submit_level,
+            return_level,
             c,
             history,
             structure,

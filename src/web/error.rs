@@ -140,6 +140,8 @@ impl Status for crate::assessment::store::AssessmentError {
             E::Archive(e) => e.status(),
             E::NoResults { .. } => StatusCode::NOT_FOUND,
             E::Corrupt { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            // Out of order, locked or not submitted: the state forbids it.
+            E::OutOfOrder { .. } | E::NotReturnable { .. } => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }

@@ -13,6 +13,7 @@ mod community;
 mod download;
 mod error;
 mod guard;
+mod levels;
 mod office;
 mod pages;
 mod scoped;
@@ -195,6 +196,9 @@ fn table() -> Vec<Route> {
         get("/c/{id}", community::page),
         get("/c/{id}/scaffold.zip", community::scaffold_zip),
         upload("/c/{id}/upload", community::upload),
+        get("/c/{id}/sheet-template.xlsx", levels::template),
+        upload("/c/{id}/assess", levels::submit),
+        post("/c/{id}/return", levels::send_back),
         get("/c/{id}/v/{n}", community::version),
         post("/c/{id}/v/{n}/receipt", community::receipt),
         get("/c/{id}/v/{n}/bag.zip", community::bag),

@@ -103,8 +103,9 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
     user.require_office()?;
     let archive = user.archive(&state);
     let config = state.0.config.clone();
-    let (overview, applications, usage) = blocking(move || {
+    let (overview, applications, usage, levels) = blocking(move || {
         let overview = crate::overview::office(&archive, &config)?;
+        let levels = super::levels::state_names(&archive)?;
         let mut all = application::list(&archive)?;
         let usage = quota::usage(&archive.communities()?, &all);
         // Pending first, each group in the order received.
@@ -113,7 +114,7 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
             .into_iter()
             .map(|a| ApplicationLine::new(a, &config))
             .collect();
-        Ok((overview, applications, usage))
+        Ok((overview, applications, usage, levels))
     })
     .await?;
     let mut ctx = serde_json::to_value(&overview).unwrap_or_default();
@@ -121,6 +122,10 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
         map.insert(
             "applications".into(),
             serde_json::to_value(&applications).unwrap_or_default(),
+        );
+        map.insert(
+            "levels".into(),
+            serde_json::to_value(&levels).unwrap_or_default(),
         );
         map.insert(
             "usage".into(),

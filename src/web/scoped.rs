@@ -35,6 +35,8 @@ struct DistrictPage {
     applications: Vec<ApplicationLine>,
     /// The use of its task numbers.
     usage: Option<quota::Use>,
+    /// Each community's state in 评估验收, by id.
+    levels: std::collections::HashMap<String, String>,
 }
 
 /// One application as a page shows it.
@@ -59,6 +61,8 @@ impl ApplicationLine {
 struct ExpertPage {
     /// The communities assigned.
     communities: Vec<CommunityLine>,
+    /// Each community's state in 评估验收, by id.
+    levels: std::collections::HashMap<String, String>,
 }
 
 /// `GET /district`: the district account's communities.
@@ -73,8 +77,9 @@ pub async fn district(State(state): State<AppState>, user: User) -> Result<Html<
         user.account.clone(),
     );
     let own = name.clone();
-    let (communities, applications, usage) = blocking(move || {
+    let (communities, applications, usage, levels) = blocking(move || {
         let communities = overview::visible(&archive, &config, &account)?;
+        let levels = super::levels::state_names(&archive)?;
         let all = application::list(&archive)?;
         let usage = quota::usage(&archive.communities()?, &all)
             .into_iter()
@@ -85,7 +90,7 @@ pub async fn district(State(state): State<AppState>, user: User) -> Result<Html<
             .filter(|a| a.record.proposal.district == own)
             .map(|a| ApplicationLine::new(a, &config))
             .collect();
-        Ok((communities, applications, usage))
+        Ok((communities, applications, usage, levels))
     })
     .await?;
     let ctx = DistrictPage {
@@ -95,6 +100,7 @@ pub async fn district(State(state): State<AppState>, user: User) -> Result<Html<
         communities,
         applications,
         usage,
+        levels,
     };
     Ok(pages::page("district.html", &user.context(), &ctx))
 }
@@ -107,11 +113,20 @@ pub async fn expert(State(state): State<AppState>, user: User) -> Result<Html<St
         state.0.config.clone(),
         user.account.clone(),
     );
-    let communities = blocking(move || Ok(overview::visible(&archive, &config, &account)?)).await?;
+    let (communities, levels) = blocking(move || {
+        Ok((
+            overview::visible(&archive, &config, &account)?,
+            super::levels::state_names(&archive)?,
+        ))
+    })
+    .await?;
     Ok(pages::page(
         "expert.html",
         &user.context(),
-        &ExpertPage { communities },
+        &ExpertPage {
+            communities,
+            levels,
+        },
     ))
 }
 

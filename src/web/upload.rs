@@ -84,6 +84,12 @@ pub const SHEET: Form = Form {
     texts: &["community"],
 };
 
+/// A sheet of 评估验收 at the account's level, on a community page.
+pub const LEVEL_SHEET: Form = Form {
+    files: &["sheet"],
+    texts: &[],
+};
+
 /// A district's list of applications (申报表).
 pub const APPLICATIONS: Form = Form {
     files: &["list"],

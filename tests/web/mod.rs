@@ -6,6 +6,7 @@
 mod api;
 mod apply;
 mod browser;
+mod levels;
 mod routes;
 mod security;
 mod util;

@@ -24,6 +24,12 @@ enum Who {
     ReadWh,
     /// Those who may hand in for WH-001: its community and the office.
     SubmitWh,
+    /// Those who submit a level of 评估验收 for WH-001: its community
+    /// (自查), 五华区 (初评) and its expert (专家评估).
+    LevelWh,
+    /// Those who return a level of WH-001: 五华区 (the 自查), the office
+    /// (the 初评).
+    ReturnWh,
     /// District accounts.
     District,
     /// Expert accounts.
@@ -47,6 +53,9 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/c/{id}", Who::ReadWh),
     ("GET", "/c/{id}/scaffold.zip", Who::ReadWh),
     ("POST", "/c/{id}/upload", Who::SubmitWh),
+    ("GET", "/c/{id}/sheet-template.xlsx", Who::ReadWh),
+    ("POST", "/c/{id}/assess", Who::LevelWh),
+    ("POST", "/c/{id}/return", Who::ReturnWh),
     ("GET", "/c/{id}/v/{n}", Who::ReadWh),
     ("POST", "/c/{id}/v/{n}/receipt", Who::SubmitWh),
     ("GET", "/c/{id}/v/{n}/bag.zip", Who::ReadWh),
@@ -89,6 +98,11 @@ fn allowed(who: Who, role: &str) -> bool {
             "community WH-001" | "district 五华区" | "expert of WH-001" | "office"
         ),
         Who::SubmitWh => matches!(role, "community WH-001" | "office"),
+        Who::LevelWh => matches!(
+            role,
+            "community WH-001" | "district 五华区" | "expert of WH-001"
+        ),
+        Who::ReturnWh => matches!(role, "district 五华区" | "office"),
         Who::District => role.starts_with("district"),
         Who::Expert => role.starts_with("expert"),
         Who::Office => role == "office",
@@ -121,7 +135,7 @@ fn request(c: &Client, server: &Server, method: &str, path: &str, csrf: &str) ->
     let url = server.at(path);
     match (method, path) {
         ("GET", _) => c.get(url).send().unwrap(),
-        (_, p) if p.ends_with("/upload") || p == "/office/assess" || p == "/office/verify-doc" => {
+        (_, p) if p.ends_with("/upload") || p.ends_with("assess") || p == "/office/verify-doc" => {
             let form = multipart::Form::new().text("csrf", csrf.to_string());
             c.post(url).multipart(form).send().unwrap()
         }

@@ -1,0 +1,183 @@
+//! 评估验收 in levels on the web: a community hands in its 社区自查 sheet,
+//! the district its 县区初评 and may return the 自查, an assigned expert
+//! submits an 专家评估 of its own, and the office returns the 初评 (the
+//! final level stays at `/office/assess`). Which level an account works at
+//! follows from its role; the order and the locks are the library's
+//! ([`crate::assessment::level::refusal`]).
+
+use std::collections::HashMap;
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::HeaderMap;
+use axum::response::Redirect;
+use serde::Deserialize;
+
+use super::AppState;
+use super::blocking;
+use super::download::Download;
+use super::error::WebError;
+use super::session::User;
+use super::upload::{self, Limits};
+use crate::accounts::Role;
+use crate::archive::{Archive, ArchiveError};
+use crate::assessment::level::Level;
+use crate::assessment::{sheet, store};
+use crate::catalog::Catalog;
+use crate::scope::{self, Access};
+
+/// Every community's state in 评估验收 by id, as the pages print it.
+pub(super) fn state_names(archive: &Archive) -> Result<HashMap<String, String>, ArchiveError> {
+    Ok(store::states(archive)?
+        .into_iter()
+        .map(|s| (s.community, s.state.name().to_string()))
+        .collect())
+}
+
+/// The level `role` submits a sheet at on a community page (the office
+/// imports the final level on its own page).
+pub(super) fn submits_at(role: Role) -> Option<Level> {
+    match role {
+        Role::Community => Some(Level::SelfCheck),
+        Role::District => Some(Level::District),
+        Role::Expert => Some(Level::Expert),
+        Role::Office => None,
+    }
+}
+
+/// The level `role` may send back: the district the 自查, the office the
+/// 初评.
+pub(super) fn returns(role: Role) -> Option<Level> {
+    match role {
+        Role::District => Some(Level::SelfCheck),
+        Role::Office => Some(Level::District),
+        _ => None,
+    }
+}
+
+/// The access a role needs for its level: the community its own (submit),
+/// the district its district's (read), the expert an assigned one
+/// (assess).
+fn access_for(role: Role) -> Access {
+    match role {
+        Role::Community => Access::Submit,
+        Role::Expert => Access::Assess,
+        _ => Access::Read,
+    }
+}
+
+/// Whether the account may submit a level sheet for `c`.
+pub(super) fn may_submit_level(user: &User, c: &crate::community::Community) -> Option<Level> {
+    submits_at(user.account.role)
+        .filter(|_| scope::allows(&user.account, c, access_for(user.account.role)))
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// `GET /c/{id}/sheet-template.xlsx`: the blank assessment sheet (the
+/// office's template) for everyone who may see the community.
+pub async fn template(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+) -> Result<Download, WebError> {
+    user.require_community(&state, &id, Access::Read).await?;
+    let bytes = sheet::template_xlsx(Catalog::builtin())?;
+    Ok(Download::bytes("考评结果表.xlsx".into(), XLSX, bytes))
+}
+
+/// `POST /c/{id}/assess`: a sheet at the account's level (自查, 初评 or
+/// 专家评估); refused when the level below is missing or this level is
+/// locked, and then nothing is written.
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    headers: HeaderMap,
+    mp: Multipart,
+) -> Result<Redirect, WebError> {
+    let role = user.account.role;
+    let allowed = match submits_at(role) {
+        Some(_) => user
+            .require_community(&state, &id, access_for(role))
+            .await
+            .map(drop),
+        None => Err(WebError::forbidden()),
+    };
+    let limits = Limits {
+        max_bytes: 20 << 20,
+        max_files: 1,
+        ..state.0.settings.limits
+    };
+    let up = upload::receive(
+        &state,
+        &user,
+        allowed,
+        &headers,
+        mp,
+        &upload::LEVEL_SHEET,
+        limits,
+    )
+    .await?;
+    let level = submits_at(role).ok_or_else(WebError::forbidden)?;
+    let path = up
+        .file(upload::LEVEL_SHEET.files[0])
+        .ok_or_else(|| WebError::bad("请先选择要上传的考评表"))?
+        .to_path_buf();
+    let archive = user.archive(&state);
+    let expert = (level == Level::Expert).then(|| user.account.name.clone());
+    let to = format!("/c/{}#levels", super::url::percent(&id));
+    blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let reg = archive.communities()?;
+        let c = reg.get(&id)?;
+        let at = store::At {
+            level,
+            expert: expert.as_deref(),
+        };
+        store::import_at(&archive, &lock, Catalog::builtin(), c, &path, None, at).map_err(
+            |mut e| {
+                e.map_paths(&|p| up.shown(p));
+                WebError::from(e)
+            },
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to(&to))
+}
+
+/// The return form. Every field may be missing, so that the role is
+/// checked before anything else is said.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReturnForm {
+    csrf: String,
+    reason: String,
+}
+
+/// `POST /c/{id}/return`: the district returns the 自查, the office the
+/// 初评, with a reason.
+pub async fn send_back(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    axum::Form(f): axum::Form<ReturnForm>,
+) -> Result<Redirect, WebError> {
+    let level = returns(user.account.role).ok_or_else(WebError::forbidden)?;
+    user.require_community(&state, &id, Access::Read).await?;
+    user.check_csrf(&f.csrf)?;
+    if f.reason.trim().is_empty() {
+        return Err(WebError::bad(format!("请写明退回{level}的理由；没有退回")));
+    }
+    let archive = user.archive(&state);
+    let to = format!("/c/{}#levels", super::url::percent(&id));
+    blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let reg = archive.communities()?;
+        let c = reg.get(&id)?;
+        store::send_back(&archive, &lock, c, level, &f.reason)?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to(&to))
+}
