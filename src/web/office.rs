@@ -456,6 +456,33 @@ impl DecisionForm {
     }
 }
 
+/// Runs an office decision on an application under the writer lock, after
+/// the role and session-token checks, and goes back to the list.
+async fn decide(
+    state: &AppState,
+    user: &User,
+    f: DecisionForm,
+    act: impl FnOnce(
+        &crate::archive::Archive,
+        &crate::archive::lock::WriterLock,
+        u32,
+        DecisionForm,
+    ) -> Result<(), WebError>
+    + Send
+    + 'static,
+) -> Result<Redirect, WebError> {
+    user.require_office()?;
+    user.check_csrf(&f.csrf)?;
+    let number = f.number()?;
+    let archive = user.archive(state);
+    blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        act(&archive, &lock, number, f)
+    })
+    .await?;
+    Ok(Redirect::to("/office#applications"))
+}
+
 /// `POST /office/approve`: approves an application and registers its
 /// community; beyond the district's task numbers only with a reason.
 pub async fn approve(
@@ -463,32 +490,20 @@ pub async fn approve(
     user: User,
     axum::Form(f): axum::Form<DecisionForm>,
 ) -> Result<Redirect, WebError> {
-    user.require_office()?;
-    user.check_csrf(&f.csrf)?;
-    let number = f.number()?;
-    let archive = user.archive(&state);
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        application::approve(
-            &archive,
-            &lock,
-            number,
-            f.community.trim(),
-            Some(&f.over_quota),
-        )
-        .map_err(|e| match e {
-            ApplicationError::OverQuota(o) => WebError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!(
-                    "{o}。第 {number} 号申报没有批准，也没有登记社区。如确需超出任务数批准，请在“超出任务数批准的理由”一栏写明理由（理由记入日志，并在申报汇总中列出）"
+    decide(&state, &user, f, |archive, lock, number, f| {
+        application::approve(archive, lock, number, f.community.trim(), Some(&f.over_quota))
+            .map_err(|e| match e {
+                ApplicationError::OverQuota(o) => WebError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!(
+                        "{o}。第 {number} 号申报没有批准，也没有登记社区。如确需超出任务数批准，请在“超出任务数批准的理由”一栏写明理由（理由记入日志，并在申报汇总中列出）"
+                    ),
                 ),
-            ),
-            other => other.into(),
-        })?;
+                other => other.into(),
+            })?;
         Ok(())
     })
-    .await?;
-    Ok(Redirect::to("/office#applications"))
+    .await
 }
 
 /// `POST /office/return`: returns an application to its district with a
@@ -498,15 +513,8 @@ pub async fn send_back(
     user: User,
     axum::Form(f): axum::Form<DecisionForm>,
 ) -> Result<Redirect, WebError> {
-    user.require_office()?;
-    user.check_csrf(&f.csrf)?;
-    let number = f.number()?;
-    let archive = user.archive(&state);
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        application::send_back(&archive, &lock, number, &f.reason)?;
-        Ok(())
+    decide(&state, &user, f, |archive, lock, number, f| {
+        Ok(application::send_back(archive, lock, number, &f.reason)?)
     })
-    .await?;
-    Ok(Redirect::to("/office#applications"))
+    .await
 }
