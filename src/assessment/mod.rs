@@ -11,6 +11,7 @@ pub mod aggregate;
 pub mod compare;
 pub mod computed;
 pub mod level;
+pub mod overrule;
 pub mod panel;
 pub mod score;
 pub mod sheet;

@@ -42,6 +42,9 @@ pub struct AssessmentRecord {
     /// The expert's account, for 专家评估.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expert: Option<String>,
+    /// Verdicts the office overrode in this version, with the reasons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<super::overrule::Override>,
 }
 
 /// A stored assessment with its record and time.
@@ -410,6 +413,7 @@ pub fn import_at(
         ],
         level: at.level,
         expert: at.expert.map(String::from),
+        overrides: Vec::new(),
     };
     let rec = archive
         .log()

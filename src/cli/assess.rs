@@ -39,6 +39,9 @@ enum Sub {
     /// 退回社区自查或县区初评，写明理由；退回后可重新提交
     #[command(name = "return", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Return(ReturnArgs),
+    /// 考评办公室改定最终结果中一条标准的结论（必须写明理由，保存为新版本）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Override(OverrideArgs),
     /// 专家组结论：每位专家的结论和按 kaoping.toml [assessment] aggregate 规则汇总的结论及算式
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Panel(PanelArgs),
@@ -99,6 +102,31 @@ struct ReturnArgs {
     #[arg(long, value_name = "层级", value_parser = parse_level)]
     level: Level,
     /// 退回的理由
+    #[arg(long, value_name = "理由")]
+    reason: String,
+    /// 档案库正被其他进程写入时立即退出，不排队等待
+    #[arg(long)]
+    no_wait: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct OverrideArgs {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 指标，如 Ⅱ-4、II-4、2-4
+    #[arg(long, value_name = "指标")]
+    indicator: String,
+    /// 标准序号
+    #[arg(long, value_name = "序号")]
+    standard: u32,
+    /// 考评方法：材料审核、实地考评、问卷调查、网络（媒体）调查
+    #[arg(long, value_name = "方法")]
+    method: String,
+    /// 改定后的结论：达标、基本达标 或 未达标
+    #[arg(long, value_name = "结论")]
+    verdict: String,
+    /// 改定的理由（必填）
     #[arg(long, value_name = "理由")]
     reason: String,
     /// 档案库正被其他进程写入时立即退出，不排队等待
@@ -230,6 +258,47 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             )?;
             Ok(out.flush()?)
         }
+        Sub::Override(a) => {
+            use kaoping::assessment::Verdict;
+            use kaoping::assessment::overrule::{Override, overrule};
+            let code = catalog.indicator(&a.indicator)?.1.code.clone();
+            let method = kaoping::catalog::Method::parse(&a.method).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "考评方法“{}”无效，只能是 材料审核、实地考评、问卷调查、网络（媒体）调查",
+                    a.method
+                )
+            })?;
+            let to = Verdict::parse(&a.verdict).ok_or_else(|| {
+                anyhow::anyhow!("结论“{}”无效，只能是 达标、基本达标 或 未达标", a.verdict)
+            })?;
+            let lock = archive.lock(!a.no_wait, wait_message)?;
+            let c = archive.communities()?.get(&a.community)?.clone();
+            let change = Override {
+                indicator: code,
+                standard: a.standard,
+                method,
+                from: to,
+                to,
+                reason: a.reason.clone(),
+            };
+            let stored = overrule(&archive, &lock, &c.id, change)?;
+            let o = &stored.record.overrides[0];
+            let mut out = output::stdout();
+            writeln!(
+                out,
+                "已改定 {} {} {} 标准{}（{}）：{} → {}，理由：{}（第 {} 版考评结果）",
+                c.id,
+                c.name,
+                o.indicator,
+                o.standard,
+                o.method,
+                o.from,
+                o.to,
+                o.reason,
+                stored.record.version
+            )?;
+            Ok(out.flush()?)
+        }
         Sub::Panel(a) => {
             let c = archive.communities()?.get(&a.community)?.clone();
             let rule = ctx.config()?.assessment.aggregate;
@@ -294,6 +363,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                     "named": card.named(),
                     "needs_notice": card.needs_notice(),
                     "results": stored.assessment.results,
+                    "overrides": stored.record.overrides,
                     "facts": stored.assessment.facts,
                 });
                 serde_json::to_writer_pretty(&mut out, &v).context("无法输出 JSON")?;

@@ -110,6 +110,38 @@ fn each_level_needs_the_one_below_and_a_return_reopens_it() {
     assert!(log.contains("\"level\":\"专家评估\"") && log.contains("\"expert\":\"zj2\""));
     assert!(log.contains("第3条证据不足"));
     stdout_of(kaoping(d).arg("verify"));
+    // The office may override one final verdict, only with a reason.
+    let ov = |reason: &str| {
+        let mut cmd = kaoping(d);
+        cmd.args([
+            "assess",
+            "override",
+            "--community",
+            "WH-001",
+            "--indicator",
+            "II-1",
+            "--standard",
+            "1",
+            "--method",
+            "材料审核",
+            "--verdict",
+            "未达标",
+            "--reason",
+            reason,
+        ]);
+        cmd
+    };
+    let err = stderr_of_failure(&mut ov("  "), 1);
+    assert!(err.contains("必须写明理由"), "{err}");
+    let out = stdout_of(&mut ov("现场核查发现台账为补做"));
+    assert!(out.contains("基本达标 → 未达标"), "{out}");
+    let shown = stdout_of(kaoping(d).args(["assess", "show", "--community", "WH-001", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(v["version"], 7);
+    assert_eq!(v["overrides"][0]["reason"], "现场核查发现台账为补做");
+    assert_eq!(v["overrides"][0]["from"], "基本达标");
+    assert_eq!(v["results"][0]["verdict"], "未达标");
+    stdout_of(kaoping(d).arg("verify"));
     // The 考评报告 shows the levels side by side and who assessed.
     std::fs::create_dir(d.join("公文")).unwrap();
     stdout_of(kaoping(d).args([

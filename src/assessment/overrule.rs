@@ -1,0 +1,106 @@
+//! The office's override of one standard's final verdict: allowed only
+//! with a written reason, kept as a new final version whose record names
+//! the standard, the verdict before and after, and the reason. The sheet
+//! object stays the one the final result was imported from.
+
+use serde::{Deserialize, Serialize};
+
+use super::Verdict;
+use super::store::{self, AssessmentError, AssessmentRecord, StoredAssessment};
+use crate::archive::lock::WriterLock;
+use crate::archive::{Archive, ArchiveError};
+use crate::catalog::Method;
+use crate::event::Event;
+use crate::issuance::ObjectRef;
+
+/// One overridden verdict, as the record keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    /// Indicator code.
+    pub indicator: String,
+    /// Standard number.
+    pub standard: u32,
+    /// Method.
+    pub method: Method,
+    /// The verdict before.
+    pub from: Verdict,
+    /// The verdict after.
+    pub to: Verdict,
+    /// Why.
+    pub reason: String,
+}
+
+/// Overrides one row of `community`'s final result (`indicator` given as
+/// its canonical code) and stores the result as the next version.
+pub fn overrule(
+    archive: &Archive,
+    lock: &WriterLock,
+    community: &str,
+    change: Override,
+) -> Result<StoredAssessment, AssessmentError> {
+    let bad = |why: String| AssessmentError::OutOfOrder {
+        community: community.to_string(),
+        level: super::level::Level::Final,
+        why,
+    };
+    if change.reason.trim().is_empty() {
+        return Err(bad("改定最终结论必须写明理由".into()));
+    }
+    let last = store::latest(archive, community)?;
+    let mut assessment = last.assessment.clone();
+    let row = assessment
+        .results
+        .iter_mut()
+        .find(|r| {
+            r.indicator == change.indicator
+                && r.standard == change.standard
+                && r.method == change.method
+        })
+        .ok_or_else(|| {
+            bad(format!(
+                "最终结果中没有 {} 标准{}（{}）这一条",
+                change.indicator, change.standard, change.method
+            ))
+        })?;
+    let change = Override {
+        from: row.verdict,
+        reason: change.reason.trim().to_string(),
+        ..change
+    };
+    row.verdict = change.to;
+    let results = serde_json::to_vec_pretty(&assessment).map_err(|e| ArchiveError::Io {
+        path: archive.root().to_path_buf(),
+        source: std::io::Error::other(e),
+    })?;
+    let io = |source| ArchiveError::Io {
+        path: archive.root().to_path_buf(),
+        source,
+    };
+    let put = archive.store().put_bytes(&results).map_err(io)?;
+    archive.store().flush().map_err(io)?;
+    let version = store::all_records(archive, Some(community))?
+        .last()
+        .map_or(1, |(_, r)| r.version + 1);
+    let mut objects = last.record.objects.clone();
+    objects.truncate(1);
+    objects.push(ObjectRef {
+        sha256: put.digest.hex(),
+        size: put.size,
+    });
+    let record = AssessmentRecord {
+        version,
+        objects,
+        overrides: vec![change],
+        ..last.record.clone()
+    };
+    let rec = archive
+        .log()
+        .append(lock, Event::Assessment(record.clone()))
+        .map_err(ArchiveError::from)?;
+    Ok(StoredAssessment {
+        time: rec.time,
+        record,
+        assessment,
+        ignored_columns: Vec::new(),
+    })
+}
