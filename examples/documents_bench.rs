@@ -76,7 +76,7 @@ fn report_draft(d: &Demo, evidence: &Manifest) -> Draft {
         &d.stored,
         &d.card,
         Some(evidence),
-        None,
+        &report::Levels::default(),
         date(),
     )
 }

@@ -30,6 +30,19 @@ pub struct Override {
     pub reason: String,
 }
 
+/// The overrides on top of `community`'s last imported final sheet, in
+/// order (each override is a version of its own).
+pub fn standing(archive: &Archive, community: &str) -> Result<Vec<Override>, ArchiveError> {
+    let mut out = Vec::new();
+    for (_, r) in store::records(archive, Some(community))?.into_iter().rev() {
+        if r.overrides.is_empty() {
+            break;
+        }
+        out.splice(0..0, r.overrides);
+    }
+    Ok(out)
+}
+
 /// Overrides one row of `community`'s final result (`indicator` given as
 /// its canonical code) and stores the result as the next version.
 pub fn overrule(

@@ -357,7 +357,10 @@ impl Drafting<'_> {
                     v => Some(archive.manifest(&archive.submission(&c.id, Some(v))?)?),
                 };
                 let rule = self.config.assessment.aggregate;
-                let levels = crate::assessment::compare::compare(archive, &c.id, &stored, rule)?;
+                let levels = report::Levels {
+                    comparison: crate::assessment::compare::compare(archive, &c.id, &stored, rule)?,
+                    overrides: crate::assessment::overrule::standing(archive, &c.id)?,
+                };
                 report::build(
                     self.issuer,
                     catalog,
@@ -365,7 +368,7 @@ impl Drafting<'_> {
                     &stored,
                     &card,
                     evidence.as_ref(),
-                    levels.as_ref(),
+                    &levels,
                     date,
                 )
             }

@@ -45,7 +45,7 @@ pub fn build(
     stored: &StoredAssessment,
     card: &ScoreCard,
     evidence: Option<&Manifest>,
-    levels: Option<&Comparison>,
+    levels: &Levels,
     date: NaiveDate,
 ) -> Draft {
     let s = Subject {
@@ -71,8 +71,14 @@ pub fn build(
         score_table(card, evidence),
         manifest_table(stored, evidence),
     ];
-    if let Some(cmp) = levels {
+    if let Some(cmp) = &levels.comparison {
         data.attachments.push(levels_table(cmp));
+    }
+    if !levels.overrides.is_empty() {
+        data.body.insert(
+            data.body.len().saturating_sub(1),
+            overrides_para(&levels.overrides),
+        );
     }
     data.cc = Some(district_office(community));
     issuer.draft(
@@ -353,6 +359,32 @@ fn spanning(text: String, colspan: usize) -> Cell {
 
 /// Attachment 2: the files behind the 材料审核 standards, with the
 /// submission's root hash.
+/// What the report says about the levels beyond the final sheet.
+#[derive(Debug, Clone, Default)]
+pub struct Levels {
+    /// The levels side by side (none for results without levels).
+    pub comparison: Option<Comparison>,
+    /// The office's overrides of final verdicts.
+    pub overrides: Vec<crate::assessment::overrule::Override>,
+}
+
+fn overrides_para(overrides: &[crate::assessment::overrule::Override]) -> Para {
+    let each: Vec<String> = overrides
+        .iter()
+        .map(|o| {
+            format!(
+                "{} 标准{}（{}）由“{}”改定为“{}”，理由：{}",
+                o.indicator, o.standard, o.method, o.from, o.to, o.reason
+            )
+        })
+        .collect();
+    Para::from(format!(
+        "考评办公室改定了 {} 条最终结论：{}。",
+        overrides.len(),
+        each.join("；")
+    ))
+}
+
 /// 各级考评结论对照: 自查 | 初评 | 专家组 | 最终 per standard and method,
 /// the rows where two levels are two steps apart marked.
 fn levels_table(cmp: &Comparison) -> Attachment {

@@ -161,6 +161,8 @@ fn each_level_needs_the_one_below_and_a_return_reopens_it() {
             text.contains("相差两级") && text.contains("共0条"),
             "{text}"
         );
+        assert!(text.contains("考评办公室改定了1条最终结论"), "{text}");
+        assert!(text.contains("理由：现场核查发现台账为补做"), "{text}");
     }
     // The 进度汇总表 counts the pilots at each state.
     stdout_of(kaoping(d).args(["progress", "--date", "2026-11-20"]));
