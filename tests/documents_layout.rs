@@ -307,3 +307,60 @@ fn regex_free_date(s: &str) -> bool {
     let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
     digits(day) && digits(month) && year.len() >= 4 && digits(&year[year.len() - 4..])
 }
+
+/// Every document the demo issues — the 申报汇总表 and the 考评报告 with
+/// its 各级考评结论对照 included — embeds every font, declares PDF/A-2b
+/// and has only A4 pages (portrait, or landscape for wide tables).
+#[test]
+fn every_document_is_a4_pdfa_with_embedded_fonts() {
+    if !poppler() {
+        return;
+    }
+    let all = pdfs();
+    assert!(
+        all.iter()
+            .any(|p| p.to_string_lossy().contains("申报汇总表")),
+        "{all:?}"
+    );
+    for p in &all {
+        let fonts = Process::new("pdffonts").arg(p).output().unwrap();
+        let fonts = String::from_utf8_lossy(&fonts.stdout);
+        for line in fonts.lines().skip(2) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            let emb = cols.len().checked_sub(5).map(|i| cols[i]);
+            assert_eq!(
+                emb,
+                Some("yes"),
+                "{}: font not embedded: {line}",
+                p.display()
+            );
+        }
+        let raw = std::fs::read(p).unwrap();
+        let raw = String::from_utf8_lossy(&raw);
+        assert!(
+            raw.contains("<pdfaid:part>2</pdfaid:part>"),
+            "{}: not declared PDF/A-2",
+            p.display()
+        );
+        let info = Process::new("pdfinfo")
+            .args(["-f", "1", "-l", "999"])
+            .arg(p)
+            .output()
+            .unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        let sizes: Vec<&str> = info
+            .lines()
+            .filter(|l| l.starts_with("Page") && l.contains("size:"))
+            .collect();
+        assert!(!sizes.is_empty(), "{}: no page sizes", p.display());
+        for s in sizes {
+            assert!(
+                s.contains("595.276 x 841.89") || s.contains("841.89 x 595.276"),
+                "{}: not A4: {s}",
+                p.display()
+            );
+        }
+    }
+    let report = pages(&pdf("五华区-翠湖社区-考评报告"));
+    assert!(report.iter().any(|p| p.contains("各级考评结论对照")));
+}

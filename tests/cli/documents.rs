@@ -513,6 +513,7 @@ fn demo_runs_and_produces_every_document() {
         "命名证书",
         "材料提交回执",
         "进度汇总表",
+        "申报汇总表",
     ] {
         assert!(
             files.iter().any(|f| f.contains(kind)),
