@@ -179,21 +179,33 @@ pub fn all_records(
         .collect())
 }
 
+/// The level step an event is, with its community, if it is one.
+fn step_of(event: crate::event::Event) -> Option<(String, level::Step)> {
+    use crate::event::Event;
+    match event {
+        Event::Assessment(r) => Some((r.community, level::Step::Submitted(r.level))),
+        Event::AssessmentReturn(r) => Some((r.community, level::Step::Returned(r.level))),
+        _ => None,
+    }
+}
+
+/// Every community's submissions and returns, in log order.
+fn all_steps(
+    archive: &Archive,
+) -> Result<std::collections::HashMap<String, Vec<level::Step>>, ArchiveError> {
+    let mut steps: std::collections::HashMap<String, Vec<level::Step>> = Default::default();
+    for (community, step) in crate::event::read(archive)?
+        .into_iter()
+        .filter_map(|rec| step_of(rec.event))
+    {
+        steps.entry(community).or_default().push(step);
+    }
+    Ok(steps)
+}
+
 /// A community's submissions and returns, in log order.
 pub fn steps(archive: &Archive, community: &str) -> Result<Vec<level::Step>, ArchiveError> {
-    use crate::event::Event;
-    Ok(crate::event::read(archive)?
-        .into_iter()
-        .filter_map(|rec| match rec.event {
-            Event::Assessment(r) if r.community == community => {
-                Some(level::Step::Submitted(r.level))
-            }
-            Event::AssessmentReturn(r) if r.community == community => {
-                Some(level::Step::Returned(r.level))
-            }
-            _ => None,
-        })
-        .collect())
+    Ok(all_steps(archive)?.remove(community).unwrap_or_default())
 }
 
 /// One community's state in 评估验收.
@@ -211,21 +223,7 @@ pub struct CommunityState {
 
 /// Every registered community's state, reading the log once.
 pub fn states(archive: &Archive) -> Result<Vec<CommunityState>, ArchiveError> {
-    use crate::event::Event;
-    let mut steps: std::collections::HashMap<String, Vec<level::Step>> = Default::default();
-    for rec in crate::event::read(archive)? {
-        match rec.event {
-            Event::Assessment(r) => steps
-                .entry(r.community)
-                .or_default()
-                .push(level::Step::Submitted(r.level)),
-            Event::AssessmentReturn(r) => steps
-                .entry(r.community)
-                .or_default()
-                .push(level::Step::Returned(r.level)),
-            _ => {}
-        }
-    }
+    let steps = all_steps(archive)?;
     Ok(archive
         .communities()?
         .all()
