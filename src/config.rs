@@ -116,6 +116,53 @@ pub struct Config {
     /// 评估验收 settings (majority of the experts unless set).
     #[serde(default)]
     pub assessment: AssessmentSettings,
+    /// 命名 settings (open rectification items block naming unless set).
+    #[serde(default)]
+    pub naming: NamingSettings,
+    /// 整改 settings: the communities' own letterheads.
+    #[serde(default)]
+    pub rectify: RectifySettings,
+}
+
+/// `[naming]`: what naming requires beyond the grade and the quota.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamingSettings {
+    /// A community with rectification items not closed cannot be named.
+    #[serde(default = "yes")]
+    pub require_rectified: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for NamingSettings {
+    fn default() -> NamingSettings {
+        NamingSettings {
+            require_rectified: true,
+        }
+    }
+}
+
+/// `[rectify]`: letterheads of communities for their 整改情况报告, by
+/// community id; a community without one reports with no red header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RectifySettings {
+    /// Letterheads by community id.
+    #[serde(default)]
+    pub letterheads: BTreeMap<String, Letterhead>,
+}
+
+/// A community's letterhead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Letterhead {
+    /// The red header, e.g. 五华区翠湖社区居民委员会.
+    pub header: String,
+    /// Its document-number prefix, e.g. 翠湖居.
+    pub prefix: String,
 }
 
 /// `[assessment]`: how the experts' verdicts are combined.

@@ -13,6 +13,19 @@ pub const FORMS: &str = "2026-11-20、2026/11/20、2026.11.20 或 2026年11月20
 /// (a document dated for next week's meeting), in days.
 pub const FUTURE_MARGIN_DAYS: u64 = 31;
 
+/// The environment variable that fixes today's date (in one of the
+/// accepted forms) for tests and rehearsals: what is overdue is computed
+/// against it.
+pub const TODAY_VAR: &str = "KAOPING_TODAY";
+
+/// Today: the date `KAOPING_TODAY` names, else the local date.
+pub fn today() -> NaiveDate {
+    std::env::var(TODAY_VAR)
+        .ok()
+        .and_then(|s| parse(&s))
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
 /// Parses a date in one of the accepted forms.
 pub fn parse(s: &str) -> Option<NaiveDate> {
     let s = s.trim();

@@ -55,6 +55,18 @@ pub enum Event {
     /// An assessment level sent back to be submitted again.
     #[serde(rename = "assessment-return")]
     AssessmentReturn(crate::assessment::level::Returned),
+    /// A rectification item opened by a 整改通知书.
+    #[serde(rename = "rectify-open")]
+    RectifyOpen(crate::rectify::Opened),
+    /// A community's answer to a rectification item.
+    #[serde(rename = "rectify-answer")]
+    RectifyAnswer(crate::rectify::Answer),
+    /// A re-check of a rectification item (销号 or 退回).
+    #[serde(rename = "rectify-check")]
+    RectifyCheck(crate::rectify::Check),
+    /// New deadlines set by a 督办通知.
+    #[serde(rename = "rectify-extend")]
+    RectifyExtend(crate::rectify::Extended),
 }
 
 /// The data of a damaged object set aside.
@@ -104,6 +116,10 @@ impl Event {
             Event::Application(_) => "申报",
             Event::ApplicationDecision(_) => "申报审核",
             Event::AssessmentReturn(_) => "退回考评",
+            Event::RectifyOpen(_) => "整改事项",
+            Event::RectifyAnswer(_) => "整改答复",
+            Event::RectifyCheck(_) => "整改复查",
+            Event::RectifyExtend(_) => "整改督办",
         }
     }
 
@@ -113,6 +129,7 @@ impl Event {
         match self {
             Event::Assessment(a) => Some((a.community.as_str(), a.objects.as_slice())),
             Event::Document(d) => Some((d.number.as_str(), d.objects.as_slice())),
+            Event::RectifyAnswer(a) => Some((a.id.as_str(), a.objects.as_slice())),
             _ => None,
         }
     }

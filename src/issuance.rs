@@ -143,6 +143,10 @@ pub struct IssuedRecord {
     /// records made before this was kept).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub templates: Vec<TemplateUse>,
+    /// The number of the document this one was issued under (a 命名证书
+    /// under its 命名决定).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
 }
 
 impl IssuedRecord {
@@ -203,6 +207,13 @@ pub struct Draft {
     pub file_name: String,
     /// Issuing organ names.
     pub organs: Vec<String>,
+    /// Rectification events the document writes with it (items a notice
+    /// opens, deadlines a 督办通知 moves).
+    pub follow: Option<crate::rectify::FollowUp>,
+    /// The index, in the same batch, of the document this one is issued
+    /// under: its number is set as `decision` in the data and kept as the
+    /// record's `basis`.
+    pub cites: Option<usize>,
 }
 
 /// An issued document: its register entry and PDF bytes.
@@ -462,14 +473,21 @@ pub fn issue(
                 size: put.size,
             }],
             templates,
+            basis: n.basis,
         };
-        out.push(Issued { record, pdf });
+        out.push((Issued { record, pdf }, d.follow));
     }
-    // The whole batch is registered with one write: all or none.
-    let events = out
-        .iter()
-        .map(|d| crate::event::Event::Document(d.record.clone()))
-        .collect();
+    // The whole batch is registered with one write: all or none; the
+    // rectification events each document opens follow it.
+    let mut next = crate::rectify::next_serial(&crate::event::read(archive)?);
+    let mut events = Vec::new();
+    for (d, follow) in &out {
+        events.push(crate::event::Event::Document(d.record.clone()));
+        if let Some(f) = follow {
+            events.extend(crate::rectify::follow_events(&d.record, f, &mut next));
+        }
+    }
+    let out: Vec<Issued> = out.into_iter().map(|(d, _)| d).collect();
     archive
         .log()
         .append_all(lock, events)
@@ -484,6 +502,8 @@ struct Numbered {
     year: i32,
     number: String,
     serial: u32,
+    /// The number of the document it cites, if any.
+    basis: Option<String>,
 }
 
 /// Numbers every draft after the `existing` register: the next serial of
@@ -533,7 +553,21 @@ fn number_all(existing: &[Entry], drafts: Vec<Draft>) -> Result<Vec<Numbered>, I
             year,
             number,
             serial,
+            basis: None,
         });
+    }
+    // A draft citing another of the batch gets that one's number.
+    for i in 0..numbered.len() {
+        let Some(cited) = numbered[i].draft.cites else {
+            continue;
+        };
+        let Some(basis) = numbered.get(cited).map(|c| c.number.clone()) else {
+            continue;
+        };
+        if let Some(obj) = numbered[i].draft.data.as_object_mut() {
+            obj.insert("decision".into(), serde_json::Value::String(basis.clone()));
+        }
+        numbered[i].basis = Some(basis);
     }
     Ok(numbered)
 }

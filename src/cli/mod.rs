@@ -18,10 +18,12 @@ mod export;
 mod history;
 mod ingest;
 mod init;
+mod naming;
 mod notice;
 mod output;
 mod progress;
 mod receipt;
+mod rectify;
 mod register;
 mod render;
 mod repair;
@@ -196,6 +198,22 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     Expert(expert::Args),
+    /// 整改到销号：list 列出事项，answer 答复，report 整改情况报告，close 销号，return 退回，supervise 督办
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
+    Rectify(rectify::Args),
+    /// 总结命名：decision 生成命名决定并颁发命名证书
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
+    Naming(naming::Args),
     /// 显示帮助：kaoping help 或 kaoping help 命令
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Help(HelpArgs),
@@ -384,6 +402,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(&ctx, args),
         Command::User(args) => user::run(&ctx, args),
         Command::Expert(args) => expert::run(&ctx, args),
+        Command::Rectify(args) => rectify::run(&ctx, args),
+        Command::Naming(args) => naming::run(&ctx, args),
         Command::Help(args) => help(&args.command),
     }
 }

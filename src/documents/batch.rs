@@ -125,6 +125,14 @@ pub enum BatchError {
         /// The document date.
         date: NaiveDate,
     },
+    /// The notice deadline is not after today.
+    #[error("整改期限 {deadline} 已经过去（今天是 {today}），请给出今天以后的期限")]
+    DeadlinePast {
+        /// The deadline given.
+        deadline: NaiveDate,
+        /// Today.
+        today: NaiveDate,
+    },
     /// The document date is far in the future.
     #[error(
         "成文日期 {date} 在将来太远（今天之后最多 {} 天），请检查年份",
@@ -293,8 +301,8 @@ pub fn draft(
 /// Refuses a date in the future and a notice whose deadline is not after
 /// its date.
 fn check_dates(kind: &Kind, date: NaiveDate) -> Result<(), BatchError> {
-    let latest =
-        chrono::Local::now().date_naive() + chrono::Days::new(crate::dates::FUTURE_MARGIN_DAYS);
+    let today = crate::dates::today();
+    let latest = today + chrono::Days::new(crate::dates::FUTURE_MARGIN_DAYS);
     if date > latest {
         return Err(BatchError::FutureDate { date });
     }
@@ -304,6 +312,14 @@ fn check_dates(kind: &Kind, date: NaiveDate) -> Result<(), BatchError> {
         return Err(BatchError::Deadline {
             deadline: *deadline,
             date,
+        });
+    }
+    if let Kind::Notice { deadline } = kind
+        && *deadline <= today
+    {
+        return Err(BatchError::DeadlinePast {
+            deadline: *deadline,
+            today,
         });
     }
     Ok(())
@@ -376,6 +392,9 @@ impl Drafting<'_> {
                 notice::build(self.issuer, catalog, c, &stored, &card, *deadline, date)?
             }
             Kind::Certificate { over_quota } => {
+                if self.config.naming.require_rectified {
+                    rectified(archive, c)?;
+                }
                 let d = certificate::build(
                     self.issuer,
                     c,
@@ -394,6 +413,25 @@ impl Drafting<'_> {
         };
         Ok(Some(d))
     }
+}
+
+/// Refuses naming a community with rectification items not closed.
+fn rectified(archive: &Archive, c: &Community) -> Result<(), BatchError> {
+    let open = crate::rectify::open_items(archive, &c.id)?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    Err(DocumentError::OpenItems {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        count: open.len(),
+        items: open
+            .iter()
+            .map(|i| format!("{}（{}）", i.summary(), i.status.name()))
+            .collect::<Vec<_>>()
+            .join("\n    "),
+    }
+    .into())
 }
 
 /// Sorts communities by their latest total score, best first (those

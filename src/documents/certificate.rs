@@ -147,6 +147,7 @@ pub fn pending(community: &Community, date: NaiveDate) -> Entry {
             submission: None,
             objects: Vec::new(),
             templates: Vec::new(),
+            basis: None,
         },
     }
 }

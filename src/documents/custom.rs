@@ -117,6 +117,8 @@ pub fn prepare(
         over_quota: None,
         submission: None,
         file_name: file_name.to_string(),
+        follow: None,
+        cites: None,
     };
     Ok(Custom { data, meta, draft })
 }

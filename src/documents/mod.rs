@@ -9,10 +9,13 @@ pub mod batch;
 pub mod certificate;
 pub mod custom;
 pub mod data;
+pub mod decision;
 pub mod notice;
 pub mod progress;
 pub mod receipt;
+pub mod rectify_report;
 pub mod report;
+pub mod supervise;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -78,6 +81,21 @@ pub enum DocumentError {
         names: String,
         /// This community.
         name: String,
+    },
+    /// The community has rectification items not closed
+    /// (`[naming] require_rectified`).
+    #[error(
+        "{name}（{id}）还有 {count} 个整改事项没有销号，按 kaoping.toml 的 [naming] require_rectified 不能命名：\n    {items}"
+    )]
+    OpenItems {
+        /// Community id.
+        id: String,
+        /// Community name.
+        name: String,
+        /// How many.
+        count: usize,
+        /// The items, one a line.
+        items: String,
     },
     /// The community already holds a certificate.
     #[error("{name}（{id}）已于 {date} 颁发命名证书 {number}，不能重复颁发")]
@@ -176,6 +194,8 @@ impl<'a> Issuer<'a> {
             submission: None,
             file_name,
             organs: self.names(),
+            follow: None,
+            cites: None,
         }
     }
 }

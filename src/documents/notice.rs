@@ -90,7 +90,7 @@ pub fn build(
     data.body = body;
     data.cc = Some(district_office(community));
     data.deadline = Some(deadline);
-    Ok(issuer.draft(
+    let mut draft = issuer.draft(
         KIND,
         "zhenggai",
         &title,
@@ -98,5 +98,21 @@ pub fn build(
         date,
         &community.name,
         Some(community),
-    ))
+    );
+    // Issuing the notice opens one rectification item per problem.
+    draft.follow = Some(crate::rectify::FollowUp::Open {
+        deadline,
+        problems: problems
+            .iter()
+            .map(|r| crate::rectify::Problem {
+                indicator: r.indicator.clone(),
+                standard: r.standard,
+                method: r.method,
+                verdict: r.verdict,
+                level: stored.record.level,
+                remark: r.remark.trim().to_string(),
+            })
+            .collect(),
+    });
+    Ok(draft)
 }

@@ -16,6 +16,7 @@ mod guard;
 mod levels;
 mod office;
 mod pages;
+mod rectify;
 mod scoped;
 mod session;
 mod throttle;
@@ -218,6 +219,13 @@ fn table() -> Vec<Route> {
         post("/office/return", office::send_back),
         get("/documents/{sha}", download::document),
         get("/documents/batch.zip", download::batch_zip),
+        get("/c/{id}/rectify", rectify::page),
+        upload("/c/{id}/rectify/upload", rectify::answer),
+        post("/c/{id}/rectify/report", rectify::report),
+        post("/c/{id}/rectify/check", rectify::check),
+        get("/rectify", rectify::overview),
+        post("/office/supervise", rectify::supervise),
+        post("/office/naming", rectify::decision),
     ]
 }
 

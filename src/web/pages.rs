@@ -46,6 +46,14 @@ const PAGES: &[(&str, &str)] = &[
         "expert.html",
         include_str!("../../templates/web/expert.html"),
     ),
+    (
+        "rectify.html",
+        include_str!("../../templates/web/rectify.html"),
+    ),
+    (
+        "rectify_overview.html",
+        include_str!("../../templates/web/rectify_overview.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {

@@ -11,7 +11,7 @@ use crate::cli::util::{kaoping, pdf_text, stderr_of_failure, stdout_of};
 
 /// Registers a community, scaffolds and fills its evidence folder
 /// (skipping the indicators in `without`), and ingests it.
-fn community_with_evidence(
+pub(super) fn community_with_evidence(
     dir: &Path,
     id: &str,
     name: &str,
@@ -95,7 +95,7 @@ fn page_texts(pdf: &Path) -> Option<Vec<String>> {
     )
 }
 
-fn fill_sheet(
+pub(super) fn fill_sheet(
     dir: &Path,
     id: &str,
     verdict_of: impl Fn(&str, &str, &str) -> (&'static str, &'static str),
@@ -125,7 +125,7 @@ fn fill_sheet(
     filled
 }
 
-fn import(dir: &Path, id: &str, sheet: &Path) -> String {
+pub(super) fn import(dir: &Path, id: &str, sheet: &Path) -> String {
     stdout_of(
         kaoping(dir)
             .args(["assess", "import"])

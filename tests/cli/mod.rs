@@ -8,6 +8,7 @@ mod documents;
 mod full_disk;
 mod init;
 mod levels;
+mod rectify;
 mod register;
 mod rough_edges;
 mod user;

@@ -1,0 +1,417 @@
+//! 整改 to closure: the rectification items every 整改通知书 opens (one per
+//! problem it lists), the community's answers with their evidence, the
+//! re-check by the district or the office (销号 or 退回), deadlines moved
+//! by a 督办通知, and each item's state read back from the log. Items live
+//! only in the log (kinds `rectify-open`, `rectify-answer`,
+//! `rectify-check`, `rectify-extend`); their evidence is in the object
+//! store, so `verify` covers both.
+
+pub mod act;
+mod error;
+pub mod supervise;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::archive::{Archive, ArchiveError};
+use crate::assessment::Verdict;
+use crate::assessment::level::Level;
+use crate::catalog::Method;
+use crate::event::Event;
+use crate::issuance::{IssuedRecord, ObjectRef};
+
+pub use error::RectifyError;
+
+/// One problem a notice lists: the standard, how it was assessed, at
+/// which level, the verdict and the assessor's remark.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Indicator code, e.g. `1.2`.
+    pub indicator: String,
+    /// Standard number within the indicator.
+    pub standard: u32,
+    /// Assessment method.
+    pub method: Method,
+    /// The verdict that fell short.
+    pub verdict: Verdict,
+    /// The level whose result the notice was made from.
+    pub level: Level,
+    /// What the assessor found.
+    pub remark: String,
+}
+
+/// An item as opened by its notice (the `data` of `rectify-open`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opened {
+    /// Item id, `ZG001` …
+    pub id: String,
+    /// Community id.
+    pub community: String,
+    /// The notice's number.
+    pub notice: String,
+    /// The notice's deadline.
+    pub deadline: NaiveDate,
+    /// The problem.
+    #[serde(flatten)]
+    pub problem: Problem,
+}
+
+/// A community's answer to an item (the `data` of `rectify-answer`):
+/// what was done and the evidence, each answer a new version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    /// Item id.
+    pub id: String,
+    /// Community id.
+    pub community: String,
+    /// Answer version of this item, from 1.
+    pub version: u32,
+    /// What was done.
+    pub text: String,
+    /// Evidence file names, in the order of `objects`.
+    pub files: Vec<String>,
+    /// The evidence files in the object store.
+    pub objects: Vec<ObjectRef>,
+}
+
+/// The outcome of a re-check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// 已整改（销号）.
+    #[serde(rename = "已整改（销号）")]
+    Closed,
+    /// 退回: to be answered again.
+    #[serde(rename = "退回")]
+    Returned,
+}
+
+impl Outcome {
+    /// The printed name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Closed => "已整改（销号）",
+            Outcome::Returned => "退回",
+        }
+    }
+}
+
+/// Who re-checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reviewer {
+    /// The district, at the 初评 level.
+    #[serde(rename = "县区初评")]
+    District,
+    /// The office.
+    #[serde(rename = "考评办")]
+    Office,
+}
+
+impl Reviewer {
+    /// The printed name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reviewer::District => "县区初评",
+            Reviewer::Office => "考评办",
+        }
+    }
+
+    /// The assessment level a new assessment at closing is recorded at.
+    pub fn level(self) -> Level {
+        match self {
+            Reviewer::District => Level::District,
+            Reviewer::Office => Level::Final,
+        }
+    }
+}
+
+/// A re-check (the `data` of `rectify-check`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// Item id.
+    pub id: String,
+    /// Community id.
+    pub community: String,
+    /// 销号 or 退回.
+    pub outcome: Outcome,
+    /// The remark (销号) or the reason (退回).
+    pub remark: String,
+    /// Who.
+    pub by: Reviewer,
+    /// The assessment version recorded with the closing, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<u32>,
+}
+
+/// New deadlines set by a 督办通知 (the `data` of `rectify-extend`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extended {
+    /// The 督办通知's number.
+    pub notice: String,
+    /// The items.
+    pub items: Vec<String>,
+    /// Their new deadline.
+    pub deadline: NaiveDate,
+}
+
+/// Where an item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Status {
+    /// Opened, not answered.
+    #[serde(rename = "待整改")]
+    Open,
+    /// Answered, waiting for the re-check.
+    #[serde(rename = "已答复")]
+    Answered,
+    /// Closed by the re-check.
+    #[serde(rename = "已销号")]
+    Closed,
+    /// Returned by the re-check, to be answered again.
+    #[serde(rename = "已退回")]
+    Returned,
+    /// Past its deadline and not closed (computed, never stored).
+    #[serde(rename = "逾期")]
+    Overdue,
+}
+
+impl Status {
+    /// The printed name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Open => "待整改",
+            Status::Answered => "已答复",
+            Status::Closed => "已销号",
+            Status::Returned => "已退回",
+            Status::Overdue => "逾期",
+        }
+    }
+}
+
+/// What a document of the register opens or moves: a notice opens items,
+/// a 督办通知 moves deadlines. Carried by a draft; the register writes the
+/// events in the same log write as the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowUp {
+    /// A 整改通知书 opening one item per problem.
+    Open {
+        /// The deadline.
+        deadline: NaiveDate,
+        /// The problems.
+        problems: Vec<Problem>,
+    },
+    /// A 督办通知 giving these items a new deadline.
+    Extend {
+        /// Item ids.
+        items: Vec<String>,
+        /// The new deadline.
+        deadline: NaiveDate,
+    },
+}
+
+/// The events a registered document's follow-up writes; `next` is the
+/// serial of the next item id and is advanced.
+pub fn follow_events(record: &IssuedRecord, follow: &FollowUp, next: &mut u32) -> Vec<Event> {
+    let community = record.community.clone().unwrap_or_default();
+    match follow {
+        FollowUp::Open { deadline, problems } => problems
+            .iter()
+            .map(|p| {
+                let id = item_id(*next);
+                *next += 1;
+                Event::RectifyOpen(Opened {
+                    id,
+                    community: community.clone(),
+                    notice: record.number.clone(),
+                    deadline: *deadline,
+                    problem: p.clone(),
+                })
+            })
+            .collect(),
+        FollowUp::Extend { items, deadline } => vec![Event::RectifyExtend(Extended {
+            notice: record.number.clone(),
+            items: items.clone(),
+            deadline: *deadline,
+        })],
+    }
+}
+
+/// The id of the `n`th item.
+pub fn item_id(n: u32) -> String {
+    format!("ZG{n:03}")
+}
+
+/// The serial of the next item id after the log `records`.
+pub fn next_serial(records: &[crate::archive::log::Record]) -> u32 {
+    1 + records
+        .iter()
+        .filter(|r| matches!(r.event, Event::RectifyOpen(_)))
+        .count() as u32
+}
+
+/// One item with everything that happened to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    /// As opened.
+    pub opened: Opened,
+    /// Its state (never [`Status::Overdue`]; see [`Item::status_on`]).
+    pub status: Status,
+    /// Its current deadline (a 督办通知 may have moved it).
+    pub deadline: NaiveDate,
+    /// The 督办通知 numbers that named it.
+    pub supervised: Vec<String>,
+    /// Its answers, oldest first.
+    pub answers: Vec<Answer>,
+    /// Its re-checks, oldest first.
+    pub checks: Vec<Check>,
+}
+
+impl Item {
+    /// The item id.
+    pub fn id(&self) -> &str {
+        &self.opened.id
+    }
+
+    /// The community id.
+    pub fn community(&self) -> &str {
+        &self.opened.community
+    }
+
+    /// Whether it is past its deadline on `today` and not closed.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        self.status != Status::Closed && today > self.deadline
+    }
+
+    /// Its state as shown on `today`: 逾期 when overdue.
+    pub fn status_on(&self, today: NaiveDate) -> Status {
+        if self.overdue(today) {
+            Status::Overdue
+        } else {
+            self.status
+        }
+    }
+
+    /// Whether it still keeps its community from being named.
+    pub fn is_open(&self) -> bool {
+        self.status != Status::Closed
+    }
+
+    /// The latest answer.
+    pub fn answer(&self) -> Option<&Answer> {
+        self.answers.last()
+    }
+
+    /// The problem in a line: `1.2 标准3（实地考评，基本达标）：…`.
+    pub fn summary(&self) -> String {
+        let p = &self.opened.problem;
+        format!(
+            "{} {} 标准{}（{}，{}）：{}",
+            self.opened.id,
+            p.indicator,
+            p.standard,
+            p.method.name(),
+            p.verdict.name(),
+            if p.remark.trim().is_empty() {
+                "未达到标准要求"
+            } else {
+                p.remark.trim()
+            }
+        )
+    }
+}
+
+/// Every item, by id, from the log records.
+pub fn fold(records: &[crate::archive::log::Record]) -> BTreeMap<String, Item> {
+    let mut items: BTreeMap<String, Item> = BTreeMap::new();
+    for r in records {
+        match &r.event {
+            Event::RectifyOpen(o) => {
+                items.insert(
+                    o.id.clone(),
+                    Item {
+                        opened: o.clone(),
+                        status: Status::Open,
+                        deadline: o.deadline,
+                        supervised: Vec::new(),
+                        answers: Vec::new(),
+                        checks: Vec::new(),
+                    },
+                );
+            }
+            Event::RectifyAnswer(a) => {
+                if let Some(i) = items.get_mut(&a.id) {
+                    i.status = Status::Answered;
+                    i.answers.push(a.clone());
+                }
+            }
+            Event::RectifyCheck(c) => {
+                if let Some(i) = items.get_mut(&c.id) {
+                    i.status = match c.outcome {
+                        Outcome::Closed => Status::Closed,
+                        Outcome::Returned => Status::Returned,
+                    };
+                    i.checks.push(c.clone());
+                }
+            }
+            Event::RectifyExtend(e) => {
+                for id in &e.items {
+                    if let Some(i) = items.get_mut(id) {
+                        i.deadline = e.deadline;
+                        i.supervised.push(e.notice.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    items
+}
+
+/// Every item of the archive (of one community when given), by id.
+pub fn items(archive: &Archive, community: Option<&str>) -> Result<Vec<Item>, ArchiveError> {
+    let records = crate::event::read(archive)?;
+    Ok(fold(&records)
+        .into_values()
+        .filter(|i| community.is_none_or(|c| i.community() == c))
+        .collect())
+}
+
+/// A community's items that keep it from being named.
+pub fn open_items(archive: &Archive, community: &str) -> Result<Vec<Item>, ArchiveError> {
+    Ok(items(archive, Some(community))?
+        .into_iter()
+        .filter(Item::is_open)
+        .collect())
+}
+
+/// Counts of one community's or district's items on a day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Not closed.
+    pub open: usize,
+    /// Closed.
+    pub closed: usize,
+    /// Not closed and past the deadline.
+    pub overdue: usize,
+}
+
+impl Counts {
+    /// The counts of `items` on `today`.
+    pub fn of<'a>(items: impl IntoIterator<Item = &'a Item>, today: NaiveDate) -> Counts {
+        let mut c = Counts::default();
+        for i in items {
+            if i.is_open() {
+                c.open += 1;
+            } else {
+                c.closed += 1;
+            }
+            if i.overdue(today) {
+                c.overdue += 1;
+            }
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,487 @@
+//! 整改 on the web: a community's items with their answers and re-checks
+//! (`/c/{id}/rectify`), the community's answer with evidence files and its
+//! 整改情况报告, the district's (初评) or the office's re-check, the overdue
+//! lists of the district and the office (`/rectify`), the office's 督办通知
+//! and the 命名决定. Every handler checks role and scope first; the work is
+//! the library's ([`crate::rectify`], [`crate::naming`]).
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, Redirect};
+use serde::{Deserialize, Serialize};
+
+use super::error::{Status as _, WebError};
+use super::session::User;
+use super::upload::{self, Form, Limits};
+use super::{AppState, blocking, pages};
+use crate::accounts::Role;
+use crate::issuance::Issued;
+use crate::rectify::{self, Counts, Item, Outcome, RectifyError, Reviewer, act};
+use crate::scope::{self, Access};
+
+/// The answer form: the item, what was done and the evidence files.
+const ANSWER: Form = Form {
+    files: &["evidence"],
+    texts: &["item", "text"],
+};
+
+/// A library refusal as the web answers it: another community's item is
+/// 403, an unknown one 404, a state that forbids the step 409.
+fn refused(e: RectifyError) -> WebError {
+    let status = match &e {
+        RectifyError::NotOfCommunity { .. } => StatusCode::FORBIDDEN,
+        RectifyError::UnknownItem { .. } => StatusCode::NOT_FOUND,
+        RectifyError::AlreadyClosed { .. }
+        | RectifyError::AlreadyAnswered { .. }
+        | RectifyError::NotAnswered { .. }
+        | RectifyError::Unanswered { .. }
+        | RectifyError::NothingToReport { .. }
+        | RectifyError::NothingOverdue { .. } => StatusCode::CONFLICT,
+        RectifyError::Archive(a) => a.status(),
+        RectifyError::Assessment(a) => a.status(),
+        RectifyError::Issue(a) => a.status(),
+        RectifyError::Community(a) => a.status(),
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    WebError::from_chain(status, &e)
+}
+
+/// Who re-checks for this account: the district (初评) or the office.
+fn reviewer(role: Role) -> Option<Reviewer> {
+    match role {
+        Role::District => Some(Reviewer::District),
+        Role::Office => Some(Reviewer::Office),
+        _ => None,
+    }
+}
+
+/// One item as the pages show it.
+#[derive(Serialize)]
+struct ItemLine {
+    #[serde(flatten)]
+    item: Item,
+    /// Its state today (逾期 when overdue).
+    shown: &'static str,
+    overdue: bool,
+    summary: String,
+    /// Whether it can be answered now / re-checked now.
+    answerable: bool,
+    checkable: bool,
+}
+
+impl ItemLine {
+    fn new(item: Item, today: chrono::NaiveDate) -> ItemLine {
+        use rectify::Status;
+        ItemLine {
+            shown: item.status_on(today).name(),
+            overdue: item.overdue(today),
+            summary: item.summary(),
+            answerable: matches!(item.status, Status::Open | Status::Returned),
+            checkable: item.status == Status::Answered,
+            item,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CommunityPage {
+    id: String,
+    name: String,
+    district: String,
+    today: String,
+    items: Vec<ItemLine>,
+    counts: Counts,
+    may_answer: bool,
+    may_check: bool,
+    may_report: bool,
+}
+
+/// `GET /c/{id}/rectify`: the community's items.
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+) -> Result<Html<String>, WebError> {
+    let c = user.require_community(&state, &id, Access::Read).await?;
+    let may_answer = scope::allows(&user.account, &c, Access::Submit);
+    let may_check = reviewer(user.account.role).is_some();
+    let archive = user.archive(&state);
+    let today = crate::dates::today();
+    let items = blocking(move || Ok(rectify::items(&archive, Some(&id))?)).await?;
+    let counts = Counts::of(&items, today);
+    let lines: Vec<ItemLine> = items.into_iter().map(|i| ItemLine::new(i, today)).collect();
+    let may_report =
+        may_answer && lines.iter().any(|l| l.checkable) && !lines.iter().any(|l| l.answerable);
+    let ctx = CommunityPage {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        district: c.district.clone(),
+        today: today.to_string(),
+        items: lines,
+        counts,
+        may_answer,
+        may_check,
+        may_report,
+    };
+    Ok(pages::page("rectify.html", &user.context(), &ctx))
+}
+
+fn back(id: &str) -> String {
+    format!("/c/{}/rectify", super::url::percent(id))
+}
+
+/// `POST /c/{id}/rectify/upload`: the community answers an item, with
+/// evidence files.
+pub async fn answer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    headers: HeaderMap,
+    mp: Multipart,
+) -> Result<Redirect, WebError> {
+    let allowed = user
+        .require_community(&state, &id, Access::Submit)
+        .await
+        .map(drop);
+    let limits = Limits {
+        max_bytes: 200 << 20,
+        max_files: 50,
+        ..state.0.settings.limits
+    };
+    let up = upload::receive(&state, &user, allowed, &headers, mp, &ANSWER, limits).await?;
+    let item = up.text("item").unwrap_or("").to_string();
+    if item.is_empty() {
+        return Err(WebError::bad("请选择要答复的整改事项"));
+    }
+    let text = up.text("text").unwrap_or("").to_string();
+    let archive = user.archive(&state);
+    let to = back(&id);
+    blocking(move || {
+        let files: Vec<act::Evidence<'_>> = up
+            .files
+            .iter()
+            .map(|f| act::Evidence {
+                name: f.name.clone(),
+                path: &f.path,
+            })
+            .collect();
+        let lock = archive.lock(true, |_| {})?;
+        act::answer(&archive, &lock, &id, &item, &text, &files).map_err(refused)?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to(&to))
+}
+
+/// A form with only the session token.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Plain {
+    csrf: String,
+}
+
+/// `POST /c/{id}/rectify/report`: the community's 整改情况报告.
+pub async fn report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    axum::Form(f): axum::Form<Plain>,
+) -> Result<Html<String>, WebError> {
+    let c = user.require_community(&state, &id, Access::Submit).await?;
+    user.check_csrf(&f.csrf)?;
+    let archive = user.archive(&state);
+    let st = state.clone();
+    let date = crate::dates::today();
+    let doc = blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let doc =
+            act::report(&archive, &lock, &st.0.engine, &st.0.config, &c, date).map_err(refused)?;
+        Ok((vec![doc], crate::issuance::entries(&archive)?.len()))
+    })
+    .await?;
+    Ok(issued_page(&user, doc, Vec::new()))
+}
+
+/// The re-check form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CheckForm {
+    csrf: String,
+    item: String,
+    /// `close` or `return`.
+    outcome: String,
+    remark: String,
+}
+
+/// `POST /c/{id}/rectify/check`: the district (初评) or the office closes
+/// or returns an answered item.
+pub async fn check(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    axum::Form(f): axum::Form<CheckForm>,
+) -> Result<Redirect, WebError> {
+    let by = reviewer(user.account.role).ok_or_else(WebError::forbidden)?;
+    let c = user.require_community(&state, &id, Access::Read).await?;
+    user.check_csrf(&f.csrf)?;
+    if f.item.trim().is_empty() {
+        return Err(WebError::bad("请选择要复查的整改事项"));
+    }
+    let outcome = match f.outcome.as_str() {
+        "close" => Outcome::Closed,
+        "return" => Outcome::Returned,
+        _ => return Err(WebError::bad("请选择“销号”或“退回”")),
+    };
+    let archive = user.archive(&state);
+    let to = back(&id);
+    blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let r = act::Recheck {
+            outcome,
+            remark: &f.remark,
+            by,
+            sheet: None,
+        };
+        act::recheck(&archive, &lock, &c, &f.item, r).map_err(refused)?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to(&to))
+}
+
+#[derive(Serialize)]
+struct CommunityCounts {
+    id: String,
+    name: String,
+    district: String,
+    counts: Counts,
+}
+
+#[derive(Serialize)]
+struct OverviewPage {
+    today: String,
+    office: bool,
+    overdue: Vec<ItemLine>,
+    communities: Vec<CommunityCounts>,
+    districts: Vec<String>,
+}
+
+/// `GET /rectify`: the district's or the office's items: counts per
+/// community and the overdue items; the office's 督办 and 命名决定 forms.
+pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
+    if reviewer(user.account.role).is_none() {
+        return Err(WebError::forbidden());
+    }
+    let archive = user.archive(&state);
+    let account = user.account.clone();
+    let today = crate::dates::today();
+    let (overdue, communities) = blocking(move || {
+        let reg = archive.communities()?;
+        let visible = scope::visible(&account, &reg);
+        let items = rectify::items(&archive, None)?;
+        let mine = |i: &&Item| visible.iter().any(|c| c.id == i.community());
+        let overdue: Vec<ItemLine> = items
+            .iter()
+            .filter(mine)
+            .filter(|i| i.overdue(today))
+            .cloned()
+            .map(|i| ItemLine::new(i, today))
+            .collect();
+        let communities = visible
+            .iter()
+            .map(|c| CommunityCounts {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                district: c.district.clone(),
+                counts: Counts::of(items.iter().filter(|i| i.community() == c.id), today),
+            })
+            .filter(|c| c.counts.open + c.counts.closed > 0)
+            .collect::<Vec<_>>();
+        Ok((overdue, communities))
+    })
+    .await?;
+    let mut districts: Vec<String> = overdue
+        .iter()
+        .filter_map(|l| {
+            communities
+                .iter()
+                .find(|c| c.id == l.item.community())
+                .map(|c| c.district.clone())
+        })
+        .collect();
+    districts.dedup();
+    let ctx = OverviewPage {
+        today: today.to_string(),
+        office: user.account.role == Role::Office,
+        overdue,
+        communities,
+        districts,
+    };
+    Ok(pages::page("rectify_overview.html", &user.context(), &ctx))
+}
+
+/// The 督办 form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SuperviseForm {
+    csrf: String,
+    district: String,
+    deadline: String,
+}
+
+/// `POST /office/supervise`: the office's 督办通知 to a district.
+pub async fn supervise(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(f): axum::Form<SuperviseForm>,
+) -> Result<Html<String>, WebError> {
+    user.require_office()?;
+    user.check_csrf(&f.csrf)?;
+    if f.district.trim().is_empty() {
+        return Err(WebError::bad("请选择要督办的县（市）区"));
+    }
+    let deadline = crate::dates::parse(&f.deadline).ok_or_else(|| {
+        WebError::bad(format!(
+            "新的整改期限“{}”不是日期，请写成 {}",
+            f.deadline,
+            crate::dates::FORMS
+        ))
+    })?;
+    let archive = user.archive(&state);
+    let st = state.clone();
+    let today = crate::dates::today();
+    let doc = blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let doc = rectify::supervise::supervise(
+            &archive,
+            &lock,
+            &st.0.engine,
+            &st.0.config,
+            &f.district,
+            deadline,
+            today,
+            today,
+        )
+        .map_err(refused)?;
+        Ok((vec![doc], crate::issuance::entries(&archive)?.len()))
+    })
+    .await?;
+    Ok(issued_page(&user, doc, Vec::new()))
+}
+
+/// The 命名决定 form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    csrf: String,
+    phase: String,
+}
+
+/// `POST /office/naming`: the 命名决定 of a phase with its certificates.
+pub async fn decision(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(f): axum::Form<DecisionForm>,
+) -> Result<Html<String>, WebError> {
+    user.require_office()?;
+    user.check_csrf(&f.csrf)?;
+    let phase: u8 = f
+        .phase
+        .trim()
+        .parse()
+        .map_err(|_| WebError::bad("请选择命名第几批（1、2 或 3）"))?;
+    let archive = user.archive(&state);
+    let st = state.clone();
+    let date = crate::dates::today();
+    let decided = blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let decided = crate::naming::decide(
+            &archive,
+            &lock,
+            &st.0.engine,
+            &st.0.config,
+            phase,
+            date,
+            &crate::meter::Silent,
+        )
+        .map_err(|e| {
+            let status = match &e {
+                crate::naming::NamingError::NoQualifying { .. } => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            WebError::from_chain(status, &e)
+        })?;
+        let total = crate::issuance::entries(&archive)?.len();
+        Ok((decided, total))
+    })
+    .await?;
+    let (decided, total) = decided;
+    let left = decided
+        .left
+        .iter()
+        .map(|l| Left {
+            id: l.id.clone(),
+            name: l.name.clone(),
+            reason: l.reason.clone(),
+        })
+        .collect();
+    Ok(issued_page(&user, (decided.issued, total), left))
+}
+
+#[derive(Serialize)]
+struct Line {
+    number: String,
+    kind: String,
+    title: String,
+    recipient: String,
+    file: String,
+    sha: String,
+    size: u64,
+}
+
+#[derive(Serialize)]
+struct Left {
+    id: String,
+    name: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct IssuedPage {
+    docs: Vec<Line>,
+    left: Vec<Left>,
+    /// Register positions of the documents (for the batch ZIP).
+    first: usize,
+    last: usize,
+}
+
+/// The page listing documents just issued.
+fn issued_page(
+    user: &User,
+    (issued, total): (Vec<Issued>, usize),
+    left: Vec<Left>,
+) -> Html<String> {
+    let first = total + 1 - issued.len().min(total);
+    let docs = issued
+        .iter()
+        .map(|d| Line {
+            number: d.record.number.clone(),
+            kind: d.record.kind.to_string(),
+            title: d.record.title.clone(),
+            recipient: d.record.recipient.clone(),
+            file: d.record.file_name.clone(),
+            sha: d.record.sha256().to_string(),
+            size: d.record.size(),
+        })
+        .collect();
+    pages::page(
+        "issued.html",
+        &user.context(),
+        &IssuedPage {
+            docs,
+            left,
+            first,
+            last: total,
+        },
+    )
+}
