@@ -125,14 +125,6 @@ pub enum BatchError {
         /// The document date.
         date: NaiveDate,
     },
-    /// The notice deadline is not after today.
-    #[error("整改期限 {deadline} 已经过去（今天是 {today}），请给出今天以后的期限")]
-    DeadlinePast {
-        /// The deadline given.
-        deadline: NaiveDate,
-        /// Today.
-        today: NaiveDate,
-    },
     /// The document date is far in the future.
     #[error(
         "成文日期 {date} 在将来太远（今天之后最多 {} 天），请检查年份",
@@ -312,14 +304,6 @@ fn check_dates(kind: &Kind, date: NaiveDate) -> Result<(), BatchError> {
         return Err(BatchError::Deadline {
             deadline: *deadline,
             date,
-        });
-    }
-    if let Kind::Notice { deadline } = kind
-        && *deadline <= today
-    {
-        return Err(BatchError::DeadlinePast {
-            deadline: *deadline,
-            today,
         });
     }
     Ok(())

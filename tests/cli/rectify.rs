@@ -50,7 +50,7 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
     let d = dir.path();
     assessed(d);
     let out = d.join("公文");
-    // A deadline already past is refused.
+    // A deadline not after the notice's date is refused.
     let err = stderr_of_failure(
         on(d, "2026-11-28")
             .args([
@@ -59,13 +59,13 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
                 "--deadline",
                 "2026-11-28",
                 "--date",
-                "2026-11-20",
+                "2026-11-28",
                 "-o",
             ])
             .arg(&out),
         1,
     );
-    assert!(err.contains("已经过去"), "{err}");
+    assert!(err.contains("应晚于成文日期"), "{err}");
     stdout_of(
         on(d, "2026-11-28")
             .args([

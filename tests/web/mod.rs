@@ -7,6 +7,7 @@ mod api;
 mod apply;
 mod browser;
 mod levels;
+mod rectify;
 mod routes;
 mod security;
 mod util;

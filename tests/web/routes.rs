@@ -36,6 +36,9 @@ enum Who {
     Expert,
     /// The office.
     Office,
+    /// Those who follow rectification across communities: district
+    /// accounts and the office.
+    Overseer,
     /// The sign-in form: answers everyone alike and grants nothing.
     SignInForm,
 }
@@ -75,6 +78,13 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/office/return", Who::Office),
     ("GET", "/documents/{sha}", Who::ReadWh),
     ("GET", "/documents/batch.zip", Who::Office),
+    ("GET", "/c/{id}/rectify", Who::ReadWh),
+    ("POST", "/c/{id}/rectify/upload", Who::SubmitWh),
+    ("POST", "/c/{id}/rectify/report", Who::SubmitWh),
+    ("POST", "/c/{id}/rectify/check", Who::ReturnWh),
+    ("GET", "/rectify", Who::Overseer),
+    ("POST", "/office/supervise", Who::Office),
+    ("POST", "/office/naming", Who::Office),
 ];
 
 /// The roles walked: a label and the account (none for no session).
@@ -106,6 +116,7 @@ fn allowed(who: Who, role: &str) -> bool {
         Who::District => role.starts_with("district"),
         Who::Expert => role.starts_with("expert"),
         Who::Office => role == "office",
+        Who::Overseer => role.starts_with("district") || role == "office",
     }
 }
 

@@ -104,9 +104,16 @@ pub struct Server {
 impl Server {
     /// Starts `kaoping serve` on a random port with `extra` options.
     pub fn start(dir: &Path, extra: &[&str]) -> Server {
+        Server::start_with(dir, extra, &[])
+    }
+
+    /// [`Server::start`] with environment variables set (e.g. a fixed
+    /// `KAOPING_TODAY`).
+    pub fn start_with(dir: &Path, extra: &[&str], envs: &[(&str, &str)]) -> Server {
         let mut child = Command::new(bin())
             .current_dir(dir)
             .env_remove("KAOPING_ARCHIVE")
+            .envs(envs.iter().copied())
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())
