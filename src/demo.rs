@@ -6,6 +6,8 @@
 //! rectification, one with missing evidence) and issues every document
 //! into an output folder.
 
+mod rectify;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -57,6 +59,12 @@ pub enum DemoError {
     /// The engine.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// A rectification step.
+    #[error(transparent)]
+    Rectify(#[from] crate::rectify::RectifyError),
+    /// The 命名决定.
+    #[error(transparent)]
+    Naming(#[from] crate::naming::NamingError),
     /// Opening the sample web accounts.
     #[error(transparent)]
     Account(#[from] crate::accounts::AccountError),
@@ -171,7 +179,14 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
     let output = dir.join("output");
     fs::create_dir_all(&output).map_err(io(&output))?;
     let lock = archive.lock(true, |_| {})?;
-    let issued = issue_all(&archive, &lock, &engine, &config, date, progress)?;
+    let issued = issue_all(
+        &archive,
+        &lock,
+        &engine,
+        &config,
+        (date, &dir.join("整改材料")),
+        progress,
+    )?;
     let mut accounts = Vec::new();
     for (name, password, role, place) in ACCOUNTS {
         let binding = match role {
@@ -296,23 +311,24 @@ fn apply_and_approve(archive: &Archive) -> Result<Vec<Community>, DemoError> {
 
 /// Drafts and issues every document, as the commands and the web do:
 /// every community of the archive, each kind left out where it does not
-/// apply; the progress table last, once the certificates are registered.
+/// apply; then the rectification, the 命名决定 with its certificates and
+/// the 督办通知 ([`rectify::run`]); the progress table last.
 fn issue_all(
     archive: &Archive,
     lock: &crate::archive::lock::WriterLock,
     engine: &Engine,
     config: &Config,
-    date: NaiveDate,
+    (date, rectify_dir): (NaiveDate, &Path),
     progress: &dyn Meter,
 ) -> Result<Vec<Issued>, DemoError> {
     use documents::batch::{self, Kind, Scope};
-    let deadline = date + chrono::Days::new(31);
+    let deadline = date + chrono::Days::new(16);
     let mut drafts = Vec::new();
+    // The real order: notices first; naming waits for the rectification.
     for kind in [
         Kind::Receipt { version: None },
         Kind::Report,
         Kind::Notice { deadline },
-        Kind::Certificate { over_quota: None },
     ] {
         match batch::draft(archive, config, &kind, &Scope::All, date) {
             Ok(d) => drafts.extend(d.drafts),
@@ -323,8 +339,19 @@ fn issue_all(
     let summary = Kind::Applications { district: None };
     drafts.extend(batch::draft(archive, config, &summary, &Scope::All, date)?.drafts);
     let mut issued = issuance::issue(archive, lock, engine, drafts, progress)?;
+    let (more, last) = rectify::run(
+        archive,
+        lock,
+        engine,
+        config,
+        rectify_dir,
+        date,
+        deadline,
+        progress,
+    )?;
+    issued.extend(more);
     let kind = Kind::Progress { phase1: true };
-    let table = batch::draft(archive, config, &kind, &Scope::All, date)?;
+    let table = batch::draft(archive, config, &kind, &Scope::All, last)?;
     issued.extend(issuance::issue(
         archive,
         lock,

@@ -36,7 +36,10 @@ pub fn phase_name(phase: u8) -> String {
 pub fn build(issuer: &Issuer<'_>, phase: u8, named: &[Named<'_>], date: NaiveDate) -> Draft {
     let batch = phase_name(phase);
     let honour = format!("{batch}{}", issuer.config.certificate.honour);
-    let title = format!("关于命名{honour}的决定");
+    let title = format!(
+        "关于命名{batch}\n{}的决定",
+        issuer.config.certificate.honour
+    );
     let recipients = if issuer.config.documents.recipients.is_empty() {
         "各县（市）区城乡社区治理工作领导小组".to_string()
     } else {

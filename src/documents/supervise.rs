@@ -33,7 +33,7 @@ pub fn build(
     let mut data = issuer.common(&title, &office, date);
     let count: usize = overdue.iter().map(|(_, i)| i.len()).sum();
     let mut body = vec![Para::from(format!(
-        "{BASIS}考评办公室已向你区有关试点社区印发整改通知。截至{}，你区仍有 {} 个社区的 {} 个问题逾期未整改销号，现予督办。",
+        "{BASIS}考评办公室已向你区有关试点社区下发整改通知。截至{}，你区仍有 {} 个社区的 {} 个问题逾期未整改销号，现予督办。",
         cn_date(date),
         overdue.len(),
         count

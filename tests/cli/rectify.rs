@@ -373,3 +373,55 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
         "{flat}"
     );
 }
+
+/// The demo follows the real order: no named community has an item that
+/// is not closed, its certificates cite the decision, and the community
+/// that never rectified is overdue and named in a 督办通知.
+#[test]
+fn the_demo_names_no_community_with_open_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout_of(kaoping(d).args(["demo", "d"]));
+    let at = |args: &[&str]| {
+        let mut c = kaoping(d);
+        c.args(["--archive", "d/archive"]).args(args);
+        c
+    };
+    let reg: Value = serde_json::from_str(&stdout_of(&mut at(&["register", "--json"]))).unwrap();
+    let reg = reg.as_array().unwrap();
+    let kinds: Vec<&str> = reg.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let pos = |k: &str| kinds.iter().position(|x| *x == k).unwrap();
+    assert!(pos("整改通知书") < pos("整改情况报告"));
+    assert!(pos("整改情况报告") < pos("命名决定"));
+    assert!(pos("命名决定") < pos("督办通知"), "{kinds:?}");
+    let decision = &reg[pos("命名决定")];
+    let certs: Vec<&Value> = reg.iter().filter(|e| e["kind"] == "命名证书").collect();
+    assert_eq!(certs.len(), 2);
+    for cert in certs {
+        assert_eq!(cert["basis"], decision["number"]);
+        let id = cert["community"].as_str().unwrap();
+        let list = stdout_of(&mut at(&["rectify", "list", "--community", id]));
+        assert!(
+            (list.contains("未销号 0") || list.contains("没有整改事项"))
+                && !list.contains("待整改"),
+            "named {id} has an open item: {list}"
+        );
+    }
+    // CG-003 was overdue on the day of the 督办通知, which moved its deadline.
+    let dubantz = &reg[pos("督办通知")];
+    assert_eq!(dubantz["recipient"], "呈贡区城乡社区治理工作领导小组办公室");
+    let list = stdout_of(&mut at(&[
+        "rectify",
+        "list",
+        "--community",
+        "CG-003",
+        "--today",
+        "2019-12-18",
+    ]));
+    assert!(
+        list.contains("已销号 0") && list.contains("2020-01-17"),
+        "{list}"
+    );
+    let verify = stdout_of(&mut at(&["verify"]));
+    assert!(verify.contains("校验通过"), "{verify}");
+}

@@ -1,0 +1,98 @@
+//! The demo's 整改 and 命名, in the real order: the community that needs
+//! rectification answers every item with evidence, reports, and its
+//! district closes the items; the 命名决定 then names those that qualify,
+//! with their certificates; the community that never rectifies is past its
+//! deadline and its district gets a 督办通知.
+
+use std::path::Path;
+
+use chrono::{Days, NaiveDate};
+
+use super::{DemoError, io};
+use crate::archive::Archive;
+use crate::archive::lock::WriterLock;
+use crate::config::Config;
+use crate::issuance::Issued;
+use crate::meter::Meter;
+use crate::rectify::{self, Outcome, Reviewer, act};
+use crate::render::Engine;
+
+/// The community that rectifies, and the one that stays overdue.
+const RECTIFIES: &str = "PL-002";
+const OVERDUE_DISTRICT: &str = "呈贡区";
+
+/// Days from the notices to the report, the decision and the 督办.
+const REPORT_AFTER: u64 = 6;
+const DECISION_AFTER: u64 = 11;
+const SUPERVISE_AFTER: u64 = 3;
+
+/// Runs the steps after the notices (dated `date`, deadline `deadline`):
+/// the documents issued, and the date of the last one.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run(
+    archive: &Archive,
+    lock: &WriterLock,
+    engine: &Engine,
+    config: &Config,
+    dir: &Path,
+    date: NaiveDate,
+    deadline: NaiveDate,
+    progress: &dyn Meter,
+) -> Result<(Vec<Issued>, NaiveDate), DemoError> {
+    let mut issued = Vec::new();
+    let reg = archive.communities()?;
+    let c = reg.get(RECTIFIES)?;
+    let evidence = dir.join(format!("{}-{}-整改照片.txt", c.id, c.name));
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    std::fs::write(&evidence, format!("{} 整改后现场照片说明", c.name)).map_err(io(&evidence))?;
+    let items = rectify::items(archive, Some(&c.id))?;
+    for i in &items {
+        let files = [act::Evidence {
+            name: "整改照片.txt".into(),
+            path: &evidence,
+        }];
+        let text = format!("针对“{}”，已制定措施并整改到位", i.opened.problem.remark);
+        act::answer(archive, lock, &c.id, i.id(), &text, &files)?;
+    }
+    let on = |n| date + Days::new(n);
+    issued.push(act::report(
+        archive,
+        lock,
+        engine,
+        config,
+        c,
+        on(REPORT_AFTER),
+    )?);
+    for i in &items {
+        let r = act::Recheck {
+            outcome: Outcome::Closed,
+            remark: "现场复查，整改到位",
+            by: Reviewer::District,
+            sheet: None,
+        };
+        act::recheck(archive, lock, c, i.id(), r)?;
+    }
+    let decided = crate::naming::decide(
+        archive,
+        lock,
+        engine,
+        config,
+        1,
+        on(DECISION_AFTER),
+        progress,
+    )?;
+    issued.extend(decided.issued);
+    let today = deadline + Days::new(SUPERVISE_AFTER);
+    let new_deadline = today + Days::new(30);
+    issued.push(rectify::supervise::supervise(
+        archive,
+        lock,
+        engine,
+        config,
+        OVERDUE_DISTRICT,
+        new_deadline,
+        today,
+        today,
+    )?);
+    Ok((issued, today))
+}
