@@ -85,7 +85,8 @@ pub fn office(archive: &Archive, config: &Config) -> Result<Overview, Assessment
     let register = issuance::entries(archive)?;
     let subs = archive.submissions(None)?;
     let records = store::records(archive, None)?;
-    let facts = progress::Facts::new(&reg, &register, &subs, &records);
+    let facts = progress::Facts::new(&reg, &register, &subs, &records)
+        .with_items(crate::rectify::items(archive, None)?);
     let phase1 = progress::rows(&facts, true);
     let all = progress::rows(&facts, false);
     let count = all.len();

@@ -209,7 +209,7 @@ pub fn draft(
     let catalog = Catalog::builtin();
     let issuer = Issuer::default_of(config);
     if let Kind::Progress { phase1 } = kind {
-        let rows = super::progress::from_archive(archive, *phase1)?;
+        let rows = super::progress::from_archive_on(archive, *phase1, date)?;
         return Ok(Drafted {
             drafts: vec![super::progress::build(
                 &issuer,

@@ -38,6 +38,12 @@ pub struct Row {
     pub named: u32,
     /// With a rectification notice and not named since.
     pub rectifying: u32,
+    /// Rectification items not closed.
+    pub items_open: u32,
+    /// Rectification items closed.
+    pub items_closed: u32,
+    /// Rectification items past their deadline and not closed.
+    pub items_overdue: u32,
 }
 
 /// What the archive knows, gathered once.
@@ -50,15 +56,33 @@ pub struct Facts<'a> {
     pub assessments: Vec<AssessmentRecord>,
     /// The document register.
     pub register: &'a [Entry],
+    /// Rectification items.
+    pub items: Vec<crate::rectify::Item>,
+    /// The day overdue items are counted on.
+    pub today: NaiveDate,
 }
 
-/// Reads the facts from the archive and computes the rows.
+/// Reads the facts from the archive and computes the rows, overdue
+/// items counted today.
 pub fn from_archive(archive: &Archive, phase1: bool) -> Result<Vec<Row>, ArchiveError> {
+    from_archive_on(archive, phase1, crate::dates::today())
+}
+
+/// [`from_archive`] with overdue items counted on `day` (a document's
+/// date).
+pub fn from_archive_on(
+    archive: &Archive,
+    phase1: bool,
+    day: NaiveDate,
+) -> Result<Vec<Row>, ArchiveError> {
     let reg = archive.communities()?;
     let register = crate::issuance::entries(archive)?;
     let subs = archive.submissions(None)?;
     let records = store::records(archive, None)?;
-    Ok(rows(&Facts::new(&reg, &register, &subs, &records), phase1))
+    let mut facts = Facts::new(&reg, &register, &subs, &records)
+        .with_items(crate::rectify::items(archive, None)?);
+    facts.today = day;
+    Ok(rows(&facts, phase1))
 }
 
 impl<'a> Facts<'a> {
@@ -78,7 +102,15 @@ impl<'a> Facts<'a> {
                 .collect(),
             assessments: assessments.iter().map(|(_, r)| r.clone()).collect(),
             register,
+            items: Vec::new(),
+            today: crate::dates::today(),
         }
+    }
+
+    /// The facts with the rectification items counted.
+    pub fn with_items(mut self, items: Vec<crate::rectify::Item>) -> Facts<'a> {
+        self.items = items;
+        self
     }
 }
 
@@ -129,6 +161,13 @@ pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
             row.named += u32::from(named.contains(c.id.as_str()));
             row.rectifying +=
                 u32::from(noticed.contains(c.id.as_str()) && !named.contains(c.id.as_str()));
+            let counts = crate::rectify::Counts::of(
+                facts.items.iter().filter(|i| i.community() == c.id),
+                facts.today,
+            );
+            row.items_open += counts.open as u32;
+            row.items_closed += counts.closed as u32;
+            row.items_overdue += counts.overdue as u32;
         }
         total.communities += row.communities;
         total.quota += row.quota;
@@ -137,6 +176,9 @@ pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
         total.assessed += row.assessed;
         total.named += row.named;
         total.rectifying += row.rectifying;
+        total.items_open += row.items_open;
+        total.items_closed += row.items_closed;
+        total.items_overdue += row.items_overdue;
         out.push(row);
     }
     out.push(total);
@@ -144,7 +186,7 @@ pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
 }
 
 /// Column headers, shared by the PDF table and the CSV.
-pub fn columns(phase1: bool) -> [&'static str; 8] {
+pub fn columns(phase1: bool) -> [&'static str; 11] {
     [
         "县（市）区",
         "社区总数",
@@ -158,11 +200,14 @@ pub fn columns(phase1: bool) -> [&'static str; 8] {
         "已考评",
         "已命名",
         "整改中",
+        "未销号事项",
+        "已销号事项",
+        "逾期事项",
     ]
 }
 
 /// A row as table cells.
-pub fn cells(r: &Row) -> [String; 8] {
+pub fn cells(r: &Row) -> [String; 11] {
     [
         r.district.clone(),
         r.communities.to_string(),
@@ -172,6 +217,9 @@ pub fn cells(r: &Row) -> [String; 8] {
         r.assessed.to_string(),
         r.named.to_string(),
         r.rectifying.to_string(),
+        r.items_open.to_string(),
+        r.items_closed.to_string(),
+        r.items_overdue.to_string(),
     ]
 }
 
@@ -264,7 +312,7 @@ pub fn build(
     data.body = vec![
         Para::h1("一、总体进度"),
         Para::from(format!(
-            "截至{}，全市{}试点任务 {} 个，已登记试点社区 {} 个，其中已提交材料 {} 个、已考评 {} 个、已命名 {} 个，正在整改 {} 个。各县（市）区、开发（度假）园区进度见附件（任务数依据昆办通〔2018〕54号附件1）。",
+            "截至{}，全市{}试点任务 {} 个，已登记试点社区 {} 个，其中已提交材料 {} 个、已考评 {} 个、已命名 {} 个，正在整改 {} 个；整改事项未销号 {} 项、已销号 {} 项、逾期 {} 项。各县（市）区、开发（度假）园区进度见附件（任务数依据昆办通〔2018〕54号附件1）。",
             crate::render::cn_date(date),
             scope,
             total.quota,
@@ -272,7 +320,10 @@ pub fn build(
             total.submitted,
             total.assessed,
             total.named,
-            total.rectifying
+            total.rectifying,
+            total.items_open,
+            total.items_closed,
+            total.items_overdue
         )),
         Para::h1("二、各地进度"),
         Para::from(district_summary(rows)),
@@ -310,7 +361,7 @@ pub fn build(
         title: Some(title.clone()),
         table: Some(Table::compact(
             &columns(phase1),
-            &[3.2, 1.4, 1.7, 1.5, 1.5, 1.3, 1.3, 1.3],
+            &[3.2, 1.4, 1.7, 1.5, 1.5, 1.3, 1.3, 1.3, 1.4, 1.4, 1.3],
             table_rows,
         )),
         ..Attachment::default()

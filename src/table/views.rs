@@ -93,6 +93,9 @@ pub fn progress(rows: &[progress::Row], phase1: bool) -> Sheet {
             Out::from(r.assessed),
             Out::from(r.named),
             Out::from(r.rectifying),
+            Out::from(r.items_open),
+            Out::from(r.items_closed),
+            Out::from(r.items_overdue),
         ]);
     }
     sheet

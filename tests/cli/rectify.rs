@@ -284,6 +284,22 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
     let list = stdout_of(on(d, "2026-12-25").args(["rectify", "list", "--community", "CG-003"]));
     assert!(list.contains("2027-01-20"), "the deadline moved: {list}");
 
+    // The 进度汇总表 counts the items: before the 督办 one was overdue.
+    let progress: Value =
+        serde_json::from_str(&stdout_of(on(d, "2026-12-25").args(["progress", "--json"]))).unwrap();
+    let total = &progress["total"];
+    assert_eq!(
+        (
+            &total["items_open"],
+            &total["items_closed"],
+            &total["items_overdue"]
+        ),
+        (&Value::from(1), &Value::from(2), &Value::from(0)),
+        "{total}"
+    );
+    let progress: Value =
+        serde_json::from_str(&stdout_of(on(d, "2027-01-21").args(["progress", "--json"]))).unwrap();
+    assert_eq!(progress["total"]["items_overdue"], 1);
     // The decision names WH-001 and PL-002 (closed), not CG-003.
     let before = register(d).len();
     let named = stdout_of(
