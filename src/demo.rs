@@ -65,6 +65,9 @@ pub enum DemoError {
     /// The 命名决定.
     #[error(transparent)]
     Naming(#[from] crate::naming::NamingError),
+    /// The 考评情况通报.
+    #[error(transparent)]
+    Bulletin(#[from] crate::documents::bulletin::BulletinError),
     /// Opening the sample web accounts.
     #[error(transparent)]
     Account(#[from] crate::accounts::AccountError),

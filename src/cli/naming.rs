@@ -1,5 +1,6 @@
 //! `kaoping naming decision --phase 1`: the 命名决定 of a phase and the
-//! certificates issued under it.
+//! certificates issued under it; `kaoping naming bulletin`: the
+//! 考评情况通报.
 
 use clap::Subcommand;
 
@@ -22,6 +23,15 @@ enum Sub {
     /// 生成并登记某一批的命名决定，同时为决定命名的社区颁发命名证书
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Decision(DecisionArgs),
+    /// 生成并登记考评情况通报（各县区考评、等次、命名、整改和逾期情况，附统计表和条形图）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Bulletin(BulletinArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct BulletinArgs {
+    #[command(flatten)]
+    output: batch::Output,
 }
 
 #[derive(Debug, clap::Args)]
@@ -34,7 +44,10 @@ struct DecisionArgs {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let Sub::Decision(a) = args.command;
+    let a = match args.command {
+        Sub::Decision(a) => a,
+        Sub::Bulletin(b) => return bulletin(ctx, b),
+    };
     let archive = Archive::new(ctx.root().dir());
     let config = ctx.config()?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
@@ -59,4 +72,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         decided.issued.len().saturating_sub(1)
     );
     Ok(())
+}
+
+fn bulletin(ctx: &Context, a: BulletinArgs) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let config = ctx.config()?;
+    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let lock = batch::lock(&archive, &a.output)?;
+    let doc =
+        kaoping::documents::bulletin::issue(&archive, &lock, &engine, &config, a.output.date())?;
+    super::rectify::write_doc(&a.output, &doc)
 }

@@ -2,7 +2,7 @@
 //! rectification answers every item with evidence, reports, and its
 //! district closes the items; the 命名决定 then names those that qualify,
 //! with their certificates; the community that never rectifies is past its
-//! deadline and its district gets a 督办通知.
+//! deadline and its district gets a 督办通知; the 考评情况通报 closes.
 
 use std::path::Path;
 
@@ -93,6 +93,9 @@ pub(super) fn run(
         new_deadline,
         today,
         today,
+    )?);
+    issued.push(crate::documents::bulletin::issue(
+        archive, lock, engine, config, today,
     )?);
     Ok((issued, today))
 }

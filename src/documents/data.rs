@@ -97,6 +97,27 @@ pub struct Attachment {
     /// The table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<Table>,
+    /// A bar chart after the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chart: Option<Chart>,
+}
+
+/// A horizontal bar chart: per row one bar for each series.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Chart {
+    /// The series' names (the legend).
+    pub series: Vec<String>,
+    /// The rows.
+    pub rows: Vec<ChartRow>,
+}
+
+/// One row of a bar chart.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ChartRow {
+    /// Its label.
+    pub label: String,
+    /// One value per series.
+    pub values: Vec<u32>,
 }
 
 /// An attachment's table; the header row repeats on every page.

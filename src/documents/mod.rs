@@ -6,6 +6,7 @@
 
 pub mod applications;
 pub mod batch;
+pub mod bulletin;
 pub mod certificate;
 pub mod custom;
 pub mod data;

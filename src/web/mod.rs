@@ -226,6 +226,7 @@ fn table() -> Vec<Route> {
         get("/rectify", rectify::overview),
         post("/office/supervise", rectify::supervise),
         post("/office/naming", rectify::decision),
+        post("/office/bulletin", rectify::bulletin),
     ]
 }
 

@@ -485,3 +485,33 @@ fn issued_page(
         },
     )
 }
+
+/// `POST /office/bulletin`: the 考评情况通报, dated today.
+pub async fn bulletin(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(f): axum::Form<Plain>,
+) -> Result<Html<String>, WebError> {
+    user.require_office()?;
+    user.check_csrf(&f.csrf)?;
+    let archive = user.archive(&state);
+    let st = state.clone();
+    let date = crate::dates::today();
+    let doc = blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let doc =
+            crate::documents::bulletin::issue(&archive, &lock, &st.0.engine, &st.0.config, date)
+                .map_err(|e| {
+                    let status = match &e {
+                        crate::documents::bulletin::BulletinError::NothingAssessed => {
+                            StatusCode::CONFLICT
+                        }
+                        _ => StatusCode::UNPROCESSABLE_ENTITY,
+                    };
+                    WebError::from_chain(status, &e)
+                })?;
+        Ok((vec![doc], crate::issuance::entries(&archive)?.len()))
+    })
+    .await?;
+    Ok(issued_page(&user, doc, Vec::new()))
+}

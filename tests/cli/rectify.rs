@@ -345,6 +345,13 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
     );
     assert_eq!(register(d).len(), before + 3);
 
+    // The 考评情况通报, numbered and registered.
+    stdout_of(
+        on(d, "2027-01-21")
+            .args(["naming", "bulletin", "--date", "2027-01-21", "-o"])
+            .arg(&out),
+    );
+    assert_eq!(register(d).last().unwrap()["kind"], "考评情况通报");
     // verify covers the evidence and every new document.
     let ok = stdout_of(kaoping(d).arg("verify"));
     assert!(!ok.contains("缺失"), "{ok}");
@@ -388,6 +395,17 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
         )),
         "{flat}"
     );
+    let text = pdf_text(&out.join("考评情况通报.pdf")).unwrap();
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        flat.contains("关于城乡社区治理创新试点考评情况的通报"),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("呈贡区：登记试点1个，已考评1个，已命名0个，正在整改1个，逾期未销号事项1项"),
+        "{flat}"
+    );
+    assert!(flat.contains("已考评已命名"), "chart legend: {flat}");
 }
 
 /// The demo follows the real order: no named community has an item that

@@ -85,6 +85,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/rectify", Who::Overseer),
     ("POST", "/office/supervise", Who::Office),
     ("POST", "/office/naming", Who::Office),
+    ("POST", "/office/bulletin", Who::Office),
 ];
 
 /// The roles walked: a label and the account (none for no session).
