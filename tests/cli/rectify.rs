@@ -160,6 +160,11 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
         "--text",
         "清理消防通道并设置标识",
     ]));
+    // PL-002 has its own letterhead in kaoping.toml.
+    let config = d.join("archive/kaoping.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[rectify.letterheads.\"PL-002\"]\nheader = \"盘龙区金星社区居民委员会\"\nprefix = \"金居\"\n");
+    std::fs::write(&config, text).unwrap();
     let numbers_before = register(d).len();
     stdout_of(
         on(d, "2026-11-28")
@@ -178,7 +183,7 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
     assert_eq!(reg.len(), numbers_before + 1);
     let report = reg.last().unwrap();
     assert_eq!(report["kind"], "整改情况报告");
-    assert_eq!(report["number"], "金星社区〔2026〕1号");
+    assert_eq!(report["number"], "金居〔2026〕1号");
 
     // The district closes one and returns the other; it is answered again
     // and closed by the office; closing twice is refused.
@@ -214,7 +219,21 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
         "--text",
         "已设置消防通道标识",
     ]));
-    stdout_of(on(d, "2026-11-30").args(["rectify", "close", "ZG003", "--remark", "复查合格"]));
+    // The office closes it with a new assessment of the community.
+    let sheet = fill_sheet(d, "PL-002", |_, _, _| ("达标", ""));
+    let closed = stdout_of(
+        on(d, "2026-11-30")
+            .args([
+                "rectify",
+                "close",
+                "ZG003",
+                "--remark",
+                "复查合格",
+                "--sheet",
+            ])
+            .arg(&sheet),
+    );
+    assert!(closed.contains("并记录了第 2 版考评结果"), "{closed}");
 
     // Overdue on a fixed clock: only CG-003's item, and a 督办通知 for 呈贡区.
     let overdue = stdout_of(on(d, "2026-12-25").args(["rectify", "list", "--overdue"]));
@@ -354,7 +373,25 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
     assert_eq!(register(d).last().unwrap()["kind"], "考评情况通报");
     // verify covers the evidence and every new document.
     let ok = stdout_of(kaoping(d).arg("verify"));
-    assert!(!ok.contains("缺失"), "{ok}");
+    assert!(ok.contains("校验通过"), "{ok}");
+    // A lost evidence file of an answer is named by verify.
+    let log = std::fs::read_to_string(d.join("archive/log.jsonl")).unwrap();
+    let answer: Value = log
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|r| r["kind"] == "rectify-answer" && r["data"]["files"][0] == "小组长名单.pdf")
+        .unwrap();
+    let sha = answer["data"]["objects"][0]["sha256"].as_str().unwrap();
+    let object = d.join("archive/objects/sha256").join(&sha[..2]).join(sha);
+    let saved = std::fs::read(&object).unwrap();
+    std::fs::remove_file(&object).unwrap();
+    let err = stderr_of_failure(kaoping(d).arg("verify"), 1);
+    let said = String::from_utf8(kaoping(d).arg("verify").output().unwrap().stdout).unwrap();
+    assert!(
+        format!("{said}{err}").contains("整改答复记录 ZG002"),
+        "{said}{err}"
+    );
+    std::fs::write(&object, saved).unwrap();
 
     let Some(text) = pdf_text(&out.join("盘龙区-金星社区-整改情况报告.pdf")) else {
         return;
@@ -368,7 +405,10 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
         flat.contains("补选居民小组长5名") && flat.contains("小组长名单.pdf"),
         "{flat}"
     );
-    assert!(flat.contains("金星社区〔2026〕1号"), "{flat}");
+    assert!(
+        flat.contains("盘龙区金星社区居民委员会金居〔2026〕1号"),
+        "the letterhead and number: {flat}"
+    );
     let text = pdf_text(&out.join("呈贡区-督办通知.pdf")).unwrap();
     let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     assert!(
