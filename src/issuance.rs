@@ -309,16 +309,21 @@ pub fn banner(organs: &[&Organ]) -> (Vec<String>, String) {
 
 /// Every registered document, in order.
 pub fn entries(archive: &Archive) -> Result<Vec<Entry>, ArchiveError> {
-    Ok(crate::event::read(archive)?
-        .into_iter()
-        .filter_map(|rec| match rec.event {
+    Ok(entries_of(&crate::event::read(archive)?))
+}
+
+/// The registered documents among log `records`, in order.
+fn entries_of(records: &[crate::archive::log::Record]) -> Vec<Entry> {
+    records
+        .iter()
+        .filter_map(|rec| match &rec.event {
             crate::event::Event::Document(record) => Some(Entry {
-                time: rec.time,
-                record,
+                time: rec.time.clone(),
+                record: record.clone(),
             }),
             _ => None,
         })
-        .collect())
+        .collect()
 }
 
 /// An earlier registered document of the same kind for the same community
@@ -436,7 +441,8 @@ pub fn issue(
     drafts: Vec<Draft>,
     progress: &dyn Meter,
 ) -> Result<Vec<Issued>, IssueError> {
-    let numbered = number_all(&entries(archive)?, drafts)?;
+    let records = crate::event::read(archive)?;
+    let numbered = number_all(&entries_of(&records), drafts)?;
     let (pdfs, uses): (Vec<Vec<u8>>, Vec<Vec<TemplateUse>>) =
         render_all(engine, &numbered, progress)?.into_iter().unzip();
     let store = archive.store();
@@ -479,7 +485,7 @@ pub fn issue(
     }
     // The whole batch is registered with one write: all or none; the
     // rectification events each document opens follow it.
-    let mut next = crate::rectify::next_serial(&crate::event::read(archive)?);
+    let mut next = crate::rectify::next_serial(&records);
     let mut events = Vec::new();
     for (d, follow) in &out {
         events.push(crate::event::Event::Document(d.record.clone()));

@@ -256,6 +256,13 @@ pub fn draft(
         Kind::Certificate { .. } => ranked(archive, config, catalog, &mut chosen),
         _ => Default::default(),
     };
+    // Naming waits for the rectification: the items are read once.
+    let items = match kind {
+        Kind::Certificate { .. } if config.naming.require_rectified => {
+            crate::rectify::items(archive, None)?
+        }
+        _ => Vec::new(),
+    };
     let mut drafting = Drafting {
         archive,
         config,
@@ -263,6 +270,7 @@ pub fn draft(
         issuer: &issuer,
         reg: &reg,
         register: &mut register,
+        items: &items,
         date,
     };
     for c in chosen {
@@ -318,6 +326,8 @@ struct Drafting<'a> {
     reg: &'a Roster,
     /// The document register, with the certificates drafted so far.
     register: &'a mut Vec<issuance::Entry>,
+    /// Rectification items (read for certificates only).
+    items: &'a [crate::rectify::Item],
     date: NaiveDate,
 }
 
@@ -377,7 +387,7 @@ impl Drafting<'_> {
             }
             Kind::Certificate { over_quota } => {
                 if self.config.naming.require_rectified {
-                    rectified(archive, c)?;
+                    rectified(self.items, c)?;
                 }
                 let d = certificate::build(
                     self.issuer,
@@ -400,8 +410,11 @@ impl Drafting<'_> {
 }
 
 /// Refuses naming a community with rectification items not closed.
-fn rectified(archive: &Archive, c: &Community) -> Result<(), BatchError> {
-    let open = crate::rectify::open_items(archive, &c.id)?;
+fn rectified(items: &[crate::rectify::Item], c: &Community) -> Result<(), BatchError> {
+    let open: Vec<_> = items
+        .iter()
+        .filter(|i| i.community() == c.id && i.is_open())
+        .collect();
     if open.is_empty() {
         return Ok(());
     }
