@@ -147,7 +147,11 @@ pub async fn document(
 
 /// Copies a stored object into `sink`, refusing one whose content no
 /// longer matches its hash.
-fn verified_copy(archive: &Archive, d: &Digest, sink: &mut impl Write) -> Result<(), WebError> {
+pub(super) fn verified_copy(
+    archive: &Archive,
+    d: &Digest,
+    sink: &mut impl Write,
+) -> Result<(), WebError> {
     let path = archive.store().path_of(d);
     match archive.store().copy_verified(d, sink) {
         Ok(_) => Ok(()),

@@ -223,6 +223,7 @@ fn table() -> Vec<Route> {
         upload("/c/{id}/rectify/upload", rectify::answer),
         post("/c/{id}/rectify/report", rectify::report),
         post("/c/{id}/rectify/check", rectify::check),
+        get("/c/{id}/rectify/evidence", rectify::evidence),
         get("/rectify", rectify::overview),
         post("/office/supervise", rectify::supervise),
         post("/office/naming", rectify::decision),

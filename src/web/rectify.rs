@@ -515,3 +515,53 @@ pub async fn bulletin(
     .await?;
     Ok(issued_page(&user, doc, Vec::new()))
 }
+
+/// Which evidence file of which answer.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EvidenceQuery {
+    item: String,
+    /// Answer version, from 1.
+    n: u32,
+    /// File index within the answer, from 0.
+    f: usize,
+}
+
+/// `GET /c/{id}/rectify/evidence?item=ZG001&n=1&f=0`: one evidence file of
+/// an answer, for those who may see the community; without a file named,
+/// back to the items.
+pub async fn evidence(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    axum::extract::Query(q): axum::extract::Query<EvidenceQuery>,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    user.require_community(&state, &id, Access::Read).await?;
+    if q.item.trim().is_empty() {
+        return Ok(Redirect::to(&back(&id)).into_response());
+    }
+    let archive = user.archive(&state);
+    let (name, bytes) = blocking(move || {
+        let item = act::item_of(&archive, &id, &q.item).map_err(refused)?;
+        let answer = item
+            .answers
+            .iter()
+            .find(|a| a.version == q.n)
+            .ok_or_else(|| {
+                WebError::missing(format!("整改事项 {} 没有第 {} 次答复", q.item, q.n))
+            })?;
+        let (name, object) = answer
+            .files
+            .get(q.f)
+            .zip(answer.objects.get(q.f))
+            .ok_or_else(|| WebError::missing("这次答复没有这份证明材料"))?;
+        let digest = crate::archive::store::Digest::from_hex(&object.sha256)
+            .ok_or_else(|| WebError::missing("哈希格式不对"))?;
+        let mut bytes = Vec::new();
+        super::download::verified_copy(&archive, &digest, &mut bytes)?;
+        Ok((name.clone(), bytes))
+    })
+    .await?;
+    Ok(super::download::Download::bytes(name, "application/octet-stream", bytes).into_response())
+}

@@ -193,6 +193,13 @@ fn rectification_goes_to_closing_and_naming_on_the_web() {
     assert_eq!(status_of(&p, "ZG003"), "已销号");
     assert_eq!(status_of(&p, "ZG004"), "逾期");
     assert!(p.contains("照片不清楚"));
+    // The evidence is stored and served to those who may see WH-001.
+    let url = "/c/WH-001/rectify/evidence?item=ZG003&n=1&f=0";
+    let file = wh.get(server.at(url)).send().unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.bytes().unwrap().as_ref(), b"photo");
+    assert_eq!(plq.get(server.at(url)).send().unwrap().status(), 403);
+    assert!(p.contains("整改照片.jpg"), "{p}");
     assert_eq!(
         answer(&cu, &server, &cu_csrf, "WH-001", "ZG004", "重新拍照").status(),
         303

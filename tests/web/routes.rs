@@ -82,6 +82,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/c/{id}/rectify/upload", Who::SubmitWh),
     ("POST", "/c/{id}/rectify/report", Who::SubmitWh),
     ("POST", "/c/{id}/rectify/check", Who::ReturnWh),
+    ("GET", "/c/{id}/rectify/evidence", Who::ReadWh),
     ("GET", "/rectify", Who::Overseer),
     ("POST", "/office/supervise", Who::Office),
     ("POST", "/office/naming", Who::Office),
