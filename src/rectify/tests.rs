@@ -100,3 +100,31 @@ fn states_keep_their_chinese_names_on_disk() {
         "\"已整改（销号）\""
     );
 }
+
+#[test]
+fn item_events_keep_their_on_disk_names() {
+    let line = serde_json::to_value(opened("ZG001", day(10))).unwrap();
+    assert_eq!(line["kind"], "rectify-open");
+    let data = &line["data"];
+    assert_eq!(data["notice"], "昆社治办〔2026〕3号");
+    assert_eq!(data["deadline"], "2026-12-10");
+    // The problem's fields sit beside the item's, not nested.
+    assert_eq!(data["method"], "实地考评");
+    assert_eq!(data["verdict"], "基本达标");
+    assert_eq!(data["level"], "最终");
+    let back: Event = serde_json::from_value(line).unwrap();
+    assert_eq!(back, opened("ZG001", day(10)));
+    let check = Event::RectifyCheck(Check {
+        id: "ZG001".into(),
+        community: "WH-001".into(),
+        outcome: Outcome::Returned,
+        remark: "照片不清楚".into(),
+        by: Reviewer::Office,
+        assessment: None,
+    });
+    let v = serde_json::to_value(&check).unwrap();
+    assert_eq!(v["kind"], "rectify-check");
+    assert_eq!(v["data"]["outcome"], "退回");
+    assert_eq!(v["data"]["by"], "考评办");
+    assert!(v["data"].get("assessment").is_none());
+}
