@@ -43,6 +43,9 @@ pub enum DocKind {
     /// 申报汇总表.
     #[serde(rename = "申报汇总表")]
     Applications,
+    /// 初评情况报告 (a district's 上行文).
+    #[serde(rename = "初评情况报告")]
+    Preliminary,
     /// Any other kind, as named (e.g. 通知).
     #[serde(untagged)]
     Other(String),
@@ -58,6 +61,7 @@ impl DocKind {
             DocKind::Receipt => "材料提交回执",
             DocKind::Progress => "进度汇总表",
             DocKind::Applications => "申报汇总表",
+            DocKind::Preliminary => "初评情况报告",
             DocKind::Other(s) => s,
         }
     }
@@ -71,6 +75,7 @@ impl DocKind {
             DocKind::Receipt,
             DocKind::Progress,
             DocKind::Applications,
+            DocKind::Preliminary,
         ]
         .into_iter()
         .find(|k| k.name() == s)

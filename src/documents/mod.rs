@@ -10,6 +10,7 @@ pub mod certificate;
 pub mod custom;
 pub mod data;
 pub mod notice;
+pub mod preliminary;
 pub mod progress;
 pub mod receipt;
 pub mod report;
