@@ -296,3 +296,78 @@ fn a_district_reports_its_preliminary_results_upward() {
     assert!(reg.contains("初评情况报告"), "{reg}");
     stdout_of(kaoping(d).arg("verify"));
 }
+
+/// `assess finalize` takes the final result from the 专家组: each row's
+/// verdict is the aggregate of the experts' verdicts under the configured
+/// rule, with the arithmetic as its remark.
+#[test]
+fn the_final_result_can_come_from_the_expert_panel() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout_of(kaoping(d).arg("init"));
+    stdout_of(kaoping(d).args(crate::util::community_add("WH-001", "翠湖社区", "五华区")));
+    let rows = crate::workbooks::filled_rows(d);
+    let with = |first: &str| {
+        let mut r = rows.clone();
+        r[1][5] = first.into();
+        r[1][9] = "台账齐全，现场已核实".into();
+        crate::workbooks::csv_text(&r)
+    };
+    let finalize = || {
+        let mut cmd = kaoping(d);
+        cmd.args(["assess", "finalize", "--community", "WH-001"]);
+        cmd
+    };
+    let err = stderr_of_failure(&mut finalize(), 1);
+    assert!(err.contains("还没有专家提交评估"), "{err}");
+    std::fs::write(d.join("表.csv"), with("基本达标")).unwrap();
+    for level in ["自查", "初评"] {
+        stdout_of(kaoping(d).args([
+            "assess",
+            "import",
+            "表.csv",
+            "--community",
+            "WH-001",
+            "--level",
+            level,
+        ]));
+    }
+    for (expert, first) in [("zj1", "达标"), ("zj2", "达标"), ("zj3", "未达标")] {
+        std::fs::write(d.join("专家.csv"), with(first)).unwrap();
+        stdout_of(kaoping(d).args([
+            "assess",
+            "import",
+            "专家.csv",
+            "--community",
+            "WH-001",
+            "--level",
+            "专家",
+            "--expert",
+            expert,
+        ]));
+    }
+    let out = stdout_of(&mut finalize());
+    assert!(out.contains("多数") && out.contains("第 6 版"), "{out}");
+    assert_eq!(state(d), "已评定");
+    let shown = stdout_of(kaoping(d).args(["assess", "show", "--community", "WH-001", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let results = v["results"].as_array().expect("results");
+    assert_eq!(results.len(), rows.len() - 1);
+    assert_eq!(results[0]["verdict"], "达标", "two of three said 达标");
+    assert_eq!(results[0]["remark"], "多数：达标 2 票，未达标 1 票 → 达标");
+    assert_eq!(results[1]["verdict"], "基本达标", "all three agreed");
+    assert!(results[0]["assessor"].as_str().unwrap().contains("3"));
+    // Under the mean rule the same sheets give (2+2+0)/3.
+    let toml = d.join("archive/kaoping.toml");
+    let text = std::fs::read_to_string(&toml)
+        .unwrap()
+        .replace("aggregate = \"majority\"", "aggregate = \"mean\"");
+    std::fs::write(&toml, text).unwrap();
+    stdout_of(&mut finalize());
+    let shown = stdout_of(kaoping(d).args(["assess", "show", "--community", "WH-001", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(v["version"], 7);
+    let remark = v["results"][0]["remark"].as_str().unwrap().to_string();
+    assert!(remark.contains("(2+2+0)/3"), "{remark}");
+    stdout_of(kaoping(d).arg("verify"));
+}
