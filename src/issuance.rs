@@ -129,6 +129,9 @@ pub struct IssuedRecord {
     /// Community id, when the document concerns one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<String>,
+    /// The district that sent it, for a district's own document (初评情况报告).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
     /// 成文日期.
     pub date: NaiveDate,
     /// Issuing organ(s).
@@ -198,6 +201,8 @@ pub struct Draft {
     pub recipient: String,
     /// Community id, if any.
     pub community: Option<String>,
+    /// The district that sends it (a district's own document), if any.
+    pub district: Option<String>,
     /// How to number it.
     pub numbering: Numbering,
     /// Over-quota reason for a certificate beyond the quota.
@@ -457,6 +462,7 @@ pub fn issue(
             title: d.meta.title.clone(),
             recipient: d.recipient,
             community: d.community,
+            district: d.district,
             date: d.meta.date,
             organs: d.organs,
             file_name: d.file_name,

@@ -172,6 +172,7 @@ impl<'a> Issuer<'a> {
             },
             recipient: recipient.to_string(),
             community: community.map(|c| c.id.clone()),
+            district: None,
             numbering: self.numbering(),
             over_quota: None,
             submission: None,

@@ -239,6 +239,7 @@ pub fn build(
         signer: signer.to_string(),
     };
     let mut draft = issuer.draft(KIND, "chuping", &title, &data, date, &recipient, None);
+    draft.district = Some(district.to_string());
     draft.file_name = crate::fsutil::safe_name(&format!("{district}-{}.pdf", KIND.name()));
     draft
 }

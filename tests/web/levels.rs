@@ -193,3 +193,87 @@ fn other_districts_and_unassigned_experts_are_refused() {
     assert_eq!(submit(&o, &server, &o_csrf, &sheet).status(), 403);
     assert_eq!(written(), before, "nothing written");
 }
+
+/// The district issues its 初评情况报告 from its page (its staff and the
+/// office may download it, a community may not); the office takes the
+/// final result from the 专家组 with one button, shown only once an expert
+/// sheet stands, and the return form only while its level stands.
+#[test]
+fn the_district_reports_upward_and_the_office_finalizes_from_the_panel() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    scoped_accounts(dir);
+    let rows = crate::workbooks::filled_rows(dir);
+    let sheet = crate::workbooks::csv_text(&rows);
+    let server = Server::start(dir, &[]);
+    let (cu, cu_csrf) = sign_in(&server, CUIHU);
+    let (wh, wh_csrf) = sign_in(&server, WUHUA);
+    let (ex, ex_csrf) = sign_in(&server, EXPERT);
+    let (o, o_csrf) = sign_in(&server, OFFICE);
+    let page = |c: &Client| {
+        c.get(server.at("/c/WH-001"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+    };
+    assert!(!page(&wh).contains("return-form"), "nothing to return yet");
+    ok(submit(&cu, &server, &cu_csrf, &sheet));
+    assert!(page(&wh).contains("return-form"));
+    assert!(!page(&o).contains("return-form"), "no 初评 to return yet");
+    ok(submit(&wh, &server, &wh_csrf, &sheet));
+    assert!(!page(&o).contains("finalize-form"), "no expert yet");
+
+    let report = |signer: &str| {
+        wh.post(server.at("/district/preliminary"))
+            .form(&[("csrf", wh_csrf.as_str()), ("signer", signer), ("date", "")])
+            .send()
+            .unwrap()
+    };
+    let res = report(" ");
+    assert_eq!(res.status(), 422, "no signer configured or typed");
+    assert!(res.text().unwrap().contains("签发人"));
+    let res = report("张三");
+    assert_eq!(res.status(), 200);
+    let issued = res.text().unwrap();
+    assert!(issued.contains("五华社治办〔"), "{issued}");
+    let at = issued.find("/documents/").expect("a download link") + 11;
+    let sha = &issued[at..at + 64];
+    let get = |c: &Client| {
+        c.get(server.at(&format!("/documents/{sha}")))
+            .send()
+            .unwrap()
+            .status()
+    };
+    assert_eq!(get(&wh), 200);
+    assert_eq!(get(&o), 200);
+    assert_eq!(
+        get(&cu),
+        403,
+        "a community does not read the district's report"
+    );
+    let (pl, _) = sign_in(&server, PANLONGQU);
+    assert_eq!(get(&pl), 403, "nor does another district");
+
+    ok(submit(&ex, &server, &ex_csrf, &sheet));
+    assert!(page(&o).contains("finalize-form"));
+    assert!(!page(&wh).contains("finalize-form"));
+    let res = o
+        .post(server.at("/c/WH-001/finalize"))
+        .form(&[("csrf", o_csrf.as_str())])
+        .send()
+        .unwrap();
+    ok(res);
+    assert_eq!(state(&o, &server), "已评定");
+    let last = log(dir)
+        .into_iter()
+        .rfind(|r| r["kind"] == "assessment")
+        .unwrap();
+    assert!(
+        last["data"]["sheet"]
+            .as_str()
+            .unwrap()
+            .starts_with("专家组汇总")
+    );
+}
