@@ -57,7 +57,7 @@ pub(super) fn returns(role: Role) -> Option<Level> {
 /// The access a role needs for its level: the community its own (submit),
 /// the district its district's (read), the expert an assigned one
 /// (assess).
-fn access_for(role: Role) -> Access {
+pub(super) fn access_for(role: Role) -> Access {
     match role {
         Role::Community => Access::Submit,
         Role::Expert => Access::Assess,

@@ -12,6 +12,7 @@ mod assets;
 mod community;
 mod download;
 mod error;
+mod fill;
 mod guard;
 mod issued;
 mod levels;
@@ -200,6 +201,8 @@ fn table() -> Vec<Route> {
         upload("/c/{id}/upload", community::upload),
         get("/c/{id}/sheet-template.xlsx", levels::template),
         upload("/c/{id}/assess", levels::submit),
+        get("/c/{id}/fill", fill::page),
+        post("/c/{id}/fill", fill::submit),
         post("/c/{id}/return", levels::send_back),
         post("/c/{id}/finalize", levels::finalize),
         get("/c/{id}/v/{n}", community::version),

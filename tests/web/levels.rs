@@ -9,7 +9,7 @@ use reqwest::blocking::{Client, Response};
 
 use super::util::{
     CUIHU, EXPERT, EXPERT_PL, OFFICE, PANLONGQU, Server, WUHUA, archive, follow, log,
-    scoped_accounts, sign_in,
+    scoped_accounts, sign_in, verify_clean,
 };
 
 fn sheet_form(csrf: &str, sheet: &str) -> Form {
@@ -276,4 +276,67 @@ fn the_district_reports_upward_and_the_office_finalizes_from_the_panel() {
             .unwrap()
             .starts_with("专家组汇总")
     );
+}
+
+/// A level's sheet typed on the page: refused with the row when a verdict
+/// is missing (nothing written), recorded at the account's level when
+/// complete, exactly like an uploaded sheet.
+#[test]
+fn a_level_sheet_can_be_filled_on_the_page() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    scoped_accounts(dir);
+    let server = Server::start(dir, &[]);
+    let (cu, cu_csrf) = sign_in(&server, CUIHU);
+    let (o, _) = sign_in(&server, OFFICE);
+    let page = cu
+        .get(server.at("/c/WH-001/fill"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let rows = page.matches("<select name=\"v").count();
+    assert!(rows > 50, "every standard and method: {rows}");
+    assert!(page.contains("社区自查"), "{page}");
+    assert_eq!(
+        o.get(server.at("/c/WH-001/fill")).send().unwrap().status(),
+        403,
+        "the office imports its final sheet, it fills no level here"
+    );
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf".into(), cu_csrf.clone()),
+        ("assessor".into(), "王明".into()),
+        ("date".into(), "2026-11-20".into()),
+    ];
+    for i in 0..rows {
+        form.push((format!("v{i}"), "基本达标".into()));
+        form.push((format!("r{i}"), format!("第{i}条待完善")));
+    }
+    // Row 3 (the second data row) left blank.
+    form.retain(|(k, _)| k != "v1");
+    let before = log(dir).len();
+    let res = cu
+        .post(server.at("/c/WH-001/fill"))
+        .form(&form)
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let text = res.text().unwrap();
+    assert!(text.contains("第 3 行"), "{text}");
+    assert_eq!(log(dir).len(), before, "nothing written");
+    form.push(("v1".into(), "达标".into()));
+    ok(cu
+        .post(server.at("/c/WH-001/fill"))
+        .form(&form)
+        .send()
+        .unwrap());
+    assert_eq!(state(&cu, &server), "自查已提交");
+    let last = log(dir)
+        .into_iter()
+        .rfind(|r| r["kind"] == "assessment")
+        .unwrap();
+    assert_eq!(last["data"]["level"], "社区自查");
+    assert_eq!(last["data"]["sheet"], "网页填写的社区自查考评表.csv");
+    verify_clean(dir);
 }

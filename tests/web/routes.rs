@@ -55,6 +55,8 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/c/{id}/upload", Who::SubmitWh),
     ("GET", "/c/{id}/sheet-template.xlsx", Who::ReadWh),
     ("POST", "/c/{id}/assess", Who::LevelWh),
+    ("GET", "/c/{id}/fill", Who::LevelWh),
+    ("POST", "/c/{id}/fill", Who::LevelWh),
     ("POST", "/c/{id}/return", Who::ReturnWh),
     ("POST", "/c/{id}/finalize", Who::Office),
     ("GET", "/c/{id}/v/{n}", Who::ReadWh),
