@@ -272,28 +272,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             Ok(out.flush()?)
         }
         Sub::Override(a) => {
-            use kaoping::assessment::Verdict;
             use kaoping::assessment::overrule::{Override, overrule};
-            let code = catalog.indicator(&a.indicator)?.1.code.clone();
-            let method = kaoping::catalog::Method::parse(&a.method).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "考评方法“{}”无效，只能是 材料审核、实地考评、问卷调查、网络（媒体）调查",
-                    a.method
-                )
-            })?;
-            let to = Verdict::parse(&a.verdict).ok_or_else(|| {
-                anyhow::anyhow!("结论“{}”无效，只能是 达标、基本达标 或 未达标", a.verdict)
-            })?;
+            let change = Override::typed(
+                catalog,
+                &a.indicator,
+                a.standard,
+                &a.method,
+                &a.verdict,
+                &a.reason,
+            )?;
             let lock = archive.lock(!a.no_wait, wait_message)?;
             let c = archive.communities()?.get(&a.community)?.clone();
-            let change = Override {
-                indicator: code,
-                standard: a.standard,
-                method,
-                from: to,
-                to,
-                reason: a.reason.clone(),
-            };
             let stored = overrule(&archive, &lock, &c.id, change)?;
             let o = &stored.record.overrides[0];
             let mut out = output::stdout();

@@ -75,6 +75,8 @@ struct CommunityPage {
     /// The office may take the final result from the 专家组 (an expert
     /// sheet stands).
     may_finalize: bool,
+    /// The rows the office may override, once a final result stands.
+    override_rows: Vec<crate::assessment::sheet::BlankRow>,
 }
 
 /// A standard of 材料审核 without evidence in a version.
@@ -149,11 +151,17 @@ pub async fn page(
         let level_state = crate::assessment::level::state(&steps).name().to_string();
         let return_level = returns.filter(|l| standing[*l as usize]).map(|l| l.name());
         let may_finalize = office && standing[crate::assessment::level::Level::Expert as usize];
+        let override_rows =
+            match office && standing[crate::assessment::level::Level::Final as usize] {
+                true => crate::assessment::sheet::blank_rows(crate::catalog::Catalog::builtin()),
+                false => Vec::new(),
+            };
         Ok(CommunityPage {
             level_state,
             submit_level,
             return_level,
             may_finalize,
+            override_rows,
             c,
             history,
             structure,

@@ -17,6 +17,7 @@ mod guard;
 mod issued;
 mod levels;
 mod office;
+mod overrule;
 mod pages;
 mod preliminary;
 mod scoped;
@@ -205,6 +206,7 @@ fn table() -> Vec<Route> {
         post("/c/{id}/fill", fill::submit),
         post("/c/{id}/return", levels::send_back),
         post("/c/{id}/finalize", levels::finalize),
+        post("/c/{id}/override", overrule::submit),
         get("/c/{id}/v/{n}", community::version),
         post("/c/{id}/v/{n}/receipt", community::receipt),
         get("/c/{id}/v/{n}/bag.zip", community::bag),

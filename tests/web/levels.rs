@@ -276,6 +276,37 @@ fn the_district_reports_upward_and_the_office_finalizes_from_the_panel() {
             .unwrap()
             .starts_with("专家组汇总")
     );
+
+    // The office overrides one final verdict, only with a reason.
+    assert!(page(&o).contains("override-form"));
+    assert!(!page(&wh).contains("override-form"));
+    let overrule = |c: &Client, csrf: &str, reason: &str| {
+        c.post(server.at("/c/WH-001/override"))
+            .form(&[
+                ("csrf", csrf),
+                ("row", "Ⅱ-1|1|材料审核"),
+                ("verdict", "未达标"),
+                ("reason", reason),
+            ])
+            .send()
+            .unwrap()
+    };
+    let before = log(dir).len();
+    let res = overrule(&o, &o_csrf, "  ");
+    assert!(res.status().is_client_error(), "{}", res.status());
+    assert!(res.text().unwrap().contains("理由"));
+    assert_eq!(overrule(&wh, &wh_csrf, "理由").status(), 403);
+    assert_eq!(log(dir).len(), before, "nothing written");
+    ok(overrule(&o, &o_csrf, "现场核查发现台账为补做"));
+    let last = log(dir)
+        .into_iter()
+        .rfind(|r| r["kind"] == "assessment")
+        .unwrap();
+    assert_eq!(last["data"]["overrides"][0]["to"], "未达标");
+    assert_eq!(
+        last["data"]["overrides"][0]["reason"],
+        "现场核查发现台账为补做"
+    );
 }
 
 /// A level's sheet typed on the page: refused with the row when a verdict

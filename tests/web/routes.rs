@@ -59,6 +59,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/c/{id}/fill", Who::LevelWh),
     ("POST", "/c/{id}/return", Who::ReturnWh),
     ("POST", "/c/{id}/finalize", Who::Office),
+    ("POST", "/c/{id}/override", Who::Office),
     ("GET", "/c/{id}/v/{n}", Who::ReadWh),
     ("POST", "/c/{id}/v/{n}/receipt", Who::SubmitWh),
     ("GET", "/c/{id}/v/{n}/bag.zip", Who::ReadWh),
