@@ -116,6 +116,38 @@ pub struct RawSheet {
     pub ignored: Vec<String>,
 }
 
+/// One row of the blank sheet: a standard and one method that checks it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BlankRow {
+    /// Indicator code.
+    pub indicator: String,
+    /// Indicator name.
+    pub indicator_name: String,
+    /// Standard number.
+    pub standard: u32,
+    /// Standard text.
+    pub text: String,
+    /// The method.
+    pub method: &'static str,
+}
+
+/// The blank sheet's rows, in catalog order.
+pub fn blank_rows(catalog: &Catalog) -> Vec<BlankRow> {
+    let mut rows = Vec::new();
+    for (_, ind, s) in catalog.standards() {
+        for m in &s.methods {
+            rows.push(BlankRow {
+                indicator: ind.code.clone(),
+                indicator_name: ind.name.clone(),
+                standard: s.number,
+                text: s.text.clone(),
+                method: m.name(),
+            });
+        }
+    }
+    rows
+}
+
 /// The blank sheet: one row per standard and method, with the indicator,
 /// standard text and method filled in.
 pub fn template_sheet(catalog: &Catalog) -> Sheet {
@@ -140,18 +172,44 @@ pub fn template_sheet(catalog: &Catalog) -> Sheet {
                 .width(30.0),
         ],
     );
-    for (_, ind, s) in catalog.standards() {
-        for m in &s.methods {
-            sheet.rows.push(vec![
-                Out::from(ind.code.as_str()),
-                Out::from(ind.name.as_str()),
-                Out::from(s.number),
-                Out::from(s.text.as_str()),
-                Out::from(m.name()),
-            ]);
-        }
+    for r in blank_rows(catalog) {
+        sheet.rows.push(vec![
+            Out::from(r.indicator.as_str()),
+            Out::from(r.indicator_name.as_str()),
+            Out::from(r.standard),
+            Out::from(r.text.as_str()),
+            Out::from(r.method),
+        ]);
     }
     sheet
+}
+
+/// What is typed on a page for one row of the blank sheet.
+#[derive(Debug, Clone, Default)]
+pub struct Typed {
+    /// The verdict as chosen (empty when left blank).
+    pub verdict: String,
+    /// The remark.
+    pub remark: String,
+}
+
+/// The blank sheet filled from a page as CSV: row `i` of the blank sheet
+/// takes `typed[i]`; one assessor and date for every row given a verdict.
+/// The result is read and validated like any uploaded sheet.
+pub fn filled(catalog: &Catalog, typed: &[Typed], assessor: &str, date: &str) -> Vec<u8> {
+    let mut sheet = template_sheet(catalog);
+    for (i, row) in sheet.rows.iter_mut().enumerate() {
+        row.resize(sheet.columns.len(), Out::Empty);
+        let Some(t) = typed.get(i) else { continue };
+        let verdict = t.verdict.trim();
+        if !verdict.is_empty() {
+            row[5] = Out::from(verdict);
+            row[7] = Out::from(assessor.trim());
+            row[8] = Out::from(date.trim());
+        }
+        row[9] = Out::from(t.remark.trim());
+    }
+    table::write::csv(&sheet)
 }
 
 /// The blank sheet as CSV (UTF-8 with a BOM, so Excel and WPS open it).

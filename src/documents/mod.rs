@@ -12,6 +12,7 @@ pub mod custom;
 pub mod data;
 pub mod decision;
 pub mod notice;
+pub mod preliminary;
 pub mod progress;
 pub mod receipt;
 pub mod rectify_report;
@@ -190,6 +191,7 @@ impl<'a> Issuer<'a> {
             },
             recipient: recipient.to_string(),
             community: community.map(|c| c.id.clone()),
+            district: None,
             numbering: self.numbering(),
             over_quota: None,
             submission: None,

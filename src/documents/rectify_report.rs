@@ -113,6 +113,7 @@ pub fn build(
         },
         recipient: recipients,
         community: Some(community.id.clone()),
+        district: None,
         numbering: Numbering::Document { prefix },
         over_quota: None,
         submission: None,

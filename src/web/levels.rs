@@ -57,7 +57,7 @@ pub(super) fn returns(role: Role) -> Option<Level> {
 /// The access a role needs for its level: the community its own (submit),
 /// the district its district's (read), the expert an assigned one
 /// (assess).
-fn access_for(role: Role) -> Access {
+pub(super) fn access_for(role: Role) -> Access {
     match role {
         Role::Community => Access::Submit,
         Role::Expert => Access::Assess,
@@ -153,6 +153,37 @@ pub async fn submit(
 pub struct ReturnForm {
     csrf: String,
     reason: String,
+}
+
+/// The finalize form: the session token only.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FinalizeForm {
+    csrf: String,
+}
+
+/// `POST /c/{id}/finalize`: the office records the final result from the
+/// 专家组's aggregate under the configured rule.
+pub async fn finalize(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    axum::Form(f): axum::Form<FinalizeForm>,
+) -> Result<Redirect, WebError> {
+    user.require_office()?;
+    user.require_community(&state, &id, Access::Read).await?;
+    user.check_csrf(&f.csrf)?;
+    let archive = user.archive(&state);
+    let rule = state.0.config.assessment.aggregate;
+    let to = format!("/c/{}#levels", super::url::percent(&id));
+    blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let c = archive.communities()?.get(&id)?.id.clone();
+        crate::assessment::finalize::finalize(&archive, &lock, &c, rule)?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to(&to))
 }
 
 /// `POST /c/{id}/return`: the district returns the 自查, the office the
