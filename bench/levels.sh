@@ -42,7 +42,7 @@ python3 - << 'PY'
 import csv
 rows = list(csv.reader(open("blank.csv", encoding="utf-8-sig")))
 for r in rows[1:]:
-    r[5], r[7], r[8] = "基本达标", "考评人", "2019-11-20"
+    r[5], r[7], r[8], r[10] = "基本达标", "考评人", "2019-11-20", ""
 with open("sheet.csv", "w", newline="", encoding="utf-8-sig") as f:
     csv.writer(f).writerows(rows)
 PY

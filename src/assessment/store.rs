@@ -398,6 +398,8 @@ pub fn import_bytes_at(
     let subject = Subject {
         kind: kind_of(community),
         evidence: &evidence,
+        community: Some(&community.id),
+        level: Some(at.level),
     };
     let assessment = sheet::validate(sheet_path, raw, extra_facts, catalog, &subject)?;
     let results = serde_json::to_vec_pretty(&assessment).map_err(|e| ArchiveError::Io {

@@ -61,6 +61,9 @@ struct TemplateArgs {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
+    /// 考评表用于哪一级：自查、初评、专家 或 最终（写入表中，导入到其他层级时会被拒绝；不写则各级通用）
+    #[arg(long, value_name = "层级", value_parser = parse_level)]
+    level: Option<Level>,
     /// 输出的文件：考评表.xlsx（Excel 工作簿，推荐）或 考评表.csv
     #[arg(short = 'o', long, value_name = "文件")]
     output: PathBuf,
@@ -181,9 +184,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::Template(a) => {
             let reg = archive.communities()?;
             let c = reg.get(&a.community)?;
+            let target = sheet::Target {
+                community: Some(&c.id),
+                level: a.level,
+            };
             let bytes = match sheets::template_kind(&a.output, "考评表")? {
-                TemplateKind::Xlsx => sheet::template_xlsx(catalog)?,
-                TemplateKind::Csv => sheet::template(catalog),
+                TemplateKind::Xlsx => sheet::template_xlsx(catalog, target)?,
+                TemplateKind::Csv => sheet::template(catalog, target),
             };
             sheets::write_template(&a.output, a.force, &bytes)?;
             let mut out = output::stdout();

@@ -85,7 +85,11 @@ pub async fn submit(
     }
     let catalog = Catalog::builtin();
     let rows = typed(&f, sheet::blank_rows(catalog).len());
-    let bytes = sheet::filled(catalog, &rows, &assessor, &field("date"));
+    let target = sheet::Target {
+        community: Some(&id),
+        level: Some(level),
+    };
+    let bytes = sheet::filled(catalog, target, &rows, &assessor, &field("date"));
     let archive = user.archive(&state);
     let expert = (level == Level::Expert).then(|| user.account.name.clone());
     let to = format!("/c/{}#levels", super::url::percent(&id));

@@ -73,16 +73,23 @@ pub(super) fn may_submit_level(user: &User, c: &crate::community::Community) -> 
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// `GET /c/{id}/sheet-template.xlsx`: the blank assessment sheet (the
-/// office's template) for everyone who may see the community.
+/// `GET /c/{id}/sheet-template.xlsx`: the blank assessment sheet for
+/// everyone who may see the community, naming it and the account's level.
 pub async fn template(
     State(state): State<AppState>,
     Path(id): Path<String>,
     user: User,
 ) -> Result<Download, WebError> {
-    user.require_community(&state, &id, Access::Read).await?;
-    let bytes = sheet::template_xlsx(Catalog::builtin())?;
-    Ok(Download::bytes("考评结果表.xlsx".into(), XLSX, bytes))
+    let c = user.require_community(&state, &id, Access::Read).await?;
+    // The sheet names its community, and the level of whoever downloads
+    // it (the office's final sheet is for any level it imports).
+    let target = sheet::Target {
+        community: Some(&c.id),
+        level: submits_at(user.account.role),
+    };
+    let bytes = sheet::template_xlsx(Catalog::builtin(), target)?;
+    let name = crate::fsutil::safe_name(&format!("{}-{}-考评表.xlsx", c.id, c.name));
+    Ok(Download::bytes(name, XLSX, bytes))
 }
 
 /// `POST /c/{id}/assess`: a sheet at the account's level (自查, 初评 or

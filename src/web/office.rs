@@ -115,7 +115,7 @@ pub async fn sheet_template(user: User) -> Result<download::Download, WebError> 
     Ok(download::Download::bytes(
         "考评结果表.csv".into(),
         "text/csv; charset=utf-8",
-        sheet::template(Catalog::builtin()),
+        sheet::template(Catalog::builtin(), sheet::Target::default()),
     ))
 }
 
@@ -125,7 +125,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 /// workbook with drop-down lists.
 pub async fn sheet_template_xlsx(user: User) -> Result<download::Download, WebError> {
     user.require_office()?;
-    let bytes = sheet::template_xlsx(Catalog::builtin())?;
+    let bytes = sheet::template_xlsx(Catalog::builtin(), sheet::Target::default())?;
     Ok(download::Download::bytes(
         "考评结果表.xlsx".into(),
         XLSX,

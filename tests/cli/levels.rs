@@ -371,3 +371,86 @@ fn the_final_result_can_come_from_the_expert_panel() {
     assert!(remark.contains("(2+2+0)/3"), "{remark}");
     stdout_of(kaoping(d).arg("verify"));
 }
+
+/// A blank sheet names its community (and, when asked, its level): filled
+/// for one community or level, it is refused for another, with the cell.
+#[test]
+fn a_sheet_made_for_another_community_or_level_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout_of(kaoping(d).arg("init"));
+    stdout_of(kaoping(d).args(crate::util::community_add("WH-001", "翠湖社区", "五华区")));
+    stdout_of(kaoping(d).args(crate::util::community_add("PL-001", "金星社区", "盘龙区")));
+    let filled = |community: &str, level: Option<&str>, name: &str| {
+        let mut cmd = kaoping(d);
+        cmd.args([
+            "assess",
+            "template",
+            "--community",
+            community,
+            "-o",
+            name,
+            "--force",
+        ]);
+        if let Some(l) = level {
+            cmd.args(["--level", l]);
+        }
+        stdout_of(&mut cmd);
+        let text = std::fs::read_to_string(d.join(name)).unwrap();
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let rows: Vec<Vec<String>> = r
+            .records()
+            .enumerate()
+            .map(|(i, rec)| {
+                let mut cells: Vec<String> = rec.unwrap().iter().map(String::from).collect();
+                if i > 0 {
+                    cells[5] = "基本达标".into();
+                }
+                cells
+            })
+            .collect();
+        assert_eq!(rows[0][10], "社区编号");
+        assert_eq!(rows[1][10], community);
+        std::fs::write(d.join(name), crate::workbooks::csv_text(&rows)).unwrap();
+    };
+    let import = |name: &str, community: &str, level: &str| {
+        let mut cmd = kaoping(d);
+        cmd.args([
+            "assess",
+            "import",
+            name,
+            "--community",
+            community,
+            "--level",
+            level,
+        ]);
+        cmd
+    };
+    filled("PL-001", None, "盘龙.csv");
+    let err = stderr_of_failure(&mut import("盘龙.csv", "WH-001", "自查"), 1);
+    assert!(
+        err.contains("社区 PL-001 的（“社区编号”一栏），不能导入社区 WH-001"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 处问题") && err.contains("第 2 行"),
+        "once, at its row: {err}"
+    );
+    stdout_of(&mut import("盘龙.csv", "PL-001", "自查"));
+    filled("WH-001", Some("初评"), "初评.csv");
+    let err = stderr_of_failure(&mut import("初评.csv", "WH-001", "自查"), 1);
+    assert!(
+        err.contains("县区初评用的（“考评层级”一栏），不能作为社区自查提交"),
+        "{err}"
+    );
+    let log = std::fs::read_to_string(d.join("archive/log.jsonl")).unwrap();
+    assert!(
+        !log.contains("\"WH-001\",\"version\""),
+        "nothing recorded for WH-001"
+    );
+    filled("WH-001", Some("自查"), "自查.csv");
+    stdout_of(&mut import("自查.csv", "WH-001", "自查"));
+    stdout_of(&mut import("初评.csv", "WH-001", "初评"));
+}
