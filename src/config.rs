@@ -116,6 +116,9 @@ pub struct Config {
     /// 评估验收 settings (majority of the experts unless set).
     #[serde(default)]
     pub assessment: AssessmentSettings,
+    /// `[survey]`: 问卷调查 copies, links and verdict rules.
+    #[serde(default)]
+    pub survey: crate::survey::settings::SurveySettings,
 }
 
 /// `[assessment]`: how the experts' verdicts are combined.
@@ -309,6 +312,9 @@ impl Config {
                     known.join("、")
                 )));
             }
+        }
+        if let Some(problem) = self.survey.problem() {
+            return Err(invalid(problem));
         }
         self.validate_scoring(path)
     }

@@ -55,6 +55,12 @@ pub enum Event {
     /// An assessment level sent back to be submitted again.
     #[serde(rename = "assessment-return")]
     AssessmentReturn(crate::assessment::level::Returned),
+    /// Numbered 问卷 copies issued for a community.
+    #[serde(rename = "survey-copies")]
+    SurveyCopies(crate::survey::copies::CopiesIssued),
+    /// An answer to one 问卷 copy.
+    #[serde(rename = "survey-answer")]
+    SurveyAnswer(crate::survey::answer::AnswerRecord),
 }
 
 /// The data of a damaged object set aside.
@@ -104,6 +110,8 @@ impl Event {
             Event::Application(_) => "申报",
             Event::ApplicationDecision(_) => "申报审核",
             Event::AssessmentReturn(_) => "退回考评",
+            Event::SurveyCopies(_) => "发放问卷",
+            Event::SurveyAnswer(_) => "问卷答卷",
         }
     }
 

@@ -51,6 +51,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "zhengshu.typ.j2",
         include_str!("../../templates/zhengshu.typ.j2"),
     ),
+    (
+        "wenjuan.typ.j2",
+        include_str!("../../templates/wenjuan.typ.j2"),
+    ),
 ];
 
 /// File name of the layout library.
