@@ -18,6 +18,7 @@ mod office;
 mod pages;
 mod scoped;
 mod session;
+mod survey;
 mod throttle;
 mod upload;
 mod url;
@@ -104,6 +105,8 @@ struct Inner {
     checkers: rayon::ThreadPool,
     /// Uploads under way per account.
     uploads: Mutex<HashMap<String, usize>>,
+    /// The public questionnaire's copies, open forms and miss counts.
+    survey: survey::Public,
 }
 
 /// Password checks allowed at once.
@@ -128,6 +131,7 @@ impl AppState {
             checks: Semaphore::new(CONCURRENT_CHECKS),
             checkers,
             uploads: Mutex::new(HashMap::new()),
+            survey: survey::Public::default(),
         })))
     }
 
@@ -185,6 +189,10 @@ fn upload<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Rout
 fn table() -> Vec<Route> {
     let mut login = post("/login", session::login);
     login.handler = login.handler.layer(DefaultBodyLimit::max(16 * 1024));
+    let mut answer = post("/q/{token}", survey::submit);
+    answer.handler = answer
+        .handler
+        .layer(DefaultBodyLimit::max(survey::BODY_LIMIT));
     vec![
         get("/", session::home),
         get("/login", session::login_page),
@@ -218,6 +226,8 @@ fn table() -> Vec<Route> {
         post("/office/return", office::send_back),
         get("/documents/{sha}", download::document),
         get("/documents/batch.zip", download::batch_zip),
+        get("/q/{token}", survey::show),
+        answer,
     ]
 }
 

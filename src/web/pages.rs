@@ -46,6 +46,10 @@ const PAGES: &[(&str, &str)] = &[
         "expert.html",
         include_str!("../../templates/web/expert.html"),
     ),
+    (
+        "survey.html",
+        include_str!("../../templates/web/survey.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {

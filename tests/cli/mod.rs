@@ -10,5 +10,6 @@ mod init;
 mod levels;
 mod register;
 mod rough_edges;
+mod survey;
 mod user;
 pub mod util;

@@ -9,4 +9,5 @@ mod browser;
 mod levels;
 mod routes;
 mod security;
+mod survey;
 mod util;

@@ -38,6 +38,10 @@ enum Who {
     Office,
     /// The sign-in form: answers everyone alike and grants nothing.
     SignInForm,
+    /// The public questionnaire of one copy (no account): everyone alike,
+    /// never sent to sign in; the walk's made-up link is unknown, so the
+    /// answer is the kind 404 page, the same for every role.
+    Public,
 }
 
 /// The allowed set of every route. Path parameters are filled with WH-001,
@@ -75,6 +79,8 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/office/return", Who::Office),
     ("GET", "/documents/{sha}", Who::ReadWh),
     ("GET", "/documents/batch.zip", Who::Office),
+    ("GET", "/q/{token}", Who::Public),
+    ("POST", "/q/{token}", Who::Public),
 ];
 
 /// The roles walked: a label and the account (none for no session).
@@ -91,7 +97,7 @@ const ROLES: &[(&str, Option<(&str, &str)>)] = &[
 
 fn allowed(who: Who, role: &str) -> bool {
     match who {
-        Who::Anyone | Who::SignInForm => true,
+        Who::Anyone | Who::SignInForm | Who::Public => true,
         Who::SignedIn => role != "none",
         Who::ReadWh => matches!(
             role,
@@ -187,7 +193,8 @@ fn every_route_answers_every_role_as_the_table_says() {
             .replace("{id}", "WH-001")
             .replace("{n}", "1")
             .replace("{sha}", &sha)
-            .replace("{name}", "progress.xlsx");
+            .replace("{name}", "progress.xlsx")
+            .replace("{token}", "0123456789abcdef0123456789abcdef");
         if p == "/documents/batch.zip" {
             format!("{p}?first=1&last=1")
         } else {
@@ -217,6 +224,7 @@ fn every_route_answers_every_role_as_the_table_says() {
             let refused = matches!(status, 401 | 403 | 404) || location.starts_with("/login?next=");
             let ok = match (*who, allowed(*who, role)) {
                 (Who::SignInForm, _) => status == 401,
+                (Who::Public, _) => status == 404 && !location.starts_with("/login"),
                 (_, true) if *method == "GET" => matches!(status, 200 | 303) && !refused,
                 (_, true) => !refused && status < 500,
                 (_, false) => refused,
