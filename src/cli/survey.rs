@@ -9,13 +9,15 @@ use anyhow::Context as _;
 use clap::Subcommand;
 
 use kaoping::archive::Archive;
+use kaoping::assessment::level::Level;
+use kaoping::assessment::store::At;
 use kaoping::catalog::Catalog;
 use kaoping::fsutil;
 use kaoping::render::Engine;
 use kaoping::survey::answer::Rules;
 use kaoping::survey::state::Survey;
 use kaoping::survey::stats::{self, percent};
-use kaoping::survey::{Questionnaire, copies, paper, print};
+use kaoping::survey::{Questionnaire, copies, paper, print, record};
 
 use super::output;
 use super::{Context, HELP_TEMPLATE, wait_message};
@@ -55,6 +57,19 @@ enum Sub {
         /// 以 JSON 输出
         #[arg(long)]
         json: bool,
+    },
+    /// 把问卷得出的结论（连同算式）写入某一级考评结果中各条问卷调查标准的一行，保存为新版本
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Record {
+        /// 社区编号
+        #[arg(long, value_name = "编号")]
+        community: String,
+        /// 组织问卷调查的一级：自查、初评、专家 或 最终（默认：最终，即考评办公室）
+        #[arg(long, value_name = "级别", default_value = "最终")]
+        level: String,
+        /// 专家账号（--level 专家 时）
+        #[arg(long, value_name = "账号")]
+        expert: Option<String>,
     },
 }
 
@@ -120,6 +135,48 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 writeln!(out)?;
             } else {
                 tally_text(&mut out, &t)?;
+            }
+        }
+        Sub::Record {
+            community,
+            level,
+            expert,
+        } => {
+            let config = ctx.config()?;
+            let level = Level::parse(&level).ok_or_else(|| {
+                anyhow::anyhow!("级别“{level}”无效：可写 自查、初评、专家 或 最终")
+            })?;
+            let c = archive.communities()?.get(&community)?.clone();
+            let lock = archive.lock(true, wait_message)?;
+            let survey = Survey::load(&archive)?;
+            let t = stats::tally(&survey, &q, &config.survey, &c.id);
+            let scratch = tempfile::tempdir()?;
+            let at = At {
+                level,
+                expert: expert.as_deref(),
+            };
+            let (stored, n) = record::record(
+                &archive,
+                &lock,
+                Catalog::builtin(),
+                &c,
+                &t,
+                at,
+                scratch.path(),
+            )?;
+            writeln!(
+                out,
+                "已把 {n} 条问卷调查标准的结论写入社区 {} 的{}考评结果（第 {} 版）",
+                c.id,
+                level.name(),
+                stored.record.version
+            )?;
+            for s in &t.standards {
+                writeln!(
+                    out,
+                    "  {} 标准{}：{}",
+                    s.indicator, s.standard, s.arithmetic
+                )?;
             }
         }
     }

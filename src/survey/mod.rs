@@ -13,6 +13,7 @@ pub mod number;
 pub mod paper;
 pub mod print;
 pub mod questionnaire;
+pub mod record;
 pub mod settings;
 pub mod state;
 pub mod stats;

@@ -223,3 +223,68 @@ fn paper_answers_import_all_or_nothing_with_row_and_column() {
     assert!(tally.contains("少于 30 份，不作结论"), "{tally}");
     assert!(tally.contains("楼道灯坏了 =1+1"), "{tally}");
 }
+
+#[test]
+fn the_verdicts_are_recorded_as_the_final_questionnaire_rows_with_the_arithmetic() {
+    let t = TestArchive::new();
+    t.community("WH-001");
+    t.ok(&[
+        "survey",
+        "print",
+        "--community",
+        "WH-001",
+        "--copies",
+        "40",
+        "-o",
+        "a.pdf",
+    ]);
+    let n = numbers(&t);
+    // 32 paper answers: Q5 (Ⅱ-14/4) 28 satisfied of 32 = 87.5% → 达标;
+    // Q1 (Ⅱ-1/3) 20 of 32 = 62.5% → 未达标.
+    let mut csv = format!("{HEADER}\n");
+    for (i, number) in n.iter().take(32).enumerate() {
+        let q5 = if i < 28 { "2" } else { "4" };
+        let q1 = if i < 20 { "3" } else { "5" };
+        csv.push_str(&paper_row(
+            number,
+            &[q1, "1", "1", "2", q5, "1", "2", "1", "2", "", ""],
+        ));
+        csv.push('\n');
+    }
+    fs::write(t.path("p.csv"), csv).unwrap();
+    t.ok(&["survey", "import", "p.csv"]);
+    let err = t.fails(&["survey", "record", "--community", "WH-001"]);
+    assert!(err.contains("还没有最终的考评结果"), "{err}");
+    let rows = crate::workbooks::filled_rows(t.dir.path());
+    fs::write(t.path("表.csv"), crate::workbooks::csv_text(&rows)).unwrap();
+    t.ok(&["assess", "import", "表.csv", "--community", "WH-001"]);
+    let out = t.ok(&["survey", "record", "--community", "WH-001"]);
+    assert!(out.contains("第 2 版"), "{out}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&t.ok(&["assess", "show", "--community", "WH-001", "--json"]))
+            .unwrap();
+    let text = shown.to_string();
+    let row = |ind: &str, std: u64| {
+        shown["results"]
+            .as_array()
+            .or_else(|| shown["assessment"]["results"].as_array())
+            .unwrap_or_else(|| panic!("{text}"))
+            .iter()
+            .find(|r| r["indicator"] == ind && r["standard"] == std && r["method"] == "问卷调查")
+            .cloned()
+            .unwrap()
+    };
+    let r = row("Ⅱ-14", 4);
+    assert_eq!(r["verdict"], "达标");
+    assert!(
+        r["remark"].as_str().unwrap().contains("28÷32 = 87.5%"),
+        "{r}"
+    );
+    assert_eq!(row("Ⅱ-1", 3)["verdict"], "未达标");
+    assert!(
+        row("Ⅱ-1", 3)["remark"]
+            .as_str()
+            .unwrap()
+            .contains("20÷32 = 62.5%")
+    );
+}
