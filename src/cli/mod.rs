@@ -197,7 +197,7 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     Expert(expert::Args),
-    /// 问卷调查（居民测评）：show 查看问卷，print 印制编号问卷，import 导入纸质答卷，tally 统计和结论，record 把结论写入考评结果
+    /// 问卷调查（居民测评）：show 查看问卷，print 印制编号问卷，import 导入纸质答卷，tally 统计和结论，report 统计表，record 把结论写入考评结果
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",

@@ -17,7 +17,7 @@ use kaoping::render::Engine;
 use kaoping::survey::answer::Rules;
 use kaoping::survey::state::Survey;
 use kaoping::survey::stats::{self, percent};
-use kaoping::survey::{Questionnaire, copies, paper, print, record};
+use kaoping::survey::{Questionnaire, copies, document, paper, print, record};
 
 use super::output;
 use super::{Context, HELP_TEMPLATE, wait_message};
@@ -57,6 +57,15 @@ enum Sub {
         /// 以 JSON 输出
         #[arg(long)]
         json: bool,
+    },
+    /// 生成社区的问卷调查统计表（PDF，登记发文）：样本、各标准满意率和结论、各题分布条形图、意见和建议原文
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Report {
+        /// 社区编号，可写多个
+        #[arg(long, value_name = "编号", num_args = 1.., required = true)]
+        community: Vec<String>,
+        #[command(flatten)]
+        output: super::batch::Output,
     },
     /// 把问卷得出的结论（连同算式）写入某一级考评结果中各条问卷调查标准的一行，保存为新版本
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
@@ -136,6 +145,20 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             } else {
                 tally_text(&mut out, &t)?;
             }
+        }
+        Sub::Report { community, output } => {
+            let config = ctx.config()?;
+            let roster = archive.communities()?;
+            let survey = Survey::load(&archive)?;
+            let issuer = kaoping::documents::Issuer::default_of(&config);
+            let mut drafts = Vec::new();
+            for id in &community {
+                let c = roster.get(id)?;
+                let t = stats::tally(&survey, &q, &config.survey, &c.id);
+                drafts.push(document::build(&issuer, c, &t, output.date()));
+            }
+            let lock = super::batch::lock(&archive, &output)?;
+            super::batch::issue_and_write(ctx, &archive, &lock, drafts, &output)?;
         }
         Sub::Record {
             community,

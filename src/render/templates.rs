@@ -55,6 +55,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "wenjuan.typ.j2",
         include_str!("../../templates/wenjuan.typ.j2"),
     ),
+    (
+        "wenjuantongji.typ.j2",
+        include_str!("../../templates/wenjuantongji.typ.j2"),
+    ),
 ];
 
 /// File name of the layout library.

@@ -9,6 +9,7 @@
 
 pub mod answer;
 pub mod copies;
+pub mod document;
 pub mod number;
 pub mod paper;
 pub mod print;
