@@ -185,6 +185,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 &c,
                 &t,
                 at,
+                chrono::Local::now().date_naive(),
                 scratch.path(),
             )?;
             writeln!(

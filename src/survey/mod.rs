@@ -9,6 +9,7 @@
 
 pub mod answer;
 pub mod copies;
+pub mod demo;
 pub mod document;
 pub mod number;
 pub mod paper;

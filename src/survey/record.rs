@@ -67,7 +67,7 @@ fn base(
     found.map(|(t, r)| store::load(archive, t, r)).transpose()
 }
 
-/// Records the tally's verdicts at `at`. `scratch` is a folder for the
+/// Records the tally's verdicts at `at`, dated `date`. `scratch` is a folder for the
 /// generated sheet (kept in the archive as the imported sheet).
 pub fn record(
     archive: &Archive,
@@ -76,6 +76,7 @@ pub fn record(
     community: &Community,
     tally: &Tally,
     at: At<'_>,
+    date: chrono::NaiveDate,
     scratch: &Path,
 ) -> Result<(StoredAssessment, usize), RecordError> {
     let decided: Vec<_> = tally
@@ -101,7 +102,7 @@ pub fn record(
             level: at.level.name().to_string(),
         });
     };
-    let today = chrono::Local::now().date_naive().to_string();
+    let today = date.to_string();
     let mut rows = Vec::new();
     for r in &base.assessment.results {
         let survey = decided.iter().find(|s| {
