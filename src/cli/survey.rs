@@ -181,7 +181,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let (stored, n) = record::record(
                 &archive,
                 &lock,
-                Catalog::builtin(),
                 &c,
                 &t,
                 at,

@@ -72,7 +72,6 @@ fn base(
 pub fn record(
     archive: &Archive,
     lock: &WriterLock,
-    catalog: &Catalog,
     community: &Community,
     tally: &Tally,
     at: At<'_>,
@@ -149,6 +148,14 @@ pub fn record(
         path: path.clone(),
         source,
     })?;
-    let stored = store::import_at(archive, lock, catalog, community, &path, None, at)?;
+    let stored = store::import_at(
+        archive,
+        lock,
+        Catalog::builtin(),
+        community,
+        &path,
+        None,
+        at,
+    )?;
     Ok((stored, decided.len()))
 }
