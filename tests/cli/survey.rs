@@ -288,3 +288,41 @@ fn the_verdicts_are_recorded_as_the_final_questionnaire_rows_with_the_arithmetic
             .contains("20÷32 = 62.5%")
     );
 }
+
+#[test]
+fn the_demo_prints_fills_and_tallies_a_survey_for_every_sample_community() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kaoping(dir.path()).args(["demo", "d"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.ends_with("问卷调查统计表.pdf"))
+            .count(),
+        3,
+        "{text}"
+    );
+    assert!(text.contains("纸质 32、网页 6"), "{text}");
+    assert!(text.contains("不作结论"), "{text}");
+    let d = dir.path().join("d");
+    assert!(d.join("问卷/WH-001-翠湖社区-问卷40份.pdf").is_file());
+    let log = fs::read_to_string(d.join("archive/log.jsonl")).unwrap();
+    assert!(log.contains("\"channel\":\"网页\"") && log.contains("\"channel\":\"纸质\""));
+    assert!(log.contains("疑似无效") && log.contains("考评题全部未答"));
+    let Some(report) = pdf_text(&d.join("output/五华区-翠湖社区-考评报告.pdf")) else {
+        return;
+    };
+    assert!(report.contains("按居民问卷调查统计判定的标准"), "{report}");
+    assert!(report.contains("Ⅱ-14标准4：Q5题有效回答35个"), "{report}");
+    let table = pdf_text(&d.join("output/呈贡区-斗南社区-问卷调查统计表.pdf")).unwrap();
+    assert!(table.contains("少于30份，不作结论"), "{table}");
+    let copies = pdf_text(&d.join("问卷/WH-001-翠湖社区-问卷40份.pdf")).unwrap();
+    assert!(
+        copies.contains("http://127.0.0.1:8080/q/"),
+        "links printed under the QR codes"
+    );
+}
