@@ -11,6 +11,7 @@
 mod assets;
 mod community;
 mod download;
+mod entry;
 mod error;
 mod guard;
 mod levels;
@@ -228,6 +229,8 @@ fn table() -> Vec<Route> {
         get("/documents/batch.zip", download::batch_zip),
         get("/q/{token}", survey::show),
         answer,
+        get("/survey/entry", entry::form),
+        post("/survey/entry", entry::save),
     ]
 }
 

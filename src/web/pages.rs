@@ -50,6 +50,7 @@ const PAGES: &[(&str, &str)] = &[
         "survey.html",
         include_str!("../../templates/web/survey.html"),
     ),
+    ("entry.html", include_str!("../../templates/web/entry.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

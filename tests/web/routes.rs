@@ -32,6 +32,8 @@ enum Who {
     ReturnWh,
     /// District accounts.
     District,
+    /// Clerks who enter paper copies: district accounts and the office.
+    Clerk,
     /// Expert accounts.
     Expert,
     /// The office.
@@ -81,6 +83,8 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/documents/batch.zip", Who::Office),
     ("GET", "/q/{token}", Who::Public),
     ("POST", "/q/{token}", Who::Public),
+    ("GET", "/survey/entry", Who::Clerk),
+    ("POST", "/survey/entry", Who::Clerk),
 ];
 
 /// The roles walked: a label and the account (none for no session).
@@ -110,6 +114,7 @@ fn allowed(who: Who, role: &str) -> bool {
         ),
         Who::ReturnWh => matches!(role, "district 五华区" | "office"),
         Who::District => role.starts_with("district"),
+        Who::Clerk => role.starts_with("district") || role == "office",
         Who::Expert => role.starts_with("expert"),
         Who::Office => role == "office",
     }

@@ -171,3 +171,80 @@ fn unknown_links_are_limited_and_big_bodies_refused() {
     // Paused, even a real link waits.
     assert_eq!(c.get(server.at(&paths[0])).send().unwrap().status(), 429);
 }
+
+#[test]
+fn clerks_enter_paper_copies_of_their_own_communities_once() {
+    use super::util::{OFFICE, PANLONGQU, WUHUA, scoped_accounts, sign_in};
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    scoped_accounts(dir);
+    links(dir, "2");
+    let numbers: Vec<String> = fs::read_to_string(dir.join("l.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    let server = Server::start(dir, &[]);
+    let (c, csrf) = sign_in(&server, WUHUA);
+    let page = c.get(server.at("/survey/entry")).send().unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().unwrap().contains("1 非常满意"));
+    let send = |c: &reqwest::blocking::Client, csrf: &str, number: &str, q1: &str| {
+        c.post(server.at("/survey/entry"))
+            .form(&[
+                ("csrf", csrf),
+                ("number", number),
+                ("Q1", q1),
+                ("Q5", "2"),
+                ("O1", "纸上写的 #意见"),
+            ])
+            .send()
+            .unwrap()
+    };
+    // Off the scale: refused with the question, nothing stored.
+    let res = send(&c, &csrf, &numbers[0], "9");
+    assert_eq!(res.status(), 422);
+    assert!(res.text().unwrap().contains("Q1：“9”不在选项中"));
+    // A wrong check digit.
+    let typo = format!(
+        "{}{}",
+        &numbers[0][..numbers[0].len() - 1],
+        (numbers[0].chars().last().unwrap().to_digit(10).unwrap() + 1) % 10
+    );
+    assert!(
+        send(&c, &csrf, &typo, "1")
+            .text()
+            .unwrap()
+            .contains("校验码不对")
+    );
+    // Another district's clerk cannot enter 五华区's copies.
+    let (other, other_csrf) = sign_in(&server, PANLONGQU);
+    assert!(
+        send(&other, &other_csrf, &numbers[0], "1")
+            .text()
+            .unwrap()
+            .contains("没有发放过")
+    );
+    let res = send(&c, &csrf, &numbers[0], "1");
+    assert_eq!(res.status(), 200);
+    assert!(res.text().unwrap().contains("已录入问卷"));
+    assert!(
+        send(&c, &csrf, &numbers[0], "1")
+            .text()
+            .unwrap()
+            .contains("已经有答卷")
+    );
+    let (office, office_csrf) = sign_in(&server, OFFICE);
+    assert_eq!(send(&office, &office_csrf, &numbers[1], "2").status(), 200);
+    let answers: Vec<_> = log(dir)
+        .into_iter()
+        .filter(|r| r["kind"] == "survey-answer")
+        .collect();
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[0]["account"], "wuhua");
+    assert_eq!(answers[0]["data"]["channel"], "纸质");
+    assert_eq!(answers[0]["data"]["answers"]["Q1"], "非常满意");
+    assert_eq!(answers[0]["data"]["open"], "纸上写的 #意见");
+}
