@@ -99,6 +99,9 @@ struct PrintArgs {
     /// 另存每份问卷的编号和答题链接（CSV），供发短信或网上发放；注意保管，持有链接即可答题
     #[arg(long, value_name = "文件")]
     links: Option<PathBuf>,
+    /// 只发放网上链接、不印纸质问卷：不生成 PDF，只写 --links 文件
+    #[arg(long, requires = "links")]
+    links_only: bool,
 }
 
 impl Args {
@@ -267,14 +270,17 @@ fn print_copies(
         &points,
     )?;
     let today = chrono::Local::now().date_naive();
-    let pdf = print::render(
-        &engine,
-        q,
-        &community,
-        &printed,
-        s.base_url.as_deref(),
-        today,
-    )?;
+    let pdf = match a.links_only {
+        true => None,
+        false => Some(print::render(
+            &engine,
+            q,
+            &community,
+            &printed,
+            s.base_url.as_deref(),
+            today,
+        )?),
+    };
     let (first, last) = match (printed.first(), printed.last()) {
         (Some(f), Some(l)) => (f.number.clone(), l.number.clone()),
         _ => anyhow::bail!("没有印出任何问卷"),
@@ -289,7 +295,9 @@ fn print_copies(
     )?;
     copies::record(archive, &lock, batch)?;
     drop(lock);
-    fsutil::write_atomic(&path, &pdf).with_context(|| format!("无法写入 {}", path.display()))?;
+    if let Some(pdf) = &pdf {
+        fsutil::write_atomic(&path, pdf).with_context(|| format!("无法写入 {}", path.display()))?;
+    }
     if let Some(links) = &a.links {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(["问卷编号", "考评点", "答题链接"])?;
@@ -301,13 +309,16 @@ fn print_copies(
         fsutil::write_atomic(links, &bytes)
             .with_context(|| format!("无法写入 {}", links.display()))?;
     }
+    let shown = match (&pdf, &a.links) {
+        (None, Some(l)) => format!("只发放链接，见 {}", l.display()),
+        _ => format!("见 {}", path.display()),
+    };
     writeln!(
         out,
-        "已为 {}（{}）印出 {} 份问卷：{first} 至 {last}，见 {}",
+        "已为 {}（{}）发放 {} 份问卷：{first} 至 {last}，{shown}",
         community.name,
         community.id,
         printed.len(),
-        path.display()
     )?;
     for (p, n) in copies::plan(printed.len() as u32, &points) {
         writeln!(out, "  {p}：{n} 份")?;

@@ -9,6 +9,7 @@
 //! the signed-in account recorded in the log.
 
 mod assets;
+mod commit;
 mod community;
 mod download;
 mod entry;

@@ -19,13 +19,14 @@ use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use serde::Serialize;
 
+use super::commit::Outcome;
 use super::guard::ClientAddr;
 use super::{AppState, WebError, blocking, pages};
 use crate::archive::Archive;
 use crate::catalog::Catalog;
-use crate::survey::answer::{self, Channel, Given, Rules};
+use crate::survey::Questionnaire;
+use crate::survey::answer::{self, Given};
 use crate::survey::state::{Survey, token_hash};
-use crate::survey::{Questionnaire, SurveyError};
 
 /// Unknown links one address may try per window before a pause.
 pub const MISSES_MAX: u32 = 30;
@@ -41,10 +42,12 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 /// The public survey's in-memory state.
 #[derive(Default)]
 pub struct Public {
-    survey: Mutex<Survey>,
+    pub(super) survey: Mutex<Survey>,
     /// nonce → (token hash, when the form was first opened).
     forms: Mutex<HashMap<String, (String, Instant)>>,
     misses: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    /// Answers waiting for their group commit.
+    commit: super::commit::Committer,
 }
 
 fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -273,38 +276,26 @@ pub async fn submit(
             ));
         };
         given.seconds = Some(u32::try_from(since.elapsed().as_secs()).unwrap_or(u32::MAX));
-        let archive = Archive::new(state.root());
-        let lock = archive.lock(true, |_| {})?;
-        // Under the writer lock: nobody else appends until the answer is in.
-        let mut survey = locked(&state.0.survey.survey);
-        survey.refresh(&archive)?;
-        let Some(copy) = survey.by_token_hash(&sha) else {
-            return Ok(invalid_link());
+        let number = match lookup(&state, &sha)? {
+            Some((n, _)) => n,
+            None => return Ok(invalid_link()),
         };
-        let number = copy.issued.number.clone();
-        let rules = Rules {
-            q: &q,
-            settings: &state.0.config.survey,
-        };
-        match answer::submit(
-            &archive,
-            &lock,
-            &survey,
-            rules,
-            &number,
-            Channel::Web,
-            &given,
-        ) {
-            Ok(_) => survey.refresh(&archive)?,
-            Err(SurveyError::Answered { .. }) => return Ok(answered()),
-            Err(e @ SurveyError::BadAnswer { .. }) => {
+        match state
+            .0
+            .survey
+            .commit
+            .submit(&state, &q, number.clone(), given.clone())
+        {
+            Outcome::Stored => {}
+            Outcome::Answered => return Ok(answered()),
+            Outcome::Bad(message) => {
                 let again = state.0.survey.open_form(&sha, since)?;
-                return Ok(form(&q, &number, &again, &given, Some(&e.to_string())));
+                return Ok(form(&q, &number, &again, &given, Some(&message)));
             }
-            Err(e) => return Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e)),
+            Outcome::Failed(message) => {
+                return Err(WebError::new(StatusCode::INTERNAL_SERVER_ERROR, message));
+            }
         }
-        drop(survey);
-        drop(lock);
         Ok(notice(
             StatusCode::OK,
             "提交成功，谢谢您！",
