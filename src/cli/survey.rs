@@ -62,8 +62,14 @@ enum Sub {
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Report {
         /// 社区编号，可写多个
-        #[arg(long, value_name = "编号", num_args = 1.., required = true)]
+        #[arg(long, value_name = "编号", num_args = 1.., required_unless_present_any = ["district", "all"])]
         community: Vec<String>,
+        /// 生成一个县（市）区的汇总统计表（按社区列出）
+        #[arg(long, value_name = "区县", conflicts_with = "community")]
+        district: Option<String>,
+        /// 生成全市的汇总统计表（按社区列出）
+        #[arg(long, conflicts_with_all = ["community", "district"])]
+        all: bool,
         #[command(flatten)]
         output: super::batch::Output,
     },
@@ -149,12 +155,30 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 tally_text(&mut out, &t)?;
             }
         }
-        Sub::Report { community, output } => {
+        Sub::Report {
+            community,
+            district,
+            all,
+            output,
+        } => {
             let config = ctx.config()?;
             let roster = archive.communities()?;
             let survey = Survey::load(&archive)?;
             let issuer = kaoping::documents::Issuer::default_of(&config);
             let mut drafts = Vec::new();
+            if all || district.is_some() {
+                let area = district.clone().unwrap_or_else(|| "昆明市".to_string());
+                let members: Vec<(&str, &str)> = roster
+                    .all()
+                    .filter(|c| district.as_deref().is_none_or(|d| c.district == d))
+                    .map(|c| (c.id.as_str(), c.name.as_str()))
+                    .collect();
+                if members.is_empty() {
+                    anyhow::bail!("{area}没有登记的试点社区");
+                }
+                let t = stats::tally_area(&survey, &q, &config.survey, &area, &members);
+                drafts.push(document::build_area(&issuer, &area, &t, output.date()));
+            }
             for id in &community {
                 let c = roster.get(id)?;
                 let t = stats::tally(&survey, &q, &config.survey, &c.id);

@@ -56,6 +56,7 @@ struct Data {
     signatures: Vec<String>,
     date: NaiveDate,
     summary: String,
+    point_label: String,
     points: Vec<[String; 4]>,
     invalid: Vec<[String; 2]>,
     standards: Vec<StandardData>,
@@ -86,6 +87,54 @@ pub fn printable(s: &str) -> (String, bool) {
 /// The draft of a community's 统计表.
 pub fn build(issuer: &Issuer<'_>, community: &Community, t: &Tally, date: NaiveDate) -> Draft {
     let title = format!("{}问卷调查统计表", community.name);
+    let data = data(
+        issuer,
+        &title,
+        (&community.district, &community.name),
+        t,
+        date,
+    );
+    let data = Data {
+        point_label: "考评点".into(),
+        ..data
+    };
+    issuer.draft(
+        kind(),
+        "wenjuantongji",
+        &title,
+        &data,
+        date,
+        &community.name,
+        Some(community),
+    )
+}
+
+/// The draft of a district's or the city's 统计表 (`area`, e.g. 五华区
+/// or 昆明市); its 考评点 rows are the communities.
+pub fn build_area(issuer: &Issuer<'_>, area: &str, t: &Tally, date: NaiveDate) -> Draft {
+    let title = format!("{area}试点社区问卷调查统计表");
+    let data = Data {
+        point_label: "社区".into(),
+        ..data(
+            issuer,
+            &title,
+            (area, "各试点社区汇总（按社区列出）"),
+            t,
+            date,
+        )
+    };
+    let mut d = issuer.draft(kind(), "wenjuantongji", &title, &data, date, area, None);
+    d.file_name = crate::fsutil::safe_name(&format!("{area}-{KIND_NAME}.pdf"));
+    d
+}
+
+fn data(
+    issuer: &Issuer<'_>,
+    title: &str,
+    (district, community): (&str, &str),
+    t: &Tally,
+    date: NaiveDate,
+) -> Data {
     let summary = format!(
         "发放问卷 {} 份，回收 {} 份（其中网页填写 {} 份），回收率 {}；有效答卷 {} 份，无效 {} 份。",
         t.issued,
@@ -105,10 +154,11 @@ pub fn build(issuer: &Issuer<'_>, community: &Community, t: &Tally, date: NaiveD
             s
         })
         .collect();
-    let data = Data {
-        title: title.clone(),
-        community: community.name.clone(),
-        district: community.district.clone(),
+    Data {
+        title: title.to_string(),
+        community: community.to_string(),
+        district: district.to_string(),
+        point_label: String::new(),
         signatures: issuer.names(),
         date,
         summary,
@@ -178,14 +228,5 @@ pub fn build(issuer: &Issuer<'_>, community: &Community, t: &Tally, date: NaiveD
         } else {
             String::new()
         },
-    };
-    issuer.draft(
-        kind(),
-        "wenjuantongji",
-        &title,
-        &data,
-        date,
-        &community.name,
-        Some(community),
-    )
+    }
 }

@@ -126,6 +126,28 @@ pub fn tally(survey: &Survey, q: &Questionnaire, s: &SurveySettings, community: 
     compute(community, &issued, &answers, q, s)
 }
 
+/// Tallies several communities together (a district, the city) under
+/// `label`: the per-point rows become one row per community.
+pub fn tally_area(
+    survey: &Survey,
+    q: &Questionnaire,
+    s: &SurveySettings,
+    label: &str,
+    communities: &[(&str, &str)],
+) -> Tally {
+    let mut issued = Vec::new();
+    let mut answers = Vec::new();
+    for (id, name) in communities {
+        for c in survey.of(id) {
+            issued.push(*name);
+            if let Some((_, a)) = &c.answer {
+                answers.push((*name, a));
+            }
+        }
+    }
+    compute(label, &issued, &answers, q, s)
+}
+
 /// Tallies from the points of the copies issued and the answers (with
 /// their copy's point).
 pub fn compute(

@@ -67,6 +67,11 @@ impl Public {
         if misses.len() >= CAPACITY {
             misses.retain(|_, (_, last)| last.elapsed() < MISS_WINDOW);
         }
+        if misses.len() >= CAPACITY {
+            // Flooded from very many addresses: start counting afresh
+            // rather than grow without bound.
+            misses.clear();
+        }
         let e = misses.entry(addr).or_insert((0, Instant::now()));
         if e.1.elapsed() >= MISS_WINDOW {
             e.0 = 0;
@@ -81,6 +86,12 @@ impl Public {
         let mut forms = locked(&self.forms);
         if forms.len() >= CAPACITY {
             forms.retain(|_, (_, t)| t.elapsed() < FORM_LIFE);
+        }
+        if forms.len() >= CAPACITY {
+            return Err(WebError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "同时打开的问卷太多，请稍后再试。",
+            ));
         }
         forms.insert(nonce.clone(), (token_sha.to_string(), since));
         Ok(nonce)

@@ -320,6 +320,35 @@ fn the_demo_prints_fills_and_tallies_a_survey_for_every_sample_community() {
     assert!(report.contains("Ⅱ-14标准4：Q5题有效回答35个"), "{report}");
     let table = pdf_text(&d.join("output/呈贡区-斗南社区-问卷调查统计表.pdf")).unwrap();
     assert!(table.contains("少于30份，不作结论"), "{table}");
+    // The city's table lists the communities.
+    let out = kaoping(dir.path())
+        .args([
+            "--archive",
+            "d/archive",
+            "survey",
+            "report",
+            "--all",
+            "--date",
+            "2019-12-01",
+            "-o",
+        ])
+        .arg(dir.path().join("city"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let city = pdf_text(&dir.path().join("city/昆明市-问卷调查统计表.pdf")).unwrap();
+    assert!(
+        city.contains("昆明市试点社区问卷调查统计表") && city.contains("发放问卷120份"),
+        "{city}"
+    );
+    assert!(
+        city.contains("斗南社区") && city.contains("金星社区"),
+        "{city}"
+    );
     let copies = pdf_text(&d.join("问卷/WH-001-翠湖社区-问卷40份.pdf")).unwrap();
     assert!(
         copies.contains("http://127.0.0.1:8080/q/"),
