@@ -12,15 +12,18 @@ COPIES=${2:-12000}
 SECS=${3:-10}
 THREADS=2
 W=$(mktemp -d /var/tmp/kaoping-survey-bench.XXXXXX)
+SERVER=
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$W"' EXIT
 cd "$W"
 "$K" init a >/dev/null
 "$K" --archive a community add --id WH-001 --name 翠湖社区 --district 五华区 --type 城市社区 --batch 第一阶段 >/dev/null
+"$K" --archive a community add --id WH-002 --name 华山社区 --district 五华区 --type 城市社区 --batch 第一阶段 >/dev/null
 sed -i 's|^# base_url = .*|base_url = "http://127.0.0.1:18116"|' a/kaoping.toml
 left=$COPIES; i=0
 while [ "$left" -gt 0 ]; do
   n=$(( left > 2000 ? 2000 : left ))
-  "$K" --archive a survey print --community WH-001 --copies "$n" --links "l$i.csv" --links-only >/dev/null
+  # At most 9999 copies per community: alternate between the two.
+  "$K" --archive a survey print --community "WH-00$(( i % 2 + 1 ))" --copies "$n" --links "l$i.csv" --links-only >/dev/null
   left=$(( left - n )); i=$(( i + 1 ))
 done
 "$K" --archive a serve --listen 127.0.0.1:18116 >serve.log 2>&1 &

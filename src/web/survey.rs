@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::extract::{Path, State};
@@ -48,6 +48,7 @@ pub struct Public {
     misses: Mutex<HashMap<IpAddr, (u32, Instant)>>,
     /// Answers waiting for their group commit.
     commit: super::commit::Committer,
+    questionnaire: OnceLock<Arc<Questionnaire>>,
 }
 
 fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -237,9 +238,20 @@ fn too_many() -> Response {
     )
 }
 
-fn questionnaire(state: &AppState) -> Result<Questionnaire, WebError> {
-    Questionnaire::load(Some(state.root()), Catalog::builtin())
-        .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))
+/// The questionnaire, read once per server (a changed office
+/// questionnaire takes effect when the server is restarted).
+fn questionnaire(state: &AppState) -> Result<Arc<Questionnaire>, WebError> {
+    if let Some(q) = state.0.survey.questionnaire.get() {
+        return Ok(q.clone());
+    }
+    let q = Questionnaire::load(Some(state.root()), Catalog::builtin())
+        .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
+    Ok(state
+        .0
+        .survey
+        .questionnaire
+        .get_or_init(|| Arc::new(q))
+        .clone())
 }
 
 /// `POST /q/{token}`: records the answer, durably, then thanks.

@@ -248,3 +248,44 @@ fn clerks_enter_paper_copies_of_their_own_communities_once() {
     assert_eq!(answers[0]["data"]["answers"]["Q1"], "非常满意");
     assert_eq!(answers[0]["data"]["open"], "纸上写的 #意见");
 }
+
+/// Answers sent at once are written together (group commit): every one is
+/// stored exactly once, and two forms of the same copy sent together give
+/// one answer and one kind refusal.
+#[test]
+fn concurrent_answers_are_each_stored_once() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    let paths = links(dir, "24");
+    let server = Server::start(dir, &[]);
+    let mut forms = Vec::new();
+    for p in paths.iter().chain([&paths[0]]) {
+        let page = client().get(server.at(p)).send().unwrap().text().unwrap();
+        forms.push((p.clone(), hidden(&page, "nonce")));
+    }
+    let url = server.url.clone();
+    let handles: Vec<_> = forms
+        .into_iter()
+        .map(|(p, nonce)| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut form: Vec<(&str, &str)> = FULL.to_vec();
+                form.push(("nonce", &nonce));
+                let body = client().post(format!("{url}{p}")).form(&form).send().unwrap().text().unwrap();
+                body.contains("提交成功")
+            })
+        })
+        .collect();
+    let stored = handles.into_iter().map(|h| h.join().unwrap()).filter(|ok| *ok).count();
+    assert_eq!(stored, 24);
+    let numbers: Vec<String> = log(dir)
+        .iter()
+        .filter(|r| r["kind"] == "survey-answer")
+        .map(|r| r["data"]["number"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(numbers.len(), 24);
+    assert_eq!(numbers.iter().collect::<std::collections::BTreeSet<_>>().len(), 24);
+    drop(server);
+    verify_clean(dir);
+}
