@@ -272,12 +272,22 @@ fn concurrent_answers_are_each_stored_once() {
             std::thread::spawn(move || {
                 let mut form: Vec<(&str, &str)> = FULL.to_vec();
                 form.push(("nonce", &nonce));
-                let body = client().post(format!("{url}{p}")).form(&form).send().unwrap().text().unwrap();
+                let body = client()
+                    .post(format!("{url}{p}"))
+                    .form(&form)
+                    .send()
+                    .unwrap()
+                    .text()
+                    .unwrap();
                 body.contains("提交成功")
             })
         })
         .collect();
-    let stored = handles.into_iter().map(|h| h.join().unwrap()).filter(|ok| *ok).count();
+    let stored = handles
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .filter(|ok| *ok)
+        .count();
     assert_eq!(stored, 24);
     let numbers: Vec<String> = log(dir)
         .iter()
@@ -285,7 +295,13 @@ fn concurrent_answers_are_each_stored_once() {
         .map(|r| r["data"]["number"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(numbers.len(), 24);
-    assert_eq!(numbers.iter().collect::<std::collections::BTreeSet<_>>().len(), 24);
+    assert_eq!(
+        numbers
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        24
+    );
     drop(server);
     verify_clean(dir);
 }
