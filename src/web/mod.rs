@@ -18,6 +18,7 @@ mod guard;
 mod levels;
 mod office;
 mod pages;
+mod print;
 mod scoped;
 mod session;
 mod survey;
@@ -232,6 +233,7 @@ fn table() -> Vec<Route> {
         answer,
         get("/survey/entry", entry::form),
         post("/survey/entry", entry::save),
+        post("/c/{id}/survey/print", print::copies_pdf),
     ]
 }
 

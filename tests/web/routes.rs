@@ -30,6 +30,8 @@ enum Who {
     /// Those who return a level of WH-001: 五华区 (the 自查), the office
     /// (the 初评).
     ReturnWh,
+    /// Those who print 问卷 copies for WH-001: 五华区 and the office.
+    DistributeWh,
     /// District accounts.
     District,
     /// Clerks who enter paper copies: district accounts and the office.
@@ -85,6 +87,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/q/{token}", Who::Public),
     ("GET", "/survey/entry", Who::Clerk),
     ("POST", "/survey/entry", Who::Clerk),
+    ("POST", "/c/{id}/survey/print", Who::DistributeWh),
 ];
 
 /// The roles walked: a label and the account (none for no session).
@@ -112,7 +115,7 @@ fn allowed(who: Who, role: &str) -> bool {
             role,
             "community WH-001" | "district 五华区" | "expert of WH-001"
         ),
-        Who::ReturnWh => matches!(role, "district 五华区" | "office"),
+        Who::ReturnWh | Who::DistributeWh => matches!(role, "district 五华区" | "office"),
         Who::District => role.starts_with("district"),
         Who::Clerk => role.starts_with("district") || role == "office",
         Who::Expert => role.starts_with("expert"),

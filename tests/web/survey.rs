@@ -308,3 +308,67 @@ fn concurrent_answers_are_each_stored_once() {
     drop(server);
     verify_clean(dir);
 }
+
+#[test]
+fn the_office_and_the_district_print_copies_from_the_community_page() {
+    use super::util::{CUIHU, OFFICE, WUHUA, scoped_accounts, sign_in};
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    scoped_accounts(dir);
+    let server = Server::start(dir, &[]);
+    let (c, csrf) = sign_in(&server, WUHUA);
+    let page = c
+        .get(server.at("/c/WH-001"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(page.contains("生成并下载问卷"), "{page}");
+    let res = c
+        .post(server.at("/c/WH-001/survey/print"))
+        .form(&[("csrf", csrf.as_str()), ("copies", "3")])
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let pdf = res.bytes().unwrap();
+    if let Some(text) = super::util::pdf_text(&pdf) {
+        assert!(text.contains("WH-001-01-0001-") && text.contains("问卷发放登记表"));
+    }
+    let (o, ocsrf) = sign_in(&server, OFFICE);
+    let bad = o
+        .post(server.at("/c/WH-001/survey/print"))
+        .form(&[("csrf", ocsrf.as_str()), ("copies", "abc")])
+        .send()
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let (cu, cucsrf) = sign_in(&server, CUIHU);
+    assert!(
+        !cu.get(server.at("/c/WH-001"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+            .contains("生成并下载问卷")
+    );
+    let refused = cu
+        .post(server.at("/c/WH-001/survey/print"))
+        .form(&[("csrf", cucsrf.as_str()), ("copies", "3")])
+        .send()
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let batches: Vec<_> = log(dir)
+        .into_iter()
+        .filter(|r| r["kind"] == "survey-copies")
+        .collect();
+    assert_eq!(batches.len(), 1);
+    assert_eq!(batches[0]["account"], "wuhua");
+    assert_eq!(batches[0]["data"]["copies"].as_array().unwrap().len(), 3);
+}
