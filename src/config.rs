@@ -126,6 +126,9 @@ pub struct Config {
     /// 整改 settings: the communities' own letterheads.
     #[serde(default)]
     pub rectify: RectifySettings,
+    /// `[survey]`: 问卷调查 copies, links and verdict rules.
+    #[serde(default)]
+    pub survey: crate::survey::settings::SurveySettings,
 }
 
 /// `[naming]`: what naming requires beyond the grade and the quota.
@@ -362,6 +365,9 @@ impl Config {
             }
         }
         self.validate_districts(path)?;
+        if let Some(problem) = self.survey.problem() {
+            return Err(invalid(problem));
+        }
         self.validate_scoring(path)
     }
 

@@ -71,6 +71,12 @@ pub enum DemoError {
     /// Opening the sample web accounts.
     #[error(transparent)]
     Account(#[from] crate::accounts::AccountError),
+    /// The survey (问卷调查).
+    #[error(transparent)]
+    Survey(#[from] crate::survey::demo::SurveyDemoError),
+    /// The survey's statistics tables.
+    #[error(transparent)]
+    SurveyTables(#[from] crate::survey::SurveyError),
     /// The demo folder already holds an archive.
     #[error("{path} 里已经有演示档案库了。请换一个文件夹，或先删除它再运行")]
     Exists {
@@ -99,6 +105,8 @@ pub struct Summary {
     pub documents: Vec<(String, String, PathBuf)>,
     /// Sample web accounts: name, password, what it may do.
     pub accounts: Vec<(String, String, String)>,
+    /// What the survey did, one line per community.
+    pub survey: String,
 }
 
 /// Sample web accounts (name, password, role, community or district),
@@ -177,8 +185,18 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
         &communities,
         assessed,
     )?;
-    // 4. Every document, and the accounts.
+    // 3b. 问卷调查: copies printed, answered on paper and on the web,
+    // tallied, the verdicts recorded as the final 问卷调查 rows.
     let engine = Engine::new(Some(&root.templates_dir()))?;
+    let survey = crate::survey::demo::run(
+        &archive,
+        &engine,
+        &config,
+        &communities,
+        &dir.join("问卷"),
+        date,
+    )?;
+    // 4. Every document, and the accounts.
     let output = dir.join("output");
     fs::create_dir_all(&output).map_err(io(&output))?;
     let lock = archive.lock(true, |_| {})?;
@@ -227,6 +245,7 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
         output,
         documents,
         accounts,
+        survey,
     })
 }
 
@@ -351,6 +370,7 @@ fn issue_all(
             Err(e) => return Err(e.into()),
         }
     }
+    drafts.extend(crate::survey::demo::drafts(archive, config, date)?);
     let summary = Kind::Applications { district: None };
     drafts.extend(batch::draft(archive, config, &summary, &Scope::All, date)?.drafts);
     let mut issued = issuance::issue(archive, lock, engine, drafts, progress)?;

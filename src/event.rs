@@ -67,6 +67,12 @@ pub enum Event {
     /// New deadlines set by a 督办通知.
     #[serde(rename = "rectify-extend")]
     RectifyExtend(crate::rectify::Extended),
+    /// Numbered 问卷 copies issued for a community.
+    #[serde(rename = "survey-copies")]
+    SurveyCopies(crate::survey::copies::CopiesIssued),
+    /// An answer to one 问卷 copy.
+    #[serde(rename = "survey-answer")]
+    SurveyAnswer(crate::survey::answer::AnswerRecord),
 }
 
 /// The data of a damaged object set aside.
@@ -120,6 +126,8 @@ impl Event {
             Event::RectifyAnswer(_) => "整改答复",
             Event::RectifyCheck(_) => "整改复查",
             Event::RectifyExtend(_) => "整改督办",
+            Event::SurveyCopies(_) => "发放问卷",
+            Event::SurveyAnswer(_) => "问卷答卷",
         }
     }
 

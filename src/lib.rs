@@ -25,6 +25,8 @@
 //! - [`render`]: the document rendering engine (templates → Typst → PDF/A);
 //! - [`accounts`]: local web accounts (argon2 password hashes);
 //! - [`scope`]: which communities an account may see and act on;
+//! - [`survey`]: 问卷调查: the questionnaire, numbered copies, answers,
+//!   statistics and verdicts;
 //! - [`web`]: the web pages behind `kaoping serve`.
 
 #![forbid(unsafe_code)]
@@ -53,6 +55,7 @@ pub mod rectify;
 pub mod render;
 pub mod root;
 pub mod scope;
+pub mod survey;
 pub mod table;
 pub mod textenc;
 pub mod web;

@@ -37,6 +37,12 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<()> {
     writeln!(out, "考评表：{}", args.dir.join("考评表").display())?;
     writeln!(
         out,
+        "问卷调查（编号问卷、纸质答卷录入表在 {}）：",
+        args.dir.join("问卷").display()
+    )?;
+    write!(out, "{}", summary.survey)?;
+    writeln!(
+        out,
         "生成的公文（{} 份）在 {}：",
         summary.documents.len(),
         summary.output.display()

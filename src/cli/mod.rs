@@ -33,6 +33,7 @@ mod scaffold;
 mod serve;
 mod sheets;
 mod show;
+mod survey;
 mod user;
 mod verify;
 mod verify_doc;
@@ -218,6 +219,14 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     Naming(naming::Args),
+    /// 问卷调查（居民测评）：show 查看问卷，print 印制编号问卷，import 导入纸质答卷，tally 统计和结论，report 统计表，record 把结论写入考评结果
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
+    Survey(survey::Args),
     /// 显示帮助：kaoping help 或 kaoping help 命令
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Help(HelpArgs),
@@ -409,6 +418,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Expert(args) => expert::run(&ctx, args),
         Command::Rectify(args) => rectify::run(&ctx, args),
         Command::Naming(args) => naming::run(&ctx, args),
+        Command::Survey(args) => survey::run(&ctx, args),
         Command::Help(args) => help(&args.command),
     }
 }
@@ -423,6 +433,7 @@ impl Command {
             }
             Command::Help(_) => false,
             Command::Render(args) => args.registers(),
+            Command::Survey(args) => args.needs_archive(),
             _ => true,
         }
     }

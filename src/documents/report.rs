@@ -173,6 +173,33 @@ fn results(s: &Subject<'_>) -> Vec<Para> {
             )));
         }
     }
+    body.extend(survey_arithmetic(s));
+    body
+}
+
+/// The 问卷调查 standards whose verdict the survey gave, with its
+/// arithmetic (kept as the row's remark by `kaoping survey record`).
+fn survey_arithmetic(s: &Subject<'_>) -> Vec<Para> {
+    let rows: Vec<_> = s
+        .stored
+        .assessment
+        .results
+        .iter()
+        .filter(|r| {
+            r.method == crate::catalog::Method::Questionnaire
+                && r.assessor == crate::survey::record::ASSESSOR
+        })
+        .collect();
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let mut body = vec![Para::h2("（二）按居民问卷调查统计判定的标准")];
+    for r in rows {
+        body.push(Para::from(format!(
+            "{} 标准{}：{}。",
+            r.indicator, r.standard, r.remark
+        )));
+    }
     body
 }
 

@@ -59,6 +59,14 @@ const BUILTIN: &[(&str, &str)] = &[
         "zgbaogao.typ.j2",
         include_str!("../../templates/zgbaogao.typ.j2"),
     ),
+    (
+        "wenjuan.typ.j2",
+        include_str!("../../templates/wenjuan.typ.j2"),
+    ),
+    (
+        "wenjuantongji.typ.j2",
+        include_str!("../../templates/wenjuantongji.typ.j2"),
+    ),
 ];
 
 /// File name of the layout library.

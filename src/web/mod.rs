@@ -9,8 +9,10 @@
 //! the signed-in account recorded in the log.
 
 mod assets;
+mod commit;
 mod community;
 mod download;
+mod entry;
 mod error;
 mod fill;
 mod guard;
@@ -21,8 +23,10 @@ mod overrule;
 mod pages;
 mod preliminary;
 mod rectify;
+mod print;
 mod scoped;
 mod session;
+mod survey;
 mod throttle;
 mod upload;
 mod url;
@@ -109,6 +113,8 @@ struct Inner {
     checkers: rayon::ThreadPool,
     /// Uploads under way per account.
     uploads: Mutex<HashMap<String, usize>>,
+    /// The public questionnaire's copies, open forms and miss counts.
+    survey: survey::Public,
 }
 
 /// Password checks allowed at once.
@@ -133,6 +139,7 @@ impl AppState {
             checks: Semaphore::new(CONCURRENT_CHECKS),
             checkers,
             uploads: Mutex::new(HashMap::new()),
+            survey: survey::Public::default(),
         })))
     }
 
@@ -190,6 +197,10 @@ fn upload<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Rout
 fn table() -> Vec<Route> {
     let mut login = post("/login", session::login);
     login.handler = login.handler.layer(DefaultBodyLimit::max(16 * 1024));
+    let mut answer = post("/q/{token}", survey::submit);
+    answer.handler = answer
+        .handler
+        .layer(DefaultBodyLimit::max(survey::BODY_LIMIT));
     vec![
         get("/", session::home),
         get("/login", session::login_page),
@@ -237,6 +248,11 @@ fn table() -> Vec<Route> {
         post("/office/supervise", rectify::supervise),
         post("/office/naming", rectify::decision),
         post("/office/bulletin", rectify::bulletin),
+        get("/q/{token}", survey::show),
+        answer,
+        get("/survey/entry", entry::form),
+        post("/survey/entry", entry::save),
+        post("/c/{id}/survey/print", print::copies_pdf),
     ]
 }
 

@@ -55,6 +55,11 @@ const PAGES: &[(&str, &str)] = &[
         "rectify_overview.html",
         include_str!("../../templates/web/rectify_overview.html"),
     ),
+    (
+        "survey.html",
+        include_str!("../../templates/web/survey.html"),
+    ),
+    ("entry.html", include_str!("../../templates/web/entry.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

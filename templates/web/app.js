@@ -95,3 +95,23 @@
     localStorage.setItem(key, JSON.stringify(data));
   });
 })();
+
+// Paper entry: Enter moves to the next field; on the last one it saves.
+(function () {
+  "use strict";
+  var form = document.getElementById("entry-form");
+  if (!form) return;
+  var fields = Array.prototype.slice.call(form.querySelectorAll("input:not([type=hidden])"));
+  fields.forEach(function (input, i) {
+    input.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      if (i + 1 < fields.length) {
+        fields[i + 1].focus();
+        fields[i + 1].select();
+      } else {
+        form.submit();
+      }
+    });
+  });
+})();

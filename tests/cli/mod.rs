@@ -11,5 +11,6 @@ mod levels;
 mod rectify;
 mod register;
 mod rough_edges;
+mod survey;
 mod user;
 pub mod util;

@@ -404,3 +404,106 @@ fn fill(sheet: &[u8]) -> Vec<u8> {
     }
     w.into_inner().unwrap()
 }
+
+/// Done-when of the survey issue: a resident opens a copy's link on a
+/// phone-sized window, answers every question by touch and sends it; the
+/// page fits the phone's width and the answer is in the log.
+#[test]
+fn a_resident_answers_a_copy_through_its_link_on_a_phone() {
+    let t = tempfile::tempdir().unwrap();
+    let Some((_driver, webdriver)) = start_driver(t.path()) else {
+        return;
+    };
+    archive(t.path());
+    let cfg = t.path().join("archive/kaoping.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        "# base_url = \"https://kaoping.example.cn\"",
+        "base_url = \"https://kp.example.cn\"",
+    );
+    std::fs::write(&cfg, text).unwrap();
+    run(
+        t.path(),
+        &[
+            "survey",
+            "print",
+            "--community",
+            "WH-001",
+            "--copies",
+            "1",
+            "-o",
+            "c.pdf",
+            "--links",
+            "l.csv",
+        ],
+        None,
+    );
+    let links = std::fs::read_to_string(t.path().join("l.csv")).unwrap();
+    let link = links
+        .lines()
+        .nth(1)
+        .unwrap()
+        .rsplit(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let server = Server::start(t.path(), &[]);
+    let shots_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots-survey");
+    let _ = std::fs::remove_dir_all(&shots_dir);
+    std::fs::create_dir_all(&shots_dir).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = browser(&webdriver, &t.path().join("profile"), t.path()).await;
+        c.set_window_size(390, 844).await.unwrap();
+        let mut shots = Shots {
+            dir: shots_dir.clone(),
+            n: 0,
+        };
+        c.goto(&link.replace("https://kp.example.cn", &server.url))
+            .await
+            .unwrap();
+        assert!(
+            text_of(&c, "#survey-number")
+                .await
+                .starts_with("WH-001-01-0001-")
+        );
+        shots.take(&c, "survey-phone").await;
+        let width = c
+            .execute("return document.documentElement.scrollWidth;", vec![])
+            .await
+            .unwrap();
+        assert!(
+            width.as_u64().unwrap() <= 400,
+            "wider than the phone: {width}"
+        );
+        for i in 1..=9 {
+            c.find(Locator::Css(&format!("#q-Q{i} input")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+        c.find(Locator::Css("textarea"))
+            .await
+            .unwrap()
+            .send_keys("路灯 <i>修好</i> #了")
+            .await
+            .unwrap();
+        c.find(Locator::Id("survey-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let title = text_of(&c, "#survey-title").await;
+        shots.take(&c, "survey-thanks").await;
+        assert!(title.contains("提交成功"), "{title}");
+        c.close().await.unwrap();
+    });
+    let answer = log(t.path())
+        .into_iter()
+        .find(|r| r["kind"] == "survey-answer")
+        .unwrap();
+    assert_eq!(answer["data"]["answers"]["Q1"], "非常满意");
+    assert_eq!(answer["data"]["open"], "路灯 <i>修好</i> #了");
+}

@@ -10,4 +10,5 @@ mod levels;
 mod rectify;
 mod routes;
 mod security;
+mod survey;
 mod util;

@@ -30,8 +30,12 @@ enum Who {
     /// Those who return a level of WH-001: 五华区 (the 自查), the office
     /// (the 初评).
     ReturnWh,
+    /// Those who print 问卷 copies for WH-001: 五华区 and the office.
+    DistributeWh,
     /// District accounts.
     District,
+    /// Clerks who enter paper copies: district accounts and the office.
+    Clerk,
     /// Expert accounts.
     Expert,
     /// The office.
@@ -41,6 +45,10 @@ enum Who {
     Overseer,
     /// The sign-in form: answers everyone alike and grants nothing.
     SignInForm,
+    /// The public questionnaire of one copy (no account): everyone alike,
+    /// never sent to sign in; the walk's made-up link is unknown, so the
+    /// answer is the kind 404 page, the same for every role.
+    Public,
 }
 
 /// The allowed set of every route. Path parameters are filled with WH-001,
@@ -92,6 +100,11 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/office/supervise", Who::Office),
     ("POST", "/office/naming", Who::Office),
     ("POST", "/office/bulletin", Who::Office),
+    ("GET", "/q/{token}", Who::Public),
+    ("POST", "/q/{token}", Who::Public),
+    ("GET", "/survey/entry", Who::Clerk),
+    ("POST", "/survey/entry", Who::Clerk),
+    ("POST", "/c/{id}/survey/print", Who::DistributeWh),
 ];
 
 /// The roles walked: a label and the account (none for no session).
@@ -108,7 +121,7 @@ const ROLES: &[(&str, Option<(&str, &str)>)] = &[
 
 fn allowed(who: Who, role: &str) -> bool {
     match who {
-        Who::Anyone | Who::SignInForm => true,
+        Who::Anyone | Who::SignInForm | Who::Public => true,
         Who::SignedIn => role != "none",
         Who::ReadWh => matches!(
             role,
@@ -119,8 +132,9 @@ fn allowed(who: Who, role: &str) -> bool {
             role,
             "community WH-001" | "district 五华区" | "expert of WH-001"
         ),
-        Who::ReturnWh => matches!(role, "district 五华区" | "office"),
+        Who::ReturnWh | Who::DistributeWh => matches!(role, "district 五华区" | "office"),
         Who::District => role.starts_with("district"),
+        Who::Clerk => role.starts_with("district") || role == "office",
         Who::Expert => role.starts_with("expert"),
         Who::Office => role == "office",
         Who::Overseer => role.starts_with("district") || role == "office",
@@ -205,7 +219,8 @@ fn every_route_answers_every_role_as_the_table_says() {
             .replace("{id}", "WH-001")
             .replace("{n}", "1")
             .replace("{sha}", &sha)
-            .replace("{name}", "progress.xlsx");
+            .replace("{name}", "progress.xlsx")
+            .replace("{token}", "0123456789abcdef0123456789abcdef");
         if p == "/documents/batch.zip" {
             format!("{p}?first=1&last=1")
         } else {
@@ -235,6 +250,7 @@ fn every_route_answers_every_role_as_the_table_says() {
             let refused = matches!(status, 401 | 403 | 404) || location.starts_with("/login?next=");
             let ok = match (*who, allowed(*who, role)) {
                 (Who::SignInForm, _) => status == 401,
+                (Who::Public, _) => status == 404 && !location.starts_with("/login"),
                 (_, true) if *method == "GET" => matches!(status, 200 | 303) && !refused,
                 (_, true) => !refused && status < 500,
                 (_, false) => refused,

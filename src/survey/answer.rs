@@ -1,0 +1,200 @@
+//! Answers: one per copy, from the web page or entered from paper. Each is
+//! checked against the questionnaire (every choice on its scale), marked
+//! 疑似无效 when a web answer was faster than the configured seconds, and
+//! appended to the log (`survey-answer`, made durable before it returns).
+//! No address, name or device detail is kept with an answer.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::questionnaire::Questionnaire;
+use super::settings::SurveySettings;
+use super::state::Survey;
+use super::{SurveyError, number};
+use crate::archive::lock::WriterLock;
+use crate::archive::{Archive, ArchiveError};
+use crate::event::Event;
+
+/// Longest open answer kept, in characters.
+pub const MAX_OPEN_CHARS: usize = 500;
+
+/// How an answer came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Channel {
+    /// Through the copy's web link.
+    #[serde(rename = "网页")]
+    Web,
+    /// Entered by a clerk from the paper copy.
+    #[serde(rename = "纸质")]
+    Paper,
+}
+
+impl Channel {
+    /// The Chinese name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Web => "网页",
+            Channel::Paper => "纸质",
+        }
+    }
+}
+
+/// The `data` of a `survey-answer` record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerRecord {
+    /// 问卷编号.
+    pub number: String,
+    /// Community id.
+    pub community: String,
+    /// Web or paper.
+    pub channel: Channel,
+    /// Item id → the chosen choice's text (unanswered items absent).
+    pub answers: BTreeMap<String, String>,
+    /// The open answer, as written.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub open: String,
+    /// Seconds from opening the page to sending it (web only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<u32>,
+    /// Why the answer does not count, if it does not (e.g. too fast).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid: Option<String>,
+}
+
+/// An answer as received: item id → what was sent (a choice's text, or its
+/// position from 1 as typed on paper).
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    /// Item id → value.
+    pub items: BTreeMap<String, String>,
+    /// The open answer.
+    pub open: String,
+    /// Seconds taken (web).
+    pub seconds: Option<u32>,
+}
+
+/// The choice `value` names among `choices`: its text, or its position
+/// from 1.
+pub fn choice<'a>(choices: &'a [String], value: &str) -> Option<&'a String> {
+    let v = value.trim();
+    if let Ok(n) = v.parse::<usize>() {
+        return n.checked_sub(1).and_then(|i| choices.get(i));
+    }
+    choices.iter().find(|c| c.as_str() == v)
+}
+
+/// Checks `given` against the questionnaire: every value on its scale,
+/// every question answered when `complete` (the web form), no unknown
+/// item. Returns the answers by choice text.
+pub fn validate(
+    q: &Questionnaire,
+    given: &Given,
+    complete: bool,
+) -> Result<BTreeMap<String, String>, SurveyError> {
+    let mut out = BTreeMap::new();
+    for (id, value) in &given.items {
+        let bad = |reason: String| SurveyError::BadAnswer {
+            item: id.clone(),
+            reason,
+        };
+        let choices = q
+            .choices(id)
+            .ok_or_else(|| bad("问卷中没有这道题".into()))?;
+        if value.trim().is_empty() {
+            continue;
+        }
+        let c = choice(choices, value).ok_or_else(|| {
+            bad(format!(
+                "“{}”不在选项中，可填 1—{}（{}）",
+                value.trim(),
+                choices.len(),
+                choices.join("/")
+            ))
+        })?;
+        out.insert(id.clone(), c.clone());
+    }
+    if complete && let Some(missing) = q.questions.iter().find(|x| !out.contains_key(&x.id)) {
+        return Err(SurveyError::BadAnswer {
+            item: missing.id.clone(),
+            reason: format!("请回答“{}”", missing.text),
+        });
+    }
+    if given.open.chars().count() > MAX_OPEN_CHARS {
+        return Err(SurveyError::BadAnswer {
+            item: q.open.id.clone(),
+            reason: format!("意见建议最多 {MAX_OPEN_CHARS} 个字"),
+        });
+    }
+    Ok(out)
+}
+
+/// What answers are checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    /// The questionnaire.
+    pub q: &'a Questionnaire,
+    /// The survey settings.
+    pub settings: &'a SurveySettings,
+}
+
+/// Records the answer to copy `number`: refused when the number was never
+/// issued, the copy is already answered, or a value is off its scale. The
+/// caller holds the writer lock and has refreshed `survey`.
+pub fn submit(
+    archive: &Archive,
+    lock: &WriterLock,
+    survey: &Survey,
+    rules: Rules<'_>,
+    typed_number: &str,
+    channel: Channel,
+    given: &Given,
+) -> Result<AnswerRecord, SurveyError> {
+    let record = prepare(survey, rules, typed_number, channel, given)?;
+    archive
+        .log()
+        .append(lock, Event::SurveyAnswer(record.clone()))
+        .map_err(ArchiveError::from)?;
+    Ok(record)
+}
+
+/// Builds the record [`submit`] would append, with every check.
+pub fn prepare(
+    survey: &Survey,
+    rules: Rules<'_>,
+    typed_number: &str,
+    channel: Channel,
+    given: &Given,
+) -> Result<AnswerRecord, SurveyError> {
+    let Rules { q, settings } = rules;
+    let (number, _) = number::parse(typed_number)?;
+    let copy = survey
+        .by_number(&number)
+        .ok_or_else(|| SurveyError::NotIssued(number.clone()))?;
+    if let Some((when, _)) = &copy.answer {
+        return Err(SurveyError::Answered {
+            number,
+            when: when.clone(),
+        });
+    }
+    let answers = validate(q, given, channel == Channel::Web)?;
+    let invalid = match (channel, given.seconds) {
+        (Channel::Web, Some(s)) if s < settings.min_seconds => Some(format!(
+            "疑似无效：填写用时 {s} 秒，少于 {} 秒",
+            settings.min_seconds
+        )),
+        _ if !q.questions.iter().any(|x| answers.contains_key(&x.id)) => {
+            Some("无效：考评题全部未答".into())
+        }
+        _ => None,
+    };
+    Ok(AnswerRecord {
+        number,
+        community: copy.community.clone(),
+        channel,
+        answers,
+        open: given.open.trim().to_string(),
+        seconds: given.seconds,
+        invalid,
+    })
+}

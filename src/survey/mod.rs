@@ -1,0 +1,69 @@
+//! 问卷调查 (居民测评) end to end: the questionnaire as data
+//! ([`questionnaire`]), numbered copies with one-time links ([`number`],
+//! [`copies`]), answers from the web and from paper ([`answer`],
+//! [`paper`]), the survey's state read from the log ([`state`]),
+//! statistics and verdicts ([`stats`]) and the printed copies
+//! ([`print`]). Copies issued and answers given are events in the log
+//! (`survey-copies`, `survey-answer`); a copy's link token is kept only as
+//! its SHA-256, so the archive cannot answer for anyone.
+
+pub mod answer;
+pub mod copies;
+pub mod demo;
+pub mod document;
+pub mod number;
+pub mod paper;
+pub mod print;
+pub mod questionnaire;
+pub mod record;
+pub mod settings;
+pub mod state;
+pub mod stats;
+
+use crate::archive::ArchiveError;
+
+pub use questionnaire::{Questionnaire, QuestionnaireError};
+
+/// Why a survey action was refused; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum SurveyError {
+    /// Archive problem.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// The questionnaire cannot be used.
+    #[error(transparent)]
+    Questionnaire(#[from] QuestionnaireError),
+    /// A typed number is not a 问卷编号.
+    #[error(transparent)]
+    Number(#[from] number::NumberError),
+    /// The number was never issued.
+    #[error(
+        "问卷编号 {0} 没有发放过（请核对编号；只有用 kaoping survey print 印出的问卷才能录入）"
+    )]
+    NotIssued(String),
+    /// The copy already has an answer.
+    #[error("问卷编号 {number} 已经有答卷（{when}），每份问卷只能答一次")]
+    Answered {
+        /// The copy.
+        number: String,
+        /// When the first answer was recorded.
+        when: String,
+    },
+    /// An answer is off its scale or missing.
+    #[error("{item}：{reason}")]
+    BadAnswer {
+        /// The question's id and text.
+        item: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The community is not registered.
+    #[error("没有编号为 {0} 的社区（用 kaoping community list 查看已登记的社区）")]
+    NoCommunity(String),
+    /// Bad printing request.
+    #[error("{0}")]
+    Request(String),
+    /// Rendering the copies failed.
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+}

@@ -1,0 +1,161 @@
+//! The survey's verdicts recorded where assessment results live: each 问卷
+//! standard's 问卷调查 row of the level that ran the survey is set to the
+//! tally's verdict, with its arithmetic as the remark, and the whole sheet
+//! is imported again through the level machinery
+//! ([`crate::assessment::store::import_at`]), so order and locks apply as
+//! for any sheet and the history keeps both versions.
+
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use super::stats::Tally;
+use crate::archive::Archive;
+use crate::archive::lock::WriterLock;
+use crate::assessment::store::{self, AssessmentError, At, StoredAssessment};
+use crate::catalog::{Catalog, Method};
+use crate::community::Community;
+
+/// Who the recorded rows name as assessor.
+pub const ASSESSOR: &str = "问卷调查统计";
+
+/// Why the verdicts could not be recorded; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// No standard has a verdict (too few valid answers…).
+    #[error("社区 {community} 的问卷没有得出任何结论，没有记录：\n{reasons}")]
+    NoVerdict {
+        /// Community id.
+        community: String,
+        /// Each standard's arithmetic, saying why.
+        reasons: String,
+    },
+    /// The level has no sheet yet to record into.
+    #[error(
+        "社区 {community} 还没有{level}的考评结果。请先导入{level}的考评表（问卷调查各行可先填“基本达标”），再用 kaoping survey record 写入问卷结论"
+    )]
+    NoBase {
+        /// Community id.
+        community: String,
+        /// The level.
+        level: String,
+    },
+    /// The assessment machinery refused.
+    #[error(transparent)]
+    Assessment(#[from] AssessmentError),
+    /// Writing the generated sheet failed.
+    #[error("无法写入临时考评表 {path}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The latest stored assessment of `community` at `at`.
+fn base(
+    archive: &Archive,
+    community: &str,
+    at: At<'_>,
+) -> Result<Option<StoredAssessment>, AssessmentError> {
+    let found = store::all_records(archive, Some(community))?
+        .into_iter()
+        .rev()
+        .find(|(_, r)| r.level == at.level && r.expert.as_deref() == at.expert);
+    found.map(|(t, r)| store::load(archive, t, r)).transpose()
+}
+
+/// Records the tally's verdicts at `at`, dated `date`. `scratch` is a folder for the
+/// generated sheet (kept in the archive as the imported sheet).
+pub fn record(
+    archive: &Archive,
+    lock: &WriterLock,
+    community: &Community,
+    tally: &Tally,
+    at: At<'_>,
+    date: chrono::NaiveDate,
+    scratch: &Path,
+) -> Result<(StoredAssessment, usize), RecordError> {
+    let decided: Vec<_> = tally
+        .standards
+        .iter()
+        .filter(|s| s.verdict.is_some())
+        .collect();
+    if decided.is_empty() {
+        let reasons = tally
+            .standards
+            .iter()
+            .map(|s| format!("  - {} 标准{}：{}", s.indicator, s.standard, s.arithmetic))
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(RecordError::NoVerdict {
+            community: community.id.clone(),
+            reasons,
+        });
+    }
+    let Some(base) = base(archive, &community.id, at)? else {
+        return Err(RecordError::NoBase {
+            community: community.id.clone(),
+            level: at.level.name().to_string(),
+        });
+    };
+    let today = date.to_string();
+    let mut rows = Vec::new();
+    for r in &base.assessment.results {
+        let survey = decided.iter().find(|s| {
+            r.method == Method::Questionnaire
+                && s.indicator == r.indicator
+                && s.standard == r.standard
+        });
+        let mut row = Map::new();
+        row.insert("指标编号".into(), json!(r.indicator));
+        row.insert("标准序号".into(), json!(r.standard));
+        row.insert("考评方法".into(), json!(r.method.name()));
+        match survey {
+            Some(s) => {
+                let v = s.verdict.map_or("", |v| v.name());
+                row.insert("结论".into(), json!(v));
+                row.insert("考评人".into(), json!(ASSESSOR));
+                row.insert("考评日期".into(), json!(today));
+                row.insert("备注".into(), json!(s.arithmetic));
+            }
+            None => {
+                row.insert("结论".into(), json!(r.verdict.name()));
+                if let Some(score) = r.score {
+                    row.insert("得分".into(), json!(score));
+                }
+                row.insert("考评人".into(), json!(r.assessor));
+                if let Some(d) = r.date {
+                    row.insert("考评日期".into(), json!(d.to_string()));
+                }
+                row.insert("备注".into(), json!(r.remark));
+            }
+        }
+        rows.push(Value::Object(row));
+    }
+    let mut sheet = json!({ "results": rows });
+    if !base.assessment.facts.is_empty() {
+        sheet["facts"] = serde_json::to_value(&base.assessment.facts).unwrap_or(Value::Null);
+    }
+    let path = scratch.join(format!(
+        "问卷调查结论-{}.json",
+        crate::fsutil::safe_name(&community.id)
+    ));
+    let bytes = serde_json::to_vec_pretty(&sheet).unwrap_or_default();
+    std::fs::write(&path, bytes).map_err(|source| RecordError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let stored = store::import_at(
+        archive,
+        lock,
+        Catalog::builtin(),
+        community,
+        &path,
+        None,
+        at,
+    )?;
+    Ok((stored, decided.len()))
+}

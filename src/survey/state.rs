@@ -1,0 +1,122 @@
+//! The survey as the log has it: every copy issued (by number and by the
+//! SHA-256 of its link token) and its answer, if any. Built from the whole
+//! log, or kept up to date by reading only what was appended since
+//! ([`Survey::refresh`], for the server).
+
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+
+use crate::archive::log::Record;
+use crate::archive::{Archive, ArchiveError};
+use crate::event::Event;
+
+use super::answer::AnswerRecord;
+use super::copies::IssuedCopy;
+
+/// One issued copy and its answer.
+#[derive(Debug, Clone)]
+pub struct Copy {
+    /// Community id.
+    pub community: String,
+    /// The copy as issued.
+    pub issued: IssuedCopy,
+    /// When it was issued.
+    pub issued_at: String,
+    /// Its answer and when it was recorded.
+    pub answer: Option<(String, AnswerRecord)>,
+}
+
+/// Every copy of every community.
+#[derive(Debug, Default, Clone)]
+pub struct Survey {
+    /// Copies in the order issued.
+    pub copies: Vec<Copy>,
+    by_number: HashMap<String, usize>,
+    by_token: HashMap<String, usize>,
+    /// Bytes of the log read so far.
+    offset: u64,
+}
+
+impl Survey {
+    /// The survey of the whole log.
+    pub fn load(archive: &Archive) -> Result<Survey, ArchiveError> {
+        let mut s = Survey::default();
+        s.refresh(archive)?;
+        Ok(s)
+    }
+
+    /// Reads the records appended since the last call and applies them.
+    pub fn refresh(&mut self, archive: &Archive) -> Result<(), ArchiveError> {
+        let path = archive.log().path().to_path_buf();
+        let io = |source| ArchiveError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut f = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io(e)),
+        };
+        f.seek(SeekFrom::Start(self.offset)).map_err(io)?;
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).map_err(io)?;
+        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        for line in bytes[..complete]
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+        {
+            let rec: Record = serde_json::from_slice(line)
+                .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
+            self.apply(&rec);
+        }
+        self.offset += complete as u64;
+        Ok(())
+    }
+
+    /// Applies one log record.
+    pub fn apply(&mut self, rec: &Record) {
+        match &rec.event {
+            Event::SurveyCopies(batch) => {
+                for c in &batch.copies {
+                    let i = self.copies.len();
+                    self.by_number.insert(c.number.clone(), i);
+                    self.by_token.insert(c.token_sha256.clone(), i);
+                    self.copies.push(Copy {
+                        community: batch.community.clone(),
+                        issued: c.clone(),
+                        issued_at: rec.time.clone(),
+                        answer: None,
+                    });
+                }
+            }
+            Event::SurveyAnswer(a) => {
+                if let Some(&i) = self.by_number.get(&a.number)
+                    && self.copies[i].answer.is_none()
+                {
+                    self.copies[i].answer = Some((rec.time.clone(), a.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The copy numbered `number`.
+    pub fn by_number(&self, number: &str) -> Option<&Copy> {
+        self.by_number.get(number).map(|&i| &self.copies[i])
+    }
+
+    /// The copy whose link token hashes to `sha256`.
+    pub fn by_token_hash(&self, sha256: &str) -> Option<&Copy> {
+        self.by_token.get(sha256).map(|&i| &self.copies[i])
+    }
+
+    /// The copies of `community`.
+    pub fn of(&self, community: &str) -> impl Iterator<Item = &Copy> {
+        self.copies.iter().filter(move |c| c.community == community)
+    }
+}
+
+/// The SHA-256 (hex) of a link token, as the log keeps it.
+pub fn token_hash(token: &str) -> String {
+    crate::archive::store::Digest::of(token.as_bytes()).hex()
+}

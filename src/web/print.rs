@@ -1,0 +1,80 @@
+//! `POST /c/{id}/survey/print`: the office or the community's district
+//! prints numbered copies from the community page and downloads the PDF
+//! (the same library call as `kaoping survey print`; every print takes new
+//! numbers).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::download::Download;
+use super::session::User;
+use super::{AppState, WebError, blocking};
+use crate::accounts::Role;
+use crate::catalog::Catalog;
+use crate::scope::Access;
+use crate::survey::{Questionnaire, SurveyError, copies, print};
+
+/// The print form.
+#[derive(Debug, Deserialize)]
+pub struct PrintForm {
+    csrf: String,
+    #[serde(default)]
+    copies: String,
+}
+
+fn survey_error(e: SurveyError) -> WebError {
+    let status = match e {
+        SurveyError::Request(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    WebError::from_chain(status, &e)
+}
+
+/// Prints and downloads the copies.
+pub async fn copies_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    axum::Form(f): axum::Form<PrintForm>,
+) -> Result<Response, WebError> {
+    if !matches!(user.account.role, Role::Office | Role::District) {
+        return Err(WebError::forbidden());
+    }
+    let c = user.require_community(&state, &id, Access::Read).await?;
+    user.check_csrf(&f.csrf)?;
+    let settings = state.0.config.survey.clone();
+    let n = match f.copies.trim() {
+        "" => settings.copies_per_community,
+        t => t.parse().map_err(|_| {
+            WebError::bad(format!("份数“{t}”应为 1 到 {} 的整数", copies::MAX_COPIES))
+        })?,
+    };
+    let archive = user.archive(&state);
+    let (name, pdf) = blocking(move || {
+        let q = Questionnaire::load(Some(state.root()), Catalog::builtin())
+            .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
+        let lock = archive.lock(true, |_| {})?;
+        let (printed, batch) =
+            copies::prepare(&archive, &c, n, &settings.points).map_err(survey_error)?;
+        let today = chrono::Local::now().date_naive();
+        let pdf = print::render(
+            &state.0.engine,
+            &q,
+            &c,
+            &printed,
+            settings.base_url.as_deref(),
+            today,
+        )
+        .map_err(survey_error)?;
+        copies::record(&archive, &lock, batch).map_err(survey_error)?;
+        let first = printed
+            .first()
+            .map(|p| p.number.clone())
+            .unwrap_or_default();
+        Ok((format!("问卷-{first}起{}份.pdf", printed.len()), pdf))
+    })
+    .await?;
+    Ok(Download::bytes(name, "application/pdf", pdf).into_response())
+}

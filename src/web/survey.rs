@@ -1,0 +1,329 @@
+//! The public questionnaire page `/q/{token}`: the first route anyone may
+//! write through without an account. A copy's link shows its questions
+//! (mobile first); the answer is validated, recorded once (a second is
+//! refused kindly) and made durable before the thank-you page. Each form
+//! carries a one-time nonce issued with the page, which also times the
+//! answer; unknown links are counted per client address and, past a
+//! limit, refused for a while (guessing a 128-bit token is hopeless, but
+//! trying should not be free). The address is used only in memory and
+//! never stored with an answer.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use minijinja::context;
+use serde::Serialize;
+
+use super::commit::Outcome;
+use super::guard::ClientAddr;
+use super::{AppState, WebError, blocking, pages};
+use crate::archive::Archive;
+use crate::catalog::Catalog;
+use crate::survey::Questionnaire;
+use crate::survey::answer::{self, Given};
+use crate::survey::state::{Survey, token_hash};
+
+/// Unknown links one address may try per window before a pause.
+pub const MISSES_MAX: u32 = 30;
+/// The window (and the pause).
+pub const MISS_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// How long an opened form stays valid.
+pub const FORM_LIFE: Duration = Duration::from_secs(4 * 3600);
+/// Most open forms and counted addresses kept.
+const CAPACITY: usize = 100_000;
+/// Most bytes of an answer form.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// The public survey's in-memory state.
+#[derive(Default)]
+pub struct Public {
+    pub(super) survey: Mutex<Survey>,
+    /// nonce → (token hash, when the form was first opened).
+    forms: Mutex<HashMap<String, (String, Instant)>>,
+    misses: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    /// Answers waiting for their group commit.
+    commit: super::commit::Committer,
+    questionnaire: OnceLock<Arc<Questionnaire>>,
+}
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Public {
+    fn paused(&self, addr: IpAddr) -> bool {
+        let misses = locked(&self.misses);
+        misses
+            .get(&addr)
+            .is_some_and(|(n, last)| *n >= MISSES_MAX && last.elapsed() < MISS_WINDOW)
+    }
+
+    fn miss(&self, addr: IpAddr) {
+        let mut misses = locked(&self.misses);
+        if misses.len() >= CAPACITY {
+            misses.retain(|_, (_, last)| last.elapsed() < MISS_WINDOW);
+        }
+        if misses.len() >= CAPACITY {
+            // Flooded from very many addresses: start counting afresh
+            // rather than grow without bound.
+            misses.clear();
+        }
+        let e = misses.entry(addr).or_insert((0, Instant::now()));
+        if e.1.elapsed() >= MISS_WINDOW {
+            e.0 = 0;
+        }
+        e.0 += 1;
+        e.1 = Instant::now();
+    }
+
+    fn open_form(&self, token_sha: &str, since: Instant) -> Result<String, WebError> {
+        let nonce = crate::survey::copies::new_token()
+            .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
+        let mut forms = locked(&self.forms);
+        if forms.len() >= CAPACITY {
+            forms.retain(|_, (_, t)| t.elapsed() < FORM_LIFE);
+        }
+        if forms.len() >= CAPACITY {
+            return Err(WebError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "同时打开的问卷太多，请稍后再试。",
+            ));
+        }
+        forms.insert(nonce.clone(), (token_sha.to_string(), since));
+        Ok(nonce)
+    }
+
+    fn take_form(&self, nonce: &str, token_sha: &str) -> Option<Instant> {
+        let mut forms = locked(&self.forms);
+        match forms.get(nonce) {
+            Some((t, since)) if t == token_sha && since.elapsed() < FORM_LIFE => {
+                let since = *since;
+                forms.remove(nonce);
+                Some(since)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A token as links carry it: 32 lowercase hex digits.
+fn well_formed(token: &str) -> bool {
+    token.len() == 32
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[derive(Serialize)]
+struct Item {
+    id: String,
+    text: String,
+    choices: Vec<String>,
+    chosen: Option<String>,
+}
+
+fn page(status: StatusCode, ctx: minijinja::Value) -> Response {
+    (status, pages::render("survey.html", ctx)).into_response()
+}
+
+fn notice(status: StatusCode, title: &str, text: &str) -> Response {
+    page(
+        status,
+        context! { mode => "notice", title => title, text => text },
+    )
+}
+
+fn invalid_link() -> Response {
+    notice(
+        StatusCode::NOT_FOUND,
+        "链接无效",
+        "这个问卷链接不存在。请核对二维码或链接是否完整；也可以直接填写纸质问卷交回。",
+    )
+}
+
+fn form(
+    q: &Questionnaire,
+    number: &str,
+    nonce: &str,
+    given: &Given,
+    error: Option<&str>,
+) -> Response {
+    let item = |id: &str, text: &str, choices: &[String]| Item {
+        id: id.to_string(),
+        text: text.to_string(),
+        choices: choices.to_vec(),
+        chosen: given.items.get(id).cloned(),
+    };
+    let questions: Vec<Item> = q
+        .questions
+        .iter()
+        .map(|x| item(&x.id, &x.text, q.choices(&x.id).unwrap_or(&[])))
+        .collect();
+    let respondent: Vec<Item> = q
+        .respondent
+        .iter()
+        .map(|r| item(&r.id, &r.text, &r.choices))
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let ctx = serde_json::json!({
+        "mode": "form", "title": q.title, "intro": q.intro, "number": number,
+        "nonce": nonce, "questions": questions, "respondent": respondent,
+        "open_id": q.open.id, "open_text": q.open.text, "open_value": given.open,
+        "error": error, "max_open": answer::MAX_OPEN_CHARS,
+    });
+    page(status, crate::render::templates::to_value(&ctx))
+}
+
+fn answered() -> Response {
+    notice(
+        StatusCode::OK,
+        "这份问卷已经填写过了",
+        "谢谢您！这份问卷已经收到答卷，每份问卷只能填写一次，不必再填。",
+    )
+}
+
+/// The copy whose token hashes to `sha`, as the log has it now: its
+/// number and whether it is answered.
+fn lookup(state: &AppState, sha: &str) -> Result<Option<(String, bool)>, WebError> {
+    let archive = Archive::new(state.root());
+    let mut s = locked(&state.0.survey.survey);
+    s.refresh(&archive)?;
+    Ok(s.by_token_hash(sha)
+        .map(|c| (c.issued.number.clone(), c.answer.is_some())))
+}
+
+/// `GET /q/{token}`: the questionnaire of one copy.
+pub async fn show(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    if state.0.survey.paused(addr) {
+        return Ok(too_many());
+    }
+    blocking(move || {
+        let sha = token_hash(&token);
+        let found = match well_formed(&token) {
+            true => lookup(&state, &sha)?,
+            false => None,
+        };
+        let Some((number, done)) = found else {
+            state.0.survey.miss(addr);
+            return Ok(invalid_link());
+        };
+        if done {
+            return Ok(answered());
+        }
+        let q = questionnaire(&state)?;
+        let nonce = state.0.survey.open_form(&sha, Instant::now())?;
+        Ok(form(&q, &number, &nonce, &Given::default(), None))
+    })
+    .await
+}
+
+fn too_many() -> Response {
+    notice(
+        StatusCode::TOO_MANY_REQUESTS,
+        "请稍后再试",
+        "从您的网络打开了太多无效的问卷链接，请 15 分钟后再试，或直接填写纸质问卷交回。",
+    )
+}
+
+/// The questionnaire, read once per server (a changed office
+/// questionnaire takes effect when the server is restarted).
+fn questionnaire(state: &AppState) -> Result<Arc<Questionnaire>, WebError> {
+    if let Some(q) = state.0.survey.questionnaire.get() {
+        return Ok(q.clone());
+    }
+    let q = Questionnaire::load(Some(state.root()), Catalog::builtin())
+        .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
+    Ok(state
+        .0
+        .survey
+        .questionnaire
+        .get_or_init(|| Arc::new(q))
+        .clone())
+}
+
+/// `POST /q/{token}`: records the answer, durably, then thanks.
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Path(token): Path<String>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    if state.0.survey.paused(addr) {
+        return Ok(too_many());
+    }
+    blocking(move || {
+        let sha = token_hash(&token);
+        let found = match well_formed(&token) {
+            true => lookup(&state, &sha)?,
+            false => None,
+        };
+        match found {
+            None => {
+                state.0.survey.miss(addr);
+                return Ok(invalid_link());
+            }
+            Some((_, true)) => return Ok(answered()),
+            Some((_, false)) => {}
+        }
+        let mut given = Given::default();
+        let mut nonce = String::new();
+        let q = questionnaire(&state)?;
+        for (k, v) in fields {
+            match k.as_str() {
+                "nonce" => nonce = v,
+                k if k == q.open.id => given.open = v,
+                _ if v.is_empty() => {}
+                _ => {
+                    given.items.insert(k, v);
+                }
+            }
+        }
+        let Some(since) = state.0.survey.take_form(&nonce, &sha) else {
+            return Ok(notice(
+                StatusCode::BAD_REQUEST,
+                "页面已过期",
+                "这个页面已经提交过或打开太久了。请重新扫码或打开链接再填写。",
+            ));
+        };
+        given.seconds = Some(u32::try_from(since.elapsed().as_secs()).unwrap_or(u32::MAX));
+        let number = match lookup(&state, &sha)? {
+            Some((n, _)) => n,
+            None => return Ok(invalid_link()),
+        };
+        match state
+            .0
+            .survey
+            .commit
+            .submit(&state, &q, number.clone(), given.clone())
+        {
+            Outcome::Stored => {}
+            Outcome::Answered => return Ok(answered()),
+            Outcome::Bad(message) => {
+                let again = state.0.survey.open_form(&sha, since)?;
+                return Ok(form(&q, &number, &again, &given, Some(&message)));
+            }
+            Outcome::Failed(message) => {
+                return Err(WebError::new(StatusCode::INTERNAL_SERVER_ERROR, message));
+            }
+        }
+        Ok(notice(
+            StatusCode::OK,
+            "提交成功，谢谢您！",
+            "您的答卷已经保存。感谢您对社区治理工作的支持！",
+        ))
+    })
+    .await
+}
