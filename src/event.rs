@@ -55,6 +55,24 @@ pub enum Event {
     /// An assessment level sent back to be submitted again.
     #[serde(rename = "assessment-return")]
     AssessmentReturn(crate::assessment::level::Returned),
+    /// An assessment point (考评点) of a community, added or re-described.
+    #[serde(rename = "kaoping-point")]
+    Point(crate::field::point::Point),
+    /// A photo taken on site.
+    #[serde(rename = "field-photo")]
+    FieldPhoto(crate::field::photo::PhotoRecord),
+    /// An assessor's visit of a point.
+    #[serde(rename = "field-visit")]
+    FieldVisit(crate::field::visit::VisitRecord),
+    /// A scanned, filled field form.
+    #[serde(rename = "field-scan")]
+    FieldScan(crate::field::visit::ScanRecord),
+    /// A 网络（媒体）调查 record with its capture.
+    #[serde(rename = "media-capture")]
+    MediaCapture(crate::field::media::MediaRecord),
+    /// A 网格管理平台 export.
+    #[serde(rename = "grid-data")]
+    GridData(crate::field::grid::GridRecord),
 }
 
 /// The data of a damaged object set aside.
@@ -104,6 +122,12 @@ impl Event {
             Event::Application(_) => "申报",
             Event::ApplicationDecision(_) => "申报审核",
             Event::AssessmentReturn(_) => "退回考评",
+            Event::Point(_) => "考评点",
+            Event::FieldPhoto(_) => "实地考评照片",
+            Event::FieldVisit(_) => "实地考评记录",
+            Event::FieldScan(_) => "实地考评表扫描件",
+            Event::MediaCapture(_) => "网络（媒体）调查记录",
+            Event::GridData(_) => "网格化考评数据",
         }
     }
 
@@ -113,6 +137,18 @@ impl Event {
         match self {
             Event::Assessment(a) => Some((a.community.as_str(), a.objects.as_slice())),
             Event::Document(d) => Some((d.number.as_str(), d.objects.as_slice())),
+            Event::FieldPhoto(p) => {
+                Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
+            }
+            Event::FieldScan(p) => {
+                Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
+            }
+            Event::MediaCapture(p) => {
+                Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
+            }
+            Event::GridData(p) => {
+                Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
+            }
             _ => None,
         }
     }

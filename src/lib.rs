@@ -24,6 +24,8 @@
 //! - [`issuance`]: the document register (numbers, issued PDFs);
 //! - [`render`]: the document rendering engine (templates → Typst → PDF/A);
 //! - [`accounts`]: local web accounts (argon2 password hashes);
+//! - [`field`]: 实地考评 and 网络（媒体）调查 evidence (points, photos,
+//!   visits, grid data, media captures, field forms);
 //! - [`scope`]: which communities an account may see and act on;
 //! - [`web`]: the web pages behind `kaoping serve`.
 
@@ -42,6 +44,7 @@ pub mod demo;
 pub mod districts;
 pub mod documents;
 pub mod event;
+pub mod field;
 pub mod fsutil;
 pub mod handtext;
 pub mod issuance;

@@ -51,6 +51,7 @@ const BUILTIN: &[(&str, &str)] = &[
         "zhengshu.typ.j2",
         include_str!("../../templates/zhengshu.typ.j2"),
     ),
+    ("shidi.typ.j2", include_str!("../../templates/shidi.typ.j2")),
 ];
 
 /// File name of the layout library.

@@ -12,6 +12,7 @@ mod assets;
 mod community;
 mod download;
 mod error;
+mod field;
 mod guard;
 mod levels;
 mod office;
@@ -218,6 +219,15 @@ fn table() -> Vec<Route> {
         post("/office/return", office::send_back),
         get("/documents/{sha}", download::document),
         get("/documents/batch.zip", download::batch_zip),
+        get("/c/{id}/field", field::page),
+        get("/c/{id}/field-form.pdf", field::form_pdf),
+        post("/c/{id}/points", field::add_point),
+        upload("/c/{id}/field/photo/upload", field::upload_photo),
+        post("/c/{id}/field/finish", field::finish),
+        upload("/c/{id}/field/scan/upload", field::upload_scan),
+        upload("/c/{id}/field/submit/upload", field::submit),
+        upload("/c/{id}/media/upload", field::upload_media),
+        upload("/c/{id}/grid/upload", field::upload_grid),
     ]
 }
 

@@ -46,6 +46,7 @@ const PAGES: &[(&str, &str)] = &[
         "expert.html",
         include_str!("../../templates/web/expert.html"),
     ),
+    ("field.html", include_str!("../../templates/web/field.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

@@ -30,6 +30,13 @@ enum Who {
     /// Those who return a level of WH-001: 五华区 (the 自查), the office
     /// (the 初评).
     ReturnWh,
+    /// Those who assess WH-001 on site: 五华区 and its expert.
+    FieldWh,
+    /// Those who add assessment points of WH-001: 五华区 and the office.
+    PointsWh,
+    /// Those who record 网络（媒体）调查 of WH-001: 五华区, its expert and
+    /// the office.
+    MediaWh,
     /// District accounts.
     District,
     /// Expert accounts.
@@ -75,6 +82,15 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/office/return", Who::Office),
     ("GET", "/documents/{sha}", Who::ReadWh),
     ("GET", "/documents/batch.zip", Who::Office),
+    ("GET", "/c/{id}/field", Who::ReadWh),
+    ("GET", "/c/{id}/field-form.pdf", Who::ReadWh),
+    ("POST", "/c/{id}/points", Who::PointsWh),
+    ("POST", "/c/{id}/field/photo/upload", Who::FieldWh),
+    ("POST", "/c/{id}/field/finish", Who::FieldWh),
+    ("POST", "/c/{id}/field/scan/upload", Who::FieldWh),
+    ("POST", "/c/{id}/field/submit/upload", Who::FieldWh),
+    ("POST", "/c/{id}/media/upload", Who::MediaWh),
+    ("POST", "/c/{id}/grid/upload", Who::Office),
 ];
 
 /// The roles walked: a label and the account (none for no session).
@@ -103,6 +119,9 @@ fn allowed(who: Who, role: &str) -> bool {
             "community WH-001" | "district 五华区" | "expert of WH-001"
         ),
         Who::ReturnWh => matches!(role, "district 五华区" | "office"),
+        Who::FieldWh => matches!(role, "district 五华区" | "expert of WH-001"),
+        Who::PointsWh => matches!(role, "district 五华区" | "office"),
+        Who::MediaWh => matches!(role, "district 五华区" | "expert of WH-001" | "office"),
         Who::District => role.starts_with("district"),
         Who::Expert => role.starts_with("expert"),
         Who::Office => role == "office",

@@ -1,0 +1,1 @@
+//! The field evidence through real HTTP.
