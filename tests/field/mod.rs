@@ -4,5 +4,4 @@
 //! the real binary (`cli`) and real HTTP (`web`).
 
 mod cli;
-mod util;
-mod web;
+pub mod util;

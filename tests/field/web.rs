@@ -1,1 +1,0 @@
-//! The field evidence through real HTTP.
