@@ -97,6 +97,19 @@ pub struct Attachment {
     /// The table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<Table>,
+    /// Photos set in a grid, each with its caption.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<Photo>,
+}
+
+/// A photo of a photo page: JPEG bytes (a thumbnail made for the page;
+/// the original stays in the archive) and its caption.
+#[derive(Debug, Clone, Serialize)]
+pub struct Photo {
+    /// The JPEG bytes.
+    pub jpeg: Vec<u8>,
+    /// Point, standard, time and short hash.
+    pub caption: String,
 }
 
 /// An attachment's table; the header row repeats on every page.

@@ -9,6 +9,7 @@ pub mod batch;
 pub mod certificate;
 pub mod custom;
 pub mod data;
+pub mod field_evidence;
 pub mod notice;
 pub mod progress;
 pub mod receipt;

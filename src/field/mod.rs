@@ -8,6 +8,7 @@
 //! hash-chained log and every file an object of the content-addressed
 //! store, so `verify` and the BagIt export cover them.
 
+pub mod evidence;
 pub mod exif;
 pub mod form;
 
@@ -16,6 +17,8 @@ pub mod media;
 pub mod photo;
 pub mod point;
 pub mod visit;
+
+pub mod demo;
 
 use serde::{Deserialize, Serialize};
 
