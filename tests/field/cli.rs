@@ -589,3 +589,135 @@ fn the_field_form_lists_the_standards_and_carries_a_qr_code_when_the_address_is_
     let err = t.fails(&["field-form", "--community", "WH-001", "--point", "P7"]);
     assert!(err.contains("没有编号为“P7”的考评点"), "{err}");
 }
+
+#[test]
+fn the_demo_report_cites_the_field_evidence_and_the_bag_carries_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = crate::util::kaoping(d)
+        .args(["demo", "d"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let k = |args: &[&str]| {
+        let o = crate::util::kaoping(d)
+            .arg("--archive")
+            .arg("d/archive")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    // Coverage per standard and method.
+    let cov: serde_json::Value = serde_json::from_str(&k(&[
+        "coverage",
+        "--community",
+        "WH-001",
+        "--methods",
+        "--json",
+    ]))
+    .unwrap();
+    let line = |ind: &str, n: u64, m: &str| {
+        cov.as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["indicator"] == ind && l["standard"] == n && l["method"] == m)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(line("Ⅱ-6", 1, "实地考评")["photos"], 2);
+    assert_eq!(line("Ⅱ-6", 1, "实地考评")["grid"], 1);
+    assert_eq!(line("Ⅱ-9", 2, "网络（媒体）调查")["media"], 1);
+    assert!(line("Ⅱ-1", 1, "材料审核")["files"].as_u64().unwrap() > 0);
+    assert_eq!(line("Ⅱ-7", 3, "实地考评")["records"], 0);
+    // The report cites them and shows the photos.
+    let report = d.join("d/output/五华区-翠湖社区-考评报告.pdf");
+    if let Some(text) = crate::util::pdf_text(&report) {
+        for want in [
+            "实地考评在2个考评点留有现场记录2份、照片5张",
+            "实地考评和网络（媒体）调查证据",
+            "考评点P1翠湖社区综合服务中心，zhuanjia（专家评估）",
+            "网格化考评数据网格管理平台导出.csv",
+            "微信公众号《翠湖社区公众号发布服务清单》",
+            "现场照片",
+            "P2翠湖小区·Ⅱ-10标准3",
+        ] {
+            assert!(
+                text.contains(want),
+                "{want} missing from the report:\n{text}"
+            );
+        }
+        let photo =
+            events(&d.join("d/archive"), "field-photo")[0]["data"]["file"]["object"]["sha256"]
+                .as_str()
+                .unwrap()[..12]
+                .to_string();
+        assert!(text.contains(&photo), "the photo's short hash is cited");
+    }
+    if crate::util::require("pdfimages", "poppler-utils") {
+        let list = std::process::Command::new("pdfimages")
+            .arg("-list")
+            .arg(&report)
+            .output()
+            .unwrap();
+        let images = String::from_utf8_lossy(&list.stdout)
+            .lines()
+            .filter(|l| l.contains("jpeg"))
+            .count();
+        assert_eq!(images, 5, "one image per photo on the photo pages");
+    }
+    // The hand-over bag carries the records and the files.
+    k(&["export", "--community", "WH-001", "-o", "bag.zip"]);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(d.join("bag.zip")).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.ends_with("data/实地考评与网络调查/记录.json")),
+        "{names:?}"
+    );
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| n.contains("实地考评与网络调查/照片/"))
+            .count(),
+        5,
+        "{names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("网络媒体存档/") && n.ends_with(".png")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.contains("网格化考评数据/")),
+        "{names:?}"
+    );
+    let mut manifest = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("WH-001-v0001/manifest-sha256.txt").unwrap(),
+        &mut manifest,
+    )
+    .unwrap();
+    assert!(
+        manifest.contains(&format!(
+            "{}  data/实地考评与网络调查/照片/P1/",
+            events(&d.join("d/archive"), "field-photo")[0]["data"]["file"]["object"]["sha256"]
+                .as_str()
+                .unwrap()
+        )),
+        "{manifest}"
+    );
+    let verify = k(&["verify"]);
+    assert!(verify.contains("校验通过"), "{verify}");
+}
