@@ -320,7 +320,8 @@ pub async fn upload_photo(
     match photo_inner(state, id, user, headers, mp).await {
         Ok((body, _)) if json => axum::Json(body).into_response(),
         Ok((_, to)) => Redirect::to(&to).into_response(),
-        Err(e) => e.render(json),
+        Err(e) if json => e.json(),
+        Err(e) => e.into_response(),
     }
 }
 
