@@ -139,10 +139,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     match args.command {
         Sub::Photo(a) => {
             let config = ctx.config()?;
-            let zone = config
-                .time
-                .offset()
-                .unwrap_or_else(|| chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset"));
+            let zone = kaoping::field::zone(&config.time);
             let archive = Archive::new(ctx.root().dir()).acting_as(&a.who.account);
             let acc = account(&archive, &a.who.account)?;
             let lock = archive.lock(true, wait_message)?;

@@ -56,10 +56,7 @@ pub fn run(
     ] {
         point::add(&off, lock, catalog, community, &new)?;
     }
-    let zone = config
-        .time
-        .offset()
-        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let zone = crate::field::zone(&config.time);
     let taken = chrono::Local::now().naive_local() - chrono::Duration::hours(1);
     let shots = [
         ("P1", "Ⅱ-6/1", "服务中心公示栏.jpg", Some(centre), 1),

@@ -147,6 +147,14 @@ pub struct Upload<'a> {
     pub name: &'a str,
 }
 
+/// The offset EXIF times without their own are read in: the configured
+/// zone's, or UTC when it cannot be worked out (a configuration that is
+/// checked when loaded).
+pub fn zone(time: &crate::config::TimeSettings) -> chrono::FixedOffset {
+    use chrono::Offset;
+    time.offset().unwrap_or_else(|| chrono::Utc.fix())
+}
+
 /// A stored file of a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredFile {

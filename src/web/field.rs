@@ -344,10 +344,7 @@ async fn photo_inner(
     let standard = up.text("standard").unwrap_or("").to_string();
     let archive = user.archive(&state);
     let settings = state.0.config.field.clone();
-    let zone = state.0.config.time.offset().unwrap_or_else(|| {
-        chrono::FixedOffset::east_opt(8 * 3600)
-            .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"))
-    });
+    let zone = crate::field::zone(&state.0.config.time);
     let account = user.account.clone();
     let time = state.0.config.time.clone();
     let to = back(&id, Some(&point_id));
