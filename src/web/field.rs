@@ -208,7 +208,25 @@ pub async fn page(
                 "by_category": g.summary.by_category.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join("、"),
             }))
             .collect();
+        let manifest = match archive.submission(&id, None) {
+            Ok(sub) => Some(archive.manifest(&sub)?),
+            Err(crate::archive::ArchiveError::NoSubmission { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let evidence = crate::field::evidence::Evidence::load(&archive, &id)?;
+        let coverage: Vec<serde_json::Value> =
+            crate::field::evidence::coverage(catalog, &evidence, manifest.as_ref())
+                .iter()
+                .filter(|l| l.method != crate::catalog::Method::Questionnaire)
+                .map(|l| {
+                    serde_json::json!({
+                        "standard": l.key.to_string(), "method": l.method.name(), "covered": l.covered(),
+                        "files": l.files, "records": l.records, "photos": l.photos, "grid": l.grid, "media": l.media,
+                    })
+                })
+                .collect();
         Ok(serde_json::json!({
+            "coverage": coverage,
             "c": {"id": c.id, "name": c.name, "district": c.district},
             "points": points.iter().map(|p| serde_json::json!({
                 "id": p.id, "name": p.name, "kind": p.kind.name(), "address": p.address,

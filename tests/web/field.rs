@@ -271,6 +271,10 @@ fn an_assessor_captures_a_point_from_the_phone_page() {
         "{page}"
     );
     assert!(page.contains("公示栏未更新"), "{page}");
+    // Coverage per standard and method: Ⅱ-6 标准1 has its record, two
+    // photos and the grid data; Ⅱ-9 标准3 its capture.
+    assert!(page.contains("<tr><td>Ⅱ-6 标准1</td><td>实地考评</td><td>0</td><td>1</td><td>2</td><td>1</td><td>0</td><td>有证据</td></tr>"), "{page}");
+    assert!(page.contains("<tr><td>Ⅱ-9 标准3</td><td>网络（媒体）调查</td><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td><td>有证据</td></tr>"), "{page}");
 
     // The field form.
     let res = expert
