@@ -131,10 +131,11 @@ impl FieldPart {
         let points: std::collections::BTreeSet<&str> =
             e.visits.iter().map(|(_, v)| v.point.as_str()).collect();
         Para::from(format!(
-            "实地考评在 {} 个考评点留有现场记录 {} 份、照片 {} 张（原件及其哈希保存在档案库中），网格化考评数据 {} 份，网络（媒体）调查记录 {} 条，逐条标准的引证见附件“实地考评和网络（媒体）调查证据”，现场照片见附件“现场照片”。",
+            "实地考评在 {} 个考评点留有现场记录 {} 份、照片 {} 张（原件及其哈希保存在档案库中）、纸质考评表扫描件 {} 份，网格化考评数据 {} 份，网络（媒体）调查记录 {} 条，逐条标准的引证见附件“实地考评和网络（媒体）调查证据”，现场照片见附件“现场照片”。",
             points.len(),
             e.visits.len(),
             e.photos.len(),
+            e.scans.len(),
             e.grids.len(),
             e.media.len()
         ))

@@ -225,7 +225,13 @@ pub async fn page(
                     })
                 })
                 .collect();
+        let scans: Vec<serde_json::Value> = evidence
+            .scans
+            .iter()
+            .map(|s| serde_json::json!({"point": s.point, "assessor": s.assessor, "name": s.file.name, "short": s.file.short()}))
+            .collect();
         Ok(serde_json::json!({
+            "scans": scans,
             "coverage": coverage,
             "c": {"id": c.id, "name": c.name, "district": c.district},
             "points": points.iter().map(|p| serde_json::json!({

@@ -643,7 +643,7 @@ fn the_demo_report_cites_the_field_evidence_and_the_bag_carries_it() {
     let report = d.join("d/output/五华区-翠湖社区-考评报告.pdf");
     if let Some(text) = crate::util::pdf_text(&report) {
         for want in [
-            "实地考评在2个考评点留有现场记录2份、照片5张",
+            "实地考评在2个考评点留有现场记录2份、照片5张（原件及其哈希保存在档案库中）、纸质考评表扫描件1份",
             "实地考评和网络（媒体）调查证据",
             "考评点P1翠湖社区综合服务中心，zhuanjia（专家评估）",
             "网格化考评数据网格管理平台导出.csv",
