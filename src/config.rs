@@ -116,6 +116,10 @@ pub struct Config {
     /// 评估验收 settings (majority of the experts unless set).
     #[serde(default)]
     pub assessment: AssessmentSettings,
+    /// `[districts."五华区"]`: each district's office as the sender of its
+    /// own documents (defaults derived from the name).
+    #[serde(default)]
+    pub districts: BTreeMap<String, crate::district_office::DistrictOffice>,
     /// 实地考评 photo checks (built-in limits unless set).
     #[serde(default)]
     pub field: FieldSettings,
@@ -354,7 +358,32 @@ impl Config {
                 )));
             }
         }
+        self.validate_districts(path)?;
         self.validate_scoring(path)
+    }
+
+    /// Every `[districts."…"]` entry names a district of Attachment 1.
+    fn validate_districts(&self, path: &Path) -> Result<(), ConfigError> {
+        let table = crate::districts::DistrictTable::builtin();
+        for name in self.districts.keys() {
+            if let Err(e) = table.find(name) {
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    problem: format!("[districts.\"{name}\"]：{e}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The office of `district` (a name of Attachment 1) as a sender.
+    pub fn district_office(&self, district: &str) -> crate::district_office::DistrictOffice {
+        let table = crate::districts::DistrictTable::builtin();
+        self.districts
+            .iter()
+            .find(|(k, _)| table.find(k).is_ok_and(|d| d.name == district))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     }
 
     fn validate_scoring(&self, path: &Path) -> Result<(), ConfigError> {

@@ -286,16 +286,22 @@ fn import_sheets(
         fs::write(&path, sheet(catalog, sample.4, assessed)).map_err(io(&path))?;
         let facts = facts(sample.4);
         let lock = archive.lock(true, |_| {})?;
-        // 评估验收 in its levels: 社区自查, 县区初评, the assigned expert
-        // (the sample expert has WH-001), then the city's final result.
+        // 评估验收 in its levels: 社区自查, 县区初评, then the city's final
+        // result — for WH-001 the 专家组's (the sample expert's) aggregate,
+        // for the others a final sheet.
         let mut levels = vec![(Level::SelfCheck, None), (Level::District, None)];
-        if c.id == EXPERT_COMMUNITY {
-            levels.push((Level::Expert, Some(ACCOUNTS[3].0)));
-        }
-        levels.push((Level::Final, None));
+        let panel = c.id == EXPERT_COMMUNITY;
+        levels.push(match panel {
+            true => (Level::Expert, Some(ACCOUNTS[3].0)),
+            false => (Level::Final, None),
+        });
         for (level, expert) in levels {
             let at = store::At { level, expert };
             store::import_at(archive, &lock, catalog, c, &path, Some(facts.clone()), at)?;
+        }
+        if panel {
+            let rule = crate::config::Config::default().assessment.aggregate;
+            crate::assessment::finalize::finalize(archive, &lock, &c.id, rule)?;
         }
     }
     Ok(())
@@ -343,6 +349,12 @@ fn issue_all(
     let mut drafts = Vec::new();
     for kind in [
         Kind::Receipt { version: None },
+        // The sample district reports its 初评 upward (an 上行文 with its
+        // own 发文字号 and a sample 签发人).
+        Kind::Preliminary {
+            district: "五华区".into(),
+            signer: Some("李明".into()),
+        },
         Kind::Report,
         Kind::Notice { deadline },
         Kind::Certificate { over_quota: None },

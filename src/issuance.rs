@@ -43,6 +43,9 @@ pub enum DocKind {
     /// 申报汇总表.
     #[serde(rename = "申报汇总表")]
     Applications,
+    /// 初评情况报告 (a district's 上行文).
+    #[serde(rename = "初评情况报告")]
+    Preliminary,
     /// Any other kind, as named (e.g. 通知).
     #[serde(untagged)]
     Other(String),
@@ -58,6 +61,7 @@ impl DocKind {
             DocKind::Receipt => "材料提交回执",
             DocKind::Progress => "进度汇总表",
             DocKind::Applications => "申报汇总表",
+            DocKind::Preliminary => "初评情况报告",
             DocKind::Other(s) => s,
         }
     }
@@ -71,6 +75,7 @@ impl DocKind {
             DocKind::Receipt,
             DocKind::Progress,
             DocKind::Applications,
+            DocKind::Preliminary,
         ]
         .into_iter()
         .find(|k| k.name() == s)
@@ -124,6 +129,9 @@ pub struct IssuedRecord {
     /// Community id, when the document concerns one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<String>,
+    /// The district that sent it, for a district's own document (初评情况报告).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
     /// 成文日期.
     pub date: NaiveDate,
     /// Issuing organ(s).
@@ -193,6 +201,8 @@ pub struct Draft {
     pub recipient: String,
     /// Community id, if any.
     pub community: Option<String>,
+    /// The district that sends it (a district's own document), if any.
+    pub district: Option<String>,
     /// How to number it.
     pub numbering: Numbering,
     /// Over-quota reason for a certificate beyond the quota.
@@ -452,6 +462,7 @@ pub fn issue(
             title: d.meta.title.clone(),
             recipient: d.recipient,
             community: d.community,
+            district: d.district,
             date: d.meta.date,
             organs: d.organs,
             file_name: d.file_name,

@@ -38,6 +38,16 @@ pub fn allows(account: &Account, community: &Community, access: Access) -> bool 
     }
 }
 
+/// Whether `account` may see the documents `district` itself sends (its
+/// 初评情况报告): the office and that district's staff.
+pub fn allows_district(account: &Account, district: &str) -> bool {
+    match account.role {
+        Role::Office => true,
+        Role::District => account.district.as_deref() == Some(district),
+        Role::Community | Role::Expert => false,
+    }
+}
+
 /// The registered communities `account` may see, ordered by id.
 pub fn visible<'a>(account: &Account, roster: &'a Roster) -> Vec<&'a Community> {
     roster

@@ -322,6 +322,11 @@ fn every_document_is_a4_pdfa_with_embedded_fonts() {
             .any(|p| p.to_string_lossy().contains("申报汇总表")),
         "{all:?}"
     );
+    assert!(
+        all.iter()
+            .any(|p| p.to_string_lossy().contains("初评情况报告")),
+        "{all:?}"
+    );
     for p in &all {
         let fonts = Process::new("pdffonts").arg(p).output().unwrap();
         let fonts = String::from_utf8_lossy(&fonts.stdout);

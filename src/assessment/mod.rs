@@ -10,6 +10,7 @@
 pub mod aggregate;
 pub mod compare;
 pub mod computed;
+pub mod finalize;
 pub mod level;
 pub mod overrule;
 pub mod panel;

@@ -30,6 +30,45 @@ pub struct Override {
     pub reason: String,
 }
 
+/// Why typed override fields cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The indicator is not in the catalog.
+    #[error(transparent)]
+    Indicator(#[from] crate::catalog::CatalogError),
+    /// The method is not one of the four.
+    #[error("考评方法“{0}”无效，只能是 材料审核、实地考评、问卷调查、网络（媒体）调查")]
+    Method(String),
+    /// The verdict is not one of the three.
+    #[error("结论“{0}”无效，只能是 达标、基本达标 或 未达标")]
+    Verdict(String),
+}
+
+impl Override {
+    /// An override as typed (an indicator in any written form); `from` is
+    /// filled in from the result when it is applied.
+    pub fn typed(
+        catalog: &crate::catalog::Catalog,
+        indicator: &str,
+        standard: u32,
+        method: &str,
+        verdict: &str,
+        reason: &str,
+    ) -> Result<Override, InputError> {
+        let indicator = catalog.indicator(indicator)?.1.code.clone();
+        let method = Method::parse(method).ok_or_else(|| InputError::Method(method.into()))?;
+        let to = Verdict::parse(verdict).ok_or_else(|| InputError::Verdict(verdict.into()))?;
+        Ok(Override {
+            indicator,
+            standard,
+            method,
+            from: to,
+            to,
+            reason: reason.to_string(),
+        })
+    }
+}
+
 /// The overrides on top of `community`'s last imported final sheet, in
 /// order (each override is a version of its own).
 pub fn standing(archive: &Archive, community: &str) -> Result<Vec<Override>, ArchiveError> {

@@ -47,8 +47,21 @@ pub static SCHEMA: Schema = Schema {
         col("考评人", &["assessor"], false, Kind::Text),
         col("考评日期", &["date"], false, Kind::Date),
         col("备注", &["remark"], false, Kind::Text),
+        col("社区编号", &["community"], false, Kind::Code),
+        col("考评层级", &["level"], false, Kind::Text),
     ],
 };
+
+/// Whom a blank sheet is made for: written into its 社区编号 and 考评层级
+/// columns, so that a sheet filled for one community or level is refused
+/// for another.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Target<'a> {
+    /// The community's id.
+    pub community: Option<&'a str>,
+    /// The level.
+    pub level: Option<super::level::Level>,
+}
 
 /// Why a sheet was rejected.
 #[derive(Debug, thiserror::Error)]
@@ -116,9 +129,41 @@ pub struct RawSheet {
     pub ignored: Vec<String>,
 }
 
+/// One row of the blank sheet: a standard and one method that checks it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BlankRow {
+    /// Indicator code.
+    pub indicator: String,
+    /// Indicator name.
+    pub indicator_name: String,
+    /// Standard number.
+    pub standard: u32,
+    /// Standard text.
+    pub text: String,
+    /// The method.
+    pub method: &'static str,
+}
+
+/// The blank sheet's rows, in catalog order.
+pub fn blank_rows(catalog: &Catalog) -> Vec<BlankRow> {
+    let mut rows = Vec::new();
+    for (_, ind, s) in catalog.standards() {
+        for m in &s.methods {
+            rows.push(BlankRow {
+                indicator: ind.code.clone(),
+                indicator_name: ind.name.clone(),
+                standard: s.number,
+                text: s.text.clone(),
+                method: m.name(),
+            });
+        }
+    }
+    rows
+}
+
 /// The blank sheet: one row per standard and method, with the indicator,
 /// standard text and method filled in.
-pub fn template_sheet(catalog: &Catalog) -> Sheet {
+pub fn template_sheet(catalog: &Catalog, target: Target<'_>) -> Sheet {
     let verdicts: Vec<String> = Verdict::ALL.iter().map(|v| v.to_string()).collect();
     let mut sheet = Sheet::new(
         "考评表",
@@ -138,25 +183,68 @@ pub fn template_sheet(catalog: &Catalog) -> Sheet {
             Col::new("备注")
                 .fill(Input::Free, "有问题的写在这里；材料审核判为“达标”而档案库中没有证据材料时，必须写明理由")
                 .width(30.0),
+            Col::new("社区编号"),
+            Col::new("考评层级"),
         ],
     );
-    for (_, ind, s) in catalog.standards() {
-        for m in &s.methods {
-            sheet.rows.push(vec![
-                Out::from(ind.code.as_str()),
-                Out::from(ind.name.as_str()),
-                Out::from(s.number),
-                Out::from(s.text.as_str()),
-                Out::from(m.name()),
-            ]);
-        }
+    let community = target.community.map_or(Out::Empty, Out::from);
+    let level = target.level.map_or(Out::Empty, |l| Out::from(l.name()));
+    for r in blank_rows(catalog) {
+        sheet.rows.push(vec![
+            Out::from(r.indicator.as_str()),
+            Out::from(r.indicator_name.as_str()),
+            Out::from(r.standard),
+            Out::from(r.text.as_str()),
+            Out::from(r.method),
+            Out::Empty,
+            Out::Empty,
+            Out::Empty,
+            Out::Empty,
+            Out::Empty,
+            community.clone(),
+            level.clone(),
+        ]);
     }
     sheet
 }
 
+/// What is typed on a page for one row of the blank sheet.
+#[derive(Debug, Clone, Default)]
+pub struct Typed {
+    /// The verdict as chosen (empty when left blank).
+    pub verdict: String,
+    /// The remark.
+    pub remark: String,
+}
+
+/// The blank sheet filled from a page as CSV: row `i` of the blank sheet
+/// takes `typed[i]`; one assessor and date for every row given a verdict.
+/// The result is read and validated like any uploaded sheet.
+pub fn filled(
+    catalog: &Catalog,
+    target: Target<'_>,
+    typed: &[Typed],
+    assessor: &str,
+    date: &str,
+) -> Vec<u8> {
+    let mut sheet = template_sheet(catalog, target);
+    for (i, row) in sheet.rows.iter_mut().enumerate() {
+        row.resize(sheet.columns.len(), Out::Empty);
+        let Some(t) = typed.get(i) else { continue };
+        let verdict = t.verdict.trim();
+        if !verdict.is_empty() {
+            row[5] = Out::from(verdict);
+            row[7] = Out::from(assessor.trim());
+            row[8] = Out::from(date.trim());
+        }
+        row[9] = Out::from(t.remark.trim());
+    }
+    table::write::csv(&sheet)
+}
+
 /// The blank sheet as CSV (UTF-8 with a BOM, so Excel and WPS open it).
-pub fn template(catalog: &Catalog) -> Vec<u8> {
-    let mut sheet = template_sheet(catalog);
+pub fn template(catalog: &Catalog, target: Target<'_>) -> Vec<u8> {
+    let mut sheet = template_sheet(catalog, target);
     for row in &mut sheet.rows {
         row.resize(sheet.columns.len(), Out::Empty);
     }
@@ -164,8 +252,11 @@ pub fn template(catalog: &Catalog) -> Vec<u8> {
 }
 
 /// The blank sheet as an `.xlsx` workbook.
-pub fn template_xlsx(catalog: &Catalog) -> Result<Vec<u8>, table::write::WriteError> {
-    table::write::xlsx(&[template_sheet(catalog)])
+pub fn template_xlsx(
+    catalog: &Catalog,
+    target: Target<'_>,
+) -> Result<Vec<u8>, table::write::WriteError> {
+    table::write::xlsx(&[template_sheet(catalog, target)])
 }
 
 const WORKBOOK_EXTS: [&str; 6] = ["csv", "xlsx", "xlsm", "xls", "ods", "et"];

@@ -353,7 +353,32 @@ pub fn import_at(
         path: sheet_path.to_path_buf(),
         source,
     })?;
-    let raw = sheet::read(sheet_path, &bytes)?;
+    import_bytes_at(
+        archive,
+        lock,
+        catalog,
+        community,
+        sheet_path,
+        &bytes,
+        extra_facts,
+        at,
+    )
+}
+
+/// [`import_at`] of a sheet already in memory (one filled on a page);
+/// `sheet_path` names it in messages and the record.
+#[allow(clippy::too_many_arguments)]
+pub fn import_bytes_at(
+    archive: &Archive,
+    lock: &WriterLock,
+    catalog: &Catalog,
+    community: &Community,
+    sheet_path: &Path,
+    bytes: &[u8],
+    extra_facts: Option<Facts>,
+    at: At<'_>,
+) -> Result<StoredAssessment, AssessmentError> {
+    let raw = sheet::read(sheet_path, bytes)?;
     let ignored_columns = raw.ignored.clone();
     // The evidence the 材料审核 rows are judged against: the latest
     // submission, if any.
@@ -373,6 +398,8 @@ pub fn import_at(
     let subject = Subject {
         kind: kind_of(community),
         evidence: &evidence,
+        community: Some(&community.id),
+        level: Some(at.level),
     };
     let assessment = sheet::validate(sheet_path, raw, extra_facts, catalog, &subject)?;
     let results = serde_json::to_vec_pretty(&assessment).map_err(|e| ArchiveError::Io {
@@ -384,7 +411,7 @@ pub fn import_at(
         path: root.clone(),
         source,
     };
-    let sheet_put = archive.store().put_bytes(&bytes).map_err(io)?;
+    let sheet_put = archive.store().put_bytes(bytes).map_err(io)?;
     let results_put = archive.store().put_bytes(&results).map_err(io)?;
     archive.store().flush().map_err(io)?;
     let version = all_records(archive, Some(&community.id))?

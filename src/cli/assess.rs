@@ -45,6 +45,9 @@ enum Sub {
     /// 专家组结论：每位专家的结论和按 kaoping.toml [assessment] aggregate 规则汇总的结论及算式
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Panel(PanelArgs),
+    /// 按专家组汇总结论记录最终考评结果（每条标准用 [assessment] aggregate 规则汇总各位专家的结论，算式记入备注）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Finalize(FinalizeArgs),
     /// 各社区评估验收的进度：未开始、自查已提交、初评已提交、专家评估中、已评定
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     State(StateArgs),
@@ -58,6 +61,9 @@ struct TemplateArgs {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
+    /// 考评表用于哪一级：自查、初评、专家 或 最终（写入表中，导入到其他层级时会被拒绝；不写则各级通用）
+    #[arg(long, value_name = "层级", value_parser = parse_level)]
+    level: Option<Level>,
     /// 输出的文件：考评表.xlsx（Excel 工作簿，推荐）或 考评表.csv
     #[arg(short = 'o', long, value_name = "文件")]
     output: PathBuf,
@@ -145,6 +151,16 @@ struct PanelArgs {
 }
 
 #[derive(Debug, clap::Args)]
+struct FinalizeArgs {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 档案库正被其他进程写入时立即退出，不排队等待
+    #[arg(long)]
+    no_wait: bool,
+}
+
+#[derive(Debug, clap::Args)]
 struct StateArgs {
     /// 以 JSON 格式输出
     #[arg(long)]
@@ -168,9 +184,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::Template(a) => {
             let reg = archive.communities()?;
             let c = reg.get(&a.community)?;
+            let target = sheet::Target {
+                community: Some(&c.id),
+                level: a.level,
+            };
             let bytes = match sheets::template_kind(&a.output, "考评表")? {
-                TemplateKind::Xlsx => sheet::template_xlsx(catalog)?,
-                TemplateKind::Csv => sheet::template(catalog),
+                TemplateKind::Xlsx => sheet::template_xlsx(catalog, target)?,
+                TemplateKind::Csv => sheet::template(catalog, target),
             };
             sheets::write_template(&a.output, a.force, &bytes)?;
             let mut out = output::stdout();
@@ -259,28 +279,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             Ok(out.flush()?)
         }
         Sub::Override(a) => {
-            use kaoping::assessment::Verdict;
             use kaoping::assessment::overrule::{Override, overrule};
-            let code = catalog.indicator(&a.indicator)?.1.code.clone();
-            let method = kaoping::catalog::Method::parse(&a.method).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "考评方法“{}”无效，只能是 材料审核、实地考评、问卷调查、网络（媒体）调查",
-                    a.method
-                )
-            })?;
-            let to = Verdict::parse(&a.verdict).ok_or_else(|| {
-                anyhow::anyhow!("结论“{}”无效，只能是 达标、基本达标 或 未达标", a.verdict)
-            })?;
+            let change = Override::typed(
+                catalog,
+                &a.indicator,
+                a.standard,
+                &a.method,
+                &a.verdict,
+                &a.reason,
+            )?;
             let lock = archive.lock(!a.no_wait, wait_message)?;
             let c = archive.communities()?.get(&a.community)?.clone();
-            let change = Override {
-                indicator: code,
-                standard: a.standard,
-                method,
-                from: to,
-                to,
-                reason: a.reason.clone(),
-            };
             let stored = overrule(&archive, &lock, &c.id, change)?;
             let o = &stored.record.overrides[0];
             let mut out = output::stdout();
@@ -324,6 +333,34 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                     )?;
                 }
             }
+            Ok(out.flush()?)
+        }
+        Sub::Finalize(a) => {
+            use kaoping::assessment::Verdict;
+            use kaoping::assessment::finalize::{finalize, rule_name};
+            let c = archive.communities()?.get(&a.community)?.clone();
+            let rule = ctx.config()?.assessment.aggregate;
+            let lock = archive.lock(!a.no_wait, wait_message)?;
+            let stored = finalize(&archive, &lock, &c.id, rule)?;
+            let counts = Verdict::ALL.map(|v| {
+                let n = stored
+                    .assessment
+                    .results
+                    .iter()
+                    .filter(|r| r.verdict == v)
+                    .count();
+                format!("{v} {n} 条")
+            });
+            let mut out = output::stdout();
+            writeln!(
+                out,
+                "已按专家组汇总（{}）记录 {} {} 的第 {} 版最终考评结果：{}。每条的算式见 kaoping assess show。",
+                rule_name(rule),
+                c.id,
+                c.name,
+                stored.record.version,
+                counts.join("、")
+            )?;
             Ok(out.flush()?)
         }
         Sub::State(a) => {

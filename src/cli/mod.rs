@@ -24,6 +24,7 @@ mod init;
 mod media;
 mod notice;
 mod output;
+mod preliminary;
 mod point;
 mod progress;
 mod receipt;
@@ -170,6 +171,9 @@ enum Command {
     /// 生成整改通知书（对考评中有“基本达标”“未达标”的社区）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Notice(notice::Args),
+    /// 生成县区初评情况报告（上行文，含各社区初评结果表）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Preliminary(preliminary::Args),
     /// 颁发命名证书（对等次合格的社区，受附件1任务数限制）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Certificate(certificate::Args),
@@ -396,6 +400,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Assess(args) => assess::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Notice(args) => notice::run(&ctx, args),
+        Command::Preliminary(args) => preliminary::run(&ctx, args),
         Command::Certificate(args) => certificate::run(&ctx, args),
         Command::Receipt(args) => receipt::run(&ctx, args),
         Command::Progress(args) => progress::run(&ctx, args),

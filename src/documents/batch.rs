@@ -69,6 +69,14 @@ pub enum Kind {
         /// The district.
         district: Option<String>,
     },
+    /// 初评情况报告 of one district (its name as in Attachment 1), signed
+    /// by `signer` or the 签发人 in the district's `kaoping.toml` entry.
+    Preliminary {
+        /// The district.
+        district: String,
+        /// 签发人, overriding the configured one.
+        signer: Option<String>,
+    },
 }
 
 /// A community left out of a batch.
@@ -114,6 +122,22 @@ pub enum BatchError {
     /// The district has no registered community.
     #[error("{0} 还没有登记任何试点社区")]
     EmptyDistrict(String),
+    /// An 上行文 needs its 签发人.
+    #[error(
+        "初评情况报告是上行文，必须标注签发人：请在 kaoping.toml 的 [districts.\"{district}\"] 中写 signer = \"姓名\"，或生成时加 --signer 姓名"
+    )]
+    NoSigner {
+        /// The district.
+        district: String,
+    },
+    /// None of the district's communities has a standing 初评.
+    #[error(
+        "{district} 还没有任何社区提交县区初评，没有可报告的初评结果；请先完成初评（kaoping assess import --level 初评）"
+    )]
+    NoPreliminary {
+        /// The district.
+        district: String,
+    },
     /// No community is registered at all.
     #[error("档案库中还没有登记任何试点社区，请先用 kaoping community add 或 import 登记")]
     NoCommunities,
@@ -241,6 +265,9 @@ pub fn draft(
             left: Vec::new(),
         });
     }
+    if let Kind::Preliminary { district, signer } = kind {
+        return preliminary(archive, config, district, signer.as_deref(), date);
+    }
     let reg = archive.communities()?;
     // Certificates count earlier ones (and earlier ones of this batch)
     // against the district quota; receipts are issued once per version.
@@ -290,6 +317,38 @@ pub fn draft(
     Ok(out)
 }
 
+/// The 初评情况报告 of `district`: its communities' standing 初评.
+fn preliminary(
+    archive: &Archive,
+    config: &Config,
+    district: &str,
+    signer: Option<&str>,
+    date: NaiveDate,
+) -> Result<Drafted, BatchError> {
+    let name = DistrictTable::builtin().find(district)?.name.clone();
+    let office = config.district_office(&name);
+    let Some(signer) = signer
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .or(office.signer())
+    else {
+        return Err(BatchError::NoSigner { district: name });
+    };
+    let lines = super::preliminary::lines(archive, config, &name)?;
+    if lines.is_empty() {
+        return Err(BatchError::EmptyDistrict(name));
+    }
+    if lines.iter().all(|l| l.district.is_none()) {
+        return Err(BatchError::NoPreliminary { district: name });
+    }
+    Ok(Drafted {
+        drafts: vec![super::preliminary::build(
+            config, &name, &lines, signer, date,
+        )],
+        left: Vec::new(),
+    })
+}
+
 /// Refuses a date in the future and a notice whose deadline is not after
 /// its date.
 fn check_dates(kind: &Kind, date: NaiveDate) -> Result<(), BatchError> {
@@ -333,7 +392,9 @@ impl Drafting<'_> {
     ) -> Result<Option<Draft>, BatchError> {
         let (archive, catalog, date) = (self.archive, self.catalog, self.date);
         match kind {
-            Kind::Progress { .. } | Kind::Applications { .. } => return Ok(None),
+            Kind::Progress { .. } | Kind::Applications { .. } | Kind::Preliminary { .. } => {
+                return Ok(None);
+            }
             Kind::Receipt { version } => {
                 return receipt_draft(
                     archive,
@@ -389,7 +450,10 @@ impl Drafting<'_> {
                 self.register.push(certificate::pending(c, date));
                 d
             }
-            Kind::Receipt { .. } | Kind::Progress { .. } | Kind::Applications { .. } => {
+            Kind::Receipt { .. }
+            | Kind::Progress { .. }
+            | Kind::Applications { .. }
+            | Kind::Preliminary { .. } => {
                 return Ok(None);
             }
         };

@@ -140,6 +140,7 @@ pub fn pending(community: &Community, date: NaiveDate) -> Entry {
             title: String::new(),
             recipient: String::new(),
             community: Some(community.id.clone()),
+            district: None,
             date,
             organs: Vec::new(),
             file_name: String::new(),

@@ -113,6 +113,7 @@ pub fn prepare(
         meta: meta.clone(),
         recipient: text("recipients").unwrap_or_default(),
         community: None,
+        district: None,
         numbering,
         over_quota: None,
         submission: None,

@@ -40,6 +40,16 @@ pub struct Official {
     pub deadline: Option<NaiveDate>,
 }
 
+/// An 上行文: an official document with its 签发人 beside the 发文字号.
+#[derive(Debug, Clone, Serialize)]
+pub struct Upward {
+    /// The document.
+    #[serde(flatten)]
+    pub official: Official,
+    /// 签发人.
+    pub signer: String,
+}
+
 /// A body paragraph: text, or a heading (level 1 or 2).
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]

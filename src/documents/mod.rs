@@ -11,6 +11,7 @@ pub mod custom;
 pub mod data;
 pub mod field_evidence;
 pub mod notice;
+pub mod preliminary;
 pub mod progress;
 pub mod receipt;
 pub mod report;
@@ -172,6 +173,7 @@ impl<'a> Issuer<'a> {
             },
             recipient: recipient.to_string(),
             community: community.map(|c| c.id.clone()),
+            district: None,
             numbering: self.numbering(),
             over_quota: None,
             submission: None,

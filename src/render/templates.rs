@@ -48,6 +48,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/shenbao.typ.j2"),
     ),
     (
+        "chuping.typ.j2",
+        include_str!("../../templates/chuping.typ.j2"),
+    ),
+    (
         "zhengshu.typ.j2",
         include_str!("../../templates/zhengshu.typ.j2"),
     ),

@@ -69,8 +69,14 @@ struct CommunityPage {
     level_state: String,
     /// The level this account submits a sheet at here, if any.
     submit_level: Option<&'static str>,
-    /// The level this account may return here, if any.
+    /// The level this account may return here, if any (only while it
+    /// stands submitted).
     return_level: Option<&'static str>,
+    /// The office may take the final result from the 专家组 (an expert
+    /// sheet stands).
+    may_finalize: bool,
+    /// The rows the office may override, once a final result stands.
+    override_rows: Vec<crate::assessment::sheet::BlankRow>,
 }
 
 /// A standard of 材料审核 without evidence in a version.
@@ -110,7 +116,8 @@ pub async fn page(
     let c = user.require_community(&state, &id, Access::Read).await?;
     let may_submit = scope::allows(&user.account, &c, Access::Submit);
     let submit_level = super::levels::may_submit_level(&user, &c).map(|l| l.name());
-    let return_level = super::levels::returns(user.account.role).map(|l| l.name());
+    let returns = super::levels::returns(user.account.role);
+    let office = user.require_office().is_ok();
     let archive = user.archive(&state);
     let limits = state.0.settings.limits;
     let time = state.0.config.time.clone();
@@ -139,13 +146,22 @@ pub async fn page(
             .collect();
         let structure = coverage::structure(latest.as_ref());
         let (material, missing) = coverage::material_counts(&structure);
-        let level_state = super::levels::state_names(&archive)?
-            .remove(&id)
-            .unwrap_or_default();
+        let steps = crate::assessment::store::steps(&archive, &id)?;
+        let standing = crate::assessment::level::standing(&steps);
+        let level_state = crate::assessment::level::state(&steps).name().to_string();
+        let return_level = returns.filter(|l| standing[*l as usize]).map(|l| l.name());
+        let may_finalize = office && standing[crate::assessment::level::Level::Expert as usize];
+        let override_rows =
+            match office && standing[crate::assessment::level::Level::Final as usize] {
+                true => crate::assessment::sheet::blank_rows(crate::catalog::Catalog::builtin()),
+                false => Vec::new(),
+            };
         Ok(CommunityPage {
             level_state,
             submit_level,
             return_level,
+            may_finalize,
+            override_rows,
             c,
             history,
             structure,

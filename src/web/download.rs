@@ -127,7 +127,11 @@ pub async fn document(
             .ok_or_else(|| WebError::missing("发文登记簿里没有这份公文"))?;
         // The office sees every document; others those of a community
         // they may see.
-        if user.require_office().is_err() {
+        if let Some(d) = &entry.record.district {
+            if !crate::scope::allows_district(&user.account, d) {
+                return Err(WebError::forbidden());
+            }
+        } else if user.require_office().is_err() {
             let c = entry.record.community.as_deref();
             let c = c.ok_or_else(WebError::forbidden)?;
             in_scope(&user.account, &archive.communities()?, c, Access::Read)?;

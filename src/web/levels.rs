@@ -57,7 +57,7 @@ pub(super) fn returns(role: Role) -> Option<Level> {
 /// The access a role needs for its level: the community its own (submit),
 /// the district its district's (read), the expert an assigned one
 /// (assess).
-fn access_for(role: Role) -> Access {
+pub(super) fn access_for(role: Role) -> Access {
     match role {
         Role::Community => Access::Submit,
         Role::Expert => Access::Assess,
@@ -73,16 +73,23 @@ pub(super) fn may_submit_level(user: &User, c: &crate::community::Community) -> 
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// `GET /c/{id}/sheet-template.xlsx`: the blank assessment sheet (the
-/// office's template) for everyone who may see the community.
+/// `GET /c/{id}/sheet-template.xlsx`: the blank assessment sheet for
+/// everyone who may see the community, naming it and the account's level.
 pub async fn template(
     State(state): State<AppState>,
     Path(id): Path<String>,
     user: User,
 ) -> Result<Download, WebError> {
-    user.require_community(&state, &id, Access::Read).await?;
-    let bytes = sheet::template_xlsx(Catalog::builtin())?;
-    Ok(Download::bytes("考评结果表.xlsx".into(), XLSX, bytes))
+    let c = user.require_community(&state, &id, Access::Read).await?;
+    // The sheet names its community, and the level of whoever downloads
+    // it (the office's final sheet is for any level it imports).
+    let target = sheet::Target {
+        community: Some(&c.id),
+        level: submits_at(user.account.role),
+    };
+    let bytes = sheet::template_xlsx(Catalog::builtin(), target)?;
+    let name = crate::fsutil::safe_name(&format!("{}-{}-考评表.xlsx", c.id, c.name));
+    Ok(Download::bytes(name, XLSX, bytes))
 }
 
 /// `POST /c/{id}/assess`: a sheet at the account's level (自查, 初评 or
@@ -153,6 +160,37 @@ pub async fn submit(
 pub struct ReturnForm {
     csrf: String,
     reason: String,
+}
+
+/// The finalize form: the session token only.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FinalizeForm {
+    csrf: String,
+}
+
+/// `POST /c/{id}/finalize`: the office records the final result from the
+/// 专家组's aggregate under the configured rule.
+pub async fn finalize(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    axum::Form(f): axum::Form<FinalizeForm>,
+) -> Result<Redirect, WebError> {
+    user.require_office()?;
+    user.require_community(&state, &id, Access::Read).await?;
+    user.check_csrf(&f.csrf)?;
+    let archive = user.archive(&state);
+    let rule = state.0.config.assessment.aggregate;
+    let to = format!("/c/{}#levels", super::url::percent(&id));
+    blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let c = archive.communities()?.get(&id)?.id.clone();
+        crate::assessment::finalize::finalize(&archive, &lock, &c, rule)?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to(&to))
 }
 
 /// `POST /c/{id}/return`: the district returns the 自查, the office the

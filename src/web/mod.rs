@@ -13,10 +13,14 @@ mod community;
 mod download;
 mod error;
 mod field;
+mod fill;
 mod guard;
+mod issued;
 mod levels;
 mod office;
+mod overrule;
 mod pages;
+mod preliminary;
 mod scoped;
 mod session;
 mod throttle;
@@ -199,13 +203,18 @@ fn table() -> Vec<Route> {
         upload("/c/{id}/upload", community::upload),
         get("/c/{id}/sheet-template.xlsx", levels::template),
         upload("/c/{id}/assess", levels::submit),
+        get("/c/{id}/fill", fill::page),
+        post("/c/{id}/fill", fill::submit),
         post("/c/{id}/return", levels::send_back),
+        post("/c/{id}/finalize", levels::finalize),
+        post("/c/{id}/override", overrule::submit),
         get("/c/{id}/v/{n}", community::version),
         post("/c/{id}/v/{n}/receipt", community::receipt),
         get("/c/{id}/v/{n}/bag.zip", community::bag),
         get("/district", scoped::district),
         post("/district/apply", scoped::apply),
         upload("/district/upload", scoped::apply_list),
+        post("/district/preliminary", preliminary::issue),
         get("/expert", scoped::expert),
         get("/office", office::overview),
         get("/office/sheet-template.csv", office::sheet_template),

@@ -41,36 +41,6 @@ struct AssessedPage {
     shortfalls: Vec<crate::assessment::ResultRow>,
 }
 
-/// One document just issued.
-#[derive(Serialize)]
-struct IssuedLine {
-    number: String,
-    kind: crate::issuance::DocKind,
-    title: String,
-    recipient: String,
-    file: String,
-    sha: String,
-    size: u64,
-}
-
-/// A community left out of a batch.
-#[derive(Serialize)]
-struct LeftLine {
-    id: String,
-    name: String,
-    reason: String,
-}
-
-/// What issuing shows: the documents and who was left out, with the
-/// register lines they take (for the batch ZIP).
-#[derive(Serialize)]
-struct IssuedPage {
-    docs: Vec<IssuedLine>,
-    left: Vec<LeftLine>,
-    first: usize,
-    last: usize,
-}
-
 /// One line of the register page.
 #[derive(Serialize)]
 struct RegisterLine {
@@ -145,7 +115,7 @@ pub async fn sheet_template(user: User) -> Result<download::Download, WebError> 
     Ok(download::Download::bytes(
         "考评结果表.csv".into(),
         "text/csv; charset=utf-8",
-        sheet::template(Catalog::builtin()),
+        sheet::template(Catalog::builtin(), sheet::Target::default()),
     ))
 }
 
@@ -155,7 +125,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 /// workbook with drop-down lists.
 pub async fn sheet_template_xlsx(user: User) -> Result<download::Download, WebError> {
     user.require_office()?;
-    let bytes = sheet::template_xlsx(Catalog::builtin())?;
+    let bytes = sheet::template_xlsx(Catalog::builtin(), sheet::Target::default())?;
     Ok(download::Download::bytes(
         "考评结果表.xlsx".into(),
         XLSX,
@@ -276,7 +246,7 @@ pub struct IssueForm {
     date: Option<String>,
 }
 
-fn day(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, WebError> {
+pub(super) fn day(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, WebError> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => parse_date(s)
@@ -333,33 +303,12 @@ pub async fn documents(
         let drafted = batch::draft(&archive, &st.0.config, &kind, &scope, date)?;
         let before = issuance::entries(&archive)?.len();
         let issued = issuance::issue(&archive, &lock, &st.0.engine, drafted.drafts, &Silent)?;
-        let docs = issued
-            .iter()
-            .map(|d| IssuedLine {
-                number: d.record.number.clone(),
-                kind: d.record.kind.clone(),
-                title: d.record.title.clone(),
-                recipient: d.record.recipient.clone(),
-                file: d.record.file_name.clone(),
-                sha: d.record.sha256().to_string(),
-                size: d.record.size(),
-            })
-            .collect();
-        let left = drafted
-            .left
-            .iter()
-            .map(|l| LeftLine {
-                id: l.id.clone(),
-                name: l.name.clone(),
-                reason: l.reason.clone(),
-            })
-            .collect();
-        Ok(IssuedPage {
-            docs,
-            left,
-            first: before + 1,
-            last: before + issued.len(),
-        })
+        Ok(super::issued::page(
+            &issued,
+            &drafted.left,
+            before,
+            "/office",
+        ))
     })
     .await?;
     Ok(pages::page("issued.html", &user.context(), &ctx))

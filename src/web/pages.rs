@@ -10,6 +10,7 @@ use minijinja::{Environment, Value, context};
 const PAGES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/web/base.html")),
     ("login.html", include_str!("../../templates/web/login.html")),
+    ("fill.html", include_str!("../../templates/web/fill.html")),
     (
         "message.html",
         include_str!("../../templates/web/message.html"),

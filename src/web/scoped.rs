@@ -132,7 +132,7 @@ pub async fn expert(State(state): State<AppState>, user: User) -> Result<Html<St
 
 /// The district of a district account: from the account, never from a
 /// form.
-fn own_district(user: &User) -> Result<String, WebError> {
+pub(super) fn own_district(user: &User) -> Result<String, WebError> {
     user.require_role(Role::District)?;
     user.account
         .district

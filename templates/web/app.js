@@ -76,6 +76,24 @@
   });
 })();
 
+// kaoping: a sheet filled on the page keeps what was typed in this
+// browser's local storage, so a reload or a dropped connection loses
+// nothing; the server never depends on it.
+(function () {
+  "use strict";
+  var form = document.getElementById("fill-form");
+  if (!form || !window.localStorage) return;
+  var key = "kaoping:" + form.dataset.draft;
+  var fields = form.querySelectorAll("select, input[name^=r], input[name=assessor], input[name=date]");
+  try {
+    var saved = JSON.parse(localStorage.getItem(key) || "{}");
+    fields.forEach(function (f) { if (saved[f.name] !== undefined) f.value = saved[f.name]; });
+  } catch (e) { /* a damaged draft is ignored */ }
+  form.addEventListener("input", function () {
+    var data = {};
+    fields.forEach(function (f) { data[f.name] = f.value; });
+    localStorage.setItem(key, JSON.stringify(data));
+
 // The on-site page (实地考评): verdicts and remarks are kept as a draft in
 // this browser until the point is finished; each photo chosen in a
 // standard's camera input is uploaded at once and listed with its hash

@@ -514,6 +514,7 @@ fn demo_runs_and_produces_every_document() {
         "材料提交回执",
         "进度汇总表",
         "申报汇总表",
+        "初评情况报告",
     ] {
         assert!(
             files.iter().any(|f| f.contains(kind)),

@@ -1,6 +1,8 @@
 //! End to end in headless Chromium over WebDriver (chromedriver): staff
 //! sign in, upload an evidence folder through the folder picker and see
-//! coverage change; the office imports results, generates a report,
+//! coverage change and submit the 社区自查; the district submits its 初评
+//! and the assigned expert a 专家评估 sheet through the community page;
+//! the office imports results, generates a report,
 //! downloads it, and the downloaded PDF's text is checked. A screenshot of
 //! every page is saved under `target/tmp/e2e-screenshots/`.
 //!
@@ -149,6 +151,22 @@ async fn wait_path(c: &Client, prefix: &str) {
     }
 }
 
+/// Waits until the page is the one a form redirected to `…#fragment`.
+async fn wait_fragment(c: &Client, fragment: &str) {
+    let until = Instant::now() + Duration::from_secs(60);
+    loop {
+        let url = c.current_url().await.unwrap();
+        if url.fragment() == Some(fragment) {
+            return;
+        }
+        assert!(
+            Instant::now() < until,
+            "still at {url}, expected #{fragment}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn missing(text: &str) -> usize {
     text.trim().parse().unwrap()
 }
@@ -160,6 +178,7 @@ fn staff_and_office_in_a_real_browser() {
         return;
     };
     archive(t.path());
+    scoped_accounts(t.path());
     let folder = evidence(t.path(), "WH-001");
     let server = Server::start(t.path(), &[]);
     let shots_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
@@ -245,6 +264,41 @@ fn staff_and_office_in_a_real_browser() {
             .await
             .unwrap();
         wait_path(&c, "/login").await;
+
+        // 评估验收 in levels: the community's 自查, the district's 初评 and
+        // the assigned expert's sheet, each from the community page.
+        for (who, landing, state) in [
+            (CUIHU, "/c/WH-001", "自查已提交"),
+            (WUHUA, "/district", "初评已提交"),
+            (EXPERT, "/expert", "专家评估中"),
+        ] {
+            sign_in_as(&c, &url, who).await;
+            wait_path(&c, landing).await;
+            c.goto(&format!("{url}/c/WH-001")).await.unwrap();
+            c.find(Locator::Css("#level-form input[type=file]"))
+                .await
+                .unwrap()
+                .send_keys(sheet.to_str().unwrap())
+                .await
+                .unwrap();
+            c.find(Locator::Id("level-submit"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_fragment(&c, "levels").await;
+            let shown = text_of(&c, "#level-state").await;
+            assert_eq!(shown, state, "{}", who.0);
+            shots.take(&c, &format!("level-{}", who.0)).await;
+            c.find(Locator::Css("button.link"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_path(&c, "/login").await;
+        }
 
         // The office: overview, import the sheet, generate the report.
         sign_in_as(&c, &url, OFFICE).await;

@@ -9,7 +9,7 @@ use reqwest::blocking::{Client, Response};
 
 use super::util::{
     CUIHU, EXPERT, EXPERT_PL, OFFICE, PANLONGQU, Server, WUHUA, archive, follow, log,
-    scoped_accounts, sign_in,
+    scoped_accounts, sign_in, verify_clean,
 };
 
 fn sheet_form(csrf: &str, sheet: &str) -> Form {
@@ -192,4 +192,182 @@ fn other_districts_and_unassigned_experts_are_refused() {
     let (o, o_csrf) = sign_in(&server, OFFICE);
     assert_eq!(submit(&o, &server, &o_csrf, &sheet).status(), 403);
     assert_eq!(written(), before, "nothing written");
+}
+
+/// The district issues its 初评情况报告 from its page (its staff and the
+/// office may download it, a community may not); the office takes the
+/// final result from the 专家组 with one button, shown only once an expert
+/// sheet stands, and the return form only while its level stands.
+#[test]
+fn the_district_reports_upward_and_the_office_finalizes_from_the_panel() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    scoped_accounts(dir);
+    let rows = crate::workbooks::filled_rows(dir);
+    let sheet = crate::workbooks::csv_text(&rows);
+    let server = Server::start(dir, &[]);
+    let (cu, cu_csrf) = sign_in(&server, CUIHU);
+    let (wh, wh_csrf) = sign_in(&server, WUHUA);
+    let (ex, ex_csrf) = sign_in(&server, EXPERT);
+    let (o, o_csrf) = sign_in(&server, OFFICE);
+    let page = |c: &Client| {
+        c.get(server.at("/c/WH-001"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+    };
+    assert!(!page(&wh).contains("return-form"), "nothing to return yet");
+    ok(submit(&cu, &server, &cu_csrf, &sheet));
+    assert!(page(&wh).contains("return-form"));
+    assert!(!page(&o).contains("return-form"), "no 初评 to return yet");
+    ok(submit(&wh, &server, &wh_csrf, &sheet));
+    assert!(!page(&o).contains("finalize-form"), "no expert yet");
+
+    let report = |signer: &str| {
+        wh.post(server.at("/district/preliminary"))
+            .form(&[("csrf", wh_csrf.as_str()), ("signer", signer), ("date", "")])
+            .send()
+            .unwrap()
+    };
+    let res = report(" ");
+    assert_eq!(res.status(), 422, "no signer configured or typed");
+    assert!(res.text().unwrap().contains("签发人"));
+    let res = report("张三");
+    assert_eq!(res.status(), 200);
+    let issued = res.text().unwrap();
+    assert!(issued.contains("五华社治办〔"), "{issued}");
+    let at = issued.find("/documents/").expect("a download link") + 11;
+    let sha = &issued[at..at + 64];
+    let get = |c: &Client| {
+        c.get(server.at(&format!("/documents/{sha}")))
+            .send()
+            .unwrap()
+            .status()
+    };
+    assert_eq!(get(&wh), 200);
+    assert_eq!(get(&o), 200);
+    assert_eq!(
+        get(&cu),
+        403,
+        "a community does not read the district's report"
+    );
+    let (pl, _) = sign_in(&server, PANLONGQU);
+    assert_eq!(get(&pl), 403, "nor does another district");
+
+    ok(submit(&ex, &server, &ex_csrf, &sheet));
+    assert!(page(&o).contains("finalize-form"));
+    assert!(!page(&wh).contains("finalize-form"));
+    let res = o
+        .post(server.at("/c/WH-001/finalize"))
+        .form(&[("csrf", o_csrf.as_str())])
+        .send()
+        .unwrap();
+    ok(res);
+    assert_eq!(state(&o, &server), "已评定");
+    let last = log(dir)
+        .into_iter()
+        .rfind(|r| r["kind"] == "assessment")
+        .unwrap();
+    assert!(
+        last["data"]["sheet"]
+            .as_str()
+            .unwrap()
+            .starts_with("专家组汇总")
+    );
+
+    // The office overrides one final verdict, only with a reason.
+    assert!(page(&o).contains("override-form"));
+    assert!(!page(&wh).contains("override-form"));
+    let overrule = |c: &Client, csrf: &str, reason: &str| {
+        c.post(server.at("/c/WH-001/override"))
+            .form(&[
+                ("csrf", csrf),
+                ("row", "Ⅱ-1|1|材料审核"),
+                ("verdict", "未达标"),
+                ("reason", reason),
+            ])
+            .send()
+            .unwrap()
+    };
+    let before = log(dir).len();
+    let res = overrule(&o, &o_csrf, "  ");
+    assert!(res.status().is_client_error(), "{}", res.status());
+    assert!(res.text().unwrap().contains("理由"));
+    assert_eq!(overrule(&wh, &wh_csrf, "理由").status(), 403);
+    assert_eq!(log(dir).len(), before, "nothing written");
+    ok(overrule(&o, &o_csrf, "现场核查发现台账为补做"));
+    let last = log(dir)
+        .into_iter()
+        .rfind(|r| r["kind"] == "assessment")
+        .unwrap();
+    assert_eq!(last["data"]["overrides"][0]["to"], "未达标");
+    assert_eq!(
+        last["data"]["overrides"][0]["reason"],
+        "现场核查发现台账为补做"
+    );
+}
+
+/// A level's sheet typed on the page: refused with the row when a verdict
+/// is missing (nothing written), recorded at the account's level when
+/// complete, exactly like an uploaded sheet.
+#[test]
+fn a_level_sheet_can_be_filled_on_the_page() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    scoped_accounts(dir);
+    let server = Server::start(dir, &[]);
+    let (cu, cu_csrf) = sign_in(&server, CUIHU);
+    let (o, _) = sign_in(&server, OFFICE);
+    let page = cu
+        .get(server.at("/c/WH-001/fill"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let rows = page.matches("<select name=\"v").count();
+    assert!(rows > 50, "every standard and method: {rows}");
+    assert!(page.contains("社区自查"), "{page}");
+    assert_eq!(
+        o.get(server.at("/c/WH-001/fill")).send().unwrap().status(),
+        403,
+        "the office imports its final sheet, it fills no level here"
+    );
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf".into(), cu_csrf.clone()),
+        ("assessor".into(), "王明".into()),
+        ("date".into(), "2026-11-20".into()),
+    ];
+    for i in 0..rows {
+        form.push((format!("v{i}"), "基本达标".into()));
+        form.push((format!("r{i}"), format!("第{i}条待完善")));
+    }
+    // Row 3 (the second data row) left blank.
+    form.retain(|(k, _)| k != "v1");
+    let before = log(dir).len();
+    let res = cu
+        .post(server.at("/c/WH-001/fill"))
+        .form(&form)
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let text = res.text().unwrap();
+    assert!(text.contains("第 3 行"), "{text}");
+    assert_eq!(log(dir).len(), before, "nothing written");
+    form.push(("v1".into(), "达标".into()));
+    ok(cu
+        .post(server.at("/c/WH-001/fill"))
+        .form(&form)
+        .send()
+        .unwrap());
+    assert_eq!(state(&cu, &server), "自查已提交");
+    let last = log(dir)
+        .into_iter()
+        .rfind(|r| r["kind"] == "assessment")
+        .unwrap();
+    assert_eq!(last["data"]["level"], "社区自查");
+    assert_eq!(last["data"]["sheet"], "网页填写的社区自查考评表.csv");
+    verify_clean(dir);
 }

@@ -203,12 +203,13 @@ fn dates_in_both_systems_and_as_typed_text_are_read() {
     let d = dir.path();
     archive_with(d, &["A1", "A2"]);
     stdout_of(kaoping(d).args(["assess", "template", "--community", "A1", "-o", "t.xlsx"]));
+    stdout_of(kaoping(d).args(["assess", "template", "--community", "A2", "-o", "t2.xlsx"]));
     // Rows 2–5 get the four forms; the rest a date cell.
     let script = r#"
 import datetime, openpyxl, sys
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
-for name, epoch in (("1900.xlsx", None), ("1904.xlsx", CALENDAR_MAC_1904)):
-    wb = openpyxl.load_workbook("t.xlsx")
+for name, epoch, blank in (("1900.xlsx", None, "t.xlsx"), ("1904.xlsx", CALENDAR_MAC_1904, "t2.xlsx")):
+    wb = openpyxl.load_workbook(blank)
     if epoch:
         wb.epoch = epoch
     ws = wb["考评表"]

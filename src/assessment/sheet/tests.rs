@@ -6,7 +6,7 @@ use crate::community::CommunityKind;
 use chrono::NaiveDate;
 
 fn filled(verdict: &str) -> String {
-    let bytes = template(Catalog::builtin());
+    let bytes = template(Catalog::builtin(), Target::default());
     let text = String::from_utf8(bytes).unwrap();
     let mut out = String::new();
     for (i, line) in text.lines().enumerate() {
@@ -49,6 +49,8 @@ fn check(text: &str, evidence: &dyn Fn(&str, u32) -> usize) -> Result<Assessment
     let subject = Subject {
         kind: CommunityKind::Urban,
         evidence,
+        community: None,
+        level: None,
     };
     validate(path, raw, None, Catalog::builtin(), &subject)
 }
@@ -62,7 +64,7 @@ fn problems(err: SheetError) -> Vec<Problem> {
 
 #[test]
 fn template_has_one_row_per_standard_and_method() {
-    let text = String::from_utf8(template(Catalog::builtin())).unwrap();
+    let text = String::from_utf8(template(Catalog::builtin(), Target::default())).unwrap();
     assert!(text.starts_with('\u{feff}'));
     let rows = text.lines().count() - 1;
     let pairs: usize = Catalog::builtin()
@@ -91,6 +93,8 @@ fn gbk_sheet_is_read() {
     let subject = Subject {
         kind: CommunityKind::Urban,
         evidence: &with_evidence,
+        community: None,
+        level: None,
     };
     let a = validate(path, raw, None, Catalog::builtin(), &subject).unwrap();
     assert!(a.results.iter().all(|r| r.verdict == Verdict::Partial));
@@ -152,6 +156,8 @@ fn computed_verdicts_fill_blanks_and_catch_contradictions() {
     let subject = Subject {
         kind: CommunityKind::Urban,
         evidence: &with_evidence,
+        community: None,
+        level: None,
     };
     let a = validate(
         path,
@@ -215,6 +221,8 @@ fn bad_fact_years_are_reported() {
     let subject = Subject {
         kind: CommunityKind::Urban,
         evidence: &with_evidence,
+        community: None,
+        level: None,
     };
     let err = validate(path, raw, Some(facts), Catalog::builtin(), &subject)
         .unwrap_err()
@@ -228,7 +236,7 @@ proptest::proptest! {
                                    ext in proptest::sample::select(vec!["csv", "toml", "json"])) {
         let path = std::path::PathBuf::from(format!("表.{ext}"));
         if let Ok(raw) = read(&path, &bytes) {
-            let subject = Subject { kind: CommunityKind::Urban, evidence: &with_evidence };
+            let subject = Subject { kind: CommunityKind::Urban, evidence: &with_evidence, community: None, level: None };
             let _ = validate(&path, raw, None, Catalog::builtin(), &subject);
         }
     }

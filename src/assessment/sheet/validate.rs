@@ -21,6 +21,12 @@ pub struct Subject<'a> {
     /// How many evidence files back (indicator code, standard) in the
     /// latest submission.
     pub evidence: &'a dyn Fn(&str, u32) -> usize,
+    /// The community the sheet is imported for, when known: a row whose
+    /// 社区编号 names another is refused.
+    pub community: Option<&'a str>,
+    /// The level it is imported at, when known: a row whose 考评层级
+    /// names another is refused.
+    pub level: Option<crate::assessment::level::Level>,
 }
 
 /// The latest assessment date accepted: a few days ahead of today, for
@@ -58,6 +64,14 @@ pub fn validate(
         subject,
         seen: HashMap::new(),
     };
+    // A sheet made for another community or level is refused as a whole,
+    // at its first such row, before anything else is said about it.
+    if let Some(p) = raw.rows.iter().find_map(|r| checker.target(r).err()) {
+        return Err(SheetError::Invalid {
+            path: path.to_path_buf(),
+            problems: vec![p],
+        });
+    }
     let mut rows = Vec::new();
     for row in &raw.rows {
         if !row.problems.is_empty() {
@@ -143,6 +157,41 @@ impl<'a> Checker<'a> {
             date,
             remark,
         })
+    }
+
+    /// Refuses a row made for another community or level.
+    fn target(&self, row: &Row) -> Result<(), Problem> {
+        use crate::assessment::level::Level;
+        let named = row.text("社区编号");
+        if let Some(c) = self
+            .subject
+            .community
+            .filter(|c| !named.is_empty() && !named.eq_ignore_ascii_case(c))
+        {
+            return Err(Problem::new(
+                row.at("社区编号"),
+                format!(
+                    "这份考评表是社区 {named} 的（“社区编号”一栏），不能导入社区 {c}；请用社区 {c} 的考评表（kaoping assess template --community {c}）"
+                ),
+            ));
+        }
+        let typed = row.text("考评层级");
+        if typed.is_empty() {
+            return Ok(());
+        }
+        match (Level::parse(typed), self.subject.level) {
+            (None, _) => Err(Problem::new(
+                row.at("考评层级"),
+                format!("考评层级“{typed}”无效，应为 社区自查、县区初评、专家评估 或 最终，或留空"),
+            )),
+            (Some(l), Some(want)) if l != want => Err(Problem::new(
+                row.at("考评层级"),
+                format!(
+                    "这份考评表是{l}用的（“考评层级”一栏），不能作为{want}提交；请用{want}的考评表，或把“考评层级”一栏清空"
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Which standard and method the row is for, seen only once.

@@ -1,0 +1,110 @@
+//! `GET/POST /c/{id}/fill`: a level's sheet filled on the page instead of
+//! uploaded — every standard and method with a verdict and a remark, one
+//! assessor and date. What is typed becomes the blank sheet filled in and
+//! goes through the same reading, validation and level rules as an
+//! uploaded sheet ([`store::import_bytes_at`]).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::response::{Html, Redirect};
+use serde::Serialize;
+
+use super::error::WebError;
+use super::levels::{access_for, submits_at};
+use super::session::User;
+use super::{AppState, blocking, pages};
+use crate::assessment::level::Level;
+use crate::assessment::sheet::{self, BlankRow, Typed};
+use crate::assessment::store;
+use crate::catalog::Catalog;
+use crate::community::Community;
+
+#[derive(Serialize)]
+struct FillPage {
+    c: Community,
+    level: &'static str,
+    rows: Vec<BlankRow>,
+    verdicts: [&'static str; 3],
+    today: String,
+}
+
+/// The level `user` fills for community `id`, once role and scope allow.
+async fn level_for(
+    state: &AppState,
+    user: &User,
+    id: &str,
+) -> Result<(Level, Community), WebError> {
+    let role = user.account.role;
+    let level = submits_at(role).ok_or_else(WebError::forbidden)?;
+    let c = user.require_community(state, id, access_for(role)).await?;
+    Ok((level, c))
+}
+
+/// The form.
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+) -> Result<Html<String>, WebError> {
+    let (level, c) = level_for(&state, &user, &id).await?;
+    let ctx = FillPage {
+        c,
+        level: level.name(),
+        rows: sheet::blank_rows(Catalog::builtin()),
+        verdicts: crate::assessment::Verdict::ALL.map(|v| v.name()),
+        today: chrono::Local::now().date_naive().to_string(),
+    };
+    Ok(pages::page("fill.html", &user.context(), &ctx))
+}
+
+/// What was typed, row by row (`v3` and `r3` for the fourth row).
+fn typed(f: &HashMap<String, String>, n: usize) -> Vec<Typed> {
+    let get = |k: String| f.get(&k).cloned().unwrap_or_default();
+    (0..n)
+        .map(|i| Typed {
+            verdict: get(format!("v{i}")),
+            remark: get(format!("r{i}")),
+        })
+        .collect()
+}
+
+/// Records the sheet at the account's level.
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    axum::Form(f): axum::Form<HashMap<String, String>>,
+) -> Result<Redirect, WebError> {
+    let (level, _) = level_for(&state, &user, &id).await?;
+    user.check_csrf(f.get("csrf").map_or("", String::as_str))?;
+    let field = |k: &str| f.get(k).map_or("", |s| s.trim()).to_string();
+    let assessor = field("assessor");
+    if assessor.is_empty() {
+        return Err(WebError::bad("请填写考评人姓名；没有提交"));
+    }
+    let catalog = Catalog::builtin();
+    let rows = typed(&f, sheet::blank_rows(catalog).len());
+    let target = sheet::Target {
+        community: Some(&id),
+        level: Some(level),
+    };
+    let bytes = sheet::filled(catalog, target, &rows, &assessor, &field("date"));
+    let archive = user.archive(&state);
+    let expert = (level == Level::Expert).then(|| user.account.name.clone());
+    let to = format!("/c/{}#levels", super::url::percent(&id));
+    blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let reg = archive.communities()?;
+        let c = reg.get(&id)?;
+        let at = store::At {
+            level,
+            expert: expert.as_deref(),
+        };
+        let name = std::path::PathBuf::from(format!("网页填写的{}考评表.csv", level.name()));
+        store::import_bytes_at(&archive, &lock, catalog, c, &name, &bytes, None, at)?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to(&to))
+}

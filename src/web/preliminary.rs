@@ -1,0 +1,48 @@
+//! `POST /district/preliminary`: a district's staff issue their 初评情况报告
+//! to the city from their page; only a district account, for its own
+//! district.
+
+use axum::extract::State;
+use axum::response::Html;
+use serde::Deserialize;
+
+use super::error::WebError;
+use super::session::User;
+use super::{AppState, blocking, pages};
+use crate::documents::batch::{self, Kind, Scope};
+use crate::issuance;
+use crate::meter::Silent;
+
+/// The form: the 签发人 (the configured one when empty) and the date.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PreliminaryForm {
+    csrf: String,
+    signer: String,
+    date: Option<String>,
+}
+
+/// Issues and registers the report, then shows it for download.
+pub async fn issue(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(f): axum::Form<PreliminaryForm>,
+) -> Result<Html<String>, WebError> {
+    let district = super::scoped::own_district(&user)?;
+    user.check_csrf(&f.csrf)?;
+    let date = super::office::day("成文日期", f.date.as_deref())?
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let signer = Some(f.signer.trim().to_string()).filter(|s| !s.is_empty());
+    let archive = user.archive(&state);
+    let st = state.clone();
+    let page = blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let kind = Kind::Preliminary { district, signer };
+        let drafted = batch::draft(&archive, &st.0.config, &kind, &Scope::All, date)?;
+        let before = issuance::entries(&archive)?.len();
+        let issued = issuance::issue(&archive, &lock, &st.0.engine, drafted.drafts, &Silent)?;
+        Ok(super::issued::page(&issued, &[], before, "/district"))
+    })
+    .await?;
+    Ok(pages::page("issued.html", &user.context(), &page))
+}
