@@ -93,6 +93,28 @@
     var data = {};
     fields.forEach(function (f) { data[f.name] = f.value; });
     localStorage.setItem(key, JSON.stringify(data));
+  });
+})();
+
+// Paper entry: Enter moves to the next field; on the last one it saves.
+(function () {
+  "use strict";
+  var form = document.getElementById("entry-form");
+  if (!form) return;
+  var fields = Array.prototype.slice.call(form.querySelectorAll("input:not([type=hidden])"));
+  fields.forEach(function (input, i) {
+    input.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      if (i + 1 < fields.length) {
+        fields[i + 1].focus();
+        fields[i + 1].select();
+      } else {
+        form.submit();
+      }
+    });
+  });
+})();
 
 // The on-site page (实地考评): verdicts and remarks are kept as a draft in
 // this browser until the point is finished; each photo chosen in a
