@@ -129,6 +129,12 @@ pub struct Config {
     /// `[survey]`: 问卷调查 copies, links and verdict rules.
     #[serde(default)]
     pub survey: crate::survey::settings::SurveySettings,
+    /// 实地考评 photo checks (built-in limits unless set).
+    #[serde(default)]
+    pub field: FieldSettings,
+    /// Facts about the installation's web server.
+    #[serde(default)]
+    pub server: ServerSettings,
 }
 
 /// `[naming]`: what naming requires beyond the grade and the quota.
@@ -152,6 +158,28 @@ impl Default for NamingSettings {
     }
 }
 
+/// `[field]`: limits and checks of on-site photos.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FieldSettings {
+    /// Largest photo accepted, in MiB.
+    pub max_photo_mb: u64,
+    /// A photo taken more than this many days before the visit is flagged.
+    pub max_age_days: i64,
+    /// A photo taken farther than this from the point is flagged (metres).
+    pub max_distance_m: f64,
+}
+
+impl Default for FieldSettings {
+    fn default() -> FieldSettings {
+        FieldSettings {
+            max_photo_mb: 20,
+            max_age_days: 7,
+            max_distance_m: 500.0,
+        }
+    }
+}
+
 /// `[rectify]`: letterheads of communities for their 整改情况报告, by
 /// community id; a community without one reports with no red header.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,6 +198,22 @@ pub struct Letterhead {
     pub header: String,
     /// Its document-number prefix, e.g. 翠湖居.
     pub prefix: String,
+}
+
+impl FieldSettings {
+    /// The photo size limit in bytes.
+    pub fn max_photo_bytes(&self) -> u64 {
+        self.max_photo_mb.saturating_mul(1 << 20)
+    }
+}
+
+/// `[server]`: where the web server is reached from outside.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSettings {
+    /// The public address (`https://kaoping.example.cn`) printed in QR
+    /// codes of field forms; none when unset.
+    pub public_url: Option<String>,
 }
 
 /// `[assessment]`: how the experts' verdicts are combined.

@@ -3,8 +3,9 @@
 //! communities in different districts through 申报 and approval, writes
 //! and ingests their evidence folders, imports assessment sheets at each
 //! level (社区自查, 县区初评, 专家评估, final; one excellent, one needing
-//! rectification, one with missing evidence) and issues every document
-//! into an output folder.
+//! rectification, one with missing evidence), records the expert's
+//! 实地考评 with photos, a grid export and media captures, and issues
+//! every document into an output folder.
 
 mod rectify;
 
@@ -68,6 +69,9 @@ pub enum DemoError {
     /// The 考评情况通报.
     #[error(transparent)]
     Bulletin(#[from] crate::documents::bulletin::BulletinError),
+    /// Recording the sample field evidence.
+    #[error(transparent)]
+    Field(#[from] crate::field::FieldError),
     /// Opening the sample web accounts.
     #[error(transparent)]
     Account(#[from] crate::accounts::AccountError),
@@ -200,14 +204,6 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
     let output = dir.join("output");
     fs::create_dir_all(&output).map_err(io(&output))?;
     let lock = archive.lock(true, |_| {})?;
-    let issued = issue_all(
-        &archive,
-        &lock,
-        &engine,
-        &config,
-        (date, &dir.join("整改材料")),
-        progress,
-    )?;
     let mut accounts = Vec::new();
     for (name, password, role, place) in ACCOUNTS {
         let binding = match role {
@@ -233,6 +229,22 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
         };
         accounts.push((name.to_string(), password.to_string(), what));
     }
+    // 实地考评 and 网络（媒体）调查 evidence of the expert's community.
+    field_evidence(
+        &archive,
+        &lock,
+        &config,
+        &dir.join("实地考评"),
+        &communities,
+    )?;
+    let issued = issue_all(
+        &archive,
+        &lock,
+        &engine,
+        &config,
+        (date, &dir.join("整改材料")),
+        progress,
+    )?;
     drop(lock);
     let mut documents = Vec::new();
     for doc in issued {
@@ -247,6 +259,27 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
         accounts,
         survey,
     })
+}
+
+/// The 实地考评 and 网络（媒体）调查 evidence of the community assigned
+/// to the sample expert ([`crate::field::demo`]).
+fn field_evidence(
+    archive: &Archive,
+    lock: &crate::archive::lock::WriterLock,
+    config: &Config,
+    dir: &Path,
+    communities: &[Community],
+) -> Result<(), DemoError> {
+    let accounts = crate::accounts::Accounts::load(archive.root())?;
+    let (Some(c), Some(expert), Some(office)) = (
+        communities.iter().find(|c| c.id == EXPERT_COMMUNITY),
+        accounts.get(ACCOUNTS[3].0),
+        accounts.get(ACCOUNTS[0].0),
+    ) else {
+        return Ok(());
+    };
+    crate::field::demo::run(archive, lock, config, dir, c, (expert, office))?;
+    Ok(())
 }
 
 /// Writes each sample community's evidence folder under `dir` and

@@ -73,6 +73,24 @@ pub enum Event {
     /// An answer to one 问卷 copy.
     #[serde(rename = "survey-answer")]
     SurveyAnswer(crate::survey::answer::AnswerRecord),
+    /// An assessment point (考评点) of a community, added or re-described.
+    #[serde(rename = "kaoping-point")]
+    Point(crate::field::point::Point),
+    /// A photo taken on site.
+    #[serde(rename = "field-photo")]
+    FieldPhoto(crate::field::photo::PhotoRecord),
+    /// An assessor's visit of a point.
+    #[serde(rename = "field-visit")]
+    FieldVisit(crate::field::visit::VisitRecord),
+    /// A scanned, filled field form.
+    #[serde(rename = "field-scan")]
+    FieldScan(crate::field::visit::ScanRecord),
+    /// A 网络（媒体）调查 record with its capture.
+    #[serde(rename = "media-capture")]
+    MediaCapture(crate::field::media::MediaRecord),
+    /// A 网格管理平台 export.
+    #[serde(rename = "grid-data")]
+    GridData(crate::field::grid::GridRecord),
 }
 
 /// The data of a damaged object set aside.
@@ -128,6 +146,12 @@ impl Event {
             Event::RectifyExtend(_) => "整改督办",
             Event::SurveyCopies(_) => "发放问卷",
             Event::SurveyAnswer(_) => "问卷答卷",
+            Event::Point(_) => "考评点",
+            Event::FieldPhoto(_) => "实地考评照片",
+            Event::FieldVisit(_) => "实地考评记录",
+            Event::FieldScan(_) => "实地考评表扫描件",
+            Event::MediaCapture(_) => "网络（媒体）调查记录",
+            Event::GridData(_) => "网格化考评数据",
         }
     }
 
@@ -138,6 +162,18 @@ impl Event {
             Event::Assessment(a) => Some((a.community.as_str(), a.objects.as_slice())),
             Event::Document(d) => Some((d.number.as_str(), d.objects.as_slice())),
             Event::RectifyAnswer(a) => Some((a.id.as_str(), a.objects.as_slice())),
+            Event::FieldPhoto(p) => {
+                Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
+            }
+            Event::FieldScan(p) => {
+                Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
+            }
+            Event::MediaCapture(p) => {
+                Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
+            }
+            Event::GridData(p) => {
+                Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
+            }
             _ => None,
         }
     }

@@ -24,6 +24,8 @@
 //! - [`issuance`]: the document register (numbers, issued PDFs);
 //! - [`render`]: the document rendering engine (templates → Typst → PDF/A);
 //! - [`accounts`]: local web accounts (argon2 password hashes);
+//! - [`field`]: 实地考评 and 网络（媒体）调查 evidence (points, photos,
+//!   visits, grid data, media captures, field forms);
 //! - [`scope`]: which communities an account may see and act on;
 //! - [`survey`]: 问卷调查: the questionnaire, numbered copies, answers,
 //!   statistics and verdicts;
@@ -45,6 +47,7 @@ pub mod district_office;
 pub mod districts;
 pub mod documents;
 pub mod event;
+pub mod field;
 pub mod fsutil;
 pub mod handtext;
 pub mod issuance;

@@ -192,7 +192,7 @@ pub fn bag_name(sub: &Submission) -> String {
     format!("{}-v{:04}", sub.record.community, sub.record.version)
 }
 
-fn bag_info(m: &Manifest, sub: &Submission) -> String {
+fn bag_info(m: &Manifest, sub: &Submission, (bytes, count): (u64, u64)) -> String {
     let c = &m.community;
     let date = m.created.get(..10).unwrap_or("1980-01-01");
     let mut lines = vec![
@@ -204,7 +204,7 @@ fn bag_info(m: &Manifest, sub: &Submission) -> String {
         ),
         format!("External-Identifier: {}", bag_name(sub)),
         format!("Bagging-Date: {date}"),
-        format!("Payload-Oxum: {}.{}", m.total_bytes, m.file_count),
+        format!("Payload-Oxum: {bytes}.{count}"),
         format!("Internal-Sender-Identifier: {}", c.id),
     ];
     if let Some(s) = &m.submitter {
@@ -297,19 +297,39 @@ pub fn export(archive: &Archive, sub: &Submission, out: &Path) -> Result<Manifes
     // Held while the export runs, so a sweep can tell a live one from a
     // leftover of an interrupted run.
     let _ = tmp.as_file().try_lock();
-    write_bag(archive, sub, &m, tmp.as_file_mut())?;
+    let extra = field_files(archive, &sub.record.community)?;
+    write_bag(archive, sub, &m, &extra, tmp.as_file_mut())?;
     tmp.as_file().sync_all().map_err(io_at(out))?;
     tmp.persist(out).map_err(|e| io_at(out)(e.error))?;
     crate::fsutil::sync_dir(dir).map_err(io_at(dir))?;
     Ok(m)
 }
 
+/// The community's field evidence (实地考评 photos and records, media
+/// captures, grid data) the bag carries beside the submission.
+fn field_files(
+    archive: &Archive,
+    community: &str,
+) -> Result<Vec<crate::field::evidence::BagFile>, ArchiveError> {
+    use crate::field::FieldError;
+    match crate::field::evidence::Evidence::load(archive, community) {
+        Ok(e) => Ok(crate::field::evidence::bag_files(&e)),
+        Err(FieldError::Archive(e)) => Err(e),
+        Err(other) => Err(ArchiveError::Corrupt {
+            path: archive.root().to_path_buf(),
+            reason: other.to_string(),
+        }),
+    }
+}
+
 fn write_bag(
     archive: &Archive,
     sub: &Submission,
     m: &Manifest,
+    extra: &[crate::field::evidence::BagFile],
     file: &mut File,
 ) -> Result<(), ArchiveError> {
+    use crate::field::evidence::BagFile;
     let zerr = |e: zip::result::ZipError| ArchiveError::Io {
         path: archive.root().to_path_buf(),
         source: io::Error::other(e),
@@ -323,15 +343,32 @@ fn write_bag(
     let mut payload_manifest = String::new();
     let mut files: Vec<_> = m.files.iter().collect();
     files.sort_by(|a, b| a.placed.cmp(&b.placed));
-    for f in &files {
+    // Every payload file with its hash and size, the submission's and the
+    // field evidence's, in path order.
+    let mut lines: Vec<(String, String, u64)> = files
+        .iter()
+        .map(|f| (payload_name(&f.placed), f.sha256.clone(), f.size))
+        .collect();
+    for x in extra {
+        lines.push(match x {
+            BagFile::Object(place, sha, size) => (payload_name(place), sha.clone(), *size),
+            BagFile::Bytes(place, bytes) => (
+                payload_name(place),
+                Digest::of(bytes).hex(),
+                bytes.len() as u64,
+            ),
+        });
+    }
+    lines.sort();
+    for (place, sha, _) in &lines {
         payload_manifest.push_str(&format!(
-            "{}  {}\n",
-            f.sha256,
-            encode_path(&format!("data/{}", payload_name(&f.placed)))
+            "{sha}  {}\n",
+            encode_path(&format!("data/{place}"))
         ));
     }
+    let oxum = (lines.iter().map(|l| l.2).sum::<u64>(), lines.len() as u64);
     let bagit_txt = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_string();
-    let info = bag_info(m, sub);
+    let info = bag_info(m, sub, oxum);
     let mut tag_manifest = String::new();
     for (n, text) in [
         ("bag-info.txt", &info),
@@ -376,6 +413,26 @@ fn write_bag(
                 reason: format!("内容与哈希不符（提交文件“{}”）", f.path),
             });
         }
+    }
+    for x in extra {
+        let (place, bytes) = match x {
+            BagFile::Bytes(place, bytes) => (place, bytes.clone()),
+            BagFile::Object(place, sha, _) => {
+                let digest = Digest::from_hex(sha).ok_or_else(|| ArchiveError::Corrupt {
+                    path: archive.root().to_path_buf(),
+                    reason: format!("记录中的哈希“{sha}”无效"),
+                })?;
+                let mut bytes = Vec::new();
+                archive
+                    .store()
+                    .copy_verified(&digest, &mut bytes)
+                    .map_err(io_at(&archive.store().path_of(&digest)))?;
+                (place, bytes)
+            }
+        };
+        zip.start_file(format!("{name}/data/{}", payload_name(place)), base)
+            .map_err(zerr)?;
+        zip.write_all(&bytes).map_err(io_at(archive.root()))?;
     }
     let mut w = zip.finish().map_err(zerr)?;
     w.flush().map_err(io_at(archive.root()))?;

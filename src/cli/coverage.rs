@@ -25,6 +25,9 @@ pub struct Args {
     /// 以 JSON 格式输出（供其他程序读取）
     #[arg(long, conflicts_with_all = ["xlsx", "output"])]
     json: bool,
+    /// 按每条标准、每种考评方法列出已有的证据（材料、实地考评记录和照片、网格数据、网络媒体存档）
+    #[arg(long)]
+    methods: bool,
     #[command(flatten)]
     table: sheets::TableOut,
 }
@@ -32,6 +35,9 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     archive.communities()?.get(&args.community)?;
+    if args.methods {
+        return by_method(&archive, &args);
+    }
     let sub = archive.submission(&args.community, args.version)?;
     let m = archive.manifest(&sub)?;
     let cov = coverage::coverage(Catalog::builtin(), &m);
@@ -84,4 +90,42 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         )?;
     }
     Ok(out.flush()?)
+}
+
+/// `--methods`: every standard and method with the evidence it has.
+fn by_method(archive: &Archive, args: &Args) -> anyhow::Result<()> {
+    use kaoping::archive::ArchiveError;
+    use kaoping::catalog::Method;
+    use kaoping::field::evidence::{Evidence, coverage};
+    let manifest = match archive.submission(&args.community, args.version) {
+        Ok(sub) => Some(archive.manifest(&sub)?),
+        Err(ArchiveError::NoSubmission { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let e = Evidence::load(archive, &args.community)?;
+    let lines = coverage(Catalog::builtin(), &e, manifest.as_ref());
+    let mut out = output::stdout();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &lines).context("无法输出 JSON")?;
+        writeln!(out)?;
+        return Ok(out.flush()?);
+    }
+    for l in &lines {
+        let what = match l.method {
+            Method::MaterialReview => format!("材料 {} 个", l.files),
+            Method::OnSite => format!(
+                "现场记录 {} 条、照片 {} 张、网格数据 {} 份",
+                l.records, l.photos, l.grid
+            ),
+            Method::NetworkSurvey => format!("网络媒体存档 {} 份", l.media),
+            Method::Questionnaire => "问卷调查（不在档案库中）".to_string(),
+        };
+        let mark = if l.covered() {
+            "有证据"
+        } else {
+            "缺证据"
+        };
+        writeln!(out, "{}  {}  {what}  {mark}", l.key, l.method.name())?;
+    }
+    Ok(())
 }

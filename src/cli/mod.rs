@@ -15,12 +15,17 @@ mod demo;
 mod districts;
 mod expert;
 mod export;
+mod field;
+mod field_form;
+mod grid;
 mod history;
 mod ingest;
 mod init;
+mod media;
 mod naming;
 mod notice;
 mod output;
+mod point;
 mod preliminary;
 mod progress;
 mod receipt;
@@ -227,6 +232,21 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     Survey(survey::Args),
+    /// 考评点：add 添加，import 从表格导入，list 列出（每个点位考评哪些实地考评标准）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
+    Point(point::Args),
+    /// 实地考评：photo 保存现场照片，record 记录考评点结论，scan 上传考评表扫描件，submit 作为本级考评表提交
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
+    Field(field::Args),
+    /// 生成实地考评表 PDF（每个考评点一页，带打开现场考评页面的二维码）
+    #[command(name = "field-form", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    FieldForm(field_form::Args),
+    /// 网络（媒体）调查记录：add 登记（附网页存档），list 列出
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
+    Media(media::Args),
+    /// 网格化考评数据：import 导入网格管理平台导出的事件表，list 列出
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
+    Grid(grid::Args),
     /// 显示帮助：kaoping help 或 kaoping help 命令
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Help(HelpArgs),
@@ -419,6 +439,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rectify(args) => rectify::run(&ctx, args),
         Command::Naming(args) => naming::run(&ctx, args),
         Command::Survey(args) => survey::run(&ctx, args),
+        Command::Point(args) => point::run(&ctx, args),
+        Command::Field(args) => field::run(&ctx, args),
+        Command::FieldForm(args) => field_form::run(&ctx, args),
+        Command::Media(args) => media::run(&ctx, args),
+        Command::Grid(args) => grid::run(&ctx, args),
         Command::Help(args) => help(&args.command),
     }
 }

@@ -431,6 +431,7 @@ impl Drafting<'_> {
                 let levels = report::Levels {
                     comparison: crate::assessment::compare::compare(archive, &c.id, &stored, rule)?,
                     overrides: crate::assessment::overrule::standing(archive, &c.id)?,
+                    field: field_part(archive, &c.id, &self.config.time)?,
                 };
                 report::build(
                     self.issuer,
@@ -662,4 +663,20 @@ pub fn obtain_receipt(
         .find(|e| issued.iter().any(|d| d.record.number == e.record.number))
         .ok_or(BatchError::Nothing(Vec::new()))?;
     Ok(Receipt { entry, new: true })
+}
+
+/// The field evidence of a community's report.
+fn field_part(
+    archive: &Archive,
+    community: &str,
+    time: &crate::config::TimeSettings,
+) -> Result<super::field_evidence::FieldPart, crate::archive::ArchiveError> {
+    use crate::field::FieldError;
+    super::field_evidence::FieldPart::load(archive, community, time).map_err(|e| match e {
+        FieldError::Archive(a) => a,
+        other => crate::archive::ArchiveError::Corrupt {
+            path: archive.root().to_path_buf(),
+            reason: other.to_string(),
+        },
+    })
 }

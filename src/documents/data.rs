@@ -110,6 +110,9 @@ pub struct Attachment {
     /// A bar chart after the table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chart: Option<Chart>,
+    /// Photos set in a grid, each with its caption.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<Photo>,
 }
 
 /// A horizontal bar chart: per row one bar for each series.
@@ -128,6 +131,16 @@ pub struct ChartRow {
     pub label: String,
     /// One value per series.
     pub values: Vec<u32>,
+}
+
+/// A photo of a photo page: JPEG bytes (a thumbnail made for the page;
+/// the original stays in the archive) and its caption.
+#[derive(Debug, Clone, Serialize)]
+pub struct Photo {
+    /// The JPEG bytes.
+    pub jpeg: Vec<u8>,
+    /// Point, standard, time and short hash.
+    pub caption: String,
 }
 
 /// An attachment's table; the header row repeats on every page.

@@ -11,6 +11,7 @@ pub mod certificate;
 pub mod custom;
 pub mod data;
 pub mod decision;
+pub mod field_evidence;
 pub mod notice;
 pub mod preliminary;
 pub mod progress;

@@ -74,6 +74,11 @@ pub fn build(
     if let Some(cmp) = &levels.comparison {
         data.attachments.push(levels_table(cmp));
     }
+    if !levels.field.is_empty() {
+        // After 一、基本情况's text.
+        data.body.insert(3, levels.field.paragraph());
+        data.attachments.extend(levels.field.attachments(catalog));
+    }
     if !levels.overrides.is_empty() {
         data.body.insert(
             data.body.len().saturating_sub(1),
@@ -393,6 +398,8 @@ pub struct Levels {
     pub comparison: Option<Comparison>,
     /// The office's overrides of final verdicts.
     pub overrides: Vec<crate::assessment::overrule::Override>,
+    /// The 实地考评 and 网络（媒体）调查 evidence.
+    pub field: super::field_evidence::FieldPart,
 }
 
 fn overrides_para(overrides: &[crate::assessment::overrule::Override]) -> Para {

@@ -67,6 +67,7 @@ const BUILTIN: &[(&str, &str)] = &[
         "wenjuantongji.typ.j2",
         include_str!("../../templates/wenjuantongji.typ.j2"),
     ),
+    ("shidi.typ.j2", include_str!("../../templates/shidi.typ.j2")),
 ];
 
 /// File name of the layout library.

@@ -14,6 +14,7 @@ mod community;
 mod download;
 mod entry;
 mod error;
+mod field;
 mod fill;
 mod guard;
 mod issued;
@@ -22,8 +23,8 @@ mod office;
 mod overrule;
 mod pages;
 mod preliminary;
-mod rectify;
 mod print;
+mod rectify;
 mod scoped;
 mod session;
 mod survey;
@@ -253,6 +254,15 @@ fn table() -> Vec<Route> {
         get("/survey/entry", entry::form),
         post("/survey/entry", entry::save),
         post("/c/{id}/survey/print", print::copies_pdf),
+        get("/c/{id}/field", field::page),
+        get("/c/{id}/field-form.pdf", field::form_pdf),
+        post("/c/{id}/points", field::add_point),
+        upload("/c/{id}/field/photo/upload", field::upload_photo),
+        post("/c/{id}/field/finish", field::finish),
+        upload("/c/{id}/field/scan/upload", field::upload_scan),
+        upload("/c/{id}/field/submit/upload", field::submit),
+        upload("/c/{id}/media/upload", field::upload_media),
+        upload("/c/{id}/grid/upload", field::upload_grid),
     ]
 }
 

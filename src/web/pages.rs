@@ -60,6 +60,7 @@ const PAGES: &[(&str, &str)] = &[
         include_str!("../../templates/web/survey.html"),
     ),
     ("entry.html", include_str!("../../templates/web/entry.html")),
+    ("field.html", include_str!("../../templates/web/field.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

@@ -507,3 +507,98 @@ fn a_resident_answers_a_copy_through_its_link_on_a_phone() {
     assert_eq!(answer["data"]["answers"]["Q1"], "非常满意");
     assert_eq!(answer["data"]["open"], "路灯 <i>修好</i> #了");
 }
+
+/// The on-site page in the browser: a verdict and a remark survive a
+/// reload (the draft is kept in the browser), and a photo chosen in the
+/// page's camera input is uploaded at once and listed with its hash.
+#[test]
+fn an_assessor_uploads_a_photo_from_the_on_site_page() {
+    let t = tempfile::tempdir().unwrap();
+    let Some((_driver, webdriver)) = start_driver(t.path()) else {
+        return;
+    };
+    archive(t.path());
+    scoped_accounts(t.path());
+    run(
+        t.path(),
+        &[
+            "point",
+            "add",
+            "--community",
+            "WH-001",
+            "--name",
+            "翠湖社区综合服务中心",
+            "--kind",
+            "社区综合服务中心",
+            "--lat",
+            "25.0431",
+            "--lon",
+            "102.7062",
+        ],
+        None,
+    );
+    let jpg = crate::field::util::photo(
+        t.path(),
+        "现场照片.jpg",
+        Some((0, Some(crate::field::util::AT))),
+        3,
+    );
+    let server = Server::start(t.path(), &[]);
+    let downloads = t.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = browser(&webdriver, &t.path().join("profile"), &downloads).await;
+        let url = server.url.clone();
+        sign_in_as(&c, &url, WUHUA).await;
+        wait_path(&c, "/district").await;
+        c.goto(&format!("{url}/c/WH-001/field?point=P1")).await.unwrap();
+        text_of(&c, "#capture h2").await;
+        c.find(Locator::Css(r#"input[name="v:Ⅱ-6/1"][value="基本达标"]"#)).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css(r#"textarea[name="r:Ⅱ-6/1"]"#)).await.unwrap().send_keys("公示栏未更新").await.unwrap();
+        c.refresh().await.unwrap();
+        text_of(&c, "#capture h2").await;
+        let restored = c
+            .execute(
+                r#"return [document.querySelector('input[name="v:Ⅱ-6/1"][value="基本达标"]').checked,
+                           document.querySelector('textarea[name="r:Ⅱ-6/1"]').value];"#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(restored, json!([true, "公示栏未更新"]), "the draft survives a reload");
+        let input = c.find(Locator::Css(r#"fieldset[data-standard="Ⅱ-6/1"] input.photo-input"#)).await.unwrap();
+        input.send_keys(jpg.to_str().unwrap()).await.unwrap();
+        let shown = text_of(&c, r#"fieldset[data-standard="Ⅱ-6/1"] li.photo-ok"#).await;
+        assert!(shown.contains("已保存照片") && shown.contains("现场照片.jpg"), "{shown}");
+        c.find(Locator::Id("finish-submit")).await.unwrap().click().await.unwrap();
+        let state = text_of(&c, "#draft-state").await;
+        assert!(state.contains("已完成"), "{state}");
+        c.close().await.unwrap();
+    });
+    let photos: Vec<_> = log(t.path())
+        .into_iter()
+        .filter(|r| r["kind"] == "field-photo")
+        .collect();
+    assert_eq!(photos.len(), 1);
+    let sha = photos[0]["data"]["file"]["object"]["sha256"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        sha,
+        hex_sha(&std::fs::read(&jpg).unwrap()),
+        "the original bytes are kept"
+    );
+    let visit = log(t.path())
+        .into_iter()
+        .find(|r| r["kind"] == "field-visit")
+        .expect("the visit is recorded");
+    assert_eq!(visit["data"]["rows"][0]["verdict"], "基本达标");
+    assert_eq!(visit["data"]["rows"][0]["remark"], "公示栏未更新");
+    verify_clean(t.path());
+}
+
+fn hex_sha(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}

@@ -6,6 +6,7 @@
 mod api;
 mod apply;
 mod browser;
+mod field;
 mod levels;
 mod rectify;
 mod routes;

@@ -32,6 +32,13 @@ enum Who {
     ReturnWh,
     /// Those who print 问卷 copies for WH-001: 五华区 and the office.
     DistributeWh,
+    /// Those who assess WH-001 on site: 五华区 and its expert.
+    FieldWh,
+    /// Those who add assessment points of WH-001: 五华区 and the office.
+    PointsWh,
+    /// Those who record 网络（媒体）调查 of WH-001: 五华区, its expert and
+    /// the office.
+    MediaWh,
     /// District accounts.
     District,
     /// Clerks who enter paper copies: district accounts and the office.
@@ -105,6 +112,15 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/survey/entry", Who::Clerk),
     ("POST", "/survey/entry", Who::Clerk),
     ("POST", "/c/{id}/survey/print", Who::DistributeWh),
+    ("GET", "/c/{id}/field", Who::ReadWh),
+    ("GET", "/c/{id}/field-form.pdf", Who::ReadWh),
+    ("POST", "/c/{id}/points", Who::PointsWh),
+    ("POST", "/c/{id}/field/photo/upload", Who::FieldWh),
+    ("POST", "/c/{id}/field/finish", Who::FieldWh),
+    ("POST", "/c/{id}/field/scan/upload", Who::FieldWh),
+    ("POST", "/c/{id}/field/submit/upload", Who::FieldWh),
+    ("POST", "/c/{id}/media/upload", Who::MediaWh),
+    ("POST", "/c/{id}/grid/upload", Who::Office),
 ];
 
 /// The roles walked: a label and the account (none for no session).
@@ -133,6 +149,9 @@ fn allowed(who: Who, role: &str) -> bool {
             "community WH-001" | "district 五华区" | "expert of WH-001"
         ),
         Who::ReturnWh | Who::DistributeWh => matches!(role, "district 五华区" | "office"),
+        Who::FieldWh => matches!(role, "district 五华区" | "expert of WH-001"),
+        Who::PointsWh => matches!(role, "district 五华区" | "office"),
+        Who::MediaWh => matches!(role, "district 五华区" | "expert of WH-001" | "office"),
         Who::District => role.starts_with("district"),
         Who::Clerk => role.starts_with("district") || role == "office",
         Who::Expert => role.starts_with("expert"),

@@ -1,0 +1,46 @@
+//! `kaoping field-form`: the printable 实地考评表 of a community's points.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use kaoping::archive::Archive;
+use kaoping::field::form;
+use kaoping::render::Engine;
+
+use super::Context;
+use super::output;
+
+/// 生成实地考评表
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 只生成这个考评点的一页（不写则每个考评点一页）
+    #[arg(long, value_name = "点位编号")]
+    point: Option<String>,
+    /// 输出文件（默认 实地考评表-社区编号.pdf）
+    #[arg(short = 'o', long, value_name = "文件")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let config = ctx.config()?;
+    let reg = archive.communities()?;
+    let c = reg.get(&args.community)?;
+    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let pdf = form::pdf(&archive, &engine, &config, c, args.point.as_deref())?;
+    let path = args
+        .output
+        .unwrap_or_else(|| PathBuf::from(format!("实地考评表-{}.pdf", c.id)));
+    kaoping::fsutil::write_atomic(&path, &pdf.bytes)?;
+    let mut out = output::stdout();
+    writeln!(out, "已生成 {}", path.display())?;
+    if pdf.urls.is_empty() {
+        writeln!(out, "提示：{}", form::NO_ADDRESS_HINT)?;
+    } else {
+        writeln!(out, "二维码地址：{}", pdf.urls.join("、"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! `kaoping grid import|list`: a 网格管理平台 export as evidence of
+//! 实地考评 standards, with its summary.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use kaoping::archive::Archive;
+use kaoping::catalog::Catalog;
+use kaoping::field::grid;
+
+use super::output;
+use super::{Context, HELP_TEMPLATE, wait_message};
+
+/// 网格化考评数据
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// 导入网格管理平台导出的事件表（xlsx/CSV，列：点位、事件类别、上报时间、处置状态）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Import(ImportArgs),
+    /// 列出社区导入的网格化考评数据及汇总
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    List(ListArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 作为哪些实地考评标准的证据，如 "Ⅱ-6/1,Ⅱ-6/2"
+    #[arg(long, value_name = "标准")]
+    standards: String,
+    /// 导出的表格
+    #[arg(value_name = "文件")]
+    file: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+struct ListArgs {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+}
+
+fn summary_text(s: &grid::Summary) -> String {
+    let join = |m: &std::collections::BTreeMap<String, usize>| {
+        m.iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    format!(
+        "共 {} 件，已办结 {} 件（{:.1}%）；按类别：{}；按状态：{}",
+        s.total,
+        s.resolved,
+        s.resolved_percent(),
+        join(&s.by_category),
+        join(&s.by_state)
+    )
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let mut out = output::stdout();
+    match args.command {
+        Sub::Import(a) => {
+            let lock = archive.lock(true, wait_message)?;
+            let reg = archive.communities()?;
+            let c = reg.get(&a.community)?;
+            let name = a
+                .file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let r = grid::import(
+                &archive,
+                &lock,
+                Catalog::builtin(),
+                c,
+                &a.file,
+                &name,
+                &a.standards,
+            )?;
+            let stds: Vec<String> = r.standards.iter().map(|k| k.to_string()).collect();
+            writeln!(
+                out,
+                "已导入社区 {} 的网格化考评数据 {}（{}），作为 {} 的证据：{}",
+                c.id,
+                name,
+                r.file.short(),
+                stds.join("、"),
+                summary_text(&r.summary)
+            )?;
+        }
+        Sub::List(a) => {
+            archive.communities()?.get(&a.community)?;
+            for r in grid::list(&archive, &a.community)? {
+                writeln!(
+                    out,
+                    "{}（{}）：{}",
+                    r.file.name,
+                    r.file.short(),
+                    summary_text(&r.summary)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! `kaoping media add|list`: 网络（媒体）调查 records with their capture
+//! files. The URL is recorded, never fetched.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Subcommand;
+
+use kaoping::accounts::Accounts;
+use kaoping::archive::Archive;
+use kaoping::catalog::Catalog;
+use kaoping::field::media::{self, NewMedia};
+
+use super::output;
+use super::{Context, HELP_TEMPLATE, wait_message};
+
+/// 网络（媒体）调查
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// 登记一条网络（媒体）调查记录及其网页存档（PDF、PNG、MHTML 或 WARC）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Add(Box<AddArgs>),
+    /// 列出社区的网络（媒体）调查记录
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    List(ListArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct AddArgs {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 记录人账号（县区、专家或考评办公室账号）
+    #[arg(long = "as", value_name = "账号")]
+    account: String,
+    /// 标准，如 Ⅱ-9/2
+    #[arg(long, value_name = "标准")]
+    standard: String,
+    /// 网址（只记录，不访问）
+    #[arg(long, value_name = "网址")]
+    url: String,
+    /// 标题
+    #[arg(long, value_name = "标题")]
+    title: String,
+    /// 平台：政府网站、微信公众号、媒体报道、其他
+    #[arg(long, value_name = "平台")]
+    platform: String,
+    /// 发布日期
+    #[arg(long, value_name = "日期", default_value = "")]
+    published: String,
+    /// 核查日期（默认今天）
+    #[arg(long, value_name = "日期", default_value = "")]
+    checked: String,
+    /// 核查结果
+    #[arg(long, value_name = "结果")]
+    finding: String,
+    /// 网页存档文件
+    #[arg(long, value_name = "文件")]
+    capture: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+struct ListArgs {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let mut out = output::stdout();
+    match args.command {
+        Sub::Add(a) => {
+            let a = *a;
+            let archive = Archive::new(ctx.root().dir()).acting_as(&a.account);
+            let acc = Accounts::load(archive.root())?
+                .get(&a.account)
+                .cloned()
+                .with_context(|| {
+                    format!("没有名为 {} 的账号（用 kaoping user list 查看）", a.account)
+                })?;
+            let new = NewMedia {
+                standard: a.standard,
+                url: a.url,
+                title: a.title,
+                platform: a.platform,
+                published: a.published,
+                checked: a.checked,
+                finding: a.finding,
+            };
+            let lock = archive.lock(true, wait_message)?;
+            let reg = archive.communities()?;
+            let c = reg.get(&a.community)?;
+            let name = a
+                .capture
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let r = media::add(
+                &archive,
+                &lock,
+                Catalog::builtin(),
+                c,
+                &acc,
+                &new,
+                kaoping::field::Upload {
+                    path: &a.capture,
+                    name: &name,
+                },
+            )?;
+            writeln!(
+                out,
+                "已登记社区 {} {} 的网络（媒体）调查记录：{}（{}，存档 {}）",
+                c.id,
+                r.key,
+                r.title,
+                r.platform.name(),
+                r.file.short()
+            )?;
+        }
+        Sub::List(a) => {
+            let archive = Archive::new(ctx.root().dir());
+            archive.communities()?.get(&a.community)?;
+            for r in media::list(&archive, &a.community)? {
+                writeln!(
+                    out,
+                    "{} {} {} {} 核查 {} {} 存档 {}",
+                    r.key,
+                    r.platform.name(),
+                    r.title,
+                    r.url,
+                    r.checked,
+                    r.finding,
+                    r.file.short()
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

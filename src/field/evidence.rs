@@ -1,0 +1,274 @@
+//! What the field records of a community add up to: everything gathered
+//! at once ([`Evidence::load`]), the coverage per standard and method
+//! (files for 材料审核, on-site records and photos for 实地考评, grid
+//! data, media captures for 网络（媒体）调查), the citation lines the
+//! 考评报告 prints, and the files the BagIt export carries.
+
+use serde::Serialize;
+
+use super::{FieldError, StdKey, grid, media, photo, point, visit};
+use crate::archive::Archive;
+use crate::archive::manifest::Manifest;
+use crate::catalog::{Catalog, Method};
+
+/// Every field record of one community.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    /// Points.
+    pub points: Vec<point::Point>,
+    /// Photos.
+    pub photos: Vec<photo::PhotoRecord>,
+    /// Visits, with the log time of each.
+    pub visits: Vec<(String, visit::VisitRecord)>,
+    /// Scanned forms.
+    pub scans: Vec<visit::ScanRecord>,
+    /// Media records.
+    pub media: Vec<media::MediaRecord>,
+    /// Grid imports.
+    pub grids: Vec<grid::GridRecord>,
+}
+
+impl Evidence {
+    /// Reads the log once for `community`'s records.
+    pub fn load(archive: &Archive, community: &str) -> Result<Evidence, FieldError> {
+        use crate::event::Event;
+        let mut e = Evidence {
+            points: point::list(archive, community)?,
+            ..Evidence::default()
+        };
+        for rec in crate::event::read(archive)? {
+            match rec.event {
+                Event::FieldPhoto(p) if p.community == community => e.photos.push(p),
+                Event::FieldVisit(v) if v.community == community => e.visits.push((rec.time, v)),
+                Event::FieldScan(s) if s.community == community => e.scans.push(s),
+                Event::MediaCapture(m) if m.community == community => e.media.push(m),
+                Event::GridData(g) if g.community == community => e.grids.push(g),
+                _ => {}
+            }
+        }
+        Ok(e)
+    }
+
+    /// Whether there is nothing.
+    pub fn is_empty(&self) -> bool {
+        self.photos.is_empty()
+            && self.visits.is_empty()
+            && self.scans.is_empty()
+            && self.media.is_empty()
+            && self.grids.is_empty()
+    }
+
+    fn point_name(&self, id: &str) -> String {
+        self.points
+            .iter()
+            .find(|p| p.id == id)
+            .map_or(id.to_string(), |p| format!("{id} {}", p.name))
+    }
+
+    /// The 实地考评 citations of `key`: per visit the point, assessor,
+    /// level, time, photo count and short hashes; then the grid data
+    /// linked to it.
+    pub fn onsite_lines(&self, key: &StdKey, time: &crate::config::TimeSettings) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .visits
+            .iter()
+            .filter_map(|(at, v)| v.rows.iter().find(|r| r.key == *key).map(|r| (at, v, r)))
+            .map(|(at, v, r)| {
+                let shorts: Vec<&str> = r.photos.iter().map(|h| &h[..h.len().min(12)]).collect();
+                let photos = if shorts.is_empty() {
+                    "无照片".to_string()
+                } else {
+                    format!("照片 {} 张（{}）", shorts.len(), shorts.join("、"))
+                };
+                format!(
+                    "考评点 {}，{}（{}），{}，{}，{}",
+                    self.point_name(&v.point),
+                    v.assessor,
+                    v.level.name(),
+                    time.show(at),
+                    r.verdict,
+                    photos
+                )
+            })
+            .collect();
+        out.extend(
+            self.grids
+                .iter()
+                .filter(|g| g.standards.contains(key))
+                .map(|g| {
+                    format!(
+                        "网格化考评数据 {}（{}）：共 {} 件，已办结 {:.1}%",
+                        g.file.name,
+                        g.file.short(),
+                        g.summary.total,
+                        g.summary.resolved_percent()
+                    )
+                }),
+        );
+        out
+    }
+
+    /// The 网络（媒体）调查 citations of `key`.
+    pub fn media_lines(&self, key: &StdKey) -> Vec<String> {
+        self.media
+            .iter()
+            .filter(|m| m.key == *key)
+            .map(|m| {
+                format!(
+                    "{}《{}》{}，核查于 {}：{}（存档 {} {}）",
+                    m.platform.name(),
+                    m.title,
+                    m.url,
+                    m.checked,
+                    m.finding,
+                    serde_json::to_value(m.format)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default(),
+                    m.file.short()
+                )
+            })
+            .collect()
+    }
+}
+
+/// One standard and method's evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageLine {
+    /// The standard.
+    #[serde(flatten)]
+    pub key: StdKey,
+    /// The method.
+    pub method: Method,
+    /// Files of the latest submission (材料审核).
+    pub files: usize,
+    /// On-site findings (实地考评).
+    pub records: usize,
+    /// On-site photos.
+    pub photos: usize,
+    /// Grid imports linked to it.
+    pub grid: usize,
+    /// Media captures (网络（媒体）调查).
+    pub media: usize,
+}
+
+impl CoverageLine {
+    /// Whether any evidence exists for it.
+    pub fn covered(&self) -> bool {
+        match self.method {
+            Method::MaterialReview => self.files > 0,
+            Method::OnSite => self.records + self.photos + self.grid > 0,
+            Method::NetworkSurvey => self.media > 0,
+            Method::Questionnaire => false,
+        }
+    }
+}
+
+/// Per standard and method, what evidence exists.
+pub fn coverage(catalog: &Catalog, e: &Evidence, manifest: Option<&Manifest>) -> Vec<CoverageLine> {
+    let mut out = Vec::new();
+    for (_, ind, s) in catalog.standards() {
+        let key = StdKey {
+            indicator: ind.code.clone(),
+            standard: s.number,
+        };
+        for m in &s.methods {
+            let files = manifest.map_or(0, |m| {
+                m.files
+                    .iter()
+                    .filter(|f| f.indicator == ind.code && f.standard == Some(s.number))
+                    .count()
+            });
+            let onsite = *m == Method::OnSite;
+            out.push(CoverageLine {
+                key: key.clone(),
+                method: *m,
+                files: if *m == Method::MaterialReview {
+                    files
+                } else {
+                    0
+                },
+                records: if onsite {
+                    e.visits
+                        .iter()
+                        .filter(|(_, v)| v.rows.iter().any(|r| r.key == key))
+                        .count()
+                } else {
+                    0
+                },
+                photos: if onsite {
+                    e.photos.iter().filter(|p| p.key == key).count()
+                } else {
+                    0
+                },
+                grid: if onsite {
+                    e.grids
+                        .iter()
+                        .filter(|g| g.standards.contains(&key))
+                        .count()
+                } else {
+                    0
+                },
+                media: e.media.iter().filter(|x| x.key == key).count(),
+            });
+        }
+    }
+    out
+}
+
+/// A file the BagIt export of the community carries besides its
+/// submission: a stored object, or generated bytes (the records as JSON).
+pub enum BagFile {
+    /// A stored object: its place in the bag, hash and size.
+    Object(String, String, u64),
+    /// Generated bytes at a place in the bag.
+    Bytes(String, Vec<u8>),
+}
+
+/// Folder of the field evidence inside a bag's payload.
+pub const BAG_FOLDER: &str = "实地考评与网络调查";
+
+/// The files of the community's field evidence for its BagIt export:
+/// every photo, scan, capture and grid export under
+/// `实地考评与网络调查/`, and the records themselves as `记录.json`.
+pub fn bag_files(e: &Evidence) -> Vec<BagFile> {
+    if e.is_empty() && e.points.is_empty() {
+        return Vec::new();
+    }
+    let safe = |s: &str| crate::fsutil::safe_name(s);
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut obj = |folder: &str, f: &super::StoredFile| {
+        let place = format!("{BAG_FOLDER}/{folder}/{}-{}", f.short(), safe(&f.name));
+        if seen.insert(place.clone()) {
+            out.push(BagFile::Object(
+                place,
+                f.object.sha256.clone(),
+                f.object.size,
+            ));
+        }
+    };
+    for p in &e.photos {
+        obj(&format!("照片/{}", safe(&p.point)), &p.file);
+    }
+    for s in &e.scans {
+        obj("考评表扫描件", &s.file);
+    }
+    for m in &e.media {
+        obj("网络媒体存档", &m.file);
+    }
+    for g in &e.grids {
+        obj("网格化考评数据", &g.file);
+    }
+    let records = serde_json::json!({
+        "points": e.points,
+        "photos": e.photos,
+        "visits": e.visits.iter().map(|(t, v)| serde_json::json!({"time": t, "visit": v})).collect::<Vec<_>>(),
+        "scans": e.scans,
+        "media": e.media,
+        "grid": e.grids,
+    });
+    let bytes = serde_json::to_vec_pretty(&records).unwrap_or_default();
+    out.push(BagFile::Bytes(format!("{BAG_FOLDER}/记录.json"), bytes));
+    out
+}

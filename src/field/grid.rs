@@ -1,0 +1,206 @@
+//! 网格化考评数据: an export of the 街道's 网格管理平台 for a community
+//! (xlsx/CSV, columns found by their header names), stored as submitted,
+//! with a summary — events per category and per state, the share
+//! resolved — and the 实地考评 standards the office links it to.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{FieldError, StdKey, StoredFile};
+use crate::archive::Archive;
+use crate::archive::lock::WriterLock;
+use crate::catalog::Catalog;
+use crate::community::Community;
+use crate::issuance::ObjectRef;
+use crate::table::{Column, Kind, Place, Problem, Schema};
+
+/// The columns of a platform export.
+pub static SCHEMA: Schema = Schema {
+    columns: &[
+        Column {
+            name: "点位",
+            aliases: &["网格", "所属网格", "点位名称"],
+            required: true,
+            kind: Kind::Text,
+        },
+        Column {
+            name: "事件类别",
+            aliases: &["事件类型", "类别"],
+            required: true,
+            kind: Kind::Text,
+        },
+        Column {
+            name: "上报时间",
+            aliases: &["上报日期", "发现时间"],
+            required: true,
+            kind: Kind::Text,
+        },
+        Column {
+            name: "处置状态",
+            aliases: &["状态", "办理状态"],
+            required: true,
+            kind: Kind::Text,
+        },
+        Column {
+            name: "事件编号",
+            aliases: &["编号"],
+            required: false,
+            kind: Kind::Code,
+        },
+        Column {
+            name: "办结时间",
+            aliases: &["处置时间"],
+            required: false,
+            kind: Kind::Text,
+        },
+    ],
+};
+
+/// What an export adds up to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Events.
+    pub total: usize,
+    /// Events whose state is resolved (办结, 已处置, 已解决, 结案, 完成).
+    pub resolved: usize,
+    /// Events per category.
+    pub by_category: BTreeMap<String, usize>,
+    /// Events per state.
+    pub by_state: BTreeMap<String, usize>,
+    /// Events per point.
+    pub by_point: BTreeMap<String, usize>,
+}
+
+impl Summary {
+    /// The share resolved, in percent.
+    pub fn resolved_percent(&self) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.resolved as f64 * 100.0 / self.total as f64
+        }
+    }
+}
+
+/// An import as the log keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GridRecord {
+    /// Community id.
+    pub community: String,
+    /// The export as submitted.
+    pub file: StoredFile,
+    /// The 实地考评 standards it is evidence for.
+    pub standards: Vec<StdKey>,
+    /// Its summary.
+    pub summary: Summary,
+}
+
+/// Whether a state counts as resolved.
+pub fn is_resolved(state: &str) -> bool {
+    ["办结", "已处置", "已解决", "结案", "完成", "已处理"]
+        .iter()
+        .any(|w| state.contains(w))
+        && !state.contains('未')
+}
+
+/// Every import of `community`, in log order.
+pub fn list(archive: &Archive, community: &str) -> Result<Vec<GridRecord>, FieldError> {
+    Ok(crate::event::read(archive)?
+        .into_iter()
+        .filter_map(|r| match r.event {
+            crate::event::Event::GridData(g) if g.community == community => Some(g),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Imports an export as evidence under `standards` (typed, separated by
+/// commas; each must be a 实地考评 standard). Nothing is stored when the
+/// table cannot be read or a row lacks its category or state.
+pub fn import(
+    archive: &Archive,
+    lock: &WriterLock,
+    catalog: &Catalog,
+    community: &Community,
+    path: &Path,
+    name: &str,
+    standards: &str,
+) -> Result<GridRecord, FieldError> {
+    let mut keys = Vec::new();
+    for part in standards
+        .split([',', '，', '、', ';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let k = StdKey::parse(catalog, part)?;
+        if !super::point::onsite(catalog, &k) {
+            return Err(FieldError::BadStandard {
+                input: part.to_string(),
+                why: format!("{k} 不用实地考评，网格化考评数据只能作为实地考评标准的证据"),
+            });
+        }
+        keys.push(k);
+    }
+    if keys.is_empty() {
+        return Err(FieldError::BadStandard {
+            input: String::new(),
+            why: "请写明这份网格数据作为哪些实地考评标准的证据，如 Ⅱ-6/1,Ⅱ-6/2".into(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| FieldError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let table = crate::table::read(path, &bytes, &SCHEMA)?;
+    let mut s = Summary::default();
+    let mut problems: Vec<Problem> = Vec::new();
+    for row in &table.rows {
+        problems.extend(row.problems.iter().cloned());
+        for col in ["事件类别", "处置状态"] {
+            if row.text(col).is_empty() {
+                problems.push(Problem::new(row.at(col), format!("{col}为空")));
+            }
+        }
+        s.total += 1;
+        *s.by_category
+            .entry(row.text("事件类别").to_string())
+            .or_default() += 1;
+        *s.by_state
+            .entry(row.text("处置状态").to_string())
+            .or_default() += 1;
+        *s.by_point.entry(row.text("点位").to_string()).or_default() += 1;
+        if is_resolved(row.text("处置状态")) {
+            s.resolved += 1;
+        }
+    }
+    if s.total == 0 {
+        problems.push(Problem::new(Place::Whole, "表中没有任何事件".to_string()));
+    }
+    if !problems.is_empty() {
+        return Err(FieldError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        });
+    }
+    let put = archive
+        .store()
+        .put_bytes(&bytes)
+        .map_err(super::io_err(archive))?;
+    archive.store().flush().map_err(super::io_err(archive))?;
+    let rec = GridRecord {
+        community: community.id.clone(),
+        file: StoredFile {
+            name: name.to_string(),
+            object: ObjectRef {
+                sha256: put.digest.hex(),
+                size: put.size,
+            },
+        },
+        standards: keys,
+        summary: s,
+    };
+    super::append(archive, lock, crate::event::Event::GridData(rec.clone()))?;
+    Ok(rec)
+}

@@ -1,0 +1,315 @@
+//! On-site photos: each stored the moment it arrives (the original bytes
+//! in the content-addressed store, a `field-photo` event naming the
+//! community, point, standard, assessor and level), its EXIF 拍摄时间 and
+//! GPS recorded beside the server's receive time, and flagged — never
+//! refused — when it has no EXIF, was taken in the future, long before the
+//! visit, or far from the point. The same photo sent again for the same
+//! standard is recognised by its hash and not recorded twice.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::exif::{self, ImageFormat, PhotoFacts};
+use super::{FieldError, StdKey, StoredFile, check_assessor, point};
+use crate::accounts::Account;
+use crate::archive::Archive;
+use crate::archive::lock::WriterLock;
+use crate::assessment::level::Level;
+use crate::catalog::Catalog;
+use crate::community::Community;
+use crate::config::FieldSettings;
+use crate::issuance::ObjectRef;
+
+/// Why a photo is flagged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FlagKind {
+    /// No readable EXIF (no 拍摄时间 to check).
+    #[serde(rename = "无EXIF信息")]
+    NoExif,
+    /// 拍摄时间 after the server received it.
+    #[serde(rename = "拍摄时间在将来")]
+    Future,
+    /// 拍摄时间 long before the visit.
+    #[serde(rename = "拍摄时间过早")]
+    TooOld,
+    /// GPS far from the point's coordinates.
+    #[serde(rename = "拍摄位置偏远")]
+    FarAway,
+}
+
+/// A flag with its particulars.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flag {
+    /// What.
+    pub kind: FlagKind,
+    /// The particulars, in Chinese.
+    pub detail: String,
+}
+
+/// A photo as the log keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhotoRecord {
+    /// Community id.
+    pub community: String,
+    /// Point id.
+    pub point: String,
+    /// The standard.
+    #[serde(flatten)]
+    pub key: StdKey,
+    /// The assessor's account.
+    pub assessor: String,
+    /// The assessor's level.
+    pub level: Level,
+    /// The file (original bytes).
+    pub file: StoredFile,
+    /// Its format, by content.
+    pub format: ImageFormat,
+    /// When the server received it (RFC 3339, UTC).
+    pub received: String,
+    /// What its EXIF says.
+    pub exif: PhotoFacts,
+    /// Why it is flagged, if it is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<Flag>,
+}
+
+/// What storing a photo did.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// The photo's record (the earlier one for a duplicate).
+    pub record: PhotoRecord,
+    /// Whether the same photo had already been recorded for this point and
+    /// standard (nothing new was stored).
+    pub duplicate: bool,
+}
+
+/// A photo to store.
+pub struct Incoming<'a> {
+    /// Point id, as sent.
+    pub point: &'a str,
+    /// Standard, as sent.
+    pub standard: &'a str,
+    /// The staged or given file.
+    pub path: &'a Path,
+    /// Its name as the user called it.
+    pub name: &'a str,
+}
+
+/// Every photo recorded for `community`, in log order.
+pub fn list(archive: &Archive, community: &str) -> Result<Vec<PhotoRecord>, FieldError> {
+    Ok(crate::event::read(archive)?
+        .into_iter()
+        .filter_map(|r| match r.event {
+            crate::event::Event::FieldPhoto(p) if p.community == community => Some(p),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Checks that `standard` is one of `point`'s 实地考评 standards.
+pub fn standard_at(
+    catalog: &Catalog,
+    p: &point::Point,
+    standard: &str,
+) -> Result<StdKey, FieldError> {
+    let key = StdKey::parse(catalog, standard)?;
+    if !point::onsite(catalog, &key) {
+        let methods = catalog
+            .standard(&key.indicator, key.standard)
+            .map(|(_, _, s)| {
+                s.methods
+                    .iter()
+                    .map(|m| m.name())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+            .unwrap_or_default();
+        return Err(FieldError::WrongMethod {
+            key,
+            method: crate::catalog::Method::OnSite,
+            methods,
+        });
+    }
+    if !p.checks(&key) {
+        return Err(FieldError::NotAtPoint {
+            point: p.id.clone(),
+            name: p.name.clone(),
+            key,
+        });
+    }
+    Ok(key)
+}
+
+/// Stores one photo for `account`'s on-site assessment of `community`.
+/// Refused, with nothing stored, when the account may not assess it, the
+/// point is not the community's, the standard is not checked there, the
+/// file is over the size limit or not an image by its content.
+pub fn store(
+    archive: &Archive,
+    lock: &WriterLock,
+    catalog: &Catalog,
+    checks: (&FieldSettings, chrono::FixedOffset),
+    community: &Community,
+    account: &Account,
+    incoming: &Incoming<'_>,
+) -> Result<Stored, FieldError> {
+    let (settings, zone) = checks;
+    let level = check_assessor(account, community)?;
+    let p = point::get(archive, &community.id, incoming.point)?;
+    let key = standard_at(catalog, &p, incoming.standard)?;
+    let read_err = |source| FieldError::Read {
+        path: incoming.path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(incoming.path).map_err(read_err)?.len();
+    let bad = |why: String| FieldError::BadFile {
+        name: incoming.name.to_string(),
+        why,
+    };
+    if size > settings.max_photo_bytes() {
+        return Err(bad(format!(
+            "照片大小 {} 超过上限 {}（kaoping.toml 中 [field] max_photo_mb）",
+            crate::documents::size_text(size),
+            crate::documents::size_text(settings.max_photo_bytes())
+        )));
+    }
+    let mut head = [0u8; 16];
+    let n = read_head(incoming.path, &mut head).map_err(read_err)?;
+    let format = ImageFormat::sniff(&head[..n]).ok_or_else(|| {
+        bad(
+            "按文件内容看不是照片（只接受 JPEG、PNG、HEIC、WebP 图片），请用相机拍摄或选择照片"
+                .into(),
+        )
+    })?;
+    let (digest, _) = crate::archive::store::hash_reader(open(incoming.path).map_err(read_err)?)
+        .map_err(read_err)?;
+    if let Some(earlier) = list(archive, &community.id)?.into_iter().find(|r| {
+        r.file.object.sha256 == digest.hex()
+            && r.point == p.id
+            && r.key == key
+            && r.assessor == account.name
+    }) {
+        return Ok(Stored {
+            record: earlier,
+            duplicate: true,
+        });
+    }
+    let facts = exif_of(incoming.path, zone).map_err(read_err)?;
+    let received = crate::archive::log::now_rfc3339();
+    let flags = flags(&facts, &received, &p, settings);
+    let put = archive
+        .store()
+        .put_reader(open(incoming.path).map_err(read_err)?)
+        .map_err(super::io_err(archive))?;
+    archive.store().flush().map_err(super::io_err(archive))?;
+    let record = PhotoRecord {
+        community: community.id.clone(),
+        point: p.id.clone(),
+        key,
+        assessor: account.name.clone(),
+        level,
+        file: StoredFile {
+            name: incoming.name.to_string(),
+            object: ObjectRef {
+                sha256: put.digest.hex(),
+                size: put.size,
+            },
+        },
+        format,
+        received,
+        exif: facts,
+        flags,
+    };
+    super::append(
+        archive,
+        lock,
+        crate::event::Event::FieldPhoto(record.clone()),
+    )?;
+    Ok(Stored {
+        record,
+        duplicate: false,
+    })
+}
+
+fn open(path: &Path) -> std::io::Result<std::io::BufReader<std::fs::File>> {
+    Ok(std::io::BufReader::new(std::fs::File::open(path)?))
+}
+
+fn read_head(path: &Path, head: &mut [u8]) -> std::io::Result<usize> {
+    let mut f = std::fs::File::open(path)?;
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// The EXIF of the file: read from at most its first 1 MiB (where JPEG
+/// and PNG keep it), so a large photo is not read into memory whole.
+fn exif_of(path: &Path, zone: chrono::FixedOffset) -> std::io::Result<PhotoFacts> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(1 << 20)
+        .read_to_end(&mut bytes)?;
+    Ok(exif::read(&bytes, zone))
+}
+
+/// The flags a photo earns.
+pub fn flags(facts: &PhotoFacts, received: &str, p: &point::Point, s: &FieldSettings) -> Vec<Flag> {
+    let mut out = Vec::new();
+    let flag = |kind, detail: String| Flag { kind, detail };
+    match facts
+        .taken
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+    {
+        None => out.push(flag(
+            FlagKind::NoExif,
+            if facts.has_exif {
+                "EXIF 中没有拍摄时间".into()
+            } else {
+                "照片没有 EXIF 信息，无法核对拍摄时间和位置".into()
+            },
+        )),
+        Some(t) => {
+            if let Ok(r) = chrono::DateTime::parse_from_rfc3339(received) {
+                let ahead = t.signed_duration_since(r);
+                if ahead > chrono::Duration::minutes(10) {
+                    out.push(flag(
+                        FlagKind::Future,
+                        format!("拍摄时间 {} 晚于收到时间", t.format("%Y-%m-%d %H:%M")),
+                    ));
+                }
+                let age = r.signed_duration_since(t);
+                if age > chrono::Duration::days(s.max_age_days) {
+                    out.push(flag(
+                        FlagKind::TooOld,
+                        format!(
+                            "拍摄于 {}，早于考评 {} 天以上",
+                            t.format("%Y-%m-%d"),
+                            s.max_age_days
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if let (Some(at), Some(gps)) = (p.coordinates(), facts.gps) {
+        let d = exif::distance_m(at, gps);
+        if d > s.max_distance_m {
+            out.push(flag(
+                FlagKind::FarAway,
+                format!(
+                    "拍摄位置距考评点约 {d:.0} 米（上限 {:.0} 米）",
+                    s.max_distance_m
+                ),
+            ));
+        }
+    }
+    out
+}

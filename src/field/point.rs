@@ -1,0 +1,411 @@
+//! Assessment points (考评点): the places of a community where it is
+//! assessed on site — name, kind, address, optional coordinates, and the
+//! 实地考评 standards checked there (all of them unless narrowed). A
+//! point is a `kaoping-point` event; adding a point with an existing id
+//! records its new description, the latest wins.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{FieldError, StdKey, standards_by};
+use crate::archive::Archive;
+use crate::archive::lock::WriterLock;
+use crate::catalog::{Catalog, Method};
+use crate::community::Community;
+use crate::table::{Column, Kind, Place, Problem, Schema};
+
+/// What kind of place a point is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PointKind {
+    /// 社区综合服务中心.
+    #[serde(rename = "社区综合服务中心")]
+    ServiceCentre,
+    /// 小区.
+    #[serde(rename = "小区")]
+    Estate,
+    /// 楼院.
+    #[serde(rename = "楼院")]
+    Compound,
+    /// 网格点位.
+    #[serde(rename = "网格点位")]
+    GridSpot,
+    /// 其他.
+    #[serde(rename = "其他")]
+    Other,
+}
+
+impl PointKind {
+    /// Every kind, in the order forms offer them.
+    pub const ALL: [PointKind; 5] = [
+        PointKind::ServiceCentre,
+        PointKind::Estate,
+        PointKind::Compound,
+        PointKind::GridSpot,
+        PointKind::Other,
+    ];
+
+    /// The printed name.
+    pub fn name(self) -> &'static str {
+        match self {
+            PointKind::ServiceCentre => "社区综合服务中心",
+            PointKind::Estate => "小区",
+            PointKind::Compound => "楼院",
+            PointKind::GridSpot => "网格点位",
+            PointKind::Other => "其他",
+        }
+    }
+
+    /// Parses a printed name (综合服务中心 also accepted).
+    pub fn parse(s: &str) -> Option<PointKind> {
+        let s = s.trim();
+        if s == "综合服务中心" || s == "服务中心" {
+            return Some(PointKind::ServiceCentre);
+        }
+        PointKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    fn list() -> String {
+        PointKind::ALL.map(PointKind::name).join("、")
+    }
+}
+
+/// A point as the log keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Community id.
+    pub community: String,
+    /// Its id within the community (`P1`, …).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: PointKind,
+    /// Its address.
+    pub address: String,
+    /// Latitude (WGS-84 degrees), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    /// Longitude, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+    /// The 实地考评 standards checked here; empty means all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standards: Vec<StdKey>,
+}
+
+impl Point {
+    /// Whether `key` is checked here.
+    pub fn checks(&self, key: &StdKey) -> bool {
+        self.standards.is_empty() || self.standards.contains(key)
+    }
+
+    /// The standards checked here, in catalog order.
+    pub fn checked(&self, catalog: &Catalog) -> Vec<StdKey> {
+        standards_by(catalog, Method::OnSite)
+            .into_iter()
+            .filter(|k| self.checks(k))
+            .collect()
+    }
+
+    /// Coordinates, when both are known.
+    pub fn coordinates(&self) -> Option<(f64, f64)> {
+        Some((self.lat?, self.lon?))
+    }
+}
+
+/// A point to add, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct NewPoint {
+    /// Id; the next free `P<n>` when empty.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Kind, as typed.
+    pub kind: String,
+    /// Address.
+    pub address: String,
+    /// Latitude, as typed (may be empty).
+    pub lat: String,
+    /// Longitude, as typed (may be empty).
+    pub lon: String,
+    /// Standards, as typed, separated by `,`, `，`, `、` or `;` (empty:
+    /// all 实地考评 standards).
+    pub standards: String,
+}
+
+/// Every current point of `community`, in the order first added.
+pub fn list(archive: &Archive, community: &str) -> Result<Vec<Point>, FieldError> {
+    let mut out: Vec<Point> = Vec::new();
+    for rec in crate::event::read(archive)? {
+        if let crate::event::Event::Point(p) = rec.event
+            && p.community == community
+        {
+            match out.iter_mut().find(|q| q.id == p.id) {
+                Some(q) => *q = p,
+                None => out.push(p),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The point `id` of `community`, or a message listing the points it has.
+pub fn get(archive: &Archive, community: &str, id: &str) -> Result<Point, FieldError> {
+    let all = list(archive, community)?;
+    if let Some(p) = all.iter().find(|p| p.id == id.trim()) {
+        return Ok(p.clone());
+    }
+    let elsewhere = crate::event::read(archive)?
+        .into_iter()
+        .find_map(|r| match r.event {
+            crate::event::Event::Point(p) if p.id == id.trim() => Some(p.community),
+            _ => None,
+        });
+    let hint = match (elsewhere, all.is_empty()) {
+        (Some(c), _) => format!("（{} 是社区 {c} 的考评点，不能用于本社区）", id.trim()),
+        (None, true) => "；该社区还没有考评点，请先用 kaoping point add 添加".into(),
+        (None, false) => format!(
+            "；该社区的考评点有：{}",
+            all.iter()
+                .map(|p| format!("{} {}", p.id, p.name))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+    };
+    Err(FieldError::NoPoint {
+        community: community.to_string(),
+        point: id.trim().to_string(),
+        hint,
+    })
+}
+
+/// Checks a typed point; the problems name the field.
+fn check(
+    catalog: &Catalog,
+    community: &Community,
+    taken: &[Point],
+    new: &NewPoint,
+) -> Result<Point, Vec<(&'static str, String)>> {
+    let mut problems = Vec::new();
+    let id = match new.id.trim() {
+        "" => next_id(taken),
+        s if s.len() <= 16 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            s.to_string()
+        }
+        s => {
+            problems.push((
+                "编号",
+                format!("编号“{s}”只能由字母、数字和“-”组成，最多 16 个字符"),
+            ));
+            String::new()
+        }
+    };
+    if new.name.trim().is_empty() {
+        problems.push(("名称", "考评点名称不能为空".into()));
+    }
+    let kind = PointKind::parse(&new.kind).unwrap_or_else(|| {
+        problems.push((
+            "类型",
+            format!(
+                "类型“{}”无效，只能是：{}",
+                new.kind.trim(),
+                PointKind::list()
+            ),
+        ));
+        PointKind::Other
+    });
+    let mut coord = |field: &'static str, s: &str, max: f64| -> Option<f64> {
+        match s.trim() {
+            "" => None,
+            t => match t.parse::<f64>() {
+                Ok(x) if x.is_finite() && x.abs() <= max => Some(x),
+                _ => {
+                    problems.push((
+                        field,
+                        format!("{field}“{t}”应为 -{max} 到 {max} 之间的度数，如 25.04"),
+                    ));
+                    None
+                }
+            },
+        }
+    };
+    let lat = coord("纬度", &new.lat, 90.0);
+    let lon = coord("经度", &new.lon, 180.0);
+    if lat.is_some() != lon.is_some() {
+        problems.push(("经度", "纬度和经度要一起填写，或都不填".into()));
+    }
+    let mut standards = Vec::new();
+    for part in new
+        .standards
+        .split([',', '，', '、', ';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match StdKey::parse(catalog, part) {
+            Ok(k) if onsite(catalog, &k) => standards.push(k),
+            Ok(k) => problems.push(("考评标准", format!("{k} 不用实地考评，不能在考评点考评"))),
+            Err(e) => problems.push(("考评标准", e.to_string())),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Point {
+        community: community.id.clone(),
+        id,
+        name: new.name.trim().to_string(),
+        kind,
+        address: new.address.trim().to_string(),
+        lat,
+        lon,
+        standards,
+    })
+}
+
+/// Whether `key` is checked by 实地考评.
+pub fn onsite(catalog: &Catalog, key: &StdKey) -> bool {
+    catalog
+        .standard(&key.indicator, key.standard)
+        .is_ok_and(|(_, _, s)| s.methods.contains(&Method::OnSite))
+}
+
+fn next_id(taken: &[Point]) -> String {
+    let n = taken
+        .iter()
+        .filter_map(|p| p.id.strip_prefix('P')?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("P{}", n + 1)
+}
+
+/// Adds (or re-describes) one point of `community`.
+pub fn add(
+    archive: &Archive,
+    lock: &WriterLock,
+    catalog: &Catalog,
+    community: &Community,
+    new: &NewPoint,
+) -> Result<Point, FieldError> {
+    let taken = list(archive, &community.id)?;
+    let p = check(catalog, community, &taken, new).map_err(|problems| FieldError::BadPoint {
+        message: problems
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect::<Vec<_>>()
+            .join("；"),
+    })?;
+    super::append(archive, lock, crate::event::Event::Point(p.clone()))?;
+    Ok(p)
+}
+
+/// The columns of a points table.
+pub static SCHEMA: Schema = Schema {
+    columns: &[
+        Column {
+            name: "编号",
+            aliases: &["id", "点位编号"],
+            required: false,
+            kind: Kind::Code,
+        },
+        Column {
+            name: "名称",
+            aliases: &["name", "考评点", "点位名称"],
+            required: true,
+            kind: Kind::Text,
+        },
+        Column {
+            name: "类型",
+            aliases: &["kind", "点位类型"],
+            required: true,
+            kind: Kind::Text,
+        },
+        Column {
+            name: "地址",
+            aliases: &["address"],
+            required: false,
+            kind: Kind::Text,
+        },
+        Column {
+            name: "纬度",
+            aliases: &["lat", "latitude"],
+            required: false,
+            kind: Kind::Text,
+        },
+        Column {
+            name: "经度",
+            aliases: &["lon", "longitude"],
+            required: false,
+            kind: Kind::Text,
+        },
+        Column {
+            name: "考评标准",
+            aliases: &["standards"],
+            required: false,
+            kind: Kind::Text,
+        },
+    ],
+};
+
+/// Imports points from a table (xlsx/CSV/ods): every row checked, nothing
+/// stored when any row has a problem.
+pub fn import(
+    archive: &Archive,
+    lock: &WriterLock,
+    catalog: &Catalog,
+    community: &Community,
+    path: &Path,
+) -> Result<Vec<Point>, FieldError> {
+    let bytes = std::fs::read(path).map_err(|source| FieldError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let table = crate::table::read(path, &bytes, &SCHEMA)?;
+    let mut taken = list(archive, &community.id)?;
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut points = Vec::new();
+    for row in &table.rows {
+        problems.extend(row.problems.iter().cloned());
+        let new = NewPoint {
+            id: row.text("编号").into(),
+            name: row.text("名称").into(),
+            kind: row.text("类型").into(),
+            address: row.text("地址").into(),
+            lat: row.text("纬度").into(),
+            lon: row.text("经度").into(),
+            standards: row.text("考评标准").into(),
+        };
+        match check(catalog, community, &taken, &new) {
+            Ok(p) => {
+                if points.iter().any(|q: &Point| q.id == p.id) {
+                    problems.push(Problem::new(
+                        row.at("编号"),
+                        format!("编号 {} 在表中重复", p.id),
+                    ));
+                }
+                taken.push(p.clone());
+                points.push(p);
+            }
+            Err(list) => problems.extend(list.into_iter().map(|(f, m)| Problem::new(row.at(f), m))),
+        }
+    }
+    if points.is_empty() && problems.is_empty() {
+        problems.push(Problem::new(Place::Whole, "表中没有考评点".to_string()));
+    }
+    if !problems.is_empty() {
+        return Err(FieldError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        });
+    }
+    let events = points
+        .iter()
+        .cloned()
+        .map(crate::event::Event::Point)
+        .collect();
+    archive
+        .log()
+        .append_all(lock, events)
+        .map_err(crate::archive::ArchiveError::from)?;
+    Ok(points)
+}
