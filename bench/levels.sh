@@ -6,14 +6,16 @@
 # PDF and a district's 初评情况报告 PDF, wall time and peak RSS.
 #
 # Usage: nice -n 19 bench/levels.sh [KAOPING_BIN]
-# Sizes (environment): EXPERTS=5 REQUESTS=20 (LIMIT=N for a quick trial).
+# Sizes (environment): EXPERTS=5 REQUESTS=20 (LIMIT=N for a quick trial;
+# KEEP=DIR keeps the archive).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 K=${1:-$HERE/../target/release/kaoping}
 EXPERTS=${EXPERTS:-5}
 REQUESTS=${REQUESTS:-20}
 WORK=$(mktemp -d "${BENCH_DIR:-/var/tmp}/kaoping-levels.XXXXXX")
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# KEEP=DIR keeps the archive built (for profiling) in DIR/archive.
+trap 'kill $SERVER 2>/dev/null || true; [ -n "${KEEP:-}" ] && mkdir -p "$KEEP" && mv "$WORK/archive" "$KEEP/"; rm -rf "$WORK"' EXIT
 SERVER=
 cd "$WORK"
 export KAOPING_ARCHIVE=$WORK/archive

@@ -338,12 +338,25 @@ impl Default for Config {
 impl Config {
     /// Parses and validates configuration text; `path` is for messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
             message: crate::handtext::explain_toml(&e, text),
         })?;
         config.validate(path)?;
+        config.share_public_url();
         Ok(config)
+    }
+
+    /// The server's public address is one fact of the installation: set
+    /// as `[server] public_url` or `[survey] base_url`, it serves both the
+    /// field forms' and the questionnaires' QR codes.
+    fn share_public_url(&mut self) {
+        let set = |u: &Option<String>| u.as_ref().filter(|u| !u.trim().is_empty()).cloned();
+        match (set(&self.server.public_url), set(&self.survey.base_url)) {
+            (Some(u), None) => self.survey.base_url = Some(u),
+            (None, Some(u)) => self.server.public_url = Some(u),
+            _ => {}
+        }
     }
 
     /// Reads and validates a configuration file.
@@ -568,6 +581,23 @@ mod tests {
         let c = Config::default();
         assert_eq!(c.issuers()[0].prefix, "昆社治办");
         assert_eq!(c.printer(), "昆明市城乡社区治理工作领导小组办公室");
+    }
+
+    #[test]
+    fn one_public_address_serves_field_forms_and_questionnaires() {
+        let text = DEFAULT_CONFIG.replace(
+            "# public_url = \"https://kaoping.example.cn\"",
+            "public_url = \"https://kp.example.cn\"",
+        );
+        let c = Config::parse(&text, Path::new("x.toml")).unwrap();
+        assert_eq!(c.survey.base_url.as_deref(), Some("https://kp.example.cn"));
+        let text = DEFAULT_CONFIG.replace(
+            "# base_url = \"https://kaoping.example.cn\"",
+            "base_url = \"https://q.example.cn\"",
+        );
+        let c = Config::parse(&text, Path::new("x.toml")).unwrap();
+        assert_eq!(c.server.public_url.as_deref(), Some("https://q.example.cn"));
+        assert_eq!(Config::default().server.public_url, None);
     }
 
     #[test]

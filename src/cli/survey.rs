@@ -350,7 +350,7 @@ fn print_copies(
     if s.base_url.is_none() {
         writeln!(
             out,
-            "提示：kaoping.toml 的 [survey] 没有写 base_url（网页服务的对外地址），问卷上没有印二维码，只能填写纸质问卷。"
+            "提示：kaoping.toml 没有写网页服务的对外地址（[server] 的 public_url 或 [survey] 的 base_url），问卷上没有印二维码，只能填写纸质问卷。"
         )?;
     }
     Ok(())

@@ -136,7 +136,7 @@ pub fn render(
         plan,
         guidance: GUIDANCE.iter().map(|s| s.to_string()).collect(),
         hint: base_url.is_none().then(|| {
-            "本次问卷没有印二维码：配置文件 kaoping.toml 的 [survey] 中没有写 base_url（网页服务的对外地址），居民只能填写纸质问卷。".to_string()
+            "本次问卷没有印二维码：配置文件 kaoping.toml 中没有写网页服务的对外地址（[server] 的 public_url 或 [survey] 的 base_url），居民只能填写纸质问卷。".to_string()
         }),
         total: copies.len(),
     };
