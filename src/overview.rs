@@ -54,7 +54,7 @@ pub struct CommunityLine {
 }
 
 /// A community's latest score.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Assessed {
     /// Total marks.
     pub total: f64,
@@ -138,6 +138,7 @@ fn lines<'a>(
     records: &[(String, store::AssessmentRecord)],
 ) -> Result<Vec<CommunityLine>, AssessmentError> {
     let catalog = Catalog::builtin();
+    let scheme = serde_json::to_string(&config.scoring).unwrap_or_default();
     let mut communities = Vec::new();
     for c in shown {
         let latest = subs.iter().rev().find(|s| s.record.community == c.id);
@@ -150,17 +151,7 @@ fn lines<'a>(
             None => None,
         };
         let assessed = match records.iter().rev().find(|(_, r)| r.community == c.id) {
-            Some((time, record)) => {
-                let s = store::load(archive, time.clone(), record.clone())?;
-                let card = score::score(&s.assessment, catalog, config);
-                Some(Assessed {
-                    total: card.total,
-                    max: round1(card.max),
-                    grade: card.grade.name.clone(),
-                    named: card.named(),
-                    notice: card.needs_notice(),
-                })
-            }
+            Some((time, record)) => Some(scored(archive, config, &scheme, time, record)?),
             None => None,
         };
         let docs = register
@@ -182,4 +173,53 @@ fn lines<'a>(
         });
     }
     Ok(communities)
+}
+
+/// Scores already computed in this process, by the results object's
+/// SHA-256 and the scoring scheme: a results object never changes, so a
+/// page shown again scores only what is new.
+fn score_cache() -> &'static std::sync::Mutex<std::collections::HashMap<(String, String), Assessed>>
+{
+    static CACHE: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<(String, String), Assessed>>,
+    > = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// The score of one final record, from the cache or computed.
+fn scored(
+    archive: &Archive,
+    config: &Config,
+    scheme: &str,
+    time: &str,
+    record: &store::AssessmentRecord,
+) -> Result<Assessed, AssessmentError> {
+    let key = (
+        record
+            .objects
+            .get(1)
+            .map(|o| o.sha256.clone())
+            .unwrap_or_default(),
+        scheme.to_string(),
+    );
+    if let Some(hit) = score_cache().lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let s = store::load(archive, time.to_string(), record.clone())?;
+    let card = score::score(&s.assessment, Catalog::builtin(), config);
+    let a = Assessed {
+        total: card.total,
+        max: round1(card.max),
+        grade: card.grade.name.clone(),
+        named: card.named(),
+        notice: card.needs_notice(),
+    };
+    if let Ok(mut m) = score_cache().lock() {
+        // Bounded: a long-running server starts over past this many.
+        if m.len() >= 100_000 {
+            m.clear();
+        }
+        m.insert(key, a.clone());
+    }
+    Ok(a)
 }

@@ -11,7 +11,8 @@
 //! line: the next writer, holding the lock, cuts it off
 //! ([`Log::repair_tail`]); that record was never reported as written, so
 //! nothing committed is lost. Reading ([`Log::records`]) parses every
-//! line; only [`Log::verify`] re-computes the whole chain.
+//! line once per process (what was appended since is parsed on the next
+//! read); only [`Log::verify`] re-computes the whole chain.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -148,11 +149,25 @@ impl Log {
     /// chain. An unfinished last line (a write cut short) is no record
     /// and is left out.
     pub fn records(&self) -> Result<Vec<Record>, LogError> {
-        let bytes = self.read()?;
+        let mut bytes = self.read()?;
         let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        lines(&bytes[..complete])
+        bytes.truncate(complete);
+        if let Some(known) = parsed::known(&self.path, &bytes) {
+            let mut records = known.records;
+            let before = records.len();
+            for (n, line) in lines(&bytes[known.len..]) {
+                records.push(self.parse_line(before + n, line)?);
+            }
+            if records.len() > before {
+                parsed::keep(&self.path, &bytes, &records);
+            }
+            return Ok(records);
+        }
+        let records = lines(&bytes)
             .map(|(n, line)| self.parse_line(n, line))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        parsed::keep(&self.path, &bytes, &records);
+        Ok(records)
     }
 
     fn parse_line(&self, n: usize, line: &[u8]) -> Result<Record, LogError> {
@@ -279,6 +294,65 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
         .map(|(i, l)| (i + 1, l))
 }
 
+/// The records parsed last time, per log file, so that a process reading
+/// the log again (a page that lists several kinds of records, a server
+/// answering request after request) parses only what was appended since.
+/// A log whose earlier bytes differ in any way from those parsed is parsed
+/// anew, so the cache never changes what is read. Hand-written: it leans
+/// on this log's append-only format, which no caching crate knows.
+mod parsed {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::{Mutex, OnceLock};
+
+    use super::Record;
+
+    /// Logs larger than this are not kept in memory.
+    const MAX_BYTES: usize = 64 << 20;
+
+    struct Parsed {
+        bytes: Vec<u8>,
+        records: Vec<Record>,
+    }
+
+    /// What is known of a file now holding `bytes` (complete lines).
+    pub struct Known {
+        /// How many of its bytes were parsed before.
+        pub len: usize,
+        /// Their records.
+        pub records: Vec<Record>,
+    }
+
+    fn cache() -> &'static Mutex<HashMap<PathBuf, Parsed>> {
+        static CACHE: OnceLock<Mutex<HashMap<PathBuf, Parsed>>> = OnceLock::new();
+        CACHE.get_or_init(Default::default)
+    }
+
+    /// The records parsed from a prefix of `bytes`, if any were.
+    pub fn known(path: &Path, bytes: &[u8]) -> Option<Known> {
+        let map = cache().lock().ok()?;
+        let p = map.get(path)?;
+        bytes.starts_with(&p.bytes).then(|| Known {
+            len: p.bytes.len(),
+            records: p.records.clone(),
+        })
+    }
+
+    /// Keeps `records`, parsed from `bytes`.
+    pub fn keep(path: &Path, bytes: &[u8], records: &[Record]) {
+        let Ok(mut map) = cache().lock() else { return };
+        if bytes.len() > MAX_BYTES {
+            map.remove(path);
+            return;
+        }
+        let p = Parsed {
+            bytes: bytes.to_vec(),
+            records: records.to_vec(),
+        };
+        map.insert(path.to_path_buf(), p);
+    }
+}
+
 /// The last line of a file of `len` bytes, with its newline, read
 /// backwards in blocks from the end.
 fn read_last_line(f: &mut File, len: u64) -> io::Result<Vec<u8>> {
@@ -321,6 +395,42 @@ mod tests {
             sha256: format!("{i:064}"),
             registered: None,
         })
+    }
+
+    /// Reading again parses only what was appended, and a log changed
+    /// anywhere before its end is read anew: the cache never changes what
+    /// is read.
+    #[test]
+    fn reading_again_sees_appends_and_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = WriterLock::acquire(dir.path(), false, |_| {}).unwrap();
+        let log = Log::new(dir.path());
+        for i in 0..3 {
+            log.append(&lock, check(i)).unwrap();
+        }
+        assert_eq!(log.records().unwrap().len(), 3);
+        log.append(&lock, check(3)).unwrap();
+        let after = log.records().unwrap();
+        assert_eq!(after, log.verify().unwrap(), "the appended record is read");
+        assert_eq!(after.len(), 4);
+        // The same length, one earlier line edited: read anew.
+        let text = std::fs::read_to_string(log.path()).unwrap();
+        let edited = text.replace(&format!("{:064}", 1), &format!("{:064}", 7));
+        assert_eq!(edited.len(), text.len());
+        std::fs::write(log.path(), &edited).unwrap();
+        let again = log.records().unwrap();
+        assert_eq!(again.len(), 4);
+        assert_ne!(again[1], after[1], "the edit is seen");
+        // Shorter (a line removed): read anew.
+        let first: String = edited.lines().take(2).map(|l| format!("{l}\n")).collect();
+        std::fs::write(log.path(), first).unwrap();
+        assert_eq!(log.records().unwrap().len(), 2);
+        // A bad line appended is reported with its line number.
+        let mut bad = std::fs::read(log.path()).unwrap();
+        bad.extend_from_slice(b"not json\n");
+        std::fs::write(log.path(), bad).unwrap();
+        let err = log.records().unwrap_err().to_string();
+        assert!(err.contains("第 3 行"), "{err}");
     }
 
     #[test]
