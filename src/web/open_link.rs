@@ -53,12 +53,12 @@ pub async fn show(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    if state.0.survey.paused(addr) {
+    if survey::paused_in(&state.0.survey.open_misses, addr) {
         return Ok(too_many());
     }
     blocking(move || {
         let Some((_, point)) = link(&state, &token)? else {
-            state.0.survey.miss(addr);
+            survey::miss_in(&state.0.survey.open_misses, addr);
             return Ok(invalid_link());
         };
         let q = questionnaire(&state)?;
@@ -103,12 +103,12 @@ pub async fn submit(
     Path(token): Path<String>,
     axum::Form(fields): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    if state.0.survey.paused(addr) {
+    if survey::paused_in(&state.0.survey.open_misses, addr) {
         return Ok(too_many());
     }
     blocking(move || {
         let Some((_, point)) = link(&state, &token)? else {
-            state.0.survey.miss(addr);
+            survey::miss_in(&state.0.survey.open_misses, addr);
             return Ok(invalid_link());
         };
         let Some(device) = device(&headers) else {

@@ -51,6 +51,36 @@ pub struct Public {
     questionnaire: OnceLock<Arc<Questionnaire>>,
     /// Open-link answers per address in the current window.
     pub(super) open_rate: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    /// Unknown open links tried per address (counted apart from copies').
+    pub(super) open_misses: Misses,
+}
+
+/// Unknown links tried per address: (count, last try).
+pub(super) type Misses = Mutex<HashMap<IpAddr, (u32, Instant)>>;
+
+pub(super) fn paused_in(misses: &Misses, addr: IpAddr) -> bool {
+    let misses = locked(misses);
+    misses
+        .get(&addr)
+        .is_some_and(|(n, last)| *n >= MISSES_MAX && last.elapsed() < MISS_WINDOW)
+}
+
+pub(super) fn miss_in(misses: &Misses, addr: IpAddr) {
+    let mut misses = locked(misses);
+    if misses.len() >= CAPACITY {
+        misses.retain(|_, (_, last)| last.elapsed() < MISS_WINDOW);
+    }
+    if misses.len() >= CAPACITY {
+        // Flooded from very many addresses: start counting afresh
+        // rather than grow without bound.
+        misses.clear();
+    }
+    let e = misses.entry(addr).or_insert((0, Instant::now()));
+    if e.1.elapsed() >= MISS_WINDOW {
+        e.0 = 0;
+    }
+    e.0 += 1;
+    e.1 = Instant::now();
 }
 
 pub(super) fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -59,28 +89,11 @@ pub(super) fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Public {
     pub(super) fn paused(&self, addr: IpAddr) -> bool {
-        let misses = locked(&self.misses);
-        misses
-            .get(&addr)
-            .is_some_and(|(n, last)| *n >= MISSES_MAX && last.elapsed() < MISS_WINDOW)
+        paused_in(&self.misses, addr)
     }
 
     pub(super) fn miss(&self, addr: IpAddr) {
-        let mut misses = locked(&self.misses);
-        if misses.len() >= CAPACITY {
-            misses.retain(|_, (_, last)| last.elapsed() < MISS_WINDOW);
-        }
-        if misses.len() >= CAPACITY {
-            // Flooded from very many addresses: start counting afresh
-            // rather than grow without bound.
-            misses.clear();
-        }
-        let e = misses.entry(addr).or_insert((0, Instant::now()));
-        if e.1.elapsed() >= MISS_WINDOW {
-            e.0 = 0;
-        }
-        e.0 += 1;
-        e.1 = Instant::now();
+        miss_in(&self.misses, addr);
     }
 
     pub(super) fn open_form(&self, token_sha: &str, since: Instant) -> Result<String, WebError> {
