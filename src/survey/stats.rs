@@ -111,6 +111,9 @@ pub struct Tally {
     /// Answers through per-point open links, tallied apart (lower trust).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_link: Option<Box<Tally>>,
+    /// Whether those answers are also in the figures above
+    /// (`[survey] open_link_counts`).
+    pub open_link_counted: bool,
 }
 
 /// The reason's kind: the text before its colon (`疑似无效`).
@@ -136,6 +139,7 @@ pub fn tally(survey: &Survey, q: &Questionnaire, s: &SurveySettings, community: 
     let mut t = compute(community, &issued, &answers, q, s);
     if !open.is_empty() {
         t.open_link = Some(Box::new(compute(community, &[], &open, q, s)));
+        t.open_link_counted = s.open_link_counts;
     }
     t
 }
@@ -227,6 +231,7 @@ pub fn compute(
             .map(|a| a.open.clone())
             .collect(),
         open_link: None,
+        open_link_counted: false,
     }
 }
 

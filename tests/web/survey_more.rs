@@ -244,3 +244,64 @@ fn an_open_link_takes_one_answer_per_device_and_is_tallied_apart() {
     drop(server);
     verify_clean(dir);
 }
+
+/// The 统计表 prints the open-link answers apart, and with
+/// `open_link_counts = true` they join the copies' figures.
+#[test]
+fn the_statistics_sheet_shows_open_link_answers_apart_unless_configured() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    let out = run(
+        dir,
+        &[
+            "survey",
+            "open-link",
+            "--community",
+            "WH-001",
+            "--point",
+            "小区",
+        ],
+        None,
+    );
+    let token: String = out
+        .split("/q/open/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    let server = Server::start(dir, &[]);
+    let (_, page) = answer(&client(), &server, &format!("/q/open/{token}"));
+    assert!(page.contains("提交成功"), "{page}");
+    drop(server);
+    run(
+        dir,
+        &["survey", "report", "--community", "WH-001", "-o", "out"],
+        None,
+    );
+    let pdf = fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .unwrap();
+    match super::util::pdf_text(&fs::read(&pdf).unwrap()) {
+        Some(text) => {
+            let flat: String = text.split_whitespace().collect();
+            assert!(flat.contains("开放链接答卷1份"), "{text}");
+            assert!(flat.contains("不计入上述回收率和满意率"), "{text}");
+        }
+        None if std::env::var("CI").is_ok() => panic!("pdftotext is missing"),
+        None => eprintln!("skipped: pdftotext is missing"),
+    }
+    configure(dir, "open_link_counts = false", "open_link_counts = true");
+    let tally = run(
+        dir,
+        &["survey", "tally", "--community", "WH-001", "--json"],
+        None,
+    );
+    let tally: serde_json::Value = serde_json::from_str(&tally).unwrap();
+    assert_eq!(tally["returned"], 1);
+    assert_eq!(tally["open_link"]["returned"], 1);
+    assert_eq!(tally["open_link_counted"], true);
+}
