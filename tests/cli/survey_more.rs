@@ -184,3 +184,27 @@ fn open_link_is_enabled_per_point_replaced_and_ended() {
     assert_eq!(links.len(), 2);
     assert_eq!(links[1]["data"]["enabled"], false);
 }
+
+#[test]
+fn open_link_prints_the_full_link_and_its_qr_code_with_a_base_url() {
+    let (t, _) = setup(false);
+    let cfg = t.archive().join("kaoping.toml");
+    let text = fs::read_to_string(&cfg).unwrap().replace(
+        "# base_url = \"https://kaoping.example.cn\"",
+        "base_url = \"https://kp.example.cn/\"",
+    );
+    fs::write(&cfg, text).unwrap();
+    let out = t.ok(&[
+        "survey",
+        "open-link",
+        "--community",
+        "WH-001",
+        "--point",
+        "文化中心",
+        "--qr",
+        "q.svg",
+    ]);
+    assert!(out.contains("链接：https://kp.example.cn/q/open/"), "{out}");
+    let svg = fs::read_to_string(t.path("q.svg")).unwrap();
+    assert!(svg.contains("<svg"), "{svg}");
+}

@@ -305,3 +305,41 @@ fn the_statistics_sheet_shows_open_link_answers_apart_unless_configured() {
     assert_eq!(tally["open_link"]["returned"], 1);
     assert_eq!(tally["open_link_counted"], true);
 }
+
+/// Past the per-address limit, open-link answers are refused (even from
+/// new devices), and nothing more is stored.
+#[test]
+fn open_link_answers_are_limited_per_address() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    let out = run(
+        dir,
+        &[
+            "survey",
+            "open-link",
+            "--community",
+            "WH-001",
+            "--point",
+            "小区",
+        ],
+        None,
+    );
+    let token: String = out
+        .split("/q/open/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    let path = format!("/q/open/{token}");
+    let server = Server::start(dir, &[]);
+    for _ in 0..20 {
+        let (status, page) = answer(&client(), &server, &path);
+        assert_eq!(status, 200, "{page}");
+    }
+    let (status, page) = answer(&client(), &server, &path);
+    assert_eq!(status, 429, "{page}");
+    assert!(page.contains("一小时后再试"), "{page}");
+    assert_eq!(kinds(dir, "survey-open-answer").len(), 20);
+}
