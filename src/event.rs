@@ -73,6 +73,15 @@ pub enum Event {
     /// An answer to one 问卷 copy.
     #[serde(rename = "survey-answer")]
     SurveyAnswer(crate::survey::answer::AnswerRecord),
+    /// One clerk's entry of a paper copy under double entry.
+    #[serde(rename = "survey-entry")]
+    SurveyEntry(crate::survey::double::Entry),
+    /// A per-point open link enabled or disabled.
+    #[serde(rename = "survey-open-link")]
+    SurveyOpenLink(crate::survey::open::OpenLink),
+    /// An answer through a per-point open link (lower trust).
+    #[serde(rename = "survey-open-answer")]
+    SurveyOpenAnswer(crate::survey::open::OpenAnswer),
     /// An assessment point (考评点) of a community, added or re-described.
     #[serde(rename = "kaoping-point")]
     Point(crate::field::point::Point),
@@ -146,6 +155,9 @@ impl Event {
             Event::RectifyExtend(_) => "整改督办",
             Event::SurveyCopies(_) => "发放问卷",
             Event::SurveyAnswer(_) => "问卷答卷",
+            Event::SurveyEntry(_) => "问卷录入",
+            Event::SurveyOpenLink(_) => "问卷开放链接",
+            Event::SurveyOpenAnswer(_) => "开放链接答卷",
             Event::Point(_) => "考评点",
             Event::FieldPhoto(_) => "实地考评照片",
             Event::FieldVisit(_) => "实地考评记录",

@@ -19,6 +19,9 @@ use kaoping::survey::state::Survey;
 use kaoping::survey::stats::{self, percent};
 use kaoping::survey::{Questionnaire, copies, document, paper, print, record};
 
+#[path = "survey_more.rs"]
+mod more;
+
 use super::output;
 use super::{Context, HELP_TEMPLATE, wait_message};
 
@@ -47,6 +50,45 @@ enum Sub {
         /// 答卷表文件
         #[arg(value_name = "文件")]
         file: PathBuf,
+        /// 录入员（[survey] double_entry = true 时必填：两位不同录入员的录入一致才计入）
+        #[arg(long, value_name = "姓名")]
+        clerk: Option<String>,
+    },
+    /// 列出双录入中两位录入员不一致、待核对的问卷
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Mismatches {
+        /// 社区编号
+        #[arg(long, value_name = "编号")]
+        community: String,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
+    /// 核对不一致的双录入：采用某位录入员的录入作为这份问卷的答卷
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Resolve {
+        /// 问卷编号
+        #[arg(long, value_name = "编号")]
+        number: String,
+        /// 采用其录入的录入员
+        #[arg(long, value_name = "姓名")]
+        clerk: String,
+    },
+    /// 开通（或用 --off 停用）某社区某考评点的开放链接（无问卷编号，每台设备限答一次，单独统计为较低可信度）
+    #[command(name = "open-link", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    OpenLink {
+        /// 社区编号
+        #[arg(long, value_name = "编号")]
+        community: String,
+        /// 考评点名称
+        #[arg(long, value_name = "名称")]
+        point: String,
+        /// 停用这个考评点的开放链接
+        #[arg(long)]
+        off: bool,
+        /// 把链接的二维码另存为 SVG 文件
+        #[arg(long, value_name = "文件")]
+        qr: Option<PathBuf>,
     },
     /// 统计问卷：发放、回收、有效份数，各题分布，各标准的满意率、满意度指数和结论
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
@@ -126,8 +168,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     match args.command {
         Sub::Show { json } => show(&mut out, &q, json)?,
         Sub::Print(a) => print_copies(ctx, &archive, &q, a, &mut out)?,
-        Sub::Import { file } => {
+        Sub::Import { file, clerk } => {
             let config = ctx.config()?;
+            if config.survey.double_entry {
+                let rules = Rules {
+                    q: &q,
+                    settings: &config.survey,
+                };
+                more::import_double(&archive, rules, &file, clerk.as_deref(), &mut out)?;
+                out.flush()?;
+                return Ok(());
+            }
             let bytes =
                 std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
             let lock = archive.lock(true, wait_message)?;
@@ -143,6 +194,25 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 got.len()
             )?;
         }
+        Sub::Mismatches { community, json } => {
+            archive.communities()?.get(&community)?;
+            more::mismatches(&archive, &community, json, &mut out)?;
+        }
+        Sub::Resolve { number, clerk } => more::resolve(&archive, &number, &clerk, &mut out)?,
+        Sub::OpenLink {
+            community,
+            point,
+            off,
+            qr,
+        } => more::open_link(
+            ctx,
+            &archive,
+            &community,
+            &point,
+            off,
+            qr.as_deref(),
+            &mut out,
+        )?,
         Sub::Tally { community, json } => {
             let config = ctx.config()?;
             archive.communities()?.get(&community)?;
@@ -383,6 +453,9 @@ fn tally_text(out: &mut impl Write, t: &stats::Tally) -> anyhow::Result<()> {
     for i in &t.items {
         let dist: Vec<String> = i.counts.iter().map(|(c, n)| format!("{c} {n}")).collect();
         writeln!(out, "{} {}：{}", i.id, i.text, dist.join("，"))?;
+    }
+    if let Some(o) = &t.open_link {
+        more::open_link_text(out, o)?;
     }
     if !t.open.is_empty() {
         writeln!(out, "\n意见和建议（{} 条）：", t.open.len())?;

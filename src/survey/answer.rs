@@ -28,6 +28,9 @@ pub enum Channel {
     /// Entered by a clerk from the paper copy.
     #[serde(rename = "纸质")]
     Paper,
+    /// Through a per-point open link (no copy number; lower trust).
+    #[serde(rename = "开放链接")]
+    OpenLink,
 }
 
 impl Channel {
@@ -36,6 +39,7 @@ impl Channel {
         match self {
             Channel::Web => "网页",
             Channel::Paper => "纸质",
+            Channel::OpenLink => "开放链接",
         }
     }
 }

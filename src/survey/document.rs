@@ -56,6 +56,8 @@ struct Data {
     signatures: Vec<String>,
     date: NaiveDate,
     summary: String,
+    /// The open-link answers, tallied apart (empty without any).
+    open_link: String,
     point_label: String,
     points: Vec<[String; 4]>,
     invalid: Vec<[String; 2]>,
@@ -162,6 +164,10 @@ fn data(
         signatures: issuer.names(),
         date,
         summary,
+        open_link: t
+            .open_link
+            .as_deref()
+            .map_or(String::new(), |o| open_link(o, t)),
         points: t
             .points
             .iter()
@@ -229,4 +235,30 @@ fn data(
             String::new()
         },
     }
+}
+
+/// The sentence on open-link answers: counted apart, lower trust.
+fn open_link(o: &Tally, t: &Tally) -> String {
+    let rates: Vec<String> = o
+        .standards
+        .iter()
+        .map(|s| {
+            let rate = s.rate.map_or("—".into(), percent);
+            format!(
+                "{} 标准{} 满意率 {rate}（{}/{}）",
+                s.indicator, s.standard, s.hits, s.n
+            )
+        })
+        .collect();
+    let counted = if t.open_link_counted {
+        "已计入上述回收和满意率"
+    } else {
+        "不计入上述回收率和满意率"
+    };
+    format!(
+        "另有考评点开放链接答卷 {} 份（有效 {} 份），可信度低于编号问卷，单独统计、{counted}：{}。",
+        o.returned,
+        o.valid,
+        rates.join("；")
+    )
 }

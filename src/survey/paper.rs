@@ -94,6 +94,23 @@ pub fn import(
     path: &Path,
     bytes: &[u8],
 ) -> Result<Vec<AnswerRecord>, PaperError> {
+    let out = check(archive, rules, path, bytes)?;
+    let events = out.iter().cloned().map(Event::SurveyAnswer).collect();
+    archive
+        .log()
+        .append_all(lock, events)
+        .map_err(|e| SurveyError::from(ArchiveError::from(e)))?;
+    Ok(out)
+}
+
+/// Reads and checks a table of paper answers without writing: the
+/// answers [`import`] would record. The caller holds the writer lock.
+pub fn check(
+    archive: &Archive,
+    rules: Rules<'_>,
+    path: &Path,
+    bytes: &[u8],
+) -> Result<Vec<AnswerRecord>, PaperError> {
     let t = table::read(path, bytes, &SCHEMA)?;
     let survey = Survey::load(archive).map_err(SurveyError::from)?;
     let open_id = rules.q.open.id.as_str();
@@ -151,11 +168,6 @@ pub fn import(
             problems,
         });
     }
-    let events = out.iter().cloned().map(Event::SurveyAnswer).collect();
-    archive
-        .log()
-        .append_all(lock, events)
-        .map_err(|e| SurveyError::from(ArchiveError::from(e)))?;
     Ok(out)
 }
 

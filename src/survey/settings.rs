@@ -28,6 +28,12 @@ pub struct SurveySettings {
     pub pass: f64,
     /// 满意率 at or above which a standard is 基本达标.
     pub partial: f64,
+    /// Paper copies count only once two clerks' entries agree.
+    pub double_entry: bool,
+    /// Hours between two open-link answers from the same device.
+    pub open_link_hours: u32,
+    /// Whether open-link answers are counted in the copy-based rates.
+    pub open_link_counts: bool,
 }
 
 impl Default for SurveySettings {
@@ -42,6 +48,9 @@ impl Default for SurveySettings {
             weights: vec![100.0, 80.0, 60.0, 30.0, 0.0],
             pass: 0.85,
             partial: 0.70,
+            double_entry: false,
+            open_link_hours: 24,
+            open_link_counts: false,
         }
     }
 }

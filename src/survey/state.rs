@@ -33,6 +33,12 @@ pub struct Survey {
     pub copies: Vec<Copy>,
     by_number: HashMap<String, usize>,
     by_token: HashMap<String, usize>,
+    /// Double-entry entries by number, until the copy has its answer.
+    entries: HashMap<String, Vec<super::double::Entry>>,
+    /// Open links: token hash → (community, point, enabled).
+    open_links: HashMap<String, (String, String, bool)>,
+    /// Open-link answers and when they were recorded.
+    pub open_answers: Vec<(String, super::open::OpenAnswer)>,
     /// Bytes of the log read so far.
     offset: u64,
 }
@@ -96,8 +102,50 @@ impl Survey {
                     self.copies[i].answer = Some((rec.time.clone(), a.clone()));
                 }
             }
+            Event::SurveyEntry(e) => {
+                let answered = self
+                    .by_number(&e.answer.number)
+                    .is_some_and(|c| c.answer.is_some());
+                if !answered {
+                    let list = self.entries.entry(e.answer.number.clone()).or_default();
+                    list.push(e.clone());
+                }
+            }
+            Event::SurveyOpenLink(l) => {
+                for v in self.open_links.values_mut() {
+                    if v.0 == l.community && v.1 == l.point {
+                        v.2 = false;
+                    }
+                }
+                if l.enabled {
+                    let v = (l.community.clone(), l.point.clone(), true);
+                    self.open_links.insert(l.token_sha256.clone(), v);
+                }
+            }
+            Event::SurveyOpenAnswer(a) => self.open_answers.push((rec.time.clone(), a.clone())),
             _ => {}
         }
+    }
+
+    /// The double-entry entries of copy `number` not yet settled.
+    pub fn entries(&self, number: &str) -> &[super::double::Entry] {
+        self.entries.get(number).map_or(&[], Vec::as_slice)
+    }
+
+    /// The community and point of the enabled open link hashing to `sha`.
+    pub fn open_link(&self, sha: &str) -> Option<(&str, &str)> {
+        self.open_links
+            .get(sha)
+            .filter(|v| v.2)
+            .map(|v| (v.0.as_str(), v.1.as_str()))
+    }
+
+    /// The open-link answers of `community` with their point.
+    pub fn open_of(&self, community: &str) -> impl Iterator<Item = &super::open::OpenAnswer> {
+        self.open_answers
+            .iter()
+            .map(|(_, a)| a)
+            .filter(move |a| a.answer.community == community)
     }
 
     /// The copy numbered `number`.

@@ -108,6 +108,12 @@ pub struct Tally {
     pub standards: Vec<StandardTally>,
     /// Open answers of valid copies, as written.
     pub open: Vec<String>,
+    /// Answers through per-point open links, tallied apart (lower trust).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_link: Option<Box<Tally>>,
+    /// Whether those answers are also in the figures above
+    /// (`[survey] open_link_counts`).
+    pub open_link_counted: bool,
 }
 
 /// The reason's kind: the text before its colon (`疑似无效`).
@@ -119,11 +125,23 @@ fn reason_kind(reason: &str) -> String {
 pub fn tally(survey: &Survey, q: &Questionnaire, s: &SurveySettings, community: &str) -> Tally {
     let copies: Vec<_> = survey.of(community).collect();
     let issued: Vec<&str> = copies.iter().map(|c| c.issued.point.as_str()).collect();
-    let answers: Vec<(&str, &AnswerRecord)> = copies
+    let mut answers: Vec<(&str, &AnswerRecord)> = copies
         .iter()
         .filter_map(|c| c.answer.as_ref().map(|(_, a)| (c.issued.point.as_str(), a)))
         .collect();
-    compute(community, &issued, &answers, q, s)
+    let open: Vec<(&str, &AnswerRecord)> = survey
+        .open_of(community)
+        .map(|a| (a.point.as_str(), &a.answer))
+        .collect();
+    if s.open_link_counts {
+        answers.extend(open.iter().copied());
+    }
+    let mut t = compute(community, &issued, &answers, q, s);
+    if !open.is_empty() {
+        t.open_link = Some(Box::new(compute(community, &[], &open, q, s)));
+        t.open_link_counted = s.open_link_counts;
+    }
+    t
 }
 
 /// Tallies several communities together (a district, the city) under
@@ -212,6 +230,8 @@ pub fn compute(
             .filter(|a| !a.open.is_empty())
             .map(|a| a.open.clone())
             .collect(),
+        open_link: None,
+        open_link_counted: false,
     }
 }
 

@@ -17,6 +17,7 @@ use crate::catalog::Catalog;
 use crate::community::Roster;
 use crate::scope::{self, Access};
 use crate::survey::answer::{self, Channel, Given, Rules};
+use crate::survey::double::{self, Mismatch, Outcome};
 use crate::survey::state::Survey;
 use crate::survey::{Questionnaire, SurveyError, number};
 
@@ -46,6 +47,7 @@ fn page(
     given: &Given,
     number: &str,
     note: (&str, &str),
+    mismatches: &[Mismatch],
 ) -> Response {
     let fields: Vec<Field> = q
         .questions
@@ -75,6 +77,7 @@ fn page(
     let ctx = serde_json::json!({
         "fields": fields, "number": number, "open_id": q.open.id, "open_text": q.open.text,
         "open_value": given.open, "kind": kind, "note": text,
+        "mismatches": mismatches,
     });
     (status, pages::page("entry.html", &user.context(), &ctx)).into_response()
 }
@@ -83,7 +86,28 @@ fn page(
 pub async fn form(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
     clerk(&user)?;
     let q = questionnaire(&state)?;
-    Ok(page(&user, &q, &Given::default(), "", ("", "")))
+    blocking(move || {
+        let m = visible_mismatches(&state, &user)?;
+        Ok(page(&user, &q, &Given::default(), "", ("", ""), &m))
+    })
+    .await
+}
+
+/// The unresolved double-entry mismatches this clerk may see.
+fn visible_mismatches(state: &AppState, user: &User) -> Result<Vec<Mismatch>, WebError> {
+    if !state.0.config.survey.double_entry {
+        return Ok(Vec::new());
+    }
+    let roster = Roster::load(state.root())?;
+    let survey = Survey::load(&user.archive(state))?;
+    Ok(double::mismatches(&survey, None)
+        .into_iter()
+        .filter(|m| {
+            roster
+                .get(&m.community)
+                .is_ok_and(|c| scope::allows(&user.account, c, Access::Read))
+        })
+        .collect())
 }
 
 /// `POST /survey/entry`: records one paper copy.
@@ -111,8 +135,17 @@ pub async fn save(
     user.check_csrf(&csrf)?;
     blocking(move || {
         let archive = user.archive(&state);
-        let refuse =
-            |e: &dyn std::fmt::Display| page(&user, &q, &given, &typed, ("error", &e.to_string()));
+        let pending = visible_mismatches(&state, &user)?;
+        let refuse = |e: &dyn std::fmt::Display| {
+            page(
+                &user,
+                &q,
+                &given,
+                &typed,
+                ("error", &e.to_string()),
+                &pending,
+            )
+        };
         let parsed = match number::parse(&typed) {
             Ok((n, p)) => (n, p),
             Err(e) => return Ok(refuse(&e)),
@@ -132,6 +165,42 @@ pub async fn save(
             q: &q,
             settings: &state.0.config.survey,
         };
+        if rules.settings.double_entry {
+            let entered = answer::prepare(&survey, rules, &parsed.0, Channel::Paper, &given)
+                .and_then(|a| double::enter(&survey, a, &user.account.name));
+            let (events, outcome) = match entered {
+                Ok(x) => x,
+                Err(e @ SurveyError::Archive(_)) => {
+                    return Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e));
+                }
+                Err(e) => return Ok(refuse(&e)),
+            };
+            archive
+                .log()
+                .append_all(&lock, events)
+                .map_err(crate::archive::ArchiveError::from)?;
+            let done = match outcome {
+                Outcome::Counted => format!("问卷 {} 与另一位录入员的录入一致，已计入。", parsed.0),
+                Outcome::Waiting => format!(
+                    "已录入问卷 {}（第一遍），须由另一位录入员再录一遍才计入。",
+                    parsed.0
+                ),
+                Outcome::Mismatch(who) => format!(
+                    "问卷 {} 与 {} 的录入不一致，已列入下方“待核对”。",
+                    parsed.0,
+                    who.join("、")
+                ),
+            };
+            let pending = visible_mismatches(&state, &user)?;
+            return Ok(page(
+                &user,
+                &q,
+                &Given::default(),
+                "",
+                ("ok", &done),
+                &pending,
+            ));
+        }
         match answer::submit(
             &archive,
             &lock,
@@ -147,13 +216,70 @@ pub async fn save(
                     a.number,
                     a.invalid.map(|r| format!("（{r}）")).unwrap_or_default()
                 );
-                Ok(page(&user, &q, &Given::default(), "", ("ok", &done)))
+                Ok(page(
+                    &user,
+                    &q,
+                    &Given::default(),
+                    "",
+                    ("ok", &done),
+                    &pending,
+                ))
             }
             Err(e @ (SurveyError::Archive(_) | SurveyError::Questionnaire(_))) => {
                 Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))
             }
             Err(e) => Ok(refuse(&e)),
         }
+    })
+    .await
+}
+
+/// `POST /survey/entry/resolve`: settles a double-entry mismatch by
+/// taking one clerk's entry.
+pub async fn resolve(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    clerk(&user)?;
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    user.check_csrf(&field("csrf"))?;
+    let (number, chosen) = (field("number"), field("clerk"));
+    let q = questionnaire(&state)?;
+    blocking(move || {
+        let archive = user.archive(&state);
+        let roster = Roster::load(state.root())?;
+        let lock = archive.lock(true, |_| {})?;
+        let survey = Survey::load(&archive)?;
+        let mine = survey.by_number(&number).is_some_and(|c| {
+            roster
+                .get(&c.community)
+                .is_ok_and(|c| scope::allows(&user.account, c, Access::Read))
+        });
+        let result = match mine {
+            true => double::resolve(&archive, &lock, &survey, &number, &chosen),
+            false => Err(SurveyError::NotIssued(number.clone())),
+        };
+        drop(lock);
+        let pending = visible_mismatches(&state, &user)?;
+        let note = match result {
+            Ok(_) => (
+                "ok",
+                format!("已采用 {chosen} 的录入作为问卷 {number} 的答卷。"),
+            ),
+            Err(e @ SurveyError::Archive(_)) => {
+                return Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e));
+            }
+            Err(e) => ("error", e.to_string()),
+        };
+        let given = Given::default();
+        Ok(page(&user, &q, &given, "", (note.0, &note.1), &pending))
     })
     .await
 }

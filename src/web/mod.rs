@@ -20,6 +20,7 @@ mod guard;
 mod issued;
 mod levels;
 mod office;
+mod open_link;
 mod overrule;
 mod pages;
 mod preliminary;
@@ -202,6 +203,10 @@ fn table() -> Vec<Route> {
     answer.handler = answer
         .handler
         .layer(DefaultBodyLimit::max(survey::BODY_LIMIT));
+    let mut open_answer = post("/q/open/{token}", open_link::submit);
+    open_answer.handler = open_answer
+        .handler
+        .layer(DefaultBodyLimit::max(survey::BODY_LIMIT));
     vec![
         get("/", session::home),
         get("/login", session::login_page),
@@ -251,8 +256,11 @@ fn table() -> Vec<Route> {
         post("/office/bulletin", rectify::bulletin),
         get("/q/{token}", survey::show),
         answer,
+        get("/q/open/{token}", open_link::show),
+        open_answer,
         get("/survey/entry", entry::form),
         post("/survey/entry", entry::save),
+        post("/survey/entry/resolve", entry::resolve),
         post("/c/{id}/survey/print", print::copies_pdf),
         get("/c/{id}/field", field::page),
         get("/c/{id}/field-form.pdf", field::form_pdf),

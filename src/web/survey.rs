@@ -49,39 +49,54 @@ pub struct Public {
     /// Answers waiting for their group commit.
     commit: super::commit::Committer,
     questionnaire: OnceLock<Arc<Questionnaire>>,
+    /// Open-link answers per address in the current window.
+    pub(super) open_rate: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    /// Unknown open links tried per address (counted apart from copies').
+    pub(super) open_misses: Misses,
 }
 
-fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Unknown links tried per address: (count, last try).
+pub(super) type Misses = Mutex<HashMap<IpAddr, (u32, Instant)>>;
+
+pub(super) fn paused_in(misses: &Misses, addr: IpAddr) -> bool {
+    let misses = locked(misses);
+    misses
+        .get(&addr)
+        .is_some_and(|(n, last)| *n >= MISSES_MAX && last.elapsed() < MISS_WINDOW)
+}
+
+pub(super) fn miss_in(misses: &Misses, addr: IpAddr) {
+    let mut misses = locked(misses);
+    if misses.len() >= CAPACITY {
+        misses.retain(|_, (_, last)| last.elapsed() < MISS_WINDOW);
+    }
+    if misses.len() >= CAPACITY {
+        // Flooded from very many addresses: start counting afresh
+        // rather than grow without bound.
+        misses.clear();
+    }
+    let e = misses.entry(addr).or_insert((0, Instant::now()));
+    if e.1.elapsed() >= MISS_WINDOW {
+        e.0 = 0;
+    }
+    e.0 += 1;
+    e.1 = Instant::now();
+}
+
+pub(super) fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Public {
-    fn paused(&self, addr: IpAddr) -> bool {
-        let misses = locked(&self.misses);
-        misses
-            .get(&addr)
-            .is_some_and(|(n, last)| *n >= MISSES_MAX && last.elapsed() < MISS_WINDOW)
+    pub(super) fn paused(&self, addr: IpAddr) -> bool {
+        paused_in(&self.misses, addr)
     }
 
-    fn miss(&self, addr: IpAddr) {
-        let mut misses = locked(&self.misses);
-        if misses.len() >= CAPACITY {
-            misses.retain(|_, (_, last)| last.elapsed() < MISS_WINDOW);
-        }
-        if misses.len() >= CAPACITY {
-            // Flooded from very many addresses: start counting afresh
-            // rather than grow without bound.
-            misses.clear();
-        }
-        let e = misses.entry(addr).or_insert((0, Instant::now()));
-        if e.1.elapsed() >= MISS_WINDOW {
-            e.0 = 0;
-        }
-        e.0 += 1;
-        e.1 = Instant::now();
+    pub(super) fn miss(&self, addr: IpAddr) {
+        miss_in(&self.misses, addr);
     }
 
-    fn open_form(&self, token_sha: &str, since: Instant) -> Result<String, WebError> {
+    pub(super) fn open_form(&self, token_sha: &str, since: Instant) -> Result<String, WebError> {
         let nonce = crate::survey::copies::new_token()
             .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
         let mut forms = locked(&self.forms);
@@ -98,7 +113,7 @@ impl Public {
         Ok(nonce)
     }
 
-    fn take_form(&self, nonce: &str, token_sha: &str) -> Option<Instant> {
+    pub(super) fn take_form(&self, nonce: &str, token_sha: &str) -> Option<Instant> {
         let mut forms = locked(&self.forms);
         match forms.get(nonce) {
             Some((t, since)) if t == token_sha && since.elapsed() < FORM_LIFE => {
@@ -112,7 +127,7 @@ impl Public {
 }
 
 /// A token as links carry it: 32 lowercase hex digits.
-fn well_formed(token: &str) -> bool {
+pub(super) fn well_formed(token: &str) -> bool {
     token.len() == 32
         && token
             .bytes()
@@ -131,14 +146,14 @@ fn page(status: StatusCode, ctx: minijinja::Value) -> Response {
     (status, pages::render("survey.html", ctx)).into_response()
 }
 
-fn notice(status: StatusCode, title: &str, text: &str) -> Response {
+pub(super) fn notice(status: StatusCode, title: &str, text: &str) -> Response {
     page(
         status,
         context! { mode => "notice", title => title, text => text },
     )
 }
 
-fn invalid_link() -> Response {
+pub(super) fn invalid_link() -> Response {
     notice(
         StatusCode::NOT_FOUND,
         "链接无效",
@@ -146,7 +161,7 @@ fn invalid_link() -> Response {
     )
 }
 
-fn form(
+pub(super) fn form(
     q: &Questionnaire,
     number: &str,
     nonce: &str,
@@ -230,7 +245,7 @@ pub async fn show(
     .await
 }
 
-fn too_many() -> Response {
+pub(super) fn too_many() -> Response {
     notice(
         StatusCode::TOO_MANY_REQUESTS,
         "请稍后再试",
@@ -240,7 +255,7 @@ fn too_many() -> Response {
 
 /// The questionnaire, read once per server (a changed office
 /// questionnaire takes effect when the server is restarted).
-fn questionnaire(state: &AppState) -> Result<Arc<Questionnaire>, WebError> {
+pub(super) fn questionnaire(state: &AppState) -> Result<Arc<Questionnaire>, WebError> {
     if let Some(q) = state.0.survey.questionnaire.get() {
         return Ok(q.clone());
     }

@@ -12,5 +12,6 @@ mod rectify;
 mod register;
 mod rough_edges;
 mod survey;
+mod survey_more;
 mod user;
 pub mod util;

@@ -12,4 +12,5 @@ mod rectify;
 mod routes;
 mod security;
 mod survey;
+mod survey_more;
 mod util;

@@ -1,0 +1,179 @@
+//! The public per-point open link `/q/open/{token}` (no copy number):
+//! the questionnaire as for a copy, but each device (a random cookie,
+//! kept in the log only as its SHA-256) may answer once per
+//! `[survey] open_link_hours`, and each address at most
+//! [`PER_ADDRESS`] times per [`ADDRESS_WINDOW`] (counted in memory only;
+//! no address is stored). Answers are recorded with channel 开放链接 and
+//! tallied apart from the numbered copies.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+
+use super::guard::ClientAddr;
+use super::survey::{self, form, invalid_link, locked, notice, questionnaire, too_many};
+use super::{AppState, WebError, blocking};
+use crate::archive::Archive;
+use crate::survey::SurveyError;
+use crate::survey::answer::{Given, Rules};
+use crate::survey::open;
+use crate::survey::state::token_hash;
+
+/// The device cookie.
+const DEVICE_COOKIE: &str = "kaoping_device";
+/// Open-link answers one address may send per window.
+pub const PER_ADDRESS: u32 = 20;
+/// That window.
+pub const ADDRESS_WINDOW: Duration = Duration::from_secs(3600);
+
+/// The point of the enabled link `token`, if any.
+fn link(state: &AppState, token: &str) -> Result<Option<(String, String)>, WebError> {
+    if !survey::well_formed(token) {
+        return Ok(None);
+    }
+    let mut s = locked(&state.0.survey.survey);
+    s.refresh(&Archive::new(state.root()))?;
+    Ok(s.open_link(&token_hash(token))
+        .map(|(c, p)| (c.to_string(), p.to_string())))
+}
+
+fn device(headers: &HeaderMap) -> Option<String> {
+    super::session::cookie(headers, DEVICE_COOKIE)
+        .filter(|d| survey::well_formed(d))
+        .map(str::to_string)
+}
+
+/// `GET /q/open/{token}`: the questionnaire of an open link; gives the
+/// device its cookie.
+pub async fn show(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    if survey::paused_in(&state.0.survey.open_misses, addr) {
+        return Ok(too_many());
+    }
+    blocking(move || {
+        let Some((_, point)) = link(&state, &token)? else {
+            survey::miss_in(&state.0.survey.open_misses, addr);
+            return Ok(invalid_link());
+        };
+        let q = questionnaire(&state)?;
+        let nonce = state.0.survey.open_form(&token_hash(&token), Instant::now())?;
+        let label = format!("开放链接（{point}）");
+        let mut page = form(&q, &label, &nonce, &Given::default(), None);
+        if device(&headers).is_none() {
+            let id = crate::survey::copies::new_token()
+                .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
+            let secure = if state.0.settings.https_proxy { "; Secure" } else { "" };
+            let c = format!(
+                "{DEVICE_COOKIE}={id}; Path=/q/open; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}"
+            );
+            if let Ok(v) = c.parse() {
+                page.headers_mut().insert(header::SET_COOKIE, v);
+            }
+        }
+        Ok(page)
+    })
+    .await
+}
+
+/// Counts one answer from `addr`; false when over the limit.
+fn within_rate(state: &AppState, addr: std::net::IpAddr) -> bool {
+    let mut rate = locked(&state.0.survey.open_rate);
+    if rate.len() >= 100_000 {
+        rate.retain(|_, (_, t)| t.elapsed() < ADDRESS_WINDOW);
+    }
+    let e = rate.entry(addr).or_insert((0, Instant::now()));
+    if e.1.elapsed() >= ADDRESS_WINDOW {
+        *e = (0, Instant::now());
+    }
+    e.0 += 1;
+    e.0 <= PER_ADDRESS
+}
+
+/// `POST /q/open/{token}`: records an open-link answer, durably.
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    if survey::paused_in(&state.0.survey.open_misses, addr) {
+        return Ok(too_many());
+    }
+    blocking(move || {
+        let Some((_, point)) = link(&state, &token)? else {
+            survey::miss_in(&state.0.survey.open_misses, addr);
+            return Ok(invalid_link());
+        };
+        let Some(device) = device(&headers) else {
+            return Ok(notice(
+                StatusCode::BAD_REQUEST,
+                "请允许浏览器保存 Cookie",
+                "开放链接用 Cookie 保证每台设备只答一次。请允许 Cookie 后重新打开链接填写。",
+            ));
+        };
+        let sha = token_hash(&token);
+        let q = questionnaire(&state)?;
+        let mut given = Given::default();
+        let mut nonce = String::new();
+        for (k, v) in fields {
+            match k.as_str() {
+                "nonce" => nonce = v,
+                k if k == q.open.id => given.open = v,
+                _ if v.is_empty() => {}
+                _ => {
+                    given.items.insert(k, v);
+                }
+            }
+        }
+        let Some(since) = state.0.survey.take_form(&nonce, &sha) else {
+            return Ok(notice(
+                StatusCode::BAD_REQUEST,
+                "页面已过期",
+                "这个页面已经提交过或打开太久了。请重新扫码或打开链接再填写。",
+            ));
+        };
+        if !within_rate(&state, addr) {
+            return Ok(notice(
+                StatusCode::TOO_MANY_REQUESTS,
+                "请稍后再试",
+                "从您的网络提交的答卷太多了，请一小时后再试。",
+            ));
+        }
+        given.seconds = Some(u32::try_from(since.elapsed().as_secs()).unwrap_or(u32::MAX));
+        let archive = Archive::new(state.root());
+        let lock = archive.lock(true, |_| {})?;
+        let mut survey = locked(&state.0.survey.survey);
+        survey.refresh(&archive)?;
+        let rules = Rules {
+            q: &q,
+            settings: &state.0.config.survey,
+        };
+        let label = format!("开放链接（{point}）");
+        match open::prepare(&survey, rules, &sha, &device, &given, chrono::Utc::now()) {
+            Ok(a) => open::submit(&archive, &lock, a)
+                .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?,
+            Err(SurveyError::Request(m)) => {
+                return Ok(notice(StatusCode::OK, "已经答过了", &m));
+            }
+            Err(e @ SurveyError::BadAnswer { .. }) => {
+                drop(survey);
+                let again = state.0.survey.open_form(&sha, since)?;
+                return Ok(form(&q, &label, &again, &given, Some(&e.to_string())));
+            }
+            Err(e) => return Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e)),
+        }
+        Ok(notice(
+            StatusCode::OK,
+            "提交成功，谢谢您！",
+            "您的答卷已经保存。感谢您对社区治理工作的支持！",
+        ))
+    })
+    .await
+}
