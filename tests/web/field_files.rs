@@ -238,3 +238,77 @@ fn photos_show_as_thumbnails_with_flags_and_the_original_downloads() {
     assert_eq!(res.status(), 200, "its own community's photo");
     super::util::verify_clean(dir);
 }
+
+#[test]
+fn finishing_the_visit_on_the_page_judges_photos_against_the_visit_date() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    scoped_accounts(dir);
+    run(
+        dir,
+        &[
+            "point",
+            "add",
+            "--community",
+            "WH-001",
+            "--name",
+            "服务中心",
+            "--kind",
+            "小区",
+        ],
+        None,
+    );
+    let server = Server::start(dir, &[]);
+    let (wuhua, csrf) = sign_in(&server, WUHUA);
+    let mut flags = Vec::new();
+    for (days, seed) in [(10, 21), (20, 22)] {
+        let name = format!("{days}.jpg");
+        let file = crate::field::util::photo(dir, &name, Some((days, None)), seed);
+        let form = multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("point", "P1")
+            .text("standard", "Ⅱ-6/1")
+            .part(
+                "photo",
+                multipart::Part::bytes(std::fs::read(file).unwrap()).file_name(name),
+            );
+        let v: serde_json::Value = wuhua
+            .post(server.at("/c/WH-001/field/photo/upload"))
+            .header("Accept", "application/json")
+            .multipart(form)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        flags.push(v["photo"]["flags"].to_string());
+    }
+    assert!(flags.iter().all(|f| f.contains("按收到时间")), "{flags:?}");
+    let day = (chrono::Local::now().date_naive() - chrono::Days::new(5)).to_string();
+    let res = wuhua
+        .post(server.at("/c/WH-001/field/finish"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("point", "P1"),
+            ("date", day.as_str()),
+            ("v:Ⅱ-6/1", "达标"),
+            ("r:Ⅱ-6/1", ""),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let page = wuhua
+        .get(server.at("/c/WH-001/field"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(!page.contains("按收到时间"), "{page}");
+    assert_eq!(
+        page.matches(&format!("早于考评 7 天以上（按考评时间 {day} 计）"))
+            .count(),
+        1,
+        "only the twenty-day-old photo stays too old: {page}"
+    );
+    assert_eq!(count(dir, "field-photo-flags"), 2);
+}
