@@ -589,6 +589,13 @@ fn an_assessor_uploads_a_photo_from_the_on_site_page() {
         }
         assert_eq!(width, json!(96), "the thumbnail shows on the phone page");
         c.find(Locator::Id("finish-submit")).await.unwrap().click().await.unwrap();
+        // Wait for the answer's page, so the old page's line is not read.
+        for _ in 0..300 {
+            if c.current_url().await.unwrap().as_str().contains("done=1") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let state = text_of(&c, "#draft-state").await;
         assert!(state.contains("已完成"), "{state}");
         c.close().await.unwrap();
