@@ -100,6 +100,9 @@ pub enum Event {
     /// A 网格管理平台 export.
     #[serde(rename = "grid-data")]
     GridData(crate::field::grid::GridRecord),
+    /// A photo's flags re-evaluated against its finished visit.
+    #[serde(rename = "field-photo-flags")]
+    FieldPhotoFlags(crate::field::reflag::Reflag),
 }
 
 /// The data of a damaged object set aside.
@@ -164,6 +167,7 @@ impl Event {
             Event::FieldScan(_) => "实地考评表扫描件",
             Event::MediaCapture(_) => "网络（媒体）调查记录",
             Event::GridData(_) => "网格化考评数据",
+            Event::FieldPhotoFlags(_) => "实地考评照片复核",
         }
     }
 

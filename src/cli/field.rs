@@ -216,10 +216,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let lock = archive.lock(true, wait_message)?;
             let reg = archive.communities()?;
             let c = reg.get(&a.who.community)?;
+            let config = ctx.config()?;
+            let zone = kaoping::field::zone(&config.time);
             let v = visit::record(
                 &archive,
                 &lock,
                 catalog,
+                (&config.field, zone),
                 c,
                 &acc,
                 (&a.point, &findings, date),

@@ -79,11 +79,12 @@ pub fn run(
     ];
     for (pt, std, name, gps, seed) in shots {
         let jpg = super::exif::sample_jpeg(480, 360, seed);
-        // The fourth photo is sent as the phone left it without EXIF.
-        let bytes = if seed == 4 {
-            jpg
-        } else {
-            super::exif::with_exif(&jpg, Some(taken), gps)
+        // The fourth photo is sent as the phone left it without EXIF; the
+        // fifth is an old picture, taken a month before the visit.
+        let bytes = match seed {
+            4 => jpg,
+            5 => super::exif::with_exif(&jpg, Some(taken - chrono::Duration::days(30)), gps),
+            _ => super::exif::with_exif(&jpg, Some(taken), gps),
         };
         let path = write(name, &bytes)?;
         let incoming = photo::Incoming {
@@ -112,6 +113,7 @@ pub fn run(
         &ex,
         lock,
         catalog,
+        (&config.field, zone),
         community,
         expert,
         (
@@ -127,6 +129,7 @@ pub fn run(
         &ex,
         lock,
         catalog,
+        (&config.field, zone),
         community,
         expert,
         (

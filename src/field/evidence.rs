@@ -43,6 +43,7 @@ impl Evidence {
                 Event::FieldScan(s) if s.community == community => e.scans.push(s),
                 Event::MediaCapture(m) if m.community == community => e.media.push(m),
                 Event::GridData(g) if g.community == community => e.grids.push(g),
+                Event::FieldPhotoFlags(f) => super::reflag::apply(&mut e.photos, &f),
                 _ => {}
             }
         }
@@ -65,6 +66,27 @@ impl Evidence {
             .map_or(id.to_string(), |p| format!("{id} {}", p.name))
     }
 
+    /// A photo's short hash, with its flags when it has any.
+    fn photo_cite(&self, point: &str, key: &StdKey, assessor: &str, sha: &str) -> String {
+        let short = &sha[..sha.len().min(12)];
+        let flags: Vec<&str> = self
+            .photos
+            .iter()
+            .filter(|p| {
+                p.point == point
+                    && p.key == *key
+                    && p.assessor == assessor
+                    && p.file.object.sha256 == sha
+            })
+            .flat_map(|p| p.flags.iter().map(|f| f.detail.as_str()))
+            .collect();
+        if flags.is_empty() {
+            short.to_string()
+        } else {
+            format!("{short}（⚠ {}）", flags.join("；"))
+        }
+    }
+
     /// The 实地考评 citations of `key`: per visit the point, assessor,
     /// level, time, photo count and short hashes; then the grid data
     /// linked to it.
@@ -74,7 +96,11 @@ impl Evidence {
             .iter()
             .filter_map(|(at, v)| v.rows.iter().find(|r| r.key == *key).map(|r| (at, v, r)))
             .map(|(at, v, r)| {
-                let shorts: Vec<&str> = r.photos.iter().map(|h| &h[..h.len().min(12)]).collect();
+                let shorts: Vec<String> = r
+                    .photos
+                    .iter()
+                    .map(|h| self.photo_cite(&v.point, key, &v.assessor, h))
+                    .collect();
                 let photos = if shorts.is_empty() {
                     "无照片".to_string()
                 } else {

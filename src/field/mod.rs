@@ -16,6 +16,7 @@ pub mod grid;
 pub mod media;
 pub mod photo;
 pub mod point;
+pub mod reflag;
 pub mod visit;
 
 pub mod demo;

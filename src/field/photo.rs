@@ -99,13 +99,15 @@ pub struct Incoming<'a> {
 
 /// Every photo recorded for `community`, in log order.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<PhotoRecord>, FieldError> {
-    Ok(crate::event::read(archive)?
-        .into_iter()
-        .filter_map(|r| match r.event {
-            crate::event::Event::FieldPhoto(p) if p.community == community => Some(p),
-            _ => None,
-        })
-        .collect())
+    let mut out = Vec::new();
+    for r in crate::event::read(archive)? {
+        match r.event {
+            crate::event::Event::FieldPhoto(p) if p.community == community => out.push(p),
+            crate::event::Event::FieldPhotoFlags(f) => super::reflag::apply(&mut out, &f),
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 /// Checks that `standard` is one of `point`'s 实地考评 standards.
@@ -285,17 +287,7 @@ pub fn flags(facts: &PhotoFacts, received: &str, p: &point::Point, s: &FieldSett
                         format!("拍摄时间 {} 晚于收到时间", t.format("%Y-%m-%d %H:%M")),
                     ));
                 }
-                let age = r.signed_duration_since(t);
-                if age > chrono::Duration::days(s.max_age_days) {
-                    out.push(flag(
-                        FlagKind::TooOld,
-                        format!(
-                            "拍摄于 {}，早于考评 {} 天以上",
-                            t.format("%Y-%m-%d"),
-                            s.max_age_days
-                        ),
-                    ));
-                }
+                out.extend(super::reflag::too_old(t, r, "收到", s));
             }
         }
     }

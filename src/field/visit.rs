@@ -105,11 +105,14 @@ pub fn scans(archive: &Archive, community: &str) -> Result<Vec<ScanRecord>, Fiel
 
 /// Records `account`'s visit of a point: each finding checked (a standard
 /// checked at that point by 实地考评, a verdict); findings left without a
-/// verdict are skipped; at least one is needed.
+/// verdict are skipped; at least one is needed. The visit's photos then
+/// have their 拍摄时间过早 flag judged against the visit
+/// ([`super::reflag::after_visit`]).
 pub fn record(
     archive: &Archive,
     lock: &WriterLock,
     catalog: &Catalog,
+    checks: (&crate::config::FieldSettings, chrono::FixedOffset),
     community: &Community,
     account: &Account,
     (point_id, findings, date): (&str, &[Finding], NaiveDate),
@@ -170,11 +173,12 @@ pub fn record(
         date,
         rows,
     };
-    super::append(
+    let done = super::append(
         archive,
         lock,
         crate::event::Event::FieldVisit(visit.clone()),
     )?;
+    super::reflag::after_visit(archive, lock, checks, &visit, &done.time)?;
     Ok(visit)
 }
 

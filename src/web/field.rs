@@ -116,6 +116,7 @@ struct StdLine {
 
 #[derive(Serialize)]
 struct PhotoLine {
+    sha: String,
     short: String,
     name: String,
     taken: String,
@@ -128,6 +129,7 @@ struct PhotoLine {
 
 fn photo_line(p: &photo::PhotoRecord, time: &crate::config::TimeSettings) -> PhotoLine {
     PhotoLine {
+        sha: p.file.object.sha256.clone(),
         short: p.file.short().to_string(),
         name: p.file.name.clone(),
         taken: p
@@ -439,12 +441,15 @@ pub async fn finish(
     let archive = user.archive(&state);
     let account = user.account.clone();
     let to = format!("{}&done=1", back(&id, Some(&point_id)));
+    let settings = state.0.config.field.clone();
+    let zone = crate::field::zone(&state.0.config.time);
     blocking(move || {
         let lock = archive.lock(true, |_| {})?;
         visit::record(
             &archive,
             &lock,
             Catalog::builtin(),
+            (&settings, zone),
             &c,
             &account,
             (&point_id, &findings, date),

@@ -15,6 +15,7 @@ mod download;
 mod entry;
 mod error;
 mod field;
+mod field_files;
 mod fill;
 mod guard;
 mod issued;
@@ -271,6 +272,8 @@ fn table() -> Vec<Route> {
         upload("/c/{id}/field/submit/upload", field::submit),
         upload("/c/{id}/media/upload", field::upload_media),
         upload("/c/{id}/grid/upload", field::upload_grid),
+        upload("/c/{id}/points/upload", field_files::import_points),
+        get("/c/{id}/field/photo/{sha}", field_files::photo),
     ]
 }
 

@@ -174,6 +174,11 @@
             var p = r.photo;
             li.textContent = (r.duplicate ? "已有相同照片 " : "已保存照片 ") + p.short + "（" + p.name + "，拍摄 " + p.taken + "）";
             li.className = "photo-ok";
+            var img = document.createElement("img");
+            img.src = "/c/" + encodeURIComponent(document.getElementById("capture").dataset.community) + "/field/photo/" + p.sha + "?thumb=1";
+            img.alt = "照片 " + p.short;
+            img.width = 160;
+            li.insertBefore(img, li.firstChild);
             p.flags.forEach(function (fl) { var s = document.createElement("strong"); s.className = "flag"; s.textContent = " ⚠ " + fl; li.appendChild(s); });
           } else {
             li.textContent = file.name + "：" + (r.error || ("上传失败（" + xhr.status + "）"));

@@ -6,7 +6,7 @@ use crate::util::TestArchive;
 /// An archive with WH-001 (五华区) and PL-001 (盘龙区), district account
 /// wuhua, expert zj assigned WH-001, expert zj2 assigned nothing, and a
 /// point P1 with coordinates and P2 checking two standards.
-fn setup() -> TestArchive {
+pub(super) fn setup() -> TestArchive {
     let t = TestArchive::new();
     t.community("WH-001");
     t.ok(&crate::util::community_add("PL-001", "拓东社区", "盘龙区"));
@@ -59,7 +59,12 @@ fn setup() -> TestArchive {
     t
 }
 
-fn photo_args<'a>(who: &'a str, point: &'a str, standard: &'a str, file: &'a str) -> Vec<&'a str> {
+pub(super) fn photo_args<'a>(
+    who: &'a str,
+    point: &'a str,
+    standard: &'a str,
+    file: &'a str,
+) -> Vec<&'a str> {
     vec![
         "field",
         "photo",
@@ -662,6 +667,17 @@ fn the_demo_report_cites_the_field_evidence_and_the_bag_carries_it() {
                 .unwrap()[..12]
                 .to_string();
         assert!(text.contains(&photo), "the photo's short hash is cited");
+        // The old photo's flag, judged against the visit, is in its citation.
+        let old = events(&d.join("d/archive"), "field-photo")
+            .into_iter()
+            .find(|e| e["data"]["file"]["name"] == "楼栋长公示牌.jpg")
+            .unwrap();
+        let short = &old["data"]["file"]["object"]["sha256"].as_str().unwrap()[..12];
+        assert!(
+            text.contains(&format!("{short}（⚠拍摄于")) && text.contains("按考评时间"),
+            "the flag is cited: {text}"
+        );
+        assert_eq!(events(&d.join("d/archive"), "field-photo-flags").len(), 1);
     }
     if crate::util::require("pdfimages", "poppler-utils") {
         let list = std::process::Command::new("pdfimages")

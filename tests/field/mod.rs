@@ -4,4 +4,5 @@
 //! the real binary (`cli`) and real HTTP (`web`).
 
 mod cli;
+mod reflag;
 pub mod util;

@@ -571,7 +571,31 @@ fn an_assessor_uploads_a_photo_from_the_on_site_page() {
         input.send_keys(jpg.to_str().unwrap()).await.unwrap();
         let shown = text_of(&c, r#"fieldset[data-standard="Ⅱ-6/1"] li.photo-ok"#).await;
         assert!(shown.contains("已保存照片") && shown.contains("现场照片.jpg"), "{shown}");
+        // Its thumbnail, made by the server from the stored original, loads.
+        let mut width = json!(0);
+        for _ in 0..50 {
+            width = c
+                .execute(
+                    r#"var i = document.querySelector('fieldset[data-standard="Ⅱ-6/1"] li.photo-ok img');
+                       return i && i.complete ? i.naturalWidth : 0;"#,
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if width.as_u64().unwrap_or(0) > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(width, json!(96), "the thumbnail shows on the phone page");
         c.find(Locator::Id("finish-submit")).await.unwrap().click().await.unwrap();
+        // Wait for the answer's page, so the old page's line is not read.
+        for _ in 0..300 {
+            if c.current_url().await.unwrap().as_str().contains("done=1") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let state = text_of(&c, "#draft-state").await;
         assert!(state.contains("已完成"), "{state}");
         c.close().await.unwrap();

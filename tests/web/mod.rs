@@ -7,6 +7,7 @@ mod api;
 mod apply;
 mod browser;
 mod field;
+mod field_files;
 mod levels;
 mod rectify;
 mod routes;

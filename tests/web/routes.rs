@@ -124,6 +124,8 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/c/{id}/field/submit/upload", Who::FieldWh),
     ("POST", "/c/{id}/media/upload", Who::MediaWh),
     ("POST", "/c/{id}/grid/upload", Who::Office),
+    ("POST", "/c/{id}/points/upload", Who::PointsWh),
+    ("GET", "/c/{id}/field/photo/{sha}", Who::ReadWh),
 ];
 
 /// The roles walked: a label and the account (none for no session).
@@ -235,12 +237,20 @@ fn every_route_answers_every_role_as_the_table_says() {
                 .to_string()
         })
         .expect("a receipt was issued");
+    let photo = super::field_files::a_photo(dir, "WH-001", 1);
     let server = Server::start(dir, &[]);
     let fill = |pattern: &str| -> String {
         let p = pattern
             .replace("{id}", "WH-001")
             .replace("{n}", "1")
-            .replace("{sha}", &sha)
+            .replace(
+                "{sha}",
+                if pattern.contains("/field/photo/") {
+                    &photo
+                } else {
+                    &sha
+                },
+            )
             .replace("{name}", "progress.xlsx")
             .replace("{token}", "0123456789abcdef0123456789abcdef");
         if p == "/documents/batch.zip" {

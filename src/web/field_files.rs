@@ -1,0 +1,129 @@
+//! The field page's files: a community's photos served from the store
+//! (`GET /c/{id}/field/photo/{sha}`, the original bytes, or with
+//! `?thumb=1` a JPEG thumbnail made on the fly — the original is never
+//! replaced), and the import of a points table from the page
+//! (`POST /c/{id}/points/upload`, the reader of `kaoping point import`,
+//! all or nothing).
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Redirect;
+use serde::Deserialize;
+
+use super::download::Download;
+use super::error::WebError;
+use super::session::User;
+use super::upload::{self, Form, Limits};
+use super::url::percent;
+use super::{AppState, blocking};
+use crate::accounts::Role;
+use crate::archive::store::Digest;
+use crate::catalog::Catalog;
+use crate::field::{self, photo, point};
+use crate::scope::Access;
+
+/// The photo's query.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PhotoQuery {
+    thumb: Option<String>,
+}
+
+/// `GET /c/{id}/field/photo/{sha}`: a photo of THIS community, to those
+/// who may read it; another hash is 404.
+pub async fn photo(
+    State(state): State<AppState>,
+    Path((id, sha)): Path<(String, String)>,
+    Query(q): Query<PhotoQuery>,
+    user: User,
+) -> Result<Download, WebError> {
+    user.require_community(&state, &id, Access::Read).await?;
+    let thumb = q.thumb.is_some_and(|t| t == "1");
+    let archive = user.archive(&state);
+    blocking(move || {
+        let missing = || WebError::missing(format!("社区 {id} 没有哈希为 {sha} 的现场照片"));
+        let rec = photo::list(&archive, &id)?
+            .into_iter()
+            .find(|p| p.file.object.sha256 == sha)
+            .ok_or_else(missing)?;
+        let digest = Digest::from_hex(&rec.file.object.sha256).ok_or_else(missing)?;
+        let mut bytes = Vec::new();
+        archive
+            .store()
+            .copy_verified(&digest, &mut bytes)
+            .map_err(|_| {
+                WebError::missing(format!(
+                    "照片 {} 在档案库中缺失或已损坏，请运行 kaoping verify",
+                    rec.file.short()
+                ))
+            })?;
+        if !thumb {
+            return Ok(Download::bytes(
+                rec.file.name.clone(),
+                rec.format.mime(),
+                bytes,
+            ));
+        }
+        let jpeg = crate::documents::field_evidence::thumbnail(&bytes).ok_or_else(|| {
+            WebError::missing(format!(
+                "照片 {} 的格式不能生成缩略图，请下载原件查看",
+                rec.file.short()
+            ))
+        })?;
+        Ok(Download::bytes(
+            format!("缩略图-{}.jpg", rec.file.short()),
+            "image/jpeg",
+            jpeg,
+        ))
+    })
+    .await
+}
+
+const POINTS: Form = Form {
+    files: &["table"],
+    texts: &[],
+};
+
+/// `POST /c/{id}/points/upload`: the district (its own communities) or the
+/// office imports a table of points; any bad row and nothing is stored.
+pub async fn import_points(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    user: User,
+    headers: HeaderMap,
+    mp: Multipart,
+) -> Result<Redirect, WebError> {
+    let allowed = match user.require_community(&state, &id, Access::Read).await {
+        Ok(c) => match user.account.role {
+            Role::Office => Ok(()),
+            Role::District if field::check_assessor(&user.account, &c).is_ok() => Ok(()),
+            _ => Err(WebError::forbidden()),
+        },
+        Err(e) => Err(e),
+    };
+    let limits = Limits {
+        max_bytes: 20 << 20,
+        max_files: 1,
+        ..state.0.settings.limits
+    };
+    let up = upload::receive(&state, &user, allowed, &headers, mp, &POINTS, limits).await?;
+    let path = up
+        .file("table")
+        .ok_or_else(|| WebError::bad("请选择考评点表格（xlsx/CSV）"))?
+        .to_path_buf();
+    let archive = user.archive(&state);
+    let to = format!("/c/{}/field#points", percent(&id));
+    blocking(move || {
+        let lock = archive.lock(true, |_| {})?;
+        let reg = archive.communities()?;
+        point::import(&archive, &lock, Catalog::builtin(), reg.get(&id)?, &path).map_err(
+            |mut e| {
+                e.map_paths(&|p| up.shown(p));
+                WebError::from(e)
+            },
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to(&to))
+}
