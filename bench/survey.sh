@@ -54,8 +54,11 @@ PY
 echo "== wrk: 500 connections, ${SECS}s, $COPIES copies"
 if [ "${KILL:-0}" = 1 ]; then (sleep 2; kill -9 $SERVER; echo "== server killed with SIGKILL") & fi
 PAIRS="$W/pairs.txt" THREADS=$THREADS wrk -t$THREADS -c500 -d${SECS}s --timeout 10s --latency -s "$OLDPWD/bench/survey_post.lua" http://127.0.0.1:18116 | tee wrk.txt
-STORED=$(grep -c '"kind":"survey-answer"' a/log.jsonl)
-UNIQUE=$(grep '"kind":"survey-answer"' a/log.jsonl | grep -o '"number":"[^"]*"' | sort -u | wc -l)
+# One snapshot of the log for both counts (the server may still be
+# finishing requests that wrk gave up on).
+grep '"kind":"survey-answer"' a/log.jsonl > answers.txt || true
+STORED=$(wc -l < answers.txt)
+UNIQUE=$(grep -o '"number":"[^"]*"' answers.txt | sort -u | wc -l)
 echo "STORED $STORED UNIQUE $UNIQUE"
 kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true
 "$K" --archive a verify | tail -1
