@@ -192,8 +192,17 @@ fn request(c: &Client, server: &Server, method: &str, path: &str, csrf: &str) ->
     match (method, path) {
         ("GET", _) => c.get(url).send().unwrap(),
         (_, p) if p.ends_with("/upload") || p.ends_with("assess") || p == "/office/verify-doc" => {
-            let form = multipart::Form::new().text("csrf", csrf.to_string());
-            c.post(url).multipart(form).send().unwrap()
+            // A server that refuses an upload before reading its body may
+            // close the connection while the client is still sending it;
+            // the client then sees no answer at all. Ask again (at most
+            // three times): the answer checked is always a whole one.
+            let send = || {
+                let form = multipart::Form::new().text("csrf", csrf.to_string());
+                c.post(url.clone()).multipart(form).send()
+            };
+            (0..2)
+                .find_map(|_| send().ok())
+                .unwrap_or_else(|| send().unwrap())
         }
         (_, "/office/documents") => c
             .post(url)
