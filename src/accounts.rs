@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::community::CommunityError;
-use crate::fsutil;
 
 /// File name of the accounts inside an archive root.
 pub const ACCOUNTS_FILE: &str = "accounts.json";
@@ -309,9 +308,9 @@ impl Accounts {
     /// not exist).
     pub fn load(root: &Path) -> Result<Accounts, AccountError> {
         let path = path_of(root);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Accounts::default()),
+        let bytes = match crate::storage::meta::read(root, ACCOUNTS_FILE) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(Accounts::default()),
             Err(source) => return Err(AccountError::Io { path, source }),
         };
         serde_json::from_slice(&bytes).map_err(|e| AccountError::Corrupt {
@@ -332,7 +331,8 @@ impl Accounts {
             path: path.clone(),
             reason: e.to_string(),
         })?;
-        fsutil::write_atomic(&path, &bytes).map_err(|source| AccountError::Io { path, source })?;
+        crate::storage::meta::write(archive.root(), ACCOUNTS_FILE, &bytes)
+            .map_err(|source| AccountError::Io { path, source })?;
         archive
             .log()
             .append(lock, crate::event::Event::Account(change))

@@ -135,6 +135,13 @@ pub struct Config {
     /// Facts about the installation's web server.
     #[serde(default)]
     pub server: ServerSettings,
+    /// Where the archive's bytes live (local unless set).
+    #[serde(default, skip_serializing_if = "is_local")]
+    pub storage: crate::storage::StorageConfig,
+}
+
+fn is_local(s: &crate::storage::StorageConfig) -> bool {
+    *s == crate::storage::StorageConfig::default()
 }
 
 /// `[naming]`: what naming requires beyond the grade and the quota.

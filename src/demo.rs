@@ -36,6 +36,9 @@ pub enum DemoError {
     /// Creating the archive.
     #[error(transparent)]
     Init(#[from] InitError),
+    /// The distributed setup could not be prepared.
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
     /// Archive work.
     #[error(transparent)]
     Archive(#[from] ArchiveError),
@@ -163,6 +166,16 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DemoError + '_ {
 /// `dir/output`). The document date is fixed so the output is the same on
 /// every run.
 pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
+    run_on(dir, None, progress)
+}
+
+/// [`run`] with the demo archive in a distributed setup (`storage`) when
+/// given: the same flow, its bytes in the database and the bucket.
+pub fn run_on(
+    dir: &Path,
+    storage: Option<&crate::storage::StorageConfig>,
+    progress: &dyn Meter,
+) -> Result<Summary, DemoError> {
     let catalog = Catalog::builtin();
     let root = ArchiveRoot::new(dir.join("archive"));
     if root.config_path().exists() {
@@ -170,7 +183,14 @@ pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
             path: root.dir().to_path_buf(),
         });
     }
-    root.init()?;
+    match storage {
+        None => {
+            root.init()?;
+        }
+        Some(s) => {
+            crate::storage::setup::init(&root, s)?;
+        }
+    }
     let config = Config::default();
     let archive = Archive::new(root.dir());
     let date = NaiveDate::from_ymd_opt(2019, 11, 29).unwrap_or_default();

@@ -58,6 +58,7 @@ pub mod rectify;
 pub mod render;
 pub mod root;
 pub mod scope;
+pub mod storage;
 pub mod survey;
 pub mod table;
 pub mod textenc;

@@ -38,7 +38,9 @@ pub enum LockError {
 /// Functions that change the archive take `&WriterLock`.
 #[derive(Debug)]
 pub struct WriterLock {
-    file: File,
+    file: Option<File>,
+    /// The database's advisory lock, in a distributed setup.
+    _db: Option<crate::storage::db::lock::DbLock>,
     root: PathBuf,
 }
 
@@ -58,6 +60,9 @@ impl WriterLock {
             source,
         };
         fsutil::create_dir_durable(root).map_err(io_err)?;
+        if let Some(r) = crate::storage::remote_io(root).map_err(io_err)? {
+            return Self::acquire_db(&r, root, wait, on_wait);
+        }
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -92,7 +97,38 @@ impl WriterLock {
             .and_then(|_| file.rewind())
             .and_then(|_| file.write_all(note.as_bytes()));
         Ok(WriterLock {
-            file,
+            file: Some(file),
+            _db: None,
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// The writer lock of a distributed setup: one for every server.
+    fn acquire_db(
+        r: &crate::storage::Remote,
+        root: &Path,
+        wait: bool,
+        on_wait: impl FnOnce(&str),
+    ) -> Result<WriterLock, LockError> {
+        use crate::storage::db::lock::Taken;
+        let io_err = |e: crate::storage::StorageError| LockError::Io {
+            path: root.join(LOCK_FILE),
+            source: e.into(),
+        };
+        let held = match r.db.lock(false).map_err(io_err)? {
+            Taken::Held(l) => l,
+            Taken::Busy(holder) if !wait => return Err(LockError::Busy { holder }),
+            Taken::Busy(holder) => {
+                on_wait(&holder);
+                match r.db.lock(true).map_err(io_err)? {
+                    Taken::Held(l) => l,
+                    Taken::Busy(holder) => return Err(LockError::Busy { holder }),
+                }
+            }
+        };
+        Ok(WriterLock {
+            file: None,
+            _db: Some(held),
             root: root.to_path_buf(),
         })
     }
@@ -105,8 +141,10 @@ impl WriterLock {
 
 impl Drop for WriterLock {
     fn drop(&mut self) {
-        let _ = self.file.set_len(0);
-        let _ = self.file.unlock();
+        if let Some(file) = &self.file {
+            let _ = file.set_len(0);
+            let _ = file.unlock();
+        }
     }
 }
 

@@ -42,6 +42,10 @@ pub struct Committed {
 
 /// Writes the `committed` marker of a version (no-op if present).
 pub fn write_committed(root: &Path, community: &str, n: u32, c: &Committed) -> io::Result<()> {
+    if crate::storage::remote_io(root)?.is_some() {
+        // Set with the log record, in the same transaction.
+        return Ok(());
+    }
     let mut text = serde_json::to_vec(c).map_err(io::Error::other)?;
     text.push(b'\n');
     let path = version_dir(root, community, n).join(COMMITTED_FILE);
@@ -225,6 +229,17 @@ pub fn version_dir(root: &Path, community: &str, n: u32) -> PathBuf {
 /// then renamed to `vNNNN` (which must not exist) and the parent fsynced.
 /// Returns the root hash. The caller holds the writer lock.
 pub fn write_version(root: &Path, m: &Manifest) -> io::Result<Digest> {
+    if let Some(r) = crate::storage::remote_io(root)? {
+        let manifest = m.to_bytes();
+        r.db.put_manifest(&crate::storage::db::rows::ManifestRow {
+            community: m.community.id.clone(),
+            version: m.version,
+            manifest: manifest.clone(),
+            objects: m.objects_list(),
+            log_seq: None,
+        })?;
+        return Ok(Digest::of(&manifest));
+    }
     let parent = community_dir(root, &m.community.id);
     fsutil::create_dir_durable(&parent)?;
     let tmp = tempfile::Builder::new()
@@ -257,8 +272,55 @@ pub fn write_version(root: &Path, m: &Manifest) -> io::Result<Digest> {
     Ok(Digest::of(&manifest))
 }
 
+/// Writes a version's exact bytes (a copy of another archive's), not yet
+/// committed. The caller holds the writer lock.
+pub fn write_raw(
+    root: &Path,
+    community: &str,
+    n: u32,
+    manifest: &[u8],
+    objects: &str,
+) -> io::Result<()> {
+    if let Some(r) = crate::storage::remote_io(root)? {
+        return r.db.put_manifest(&crate::storage::db::rows::ManifestRow {
+            community: community.to_string(),
+            version: n,
+            manifest: manifest.to_vec(),
+            objects: objects.to_string(),
+            log_seq: None,
+        });
+    }
+    let dir = version_dir(root, community, n);
+    fs::create_dir_all(&dir)?;
+    fsutil::write_new_atomic(&dir.join(MANIFEST_FILE), manifest)?;
+    fsutil::write_new_atomic(&dir.join(OBJECTS_FILE), objects.as_bytes())
+}
+
+/// Reads a version's `objects.sha256` text.
+pub fn read_objects_list(root: &Path, community: &str, n: u32) -> io::Result<String> {
+    if let Some(r) = crate::storage::remote_io(root)? {
+        return match r.db.manifest(community, n)? {
+            Some(row) => Ok(row.objects),
+            None => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("数据库中没有社区 {community} 第 {n} 版的清单"),
+            )),
+        };
+    }
+    fs::read_to_string(version_dir(root, community, n).join(OBJECTS_FILE))
+}
+
 /// Reads a version's manifest bytes.
 pub fn read_manifest_bytes(root: &Path, community: &str, n: u32) -> io::Result<Vec<u8>> {
+    if let Some(r) = crate::storage::remote_io(root)? {
+        return match r.db.manifest(community, n)? {
+            Some(row) => Ok(row.manifest),
+            None => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("数据库中没有社区 {community} 第 {n} 版的清单"),
+            )),
+        };
+    }
     fs::read(version_dir(root, community, n).join(MANIFEST_FILE))
 }
 

@@ -11,6 +11,7 @@
 
 pub mod bagit;
 pub mod collect;
+mod commits;
 pub mod coverage;
 mod error;
 mod index;
@@ -166,6 +167,14 @@ impl Archive {
         self.store
             .clean_tmp()
             .map_err(io_at(&self.root.join("tmp")))?;
+        if crate::storage::remote(&self.root)
+            .map_err(|e| io_at(&self.root)(e.into()))?
+            .is_some()
+        {
+            // Transactions leave nothing half done in the database; a
+            // version row never committed is replaced by its next writer.
+            return Ok(());
+        }
         // Temp files of atomic rewrites (log, register) cut short.
         for entry in fs::read_dir(&self.root).map_err(io_at(&self.root))? {
             let entry = entry.map_err(io_at(&self.root))?;
@@ -288,7 +297,8 @@ impl Archive {
         let r = &sub.record;
         let path = manifest::version_dir(&self.root, &r.community, r.version)
             .join(manifest::MANIFEST_FILE);
-        let bytes = fs::read(&path).map_err(io_at(&path))?;
+        let bytes = manifest::read_manifest_bytes(&self.root, &r.community, r.version)
+            .map_err(io_at(&path))?;
         let corrupt = |reason: String| ArchiveError::Corrupt {
             path: path.clone(),
             reason,

@@ -10,10 +10,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest as _, Sha256};
 use tempfile::TempPath;
@@ -91,6 +91,7 @@ pub enum ObjectState {
 /// The object store of one archive.
 #[derive(Debug)]
 pub struct ObjectStore {
+    root: PathBuf,
     dir: PathBuf,
     tmp: PathBuf,
     pending: Mutex<BTreeMap<Digest, TempPath>>,
@@ -113,6 +114,7 @@ impl ObjectStore {
     /// in `tmp/`). Nothing is created until the first write.
     pub fn new(root: &Path) -> ObjectStore {
         ObjectStore {
+            root: root.to_path_buf(),
             dir: root.join("objects").join("sha256"),
             tmp: root.join("tmp"),
             pending: Mutex::new(BTreeMap::new()),
@@ -121,7 +123,12 @@ impl ObjectStore {
         }
     }
 
-    /// Where the object with this digest lives.
+    /// The bucket, when the archive keeps its objects in one.
+    fn bucket(&self) -> io::Result<Option<Arc<crate::storage::Remote>>> {
+        crate::storage::remote_io(&self.root)
+    }
+
+    /// Where the object with this digest lives (in a local store).
     pub fn path_of(&self, d: &Digest) -> PathBuf {
         let hex = d.hex();
         self.dir.join(&hex[..2]).join(hex)
@@ -136,7 +143,23 @@ impl ObjectStore {
 
     /// Whether the object is present (its content is not checked).
     pub fn contains(&self, d: &Digest) -> bool {
-        self.path_of(d).is_file()
+        match self.bucket() {
+            Ok(Some(r)) => r.bucket.size(d).is_ok_and(|s| s.is_some()),
+            Ok(None) => self.path_of(d).is_file(),
+            Err(_) => false,
+        }
+    }
+
+    /// The stored size of an object, `None` if it is not stored.
+    pub fn size(&self, d: &Digest) -> io::Result<Option<u64>> {
+        if let Some(r) = self.bucket()? {
+            return r.bucket.size(d);
+        }
+        match fs::metadata(self.path_of(d)) {
+            Ok(m) => Ok(Some(m.len())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Stores `bytes`; see [`ObjectStore::put_reader`].
@@ -172,9 +195,8 @@ impl ObjectStore {
             size,
             created: false,
         };
-        let dest = self.path_of(&digest);
-        if let Ok(meta) = fs::metadata(&dest) {
-            if meta.len() == size {
+        if let Some(stored) = self.size(&digest)? {
+            if stored == size {
                 return Ok(existing);
             }
             // A stored copy of another size is damaged: it is never
@@ -225,6 +247,10 @@ impl ObjectStore {
         if pending.is_empty() {
             return Ok(());
         }
+        if let Some(r) = self.bucket()? {
+            // Each PUT is whole and durable when S3 answers.
+            return r.bucket.put_all(pending);
+        }
         // On Linux one syncfs flushes every temp file at the cost of a
         // single journal commit (as `sync` does after `cp`); elsewhere each
         // file is synced on its own.
@@ -269,6 +295,11 @@ impl ObjectStore {
         if let Some(tmp) = self.pending.lock().map_err(|_| poisoned())?.remove(d) {
             return tmp.close();
         }
+        if self.bucket()?.is_some() {
+            // Another server may have just referred to the same content:
+            // an unreferenced object in a shared bucket is left, harmless.
+            return Ok(());
+        }
         match fs::remove_file(self.path_of(d)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
@@ -279,6 +310,15 @@ impl ObjectStore {
     /// never deleted), so that the next copy of the same content is stored
     /// again. Returns where it went. The caller holds the writer lock.
     pub fn quarantine(&self, d: &Digest) -> io::Result<PathBuf> {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |t| t.as_secs());
+        if let Some(r) = self.bucket()? {
+            return r
+                .bucket
+                .quarantine(d, &stamp.to_string())
+                .map(PathBuf::from);
+        }
         let root = self
             .dir
             .parent()
@@ -286,9 +326,6 @@ impl ObjectStore {
             .unwrap_or(&self.dir);
         let dir = root.join(QUARANTINE_DIR);
         fs::create_dir_all(&dir)?;
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |t| t.as_secs());
         let mut dest = dir.join(format!("{}.{stamp}", d.hex()));
         let mut n = 1;
         while dest.exists() {
@@ -305,14 +342,30 @@ impl ObjectStore {
 
     /// Opens a stored object for reading.
     pub fn open(&self, d: &Digest) -> io::Result<File> {
-        File::open(self.path_of(d))
+        let Some(r) = self.bucket()? else {
+            return File::open(self.path_of(d));
+        };
+        // From a bucket: streamed into an unnamed temp file (bounded
+        // memory), which goes away when closed.
+        fs::create_dir_all(&self.tmp)?;
+        let mut file = tempfile::tempfile_in(&self.tmp)?;
+        r.bucket.copy_to(d, &mut file)?;
+        file.rewind()?;
+        Ok(file)
     }
 
     /// Copies an object into `sink`, hashing on the way; fails with
     /// `InvalidData` if its content no longer matches its name (what was
     /// written to `sink` is then not to be trusted). Returns the size.
     pub fn copy_verified(&self, d: &Digest, sink: &mut impl Write) -> io::Result<u64> {
-        let (actual, size) = copy_hashing(&mut self.open(d)?, sink)?;
+        let (actual, size) = match self.bucket()? {
+            None => copy_hashing(&mut self.open(d)?, sink)?,
+            Some(r) => {
+                let mut h = HashingSink::new(sink);
+                r.bucket.copy_to(d, &mut h)?;
+                h.finish()
+            }
+        };
         if actual != *d {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -324,6 +377,9 @@ impl ObjectStore {
 
     /// Re-hashes an object and says whether it is intact.
     pub fn check(&self, d: &Digest) -> io::Result<ObjectState> {
+        if self.bucket()?.is_some() {
+            return self.check_sized(d).map(|(state, _)| state);
+        }
         let mut file = match self.open(d) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ObjectState::Missing),
@@ -337,9 +393,35 @@ impl ObjectStore {
         })
     }
 
+    /// [`ObjectStore::check`] with the size found (0 when missing).
+    pub fn check_sized(&self, d: &Digest) -> io::Result<(ObjectState, u64)> {
+        if let Some(r) = self.bucket()? {
+            let mut h = HashingSink::new(io::sink());
+            return match r.bucket.copy_to(d, &mut h) {
+                Ok(_) => {
+                    let (actual, size) = h.finish();
+                    let state = if actual == *d {
+                        ObjectState::Intact
+                    } else {
+                        ObjectState::Altered { size }
+                    };
+                    Ok((state, size))
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((ObjectState::Missing, 0)),
+                Err(e) => Err(e),
+            };
+        }
+        let state = self.check(d)?;
+        let size = self.size(d)?.unwrap_or(0);
+        Ok((state, size))
+    }
+
     /// Every object file in the store, by digest (names that are not
     /// digests are ignored).
     pub fn list(&self) -> io::Result<Vec<Digest>> {
+        if let Some(r) = self.bucket()? {
+            return Ok(r.bucket.list()?.into_iter().map(|(d, _)| d).collect());
+        }
         let mut out = Vec::new();
         let shards = match fs::read_dir(&self.dir) {
             Ok(s) => s,
@@ -379,6 +461,42 @@ impl ObjectStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e),
         }
+    }
+}
+
+/// A sink that hashes what passes through it on the way to another.
+pub struct HashingSink<W> {
+    inner: W,
+    hasher: Sha256,
+    len: u64,
+}
+
+impl<W: Write> HashingSink<W> {
+    /// Passes everything on to `inner`.
+    pub fn new(inner: W) -> Self {
+        HashingSink {
+            inner,
+            hasher: Sha256::new(),
+            len: 0,
+        }
+    }
+
+    /// The digest and length of what passed.
+    pub fn finish(self) -> (Digest, u64) {
+        (Digest(self.hasher.finalize().into()), self.len)
+    }
+}
+
+impl<W: Write> Write for HashingSink<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 

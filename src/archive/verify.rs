@@ -3,7 +3,6 @@
 //! with every submission that references it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -283,7 +282,7 @@ fn check_submission(
         problems.push(Problem::WrongCounts(label(s)));
     }
     let objects = dir.join(manifest::OBJECTS_FILE);
-    match fs::read_to_string(&objects) {
+    match manifest::read_objects_list(archive.root(), &r.community, r.version) {
         Ok(text) if text == m.objects_list() => {}
         Ok(_) => problems.push(Problem::ObjectsList {
             version: label(s),
@@ -408,10 +407,10 @@ fn check_objects(
     report: &mut VerifyReport,
 ) {
     progress.start("校验文件", digests.len() as u64, Unit::Items);
-    let results: Vec<(Digest, std::io::Result<ObjectState>)> = digests
+    let results: Vec<(Digest, std::io::Result<(ObjectState, u64)>)> = digests
         .par_iter()
         .map(|d| {
-            let r = archive.store().check(d);
+            let r = archive.store().check_sized(d);
             progress.advance(1);
             (*d, r)
         })
@@ -420,10 +419,9 @@ fn check_objects(
     for (d, state) in results {
         report.objects += 1;
         let what = match state {
-            Ok(ObjectState::Intact) => {
-                report.bytes += fs::metadata(archive.store().path_of(&d)).map_or(0, |m| m.len());
+            Ok((ObjectState::Intact, actual)) => {
+                report.bytes += actual;
                 if let Some(&expected) = sizes.get(&d) {
-                    let actual = fs::metadata(archive.store().path_of(&d)).map_or(0, |m| m.len());
                     if actual != expected {
                         format!("大小应为 {expected} 字节，实为 {actual} 字节")
                     } else {
@@ -433,8 +431,8 @@ fn check_objects(
                     continue;
                 }
             }
-            Ok(ObjectState::Missing) => "缺失".to_string(),
-            Ok(ObjectState::Altered { size }) => {
+            Ok((ObjectState::Missing, _)) => "缺失".to_string(),
+            Ok((ObjectState::Altered { size }, _)) => {
                 let what = match sizes.get(&d) {
                     Some(&expected) if size < expected => {
                         format!("内容被改动（被截断：应为 {expected} 字节，只剩 {size} 字节）")
@@ -469,6 +467,11 @@ fn check_version_dirs(
         .iter()
         .map(|s| (s.record.community.clone(), s.record.version))
         .collect();
+    if let Some(r) =
+        crate::storage::remote(archive.root()).map_err(|e| super::io_at(&subs_dir)(e.into()))?
+    {
+        return check_version_rows(&r, subs, community, log_broken, report);
+    }
     for (c, dir, name) in list_version_dirs(&subs_dir).map_err(super::io_at(&subs_dir))? {
         if community.is_some_and(|x| x != c) || log_broken {
             continue;
@@ -527,6 +530,50 @@ fn referenced_by_records(archive: &Archive) -> Vec<(String, String, u64)> {
         }
     }
     out
+}
+
+/// [`check_version_dirs`] for a database: a version row committed by a
+/// record the log no longer has, or by another record than the log's.
+fn check_version_rows(
+    r: &crate::storage::Remote,
+    subs: &[Submission],
+    community: Option<&str>,
+    log_broken: bool,
+    report: &mut VerifyReport,
+) -> Result<(), ArchiveError> {
+    if log_broken {
+        return Ok(());
+    }
+    let rows = r.db.manifests().map_err(|e| ArchiveError::Io {
+        path: "manifests".into(),
+        source: e,
+    })?;
+    for row in rows
+        .iter()
+        .filter(|m| community.is_none_or(|c| c == m.community))
+    {
+        let sub = subs
+            .iter()
+            .find(|s| s.record.community == row.community && s.record.version == row.version);
+        match (row.log_seq, sub) {
+            (Some(seq), None) => report.problems.push(Problem::LostRecord {
+                community: row.community.clone(),
+                version: row.version,
+                log_seq: seq,
+            }),
+            (Some(seq), Some(s)) if seq != s.seq => report.problems.push(Problem::MarkerMismatch {
+                version: label(s),
+                marker_seq: seq,
+                log_seq: s.seq,
+            }),
+            (None, _) => report.notes.push(format!(
+                "数据库中社区 {} 第 {} 版没有日志记录（提交被中断，未生效）；下次写入这一版时会被替换",
+                row.community, row.version
+            )),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

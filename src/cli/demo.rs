@@ -17,11 +17,23 @@ pub struct Args {
     /// 演示文件夹（默认 ./demo），其中生成档案库、示例材料、考评表和公文
     #[arg(value_name = "文件夹", default_value = "demo")]
     dir: PathBuf,
+    /// 演示分布式部署：PostgreSQL 连接串（与 --bucket、--endpoint 一起用）
+    #[arg(long, value_name = "连接串", requires = "bucket")]
+    database: Option<String>,
+    /// 演示分布式部署：S3 桶名
+    #[arg(long, value_name = "桶名", requires = "database")]
+    bucket: Option<String>,
+    #[command(flatten)]
+    target: super::storage_args::Target,
 }
 
 pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<()> {
     let started = Instant::now();
-    let summary = demo::run(&args.dir, &Bar::default())?;
+    let storage = match (&args.database, &args.bucket) {
+        (Some(db), Some(bucket)) => Some(args.target.storage(db, bucket)?),
+        _ => None,
+    };
+    let summary = demo::run_on(&args.dir, storage.as_ref(), &Bar::default())?;
     let mut out = output::stdout();
     writeln!(
         out,

@@ -22,6 +22,7 @@ mod history;
 mod ingest;
 mod init;
 mod media;
+mod migrate;
 mod naming;
 mod notice;
 mod output;
@@ -38,6 +39,7 @@ mod scaffold;
 mod serve;
 mod sheets;
 mod show;
+mod storage_args;
 mod survey;
 mod user;
 mod verify;
@@ -105,8 +107,11 @@ enum Command {
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping districts [--json]")]
     Districts(districts::Args),
     /// 新建档案库：创建目录和带说明的默认配置文件 kaoping.toml
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping init [目录]")]
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping init [目录] [--database 连接串 --bucket 桶名 --endpoint 地址]")]
     Init(init::Args),
+    /// 迁移档案库：复制到 PostgreSQL 和 S3 对象存储（分布式部署），或复制出到文件夹，并核对
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping migrate (--to-database 连接串 --to-bucket 桶名 --endpoint 地址 | --to-dir 目录)")]
+    Migrate(migrate::Args),
     /// 登记试点社区：add 逐个登记，import 从 CSV 导入，list 列出
     #[command(
         help_template = HELP_TEMPLATE,
@@ -411,6 +416,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Catalog(args) => catalog::run(&ctx, args),
         Command::Districts(args) => districts::run(&ctx, args),
         Command::Init(args) => init::run(&ctx, args),
+        Command::Migrate(args) => migrate::run(&ctx, args),
         Command::Community(args) => community::run(&ctx, args),
         Command::Apply(args) => apply::run(&ctx, args),
         Command::Scaffold(args) => scaffold::run(&ctx, args),

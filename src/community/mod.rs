@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::districts::DistrictTable;
-use crate::fsutil;
 
 /// File name of the register inside an archive root.
 pub const REGISTER_FILE: &str = "communities.json";
@@ -286,9 +285,9 @@ impl Roster {
     /// Loads the register of an archive root (empty if none yet).
     pub fn load(root: &Path) -> Result<Roster, CommunityError> {
         let path = root.join(REGISTER_FILE);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Roster::default()),
+        let bytes = match crate::storage::meta::read(root, REGISTER_FILE) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(Roster::default()),
             Err(source) => return Err(CommunityError::Io { path, source }),
         };
         let list: Vec<Community> =
@@ -315,7 +314,7 @@ impl Roster {
             source: io::Error::other(e),
         })?;
         text.push('\n');
-        fsutil::write_atomic(&path, text.as_bytes())
+        crate::storage::meta::write(root, REGISTER_FILE, text.as_bytes())
             .map_err(|source| CommunityError::Io { path, source })
     }
 

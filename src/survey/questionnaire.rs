@@ -116,9 +116,15 @@ pub enum QuestionnaireError {
 fn source(root: Option<&Path>) -> Result<(String, PathBuf), QuestionnaireError> {
     if let Some(root) = root {
         let path = root.join(OVERRIDE_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => return Ok((text, path)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        match crate::storage::meta::read(root, OVERRIDE_FILE) {
+            Ok(Some(bytes)) => {
+                let text = String::from_utf8(bytes).map_err(|e| QuestionnaireError::Read {
+                    path: path.clone(),
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                })?;
+                return Ok((text, path));
+            }
+            Ok(None) => {}
             Err(source) => return Err(QuestionnaireError::Read { path, source }),
         }
     }

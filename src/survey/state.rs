@@ -4,7 +4,6 @@
 //! ([`Survey::refresh`], for the server).
 
 use std::collections::HashMap;
-use std::io::{Read, Seek, SeekFrom};
 
 use crate::archive::log::Record;
 use crate::archive::{Archive, ArchiveError};
@@ -39,8 +38,8 @@ pub struct Survey {
     open_links: HashMap<String, (String, String, bool)>,
     /// Open-link answers and when they were recorded.
     pub open_answers: Vec<(String, super::open::OpenAnswer)>,
-    /// Bytes of the log read so far.
-    offset: u64,
+    /// The last log record applied.
+    seen: u64,
 }
 
 impl Survey {
@@ -51,31 +50,15 @@ impl Survey {
         Ok(s)
     }
 
-    /// Reads the records appended since the last call and applies them.
+    /// Applies the records appended since the last call (through the
+    /// log's one reader, which parses only what is new).
     pub fn refresh(&mut self, archive: &Archive) -> Result<(), ArchiveError> {
-        let path = archive.log().path().to_path_buf();
-        let io = |source| ArchiveError::Io {
-            path: path.clone(),
-            source,
-        };
-        let mut f = match std::fs::File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(io(e)),
-        };
-        f.seek(SeekFrom::Start(self.offset)).map_err(io)?;
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).map_err(io)?;
-        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        for line in bytes[..complete]
-            .split(|&b| b == b'\n')
-            .filter(|l| !l.is_empty())
-        {
-            let rec: Record = serde_json::from_slice(line)
-                .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
-            self.apply(&rec);
+        let records = archive.log().records()?;
+        let from = records.partition_point(|r| r.seq <= self.seen);
+        for rec in &records[from..] {
+            self.apply(rec);
+            self.seen = rec.seq;
         }
-        self.offset += complete as u64;
         Ok(())
     }
 

@@ -133,11 +133,12 @@ impl AppState {
             .thread_name(|i| format!("password-check-{i}"))
             .build()
             .map_err(std::io::Error::other)?;
+        let sessions = session::Sessions::for_root(&settings.root)?;
         Ok(AppState(Arc::new(Inner {
             settings,
             config,
             engine,
-            sessions: session::Sessions::default(),
+            sessions,
             throttle: throttle::Throttle::default(),
             checks: Semaphore::new(CONCURRENT_CHECKS),
             checkers,

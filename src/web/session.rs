@@ -60,11 +60,22 @@ impl Session {
     }
 }
 
-/// The signed-in sessions (in memory: restarting the server signs
-/// everyone out).
+/// The signed-in sessions: in memory for a local archive (restarting the
+/// server signs everyone out), in PostgreSQL for a distributed one (shared
+/// by every server, kept across restarts).
 #[derive(Default)]
 pub struct Sessions {
     live: Mutex<HashMap<String, Session>>,
+    remote: Option<std::sync::Arc<crate::storage::Remote>>,
+}
+
+/// The hash under which the database keeps a session id.
+fn id_hash(id: &str) -> String {
+    crate::archive::store::Digest::of(id.as_bytes()).hex()
+}
+
+fn db_down(e: std::io::Error) -> WebError {
+    WebError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
 }
 
 /// A random token: 32 bytes from the operating system, as hex.
@@ -102,8 +113,22 @@ fn set_cookie(name: &str, value: &str, max_age: Option<u64>, secure: bool) -> St
 }
 
 impl Sessions {
+    /// The sessions of the archive at `root`.
+    pub fn for_root(root: &std::path::Path) -> std::io::Result<Sessions> {
+        Ok(Sessions {
+            live: Mutex::default(),
+            remote: crate::storage::remote_io(root)?,
+        })
+    }
+
     fn start(&self, account: &Account) -> Result<(String, String), WebError> {
         let (id, csrf) = (token()?, token()?);
+        if let Some(r) = &self.remote {
+            let row = (account.name.clone(), account.password.clone(), csrf.clone());
+            r.db.start_session(&id_hash(&id), &row, MAX_AGE.as_secs() as i64)
+                .map_err(db_down)?;
+            return Ok((id, csrf));
+        }
         let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
         live.retain(|_, s| !s.expired());
         live.insert(
@@ -121,6 +146,11 @@ impl Sessions {
 
     /// The account, password stamp and CSRF token of a live session.
     fn touch(&self, id: &str) -> Option<(String, String, String)> {
+        if let Some(r) = &self.remote {
+            // A database that cannot answer signs no one in.
+            let (idle, max) = (IDLE.as_secs() as i64, MAX_AGE.as_secs() as i64);
+            return r.db.touch_session(&id_hash(id), idle, max).ok().flatten();
+        }
         let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
         let s = live.get_mut(id)?;
         if s.expired() {
@@ -132,6 +162,10 @@ impl Sessions {
     }
 
     fn end(&self, id: &str) {
+        if let Some(r) = &self.remote {
+            let _ = r.db.end_session(&id_hash(id));
+            return;
+        }
         self.live
             .lock()
             .unwrap_or_else(|p| p.into_inner())

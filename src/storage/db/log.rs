@@ -1,0 +1,162 @@
+//! The log in PostgreSQL: table `log`, one row per line with the line's
+//! exact bytes, so the chain is the same construction as `log.jsonl`. A
+//! batch is one transaction, together with what it commits: the numbers
+//! it gives out (table `numbers`, whose constraints are the last guard)
+//! and the submission versions it records (`manifests.log_seq`). A lost
+//! connection or a refused number leaves none of the batch.
+
+use std::io;
+
+use tokio_postgres::error::SqlState;
+
+use super::{Db, io_err};
+use crate::storage::run;
+
+/// A number given out by a document of the batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberRow {
+    /// The number as printed, e.g. 昆社治办〔2019〕3号.
+    pub number: String,
+    /// Its sequence's key.
+    pub sequence: String,
+    /// Year.
+    pub year: i32,
+    /// Serial within sequence and year.
+    pub serial: i32,
+    /// The document's record.
+    pub seq: u64,
+}
+
+/// What a batch commits besides its lines.
+#[derive(Debug, Clone, Default)]
+pub struct Commits {
+    /// Numbers given out.
+    pub numbers: Vec<NumberRow>,
+    /// Submission versions recorded: (community, version, record seq).
+    pub versions: Vec<(String, u32, u64)>,
+}
+
+fn seq_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl Db {
+    /// Every line of the log, as `log.jsonl` would hold them (each ending
+    /// in a newline). Rows already read are not fetched again: the table
+    /// refuses updates and deletes, so they cannot have changed.
+    pub fn log_bytes(&self) -> io::Result<Vec<u8>> {
+        let known = self.log_cache.lock().map(|c| c.0).unwrap_or(0);
+        let rows = run(async {
+            let c = self.client().await?;
+            c.query(
+                "SELECT seq, line FROM log WHERE seq > $1 ORDER BY seq",
+                &[&seq_i64(known)],
+            )
+            .await
+        })
+        .map_err(io_err)?;
+        let mut cache = self
+            .log_cache
+            .lock()
+            .map_err(|_| io::Error::other("日志缓存损坏"))?;
+        if cache.0 != known {
+            // Another thread read meanwhile; read everything again.
+            drop(cache);
+            if let Ok(mut c) = self.log_cache.lock() {
+                *c = (0, Vec::new());
+            }
+            return self.log_bytes_all();
+        }
+        for row in rows {
+            let line: Vec<u8> = row.get(1);
+            cache.1.extend_from_slice(&line);
+            cache.1.push(b'\n');
+            cache.0 = row.get::<_, i64>(0) as u64;
+        }
+        Ok(cache.1.clone())
+    }
+
+    fn log_bytes_all(&self) -> io::Result<Vec<u8>> {
+        let rows = run(async {
+            let c = self.client().await?;
+            c.query("SELECT line FROM log ORDER BY seq", &[]).await
+        })
+        .map_err(io_err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.extend_from_slice(row.get::<_, &[u8]>(0));
+            out.push(b'\n');
+        }
+        Ok(out)
+    }
+
+    /// The last line and its sequence number (`None` for an empty log).
+    pub fn log_head(&self) -> io::Result<Option<(u64, Vec<u8>)>> {
+        let row = run(async {
+            let c = self.client().await?;
+            c.query_opt("SELECT seq, line FROM log ORDER BY seq DESC LIMIT 1", &[])
+                .await
+        })
+        .map_err(io_err)?;
+        Ok(row.map(|r| (r.get::<_, i64>(0) as u64, r.get(1))))
+    }
+
+    /// Appends `lines` (numbered from the head on) with what they commit,
+    /// in one transaction.
+    pub fn log_append(&self, lines: &[(u64, Vec<u8>)], commits: &Commits) -> io::Result<()> {
+        run(async {
+            let mut c = self.client().await?;
+            let tx = c.transaction().await?;
+            for (seq, line) in lines {
+                tx.execute(
+                    "INSERT INTO log (seq, line) VALUES ($1, $2)",
+                    &[&seq_i64(*seq), line],
+                )
+                .await?;
+            }
+            for n in &commits.numbers {
+                tx.execute(
+                    "INSERT INTO numbers (number, sequence, year, serial, log_seq)
+                     VALUES ($1, $2, $3, $4, $5)",
+                    &[&n.number, &n.sequence, &n.year, &n.serial, &seq_i64(n.seq)],
+                )
+                .await?;
+            }
+            for (community, version, seq) in &commits.versions {
+                tx.execute(
+                    "UPDATE manifests SET log_seq = $3 WHERE community = $1 AND version = $2",
+                    &[community, &(*version as i32), &seq_i64(*seq)],
+                )
+                .await?;
+            }
+            tx.commit().await
+        })
+        .map_err(|e| {
+            if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!(
+                        "数据库拒绝写入：{}（另一台服务器刚写入了同一序号或文号，本次什么也没有写入，请重试）",
+                        e.as_db_error().map_or(String::new(), |d| d.message().to_string())
+                    ),
+                )
+            } else {
+                io_err(e)
+            }
+        })
+    }
+
+    /// The numbers table: (number, log seq), for checks.
+    pub fn numbers(&self) -> io::Result<Vec<(String, u64)>> {
+        let rows = run(async {
+            let c = self.client().await?;
+            c.query("SELECT number, log_seq FROM numbers ORDER BY log_seq", &[])
+                .await
+        })
+        .map_err(io_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
+            .collect())
+    }
+}

@@ -1,0 +1,166 @@
+//! The PostgreSQL side of a distributed setup: one connection per process
+//! (re-opened when it drops), the schema migrations kept in `migrations/`,
+//! and the tables' operations in the submodules — the log and what is
+//! written with it ([`log`]), the writer lock ([`lock`]), registers,
+//! manifests and sessions ([`rows`]).
+
+pub mod lock;
+pub mod log;
+pub mod rows;
+
+use std::io;
+use std::sync::Mutex;
+
+use tokio_postgres::{Client, NoTls};
+
+use super::{StorageError, run};
+
+/// The migrations, in order: (version, SQL).
+const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../../migrations/0001_init.sql"))];
+
+/// Advisory-lock key under which migrations run (one `init` at a time).
+const MIGRATE_KEY: i64 = 0x6b70_6d69; // "kpmi"
+
+/// A database of a distributed setup.
+pub struct Db {
+    conninfo: String,
+    client: tokio::sync::Mutex<Option<Client>>,
+    /// The log's lines read so far: (rows, their bytes with newlines).
+    log_cache: Mutex<(u64, Vec<u8>)>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").finish_non_exhaustive()
+    }
+}
+
+/// A database error as the message users see.
+pub fn db_err(e: tokio_postgres::Error) -> StorageError {
+    let reason = match e.as_db_error() {
+        Some(d) => d.message().to_string(),
+        None => e.to_string(),
+    };
+    StorageError::Database { reason }
+}
+
+/// A database error as an I/O error (for the store and log code).
+pub fn io_err(e: tokio_postgres::Error) -> io::Error {
+    io::Error::other(db_err(e))
+}
+
+/// Opens a connection whose driver runs on the storage runtime.
+pub(crate) async fn open(conninfo: &str) -> Result<Client, tokio_postgres::Error> {
+    let mut cfg: tokio_postgres::Config = conninfo.parse()?;
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    cfg.application_name(format!(
+        "kaoping 进程 {} 主机 {}",
+        std::process::id(),
+        host.trim()
+    ));
+    cfg.connect_timeout(std::time::Duration::from_secs(10));
+    let (client, conn) = cfg.connect(NoTls).await?;
+    tokio::spawn(async move {
+        // The connection ends when the client is dropped or the server
+        // goes away; the next request then opens a new one.
+        let _ = conn.await;
+    });
+    Ok(client)
+}
+
+impl Db {
+    /// Connects and checks that `init --database` made the schema.
+    pub fn connect(conninfo: &str) -> Result<Db, StorageError> {
+        let client = run(open(conninfo)).map_err(db_err)?;
+        let version = run(schema_version(&client)).map_err(db_err)?;
+        let latest = MIGRATIONS.last().map_or(0, |m| m.0);
+        if version < latest {
+            return Err(StorageError::Database {
+                reason: format!(
+                    "数据库的表结构是第 {version} 版，本程序需要第 {latest} 版：请先运行 kaoping init --database 升级"
+                ),
+            });
+        }
+        Ok(Db {
+            conninfo: conninfo.to_string(),
+            client: tokio::sync::Mutex::new(Some(client)),
+            log_cache: Mutex::new((0, Vec::new())),
+        })
+    }
+
+    /// The process's connection, opened anew if the last one dropped.
+    pub(crate) async fn client(
+        &self,
+    ) -> Result<tokio::sync::MappedMutexGuard<'_, Client>, tokio_postgres::Error> {
+        let mut guard = self.client.lock().await;
+        if guard.as_ref().is_none_or(Client::is_closed) {
+            *guard = Some(open(&self.conninfo).await?);
+        }
+        Ok(tokio::sync::MutexGuard::map(guard, |c| {
+            // Set just above.
+            #[allow(clippy::unwrap_used)]
+            c.as_mut().unwrap()
+        }))
+    }
+
+    /// The connection string (for a second connection, as the lock's).
+    pub(crate) fn conninfo(&self) -> &str {
+        &self.conninfo
+    }
+}
+
+async fn schema_version(c: &Client) -> Result<i32, tokio_postgres::Error> {
+    let exists = c
+        .query_one("SELECT to_regclass('kaoping_migrations') IS NOT NULL", &[])
+        .await?
+        .get::<_, bool>(0);
+    if !exists {
+        return Ok(0);
+    }
+    let row = c
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM kaoping_migrations",
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Applies the migrations the database lacks, each in its own transaction,
+/// one `init` at a time. Returns the versions applied.
+pub fn migrate(conninfo: &str) -> Result<Vec<i32>, StorageError> {
+    run(async {
+        let mut c = open(conninfo).await?;
+        c.batch_execute(
+            "CREATE TABLE IF NOT EXISTS kaoping_migrations (
+                 version integer PRIMARY KEY,
+                 applied timestamptz NOT NULL DEFAULT now())",
+        )
+        .await?;
+        let mut applied = Vec::new();
+        for (version, sql) in MIGRATIONS {
+            let tx = c.transaction().await?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_KEY])
+                .await?;
+            let done = tx
+                .query_opt(
+                    "SELECT 1 FROM kaoping_migrations WHERE version = $1",
+                    &[version],
+                )
+                .await?
+                .is_some();
+            if !done {
+                tx.batch_execute(sql).await?;
+                tx.execute(
+                    "INSERT INTO kaoping_migrations (version) VALUES ($1)",
+                    &[version],
+                )
+                .await?;
+                applied.push(*version);
+            }
+            tx.commit().await?;
+        }
+        Ok(applied)
+    })
+    .map_err(db_err)
+}
