@@ -100,10 +100,12 @@ impl Garage {
         Ok(())
     }
 
-    /// Starts node `i`'s server and waits until it answers `node id`.
+    /// Starts node `i`'s server and waits until it answers.
     fn spawn(&mut self, i: usize) -> Result<(), String> {
         let dir = self.nodes[i].dir.clone();
         let argv: Vec<OsString> = vec![
+            "env".into(),
+            "NO_COLOR=1".into(),
             self.bin.clone().into(),
             "-c".into(),
             dir.join("garage.toml").into(),
@@ -111,8 +113,11 @@ impl Garage {
         ];
         let server = Server::spawn(None, &dir, &self.log(i), "TERM", &argv)?;
         self.nodes[i].server = Some(server);
-        if !wait_until(Duration::from_secs(30), || self.node_id(i).is_ok()) {
-            return Err(self.failure(i, "did not answer `garage node id` within 30 s"));
+        // `node id` only reads the key the server writes at startup;
+        // `status` goes through the node's RPC.
+        let answers = || self.node_id(i).is_ok() && self.cli_at(i, &["status"]).status.success();
+        if !wait_until(Duration::from_secs(30), answers) {
+            return Err(self.failure(i, "did not answer `garage status` within 30 s"));
         }
         Ok(())
     }
@@ -194,8 +199,19 @@ impl Garage {
     }
 
     /// Starts node `i` again and waits until all three nodes are healthy.
+    /// The other nodes are told to connect to it at once: on their own they
+    /// take about 30 s to find it again.
     pub fn start_node(&mut self, i: usize) {
-        let up = self.spawn(i).and_then(|()| self.wait_healthy(NODES));
+        let up = self.spawn(i).and_then(|()| {
+            let id = self.node_id(i)?;
+            for j in self.live().into_iter().filter(|&j| j != i) {
+                let out = self.cli_at(j, &["node", "connect", &id]);
+                if !out.status.success() {
+                    return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+                }
+            }
+            self.wait_healthy(NODES)
+        });
         if let Err(e) = up {
             panic!("{e}");
         }

@@ -11,9 +11,11 @@
 //! in any way (normal exit, panic, SIGKILL), the `read` sees end of file,
 //! and the shell stops the server (PostgreSQL: SIGINT, a fast shutdown;
 //! Garage: SIGTERM), waits for it and removes its folder. No libc, no
-//! process groups, nothing left behind. A line on the pipe instead asks for
-//! a stop that keeps the folder (`stop`: the same signal; `crash`: SIGKILL),
-//! which is how a test stops a node and starts it again.
+//! process groups, nothing left behind. The shell ignores SIGINT, so a
+//! Ctrl-C to the terminal's process group ends in the same cleanup. A line
+//! on the pipe instead asks for a stop that keeps the folder (`stop`: the
+//! same signal; `crash`: SIGKILL), which is how a test stops a node and
+//! starts it again.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -25,7 +27,8 @@ use std::time::{Duration, Instant};
 
 /// `$1` the server's folder, `$2` its log, `$3` the stop signal, then the
 /// server's command line.
-const GUARD: &str = r#"dir=$1 log=$2 sig=$3
+const GUARD: &str = r#"trap "" INT
+dir=$1 log=$2 sig=$3
 shift 3
 "$@" >>"$log" 2>&1 &
 pid=$!
