@@ -27,7 +27,7 @@ use crate::util;
 /// panicking under `CI=true`) when it cannot run here.
 pub fn postgres() -> Option<&'static Postgres> {
     static PG: OnceLock<Result<Postgres, String>> = OnceLock::new();
-    available(PG.get_or_init(Postgres::start))
+    available(PG.get_or_init(Postgres::start).as_ref())
 }
 
 /// The shared Garage cluster (and rclone, which its checks use), or `None`
@@ -37,12 +37,18 @@ pub fn garage() -> Option<&'static Garage> {
     if !util::require("rclone", "rclone") {
         return None;
     }
-    available(GARAGE.get_or_init(Garage::start))
+    available(GARAGE.get_or_init(Garage::start).as_ref())
 }
 
 /// Both shared engines, or `None` when either is missing.
 pub fn engines() -> Option<(&'static Postgres, &'static Garage)> {
     Some((postgres()?, garage()?))
+}
+
+/// A private PostgreSQL cluster (for a test that stops the server), or
+/// `None` as for [`postgres`].
+pub fn private_postgres() -> Option<Postgres> {
+    available(Postgres::start())
 }
 
 /// A private Garage cluster (for a test that stops nodes), or `None` as
@@ -51,24 +57,20 @@ pub fn private_garage() -> Option<Garage> {
     if !util::require("rclone", "rclone") {
         return None;
     }
-    match Garage::start() {
-        Ok(g) => Some(g),
-        Err(reason) => skipped(&reason),
-    }
+    available(Garage::start())
 }
 
-fn available<T>(engine: &Result<T, String>) -> Option<&T> {
+/// The engine, or `None` after the skip of tests/util.rs's `require` with
+/// the engine's own reason (a panic under `CI=true`).
+fn available<T, E: std::fmt::Display>(engine: Result<T, E>) -> Option<T> {
     match engine {
         Ok(engine) => Some(engine),
-        Err(reason) => skipped(reason),
+        Err(reason) => {
+            assert!(!util::in_ci(), "required in CI: {reason}");
+            eprintln!("skipped: {reason}");
+            None
+        }
     }
-}
-
-/// The skip of tests/util.rs's `require`, with the engine's own reason.
-fn skipped<T>(reason: &str) -> Option<T> {
-    assert!(!util::in_ci(), "required in CI: {reason}");
-    eprintln!("skipped: {reason}");
-    None
 }
 
 #[test]
@@ -96,6 +98,19 @@ fn engines_postgres_gives_each_test_an_empty_database_and_ends_connections() {
     assert_eq!(pg.terminate_connections(db), 1);
     let status = sleeper.wait().unwrap();
     assert!(!status.success(), "psql survived pg_terminate_backend");
+}
+
+#[test]
+fn engines_postgres_restarts_with_its_data() {
+    let Some(mut pg) = private_postgres() else {
+        return;
+    };
+    pg.create_database();
+    pg.sql("kp_1", "create table t (n int); insert into t values (7)");
+    pg.stop();
+    assert!(!pg.psql("kp_1", "select 1").status.success());
+    pg.start_again().unwrap();
+    assert_eq!(pg.sql("kp_1", "select n from t"), "7\n");
 }
 
 #[test]

@@ -137,6 +137,8 @@ EOF
   export RCLONE_CONFIG_KPG_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY
   export RCLONE_CONFIG_KPG_ENDPOINT=$KP_S3_ENDPOINT RCLONE_CONFIG_KPG_REGION=garage
   export RCLONE_CONFIG_KPG_FORCE_PATH_STYLE=true RCLONE_CONFIG_KPG_NO_CHECK_BUCKET=true
+  # The remote comes from the environment alone (no config file notice).
+  export RCLONE_CONFIG=/dev/null
   # This machine's AWS_CA_BUNDLE (for its proxy) makes rclone refuse an
   # http:// endpoint.
   unset AWS_CA_BUNDLE

@@ -3,6 +3,11 @@
 //! secret), its access key made with Garage's own CLI, buckets per test,
 //! stopping and restarting single nodes, and S3 checks through rclone (an
 //! independent S3 client, so the tests need no S3 library of their own).
+//!
+//! What an S3 client needs: plain http, path-style requests
+//! (`http://127.0.0.1:PORT/BUCKET/KEY`), region `garage`. Garage 2.5
+//! ignores `If-None-Match`/`If-Match` on PUT (the put overwrites and
+//! answers 200), so "create only if absent" has to be a HEAD first.
 
 use std::ffi::OsString;
 use std::io::Read;
@@ -225,9 +230,9 @@ impl Garage {
     }
 
     /// `rclone ARGS` with the remote `kpg:` (this cluster: node 0's S3 API,
-    /// or the first running node's) configured through the environment,
-    /// without the machine's `AWS_CA_BUNDLE` (rclone refuses a plain-http
-    /// endpoint with it set).
+    /// or the first running node's) configured through the environment
+    /// alone (no config file), without the machine's `AWS_CA_BUNDLE`
+    /// (rclone refuses a plain-http endpoint with it set).
     pub fn rclone(&self, args: &[&str]) -> Output {
         let i = self.live().first().copied().unwrap_or(0);
         let mut cmd = Command::new("rclone");
@@ -235,6 +240,7 @@ impl Garage {
             cmd.env(k, v);
         }
         cmd.env_remove("AWS_CA_BUNDLE")
+            .env("RCLONE_CONFIG", "/dev/null")
             .args(args)
             .output()
             .expect("rclone runs")
