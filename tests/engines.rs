@@ -161,6 +161,8 @@ fn engines_shared_garage_gives_each_test_its_own_bucket() {
     assert!(g.key_id().starts_with("GK"), "{}", g.key_id());
     assert_eq!(g.endpoints().len(), 3);
     assert_eq!(g.endpoint(), g.endpoints()[0]);
+    let env = g.aws_env();
+    assert!(env.contains(&("AWS_ENDPOINT", g.endpoint())), "{env:?}");
     let (a, b) = (g.create_bucket(), g.create_bucket());
     assert_ne!(a, b);
     put(g, &a, "x", "abc");

@@ -165,6 +165,19 @@ impl Garage {
         self.nodes.iter().map(url).collect()
     }
 
+    /// The environment of an S3 client of node 0 under the names
+    /// `object_store`'s `AmazonS3Builder::from_env` reads: key, secret,
+    /// region, endpoint, plain http allowed (path-style is its default).
+    pub fn aws_env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ACCESS_KEY_ID", self.key_id.clone()),
+            ("AWS_SECRET_ACCESS_KEY", self.secret.clone()),
+            ("AWS_REGION", REGION.to_string()),
+            ("AWS_ENDPOINT", self.endpoint()),
+            ("AWS_ALLOW_HTTP", "true".to_string()),
+        ]
+    }
+
     /// The S3 region (`garage`).
     pub fn region(&self) -> &str {
         REGION
@@ -196,7 +209,9 @@ impl Garage {
         name
     }
 
-    /// Kills node `i` (SIGKILL, like a crash); its data stays.
+    /// Kills node `i` (SIGKILL, like a crash); its data stays. A client of
+    /// [`Garage::endpoint`] (node 0) keeps working when node 1 or 2 is
+    /// killed; killing node 0 takes that endpoint away.
     pub fn stop_node(&mut self, i: usize) {
         if let Some(server) = self.nodes[i].server.take() {
             server.crash();
