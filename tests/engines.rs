@@ -2,10 +2,11 @@
 //! cluster ([`Postgres`]) and a three-node Garage cluster ([`Garage`]),
 //! each started once per run of the test binary on first use and shared
 //! ([`postgres`], [`garage`], [`engines`]); every test makes its own
-//! database and bucket. A test that stops a Garage node starts a private
-//! cluster with [`Garage::start`]. When an engine is missing the tests skip
-//! with the reason, and fail under `CI=true` (where `.ci/run` installs
-//! both). The smoke tests below prove the engines themselves work.
+//! database and bucket. A test that stops a server or a node starts its
+//! own ([`private_postgres`], [`private_garage`]). When an engine is
+//! missing the tests skip with the reason, and fail under `CI=true`
+//! (where `.ci/run` installs both). The smoke tests below prove the
+//! engines themselves work.
 
 // The helpers are public for the distributed-storage tests; not every one
 // is used by the smoke tests here.
@@ -19,7 +20,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 pub use garage::{Garage, REMOTE};
-pub use postgres::Postgres;
+pub use postgres::{Postgres, dbname};
+pub use server::wait_until;
 
 use crate::util;
 
@@ -78,7 +80,7 @@ fn engines_postgres_gives_each_test_an_empty_database_and_ends_connections() {
     let Some(pg) = postgres() else { return };
     let (a, b) = (pg.create_database(), pg.create_database());
     assert_ne!(a, b);
-    let db = a.rsplit("dbname=").next().unwrap();
+    let db = dbname(&a);
     assert!(a.starts_with(&format!(
         "host=127.0.0.1 port={} user=kaoping dbname=kp_",
         pg.port()
@@ -92,9 +94,8 @@ fn engines_postgres_gives_each_test_an_empty_database_and_ends_connections() {
     sleeper.args(["-c", "select pg_sleep(60)"]);
     let mut sleeper = sleeper.stderr(std::process::Stdio::null()).spawn().unwrap();
     let waiting = format!("select count(*) from pg_stat_activity where datname = '{db}'");
-    assert!(server::wait_until(Duration::from_secs(10), || pg
-        .sql("postgres", &waiting)
-        == "1\n"));
+    let connected = || pg.sql("postgres", &waiting) == "1\n";
+    assert!(wait_until(Duration::from_secs(10), connected));
     assert_eq!(pg.terminate_connections(db), 1);
     let status = sleeper.wait().unwrap();
     assert!(!status.success(), "psql survived pg_terminate_backend");
@@ -105,12 +106,13 @@ fn engines_postgres_restarts_with_its_data() {
     let Some(mut pg) = private_postgres() else {
         return;
     };
-    pg.create_database();
-    pg.sql("kp_1", "create table t (n int); insert into t values (7)");
+    let conninfo = pg.create_database();
+    let db = dbname(&conninfo);
+    pg.sql(db, "create table t (n int); insert into t values (7)");
     pg.stop();
-    assert!(!pg.psql("kp_1", "select 1").status.success());
+    assert!(!pg.psql(db, "select 1").status.success());
     pg.start_again().unwrap();
-    assert_eq!(pg.sql("kp_1", "select n from t"), "7\n");
+    assert_eq!(pg.sql(db, "select n from t"), "7\n");
 }
 
 #[test]
@@ -145,9 +147,8 @@ fn engines_garage_keeps_reading_and_writing_with_one_node_stopped() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), body);
     }
 
-    assert!(server::wait_until(Duration::from_secs(30), || {
-        g.health()["storageNodesUp"] == 2
-    }));
+    let noticed = || g.health()["storageNodesUp"] == 2;
+    assert!(wait_until(Duration::from_secs(30), noticed));
     let restarted = Instant::now();
     g.start_node(1);
     eprintln!("node 1 back in the cluster in {:.1?}", restarted.elapsed());

@@ -224,3 +224,12 @@ fn run(cmd: &mut Command) -> Result<(), String> {
         ))
     }
 }
+
+/// The database name in a key=value connection string of
+/// [`Postgres::create_database`].
+pub fn dbname(conninfo: &str) -> &str {
+    conninfo
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix("dbname="))
+        .expect("a dbname= in the connection string")
+}
