@@ -8,7 +8,10 @@
 # Sourcing sets `trap engines_stop EXIT`; a script that sets its own EXIT
 # trap afterwards must call engines_stop in it.
 # Everything lives under $ENGINES_DIR (default: a new folder under /var/tmp,
-# on disk rather than tmpfs). PostgreSQL keeps fsync on (the real cost);
+# on disk rather than tmpfs), which engines_stop removes. Every object is
+# stored three times on the one disk. GARAGE_DB_ENGINE (default sqlite, as
+# in the tests) picks Garage's metadata engine, e.g. lmdb. PostgreSQL keeps
+# fsync on (the real cost);
 # as root it runs as the postgres user, which it requires. The garage binary
 # is $KAOPING_GARAGE, ~/.cache/garage/bin/garage or garage on PATH; the
 # PostgreSQL binaries are the newest /usr/lib/postgresql/N/bin.
