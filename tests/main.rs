@@ -6,6 +6,7 @@ mod archive;
 mod batch;
 mod cli;
 mod documents_layout;
+mod engines;
 mod field;
 mod render;
 mod util;
