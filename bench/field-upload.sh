@@ -83,13 +83,16 @@ run() {
 wall=$(run 1)
 sleep 0.5
 after=$(rss VmRSS)
+# Once the burst's threads have gone (the server hands memory back then).
+sleep 5
+settled=$(rss VmRSS)
 touch stop
 wall2=$(run 2)
 events() { grep -c '"kind":"field-photo"' archive/log.jsonl; }
-python3 - "$N" "$wall" "$wall2" "$before" "$(cat peak)" "$after" "$(rss VmHWM)" "$(events)" << 'PY'
+python3 - "$N" "$wall" "$wall2" "$before" "$(cat peak)" "$after" "$(rss VmHWM)" "$(events)" "$settled" << 'PY'
 import json, sys, glob, hashlib, statistics
 n, wall, wall2 = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-before, peak, after, hwm, events = (int(x) for x in sys.argv[4:9])
+before, peak, after, hwm, events, settled = (int(x) for x in sys.argv[4:10])
 def load(k):
     codes = [l.split() for l in open(f"times{k}")]
     return [c for c, _ in codes], sorted(float(t) for _, t in codes)
@@ -106,7 +109,7 @@ print(f"{n} uploads of {n} distinct photos at once: {c1.count('200')} answered 2
 print(f"acknowledged in: min {t1[0]:.2f} s, median {statistics.median(t1):.2f} s, p95 {q(0.95):.2f} s, max {t1[-1]:.2f} s; all {n} in {wall:.2f} s")
 print(f"the same {n} again: {c2.count('200')} answered 200, {sum(1 for r in again if r.get('duplicate'))} recognised as duplicates, "
       f"field-photo events in the log: {events} (want {n}); {wall2:.2f} s")
-print(f"server RSS: {before // 1024} MB before, peak {peak // 1024} MB during, {after // 1024} MB after (VmHWM {hwm // 1024} MB)")
+print(f"server RSS: {before // 1024} MB before, peak {peak // 1024} MB during, {after // 1024} MB 0.5 s after, {settled // 1024} MB 5 s after (VmHWM {hwm // 1024} MB)")
 ok = c1.count("200") == n and shas == want and c2.count("200") == n and events == n
 sys.exit(0 if ok else 1)
 PY

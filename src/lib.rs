@@ -31,7 +31,7 @@
 //!   statistics and verdicts;
 //! - [`web`]: the web pages behind `kaoping serve`.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod accounts;

@@ -5,6 +5,7 @@
 mod archive;
 mod batch;
 mod cli;
+mod distributed;
 mod documents_layout;
 mod engines;
 mod field;

@@ -40,7 +40,7 @@ pub enum LockError {
 pub struct WriterLock {
     file: Option<File>,
     /// The database's advisory lock, in a distributed setup.
-    _db: Option<crate::storage::db::lock::DbLock>,
+    db_lock: Option<crate::storage::db::lock::DbLock>,
     root: PathBuf,
 }
 
@@ -98,7 +98,7 @@ impl WriterLock {
             .and_then(|_| file.write_all(note.as_bytes()));
         Ok(WriterLock {
             file: Some(file),
-            _db: None,
+            db_lock: None,
             root: root.to_path_buf(),
         })
     }
@@ -128,9 +128,14 @@ impl WriterLock {
         };
         Ok(WriterLock {
             file: None,
-            _db: Some(held),
+            db_lock: Some(held),
             root: root.to_path_buf(),
         })
+    }
+
+    /// The database session holding the lock, in a distributed setup.
+    pub fn db(&self) -> Option<&crate::storage::db::lock::DbLock> {
+        self.db_lock.as_ref()
     }
 
     /// The archive root this lock protects.

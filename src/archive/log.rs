@@ -134,7 +134,7 @@ impl Log {
     /// Writes `bytes` (complete lines, checked by the caller) as the whole
     /// log of an empty archive, with what its records commit. The caller
     /// holds the writer lock.
-    pub fn write_raw(&self, _lock: &WriterLock, bytes: &[u8]) -> Result<(), LogError> {
+    pub fn write_raw(&self, lock: &WriterLock, bytes: &[u8]) -> Result<(), LogError> {
         let io_err = |source| LogError::Io {
             path: self.path.clone(),
             source,
@@ -152,7 +152,10 @@ impl Log {
             rows.push((n as u64, line.to_vec()));
         }
         let commits = super::commits::of(&records);
-        r.db.log_append(&rows, &commits).map_err(io_err)
+        let held = lock
+            .db()
+            .ok_or_else(|| io_err(io::Error::other("写入锁不是数据库的锁")))?;
+        r.db.log_append(held, &rows, &commits).map_err(io_err)
     }
 
     fn broken(&self, line: usize, reason: impl Into<String>) -> LogError {
@@ -293,7 +296,7 @@ impl Log {
     /// crash either all of them are in the log or none is.
     pub fn append_all(
         &self,
-        _lock: &WriterLock,
+        lock: &WriterLock,
         events: Vec<Event>,
     ) -> Result<Vec<Record>, LogError> {
         let (mut seq, mut prev) = self.head()?;
@@ -326,7 +329,10 @@ impl Log {
         }
         if let Some(r) = self.remote()? {
             let commits = super::commits::of(&out);
-            r.db.log_append(&rows, &commits).map_err(io_err)?;
+            let held = lock
+                .db()
+                .ok_or_else(|| io_err(io::Error::other("写入锁不是数据库的锁")))?;
+            r.db.log_append(held, &rows, &commits).map_err(io_err)?;
             return Ok(out);
         }
         let created = !self.path.exists();

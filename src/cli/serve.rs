@@ -85,6 +85,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let state = AppState::new(settings, config, engine).context("无法启动核对密码的线程")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_keep_alive(kaoping::web::THREAD_KEEP_ALIVE)
         .build()
         .context("无法启动网页服务的运行环境")?;
     runtime.block_on(async {

@@ -69,16 +69,14 @@ struct Only {
 /// Reads `[storage]` of the configuration at `path` (local when the file
 /// or the table is missing; the rest of the file is checked elsewhere).
 pub fn read(path: &Path) -> Result<StorageConfig, StorageError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(StorageConfig::default()),
-        Err(e) => {
-            return Err(StorageError::Config {
-                path: path.to_path_buf(),
-                reason: format!("无法读取（{e}）"),
-            });
-        }
-    };
+    if !path.is_file() {
+        return Ok(StorageConfig::default());
+    }
+    // Read as the configuration loader does (any encoding, a BOM).
+    let text = crate::handtext::read(path).map_err(|reason| StorageError::Config {
+        path: path.to_path_buf(),
+        reason,
+    })?;
     parse(&text, path)
 }
 
@@ -91,7 +89,7 @@ pub fn parse(text: &str, path: &Path) -> Result<StorageConfig, StorageError> {
     }
     let loose: Loose = toml::from_str(text).map_err(|e| StorageError::Config {
         path: path.to_path_buf(),
-        reason: e.message().to_string(),
+        reason: format!("不是有效的 TOML（{}），请按提示修改", e.message()),
     })?;
     let Some(table) = loose.storage else {
         return Ok(StorageConfig::default());
@@ -101,7 +99,7 @@ pub fn parse(text: &str, path: &Path) -> Result<StorageConfig, StorageError> {
         .map_err(|e: toml::de::Error| StorageError::Config {
             path: path.to_path_buf(),
             reason: format!(
-                "{}（kind 只能是 \"local\" 或 \"distributed\"；bucket 需要 endpoint、name，可选 region、path_style）",
+                "[storage] {}（kind 只能是 \"local\" 或 \"distributed\"；bucket 需要 endpoint、name，可选 region、path_style）",
                 e.message()
             ),
         })?;
@@ -113,7 +111,7 @@ impl StorageConfig {
     pub fn distributed(&self, path: &Path) -> Result<(String, BucketConfig), StorageError> {
         let missing = |what: &str| StorageError::Config {
             path: path.to_path_buf(),
-            reason: format!("kind = \"distributed\" 需要 {what}"),
+            reason: format!("[storage] kind = \"distributed\" 需要 {what}"),
         };
         let db = self
             .database

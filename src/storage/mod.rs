@@ -41,7 +41,7 @@ pub struct Remote {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StorageError {
     /// `[storage]` in the configuration is wrong.
-    #[error("{path} 的 [storage] 配置有误：{reason}")]
+    #[error("配置文件 {path} 有误：{reason}")]
     Config {
         /// The configuration file.
         path: PathBuf,
@@ -108,8 +108,9 @@ fn resolve(root: &Path) -> Resolved {
         StorageKind::Local => Ok(None),
         StorageKind::Distributed => {
             let (database, bucket) = cfg.distributed(&path)?;
-            let db = db::Db::connect(&database)?;
+            // The bucket first: a missing key is found without the network.
             let bucket = bucket::Bucket::open(&bucket)?;
+            let db = db::Db::connect(&database)?;
             Ok(Some(Arc::new(Remote { bucket, db })))
         }
     }

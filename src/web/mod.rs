@@ -20,6 +20,8 @@ mod fill;
 mod guard;
 mod issued;
 mod levels;
+mod memory;
+pub use memory::THREAD_KEEP_ALIVE;
 mod office;
 mod open_link;
 mod overrule;

@@ -358,6 +358,10 @@ impl Drop for Slot {
                 busy.remove(&self.account);
             }
         }
+        if busy.is_empty() {
+            drop(busy);
+            super::memory::after_burst(self.state.clone());
+        }
     }
 }
 

@@ -14,4 +14,4 @@ mod routes;
 mod security;
 mod survey;
 mod survey_more;
-mod util;
+pub mod util;

@@ -12,8 +12,24 @@ use crate::storage::{StorageError, run};
 const WRITER_KEY: i64 = 0x6b61_6f70;
 
 /// A held writer lock; released when dropped (its connection closes).
+/// The log is appended through this same connection, so a writer whose
+/// lock was lost (its connection cut) cannot append: the lock and the
+/// write are one session.
 pub struct DbLock {
-    _client: Client,
+    client: tokio::sync::Mutex<Client>,
+}
+
+impl DbLock {
+    fn new(client: Client) -> DbLock {
+        DbLock {
+            client: tokio::sync::Mutex::new(client),
+        }
+    }
+
+    /// The connection holding the lock.
+    pub(crate) async fn client(&self) -> tokio::sync::MutexGuard<'_, Client> {
+        self.client.lock().await
+    }
 }
 
 impl std::fmt::Debug for DbLock {
@@ -40,7 +56,7 @@ impl Db {
                 .await?
                 .get(0);
             if got {
-                return Ok(Taken::Held(DbLock { _client: client }));
+                return Ok(Taken::Held(DbLock::new(client)));
             }
             let holder = client
                 .query_opt(
@@ -59,7 +75,7 @@ impl Db {
             client
                 .execute("SELECT pg_advisory_lock($1)", &[&WRITER_KEY])
                 .await?;
-            Ok(Taken::Held(DbLock { _client: client }))
+            Ok(Taken::Held(DbLock::new(client)))
         })
         .map_err(db_err)
     }

@@ -102,10 +102,15 @@ impl Db {
     }
 
     /// Appends `lines` (numbered from the head on) with what they commit,
-    /// in one transaction.
-    pub fn log_append(&self, lines: &[(u64, Vec<u8>)], commits: &Commits) -> io::Result<()> {
+    /// in one transaction on the connection that holds the writer lock.
+    pub fn log_append(
+        &self,
+        lock: &super::lock::DbLock,
+        lines: &[(u64, Vec<u8>)],
+        commits: &Commits,
+    ) -> io::Result<()> {
         run(async {
-            let mut c = self.client().await?;
+            let mut c = lock.client().await;
             let tx = c.transaction().await?;
             for (seq, line) in lines {
                 tx.execute(
