@@ -73,6 +73,22 @@ pub fn target(
             "目标文件夹不是空的，请换一个新的文件夹".into(),
         ));
     }
+    if let Some(s) = storage {
+        let (database, _) = s.distributed(&path)?;
+        super::db::migrate(&database)?;
+        let db = super::db::Db::connect(&database)?;
+        if db
+            .log_head()
+            .map_err(|e| cfg_err(&path, e.to_string()))?
+            .is_some()
+        {
+            return Err(cfg_err(
+                &path,
+                "目标数据库已有内容（日志已有记录）。迁移只写入空的数据库，请换一个空的数据库"
+                    .into(),
+            ));
+        }
+    }
     let source = from.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&source).unwrap_or_default();
     let mut table: toml::Table =
@@ -82,8 +98,6 @@ pub fn target(
         .map_err(|e| cfg_err(&path, format!("无法新建档案库（{e}）")))?;
     let mut out = toml::to_string(&table).map_err(|e| cfg_err(&path, e.to_string()))?;
     if let Some(s) = storage {
-        let (database, _) = s.distributed(&path)?;
-        super::db::migrate(&database)?;
         out.push('\n');
         out.push_str(&s.to_toml());
     }

@@ -41,6 +41,14 @@ fn an_ingest_goes_on_when_one_of_three_garage_nodes_stops() {
     s.ok(&s.target_args(&["init", "archive"]));
     s.on(&crate::util::community_add("WH-001", "翠湖社区", "五华区"));
     let folder = evidence(&s, "材料", 400, 256 * 1024);
+    // One file large enough to go up in parts (multipart upload).
+    let big: Vec<u8> = (0..40u32 << 20).map(|i| (i % 253) as u8).collect();
+    let first = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    std::fs::write(first.join("大文件.bin"), &big).unwrap();
     let mut ingest = Command::new(crate::web::util::bin())
         .current_dir(s.dir.path())
         .envs(s.envs())
@@ -75,6 +83,24 @@ fn an_ingest_goes_on_when_one_of_three_garage_nodes_stops() {
     }
     let verified = s.on(&["verify"]);
     assert!(verified.contains("校验通过"), "{said}\n{verified}");
+    if out.status.success() {
+        // The large object is whole in the bucket, and comes back whole.
+        let bag = s.dir.path().join("bag.zip");
+        s.on(&[
+            "export",
+            "--community",
+            "WH-001",
+            "-o",
+            bag.to_str().unwrap(),
+        ]);
+        let sizes: Vec<u64> = garage
+            .list_objects(&s.bucket)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
+        assert!(sizes.contains(&(big.len() as u64)), "{sizes:?}");
+        assert!(std::fs::metadata(&bag).unwrap().len() > 1 << 20);
+    }
     garage.start_node(2);
     // With all three back, a second hand-in of more files works too.
     let more = evidence(&s, "补充", 20, 1024);

@@ -89,6 +89,10 @@ fn migrate_copies_a_local_archive_in_and_back_out_unchanged() {
     );
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("已有内容"));
+    assert!(
+        !d.join("dist2").exists(),
+        "a refused migration left a folder"
+    );
     // And back out: the same log bytes, objects and registers.
     let back = d.join("back");
     s.ok(&[
