@@ -296,32 +296,39 @@ pub fn write_raw(
     fsutil::write_new_atomic(&dir.join(OBJECTS_FILE), objects.as_bytes())
 }
 
+/// A version's row in the database of a distributed setup (`None`:
+/// the archive is local).
+fn stored_row(
+    root: &Path,
+    community: &str,
+    n: u32,
+) -> io::Result<Option<crate::storage::db::rows::ManifestRow>> {
+    let Some(r) = crate::storage::remote_io(root)? else {
+        return Ok(None);
+    };
+    match r.db.manifest(community, n)? {
+        Some(row) => Ok(Some(row)),
+        None => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("数据库中没有社区 {community} 第 {n} 版的清单"),
+        )),
+    }
+}
+
 /// Reads a version's `objects.sha256` text.
 pub fn read_objects_list(root: &Path, community: &str, n: u32) -> io::Result<String> {
-    if let Some(r) = crate::storage::remote_io(root)? {
-        return match r.db.manifest(community, n)? {
-            Some(row) => Ok(row.objects),
-            None => Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("数据库中没有社区 {community} 第 {n} 版的清单"),
-            )),
-        };
+    match stored_row(root, community, n)? {
+        Some(row) => Ok(row.objects),
+        None => fs::read_to_string(version_dir(root, community, n).join(OBJECTS_FILE)),
     }
-    fs::read_to_string(version_dir(root, community, n).join(OBJECTS_FILE))
 }
 
 /// Reads a version's manifest bytes.
 pub fn read_manifest_bytes(root: &Path, community: &str, n: u32) -> io::Result<Vec<u8>> {
-    if let Some(r) = crate::storage::remote_io(root)? {
-        return match r.db.manifest(community, n)? {
-            Some(row) => Ok(row.manifest),
-            None => Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("数据库中没有社区 {community} 第 {n} 版的清单"),
-            )),
-        };
+    match stored_row(root, community, n)? {
+        Some(row) => Ok(row.manifest),
+        None => fs::read(version_dir(root, community, n).join(MANIFEST_FILE)),
     }
-    fs::read(version_dir(root, community, n).join(MANIFEST_FILE))
 }
 
 #[cfg(test)]
