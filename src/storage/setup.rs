@@ -27,6 +27,17 @@ fn cfg_err(path: &Path, reason: String) -> StorageError {
 pub fn init(root: &ArchiveRoot, storage: &StorageConfig) -> Result<Prepared, StorageError> {
     let path = root.config_path();
     let (database, bucket) = storage.distributed(&path)?;
+    let local_log = root.dir().join(crate::archive::log::LOG_FILE);
+    if local_log.is_file() {
+        return Err(cfg_err(
+            &path,
+            format!(
+                "{} 已有本地档案（{}）。不能直接改成分布式，否则这些档案会被搁在一边；请用 kaoping migrate --to-database … --to-bucket … 复制过去",
+                root.dir().display(),
+                local_log.display()
+            ),
+        ));
+    }
     let applied = super::db::migrate(&database)?;
     super::bucket::Bucket::open(&bucket)?.probe()?;
     root.init()

@@ -79,6 +79,13 @@ fn migrate_copies_a_local_archive_in_and_back_out_unchanged() {
     assert_eq!(local_objects(&local), bucket_objects(garage, &s.bucket));
     let verified = s.ok(&["--archive", into.to_str().unwrap(), "verify"]);
     assert!(verified.contains("校验通过"), "{verified}");
+    // A local archive is never turned distributed in place (its records
+    // would be set aside): init refuses and points at migrate.
+    let config = std::fs::read(local.join("kaoping.toml")).unwrap();
+    let init = s.cmd(&s.target_args(&["init", local.to_str().unwrap()]));
+    assert!(!init.status.success());
+    assert!(String::from_utf8_lossy(&init.stderr).contains("kaoping migrate"));
+    assert_eq!(std::fs::read(local.join("kaoping.toml")).unwrap(), config);
     // A second copy into the same database is refused: nothing changes.
     let again = s.cmd(
         &[
