@@ -24,3 +24,23 @@ pub fn of(records: &[Record]) -> Commits {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn submissions_commit_their_versions_and_other_records_nothing() {
+        let lines = [
+            r#"{"seq":1,"prev":"0","time":"t","kind":"submission","data":{"community":"WH-001","version":2,"root_hash":"ab","file_count":1,"total_bytes":1,"source":"s"}}"#,
+            r#"{"seq":2,"prev":"0","time":"t","kind":"verify-doc","data":{"sha256":"00","registered":null}}"#,
+        ];
+        let records: Vec<Record> = lines
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let c = of(&records);
+        assert_eq!(c.versions, vec![("WH-001".to_string(), 2, 1)]);
+        assert!(c.numbers.is_empty());
+    }
+}

@@ -21,10 +21,14 @@ const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../../migrations/0001_
 /// Advisory-lock key under which migrations run (one `init` at a time).
 const MIGRATE_KEY: i64 = 0x6b70_6d69; // "kpmi"
 
+/// Connections a process keeps open (each request takes the next free one).
+const POOL: usize = 4;
+
 /// A database of a distributed setup.
 pub struct Db {
     conninfo: String,
-    client: tokio::sync::Mutex<Option<Client>>,
+    clients: Vec<tokio::sync::Mutex<Option<Client>>>,
+    next: std::sync::atomic::AtomicUsize,
     /// The log's lines read so far: (rows, their bytes with newlines).
     log_cache: Mutex<(u64, Vec<u8>)>,
 }
@@ -81,18 +85,29 @@ impl Db {
                 ),
             });
         }
+        let mut clients = vec![tokio::sync::Mutex::new(Some(client))];
+        clients.extend((1..POOL).map(|_| tokio::sync::Mutex::new(None)));
         Ok(Db {
             conninfo: conninfo.to_string(),
-            client: tokio::sync::Mutex::new(Some(client)),
+            clients,
+            next: std::sync::atomic::AtomicUsize::new(0),
             log_cache: Mutex::new((0, Vec::new())),
         })
     }
 
-    /// The process's connection, opened anew if the last one dropped.
+    /// One of the process's connections: a free one if any, else the next
+    /// in turn; opened (anew) when it is not open.
     pub(crate) async fn client(
         &self,
     ) -> Result<tokio::sync::MappedMutexGuard<'_, Client>, tokio_postgres::Error> {
-        let mut guard = self.client.lock().await;
+        let free = self.clients.iter().find_map(|c| c.try_lock().ok());
+        let mut guard = match free {
+            Some(g) => g,
+            None => {
+                let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.clients[i % self.clients.len()].lock().await
+            }
+        };
         if guard.as_ref().is_none_or(Client::is_closed) {
             *guard = Some(open(&self.conninfo).await?);
         }
