@@ -218,6 +218,43 @@ impl Log {
         Ok(records)
     }
 
+    /// The complete records appended after `cursor`, which it then moves
+    /// past them: a follower that keeps its own state (the survey's) reads
+    /// only what is new, without the whole log. Start from
+    /// `Cursor::default()`.
+    pub fn follow(&self, cursor: &mut Cursor) -> Result<Vec<Record>, LogError> {
+        let io_err = |source| LogError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        if let Some(r) = self.remote()? {
+            let rows = r.db.log_lines_after(cursor.seq).map_err(io_err)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for (seq, line) in rows {
+                out.push(self.parse_line(seq as usize, &line)?);
+                cursor.seq = seq;
+            }
+            return Ok(out);
+        }
+        let mut f = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_err(e)),
+        };
+        f.seek(SeekFrom::Start(cursor.offset)).map_err(io_err)?;
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).map_err(io_err)?;
+        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let mut out = Vec::new();
+        for (_, line) in lines(&bytes[..complete]) {
+            let rec = self.parse_line(0, line)?;
+            cursor.seq = rec.seq;
+            out.push(rec);
+        }
+        cursor.offset += complete as u64;
+        Ok(out)
+    }
+
     fn parse_line(&self, n: usize, line: &[u8]) -> Result<Record, LogError> {
         serde_json::from_slice(line)
             .map_err(|e| self.broken(n, format!("不是有效的日志记录（{e}）")))
@@ -350,6 +387,15 @@ impl Log {
         }
         Ok(out)
     }
+}
+
+/// Where a follower of the log stands (see [`Log::follow`]).
+#[derive(Debug, Clone, Default)]
+pub struct Cursor {
+    /// Bytes of `log.jsonl` read (local).
+    offset: u64,
+    /// The last record read.
+    seq: u64,
 }
 
 /// The lines of a log file's bytes (ending in a newline) with their

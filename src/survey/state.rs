@@ -38,8 +38,8 @@ pub struct Survey {
     open_links: HashMap<String, (String, String, bool)>,
     /// Open-link answers and when they were recorded.
     pub open_answers: Vec<(String, super::open::OpenAnswer)>,
-    /// The last log record applied.
-    seen: u64,
+    /// Where this state stands in the log.
+    cursor: crate::archive::log::Cursor,
 }
 
 impl Survey {
@@ -50,14 +50,10 @@ impl Survey {
         Ok(s)
     }
 
-    /// Applies the records appended since the last call (through the
-    /// log's one reader, which parses only what is new).
+    /// Applies the records appended since the last call.
     pub fn refresh(&mut self, archive: &Archive) -> Result<(), ArchiveError> {
-        let records = archive.log().records()?;
-        let from = records.partition_point(|r| r.seq <= self.seen);
-        for rec in &records[from..] {
-            self.apply(rec);
-            self.seen = rec.seq;
+        for rec in archive.log().follow(&mut self.cursor)? {
+            self.apply(&rec);
         }
         Ok(())
     }
