@@ -82,7 +82,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         },
         max_connections: args.max_connections.max(1),
     };
-    let state = AppState::new(settings, config, engine).context("无法启动核对密码的线程")?;
+    let state = AppState::new(settings, config, engine)
+        .context("无法启动网页服务（核对密码的线程，或分布式存储的数据库连接）")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_keep_alive(kaoping::web::THREAD_KEEP_ALIVE)

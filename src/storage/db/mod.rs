@@ -42,8 +42,8 @@ impl std::fmt::Debug for Db {
 /// A database error as the message users see.
 pub fn db_err(e: tokio_postgres::Error) -> StorageError {
     let reason = match e.as_db_error() {
-        Some(d) => d.message().to_string(),
-        None => e.to_string(),
+        Some(d) => format!("数据库拒绝了请求（{}）", d.message()),
+        None => format!("连不上数据库或连接中断（{e}）"),
     };
     StorageError::Database { reason }
 }
