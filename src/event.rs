@@ -103,6 +103,20 @@ pub enum Event {
     /// A photo's flags re-evaluated against its finished visit.
     #[serde(rename = "field-photo-flags")]
     FieldPhotoFlags(crate::field::reflag::Reflag),
+    /// The office's questionnaire put in place of the built-in one.
+    #[serde(rename = "questionnaire")]
+    Questionnaire(QuestionnaireSet),
+}
+
+/// The data of a questionnaire put in use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionnaireSet {
+    /// SHA-256 of its TOML bytes.
+    pub sha256: String,
+    /// How many assessment questions it asks.
+    pub questions: usize,
+    /// The file it came from, as given.
+    pub source: String,
 }
 
 /// The data of a damaged object set aside.
@@ -168,6 +182,7 @@ impl Event {
             Event::MediaCapture(_) => "网络（媒体）调查记录",
             Event::GridData(_) => "网格化考评数据",
             Event::FieldPhotoFlags(_) => "实地考评照片复核",
+            Event::Questionnaire(_) => "启用问卷",
         }
     }
 

@@ -41,6 +41,13 @@ enum Sub {
         #[arg(long)]
         json: bool,
     },
+    /// 启用考评办公室自己的问卷（格式同 data/questionnaire.toml）代替内置问卷；须在印制问卷之前
+    #[command(name = "use", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Use {
+        /// 问卷文件（TOML）
+        #[arg(value_name = "文件")]
+        file: PathBuf,
+    },
     /// 印制编号问卷（每份一页，带二维码）和发放登记表；每次印出的都是新编号
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Print(PrintArgs),
@@ -167,6 +174,24 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let mut out = output::stdout();
     match args.command {
         Sub::Show { json } => show(&mut out, &q, json)?,
+        Sub::Use { file } => {
+            let text = kaoping::handtext::read(&file)
+                .map_err(|e| anyhow::anyhow!("无法读取问卷文件 {}：{e}", file.display()))?;
+            let lock = archive.lock(true, wait_message)?;
+            let q = kaoping::survey::questionnaire::install(
+                &archive,
+                &lock,
+                &text,
+                &file,
+                Catalog::builtin(),
+            )?;
+            writeln!(
+                out,
+                "已启用问卷《{}》（{} 道题），代替内置问卷；之后印制的问卷都用它。",
+                q.title,
+                q.questions.len()
+            )?;
+        }
         Sub::Print(a) => print_copies(ctx, &archive, &q, a, &mut out)?,
         Sub::Import { file, clerk } => {
             let config = ctx.config()?;

@@ -83,6 +83,17 @@ pub struct Questionnaire {
 /// A questionnaire that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum QuestionnaireError {
+    /// Copies of the questionnaire in use are already out.
+    #[error(
+        "已经印出 {copies} 份编号问卷，不能再换问卷（已答的问卷会对不上题目）。要换问卷，请在印制问卷之前进行"
+    )]
+    AlreadyPrinted {
+        /// Copies printed.
+        copies: usize,
+    },
+    /// The archive could not record it.
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
     /// Not readable.
     #[error("无法读取问卷文件 {path}")]
     Read {
@@ -132,6 +143,41 @@ fn source(root: Option<&Path>) -> Result<(String, PathBuf), QuestionnaireError> 
         BUILTIN.to_string(),
         PathBuf::from("内置问卷 data/questionnaire.toml"),
     ))
+}
+
+/// Puts the questionnaire `text` (read from `path`) in use in place of
+/// the built-in one: checked first, refused once any copy is printed, then
+/// kept as the archive's register (a file locally, a database row when
+/// distributed) and logged. The caller holds the writer lock.
+pub fn install(
+    archive: &crate::archive::Archive,
+    lock: &crate::archive::lock::WriterLock,
+    text: &str,
+    path: &Path,
+    catalog: &Catalog,
+) -> Result<Questionnaire, QuestionnaireError> {
+    let q = Questionnaire::parse(text, path, catalog)?;
+    let copies = super::state::Survey::load(archive)?.copies.len();
+    if copies > 0 {
+        return Err(QuestionnaireError::AlreadyPrinted { copies });
+    }
+    let root = archive.root();
+    crate::storage::meta::write(root, OVERRIDE_FILE, text.as_bytes()).map_err(|source| {
+        QuestionnaireError::Read {
+            path: root.join(OVERRIDE_FILE),
+            source,
+        }
+    })?;
+    let set = crate::event::QuestionnaireSet {
+        sha256: crate::archive::store::Digest::of(text.as_bytes()).hex(),
+        questions: q.questions.len(),
+        source: path.display().to_string(),
+    };
+    archive
+        .log()
+        .append(lock, crate::event::Event::Questionnaire(set))
+        .map_err(crate::archive::ArchiveError::from)?;
+    Ok(q)
 }
 
 impl Questionnaire {

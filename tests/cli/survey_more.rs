@@ -11,7 +11,7 @@ const HEADER: &str = "问卷编号,Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8,Q9,R1,O1";
 
 fn log(t: &TestArchive) -> Vec<serde_json::Value> {
     fs::read_to_string(t.archive().join("log.jsonl"))
-        .unwrap()
+        .unwrap_or_default()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
@@ -207,4 +207,49 @@ fn open_link_prints_the_full_link_and_its_qr_code_with_a_base_url() {
     assert!(out.contains("链接：https://kp.example.cn/q/open/"), "{out}");
     let svg = fs::read_to_string(t.path("q.svg")).unwrap();
     assert!(svg.contains("<svg"), "{svg}");
+}
+
+#[test]
+fn the_office_puts_its_own_questionnaire_in_use_before_printing_only() {
+    let t = TestArchive::new();
+    t.community("WH-001");
+    let builtin = fs::read_to_string("data/questionnaire.toml").unwrap();
+    // A question on a standard that is not checked by questionnaire:
+    // refused at the question, nothing kept.
+    let bad = builtin.replacen("standard = \"Ⅱ-1/3\"", "standard = \"Ⅱ-1/1\"", 1);
+    fs::write(t.path("bad.toml"), &bad).unwrap();
+    let err = t.fails(&["survey", "use", "bad.toml"]);
+    assert!(err.contains("Q1"), "{err}");
+    assert!(!t.archive().join("questionnaire.toml").exists());
+    assert_eq!(count(&t, "questionnaire"), 0);
+    // The office's own, with its own title: in use from now on, logged.
+    let own = builtin.replacen(
+        "社区治理居民满意度问卷",
+        "城乡社区治理居民测评问卷（试行）",
+        1,
+    );
+    fs::write(t.path("own.toml"), &own).unwrap();
+    let said = t.ok(&["survey", "use", "own.toml"]);
+    assert!(said.contains("城乡社区治理居民测评问卷（试行）"), "{said}");
+    assert!(
+        t.ok(&["survey", "show"])
+            .contains("城乡社区治理居民测评问卷（试行）")
+    );
+    assert_eq!(count(&t, "questionnaire"), 1);
+    // Once copies are out, the questionnaire stays as it is.
+    t.ok(&[
+        "survey",
+        "print",
+        "--community",
+        "WH-001",
+        "--copies",
+        "2",
+        "-o",
+        "q.pdf",
+    ]);
+    let err = t.fails(&["survey", "use", "bad.toml"]);
+    assert!(err.contains("Q1"), "checked before anything else: {err}");
+    let err = t.fails(&["survey", "use", "own.toml"]);
+    assert!(err.contains("已经印出 2 份"), "{err}");
+    assert_eq!(count(&t, "questionnaire"), 1);
 }
