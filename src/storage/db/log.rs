@@ -46,15 +46,7 @@ impl Db {
     /// refuses updates and deletes, so they cannot have changed.
     pub fn log_bytes(&self) -> io::Result<Vec<u8>> {
         let known = self.log_cache.lock().map(|c| c.0).unwrap_or(0);
-        let rows = run(async {
-            let c = self.client().await?;
-            c.query(
-                "SELECT seq, line FROM log WHERE seq > $1 ORDER BY seq",
-                &[&seq_i64(known)],
-            )
-            .await
-        })
-        .map_err(io_err)?;
+        let rows = self.log_lines_after(known)?;
         let mut cache = self
             .log_cache
             .lock()
@@ -67,11 +59,10 @@ impl Db {
             }
             return self.log_bytes_all();
         }
-        for row in rows {
-            let line: Vec<u8> = row.get(1);
+        for (seq, line) in rows {
             cache.1.extend_from_slice(&line);
             cache.1.push(b'\n');
-            cache.0 = row.get::<_, i64>(0) as u64;
+            cache.0 = seq;
         }
         Ok(cache.1.clone())
     }
