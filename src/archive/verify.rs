@@ -396,6 +396,9 @@ fn object_users(
     (users, sizes)
 }
 
+/// Objects checked at once when they come from a bucket.
+const REMOTE_CHECKS: usize = 16;
+
 /// Checks every object in `digests` (in parallel) against its hash and
 /// the size its users expect; reports each bad one with its users.
 fn check_objects(
@@ -407,14 +410,31 @@ fn check_objects(
     report: &mut VerifyReport,
 ) {
     progress.start("校验文件", digests.len() as u64, Unit::Items);
-    let results: Vec<(Digest, std::io::Result<(ObjectState, u64)>)> = digests
-        .par_iter()
-        .map(|d| {
-            let r = archive.store().check_sized(d);
-            progress.advance(1);
-            (*d, r)
+    let check = || -> Vec<(Digest, std::io::Result<(ObjectState, u64)>)> {
+        digests
+            .par_iter()
+            .map(|d| {
+                let r = archive.store().check_sized(d);
+                progress.advance(1);
+                (*d, r)
+            })
+            .collect()
+    };
+    // Objects from a bucket wait on the network, not the processor: many
+    // downloads at once (as rclone's checkers do), not one per core.
+    let remote = crate::storage::remote(archive.root()).is_ok_and(|r| r.is_some());
+    let pool = remote
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(REMOTE_CHECKS)
+                .build()
+                .ok()
         })
-        .collect();
+        .flatten();
+    let results = match pool {
+        Some(pool) => pool.install(check),
+        None => check(),
+    };
     progress.finish();
     for (d, state) in results {
         report.objects += 1;
