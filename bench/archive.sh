@@ -77,6 +77,7 @@ new_archive() { # DIR ID…: a fresh archive with communities ID…
   local dir=$1
   shift
   rm -rf "$dir"
+  "$BIN" init "$dir" > /dev/null
   for id in "$@"; do
     "$BIN" --archive "$dir" community add --id "$id" --name "测试社区$id" \
       --district 五华区 --type 城市社区 --batch 第一阶段 > /dev/null
