@@ -77,6 +77,7 @@ new_archive() { # DIR ID…: a fresh archive with communities ID…
   local dir=$1
   shift
   rm -rf "$dir"
+  "$BIN" init "$dir" > /dev/null
   for id in "$@"; do
     "$BIN" --archive "$dir" community add --id "$id" --name "测试社区$id" \
       --district 五华区 --type 城市社区 --batch 第一阶段 > /dev/null
@@ -147,7 +148,7 @@ for cores in 1 all; do
     printf "  【%s】哈希速率 kaoping/openssl = %.2f（目标 ≥ 0.9）；ingest 时间 / cp+sync = %.2f（目标 ≤ 1.3）\n", l, o / v, i / c }'
 done
 echo " -- 重复提交同一文件夹（去重路径）与校验，${NCPU} 核"
-RE=$(best none sh -c "'$BIN' --archive '$ARCH' ingest '$BIG' --community BIG --no-wait && sync")
+RE=$(best none sh -c "'$BIN' --archive '$ARCH' ingest '$BIG' --community BIG --no-wait --allow-identical && sync")
 row "kaoping ingest（内容已在库中）" "$RE" "$B"
 VER=$(best none "$BIN" --archive "$ARCH" verify)
 AB=$(bytes_of "$ARCH/objects")
@@ -202,7 +203,7 @@ awk -v i="$ING" -v c="$CP" -v b="$BAG" -v p="$BAGP" 'BEGIN {
 
 echo
 echo "== 3. 重复提交同一文件夹（去重路径）与校验（小文件）"
-RE=$(best none sh -c "'$BIN' --archive '$ARCH' ingest '$SMALL' --community SMALL --no-wait && sync")
+RE=$(best none sh -c "'$BIN' --archive '$ARCH' ingest '$SMALL' --community SMALL --no-wait --allow-identical && sync")
 row "kaoping ingest（内容已在库中）" "$RE" "$S"
 VER=$(best none "$BIN" --archive "$ARCH" verify)
 row "kaoping verify（整个档案库）" "$VER" "$(bytes_of "$ARCH/objects")"
@@ -251,7 +252,7 @@ for n in $(seq 1 "$COMMUNITIES"); do
 done
 # Per-submission time at the end vs the start: re-ingest community 1 and
 # the last community into the full archive (new versions, same content).
-timed sh -c "'$BIN' --archive '$ARCH' ingest '$SUBS/${ids[0]}' --community ${ids[0]} --no-wait && sync"
+timed sh -c "'$BIN' --archive '$ARCH' ingest '$SUBS/${ids[0]}' --community ${ids[0]} --no-wait --allow-identical && sync"
 echo "  库中已有 $COMMUNITIES 个社区时，再提交一个社区（内容未变）：$(printf '%.3f' "$LAST") s"
 rm -rf "$ARCH" "$SUBS"
 echo

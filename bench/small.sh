@@ -54,6 +54,7 @@ for r in $(seq "$ROUNDS"); do
   for i in "${order[@]}"; do
     bin=${BINS[$i]}
     rm -rf "$WORK/arch"
+    "$bin" init "$WORK/arch" > /dev/null
     "$bin" --archive "$WORK/arch" community add --id S --name 测试社区 \
       --district 五华区 --type 城市社区 --batch 第一阶段 > /dev/null
     sync
