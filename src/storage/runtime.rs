@@ -1,8 +1,8 @@
 //! The async runtime the bucket and database clients run on. The library
 //! is synchronous (the CLI calls it directly, the web server from blocking
 //! threads), so each call waits for its future on a small runtime of its
-//! own; from inside another runtime's task it waits on a scoped thread,
-//! which is allowed where blocking the runtime's own thread is not.
+//! own; on a thread of the web server's runtime it first steps out of that
+//! runtime (`block_in_place`), elsewhere it waits on a scoped thread.
 
 use std::future::Future;
 use std::sync::OnceLock;
@@ -28,14 +28,18 @@ where
     F: Future + Send,
     F::Output: Send,
 {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        std::thread::scope(|s| {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Err(_) => runtime().block_on(fut),
+        // A thread of the web server's runtime (a task or a blocking
+        // thread): it steps out of that runtime while it waits.
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(|| runtime().block_on(fut)),
+        // Any other runtime: wait on a thread of our own.
+        Ok(_) => std::thread::scope(|s| {
             s.spawn(|| runtime().block_on(fut))
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p))
-        })
-    } else {
-        runtime().block_on(fut)
+        }),
     }
 }
 
