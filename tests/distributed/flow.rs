@@ -31,6 +31,22 @@ fn the_demo_runs_on_postgres_and_garage_and_keeps_nothing_on_the_servers_disk() 
     let out = s.dir.path().join("back");
     s.on(&["migrate", "--to-dir", out.to_str().unwrap()]);
     assert_eq!(local_objects(&out), bucket_objects(garage, &s.bucket));
+    // A BagIt export streamed from the bucket is the very bag the local
+    // copy exports (exports are reproducible byte for byte).
+    for (from, zip) in [("archive", "dist.zip"), ("back", "local.zip")] {
+        s.ok(&[
+            "--archive",
+            from,
+            "export",
+            "--community",
+            "WH-001",
+            "-o",
+            zip,
+        ]);
+    }
+    let dist = std::fs::read(s.dir.path().join("dist.zip")).unwrap();
+    assert!(dist.len() > 1000);
+    assert_eq!(dist, std::fs::read(s.dir.path().join("local.zip")).unwrap());
     // The web front end reads the same: the office page and a PDF from
     // the bucket.
     let server = Server::start_with(s.dir.path(), &[], &s.envs());
