@@ -8,7 +8,7 @@
 //! the registers. The target must be empty; the source is only read.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::archive::store::Digest;
 use crate::archive::{Archive, ArchiveError, manifest};
@@ -109,13 +109,19 @@ fn copy_objects(
     progress.start("复制对象", list.len() as u64, Unit::Items);
     for chunk in list.chunks(BATCH) {
         for d in chunk {
-            let mut tmp = tempfile::tempfile_in(tmp_dir(dst)?).map_err(io_at(dst.root()))?;
-            out.bytes += src
-                .store()
-                .copy_verified(d, &mut tmp)
-                .map_err(io_at(src.root()))?;
-            io::Seek::rewind(&mut tmp).map_err(io_at(dst.root()))?;
-            dst.store().put_reader(tmp).map_err(io_at(dst.root()))?;
+            // One pass: read from the source, hashed and stored by the
+            // target; a content that no longer matches its name is refused.
+            let from = src.store().open(d).map_err(io_at(src.root()))?;
+            let put = dst.store().put_reader(from).map_err(io_at(dst.root()))?;
+            if put.digest != *d {
+                return Err(ArchiveError::Corrupt {
+                    path: src
+                        .root()
+                        .join(crate::archive::store::ObjectStore::relative_path(d)),
+                    reason: "内容与哈希不符，请先运行 kaoping verify 处理损坏的文件".into(),
+                });
+            }
+            out.bytes += put.size;
             out.objects += 1;
             progress.advance(1);
         }
@@ -123,12 +129,6 @@ fn copy_objects(
     }
     progress.finish();
     Ok(())
-}
-
-fn tmp_dir(a: &Archive) -> Result<PathBuf, ArchiveError> {
-    let dir = a.root().join("tmp");
-    std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
-    Ok(dir)
 }
 
 /// Copies every logged version's manifest and object list, byte for byte.
