@@ -456,15 +456,7 @@ type Opened = Result<(Digest, File), ArchiveError>;
 
 impl Prefetch {
     fn new(archive: &Archive) -> Prefetch {
-        let remote = crate::storage::remote(archive.root()).is_ok_and(|r| r.is_some());
-        let pool = remote
-            .then(|| {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(PREFETCH)
-                    .build()
-                    .ok()
-            })
-            .flatten();
+        let pool = crate::storage::network_pool(archive.root(), PREFETCH);
         Prefetch { pool }
     }
 

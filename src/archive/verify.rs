@@ -422,15 +422,7 @@ fn check_objects(
     };
     // Objects from a bucket wait on the network, not the processor: many
     // downloads at once (as rclone's checkers do), not one per core.
-    let remote = crate::storage::remote(archive.root()).is_ok_and(|r| r.is_some());
-    let pool = remote
-        .then(|| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(REMOTE_CHECKS)
-                .build()
-                .ok()
-        })
-        .flatten();
+    let pool = crate::storage::network_pool(archive.root(), REMOTE_CHECKS);
     let results = match pool {
         Some(pool) => pool.install(check),
         None => check(),

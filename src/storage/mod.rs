@@ -116,6 +116,19 @@ fn resolve(root: &Path) -> Resolved {
     }
 }
 
+/// A pool of `threads` for work that waits on the bucket rather than the
+/// processor (many downloads at once), when `root` keeps its objects in
+/// one; `None` for a local archive, whose work is bound to the cores.
+pub fn network_pool(root: &Path, threads: usize) -> Option<rayon::ThreadPool> {
+    if !remote(root).is_ok_and(|r| r.is_some()) {
+        return None;
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .ok()
+}
+
 /// Forgets what was resolved for `root` (its configuration changed).
 pub fn forget(root: &Path) {
     if let Ok(mut map) = cache().lock() {
