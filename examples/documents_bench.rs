@@ -90,8 +90,11 @@ fn notice_draft(d: &Demo) -> Draft {
         &d.community,
         &d.stored,
         &d.card,
-        deadline,
-        date(),
+        &[],
+        notice::When {
+            deadline,
+            date: date(),
+        },
     )
     .expect("notice")
 }

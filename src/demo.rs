@@ -118,12 +118,22 @@ pub struct Summary {
 
 /// Sample web accounts (name, password, role, community or district),
 /// for trying `kaoping serve` on the demo archive only.
-const ACCOUNTS: [(&str, &str, Role, Option<&str>); 4] = [
+const ACCOUNTS: [(&str, &str, Role, Option<&str>); 5] = [
     ("kaopingban", "demo-office-2019", Role::Office, None),
     ("cuihu", "demo-cuihu-2019", Role::Community, Some("WH-001")),
     ("wuhua", "demo-wuhua-2019", Role::District, Some("五华区")),
     ("zhuanjia", "demo-expert-2019", Role::Expert, None),
+    ("zhuanjia2", "demo-expert2-2019", Role::Expert, None),
 ];
+
+/// The sample expert who assesses `community`: the first expert the
+/// community assigned to it, the second every other sample community.
+fn expert_of(community: &str) -> &'static str {
+    match community == EXPERT_COMMUNITY {
+        true => ACCOUNTS[3].0,
+        false => ACCOUNTS[4].0,
+    }
+}
 
 /// The sample community assigned to the sample expert.
 const EXPERT_COMMUNITY: &str = "WH-001";
@@ -201,7 +211,9 @@ pub fn run_on(
     let communities = apply_and_approve(&archive)?;
     // 2. Evidence folders, ingested.
     hand_in_evidence(&archive, catalog, &dir.join("材料"), &communities, progress)?;
-    // 3. Assessment sheets, imported.
+    // 3. The sample accounts (the expert assesses), then the assessment
+    // sheets at every level.
+    let accounts = add_accounts(&archive, &communities)?;
     import_sheets(
         &archive,
         catalog,
@@ -224,31 +236,6 @@ pub fn run_on(
     let output = dir.join("output");
     fs::create_dir_all(&output).map_err(io(&output))?;
     let lock = archive.lock(true, |_| {})?;
-    let mut accounts = Vec::new();
-    for (name, password, role, place) in ACCOUNTS {
-        let binding = match role {
-            Role::District => crate::accounts::Binding {
-                district: place,
-                ..Default::default()
-            },
-            _ => crate::accounts::Binding {
-                community: place,
-                ..Default::default()
-            },
-        };
-        crate::accounts::add(&archive, &lock, name, role, binding, password)?;
-        let what = match role {
-            Role::Office => "考评办（查看全部、生成公文）".to_string(),
-            Role::Community => format!("社区 {}", place.unwrap_or_default()),
-            Role::District => format!("县（市）区 {}（查看本县区社区）", place.unwrap_or_default()),
-            Role::Expert => {
-                let assigned = [EXPERT_COMMUNITY.to_string()];
-                crate::accounts::assign(&archive, &lock, name, &assigned)?;
-                format!("专家（分配到社区 {EXPERT_COMMUNITY}）")
-            }
-        };
-        accounts.push((name.to_string(), password.to_string(), what));
-    }
     // 实地考评 and 网络（媒体）调查 evidence of the expert's community.
     field_evidence(
         &archive,
@@ -328,6 +315,47 @@ fn hand_in_evidence(
     Ok(())
 }
 
+/// Opens the sample web accounts (each sample community assigned to one
+/// of the two sample experts, so that each has an 专家评估 before its
+/// final result);
+/// returns name, password and what each may do.
+fn add_accounts(
+    archive: &Archive,
+    communities: &[Community],
+) -> Result<Vec<(String, String, String)>, DemoError> {
+    let lock = archive.lock(true, |_| {})?;
+    let mut accounts = Vec::new();
+    for (name, password, role, place) in ACCOUNTS {
+        let binding = match role {
+            Role::District => crate::accounts::Binding {
+                district: place,
+                ..Default::default()
+            },
+            _ => crate::accounts::Binding {
+                community: place,
+                ..Default::default()
+            },
+        };
+        crate::accounts::add(archive, &lock, name, role, binding, password)?;
+        let what = match role {
+            Role::Office => "考评办（查看全部、生成公文）".to_string(),
+            Role::Community => format!("社区 {}", place.unwrap_or_default()),
+            Role::District => format!("县（市）区 {}（查看本县区社区）", place.unwrap_or_default()),
+            Role::Expert => {
+                let assigned: Vec<String> = communities
+                    .iter()
+                    .filter(|c| expert_of(&c.id) == name)
+                    .map(|c| c.id.clone())
+                    .collect();
+                crate::accounts::assign(archive, &lock, name, &assigned)?;
+                format!("专家（分配到社区 {}）", assigned.join("、"))
+            }
+        };
+        accounts.push((name.to_string(), password.to_string(), what));
+    }
+    Ok(accounts)
+}
+
 /// Writes each sample community's filled sheet under `dir` and imports
 /// it with the community's facts.
 fn import_sheets(
@@ -343,17 +371,24 @@ fn import_sheets(
         fs::write(&path, sheet(catalog, sample.4, assessed)).map_err(io(&path))?;
         let facts = facts(sample.4);
         let lock = archive.lock(true, |_| {})?;
-        // 评估验收 in its levels: 社区自查, 县区初评, then the city's final
-        // result — for WH-001 the 专家组's (the sample expert's) aggregate,
-        // for the others a final sheet.
-        let mut levels = vec![(Level::SelfCheck, None), (Level::District, None)];
+        // 评估验收 in its levels: 社区自查, 县区初评, 专家评估, then the
+        // city's final result — for WH-001 the 专家组's aggregate, for the
+        // others a final sheet of the office's own.
         let panel = c.id == EXPERT_COMMUNITY;
-        levels.push(match panel {
-            true => (Level::Expert, Some(ACCOUNTS[3].0)),
-            false => (Level::Final, None),
-        });
+        let mut levels = vec![
+            (Level::SelfCheck, None),
+            (Level::District, None),
+            (Level::Expert, Some(expert_of(&c.id))),
+        ];
+        if !panel {
+            levels.push((Level::Final, None));
+        }
         for (level, expert) in levels {
-            let at = store::At { level, expert };
+            let at = store::At {
+                level,
+                expert,
+                by: None,
+            };
             store::import_at(archive, &lock, catalog, c, &path, Some(facts.clone()), at)?;
         }
         if panel {

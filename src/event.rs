@@ -76,6 +76,9 @@ pub enum Event {
     /// One clerk's entry of a paper copy under double entry.
     #[serde(rename = "survey-entry")]
     SurveyEntry(crate::survey::double::Entry),
+    /// A community's survey closed: no more answers.
+    #[serde(rename = "survey-close")]
+    SurveyClose(crate::survey::close::Closed),
     /// A per-point open link enabled or disabled.
     #[serde(rename = "survey-open-link")]
     SurveyOpenLink(crate::survey::open::OpenLink),
@@ -174,6 +177,7 @@ impl Event {
             Event::SurveyAnswer(_) => "问卷答卷",
             Event::SurveyEntry(_) => "问卷录入",
             Event::SurveyOpenLink(_) => "问卷开放链接",
+            Event::SurveyClose(_) => "结束问卷调查",
             Event::SurveyOpenAnswer(_) => "开放链接答卷",
             Event::Point(_) => "考评点",
             Event::FieldPhoto(_) => "实地考评照片",

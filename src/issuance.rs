@@ -497,11 +497,14 @@ pub fn issue(
     // The whole batch is registered with one write: all or none; the
     // rectification events each document opens follow it.
     let mut next = crate::rectify::next_serial(&records);
+    let items = crate::rectify::fold(&records);
     let mut events = Vec::new();
     for (d, follow) in &out {
         events.push(crate::event::Event::Document(d.record.clone()));
         if let Some(f) = follow {
-            events.extend(crate::rectify::follow_events(&d.record, f, &mut next));
+            events.extend(crate::rectify::follow_events(
+                &d.record, f, &mut next, &items,
+            ));
         }
     }
     let out: Vec<Issued> = out.into_iter().map(|(d, _)| d).collect();

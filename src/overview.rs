@@ -84,7 +84,7 @@ pub fn office(archive: &Archive, config: &Config) -> Result<Overview, Assessment
     let reg = archive.communities()?;
     let register = issuance::entries(archive)?;
     let subs = archive.submissions(None)?;
-    let records = store::records(archive, None)?;
+    let records = store::standing_records(archive, None)?;
     let facts = progress::Facts::new(&reg, &register, &subs, &records)
         .with_items(crate::rectify::items(archive, None)?);
     let phase1 = progress::rows(&facts, true);
@@ -123,7 +123,7 @@ pub fn visible(
     let reg = archive.communities()?;
     let register = issuance::entries(archive)?;
     let subs = archive.submissions(None)?;
-    let records = store::records(archive, None)?;
+    let records = store::standing_records(archive, None)?;
     let shown = crate::scope::visible(account, &reg);
     lines(archive, config, shown, &register, &subs, &records)
 }

@@ -153,3 +153,50 @@ pub fn community_add<'a>(id: &'a str, name: &'a str, district: &'a str) -> [&'a 
         "第一阶段",
     ]
 }
+
+/// Submits the lower levels of 评估验收 for `community` from `sheet` (a
+/// file in `dir`), so that a final result may be recorded: 社区自查, 县区初评
+/// and one 专家评估 by expert `zjlv` (made and assigned here when missing).
+/// The archive is `dir/archive`, or `archive` when given.
+pub fn submit_levels(dir: &Path, archive: Option<&Path>, community: &str, sheet: &str) {
+    let root = archive.map_or_else(|| dir.join("archive"), Path::to_path_buf);
+    let run = |args: &[&str]| {
+        let mut cmd = kaoping(dir);
+        cmd.arg("--archive").arg(&root).args(args);
+        cmd
+    };
+    let accounts = fs::read_to_string(root.join("accounts.json")).unwrap_or_default();
+    if !accounts.contains("\"zjlv\"") {
+        run(&[
+            "user",
+            "add",
+            "zjlv",
+            "--role",
+            "expert",
+            "--password-stdin",
+        ])
+        .write_stdin("secret-pass-1\n")
+        .assert()
+        .success();
+    }
+    run(&["expert", "assign", "zjlv", "--community", community])
+        .assert()
+        .success();
+    for level in [&["自查"][..], &["初评"], &["专家", "--expert", "zjlv"]] {
+        let mut args = vec![
+            "assess",
+            "import",
+            sheet,
+            "--community",
+            community,
+            "--level",
+        ];
+        args.extend_from_slice(level);
+        let out = run(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{level:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

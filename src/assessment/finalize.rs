@@ -43,6 +43,31 @@ fn no_experts(community: &str) -> AssessmentError {
     }
 }
 
+/// A final row's remark: what each expert said (who said what), then the
+/// vote arithmetic beside it, so documents print the problem in words.
+pub fn remark(p: &PanelRow) -> String {
+    // Experts who wrote the same words are named together.
+    let mut grouped: Vec<(Vec<&str>, &str)> = Vec::new();
+    for (who, text) in &p.remarks {
+        match grouped.iter_mut().find(|(_, t)| *t == text.as_str()) {
+            Some((names, _)) => names.push(who),
+            None => grouped.push((vec![who.as_str()], text.as_str())),
+        }
+    }
+    let said: Vec<String> = grouped
+        .iter()
+        .map(|(who, text)| format!("专家 {}：{text}", who.join("、")))
+        .collect();
+    match said.is_empty() {
+        true => format!("（专家组汇总：{}）", p.aggregate.arithmetic),
+        false => format!(
+            "{}（专家组汇总：{}）",
+            said.join("；"),
+            p.aggregate.arithmetic
+        ),
+    }
+}
+
 /// The final rows from the panel: the aggregate verdict, the experts as
 /// assessor, the latest date any of them gave.
 fn rows(rows: &[PanelRow], base: &Assessment) -> Vec<ResultRow> {
@@ -57,9 +82,9 @@ fn rows(rows: &[PanelRow], base: &Assessment) -> Vec<ResultRow> {
                 method: p.method,
                 verdict: p.aggregate.verdict,
                 score: None,
-                assessor: format!("专家组（{} 人）", p.verdicts.len()),
+                assessor: format!("专家组{}人", p.verdicts.len()),
                 date: same.and_then(|r| r.date),
-                remark: p.aggregate.arithmetic.clone(),
+                remark: remark(p),
             }
         })
         .collect()
@@ -72,6 +97,7 @@ pub fn finalize(
     community: &str,
     rule: Rule,
 ) -> Result<StoredAssessment, AssessmentError> {
+    store::admit_level(archive, community, Level::Final)?;
     let panel = panel::panel(archive, community, rule)?;
     if panel.is_empty() {
         return Err(no_experts(community));

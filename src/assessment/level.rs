@@ -115,21 +115,29 @@ pub enum Step {
     Returned(Level),
 }
 
-/// Which levels stand submitted after `steps` (a return withdraws its
-/// level and every level above it, which rested on it).
+/// Which levels stand submitted after `steps`. A return withdraws its
+/// level and every level above it, which rested on it, the city's final
+/// result included: a final result never stands over a returned level.
 pub fn standing(steps: &[Step]) -> [bool; 4] {
     let mut on = [false; 4];
     for s in steps {
         match *s {
             Step::Submitted(l) => on[l as usize] = true,
             Step::Returned(l) => {
-                for x in on.iter_mut().skip(l as usize).take(3 - l as usize) {
+                for x in on.iter_mut().skip(l as usize) {
                     *x = false;
                 }
             }
         }
     }
     on
+}
+
+/// Whether a final result was recorded and then withdrawn by a return of
+/// a level below it (it must be recorded again before documents use it).
+pub fn final_reopened(steps: &[Step]) -> bool {
+    let recorded = steps.contains(&Step::Submitted(Level::Final));
+    recorded && !standing(steps)[Level::Final as usize]
 }
 
 /// The state after `steps`.
@@ -143,9 +151,22 @@ pub fn state(steps: &[Step]) -> State {
     }
 }
 
+/// The state as a person reads it, saying when a final result was
+/// withdrawn by a return.
+pub fn state_label(steps: &[Step]) -> String {
+    let name = state(steps).name();
+    if final_reopened(steps) {
+        format!("{name}（原最终结果已因退回撤销，待重新评定）")
+    } else {
+        name.to_string()
+    }
+}
+
 /// Why `level` cannot be submitted after `steps`, if it cannot: each level
 /// needs the one below it; a submitted 自查 or 初评 is locked until it is
-/// returned. Experts may each submit; the final level is always open.
+/// returned. Experts may each submit. The city's final result (however it
+/// is recorded: a sheet, the panel, an override, a closing, a survey)
+/// needs every lower level submitted and not returned at that moment.
 pub fn refusal(steps: &[Step], level: Level) -> Option<String> {
     let on = standing(steps);
     match level {
@@ -159,8 +180,30 @@ pub fn refusal(steps: &[Step], level: Level) -> Option<String> {
             Some("县区初评已经提交，已锁定；如需修改，请考评办公室退回初评后再提交".into())
         }
         Level::Expert if !on[1] => Some("县区还没有提交初评，专家评估要在县区初评之后".into()),
+        Level::Final => final_refusal(on),
         _ => None,
     }
+}
+
+/// Why a final result cannot be recorded with the levels `on` standing.
+fn final_refusal(on: [bool; 4]) -> Option<String> {
+    let missing: Vec<&str> = [
+        (on[0], "社区自查"),
+        (on[1], "县区初评"),
+        (on[2], "专家评估"),
+    ]
+    .into_iter()
+    .filter(|(ok, _)| !ok)
+    .map(|(_, name)| name)
+    .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}还没有提交（或已被退回），最终结果要在社区自查、县区初评和专家评估都已提交之后记录；请等{}提交后再记录最终结果",
+        missing.join("、"),
+        missing.join("、")
+    ))
 }
 
 #[cfg(test)]
@@ -174,7 +217,11 @@ mod tests {
         assert_eq!(state(&[]), State::NotStarted);
         assert!(refusal(&[], District).unwrap().contains("自查"));
         assert!(refusal(&[], Expert).unwrap().contains("初评"));
-        assert_eq!(refusal(&[], Final), None, "the city's level is always open");
+        assert!(
+            refusal(&[], Final)
+                .unwrap()
+                .contains("社区自查、县区初评、专家评估")
+        );
         let s = [Submitted(SelfCheck)];
         assert_eq!(state(&s), State::SelfChecked);
         assert!(refusal(&s, SelfCheck).unwrap().contains("锁定"));
@@ -191,8 +238,22 @@ mod tests {
         ];
         assert_eq!(state(&back), State::SelfChecked);
         assert!(refusal(&back, Expert).is_some());
+        assert_eq!(refusal(&s, Final), None, "every lower level stands");
         let mut done = s.to_vec();
         done.push(Submitted(Final));
         assert_eq!(state(&done), State::Final);
+        assert!(!final_reopened(&done));
+        done.push(Returned(District));
+        assert_eq!(
+            state(&done),
+            State::SelfChecked,
+            "the final result is reopened"
+        );
+        assert!(final_reopened(&done));
+        assert!(
+            refusal(&done, Final)
+                .unwrap()
+                .contains("县区初评、专家评估")
+        );
     }
 }

@@ -16,7 +16,9 @@ pub mod overrule;
 pub mod panel;
 pub mod score;
 pub mod sheet;
+pub mod standing;
 pub mod store;
+pub mod who;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -69,6 +69,20 @@ impl Override {
     }
 }
 
+/// The remark of an overridden row: the office's reason first, then what
+/// the assessors had said, so the problem stays in words.
+fn overridden_remark(change: &Override, before: &str) -> String {
+    let before = before.trim();
+    let mut out = format!(
+        "考评办公室改定为{}（原结论{}），理由：{}",
+        change.to, change.from, change.reason
+    );
+    if !before.is_empty() {
+        out.push_str(&format!("。原考评意见：{before}"));
+    }
+    out
+}
+
 /// The overrides on top of `community`'s last imported final sheet, in
 /// order (each override is a version of its own).
 pub fn standing(archive: &Archive, community: &str) -> Result<Vec<Override>, ArchiveError> {
@@ -98,6 +112,7 @@ pub fn overrule(
     if change.reason.trim().is_empty() {
         return Err(bad("改定最终结论必须写明理由".into()));
     }
+    store::admit_level(archive, community, super::level::Level::Final)?;
     let last = store::latest(archive, community)?;
     let mut assessment = last.assessment.clone();
     let row = assessment
@@ -114,12 +129,19 @@ pub fn overrule(
                 change.indicator, change.standard, change.method
             ))
         })?;
+    if row.verdict == change.to {
+        return Err(bad(format!(
+            "{} 标准{}（{}）的最终结论已经是“{}”，改定前后相同，没有记录；如要改定，请写另一个结论",
+            change.indicator, change.standard, change.method, change.to
+        )));
+    }
     let change = Override {
         from: row.verdict,
         reason: change.reason.trim().to_string(),
         ..change
     };
     row.verdict = change.to;
+    row.remark = overridden_remark(&change, &row.remark);
     let results = serde_json::to_vec_pretty(&assessment).map_err(|e| ArchiveError::Io {
         path: archive.root().to_path_buf(),
         source: std::io::Error::other(e),

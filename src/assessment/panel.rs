@@ -22,6 +22,9 @@ pub struct PanelRow {
     pub method: Method,
     /// Each expert's verdict, in the order the experts first submitted.
     pub verdicts: Vec<(String, Verdict)>,
+    /// Each expert's remark where they wrote one, in the same order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remarks: Vec<(String, String)>,
     /// The 专家组 verdict with its arithmetic.
     pub aggregate: Aggregate,
 }
@@ -50,7 +53,7 @@ pub fn panel(
     };
     let mut rows = Vec::new();
     for r in &first.assessment.results {
-        let verdicts: Vec<(String, Verdict)> = latest
+        let same: Vec<(&String, &super::ResultRow)> = latest
             .iter()
             .filter_map(|(who, s)| {
                 s.assessment
@@ -61,8 +64,17 @@ pub fn panel(
                             && x.standard == r.standard
                             && x.method == r.method
                     })
-                    .map(|x| (who.clone(), x.verdict))
+                    .map(|x| (who, x))
             })
+            .collect();
+        let verdicts: Vec<(String, Verdict)> = same
+            .iter()
+            .map(|(w, x)| ((*w).clone(), x.verdict))
+            .collect();
+        let remarks: Vec<(String, String)> = same
+            .iter()
+            .filter(|(_, x)| !x.remark.trim().is_empty())
+            .map(|(w, x)| ((*w).clone(), x.remark.trim().to_string()))
             .collect();
         let only: Vec<Verdict> = verdicts.iter().map(|(_, v)| *v).collect();
         if let Some(aggregate) = aggregate::aggregate(rule, &only) {
@@ -71,6 +83,7 @@ pub fn panel(
                 standard: r.standard,
                 method: r.method,
                 verdicts,
+                remarks,
                 aggregate,
             });
         }

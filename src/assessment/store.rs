@@ -109,6 +109,32 @@ pub enum AssessmentError {
         /// Why, and what to do.
         why: String,
     },
+    /// The account named for a level may not submit it for this
+    /// community (unknown, another role, not assigned, another district).
+    #[error("社区 {community} 的{level}不能由 {account} 提交：{why}")]
+    NotAssessor {
+        /// Community id.
+        community: String,
+        /// The level.
+        level: Level,
+        /// The account as named.
+        account: String,
+        /// Why, and what to do.
+        why: String,
+    },
+    /// The final result was withdrawn by a return of a level below it.
+    #[error(
+        "社区 {community} 的最终考评结果已因退回{returned}而撤销，不能再据以发文或命名。请在重新提交{returned}及以上各级后，重新记录最终结果"
+    )]
+    Reopened {
+        /// Community id.
+        community: String,
+        /// The lowest level returned since.
+        returned: Level,
+    },
+    /// The accounts register could not be read.
+    #[error(transparent)]
+    Accounts(#[from] crate::accounts::AccountError),
     /// A level that cannot be returned (not submitted, or not returnable).
     #[error(
         "社区 {community} 的{level}没有处于已提交状态，无法退回（只有已提交的社区自查和县区初评可以退回）"
@@ -126,8 +152,11 @@ pub enum AssessmentError {
 pub struct At<'a> {
     /// The level.
     pub level: Level,
-    /// The expert's account name (专家评估 only).
+    /// The expert's account name (专家评估 only, and required there).
     pub expert: Option<&'a str>,
+    /// The signed-in account that submits (web and on-site records); the
+    /// command line, run by the office at the archive, names none.
+    pub by: Option<&'a str>,
 }
 
 impl AssessmentError {
@@ -141,10 +170,18 @@ impl AssessmentError {
             AssessmentError::NoResults { .. }
             | AssessmentError::Corrupt { .. }
             | AssessmentError::OutOfOrder { .. }
+            | AssessmentError::NotAssessor { .. }
+            | AssessmentError::Reopened { .. }
+            | AssessmentError::Accounts(_)
             | AssessmentError::NotReturnable { .. } => {}
         }
     }
 }
+
+pub use super::standing::{
+    CommunityState, REOPENED_NOTE, SentBack, admit, admit_level, send_back, standing_records,
+    states, steps,
+};
 
 /// The kind of a registered community, for computed standards.
 pub fn kind_of(c: &Community) -> CommunityKind {
@@ -179,93 +216,37 @@ pub fn all_records(
         .collect())
 }
 
-/// The level step an event is, with its community, if it is one.
-fn step_of(event: crate::event::Event) -> Option<(String, level::Step)> {
-    use crate::event::Event;
-    match event {
-        Event::Assessment(r) => Some((r.community, level::Step::Submitted(r.level))),
-        Event::AssessmentReturn(r) => Some((r.community, level::Step::Returned(r.level))),
-        _ => None,
-    }
-}
-
-/// Every community's submissions and returns, in log order.
-fn all_steps(
-    archive: &Archive,
-) -> Result<std::collections::HashMap<String, Vec<level::Step>>, ArchiveError> {
-    let mut steps: std::collections::HashMap<String, Vec<level::Step>> = Default::default();
-    for (community, step) in crate::event::read(archive)?
-        .into_iter()
-        .filter_map(|rec| step_of(rec.event))
-    {
-        steps.entry(community).or_default().push(step);
-    }
-    Ok(steps)
-}
-
-/// A community's submissions and returns, in log order.
-pub fn steps(archive: &Archive, community: &str) -> Result<Vec<level::Step>, ArchiveError> {
-    Ok(all_steps(archive)?.remove(community).unwrap_or_default())
-}
-
-/// One community's state in 评估验收.
-#[derive(Debug, Clone, Serialize)]
-pub struct CommunityState {
-    /// Community id.
-    pub community: String,
-    /// Its name.
-    pub name: String,
-    /// Its district.
-    pub district: String,
-    /// Its state.
-    pub state: level::State,
-}
-
-/// Every registered community's state, reading the log once.
-pub fn states(archive: &Archive) -> Result<Vec<CommunityState>, ArchiveError> {
-    let steps = all_steps(archive)?;
-    Ok(archive
-        .communities()?
-        .all()
-        .map(|c| CommunityState {
-            community: c.id.clone(),
-            name: c.name.clone(),
-            district: c.district.clone(),
-            state: level::state(steps.get(&c.id).map_or(&[][..], Vec::as_slice)),
-        })
-        .collect())
-}
-
-/// Sends `level` of a community back with `reason` (a 自查 by the
-/// district, a 初评 by the office); it may then be submitted again.
-pub fn send_back(
-    archive: &Archive,
-    lock: &WriterLock,
-    community: &Community,
-    level: Level,
-    reason: &str,
-) -> Result<(), AssessmentError> {
-    let on = level::standing(&steps(archive, &community.id)?);
-    if !matches!(level, Level::SelfCheck | Level::District) || !on[level as usize] {
-        return Err(AssessmentError::NotReturnable {
-            community: community.id.clone(),
-            level,
+/// The standing final result of a community: refused when none was
+/// recorded, or when a return below it withdrew it ([`Reopened`]).
+///
+/// [`Reopened`]: AssessmentError::Reopened
+pub fn latest(archive: &Archive, community: &str) -> Result<StoredAssessment, AssessmentError> {
+    let steps = steps(archive, community)?;
+    if level::final_reopened(&steps) {
+        let returned = steps
+            .iter()
+            .rev()
+            .take_while(|s| **s != level::Step::Submitted(Level::Final))
+            .filter_map(|s| match s {
+                level::Step::Returned(l) => Some(*l),
+                level::Step::Submitted(_) => None,
+            })
+            .min()
+            .unwrap_or(Level::District);
+        return Err(AssessmentError::Reopened {
+            community: community.to_string(),
+            returned,
         });
     }
-    let returned = level::Returned {
-        community: community.id.clone(),
-        level,
-        reason: reason.trim().to_string(),
-    };
-    archive
-        .log()
-        .append(lock, crate::event::Event::AssessmentReturn(returned))
-        .map_err(ArchiveError::from)?;
-    Ok(())
+    latest_recorded(archive, community)
 }
 
-/// The latest assessment of a community.
-pub fn latest(archive: &Archive, community: &str) -> Result<StoredAssessment, AssessmentError> {
+/// The latest final result recorded for a community, standing or not
+/// (for showing history).
+pub fn latest_recorded(
+    archive: &Archive,
+    community: &str,
+) -> Result<StoredAssessment, AssessmentError> {
     let (time, record) =
         records(archive, Some(community))?
             .pop()
@@ -332,7 +313,8 @@ pub fn import(
 }
 
 /// [`import`] at a level: refused when the level below has not been
-/// submitted, or when this level is submitted and locked.
+/// submitted, when this level is submitted and locked, or when the sheet
+/// comes from someone who may not submit it ([`admit`]).
 pub fn import_at(
     archive: &Archive,
     lock: &WriterLock,
@@ -342,13 +324,6 @@ pub fn import_at(
     extra_facts: Option<Facts>,
     at: At<'_>,
 ) -> Result<StoredAssessment, AssessmentError> {
-    if let Some(why) = level::refusal(&steps(archive, &community.id)?, at.level) {
-        return Err(AssessmentError::OutOfOrder {
-            community: community.id.clone(),
-            level: at.level,
-            why,
-        });
-    }
     let bytes = std::fs::read(sheet_path).map_err(|source| AssessmentError::Read {
         path: sheet_path.to_path_buf(),
         source,
@@ -378,6 +353,8 @@ pub fn import_bytes_at(
     extra_facts: Option<Facts>,
     at: At<'_>,
 ) -> Result<StoredAssessment, AssessmentError> {
+    // The sheet is read and checked first (its own mistakes are named
+    // whatever the level's state), then the level and who submits it.
     let raw = sheet::read(sheet_path, bytes)?;
     let ignored_columns = raw.ignored.clone();
     // The evidence the 材料审核 rows are judged against: the latest
@@ -402,6 +379,7 @@ pub fn import_bytes_at(
         level: Some(at.level),
     };
     let assessment = sheet::validate(sheet_path, raw, extra_facts, catalog, &subject)?;
+    admit(archive, community, at)?;
     let results = serde_json::to_vec_pretty(&assessment).map_err(|e| ArchiveError::Io {
         path: sheet_path.to_path_buf(),
         source: std::io::Error::other(e),
@@ -437,7 +415,9 @@ pub fn import_bytes_at(
             },
         ],
         level: at.level,
-        expert: at.expert.map(String::from),
+        expert: (at.level == Level::Expert)
+            .then(|| at.expert.or(at.by).map(String::from))
+            .flatten(),
         overrides: Vec::new(),
     };
     let rec = archive

@@ -215,12 +215,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let lock = archive.lock(!a.no_wait, wait_message)?;
             let reg = archive.communities()?;
             let c = reg.get(&a.community)?;
-            if a.level == Level::Expert && a.expert.is_none() {
-                anyhow::bail!("专家评估要写明是哪位专家：加 --expert 专家账号");
-            }
             let at = store::At {
                 level: a.level,
                 expert: a.expert.as_deref(),
+                by: None,
             };
             let stored = store::import_at(&archive, &lock, catalog, c, &a.file, facts, at)?;
             if !stored.ignored_columns.is_empty() {
@@ -266,7 +264,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             if a.reason.trim().is_empty() {
                 anyhow::bail!("请用 --reason 写明退回的理由");
             }
-            store::send_back(&archive, &lock, c, a.level, &a.reason)?;
+            let done = store::send_back(&archive, &lock, c, a.level, &a.reason)?;
             let mut out = output::stdout();
             writeln!(
                 out,
@@ -276,6 +274,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 a.level,
                 a.reason.trim()
             )?;
+            if done.final_reopened {
+                writeln!(out, "{}", store::REOPENED_NOTE)?;
+            }
             Ok(out.flush()?)
         }
         Sub::Override(a) => {
@@ -373,11 +374,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 for s in &states {
                     writeln!(
                         out,
-                        "{}  {}  {}  {}",
+                        "{}  {}  {}  {}{}",
                         s.community,
                         s.name,
                         s.district,
-                        s.state.name()
+                        s.state.name(),
+                        if s.final_reopened {
+                            "（原最终结果已因退回撤销，待重新评定）"
+                        } else {
+                            ""
+                        }
                     )?;
                 }
             }
@@ -386,23 +392,27 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::Show(a) => {
             let reg = archive.communities()?;
             let c = reg.get(&a.community)?;
-            let stored = store::latest(&archive, &c.id)?;
+            let stored = store::latest_recorded(&archive, &c.id)?;
+            let reopened =
+                kaoping::assessment::level::final_reopened(&store::steps(&archive, &c.id)?);
+            let overrides = kaoping::assessment::overrule::standing(&archive, &c.id)?;
             let config = ctx.config()?;
             let card = score::score(&stored.assessment, catalog, &config);
             let mut out = output::stdout();
             if a.json {
-                let v = serde_json::json!({
-                    "community": c,
-                    "version": stored.record.version,
-                    "imported": stored.time,
-                    "evidence_version": stored.record.evidence_version,
-                    "score": card,
-                    "named": card.named(),
-                    "needs_notice": card.needs_notice(),
-                    "results": stored.assessment.results,
-                    "overrides": stored.record.overrides,
-                    "facts": stored.assessment.facts,
-                });
+                let v = ShowJson {
+                    community: c,
+                    version: stored.record.version,
+                    imported: &stored.time,
+                    evidence_version: stored.record.evidence_version,
+                    reopened,
+                    score: &card,
+                    named: card.named() && !reopened,
+                    needs_notice: card.needs_notice(),
+                    results: &stored.assessment.results,
+                    overrides: &overrides,
+                    facts: &stored.assessment.facts,
+                };
                 serde_json::to_writer_pretty(&mut out, &v).context("无法输出 JSON")?;
                 writeln!(out)?;
                 return Ok(out.flush()?);
@@ -417,6 +427,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 stored.record.version,
                 ctx.config()?.time.show(&stored.time)
             )?;
+            if reopened {
+                writeln!(
+                    out,
+                    "注意：这一版最终结果已因退回下级而撤销，待重新评定，不能据以发文或命名。"
+                )?;
+            }
             writeln!(
                 out,
                 "总分 {} / {}，等次：{}；{}；{}",
@@ -465,6 +481,23 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             Ok(out.flush()?)
         }
     }
+}
+
+/// `assess show --json`.
+#[derive(serde::Serialize)]
+struct ShowJson<'a> {
+    community: &'a kaoping::community::Community,
+    version: u32,
+    imported: &'a str,
+    evidence_version: u32,
+    /// The final result was withdrawn by a return below it.
+    reopened: bool,
+    score: &'a score::ScoreCard,
+    named: bool,
+    needs_notice: bool,
+    results: &'a [kaoping::assessment::ResultRow],
+    overrides: &'a [kaoping::assessment::overrule::Override],
+    facts: &'a Facts,
 }
 
 fn read_facts(path: &std::path::Path) -> anyhow::Result<Facts> {

@@ -118,7 +118,12 @@ fn by_method(archive: &Archive, args: &Args) -> anyhow::Result<()> {
                 l.records, l.photos, l.grid
             ),
             Method::NetworkSurvey => format!("网络媒体存档 {} 份", l.media),
-            Method::Questionnaire => "问卷调查（不在档案库中）".to_string(),
+            Method::Questionnaire => {
+                format!(
+                    "有效答卷 {} 份、已记录问卷结论 {} 次",
+                    l.answers, l.verdicts
+                )
+            }
         };
         let mark = if l.covered() {
             "有证据"

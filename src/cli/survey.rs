@@ -135,6 +135,13 @@ enum Sub {
         #[arg(long, value_name = "账号")]
         expert: Option<String>,
     },
+    /// 结束某社区的问卷调查：此后网页、开放链接和纸质录入都不再接收答卷（记录问卷结论或印发统计表时也会自动结束）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Close {
+        /// 社区编号
+        #[arg(long, value_name = "编号")]
+        community: String,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -282,6 +289,23 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let lock = super::batch::lock(&archive, &output)?;
             super::batch::issue_and_write(ctx, &archive, &lock, drafts, &output)?;
         }
+        Sub::Close { community } => {
+            let c = archive.communities()?.get(&community)?.clone();
+            let lock = archive.lock(true, wait_message)?;
+            let survey = Survey::load(&archive)?;
+            kaoping::survey::close::close(
+                &archive,
+                &lock,
+                &survey,
+                &c.id,
+                kaoping::survey::close::ClosedBy::Office,
+            )?;
+            writeln!(
+                out,
+                "已结束社区 {} {} 的问卷调查：此后不再接收任何答卷（网页、开放链接、纸质录入）。",
+                c.id, c.name
+            )?;
+        }
         Sub::Record {
             community,
             level,
@@ -299,6 +323,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             let at = At {
                 level,
                 expert: expert.as_deref(),
+                by: None,
             };
             let (stored, n) = record::record(
                 &archive,

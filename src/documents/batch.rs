@@ -288,6 +288,9 @@ pub fn draft(
         Kind::Certificate { .. } if config.naming.require_rectified => {
             crate::rectify::items(archive, None)?
         }
+        // A notice refers to a problem's open item instead of opening a
+        // second one.
+        Kind::Notice { .. } => crate::rectify::items(archive, None)?,
         _ => Vec::new(),
     };
     let mut drafting = Drafting {
@@ -385,7 +388,7 @@ struct Drafting<'a> {
     reg: &'a Roster,
     /// The document register, with the certificates drafted so far.
     register: &'a mut Vec<issuance::Entry>,
-    /// Rectification items (read for certificates only).
+    /// Rectification items (read for certificates and notices only).
     items: &'a [crate::rectify::Item],
     date: NaiveDate,
 }
@@ -445,7 +448,16 @@ impl Drafting<'_> {
                 )
             }
             Kind::Notice { deadline } => {
-                notice::build(self.issuer, catalog, c, &stored, &card, *deadline, date)?
+                let open: Vec<&crate::rectify::Item> = self
+                    .items
+                    .iter()
+                    .filter(|i| i.community() == c.id && i.is_open())
+                    .collect();
+                let when = notice::When {
+                    deadline: *deadline,
+                    date,
+                };
+                notice::build(self.issuer, catalog, c, &stored, &card, &open, when)?
             }
             Kind::Certificate { over_quota } => {
                 if self.config.naming.require_rectified {

@@ -96,7 +96,7 @@ pub fn lines(
                     line.grades[g] += 1;
                 }
             }
-            Err(AssessmentError::NoResults { .. }) => {}
+            Err(AssessmentError::NoResults { .. } | AssessmentError::Reopened { .. }) => {}
             Err(e) => return Err(e.into()),
         }
         line.named += u32::from(register.iter().any(|e| {

@@ -18,16 +18,28 @@ use crate::render::cn_date;
 /// Kind name in the register.
 pub const KIND: crate::issuance::DocKind = crate::issuance::DocKind::Notice;
 
-/// Builds the notice, or refuses when there is nothing to rectify.
+/// The notice's deadline and date.
+#[derive(Debug, Clone, Copy)]
+pub struct When {
+    /// The deadline of the rectification.
+    pub deadline: NaiveDate,
+    /// The notice's date.
+    pub date: NaiveDate,
+}
+
+/// Builds the notice, or refuses when there is nothing to rectify. A
+/// problem that already has an `open` item is listed with that item (its
+/// deadline moves to this notice's); it opens no second item.
 pub fn build(
     issuer: &Issuer<'_>,
     catalog: &Catalog,
     community: &Community,
     stored: &StoredAssessment,
     card: &ScoreCard,
-    deadline: NaiveDate,
-    date: NaiveDate,
+    open: &[&crate::rectify::Item],
+    when: When,
 ) -> Result<Draft, DocumentError> {
+    let When { deadline, date } = when;
     let a = &stored.assessment;
     let problems: Vec<_> = a.shortfalls().collect();
     if problems.is_empty() {
@@ -59,8 +71,21 @@ pub fn build(
         } else {
             r.remark.clone()
         };
+        let earlier = open
+            .iter()
+            .find(|o| {
+                crate::rectify::same_problem(&o.opened.problem, &r.indicator, r.standard, r.method)
+            })
+            .map(|o| {
+                format!(
+                    "（此问题已列为整改事项 {}，尚未销号，整改期限改为{}）",
+                    o.id(),
+                    cn_date(deadline)
+                )
+            })
+            .unwrap_or_default();
         body.push(Para::from(format!(
-            "{}.{} {} 标准{}（{}，{}）：{}",
+            "{}.{} {} 标准{}（{}，{}）：{}{earlier}",
             i + 1,
             r.indicator,
             ind_name,

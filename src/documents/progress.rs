@@ -78,7 +78,7 @@ pub fn from_archive_on(
     let reg = archive.communities()?;
     let register = crate::issuance::entries(archive)?;
     let subs = archive.submissions(None)?;
-    let records = store::records(archive, None)?;
+    let records = store::standing_records(archive, None)?;
     let mut facts = Facts::new(&reg, &register, &subs, &records)
         .with_items(crate::rectify::items(archive, None)?);
     facts.today = day;

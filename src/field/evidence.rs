@@ -26,7 +26,16 @@ pub struct Evidence {
     pub media: Vec<media::MediaRecord>,
     /// Grid imports.
     pub grids: Vec<grid::GridRecord>,
+    /// Survey answers counted for the community (numbered copies and open
+    /// links), the evidence of its 问卷调查 standards.
+    pub survey_answers: usize,
+    /// Survey verdicts recorded into its assessment results.
+    pub survey_records: usize,
 }
+
+/// How the sheet of recorded survey verdicts is named
+/// ([`crate::survey::record`]).
+pub const SURVEY_SHEET: &str = "问卷调查结论-";
 
 impl Evidence {
     /// Reads the log once for `community`'s records.
@@ -44,6 +53,19 @@ impl Evidence {
                 Event::MediaCapture(m) if m.community == community => e.media.push(m),
                 Event::GridData(g) if g.community == community => e.grids.push(g),
                 Event::FieldPhotoFlags(f) => super::reflag::apply(&mut e.photos, &f),
+                Event::SurveyAnswer(a) if a.community == community && a.invalid.is_none() => {
+                    e.survey_answers += 1
+                }
+                Event::SurveyOpenAnswer(a)
+                    if a.answer.community == community && a.answer.invalid.is_none() =>
+                {
+                    e.survey_answers += 1
+                }
+                Event::Assessment(r)
+                    if r.community == community && r.sheet.starts_with(SURVEY_SHEET) =>
+                {
+                    e.survey_records += 1
+                }
                 _ => {}
             }
         }
@@ -176,6 +198,10 @@ pub struct CoverageLine {
     pub grid: usize,
     /// Media captures (网络（媒体）调查).
     pub media: usize,
+    /// Valid survey answers (问卷调查).
+    pub answers: usize,
+    /// Survey verdicts recorded at a level (问卷调查).
+    pub verdicts: usize,
 }
 
 impl CoverageLine {
@@ -185,7 +211,7 @@ impl CoverageLine {
             Method::MaterialReview => self.files > 0,
             Method::OnSite => self.records + self.photos + self.grid > 0,
             Method::NetworkSurvey => self.media > 0,
-            Method::Questionnaire => false,
+            Method::Questionnaire => self.answers + self.verdicts > 0,
         }
     }
 }
@@ -206,6 +232,7 @@ pub fn coverage(catalog: &Catalog, e: &Evidence, manifest: Option<&Manifest>) ->
                     .count()
             });
             let onsite = *m == Method::OnSite;
+            let survey = *m == Method::Questionnaire;
             out.push(CoverageLine {
                 key: key.clone(),
                 method: *m,
@@ -236,6 +263,8 @@ pub fn coverage(catalog: &Catalog, e: &Evidence, manifest: Option<&Manifest>) ->
                     0
                 },
                 media: e.media.iter().filter(|x| x.key == key).count(),
+                answers: if survey { e.survey_answers } else { 0 },
+                verdicts: if survey { e.survey_records } else { 0 },
             });
         }
     }

@@ -396,6 +396,7 @@ pub fn submit(
     let at = At {
         level,
         expert: (level == Level::Expert).then_some(account.name.as_str()),
+        by: Some(account.name.as_str()),
     };
     let stored =
         store::import_at(archive, lock, catalog, community, &path, None, at).map_err(|mut e| {

@@ -173,6 +173,7 @@ pub fn recheck(
             let at = crate::assessment::store::At {
                 level: r.by.level(),
                 expert: None,
+                by: None,
             };
             let stored = crate::assessment::store::import_at(
                 archive,

@@ -209,25 +209,57 @@ pub enum FollowUp {
     },
 }
 
+/// Whether `problem` is the one of this standard and method (one open
+/// item per problem).
+pub fn same_problem(problem: &Problem, indicator: &str, standard: u32, method: Method) -> bool {
+    problem.indicator == indicator && problem.standard == standard && problem.method == method
+}
+
 /// The events a registered document's follow-up writes; `next` is the
-/// serial of the next item id and is advanced.
-pub fn follow_events(record: &IssuedRecord, follow: &FollowUp, next: &mut u32) -> Vec<Event> {
+/// serial of the next item id and is advanced. A notice opens an item for
+/// each problem that has no open item yet (in `items`, the log so far);
+/// a problem already open keeps its item, which this notice names and
+/// whose deadline it moves.
+pub fn follow_events(
+    record: &IssuedRecord,
+    follow: &FollowUp,
+    next: &mut u32,
+    items: &BTreeMap<String, Item>,
+) -> Vec<Event> {
     let community = record.community.clone().unwrap_or_default();
     match follow {
-        FollowUp::Open { deadline, problems } => problems
-            .iter()
-            .map(|p| {
+        FollowUp::Open { deadline, problems } => {
+            let mut events = Vec::new();
+            let mut kept = Vec::new();
+            for p in problems {
+                let open = items.values().find(|i| {
+                    i.is_open()
+                        && i.community() == community
+                        && same_problem(&i.opened.problem, &p.indicator, p.standard, p.method)
+                });
+                if let Some(i) = open {
+                    kept.push(i.id().to_string());
+                    continue;
+                }
                 let id = item_id(*next);
                 *next += 1;
-                Event::RectifyOpen(Opened {
+                events.push(Event::RectifyOpen(Opened {
                     id,
                     community: community.clone(),
                     notice: record.number.clone(),
                     deadline: *deadline,
                     problem: p.clone(),
-                })
-            })
-            .collect(),
+                }));
+            }
+            if !kept.is_empty() {
+                events.push(Event::RectifyExtend(Extended {
+                    notice: record.number.clone(),
+                    items: kept,
+                    deadline: *deadline,
+                }));
+            }
+            events
+        }
         FollowUp::Extend { items, deadline } => vec![Event::RectifyExtend(Extended {
             notice: record.number.clone(),
             items: items.clone(),

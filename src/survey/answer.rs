@@ -181,6 +181,12 @@ pub fn prepare(
             when: when.clone(),
         });
     }
+    super::close::check_open(survey, &copy.community)?;
+    // A copy is answered once, on one channel: a copy with paper entries
+    // waiting (or disagreeing) under double entry takes no web answer.
+    if channel == Channel::Web && !survey.entries(&number).is_empty() {
+        return Err(SurveyError::PaperEntered { number });
+    }
     let answers = validate(q, given, channel == Channel::Web)?;
     let invalid = match (channel, given.seconds) {
         (Channel::Web, Some(s)) if s < settings.min_seconds => Some(format!(

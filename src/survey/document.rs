@@ -96,8 +96,19 @@ pub fn build(issuer: &Issuer<'_>, community: &Community, t: &Tally, date: NaiveD
         t,
         date,
     );
+    // A community's table states when its survey closed: answers after
+    // it are not taken, so the figures stay those printed here.
+    let closing = match &t.closed {
+        Some(c) => format!(
+            "问卷调查已于{}（北京时间）结束（{}），此后不再接收答卷。",
+            crate::config::TimeSettings::default().show(&c.time),
+            c.by.name()
+        ),
+        None => "统计截至本表印发，问卷调查随本表印发结束，此后不再接收答卷。".into(),
+    };
     let data = Data {
         point_label: "考评点".into(),
+        summary: format!("{}{closing}", data.summary),
         ..data
     };
     issuer.draft(

@@ -8,6 +8,7 @@
 //! its SHA-256, so the archive cannot answer for anyone.
 
 pub mod answer;
+pub mod close;
 pub mod copies;
 pub mod demo;
 pub mod document;
@@ -62,6 +63,24 @@ pub enum SurveyError {
     /// The community is not registered.
     #[error("没有编号为 {0} 的社区（用 kaoping community list 查看已登记的社区）")]
     NoCommunity(String),
+    /// The community's survey is closed: no more answers.
+    #[error(
+        "社区 {community} 的问卷调查已于 {time} 结束（{by}），不再接收答卷；统计表和已记录的结论以结束时为准"
+    )]
+    Closed {
+        /// Community id.
+        community: String,
+        /// When it closed, as a person reads it.
+        time: String,
+        /// Why.
+        by: &'static str,
+    },
+    /// A copy already entered from paper is answered on the web.
+    #[error("问卷编号 {number} 已按纸质问卷录入，每份问卷只能在一个渠道答一次，不能再在网页作答")]
+    PaperEntered {
+        /// The copy.
+        number: String,
+    },
     /// Bad printing request.
     #[error("{0}")]
     Request(String),

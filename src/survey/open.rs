@@ -107,6 +107,7 @@ pub fn prepare(
     let (community, point) = survey
         .open_link(link_sha)
         .ok_or_else(|| SurveyError::Request("这个开放链接已停用或不存在".into()))?;
+    super::close::check_open(survey, community)?;
     let device_sha = token_hash(device);
     let hours = i64::from(rules.settings.open_link_hours);
     let recent = survey.open_answers.iter().any(|(time, a)| {

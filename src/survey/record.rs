@@ -78,6 +78,9 @@ pub fn record(
     date: chrono::NaiveDate,
     scratch: &Path,
 ) -> Result<(StoredAssessment, usize), RecordError> {
+    // Who may record at this level, and whether the level is open, before
+    // anything about the answers is said.
+    store::admit(archive, community, at)?;
     let decided: Vec<_> = tally
         .standards
         .iter()
@@ -140,7 +143,8 @@ pub fn record(
         sheet["facts"] = serde_json::to_value(&base.assessment.facts).unwrap_or(Value::Null);
     }
     let path = scratch.join(format!(
-        "问卷调查结论-{}.json",
+        "{}{}.json",
+        crate::field::evidence::SURVEY_SHEET,
         crate::fsutil::safe_name(&community.id)
     ));
     let bytes = serde_json::to_vec_pretty(&sheet).unwrap_or_default();
@@ -157,5 +161,18 @@ pub fn record(
         None,
         at,
     )?;
+    // Recording the verdicts closes the survey: answers after it would no
+    // longer match what was recorded.
+    let survey = super::state::Survey::load(archive).map_err(AssessmentError::from)?;
+    if survey.closed(&community.id).is_none() {
+        let closed = crate::event::Event::SurveyClose(super::close::Closed {
+            community: community.id.clone(),
+            by: super::close::ClosedBy::Recorded,
+        });
+        archive
+            .log()
+            .append(lock, closed)
+            .map_err(|e| AssessmentError::from(crate::archive::ArchiveError::from(e)))?;
+    }
     Ok((stored, decided.len()))
 }

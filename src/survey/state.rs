@@ -36,6 +36,8 @@ pub struct Survey {
     entries: HashMap<String, Vec<super::double::Entry>>,
     /// Open links: token hash → (community, point, enabled).
     open_links: HashMap<String, (String, String, bool)>,
+    /// Closed surveys by community.
+    closed: HashMap<String, super::close::Closing>,
     /// Open-link answers and when they were recorded.
     pub open_answers: Vec<(String, super::open::OpenAnswer)>,
     /// Where this state stands in the log.
@@ -102,8 +104,42 @@ impl Survey {
                 }
             }
             Event::SurveyOpenAnswer(a) => self.open_answers.push((rec.time.clone(), a.clone())),
+            Event::SurveyClose(c) => self.close(&c.community, &rec.time, c.by),
+            Event::Document(d) if d.kind == super::document::kind() => {
+                if let Some(c) = &d.community {
+                    self.close(c, &rec.time, super::close::ClosedBy::Issued);
+                }
+            }
             _ => {}
         }
+    }
+
+    /// Marks `community` closed at `time` (the first closing stands).
+    fn close(&mut self, community: &str, time: &str, by: super::close::ClosedBy) {
+        self.closed
+            .entry(community.to_string())
+            .or_insert_with(|| super::close::Closing {
+                time: time.to_string(),
+                by,
+            });
+    }
+
+    /// When and why `community`'s survey closed, if it did.
+    pub fn closed(&self, community: &str) -> Option<&super::close::Closing> {
+        self.closed.get(community)
+    }
+
+    /// Why copy `number` takes no web answer now, if it takes none: closed
+    /// survey, or entered from paper already (an answered copy is told
+    /// apart by the caller, which thanks rather than refuses).
+    pub fn web_refusal(&self, number: &str) -> Option<super::SurveyError> {
+        let copy = self.by_number(number)?;
+        if let Err(e) = super::close::check_open(self, &copy.community) {
+            return Some(e);
+        }
+        (!self.entries(number).is_empty()).then(|| super::SurveyError::PaperEntered {
+            number: number.to_string(),
+        })
     }
 
     /// The double-entry entries of copy `number` not yet settled.

@@ -114,6 +114,9 @@ pub struct Tally {
     /// Whether those answers are also in the figures above
     /// (`[survey] open_link_counts`).
     pub open_link_counted: bool,
+    /// When the survey closed (no answer after it counts), if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed: Option<super::close::Closing>,
 }
 
 /// The reason's kind: the text before its colon (`疑似无效`).
@@ -137,6 +140,7 @@ pub fn tally(survey: &Survey, q: &Questionnaire, s: &SurveySettings, community: 
         answers.extend(open.iter().copied());
     }
     let mut t = compute(community, &issued, &answers, q, s);
+    t.closed = survey.closed(community).cloned();
     if !open.is_empty() {
         t.open_link = Some(Box::new(compute(community, &[], &open, q, s)));
         t.open_link_counted = s.open_link_counts;
@@ -232,6 +236,7 @@ pub fn compute(
             .collect(),
         open_link: None,
         open_link_counted: false,
+        closed: None,
     }
 }
 

@@ -25,6 +25,8 @@ pub enum Outcome {
     Answered,
     /// An answer is off its scale or missing (the message names it).
     Bad(String),
+    /// The copy takes no answer now (survey closed, entered from paper).
+    Refused(String),
     /// The archive failed; nothing of the batch was written.
     Failed(String),
 }
@@ -121,6 +123,9 @@ fn write_batch(state: &AppState, q: &Questionnaire, jobs: Vec<Job>) {
             }
             Err(SurveyError::Answered { .. }) => Outcome::Answered,
             Err(e @ SurveyError::BadAnswer { .. }) => Outcome::Bad(e.to_string()),
+            Err(e @ (SurveyError::Closed { .. } | SurveyError::PaperEntered { .. })) => {
+                Outcome::Refused(e.to_string())
+            }
             Err(e) => Outcome::Failed(e.to_string()),
         };
         let _ = job.reply.send(outcome);

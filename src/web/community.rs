@@ -148,7 +148,7 @@ pub async fn page(
         let (material, missing) = coverage::material_counts(&structure);
         let steps = crate::assessment::store::steps(&archive, &id)?;
         let standing = crate::assessment::level::standing(&steps);
-        let level_state = crate::assessment::level::state(&steps).name().to_string();
+        let level_state = crate::assessment::level::state_label(&steps);
         let return_level = returns.filter(|l| standing[*l as usize]).map(|l| l.name());
         let may_finalize = office && standing[crate::assessment::level::Level::Expert as usize];
         let override_rows =

@@ -92,6 +92,7 @@ pub async fn submit(
     let bytes = sheet::filled(catalog, target, &rows, &assessor, &field("date"));
     let archive = user.archive(&state);
     let expert = (level == Level::Expert).then(|| user.account.name.clone());
+    let by = user.account.name.clone();
     let to = format!("/c/{}#levels", super::url::percent(&id));
     blocking(move || {
         let lock = archive.lock(true, |_| {})?;
@@ -100,6 +101,7 @@ pub async fn submit(
         let at = store::At {
             level,
             expert: expert.as_deref(),
+            by: Some(by.as_str()),
         };
         let name = std::path::PathBuf::from(format!("网页填写的{}考评表.csv", level.name()));
         store::import_bytes_at(&archive, &lock, catalog, c, &name, &bytes, None, at)?;

@@ -132,6 +132,7 @@ pub async fn submit(
         .to_path_buf();
     let archive = user.archive(&state);
     let expert = (level == Level::Expert).then(|| user.account.name.clone());
+    let by = user.account.name.clone();
     let to = format!("/c/{}#levels", super::url::percent(&id));
     blocking(move || {
         let lock = archive.lock(true, |_| {})?;
@@ -140,6 +141,7 @@ pub async fn submit(
         let at = store::At {
             level,
             expert: expert.as_deref(),
+            by: Some(by.as_str()),
         };
         store::import_at(&archive, &lock, Catalog::builtin(), c, &path, None, at).map_err(
             |mut e| {

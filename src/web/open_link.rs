@@ -57,10 +57,14 @@ pub async fn show(
         return Ok(too_many());
     }
     blocking(move || {
-        let Some((_, point)) = link(&state, &token)? else {
+        let Some((community, point)) = link(&state, &token)? else {
             survey::miss_in(&state.0.survey.open_misses, addr);
             return Ok(invalid_link());
         };
+        let closed = crate::survey::close::check_open(&locked(&state.0.survey.survey), &community);
+        if let Err(e) = closed {
+            return Ok(notice(StatusCode::CONFLICT, "问卷调查已结束", &e.to_string()));
+        }
         let q = questionnaire(&state)?;
         let nonce = state.0.survey.open_form(&token_hash(&token), Instant::now())?;
         let label = format!("开放链接（{point}）");
@@ -161,6 +165,13 @@ pub async fn submit(
                 .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?,
             Err(SurveyError::Request(m)) => {
                 return Ok(notice(StatusCode::OK, "已经答过了", &m));
+            }
+            Err(e @ SurveyError::Closed { .. }) => {
+                return Ok(notice(
+                    StatusCode::CONFLICT,
+                    "问卷调查已结束",
+                    &e.to_string(),
+                ));
             }
             Err(e @ SurveyError::BadAnswer { .. }) => {
                 drop(survey);

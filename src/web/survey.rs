@@ -216,6 +216,17 @@ fn lookup(state: &AppState, sha: &str) -> Result<Option<(String, bool)>, WebErro
         .map(|c| (c.issued.number.clone(), c.answer.is_some())))
 }
 
+/// Why the copy numbered `number` takes no answer now (the survey is
+/// closed, or it was entered from paper), as a page for the phone.
+fn refusal(state: &AppState, number: &str) -> Option<Response> {
+    let s = locked(&state.0.survey.survey);
+    s.web_refusal(number).map(|e| refused(&e.to_string()))
+}
+
+fn refused(text: &str) -> Response {
+    notice(StatusCode::CONFLICT, "这份问卷已不能填写", text)
+}
+
 /// `GET /q/{token}`: the questionnaire of one copy.
 pub async fn show(
     State(state): State<AppState>,
@@ -237,6 +248,9 @@ pub async fn show(
         };
         if done {
             return Ok(answered());
+        }
+        if let Some(page) = refusal(&state, &number) {
+            return Ok(page);
         }
         let q = questionnaire(&state)?;
         let nonce = state.0.survey.open_form(&sha, Instant::now())?;
@@ -326,6 +340,7 @@ pub async fn submit(
         {
             Outcome::Stored => {}
             Outcome::Answered => return Ok(answered()),
+            Outcome::Refused(message) => return Ok(refused(&message)),
             Outcome::Bad(message) => {
                 let again = state.0.survey.open_form(&sha, since)?;
                 return Ok(form(&q, &number, &again, &given, Some(&message)));

@@ -758,6 +758,7 @@ fn formula_cells_and_typst_markup_are_kept_verbatim() {
         w.write_record(&cells).unwrap();
     }
     fs::write(env.path("考评表.csv"), w.into_inner().unwrap()).unwrap();
+    crate::util::submit_levels(env.dir.path(), Some(&env.archive()), "F1", "考评表.csv");
     env.ok(&["assess", "import", "考评表.csv", "--community", "F1"]);
     let shown: serde_json::Value =
         serde_json::from_str(&env.ok(&["assess", "show", "--community", "F1", "--json"])).unwrap();

@@ -9,6 +9,18 @@ fn state(d: &std::path::Path) -> String {
     v[0]["state"].as_str().unwrap().to_string()
 }
 
+/// Expert accounts `names`, each assigned WH-001.
+fn experts(d: &std::path::Path, names: &[&str]) {
+    for name in names {
+        kaoping(d)
+            .args(["user", "add", name, "--role", "expert", "--password-stdin"])
+            .write_stdin("secret-pass-1\n")
+            .assert()
+            .success();
+        stdout_of(kaoping(d).args(["expert", "assign", name, "--community", "WH-001"]));
+    }
+}
+
 #[test]
 fn each_level_needs_the_one_below_and_a_return_reopens_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -31,6 +43,7 @@ fn each_level_needs_the_one_below_and_a_return_reopens_it() {
         cmd.args(extra);
         cmd
     };
+    experts(d, &["zj1", "zj2"]);
     assert_eq!(state(d), "未开始");
     let err = stderr_of_failure(&mut import("初评", &[]), 1);
     assert!(err.contains("还没有提交自查"), "{err}");
@@ -318,8 +331,9 @@ fn the_final_result_can_come_from_the_expert_panel() {
         cmd.args(["assess", "finalize", "--community", "WH-001"]);
         cmd
     };
+    experts(d, &["zj1", "zj2", "zj3"]);
     let err = stderr_of_failure(&mut finalize(), 1);
-    assert!(err.contains("还没有专家提交评估"), "{err}");
+    assert!(err.contains("专家评估还没有提交"), "{err}");
     std::fs::write(d.join("表.csv"), with("基本达标")).unwrap();
     for level in ["自查", "初评"] {
         stdout_of(kaoping(d).args([
@@ -354,7 +368,10 @@ fn the_final_result_can_come_from_the_expert_panel() {
     let results = v["results"].as_array().expect("results");
     assert_eq!(results.len(), rows.len() - 1);
     assert_eq!(results[0]["verdict"], "达标", "two of three said 达标");
-    assert_eq!(results[0]["remark"], "多数：达标 2 票，未达标 1 票 → 达标");
+    assert_eq!(
+        results[0]["remark"],
+        "专家 zj1、zj2、zj3：台账齐全，现场已核实（专家组汇总：多数：达标 2 票，未达标 1 票 → 达标）"
+    );
     assert_eq!(results[1]["verdict"], "基本达标", "all three agreed");
     assert!(results[0]["assessor"].as_str().unwrap().contains("3"));
     // Under the mean rule the same sheets give (2+2+0)/3.

@@ -292,6 +292,7 @@ fn a_sheet_for_a_community_without_submissions_says_so() {
     let d = dir.path();
     archive(d);
     fs::write(d.join("f.csv"), failed_sheet(d, "")).unwrap();
+    crate::util::submit_levels(d, None, "WH-001", "f.csv");
     let out = stdout_of(kaoping(d).args(["assess", "import", "f.csv", "--community", "WH-001"]));
     assert!(out.contains("还没有提交任何证据材料"), "{out}");
     assert!(!out.contains("第 0 版"), "{out}");
@@ -363,6 +364,7 @@ fn document_dates_must_follow_the_assessment_and_not_lie_years_ahead() {
     assert!(err.contains("将来"), "{err}");
     // Sheets take the same date forms as --date.
     fs::write(d.join("ok.csv"), fill("2026年11月20日")).unwrap();
+    crate::util::submit_levels(d, None, "WH-001", "ok.csv");
     stdout_of(kaoping(d).args(["assess", "import", "ok.csv", "--community", "WH-001"]));
     let err = stderr_of_failure(
         kaoping(d).args([

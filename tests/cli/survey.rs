@@ -253,13 +253,25 @@ fn the_verdicts_are_recorded_as_the_final_questionnaire_rows_with_the_arithmetic
     }
     fs::write(t.path("p.csv"), csv).unwrap();
     t.ok(&["survey", "import", "p.csv"]);
-    let err = t.fails(&["survey", "record", "--community", "WH-001"]);
-    assert!(err.contains("还没有最终的考评结果"), "{err}");
     let rows = crate::workbooks::filled_rows(t.dir.path());
     fs::write(t.path("表.csv"), crate::workbooks::csv_text(&rows)).unwrap();
+    crate::util::submit_levels(t.dir.path(), Some(&t.archive()), "WH-001", "表.csv");
+    let err = t.fails(&["survey", "record", "--community", "WH-001"]);
+    assert!(err.contains("还没有最终的考评结果"), "{err}");
     t.ok(&["assess", "import", "表.csv", "--community", "WH-001"]);
     let out = t.ok(&["survey", "record", "--community", "WH-001"]);
-    assert!(out.contains("第 2 版"), "{out}");
+    assert!(out.contains("第 5 版"), "{out}");
+    // Recording closes the survey: a later paper answer is refused.
+    let late = format!(
+        "{HEADER}\n{}\n",
+        paper_row(
+            &n[35],
+            &["1", "1", "1", "2", "2", "1", "2", "1", "2", "", ""]
+        )
+    );
+    fs::write(t.path("late.csv"), late).unwrap();
+    let err = t.fails(&["survey", "import", "late.csv"]);
+    assert!(err.contains("不再接收答卷"), "{err}");
     let shown: serde_json::Value =
         serde_json::from_str(&t.ok(&["assess", "show", "--community", "WH-001", "--json"]))
             .unwrap();

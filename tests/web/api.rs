@@ -38,6 +38,13 @@ fn post_form(c: &Client, server: &Server, path: &str, form: &[(&str, &str)]) -> 
 
 /// The address in the first `href="…"` (or quoted link) after `after`.
 /// The office's assessment form for `id` with a sheet file.
+/// Submits `id`'s lower levels from `sheet` (saved as `name`) on the
+/// command line, so the office may record the final result.
+fn levels(dir: &std::path::Path, id: &str, sheet: &[u8], name: &str) {
+    std::fs::write(dir.join(name), sheet).unwrap();
+    crate::util::submit_levels(dir, None, id, name);
+}
+
 fn assess_form(csrf: &str, id: &str, sheet: Vec<u8>, name: &str) -> Form {
     Form::new()
         .text("csrf", csrf.to_string())
@@ -403,6 +410,7 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
         .bytes()
         .unwrap();
     let filled = fill_all(&sheet, "达标");
+    levels(t.path(), "WH-001", &filled, "结果.csv");
     let res = post_multipart(
         &o,
         &server,
@@ -506,7 +514,8 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
             .collect()
     };
     assert_eq!(by("submission"), [CUIHU.0]);
-    assert_eq!(by("assessment"), [OFFICE.0]);
+    // The lower levels came from the command line; the final from the page.
+    assert_eq!(by("assessment"), ["", "", "", OFFICE.0]);
     assert!(by("document").len() >= 3);
     assert!(by("document").contains(&CUIHU.0.to_string()));
     assert!(by("document").contains(&OFFICE.0.to_string()));
@@ -618,6 +627,7 @@ fn a_batch_of_documents_downloads_as_one_zip() {
         .bytes()
         .unwrap();
     for id in ["WH-001", "PL-001"] {
+        levels(t.path(), id, &fill_all(&sheet, "达标"), "表.csv");
         let res = post_multipart(
             &o,
             &server,
@@ -911,17 +921,20 @@ fn the_office_fills_the_workbook_template_and_downloads_tables() {
             .contains("spreadsheetml")
     );
     let template = res.bytes().unwrap().to_vec();
-    let res = post_multipart(
-        &o,
-        &server,
-        "/office/assess",
+    let res = post_multipart(&o, &server, "/office/assess", {
+        levels(
+            t.path(),
+            "WH-001",
+            &fill_workbook(&template, "基本达标"),
+            "结果.xlsx",
+        );
         assess_form(
             &csrf,
             "WH-001",
             fill_workbook(&template, "基本达标"),
             "结果.xlsx",
-        ),
-    );
+        )
+    });
     let status = res.status();
     let text = res.text().unwrap();
     assert_eq!(status, 200, "{text}");

@@ -54,6 +54,7 @@ fn noticed(dir: &Path) {
     }
     std::fs::write(dir.join("sheet.csv"), crate::workbooks::csv_text(&rows)).unwrap();
     for id in ["WH-001", "PL-001"] {
+        crate::util::submit_levels(dir, None, id, "sheet.csv");
         run(
             dir,
             &["assess", "import", "sheet.csv", "--community", id],

@@ -9,7 +9,7 @@ use std::fs;
 
 use super::util::{Server, archive, client, hidden, log, run, verify_clean};
 
-fn links(dir: &std::path::Path, n: &str) -> Vec<String> {
+pub(super) fn links(dir: &std::path::Path, n: &str) -> Vec<String> {
     let cfg = dir.join("archive/kaoping.toml");
     let text = fs::read_to_string(&cfg).unwrap().replace(
         "# base_url = \"https://kaoping.example.cn\"",
@@ -45,7 +45,7 @@ fn links(dir: &std::path::Path, n: &str) -> Vec<String> {
         .collect()
 }
 
-const FULL: &[(&str, &str)] = &[
+pub(super) const FULL: &[(&str, &str)] = &[
     ("Q1", "满意"),
     ("Q2", "知晓"),
     ("Q3", "参加过"),
