@@ -415,7 +415,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 c.district,
                 c.kind,
                 stored.record.version,
-                ctx.config()?.time.show(&stored.time)
+                ctx.config()?.time.show_labelled(&stored.time)
             )?;
             writeln!(
                 out,

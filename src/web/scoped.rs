@@ -140,6 +140,19 @@ pub(super) fn own_district(user: &User) -> Result<String, WebError> {
         .ok_or_else(WebError::forbidden)
 }
 
+/// `GET /district/apply-template.xlsx`: the blank 申报表 (a workbook
+/// with drop-down lists), for a district account, as `kaoping apply
+/// template` writes it.
+pub async fn apply_template(user: User) -> Result<super::download::Download, WebError> {
+    own_district(&user)?;
+    let bytes = crate::table::write::xlsx(&[sheet::template_sheet(100)])?;
+    Ok(super::download::Download::bytes(
+        "申报表.xlsx".into(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
+}
+
 /// The form proposing one community. Every field may be missing, so that
 /// the role is checked before anything else is said.
 #[derive(Deserialize, Default)]

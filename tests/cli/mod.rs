@@ -7,6 +7,7 @@ mod concurrency;
 mod documents;
 mod full_disk;
 mod init;
+mod integrity;
 mod levels;
 mod rectify;
 mod register;
