@@ -242,7 +242,7 @@ pub fn add(
         )
     })?;
     let published = date("发布日期", &new.published)?;
-    let checked = date("核查日期", &new.checked)?.unwrap_or_else(|| crate::dates::today());
+    let checked = date("核查日期", &new.checked)?.unwrap_or_else(crate::dates::today);
     if new.finding.trim().is_empty() {
         return Err(bad("核查结果", &new.finding, "请写明核查发现的情况"));
     }

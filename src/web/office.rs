@@ -281,7 +281,7 @@ pub async fn documents(
 ) -> Result<Html<String>, WebError> {
     user.require_office()?;
     user.check_csrf(&f.csrf)?;
-    let date = day("成文日期", f.date.as_deref())?.unwrap_or_else(|| crate::dates::today());
+    let date = day("成文日期", f.date.as_deref())?.unwrap_or_else(crate::dates::today);
     let kind = parse_kind(&f)?;
     let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
     let scope = match f.scope.as_str() {

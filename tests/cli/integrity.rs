@@ -80,7 +80,7 @@ fn an_interrupted_report_finishes_or_uses_no_number() {
     for run in 1..=14u32 {
         let out = d.join(format!("run{run}"));
         let before = log_size(d);
-        let mut child = spawn_report(d, &out);
+        let child = spawn_report(d, &out);
         if run % 2 == 0 {
             // The moment the number is committed.
             let until = Instant::now() + full * 3;
@@ -226,7 +226,17 @@ fn named_output_files_are_not_replaced_without_force() {
         ),
         (&["community", "list", "-o", "list.csv"], "list.csv"),
         (&["register", "--xlsx", "reg.xlsx"], "reg.xlsx"),
-        (&["assess", "template", "-o", "t.xlsx"], "t.xlsx"),
+        (
+            &[
+                "assess",
+                "template",
+                "--community",
+                "WH-001",
+                "-o",
+                "t.xlsx",
+            ],
+            "t.xlsx",
+        ),
         (&["report", "--community", "WH-001", "-o", "r.pdf"], "r.pdf"),
     ];
     for (args, file) in cases {
@@ -268,25 +278,23 @@ fn dates_after_today_are_refused_everywhere() {
     let d = dir.path();
     community_with_evidence(d, "WH-001", "翠湖社区", "五华区", "城市社区", &[]);
     let (today, tomorrow) = beijing_days();
-    // A sheet dated tomorrow.
+    // A sheet dated tomorrow (the filled sheet is dated 2026-11-20).
     let sheet = fill_sheet(d, "WH-001", |_, _, _| ("达标", ""));
-    let text = fs::read_to_string(&sheet);
-    if let Ok(text) = text {
-        // A CSV sheet: date every row tomorrow.
-        let dated = text.replace(&today.to_string(), &tomorrow.to_string());
-        let has_date = dated != text;
-        fs::write(d.join("future.csv"), dated).unwrap();
-        if has_date {
-            let out = kaoping(d)
-                .args(["assess", "import", "--community", "WH-001"])
-                .arg(d.join("future.csv"))
-                .output()
-                .unwrap();
-            assert!(!out.status.success(), "a sheet dated tomorrow was accepted");
-            let err = String::from_utf8_lossy(&out.stderr);
-            assert!(err.contains("考评日期") && err.contains("今天"), "{err}");
-        }
-    }
+    let text = fs::read_to_string(&sheet).unwrap();
+    assert!(text.contains("2026-11-20"));
+    fs::write(
+        d.join("future.csv"),
+        text.replace("2026-11-20", &tomorrow.to_string()),
+    )
+    .unwrap();
+    let out = kaoping(d)
+        .args(["assess", "import", "--community", "WH-001"])
+        .arg(d.join("future.csv"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a sheet dated tomorrow was accepted");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("考评日期") && err.contains("今天"), "{err}");
     import(d, "WH-001", &sheet);
     // A document dated tomorrow: refused, no number used.
     let out = kaoping(d)
@@ -355,18 +363,9 @@ fn dates_after_today_are_refused_everywhere() {
     ]);
     let err = String::from_utf8_lossy(&field.stderr);
     assert!(!field.status.success() && err.contains("今天"), "{err}");
-    // A document dated last year is numbered in last year's sequence.
-    let last_year = format!("{}-12-30", chrono::Datelike::year(&today) - 1);
-    let out = stdout_of(kaoping(d).args([
-        "report",
-        "--community",
-        "WH-001",
-        "--date",
-        &last_year,
-        "-o",
-        "out",
-    ]));
-    let year = chrono::Datelike::year(&today) - 1;
+    // A document dated today is numbered in this year's sequence.
+    let out = stdout_of(kaoping(d).args(["report", "--community", "WH-001", "-o", "out"]));
+    let year = chrono::Datelike::year(&today);
     assert!(out.contains(&format!("〔{year}〕")), "{out}");
     verify_clean(d);
 }
