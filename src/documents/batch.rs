@@ -151,7 +151,7 @@ pub enum BatchError {
     },
     /// The document date is after today.
     #[error(
-        "成文日期 {date} 在今天（{today}，北京时间）之后，公文不能预先签发；请用今天或更早的日期（--date），这次没有发文、没有占用文号"
+        "成文日期 {date} 是将来的日期（今天是 {today}，北京时间），公文不能预先签发；请用今天或更早的日期（--date），这次没有发文、没有占用文号"
     )]
     FutureDate {
         /// The date given.
