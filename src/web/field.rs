@@ -255,6 +255,7 @@ pub async fn page(
             "platforms": media::Platform::ALL.map(media::Platform::name),
             "max_mb": max_mb,
             "today": crate::dates::today().to_string(),
+            "zone": time.label(),
         }))
     })
     .await?;
