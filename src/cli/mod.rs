@@ -362,11 +362,29 @@ fn chinese_headings(help: &str) -> String {
     help.lines()
         .map(|l| match l.strip_suffix(':') {
             Some(h) if !h.starts_with(' ') && !h.is_empty() => format!("{h}："),
-            _ => l.to_string(),
+            _ => chinese_brackets(l),
         })
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"
+}
+
+/// A help line with clap's `[default: …]` and `[possible values: …]`
+/// notes in Chinese.
+fn chinese_brackets(line: &str) -> String {
+    let mut out = line.to_string();
+    for (en, zh) in [
+        ("[default: ", "（默认："),
+        ("[possible values: ", "（可选值："),
+    ] {
+        if let Some(at) = out.find(en)
+            && let Some(end) = out[at..].find(']')
+        {
+            let value = out[at + en.len()..at + end].to_string();
+            out = format!("{}{zh}{value}）{}", &out[..at], &out[at + end + 1..]);
+        }
+    }
+    out
 }
 
 /// The subcommand named on the command line (the first argument that is

@@ -144,7 +144,7 @@ struct CloseArgs {
     #[arg(long, value_name = "文字")]
     remark: String,
     /// 复查单位：district（县区初评）或 office（考评办，默认）
-    #[arg(long, value_name = "单位", default_value = "office", value_parser = parse_reviewer)]
+    #[arg(long, value_name = "单位", default_value = "office", hide_default_value = true, value_parser = parse_reviewer)]
     by: Reviewer,
     /// 同时导入的新考评表（县区为县区初评，考评办为最终结果）
     #[arg(long, value_name = "文件")]
@@ -160,7 +160,7 @@ struct ReturnArgs {
     #[arg(long, value_name = "文字")]
     reason: String,
     /// 复查单位：district 或 office（默认）
-    #[arg(long, value_name = "单位", default_value = "office", value_parser = parse_reviewer)]
+    #[arg(long, value_name = "单位", default_value = "office", hide_default_value = true, value_parser = parse_reviewer)]
     by: Reviewer,
 }
 

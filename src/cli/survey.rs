@@ -133,7 +133,12 @@ enum Sub {
         #[arg(long, value_name = "编号")]
         community: String,
         /// 组织问卷调查的一级：自查、初评、专家 或 最终（默认：最终，即考评办公室）
-        #[arg(long, value_name = "级别", default_value = "最终")]
+        #[arg(
+            long,
+            value_name = "级别",
+            default_value = "最终",
+            hide_default_value = true
+        )]
         level: String,
         /// 专家账号（--level 专家 时）
         #[arg(long, value_name = "账号")]

@@ -505,3 +505,58 @@ fn the_demo_keeps_one_clock() {
     }
     assert!(k(&["verify"]).contains("校验通过"));
 }
+
+/// The help of every command is Chinese throughout (issue 25, frictions):
+/// no `[OPTIONS]`, `[env: …]`, `[default: …]`, no heading ending in an
+/// ASCII colon; `community import` names the workbook formats.
+#[test]
+fn help_has_no_english_leftovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let top = stdout_of(kaoping(d).arg("--help"));
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("命令"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| l.chars().nth(2).is_some_and(|c| c.is_ascii_alphabetic()))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    assert!(commands.len() > 20, "{top}");
+    let check = |args: &[&str], text: &str| {
+        for bad in [
+            "[OPTIONS]",
+            "[env:",
+            "[default:",
+            "[possible values",
+            "Usage",
+        ] {
+            assert!(!text.contains(bad), "{args:?} shows {bad}:\n{text}");
+        }
+        for l in text.lines() {
+            assert!(!(l.ends_with(':') && !l.starts_with(' ')), "{args:?}: {l}");
+        }
+    };
+    check(&["--help"], &top);
+    for c in &commands {
+        let text = stdout_of(kaoping(d).args([c.as_str(), "--help"]));
+        check(&[c], &text);
+        let subs: Vec<String> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("命令"))
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .filter(|l| l.chars().nth(2).is_some_and(|c| c.is_ascii_alphabetic()))
+            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+            .collect();
+        for s in subs {
+            let text = stdout_of(kaoping(d).args([c.as_str(), s.as_str(), "--help"]));
+            check(&[c, &s], &text);
+        }
+    }
+    let import = stdout_of(kaoping(d).args(["community", "import", "--help"]));
+    assert!(
+        import.contains(".xlsx") && import.contains(".ods"),
+        "{import}"
+    );
+}
