@@ -261,7 +261,10 @@ pub fn run_on(
     let mut documents = Vec::new();
     for doc in issued {
         let path = output.join(&doc.record.file_name);
-        crate::fsutil::write_atomic(&path, &doc.pdf).map_err(io(&path))?;
+        crate::outfile::write(&path, &doc.pdf, true).map_err(|e| DemoError::Io {
+            path: path.clone(),
+            source: std::io::Error::other(e),
+        })?;
         documents.push((doc.record.number, doc.record.kind.to_string(), path));
     }
     Ok(Summary {
