@@ -104,6 +104,7 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
             serde_json::to_value(&usage).unwrap_or_default(),
         );
         map.insert("today".into(), crate::dates::today().to_string().into());
+        map.insert("zone".into(), state.0.config.time.label().into());
     }
     Ok(pages::page("office.html", &user.context(), &ctx))
 }

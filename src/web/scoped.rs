@@ -37,6 +37,8 @@ struct DistrictPage {
     usage: Option<quota::Use>,
     /// Each community's state in 评估验收, by id.
     levels: std::collections::HashMap<String, String>,
+    /// The label of the times shown (北京时间).
+    zone: String,
 }
 
 /// One application as a page shows it.
@@ -101,6 +103,7 @@ pub async fn district(State(state): State<AppState>, user: User) -> Result<Html<
         applications,
         usage,
         levels,
+        zone: state.0.config.time.label(),
     };
     Ok(pages::page("district.html", &user.context(), &ctx))
 }
