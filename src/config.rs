@@ -294,6 +294,32 @@ impl TimeSettings {
             _ => rfc3339.to_string(),
         }
     }
+
+    /// The zone's name as a label people read once beside the times (a
+    /// column heading, or after a time in a sentence): 北京时间 for the
+    /// zones of China, else `UTC` or `UTC+05:30`.
+    pub fn label(&self) -> String {
+        match self.offset().map(|o| o.local_minus_utc()) {
+            Some(28800) => "北京时间".into(),
+            Some(0) | None => "UTC".into(),
+            Some(s) => {
+                let sign = if s < 0 { '-' } else { '+' };
+                let s = s.abs();
+                format!("UTC{sign}{:02}:{:02}", s / 3600, s % 3600 / 60)
+            }
+        }
+    }
+
+    /// [`TimeSettings::show`] with the label after it, for a time standing
+    /// alone in a sentence: `2026-12-01 15:33:55（北京时间）`.
+    pub fn show_labelled(&self, rfc3339: &str) -> String {
+        let shown = self.show(rfc3339);
+        if shown == rfc3339 {
+            shown
+        } else {
+            format!("{shown}（{}）", self.label())
+        }
+    }
 }
 
 fn default_scoring() -> Scoring {

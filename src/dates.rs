@@ -2,28 +2,32 @@
 //! reads — command-line options, data files, sheets and forms — so the same
 //! forms are accepted everywhere: `2026-11-20`, `2026/11/20`,
 //! `2026.11.20` and `2026年11月20日` (month and day with or without a
-//! leading zero).
+//! leading zero). Today is the day in Beijing time, and no date people
+//! record may lie after it.
 
 use chrono::NaiveDate;
 
 /// The forms accepted, for messages.
 pub const FORMS: &str = "2026-11-20、2026/11/20、2026.11.20 或 2026年11月20日";
 
-/// How far ahead of today a date may lie and still be taken as meant
-/// (a document dated for next week's meeting), in days.
-pub const FUTURE_MARGIN_DAYS: u64 = 31;
-
 /// The environment variable that fixes today's date (in one of the
 /// accepted forms) for tests and rehearsals: what is overdue is computed
 /// against it.
 pub const TODAY_VAR: &str = "KAOPING_TODAY";
 
-/// Today: the date `KAOPING_TODAY` names, else the local date.
+/// Today: the demo story's day while the demo runs, else the date
+/// `KAOPING_TODAY` names, else today in Beijing time
+/// ([`crate::clock::today`]), whatever the machine's time zone.
 pub fn today() -> NaiveDate {
-    std::env::var(TODAY_VAR)
-        .ok()
-        .and_then(|s| parse(&s))
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
+    crate::clock::story_day()
+        .or_else(|| std::env::var(TODAY_VAR).ok().and_then(|s| parse(&s)))
+        .unwrap_or_else(crate::clock::today)
+}
+
+/// Whether `d` lies after today. Nothing people date — an assessment, a
+/// field record, a document — may: it has not happened yet.
+pub fn is_future(d: NaiveDate) -> bool {
+    d > today()
 }
 
 /// Parses a date in one of the accepted forms.

@@ -173,8 +173,11 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DemoError + '_ {
 }
 
 /// Runs the demo in `dir` (archive in `dir/archive`, documents in
-/// `dir/output`). The document date is fixed so the output is the same on
-/// every run.
+/// `dir/output`). The story is fixed in the autumn of 2019 so the output
+/// is the same on every run, and it keeps one clock
+/// ([`crate::clock::Story`]): everything it records — applications,
+/// submissions, sheets, photos and on-site records, answers, documents —
+/// is recorded on the day the story is at, and nothing is dated after it.
 pub fn run(dir: &Path, progress: &dyn Meter) -> Result<Summary, DemoError> {
     run_on(dir, None, progress)
 }
@@ -203,17 +206,23 @@ pub fn run_on(
     }
     let config = Config::default();
     let archive = Archive::new(root.dir());
-    let date = NaiveDate::from_ymd_opt(2019, 11, 29).unwrap_or_default();
-    let assessed = NaiveDate::from_ymd_opt(2019, 11, 20).unwrap_or_default();
+    let day = |m, d| NaiveDate::from_ymd_opt(2019, m, d).unwrap_or_default();
+    let (applied, handed_in) = (day(10, 8), day(10, 15));
+    let date = day(11, 29);
+    let assessed = day(11, 20);
+    let story = crate::clock::Story::begin(chrono::Utc::now());
 
     // 1. 申报: each district applies for its sample community, and the
-    // office approves it, which registers it.
+    // office approves it, which registers it; the web accounts are opened.
+    story.at(applied, 9);
     let communities = apply_and_approve(&archive)?;
-    // 2. Evidence folders, ingested.
-    hand_in_evidence(&archive, catalog, &dir.join("材料"), &communities, progress)?;
-    // 3. The sample accounts (the expert assesses), then the assessment
-    // sheets at every level.
+    story.at(applied, 10);
     let accounts = add_accounts(&archive, &communities)?;
+    // 2. Evidence folders, ingested.
+    story.at(handed_in, 10);
+    hand_in_evidence(&archive, catalog, &dir.join("材料"), &communities, progress)?;
+    // 3. Assessment sheets, imported on the day of the assessment.
+    story.at(assessed, 17);
     import_sheets(
         &archive,
         catalog,
@@ -221,8 +230,21 @@ pub fn run_on(
         &communities,
         assessed,
     )?;
+    // 3a. The expert's 实地考评 that day (photos, on-site records) and the
+    // 网络（媒体）调查 evidence.
+    story.at(assessed, 19);
+    let lock = archive.lock(true, |_| {})?;
+    field_evidence(
+        &archive,
+        &lock,
+        &config,
+        &dir.join("实地考评"),
+        &communities,
+    )?;
+    drop(lock);
     // 3b. 问卷调查: copies printed, answered on paper and on the web,
     // tallied, the verdicts recorded as the final 问卷调查 rows.
+    story.at(date, 9);
     let engine = Engine::new(Some(&root.templates_dir()))?;
     let survey = crate::survey::demo::run(
         &archive,
@@ -232,31 +254,27 @@ pub fn run_on(
         &dir.join("问卷"),
         date,
     )?;
-    // 4. Every document, and the accounts.
+    // 4. Every document, the rectification after it on its own days.
+    story.at(date, 15);
     let output = dir.join("output");
     fs::create_dir_all(&output).map_err(io(&output))?;
     let lock = archive.lock(true, |_| {})?;
-    // 实地考评 and 网络（媒体）调查 evidence of the expert's community.
-    field_evidence(
-        &archive,
-        &lock,
-        &config,
-        &dir.join("实地考评"),
-        &communities,
-    )?;
     let issued = issue_all(
         &archive,
         &lock,
-        &engine,
-        &config,
+        (&engine, &config, &story),
         (date, &dir.join("整改材料")),
         progress,
     )?;
     drop(lock);
+    drop(story);
     let mut documents = Vec::new();
     for doc in issued {
         let path = output.join(&doc.record.file_name);
-        crate::fsutil::write_atomic(&path, &doc.pdf).map_err(io(&path))?;
+        crate::outfile::write(&path, &doc.pdf, true).map_err(|e| DemoError::Io {
+            path: path.clone(),
+            source: std::io::Error::other(e),
+        })?;
         documents.push((doc.record.number, doc.record.kind.to_string(), path));
     }
     Ok(Summary {
@@ -432,8 +450,7 @@ fn apply_and_approve(archive: &Archive) -> Result<Vec<Community>, DemoError> {
 fn issue_all(
     archive: &Archive,
     lock: &crate::archive::lock::WriterLock,
-    engine: &Engine,
-    config: &Config,
+    (engine, config, story): (&Engine, &Config, &crate::clock::Story),
     (date, rectify_dir): (NaiveDate, &Path),
     progress: &dyn Meter,
 ) -> Result<Vec<Issued>, DemoError> {
@@ -465,11 +482,9 @@ fn issue_all(
     let (more, last) = rectify::run(
         archive,
         lock,
-        engine,
-        config,
+        (engine, config, story),
         rectify_dir,
-        date,
-        deadline,
+        (date, deadline),
         progress,
     )?;
     issued.extend(more);

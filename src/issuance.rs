@@ -7,6 +7,9 @@
 //! Numbers are allocated under the archive's writer lock from the log
 //! itself, so two processes can never issue the same number, and a batch
 //! that fails to render consumes no number at all (nothing is logged).
+//! Every PDF is rendered and stored before the numbers are logged, and an
+//! interrupt after that waits until the caller has written the files
+//! ([`crate::interrupt`]). No document is dated after today.
 
 use std::path::PathBuf;
 
@@ -272,6 +275,18 @@ pub enum IssueError {
         /// The document that has it.
         title: String,
     },
+    /// A document dated after today (Beijing time).
+    #[error(
+        "《{title}》的成文日期 {date} 是将来的日期（今天是 {today}，北京时间），公文不能预先签发；请用今天或更早的日期（--date），这次没有发文、没有占用文号"
+    )]
+    FutureDate {
+        /// The document's title.
+        title: String,
+        /// Its date.
+        date: NaiveDate,
+        /// Today in Beijing time.
+        today: NaiveDate,
+    },
     /// The file to check could not be read.
     #[error("无法读取 {path}")]
     Read {
@@ -451,6 +466,7 @@ pub fn issue(
     drafts: Vec<Draft>,
     progress: &dyn Meter,
 ) -> Result<Vec<Issued>, IssueError> {
+    refuse_future(&drafts)?;
     let records = crate::event::read(archive)?;
     let numbered = number_all(&entries_of(&records), drafts)?;
     let (pdfs, uses): (Vec<Vec<u8>>, Vec<Vec<TemplateUse>>) =
@@ -508,11 +524,29 @@ pub fn issue(
         }
     }
     let out: Vec<Issued> = out.into_iter().map(|(d, _)| d).collect();
+    // From the moment the numbers are committed the caller must deliver
+    // the PDFs: an interrupt now waits until it has.
+    crate::interrupt::hold();
     archive
         .log()
         .append_all(lock, events)
         .map_err(ArchiveError::from)?;
     Ok(out)
+}
+
+/// Refuses a document dated after today: a number's year follows its
+/// document's date, and a date to come would draw from a sequence (and
+/// state a day) that has not begun.
+fn refuse_future(drafts: &[Draft]) -> Result<(), IssueError> {
+    let today = crate::dates::today();
+    match drafts.iter().find(|d| d.meta.date > today) {
+        Some(d) => Err(IssueError::FutureDate {
+            title: d.meta.title.clone(),
+            date: d.meta.date,
+            today,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A draft with its number, its data completed with it.

@@ -10,8 +10,12 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
-    match cli::run(args) {
+    let code = match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => cli::report(&err),
-    }
+    };
+    // A Ctrl+C that arrived while an issued document was being written
+    // out stops the program only now that it is.
+    kaoping::interrupt::settle();
+    code
 }

@@ -281,9 +281,16 @@ pub fn remove_temp_files(dir: &Path, live_too: bool) -> usize {
 }
 
 /// Writes the version `sub` as a ZIP holding one BagIt bag to `out`
-/// (replaced atomically). Every object is re-hashed on the way; a damaged
-/// one stops the export. The same archive state gives the same bytes.
-pub fn export(archive: &Archive, sub: &Submission, out: &Path) -> Result<Manifest, ArchiveError> {
+/// (placed atomically, with the umask's permissions; an existing `out`
+/// is replaced only when `replace`). Every object is re-hashed on the
+/// way; a damaged one stops the export. The same archive state gives the
+/// same bytes.
+pub fn export(
+    archive: &Archive,
+    sub: &Submission,
+    out: &Path,
+    replace: bool,
+) -> Result<Manifest, ArchiveError> {
     let m = archive.manifest(sub)?;
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -299,9 +306,16 @@ pub fn export(archive: &Archive, sub: &Submission, out: &Path) -> Result<Manifes
     let _ = tmp.as_file().try_lock();
     let extra = field_files(archive, &sub.record.community)?;
     write_bag(archive, sub, &m, &extra, tmp.as_file_mut())?;
-    tmp.as_file().sync_all().map_err(io_at(out))?;
-    tmp.persist(out).map_err(|e| io_at(out)(e.error))?;
-    crate::fsutil::sync_dir(dir).map_err(io_at(dir))?;
+    // The finished file is put in place and reported together: an
+    // interrupt from here on waits for both.
+    crate::interrupt::hold();
+    crate::outfile::persist(tmp, out, replace).map_err(|e| match e {
+        crate::outfile::OutFileError::Exists { path } => ArchiveError::Io {
+            path,
+            source: io::Error::from(io::ErrorKind::AlreadyExists),
+        },
+        crate::outfile::OutFileError::Write { path, source } => ArchiveError::Io { path, source },
+    })?;
     Ok(m)
 }
 

@@ -89,7 +89,7 @@ impl WriterLock {
             "进程 {}，主机 {}，开始于 {}\n",
             std::process::id(),
             host.trim(),
-            chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+            crate::clock::show(&crate::archive::log::now_rfc3339())
         );
         // The note is informative only; failing to write it is harmless.
         let _ = file

@@ -496,7 +496,7 @@ fn read_last_line(f: &mut File, len: u64) -> io::Result<Vec<u8>> {
 
 /// The current time as RFC 3339 in UTC with whole seconds.
 pub fn now_rfc3339() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    crate::clock::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 #[cfg(test)]

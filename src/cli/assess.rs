@@ -85,7 +85,7 @@ struct ImportArgs {
     #[arg(long, value_name = "文件")]
     facts: Option<PathBuf>,
     /// 考评层级：自查（社区自查）、初评（县区初评）、专家（专家评估，须写 --expert）或 最终（默认，考评办公室的最终结果）
-    #[arg(long, value_name = "层级", value_parser = parse_level, default_value = "最终")]
+    #[arg(long, value_name = "层级", value_parser = parse_level, default_value = "最终", hide_default_value = true)]
     level: Level,
     /// 专家评估时专家的账号
     #[arg(long, value_name = "账号")]
@@ -425,7 +425,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 c.district,
                 c.kind,
                 stored.record.version,
-                ctx.config()?.time.show(&stored.time)
+                ctx.config()?.time.show_labelled(&stored.time)
             )?;
             if reopened {
                 writeln!(

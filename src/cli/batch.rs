@@ -13,6 +13,7 @@ use kaoping::archive::lock::WriterLock;
 use kaoping::documents::batch::{self, Kind, Scope};
 use kaoping::fsutil;
 use kaoping::issuance::{self, Draft};
+use kaoping::outfile;
 use kaoping::render::{Engine, parse_date};
 
 use super::bar::Bar;
@@ -36,11 +37,11 @@ pub struct Target {
 /// Where and when.
 #[derive(Debug, clap::Args)]
 pub struct Output {
-    /// 输出文件夹（不是文件名；默认当前文件夹）：每份公文以“区县-社区-公文种类.pdf”命名放在里面
+    /// 输出文件夹（默认当前文件夹），每份公文以“区县-社区-公文种类.pdf”命名放在里面；只生成一份时也可写以 .pdf 结尾的文件名
     #[arg(
         short = 'o',
         long = "out-dir",
-        value_name = "文件夹",
+        value_name = "文件夹或文件",
         default_value = ".",
         hide_default_value = true
     )]
@@ -51,7 +52,7 @@ pub struct Output {
     /// 档案库正被其他进程写入时立即退出，不排队等待
     #[arg(long)]
     pub no_wait: bool,
-    /// 输出文件夹里已有同名文件时覆盖它（默认拒绝，不发文、不占文号）
+    /// 已有同名文件时覆盖它（默认拒绝，不发文、不占文号）
     #[arg(long)]
     pub force: bool,
 }
@@ -63,8 +64,66 @@ pub fn parse_day(s: &str) -> Result<NaiveDate, String> {
 impl Output {
     /// The document date.
     pub fn date(&self) -> NaiveDate {
-        self.date
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
+        self.date.unwrap_or_else(kaoping::dates::today)
+    }
+
+    /// Whether `-o` names one PDF file rather than a folder.
+    pub fn names_file(&self) -> bool {
+        outfile::names_file(&self.out_dir, "pdf")
+    }
+
+    /// The folder the documents go into.
+    pub fn folder(&self) -> PathBuf {
+        if self.names_file() {
+            match self.out_dir.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            }
+        } else {
+            self.out_dir.clone()
+        }
+    }
+
+    /// Where the document with this file name is written.
+    pub fn path_of(&self, file_name: &str) -> PathBuf {
+        outfile::place(Some(self.out_dir.as_path()), "pdf", file_name)
+    }
+
+    /// Creates the output folder and refuses what cannot be written
+    /// there — several documents for one file, an existing file without
+    /// `--force`, a folder without write permission — before any number
+    /// is allocated.
+    pub fn prepare(&self, file_names: &[&str]) -> anyhow::Result<()> {
+        if self.names_file() && file_names.len() > 1 {
+            bail!(
+                "这次要生成 {} 份公文，-o 后面请写一个文件夹（不以 .pdf 结尾），不能写一个文件名 {}；这次没有发文、没有占用文号",
+                file_names.len(),
+                self.out_dir.display()
+            );
+        }
+        let dir = self.folder();
+        fsutil::create_dir_durable(&dir)
+            .with_context(|| format!("无法创建输出文件夹 {}", dir.display()))?;
+        let taken: Vec<String> = file_names
+            .iter()
+            .map(|n| self.path_of(n))
+            .filter(|p| p.exists())
+            .map(|p| p.display().to_string())
+            .collect();
+        if !taken.is_empty() && !self.force {
+            bail!(
+                "已有同名文件，为免覆盖，这次没有发文、没有占用文号：\n  {}\n请换一个输出文件夹或文件名（-o），或加 --force 覆盖",
+                taken.join("\n  ")
+            );
+        }
+        output::check_writable(&dir)
+    }
+
+    /// Writes an issued PDF to its place.
+    pub fn write(&self, file_name: &str, pdf: &[u8]) -> Result<PathBuf, outfile::OutFileError> {
+        let path = self.path_of(file_name);
+        outfile::write(&path, pdf, self.force)?;
+        Ok(path)
     }
 }
 
@@ -116,22 +175,9 @@ pub fn issue_and_write(
         bail!("没有需要生成的公文");
     }
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
-    fsutil::create_dir_durable(&out.out_dir)
-        .with_context(|| format!("无法创建输出文件夹 {}", out.out_dir.display()))?;
     // Checked before any number is allocated: nothing is overwritten.
-    let taken: Vec<String> = drafts
-        .iter()
-        .map(|d| out.out_dir.join(&d.file_name))
-        .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
-        .collect();
-    if !taken.is_empty() && !out.force {
-        bail!(
-            "输出文件夹里已有同名文件，为免覆盖，这次没有发文、没有占用文号：\n  {}\n请换一个输出文件夹（-o），或加 --force 覆盖",
-            taken.join("\n  ")
-        );
-    }
-    output::check_writable(&out.out_dir)?;
+    let names: Vec<&str> = drafts.iter().map(|d| d.file_name.as_str()).collect();
+    out.prepare(&names)?;
     let entries = issuance::entries(archive)?;
     for d in &drafts {
         if let Some(e) = issuance::earlier(&entries, d) {
@@ -144,14 +190,15 @@ pub fn issue_and_write(
     let issued = issuance::issue(archive, lock, &engine, drafts, &Bar::default())?;
     let mut stdout = output::stdout();
     for doc in &issued {
-        let path = out.out_dir.join(&doc.record.file_name);
-        fsutil::write_atomic(&path, &doc.pdf).with_context(|| {
-            format!(
-                "无法写入 {}（该公文已登记，可用 kaoping cat {} > 文件 取出）",
-                path.display(),
-                doc.record.sha256()
-            )
-        })?;
+        let path = out
+            .write(&doc.record.file_name, &doc.pdf)
+            .with_context(|| {
+                format!(
+                    "没有写出《{}》（该公文已登记，可用 kaoping cat {} > 文件 取出）",
+                    doc.record.title,
+                    doc.record.sha256()
+                )
+            })?;
         writeln!(
             stdout,
             "{}  {}  {}",

@@ -63,7 +63,7 @@ struct AddArgs {
 
 #[derive(Debug, clap::Args)]
 struct ImportArgs {
-    /// CSV 文件（Excel / WPS “另存为 CSV” 即可）
+    /// 社区名单：Excel/WPS 工作簿（.xlsx、.xls、.ods）或 CSV 文件（空白名单用 kaoping community template 生成）
     #[arg(value_name = "文件")]
     file: PathBuf,
     /// 档案库正被其他进程写入时立即退出，不排队等待

@@ -57,7 +57,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         m.community.id,
         m.community.name,
         m.version,
-        m.created,
+        ctx.config()?.time.show_labelled(&m.created),
         cov.standards.len(),
         cov.standards.len() - missing,
         missing

@@ -15,7 +15,11 @@ use super::output;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 演示文件夹（默认 ./demo），其中生成档案库、示例材料、考评表和公文
-    #[arg(value_name = "文件夹", default_value = "demo")]
+    #[arg(
+        value_name = "文件夹",
+        default_value = "demo",
+        hide_default_value = true
+    )]
     dir: PathBuf,
     /// 演示分布式部署：PostgreSQL 连接串（与 --bucket、--endpoint 一起用）
     #[arg(long, value_name = "连接串", requires = "bucket")]

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use kaoping::archive::{Archive, bagit};
+use kaoping::{interrupt, outfile};
 
 use super::Context;
 use super::ingest::human_bytes;
@@ -22,62 +23,34 @@ pub struct Args {
     /// 输出的 ZIP 文件
     #[arg(short, long, value_name = "文件")]
     output: PathBuf,
+    /// 输出文件已存在时覆盖它（默认拒绝）
+    #[arg(long)]
+    force: bool,
 }
 
-/// On Ctrl+C (or SIGTERM) the unfinished export file is removed before
-/// the program stops; without this the temporary file would stay behind.
+/// On Ctrl+C (or SIGTERM) before the export is complete, the unfinished
+/// temporary file is removed before the program stops; once the file is
+/// being put in place, the interrupt waits until it is and has been
+/// reported (see `kaoping::interrupt`).
 fn clean_up_on_interrupt(output: &std::path::Path) {
     let dir = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            let _ = ready_tx.send(());
-            return;
-        };
-        rt.block_on(async {
-            #[cfg(unix)]
-            {
-                use tokio::signal::unix::{SignalKind, signal};
-                let (Ok(mut int), Ok(mut term)) = (
-                    signal(SignalKind::interrupt()),
-                    signal(SignalKind::terminate()),
-                ) else {
-                    let _ = ready_tx.send(());
-                    return;
-                };
-                let _ = ready_tx.send(());
-                tokio::select! {
-                    _ = int.recv() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            #[cfg(not(unix))]
-            {
-                let _ = ready_tx.send(());
-                let _ = tokio::signal::ctrl_c().await;
-            }
-            // This process's writer still holds its lock.
-            bagit::remove_temp_files(&dir, true);
-            eprintln!("已中断：导出没有完成，未完成的临时文件已删除。");
-            std::process::exit(130);
-        });
+    interrupt::on_stop(move || {
+        // This process's writer still holds its lock.
+        bagit::remove_temp_files(&dir, true);
+        eprintln!("已中断：导出没有完成，未完成的临时文件已删除。");
     });
-    // Handlers are in place before the export begins.
-    let _ = ready_rx.recv();
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     archive.communities()?.get(&args.community)?;
     let sub = archive.submission(&args.community, args.version)?;
+    outfile::refuse_existing(&args.output, args.force)?;
     clean_up_on_interrupt(&args.output);
-    let m = bagit::export(&archive, &sub, &args.output)?;
+    let m = bagit::export(&archive, &sub, &args.output, args.force)?;
     let mut out = output::stdout();
     writeln!(
         out,

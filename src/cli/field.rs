@@ -211,7 +211,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                         kaoping::dates::FORMS
                     )
                 })?,
-                None => chrono::Local::now().date_naive(),
+                None => kaoping::dates::today(),
             };
             let lock = archive.lock(true, wait_message)?;
             let reg = archive.communities()?;
@@ -277,6 +277,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::List(a) => {
             let archive = Archive::new(ctx.root().dir());
             archive.communities()?.get(&a.community)?;
+            let time = ctx.config()?.time;
+            writeln!(out, "（时间均为{}）", time.label())?;
             for p in photo::list(&archive, &a.community)? {
                 let flags: Vec<&str> = p.flags.iter().map(|f| f.detail.as_str()).collect();
                 writeln!(
@@ -287,8 +289,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                     p.key,
                     p.assessor,
                     p.file.name,
-                    p.received,
-                    p.exif.taken.as_deref().unwrap_or("未知"),
+                    time.show(&p.received),
+                    p.exif
+                        .taken
+                        .as_deref()
+                        .map_or("未知".into(), |t| time.show(t)),
                     flags.join("；")
                 )?;
             }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use kaoping::archive::Archive;
 use kaoping::field::form;
+use kaoping::outfile;
 use kaoping::render::Engine;
 
 use super::Context;
@@ -19,9 +20,12 @@ pub struct Args {
     /// 只生成这个考评点的一页（不写则每个考评点一页）
     #[arg(long, value_name = "点位编号")]
     point: Option<String>,
-    /// 输出文件（默认 实地考评表-社区编号.pdf）
-    #[arg(short = 'o', long, value_name = "文件")]
+    /// 输出的文件（以 .pdf 结尾）或文件夹（默认当前文件夹）；文件名默认为 实地考评表-社区编号.pdf
+    #[arg(short = 'o', long, value_name = "文件或文件夹")]
     output: Option<PathBuf>,
+    /// 文件已存在时覆盖它（默认拒绝）
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -30,11 +34,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let reg = archive.communities()?;
     let c = reg.get(&args.community)?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let path = outfile::place(
+        args.output.as_deref(),
+        "pdf",
+        &format!("实地考评表-{}.pdf", c.id),
+    );
+    outfile::refuse_existing(&path, args.force)?;
     let pdf = form::pdf(&archive, &engine, &config, c, args.point.as_deref())?;
-    let path = args
-        .output
-        .unwrap_or_else(|| PathBuf::from(format!("实地考评表-{}.pdf", c.id)));
-    kaoping::fsutil::write_atomic(&path, &pdf.bytes)?;
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        kaoping::fsutil::create_dir_durable(dir)?;
+    }
+    outfile::write(&path, &pdf.bytes, args.force)?;
     let mut out = output::stdout();
     writeln!(out, "已生成 {}", path.display())?;
     if pdf.urls.is_empty() {

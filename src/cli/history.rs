@@ -44,14 +44,15 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         writeln!(out, "{} {} 还没有提交过材料。", c.id, c.name)?;
         return Ok(out.flush()?);
     }
+    let time = ctx.config()?.time;
     writeln!(
         out,
-        "{} {} 的提交历史（共 {} 版）：\n",
+        "{} {} 的提交历史（共 {} 版，时间为{}）：\n",
         c.id,
         c.name,
-        subs.len()
+        subs.len(),
+        time.label()
     )?;
-    let time = ctx.config()?.time;
     for s in &subs {
         let r = &s.record;
         writeln!(

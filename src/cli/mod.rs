@@ -79,7 +79,13 @@ const HELP_TEMPLATE: &str = "\
 )]
 pub struct Cli {
     /// 档案库根目录（默认 ./archive，也可用环境变量 KAOPING_ARCHIVE 指定）
-    #[arg(long, global = true, value_name = "目录", env = "KAOPING_ARCHIVE")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "目录",
+        env = "KAOPING_ARCHIVE",
+        hide_env = true
+    )]
     archive: Option<PathBuf>,
 
     /// 配置文件（默认为档案库根目录下的 kaoping.toml）
@@ -112,7 +118,7 @@ enum Command {
     /// 迁移档案库：复制到 PostgreSQL 和 S3 对象存储（分布式部署），或复制出到文件夹，并核对
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping migrate (--to-database 连接串 --to-bucket 桶名 --endpoint 地址 | --to-dir 目录)")]
     Migrate(migrate::Args),
-    /// 登记试点社区：add 逐个登记，import 从 CSV 导入，list 列出
+    /// 登记试点社区：add 逐个登记，import 从表格（xlsx/xls/ods/CSV）导入，list 列出
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
@@ -288,31 +294,97 @@ impl Context {
 /// Parses the command line; on a usage error prints a Chinese message and
 /// returns the exit code to use.
 pub fn parse() -> Result<Cli, ExitCode> {
-    Cli::try_parse().map_err(|e| match e.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = e.print();
-            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+    use clap::FromArgMatches;
+    command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .map_err(|e| match e.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                print!("{}", chinese_headings(&e.render().to_string()));
+                if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            _ => {
+                let sub = subcommand_in_args();
+                let mut message = usage_message(&e);
+                if let Some(hint) = positional_hint(&e, sub.as_deref()) {
+                    message.push_str(&hint);
+                }
+                eprintln!("错误：{message}");
+                match sub {
+                    Some(s) => eprintln!("运行 kaoping {s} --help 查看这个命令的用法。"),
+                    None => eprintln!("运行 kaoping --help 查看用法。"),
+                }
                 ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
             }
+        })
+}
+
+/// The command definition with every usage line in Chinese: clap writes
+/// `[OPTIONS]` and `<COMMAND>` into the usage it makes up for a command
+/// without its own.
+fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    // Building sets each subcommand's full name for its usage line.
+    cmd.build();
+    localize_usage(cmd)
+}
+
+fn localize_usage(mut cmd: clap::Command) -> clap::Command {
+    let usage = cmd
+        .render_usage()
+        .to_string()
+        .trim_start_matches("Usage:")
+        .trim()
+        .replace("[OPTIONS]", "[选项]")
+        .replace("<COMMAND>", "<命令>")
+        .replace("[COMMAND]", "[命令]");
+    cmd = cmd.override_usage(usage);
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, localize_usage);
+    }
+    cmd
+}
+
+/// Help text with its headings ended by a Chinese colon (clap ends them
+/// with an ASCII one).
+fn chinese_headings(help: &str) -> String {
+    help.lines()
+        .map(|l| match l.strip_suffix(':') {
+            Some(h) if !h.starts_with(' ') && !h.is_empty() => format!("{h}："),
+            _ => chinese_brackets(l),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// A help line with clap's `[default: …]` and `[possible values: …]`
+/// notes in Chinese.
+fn chinese_brackets(line: &str) -> String {
+    let mut out = line.to_string();
+    for (en, zh) in [
+        ("[default: ", "（默认："),
+        ("[possible values: ", "（可选值："),
+    ] {
+        if let Some(at) = out.find(en)
+            && let Some(end) = out[at..].find(']')
+        {
+            let value = out[at + en.len()..at + end].to_string();
+            out = format!("{}{zh}{value}）{}", &out[..at], &out[at + end + 1..]);
         }
-        _ => {
-            let sub = subcommand_in_args();
-            let mut message = usage_message(&e);
-            if let Some(hint) = positional_hint(&e, sub.as_deref()) {
-                message.push_str(&hint);
-            }
-            eprintln!("错误：{message}");
-            match sub {
-                Some(s) => eprintln!("运行 kaoping {s} --help 查看这个命令的用法。"),
-                None => eprintln!("运行 kaoping --help 查看用法。"),
-            }
-            ExitCode::from(2)
-        }
-    })
+    }
+    out
 }
 
 /// The subcommand named on the command line (the first argument that is
@@ -412,6 +484,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     if cli.command.needs_archive() {
         ctx.root.require()?;
     }
+    // The web server shuts down gracefully on its own signals.
+    if !matches!(cli.command, Command::Serve(_)) {
+        kaoping::interrupt::enable();
+    }
     match cli.command {
         Command::Catalog(args) => catalog::run(&ctx, args),
         Command::Districts(args) => districts::run(&ctx, args),
@@ -472,17 +548,14 @@ impl Command {
 
 /// `kaoping help [命令…]`: the help of the program or of a command.
 fn help(path: &[String]) -> anyhow::Result<()> {
-    use clap::CommandFactory;
-    let mut cmd = Cli::command();
-    // Building sets each subcommand's full name for its usage line.
-    cmd.build();
+    let mut cmd = command();
     for name in path {
         let Some(sub) = cmd.find_subcommand(name).cloned() else {
             anyhow::bail!("没有“{name}”这个命令；运行 kaoping help 查看全部命令");
         };
         cmd = sub;
     }
-    cmd.print_help()?;
+    print!("{}", chinese_headings(&cmd.render_help().to_string()));
     Ok(())
 }
 

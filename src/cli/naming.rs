@@ -51,6 +51,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     let config = ctx.config()?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    if a.output.names_file() {
+        anyhow::bail!(
+            "命名决定和命名证书是多份公文，-o 后面请写一个文件夹（不以 .pdf 结尾）；这次没有发文、没有占用文号"
+        );
+    }
+    a.output.prepare(&[])?;
     let lock = batch::lock(&archive, &a.output)?;
     let decided = kaoping::naming::decide(
         &archive,
@@ -78,6 +84,7 @@ fn bulletin(ctx: &Context, a: BulletinArgs) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     let config = ctx.config()?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    a.output.prepare(&[])?;
     let lock = batch::lock(&archive, &a.output)?;
     let doc =
         kaoping::documents::bulletin::issue(&archive, &lock, &engine, &config, a.output.date())?;

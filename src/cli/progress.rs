@@ -56,11 +56,15 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     if let Some(target) = &args.xlsx {
         let target = if target.as_os_str() == "-" {
-            args.output.out_dir.join("进度汇总表.xlsx")
+            args.output.folder().join("进度汇总表.xlsx")
         } else {
             target.clone()
         };
-        return sheets::write_xlsx(&target, &[views::progress(&rows, phase1)]);
+        return sheets::write_xlsx(
+            &target,
+            &[views::progress(&rows, phase1)],
+            args.output.force,
+        );
     }
     if args.csv {
         return sheets::write_csv(&views::progress(&rows, phase1));

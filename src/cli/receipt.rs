@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use kaoping::archive::Archive;
 use kaoping::documents::batch::{self as docs, Kind};
 use kaoping::fsutil;
+use kaoping::outfile;
 use kaoping::render::Engine;
 
 use super::Context;
@@ -37,8 +38,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let config = ctx.config()?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
     let out = &args.output;
-    fsutil::create_dir_durable(&out.out_dir)
-        .with_context(|| format!("无法创建输出文件夹 {}", out.out_dir.display()))?;
+    let dir = out.folder();
+    fsutil::create_dir_durable(&dir)
+        .with_context(|| format!("无法创建输出文件夹 {}", dir.display()))?;
     let lock = batch::lock(&archive, out)?;
     let r = docs::obtain_receipt(
         &archive,
@@ -57,16 +59,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .store()
         .copy_verified(&digest, &mut pdf)
         .with_context(|| format!("无法读取登记的回执 {}", record.number))?;
-    let path = out.out_dir.join(&record.file_name);
-    if std::fs::read(&path).is_ok_and(|b| b != pdf) && !out.force {
-        anyhow::bail!(
-            "{} 已经存在且内容不同，为免覆盖没有写入（回执 {} 已登记，可用 kaoping cat {} > 文件 取出）。请换一个输出文件夹（-o），或加 --force 覆盖",
-            path.display(),
-            record.number,
-            record.sha256()
-        );
+    let path = out.path_of(&record.file_name);
+    let same = std::fs::read(&path).is_ok_and(|b| b == pdf);
+    if !same {
+        outfile::write(&path, &pdf, out.force).with_context(|| {
+            format!(
+                "回执 {} 已登记，可用 kaoping cat {} > 文件 取出",
+                record.number,
+                record.sha256()
+            )
+        })?;
     }
-    fsutil::write_atomic(&path, &pdf).with_context(|| format!("无法写入 {}", path.display()))?;
     let mut stdout = output::stdout();
     if r.new {
         writeln!(

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::bail;
+use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
 
@@ -61,6 +61,56 @@ struct ListArgs {
     /// 按哪一天计算逾期（默认今天，或环境变量 KAOPING_TODAY）
     #[arg(long, value_name = "日期", value_parser = parse_day)]
     today: Option<NaiveDate>,
+    /// 以 JSON 格式输出（供其他程序读取）
+    #[arg(long)]
+    json: bool,
+}
+
+/// `rectify list --json`: the items on a day, with their counts.
+#[derive(serde::Serialize)]
+struct ListJson<'a> {
+    /// The day the states and overdue items are computed for.
+    today: NaiveDate,
+    /// The items.
+    items: Vec<ItemJson<'a>>,
+    /// How many are open, closed and overdue.
+    counts: rectify::Counts,
+}
+
+/// One item in `rectify list --json`.
+#[derive(serde::Serialize)]
+struct ItemJson<'a> {
+    /// Item id (ZG001 …).
+    id: &'a str,
+    /// Community id.
+    community: &'a str,
+    /// Its state on `today` (逾期 when past the deadline and not closed).
+    status: rectify::Status,
+    /// Whether it is overdue on `today`.
+    overdue: bool,
+    /// Its current deadline.
+    deadline: NaiveDate,
+    /// The 整改通知书 that opened it.
+    notice: &'a str,
+    /// The problem in one line, as the table shows it.
+    summary: String,
+    /// Everything recorded about it (as opened, answers, re-checks).
+    detail: &'a rectify::Item,
+}
+
+impl<'a> ItemJson<'a> {
+    fn of(i: &'a rectify::Item, today: NaiveDate) -> ItemJson<'a> {
+        ItemJson {
+            id: i.id(),
+            community: i.community(),
+            status: i.status_on(today),
+            overdue: i.overdue(today),
+            deadline: i.deadline,
+            notice: &i.opened.notice,
+            summary: i.summary(),
+            detail: i,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -94,7 +144,7 @@ struct CloseArgs {
     #[arg(long, value_name = "文字")]
     remark: String,
     /// 复查单位：district（县区初评）或 office（考评办，默认）
-    #[arg(long, value_name = "单位", default_value = "office", value_parser = parse_reviewer)]
+    #[arg(long, value_name = "单位", default_value = "office", hide_default_value = true, value_parser = parse_reviewer)]
     by: Reviewer,
     /// 同时导入的新考评表（县区为县区初评，考评办为最终结果）
     #[arg(long, value_name = "文件")]
@@ -110,7 +160,7 @@ struct ReturnArgs {
     #[arg(long, value_name = "文字")]
     reason: String,
     /// 复查单位：district 或 office（默认）
-    #[arg(long, value_name = "单位", default_value = "office", value_parser = parse_reviewer)]
+    #[arg(long, value_name = "单位", default_value = "office", hide_default_value = true, value_parser = parse_reviewer)]
     by: Reviewer,
 }
 
@@ -173,6 +223,16 @@ fn list(archive: &Archive, a: ListArgs) -> anyhow::Result<()> {
         })
         .collect();
     let mut out = output::stdout();
+    if a.json {
+        let json = ListJson {
+            today,
+            items: items.iter().map(|i| ItemJson::of(i, today)).collect(),
+            counts: rectify::Counts::of(&items, today),
+        };
+        serde_json::to_writer_pretty(&mut out, &json)?;
+        writeln!(out)?;
+        return Ok(out.flush()?);
+    }
     if items.is_empty() {
         writeln!(
             out,
@@ -244,6 +304,7 @@ fn report(ctx: &Context, archive: &Archive, a: ReportArgs) -> anyhow::Result<()>
     let reg = archive.communities()?;
     let c = reg.get(&a.community)?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    a.output.prepare(&[])?;
     let lock = batch::lock(archive, &a.output)?;
     let doc = act::report(archive, &lock, &engine, &config, c, a.output.date())?;
     write_doc(&a.output, &doc)
@@ -286,6 +347,7 @@ fn check(
 fn supervise_run(ctx: &Context, archive: &Archive, a: SuperviseArgs) -> anyhow::Result<()> {
     let config = ctx.config()?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    a.output.prepare(&[])?;
     let lock = batch::lock(archive, &a.output)?;
     let today = dates::today();
     let doc = supervise::supervise(
@@ -303,17 +365,16 @@ fn supervise_run(ctx: &Context, archive: &Archive, a: SuperviseArgs) -> anyhow::
 
 /// Writes an issued document into the output folder and says so.
 pub fn write_doc(out: &batch::Output, doc: &kaoping::issuance::Issued) -> anyhow::Result<()> {
-    kaoping::fsutil::create_dir_durable(&out.out_dir)?;
-    let path = out.out_dir.join(&doc.record.file_name);
-    if path.exists() && !out.force {
-        bail!(
-            "{} 已存在；公文已登记（{}），可用 kaoping cat {} > 文件 取出，或下次加 --force",
-            path.display(),
-            doc.record.number,
-            doc.record.sha256()
-        );
-    }
-    kaoping::fsutil::write_atomic(&path, &doc.pdf)?;
+    kaoping::fsutil::create_dir_durable(&out.folder())?;
+    let path = out
+        .write(&doc.record.file_name, &doc.pdf)
+        .with_context(|| {
+            format!(
+                "公文已登记（{}），可用 kaoping cat {} > 文件 取出",
+                doc.record.number,
+                doc.record.sha256()
+            )
+        })?;
     println!(
         "{}  {}  {}",
         doc.record.number,

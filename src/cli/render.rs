@@ -9,9 +9,9 @@ use anyhow::{Context as _, bail};
 
 use kaoping::archive::Archive;
 use kaoping::documents::custom;
-use kaoping::fsutil::write_atomic;
 use kaoping::issuance;
 use kaoping::meter::Silent;
+use kaoping::outfile;
 use kaoping::render::Engine;
 
 use super::{Context, wait_message};
@@ -98,16 +98,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         let source = engine
             .source(&args.template, &custom.data, &custom.meta)
             .with_context(context)?;
-        write_atomic(&args.output, source.as_bytes())
-            .with_context(|| format!("无法写入 {}", args.output.display()))?;
+        outfile::write(&args.output, source.as_bytes(), args.force)?;
         return Ok(());
     }
     if args.draft {
         let pdf = engine
             .render(&args.template, &custom.data, &custom.meta)
             .with_context(context)?;
-        write_atomic(&args.output, &pdf)
-            .with_context(|| format!("无法写入 {}", args.output.display()))?;
+        outfile::write(&args.output, &pdf, args.force)?;
         eprintln!(
             "已生成草稿 {}（{} 字节，未登记）",
             args.output.display(),
@@ -122,8 +120,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .with_context(context)?;
     drop(lock);
     for doc in issued {
-        write_atomic(&args.output, &doc.pdf)
-            .with_context(|| format!("无法写入 {}", args.output.display()))?;
+        outfile::write(&args.output, &doc.pdf, args.force).with_context(|| {
+            format!(
+                "公文已登记（{}），可用 kaoping cat {} > 文件 取出",
+                doc.record.number,
+                doc.record.sha256()
+            )
+        })?;
         eprintln!(
             "已生成 {}（{}，{} 字节），已登记；SHA-256 {}",
             args.output.display(),

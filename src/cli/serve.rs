@@ -16,8 +16,13 @@ use super::output;
 /// 启动网页服务
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 监听地址和端口；只在本机使用时保持 127.0.0.1，端口写 0 则自动选一个空闲端口
-    #[arg(long, value_name = "地址:端口", default_value = "127.0.0.1:8080")]
+    /// 监听地址和端口（默认 127.0.0.1:8080）；只在本机使用时保持 127.0.0.1，端口写 0 则自动选一个空闲端口
+    #[arg(
+        long,
+        value_name = "地址:端口",
+        default_value = "127.0.0.1:8080",
+        hide_default_value = true
+    )]
     listen: SocketAddr,
     /// 每次上传的总大小上限（MB）
     #[arg(long, value_name = "MB", default_value_t = 2048)]

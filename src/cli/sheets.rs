@@ -6,9 +6,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
-
-use kaoping::fsutil::write_atomic;
+use kaoping::outfile;
 use kaoping::table::write::{self, Sheet};
 
 use super::output;
@@ -22,6 +20,9 @@ pub struct TableOut {
     /// 输出到文件，格式按扩展名：.xlsx（Excel 工作簿）或 .csv
     #[arg(short = 'o', long = "output", value_name = "文件")]
     pub output: Option<PathBuf>,
+    /// 输出文件已存在时覆盖它（默认拒绝）
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl TableOut {
@@ -34,15 +35,14 @@ impl TableOut {
             .map(|p| template_kind(p, "表格"))
             .transpose()?;
         match (&self.xlsx, &self.output, by_name) {
-            (Some(x), None, _) => write_xlsx(x, &[sheet()])?,
-            (Some(x), Some(o), _) if x == Path::new("-") => write_xlsx(o, &[sheet()])?,
+            (Some(x), None, _) => write_xlsx(x, &[sheet()], self.force)?,
+            (Some(x), Some(o), _) if x == Path::new("-") => write_xlsx(o, &[sheet()], self.force)?,
             (Some(_), Some(_), _) => {
                 anyhow::bail!("--xlsx 后面已经写了文件名，就不要再用 -o；两者只写一个")
             }
-            (None, Some(o), Some(TemplateKind::Xlsx)) => write_xlsx(o, &[sheet()])?,
+            (None, Some(o), Some(TemplateKind::Xlsx)) => write_xlsx(o, &[sheet()], self.force)?,
             (None, Some(o), _) => {
-                write_atomic(o, &write::csv(&sheet()))
-                    .with_context(|| format!("无法写入 {}", o.display()))?;
+                outfile::write(o, &write::csv(&sheet()), self.force)?;
                 let mut out = output::stdout();
                 writeln!(out, "已生成 CSV 表格：{}", o.display())?;
                 out.flush()?;
@@ -55,8 +55,8 @@ impl TableOut {
 }
 
 /// Writes `sheets` as a workbook to `target` (`-`: stdout, refused when
-/// stdout is a terminal).
-pub fn write_xlsx(target: &Path, sheets: &[Sheet]) -> anyhow::Result<()> {
+/// stdout is a terminal; an existing file is refused unless `force`).
+pub fn write_xlsx(target: &Path, sheets: &[Sheet], force: bool) -> anyhow::Result<()> {
     let bytes = write::xlsx(sheets)?;
     if target == Path::new("-") {
         let mut out = std::io::stdout().lock();
@@ -68,7 +68,7 @@ pub fn write_xlsx(target: &Path, sheets: &[Sheet]) -> anyhow::Result<()> {
         out.write_all(&bytes)?;
         return Ok(out.flush()?);
     }
-    write_atomic(target, &bytes).with_context(|| format!("无法写入 {}", target.display()))?;
+    outfile::write(target, &bytes, force)?;
     let mut out = output::stdout();
     writeln!(out, "已生成 Excel 工作簿：{}", target.display())?;
     Ok(out.flush()?)
@@ -104,11 +104,11 @@ pub fn template_kind(path: &Path, what: &str) -> anyhow::Result<TemplateKind> {
 
 /// Writes a template, refusing to replace an existing file unless `force`.
 pub fn write_template(path: &Path, force: bool, bytes: &[u8]) -> anyhow::Result<()> {
-    if path.exists() && !force {
-        anyhow::bail!(
+    outfile::write(path, bytes, force).map_err(|e| match e {
+        outfile::OutFileError::Exists { .. } => anyhow::anyhow!(
             "{} 已经存在（可能是已填好的表格），为免覆盖没有写入；请换一个文件名，或加 --force 覆盖",
             path.display()
-        );
-    }
-    write_atomic(path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+        ),
+        other => other.into(),
+    })
 }

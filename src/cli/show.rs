@@ -60,7 +60,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     writeln!(
         out,
         "{} {} 第 {} 版提交（{}），根哈希 {}",
-        m.community.id, m.community.name, m.version, m.created, sub.record.root_hash
+        m.community.id,
+        m.community.name,
+        m.version,
+        ctx.config()?.time.show_labelled(&m.created),
+        sub.record.root_hash
     )?;
     writeln!(
         out,

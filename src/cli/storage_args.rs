@@ -9,8 +9,13 @@ pub struct Target {
     /// 对象存储的 S3 地址，如 http://127.0.0.1:3900（与 --bucket 一起用）
     #[arg(long, value_name = "地址")]
     pub endpoint: Option<String>,
-    /// 对象存储的区域（Garage 为其配置中的 s3_region）
-    #[arg(long, value_name = "区域", default_value = "us-east-1")]
+    /// 对象存储的区域（默认 us-east-1；Garage 为其配置中的 s3_region）
+    #[arg(
+        long,
+        value_name = "区域",
+        default_value = "us-east-1",
+        hide_default_value = true
+    )]
     pub region: String,
     /// 用虚拟主机式地址（bucket.host），默认用路径式（host/bucket）
     #[arg(long)]

@@ -13,6 +13,7 @@ use kaoping::assessment::level::Level;
 use kaoping::assessment::store::At;
 use kaoping::catalog::Catalog;
 use kaoping::fsutil;
+use kaoping::outfile;
 use kaoping::render::Engine;
 use kaoping::survey::answer::Rules;
 use kaoping::survey::state::Survey;
@@ -96,6 +97,9 @@ enum Sub {
         /// 把链接的二维码另存为 SVG 文件
         #[arg(long, value_name = "文件")]
         qr: Option<PathBuf>,
+        /// 二维码文件已存在时覆盖它（默认拒绝）
+        #[arg(long, requires = "qr")]
+        force: bool,
     },
     /// 统计问卷：发放、回收、有效份数，各题分布，各标准的满意率、满意度指数和结论
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
@@ -129,7 +133,12 @@ enum Sub {
         #[arg(long, value_name = "编号")]
         community: String,
         /// 组织问卷调查的一级：自查、初评、专家 或 最终（默认：最终，即考评办公室）
-        #[arg(long, value_name = "级别", default_value = "最终")]
+        #[arg(
+            long,
+            value_name = "级别",
+            default_value = "最终",
+            hide_default_value = true
+        )]
         level: String,
         /// 专家账号（--level 专家 时）
         #[arg(long, value_name = "账号")]
@@ -155,8 +164,8 @@ struct PrintArgs {
     /// 考评点名称，可写多个（默认为 kaoping.toml 中 [survey] points）；份数平均分到各考评点
     #[arg(long, value_name = "名称", num_args = 1..)]
     point: Vec<String>,
-    /// 输出的 PDF 文件（默认 问卷-社区编号-首号-末号.pdf）
-    #[arg(short = 'o', long, value_name = "文件")]
+    /// 输出的文件（以 .pdf 结尾）或文件夹（默认当前文件夹）；文件名默认为 问卷-首号至末号.pdf
+    #[arg(short = 'o', long, value_name = "文件或文件夹")]
     output: Option<PathBuf>,
     /// 另存每份问卷的编号和答题链接（CSV），供发短信或网上发放；注意保管，持有链接即可答题
     #[arg(long, value_name = "文件")]
@@ -164,6 +173,9 @@ struct PrintArgs {
     /// 只发放网上链接、不印纸质问卷：不生成 PDF，只写 --links 文件
     #[arg(long, requires = "links")]
     links_only: bool,
+    /// 输出文件已存在时覆盖它（默认拒绝，不发放编号）
+    #[arg(long)]
+    force: bool,
 }
 
 impl Args {
@@ -236,13 +248,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             point,
             off,
             qr,
+            force,
         } => more::open_link(
             ctx,
             &archive,
             &community,
             &point,
             off,
-            qr.as_deref(),
+            qr.as_deref().map(|q| (q, force)),
             &mut out,
         )?,
         Sub::Tally { community, json } => {
@@ -331,7 +344,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 &c,
                 &t,
                 at,
-                chrono::Local::now().date_naive(),
+                kaoping::dates::today(),
                 scratch.path(),
             )?;
             writeln!(
@@ -413,7 +426,7 @@ fn print_copies(
         a.copies.unwrap_or(s.copies_per_community),
         &points,
     )?;
-    let today = chrono::Local::now().date_naive();
+    let today = kaoping::dates::today();
     let pdf = match a.links_only {
         true => None,
         false => Some(print::render(
@@ -429,18 +442,29 @@ fn print_copies(
         (Some(f), Some(l)) => (f.number.clone(), l.number.clone()),
         _ => anyhow::bail!("没有印出任何问卷"),
     };
-    let path = a
-        .output
-        .unwrap_or_else(|| PathBuf::from(format!("问卷-{first}至{last}.pdf")));
-    output::check_writable(
-        path.parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new(".")),
-    )?;
+    let path = outfile::place(
+        a.output.as_deref(),
+        "pdf",
+        &format!("问卷-{first}至{last}.pdf"),
+    );
+    // Checked before the numbers are recorded: nothing is overwritten and
+    // no number is handed out for a file that cannot be written.
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if pdf.is_some() {
+        outfile::refuse_existing(&path, a.force)?;
+        fsutil::create_dir_durable(dir)?;
+    }
+    if let Some(links) = &a.links {
+        outfile::refuse_existing(links, a.force)?;
+    }
+    output::check_writable(dir)?;
     copies::record(archive, &lock, batch)?;
     drop(lock);
     if let Some(pdf) = &pdf {
-        fsutil::write_atomic(&path, pdf).with_context(|| format!("无法写入 {}", path.display()))?;
+        outfile::write(&path, pdf, a.force)?;
     }
     if let Some(links) = &a.links {
         let mut w = csv::Writer::from_writer(Vec::new());
@@ -450,8 +474,7 @@ fn print_copies(
             w.write_record([c.number.as_str(), c.point.as_str(), link.as_str()])?;
         }
         let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-        fsutil::write_atomic(links, &bytes)
-            .with_context(|| format!("无法写入 {}", links.display()))?;
+        outfile::write(links, &bytes, a.force)?;
     }
     let shown = match (&pdf, &a.links) {
         (None, Some(l)) => format!("只发放链接，见 {}", l.display()),

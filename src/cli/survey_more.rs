@@ -124,10 +124,13 @@ pub fn open_link(
     community: &str,
     point: &str,
     off: bool,
-    qr: Option<&Path>,
+    qr: Option<(&Path, bool)>,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let config = ctx.config()?;
+    if let Some((file, force)) = qr {
+        kaoping::outfile::refuse_existing(file, force)?;
+    }
     archive.communities()?.get(community)?;
     let lock = archive.lock(true, wait_message)?;
     if off {
@@ -145,10 +148,9 @@ pub fn open_link(
         Some(base) => {
             let link = format!("{}{path}", base.trim_end_matches('/'));
             writeln!(out, "  链接：{link}")?;
-            if let Some(file) = qr {
+            if let Some((file, force)) = qr {
                 let svg = print::qr_svg(&link)?;
-                std::fs::write(file, svg)
-                    .with_context(|| format!("无法写入 {}", file.display()))?;
+                kaoping::outfile::write(file, svg.as_bytes(), force)?;
                 writeln!(
                     out,
                     "  二维码：{}（可印在海报上张贴于考评点）",

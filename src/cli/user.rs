@@ -157,6 +157,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             if all.accounts.is_empty() {
                 writeln!(out, "还没有任何账号（用 kaoping user add 开设）")?;
             }
+            let time = ctx.config()?.time;
             for a in &all.accounts {
                 writeln!(
                     out,
@@ -164,7 +165,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                     pad(&a.name, 20, false),
                     pad(a.role.name(), 8, false),
                     pad(&bound_to(a), 14, false),
-                    a.created
+                    time.show_labelled(&a.created)
                 )?;
             }
         }

@@ -45,7 +45,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     writeln!(out, "  主送/对象：{}", r.recipient)?;
     writeln!(out, "  成文日期：{}", r.date)?;
     writeln!(out, "  发文机关：{}", r.organs.join("、"))?;
-    writeln!(out, "  登记时间：{}", ctx.config()?.time.show(&entry.time))?;
+    writeln!(
+        out,
+        "  登记时间：{}",
+        ctx.config()?.time.show_labelled(&entry.time)
+    )?;
     writeln!(out, "  SHA-256：{hex}")?;
     // The archive's own copy should still be intact.
     if check.copy_intact {

@@ -28,15 +28,13 @@ const SUPERVISE_AFTER: u64 = 3;
 
 /// Runs the steps after the notices (dated `date`, deadline `deadline`):
 /// the documents issued, and the date of the last one.
-#[allow(clippy::too_many_arguments)]
+/// The demo's clock moves to each step's day.
 pub(super) fn run(
     archive: &Archive,
     lock: &WriterLock,
-    engine: &Engine,
-    config: &Config,
+    (engine, config, story): (&Engine, &Config, &crate::clock::Story),
     dir: &Path,
-    date: NaiveDate,
-    deadline: NaiveDate,
+    (date, deadline): (NaiveDate, NaiveDate),
     progress: &dyn Meter,
 ) -> Result<(Vec<Issued>, NaiveDate), DemoError> {
     let mut issued = Vec::new();
@@ -46,6 +44,8 @@ pub(super) fn run(
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     std::fs::write(&evidence, format!("{} 整改后现场照片说明", c.name)).map_err(io(&evidence))?;
     let items = rectify::items(archive, Some(&c.id))?;
+    let on = |n| date + Days::new(n);
+    story.at(on(REPORT_AFTER - 1), 10);
     for i in &items {
         let files = [act::Evidence {
             name: "整改照片.txt".into(),
@@ -54,7 +54,7 @@ pub(super) fn run(
         let text = format!("针对“{}”，已制定措施并整改到位", i.opened.problem.remark);
         act::answer(archive, lock, &c.id, i.id(), &text, &files)?;
     }
-    let on = |n| date + Days::new(n);
+    story.at(on(REPORT_AFTER), 10);
     issued.push(act::report(
         archive,
         lock,
@@ -63,6 +63,7 @@ pub(super) fn run(
         c,
         on(REPORT_AFTER),
     )?);
+    story.at(on(REPORT_AFTER + 2), 10);
     for i in &items {
         let r = act::Recheck {
             outcome: Outcome::Closed,
@@ -72,6 +73,7 @@ pub(super) fn run(
         };
         act::recheck(archive, lock, c, i.id(), r)?;
     }
+    story.at(on(DECISION_AFTER), 10);
     let decided = crate::naming::decide(
         archive,
         lock,
@@ -84,6 +86,7 @@ pub(super) fn run(
     issued.extend(decided.issued);
     let today = deadline + Days::new(SUPERVISE_AFTER);
     let new_deadline = today + Days::new(30);
+    story.at(today, 10);
     issued.push(rectify::supervise::supervise(
         archive,
         lock,

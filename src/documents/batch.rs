@@ -149,14 +149,15 @@ pub enum BatchError {
         /// The document date.
         date: NaiveDate,
     },
-    /// The document date is far in the future.
+    /// The document date is after today.
     #[error(
-        "成文日期 {date} 在将来太远（今天之后最多 {} 天），请检查年份",
-        crate::dates::FUTURE_MARGIN_DAYS
+        "成文日期 {date} 是将来的日期（今天是 {today}，北京时间），公文不能预先签发；请用今天或更早的日期（--date），这次没有发文、没有占用文号"
     )]
     FutureDate {
         /// The date given.
         date: NaiveDate,
+        /// Today.
+        today: NaiveDate,
     },
     /// The document would be dated before the assessment it reports.
     #[error(
@@ -364,9 +365,8 @@ fn preliminary(
 /// its date.
 fn check_dates(kind: &Kind, date: NaiveDate) -> Result<(), BatchError> {
     let today = crate::dates::today();
-    let latest = today + chrono::Days::new(crate::dates::FUTURE_MARGIN_DAYS);
-    if date > latest {
-        return Err(BatchError::FutureDate { date });
+    if date > today {
+        return Err(BatchError::FutureDate { date, today });
     }
     if let Kind::Notice { deadline } = kind
         && *deadline <= date

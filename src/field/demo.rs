@@ -57,7 +57,11 @@ pub fn run(
         point::add(&off, lock, catalog, community, &new)?;
     }
     let zone = crate::field::zone(&config.time);
-    let taken = chrono::Local::now().naive_local() - chrono::Duration::hours(1);
+    // Taken an hour before they reach the archive, by the demo's clock.
+    let taken = crate::clock::now()
+        .with_timezone(&crate::clock::BEIJING)
+        .naive_local()
+        - chrono::Duration::hours(1);
     let shots = [
         ("P1", "Ⅱ-6/1", "服务中心公示栏.jpg", Some(centre), 1),
         (
@@ -108,7 +112,7 @@ pub fn run(
         verdict: verdict.into(),
         remark: remark.into(),
     };
-    let today = chrono::Local::now().date_naive();
+    let today = crate::dates::today();
     visit::record(
         &ex,
         lock,

@@ -165,7 +165,7 @@ pub fn pdf(
             .first()
             .map(|o| o.name.clone())
             .unwrap_or_default(),
-        date: chrono::Local::now().date_naive(),
+        date: crate::dates::today(),
     };
     let bytes = engine.render("shidi", &data, &meta)?;
     Ok(FormPdf { bytes, urls })

@@ -170,8 +170,8 @@ fn date(field: &'static str, s: &str) -> Result<Option<NaiveDate>, FieldError> {
             format!("请写成 {} 这样的日期", crate::dates::FORMS),
         )
     })?;
-    let today = chrono::Local::now().date_naive();
-    if d > today + chrono::Days::new(crate::dates::FUTURE_MARGIN_DAYS) {
+    let today = crate::dates::today();
+    if d > today {
         return Err(bad(field, s, format!("在将来（今天是 {today}）")));
     }
     Ok(Some(d))
@@ -242,8 +242,7 @@ pub fn add(
         )
     })?;
     let published = date("发布日期", &new.published)?;
-    let checked =
-        date("核查日期", &new.checked)?.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let checked = date("核查日期", &new.checked)?.unwrap_or_else(crate::dates::today);
     if new.finding.trim().is_empty() {
         return Err(bad("核查结果", &new.finding, "请写明核查发现的情况"));
     }

@@ -157,8 +157,8 @@ pub fn record(
             why: format!("考评点 {} 没有填写任何标准的结论，请至少填写一条", p.id),
         });
     }
-    let today = chrono::Local::now().date_naive();
-    if date > today + chrono::Days::new(crate::dates::FUTURE_MARGIN_DAYS) {
+    let today = crate::dates::today();
+    if date > today {
         return Err(FieldError::BadField {
             field: "考评日期",
             value: date.to_string(),

@@ -86,6 +86,9 @@ pub fn record(
     lock: &WriterLock,
     batch: CopiesIssued,
 ) -> Result<(), SurveyError> {
+    // Once the numbers are recorded the caller must hand out their
+    // copies: an interrupt now waits until it has.
+    crate::interrupt::hold();
     archive
         .log()
         .append(lock, Event::SurveyCopies(batch))

@@ -119,7 +119,11 @@ pub fn run(
         let pdf = print::render(engine, &q, c, &printed, Some(DEMO_BASE_URL), date)?;
         copies::record(archive, &lock, batch)?;
         let path = dir.join(format!("{}-{}-问卷{}份.pdf", c.id, c.name, printed.len()));
-        crate::fsutil::write_atomic(&path, &pdf).map_err(io(&path))?;
+        let mut file = crate::outfile::temp_beside(&path).map_err(io(&path))?;
+        std::io::Write::write_all(&mut file, &pdf).map_err(io(&path))?;
+        crate::outfile::persist(file, &path, true)
+            .map_err(std::io::Error::other)
+            .map_err(io(&path))?;
         let (returned, happy) = pattern(&c.id);
         let web = 6.min(returned);
         // Paper copies first (entered from a table), then the web.

@@ -45,7 +45,10 @@ pub enum SurveyError {
     )]
     NotIssued(String),
     /// The copy already has an answer.
-    #[error("问卷编号 {number} 已经有答卷（{when}），每份问卷只能答一次")]
+    #[error(
+        "问卷编号 {number} 已经有答卷（{}收到），每份问卷只能答一次",
+        crate::clock::show(when)
+    )]
     Answered {
         /// The copy.
         number: String,

@@ -112,7 +112,7 @@ pub fn register(entries: &[Entry]) -> Sheet {
             "主送",
             "社区",
             "成文日期",
-            "登记时间",
+            "登记时间（北京时间）",
             "文件名",
             "字节数",
             "SHA-256",
@@ -130,7 +130,7 @@ pub fn register(entries: &[Entry]) -> Sheet {
             Out::from(r.recipient.as_str()),
             Out::from(r.community.as_deref()),
             Out::Date(r.date),
-            Out::from(e.time.as_str()),
+            Out::from(beijing(&e.time)),
             Out::from(r.file_name.as_str()),
             Out::from(r.size()),
             Out::from(r.sha256()),
@@ -157,7 +157,7 @@ pub fn applications(apps: &[crate::application::Application]) -> Sheet {
             "推荐理由",
             "登记编号",
             "退回或超出任务数的理由",
-            "申报时间",
+            "申报时间（北京时间）",
         ]),
     );
     sheet.columns[8] = Col::new("推荐理由").width(40.0);
@@ -183,8 +183,14 @@ pub fn applications(apps: &[crate::application::Application]) -> Sheet {
             Out::from(p.reason.as_str()),
             Out::from(id),
             Out::from(why),
-            Out::from(a.time.as_str()),
+            Out::from(beijing(&a.time)),
         ]);
     }
     sheet
+}
+
+/// A log time as people read it in Beijing time (the column heading says
+/// so).
+fn beijing(rfc3339: &str) -> String {
+    crate::config::TimeSettings::default().show(rfc3339)
 }

@@ -57,6 +57,8 @@ struct HistoryLine {
 #[derive(Serialize)]
 struct CommunityPage {
     c: Community,
+    /// The label of the times shown (北京时间).
+    zone: String,
     history: Vec<HistoryLine>,
     structure: Vec<coverage::IndicatorView>,
     latest: Option<u32>,
@@ -157,6 +159,7 @@ pub async fn page(
                 false => Vec::new(),
             };
         Ok(CommunityPage {
+            zone: time.label(),
             level_state,
             submit_level,
             return_level,
@@ -212,7 +215,7 @@ pub async fn version(
         Ok(VersionPage {
             c,
             sub: SubmissionLine {
-                time: time.show(&sub.time),
+                time: time.show_labelled(&sub.time),
                 record: sub.record,
             },
             m,
@@ -276,6 +279,7 @@ async fn receive_and_ingest(
         .text("submitter")
         .unwrap_or(&user.account.name)
         .to_string();
+    let allow_identical = up.text("allow_identical").is_some_and(|v| !v.is_empty());
     let id = id.to_string();
     let url_id = percent(&id);
     let (version, up) = blocking(move || {
@@ -286,7 +290,7 @@ async fn receive_and_ingest(
             limits: web_zip_limits(&limits),
             reserve: limits.reserve_bytes,
             source_name,
-            allow_identical: false,
+            allow_identical,
         };
         let report = match ingest(
             &archive,
@@ -297,6 +301,14 @@ async fn receive_and_ingest(
             |_| {},
         ) {
             Ok(r) => r,
+            Err(crate::archive::ArchiveError::Identical { community, version }) => {
+                return Err(WebError::new(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    format!(
+                        "这次提交的材料与社区 {community} 的第 {version} 版完全相同（同样的文件、同样的位置），没有保存新版本。如确需再存一版，请勾选“内容与上一版相同也另存一版”后重新上传"
+                    ),
+                ));
+            }
             Err(mut e) => {
                 e.map_paths(&|p| up.shown(p));
                 return Err(WebError::from(e));
@@ -336,7 +348,7 @@ fn issue_receipt(
     v: u32,
 ) -> Result<String, WebError> {
     let lock = archive.lock(true, |_| {})?;
-    let today = chrono::Local::now().date_naive();
+    let today = crate::dates::today();
     let r = batch::obtain_receipt(
         archive,
         &lock,
@@ -383,7 +395,7 @@ pub async fn bag(
     let (file, name) = blocking(move || {
         let sub = archive.submission(&id, Some(n))?;
         let (_tmp, out) = download::staging_path(archive.root(), "bag.zip")?;
-        bagit::export(&archive, &sub, &out)?;
+        bagit::export(&archive, &sub, &out, true)?;
         let file = download::open(&out)?;
         let download = crate::event::Download {
             community: id,

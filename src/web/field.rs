@@ -254,7 +254,8 @@ pub async fn page(
             "kinds": point::PointKind::ALL.map(point::PointKind::name),
             "platforms": media::Platform::ALL.map(media::Platform::name),
             "max_mb": max_mb,
-            "today": chrono::Local::now().date_naive().to_string(),
+            "today": crate::dates::today().to_string(),
+            "zone": time.label(),
         }))
     })
     .await?;
@@ -421,7 +422,7 @@ pub async fn finish(
     user.check_csrf(&get("csrf"))?;
     let point_id = get("point");
     let date = match get("date").trim() {
-        "" => chrono::Local::now().date_naive(),
+        "" => crate::dates::today(),
         d => crate::dates::parse(d).ok_or_else(|| {
             WebError::bad(format!(
                 "考评日期“{d}”无效，请写成 {} 这样的日期",

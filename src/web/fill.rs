@@ -53,7 +53,7 @@ pub async fn page(
         level: level.name(),
         rows: sheet::blank_rows(Catalog::builtin()),
         verdicts: crate::assessment::Verdict::ALL.map(|v| v.name()),
-        today: chrono::Local::now().date_naive().to_string(),
+        today: crate::dates::today().to_string(),
     };
     Ok(pages::page("fill.html", &user.context(), &ctx))
 }

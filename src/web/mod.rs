@@ -235,6 +235,7 @@ fn table() -> Vec<Route> {
         get("/district", scoped::district),
         post("/district/apply", scoped::apply),
         upload("/district/upload", scoped::apply_list),
+        get("/district/apply-template.xlsx", scoped::apply_template),
         post("/district/preliminary", preliminary::issue),
         get("/expert", scoped::expert),
         get("/office", office::overview),

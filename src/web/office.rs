@@ -63,6 +63,8 @@ struct Checked {
 /// The register page, or the answer of a check.
 #[derive(Serialize)]
 struct RegisterPage {
+    /// The label of the times shown (北京时间).
+    zone: String,
     rows: Vec<RegisterLine>,
     checked: Option<Checked>,
     only_check: bool,
@@ -101,10 +103,8 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
             "usage".into(),
             serde_json::to_value(&usage).unwrap_or_default(),
         );
-        map.insert(
-            "today".into(),
-            chrono::Local::now().date_naive().to_string().into(),
-        );
+        map.insert("today".into(), crate::dates::today().to_string().into());
+        map.insert("zone".into(), state.0.config.time.label().into());
     }
     Ok(pages::page("office.html", &user.context(), &ctx))
 }
@@ -282,8 +282,7 @@ pub async fn documents(
 ) -> Result<Html<String>, WebError> {
     user.require_office()?;
     user.check_csrf(&f.csrf)?;
-    let date =
-        day("成文日期", f.date.as_deref())?.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let date = day("成文日期", f.date.as_deref())?.unwrap_or_else(crate::dates::today);
     let kind = parse_kind(&f)?;
     let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
     let scope = match f.scope.as_str() {
@@ -332,6 +331,7 @@ pub async fn register(State(state): State<AppState>, user: User) -> Result<Html<
         })
         .collect();
     let page = RegisterPage {
+        zone: time.label(),
         rows,
         checked: None,
         only_check: false,
@@ -368,13 +368,14 @@ pub async fn verify_doc(
     })
     .await?;
     let page = RegisterPage {
+        zone: state.0.config.time.label(),
         rows: Vec::new(),
         checked: Some(Checked {
             name,
             time: check
                 .entry
                 .as_ref()
-                .map(|e| state.0.config.time.show(&e.time)),
+                .map(|e| state.0.config.time.show_labelled(&e.time)),
             sha: check.sha256,
             found: check.entry,
             copy_intact: check.copy_intact,

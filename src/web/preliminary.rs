@@ -30,8 +30,8 @@ pub async fn issue(
 ) -> Result<Html<String>, WebError> {
     let district = super::scoped::own_district(&user)?;
     user.check_csrf(&f.csrf)?;
-    let date = super::office::day("成文日期", f.date.as_deref())?
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let date =
+        super::office::day("成文日期", f.date.as_deref())?.unwrap_or_else(crate::dates::today);
     let signer = Some(f.signer.trim().to_string()).filter(|s| !s.is_empty());
     let archive = user.archive(&state);
     let st = state.clone();

@@ -58,7 +58,7 @@ pub async fn copies_pdf(
         let lock = archive.lock(true, |_| {})?;
         let (printed, batch) =
             copies::prepare(&archive, &c, n, &settings.points).map_err(survey_error)?;
-        let today = chrono::Local::now().date_naive();
+        let today = crate::dates::today();
         let pdf = print::render(
             &state.0.engine,
             &q,

@@ -37,6 +37,8 @@ struct DistrictPage {
     usage: Option<quota::Use>,
     /// Each community's state in 评估验收, by id.
     levels: std::collections::HashMap<String, String>,
+    /// The label of the times shown (北京时间).
+    zone: String,
 }
 
 /// One application as a page shows it.
@@ -101,6 +103,7 @@ pub async fn district(State(state): State<AppState>, user: User) -> Result<Html<
         applications,
         usage,
         levels,
+        zone: state.0.config.time.label(),
     };
     Ok(pages::page("district.html", &user.context(), &ctx))
 }
@@ -138,6 +141,19 @@ pub(super) fn own_district(user: &User) -> Result<String, WebError> {
         .district
         .clone()
         .ok_or_else(WebError::forbidden)
+}
+
+/// `GET /district/apply-template.xlsx`: the blank 申报表 (a workbook
+/// with drop-down lists), for a district account, as `kaoping apply
+/// template` writes it.
+pub async fn apply_template(user: User) -> Result<super::download::Download, WebError> {
+    own_district(&user)?;
+    let bytes = crate::table::write::xlsx(&[sheet::template_sheet(100)])?;
+    Ok(super::download::Download::bytes(
+        "申报表.xlsx".into(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
 }
 
 /// The form proposing one community. Every field may be missing, so that

@@ -75,7 +75,7 @@ pub struct Form {
 /// or a ZIP.
 pub const EVIDENCE: Form = Form {
     files: &["file", "zip"],
-    texts: &["path", "submitter"],
+    texts: &["path", "submitter", "allow_identical"],
 };
 
 /// The office's assessment sheet.

@@ -28,6 +28,9 @@
     // The server checks the token before it accepts any file.
     data.append("csrf", form.elements.csrf.value);
     data.append("submitter", form.elements.submitter.value);
+    if (form.elements.allow_identical && form.elements.allow_identical.checked) {
+      data.append("allow_identical", "1");
+    }
     var total = 0, count = 0, i, f;
     if (zip.files.length > 0) {
       f = zip.files[0];

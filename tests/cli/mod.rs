@@ -5,6 +5,7 @@ mod apply;
 mod catalog;
 mod concurrency;
 mod documents;
+mod flow;
 mod full_disk;
 mod init;
 mod integrity;

@@ -8,6 +8,7 @@ mod apply;
 mod browser;
 mod field;
 mod field_files;
+mod flow;
 mod integrity;
 mod levels;
 mod rectify;

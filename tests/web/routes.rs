@@ -84,6 +84,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/district", Who::District),
     ("POST", "/district/apply", Who::District),
     ("POST", "/district/upload", Who::District),
+    ("GET", "/district/apply-template.xlsx", Who::District),
     ("POST", "/district/preliminary", Who::District),
     ("GET", "/expert", Who::Expert),
     ("GET", "/office", Who::Office),

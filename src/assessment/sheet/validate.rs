@@ -29,10 +29,10 @@ pub struct Subject<'a> {
     pub level: Option<crate::assessment::level::Level>,
 }
 
-/// The latest assessment date accepted: a few days ahead of today, for
-/// clocks and time zones, not years (2099-01-01 is a typing mistake).
+/// The latest assessment date accepted: today in Beijing time (an
+/// assessment that has not happened yet cannot be recorded).
 fn latest_plausible() -> NaiveDate {
-    chrono::Local::now().date_naive() + chrono::Days::new(crate::dates::FUTURE_MARGIN_DAYS)
+    crate::dates::today()
 }
 
 /// What one row's checks share: the catalog, the computed verdicts, the
@@ -329,8 +329,8 @@ fn date(row: &Row) -> Result<Option<NaiveDate>, Problem> {
         Some(d) if d > latest_plausible() => Err(Problem::new(
             row.at("考评日期"),
             format!(
-                "考评日期“{s}”在将来（今天是 {}），请检查年份",
-                chrono::Local::now().date_naive()
+                "考评日期“{s}”在今天（{}，北京时间）之后，考评日期不能是将来的日期，请检查年月日",
+                crate::dates::today()
             ),
         )),
         Some(d) => Ok(Some(d)),
