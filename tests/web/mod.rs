@@ -9,6 +9,7 @@ mod browser;
 mod field;
 mod field_files;
 mod levels;
+mod limits;
 mod rectify;
 mod routes;
 mod security;
