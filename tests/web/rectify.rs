@@ -302,6 +302,9 @@ fn rectification_goes_to_closing_and_naming_on_the_web() {
     assert!(text.contains(&format!("命名文件：{number}")), "{text}");
 }
 
+/// A probe of one route with an item id.
+type Probe<'a> = Box<dyn Fn(&str) -> (u16, String) + 'a>;
+
 /// Status and body of a request.
 fn answer_of(res: Response) -> (u16, String) {
     (res.status().as_u16(), res.text().unwrap())
@@ -322,7 +325,7 @@ fn other_communities_items_and_documents_read_as_unknown() {
     let (cu, cu_csrf) = sign_in(&server, CUIHU);
     let (wh, wh_csrf) = sign_in(&server, WUHUA);
     let before = log(dir).len();
-    let probes: Vec<(&str, Box<dyn Fn(&str) -> (u16, String)>)> = vec![
+    let probes: Vec<(&str, Probe)> = vec![
         (
             "answer",
             Box::new(|item: &str| answer_of(answer(&cu, &server, &cu_csrf, "WH-001", item, "x"))),
