@@ -233,24 +233,28 @@ fn connect_from(server: &Server, from: [u8; 4]) -> TcpStream {
 
 /// Trickles one byte every 500 ms into `s` (whose header is sent) until
 /// the server answers or closes it, at most `limit`; gives how long that
-/// took, or `None` when the server still held it.
-fn trickle_until_closed(mut s: TcpStream, limit: Duration) -> Option<Duration> {
+/// took and the start of any answer, or `None` when the server still held
+/// it.
+fn trickle_until_closed(mut s: TcpStream, limit: Duration) -> Option<(Duration, String)> {
     let start = Instant::now();
     s.set_read_timeout(Some(Duration::from_millis(500)))
         .unwrap();
     let mut buf = [0u8; 256];
     while start.elapsed() < limit {
         if s.write_all(b"x").is_err() {
-            return Some(start.elapsed());
+            return Some((start.elapsed(), String::new()));
         }
         match s.read(&mut buf) {
-            Ok(_) => return Some(start.elapsed()),
+            Ok(n) => {
+                let answer = String::from_utf8_lossy(&buf[..n]).to_string();
+                return Some((start.elapsed(), answer));
+            }
             Err(e)
                 if matches!(
                     e.kind(),
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ) => {}
-            Err(_) => return Some(start.elapsed()),
+            Err(_) => return Some((start.elapsed(), String::new())),
         }
     }
     None
@@ -307,7 +311,7 @@ fn slow_bodies_are_cut_off_and_one_address_cannot_take_every_connection() {
     );
     // Every slow body is cut off at the body deadline (2 s here), not
     // held for the idle or request timeout.
-    let cut: Vec<Option<Duration>> = std::thread::scope(|s| {
+    let cut: Vec<Option<(Duration, String)>> = std::thread::scope(|s| {
         let handles: Vec<_> = held
             .into_iter()
             .map(|c| s.spawn(move || trickle_until_closed(c, Duration::from_secs(12))))
@@ -315,6 +319,13 @@ fn slow_bodies_are_cut_off_and_one_address_cannot_take_every_connection() {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     assert!(cut.iter().all(Option::is_some), "{cut:?}");
+    // Answered 408 when the answer got through before the close.
+    assert!(
+        cut.iter()
+            .flatten()
+            .all(|(_, a)| a.is_empty() || a.starts_with("HTTP/1.1 408")),
+        "{cut:?}"
+    );
     // And the address may connect again once its connections are gone.
     let mut again = connect_from(&server, ATTACKER);
     again
@@ -334,8 +345,9 @@ fn slow_bodies_are_cut_off_and_one_address_cannot_take_every_connection() {
         "POST /c/WH-001/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {session}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 1048576\r\n\r\n--b\r\n"
     );
     up.write_all(head.as_bytes()).unwrap();
-    let took = trickle_until_closed(up, Duration::from_secs(12));
-    assert!(took.is_some(), "a trickled upload is still held");
+    let (_, answer) =
+        trickle_until_closed(up, Duration::from_secs(12)).expect("a trickled upload is still held");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     // The server answers the next request after all of this.
     assert_eq!(
         client().get(server.at("/login")).send().unwrap().status(),
