@@ -30,6 +30,7 @@
 //! - [`field`]: 实地考评 and 网络（媒体）调查 evidence (points, photos,
 //!   visits, grid data, media captures, field forms);
 //! - [`scope`]: which communities an account may see and act on;
+//! - [`secret`]: the archive's server key (signed device cookies);
 //! - [`survey`]: 问卷调查: the questionnaire, numbered copies, answers,
 //!   statistics and verdicts;
 //! - [`web`]: the web pages behind `kaoping serve`.
@@ -64,6 +65,7 @@ pub mod rectify;
 pub mod render;
 pub mod root;
 pub mod scope;
+pub mod secret;
 pub mod storage;
 pub mod survey;
 pub mod table;

@@ -2,7 +2,11 @@
 //! Community staff reach their own community, district staff the
 //! communities registered under their district, experts the communities
 //! the office assigned to them (to read and, later, assess), and the
-//! office every community. The web pages and downloads ask [`allows`].
+//! office every community — to read: evidence, rectification answers and
+//! reports are handed in by the community's own staff only, never by the
+//! office on its behalf (the office re-checks what a community hands in,
+//! so it may not also hand it in). The web pages and downloads ask
+//! [`allows`], or [`check`] for the reason of a refusal.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,19 +27,52 @@ pub enum Access {
     Assess,
 }
 
-/// Whether `account` may do `access` for `community`.
-pub fn allows(account: &Account, community: &Community, access: Access) -> bool {
+/// Why an account may not do something for a community.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// The office tried to hand something in as the community.
+    #[error(
+        "考评办账号不能代社区 {community} 提交材料、答复整改事项或报送整改情况报告：这些须由社区自己的账号提交，考评办负责复查。社区还没有账号时，请用 kaoping user add 名称 --role community --community {community} 为它开设"
+    )]
+    NotOnBehalf {
+        /// The community.
+        community: String,
+    },
+    /// Outside the account's scope, or not its role's business.
+    #[error("您的账号无权查看或提交这个社区的材料，也不能使用考评办的功能。")]
+    NotInScope,
+}
+
+/// Whether `account` may do `access` for `community`, and why not.
+pub fn check(account: &Account, community: &Community, access: Access) -> Result<(), Denied> {
     let own = match account.role {
-        Role::Office => return true,
+        Role::Office => {
+            return match access {
+                Access::Read => Ok(()),
+                Access::Submit => Err(Denied::NotOnBehalf {
+                    community: community.id.clone(),
+                }),
+                Access::Assess => Err(Denied::NotInScope),
+            };
+        }
         Role::Community => account.community.as_deref() == Some(community.id.as_str()),
         Role::District => account.district.as_deref() == Some(community.district.as_str()),
         Role::Expert => account.assigned.contains(&community.id),
     };
-    own && match access {
+    let role_may = match access {
         Access::Read => true,
         Access::Submit => account.role == Role::Community,
         Access::Assess => account.role == Role::Expert,
+    };
+    match own && role_may {
+        true => Ok(()),
+        false => Err(Denied::NotInScope),
     }
+}
+
+/// Whether `account` may do `access` for `community`.
+pub fn allows(account: &Account, community: &Community, access: Access) -> bool {
+    check(account, community, access).is_ok()
 }
 
 /// Whether `account` may see the documents `district` itself sends (its
@@ -95,5 +132,17 @@ mod tests {
         assert!(allows(&expert, &wh, Access::Assess));
         assert!(!allows(&expert, &pl, Access::Assess));
         assert!(!allows(&cuihu, &wh, Access::Assess));
+    }
+
+    #[test]
+    fn the_office_reads_every_community_but_hands_in_for_none() {
+        let wh = Community::new("WH-001", "翠湖社区", "五华区", "城市社区", "第一阶段").unwrap();
+        let office = account(Role::Office, None, None, &[]);
+        assert!(allows(&office, &wh, Access::Read));
+        assert!(matches!(
+            check(&office, &wh, Access::Submit),
+            Err(Denied::NotOnBehalf { .. })
+        ));
+        assert!(!allows(&office, &wh, Access::Assess));
     }
 }

@@ -54,6 +54,21 @@ pub struct Args {
     /// 同时打开的连接数上限，超过的新连接立即关闭
     #[arg(long, value_name = "个", default_value_t = 512)]
     max_connections: usize,
+    /// 同一客户端地址（IPv6 按 /64 网段）最多占用的连接数，超过的新连接立即关闭；默认为 --max-connections 的四分之一（经 --https-proxy 的连接不按地址计）
+    #[arg(long, value_name = "个")]
+    connections_per_address: Option<usize>,
+    /// 登录、问卷答卷等表单请求的正文须在此时限（秒）内收完，超时断开；上传另按 --min-upload-rate 多给时间
+    #[arg(long, value_name = "秒", default_value_t = 15)]
+    body_timeout: u64,
+    /// 上传正文的最低平均速度（KB/秒）：上传须在 --body-timeout 加上“已收 KB 数 ÷ 此速度”秒内收完，否则断开
+    #[arg(long, value_name = "KB/秒", default_value_t = 4)]
+    min_upload_rate: u64,
+    /// 问卷页面（含开放链接）同时有效的表单数上限
+    #[arg(long, value_name = "份", default_value_t = 100_000)]
+    max_open_forms: usize,
+    /// 同一客户端地址最多同时打开的问卷表单数；再打开时作废该地址最早打开的一份
+    #[arg(long, value_name = "份", default_value_t = 1_000)]
+    open_forms_per_address: usize,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -83,9 +98,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         timeouts: Timeouts {
             header: Duration::from_secs(args.header_timeout.max(1)),
             body_idle: Duration::from_secs(args.idle_timeout.max(1)),
+            form_body: Duration::from_secs(args.body_timeout.max(1)),
+            min_upload_rate: args.min_upload_rate.max(1) << 10,
             request: Duration::from_secs(args.request_timeout.max(1)),
         },
         max_connections: args.max_connections.max(1),
+        connections_per_address: args
+            .connections_per_address
+            .unwrap_or(args.max_connections / 4)
+            .max(1),
+        open_forms: (args.max_open_forms, args.open_forms_per_address),
     };
     let state = AppState::new(settings, config, engine)
         .context("无法启动网页服务（核对密码的线程，或分布式存储的数据库连接）")?;

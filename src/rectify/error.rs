@@ -30,6 +30,10 @@ pub enum RectifyError {
         /// The id given.
         id: String,
     },
+    /// No such item for this community, as told to a web user (naming
+    /// neither the id nor any community, so ids cannot be probed).
+    #[error("这个社区没有这个编号的整改事项；请从本社区的整改事项列表中选择")]
+    NoSuchItem,
     /// The item is another community's.
     #[error("整改事项 {id} 属于社区 {owner}，不是 {community} 的，不能由它答复或复查")]
     NotOfCommunity {
@@ -113,4 +117,18 @@ pub enum RectifyError {
         /// Today.
         today: NaiveDate,
     },
+}
+
+impl RectifyError {
+    /// The error as told to a web user, who is not to learn which items
+    /// other communities have: another community's item and an unknown
+    /// one read exactly alike ([`RectifyError::NoSuchItem`]).
+    pub fn concealed(self) -> RectifyError {
+        match self {
+            RectifyError::NotOfCommunity { .. } | RectifyError::UnknownItem { .. } => {
+                RectifyError::NoSuchItem
+            }
+            e => e,
+        }
+    }
 }

@@ -123,18 +123,20 @@ pub async fn document(
 ) -> Result<Download, WebError> {
     let archive = user.archive(&state);
     let (entry, bytes) = blocking(move || {
-        let entry = issuance::find_sha256(&archive, &sha)?
-            .ok_or_else(|| WebError::missing("发文登记簿里没有这份公文"))?;
+        // A document the account may not see is answered exactly as one
+        // that does not exist, so hashes cannot be probed.
+        let missing = || WebError::missing("发文登记簿里没有这份公文");
+        let entry = issuance::find_sha256(&archive, &sha)?.ok_or_else(missing)?;
         // The office sees every document; others those of a community
         // they may see.
         if let Some(d) = &entry.record.district {
             if !crate::scope::allows_district(&user.account, d) {
-                return Err(WebError::forbidden());
+                return Err(missing());
             }
         } else if user.require_office().is_err() {
-            let c = entry.record.community.as_deref();
-            let c = c.ok_or_else(WebError::forbidden)?;
-            in_scope(&user.account, &archive.communities()?, c, Access::Read)?;
+            let c = entry.record.community.as_deref().ok_or_else(missing)?;
+            in_scope(&user.account, &archive.communities()?, c, Access::Read)
+                .map_err(|_| missing())?;
         }
         let digest = Digest::from_hex(&sha).ok_or_else(|| WebError::missing("哈希格式不对"))?;
         let mut bytes = Vec::new();

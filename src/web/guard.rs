@@ -4,7 +4,7 @@
 //! security headers on every answer, and the last step of every error
 //! page, which takes server paths out of the message.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -132,11 +132,8 @@ impl FromRequestParts<AppState> for ClientAddr {
             true => forwarded().unwrap_or(peer),
             false => peer,
         };
-        Ok(ClientAddr(match addr {
-            // One IPv6 client owns a whole /64: count it as one.
-            IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
-            v4 => v4,
-        }))
+        // One IPv6 client owns a whole /64: count it as one.
+        Ok(ClientAddr(super::pace::client_key(addr)))
     }
 }
 

@@ -23,8 +23,10 @@ mod levels;
 mod memory;
 pub use memory::THREAD_KEEP_ALIVE;
 mod office;
+mod open_forms;
 mod open_link;
 mod overrule;
+mod pace;
 mod pages;
 mod preliminary;
 mod print;
@@ -65,6 +67,13 @@ pub struct Timeouts {
     pub header: Duration,
     /// Between two pieces of a request body.
     pub body_idle: Duration,
+    /// For the whole body of a page or form request, from the end of its
+    /// header (uploads get this plus a second per `min_upload_rate`
+    /// bytes).
+    pub form_body: Duration,
+    /// The average rate (bytes per second) an upload's body must keep
+    /// beyond `form_body`.
+    pub min_upload_rate: u64,
     /// For a whole request (not uploads, which are bounded by the idle
     /// time and their size).
     pub request: Duration,
@@ -75,6 +84,8 @@ impl Default for Timeouts {
         Timeouts {
             header: Duration::from_secs(20),
             body_idle: Duration::from_secs(60),
+            form_body: Duration::from_secs(15),
+            min_upload_rate: 4 * 1024,
             request: Duration::from_secs(600),
         }
     }
@@ -98,6 +109,11 @@ pub struct Settings {
     pub timeouts: Timeouts,
     /// Most connections open at once; more are closed on arrival.
     pub max_connections: usize,
+    /// Most of those one client address may hold (not counted for the
+    /// local TLS proxy's connections).
+    pub connections_per_address: usize,
+    /// Most questionnaire forms open at once, and for one address.
+    pub open_forms: (usize, usize),
 }
 
 /// State shared by every request.
@@ -120,6 +136,8 @@ struct Inner {
     uploads: Mutex<HashMap<String, usize>>,
     /// The public questionnaire's copies, open forms and miss counts.
     survey: survey::Public,
+    /// The archive's server key (signs the open links' device cookies).
+    key: crate::secret::ServerKey,
 }
 
 /// Password checks allowed at once.
@@ -136,6 +154,9 @@ impl AppState {
             .build()
             .map_err(std::io::Error::other)?;
         let sessions = session::Sessions::for_root(&settings.root)?;
+        let open_forms = settings.open_forms;
+        let key =
+            crate::secret::ServerKey::of_archive(&settings.root).map_err(std::io::Error::other)?;
         Ok(AppState(Arc::new(Inner {
             settings,
             config,
@@ -145,7 +166,11 @@ impl AppState {
             checks: Semaphore::new(CONCURRENT_CHECKS),
             checkers,
             uploads: Mutex::new(HashMap::new()),
-            survey: survey::Public::default(),
+            survey: survey::Public::with_forms(open_forms::OpenForms::new(
+                open_forms.0,
+                open_forms.1,
+            )),
+            key,
         })))
     }
 
@@ -157,11 +182,12 @@ impl AppState {
 /// How a route's request body is bounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Body {
-    /// Pages and forms: at most 1 MiB, within the request timeout.
+    /// Pages and forms: at most 1 MiB, the body within the body deadline
+    /// and the whole within the request timeout.
     Small,
     /// Uploads: bounded by our own streaming checks (size and file
     /// count), which give a clear message instead of a bare 413, and in
-    /// time by the idle timeout of their body.
+    /// time by the idle timeout and the minimum rate of their body.
     Upload,
 }
 
@@ -297,10 +323,20 @@ pub fn router(state: AppState) -> Router {
             Body::Small => pages = pages.route(r.path, r.handler),
         }
     }
-    let uploads = uploads.layer(DefaultBodyLimit::disable());
+    let uploads =
+        uploads
+            .layer(DefaultBodyLimit::disable())
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                pace::uploads,
+            ));
     let pages = pages
         .layer(DefaultBodyLimit::max(1 << 20))
-        .layer(guard::request_timeout(timeouts.request));
+        .layer(guard::request_timeout(timeouts.request))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pace::forms,
+        ));
     Router::new()
         .merge(pages)
         .merge(uploads)
@@ -329,8 +365,9 @@ pub fn clean_staging(root: &std::path::Path) -> std::io::Result<()> {
 
 /// Serves until Ctrl+C or SIGTERM; requests under way are finished first.
 /// Each connection must send its request header within the header
-/// timeout; beyond `max_connections` open connections, new ones are
-/// closed at once.
+/// timeout; beyond `max_connections` open connections, or beyond
+/// `connections_per_address` from one client, new ones are closed at
+/// once.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::ServiceExt;
@@ -338,6 +375,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     let settings = state.0.settings.clone();
     let app = router(state);
     let open = Arc::new(Semaphore::new(settings.max_connections));
+    let per_address = pace::Connections::new(settings.connections_per_address);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut stop = std::pin::pin!(stopped());
     loop {
@@ -351,6 +389,17 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
                 }
             },
             () = &mut stop => break,
+        };
+        // Behind the local TLS proxy every connection is the proxy's.
+        let held = match settings.https_proxy && peer.ip().is_loopback() {
+            true => None,
+            false => match per_address.admit(peer.ip()) {
+                Some(h) => Some(h),
+                None => {
+                    drop(stream);
+                    continue;
+                }
+            },
         };
         let Ok(permit) = open.clone().try_acquire_owned() else {
             drop(stream);
@@ -369,6 +418,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
         tokio::spawn(async move {
             let _ = conn.await;
             drop(permit);
+            drop(held);
         });
     }
     drop(listener);

@@ -1,6 +1,8 @@
 //! The public per-point open link `/q/open/{token}` (no copy number):
-//! the questionnaire as for a copy, but each device (a random cookie,
-//! kept in the log only as its SHA-256) may answer once per
+//! the questionnaire as for a copy, but each device (a random id in a
+//! cookie signed with the archive's server key, so that a made-up cookie
+//! is no device; kept in the log only as the id's SHA-256) may answer
+//! once per
 //! `[survey] open_link_hours`, and each address at most
 //! [`PER_ADDRESS`] times per [`ADDRESS_WINDOW`] (counted in memory only;
 //! no address is stored). Answers are recorded with channel 开放链接 and
@@ -23,6 +25,8 @@ use crate::survey::state::token_hash;
 
 /// The device cookie.
 const DEVICE_COOKIE: &str = "kaoping_device";
+/// What the server key signs the device id for.
+const DEVICE_PURPOSE: &str = "open-link-device";
 /// Open-link answers one address may send per window.
 pub const PER_ADDRESS: u32 = 20;
 /// That window.
@@ -39,8 +43,14 @@ fn link(state: &AppState, token: &str) -> Result<Option<(String, String)>, WebEr
         .map(|(c, p)| (c.to_string(), p.to_string())))
 }
 
-fn device(headers: &HeaderMap) -> Option<String> {
-    super::session::cookie(headers, DEVICE_COOKIE)
+/// The device id of a request: the id in a device cookie this archive's
+/// key signed; none for a missing, unsigned or forged cookie.
+fn device(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let cookie = super::session::cookie(headers, DEVICE_COOKIE)?;
+    state
+        .0
+        .key
+        .verify(DEVICE_PURPOSE, cookie)
         .filter(|d| survey::well_formed(d))
         .map(str::to_string)
 }
@@ -66,12 +76,14 @@ pub async fn show(
             return Ok(notice(StatusCode::CONFLICT, "问卷调查已结束", &e.to_string()));
         }
         let q = questionnaire(&state)?;
-        let nonce = state.0.survey.open_form(&token_hash(&token), Instant::now())?;
+        let nonce = state.0.survey
+            .open_form(&token_hash(&token), Instant::now(), addr)?;
         let label = format!("开放链接（{point}）");
         let mut page = form(&q, &label, &nonce, &Given::default(), None);
-        if device(&headers).is_none() {
+        if device(&state, &headers).is_none() {
             let id = crate::survey::copies::new_token()
                 .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
+            let id = state.0.key.sign(DEVICE_PURPOSE, &id);
             let secure = if state.0.settings.https_proxy { "; Secure" } else { "" };
             let c = format!(
                 "{DEVICE_COOKIE}={id}; Path=/q/open; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}"
@@ -115,7 +127,7 @@ pub async fn submit(
             survey::miss_in(&state.0.survey.open_misses, addr);
             return Ok(invalid_link());
         };
-        let Some(device) = device(&headers) else {
+        let Some(device) = device(&state, &headers) else {
             return Ok(notice(
                 StatusCode::BAD_REQUEST,
                 "请允许浏览器保存 Cookie",
@@ -175,7 +187,7 @@ pub async fn submit(
             }
             Err(e @ SurveyError::BadAnswer { .. }) => {
                 drop(survey);
-                let again = state.0.survey.open_form(&sha, since)?;
+                let again = state.0.survey.open_form(&sha, since, addr)?;
                 return Ok(form(&q, &label, &again, &given, Some(&e.to_string())));
             }
             Err(e) => return Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e)),

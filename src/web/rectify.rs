@@ -25,12 +25,15 @@ const ANSWER: Form = Form {
     texts: &["item", "text"],
 };
 
-/// A library refusal as the web answers it: another community's item is
-/// 403, an unknown one 404, a state that forbids the step 409.
+/// A library refusal as the web answers it: an unknown item and another
+/// community's are the same 404 (so ids cannot be probed), a state that
+/// forbids the step 409.
 fn refused(e: RectifyError) -> WebError {
+    let e = e.concealed();
     let status = match &e {
-        RectifyError::NotOfCommunity { .. } => StatusCode::FORBIDDEN,
-        RectifyError::UnknownItem { .. } => StatusCode::NOT_FOUND,
+        RectifyError::NotOfCommunity { .. }
+        | RectifyError::UnknownItem { .. }
+        | RectifyError::NoSuchItem => StatusCode::NOT_FOUND,
         RectifyError::AlreadyClosed { .. }
         | RectifyError::AlreadyAnswered { .. }
         | RectifyError::NotAnswered { .. }

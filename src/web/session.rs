@@ -253,9 +253,15 @@ pub fn in_scope(
     access: Access,
 ) -> Result<Community, WebError> {
     match roster.get(id) {
-        Ok(c) if scope::allows(account, c, access) => Ok(c.clone()),
+        Ok(c) => match scope::check(account, c, access) {
+            Ok(()) => Ok(c.clone()),
+            Err(e @ scope::Denied::NotOnBehalf { .. }) => {
+                Err(WebError::new(StatusCode::FORBIDDEN, e.to_string()))
+            }
+            Err(scope::Denied::NotInScope) => Err(WebError::forbidden()),
+        },
         Err(e) if account.role == Role::Office => Err(e.into()),
-        _ => Err(WebError::forbidden()),
+        Err(_) => Err(WebError::forbidden()),
     }
 }
 
@@ -420,7 +426,7 @@ pub async fn login(
         Err(Refusal::Busy) => {
             return fail(
                 StatusCode::TOO_MANY_REQUESTS,
-                "这个账号的密码最近输错多次，登录放慢了：请等几秒钟再试。",
+                "从这台电脑输错这个账号的密码多次，登录放慢了：请等几秒钟，上一次尝试结束后再试。",
             );
         }
     };
@@ -429,6 +435,7 @@ pub async fn login(
     }
     // Each check costs about 19 MiB and a core: only a few at a time.
     let Ok(Ok(permit)) = tokio::time::timeout(CHECK_WAIT, state.0.checks.acquire()).await else {
+        ticket.cancel();
         return fail(
             StatusCode::SERVICE_UNAVAILABLE,
             "服务器正忙（很多人同时登录），请稍等片刻再试。",

@@ -34,7 +34,7 @@ pub const MISSES_MAX: u32 = 30;
 pub const MISS_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// How long an opened form stays valid.
 pub const FORM_LIFE: Duration = Duration::from_secs(4 * 3600);
-/// Most open forms and counted addresses kept.
+/// Most counted addresses kept.
 const CAPACITY: usize = 100_000;
 /// Most bytes of an answer form.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -43,8 +43,9 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 #[derive(Default)]
 pub struct Public {
     pub(super) survey: Mutex<Survey>,
-    /// nonce → (token hash, when the form was first opened).
-    forms: Mutex<HashMap<String, (String, Instant)>>,
+    /// The forms served and not yet answered, shared fairly between
+    /// addresses.
+    pub(super) forms: super::open_forms::OpenForms,
     misses: Mutex<HashMap<IpAddr, (u32, Instant)>>,
     /// Answers waiting for their group commit.
     commit: super::commit::Committer,
@@ -88,6 +89,14 @@ pub(super) fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Public {
+    /// The state with its open forms bounded as `forms` is.
+    pub(super) fn with_forms(forms: super::open_forms::OpenForms) -> Public {
+        Public {
+            forms,
+            ..Public::default()
+        }
+    }
+
     pub(super) fn paused(&self, addr: IpAddr) -> bool {
         paused_in(&self.misses, addr)
     }
@@ -96,33 +105,22 @@ impl Public {
         miss_in(&self.misses, addr);
     }
 
-    pub(super) fn open_form(&self, token_sha: &str, since: Instant) -> Result<String, WebError> {
+    /// A new form for the copy or link `token_sha`, opened by `addr`;
+    /// gives its nonce.
+    pub(super) fn open_form(
+        &self,
+        token_sha: &str,
+        since: Instant,
+        addr: IpAddr,
+    ) -> Result<String, WebError> {
         let nonce = crate::survey::copies::new_token()
             .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
-        let mut forms = locked(&self.forms);
-        if forms.len() >= CAPACITY {
-            forms.retain(|_, (_, t)| t.elapsed() < FORM_LIFE);
-        }
-        if forms.len() >= CAPACITY {
-            return Err(WebError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "同时打开的问卷太多，请稍后再试。",
-            ));
-        }
-        forms.insert(nonce.clone(), (token_sha.to_string(), since));
+        self.forms.open(nonce.clone(), token_sha, since, addr);
         Ok(nonce)
     }
 
     pub(super) fn take_form(&self, nonce: &str, token_sha: &str) -> Option<Instant> {
-        let mut forms = locked(&self.forms);
-        match forms.get(nonce) {
-            Some((t, since)) if t == token_sha && since.elapsed() < FORM_LIFE => {
-                let since = *since;
-                forms.remove(nonce);
-                Some(since)
-            }
-            _ => None,
-        }
+        self.forms.take(nonce, token_sha)
     }
 }
 
@@ -253,7 +251,7 @@ pub async fn show(
             return Ok(page);
         }
         let q = questionnaire(&state)?;
-        let nonce = state.0.survey.open_form(&sha, Instant::now())?;
+        let nonce = state.0.survey.open_form(&sha, Instant::now(), addr)?;
         Ok(form(&q, &number, &nonce, &Given::default(), None))
     })
     .await
@@ -342,7 +340,7 @@ pub async fn submit(
             Outcome::Answered => return Ok(answered()),
             Outcome::Refused(message) => return Ok(refused(&message)),
             Outcome::Bad(message) => {
-                let again = state.0.survey.open_form(&sha, since)?;
+                let again = state.0.survey.open_form(&sha, since, addr)?;
                 return Ok(form(&q, &number, &again, &given, Some(&message)));
             }
             Outcome::Failed(message) => {

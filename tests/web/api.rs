@@ -250,8 +250,11 @@ fn a_community_account_cannot_reach_another_community_or_the_office() {
     assert_eq!(res.status(), 303);
     let page = follow(&o, &server, res);
     let sha = link(&page, "/documents/");
+    // ...and read exactly as a document that does not exist (issue 26).
     let res = get(&c, &server, &format!("/documents/{sha}"));
-    assert_eq!(res.status(), 403);
+    assert_eq!(res.status(), 404);
+    let unknown = get(&c, &server, &format!("/documents/{}", "0".repeat(64)));
+    assert_eq!(res.text().unwrap(), unknown.text().unwrap());
     let res = get(&o, &server, &format!("/documents/{sha}"));
     assert_eq!(res.status(), 200);
     verify_clean(t.path());

@@ -248,13 +248,14 @@ fn the_district_reports_upward_and_the_office_finalizes_from_the_panel() {
     };
     assert_eq!(get(&wh), 200);
     assert_eq!(get(&o), 200);
+    // Out of reach reads as unknown (404), as any document id does.
     assert_eq!(
         get(&cu),
-        403,
+        404,
         "a community does not read the district's report"
     );
     let (pl, _) = sign_in(&server, PANLONGQU);
-    assert_eq!(get(&pl), 403, "nor does another district");
+    assert_eq!(get(&pl), 404, "nor does another district");
 
     ok(submit(&ex, &server, &ex_csrf, &sheet));
     assert!(page(&o).contains("finalize-form"));

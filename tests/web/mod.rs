@@ -11,6 +11,7 @@ mod field_files;
 mod flow;
 mod integrity;
 mod levels;
+mod limits;
 mod rectify;
 mod routes;
 mod security;

@@ -1,5 +1,5 @@
 //! 整改 on the web with the clock fixed: the community answers its items
-//! with evidence and reports, another community is refused (403), the
+//! with evidence and reports, another community is refused (403/404), the
 //! district closes and returns, the office closes and is refused a second
 //! closing, overdue items show on the district's and office's pages and get
 //! a 督办通知, and the 命名决定 names only the community whose items are
@@ -137,7 +137,8 @@ fn rectification_goes_to_closing_and_naming_on_the_web() {
     assert_eq!(status_of(&p, "ZG003"), "逾期", "{p}");
     assert!(p.contains("answer-form") && !p.contains("check-form"));
 
-    // Another community cannot answer WH-001's item, by either path.
+    // Another community cannot answer WH-001's item, by either path (by
+    // its own, the item reads as unknown).
     let before = log(dir).len();
     assert_eq!(
         answer(&pl, &server, &pl_csrf, "WH-001", "ZG003", "x").status(),
@@ -145,7 +146,7 @@ fn rectification_goes_to_closing_and_naming_on_the_web() {
     );
     assert_eq!(
         answer(&pl, &server, &pl_csrf, "PL-001", "ZG003", "x").status(),
-        403
+        404
     );
     assert_eq!(log(dir).len(), before, "a refused answer writes nothing");
 
@@ -300,4 +301,137 @@ fn rectification_goes_to_closing_and_naming_on_the_web() {
     };
     let number = decision["number"].as_str().unwrap();
     assert!(text.contains(&format!("命名文件：{number}")), "{text}");
+}
+
+/// A probe of one route with an item id.
+type Probe<'a> = Box<dyn Fn(&str) -> (u16, String) + 'a>;
+
+/// Status and body of a request.
+fn answer_of(res: Response) -> (u16, String) {
+    (res.status().as_u16(), res.text().unwrap())
+}
+
+/// Issue 26, item 8: another community's item (or document) and one that
+/// does not exist are answered alike on every route taking its id, so ids
+/// cannot be probed; no community is named.
+#[test]
+fn other_communities_items_and_documents_read_as_unknown() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    scoped_accounts(dir);
+    noticed(dir);
+    // PL-001's items are ZG001 and ZG002; ZG999 does not exist.
+    let server = Server::start_with(dir, &[], &[("KAOPING_TODAY", "2026-12-25")]);
+    let (cu, cu_csrf) = sign_in(&server, CUIHU);
+    let (wh, wh_csrf) = sign_in(&server, WUHUA);
+    let before = log(dir).len();
+    let probes: Vec<(&str, Probe)> = vec![
+        (
+            "answer",
+            Box::new(|item: &str| answer_of(answer(&cu, &server, &cu_csrf, "WH-001", item, "x"))),
+        ),
+        (
+            "evidence",
+            Box::new(|item: &str| {
+                let url = format!("/c/WH-001/rectify/evidence?item={item}&n=1&f=0");
+                answer_of(cu.get(server.at(&url)).send().unwrap())
+            }),
+        ),
+        (
+            "check",
+            Box::new(|item: &str| answer_of(check(&wh, &server, &wh_csrf, item, "close", "好"))),
+        ),
+    ];
+    for (route, probe) in &probes {
+        let (other, unknown) = (probe("ZG001"), probe("ZG999"));
+        assert_eq!(other, unknown, "{route}");
+        assert_eq!(other.0, 404, "{route}: {}", other.1);
+        assert!(
+            !other.1.contains("PL-001") && !other.1.contains("ZG001"),
+            "{route}: {}",
+            other.1
+        );
+    }
+    assert_eq!(log(dir).len(), before, "nothing was written");
+    // Documents: PL-001's 整改通知书 and a made-up hash.
+    let notice = log(dir)
+        .into_iter()
+        .filter(|r| r["kind"] == "document" && r["data"]["community"] == "PL-001")
+        .map(|r| {
+            r["data"]["objects"][0]["sha256"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .next()
+        .expect("PL-001 has a notice");
+    let doc = |sha: &str| {
+        answer_of(
+            cu.get(server.at(&format!("/documents/{sha}")))
+                .send()
+                .unwrap(),
+        )
+    };
+    let (other, unknown) = (doc(&notice), doc(&"0".repeat(64)));
+    assert_eq!(other, unknown);
+    assert_eq!(other.0, 404);
+    assert!(!other.1.contains("PL-001"), "{}", other.1);
+}
+
+/// Issue 26, item 9: the office re-checks what a community hands in, so it
+/// may neither answer a community's item nor hand in evidence as one; it
+/// is told why, and nothing is written.
+#[test]
+fn the_office_cannot_hand_in_for_a_community() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    noticed(dir);
+    let server = Server::start_with(dir, &[], &[("KAOPING_TODAY", "2026-12-25")]);
+    let (o, o_csrf) = sign_in(&server, OFFICE);
+    let before = log(dir).len();
+    let (status, text) = answer_of(answer(&o, &server, &o_csrf, "WH-001", "ZG003", "代答"));
+    assert_eq!(status, 403, "{text}");
+    assert!(text.contains("考评办账号不能代社区 WH-001"), "{text}");
+    let res = o
+        .post(server.at("/c/WH-001/rectify/report"))
+        .form(&[("csrf", o_csrf.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let form = Form::new()
+        .text("csrf", o_csrf.clone())
+        .text("path", "Ⅱ-01 社区党组织/a.pdf")
+        .part(
+            "file",
+            Part::bytes(b"%PDF-1.4 x".to_vec()).file_name("a.pdf"),
+        );
+    let res = o
+        .post(server.at("/c/WH-001/upload"))
+        .multipart(form)
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(res.text().unwrap().contains("不能代社区"));
+    assert_eq!(log(dir).len(), before, "a refused hand-in writes nothing");
+    // The office still sees the community's page and items, without the
+    // forms to hand in.
+    let page = o
+        .get(server.at("/c/WH-001/rectify"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        page.contains("ZG003") && !page.contains("answer-form"),
+        "{page}"
+    );
+    let page = o
+        .get(server.at("/c/WH-001"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(!page.contains("upload-form"), "{page}");
 }

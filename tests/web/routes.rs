@@ -22,7 +22,8 @@ enum Who {
     SignedIn,
     /// Those who may see WH-001: its community, 五华区, its expert, the office.
     ReadWh,
-    /// Those who may hand in for WH-001: its community and the office.
+    /// Those who may hand in for WH-001: its community only (the office
+    /// re-checks what a community hands in, and never hands in for it).
     SubmitWh,
     /// Those who submit a level of 评估验收 for WH-001: its community
     /// (自查), 五华区 (初评) and its expert (专家评估).
@@ -149,7 +150,7 @@ fn allowed(who: Who, role: &str) -> bool {
             role,
             "community WH-001" | "district 五华区" | "expert of WH-001" | "office"
         ),
-        Who::SubmitWh => matches!(role, "community WH-001" | "office"),
+        Who::SubmitWh => role == "community WH-001",
         Who::LevelWh => matches!(
             role,
             "community WH-001" | "district 五华区" | "expert of WH-001"

@@ -381,6 +381,8 @@ fn slow_clients_are_cut_off_and_connections_are_bounded() {
             "2",
             "--max-connections",
             "20",
+            "--connections-per-address",
+            "20",
         ],
     );
     let addr = server.url.trim_start_matches("http://").to_string();
