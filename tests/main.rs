@@ -9,6 +9,7 @@ mod distributed;
 mod documents_layout;
 mod engines;
 mod field;
+mod limits;
 mod render;
 mod util;
 mod web;

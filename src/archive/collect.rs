@@ -2,13 +2,15 @@
 //! into a list of candidate files with their raw relative names, the
 //! things skipped (junk, links, special files) and the problems found
 //! (folders that cannot be listed). Nothing is opened or read here.
+//! [`unsafe_names`] finds the names no submission may carry.
 
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use super::manifest::SkipReason;
-use super::relpath::RelPath;
+use super::relpath::{self, RelPath};
+use super::zipin::UnsafeEntry;
 
 /// Where a candidate's bytes come from.
 #[derive(Debug, Clone)]
@@ -177,6 +179,28 @@ pub fn collect_dir(dir: &Path) -> Collected {
                     out.problems.push(ReadProblem::Details { rel, cause });
                 }
             }
+        }
+    }
+    out
+}
+
+/// The files whose names may not be carried into a submission (see
+/// [`relpath::name_problem`]) and those that differ from an earlier one
+/// only in letter case.
+pub fn unsafe_names(files: &[Candidate]) -> Vec<UnsafeEntry> {
+    let mut out = Vec::new();
+    let mut cases: std::collections::BTreeMap<String, &RelPath> = Default::default();
+    for f in files {
+        if let Some(why) = relpath::path_problem(&f.rel) {
+            out.push(UnsafeEntry::BadName {
+                name: f.rel.to_string().escape_debug().to_string(),
+                why,
+            });
+        } else if let Some(first) = cases.insert(relpath::case_key(&f.rel), &f.rel) {
+            out.push(UnsafeEntry::CaseOnly {
+                rel: f.rel.clone(),
+                first: first.to_string(),
+            });
         }
     }
     out

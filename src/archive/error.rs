@@ -30,6 +30,13 @@ pub enum ArchiveError {
         /// One per file.
         problems: Vec<super::place::PlaceProblem>,
     },
+    /// Names that may not be carried into a submission; nothing was
+    /// stored.
+    #[error("以下 {} 个文件的名称不能提交，本次没有保存任何文件：\n{}\n请在 Windows 资源管理器或其他工具中改名后重新提交", problems.len(), indent(problems))]
+    UnsafeNames {
+        /// One per file, each naming it and why.
+        problems: Vec<zipin::UnsafeEntry>,
+    },
     /// Files or folders that cannot be read; nothing was stored.
     #[error("有 {} 个文件或文件夹无法读取，本次没有保存任何文件：\n{}", problems.len(), indent(problems))]
     Unreadable {

@@ -249,6 +249,10 @@ pub fn ingest(
     if !problems.is_empty() {
         return Err(ArchiveError::Unreadable { problems });
     }
+    let problems = collect::unsafe_names(&files);
+    if !problems.is_empty() {
+        return Err(ArchiveError::UnsafeNames { problems });
+    }
     for _ in 0..2 {
         if !strip_wrapper(catalog, &mut files) {
             break;

@@ -1,6 +1,9 @@
 //! Relative paths inside a submission, kept as the exact bytes of each
 //! component so that names which are not valid UTF-8 survive unchanged;
-//! shown to people with the invalid bytes escaped as `\xNN`.
+//! shown to people with the invalid bytes escaped as `\xNN`. Also the
+//! rule for names that may not be carried into a submission at all
+//! ([`name_problem`], [`case_key`]): names that hide their real extension
+//! or cannot be unpacked on Windows.
 
 use std::fmt;
 
@@ -87,9 +90,97 @@ pub fn escape_percent(bytes: &[u8]) -> String {
     out
 }
 
+/// Characters that reorder the text around them: an `exe` can be shown
+/// as `fdp.exe` read backwards (`invoice\u{202e}fdp.exe` shows as
+/// `invoiceexe.pdf`).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Names Windows keeps for devices, with or without an extension
+/// (`CON`, `nul.txt`, `COM1.pdf`).
+fn is_reserved_on_windows(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end();
+    let upper = stem.to_uppercase();
+    match upper.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
+        _ => ["COM", "LPT"].iter().any(|p| {
+            upper.strip_prefix(p).is_some_and(|n| {
+                matches!(
+                    n,
+                    "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
+                )
+            })
+        }),
+    }
+}
+
+/// Why one file or folder name may not be carried into a submission (or
+/// its BagIt export): it hides its real extension, holds control
+/// characters, or cannot be unpacked on Windows. `None` for a good name.
+pub fn name_problem(name: &[u8]) -> Option<&'static str> {
+    let name = String::from_utf8_lossy(name);
+    if name.chars().any(is_bidi_control) {
+        Some("名称含有改变文字方向的控制字符，显示出的扩展名可能是伪装的")
+    } else if name.chars().any(|c| c.is_control() || c == '\u{FEFF}') {
+        Some("名称含有控制字符")
+    } else if name.ends_with(['.', ' ']) {
+        Some("名称以点或空格结尾，在 Windows 上无法解压")
+    } else if is_reserved_on_windows(&name) {
+        Some(
+            "名称是 Windows 的保留名称（CON、PRN、AUX、NUL、COM1、LPT1 等，带不带扩展名都一样），在 Windows 上无法解压",
+        )
+    } else {
+        None
+    }
+}
+
+/// The first unsafe component of `rel` and why.
+pub fn path_problem(rel: &RelPath) -> Option<&'static str> {
+    rel.components().iter().find_map(|c| name_problem(c))
+}
+
+/// The key under which two paths that differ only in letter case
+/// (`A.pdf`, `a.PDF`) collide: on Windows and macOS one would overwrite
+/// the other.
+pub fn case_key(rel: &RelPath) -> String {
+    String::from_utf8_lossy(&rel.to_bytes()).to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_spoof_or_break_on_windows_are_refused() {
+        for bad in [
+            "invoice\u{202e}fdp.exe",
+            "a\u{2066}b.pdf",
+            "CON",
+            "nul.txt",
+            "Com1.pdf",
+            "lpt9",
+            "aux.tar.gz",
+            "报告.",
+            "报告.pdf ",
+            "a\tb",
+        ] {
+            assert!(name_problem(bad.as_bytes()).is_some(), "{bad:?}");
+        }
+        for good in [
+            "会议记录.pdf",
+            "console.txt",
+            "COM10.pdf",
+            "nul1.txt",
+            ".hidden",
+            "a b.pdf",
+        ] {
+            assert_eq!(name_problem(good.as_bytes()), None, "{good:?}");
+        }
+        let a = RelPath(vec![b"X".to_vec(), b"A.pdf".to_vec()]);
+        let b = RelPath(vec![b"x".to_vec(), b"a.PDF".to_vec()]);
+        assert_eq!(case_key(&a), case_key(&b));
+    }
 
     #[test]
     fn escapes_only_invalid_bytes() {

@@ -1,7 +1,9 @@
 //! Stage 1 of ingest for a ZIP file: list its entries as candidates with
 //! their names decoded (see [`legacy_encoding`] for names that are not
 //! UTF-8: GBK as written by Chinese Windows tools, else CP437), rejecting
-//! unsafe entries (`..`, absolute paths, links, encryption) and archives
+//! unsafe entries (`..`, absolute paths, links, encryption, names that
+//! spoof their extension or cannot be unpacked on Windows, names that
+//! differ only in letter case) and archives
 //! whose expansion is absurd (a zip bomb) before anything is extracted.
 //! Reading an entry later counts its bytes against the declared size.
 
@@ -13,7 +15,7 @@ use std::path::{Path, PathBuf};
 use zip::ZipArchive;
 
 use super::collect::{Candidate, Collected, Source, junk_reason};
-use super::relpath::{RelPath, escape};
+use super::relpath::{self, RelPath, escape};
 
 /// Limits that keep a hostile ZIP from filling the disk.
 #[derive(Debug, Clone, Copy)]
@@ -113,6 +115,14 @@ pub enum UnsafeEntry {
     /// Two names that land on the same path.
     #[error("{rel}：与条目“{first}”同名（不同的解压工具会取到不同的内容）")]
     SameName {
+        /// The later entry.
+        rel: RelPath,
+        /// The earlier entry's name.
+        first: String,
+    },
+    /// Two names that differ only in letter case.
+    #[error("{rel}：与条目“{first}”只有字母大小写不同（在 Windows 和 macOS 上会互相覆盖）")]
+    CaseOnly {
         /// The later entry.
         rel: RelPath,
         /// The earlier entry's name.
@@ -334,6 +344,8 @@ struct Listing {
     ranges: Vec<(u64, u64, String)>,
     /// Each path and the name it came from.
     names: BTreeMap<RelPath, String>,
+    /// Each path in lower case and the name it came from.
+    cases: BTreeMap<String, String>,
 }
 
 impl Listing {
@@ -364,6 +376,13 @@ impl Listing {
                 return Ok(());
             }
         };
+        if let Some(why) = relpath::path_problem(&rel) {
+            self.unsafe_entries.push(UnsafeEntry::BadName {
+                name: rel.to_string().escape_debug().to_string(),
+                why,
+            });
+            return Ok(());
+        }
         if entry.is_symlink() {
             self.unsafe_entries.push(UnsafeEntry::Symlink { rel });
             return Ok(());
@@ -384,9 +403,14 @@ impl Listing {
         if self.total > limits.max_total {
             return Err(format!("解压总量超过 {} GB", limits.max_total >> 30));
         }
-        if let Some(first) = self.names.insert(rel.clone(), shown_name) {
+        if let Some(first) = self.names.insert(rel.clone(), shown_name.clone()) {
             self.unsafe_entries
                 .push(UnsafeEntry::SameName { rel, first });
+            return Ok(());
+        }
+        if let Some(first) = self.cases.insert(relpath::case_key(&rel), shown_name) {
+            self.unsafe_entries
+                .push(UnsafeEntry::CaseOnly { rel, first });
             return Ok(());
         }
         if let Some(why) = junk_reason(&rel) {

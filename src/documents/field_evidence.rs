@@ -32,26 +32,10 @@ pub struct FieldPart {
 }
 
 /// A JPEG thumbnail of an image's bytes, at most 640×480, or `None` for a
-/// format that cannot be decoded here (HEIC).
+/// format that cannot be decoded here (HEIC) or an image over the limits
+/// (see [`crate::field::picture`]).
 pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
-    let img = image::load_from_memory(bytes).ok()?;
-    let img = if img.width() > 640 || img.height() > 480 {
-        img.thumbnail(640, 480)
-    } else {
-        img
-    }
-    .to_rgb8();
-    let mut out = Vec::new();
-    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 75);
-    image::ImageEncoder::write_image(
-        enc,
-        img.as_raw(),
-        img.width(),
-        img.height(),
-        image::ExtendedColorType::Rgb8,
-    )
-    .ok()?;
-    Some(out)
+    crate::field::picture::thumbnail(bytes)
 }
 
 impl FieldPart {
@@ -66,11 +50,22 @@ impl FieldPart {
         let mut photos = Vec::new();
         let mut not_shown = 0;
         for p in &evidence.photos {
-            let mut bytes = Vec::new();
-            let shown = photos.len() < MAX_PHOTOS
-                && Digest::from_hex(&p.file.object.sha256)
-                    .is_some_and(|d| archive.store().copy_verified(&d, &mut bytes).is_ok());
-            match shown.then(|| thumbnail(&bytes)).flatten() {
+            let original = || {
+                let d = Digest::from_hex(&p.file.object.sha256)?;
+                let mut bytes = Vec::new();
+                archive.store().copy_verified(&d, &mut bytes).ok()?;
+                Some(bytes)
+            };
+            let thumb = (photos.len() < MAX_PHOTOS)
+                .then(|| {
+                    crate::field::picture::stored_thumbnail(
+                        archive,
+                        &p.file.object.sha256,
+                        original,
+                    )
+                })
+                .flatten();
+            match thumb {
                 Some(jpeg) => {
                     let name = evidence
                         .points

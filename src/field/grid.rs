@@ -128,6 +128,7 @@ pub fn import(
     name: &str,
     standards: &str,
 ) -> Result<GridRecord, FieldError> {
+    super::check_file_name(name)?;
     let mut keys = Vec::new();
     for part in standards
         .split([',', '，', '、', ';', '；'])

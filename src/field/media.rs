@@ -211,6 +211,7 @@ pub fn add(
         path: capture,
         name: capture_name,
     } = capture;
+    super::check_file_name(capture_name)?;
     if account.role != Role::Office {
         super::check_assessor(account, community)?;
     }

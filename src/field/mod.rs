@@ -15,6 +15,7 @@ pub mod form;
 pub mod grid;
 pub mod media;
 pub mod photo;
+pub mod picture;
 pub mod point;
 pub mod reflag;
 pub mod visit;
@@ -163,6 +164,19 @@ pub struct StoredFile {
     pub name: String,
     /// Its object.
     pub object: ObjectRef,
+}
+
+/// Refuses a file name no record may carry: one that hides its real
+/// extension, holds control characters or cannot be unpacked on Windows
+/// (see [`crate::archive::relpath::name_problem`]).
+pub fn check_file_name(name: &str) -> Result<(), FieldError> {
+    match crate::archive::relpath::name_problem(name.as_bytes()) {
+        Some(why) => Err(FieldError::BadFile {
+            name: name.escape_debug().to_string(),
+            why: why.to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 impl StoredFile {

@@ -147,7 +147,8 @@ pub fn standard_at(
 /// Stores one photo for `account`'s on-site assessment of `community`.
 /// Refused, with nothing stored, when the account may not assess it, the
 /// point is not the community's, the standard is not checked there, the
-/// file is over the size limit or not an image by its content.
+/// file is over the size limit, not an image by its content, or larger in
+/// pixels than [`super::picture::MAX_PIXELS`] allows.
 pub fn store(
     archive: &Archive,
     lock: &WriterLock,
@@ -161,6 +162,7 @@ pub fn store(
     let level = check_assessor(account, community)?;
     let p = point::get(archive, &community.id, incoming.point)?;
     let key = standard_at(catalog, &p, incoming.standard)?;
+    super::check_file_name(incoming.name)?;
     let read_err = |source| FieldError::Read {
         path: incoming.path.to_path_buf(),
         source,
@@ -185,6 +187,7 @@ pub fn store(
                 .into(),
         )
     })?;
+    super::picture::check_dimensions(incoming.path).map_err(bad)?;
     let (digest, _) = crate::archive::store::hash_reader(open(incoming.path).map_err(read_err)?)
         .map_err(read_err)?;
     if let Some(earlier) = list(archive, &community.id)?.into_iter().find(|r| {

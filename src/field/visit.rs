@@ -197,6 +197,7 @@ pub fn attach_scan(
         check_assessor(account, community)?;
     }
     let p = point::get(archive, &community.id, point_id)?;
+    super::check_file_name(name)?;
     let read_err = |source| FieldError::Read {
         path: path.to_path_buf(),
         source,
@@ -207,6 +208,12 @@ pub fn attach_scan(
             name: name.to_string(),
             why: "按文件内容看既不是 PDF 也不是图片；扫描件请存为 PDF、JPEG 或 PNG".into(),
         });
+    }
+    if !bytes.starts_with(b"%PDF-") {
+        super::picture::check_dimensions(path).map_err(|why| FieldError::BadFile {
+            name: name.to_string(),
+            why,
+        })?;
     }
     let put = archive
         .store()

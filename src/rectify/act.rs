@@ -60,9 +60,12 @@ fn check_name(name: &str) -> Result<(), RectifyError> {
         || name.contains(['/', '\\'])
         || name == "."
         || name == ".."
-        || name.chars().any(char::is_control);
+        || name.chars().any(char::is_control)
+        || crate::archive::relpath::name_problem(name.trim().as_bytes()).is_some();
     if bad {
-        return Err(RectifyError::BadFileName { name: name.into() });
+        return Err(RectifyError::BadFileName {
+            name: name.escape_debug().to_string(),
+        });
     }
     Ok(())
 }

@@ -71,7 +71,9 @@ pub enum RectifyError {
         what: &'static str,
     },
     /// An evidence file name is not acceptable.
-    #[error("证明材料的文件名“{name}”不可用（不能为空、不能含路径或控制字符）；请改名后再上传")]
+    #[error(
+        "证明材料的文件名“{name}”不可用（不能为空、不能含路径或控制字符、不能以点或空格结尾、不能是 CON、NUL、COM1 等 Windows 保留名称）；请改名后再上传"
+    )]
     BadFileName {
         /// The name.
         name: String,

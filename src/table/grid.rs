@@ -2,16 +2,21 @@
 //! workbook, with the row's number as the user sees it (a CSV line, an
 //! Excel row) and each cell's value as the file holds it (text, number,
 //! date, error, or a formula that was never calculated). Workbooks are
-//! read with calamine.
+//! read with calamine, only after the [`limits`](super::limits) are
+//! checked: `.xlsx` sheets as a stream of cells, each checked before it
+//! is kept; `.ods` and `.xls` after [`survey`](super::survey) has seen
+//! that no sheet reaches too far (their reader expands whole sheets).
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, Range, Reader, Sheets};
+use calamine::{Data, DataRef, Range, Reader, Sheets, Xlsx, XlsxError};
 use chrono::NaiveDate;
 
 use super::TableError;
 use super::format::Format;
+use super::limits::{self, Extent};
 use crate::textenc;
 
 /// One cell's value.
@@ -60,6 +65,7 @@ pub struct Grid {
 
 /// Reads every sheet of `bytes` in `format`.
 pub fn grids(path: &Path, bytes: &[u8], format: Format) -> Result<Vec<Grid>, TableError> {
+    limits::check_file_size(path, bytes.len() as u64)?;
     match format {
         Format::Csv => Ok(vec![csv_grid(path, bytes)?]),
         _ => workbook_grids(path, bytes, format),
@@ -141,6 +147,13 @@ fn opening_error(path: &Path, format: Format, e: calamine::Error) -> TableError 
 }
 
 fn workbook_grids(path: &Path, bytes: &[u8], format: Format) -> Result<Vec<Grid>, TableError> {
+    if matches!(format, Format::Xlsx | Format::Ods) {
+        limits::check_zip(path, bytes)?;
+    }
+    if format == Format::Xlsx {
+        return xlsx_grids(path, bytes);
+    }
+    super::survey::check(path, bytes, format)?;
     let mut book = open(path, bytes, format)?;
     let names = book.sheet_names();
     let mut out = Vec::new();
@@ -148,6 +161,7 @@ fn workbook_grids(path: &Path, bytes: &[u8], format: Format) -> Result<Vec<Grid>
         let values = book
             .worksheet_range(&name)
             .map_err(|e| opening_error(path, format, e))?;
+        check_texts(path, &name, &values)?;
         // Not every format keeps formulas; without them a missing cached
         // value simply reads as an empty cell.
         let formulas = book.worksheet_formula(&name).ok();
@@ -157,6 +171,101 @@ fn workbook_grids(path: &Path, bytes: &[u8], format: Format) -> Result<Vec<Grid>
         });
     }
     Ok(out)
+}
+
+fn check_texts(path: &Path, sheet: &str, values: &Range<Data>) -> Result<(), TableError> {
+    for (r, c, v) in values.used_cells() {
+        if let Data::String(s) = v {
+            let (top, left) = values.start().unwrap_or((0, 0));
+            limits::check_text(path, sheet, (top + r as u32, left + c as u32), s)?;
+        }
+    }
+    Ok(())
+}
+
+fn xlsx_grids(path: &Path, bytes: &[u8]) -> Result<Vec<Grid>, TableError> {
+    let err = |e: XlsxError| opening_error(path, Format::Xlsx, calamine::Error::Xlsx(e));
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(err)?;
+    let mut out = Vec::new();
+    for name in book.sheet_names() {
+        out.push(Grid {
+            rows: xlsx_rows(path, &mut book, &name)?,
+            sheet: Some(name),
+        });
+    }
+    Ok(out)
+}
+
+/// Reads one sheet cell by cell, refusing it as soon as it reaches past
+/// the limits. A formula without a cached value is [`Value::Uncomputed`].
+fn xlsx_rows(
+    path: &Path,
+    book: &mut Xlsx<Cursor<&[u8]>>,
+    sheet: &str,
+) -> Result<Vec<GridRow>, TableError> {
+    let err = |e: XlsxError| opening_error(path, Format::Xlsx, calamine::Error::Xlsx(e));
+    let mut cells = match book.worksheet_cells_reader(sheet) {
+        Ok(reader) => reader,
+        // A chart sheet: no cells.
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(err(e)),
+    };
+    let declared = cells.dimensions();
+    limits::check_declared(
+        path,
+        sheet,
+        Extent {
+            start: declared.start,
+            end: declared.end,
+        },
+    )?;
+    let mut rows: BTreeMap<u32, Vec<Value>> = BTreeMap::new();
+    let mut used = None;
+    while let Some(cell) = cells.next_cell_with_formula_metadata().map_err(err)? {
+        let v = match &cell.value {
+            DataRef::Empty if cell.formula.as_ref().is_some_and(has_formula) => Value::Uncomputed,
+            DataRef::Empty => continue,
+            DataRef::String(s) => {
+                limits::check_text(path, sheet, cell.pos, s)?;
+                text(s)
+            }
+            DataRef::SharedString(s) => {
+                limits::check_text(path, sheet, cell.pos, s)?;
+                text(s)
+            }
+            other => value(&Data::from(other.clone())),
+        };
+        Extent::grow(&mut used, cell.pos);
+        limits::check_used(path, sheet, used)?;
+        let row = rows.entry(cell.pos.0).or_default();
+        let col = cell.pos.1 as usize;
+        if row.len() <= col {
+            row.resize(col + 1, Value::Empty);
+        }
+        row[col] = v;
+    }
+    let Some(used) = used else {
+        return Ok(Vec::new());
+    };
+    let width = used.end.1 as usize + 1;
+    Ok((used.start.0..=used.end.0)
+        .map(|r| {
+            let mut cells = rows.remove(&r).unwrap_or_default();
+            cells.resize(width, Value::Empty);
+            GridRow {
+                number: r + 1,
+                cells,
+            }
+        })
+        .collect())
+}
+
+fn has_formula(f: &calamine::XlsxFormulaMetadata) -> bool {
+    match f {
+        calamine::XlsxFormulaMetadata::Normal { formula }
+        | calamine::XlsxFormulaMetadata::Shared { formula, .. } => !formula.trim().is_empty(),
+        _ => true,
+    }
 }
 
 fn sheet_rows(values: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<GridRow> {

@@ -8,7 +8,9 @@
 pub mod format;
 pub mod grid;
 pub mod header;
+pub mod limits;
 pub mod place;
+pub mod survey;
 pub mod views;
 pub mod write;
 
@@ -99,6 +101,19 @@ pub enum TableError {
         /// The names of the matching sheets.
         sheets: Vec<String>,
     },
+    /// A file, or a sheet in it, over one of the [`limits`].
+    #[error(
+        "{path}：{}{what}，无法导入。请删掉多余的行、列和空白格子的格式（或把要导入的内容复制到一个新工作簿），另存为 .xlsx 后再导入",
+        sheet.as_ref().map_or_else(String::new, |s| format!("工作表“{s}”"))
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The sheet, when one sheet is too large.
+        sheet: Option<String>,
+        /// What is too large, with the limit.
+        what: String,
+    },
     /// Reading the file failed.
     #[error("无法读取 {path}")]
     Io {
@@ -144,6 +159,7 @@ impl TableError {
             | TableError::Disguised { path, .. }
             | TableError::NoHeader { path, .. }
             | TableError::Ambiguous { path, .. }
+            | TableError::TooLarge { path, .. }
             | TableError::Io { path, .. } => path,
         }
     }

@@ -264,6 +264,7 @@ async fn receive_and_ingest(
         .map(drop);
     let up: Upload =
         upload::receive(state, user, allowed, headers, mp, &upload::EVIDENCE, limits).await?;
+    let rename = up.renamer();
     let (source, source_name) = match up.file("zip") {
         Some(z) => (z.to_path_buf(), up.file_name("zip").map(str::to_string)),
         None => (
@@ -322,7 +323,8 @@ async fn receive_and_ingest(
         }
         Ok((v, up))
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     drop(up);
     Ok(format!("/c/{url_id}/v/{version}"))
 }

@@ -362,6 +362,7 @@ async fn photo_inner(
     let allowed = assessor(&state, &user, &id).await.map(drop);
     let cap = state.0.config.field.max_photo_bytes() + (64 << 10);
     let up = receive(&state, &user, allowed, &headers, mp, &PHOTO, cap).await?;
+    let rename = up.renamer();
     let path = up
         .file("photo")
         .ok_or_else(|| WebError::bad("请先拍照或选择照片"))?
@@ -396,7 +397,8 @@ async fn photo_inner(
             &incoming,
         )?)
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     let line = photo_line(&stored.record, &time);
     Ok((
         serde_json::json!({"ok": true, "duplicate": stored.duplicate, "sha256": stored.record.file.object.sha256, "photo": line}),
@@ -471,6 +473,7 @@ pub async fn upload_scan(
 ) -> Result<Redirect, WebError> {
     let allowed = assessor(&state, &user, &id).await.map(drop);
     let up = receive(&state, &user, allowed, &headers, mp, &SCAN, 50 << 20).await?;
+    let rename = up.renamer();
     let path = up
         .file("scan")
         .ok_or_else(|| WebError::bad("请先选择扫描件"))?
@@ -495,7 +498,8 @@ pub async fn upload_scan(
         )?;
         Ok(())
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     Ok(Redirect::to(&to))
 }
 
@@ -510,6 +514,7 @@ pub async fn submit(
 ) -> Result<Redirect, WebError> {
     let allowed = assessor(&state, &user, &id).await.map(drop);
     let up = receive(&state, &user, allowed, &headers, mp, &BASE_SHEET, 20 << 20).await?;
+    let rename = up.renamer();
     let archive = user.archive(&state);
     let account = user.account.clone();
     let to = format!("/c/{}#levels", percent(&id));
@@ -531,7 +536,8 @@ pub async fn submit(
         })?;
         Ok(())
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     Ok(Redirect::to(&to))
 }
 
@@ -552,6 +558,7 @@ pub async fn upload_media(
         _ => assessor(&state, &user, &id).await.map(drop),
     };
     let up = receive(&state, &user, allowed, &headers, mp, &MEDIA, 100 << 20).await?;
+    let rename = up.renamer();
     let path = up
         .file("capture")
         .ok_or_else(|| WebError::bad("请选择网页存档文件（PDF、PNG、MHTML 或 WARC）"))?
@@ -588,7 +595,8 @@ pub async fn upload_media(
         )?;
         Ok(())
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     Ok(Redirect::to(&to))
 }
 
@@ -603,6 +611,7 @@ pub async fn upload_grid(
 ) -> Result<Redirect, WebError> {
     let allowed = user.require_office();
     let up = receive(&state, &user, allowed, &headers, mp, &GRID, 50 << 20).await?;
+    let rename = up.renamer();
     let path = up
         .file("table")
         .ok_or_else(|| WebError::bad("请选择网格管理平台导出的表格"))?
@@ -629,7 +638,8 @@ pub async fn upload_grid(
         })?;
         Ok(())
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     Ok(Redirect::to(&to))
 }
 

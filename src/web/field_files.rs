@@ -1,7 +1,7 @@
 //! The field page's files: a community's photos served from the store
 //! (`GET /c/{id}/field/photo/{sha}`, the original bytes, or with
-//! `?thumb=1` a JPEG thumbnail made on the fly — the original is never
-//! replaced), and the import of a points table from the page
+//! `?thumb=1` a JPEG thumbnail, made once and kept — the original is
+//! never replaced), and the import of a points table from the page
 //! (`POST /c/{id}/points/upload`, the reader of `kaoping point import`,
 //! all or nothing).
 
@@ -19,7 +19,7 @@ use super::{AppState, blocking};
 use crate::accounts::Role;
 use crate::archive::store::Digest;
 use crate::catalog::Catalog;
-use crate::field::{self, photo, point};
+use crate::field::{self, photo, picture, point};
 use crate::scope::Access;
 
 /// The photo's query.
@@ -47,29 +47,32 @@ pub async fn photo(
             .find(|p| p.file.object.sha256 == sha)
             .ok_or_else(missing)?;
         let digest = Digest::from_hex(&rec.file.object.sha256).ok_or_else(missing)?;
-        let mut bytes = Vec::new();
-        archive
-            .store()
-            .copy_verified(&digest, &mut bytes)
-            .map_err(|_| {
-                WebError::missing(format!(
-                    "照片 {} 在档案库中缺失或已损坏，请运行 kaoping verify",
-                    rec.file.short()
-                ))
-            })?;
+        let damaged = || {
+            WebError::missing(format!(
+                "照片 {} 在档案库中缺失或已损坏，请运行 kaoping verify",
+                rec.file.short()
+            ))
+        };
+        let original = || {
+            let mut bytes = Vec::new();
+            archive.store().copy_verified(&digest, &mut bytes).ok()?;
+            Some(bytes)
+        };
         if !thumb {
+            let bytes = original().ok_or_else(damaged)?;
             return Ok(Download::bytes(
                 rec.file.name.clone(),
                 rec.format.mime(),
                 bytes,
             ));
         }
-        let jpeg = crate::documents::field_evidence::thumbnail(&bytes).ok_or_else(|| {
-            WebError::missing(format!(
-                "照片 {} 的格式不能生成缩略图，请下载原件查看",
-                rec.file.short()
-            ))
-        })?;
+        let jpeg = picture::stored_thumbnail(&archive, &rec.file.object.sha256, original)
+            .ok_or_else(|| {
+                WebError::missing(format!(
+                    "照片 {} 不能生成缩略图（格式不支持、照片过大或已损坏），请下载原件查看",
+                    rec.file.short()
+                ))
+            })?;
         Ok(Download::bytes(
             format!("缩略图-{}.jpg", rec.file.short()),
             "image/jpeg",
@@ -107,6 +110,7 @@ pub async fn import_points(
         ..state.0.settings.limits
     };
     let up = upload::receive(&state, &user, allowed, &headers, mp, &POINTS, limits).await?;
+    let rename = up.renamer();
     let path = up
         .file("table")
         .ok_or_else(|| WebError::bad("请选择考评点表格（xlsx/CSV）"))?
@@ -124,6 +128,7 @@ pub async fn import_points(
         )?;
         Ok(())
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     Ok(Redirect::to(&to))
 }

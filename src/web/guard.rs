@@ -72,8 +72,16 @@ pub async fn log_failures(req: Request, next: Next) -> Response {
     res
 }
 
-/// Refuses a request whose `Host` is not one the server answers to.
+/// Refuses a request whose `Host` is not one the server answers to, or
+/// that sends more than one `Host` (proxies and the server could each
+/// take a different one).
 pub async fn check_host(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.headers().get_all(header::HOST).iter().nth(1).is_some() {
+        return WebError::bad(
+            "请求中有多个 Host 头，无法确定访问的是哪个网址，已拒绝。请直接用浏览器访问本系统；若经过代理，请检查代理的设置。",
+        )
+        .into_response();
+    }
     let host = req
         .headers()
         .get(header::HOST)
@@ -91,6 +99,21 @@ pub async fn check_host(State(state): State<AppState>, req: Request, next: Next)
         )
         .into_response(),
     }
+}
+
+/// A panic while answering one request becomes a 500 page for that
+/// request; the server goes on serving the others.
+pub fn catch_panic()
+-> tower_http::catch_panic::CatchPanicLayer<fn(Box<dyn std::any::Any + Send>) -> Response> {
+    tower_http::catch_panic::CatchPanicLayer::custom(panicked as fn(_) -> _)
+}
+
+fn panicked(_: Box<dyn std::any::Any + Send>) -> Response {
+    WebError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "处理请求时程序出错，这个请求没有完成，档案库没有被改动；请把这条信息和发生的时间告诉管理员",
+    )
+    .into_response()
 }
 
 /// A whole request may take at most `limit` (answering 408 after).

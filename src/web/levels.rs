@@ -125,6 +125,7 @@ pub async fn submit(
         limits,
     )
     .await?;
+    let rename = up.renamer();
     let level = submits_at(role).ok_or_else(WebError::forbidden)?;
     let path = up
         .file(upload::LEVEL_SHEET.files[0])
@@ -151,7 +152,8 @@ pub async fn submit(
         )?;
         Ok(())
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     Ok(Redirect::to(&to))
 }
 

@@ -341,6 +341,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .merge(uploads)
         .fallback(error::not_found)
+        .layer(guard::catch_panic())
         .layer(axum::middleware::from_fn(guard::log_failures))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -200,6 +200,7 @@ pub async fn assess(
     mp: Multipart,
 ) -> Result<Html<String>, WebError> {
     let (up, path) = one_file(&state, &user, &headers, mp, 20 << 20, &upload::SHEET).await?;
+    let rename = up.renamer();
     let id = up
         .text("community")
         .ok_or_else(|| WebError::bad("请选择考评结果所属的社区"))?
@@ -229,7 +230,8 @@ pub async fn assess(
             shortfalls,
         })
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     Ok(pages::page("assessed.html", &user.context(), &ctx))
 }
 
@@ -348,6 +350,7 @@ pub async fn verify_doc(
     mp: Multipart,
 ) -> Result<Html<String>, WebError> {
     let (up, path) = one_file(&state, &user, &headers, mp, 200 << 20, &upload::PDF).await?;
+    let rename = up.renamer();
     let name = up.file_name("pdf").unwrap_or_default().to_string();
     let archive = user.archive(&state);
     let check = blocking(move || {
@@ -366,7 +369,8 @@ pub async fn verify_doc(
         drop(up);
         Ok(check)
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     let page = RegisterPage {
         zone: state.0.config.time.label(),
         rows: Vec::new(),

@@ -152,6 +152,7 @@ pub async fn answer(
         ..state.0.settings.limits
     };
     let up = upload::receive(&state, &user, allowed, &headers, mp, &ANSWER, limits).await?;
+    let rename = up.renamer();
     let item = up.text("item").unwrap_or("").to_string();
     if item.is_empty() {
         return Err(WebError::bad("请选择要答复的整改事项"));
@@ -172,7 +173,8 @@ pub async fn answer(
         act::answer(&archive, &lock, &id, &item, &text, &files).map_err(refused)?;
         Ok(())
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     Ok(Redirect::to(&to))
 }
 

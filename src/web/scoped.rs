@@ -246,6 +246,7 @@ pub async fn apply_list(
         limits,
     )
     .await?;
+    let rename = up.renamer();
     let district = district?;
     let path = up
         .file(upload::APPLICATIONS.files[0])
@@ -269,6 +270,7 @@ pub async fn apply_list(
         drop(up);
         Ok(())
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     Ok(Redirect::to("/district#applications"))
 }

@@ -13,7 +13,7 @@
 //! anything is moved there. The staging folder is removed when the upload
 //! is dropped, whatever happens.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use axum::extract::Multipart;
@@ -35,6 +35,14 @@ const LOOSE: &str = "网页上传";
 
 /// Longest text field accepted (bytes).
 const MAX_TEXT: usize = 64 * 1024;
+
+/// Part headers allowed per part on average (bytes): a long relative path
+/// in a file name, its content type and the boundary.
+const HEADER_BYTES_PER_PART: u64 = 1024;
+
+/// Unsafe or repeated names listed one by one in a refusal; the rest are
+/// counted.
+const LISTED_PROBLEMS: usize = 10;
 
 /// Upload limits.
 #[derive(Debug, Clone, Copy)]
@@ -194,6 +202,23 @@ impl Upload {
         }
     }
 
+    /// What turns the staged paths in a message back into the user's
+    /// names; kept apart so it can outlive the upload.
+    pub fn renamer(&self) -> Renamer {
+        let mut pairs: Vec<(String, String)> = self
+            .files
+            .iter()
+            .map(|f| (f.path.display().to_string(), f.name.clone()))
+            .collect();
+        if let Some(base) = &self.tree {
+            pairs.push((format!("{}/", base.display()), String::new()));
+            pairs.push((base.display().to_string(), LOOSE.to_string()));
+        }
+        pairs.push((format!("{}/", self.dir.path().display()), String::new()));
+        pairs.push((self.dir.path().display().to_string(), "上传的文件".into()));
+        Renamer(pairs)
+    }
+
     /// A staged path as the user knows it: a staged file by the name it
     /// was uploaded as, a path of a folder upload relative to that folder
     /// (the folder itself is `网页上传`), anything else in the staging
@@ -215,6 +240,46 @@ impl Upload {
             Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
             _ => path.to_path_buf(),
         }
+    }
+}
+
+/// Most parts one body may have: a path and a file per file, the CSRF
+/// token and the form's text fields.
+fn max_parts(limits: &Limits) -> u64 {
+    2 * limits.max_files as u64 + 16
+}
+
+/// Most bytes of part headers one body may have.
+fn max_header_bytes(limits: &Limits) -> u64 {
+    max_parts(limits) * HEADER_BYTES_PER_PART
+}
+
+fn too_many_parts(limits: &Limits) -> WebError {
+    WebError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "上传的表单有太多部分或太长的文件名（每次最多 {} 个部分、文件名等表头共 {} KB），没有保存任何文件。请分批提交，或缩短文件夹和文件的名称。",
+            max_parts(limits),
+            max_header_bytes(limits) >> 10
+        ),
+    )
+}
+
+/// Staged paths and the user's names for them (see
+/// [`Upload::renamer`]).
+#[derive(Debug, Clone)]
+pub struct Renamer(Vec<(String, String)>);
+
+impl Renamer {
+    /// The error with every staged path in its message shown as the
+    /// user's name: no error of an upload shows the staging folder.
+    pub fn apply(&self, mut e: WebError) -> WebError {
+        for (staged, user) in &self.0 {
+            if e.message.contains(staged.as_str()) {
+                e.message = e.message.replace(staged.as_str(), user);
+            }
+        }
+        e
     }
 }
 
@@ -250,7 +315,8 @@ pub fn safe_relative(raw: &str) -> Result<Vec<&str>, String> {
     } else if raw.split('/').any(|c| c.len() > 255) || raw.split('/').count() > 16 {
         Some("太长或层级太深")
     } else {
-        None
+        raw.split('/')
+            .find_map(|c| crate::archive::relpath::name_problem(c.as_bytes()))
     };
     match why {
         Some(w) => Err(format!("“{}”{w}", shown(raw))),
@@ -416,10 +482,50 @@ struct Intake<'a> {
     discarded: u64,
     /// Once set, nothing more is written; the body is drained.
     refused: Option<WebError>,
+    /// The first unsafe or repeated names, and how many there were.
     problems: Vec<String>,
+    problem_count: usize,
+    /// Parts seen, and the bytes of their headers.
+    parts: u64,
+    header_bytes: u64,
 }
 
 impl Intake<'_> {
+    /// Counts one more part and its header bytes (against the body cap
+    /// too); refuses past the part and header limits, and gives up on the
+    /// body altogether (without draining it) far past them.
+    fn part(&mut self, field: &Field<'_>) -> Result<(), WebError> {
+        let head: usize = field
+            .headers()
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len() + 4)
+            .sum();
+        // The boundary line and the blank line after the headers.
+        let head = head + 80;
+        self.parts += 1;
+        self.header_bytes += head as u64;
+        self.count(head);
+        let (parts, bytes) = (max_parts(self.limits), max_header_bytes(self.limits));
+        if (self.parts > parts || self.header_bytes > bytes) && self.refused.is_none() {
+            self.refused = Some(too_many_parts(self.limits));
+        }
+        if self.parts > 2 * parts || self.header_bytes > 2 * bytes {
+            return Err(self
+                .refused
+                .take()
+                .unwrap_or_else(|| too_many_parts(self.limits)));
+        }
+        Ok(())
+    }
+
+    /// Notes an unsafe or repeated name; only the first few are kept.
+    fn problem(&mut self, p: String) {
+        self.problem_count += 1;
+        if self.problems.len() < LISTED_PROBLEMS {
+            self.problems.push(p);
+        }
+    }
+
     /// Counts `n` bytes of body; refuses past the cap.
     fn count(&mut self, n: usize) {
         self.body += n as u64;
@@ -515,11 +621,15 @@ pub async fn receive(
         discarded: 0,
         refused: None,
         problems: Vec::new(),
+        problem_count: 0,
+        parts: 0,
+        header_bytes: 0,
     };
     let mut first = true;
     let mut pending_path: Option<String> = None;
-    let mut seen_paths = HashSet::new();
+    let mut seen_paths = HashMap::new();
     while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {
+        intake.part(&field)?;
         if intake.refused.is_some() {
             intake.drain(&mut field).await?;
             continue;
@@ -572,7 +682,7 @@ pub async fn receive(
             match checked_path(raw, &mut seen_paths) {
                 Ok(path) => path,
                 Err(problem) => {
-                    intake.problems.push(problem);
+                    intake.problem(problem);
                     intake.drain(&mut field).await?;
                     continue;
                 }
@@ -597,8 +707,8 @@ pub async fn receive(
     if first {
         user.check_csrf("")?;
     }
-    if !intake.problems.is_empty() {
-        return Err(unsafe_names(&intake.problems));
+    if intake.problem_count > 0 {
+        return Err(unsafe_names(&intake.problems, intake.problem_count));
     }
     lay_out_folder(&mut up)?;
     Ok(up)
@@ -606,20 +716,30 @@ pub async fn receive(
 
 /// A folder upload's relative path, checked and not sent before; or why
 /// it is refused.
-fn checked_path(raw: String, seen: &mut HashSet<String>) -> Result<String, String> {
+fn checked_path(raw: String, seen: &mut HashMap<String, String>) -> Result<String, String> {
     safe_relative(&raw)?;
-    if !seen.insert(raw.clone()) {
-        return Err(format!("“{}”重复上传", shown(&raw)));
+    match seen.insert(raw.to_lowercase(), raw.clone()) {
+        Some(first) if first == raw => Err(format!("“{}”重复上传", shown(&raw))),
+        Some(first) => Err(format!(
+            "“{}”与“{}”只有字母大小写不同（在 Windows 和 macOS 上会互相覆盖）",
+            shown(&raw),
+            shown(&first)
+        )),
+        None => Ok(raw),
     }
-    Ok(raw)
 }
 
-/// The refusal of an upload with unsafe or repeated names.
-fn unsafe_names(problems: &[String]) -> WebError {
+/// The refusal of an upload with `count` unsafe or repeated names, the
+/// first of them listed.
+fn unsafe_names(listed: &[String], count: usize) -> WebError {
+    let more = if count > listed.len() {
+        format!("\n  ……另有 {} 个，未一一列出", count - listed.len())
+    } else {
+        String::new()
+    };
     WebError::bad(format!(
-        "以下 {} 个文件的名称不安全或重复，本次没有保存任何文件：\n{}",
-        problems.len(),
-        problems
+        "以下 {count} 个文件的名称不安全或重复，本次没有保存任何文件：\n{}{more}",
+        listed
             .iter()
             .map(|p| format!("  {p}"))
             .collect::<Vec<_>>()
