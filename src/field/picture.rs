@@ -3,9 +3,9 @@
 //! anything decodes it; a decode is held to the same limits by the
 //! `image` crate's [`image::Limits`]; at most [`MAX_DECODING`] photos are
 //! decoded at once, whatever asks; and each photo's thumbnail is made
-//! once and kept in `thumbnails.cache/` under the archive root (written
-//! atomically; removing the folder only costs the thumbnails being made
-//! again).
+//! once and kept in `thumbnails.cache/` under the root of an archive on
+//! this disk (written atomically; removing the folder only costs the
+//! thumbnails being made again).
 
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
@@ -124,9 +124,14 @@ pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Where the thumbnail of `sha256` is kept: only for an archive on this
+/// disk. A server whose archive is in a database and a bucket keeps
+/// nothing of it on its own disk, so its thumbnails are made each time
+/// (still at most [`MAX_DECODING`] at once).
 fn cache_path(archive: &Archive, sha256: &str) -> Option<PathBuf> {
     let plain = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
-    plain.then(|| archive.root().join(CACHE).join(format!("{sha256}.jpg")))
+    let local = matches!(crate::storage::remote(archive.root()), Ok(None));
+    (plain && local).then(|| archive.root().join(CACHE).join(format!("{sha256}.jpg")))
 }
 
 /// The thumbnail of the photo with hash `sha256`: the kept one, or one
