@@ -33,12 +33,15 @@
 //! - [`secret`]: the archive's server key (signed device cookies);
 //! - [`survey`]: 问卷调查: the questionnaire, numbered copies, answers,
 //!   statistics and verdicts;
+//! - [`actions`]: every user action, one function each, which the CLI
+//!   and the web both call;
 //! - [`web`]: the web pages behind `kaoping serve`.
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod actions;
 pub mod application;
 pub mod archive;
 pub mod assessment;

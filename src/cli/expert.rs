@@ -5,7 +5,8 @@ use std::io::Write;
 
 use clap::Subcommand;
 
-use kaoping::accounts::{self, Accounts, Role};
+use kaoping::accounts::{Accounts, Role};
+use kaoping::actions::{Ctx, Wait, experts};
 use kaoping::archive::Archive;
 
 use super::output::{self, pad};
@@ -43,11 +44,11 @@ struct Assignment {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
+    let act = Ctx::console(&archive, Wait::Yes(&wait_message));
     let mut out = output::stdout();
     match args.command {
         Sub::Assign(a) => {
-            let lock = archive.lock(true, wait_message)?;
-            let added = accounts::assign(&archive, &lock, &a.name, &a.community)?;
+            let added = experts::assign(&act, &a.name, &a.community)?;
             if added.is_empty() {
                 writeln!(out, "这些社区都已分配给专家 {}，没有改动", a.name)?;
             } else {
@@ -55,8 +56,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             }
         }
         Sub::Unassign(a) => {
-            let lock = archive.lock(true, wait_message)?;
-            accounts::unassign(&archive, &lock, &a.name, &a.community)?;
+            experts::unassign(&act, &a.name, &a.community)?;
             writeln!(
                 out,
                 "已取消分配给专家 {} 的社区 {}",

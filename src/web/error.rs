@@ -266,3 +266,33 @@ impl IntoResponse for WebError {
 pub async fn not_found(uri: Uri) -> WebError {
     WebError::missing(format!("没有这个页面：{}", uri.path()))
 }
+
+impl From<crate::actions::ActionError> for WebError {
+    fn from(e: crate::actions::ActionError) -> WebError {
+        use crate::actions::ActionError as A;
+        use crate::scope::Denied;
+        let status = match &e {
+            A::Denied(Denied::NotInScope) => return WebError::forbidden(),
+            A::Denied(Denied::NotOnBehalf { .. }) | A::Forbidden(_) => StatusCode::FORBIDDEN,
+            A::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            A::Archive(e) => e.status(),
+            A::Community(e) => e.status(),
+            A::Assessment(e) => e.status(),
+            A::Issue(e) => e.status(),
+            A::Batch(e) => e.status(),
+            A::Application(e) => e.status(),
+            A::Account(e) => e.status(),
+            A::Render(e) => e.status(),
+            A::Field(e) => e.status(),
+            A::Rectify(_) | A::Survey(_) => {
+                return match e {
+                    A::Rectify(e) => super::rectify::refused(e),
+                    A::Survey(e) => super::print::survey_error(e),
+                    _ => WebError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+                };
+            }
+            A::Document(_) | A::Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        WebError::from_chain(status, &e)
+    }
+}

@@ -24,7 +24,7 @@ pub struct PrintForm {
     copies: String,
 }
 
-fn survey_error(e: SurveyError) -> WebError {
+pub(super) fn survey_error(e: SurveyError) -> WebError {
     let status = match e {
         SurveyError::Request(_) => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::INTERNAL_SERVER_ERROR,

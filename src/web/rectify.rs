@@ -28,7 +28,7 @@ const ANSWER: Form = Form {
 /// A library refusal as the web answers it: an unknown item and another
 /// community's are the same 404 (so ids cannot be probed), a state that
 /// forbids the step 409.
-fn refused(e: RectifyError) -> WebError {
+pub(super) fn refused(e: RectifyError) -> WebError {
     let e = e.concealed();
     let status = match &e {
         RectifyError::NotOfCommunity { .. }

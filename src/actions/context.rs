@@ -1,0 +1,115 @@
+//! What every action is given: the archive, who is asking (the person at
+//! the console, or a signed-in account) and what to do when another
+//! writer holds the archive.
+
+use crate::accounts::Account;
+use crate::archive::Archive;
+use crate::archive::lock::WriterLock;
+use crate::community::{Community, Roster};
+use crate::scope::{self, Access};
+
+use super::ActionError;
+
+/// Who asks for an action.
+#[derive(Debug, Clone, Copy)]
+pub enum Caller<'a> {
+    /// The person at the archive's own console (the `kaoping` command):
+    /// whoever may open the archive folder or its database may do
+    /// everything the office may, and a few commands name the account
+    /// they act for (`--as`).
+    Console,
+    /// A signed-in account: every action checks its role and scope.
+    Account(&'a Account),
+}
+
+/// What to do when another writer holds the archive.
+#[derive(Clone, Copy)]
+pub enum Wait<'a> {
+    /// Refuse at once (the CLI's `--no-wait`).
+    No,
+    /// Wait for it; `notice` is told once, with a message saying who
+    /// holds the archive, when the wait begins.
+    Yes(&'a dyn Fn(&str)),
+    /// Wait without telling anyone (the web).
+    Quiet,
+}
+
+/// One action's context.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The archive acted on.
+    pub archive: &'a Archive,
+    /// Who asks.
+    pub caller: Caller<'a>,
+    /// What to do when the archive is busy.
+    pub wait: Wait<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    /// An action asked for at the console.
+    pub fn console(archive: &'a Archive, wait: Wait<'a>) -> Ctx<'a> {
+        Ctx {
+            archive,
+            caller: Caller::Console,
+            wait,
+        }
+    }
+
+    /// An action asked for by a signed-in account (which waits quietly).
+    pub fn account(archive: &'a Archive, account: &'a Account) -> Ctx<'a> {
+        Ctx {
+            archive,
+            caller: Caller::Account(account),
+            wait: Wait::Quiet,
+        }
+    }
+
+    /// The signed-in account, if any.
+    pub fn account_of(&self) -> Option<&'a Account> {
+        match self.caller {
+            Caller::Console => None,
+            Caller::Account(a) => Some(a),
+        }
+    }
+
+    /// Refuses every signed-in account but the office's (the console is
+    /// the office's own).
+    pub(crate) fn office_only(&self) -> Result<(), ActionError> {
+        match self.caller {
+            Caller::Account(a) if a.role != crate::accounts::Role::Office => {
+                Err(crate::scope::Denied::NotInScope.into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Takes the archive's writer lock (only actions call this).
+    pub(crate) fn lock(&self) -> Result<WriterLock, ActionError> {
+        let lock = match self.wait {
+            Wait::No => self.archive.lock(false, |_| {}),
+            Wait::Yes(notice) => self.archive.lock(true, notice),
+            Wait::Quiet => self.archive.lock(true, |_| {}),
+        }?;
+        Ok(lock)
+    }
+
+    /// The registered communities.
+    pub fn roster(&self) -> Result<Roster, ActionError> {
+        Ok(self.archive.communities()?)
+    }
+
+    /// Community `id` from `roster`, if the caller may do `access` for it
+    /// (the console may do everything).
+    pub fn community<'r>(
+        &self,
+        roster: &'r Roster,
+        id: &str,
+        access: Access,
+    ) -> Result<&'r Community, ActionError> {
+        let c = roster.get(id)?;
+        if let Caller::Account(account) = self.caller {
+            scope::check(account, c, access)?;
+        }
+        Ok(c)
+    }
+}

@@ -1,0 +1,49 @@
+//! The error every action returns: the domain's own error, unchanged
+//! (its Chinese message says what to fix), or a refusal of the caller.
+
+/// Why an action did nothing.
+#[derive(Debug, thiserror::Error)]
+#[allow(missing_docs)]
+pub enum ActionError {
+    /// The caller may not do this for this community.
+    #[error(transparent)]
+    Denied(#[from] crate::scope::Denied),
+    /// The caller's role may not do this at all.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The input is wrong; the message says what to fix.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
+    #[error(transparent)]
+    Community(#[from] crate::community::CommunityError),
+    #[error(transparent)]
+    Assessment(#[from] crate::assessment::store::AssessmentError),
+    #[error(transparent)]
+    Issue(#[from] crate::issuance::IssueError),
+    #[error(transparent)]
+    Batch(#[from] crate::documents::batch::BatchError),
+    #[error(transparent)]
+    Document(#[from] crate::documents::DocumentError),
+    #[error(transparent)]
+    Rectify(#[from] crate::rectify::RectifyError),
+    #[error(transparent)]
+    Field(#[from] crate::field::FieldError),
+    #[error(transparent)]
+    Survey(#[from] crate::survey::SurveyError),
+    #[error(transparent)]
+    Application(#[from] crate::application::ApplicationError),
+    #[error(transparent)]
+    Account(#[from] crate::accounts::AccountError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+}
+
+impl From<crate::archive::lock::LockError> for ActionError {
+    fn from(e: crate::archive::lock::LockError) -> ActionError {
+        ActionError::Archive(e.into())
+    }
+}

@@ -1,0 +1,17 @@
+//! The actions layer: every user action is one function here, called the
+//! same way by the CLI and by the web. An action takes the writer lock
+//! when it writes, loads what it needs, checks the caller's role and
+//! scope through [`crate::scope`], calls the domain and returns a typed
+//! outcome for the front end to present. The front ends (`src/cli`,
+//! `src/web`) only parse input, call an action and show its result: they
+//! take no lock, build no event and decide no rule.
+//!
+//! Each area has its own file; [`context`] holds what every action is
+//! given ([`Ctx`]) and [`error`] the error every action returns.
+
+pub mod context;
+pub mod error;
+pub mod experts;
+
+pub use context::{Caller, Ctx, Wait};
+pub use error::ActionError;
