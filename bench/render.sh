@@ -12,14 +12,20 @@
 # 100-certificate batch against 100 CLI processes, interleaved in rounds.
 # Runs the examples in the dev profile, whose dependencies (Typst) are
 # optimised (see Cargo.toml); PROFILE=release for a release build.
+# BIN_DIR=DIR measures binaries built elsewhere, without building:
+# DIR/kaoping and DIR/examples/{render_bench,documents_bench}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${PROFILE:-dev}
 dir=debug
 flag=()
 if [ "$profile" = release ]; then dir=release; flag=(--release); fi
-cargo build --quiet "${flag[@]}" --bin kaoping --example render_bench --example documents_bench
-bin=target/$dir
+if [ -n "${BIN_DIR:-}" ]; then
+  bin=$(realpath "$BIN_DIR")
+else
+  cargo build --quiet "${flag[@]}" --bin kaoping --example render_bench --example documents_bench
+  bin=${CARGO_TARGET_DIR:-target}/$dir
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/notice" "$work/doc"
