@@ -298,20 +298,7 @@ fn standard(
     } else {
         satisfaction.clone()
     };
-    let hits: u32 = counted
-        .iter()
-        .map(|t| {
-            if satisfaction.is_empty() {
-                t.counts.first().map_or(0, |(_, n)| *n)
-            } else {
-                t.counts
-                    .iter()
-                    .filter(|(c, _)| s.satisfied.contains(c))
-                    .map(|(_, n)| n)
-                    .sum()
-            }
-        })
-        .sum();
+    let hits = hits(s, &counted, satisfaction.is_empty());
     let n: u32 = counted.iter().map(|t| t.answered).sum();
     let rate = (n > 0).then(|| f64::from(hits) / f64::from(n));
     let index = (!satisfaction.is_empty() && n > 0).then(|| {
@@ -347,7 +334,48 @@ fn standard(
     if let Some(i) = index {
         arithmetic.push_str(&format!("；满意度指数 {i:.1}"));
     }
-    let verdict = match rate {
+    let verdict = verdict(s, rate, valid, &mut arithmetic);
+    StandardTally {
+        indicator: indicator.to_string(),
+        standard: number,
+        hits,
+        n,
+        rate,
+        interval: wilson(hits, n),
+        index,
+        verdict,
+        arithmetic,
+    }
+}
+
+/// The answers counted as hits: the satisfied choices of satisfaction
+/// items, or (`first`) the first choice of other items.
+fn hits(s: &SurveySettings, counted: &[&ItemTally], first: bool) -> u32 {
+    counted
+        .iter()
+        .map(|t| {
+            if first {
+                t.counts.first().map_or(0, |(_, n)| *n)
+            } else {
+                t.counts
+                    .iter()
+                    .filter(|(c, _)| s.satisfied.contains(c))
+                    .map(|(_, n)| n)
+                    .sum()
+            }
+        })
+        .sum()
+}
+
+/// The verdict for satisfaction `rate` out of `valid` answers, with its
+/// reasoning added to `arithmetic`.
+fn verdict(
+    s: &SurveySettings,
+    rate: Option<f64>,
+    valid: u32,
+    arithmetic: &mut String,
+) -> Option<Verdict> {
+    match rate {
         _ if valid < s.min_valid => {
             arithmetic.push_str(&format!(
                 "；有效答卷 {valid} 份，少于 {} 份，不作结论",
@@ -372,17 +400,6 @@ fn standard(
             ));
             Some(v)
         }
-    };
-    StandardTally {
-        indicator: indicator.to_string(),
-        standard: number,
-        hits,
-        n,
-        rate,
-        interval: wilson(hits, n),
-        index,
-        verdict,
-        arithmetic,
     }
 }
 
