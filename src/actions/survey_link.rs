@@ -57,6 +57,17 @@ pub struct Answering {
     queue: Mutex<Queue>,
 }
 
+/// The writer lock, waited for quietly. The public has no account and
+/// no role to check: what it may answer is decided by the link alone.
+fn writer(archive: &Archive) -> Result<crate::archive::lock::WriterLock, ActionError> {
+    super::Ctx {
+        archive,
+        caller: super::Caller::Console,
+        wait: super::Wait::Quiet,
+    }
+    .lock()
+}
+
 fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -113,12 +124,7 @@ impl Answering {
         device: &str,
         given: &Given,
     ) -> Result<(), ActionError> {
-        let ctx = super::Ctx {
-            archive,
-            caller: super::Caller::Console,
-            wait: super::Wait::Quiet,
-        };
-        let lock = ctx.lock()?;
+        let lock = writer(archive)?;
         let survey = self.fresh(archive)?;
         let a = open::prepare(&survey, rules, sha, device, given, chrono::Utc::now())?;
         drop(survey);
@@ -170,12 +176,7 @@ impl Answering {
                 let _ = j.reply.send(Outcome::Failed(e.to_string()));
             }
         };
-        let ctx = super::Ctx {
-            archive,
-            caller: super::Caller::Console,
-            wait: super::Wait::Quiet,
-        };
-        let lock = match ctx.lock() {
+        let lock = match writer(archive) {
             Ok(l) => l,
             Err(e) => return fail(jobs, &e),
         };

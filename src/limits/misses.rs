@@ -13,6 +13,10 @@ use super::locked;
 pub const MISSES_MAX: u32 = 30;
 /// The window (and the pause).
 pub const MISS_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Open-link answers one address may send per window.
+pub const ANSWERS_MAX: u32 = 20;
+/// That window.
+pub const ANSWERS_WINDOW: Duration = Duration::from_secs(3600);
 /// Most counted addresses kept.
 const CAPACITY: usize = 100_000;
 
@@ -54,8 +58,10 @@ impl Misses {
 pub struct Rate(Mutex<HashMap<IpAddr, (u32, Instant)>>);
 
 impl Rate {
-    /// Counts one answer from `addr`; false when over `max` per `window`.
-    pub fn within(&self, addr: IpAddr, max: u32, window: Duration) -> bool {
+    /// Counts one answer from `addr`; false when over [`ANSWERS_MAX`]
+    /// per [`ANSWERS_WINDOW`].
+    pub fn within(&self, addr: IpAddr) -> bool {
+        let (max, window) = (ANSWERS_MAX, ANSWERS_WINDOW);
         let mut rate = locked(&self.0);
         if rate.len() >= CAPACITY {
             rate.retain(|_, (_, t)| t.elapsed() < window);

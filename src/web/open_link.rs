@@ -4,11 +4,12 @@
 //! is no device; kept in the log only as the id's SHA-256) may answer
 //! once per
 //! `[survey] open_link_hours`, and each address at most
-//! [`PER_ADDRESS`] times per [`ADDRESS_WINDOW`] (counted in memory only;
+//! [`ANSWERS_MAX`](crate::limits::misses::ANSWERS_MAX) times per
+//! [`ANSWERS_WINDOW`](crate::limits::misses::ANSWERS_WINDOW) (counted in memory only;
 //! no address is stored). Answers are recorded with channel 开放链接 and
 //! tallied apart from the numbered copies.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -27,10 +28,6 @@ use crate::survey::state::token_hash;
 const DEVICE_COOKIE: &str = "kaoping_device";
 /// What the server key signs the device id for.
 const DEVICE_PURPOSE: &str = "open-link-device";
-/// Open-link answers one address may send per window.
-pub const PER_ADDRESS: u32 = 20;
-/// That window.
-pub const ADDRESS_WINDOW: Duration = Duration::from_secs(3600);
 
 /// The point of the enabled link `token`, if any.
 fn link(state: &AppState, token: &str) -> Result<Option<(String, String)>, WebError> {
@@ -143,12 +140,7 @@ pub async fn submit(
                 "这个页面已经提交过或打开太久了。请重新扫码或打开链接再填写。",
             ));
         };
-        if !state
-            .0
-            .survey
-            .open_rate
-            .within(addr, PER_ADDRESS, ADDRESS_WINDOW)
-        {
+        if !state.0.survey.open_rate.within(addr) {
             return Ok(notice(
                 StatusCode::TOO_MANY_REQUESTS,
                 "请稍后再试",
