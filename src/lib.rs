@@ -60,6 +60,7 @@ pub mod fsutil;
 pub mod handtext;
 pub mod interrupt;
 pub mod issuance;
+pub mod limits;
 pub mod meter;
 pub mod naming;
 pub mod outfile;

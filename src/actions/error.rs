@@ -33,6 +33,10 @@ pub enum ActionError {
     #[error(transparent)]
     Survey(#[from] crate::survey::SurveyError),
     #[error(transparent)]
+    Paper(#[from] crate::survey::paper::PaperError),
+    #[error(transparent)]
+    SurveyRecord(#[from] crate::survey::record::RecordError),
+    #[error(transparent)]
     Application(#[from] crate::application::ApplicationError),
     #[error(transparent)]
     Account(#[from] crate::accounts::AccountError),

@@ -12,6 +12,8 @@
 pub mod context;
 pub mod error;
 pub mod experts;
+pub mod survey;
+pub mod survey_link;
 
 pub use context::{Caller, Ctx, Wait};
 pub use error::ActionError;

@@ -119,11 +119,7 @@ pub fn run(
         let pdf = print::render(engine, &q, c, &printed, Some(DEMO_BASE_URL), date)?;
         copies::record(archive, &lock, batch)?;
         let path = dir.join(format!("{}-{}-问卷{}份.pdf", c.id, c.name, printed.len()));
-        let mut file = crate::outfile::temp_beside(&path).map_err(io(&path))?;
-        std::io::Write::write_all(&mut file, &pdf).map_err(io(&path))?;
-        crate::outfile::persist(file, &path, true)
-            .map_err(std::io::Error::other)
-            .map_err(io(&path))?;
+        write_pdf(&path, &pdf)?;
         let (returned, happy) = pattern(&c.id);
         let web = 6.min(returned);
         // Paper copies first (entered from a table), then the web.
@@ -177,6 +173,19 @@ pub fn run(
         }
     }
     Ok(lines)
+}
+
+/// Writes `pdf` to `path` whole (through a temporary file beside it).
+fn write_pdf(path: &Path, pdf: &[u8]) -> Result<(), SurveyDemoError> {
+    let io = |source| SurveyDemoError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = crate::outfile::temp_beside(path).map_err(io)?;
+    std::io::Write::write_all(&mut file, pdf).map_err(io)?;
+    crate::outfile::persist(file, path, true)
+        .map_err(std::io::Error::other)
+        .map_err(io)
 }
 
 /// The paper answers of `copies` as a CSV table, as a clerk enters them

@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::stats::{Tally, percent};
+use super::stats::{ItemTally, StandardTally, Tally, percent};
 use crate::community::Community;
 use crate::documents::Issuer;
 use crate::issuance::{DocKind, Draft};
@@ -196,49 +196,8 @@ fn data(
             .iter()
             .map(|(r, n)| [r.clone(), n.to_string()])
             .collect(),
-        standards: t
-            .standards
-            .iter()
-            .map(|s| StandardData {
-                code: format!("{} 标准{}", s.indicator, s.standard),
-                verdict: s
-                    .verdict
-                    .map_or("不作结论".into(), |v| v.name().to_string()),
-                rate: s.rate.map_or("—".into(), percent),
-                interval: s.interval.map_or("—".into(), |(lo, hi)| {
-                    format!("{}—{}", percent(lo), percent(hi))
-                }),
-                index: s.index.map_or("—".into(), |i| format!("{i:.1}")),
-                arithmetic: s.arithmetic.clone(),
-            })
-            .collect(),
-        items: t
-            .items
-            .iter()
-            .map(|i| ItemData {
-                id: i.id.clone(),
-                text: i.text.clone(),
-                standard: i.standard.replace('/', " 标准"),
-                answered: i.answered,
-                bars: i
-                    .counts
-                    .iter()
-                    .map(|(c, n)| {
-                        let share = if i.answered == 0 {
-                            0.0
-                        } else {
-                            f64::from(*n) / f64::from(i.answered)
-                        };
-                        Bar {
-                            choice: c.clone(),
-                            n: *n,
-                            share,
-                            pct: percent(share),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect(),
+        standards: t.standards.iter().map(standard_data).collect(),
+        items: t.items.iter().map(item_data).collect(),
         open,
         open_note: if any_replaced {
             "（个别字符无法印出，以□代替；原文保存在档案库中。）".into()
@@ -272,4 +231,47 @@ fn open_link(o: &Tally, t: &Tally) -> String {
         o.valid,
         rates.join("；")
     )
+}
+
+/// One standard's row of the sheet.
+fn standard_data(s: &StandardTally) -> StandardData {
+    StandardData {
+        code: format!("{} 标准{}", s.indicator, s.standard),
+        verdict: s
+            .verdict
+            .map_or("不作结论".into(), |v| v.name().to_string()),
+        rate: s.rate.map_or("—".into(), percent),
+        interval: s.interval.map_or("—".into(), |(lo, hi)| {
+            format!("{}—{}", percent(lo), percent(hi))
+        }),
+        index: s.index.map_or("—".into(), |i| format!("{i:.1}")),
+        arithmetic: s.arithmetic.clone(),
+    }
+}
+
+/// One item's distribution, as bars.
+fn item_data(i: &ItemTally) -> ItemData {
+    ItemData {
+        id: i.id.clone(),
+        text: i.text.clone(),
+        standard: i.standard.replace('/', " 标准"),
+        answered: i.answered,
+        bars: i
+            .counts
+            .iter()
+            .map(|(c, n)| {
+                let share = if i.answered == 0 {
+                    0.0
+                } else {
+                    f64::from(*n) / f64::from(i.answered)
+                };
+                Bar {
+                    choice: c.clone(),
+                    n: *n,
+                    share,
+                    pct: percent(share),
+                }
+            })
+            .collect(),
+    }
 }

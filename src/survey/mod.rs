@@ -22,6 +22,7 @@ pub mod record;
 pub mod settings;
 pub mod state;
 pub mod stats;
+mod verdicts;
 
 use crate::archive::ArchiveError;
 

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use super::stats::Tally;
+use super::stats::{StandardTally, Tally};
 use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
 use crate::assessment::store::{self, AssessmentError, At, StoredAssessment};
@@ -104,7 +104,33 @@ pub fn record(
             level: at.level.name().to_string(),
         });
     };
-    let today = date.to_string();
+    let sheet = sheet(&base, &decided, &date.to_string());
+    let path = scratch.join(format!(
+        "{}{}.json",
+        crate::field::evidence::SURVEY_SHEET,
+        crate::fsutil::safe_name(&community.id)
+    ));
+    let bytes = serde_json::to_vec_pretty(&sheet).unwrap_or_default();
+    std::fs::write(&path, bytes).map_err(|source| RecordError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let stored = store::import_at(
+        archive,
+        lock,
+        Catalog::builtin(),
+        community,
+        &path,
+        None,
+        at,
+    )?;
+    close_recorded(archive, lock, &community.id)?;
+    Ok((stored, decided.len()))
+}
+
+/// The assessment sheet of `base` with the 问卷 standards' rows taken
+/// from `decided`, dated `today`.
+fn sheet(base: &StoredAssessment, decided: &[&StandardTally], today: &str) -> Value {
     let mut rows = Vec::new();
     for r in &base.assessment.results {
         let survey = decided.iter().find(|s| {
@@ -142,31 +168,22 @@ pub fn record(
     if !base.assessment.facts.is_empty() {
         sheet["facts"] = serde_json::to_value(&base.assessment.facts).unwrap_or(Value::Null);
     }
-    let path = scratch.join(format!(
-        "{}{}.json",
-        crate::field::evidence::SURVEY_SHEET,
-        crate::fsutil::safe_name(&community.id)
-    ));
-    let bytes = serde_json::to_vec_pretty(&sheet).unwrap_or_default();
-    std::fs::write(&path, bytes).map_err(|source| RecordError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    let stored = store::import_at(
-        archive,
-        lock,
-        Catalog::builtin(),
-        community,
-        &path,
-        None,
-        at,
-    )?;
+    sheet
+}
+
+/// Closes `community`'s survey once its verdicts are recorded (unless it
+/// is closed already).
+fn close_recorded(
+    archive: &Archive,
+    lock: &WriterLock,
+    community: &str,
+) -> Result<(), AssessmentError> {
     // Recording the verdicts closes the survey: answers after it would no
     // longer match what was recorded.
     let survey = super::state::Survey::load(archive).map_err(AssessmentError::from)?;
-    if survey.closed(&community.id).is_none() {
+    if survey.closed(community).is_none() {
         let closed = crate::event::Event::SurveyClose(super::close::Closed {
-            community: community.id.clone(),
+            community: community.to_string(),
             by: super::close::ClosedBy::Recorded,
         });
         archive
@@ -174,5 +191,5 @@ pub fn record(
             .append(lock, closed)
             .map_err(|e| AssessmentError::from(crate::archive::ArchiveError::from(e)))?;
     }
-    Ok((stored, decided.len()))
+    Ok(())
 }

@@ -12,7 +12,6 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::blocking;
 use super::download::{self, Download};
@@ -229,6 +228,13 @@ pub async fn version(
     Ok(pages::page("version.html", &user.context(), &ctx))
 }
 
+/// The upload script's answer to a stored upload.
+#[derive(Serialize)]
+struct Uploaded {
+    ok: bool,
+    redirect: String,
+}
+
 /// `POST /c/{id}/upload`: a folder (fields `path` + `file`, repeated) or
 /// a ZIP (field `zip`). Answers the upload script with JSON, a plain form
 /// with a redirect or an error page.
@@ -243,7 +249,11 @@ pub async fn upload(
         .get("x-requested-with")
         .is_some_and(|v| v == "kaoping");
     match receive_and_ingest(&state, &id, &user, &headers, mp).await {
-        Ok(url) if scripted => Json(json!({"ok": true, "redirect": url})).into_response(),
+        Ok(url) if scripted => Json(Uploaded {
+            ok: true,
+            redirect: url,
+        })
+        .into_response(),
         Ok(url) => Redirect::to(&url).into_response(),
         Err(e) if scripted => e.json(),
         Err(e) => e.into_response(),

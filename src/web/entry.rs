@@ -13,13 +13,12 @@ use serde::Serialize;
 use super::session::User;
 use super::{AppState, WebError, blocking, pages};
 use crate::accounts::Role;
+use crate::actions::survey::{self, CopyEntered};
+use crate::actions::{ActionError, Ctx};
 use crate::catalog::Catalog;
-use crate::community::Roster;
-use crate::scope::{self, Access};
-use crate::survey::answer::{self, Channel, Given, Rules};
-use crate::survey::double::{self, Mismatch, Outcome};
-use crate::survey::state::Survey;
-use crate::survey::{Questionnaire, SurveyError, number};
+use crate::survey::answer::{Given, Rules};
+use crate::survey::double::{Mismatch, Outcome};
+use crate::survey::{Questionnaire, SurveyError};
 
 fn clerk(user: &User) -> Result<(), WebError> {
     match user.account.role {
@@ -34,6 +33,19 @@ struct Field {
     text: String,
     choices: String,
     value: String,
+}
+
+/// The data of the entry page.
+#[derive(Serialize)]
+struct EntryPage<'a> {
+    fields: Vec<Field>,
+    number: &'a str,
+    open_id: &'a str,
+    open_text: &'a str,
+    open_value: &'a str,
+    kind: &'a str,
+    note: &'a str,
+    mismatches: &'a [Mismatch],
 }
 
 fn questionnaire(state: &AppState) -> Result<Questionnaire, WebError> {
@@ -74,11 +86,16 @@ fn page(
     } else {
         StatusCode::OK
     };
-    let ctx = serde_json::json!({
-        "fields": fields, "number": number, "open_id": q.open.id, "open_text": q.open.text,
-        "open_value": given.open, "kind": kind, "note": text,
-        "mismatches": mismatches,
-    });
+    let ctx = EntryPage {
+        fields,
+        number,
+        open_id: &q.open.id,
+        open_text: &q.open.text,
+        open_value: &given.open,
+        kind,
+        note: text,
+        mismatches,
+    };
     (status, pages::page("entry.html", &user.context(), &ctx)).into_response()
 }
 
@@ -95,32 +112,15 @@ pub async fn form(State(state): State<AppState>, user: User) -> Result<Response,
 
 /// The unresolved double-entry mismatches this clerk may see.
 fn visible_mismatches(state: &AppState, user: &User) -> Result<Vec<Mismatch>, WebError> {
-    if !state.0.config.survey.double_entry {
-        return Ok(Vec::new());
-    }
-    let roster = Roster::load(state.root())?;
-    let survey = Survey::load(&user.archive(state))?;
-    Ok(double::mismatches(&survey, None)
-        .into_iter()
-        .filter(|m| {
-            roster
-                .get(&m.community)
-                .is_ok_and(|c| scope::allows(&user.account, c, Access::Read))
-        })
-        .collect())
+    let archive = user.archive(state);
+    let act = Ctx::account(&archive, &user.account);
+    let double_entry = state.0.config.survey.double_entry;
+    Ok(survey::mismatches(&act, double_entry, None)?)
 }
 
-/// `POST /survey/entry`: records one paper copy.
-pub async fn save(
-    State(state): State<AppState>,
-    user: User,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    clerk(&user)?;
-    let mut csrf = String::new();
-    let mut typed = String::new();
-    let mut given = Given::default();
-    let q = questionnaire(&state)?;
+/// The fields of the entry form: the number typed and the answers given.
+fn read_form(q: &Questionnaire, fields: Vec<(String, String)>) -> (String, String, Given) {
+    let (mut csrf, mut typed, mut given) = (String::new(), String::new(), Given::default());
     for (k, v) in fields {
         match k.as_str() {
             "csrf" => csrf = v,
@@ -132,104 +132,68 @@ pub async fn save(
             }
         }
     }
+    (csrf, typed, given)
+}
+
+/// What the clerk is told after an entry.
+fn entered_note(number: &str, entered: CopyEntered) -> String {
+    match entered {
+        CopyEntered::Answer(a) => format!(
+            "已录入问卷 {}{}。请输入下一份的编号。",
+            a.number,
+            a.invalid.map(|r| format!("（{r}）")).unwrap_or_default()
+        ),
+        CopyEntered::Entry(Outcome::Counted) => {
+            format!("问卷 {number} 与另一位录入员的录入一致，已计入。")
+        }
+        CopyEntered::Entry(Outcome::Waiting) => {
+            format!("已录入问卷 {number}（第一遍），须由另一位录入员再录一遍才计入。")
+        }
+        CopyEntered::Entry(Outcome::Mismatch(who)) => format!(
+            "问卷 {number} 与 {} 的录入不一致，已列入下方“待核对”。",
+            who.join("、")
+        ),
+    }
+}
+
+/// `POST /survey/entry`: records one paper copy.
+pub async fn save(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    clerk(&user)?;
+    let q = questionnaire(&state)?;
+    let (csrf, typed, given) = read_form(&q, fields);
     user.check_csrf(&csrf)?;
     blocking(move || {
         let archive = user.archive(&state);
         let pending = visible_mismatches(&state, &user)?;
-        let refuse = |e: &dyn std::fmt::Display| {
-            page(
-                &user,
-                &q,
-                &given,
-                &typed,
-                ("error", &e.to_string()),
-                &pending,
-            )
-        };
-        let parsed = match number::parse(&typed) {
-            Ok((n, p)) => (n, p),
-            Err(e) => return Ok(refuse(&e)),
-        };
-        // A district clerk's copies are its own communities' only; others
-        // are refused as never issued, so no one learns which exist.
-        let roster = Roster::load(state.root())?;
-        let mine = roster
-            .get(&parsed.1.community)
-            .is_ok_and(|c| scope::allows(&user.account, c, Access::Read));
-        if !mine {
-            return Ok(refuse(&SurveyError::NotIssued(parsed.0)));
-        }
-        let lock = archive.lock(true, |_| {})?;
-        let survey = Survey::load(&archive)?;
+        let act = Ctx::account(&archive, &user.account);
         let rules = Rules {
             q: &q,
             settings: &state.0.config.survey,
         };
-        if rules.settings.double_entry {
-            let entered = answer::prepare(&survey, rules, &parsed.0, Channel::Paper, &given)
-                .and_then(|a| double::enter(&survey, a, &user.account.name));
-            let (events, outcome) = match entered {
-                Ok(x) => x,
-                Err(e @ SurveyError::Archive(_)) => {
-                    return Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e));
-                }
-                Err(e) => return Ok(refuse(&e)),
-            };
-            archive
-                .log()
-                .append_all(&lock, events)
-                .map_err(crate::archive::ArchiveError::from)?;
-            let done = match outcome {
-                Outcome::Counted => format!("问卷 {} 与另一位录入员的录入一致，已计入。", parsed.0),
-                Outcome::Waiting => format!(
-                    "已录入问卷 {}（第一遍），须由另一位录入员再录一遍才计入。",
-                    parsed.0
-                ),
-                Outcome::Mismatch(who) => format!(
-                    "问卷 {} 与 {} 的录入不一致，已列入下方“待核对”。",
-                    parsed.0,
-                    who.join("、")
-                ),
-            };
-            let pending = visible_mismatches(&state, &user)?;
-            return Ok(page(
-                &user,
-                &q,
-                &Given::default(),
-                "",
-                ("ok", &done),
-                &pending,
-            ));
-        }
-        match answer::submit(
-            &archive,
-            &lock,
-            &survey,
-            rules,
-            &parsed.0,
-            Channel::Paper,
-            &given,
-        ) {
-            Ok(a) => {
-                let done = format!(
-                    "已录入问卷 {}{}。请输入下一份的编号。",
-                    a.number,
-                    a.invalid.map(|r| format!("（{r}）")).unwrap_or_default()
-                );
-                Ok(page(
-                    &user,
-                    &q,
-                    &Given::default(),
-                    "",
-                    ("ok", &done),
-                    &pending,
-                ))
+        let note = match survey::enter_copy(&act, rules, &typed, &given) {
+            Ok((number, entered)) => entered_note(&number, entered),
+            Err(ActionError::Survey(
+                e @ (SurveyError::Archive(_) | SurveyError::Questionnaire(_)),
+            )) => {
+                return Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e));
             }
-            Err(e @ (SurveyError::Archive(_) | SurveyError::Questionnaire(_))) => {
-                Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))
+            Err(ActionError::Survey(e)) => {
+                let note = ("error", e.to_string());
+                return Ok(page(&user, &q, &given, &typed, (note.0, &note.1), &pending));
             }
-            Err(e) => Ok(refuse(&e)),
-        }
+            Err(e) => return Err(e.into()),
+        };
+        // Under double entry the list of copies to check may have changed.
+        let pending = match state.0.config.survey.double_entry {
+            true => visible_mismatches(&state, &user)?,
+            false => pending,
+        };
+        let given = Given::default();
+        Ok(page(&user, &q, &given, "", ("ok", &note), &pending))
     })
     .await
 }
@@ -254,29 +218,19 @@ pub async fn resolve(
     let q = questionnaire(&state)?;
     blocking(move || {
         let archive = user.archive(&state);
-        let roster = Roster::load(state.root())?;
-        let lock = archive.lock(true, |_| {})?;
-        let survey = Survey::load(&archive)?;
-        let mine = survey.by_number(&number).is_some_and(|c| {
-            roster
-                .get(&c.community)
-                .is_ok_and(|c| scope::allows(&user.account, c, Access::Read))
-        });
-        let result = match mine {
-            true => double::resolve(&archive, &lock, &survey, &number, &chosen),
-            false => Err(SurveyError::NotIssued(number.clone())),
-        };
-        drop(lock);
+        let act = Ctx::account(&archive, &user.account);
+        let result = survey::resolve(&act, &number, &chosen);
         let pending = visible_mismatches(&state, &user)?;
         let note = match result {
             Ok(_) => (
                 "ok",
                 format!("已采用 {chosen} 的录入作为问卷 {number} 的答卷。"),
             ),
-            Err(e @ SurveyError::Archive(_)) => {
+            Err(ActionError::Survey(e @ SurveyError::Archive(_))) => {
                 return Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e));
             }
-            Err(e) => ("error", e.to_string()),
+            Err(ActionError::Survey(e)) => ("error", e.to_string()),
+            Err(e) => return Err(e.into()),
         };
         let given = Given::default();
         Ok(page(&user, &q, &given, "", (note.0, &note.1), &pending))

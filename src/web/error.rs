@@ -4,7 +4,6 @@
 
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use super::pages;
 
@@ -76,7 +75,10 @@ impl WebError {
     /// The answer as a page or JSON, as it is.
     pub fn render(self, json: bool) -> Response {
         if json {
-            let body = axum::Json(json!({"ok": false, "error": self.message}));
+            let body = axum::Json(JsonFailure {
+                error: self.message,
+                ok: false,
+            });
             return (self.status, body).into_response();
         }
         let page = pages::message(
@@ -86,6 +88,14 @@ impl WebError {
         );
         (self.status, page).into_response()
     }
+}
+
+/// The upload script's error answer (fields in the order JSON shows
+/// them).
+#[derive(serde::Serialize)]
+struct JsonFailure {
+    error: String,
+    ok: bool,
 }
 
 /// An error answer still to be finished: its message and whether it goes
@@ -291,7 +301,9 @@ impl From<crate::actions::ActionError> for WebError {
                     _ => WebError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
                 };
             }
-            A::Document(_) | A::Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            A::Document(_) | A::Config(_) | A::Paper(_) | A::SurveyRecord(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         };
         WebError::from_chain(status, &e)
     }

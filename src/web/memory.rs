@@ -17,13 +17,7 @@ pub const THREAD_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_sec
 pub fn after_burst(state: super::AppState) {
     std::thread::spawn(move || {
         std::thread::sleep(THREAD_KEEP_ALIVE * 2);
-        let idle = state
-            .0
-            .uploads
-            .lock()
-            .map(|busy| busy.is_empty())
-            .unwrap_or(false);
-        if idle {
+        if crate::limits::memory::idle(&state.0.uploads) {
             give_back();
         }
     });

@@ -9,7 +9,6 @@
 //! the signed-in account recorded in the log.
 
 mod assets;
-mod commit;
 mod community;
 mod download;
 mod entry;
@@ -23,7 +22,6 @@ mod levels;
 mod memory;
 pub use memory::THREAD_KEEP_ALIVE;
 mod office;
-mod open_forms;
 mod open_link;
 mod overrule;
 mod pace;
@@ -34,7 +32,6 @@ mod rectify;
 mod scoped;
 mod session;
 mod survey;
-mod throttle;
 mod upload;
 mod url;
 
@@ -52,6 +49,8 @@ use axum::routing::{self, MethodRouter};
 use tokio::sync::Semaphore;
 
 use crate::config::Config;
+use crate::limits::open_forms;
+use crate::limits::throttle;
 use crate::render::Engine;
 
 pub use error::WebError;
@@ -376,7 +375,8 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     let settings = state.0.settings.clone();
     let app = router(state);
     let open = Arc::new(Semaphore::new(settings.max_connections));
-    let per_address = pace::Connections::new(settings.connections_per_address);
+    let per_address =
+        crate::limits::connections::Connections::new(settings.connections_per_address);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut stop = std::pin::pin!(stopped());
     loop {

@@ -4,43 +4,42 @@
 //! is no device; kept in the log only as the id's SHA-256) may answer
 //! once per
 //! `[survey] open_link_hours`, and each address at most
-//! [`PER_ADDRESS`] times per [`ADDRESS_WINDOW`] (counted in memory only;
+//! [`ANSWERS_MAX`](crate::limits::misses::ANSWERS_MAX) times per
+//! [`ANSWERS_WINDOW`](crate::limits::misses::ANSWERS_WINDOW) (counted in memory only;
 //! no address is stored). Answers are recorded with channel 开放链接 and
 //! tallied apart from the numbered copies.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
 use super::guard::ClientAddr;
-use super::survey::{self, form, invalid_link, locked, notice, questionnaire, too_many};
+use super::survey::{self, form, invalid_link, notice, questionnaire, too_many};
 use super::{AppState, WebError, blocking};
+use crate::actions::ActionError;
 use crate::archive::Archive;
 use crate::survey::SurveyError;
 use crate::survey::answer::{Given, Rules};
-use crate::survey::open;
 use crate::survey::state::token_hash;
 
 /// The device cookie.
 const DEVICE_COOKIE: &str = "kaoping_device";
 /// What the server key signs the device id for.
 const DEVICE_PURPOSE: &str = "open-link-device";
-/// Open-link answers one address may send per window.
-pub const PER_ADDRESS: u32 = 20;
-/// That window.
-pub const ADDRESS_WINDOW: Duration = Duration::from_secs(3600);
 
 /// The point of the enabled link `token`, if any.
 fn link(state: &AppState, token: &str) -> Result<Option<(String, String)>, WebError> {
     if !survey::well_formed(token) {
         return Ok(None);
     }
-    let mut s = locked(&state.0.survey.survey);
-    s.refresh(&Archive::new(state.root()))?;
-    Ok(s.open_link(&token_hash(token))
-        .map(|(c, p)| (c.to_string(), p.to_string())))
+    let archive = Archive::new(state.root());
+    Ok(state
+        .0
+        .survey
+        .answering
+        .open_link(&archive, &token_hash(token))?)
 }
 
 /// The device id of a request: the id in a device cookie this archive's
@@ -63,15 +62,15 @@ pub async fn show(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    if survey::paused_in(&state.0.survey.open_misses, addr) {
+    if state.0.survey.open_misses.paused(addr) {
         return Ok(too_many());
     }
     blocking(move || {
         let Some((community, point)) = link(&state, &token)? else {
-            survey::miss_in(&state.0.survey.open_misses, addr);
+            state.0.survey.open_misses.miss(addr);
             return Ok(invalid_link());
         };
-        let closed = crate::survey::close::check_open(&locked(&state.0.survey.survey), &community);
+        let closed = state.0.survey.answering.check_open(&community);
         if let Err(e) = closed {
             return Ok(notice(StatusCode::CONFLICT, "问卷调查已结束", &e.to_string()));
         }
@@ -97,20 +96,6 @@ pub async fn show(
     .await
 }
 
-/// Counts one answer from `addr`; false when over the limit.
-fn within_rate(state: &AppState, addr: std::net::IpAddr) -> bool {
-    let mut rate = locked(&state.0.survey.open_rate);
-    if rate.len() >= 100_000 {
-        rate.retain(|_, (_, t)| t.elapsed() < ADDRESS_WINDOW);
-    }
-    let e = rate.entry(addr).or_insert((0, Instant::now()));
-    if e.1.elapsed() >= ADDRESS_WINDOW {
-        *e = (0, Instant::now());
-    }
-    e.0 += 1;
-    e.0 <= PER_ADDRESS
-}
-
 /// `POST /q/open/{token}`: records an open-link answer, durably.
 pub async fn submit(
     State(state): State<AppState>,
@@ -119,12 +104,12 @@ pub async fn submit(
     Path(token): Path<String>,
     axum::Form(fields): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    if survey::paused_in(&state.0.survey.open_misses, addr) {
+    if state.0.survey.open_misses.paused(addr) {
         return Ok(too_many());
     }
     blocking(move || {
         let Some((_, point)) = link(&state, &token)? else {
-            survey::miss_in(&state.0.survey.open_misses, addr);
+            state.0.survey.open_misses.miss(addr);
             return Ok(invalid_link());
         };
         let Some(device) = device(&state, &headers) else {
@@ -155,7 +140,7 @@ pub async fn submit(
                 "这个页面已经提交过或打开太久了。请重新扫码或打开链接再填写。",
             ));
         };
-        if !within_rate(&state, addr) {
+        if !state.0.survey.open_rate.within(addr) {
             return Ok(notice(
                 StatusCode::TOO_MANY_REQUESTS,
                 "请稍后再试",
@@ -164,33 +149,17 @@ pub async fn submit(
         }
         given.seconds = Some(u32::try_from(since.elapsed().as_secs()).unwrap_or(u32::MAX));
         let archive = Archive::new(state.root());
-        let lock = archive.lock(true, |_| {})?;
-        let mut survey = locked(&state.0.survey.survey);
-        survey.refresh(&archive)?;
         let rules = Rules {
             q: &q,
             settings: &state.0.config.survey,
         };
-        let label = format!("开放链接（{point}）");
-        match open::prepare(&survey, rules, &sha, &device, &given, chrono::Utc::now()) {
-            Ok(a) => open::submit(&archive, &lock, a)
-                .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?,
-            Err(SurveyError::Request(m)) => {
-                return Ok(notice(StatusCode::OK, "已经答过了", &m));
-            }
-            Err(e @ SurveyError::Closed { .. }) => {
-                return Ok(notice(
-                    StatusCode::CONFLICT,
-                    "问卷调查已结束",
-                    &e.to_string(),
-                ));
-            }
-            Err(e @ SurveyError::BadAnswer { .. }) => {
-                drop(survey);
-                let again = state.0.survey.open_form(&sha, since, addr)?;
-                return Ok(form(&q, &label, &again, &given, Some(&e.to_string())));
-            }
-            Err(e) => return Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e)),
+        let answered = state
+            .0
+            .survey
+            .answering
+            .answer_open(&archive, rules, &sha, &device, &given);
+        if let Err(e) = answered {
+            return refused(&state, &q, (&sha, since, addr), &point, &given, e);
         }
         Ok(notice(
             StatusCode::OK,
@@ -199,4 +168,32 @@ pub async fn submit(
         ))
     })
     .await
+}
+
+/// The page for an open-link answer that was not recorded.
+fn refused(
+    state: &AppState,
+    q: &crate::survey::Questionnaire,
+    (sha, since, addr): (&str, Instant, std::net::IpAddr),
+    point: &str,
+    given: &Given,
+    e: ActionError,
+) -> Result<Response, WebError> {
+    match e {
+        ActionError::Survey(SurveyError::Request(m)) => {
+            Ok(notice(StatusCode::OK, "已经答过了", &m))
+        }
+        ActionError::Survey(e @ SurveyError::Closed { .. }) => Ok(notice(
+            StatusCode::CONFLICT,
+            "问卷调查已结束",
+            &e.to_string(),
+        )),
+        ActionError::Survey(e @ SurveyError::BadAnswer { .. }) => {
+            let again = state.0.survey.open_form(sha, since, addr)?;
+            let label = format!("开放链接（{point}）");
+            Ok(form(q, &label, &again, given, Some(&e.to_string())))
+        }
+        ActionError::Survey(e) => Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e)),
+        e => Err(WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e)),
+    }
 }

@@ -12,9 +12,11 @@ use super::download::Download;
 use super::session::User;
 use super::{AppState, WebError, blocking};
 use crate::accounts::Role;
+use crate::actions::survey::PrintOrder;
+use crate::actions::{self, Ctx};
 use crate::catalog::Catalog;
 use crate::scope::Access;
-use crate::survey::{Questionnaire, SurveyError, copies, print};
+use crate::survey::{Questionnaire, SurveyError, copies};
 
 /// The print form.
 #[derive(Debug, Deserialize)]
@@ -55,25 +57,22 @@ pub async fn copies_pdf(
     let (name, pdf) = blocking(move || {
         let q = Questionnaire::load(Some(state.root()), Catalog::builtin())
             .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
-        let lock = archive.lock(true, |_| {})?;
-        let (printed, batch) =
-            copies::prepare(&archive, &c, n, &settings.points).map_err(survey_error)?;
-        let today = crate::dates::today();
-        let pdf = print::render(
-            &state.0.engine,
-            &q,
-            &c,
-            &printed,
-            settings.base_url.as_deref(),
-            today,
-        )
-        .map_err(survey_error)?;
-        copies::record(&archive, &lock, batch).map_err(survey_error)?;
-        let first = printed
+        let act = Ctx::account(&archive, &user.account);
+        let order = PrintOrder {
+            community: &c.id,
+            copies: n,
+            points: &settings.points,
+            pdf: Some((&state.0.engine, &q)),
+            base_url: settings.base_url.as_deref(),
+        };
+        let done = actions::survey::print(&act, order)?.record()?;
+        let first = done
+            .printed
             .first()
             .map(|p| p.number.clone())
             .unwrap_or_default();
-        Ok((format!("问卷-{first}起{}份.pdf", printed.len()), pdf))
+        let name = format!("问卷-{first}起{}份.pdf", done.printed.len());
+        Ok((name, done.pdf.unwrap_or_default()))
     })
     .await?;
     Ok(Download::bytes(name, "application/pdf", pdf).into_response())

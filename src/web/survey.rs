@@ -8,10 +8,9 @@
 //! trying should not be free). The address is used only in memory and
 //! never stored with an answer.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,78 +18,40 @@ use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use serde::Serialize;
 
-use super::commit::Outcome;
 use super::guard::ClientAddr;
 use super::{AppState, WebError, blocking, pages};
+use crate::actions::survey_link::{Answering, Outcome};
 use crate::archive::Archive;
 use crate::catalog::Catalog;
+use crate::limits::misses::{Misses, Rate};
+use crate::limits::open_forms::OpenForms;
 use crate::survey::Questionnaire;
-use crate::survey::answer::{self, Given};
-use crate::survey::state::{Survey, token_hash};
+use crate::survey::answer::{self, Given, Rules};
+use crate::survey::state::token_hash;
 
-/// Unknown links one address may try per window before a pause.
-pub const MISSES_MAX: u32 = 30;
-/// The window (and the pause).
-pub const MISS_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// How long an opened form stays valid.
-pub const FORM_LIFE: Duration = Duration::from_secs(4 * 3600);
-/// Most counted addresses kept.
-const CAPACITY: usize = 100_000;
 /// Most bytes of an answer form.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
 /// The public survey's in-memory state.
 #[derive(Default)]
 pub struct Public {
-    pub(super) survey: Mutex<Survey>,
+    /// The survey as last read, and answers waiting for their group
+    /// commit.
+    pub(super) answering: Answering,
     /// The forms served and not yet answered, shared fairly between
     /// addresses.
-    pub(super) forms: super::open_forms::OpenForms,
-    misses: Mutex<HashMap<IpAddr, (u32, Instant)>>,
-    /// Answers waiting for their group commit.
-    commit: super::commit::Committer,
+    pub(super) forms: OpenForms,
+    misses: Misses,
     questionnaire: OnceLock<Arc<Questionnaire>>,
     /// Open-link answers per address in the current window.
-    pub(super) open_rate: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    pub(super) open_rate: Rate,
     /// Unknown open links tried per address (counted apart from copies').
     pub(super) open_misses: Misses,
 }
 
-/// Unknown links tried per address: (count, last try).
-pub(super) type Misses = Mutex<HashMap<IpAddr, (u32, Instant)>>;
-
-pub(super) fn paused_in(misses: &Misses, addr: IpAddr) -> bool {
-    let misses = locked(misses);
-    misses
-        .get(&addr)
-        .is_some_and(|(n, last)| *n >= MISSES_MAX && last.elapsed() < MISS_WINDOW)
-}
-
-pub(super) fn miss_in(misses: &Misses, addr: IpAddr) {
-    let mut misses = locked(misses);
-    if misses.len() >= CAPACITY {
-        misses.retain(|_, (_, last)| last.elapsed() < MISS_WINDOW);
-    }
-    if misses.len() >= CAPACITY {
-        // Flooded from very many addresses: start counting afresh
-        // rather than grow without bound.
-        misses.clear();
-    }
-    let e = misses.entry(addr).or_insert((0, Instant::now()));
-    if e.1.elapsed() >= MISS_WINDOW {
-        e.0 = 0;
-    }
-    e.0 += 1;
-    e.1 = Instant::now();
-}
-
-pub(super) fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 impl Public {
     /// The state with its open forms bounded as `forms` is.
-    pub(super) fn with_forms(forms: super::open_forms::OpenForms) -> Public {
+    pub(super) fn with_forms(forms: OpenForms) -> Public {
         Public {
             forms,
             ..Public::default()
@@ -98,11 +59,11 @@ impl Public {
     }
 
     pub(super) fn paused(&self, addr: IpAddr) -> bool {
-        paused_in(&self.misses, addr)
+        self.misses.paused(addr)
     }
 
     pub(super) fn miss(&self, addr: IpAddr) {
-        miss_in(&self.misses, addr);
+        self.misses.miss(addr);
     }
 
     /// A new form for the copy or link `token_sha`, opened by `addr`;
@@ -138,6 +99,23 @@ struct Item {
     text: String,
     choices: Vec<String>,
     chosen: Option<String>,
+}
+
+/// The data of a questionnaire form.
+#[derive(Serialize)]
+struct FormPage<'a> {
+    mode: &'a str,
+    title: &'a str,
+    intro: &'a str,
+    number: &'a str,
+    nonce: &'a str,
+    questions: Vec<Item>,
+    respondent: Vec<Item>,
+    open_id: &'a str,
+    open_text: &'a str,
+    open_value: &'a str,
+    error: Option<&'a str>,
+    max_open: usize,
 }
 
 fn page(status: StatusCode, ctx: minijinja::Value) -> Response {
@@ -187,12 +165,21 @@ pub(super) fn form(
     } else {
         StatusCode::OK
     };
-    let ctx = serde_json::json!({
-        "mode": "form", "title": q.title, "intro": q.intro, "number": number,
-        "nonce": nonce, "questions": questions, "respondent": respondent,
-        "open_id": q.open.id, "open_text": q.open.text, "open_value": given.open,
-        "error": error, "max_open": answer::MAX_OPEN_CHARS,
-    });
+    let ctx = FormPage {
+        mode: "form",
+        title: &q.title,
+        intro: &q.intro,
+        number,
+        nonce,
+        questions,
+        respondent,
+        open_id: &q.open.id,
+        open_text: &q.open.text,
+        open_value: &given.open,
+        error,
+        max_open: answer::MAX_OPEN_CHARS,
+    };
+    let ctx = serde_json::to_value(&ctx).unwrap_or_default();
     page(status, crate::render::templates::to_value(&ctx))
 }
 
@@ -208,17 +195,14 @@ fn answered() -> Response {
 /// number and whether it is answered.
 fn lookup(state: &AppState, sha: &str) -> Result<Option<(String, bool)>, WebError> {
     let archive = Archive::new(state.root());
-    let mut s = locked(&state.0.survey.survey);
-    s.refresh(&archive)?;
-    Ok(s.by_token_hash(sha)
-        .map(|c| (c.issued.number.clone(), c.answer.is_some())))
+    Ok(state.0.survey.answering.copy(&archive, sha)?)
 }
 
 /// Why the copy numbered `number` takes no answer now (the survey is
 /// closed, or it was entered from paper), as a page for the phone.
 fn refusal(state: &AppState, number: &str) -> Option<Response> {
-    let s = locked(&state.0.survey.survey);
-    s.web_refusal(number).map(|e| refused(&e.to_string()))
+    let refusal = state.0.survey.answering.refusal(number);
+    refusal.map(|e| refused(&e.to_string()))
 }
 
 fn refused(text: &str) -> Response {
@@ -330,11 +314,16 @@ pub async fn submit(
             Some((n, _)) => n,
             None => return Ok(invalid_link()),
         };
+        let rules = Rules {
+            q: &q,
+            settings: &state.0.config.survey,
+        };
+        let archive = Archive::new(state.root());
         match state
             .0
             .survey
-            .commit
-            .submit(&state, &q, number.clone(), given.clone())
+            .answering
+            .answer(&archive, rules, number.clone(), given.clone())
         {
             Outcome::Stored => {}
             Outcome::Answered => return Ok(answered()),

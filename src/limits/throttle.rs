@@ -127,7 +127,7 @@ impl Throttle {
     /// Records the start of an attempt on `account` from `address` (as a
     /// failure until it succeeds), or says why it may not be made now.
     pub fn begin(&self, account: &str, address: IpAddr) -> Result<Ticket<'_>, Refusal> {
-        let mut t = self.tables.lock().unwrap_or_else(|p| p.into_inner());
+        let mut t = super::locked(&self.tables);
         if entry(&mut t.addresses, &address).failures >= ADDRESS_MAX {
             return Err(Refusal::Address);
         }
@@ -161,7 +161,7 @@ impl Throttle {
     }
 
     fn settle(&self, pair: &Pair, right: bool, uncount: bool) {
-        let mut t = self.tables.lock().unwrap_or_else(|p| p.into_inner());
+        let mut t = super::locked(&self.tables);
         if let Some(p) = t.pairs.get_mut(pair) {
             p.under_way = p.under_way.saturating_sub(1);
             if right {
@@ -182,7 +182,7 @@ impl Throttle {
     /// the bound.
     #[cfg(test)]
     fn sizes(&self) -> (usize, usize) {
-        let t = self.tables.lock().unwrap_or_else(|p| p.into_inner());
+        let t = super::locked(&self.tables);
         (t.pairs.len(), t.addresses.len())
     }
 }

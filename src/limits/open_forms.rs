@@ -13,7 +13,10 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use super::survey::{FORM_LIFE, locked};
+use super::locked;
+
+/// How long an opened form stays valid.
+pub const FORM_LIFE: std::time::Duration = std::time::Duration::from_secs(4 * 3600);
 
 /// Most open forms kept, by default.
 pub const CAPACITY: usize = 100_000;
