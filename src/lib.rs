@@ -65,6 +65,7 @@ pub mod meter;
 pub mod naming;
 pub mod outfile;
 pub mod overview;
+pub mod places;
 pub mod rectify;
 pub mod render;
 pub mod root;

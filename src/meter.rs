@@ -28,3 +28,39 @@ pub enum Unit {
 pub struct Silent;
 
 impl Meter for Silent {}
+
+/// The current phase's display state of a meter (a terminal bar, say),
+/// shared between the threads that report progress: set when a phase
+/// starts, used as it advances, taken when it is over. A poisoned slot
+/// is treated as empty.
+#[derive(Debug)]
+pub struct Slot<T>(std::sync::Mutex<Option<T>>);
+
+impl<T> Default for Slot<T> {
+    fn default() -> Slot<T> {
+        Slot(std::sync::Mutex::new(None))
+    }
+}
+
+impl<T> Slot<T> {
+    /// Puts `value` in the slot (replacing what was there).
+    pub fn set(&self, value: T) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(value);
+        }
+    }
+
+    /// Calls `f` with what the slot holds, if anything.
+    pub fn with(&self, f: impl FnOnce(&T)) {
+        if let Ok(slot) = self.0.lock()
+            && let Some(value) = slot.as_ref()
+        {
+            f(value);
+        }
+    }
+
+    /// Takes what the slot holds, leaving it empty.
+    pub fn take(&self) -> Option<T> {
+        self.0.lock().ok().and_then(|mut slot| slot.take())
+    }
+}

@@ -9,9 +9,15 @@
 //! Each area has its own file; [`context`] holds what every action is
 //! given ([`Ctx`]) and [`error`] the error every action returns.
 
+pub mod accounts;
+pub mod apply;
+pub mod community;
 pub mod context;
+pub mod documents;
 pub mod error;
+pub mod evidence;
 pub mod experts;
+pub mod maintenance;
 pub mod survey;
 pub mod survey_link;
 

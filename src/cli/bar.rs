@@ -3,11 +3,10 @@
 //! phase is long enough to be worth a bar.
 
 use std::io::IsTerminal;
-use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use kaoping::meter::{Meter, Unit};
+use kaoping::meter::{Meter, Slot, Unit};
 
 /// Phases smaller than this get no bar.
 const MIN_BYTES: u64 = 64 << 20;
@@ -16,7 +15,7 @@ const MIN_ITEMS: u64 = 50;
 /// A progress bar on stderr.
 #[derive(Default)]
 pub struct Bar {
-    bar: Mutex<Option<ProgressBar>>,
+    bar: Slot<ProgressBar>,
 }
 
 impl Meter for Bar {
@@ -37,23 +36,15 @@ impl Meter for Bar {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(phase.to_string());
-        if let Ok(mut slot) = self.bar.lock() {
-            *slot = Some(bar);
-        }
+        self.bar.set(bar);
     }
 
     fn advance(&self, n: u64) {
-        if let Ok(slot) = self.bar.lock()
-            && let Some(bar) = slot.as_ref()
-        {
-            bar.inc(n);
-        }
+        self.bar.with(|bar| bar.inc(n));
     }
 
     fn finish(&self) {
-        if let Ok(mut slot) = self.bar.lock()
-            && let Some(bar) = slot.take()
-        {
+        if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
     }

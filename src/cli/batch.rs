@@ -2,17 +2,20 @@
 //! district, or all), the output folder and date, and issuing a batch of
 //! drafts through the register in one process with a progress bar.
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 
+use kaoping::actions::documents::{self, Delivery, Making};
+use kaoping::actions::{ActionError, Ctx, Wait};
 use kaoping::archive::Archive;
 use kaoping::archive::lock::WriterLock;
-use kaoping::documents::batch::{self, Kind, Scope};
+use kaoping::documents::batch::{Kind, Left, Scope};
 use kaoping::fsutil;
-use kaoping::issuance::{self, Draft};
+use kaoping::issuance::{Draft, Entry, Issued};
 use kaoping::outfile;
 use kaoping::render::{Engine, parse_date};
 
@@ -143,27 +146,51 @@ impl Target {
     }
 }
 
-/// Drafts `kind` for the chosen communities under the writer lock, prints
-/// who was left out, then issues and writes the rest.
+/// The wait policy of `--no-wait`.
+pub fn wait(no_wait: bool) -> Wait<'static> {
+    if no_wait {
+        Wait::No
+    } else {
+        Wait::Yes(&wait_message)
+    }
+}
+
+/// Issues `kind` for the chosen communities, prints who was left out,
+/// then writes the documents.
 pub fn issue_kind(ctx: &Context, target: &Target, kind: Kind, out: &Output) -> anyhow::Result<()> {
-    let scope = target.scope()?;
+    issue(ctx, &target.scope()?, kind, out)
+}
+
+/// Issues `kind` for `scope` through the issuing action and writes each
+/// PDF into the output folder; prints one line per document.
+pub fn issue(ctx: &Context, scope: &Scope, kind: Kind, out: &Output) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     let config = ctx.config()?;
-    let lock = lock(&archive, out)?;
-    let drafted = batch::draft(&archive, &config, &kind, &scope, out.date())?;
-    for l in &drafted.left {
-        eprintln!("跳过 {} {}：{}", l.id, l.name, l.reason);
-    }
-    issue_and_write(ctx, &archive, &lock, drafted.drafts, out)
+    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let act = Ctx::console(&archive, wait(out.no_wait));
+    let folder = Folder::new(out);
+    let making = Making {
+        config: &config,
+        engine: &engine,
+        meter: &Bar::default(),
+    };
+    let done = documents::issue(&act, making, &kind, scope, out.date(), &folder)
+        .map_err(|e| folder.error(e))?;
+    write_all(out, done.issued)
 }
 
-/// Takes the writer lock.
+/// Takes the writer lock (for a command that drafts its documents
+/// itself before [`issue_and_write`]).
 pub fn lock(archive: &Archive, out: &Output) -> anyhow::Result<WriterLock> {
-    Ok(archive.lock(!out.no_wait, wait_message)?)
+    Ok(documents::writer_lock(&Ctx::console(
+        archive,
+        wait(out.no_wait),
+    ))?)
 }
 
-/// Issues the drafts (numbers, render, store, register) and writes each
-/// PDF into the output folder; prints one line per document.
+/// Issues the drafts made under `lock` (numbers, render, store, register)
+/// and writes each PDF into the output folder; prints one line per
+/// document.
 pub fn issue_and_write(
     ctx: &Context,
     archive: &Archive,
@@ -174,20 +201,69 @@ pub fn issue_and_write(
     if drafts.is_empty() {
         bail!("没有需要生成的公文");
     }
+    let config = ctx.config()?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
-    // Checked before any number is allocated: nothing is overwritten.
-    let names: Vec<&str> = drafts.iter().map(|d| d.file_name.as_str()).collect();
-    out.prepare(&names)?;
-    let entries = issuance::entries(archive)?;
-    for d in &drafts {
-        if let Some(e) = issuance::earlier(&entries, d) {
-            eprintln!(
-                "注意：{} 已有{}（{}，{}），这次将另发一份新文号的",
-                e.record.recipient, e.record.kind, e.record.number, e.record.date
-            );
+    let act = Ctx::console(archive, wait(out.no_wait));
+    let folder = Folder::new(out);
+    let making = Making {
+        config: &config,
+        engine: &engine,
+        meter: &Bar::default(),
+    };
+    let done = documents::issue_drafts(&act, lock, making, drafts, &folder)
+        .map_err(|e| folder.error(e))?;
+    write_all(out, done.issued)
+}
+
+/// The output folder as the issuing action's delivery: refuses what
+/// cannot be written there (keeping the refusal to report it whole) and
+/// tells of communities left out and earlier documents on stderr.
+struct Folder<'a> {
+    out: &'a Output,
+    refused: RefCell<Option<anyhow::Error>>,
+}
+
+impl<'a> Folder<'a> {
+    fn new(out: &'a Output) -> Folder<'a> {
+        Folder {
+            out,
+            refused: RefCell::new(None),
         }
     }
-    let issued = issuance::issue(archive, lock, &engine, drafts, &Bar::default())?;
+
+    /// The error to report for `e`: the folder's own refusal, if that
+    /// was it.
+    fn error(&self, e: ActionError) -> anyhow::Error {
+        self.refused.take().unwrap_or_else(|| e.into())
+    }
+}
+
+impl Delivery for Folder<'_> {
+    fn check(&self, file_names: &[&str]) -> Result<(), ActionError> {
+        self.out.prepare(file_names).map_err(|e| {
+            let message = format!("{e:#}");
+            *self.refused.borrow_mut() = Some(e);
+            ActionError::Invalid(message)
+        })
+    }
+
+    fn left(&self, l: &Left) {
+        eprintln!("跳过 {} {}：{}", l.id, l.name, l.reason);
+    }
+
+    fn earlier(&self, e: &Entry) {
+        eprintln!(
+            "注意：{} 已有{}（{}，{}），这次将另发一份新文号的",
+            e.record.recipient, e.record.kind, e.record.number, e.record.date
+        );
+    }
+}
+
+/// Writes the issued PDFs and prints one line per document and a total.
+fn write_all(out: &Output, issued: Vec<Issued>) -> anyhow::Result<()> {
+    if issued.is_empty() {
+        bail!("没有需要生成的公文");
+    }
     let mut stdout = output::stdout();
     for doc in &issued {
         let path = out

@@ -18,7 +18,7 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     let digest = archive.find_object(&args.hash)?;
-    let mut out = io::stdout().lock();
+    let mut out = io::stdout();
     match archive.store().copy_verified(&digest, &mut out) {
         Err(e) if e.kind() == io::ErrorKind::InvalidData => {
             let _ = out.flush();

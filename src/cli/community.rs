@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Subcommand;
 
+use kaoping::actions::{self, Ctx};
 use kaoping::archive::Archive;
 use kaoping::community::{self, Community};
 
@@ -14,7 +15,7 @@ use kaoping::table;
 
 use super::output::{self, pad};
 use super::sheets::{self, TemplateKind};
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, HELP_TEMPLATE};
 
 /// 登记试点社区
 #[derive(Debug, clap::Args)]
@@ -98,8 +99,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     match args.command {
         Sub::Add(a) => {
             let c = Community::new(&a.id, &a.name, &a.district, &a.kind, &a.batch)?;
-            let lock = archive.lock(!a.no_wait, wait_message)?;
-            let done = archive.register(&lock, std::slice::from_ref(&c))?;
+            let act = Ctx::console(&archive, super::batch::wait(a.no_wait));
+            let done = actions::community::register(&act, std::slice::from_ref(&c))?;
             warn_same_name(&done);
             let mut out = output::stdout();
             if done.added == 1 {
@@ -119,8 +120,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 eprintln!("提示：以下列不认识，已忽略：{}", read.ignored.join("、"));
             }
             let list = read.communities;
-            let lock = archive.lock(!a.no_wait, wait_message)?;
-            let done = archive.register(&lock, &list)?;
+            let act = Ctx::console(&archive, super::batch::wait(a.no_wait));
+            let done = actions::community::register(&act, &list)?;
             warn_same_name(&done);
             let added = done.added;
             let mut out = output::stdout();
@@ -133,76 +134,82 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             )?;
             Ok(out.flush()?)
         }
-        Sub::Template(a) => {
-            let bytes = match sheets::template_kind(&a.output, "社区名单")? {
-                TemplateKind::Xlsx => {
-                    table::write::xlsx(&[community::list::template_sheet(TEMPLATE_ROWS)])?
-                }
-                TemplateKind::Csv => community::list::template_csv(),
-            };
-            sheets::write_template(&a.output, a.force, &bytes)?;
-            let mut out = output::stdout();
-            writeln!(out, "已生成空白社区名单：{}", a.output.display())?;
+        Sub::Template(a) => template(a),
+        Sub::List(a) => list(&archive, a),
+    }
+}
+
+/// `kaoping community list`.
+fn list(archive: &Archive, a: ListArgs) -> anyhow::Result<()> {
+    let reg = archive.communities()?;
+    let all: Vec<&Community> = reg.all().collect();
+    if a.table.emit(false, &|| {
+        community::list::roster_sheet(all.iter().copied())
+    })? {
+        return Ok(());
+    }
+    let mut out = output::stdout();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &all).context("无法输出 JSON")?;
+        writeln!(out)?;
+    } else if all.is_empty() {
+        writeln!(
+            out,
+            "还没有登记任何社区。用 kaoping community add 或 kaoping community import 登记。"
+        )?;
+    } else {
+        let width = |f: fn(&Community) -> &str, title: &str| {
+            all.iter()
+                .map(|c| unicode_width::UnicodeWidthStr::width(f(c)))
+                .chain([unicode_width::UnicodeWidthStr::width(title)])
+                .max()
+                .unwrap_or(0)
+                + 2
+        };
+        let w = [
+            width(|c| &c.id, "编号"),
+            width(|c| &c.name, "名称"),
+            width(|c| &c.district, "所属区县"),
+            width(|c| c.kind.name(), "类型"),
+        ];
+        let row = |cells: [&str; 5]| {
+            let mut line = String::new();
+            for (cell, width) in cells.iter().zip(w) {
+                line.push_str(&pad(cell, width, false));
+            }
+            line.push_str(cells[4]);
+            line
+        };
+        writeln!(out, "{}", row(["编号", "名称", "所属区县", "类型", "批次"]))?;
+        for c in &all {
             writeln!(
                 out,
-                "每行填一个社区；填好后直接保存，用 kaoping community import {} 登记。",
-                a.output.display()
+                "{}",
+                row([&c.id, &c.name, &c.district, c.kind.name(), c.batch.name()])
             )?;
-            Ok(out.flush()?)
         }
-        Sub::List(a) => {
-            let reg = archive.communities()?;
-            let all: Vec<&Community> = reg.all().collect();
-            if a.table.emit(false, &|| {
-                community::list::roster_sheet(all.iter().copied())
-            })? {
-                return Ok(());
-            }
-            let mut out = output::stdout();
-            if a.json {
-                serde_json::to_writer_pretty(&mut out, &all).context("无法输出 JSON")?;
-                writeln!(out)?;
-            } else if all.is_empty() {
-                writeln!(
-                    out,
-                    "还没有登记任何社区。用 kaoping community add 或 kaoping community import 登记。"
-                )?;
-            } else {
-                let width = |f: fn(&Community) -> &str, title: &str| {
-                    all.iter()
-                        .map(|c| unicode_width::UnicodeWidthStr::width(f(c)))
-                        .chain([unicode_width::UnicodeWidthStr::width(title)])
-                        .max()
-                        .unwrap_or(0)
-                        + 2
-                };
-                let w = [
-                    width(|c| &c.id, "编号"),
-                    width(|c| &c.name, "名称"),
-                    width(|c| &c.district, "所属区县"),
-                    width(|c| c.kind.name(), "类型"),
-                ];
-                let row = |cells: [&str; 5]| {
-                    let mut line = String::new();
-                    for (cell, width) in cells.iter().zip(w) {
-                        line.push_str(&pad(cell, width, false));
-                    }
-                    line.push_str(cells[4]);
-                    line
-                };
-                writeln!(out, "{}", row(["编号", "名称", "所属区县", "类型", "批次"]))?;
-                for c in &all {
-                    writeln!(
-                        out,
-                        "{}",
-                        row([&c.id, &c.name, &c.district, c.kind.name(), c.batch.name()])
-                    )?;
-                }
-                writeln!(out, "共 {} 个社区", all.len())?;
-            }
-            Ok(out.flush()?)
-        }
+        writeln!(out, "共 {} 个社区", all.len())?;
     }
+    Ok(out.flush()?)
+}
+
+/// `kaoping community template`.
+fn template(a: TemplateArgs) -> anyhow::Result<()> {
+    let bytes = match sheets::template_kind(&a.output, "社区名单")? {
+        TemplateKind::Xlsx => {
+            table::write::xlsx(&[community::list::template_sheet(TEMPLATE_ROWS)])?
+        }
+        TemplateKind::Csv => community::list::template_csv(),
+    };
+    sheets::write_template(&a.output, a.force, &bytes)?;
+    let mut out = output::stdout();
+    writeln!(out, "已生成空白社区名单：{}", a.output.display())?;
+    writeln!(
+        out,
+        "每行填一个社区；填好后直接保存，用 kaoping community import {} 登记。",
+        a.output.display()
+    )?;
+    Ok(out.flush()?)
 }
 
 fn warn_same_name(done: &kaoping::archive::Registered) {

@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use kaoping::archive::ingest::{IngestOptions, ingest};
+use kaoping::actions::{Ctx, evidence};
+use kaoping::archive::ingest::IngestOptions;
 use kaoping::archive::zipin::ZipLimits;
 use kaoping::archive::{Archive, coverage};
 use kaoping::catalog::Catalog;
 
+use super::Context;
 use super::bar::Bar;
 use super::output::{self, pad};
-use super::{Context, wait_message};
 
 /// 提交证据材料
 #[derive(Debug, clap::Args)]
@@ -46,15 +47,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         source_name: None,
         allow_identical: args.allow_identical,
     };
-    let bar = Bar::default();
-    let report = ingest(
-        &archive,
-        catalog,
-        &args.source,
-        &options,
-        &bar,
-        wait_message,
-    )?;
+    let act = Ctx::console(&archive, super::batch::wait(args.no_wait));
+    let report = evidence::hand_in(&act, &args.source, options, &Bar::default(), None)?.report;
     let m = &report.manifest;
     let mut out = output::stdout();
     writeln!(
@@ -69,26 +63,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         human_bytes(report.new_bytes)
     )?;
     writeln!(out, "根哈希：{}", report.root_hash)?;
-    writeln!(out, "\n各指标文件数：")?;
-    let mut per: BTreeMap<u32, (String, u64, u64)> = BTreeMap::new();
-    for f in &m.files {
-        if let Ok((_, ind)) = catalog.indicator(&f.indicator) {
-            let e = per
-                .entry(ind.number())
-                .or_insert_with(|| (ind.folder_name(), 0, 0));
-            e.1 += 1;
-            e.2 += f.size;
-        }
-    }
-    for (name, n, bytes) in per.values() {
-        writeln!(
-            out,
-            "  {}{:>5} 个  {}",
-            pad(name, 44, false),
-            n,
-            human_bytes(*bytes)
-        )?;
-    }
+    per_indicator(&mut out, catalog, m)?;
     let cov = coverage::coverage(catalog, m);
     let missing: Vec<_> = cov.missing().collect();
     if !missing.is_empty() {
@@ -115,6 +90,35 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         }
     }
     Ok(out.flush()?)
+}
+
+/// The number and size of files per indicator.
+fn per_indicator(
+    out: &mut impl Write,
+    catalog: &Catalog,
+    m: &kaoping::archive::manifest::Manifest,
+) -> std::io::Result<()> {
+    writeln!(out, "\n各指标文件数：")?;
+    let mut per: BTreeMap<u32, (String, u64, u64)> = BTreeMap::new();
+    for f in &m.files {
+        if let Ok((_, ind)) = catalog.indicator(&f.indicator) {
+            let e = per
+                .entry(ind.number())
+                .or_insert_with(|| (ind.folder_name(), 0, 0));
+            e.1 += 1;
+            e.2 += f.size;
+        }
+    }
+    for (name, n, bytes) in per.values() {
+        writeln!(
+            out,
+            "  {}{:>5} 个  {}",
+            pad(name, 44, false),
+            n,
+            human_bytes(*bytes)
+        )?;
+    }
+    Ok(())
 }
 
 /// Bytes for people: KB / MB / GB with one decimal.

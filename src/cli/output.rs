@@ -52,10 +52,10 @@ pub fn describe_cause(cause: &(dyn std::error::Error + 'static)) -> String {
     format!("{what}（{e}）")
 }
 
-/// A locked, buffered stdout. Commands write through this and return the
+/// A buffered stdout. Commands write through this and return the
 /// `io::Error` so that a closed pipe ends the program quietly.
-pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
-    io::BufWriter::new(io::stdout().lock())
+pub fn stdout() -> io::BufWriter<io::Stdout> {
+    io::BufWriter::new(io::stdout())
 }
 
 /// Display width at which long lines are wrapped.

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Context as _;
 
 use kaoping::archive::Archive;
-use kaoping::documents::batch::{self as docs, Kind, Scope};
+use kaoping::documents::batch::{Kind, Scope};
 use kaoping::documents::progress;
 use kaoping::table::views;
 
@@ -69,9 +69,5 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     if args.csv {
         return sheets::write_csv(&views::progress(&rows, phase1));
     }
-    let config = ctx.config()?;
-    let lock = batch::lock(&archive, &args.output)?;
-    let kind = Kind::Progress { phase1 };
-    let drafted = docs::draft(&archive, &config, &kind, &Scope::All, args.output.date())?;
-    batch::issue_and_write(ctx, &archive, &lock, drafted.drafts, &args.output)
+    batch::issue(ctx, &Scope::All, Kind::Progress { phase1 }, &args.output)
 }

@@ -5,9 +5,12 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
+use kaoping::actions::Ctx;
+use kaoping::actions::documents::{self, Making};
 use kaoping::archive::Archive;
-use kaoping::documents::batch::{self as docs, Kind};
+use kaoping::documents::batch::Kind;
 use kaoping::fsutil;
+use kaoping::meter::Silent;
 use kaoping::outfile;
 use kaoping::render::Engine;
 
@@ -41,17 +44,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let dir = out.folder();
     fsutil::create_dir_durable(&dir)
         .with_context(|| format!("无法创建输出文件夹 {}", dir.display()))?;
-    let lock = batch::lock(&archive, out)?;
-    let r = docs::obtain_receipt(
-        &archive,
-        &lock,
-        &engine,
-        &config,
-        id,
-        args.version,
-        out.date(),
-    )?;
-    drop(lock);
+    let act = Ctx::console(&archive, batch::wait(out.no_wait));
+    let making = Making {
+        config: &config,
+        engine: &engine,
+        meter: &Silent,
+    };
+    let r = documents::receipt(&act, making, id, args.version, out.date())?;
     let record = &r.entry.record;
     let digest = archive.find_object(record.sha256())?;
     let mut pdf = Vec::new();

@@ -7,14 +7,15 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 
+use kaoping::actions::Ctx;
+use kaoping::actions::documents::{self, Kept, Making};
 use kaoping::archive::Archive;
 use kaoping::documents::custom;
-use kaoping::issuance;
 use kaoping::meter::Silent;
 use kaoping::outfile;
 use kaoping::render::Engine;
 
-use super::{Context, wait_message};
+use super::Context;
 
 /// 按模板生成公文 PDF
 #[derive(Debug, clap::Args)]
@@ -115,9 +116,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     let archive = Archive::new(ctx.root().dir());
     check_destination(&args.output, args.force)?;
-    let lock = archive.lock(!args.no_wait, wait_message)?;
-    let issued = issuance::issue(&archive, &lock, &engine, vec![custom.draft], &Silent)
-        .with_context(context)?;
+    let act = Ctx::console(&archive, super::batch::wait(args.no_wait));
+    let making = Making {
+        config: &config,
+        engine: &engine,
+        meter: &Silent,
+    };
+    let lock = documents::writer_lock(&act)?;
+    let issued = documents::issue_drafts(&act, &lock, making, vec![custom.draft], &Kept)
+        .with_context(context)?
+        .issued;
     drop(lock);
     for doc in issued {
         outfile::write(&args.output, &doc.pdf, args.force).with_context(|| {

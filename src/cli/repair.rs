@@ -4,11 +4,12 @@
 
 use std::io::Write;
 
-use kaoping::archive::{Archive, verify};
+use kaoping::actions::{Ctx, maintenance};
+use kaoping::archive::Archive;
 
+use super::Context;
 use super::bar::Bar;
 use super::output;
-use super::{Context, wait_message};
 
 /// 修复档案库：把损坏的文件移到 quarantine 文件夹，以便重新提交
 #[derive(Debug, clap::Args)]
@@ -20,9 +21,8 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
-    let lock = archive.lock(!args.no_wait, wait_message)?;
-    let moved = verify::repair(&archive, &lock, &Bar::default())?;
-    drop(lock);
+    let act = Ctx::console(&archive, super::batch::wait(args.no_wait));
+    let moved = maintenance::repair(&act, &Bar::default())?;
     let mut out = output::stdout();
     if moved.is_empty() {
         writeln!(out, "没有发现损坏的文件，档案库无需修复。")?;

@@ -1,11 +1,12 @@
 //! `kaoping user add|list|passwd|remove`: local accounts for the web pages.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 
 use anyhow::{Context as _, bail};
 use clap::Subcommand;
 
 use kaoping::accounts::{self, Account, Accounts, Role};
+use kaoping::actions::{self, Ctx, Wait};
 use kaoping::archive::Archive;
 
 use super::output::{self, pad};
@@ -87,7 +88,6 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     if from_stdin {
         let mut line = String::new();
         std::io::stdin()
-            .lock()
             .read_line(&mut line)
             .context("无法从标准输入读入密码")?;
         return Ok(line.trim_end_matches(['\r', '\n']).to_string());
@@ -128,14 +128,13 @@ fn bound_to(a: &Account) -> String {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
+    let act = Ctx::console(&archive, Wait::Yes(&wait_message));
     let mut out = output::stdout();
     match args.command {
         Sub::Add(a) => {
             let password = read_password(a.password_stdin)?;
-            let lock = archive.lock(true, wait_message)?;
-            let acc = accounts::add(
-                &archive,
-                &lock,
+            let acc = actions::accounts::add(
+                &act,
                 &a.name,
                 a.role,
                 accounts::Binding {
@@ -171,13 +170,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         }
         Sub::Passwd(a) => {
             let password = read_password(a.password_stdin)?;
-            let lock = archive.lock(true, wait_message)?;
-            accounts::set_password(&archive, &lock, &a.name, &password)?;
+            actions::accounts::set_password(&act, &a.name, &password)?;
             writeln!(out, "已重设账号 {} 的密码", a.name)?;
         }
         Sub::Remove(a) => {
-            let lock = archive.lock(true, wait_message)?;
-            accounts::remove(&archive, &lock, &a.name)?;
+            actions::accounts::remove(&act, &a.name)?;
             writeln!(out, "已删除账号 {}", a.name)?;
         }
     }

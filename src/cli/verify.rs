@@ -3,7 +3,9 @@
 
 use std::io::Write;
 
-use kaoping::archive::{Archive, verify};
+use kaoping::actions::maintenance::{self, SetAside};
+use kaoping::actions::{Ctx, Wait};
+use kaoping::archive::Archive;
 
 use super::Context;
 use super::bar::Bar;
@@ -20,7 +22,9 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
-    let report = verify::verify(&archive, args.community.as_deref(), &Bar::default())?;
+    let act = Ctx::console(&archive, Wait::No);
+    let verified = maintenance::verify(&act, args.community.as_deref(), &Bar::default())?;
+    let report = verified.report;
     let mut out = output::stdout();
     for n in &report.notes {
         writeln!(out, "提示：{n}")?;
@@ -52,18 +56,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     // Damaged copies are set aside so that handing the files in again
     // stores good ones (when another writer holds the archive, later by
     // kaoping repair).
-    if !report.damaged.is_empty() && args.community.is_none() {
-        match archive.lock(false, |_| {}) {
-            Ok(lock) => {
-                let moved = verify::set_aside(&archive, &lock, &report.damaged)?;
-                drop(lock);
-                let mut err = std::io::stderr();
-                super::repair::print_moved(&mut err, &moved)?;
-            }
-            Err(_) => eprintln!(
-                "档案库正被其他进程写入，损坏的文件这次没有移开；请稍后运行 kaoping repair"
-            ),
+    match verified.set_aside {
+        SetAside::Nothing => {}
+        SetAside::Moved(moved) => super::repair::print_moved(&mut std::io::stderr(), &moved)?,
+        SetAside::Busy => {
+            eprintln!("档案库正被其他进程写入，损坏的文件这次没有移开；请稍后运行 kaoping repair")
         }
+        SetAside::Failed(e) => return Err(e.into()),
     }
     anyhow::bail!(
         "校验发现 {} 处问题（共检查 {} 版提交、{} 个文件）。请从备份恢复上面列出的文件，或请原提交单位重新提交",

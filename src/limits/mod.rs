@@ -2,13 +2,12 @@
 //! ends: the sign-in failure throttle ([`throttle`]), the share of the
 //! public questionnaire's open forms ([`open_forms`]), unknown links and
 //! open-link answers counted per address ([`misses`]), the share of open
-//! connections ([`connections`]) and the moment to give memory back
-//! after a burst of uploads ([`memory`]). The web only calls these.
+//! connections ([`connections`]). Uploads under way per account are
+//! counted in [`crate::places`]. The web only calls these.
 
 use std::sync::{Mutex, MutexGuard};
 
 pub mod connections;
-pub mod memory;
 pub mod misses;
 pub mod open_forms;
 pub mod throttle;

@@ -20,12 +20,12 @@ use super::session::{User, log_event};
 use super::upload::{self, Upload};
 use super::url::percent;
 use super::{AppState, pages};
-use crate::archive::ingest::{IngestOptions, ingest};
+use crate::actions::documents::{self, Making};
+use crate::actions::{ActionError, Ctx, evidence};
+use crate::archive::ingest::IngestOptions;
 use crate::archive::zipin::ZipLimits;
 use crate::archive::{Archive, ArchiveError, bagit, coverage};
-use crate::catalog::Catalog;
 use crate::community::Community;
-use crate::documents::batch;
 use crate::documents::receipt;
 use crate::issuance::{self, Entry};
 use crate::meter::Silent;
@@ -293,6 +293,7 @@ async fn receive_and_ingest(
     let allow_identical = up.text("allow_identical").is_some_and(|v| !v.is_empty());
     let id = id.to_string();
     let url_id = percent(&id);
+    let account = user.account.clone();
     let (version, up) = blocking(move || {
         let options = IngestOptions {
             community: id.clone(),
@@ -303,16 +304,10 @@ async fn receive_and_ingest(
             source_name,
             allow_identical,
         };
-        let report = match ingest(
-            &archive,
-            Catalog::builtin(),
-            &source,
-            &options,
-            &Silent,
-            |_| {},
-        ) {
-            Ok(r) => r,
-            Err(crate::archive::ArchiveError::Identical { community, version }) => {
+        let act = Ctx::account(&archive, &account);
+        let done = match evidence::hand_in(&act, &source, options, &Silent, Some(making(&st))) {
+            Ok(done) => done,
+            Err(ActionError::Archive(ArchiveError::Identical { community, version })) => {
                 return Err(WebError::new(
                     axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                     format!(
@@ -320,16 +315,17 @@ async fn receive_and_ingest(
                     ),
                 ));
             }
-            Err(mut e) => {
+            Err(ActionError::Archive(mut e)) => {
                 e.map_paths(&|p| up.shown(p));
                 return Err(WebError::from(e));
             }
+            Err(e) => return Err(e.into()),
         };
-        let v = report.manifest.version;
+        let v = done.report.manifest.version;
         // The receipt goes with the submission; if it cannot be made now,
         // the submission stands and the page offers to make it again.
-        if let Err(e) = issue_receipt(&archive, &st, &id, v) {
-            eprintln!("第 {v} 版提交（{id}）的回执没有生成：{}", e.message);
+        if let Some(Err(e)) = done.receipt {
+            eprintln!("第 {v} 版提交（{id}）的回执没有生成：{}", WebError::from(e).message);
         }
         Ok((v, up))
     })
@@ -351,26 +347,13 @@ fn web_zip_limits(limits: &upload::Limits) -> ZipLimits {
     }
 }
 
-/// The receipt of version `v` (issued once; asked again, the same one);
-/// returns the PDF's hash.
-fn issue_receipt(
-    archive: &Archive,
-    state: &AppState,
-    id: &str,
-    v: u32,
-) -> Result<String, WebError> {
-    let lock = archive.lock(true, |_| {})?;
-    let today = crate::dates::today();
-    let r = batch::obtain_receipt(
-        archive,
-        &lock,
-        &state.0.engine,
-        &state.0.config,
-        id,
-        Some(v),
-        today,
-    )?;
-    Ok(r.entry.record.sha256().to_string())
+/// What the web makes documents with.
+fn making(state: &AppState) -> Making<'_> {
+    Making {
+        config: &state.0.config,
+        engine: &state.0.engine,
+        meter: &Silent,
+    }
 }
 
 /// A form that carries only the CSRF token.
@@ -390,8 +373,14 @@ pub async fn receipt(
     user.require_community(&state, &id, Access::Submit).await?;
     user.check_csrf(&f.csrf)?;
     let archive = user.archive(&state);
+    let account = user.account.clone();
     let st = state.clone();
-    let sha = blocking(move || issue_receipt(&archive, &st, &id, n)).await?;
+    let sha = blocking(move || {
+        let act = Ctx::account(&archive, &account);
+        let r = documents::receipt(&act, making(&st), &id, Some(n), crate::dates::today())?;
+        Ok(r.entry.record.sha256().to_string())
+    })
+    .await?;
     Ok(Redirect::to(&format!("/documents/{sha}")))
 }
 

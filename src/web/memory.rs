@@ -17,7 +17,7 @@ pub const THREAD_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_sec
 pub fn after_burst(state: super::AppState) {
     std::thread::spawn(move || {
         std::thread::sleep(THREAD_KEEP_ALIVE * 2);
-        if crate::limits::memory::idle(&state.0.uploads) {
+        if state.0.uploads.idle() {
             give_back();
         }
     });

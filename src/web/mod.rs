@@ -35,10 +35,9 @@ mod survey;
 mod upload;
 mod url;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -132,7 +131,7 @@ struct Inner {
     /// by every thread of the blocking pool.
     checkers: rayon::ThreadPool,
     /// Uploads under way per account.
-    uploads: Mutex<HashMap<String, usize>>,
+    uploads: crate::places::Places,
     /// The public questionnaire's copies, open forms and miss counts.
     survey: survey::Public,
     /// The archive's server key (signs the open links' device cookies).
@@ -164,7 +163,7 @@ impl AppState {
             throttle: throttle::Throttle::default(),
             checks: Semaphore::new(CONCURRENT_CHECKS),
             checkers,
-            uploads: Mutex::new(HashMap::new()),
+            uploads: crate::places::Places::default(),
             survey: survey::Public::with_forms(open_forms::OpenForms::new(
                 open_forms.0,
                 open_forms.1,

@@ -18,11 +18,13 @@ use super::scoped::ApplicationLine;
 use super::session::{User, log_event};
 use super::upload::{self, Limits};
 use super::{AppState, pages};
+use crate::actions::documents::{self, Kept, Making};
+use crate::actions::{ActionError, Ctx, apply};
 use crate::application::{self, ApplicationError, Status, quota};
 use crate::assessment::score::{self, round1};
 use crate::assessment::{sheet, store};
 use crate::catalog::Catalog;
-use crate::documents::batch::{self, Kind, Scope};
+use crate::documents::batch::{Kind, Scope};
 use crate::issuance;
 use crate::meter::Silent;
 use crate::render::parse_date;
@@ -298,16 +300,20 @@ pub async fn documents(
         other => return Err(WebError::bad(format!("不认识的范围：{other}"))),
     };
     let archive = user.archive(&state);
+    let account = user.account.clone();
     let st = state.clone();
     let ctx = blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let drafted = batch::draft(&archive, &st.0.config, &kind, &scope, date)?;
-        let before = issuance::entries(&archive)?.len();
-        let issued = issuance::issue(&archive, &lock, &st.0.engine, drafted.drafts, &Silent)?;
+        let making = Making {
+            config: &st.0.config,
+            engine: &st.0.engine,
+            meter: &Silent,
+        };
+        let act = Ctx::account(&archive, &account);
+        let done = documents::issue(&act, making, &kind, &scope, date, &Kept)?;
         Ok(super::issued::page(
-            &issued,
-            &drafted.left,
-            before,
+            &done.issued,
+            &done.left,
+            done.before,
             "/office",
         ))
     })
@@ -410,30 +416,20 @@ impl DecisionForm {
     }
 }
 
-/// Runs an office decision on an application under the writer lock, after
-/// the role and session-token checks, and goes back to the list.
+/// Runs an office decision on an application, after the role and
+/// session-token checks, and goes back to the list.
 async fn decide(
     state: &AppState,
     user: &User,
     f: DecisionForm,
-    act: impl FnOnce(
-        &crate::archive::Archive,
-        &crate::archive::lock::WriterLock,
-        u32,
-        DecisionForm,
-    ) -> Result<(), WebError>
-    + Send
-    + 'static,
+    act: impl FnOnce(&Ctx, u32, DecisionForm) -> Result<(), WebError> + Send + 'static,
 ) -> Result<Redirect, WebError> {
     user.require_office()?;
     user.check_csrf(&f.csrf)?;
     let number = f.number()?;
     let archive = user.archive(state);
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        act(&archive, &lock, number, f)
-    })
-    .await?;
+    let account = user.account.clone();
+    blocking(move || act(&Ctx::account(&archive, &account), number, f)).await?;
     Ok(Redirect::to("/office#applications"))
 }
 
@@ -444,10 +440,10 @@ pub async fn approve(
     user: User,
     axum::Form(f): axum::Form<DecisionForm>,
 ) -> Result<Redirect, WebError> {
-    decide(&state, &user, f, |archive, lock, number, f| {
-        application::approve(archive, lock, number, f.community.trim(), Some(&f.over_quota))
+    decide(&state, &user, f, |ctx, number, f| {
+        apply::approve(ctx, number, f.community.trim(), Some(&f.over_quota))
             .map_err(|e| match e {
-                ApplicationError::OverQuota(o) => WebError::new(
+                ActionError::Application(ApplicationError::OverQuota(o)) => WebError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     format!(
                         "{o}。第 {number} 号申报没有批准，也没有登记社区。如确需超出任务数批准，请在“超出任务数批准的理由”一栏写明理由（理由记入日志，并在申报汇总中列出）"
@@ -467,8 +463,8 @@ pub async fn send_back(
     user: User,
     axum::Form(f): axum::Form<DecisionForm>,
 ) -> Result<Redirect, WebError> {
-    decide(&state, &user, f, |archive, lock, number, f| {
-        Ok(application::send_back(archive, lock, number, &f.reason)?)
+    decide(&state, &user, f, |ctx, number, f| {
+        Ok(apply::send_back(ctx, number, &f.reason)?)
     })
     .await
 }

@@ -15,6 +15,7 @@ use super::session::User;
 use super::upload::{self, Limits};
 use super::{AppState, pages};
 use crate::accounts::Role;
+use crate::actions::{Ctx, apply};
 use crate::application::sheet::{self, ListError};
 use crate::application::{self, Application, Proposal, quota};
 use crate::config::Config;
@@ -209,8 +210,7 @@ pub async fn apply(
     p.situation = f.situation.trim().to_string();
     let archive = user.archive(&state);
     blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        application::submit(&archive, &lock, vec![p])?;
+        apply::submit(&Ctx::account(&archive, &user.account), vec![p])?;
         Ok(())
     })
     .await?;
@@ -265,8 +265,7 @@ pub async fn apply_list(
             },
             other => other,
         })?;
-        let lock = archive.lock(true, |_| {})?;
-        application::submit(&archive, &lock, proposals)?;
+        apply::submit(&Ctx::account(&archive, &user.account), proposals)?;
         drop(up);
         Ok(())
     })

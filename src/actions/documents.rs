@@ -1,0 +1,148 @@
+//! Issuing official documents: drafting a kind for the chosen
+//! communities, the rules every issuing follows (nothing is overwritten,
+//! an earlier document of the same kind is pointed out) and receipts.
+
+use chrono::NaiveDate;
+
+use super::{ActionError, Ctx};
+use crate::archive::lock::WriterLock;
+use crate::config::Config;
+use crate::documents::batch::{self, Kind, Left, Scope};
+use crate::issuance::{self, Draft, Entry, Issued};
+use crate::meter::Meter;
+use crate::render::Engine;
+
+/// Where issued documents go besides the archive's register.
+pub trait Delivery {
+    /// Refuses, before any number is allocated, documents that could not
+    /// be delivered (the no-overwrite rule: an existing file is never
+    /// replaced unless asked); `file_names` are the documents' names.
+    fn check(&self, file_names: &[&str]) -> Result<(), ActionError>;
+    /// Told, before anything is issued, of a community left out.
+    fn left(&self, _left: &Left) {}
+    /// Told, before anything is issued, that `earlier` is an earlier
+    /// document of the same kind for the same recipient: a new one with
+    /// a new number will be issued alongside it.
+    fn earlier(&self, _earlier: &Entry) {}
+}
+
+/// Documents kept in the archive only (the web offers them from there):
+/// nothing outside can be overwritten.
+pub struct Kept;
+
+impl Delivery for Kept {
+    fn check(&self, _file_names: &[&str]) -> Result<(), ActionError> {
+        Ok(())
+    }
+}
+
+/// What issuing a batch did.
+#[derive(Debug)]
+pub struct Issuing {
+    /// The documents issued, in register order.
+    pub issued: Vec<Issued>,
+    /// Communities left out, with reasons.
+    pub left: Vec<Left>,
+    /// Documents of the same kind issued earlier to the same recipients.
+    pub earlier: Vec<Entry>,
+    /// How many documents the register held before.
+    pub before: usize,
+}
+
+/// What is needed to make documents.
+#[derive(Clone, Copy)]
+pub struct Making<'a> {
+    /// The configuration (issuer, seal, times).
+    pub config: &'a Config,
+    /// The template engine.
+    pub engine: &'a Engine,
+    /// Progress of the rendering.
+    pub meter: &'a dyn Meter,
+}
+
+/// The office issues `kind` for the communities of `scope`, dated `date`.
+/// Issues nothing (an empty `issued`) when no community gets one.
+pub fn issue(
+    ctx: &Ctx,
+    making: Making,
+    kind: &Kind,
+    scope: &Scope,
+    date: NaiveDate,
+    delivery: &dyn Delivery,
+) -> Result<Issuing, ActionError> {
+    ctx.office_only()?;
+    let lock = ctx.lock()?;
+    let drafted = batch::draft(ctx.archive, making.config, kind, scope, date)?;
+    for l in &drafted.left {
+        delivery.left(l);
+    }
+    let mut done = issue_drafts(ctx, &lock, making, drafted.drafts, delivery)?;
+    done.left = drafted.left;
+    Ok(done)
+}
+
+/// Issues `drafts` made under `lock` (which the caller took with
+/// [`writer_lock`]): checks the delivery, points out earlier documents,
+/// numbers, renders, stores and registers them.
+pub fn issue_drafts(
+    ctx: &Ctx,
+    lock: &WriterLock,
+    making: Making,
+    drafts: Vec<Draft>,
+    delivery: &dyn Delivery,
+) -> Result<Issuing, ActionError> {
+    let entries = issuance::entries(ctx.archive)?;
+    let mut done = Issuing {
+        issued: Vec::new(),
+        left: Vec::new(),
+        earlier: Vec::new(),
+        before: entries.len(),
+    };
+    if drafts.is_empty() {
+        return Ok(done);
+    }
+    // Checked before any number is allocated: nothing is overwritten.
+    let names: Vec<&str> = drafts.iter().map(|d| d.file_name.as_str()).collect();
+    delivery.check(&names)?;
+    for d in &drafts {
+        if let Some(e) = issuance::earlier(&entries, d) {
+            delivery.earlier(e);
+            done.earlier.push(e.clone());
+        }
+    }
+    done.issued = issuance::issue(ctx.archive, lock, making.engine, drafts, making.meter)?;
+    Ok(done)
+}
+
+/// The writer lock, for a document command that drafts its documents
+/// itself before [`issue_drafts`].
+pub fn writer_lock(ctx: &Ctx) -> Result<WriterLock, ActionError> {
+    ctx.office_only()?;
+    ctx.lock()
+}
+
+/// The receipt (材料提交回执) of `community`'s submission `version` (the
+/// latest if `None`): issued once, asked again, the same one. Whoever may
+/// hand in the community's evidence may obtain it.
+pub fn receipt(
+    ctx: &Ctx,
+    making: Making,
+    community: &str,
+    version: Option<u32>,
+    date: NaiveDate,
+) -> Result<batch::Receipt, ActionError> {
+    if ctx.account_of().is_some() {
+        let roster = ctx.roster()?;
+        ctx.community(&roster, community, crate::scope::Access::Submit)?;
+    }
+    let lock = ctx.lock()?;
+    Ok(batch::obtain_receipt(
+        ctx.archive,
+        &lock,
+        making.engine,
+        making.config,
+        community,
+        version,
+        date,
+    )?)
+}

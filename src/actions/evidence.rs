@@ -1,0 +1,59 @@
+//! Handing in evidence: a folder or ZIP becomes a community's new
+//! submission version, and whoever handed it in from outside the office
+//! gets its receipt (材料提交回执).
+
+use std::path::Path;
+
+use super::documents::{self, Making};
+use super::{ActionError, Caller, Ctx, Wait};
+use crate::archive::ingest::{self, IngestOptions, IngestReport};
+use crate::catalog::Catalog;
+use crate::documents::batch::Receipt;
+use crate::meter::Meter;
+use crate::scope::Access;
+
+/// What handing in did.
+#[derive(Debug)]
+pub struct HandedIn {
+    /// The new version and what was stored.
+    pub report: IngestReport,
+    /// The version's receipt, when one goes with it: `Err` says why it
+    /// could not be made now (the submission stands; it can be made
+    /// later, on the version's page or with `kaoping receipt`).
+    pub receipt: Option<Result<Receipt, ActionError>>,
+}
+
+/// Hands in `source` as a new submission of `options.community`
+/// (`options.wait` is taken from the context). The rule for the receipt:
+/// a signed-in account (a community's or district's staff) gets it at
+/// once, made with `making`; the console — the office itself — makes
+/// receipts when it wants them (`kaoping receipt`), so gets none here.
+pub fn hand_in(
+    ctx: &Ctx,
+    source: &Path,
+    mut options: IngestOptions,
+    meter: &dyn Meter,
+    making: Option<Making>,
+) -> Result<HandedIn, ActionError> {
+    if ctx.account_of().is_some() {
+        let roster = ctx.roster()?;
+        ctx.community(&roster, &options.community, Access::Submit)?;
+    }
+    options.wait = !matches!(ctx.wait, Wait::No);
+    let catalog = Catalog::builtin();
+    let report = match ctx.wait {
+        Wait::Yes(notice) => ingest::ingest(ctx.archive, catalog, source, &options, meter, notice),
+        _ => ingest::ingest(ctx.archive, catalog, source, &options, meter, |_| {}),
+    }?;
+    let receipt = match (ctx.caller, making) {
+        (Caller::Account(_), Some(making)) => Some(documents::receipt(
+            ctx,
+            making,
+            &options.community,
+            Some(report.manifest.version),
+            crate::dates::today(),
+        )),
+        _ => None,
+    };
+    Ok(HandedIn { report, receipt })
+}

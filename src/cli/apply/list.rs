@@ -1,0 +1,89 @@
+//! `kaoping apply list`: the applications and their status.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use kaoping::application;
+use kaoping::archive::Archive;
+use kaoping::table::views;
+
+use super::super::Context;
+use super::super::output;
+use super::super::sheets;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 只看一个县区的申报
+    #[arg(long, value_name = "区县")]
+    district: Option<String>,
+    /// 以 JSON 格式输出
+    #[arg(long, conflicts_with_all = ["xlsx", "output"])]
+    json: bool,
+    #[command(flatten)]
+    table: sheets::TableOut,
+}
+
+pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let district = match &a.district {
+        Some(d) => Some(
+            kaoping::districts::DistrictTable::builtin()
+                .find(d)?
+                .name
+                .clone(),
+        ),
+        None => None,
+    };
+    let apps: Vec<_> = application::list(&archive)?
+        .into_iter()
+        .filter(|x| {
+            district
+                .as_ref()
+                .is_none_or(|d| *d == x.record.proposal.district)
+        })
+        .collect();
+    if a.table.emit(false, &|| views::applications(&apps))? {
+        return Ok(());
+    }
+    let mut out = output::stdout();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &apps).context("无法输出 JSON")?;
+        writeln!(out)?;
+        return Ok(out.flush()?);
+    }
+    if apps.is_empty() {
+        writeln!(
+            out,
+            "还没有申报。县区用 kaoping apply add 或 kaoping apply import 申报。"
+        )?;
+    }
+    for x in &apps {
+        let p = &x.record.proposal;
+        let what = match &x.decision {
+            Some(application::Decision::Approved {
+                community,
+                over_quota,
+            }) => format!(
+                "→ {community}{}",
+                over_quota
+                    .as_ref()
+                    .map(|r| format!("（超出任务数，理由：{r}）"))
+                    .unwrap_or_default()
+            ),
+            Some(application::Decision::Returned { reason }) => format!("理由：{reason}"),
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "{:>4}  {}  {}  {}  {}  {}  {what}",
+            x.record.number,
+            x.status.name(),
+            p.district,
+            p.name,
+            p.kind,
+            p.batch
+        )?;
+    }
+    Ok(out.flush()?)
+}

@@ -1,0 +1,47 @@
+//! `kaoping apply quota`: each district's use of its task numbers (附件1).
+
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use kaoping::application::{self, quota};
+use kaoping::archive::Archive;
+
+use super::super::Context;
+use super::super::output::{self, pad};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 以 JSON 格式输出
+    #[arg(long)]
+    json: bool,
+}
+
+pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let mut out = output::stdout();
+    let usage = quota::usage(&archive.communities()?, &application::list(&archive)?);
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &usage).context("无法输出 JSON")?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "{}试点总任务数  第一阶段任务数  已登记  其中第一阶段  待审核申报",
+            pad("县（市）区", 14, false)
+        )?;
+        for u in &usage {
+            writeln!(
+                out,
+                "{}{:>12}  {:>14}  {:>6}  {:>12}  {:>10}",
+                pad(&u.district, 14, false),
+                u.quota,
+                u.phase1_quota,
+                u.registered,
+                u.phase1,
+                u.pending
+            )?;
+        }
+    }
+    Ok(out.flush()?)
+}

@@ -1,0 +1,28 @@
+//! `kaoping apply report`: the 申报汇总表 of one district or the city, issued.
+
+use kaoping::documents::batch::{Kind, Scope};
+
+use super::super::Context;
+use super::super::batch;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 只汇总一个县区的申报（默认全市）
+    #[arg(long, value_name = "区县")]
+    district: Option<String>,
+    #[command(flatten)]
+    output: batch::Output,
+}
+
+pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
+    let district = match &a.district {
+        Some(d) => Some(
+            kaoping::districts::DistrictTable::builtin()
+                .find(d)?
+                .name
+                .clone(),
+        ),
+        None => None,
+    };
+    batch::issue(ctx, &Scope::All, Kind::Applications { district }, &a.output)
+}
