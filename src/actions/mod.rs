@@ -9,6 +9,7 @@
 //! Each area has its own file; [`context`] holds what every action is
 //! given ([`Ctx`]) and [`error`] the error every action returns.
 
+pub mod assess;
 pub mod context;
 pub mod error;
 pub mod experts;

@@ -8,6 +8,7 @@
 //! blocking pool through the same library calls as the command line, with
 //! the signed-in account recorded in the log.
 
+mod act;
 mod assets;
 mod commit;
 mod community;
