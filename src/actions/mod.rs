@@ -13,6 +13,7 @@ pub mod assess;
 pub mod context;
 pub mod error;
 pub mod experts;
+pub mod rectify;
 
 pub use context::{Caller, Ctx, Wait};
 pub use error::ActionError;
