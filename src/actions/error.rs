@@ -44,6 +44,10 @@ pub enum ActionError {
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Render(#[from] crate::render::RenderError),
+    #[error(transparent)]
+    Naming(#[from] crate::naming::NamingError),
+    #[error(transparent)]
+    Bulletin(#[from] crate::documents::bulletin::BulletinError),
 }
 
 impl From<crate::archive::lock::LockError> for ActionError {

@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod apply;
+pub mod assess;
 pub mod community;
 pub mod context;
 pub mod documents;
@@ -18,6 +19,7 @@ pub mod error;
 pub mod evidence;
 pub mod experts;
 pub mod maintenance;
+pub mod rectify;
 pub mod survey;
 pub mod survey_link;
 

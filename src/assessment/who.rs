@@ -12,6 +12,27 @@ use crate::accounts::{Account, Accounts, Role};
 use crate::archive::Archive;
 use crate::community::Community;
 
+/// The level an account of `role` submits a sheet at on a community's
+/// page (the office imports the final level on its own page).
+pub fn submits(role: Role) -> Option<Level> {
+    match role {
+        Role::Community => Some(Level::SelfCheck),
+        Role::District => Some(Level::District),
+        Role::Expert => Some(Level::Expert),
+        Role::Office => None,
+    }
+}
+
+/// The level an account of `role` may send back: the district the 自查,
+/// the office the 初评.
+pub fn returns(role: Role) -> Option<Level> {
+    match role {
+        Role::District => Some(Level::SelfCheck),
+        Role::Office => Some(Level::District),
+        _ => None,
+    }
+}
+
 /// Refuses `at` for `community` when the accounts it names may not submit
 /// it (see the module documentation).
 pub fn check(archive: &Archive, community: &Community, at: At<'_>) -> Result<(), AssessmentError> {

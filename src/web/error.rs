@@ -294,6 +294,8 @@ impl From<crate::actions::ActionError> for WebError {
             A::Account(e) => e.status(),
             A::Render(e) => e.status(),
             A::Field(e) => e.status(),
+            A::Naming(e) => e.status(),
+            A::Bulletin(e) => e.status(),
             A::Rectify(_) | A::Survey(_) => {
                 return match e {
                     A::Rectify(e) => super::rectify::refused(e),

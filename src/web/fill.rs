@@ -11,12 +11,12 @@ use axum::response::{Html, Redirect};
 use serde::Serialize;
 
 use super::error::WebError;
-use super::levels::{access_for, submits_at};
 use super::session::User;
-use super::{AppState, blocking, pages};
+use super::{AppState, act, pages};
+use crate::actions::assess::{self, Sheet};
 use crate::assessment::level::Level;
 use crate::assessment::sheet::{self, BlankRow, Typed};
-use crate::assessment::store;
+use crate::assessment::who;
 use crate::catalog::Catalog;
 use crate::community::Community;
 
@@ -36,8 +36,10 @@ async fn level_for(
     id: &str,
 ) -> Result<(Level, Community), WebError> {
     let role = user.account.role;
-    let level = submits_at(role).ok_or_else(WebError::forbidden)?;
-    let c = user.require_community(state, id, access_for(role)).await?;
+    let level = who::submits(role).ok_or_else(WebError::forbidden)?;
+    let c = user
+        .require_community(state, id, assess::access_for(role))
+        .await?;
     Ok((level, c))
 }
 
@@ -90,21 +92,14 @@ pub async fn submit(
         level: Some(level),
     };
     let bytes = sheet::filled(catalog, target, &rows, &assessor, &field("date"));
-    let archive = user.archive(&state);
-    let expert = (level == Level::Expert).then(|| user.account.name.clone());
-    let by = user.account.name.clone();
     let to = format!("/c/{}#levels", super::url::percent(&id));
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let reg = archive.communities()?;
-        let c = reg.get(&id)?;
-        let at = store::At {
-            level,
-            expert: expert.as_deref(),
-            by: Some(by.as_str()),
-        };
+    act::run(&state, &user, move |ctx| {
         let name = std::path::PathBuf::from(format!("网页填写的{}考评表.csv", level.name()));
-        store::import_bytes_at(&archive, &lock, catalog, c, &name, &bytes, None, at)?;
+        let sheet = Sheet::Bytes {
+            name: &name,
+            bytes: &bytes,
+        };
+        assess::submit(ctx, &id, sheet)?;
         Ok(())
     })
     .await?;

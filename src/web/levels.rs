@@ -13,15 +13,17 @@ use axum::response::Redirect;
 use serde::Deserialize;
 
 use super::AppState;
-use super::blocking;
+use super::act;
 use super::download::Download;
 use super::error::WebError;
 use super::session::User;
 use super::upload::{self, Limits};
 use crate::accounts::Role;
+use crate::actions::ActionError;
+use crate::actions::assess::{self, Sheet};
 use crate::archive::{Archive, ArchiveError};
 use crate::assessment::level::Level;
-use crate::assessment::{sheet, store};
+use crate::assessment::{sheet, store, who};
 use crate::catalog::Catalog;
 use crate::scope::{self, Access};
 
@@ -33,42 +35,15 @@ pub(super) fn state_names(archive: &Archive) -> Result<HashMap<String, String>, 
         .collect())
 }
 
-/// The level `role` submits a sheet at on a community page (the office
-/// imports the final level on its own page).
-pub(super) fn submits_at(role: Role) -> Option<Level> {
-    match role {
-        Role::Community => Some(Level::SelfCheck),
-        Role::District => Some(Level::District),
-        Role::Expert => Some(Level::Expert),
-        Role::Office => None,
-    }
-}
-
-/// The level `role` may send back: the district the 自查, the office the
-/// 初评.
+/// The level `role` may send back (see [`who::returns`]).
 pub(super) fn returns(role: Role) -> Option<Level> {
-    match role {
-        Role::District => Some(Level::SelfCheck),
-        Role::Office => Some(Level::District),
-        _ => None,
-    }
-}
-
-/// The access a role needs for its level: the community its own (submit),
-/// the district its district's (read), the expert an assigned one
-/// (assess).
-pub(super) fn access_for(role: Role) -> Access {
-    match role {
-        Role::Community => Access::Submit,
-        Role::Expert => Access::Assess,
-        _ => Access::Read,
-    }
+    who::returns(role)
 }
 
 /// Whether the account may submit a level sheet for `c`.
 pub(super) fn may_submit_level(user: &User, c: &crate::community::Community) -> Option<Level> {
-    submits_at(user.account.role)
-        .filter(|_| scope::allows(&user.account, c, access_for(user.account.role)))
+    who::submits(user.account.role)
+        .filter(|_| scope::allows(&user.account, c, assess::access_for(user.account.role)))
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -85,7 +60,7 @@ pub async fn template(
     // it (the office's final sheet is for any level it imports).
     let target = sheet::Target {
         community: Some(&c.id),
-        level: submits_at(user.account.role),
+        level: who::submits(user.account.role),
     };
     let bytes = sheet::template_xlsx(Catalog::builtin(), target)?;
     let name = crate::fsutil::safe_name(&format!("{}-{}-考评表.xlsx", c.id, c.name));
@@ -103,9 +78,9 @@ pub async fn submit(
     mp: Multipart,
 ) -> Result<Redirect, WebError> {
     let role = user.account.role;
-    let allowed = match submits_at(role) {
+    let allowed = match who::submits(role) {
         Some(_) => user
-            .require_community(&state, &id, access_for(role))
+            .require_community(&state, &id, assess::access_for(role))
             .await
             .map(drop),
         None => Err(WebError::forbidden()),
@@ -126,31 +101,19 @@ pub async fn submit(
     )
     .await?;
     let rename = up.renamer();
-    let level = submits_at(role).ok_or_else(WebError::forbidden)?;
     let path = up
         .file(upload::LEVEL_SHEET.files[0])
         .ok_or_else(|| WebError::bad("请先选择要上传的考评表"))?
         .to_path_buf();
-    let archive = user.archive(&state);
-    let expert = (level == Level::Expert).then(|| user.account.name.clone());
-    let by = user.account.name.clone();
     let to = format!("/c/{}#levels", super::url::percent(&id));
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let reg = archive.communities()?;
-        let c = reg.get(&id)?;
-        let at = store::At {
-            level,
-            expert: expert.as_deref(),
-            by: Some(by.as_str()),
-        };
-        store::import_at(&archive, &lock, Catalog::builtin(), c, &path, None, at).map_err(
-            |mut e| {
+    act::run(&state, &user, move |ctx| {
+        match assess::submit(ctx, &id, Sheet::File(&path)) {
+            Err(ActionError::Assessment(mut e)) => {
                 e.map_paths(&|p| up.shown(p));
-                WebError::from(e)
-            },
-        )?;
-        Ok(())
+                Err(WebError::from(e))
+            }
+            other => other.map(drop).map_err(WebError::from),
+        }
     })
     .await
     .map_err(|e| rename.apply(e))?;
@@ -183,18 +146,12 @@ pub async fn finalize(
 ) -> Result<Redirect, WebError> {
     user.require_office()?;
     user.require_community(&state, &id, Access::Read).await?;
-    user.check_csrf(&f.csrf)?;
-    let archive = user.archive(&state);
     let rule = state.0.config.assessment.aggregate;
     let to = format!("/c/{}#levels", super::url::percent(&id));
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let c = archive.communities()?.get(&id)?.id.clone();
-        crate::assessment::finalize::finalize(&archive, &lock, &c, rule)?;
-        Ok(())
+    act::redirect(&state, &user, &f.csrf, to, move |ctx| {
+        Ok(assess::finalize(ctx, &id, rule)?)
     })
-    .await?;
-    Ok(Redirect::to(&to))
+    .await
 }
 
 /// `POST /c/{id}/return`: the district returns the 自查, the office the
@@ -205,21 +162,15 @@ pub async fn send_back(
     user: User,
     axum::Form(f): axum::Form<ReturnForm>,
 ) -> Result<Redirect, WebError> {
-    let level = returns(user.account.role).ok_or_else(WebError::forbidden)?;
+    let level = who::returns(user.account.role).ok_or_else(WebError::forbidden)?;
     user.require_community(&state, &id, Access::Read).await?;
-    user.check_csrf(&f.csrf)?;
-    if f.reason.trim().is_empty() {
-        return Err(WebError::bad(format!("请写明退回{level}的理由；没有退回")));
-    }
-    let archive = user.archive(&state);
     let to = format!("/c/{}#levels", super::url::percent(&id));
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let reg = archive.communities()?;
-        let c = reg.get(&id)?;
-        store::send_back(&archive, &lock, c, level, &f.reason)?;
-        Ok(())
+    act::redirect(&state, &user, &f.csrf, to, move |ctx| {
+        // A missing reason is a bad request, as every form's missing field.
+        assess::send_back(ctx, &id, level, &f.reason).map_err(|e| match e {
+            ActionError::Invalid(m) => WebError::bad(m),
+            e => e.into(),
+        })
     })
-    .await?;
-    Ok(Redirect::to(&to))
+    .await
 }

@@ -8,6 +8,7 @@
 //! blocking pool through the same library calls as the command line, with
 //! the signed-in account recorded in the log.
 
+mod act;
 mod assets;
 mod community;
 mod download;
@@ -29,6 +30,7 @@ mod pages;
 mod preliminary;
 mod print;
 mod rectify;
+mod rectify_office;
 mod scoped;
 mod session;
 mod survey;
@@ -280,9 +282,9 @@ fn table() -> Vec<Route> {
         post("/c/{id}/rectify/check", rectify::check),
         get("/c/{id}/rectify/evidence", rectify::evidence),
         get("/rectify", rectify::overview),
-        post("/office/supervise", rectify::supervise),
-        post("/office/naming", rectify::decision),
-        post("/office/bulletin", rectify::bulletin),
+        post("/office/supervise", rectify_office::supervise),
+        post("/office/naming", rectify_office::decision),
+        post("/office/bulletin", rectify_office::bulletin),
         get("/q/{token}", survey::show),
         answer,
         get("/q/open/{token}", open_link::show),

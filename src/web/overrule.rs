@@ -8,8 +8,9 @@ use serde::Deserialize;
 
 use super::error::WebError;
 use super::session::User;
-use super::{AppState, blocking};
-use crate::assessment::overrule::{Override, overrule};
+use super::{AppState, act};
+use crate::actions::assess;
+use crate::assessment::overrule::Override;
 use crate::catalog::Catalog;
 use crate::scope::Access;
 
@@ -51,13 +52,9 @@ pub async fn submit(
         &f.reason,
     )
     .map_err(|e| WebError::bad(e.to_string()))?;
-    let archive = user.archive(&state);
     let to = format!("/c/{}#levels", super::url::percent(&id));
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let c = archive.communities()?.get(&id)?.id.clone();
-        overrule(&archive, &lock, &c, change)?;
-        Ok(())
+    act::run(&state, &user, move |ctx| {
+        Ok(assess::overrule(ctx, &id, change)?)
     })
     .await?;
     Ok(Redirect::to(&to))

@@ -8,10 +8,8 @@ use serde::Deserialize;
 
 use super::error::WebError;
 use super::session::User;
-use super::{AppState, blocking, pages};
-use crate::documents::batch::{self, Kind, Scope};
-use crate::issuance;
-use crate::meter::Silent;
+use super::{AppState, act, pages};
+use crate::actions::assess;
 
 /// The form: the 签发人 (the configured one when empty) and the date.
 #[derive(Deserialize, Default)]
@@ -33,15 +31,16 @@ pub async fn issue(
     let date =
         super::office::day("成文日期", f.date.as_deref())?.unwrap_or_else(crate::dates::today);
     let signer = Some(f.signer.trim().to_string()).filter(|s| !s.is_empty());
-    let archive = user.archive(&state);
     let st = state.clone();
-    let page = blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let kind = Kind::Preliminary { district, signer };
-        let drafted = batch::draft(&archive, &st.0.config, &kind, &Scope::All, date)?;
-        let before = issuance::entries(&archive)?.len();
-        let issued = issuance::issue(&archive, &lock, &st.0.engine, drafted.drafts, &Silent)?;
-        Ok(super::issued::page(&issued, &[], before, "/district"))
+    let page = act::run(&state, &user, move |ctx| {
+        let (config, engine) = (&st.0.config, &st.0.engine);
+        let done = assess::preliminary(ctx, config, engine, district, signer, date)?;
+        Ok(super::issued::page(
+            &done.issued,
+            &[],
+            done.before,
+            "/district",
+        ))
     })
     .await?;
     Ok(pages::page("issued.html", &user.context(), &page))

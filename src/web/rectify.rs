@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 use super::error::{Status as _, WebError};
 use super::session::User;
 use super::upload::{self, Form, Limits};
-use super::{AppState, blocking, pages};
+use super::{AppState, act, blocking, pages};
 use crate::accounts::Role;
-use crate::issuance::Issued;
-use crate::rectify::{self, Counts, Item, Outcome, RectifyError, Reviewer, act};
+use crate::actions::rectify as actions;
+use crate::rectify::act::{Evidence, Recheck};
+use crate::rectify::{self, Counts, Item, Outcome, RectifyError};
 use crate::scope::{self, Access};
 
 /// The answer form: the item, what was done and the evidence files.
@@ -47,15 +48,6 @@ pub(super) fn refused(e: RectifyError) -> WebError {
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     WebError::from_chain(status, &e)
-}
-
-/// Who re-checks for this account: the district (初评) or the office.
-fn reviewer(role: Role) -> Option<Reviewer> {
-    match role {
-        Role::District => Some(Reviewer::District),
-        Role::Office => Some(Reviewer::Office),
-        _ => None,
-    }
 }
 
 /// One item as the pages show it.
@@ -107,7 +99,7 @@ pub async fn page(
 ) -> Result<Html<String>, WebError> {
     let c = user.require_community(&state, &id, Access::Read).await?;
     let may_answer = scope::allows(&user.account, &c, Access::Submit);
-    let may_check = reviewer(user.account.role).is_some();
+    let may_check = actions::reviewer_of(user.account.role).is_some();
     let archive = user.archive(&state);
     let today = crate::dates::today();
     let items = blocking(move || Ok(rectify::items(&archive, Some(&id))?)).await?;
@@ -158,19 +150,17 @@ pub async fn answer(
         return Err(WebError::bad("请选择要答复的整改事项"));
     }
     let text = up.text("text").unwrap_or("").to_string();
-    let archive = user.archive(&state);
     let to = back(&id);
-    blocking(move || {
-        let files: Vec<act::Evidence<'_>> = up
+    act::run(&state, &user, move |ctx| {
+        let files: Vec<Evidence<'_>> = up
             .files
             .iter()
-            .map(|f| act::Evidence {
+            .map(|f| Evidence {
                 name: f.name.clone(),
                 path: &f.path,
             })
             .collect();
-        let lock = archive.lock(true, |_| {})?;
-        act::answer(&archive, &lock, &id, &item, &text, &files).map_err(refused)?;
+        actions::answer(ctx, &id, &item, &text, &files)?;
         Ok(())
     })
     .await
@@ -182,7 +172,7 @@ pub async fn answer(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct Plain {
-    csrf: String,
+    pub(super) csrf: String,
 }
 
 /// `POST /c/{id}/rectify/report`: the community's 整改情况报告.
@@ -192,19 +182,16 @@ pub async fn report(
     user: User,
     axum::Form(f): axum::Form<Plain>,
 ) -> Result<Html<String>, WebError> {
-    let c = user.require_community(&state, &id, Access::Submit).await?;
+    user.require_community(&state, &id, Access::Submit).await?;
     user.check_csrf(&f.csrf)?;
-    let archive = user.archive(&state);
     let st = state.clone();
     let date = crate::dates::today();
-    let doc = blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let doc =
-            act::report(&archive, &lock, &st.0.engine, &st.0.config, &c, date).map_err(refused)?;
-        Ok((vec![doc], crate::issuance::entries(&archive)?.len()))
+    let doc = act::run(&state, &user, move |ctx| {
+        let doc = actions::report(ctx, &st.0.config, &st.0.engine, &id, date)?;
+        Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
     })
     .await?;
-    Ok(issued_page(&user, doc, Vec::new()))
+    Ok(super::rectify_office::issued_page(&user, doc, Vec::new()))
 }
 
 /// The re-check form.
@@ -226,8 +213,8 @@ pub async fn check(
     user: User,
     axum::Form(f): axum::Form<CheckForm>,
 ) -> Result<Redirect, WebError> {
-    let by = reviewer(user.account.role).ok_or_else(WebError::forbidden)?;
-    let c = user.require_community(&state, &id, Access::Read).await?;
+    let by = actions::reviewer_of(user.account.role).ok_or_else(WebError::forbidden)?;
+    user.require_community(&state, &id, Access::Read).await?;
     user.check_csrf(&f.csrf)?;
     if f.item.trim().is_empty() {
         return Err(WebError::bad("请选择要复查的整改事项"));
@@ -237,17 +224,15 @@ pub async fn check(
         "return" => Outcome::Returned,
         _ => return Err(WebError::bad("请选择“销号”或“退回”")),
     };
-    let archive = user.archive(&state);
     let to = back(&id);
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let r = act::Recheck {
+    act::run(&state, &user, move |ctx| {
+        let r = Recheck {
             outcome,
             remark: &f.remark,
             by,
             sheet: None,
         };
-        act::recheck(&archive, &lock, &c, &f.item, r).map_err(refused)?;
+        actions::recheck(ctx, &id, &f.item, r)?;
         Ok(())
     })
     .await?;
@@ -274,7 +259,7 @@ struct OverviewPage {
 /// `GET /rectify`: the district's or the office's items: counts per
 /// community and the overdue items; the office's 督办 and 命名决定 forms.
 pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
-    if reviewer(user.account.role).is_none() {
+    if actions::reviewer_of(user.account.role).is_none() {
         return Err(WebError::forbidden());
     }
     let archive = user.archive(&state);
@@ -325,202 +310,6 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
     Ok(pages::page("rectify_overview.html", &user.context(), &ctx))
 }
 
-/// The 督办 form.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct SuperviseForm {
-    csrf: String,
-    district: String,
-    deadline: String,
-}
-
-/// `POST /office/supervise`: the office's 督办通知 to a district.
-pub async fn supervise(
-    State(state): State<AppState>,
-    user: User,
-    axum::Form(f): axum::Form<SuperviseForm>,
-) -> Result<Html<String>, WebError> {
-    user.require_office()?;
-    user.check_csrf(&f.csrf)?;
-    if f.district.trim().is_empty() {
-        return Err(WebError::bad("请选择要督办的县（市）区"));
-    }
-    let deadline = crate::dates::parse(&f.deadline).ok_or_else(|| {
-        WebError::bad(format!(
-            "新的整改期限“{}”不是日期，请写成 {}",
-            f.deadline,
-            crate::dates::FORMS
-        ))
-    })?;
-    let archive = user.archive(&state);
-    let st = state.clone();
-    let today = crate::dates::today();
-    let doc = blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let doc = rectify::supervise::supervise(
-            &archive,
-            &lock,
-            &st.0.engine,
-            &st.0.config,
-            &f.district,
-            deadline,
-            today,
-            today,
-        )
-        .map_err(refused)?;
-        Ok((vec![doc], crate::issuance::entries(&archive)?.len()))
-    })
-    .await?;
-    Ok(issued_page(&user, doc, Vec::new()))
-}
-
-/// The 命名决定 form.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct DecisionForm {
-    csrf: String,
-    phase: String,
-}
-
-/// `POST /office/naming`: the 命名决定 of a phase with its certificates.
-pub async fn decision(
-    State(state): State<AppState>,
-    user: User,
-    axum::Form(f): axum::Form<DecisionForm>,
-) -> Result<Html<String>, WebError> {
-    user.require_office()?;
-    user.check_csrf(&f.csrf)?;
-    let phase: u8 = f
-        .phase
-        .trim()
-        .parse()
-        .map_err(|_| WebError::bad("请选择命名第几批（1、2 或 3）"))?;
-    let archive = user.archive(&state);
-    let st = state.clone();
-    let date = crate::dates::today();
-    let decided = blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let decided = crate::naming::decide(
-            &archive,
-            &lock,
-            &st.0.engine,
-            &st.0.config,
-            phase,
-            date,
-            &crate::meter::Silent,
-        )
-        .map_err(|e| {
-            let status = match &e {
-                crate::naming::NamingError::NoQualifying { .. } => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            WebError::from_chain(status, &e)
-        })?;
-        let total = crate::issuance::entries(&archive)?.len();
-        Ok((decided, total))
-    })
-    .await?;
-    let (decided, total) = decided;
-    let left = decided
-        .left
-        .iter()
-        .map(|l| Left {
-            id: l.id.clone(),
-            name: l.name.clone(),
-            reason: l.reason.clone(),
-        })
-        .collect();
-    Ok(issued_page(&user, (decided.issued, total), left))
-}
-
-#[derive(Serialize)]
-struct Line {
-    number: String,
-    kind: String,
-    title: String,
-    recipient: String,
-    file: String,
-    sha: String,
-    size: u64,
-}
-
-#[derive(Serialize)]
-struct Left {
-    id: String,
-    name: String,
-    reason: String,
-}
-
-#[derive(Serialize)]
-struct IssuedPage {
-    docs: Vec<Line>,
-    left: Vec<Left>,
-    /// Register positions of the documents (for the batch ZIP).
-    first: usize,
-    last: usize,
-}
-
-/// The page listing documents just issued.
-fn issued_page(
-    user: &User,
-    (issued, total): (Vec<Issued>, usize),
-    left: Vec<Left>,
-) -> Html<String> {
-    let first = total + 1 - issued.len().min(total);
-    let docs = issued
-        .iter()
-        .map(|d| Line {
-            number: d.record.number.clone(),
-            kind: d.record.kind.to_string(),
-            title: d.record.title.clone(),
-            recipient: d.record.recipient.clone(),
-            file: d.record.file_name.clone(),
-            sha: d.record.sha256().to_string(),
-            size: d.record.size(),
-        })
-        .collect();
-    pages::page(
-        "issued.html",
-        &user.context(),
-        &IssuedPage {
-            docs,
-            left,
-            first,
-            last: total,
-        },
-    )
-}
-
-/// `POST /office/bulletin`: the 考评情况通报, dated today.
-pub async fn bulletin(
-    State(state): State<AppState>,
-    user: User,
-    axum::Form(f): axum::Form<Plain>,
-) -> Result<Html<String>, WebError> {
-    user.require_office()?;
-    user.check_csrf(&f.csrf)?;
-    let archive = user.archive(&state);
-    let st = state.clone();
-    let date = crate::dates::today();
-    let doc = blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let doc =
-            crate::documents::bulletin::issue(&archive, &lock, &st.0.engine, &st.0.config, date)
-                .map_err(|e| {
-                    let status = match &e {
-                        crate::documents::bulletin::BulletinError::NothingAssessed => {
-                            StatusCode::CONFLICT
-                        }
-                        _ => StatusCode::UNPROCESSABLE_ENTITY,
-                    };
-                    WebError::from_chain(status, &e)
-                })?;
-        Ok((vec![doc], crate::issuance::entries(&archive)?.len()))
-    })
-    .await?;
-    Ok(issued_page(&user, doc, Vec::new()))
-}
-
 /// Which evidence file of which answer.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -548,7 +337,7 @@ pub async fn evidence(
     }
     let archive = user.archive(&state);
     let (name, bytes) = blocking(move || {
-        let item = act::item_of(&archive, &id, &q.item).map_err(refused)?;
+        let item = rectify::act::item_of(&archive, &id, &q.item).map_err(refused)?;
         let answer = item
             .answers
             .iter()

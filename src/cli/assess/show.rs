@@ -1,0 +1,135 @@
+//! `kaoping assess show`: a community's latest scored result.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use kaoping::archive::Archive;
+use kaoping::assessment::Facts;
+use kaoping::assessment::computed;
+use kaoping::assessment::score::{self, round1};
+use kaoping::assessment::store;
+use kaoping::catalog::Catalog;
+
+use super::super::Context;
+use super::super::output;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 以 JSON 格式输出
+    #[arg(long)]
+    json: bool,
+}
+
+pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let catalog = Catalog::builtin();
+    let reg = archive.communities()?;
+    let c = reg.get(&a.community)?;
+    let stored = store::latest_recorded(&archive, &c.id)?;
+    let reopened = kaoping::assessment::level::final_reopened(&store::steps(&archive, &c.id)?);
+    let overrides = kaoping::assessment::overrule::standing(&archive, &c.id)?;
+    let config = ctx.config()?;
+    let card = score::score(&stored.assessment, catalog, &config);
+    let mut out = output::stdout();
+    if a.json {
+        let v = ShowJson {
+            community: c,
+            version: stored.record.version,
+            imported: &stored.time,
+            evidence_version: stored.record.evidence_version,
+            reopened,
+            score: &card,
+            named: card.named() && !reopened,
+            needs_notice: card.needs_notice(),
+            results: &stored.assessment.results,
+            overrides: &overrides,
+            facts: &stored.assessment.facts,
+        };
+        serde_json::to_writer_pretty(&mut out, &v).context("无法输出 JSON")?;
+        writeln!(out)?;
+        return Ok(out.flush()?);
+    }
+    writeln!(
+        out,
+        "{} {}（{}，{}）第 {} 版考评结果，导入于 {}",
+        c.id,
+        c.name,
+        c.district,
+        c.kind,
+        stored.record.version,
+        ctx.config()?.time.show_labelled(&stored.time)
+    )?;
+    if reopened {
+        writeln!(
+            out,
+            "注意：这一版最终结果已因退回下级而撤销，待重新评定，不能据以发文或命名。"
+        )?;
+    }
+    writeln!(
+        out,
+        "总分 {} / {}，等次：{}；{}；{}",
+        card.total,
+        round1(card.max),
+        card.grade.name,
+        if card.named() {
+            "可以命名"
+        } else {
+            "不予命名"
+        },
+        if card.needs_notice() {
+            "需要整改"
+        } else {
+            "无需整改"
+        }
+    )?;
+    for it in &card.items {
+        writeln!(
+            out,
+            "  {} {}：{} / {}",
+            it.code,
+            it.name,
+            round1(it.score),
+            round1(it.max)
+        )?;
+    }
+    let shortfalls: Vec<_> = stored.assessment.shortfalls().collect();
+    if !shortfalls.is_empty() {
+        writeln!(out, "问题清单：")?;
+        for r in shortfalls {
+            writeln!(
+                out,
+                "  {} 标准{}（{}）：{}。{}",
+                r.indicator, r.standard, r.method, r.verdict, r.remark
+            )?;
+        }
+    }
+    for calc in computed::compute(&stored.assessment.facts, store::kind_of(c)) {
+        writeln!(
+            out,
+            "自动判定 {} 标准{}：{}",
+            calc.indicator, calc.standard, calc.arithmetic
+        )?;
+    }
+    Ok(out.flush()?)
+}
+
+/// `assess show --json`.
+#[derive(serde::Serialize)]
+struct ShowJson<'a> {
+    community: &'a kaoping::community::Community,
+    version: u32,
+    imported: &'a str,
+    evidence_version: u32,
+    /// The final result was withdrawn by a return below it.
+    reopened: bool,
+    score: &'a score::ScoreCard,
+    named: bool,
+    needs_notice: bool,
+    results: &'a [kaoping::assessment::ResultRow],
+    overrides: &'a [kaoping::assessment::overrule::Override],
+    facts: &'a Facts,
+}

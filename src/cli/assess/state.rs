@@ -1,0 +1,45 @@
+//! `kaoping assess state`: each community's progress through 评估验收.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use kaoping::archive::Archive;
+use kaoping::assessment::store;
+
+use super::super::Context;
+use super::super::output;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 以 JSON 格式输出
+    #[arg(long)]
+    json: bool,
+}
+
+pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    let states = store::states(&archive)?;
+    let mut out = output::stdout();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &states).context("无法输出 JSON")?;
+        writeln!(out)?;
+    } else {
+        for s in &states {
+            writeln!(
+                out,
+                "{}  {}  {}  {}{}",
+                s.community,
+                s.name,
+                s.district,
+                s.state.name(),
+                if s.final_reopened {
+                    "（原最终结果已因退回撤销，待重新评定）"
+                } else {
+                    ""
+                }
+            )?;
+        }
+    }
+    Ok(out.flush()?)
+}

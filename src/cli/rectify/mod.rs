@@ -1,0 +1,102 @@
+//! `kaoping rectify list|answer|report|close|return|supervise`: the items
+//! every 整改通知书 opened, the community's answers, its 整改情况报告, the
+//! re-check (销号 or 退回) and the 督办通知 for overdue items.
+
+mod answer;
+mod check;
+mod list;
+mod report;
+mod supervise;
+
+use anyhow::Context as _;
+use clap::Subcommand;
+
+use kaoping::actions::{Ctx, Wait};
+use kaoping::archive::Archive;
+use kaoping::rectify::Reviewer;
+
+use super::batch;
+use super::{Context, HELP_TEMPLATE, wait_message};
+
+/// 整改：整改事项、答复、整改情况报告、复查销号和督办
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// 列出整改事项及其状态（待整改、已答复、已销号、已退回、逾期）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    List(list::ListArgs),
+    /// 社区答复一个整改事项：整改措施和结果，可附证明材料
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Answer(answer::AnswerArgs),
+    /// 全部事项答复后，生成并登记社区的整改情况报告
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Report(report::ReportArgs),
+    /// 复查通过，整改事项销号（可同时导入该标准的新考评表）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Close(check::CloseArgs),
+    /// 复查不通过，退回整改事项，写明理由
+    #[command(name = "return", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Return(check::ReturnArgs),
+    /// 向县区发督办通知：列出其逾期未销号的事项，给出新的期限
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Supervise(supervise::SuperviseArgs),
+}
+
+fn parse_reviewer(s: &str) -> Result<Reviewer, String> {
+    match s.trim() {
+        "district" | "县区" | "县区初评" | "初评" => Ok(Reviewer::District),
+        "office" | "考评办" => Ok(Reviewer::Office),
+        _ => Err(format!(
+            "“{s}”不是复查单位；写 district（县区初评）或 office（考评办）"
+        )),
+    }
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    match args.command {
+        Sub::List(a) => list::list(&archive, a),
+        Sub::Answer(a) => answer::answer(&archive, a),
+        Sub::Report(a) => report::report(ctx, &archive, a),
+        Sub::Close(a) => check::close(&archive, a),
+        Sub::Return(a) => check::send_back(&archive, a),
+        Sub::Supervise(a) => supervise::supervise_run(ctx, &archive, a),
+    }
+}
+
+/// The console's context for an action: it waits for another writer
+/// (saying so) unless `no_wait`.
+fn console(archive: &Archive, no_wait: bool) -> Ctx<'_> {
+    let wait = if no_wait {
+        Wait::No
+    } else {
+        Wait::Yes(&wait_message)
+    };
+    Ctx::console(archive, wait)
+}
+
+/// Writes an issued document into the output folder and says so.
+pub fn write_doc(out: &batch::Output, doc: &kaoping::issuance::Issued) -> anyhow::Result<()> {
+    kaoping::fsutil::create_dir_durable(&out.folder())?;
+    let path = out
+        .write(&doc.record.file_name, &doc.pdf)
+        .with_context(|| {
+            format!(
+                "公文已登记（{}），可用 kaoping cat {} > 文件 取出",
+                doc.record.number,
+                doc.record.sha256()
+            )
+        })?;
+    println!(
+        "{}  {}  {}",
+        doc.record.number,
+        doc.record.kind,
+        path.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! `kaoping rectify supervise`: the 督办通知 to a district about its
+//! overdue items, with a new deadline.
+
+use chrono::NaiveDate;
+
+use kaoping::actions::rectify::{self, Supervision};
+use kaoping::archive::Archive;
+use kaoping::dates;
+use kaoping::render::Engine;
+
+use super::super::Context;
+use super::super::batch::{self, parse_day};
+use super::write_doc;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct SuperviseArgs {
+    /// 县（市）区
+    #[arg(long, value_name = "区县")]
+    district: String,
+    /// 新的整改期限（须在今天之后）
+    #[arg(long, value_name = "日期", value_parser = parse_day)]
+    deadline: NaiveDate,
+    #[command(flatten)]
+    output: batch::Output,
+}
+
+pub(super) fn supervise_run(
+    ctx: &Context,
+    archive: &Archive,
+    a: SuperviseArgs,
+) -> anyhow::Result<()> {
+    let config = ctx.config()?;
+    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    a.output.prepare(&[])?;
+    let act = super::console(archive, a.output.no_wait);
+    let s = Supervision {
+        district: &a.district,
+        deadline: a.deadline,
+        date: a.output.date(),
+        today: dates::today(),
+    };
+    let doc = rectify::supervise(&act, &config, &engine, s)?;
+    write_doc(&a.output, &doc)
+}

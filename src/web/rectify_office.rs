@@ -1,0 +1,197 @@
+//! The office's documents issued from the 整改 pages: the 督办通知 to a
+//! district (`POST /office/supervise`), the 命名决定 (`POST
+//! /office/naming`) and the 考评情况通报 (`POST /office/bulletin`), and the
+//! page listing what was just issued.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Html;
+use serde::{Deserialize, Serialize};
+
+use super::error::{Status, WebError};
+use super::rectify::Plain;
+use super::session::User;
+use super::{AppState, act, pages};
+use crate::actions::rectify::{self as actions, Supervision};
+use crate::documents::bulletin::BulletinError;
+use crate::issuance::Issued;
+use crate::naming::NamingError;
+
+impl Status for NamingError {
+    fn status(&self) -> StatusCode {
+        match self {
+            NamingError::NoQualifying { .. } => StatusCode::CONFLICT,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+impl Status for BulletinError {
+    fn status(&self) -> StatusCode {
+        match self {
+            BulletinError::NothingAssessed => StatusCode::CONFLICT,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+/// The 督办 form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SuperviseForm {
+    csrf: String,
+    district: String,
+    deadline: String,
+}
+
+/// `POST /office/supervise`: the office's 督办通知 to a district.
+pub async fn supervise(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(f): axum::Form<SuperviseForm>,
+) -> Result<Html<String>, WebError> {
+    user.require_office()?;
+    user.check_csrf(&f.csrf)?;
+    if f.district.trim().is_empty() {
+        return Err(WebError::bad("请选择要督办的县（市）区"));
+    }
+    let deadline = crate::dates::parse(&f.deadline).ok_or_else(|| {
+        WebError::bad(format!(
+            "新的整改期限“{}”不是日期，请写成 {}",
+            f.deadline,
+            crate::dates::FORMS
+        ))
+    })?;
+    let st = state.clone();
+    let today = crate::dates::today();
+    let doc = act::run(&state, &user, move |ctx| {
+        let s = Supervision {
+            district: &f.district,
+            deadline,
+            date: today,
+            today,
+        };
+        let doc = actions::supervise(ctx, &st.0.config, &st.0.engine, s)?;
+        Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
+    })
+    .await?;
+    Ok(issued_page(&user, doc, Vec::new()))
+}
+
+/// The 命名决定 form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    csrf: String,
+    phase: String,
+}
+
+/// `POST /office/naming`: the 命名决定 of a phase with its certificates.
+pub async fn decision(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(f): axum::Form<DecisionForm>,
+) -> Result<Html<String>, WebError> {
+    user.require_office()?;
+    user.check_csrf(&f.csrf)?;
+    let phase: u8 = f
+        .phase
+        .trim()
+        .parse()
+        .map_err(|_| WebError::bad("请选择命名第几批（1、2 或 3）"))?;
+    let st = state.clone();
+    let date = crate::dates::today();
+    let decided = act::run(&state, &user, move |ctx| {
+        let decided = actions::decide_naming(ctx, &st.0.config, &st.0.engine, phase, date)?;
+        let total = crate::issuance::entries(ctx.archive)?.len();
+        Ok((decided, total))
+    })
+    .await?;
+    let (decided, total) = decided;
+    let left = decided
+        .left
+        .iter()
+        .map(|l| Left {
+            id: l.id.clone(),
+            name: l.name.clone(),
+            reason: l.reason.clone(),
+        })
+        .collect();
+    Ok(issued_page(&user, (decided.issued, total), left))
+}
+
+#[derive(Serialize)]
+struct Line {
+    number: String,
+    kind: String,
+    title: String,
+    recipient: String,
+    file: String,
+    sha: String,
+    size: u64,
+}
+
+#[derive(Serialize)]
+pub(super) struct Left {
+    id: String,
+    name: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct IssuedPage {
+    docs: Vec<Line>,
+    left: Vec<Left>,
+    /// Register positions of the documents (for the batch ZIP).
+    first: usize,
+    last: usize,
+}
+
+/// The page listing documents just issued.
+pub(super) fn issued_page(
+    user: &User,
+    (issued, total): (Vec<Issued>, usize),
+    left: Vec<Left>,
+) -> Html<String> {
+    let first = total + 1 - issued.len().min(total);
+    let docs = issued
+        .iter()
+        .map(|d| Line {
+            number: d.record.number.clone(),
+            kind: d.record.kind.to_string(),
+            title: d.record.title.clone(),
+            recipient: d.record.recipient.clone(),
+            file: d.record.file_name.clone(),
+            sha: d.record.sha256().to_string(),
+            size: d.record.size(),
+        })
+        .collect();
+    pages::page(
+        "issued.html",
+        &user.context(),
+        &IssuedPage {
+            docs,
+            left,
+            first,
+            last: total,
+        },
+    )
+}
+
+/// `POST /office/bulletin`: the 考评情况通报, dated today.
+pub async fn bulletin(
+    State(state): State<AppState>,
+    user: User,
+    axum::Form(f): axum::Form<Plain>,
+) -> Result<Html<String>, WebError> {
+    user.require_office()?;
+    user.check_csrf(&f.csrf)?;
+    let st = state.clone();
+    let date = crate::dates::today();
+    let doc = act::run(&state, &user, move |ctx| {
+        let doc = actions::bulletin(ctx, &st.0.config, &st.0.engine, date)?;
+        Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
+    })
+    .await?;
+    Ok(issued_page(&user, doc, Vec::new()))
+}
