@@ -17,27 +17,13 @@ use serde::{Deserialize, Serialize};
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::community::CommunityError;
+pub use crate::event::accounts::{AccountAction, AccountChange, Role};
 
 /// File name of the accounts inside an archive root.
 pub const ACCOUNTS_FILE: &str = "accounts.json";
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 8;
-
-/// What an account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Community or 街道 staff: sees and hands in for one community.
-    Community,
-    /// The assessment office: sees everything, issues documents.
-    Office,
-    /// Staff of one of the 18 units of Attachment 1: sees that unit's
-    /// communities.
-    District,
-    /// A member of the city's 专家组: sees the communities assigned.
-    Expert,
-}
 
 impl Role {
     /// The role's Chinese name.
@@ -148,28 +134,6 @@ pub fn burn_a_check(password: &str) {
     }
 }
 
-/// What happened to an account (the log's `account` record; never the
-/// password or its hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountChange {
-    /// What was done.
-    pub action: AccountAction,
-    /// The account.
-    pub name: String,
-    /// Its role, when added.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<Role>,
-    /// Its community, when added as a community account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub community: Option<String>,
-    /// Its district, when added as a district account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub district: Option<String>,
-    /// The communities assigned or unassigned, for an expert account.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub communities: Vec<String>,
-}
-
 impl AccountChange {
     fn of(action: AccountAction, name: &str) -> AccountChange {
         AccountChange {
@@ -181,22 +145,6 @@ impl AccountChange {
             communities: Vec::new(),
         }
     }
-}
-
-/// The kinds of account change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AccountAction {
-    /// Opened.
-    Add,
-    /// Password set anew.
-    Password,
-    /// Removed.
-    Remove,
-    /// Communities assigned to an expert.
-    Assign,
-    /// Communities taken from an expert.
-    Unassign,
 }
 
 /// Why an account operation failed.

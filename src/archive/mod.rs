@@ -31,35 +31,14 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use crate::community::Roster;
+pub use crate::event::archive::SubmissionRecord;
 pub use error::ArchiveError;
 pub(crate) use error::io_at;
 use lock::WriterLock;
 use log::Log;
 use manifest::Manifest;
 use store::{Digest, ObjectStore};
-
-/// The `data` of a submission's log record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubmissionRecord {
-    /// Community id.
-    pub community: String,
-    /// Version number.
-    pub version: u32,
-    /// SHA-256 of the version's `manifest.json`.
-    pub root_hash: String,
-    /// Number of files.
-    pub file_count: u64,
-    /// Total bytes.
-    pub total_bytes: u64,
-    /// Who handed it in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub submitter: Option<String>,
-    /// Folder or ZIP name it came from.
-    pub source: String,
-}
 
 /// A submission as listed by `history`: its log record and time.
 #[derive(Debug, Clone)]

@@ -4,27 +4,8 @@
 //! (未开始 → 自查已提交 → 初评已提交 → 专家评估中 → 已评定) read back from
 //! the log.
 
-use serde::{Deserialize, Serialize};
-
-/// Who assessed.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
-pub enum Level {
-    /// The community's own check.
-    #[serde(rename = "社区自查")]
-    SelfCheck,
-    /// The district's preliminary assessment.
-    #[serde(rename = "县区初评")]
-    District,
-    /// One expert's assessment.
-    #[serde(rename = "专家评估")]
-    Expert,
-    /// The city's final result (what documents are made from).
-    #[default]
-    #[serde(rename = "最终")]
-    Final,
-}
+pub use crate::event::assessment::{Level, Returned};
+use serde::Serialize;
 
 impl Level {
     /// The printed name.
@@ -58,18 +39,6 @@ impl std::fmt::Display for Level {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// A level sent back, as the log keeps it: the level's submission is
-/// reopened and may be submitted again (a new version).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Returned {
-    /// Community id.
-    pub community: String,
-    /// The level returned.
-    pub level: Level,
-    /// Why.
-    pub reason: String,
 }
 
 /// Where a community stands in 评估验收.

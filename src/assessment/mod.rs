@@ -27,20 +27,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Method;
-
-/// An assessor's verdict on one standard by one method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Verdict {
-    /// 达标: meets the standard.
-    #[serde(rename = "达标")]
-    Pass,
-    /// 基本达标: mostly meets it; to be rectified.
-    #[serde(rename = "基本达标")]
-    Partial,
-    /// 未达标: does not meet it.
-    #[serde(rename = "未达标")]
-    Fail,
-}
+pub use crate::event::assessment::Verdict;
 
 impl Verdict {
     /// All verdicts, best first.

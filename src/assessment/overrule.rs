@@ -3,32 +3,14 @@
 //! the standard, the verdict before and after, and the reason. The sheet
 //! object stays the one the final result was imported from.
 
-use serde::{Deserialize, Serialize};
-
 use super::Verdict;
 use super::store::{self, AssessmentError, AssessmentRecord, StoredAssessment};
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::catalog::Method;
 use crate::event::Event;
+pub use crate::event::assessment::Override;
 use crate::issuance::ObjectRef;
-
-/// One overridden verdict, as the record keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Override {
-    /// Indicator code.
-    pub indicator: String,
-    /// Standard number.
-    pub standard: u32,
-    /// Method.
-    pub method: Method,
-    /// The verdict before.
-    pub from: Verdict,
-    /// The verdict after.
-    pub to: Verdict,
-    /// Why.
-    pub reason: String,
-}
 
 /// Why typed override fields cannot be used.
 #[derive(Debug, thiserror::Error)]

@@ -5,8 +5,6 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use super::Assessment;
 use super::Facts;
 use super::computed::CommunityKind;
@@ -17,35 +15,8 @@ use crate::archive::store::Digest;
 use crate::archive::{Archive, ArchiveError};
 use crate::catalog::Catalog;
 use crate::community::Community;
+pub use crate::event::assessment::AssessmentRecord;
 use crate::issuance::ObjectRef;
-
-/// The `data` of an assessment's log record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AssessmentRecord {
-    /// Community id.
-    pub community: String,
-    /// Version of this community's results, from 1.
-    pub version: u32,
-    /// File name of the sheet as imported.
-    pub sheet: String,
-    /// Evidence submission version the 材料审核 rows were checked against
-    /// (0 when the community had handed nothing in).
-    pub evidence_version: u32,
-    /// Root hash of that submission (empty when none).
-    pub evidence_root_hash: String,
-    /// The sheet's bytes, then the validated results (JSON).
-    pub objects: Vec<ObjectRef>,
-    /// Who assessed: a record without one (before levels existed) is the
-    /// city's final result.
-    #[serde(default, skip_serializing_if = "Level::is_final")]
-    pub level: Level,
-    /// The expert's account, for 专家评估.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expert: Option<String>,
-    /// Verdicts the office overrode in this version, with the reasons.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub overrides: Vec<super::overrule::Override>,
-}
 
 /// A stored assessment with its record and time.
 #[derive(Debug, Clone)]

@@ -13,20 +13,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::districts::DistrictTable;
+pub use crate::event::community::{Batch, CommunityKind};
 
 /// File name of the register inside an archive root.
 pub const REGISTER_FILE: &str = "communities.json";
-
-/// Urban community or “村改居” community (Attachment 1's two kinds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum CommunityKind {
-    /// 城市社区.
-    #[serde(rename = "城市社区")]
-    Urban,
-    /// “村改居”社区.
-    #[serde(rename = "“村改居”社区")]
-    VillageToResidence,
-}
 
 impl CommunityKind {
     /// The printed name.
@@ -42,20 +32,6 @@ impl std::fmt::Display for CommunityKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// The three batches (阶段) of the pilot programme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Batch {
-    /// 第一阶段 (2018年9月—2019年底).
-    #[serde(rename = "第一阶段")]
-    First,
-    /// 第二阶段.
-    #[serde(rename = "第二阶段")]
-    Second,
-    /// 第三阶段.
-    #[serde(rename = "第三阶段")]
-    Third,
 }
 
 impl Batch {

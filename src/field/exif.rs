@@ -4,25 +4,8 @@
 //! then one without EXIF. [`with_exif`] writes a minimal EXIF segment
 //! into a JPEG, for the demo's generated photos and for tests.
 
+pub use crate::event::field::{ImageFormat, PhotoFacts};
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
-use serde::{Deserialize, Serialize};
-
-/// Image formats accepted as photos.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ImageFormat {
-    /// JPEG.
-    #[serde(rename = "JPEG")]
-    Jpeg,
-    /// PNG.
-    #[serde(rename = "PNG")]
-    Png,
-    /// HEIC/HEIF (phones' default on some systems).
-    #[serde(rename = "HEIC")]
-    Heic,
-    /// WebP.
-    #[serde(rename = "WebP")]
-    Webp,
-}
 
 impl ImageFormat {
     /// The format of `head` (the file's first bytes), if it is an image
@@ -60,20 +43,6 @@ impl ImageFormat {
             ImageFormat::Webp => "image/webp",
         }
     }
-}
-
-/// What a photo's EXIF says.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PhotoFacts {
-    /// 拍摄时间 (DateTimeOriginal, else DateTime), RFC 3339 with the
-    /// photo's offset or, without one, `zone`'s.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taken: Option<String>,
-    /// GPS latitude and longitude (degrees, south and west negative).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gps: Option<(f64, f64)>,
-    /// Whether the photo has readable EXIF at all.
-    pub has_exif: bool,
 }
 
 /// Reads the EXIF of a photo's bytes; never fails (unreadable EXIF is no

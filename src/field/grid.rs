@@ -3,16 +3,14 @@
 //! with a summary — events per category and per state, the share
 //! resolved — and the 实地考评 standards the office links it to.
 
-use std::collections::BTreeMap;
 use std::path::Path;
-
-use serde::{Deserialize, Serialize};
 
 use super::{FieldError, StdKey, StoredFile};
 use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
 use crate::catalog::Catalog;
 use crate::community::Community;
+pub use crate::event::field::{GridRecord, Summary};
 use crate::issuance::ObjectRef;
 use crate::table::{Column, Kind, Place, Problem, Schema};
 
@@ -58,21 +56,6 @@ pub static SCHEMA: Schema = Schema {
     ],
 };
 
-/// What an export adds up to.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    /// Events.
-    pub total: usize,
-    /// Events whose state is resolved (办结, 已处置, 已解决, 结案, 完成).
-    pub resolved: usize,
-    /// Events per category.
-    pub by_category: BTreeMap<String, usize>,
-    /// Events per state.
-    pub by_state: BTreeMap<String, usize>,
-    /// Events per point.
-    pub by_point: BTreeMap<String, usize>,
-}
-
 impl Summary {
     /// The share resolved, in percent.
     pub fn resolved_percent(&self) -> f64 {
@@ -82,19 +65,6 @@ impl Summary {
             self.resolved as f64 * 100.0 / self.total as f64
         }
     }
-}
-
-/// An import as the log keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GridRecord {
-    /// Community id.
-    pub community: String,
-    /// The export as submitted.
-    pub file: StoredFile,
-    /// The 实地考评 standards it is evidence for.
-    pub standards: Vec<StdKey>,
-    /// Its summary.
-    pub summary: Summary,
 }
 
 /// Whether a state counts as resolved.

@@ -5,7 +5,6 @@
 //! ever fetched on a user's behalf.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use super::{FieldError, StdKey, StoredFile};
 use crate::accounts::{Account, Role};
@@ -13,24 +12,8 @@ use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
 use crate::catalog::{Catalog, Method};
 use crate::community::Community;
+pub use crate::event::field::{CaptureFormat, MediaRecord, Platform};
 use crate::issuance::ObjectRef;
-
-/// Where it was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Platform {
-    /// 政府网站.
-    #[serde(rename = "政府网站")]
-    GovSite,
-    /// 微信公众号.
-    #[serde(rename = "微信公众号")]
-    WeChat,
-    /// 媒体报道.
-    #[serde(rename = "媒体报道")]
-    Media,
-    /// 其他.
-    #[serde(rename = "其他")]
-    Other,
-}
 
 impl Platform {
     /// Every platform.
@@ -57,23 +40,6 @@ impl Platform {
     }
 }
 
-/// A capture's format, by content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CaptureFormat {
-    /// PDF.
-    #[serde(rename = "PDF")]
-    Pdf,
-    /// PNG screenshot.
-    #[serde(rename = "PNG")]
-    Png,
-    /// MHTML web archive.
-    #[serde(rename = "MHTML")]
-    Mhtml,
-    /// WARC web archive.
-    #[serde(rename = "WARC")]
-    Warc,
-}
-
 impl CaptureFormat {
     /// The format of a capture's first bytes.
     pub fn sniff(head: &[u8]) -> Option<CaptureFormat> {
@@ -90,35 +56,6 @@ impl CaptureFormat {
         (text.contains("mime-version:") && text.contains("multipart/related"))
             .then_some(CaptureFormat::Mhtml)
     }
-}
-
-/// A media record as the log keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MediaRecord {
-    /// Community id.
-    pub community: String,
-    /// The standard.
-    #[serde(flatten)]
-    pub key: StdKey,
-    /// The address, as typed (never fetched).
-    pub url: String,
-    /// The page's title.
-    pub title: String,
-    /// Where.
-    pub platform: Platform,
-    /// When it was published, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub published: Option<NaiveDate>,
-    /// When the assessor checked it.
-    pub checked: NaiveDate,
-    /// What was found.
-    pub finding: String,
-    /// The capture.
-    pub file: StoredFile,
-    /// Its format.
-    pub format: CaptureFormat,
-    /// Who recorded it.
-    pub assessor: String,
 }
 
 /// A media record as typed.

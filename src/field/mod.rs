@@ -22,24 +22,13 @@ pub mod visit;
 
 pub mod demo;
 
-use serde::{Deserialize, Serialize};
-
 use crate::accounts::{Account, Role};
 use crate::archive::ArchiveError;
 use crate::assessment::level::Level;
 use crate::assessment::store::AssessmentError;
 use crate::catalog::{Catalog, Method};
 use crate::community::Community;
-use crate::issuance::ObjectRef;
-
-/// A standard, as records name it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct StdKey {
-    /// Canonical indicator code (`Ⅱ-3`).
-    pub indicator: String,
-    /// Standard number within it.
-    pub standard: u32,
-}
+pub use crate::event::field::{StdKey, StoredFile};
 
 impl std::fmt::Display for StdKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -155,15 +144,6 @@ pub struct Upload<'a> {
 pub fn zone(time: &crate::config::TimeSettings) -> chrono::FixedOffset {
     use chrono::Offset;
     time.offset().unwrap_or_else(|| chrono::Utc.fix())
-}
-
-/// A stored file of a record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredFile {
-    /// The name it was uploaded under (kept as data, never a path).
-    pub name: String,
-    /// Its object.
-    pub object: ObjectRef,
 }
 
 /// Refuses a file name no record may carry: one that hides its real

@@ -9,71 +9,16 @@
 use std::io::Read;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use super::exif::{self, ImageFormat, PhotoFacts};
 use super::{FieldError, StdKey, StoredFile, check_assessor, point};
 use crate::accounts::Account;
 use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
-use crate::assessment::level::Level;
 use crate::catalog::Catalog;
 use crate::community::Community;
 use crate::config::FieldSettings;
+pub use crate::event::field::{Flag, FlagKind, PhotoRecord};
 use crate::issuance::ObjectRef;
-
-/// Why a photo is flagged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FlagKind {
-    /// No readable EXIF (no 拍摄时间 to check).
-    #[serde(rename = "无EXIF信息")]
-    NoExif,
-    /// 拍摄时间 after the server received it.
-    #[serde(rename = "拍摄时间在将来")]
-    Future,
-    /// 拍摄时间 long before the visit.
-    #[serde(rename = "拍摄时间过早")]
-    TooOld,
-    /// GPS far from the point's coordinates.
-    #[serde(rename = "拍摄位置偏远")]
-    FarAway,
-}
-
-/// A flag with its particulars.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Flag {
-    /// What.
-    pub kind: FlagKind,
-    /// The particulars, in Chinese.
-    pub detail: String,
-}
-
-/// A photo as the log keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PhotoRecord {
-    /// Community id.
-    pub community: String,
-    /// Point id.
-    pub point: String,
-    /// The standard.
-    #[serde(flatten)]
-    pub key: StdKey,
-    /// The assessor's account.
-    pub assessor: String,
-    /// The assessor's level.
-    pub level: Level,
-    /// The file (original bytes).
-    pub file: StoredFile,
-    /// Its format, by content.
-    pub format: ImageFormat,
-    /// When the server received it (RFC 3339, UTC).
-    pub received: String,
-    /// What its EXIF says.
-    pub exif: PhotoFacts,
-    /// Why it is flagged, if it is.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub flags: Vec<Flag>,
-}
 
 /// What storing a photo did.
 #[derive(Debug, Clone)]

@@ -6,34 +6,13 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use super::{FieldError, StdKey, standards_by};
 use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
 use crate::catalog::{Catalog, Method};
 use crate::community::Community;
+pub use crate::event::field::{Point, PointKind};
 use crate::table::{Column, Kind, Place, Problem, Schema};
-
-/// What kind of place a point is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PointKind {
-    /// 社区综合服务中心.
-    #[serde(rename = "社区综合服务中心")]
-    ServiceCentre,
-    /// 小区.
-    #[serde(rename = "小区")]
-    Estate,
-    /// 楼院.
-    #[serde(rename = "楼院")]
-    Compound,
-    /// 网格点位.
-    #[serde(rename = "网格点位")]
-    GridSpot,
-    /// 其他.
-    #[serde(rename = "其他")]
-    Other,
-}
 
 impl PointKind {
     /// Every kind, in the order forms offer them.
@@ -68,30 +47,6 @@ impl PointKind {
     fn list() -> String {
         PointKind::ALL.map(PointKind::name).join("、")
     }
-}
-
-/// A point as the log keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Point {
-    /// Community id.
-    pub community: String,
-    /// Its id within the community (`P1`, …).
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// Its kind.
-    pub kind: PointKind,
-    /// Its address.
-    pub address: String,
-    /// Latitude (WGS-84 degrees), if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lat: Option<f64>,
-    /// Longitude, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lon: Option<f64>,
-    /// The 实地考评 standards checked here; empty means all of them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub standards: Vec<StdKey>,
 }
 
 impl Point {

@@ -7,35 +7,14 @@
 //! latest flags; the photo's own record is never rewritten.
 
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
 
+use super::FieldError;
 use super::photo::{Flag, FlagKind, PhotoRecord};
 use super::visit::VisitRecord;
-use super::{FieldError, StdKey};
 use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
 use crate::config::FieldSettings;
-
-/// A photo's flags as re-evaluated against its visit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Reflag {
-    /// Community id.
-    pub community: String,
-    /// Point id.
-    pub point: String,
-    /// The standard.
-    #[serde(flatten)]
-    pub key: StdKey,
-    /// The assessor's account.
-    pub assessor: String,
-    /// SHA-256 of the photo.
-    pub sha256: String,
-    /// The time the photo was judged against (RFC 3339).
-    pub reference: String,
-    /// The photo's flags from now on.
-    #[serde(default)]
-    pub flags: Vec<Flag>,
-}
+pub use crate::event::field::Reflag;
 
 impl Reflag {
     fn is_of(&self, p: &PhotoRecord) -> bool {

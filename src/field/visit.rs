@@ -10,9 +10,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
-use super::{FieldError, StdKey, StoredFile, check_assessor, photo, point};
+use super::{FieldError, StoredFile, check_assessor, photo, point};
 use crate::accounts::Account;
 use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
@@ -21,54 +20,9 @@ use crate::assessment::store::{self, At, StoredAssessment};
 use crate::assessment::{ResultRow, Verdict};
 use crate::catalog::{Catalog, Method};
 use crate::community::Community;
+pub use crate::event::field::{ScanRecord, VisitRecord, VisitRow};
 use crate::issuance::ObjectRef;
 use crate::table::write::{Col, Out, Sheet};
-
-/// One standard's finding at a point.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VisitRow {
-    /// The standard.
-    #[serde(flatten)]
-    pub key: StdKey,
-    /// The verdict.
-    pub verdict: Verdict,
-    /// What was observed.
-    #[serde(default)]
-    pub remark: String,
-    /// SHA-256 of the photos of this standard at this point.
-    #[serde(default)]
-    pub photos: Vec<String>,
-}
-
-/// A visit as the log keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VisitRecord {
-    /// Community id.
-    pub community: String,
-    /// Point id.
-    pub point: String,
-    /// The assessor's account.
-    pub assessor: String,
-    /// The assessor's level.
-    pub level: Level,
-    /// The day of the visit.
-    pub date: NaiveDate,
-    /// The findings.
-    pub rows: Vec<VisitRow>,
-}
-
-/// A scanned paper form as the log keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScanRecord {
-    /// Community id.
-    pub community: String,
-    /// Point id.
-    pub point: String,
-    /// Who uploaded it.
-    pub assessor: String,
-    /// The file.
-    pub file: StoredFile,
-}
 
 /// One finding as typed: standard, verdict, remark.
 #[derive(Debug, Clone, Default)]

@@ -1,5 +1,6 @@
 use super::*;
 use crate::archive::log::Record;
+use crate::assessment::Verdict;
 
 fn record(event: Event) -> Record {
     Record {

@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use chrono::{Datelike, NaiveDate};
@@ -22,6 +21,7 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
 use super::error::RenderError;
 use super::escape;
+pub use crate::event::issuance::{Origin, TemplateUse};
 
 /// Built-in templates: (file name, text).
 const BUILTIN: &[(&str, &str)] = &[
@@ -76,16 +76,6 @@ pub const LIBRARY: &str = "gongwen.typ";
 /// Suffix of document templates.
 pub const SUFFIX: &str = ".typ.j2";
 
-/// Where a template's text came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Origin {
-    /// Built into the program.
-    Builtin,
-    /// A file in the archive's `templates/` folder.
-    Override,
-}
-
 impl Origin {
     /// The Chinese name.
     pub fn name(self) -> &'static str {
@@ -94,17 +84,6 @@ impl Origin {
             Origin::Override => "档案库中的覆盖模板",
         }
     }
-}
-
-/// One template a document was rendered from, as recorded in the register.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TemplateUse {
-    /// File name, e.g. `jindu.typ.j2` or `gongwen.typ`.
-    pub name: String,
-    /// SHA-256 (hex) of the text used.
-    pub sha256: String,
-    /// Built-in or an override.
-    pub origin: Origin,
 }
 
 impl TemplateUse {

@@ -6,8 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::questionnaire::Questionnaire;
 use super::settings::SurveySettings;
 use super::state::Survey;
@@ -15,23 +13,10 @@ use super::{SurveyError, number};
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::event::Event;
+pub use crate::event::survey::{AnswerRecord, Channel};
 
 /// Longest open answer kept, in characters.
 pub const MAX_OPEN_CHARS: usize = 500;
-
-/// How an answer came in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Channel {
-    /// Through the copy's web link.
-    #[serde(rename = "网页")]
-    Web,
-    /// Entered by a clerk from the paper copy.
-    #[serde(rename = "纸质")]
-    Paper,
-    /// Through a per-point open link (no copy number; lower trust).
-    #[serde(rename = "开放链接")]
-    OpenLink,
-}
 
 impl Channel {
     /// The Chinese name.
@@ -42,28 +27,6 @@ impl Channel {
             Channel::OpenLink => "开放链接",
         }
     }
-}
-
-/// The `data` of a `survey-answer` record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AnswerRecord {
-    /// 问卷编号.
-    pub number: String,
-    /// Community id.
-    pub community: String,
-    /// Web or paper.
-    pub channel: Channel,
-    /// Item id → the chosen choice's text (unanswered items absent).
-    pub answers: BTreeMap<String, String>,
-    /// The open answer, as written.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub open: String,
-    /// Seconds from opening the page to sending it (web only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seconds: Option<u32>,
-    /// Why the answer does not count, if it does not (e.g. too fast).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invalid: Option<String>,
 }
 
 /// An answer as received: item id → what was sent (a choice's text, or its

@@ -6,27 +6,14 @@
 //! record), and so does issuing its 问卷调查统计表 (read from the
 //! document's register entry). The tally states when it was closed.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::SurveyError;
 use super::state::Survey;
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::event::Event;
-
-/// Why a survey was closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ClosedBy {
-    /// The office closed it.
-    #[serde(rename = "考评办关闭")]
-    Office,
-    /// Its verdicts were recorded at a level.
-    #[serde(rename = "记录问卷结论")]
-    Recorded,
-    /// Its 问卷调查统计表 was issued.
-    #[serde(rename = "印发统计表")]
-    Issued,
-}
+pub use crate::event::survey::{Closed, ClosedBy};
 
 impl ClosedBy {
     /// The printed name.
@@ -37,15 +24,6 @@ impl ClosedBy {
             ClosedBy::Issued => "印发问卷调查统计表",
         }
     }
-}
-
-/// The `data` of a `survey-close` record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Closed {
-    /// Community id.
-    pub community: String,
-    /// Why.
-    pub by: ClosedBy,
 }
 
 /// When and why a community's survey closed.

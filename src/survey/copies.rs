@@ -4,7 +4,7 @@
 //! recorded in the log (`survey-copies`) with each token's SHA-256 only;
 //! the tokens themselves go to the printed copies and nowhere else.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::state::{Survey, token_hash};
 use super::{SurveyError, number};
@@ -12,29 +12,10 @@ use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
 use crate::community::Community;
 use crate::event::Event;
+pub use crate::event::survey::{CopiesIssued, IssuedCopy};
 
 /// Most copies one print may make.
 pub const MAX_COPIES: u32 = 2000;
-
-/// One issued copy, as the log keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IssuedCopy {
-    /// 问卷编号.
-    pub number: String,
-    /// The 考评点 it is handed out at.
-    pub point: String,
-    /// SHA-256 (hex) of its link token.
-    pub token_sha256: String,
-}
-
-/// The `data` of a `survey-copies` record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CopiesIssued {
-    /// Community id.
-    pub community: String,
-    /// The copies, in serial order.
-    pub copies: Vec<IssuedCopy>,
-}
 
 /// A copy to print: its number, point and link token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

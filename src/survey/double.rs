@@ -4,7 +4,7 @@
 //! different clerks agree. Entries that disagree are listed as mismatches
 //! until an office or district clerk picks the right one ([`resolve`]).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::SurveyError;
 use super::answer::AnswerRecord;
@@ -12,15 +12,7 @@ use super::state::Survey;
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::event::Event;
-
-/// The `data` of a `survey-entry` record: one clerk's entry of a copy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
-    /// Who entered it (the web account, or `--clerk` on the command line).
-    pub clerk: String,
-    /// The answer as this clerk entered it.
-    pub answer: AnswerRecord,
-}
+pub use crate::event::survey::Entry;
 
 /// What a new entry led to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,6 @@
 //! numbered copies as lower-trust answers.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::SurveyError;
 use super::answer::{self, AnswerRecord, Channel, Given, Rules};
@@ -15,33 +14,7 @@ use super::state::{Survey, token_hash};
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::event::Event;
-
-/// The `data` of a `survey-open-link` record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpenLink {
-    /// Community id.
-    pub community: String,
-    /// The 考评点.
-    pub point: String,
-    /// SHA-256 of the link token (empty when disabling).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub token_sha256: String,
-    /// Enabled (a new link) or disabled (the point's link ends).
-    pub enabled: bool,
-}
-
-/// The `data` of a `survey-open-answer` record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpenAnswer {
-    /// The 考评点.
-    pub point: String,
-    /// SHA-256 of the link token answered through.
-    pub link_sha256: String,
-    /// SHA-256 of the device cookie.
-    pub device_sha256: String,
-    /// The answer (its `number` is empty).
-    pub answer: AnswerRecord,
-}
+pub use crate::event::survey::{OpenAnswer, OpenLink};
 
 /// Enables a new open link for `community` at `point` (replacing an
 /// earlier one) and returns its token. The caller holds the writer lock.

@@ -6,11 +6,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::{AccountChange, Role};
+pub mod accounts;
+pub mod application;
+pub mod archive;
+pub mod assessment;
+pub mod community;
+pub mod field;
+pub mod issuance;
+pub mod rectify;
+pub mod survey;
+#[cfg(test)]
+mod tests;
+
 use crate::archive::log::Record;
-use crate::archive::{Archive, ArchiveError, SubmissionRecord};
-use crate::assessment::store::AssessmentRecord;
-use crate::issuance::{IssuedRecord, ObjectRef};
+use crate::archive::{Archive, ArchiveError};
+
+pub use self::accounts::{AccountChange, Role};
+pub use self::archive::{Download, ObjectRef, Quarantined, SubmissionRecord};
+pub use self::assessment::AssessmentRecord;
+pub use self::issuance::{DocumentCheck, IssuedRecord};
+pub use self::survey::QuestionnaireSet;
 
 /// One thing that happened, as the log keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,109 +63,67 @@ pub enum Event {
     Quarantine(Quarantined),
     /// A district's application (申报) for a pilot community.
     #[serde(rename = "application")]
-    Application(crate::application::ApplicationRecord),
+    Application(application::ApplicationRecord),
     /// The office's decision on an application.
     #[serde(rename = "application-decision")]
-    ApplicationDecision(crate::application::DecisionRecord),
+    ApplicationDecision(application::DecisionRecord),
     /// An assessment level sent back to be submitted again.
     #[serde(rename = "assessment-return")]
-    AssessmentReturn(crate::assessment::level::Returned),
+    AssessmentReturn(assessment::Returned),
     /// A rectification item opened by a 整改通知书.
     #[serde(rename = "rectify-open")]
-    RectifyOpen(crate::rectify::Opened),
+    RectifyOpen(rectify::Opened),
     /// A community's answer to a rectification item.
     #[serde(rename = "rectify-answer")]
-    RectifyAnswer(crate::rectify::Answer),
+    RectifyAnswer(rectify::Answer),
     /// A re-check of a rectification item (销号 or 退回).
     #[serde(rename = "rectify-check")]
-    RectifyCheck(crate::rectify::Check),
+    RectifyCheck(rectify::Check),
     /// New deadlines set by a 督办通知.
     #[serde(rename = "rectify-extend")]
-    RectifyExtend(crate::rectify::Extended),
+    RectifyExtend(rectify::Extended),
     /// Numbered 问卷 copies issued for a community.
     #[serde(rename = "survey-copies")]
-    SurveyCopies(crate::survey::copies::CopiesIssued),
+    SurveyCopies(survey::CopiesIssued),
     /// An answer to one 问卷 copy.
     #[serde(rename = "survey-answer")]
-    SurveyAnswer(crate::survey::answer::AnswerRecord),
+    SurveyAnswer(survey::AnswerRecord),
     /// One clerk's entry of a paper copy under double entry.
     #[serde(rename = "survey-entry")]
-    SurveyEntry(crate::survey::double::Entry),
+    SurveyEntry(survey::Entry),
     /// A community's survey closed: no more answers.
     #[serde(rename = "survey-close")]
-    SurveyClose(crate::survey::close::Closed),
+    SurveyClose(survey::Closed),
     /// A per-point open link enabled or disabled.
     #[serde(rename = "survey-open-link")]
-    SurveyOpenLink(crate::survey::open::OpenLink),
+    SurveyOpenLink(survey::OpenLink),
     /// An answer through a per-point open link (lower trust).
     #[serde(rename = "survey-open-answer")]
-    SurveyOpenAnswer(crate::survey::open::OpenAnswer),
+    SurveyOpenAnswer(survey::OpenAnswer),
     /// An assessment point (考评点) of a community, added or re-described.
     #[serde(rename = "kaoping-point")]
-    Point(crate::field::point::Point),
+    Point(field::Point),
     /// A photo taken on site.
     #[serde(rename = "field-photo")]
-    FieldPhoto(crate::field::photo::PhotoRecord),
+    FieldPhoto(field::PhotoRecord),
     /// An assessor's visit of a point.
     #[serde(rename = "field-visit")]
-    FieldVisit(crate::field::visit::VisitRecord),
+    FieldVisit(field::VisitRecord),
     /// A scanned, filled field form.
     #[serde(rename = "field-scan")]
-    FieldScan(crate::field::visit::ScanRecord),
+    FieldScan(field::ScanRecord),
     /// A 网络（媒体）调查 record with its capture.
     #[serde(rename = "media-capture")]
-    MediaCapture(crate::field::media::MediaRecord),
+    MediaCapture(field::MediaRecord),
     /// A 网格管理平台 export.
     #[serde(rename = "grid-data")]
-    GridData(crate::field::grid::GridRecord),
+    GridData(field::GridRecord),
     /// A photo's flags re-evaluated against its finished visit.
     #[serde(rename = "field-photo-flags")]
-    FieldPhotoFlags(crate::field::reflag::Reflag),
+    FieldPhotoFlags(field::Reflag),
     /// The office's questionnaire put in place of the built-in one.
     #[serde(rename = "questionnaire")]
     Questionnaire(QuestionnaireSet),
-}
-
-/// The data of a questionnaire put in use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuestionnaireSet {
-    /// SHA-256 of its TOML bytes.
-    pub sha256: String,
-    /// How many assessment questions it asks.
-    pub questions: usize,
-    /// The file it came from, as given.
-    pub source: String,
-}
-
-/// The data of a damaged object set aside.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Quarantined {
-    /// The hash the object should have.
-    pub sha256: String,
-    /// Where it was moved, relative to the archive root.
-    pub moved_to: String,
-    /// What was wrong with it.
-    pub reason: String,
-}
-
-/// The data of a download.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Download {
-    /// Community id.
-    pub community: String,
-    /// Submission version.
-    pub version: u32,
-    /// What was downloaded, e.g. `BagIt`.
-    pub what: String,
-}
-
-/// The data of a document check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentCheck {
-    /// SHA-256 of the checked PDF.
-    pub sha256: String,
-    /// The number it is registered under, if it is.
-    pub registered: Option<String>,
 }
 
 impl Event {
@@ -219,60 +192,4 @@ impl Event {
 /// ([`crate::archive::log::Log::verify`]).
 pub fn read(archive: &Archive) -> Result<Vec<Record>, ArchiveError> {
     Ok(archive.log().records()?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Lines as the release before the typed log wrote them (their `data`
-    /// built by hand) read as the typed events.
-    #[test]
-    fn lines_of_the_untyped_log_read_as_events() {
-        let head = r#""seq":1,"prev":"0000000000000000000000000000000000000000000000000000000000000000","time":"2026-12-01T08:00:00Z""#;
-        for (tail, want) in [
-            (
-                r#""account":"kb","kind":"signin","data":{"role":"office"}"#,
-                "登录",
-            ),
-            (r#""account":"kb","kind":"signout","data":{}"#, "退出"),
-            (
-                r#""account":"cuihu","kind":"download","data":{"community":"WH-001","version":1,"what":"BagIt"}"#,
-                "下载",
-            ),
-            (
-                r#""account":"kb","kind":"verify-doc","data":{"sha256":"ab","registered":null}"#,
-                "核验公文",
-            ),
-            (
-                r#""kind":"account","data":{"action":"add","name":"kb","role":"office","community":null}"#,
-                "账号",
-            ),
-            (
-                r#""kind":"account","data":{"action":"password","name":"kb"}"#,
-                "账号",
-            ),
-            (
-                r#""kind":"account","data":{"action":"add","name":"wuhua","role":"district","district":"五华区"}"#,
-                "账号",
-            ),
-            (
-                r#""kind":"account","data":{"action":"assign","name":"zhang","communities":["WH-001","PL-001"]}"#,
-                "账号",
-            ),
-        ] {
-            let line = format!("{{{head},{tail}}}");
-            let rec: Record = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{line}: {e}"));
-            assert_eq!(rec.event.name(), want);
-            // Written again, the fields keep their order.
-            let again = serde_json::to_string(&rec).unwrap();
-            assert!(again.starts_with(&format!("{{{head}")), "{again}");
-        }
-    }
-
-    #[test]
-    fn an_unknown_kind_is_an_error_not_a_silent_skip() {
-        let line = r#"{"seq":1,"prev":"0","time":"t","kind":"frobnicate","data":{}}"#;
-        assert!(serde_json::from_str::<Record>(line).is_err());
-    }
 }

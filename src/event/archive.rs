@@ -1,0 +1,55 @@
+//! The archive records of the log (submissions, downloads, quarantined
+//! objects) and the object reference every record with files holds. The archive module re-exports them where they used to live.
+
+use serde::{Deserialize, Serialize};
+
+/// The `data` of a submission's log record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionRecord {
+    /// Community id.
+    pub community: String,
+    /// Version number.
+    pub version: u32,
+    /// SHA-256 of the version's `manifest.json`.
+    pub root_hash: String,
+    /// Number of files.
+    pub file_count: u64,
+    /// Total bytes.
+    pub total_bytes: u64,
+    /// Who handed it in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitter: Option<String>,
+    /// Folder or ZIP name it came from.
+    pub source: String,
+}
+
+/// A stored object referenced from a log record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectRef {
+    /// SHA-256 (hex).
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The data of a damaged object set aside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quarantined {
+    /// The hash the object should have.
+    pub sha256: String,
+    /// Where it was moved, relative to the archive root.
+    pub moved_to: String,
+    /// What was wrong with it.
+    pub reason: String,
+}
+
+/// The data of a download.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Download {
+    /// Community id.
+    pub community: String,
+    /// Submission version.
+    pub version: u32,
+    /// What was downloaded, e.g. `BagIt`.
+    pub what: String,
+}

@@ -1,0 +1,112 @@
+//! The rectify records of the log: the `data` of each kind and the values
+//! it holds. The rectify module re-exports them where they used to live.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::archive::ObjectRef;
+use super::assessment::{Level, Verdict};
+use crate::catalog::Method;
+
+/// An item as opened by its notice (the `data` of `rectify-open`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opened {
+    /// Item id, `ZG001` …
+    pub id: String,
+    /// Community id.
+    pub community: String,
+    /// The notice's number.
+    pub notice: String,
+    /// The notice's deadline.
+    pub deadline: NaiveDate,
+    /// The problem.
+    #[serde(flatten)]
+    pub problem: Problem,
+}
+
+/// A community's answer to an item (the `data` of `rectify-answer`):
+/// what was done and the evidence, each answer a new version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    /// Item id.
+    pub id: String,
+    /// Community id.
+    pub community: String,
+    /// Answer version of this item, from 1.
+    pub version: u32,
+    /// What was done.
+    pub text: String,
+    /// Evidence file names, in the order of `objects`.
+    pub files: Vec<String>,
+    /// The evidence files in the object store.
+    pub objects: Vec<ObjectRef>,
+}
+
+/// A re-check (the `data` of `rectify-check`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// Item id.
+    pub id: String,
+    /// Community id.
+    pub community: String,
+    /// 销号 or 退回.
+    pub outcome: Outcome,
+    /// The remark (销号) or the reason (退回).
+    pub remark: String,
+    /// Who.
+    pub by: Reviewer,
+    /// The assessment version recorded with the closing, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<u32>,
+}
+
+/// New deadlines set by a 督办通知 (the `data` of `rectify-extend`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extended {
+    /// The 督办通知's number.
+    pub notice: String,
+    /// The items.
+    pub items: Vec<String>,
+    /// Their new deadline.
+    pub deadline: NaiveDate,
+}
+
+/// One problem a notice lists: the standard, how it was assessed, at
+/// which level, the verdict and the assessor's remark.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Indicator code, e.g. `1.2`.
+    pub indicator: String,
+    /// Standard number within the indicator.
+    pub standard: u32,
+    /// Assessment method.
+    pub method: Method,
+    /// The verdict that fell short.
+    pub verdict: Verdict,
+    /// The level whose result the notice was made from.
+    pub level: Level,
+    /// What the assessor found.
+    pub remark: String,
+}
+
+/// The outcome of a re-check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// 已整改（销号）.
+    #[serde(rename = "已整改（销号）")]
+    Closed,
+    /// 退回: to be answered again.
+    #[serde(rename = "退回")]
+    Returned,
+}
+
+/// Who re-checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reviewer {
+    /// The district, at the 初评 level.
+    #[serde(rename = "县区初评")]
+    District,
+    /// The office.
+    #[serde(rename = "考评办")]
+    Office,
+}
