@@ -256,7 +256,7 @@ impl Accounts {
     /// not exist).
     pub fn load(root: &Path) -> Result<Accounts, AccountError> {
         let path = path_of(root);
-        let bytes = match crate::storage::meta::read(root, ACCOUNTS_FILE) {
+        let bytes = match crate::storage::register::read(root, ACCOUNTS_FILE) {
             Ok(Some(b)) => b,
             Ok(None) => return Ok(Accounts::default()),
             Err(source) => return Err(AccountError::Io { path, source }),
@@ -279,7 +279,9 @@ impl Accounts {
             path: path.clone(),
             reason: e.to_string(),
         })?;
-        crate::storage::meta::write(archive.root(), ACCOUNTS_FILE, &bytes)
+        archive
+            .backend()
+            .and_then(|b| b.put_register(ACCOUNTS_FILE, &bytes))
             .map_err(|source| AccountError::Io { path, source })?;
         archive
             .log()

@@ -3,6 +3,8 @@
 //! 主送/抄送 lists. The commented default lives in `data/kaoping.toml`,
 //! is compiled in, and is what `kaoping init` writes.
 
+pub mod storage;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -137,11 +139,11 @@ pub struct Config {
     pub server: ServerSettings,
     /// Where the archive's bytes live (local unless set).
     #[serde(default, skip_serializing_if = "is_local")]
-    pub storage: crate::storage::StorageConfig,
+    pub storage: storage::StorageConfig,
 }
 
-fn is_local(s: &crate::storage::StorageConfig) -> bool {
-    *s == crate::storage::StorageConfig::default()
+fn is_local(s: &storage::StorageConfig) -> bool {
+    *s == storage::StorageConfig::default()
 }
 
 /// `[naming]`: what naming requires beyond the grade and the quota.

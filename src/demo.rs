@@ -201,7 +201,7 @@ pub fn run_on(
             root.init()?;
         }
         Some(s) => {
-            crate::storage::setup::init(&root, s)?;
+            crate::root::setup::init(&root, s)?;
         }
     }
     let config = Config::default();

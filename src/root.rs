@@ -8,10 +8,9 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, ConfigError, DEFAULT_CONFIG};
 use crate::fsutil;
 
-/// File name of the configuration inside an archive root.
-pub const CONFIG_FILE: &str = "kaoping.toml";
-/// Folder inside the root where an office may override built-in templates.
-pub const TEMPLATES_DIR: &str = "templates";
+pub mod setup;
+
+pub use crate::config::storage::{CONFIG_FILE, TEMPLATES_DIR};
 
 /// An archive root folder.
 #[derive(Debug, Clone)]
@@ -64,7 +63,7 @@ impl ArchiveRoot {
     /// Whether the folder is an archive: it holds a `kaoping.toml` (made by
     /// `init`) or a log (archives made before the configuration existed).
     pub fn exists(&self) -> bool {
-        self.config_path().is_file() || self.dir.join(crate::archive::log::LOG_FILE).is_file()
+        self.config_path().is_file() || self.dir.join(crate::storage::local::LOG_FILE).is_file()
     }
 
     /// Refuses a folder that is not an archive: every command but `init`

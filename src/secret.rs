@@ -50,16 +50,18 @@ impl std::fmt::Debug for ServerKey {
 impl ServerKey {
     /// The key of the archive at `root`, made and kept on first use.
     pub fn of_archive(root: &Path) -> Result<ServerKey, SecretError> {
-        if let Some(bytes) = crate::storage::meta::read(root, KEY_FILE).map_err(SecretError::Io)? {
+        if let Some(bytes) =
+            crate::storage::register::read(root, KEY_FILE).map_err(SecretError::Io)?
+        {
             return ServerKey::parse(&bytes);
         }
         let mut key = [0u8; KEY_BYTES];
         getrandom::fill(&mut key).map_err(|e| SecretError::Random(e.to_string()))?;
-        crate::storage::meta::write(root, KEY_FILE, hex::encode(key).as_bytes())
+        crate::storage::register::write(root, KEY_FILE, hex::encode(key).as_bytes())
             .map_err(SecretError::Io)?;
         // Read back: of two servers starting at once, both keep the key
         // that was written last.
-        match crate::storage::meta::read(root, KEY_FILE).map_err(SecretError::Io)? {
+        match crate::storage::register::read(root, KEY_FILE).map_err(SecretError::Io)? {
             Some(bytes) => ServerKey::parse(&bytes),
             None => Ok(ServerKey(key)),
         }

@@ -470,7 +470,7 @@ type Opened = Result<(Digest, File), ArchiveError>;
 
 impl Prefetch {
     fn new(archive: &Archive) -> Prefetch {
-        let pool = crate::storage::network_pool(archive.root(), PREFETCH);
+        let pool = archive.backend().ok().and_then(|b| b.read_pool(PREFETCH));
         Prefetch { pool }
     }
 

@@ -1,16 +1,16 @@
-//! The archive's single-writer lock: an exclusive operating-system lock on
-//! `<root>/lock`. The system releases it when the holding process ends,
-//! however it ends, so a crash never leaves a stale lock behind. The file
-//! also records who holds it (pid, host, time) for the wait message.
+//! The archive's single-writer lock, taken from its backend: an exclusive
+//! operating-system lock on `<root>/lock` locally, a database advisory
+//! lock when distributed. Either is released when the holding process
+//! ends, however it ends, so a crash never leaves a stale lock behind. The
+//! holder describes itself (pid, host, time) for the wait message.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Seek, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::fsutil;
+use crate::storage::{Held, LockFailure};
 
-/// File name of the lock inside an archive root.
-pub const LOCK_FILE: &str = "lock";
+pub use crate::storage::local::LOCK_FILE;
 
 /// Why the lock could not be taken.
 #[derive(Debug, thiserror::Error)]
@@ -38,9 +38,7 @@ pub enum LockError {
 /// Functions that change the archive take `&WriterLock`.
 #[derive(Debug)]
 pub struct WriterLock {
-    file: Option<File>,
-    /// The database's advisory lock, in a distributed setup.
-    db_lock: Option<crate::storage::db::lock::DbLock>,
+    held: Held,
     root: PathBuf,
 }
 
@@ -60,30 +58,7 @@ impl WriterLock {
             source,
         };
         fsutil::create_dir_durable(root).map_err(io_err)?;
-        if let Some(r) = crate::storage::remote_io(root).map_err(io_err)? {
-            return Self::acquire_db(&r, root, wait, on_wait);
-        }
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io_err)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                let holder = holder.trim().to_string();
-                if !wait {
-                    return Err(LockError::Busy { holder });
-                }
-                on_wait(&holder);
-                file.lock().map_err(io_err)?;
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io_err(e)),
-        }
+        let backend = crate::storage::open_io(root).map_err(io_err)?;
         let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
         let note = format!(
             "进程 {}，主机 {}，开始于 {}\n",
@@ -91,65 +66,30 @@ impl WriterLock {
             host.trim(),
             crate::clock::show(&crate::archive::log::now_rfc3339())
         );
-        // The note is informative only; failing to write it is harmless.
-        let _ = file
-            .set_len(0)
-            .and_then(|_| file.rewind())
-            .and_then(|_| file.write_all(note.as_bytes()));
-        Ok(WriterLock {
-            file: Some(file),
-            db_lock: None,
-            root: root.to_path_buf(),
-        })
-    }
-
-    /// The writer lock of a distributed setup: one for every server.
-    fn acquire_db(
-        r: &crate::storage::Remote,
-        root: &Path,
-        wait: bool,
-        on_wait: impl FnOnce(&str),
-    ) -> Result<WriterLock, LockError> {
-        use crate::storage::db::lock::Taken;
-        let io_err = |e: crate::storage::StorageError| LockError::Io {
-            path: root.join(LOCK_FILE),
-            source: e.into(),
-        };
-        let held = match r.db.lock(false).map_err(io_err)? {
-            Taken::Held(l) => l,
-            Taken::Busy(holder) if !wait => return Err(LockError::Busy { holder }),
-            Taken::Busy(holder) => {
-                on_wait(&holder);
-                match r.db.lock(true).map_err(io_err)? {
-                    Taken::Held(l) => l,
-                    Taken::Busy(holder) => return Err(LockError::Busy { holder }),
-                }
+        let mut on_wait = Some(on_wait);
+        let mut tell = |holder: &str| {
+            if let Some(f) = on_wait.take() {
+                f(holder)
             }
         };
-        Ok(WriterLock {
-            file: None,
-            db_lock: Some(held),
-            root: root.to_path_buf(),
-        })
+        match backend.lock(wait, &note, &mut tell) {
+            Ok(held) => Ok(WriterLock {
+                held,
+                root: root.to_path_buf(),
+            }),
+            Err(LockFailure::Busy(holder)) => Err(LockError::Busy { holder }),
+            Err(LockFailure::Io(source)) => Err(io_err(source)),
+        }
     }
 
-    /// The database session holding the lock, in a distributed setup.
-    pub fn db(&self) -> Option<&crate::storage::db::lock::DbLock> {
-        self.db_lock.as_ref()
+    /// The lock as the storage layer holds it.
+    pub fn held(&self) -> &Held {
+        &self.held
     }
 
     /// The archive root this lock protects.
     pub fn root(&self) -> &Path {
         &self.root
-    }
-}
-
-impl Drop for WriterLock {
-    fn drop(&mut self) {
-        if let Some(file) = &self.file {
-            let _ = file.set_len(0);
-            let _ = file.unlock();
-        }
     }
 }
 

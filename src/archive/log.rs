@@ -14,8 +14,7 @@
 //! line once per process (what was appended since is parsed on the next
 //! read); only [`Log::verify`] re-computes the whole chain.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -23,10 +22,9 @@ use serde::{Deserialize, Serialize};
 use super::lock::WriterLock;
 use super::store::Digest;
 use crate::event::Event;
-use crate::fsutil;
+use crate::storage::{Backend, LogPos, Opened};
 
-/// File name of the log inside an archive root.
-pub const LOG_FILE: &str = "log.jsonl";
+pub use crate::storage::local::LOG_FILE;
 
 /// The `prev` of the first record: 64 zeros.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -75,18 +73,18 @@ pub enum LogError {
 /// The log of one archive.
 #[derive(Debug, Clone)]
 pub struct Log {
-    root: PathBuf,
     path: PathBuf,
     account: Option<String>,
+    backend: Opened,
 }
 
 impl Log {
     /// The log of archive root `root`.
     pub fn new(root: &Path) -> Log {
         Log {
-            root: root.to_path_buf(),
             path: root.join(LOG_FILE),
             account: None,
+            backend: crate::storage::open(root),
         }
     }
 
@@ -101,28 +99,22 @@ impl Log {
         &self.path
     }
 
-    fn remote(&self) -> Result<Option<std::sync::Arc<crate::storage::Remote>>, LogError> {
-        crate::storage::remote_io(&self.root).map_err(|source| LogError::Io {
+    fn io_err(&self, source: io::Error) -> LogError {
+        LogError::Io {
             path: self.path.clone(),
             source,
-        })
+        }
+    }
+
+    fn backend(&self) -> Result<&dyn Backend, LogError> {
+        match &self.backend {
+            Ok(b) => Ok(b.as_ref()),
+            Err(e) => Err(self.io_err(e.clone().into())),
+        }
     }
 
     fn read(&self) -> Result<Vec<u8>, LogError> {
-        if let Some(r) = self.remote()? {
-            return r.db.log_bytes().map_err(|source| LogError::Io {
-                path: self.path.clone(),
-                source,
-            });
-        }
-        match std::fs::read(&self.path) {
-            Ok(b) => Ok(b),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(source) => Err(LogError::Io {
-                path: self.path.clone(),
-                source,
-            }),
-        }
+        self.backend()?.log_bytes().map_err(|e| self.io_err(e))
     }
 
     /// The log's lines exactly as stored (each ending in a newline), for
@@ -135,16 +127,9 @@ impl Log {
     /// log of an empty archive, with what its records commit. The caller
     /// holds the writer lock.
     pub fn write_raw(&self, lock: &WriterLock, bytes: &[u8]) -> Result<(), LogError> {
-        let io_err = |source| LogError::Io {
-            path: self.path.clone(),
-            source,
-        };
         if self.head()?.0 != 0 {
             return Err(self.broken(0, "目标档案库的日志不是空的，不能覆盖"));
         }
-        let Some(r) = self.remote()? else {
-            return fsutil::write_new_atomic(&self.path, bytes).map_err(io_err);
-        };
         let mut rows = Vec::new();
         let mut records = Vec::new();
         for (n, line) in lines(bytes) {
@@ -152,10 +137,9 @@ impl Log {
             rows.push((n as u64, line.to_vec()));
         }
         let commits = super::commits::of(&records);
-        let held = lock
-            .db()
-            .ok_or_else(|| io_err(io::Error::other("写入锁不是数据库的锁")))?;
-        r.db.log_append(held, &rows, &commits).map_err(io_err)
+        self.backend()?
+            .log_write_new(lock.held(), &rows, &commits)
+            .map_err(|e| self.io_err(e))
     }
 
     fn broken(&self, line: usize, reason: impl Into<String>) -> LogError {
@@ -223,35 +207,16 @@ impl Log {
     /// only what is new, without the whole log. Start from
     /// `Cursor::default()`.
     pub fn follow(&self, cursor: &mut Cursor) -> Result<Vec<Record>, LogError> {
-        let io_err = |source| LogError::Io {
-            path: self.path.clone(),
-            source,
-        };
-        if let Some(r) = self.remote()? {
-            let rows = r.db.log_lines_after(cursor.seq).map_err(io_err)?;
-            let mut out = Vec::with_capacity(rows.len());
-            for (seq, line) in rows {
-                out.push(self.parse_line(seq as usize, &line)?);
-                cursor.seq = seq;
-            }
-            return Ok(out);
-        }
-        let mut f = match File::open(&self.path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io_err(e)),
-        };
-        f.seek(SeekFrom::Start(cursor.offset)).map_err(io_err)?;
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).map_err(io_err)?;
-        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let mut out = Vec::new();
-        for (_, line) in lines(&bytes[..complete]) {
-            let rec = self.parse_line(0, line)?;
-            cursor.seq = rec.seq;
+        let rows = self
+            .backend()?
+            .log_after(&mut cursor.0)
+            .map_err(|e| self.io_err(e))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (n, line) in rows {
+            let rec = self.parse_line(n, &line)?;
+            cursor.0.seq = rec.seq;
             out.push(rec);
         }
-        cursor.offset += complete as u64;
         Ok(out)
     }
 
@@ -262,28 +227,15 @@ impl Log {
 
     /// The chain's head: the last record's sequence number and the hash
     /// of its line (`0` and [`GENESIS`] for an empty log), read from the
-    /// end of the file only.
+    /// end of the log only.
     fn head(&self) -> Result<(u64, String), LogError> {
-        let io_err = |source| LogError::Io {
-            path: self.path.clone(),
-            source,
-        };
-        if let Some(r) = self.remote()? {
-            return Ok(match r.db.log_head().map_err(io_err)? {
-                None => (0, GENESIS.into()),
-                Some((seq, line)) => (seq, Digest::of(&line).hex()),
-            });
-        }
-        let mut f = match File::open(&self.path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((0, GENESIS.into())),
-            Err(e) => return Err(io_err(e)),
-        };
-        let len = f.metadata().map_err(io_err)?.len();
-        if len == 0 {
+        let last = self
+            .backend()?
+            .log_last_line()
+            .map_err(|e| self.io_err(e))?;
+        let Some(tail) = last else {
             return Ok((0, GENESIS.into()));
-        }
-        let tail = read_last_line(&mut f, len).map_err(io_err)?;
+        };
         let Some(line) = tail.strip_suffix(b"\n") else {
             return Err(self.broken(0, "最后一行不完整（文件被截断或改动）"));
         };
@@ -299,26 +251,9 @@ impl Log {
     /// Cuts off an unfinished last line (a write cut short by a power
     /// failure). Only a writer holding the lock calls this.
     pub fn repair_tail(&self, _lock: &WriterLock) -> Result<bool, LogError> {
-        if self.remote()?.is_some() {
-            // A batch is one transaction there: no line is ever half written.
-            return Ok(false);
-        }
-        let bytes = self.read()?;
-        if bytes.is_empty() || bytes.ends_with(b"\n") {
-            return Ok(false);
-        }
-        let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let io_err = |source| LogError::Io {
-            path: self.path.clone(),
-            source,
-        };
-        let f = OpenOptions::new()
-            .write(true)
-            .open(&self.path)
-            .map_err(io_err)?;
-        f.set_len(keep as u64).map_err(io_err)?;
-        f.sync_all().map_err(io_err)?;
-        Ok(true)
+        self.backend()?
+            .log_cut_torn_tail()
+            .map_err(|e| self.io_err(e))
     }
 
     /// Appends `event`, chained to the last record, and makes it durable
@@ -337,12 +272,7 @@ impl Log {
         events: Vec<Event>,
     ) -> Result<Vec<Record>, LogError> {
         let (mut seq, mut prev) = self.head()?;
-        let io_err = |source| LogError::Io {
-            path: self.path.clone(),
-            source,
-        };
         let time = now_rfc3339();
-        let mut bytes = Vec::new();
         let mut rows = Vec::new();
         let mut out = Vec::with_capacity(events.len());
         for event in events {
@@ -354,49 +284,25 @@ impl Log {
                 account: self.account.clone(),
                 event,
             };
-            let line = serde_json::to_vec(&rec).map_err(|e| io_err(io::Error::other(e)))?;
+            let line = serde_json::to_vec(&rec).map_err(|e| self.io_err(io::Error::other(e)))?;
             prev = Digest::of(&line).hex();
-            bytes.extend_from_slice(&line);
-            bytes.push(b'\n');
             rows.push((seq, line));
             out.push(rec);
         }
         if out.is_empty() {
             return Ok(out);
         }
-        if let Some(r) = self.remote()? {
-            let commits = super::commits::of(&out);
-            let held = lock
-                .db()
-                .ok_or_else(|| io_err(io::Error::other("写入锁不是数据库的锁")))?;
-            r.db.log_append(held, &rows, &commits).map_err(io_err)?;
-            return Ok(out);
-        }
-        let created = !self.path.exists();
-        let mut f = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(io_err)?;
-        // One write: a killed process leaves whole lines or none of them
-        // (a torn end is cut off by the next writer).
-        f.write_all(&bytes).map_err(io_err)?;
-        f.sync_all().map_err(io_err)?;
-        if created && let Some(dir) = self.path.parent() {
-            fsutil::sync_dir(dir).map_err(io_err)?;
-        }
+        let commits = super::commits::of(&out);
+        self.backend()?
+            .log_append(lock.held(), &rows, &commits)
+            .map_err(|e| self.io_err(e))?;
         Ok(out)
     }
 }
 
 /// Where a follower of the log stands (see [`Log::follow`]).
 #[derive(Debug, Clone, Default)]
-pub struct Cursor {
-    /// Bytes of `log.jsonl` read (local).
-    offset: u64,
-    /// The last record read.
-    seq: u64,
-}
+pub struct Cursor(LogPos);
 
 /// The lines of a log file's bytes (ending in a newline) with their
 /// numbers from 1.
@@ -408,91 +314,7 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
         .map(|(i, l)| (i + 1, l))
 }
 
-/// The records parsed last time, per log file, so that a process reading
-/// the log again (a page that lists several kinds of records, a server
-/// answering request after request) parses only what was appended since.
-/// A log whose earlier bytes differ in any way from those parsed is parsed
-/// anew, so the cache never changes what is read. Hand-written: it leans
-/// on this log's append-only format, which no caching crate knows.
-mod parsed {
-    use std::collections::HashMap;
-    use std::path::{Path, PathBuf};
-    use std::sync::{Mutex, OnceLock};
-
-    use super::Record;
-
-    /// Logs larger than this are not kept in memory.
-    const MAX_BYTES: usize = 64 << 20;
-
-    struct Parsed {
-        bytes: Vec<u8>,
-        records: Vec<Record>,
-    }
-
-    /// What is known of a file now holding `bytes` (complete lines).
-    pub struct Known {
-        /// How many of its bytes were parsed before.
-        pub len: usize,
-        /// Their records.
-        pub records: Vec<Record>,
-    }
-
-    fn cache() -> &'static Mutex<HashMap<PathBuf, Parsed>> {
-        static CACHE: OnceLock<Mutex<HashMap<PathBuf, Parsed>>> = OnceLock::new();
-        CACHE.get_or_init(Default::default)
-    }
-
-    /// The records parsed from a prefix of `bytes`, if any were.
-    pub fn known(path: &Path, bytes: &[u8]) -> Option<Known> {
-        let map = cache().lock().ok()?;
-        let p = map.get(path)?;
-        bytes.starts_with(&p.bytes).then(|| Known {
-            len: p.bytes.len(),
-            records: p.records.clone(),
-        })
-    }
-
-    /// Keeps `records`, parsed from `bytes`.
-    pub fn keep(path: &Path, bytes: &[u8], records: &[Record]) {
-        let Ok(mut map) = cache().lock() else { return };
-        if bytes.len() > MAX_BYTES {
-            map.remove(path);
-            return;
-        }
-        let p = Parsed {
-            bytes: bytes.to_vec(),
-            records: records.to_vec(),
-        };
-        map.insert(path.to_path_buf(), p);
-    }
-}
-
-/// The last line of a file of `len` bytes, with its newline, read
-/// backwards in blocks from the end.
-fn read_last_line(f: &mut File, len: u64) -> io::Result<Vec<u8>> {
-    const BLOCK: u64 = 64 * 1024;
-    let mut tail: Vec<u8> = Vec::new();
-    let mut start = len;
-    loop {
-        let from = start.saturating_sub(BLOCK);
-        let mut block = vec![0u8; (start - from) as usize];
-        f.seek(SeekFrom::Start(from))?;
-        f.read_exact(&mut block)?;
-        block.extend_from_slice(&tail);
-        tail = block;
-        start = from;
-        // A newline before the last byte ends the search.
-        if let Some(i) = tail[..tail.len().saturating_sub(1)]
-            .iter()
-            .rposition(|&b| b == b'\n')
-        {
-            return Ok(tail[i + 1..].to_vec());
-        }
-        if start == 0 {
-            return Ok(tail);
-        }
-    }
-}
+mod parsed;
 
 /// The current time as RFC 3339 in UTC with whole seconds.
 pub fn now_rfc3339() -> String {

@@ -8,62 +8,29 @@
 //! place whole, then recorded in the log: the log record is the commit.
 
 use std::collections::BTreeSet;
-use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::store::{Digest, ObjectStore};
 use crate::community::Community;
-use crate::fsutil;
 
 /// Format tag written into every manifest.
 pub const FORMAT: &str = "kaoping-submission/1";
-/// Name of the manifest file in a version folder.
-pub const MANIFEST_FILE: &str = "manifest.json";
-/// Name of the checksum list in a version folder.
-pub const OBJECTS_FILE: &str = "objects.sha256";
-/// Name of the marker written into a version folder once its log record
-/// exists. A version folder with this marker but without its log record
-/// means the log lost a record (truncated or edited), not an interrupted
-/// write.
-pub const COMMITTED_FILE: &str = "committed";
+pub use crate::storage::local::{
+    COMMITTED_FILE, MANIFEST_FILE, OBJECTS_FILE, community_dir, read_committed, version_dir,
+    version_name,
+};
+pub use crate::storage::{Committed, VersionFile};
 
-/// The content of a `committed` marker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Committed {
-    /// Sequence number of the version's record in the log.
-    pub log_seq: u64,
-    /// The version's root hash.
-    pub root_hash: String,
+fn backend(root: &Path) -> io::Result<std::sync::Arc<dyn crate::storage::Backend>> {
+    crate::storage::open_io(root)
 }
 
 /// Writes the `committed` marker of a version (no-op if present).
 pub fn write_committed(root: &Path, community: &str, n: u32, c: &Committed) -> io::Result<()> {
-    if crate::storage::remote_io(root)?.is_some() {
-        // Set with the log record, in the same transaction.
-        return Ok(());
-    }
-    let mut text = serde_json::to_vec(c).map_err(io::Error::other)?;
-    text.push(b'\n');
-    let path = version_dir(root, community, n).join(COMMITTED_FILE);
-    match fsutil::write_new_atomic(&path, &text) {
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
-        other => other,
-    }
-}
-
-/// Reads the `committed` marker of a version folder, if any.
-pub fn read_committed(dir: &Path) -> io::Result<Option<Committed>> {
-    match fs::read(dir.join(COMMITTED_FILE)) {
-        Ok(b) => serde_json::from_slice(&b)
-            .map(Some)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    backend(root)?.mark_committed(community, n, c)
 }
 
 /// One file of a submission.
@@ -210,65 +177,12 @@ impl Manifest {
     }
 }
 
-/// Folder holding all versions of a community.
-pub fn community_dir(root: &Path, community: &str) -> PathBuf {
-    root.join("submissions").join(community)
-}
-
-/// Folder name of version `n`.
-pub fn version_name(n: u32) -> String {
-    format!("v{n:04}")
-}
-
-/// Folder of version `n` of a community.
-pub fn version_dir(root: &Path, community: &str, n: u32) -> PathBuf {
-    community_dir(root, community).join(version_name(n))
-}
-
-/// Writes a version folder whole: into a temp folder, every file fsynced,
-/// then renamed to `vNNNN` (which must not exist) and the parent fsynced.
-/// Returns the root hash. The caller holds the writer lock.
+/// Writes a version whole (a folder renamed into place, or a row); the
+/// version must not exist yet. Returns the root hash. The caller holds the
+/// writer lock.
 pub fn write_version(root: &Path, m: &Manifest) -> io::Result<Digest> {
-    if let Some(r) = crate::storage::remote_io(root)? {
-        let manifest = m.to_bytes();
-        r.db.put_manifest(&crate::storage::db::rows::ManifestRow {
-            community: m.community.id.clone(),
-            version: m.version,
-            manifest: manifest.clone(),
-            objects: m.objects_list(),
-            log_seq: None,
-        })?;
-        return Ok(Digest::of(&manifest));
-    }
-    let parent = community_dir(root, &m.community.id);
-    fsutil::create_dir_durable(&parent)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempdir_in(&parent)?;
     let manifest = m.to_bytes();
-    for (name, bytes) in [
-        (MANIFEST_FILE, manifest.as_slice()),
-        (OBJECTS_FILE, m.objects_list().as_bytes()),
-    ] {
-        let path = tmp.path().join(name);
-        fs::write(&path, bytes)?;
-        let f = fs::File::open(&path)?;
-        let mut perms = f.metadata()?.permissions();
-        perms.set_readonly(true);
-        f.set_permissions(perms)?;
-        f.sync_all()?;
-    }
-    fsutil::sync_dir(tmp.path())?;
-    let dest = parent.join(version_name(m.version));
-    if dest.exists() {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            format!("{} 已存在", dest.display()),
-        ));
-    }
-    let tmp_path = tmp.keep();
-    fs::rename(&tmp_path, &dest)?;
-    fsutil::sync_dir(&parent)?;
+    backend(root)?.put_version(&m.community.id, m.version, &manifest, &m.objects_list())?;
     Ok(Digest::of(&manifest))
 }
 
@@ -281,54 +195,18 @@ pub fn write_raw(
     manifest: &[u8],
     objects: &str,
 ) -> io::Result<()> {
-    if let Some(r) = crate::storage::remote_io(root)? {
-        return r.db.put_manifest(&crate::storage::db::rows::ManifestRow {
-            community: community.to_string(),
-            version: n,
-            manifest: manifest.to_vec(),
-            objects: objects.to_string(),
-            log_seq: None,
-        });
-    }
-    let dir = version_dir(root, community, n);
-    fs::create_dir_all(&dir)?;
-    fsutil::write_new_atomic(&dir.join(MANIFEST_FILE), manifest)?;
-    fsutil::write_new_atomic(&dir.join(OBJECTS_FILE), objects.as_bytes())
-}
-
-/// A version's row in the database of a distributed setup (`None`:
-/// the archive is local).
-fn stored_row(
-    root: &Path,
-    community: &str,
-    n: u32,
-) -> io::Result<Option<crate::storage::db::rows::ManifestRow>> {
-    let Some(r) = crate::storage::remote_io(root)? else {
-        return Ok(None);
-    };
-    match r.db.manifest(community, n)? {
-        Some(row) => Ok(Some(row)),
-        None => Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("数据库中没有社区 {community} 第 {n} 版的清单"),
-        )),
-    }
+    backend(root)?.put_version_copy(community, n, manifest, objects)
 }
 
 /// Reads a version's `objects.sha256` text.
 pub fn read_objects_list(root: &Path, community: &str, n: u32) -> io::Result<String> {
-    match stored_row(root, community, n)? {
-        Some(row) => Ok(row.objects),
-        None => fs::read_to_string(version_dir(root, community, n).join(OBJECTS_FILE)),
-    }
+    let bytes = backend(root)?.version_file(community, n, VersionFile::Objects)?;
+    String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
 /// Reads a version's manifest bytes.
 pub fn read_manifest_bytes(root: &Path, community: &str, n: u32) -> io::Result<Vec<u8>> {
-    match stored_row(root, community, n)? {
-        Some(row) => Ok(row.manifest),
-        None => fs::read(version_dir(root, community, n).join(MANIFEST_FILE)),
-    }
+    backend(root)?.version_file(community, n, VersionFile::Manifest)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod layout;
 pub mod lock;
 pub mod log;
 pub mod manifest;
+pub mod migrate;
 pub mod place;
 pub mod relpath;
 pub mod scaffold;
@@ -33,6 +34,7 @@ use std::path::{Path, PathBuf};
 
 use crate::community::Roster;
 pub use crate::event::archive::SubmissionRecord;
+use crate::storage::backend::Recovery;
 pub use error::ArchiveError;
 pub(crate) use error::io_at;
 use lock::WriterLock;
@@ -96,6 +98,11 @@ impl Archive {
         &self.store
     }
 
+    /// Where the archive keeps its bytes.
+    pub fn backend(&self) -> io::Result<&dyn crate::storage::Backend> {
+        self.store.backend()
+    }
+
     /// The log.
     pub fn log(&self) -> &Log {
         &self.log
@@ -146,86 +153,30 @@ impl Archive {
         self.store
             .clean_tmp()
             .map_err(io_at(&self.root.join("tmp")))?;
-        if crate::storage::remote(&self.root)
-            .map_err(|e| io_at(&self.root)(e.into()))?
-            .is_some()
-        {
-            // Transactions leave nothing half done in the database; a
-            // version row never committed is replaced by its next writer.
-            return Ok(());
-        }
-        // Temp files of atomic rewrites (log, register) cut short.
-        for entry in fs::read_dir(&self.root).map_err(io_at(&self.root))? {
-            let entry = entry.map_err(io_at(&self.root))?;
-            if entry.file_name().to_string_lossy().starts_with(".tmp-")
-                && entry.file_type().is_ok_and(|t| t.is_file())
-            {
-                fs::remove_file(entry.path()).map_err(io_at(&entry.path()))?;
-            }
-        }
-        let subs = self.root.join("submissions");
-        let logged = self.submissions(None)?;
-        let is_logged = |c: &str, v: u32| {
-            logged
-                .iter()
-                .any(|s| s.record.community == c && s.record.version == v)
-        };
-        for (community, dir, name) in list_version_dirs(&subs).map_err(io_at(&subs))? {
-            if name.starts_with(".tmp-") {
-                fs::remove_dir_all(&dir).map_err(io_at(&dir))?;
-                continue;
-            }
-            let Some(v) = parse_version(&name) else {
-                continue;
-            };
-            if is_logged(&community, v) {
-                continue;
-            }
-            if manifest::read_committed(&dir)
-                .map_err(io_at(&dir))?
-                .is_some()
-            {
-                // Committed once, now missing from the log: never paper
-                // over that by writing on.
-                return Err(ArchiveError::Corrupt {
-                    path: self.log.path().to_path_buf(),
-                    reason: format!(
-                        "社区 {community} 第 {v} 版已提交，但日志中没有它的记录（日志被截断或改动），暂停写入"
-                    ),
-                });
-            }
-            let target_dir = self.root.join("interrupted");
-            crate::fsutil::create_dir_durable(&target_dir).map_err(io_at(&target_dir))?;
-            let target = target_dir.join(format!(
-                "{community}-{name}-{}",
-                chrono::Utc::now().format("%Y%m%dT%H%M%S%.f")
-            ));
-            fs::rename(&dir, &target).map_err(io_at(&dir))?;
-            crate::fsutil::sync_dir(&target_dir).map_err(io_at(&target_dir))?;
-            crate::fsutil::sync_dir(&subs.join(&community)).map_err(io_at(&subs))?;
-        }
-        // Markers a crash kept from being written after the log record.
-        for s in &logged {
-            let dir = manifest::version_dir(&self.root, &s.record.community, s.record.version);
-            if dir.is_dir()
-                && manifest::read_committed(&dir)
-                    .map_err(io_at(&dir))?
-                    .is_none()
-            {
+        let logged: Vec<_> = self
+            .submissions(None)?
+            .into_iter()
+            .map(|s| {
                 let marker = manifest::Committed {
                     log_seq: s.seq,
-                    root_hash: s.record.root_hash.clone(),
+                    root_hash: s.record.root_hash,
                 };
-                manifest::write_committed(
-                    &self.root,
-                    &s.record.community,
-                    s.record.version,
-                    &marker,
-                )
-                .map_err(io_at(&dir))?;
-            }
+                (s.record.community, s.record.version, marker)
+            })
+            .collect();
+        let backend = self.store.backend().map_err(io_at(&self.root))?;
+        match backend.recover(&logged) {
+            Ok(()) => Ok(()),
+            Err(Recovery::Io { path, source }) => Err(ArchiveError::Io { path, source }),
+            // Committed once, now missing from the log: never paper over
+            // that by writing on.
+            Err(Recovery::LostRecord { community, version }) => Err(ArchiveError::Corrupt {
+                path: self.log.path().to_path_buf(),
+                reason: format!(
+                    "社区 {community} 第 {version} 版已提交，但日志中没有它的记录（日志被截断或改动），暂停写入"
+                ),
+            }),
         }
-        Ok(())
     }
 
     /// The submissions recorded in the log (all, or one community's), in
@@ -349,31 +300,4 @@ impl Archive {
     }
 }
 
-/// Parses `vNNNN`.
-pub fn parse_version(name: &str) -> Option<u32> {
-    name.strip_prefix('v')?.parse().ok()
-}
-
-/// Every entry `submissions/<community>/<name>` as (community, path, name).
-pub fn list_version_dirs(subs: &Path) -> io::Result<Vec<(String, PathBuf, String)>> {
-    let mut out = Vec::new();
-    let communities = match fs::read_dir(subs) {
-        Ok(c) => c,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(e),
-    };
-    for c in communities {
-        let c = c?;
-        if !c.file_type()?.is_dir() {
-            continue;
-        }
-        let community = c.file_name().to_string_lossy().into_owned();
-        for v in fs::read_dir(c.path())? {
-            let v = v?;
-            let name = v.file_name().to_string_lossy().into_owned();
-            out.push((community.clone(), v.path(), name));
-        }
-    }
-    out.sort();
-    Ok(out)
-}
+pub use crate::storage::local::{list_version_dirs, parse_version};

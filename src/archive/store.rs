@@ -3,64 +3,24 @@
 //! `objects/sha256/<first two hex digits>/<64 hex digits>`.
 //!
 //! Writing hashes while copying (one read of the source) into a temp file
-//! in `tmp/`; [`ObjectStore::flush`] then makes the batch durable, renames
-//! each file into place without replacing an existing object, and makes
-//! the new names durable, before anything may refer to the new objects.
+//! in `tmp/`; [`ObjectStore::flush`] then hands the batch to the archive's
+//! backend, which makes it durable and visible before anything may refer
+//! to the new objects.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-use std::fs::{self, File};
-use std::io::{self, Read, Seek, Write};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
-use sha2::{Digest as _, Sha256};
 use tempfile::TempPath;
 
-use crate::fsutil;
+use crate::storage::digest::{copy_hashing, object_key};
+use crate::storage::{Backend, Opened};
 
-/// Folder under the archive root where damaged objects are set aside.
-pub const QUARANTINE_DIR: &str = "quarantine";
-
-/// Size of the copy buffer: large enough that hashing and writing run in
-/// long uninterrupted stretches.
-const BUF_SIZE: usize = 1 << 20;
-
-/// A SHA-256 digest.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Digest(pub [u8; 32]);
-
-impl Digest {
-    /// The digest of `bytes`.
-    pub fn of(bytes: &[u8]) -> Digest {
-        Digest(Sha256::digest(bytes).into())
-    }
-
-    /// Lower-case hex, as `sha256sum` prints it.
-    pub fn hex(&self) -> String {
-        hex::encode(self.0)
-    }
-
-    /// Parses 64 hex digits.
-    pub fn from_hex(s: &str) -> Option<Digest> {
-        let mut out = [0u8; 32];
-        hex::decode_to_slice(s.trim(), &mut out).ok()?;
-        Some(Digest(out))
-    }
-}
-
-impl fmt::Display for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.hex())
-    }
-}
-
-impl fmt::Debug for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Digest({})", self.hex())
-    }
-}
+pub use crate::storage::digest::{Digest, HashingSink, hash_reader};
+pub use crate::storage::local::QUARANTINE_DIR;
 
 /// What [`ObjectStore::put_reader`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,8 +52,8 @@ pub enum ObjectState {
 #[derive(Debug)]
 pub struct ObjectStore {
     root: PathBuf,
-    dir: PathBuf,
     tmp: PathBuf,
+    backend: Opened,
     pending: Mutex<BTreeMap<Digest, TempPath>>,
     /// Bytes written to temp files since the last early writeback.
     unsynced: AtomicU64,
@@ -110,56 +70,46 @@ fn poisoned() -> io::Error {
 }
 
 impl ObjectStore {
-    /// The store inside archive root `root` (`objects/sha256`, temp files
-    /// in `tmp/`). Nothing is created until the first write.
+    /// The store of archive root `root` (temp files in `tmp/`). Nothing
+    /// is created until the first write.
     pub fn new(root: &Path) -> ObjectStore {
         ObjectStore {
             root: root.to_path_buf(),
-            dir: root.join("objects").join("sha256"),
             tmp: root.join("tmp"),
+            backend: crate::storage::open(root),
             pending: Mutex::new(BTreeMap::new()),
             unsynced: AtomicU64::new(0),
             tmp_ready: AtomicBool::new(false),
         }
     }
 
-    /// The bucket, when the archive keeps its objects in one.
-    fn bucket(&self) -> io::Result<Option<Arc<crate::storage::Remote>>> {
-        crate::storage::remote_io(&self.root)
+    /// The archive's backend.
+    pub fn backend(&self) -> io::Result<&dyn Backend> {
+        match &self.backend {
+            Ok(b) => Ok(b.as_ref()),
+            Err(e) => Err(e.clone().into()),
+        }
     }
 
-    /// Where the object with this digest lives (in a local store).
+    /// Where the object with this digest lives in a local store.
     pub fn path_of(&self, d: &Digest) -> PathBuf {
-        let hex = d.hex();
-        self.dir.join(&hex[..2]).join(hex)
+        self.root.join(object_key(d))
     }
 
     /// The path of an object relative to the archive root, with `/`, as
     /// written in `objects.sha256` files.
     pub fn relative_path(d: &Digest) -> String {
-        let hex = d.hex();
-        format!("objects/sha256/{}/{hex}", &hex[..2])
+        object_key(d)
     }
 
     /// Whether the object is present (its content is not checked).
     pub fn contains(&self, d: &Digest) -> bool {
-        match self.bucket() {
-            Ok(Some(r)) => r.bucket.size(d).is_ok_and(|s| s.is_some()),
-            Ok(None) => self.path_of(d).is_file(),
-            Err(_) => false,
-        }
+        self.size(d).is_ok_and(|s| s.is_some())
     }
 
     /// The stored size of an object, `None` if it is not stored.
     pub fn size(&self, d: &Digest) -> io::Result<Option<u64>> {
-        if let Some(r) = self.bucket()? {
-            return r.bucket.size(d);
-        }
-        match fs::metadata(self.path_of(d)) {
-            Ok(m) => Ok(Some(m.len())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
+        self.backend()?.object_size(d)
     }
 
     /// Stores `bytes`; see [`ObjectStore::put_reader`].
@@ -232,60 +182,21 @@ impl ObjectStore {
     /// durability still comes from `flush`.
     fn early_writeback(&self) {
         #[cfg(target_os = "linux")]
-        if let Ok(dir) = File::open(&self.tmp) {
+        if let Ok(dir) = fs::File::open(&self.tmp) {
             std::thread::spawn(move || {
                 let _ = rustix::fs::syncfs(dir);
             });
         }
     }
 
-    /// Makes every pending object durable and visible: their data is
-    /// flushed to disk, then each is renamed into place (never replacing an
-    /// existing object), then the new names are flushed too.
+    /// Makes every pending object durable and visible, never replacing a
+    /// stored object.
     pub fn flush(&self) -> io::Result<()> {
         let pending = std::mem::take(&mut *self.pending.lock().map_err(|_| poisoned())?);
         if pending.is_empty() {
             return Ok(());
         }
-        if let Some(r) = self.bucket()? {
-            // Each PUT is whole and durable when S3 answers.
-            return r.bucket.put_all(pending);
-        }
-        // On Linux one syncfs flushes every temp file at the cost of a
-        // single journal commit (as `sync` does after `cp`); elsewhere each
-        // file is synced on its own.
-        #[cfg(target_os = "linux")]
-        rustix::fs::syncfs(File::open(&self.tmp)?)?;
-        #[cfg(not(target_os = "linux"))]
-        for path in pending.values() {
-            File::open(path)?.sync_all()?;
-        }
-        let mut shards = BTreeSet::new();
-        for (digest, tmp) in pending {
-            let dest = self.path_of(&digest);
-            let shard = dest.parent().unwrap_or(&self.dir).to_path_buf();
-            if shards.insert(shard.clone()) {
-                fs::create_dir_all(&shard)?;
-            }
-            match tmp.persist_noclobber(&dest) {
-                Ok(()) => {}
-                Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(e.error),
-            }
-        }
-        #[cfg(target_os = "linux")]
-        rustix::fs::syncfs(File::open(&self.dir)?)?;
-        #[cfg(not(target_os = "linux"))]
-        {
-            for d in &shards {
-                fsutil::sync_dir(d)?;
-            }
-            fsutil::sync_dir(&self.dir)?;
-        }
-        if let Some(p) = self.dir.parent() {
-            fsutil::sync_dir(p)?;
-        }
-        Ok(())
+        self.backend()?.store_objects(&self.tmp, pending)
     }
 
     /// Removes an object this process has just created but will not
@@ -295,15 +206,7 @@ impl ObjectStore {
         if let Some(tmp) = self.pending.lock().map_err(|_| poisoned())?.remove(d) {
             return tmp.close();
         }
-        if self.bucket()?.is_some() {
-            // Another server may have just referred to the same content:
-            // an unreferenced object in a shared bucket is left, harmless.
-            return Ok(());
-        }
-        match fs::remove_file(self.path_of(d)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
+        self.backend()?.remove_unreferenced(d)
     }
 
     /// Moves a damaged object out of the store into `quarantine/` (kept,
@@ -313,59 +216,21 @@ impl ObjectStore {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |t| t.as_secs());
-        if let Some(r) = self.bucket()? {
-            return r
-                .bucket
-                .quarantine(d, &stamp.to_string())
-                .map(PathBuf::from);
-        }
-        let root = self
-            .dir
-            .parent()
-            .and_then(Path::parent)
-            .unwrap_or(&self.dir);
-        let dir = root.join(QUARANTINE_DIR);
-        fs::create_dir_all(&dir)?;
-        let mut dest = dir.join(format!("{}.{stamp}", d.hex()));
-        let mut n = 1;
-        while dest.exists() {
-            dest = dir.join(format!("{}.{stamp}.{n}", d.hex()));
-            n += 1;
-        }
-        fs::rename(self.path_of(d), &dest)?;
-        fsutil::sync_dir(&dir)?;
-        if let Some(shard) = self.path_of(d).parent() {
-            fsutil::sync_dir(shard)?;
-        }
-        Ok(dest)
+        self.backend()?.quarantine_object(d, stamp)
     }
 
     /// Opens a stored object for reading.
-    pub fn open(&self, d: &Digest) -> io::Result<File> {
-        let Some(r) = self.bucket()? else {
-            return File::open(self.path_of(d));
-        };
-        // From a bucket: streamed into an unnamed temp file (bounded
-        // memory), which goes away when closed.
-        fs::create_dir_all(&self.tmp)?;
-        let mut file = tempfile::tempfile_in(&self.tmp)?;
-        r.bucket.copy_to(d, &mut file)?;
-        file.rewind()?;
-        Ok(file)
+    pub fn open(&self, d: &Digest) -> io::Result<fs::File> {
+        self.backend()?.open_object(d, &self.tmp)
     }
 
     /// Copies an object into `sink`, hashing on the way; fails with
     /// `InvalidData` if its content no longer matches its name (what was
     /// written to `sink` is then not to be trusted). Returns the size.
     pub fn copy_verified(&self, d: &Digest, sink: &mut impl Write) -> io::Result<u64> {
-        let (actual, size) = match self.bucket()? {
-            None => copy_hashing(&mut self.open(d)?, sink)?,
-            Some(r) => {
-                let mut h = HashingSink::new(sink);
-                r.bucket.copy_to(d, &mut h)?;
-                h.finish()
-            }
-        };
+        let mut h = HashingSink::new(sink);
+        self.backend()?.copy_object(d, &mut h)?;
+        let (actual, size) = h.finish();
         if actual != *d {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -377,70 +242,30 @@ impl ObjectStore {
 
     /// Re-hashes an object and says whether it is intact.
     pub fn check(&self, d: &Digest) -> io::Result<ObjectState> {
-        if self.bucket()?.is_some() {
-            return self.check_sized(d).map(|(state, _)| state);
-        }
-        let mut file = match self.open(d) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ObjectState::Missing),
-            Err(e) => return Err(e),
-        };
-        let (actual, size) = hash_reader(&mut file)?;
-        Ok(if actual == *d {
-            ObjectState::Intact
-        } else {
-            ObjectState::Altered { size }
-        })
+        self.check_sized(d).map(|(state, _)| state)
     }
 
     /// [`ObjectStore::check`] with the size found (0 when missing).
     pub fn check_sized(&self, d: &Digest) -> io::Result<(ObjectState, u64)> {
-        if let Some(r) = self.bucket()? {
-            let mut h = HashingSink::new(io::sink());
-            return match r.bucket.copy_to(d, &mut h) {
-                Ok(_) => {
-                    let (actual, size) = h.finish();
-                    let state = if actual == *d {
-                        ObjectState::Intact
-                    } else {
-                        ObjectState::Altered { size }
-                    };
-                    Ok((state, size))
-                }
-                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((ObjectState::Missing, 0)),
-                Err(e) => Err(e),
-            };
+        let mut h = HashingSink::new(io::sink());
+        match self.backend()?.copy_object(d, &mut h) {
+            Ok(_) => {
+                let (actual, size) = h.finish();
+                let state = if actual == *d {
+                    ObjectState::Intact
+                } else {
+                    ObjectState::Altered { size }
+                };
+                Ok((state, size))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((ObjectState::Missing, 0)),
+            Err(e) => Err(e),
         }
-        let state = self.check(d)?;
-        let size = self.size(d)?.unwrap_or(0);
-        Ok((state, size))
     }
 
-    /// Every object file in the store, by digest (names that are not
-    /// digests are ignored).
+    /// Every object in the store, by digest.
     pub fn list(&self) -> io::Result<Vec<Digest>> {
-        if let Some(r) = self.bucket()? {
-            return Ok(r.bucket.list()?.into_iter().map(|(d, _)| d).collect());
-        }
-        let mut out = Vec::new();
-        let shards = match fs::read_dir(&self.dir) {
-            Ok(s) => s,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(e),
-        };
-        for shard in shards {
-            let shard = shard?;
-            if !shard.file_type()?.is_dir() {
-                continue;
-            }
-            for entry in fs::read_dir(shard.path())? {
-                if let Some(d) = entry?.file_name().to_str().and_then(Digest::from_hex) {
-                    out.push(d);
-                }
-            }
-        }
-        out.sort();
-        Ok(out)
+        self.backend()?.list_objects()
     }
 
     /// Deletes leftover temp files of interrupted writes. The caller holds
@@ -462,89 +287,6 @@ impl ObjectStore {
             Err(e) => Err(e),
         }
     }
-}
-
-/// A sink that hashes what passes through it on the way to another.
-pub struct HashingSink<W> {
-    inner: W,
-    hasher: Sha256,
-    len: u64,
-}
-
-impl<W: Write> HashingSink<W> {
-    /// Passes everything on to `inner`.
-    pub fn new(inner: W) -> Self {
-        HashingSink {
-            inner,
-            hasher: Sha256::new(),
-            len: 0,
-        }
-    }
-
-    /// The digest and length of what passed.
-    pub fn finish(self) -> (Digest, u64) {
-        (Digest(self.hasher.finalize().into()), self.len)
-    }
-}
-
-impl<W: Write> Write for HashingSink<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.len += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// Hashes everything `reader` yields; returns the digest and the length.
-pub fn hash_reader(mut reader: impl Read) -> io::Result<(Digest, u64)> {
-    copy_hashing(&mut reader, &mut io::sink())
-}
-
-/// Copies `reader` into `sink` in one pass, hashing on the way; returns the
-/// digest and the length.
-fn copy_hashing(reader: &mut impl Read, sink: &mut impl Write) -> io::Result<(Digest, u64)> {
-    thread_local! {
-        // One copy buffer per thread, reused: allocating (and zeroing) a
-        // fresh megabyte for every small file cost more than copying it.
-        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    BUF.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => {
-            if buf.len() < BUF_SIZE {
-                buf.resize(BUF_SIZE, 0);
-            }
-            copy_hashing_with(reader, sink, &mut buf)
-        }
-        // Re-entered on this thread (a reader that itself hashes): use a
-        // buffer of its own.
-        Err(_) => copy_hashing_with(reader, sink, &mut vec![0u8; BUF_SIZE]),
-    })
-}
-
-fn copy_hashing_with(
-    reader: &mut impl Read,
-    sink: &mut impl Write,
-    buf: &mut [u8],
-) -> io::Result<(Digest, u64)> {
-    let mut hasher = Sha256::new();
-    let mut size = 0u64;
-    loop {
-        let n = match reader.read(buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        hasher.update(&buf[..n]);
-        sink.write_all(&buf[..n])?;
-        size += n as u64;
-    }
-    Ok((Digest(hasher.finalize().into()), size))
 }
 
 #[cfg(test)]

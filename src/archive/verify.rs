@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::lock::WriterLock;
 use super::manifest::{self, Manifest};
 use super::store::{Digest, ObjectState};
-use super::{Archive, ArchiveError, Submission, list_version_dirs, parse_version};
+use super::{Archive, ArchiveError, Submission};
 use crate::event::{Event, Quarantined};
 use crate::meter::{Meter, Unit};
 
@@ -308,7 +308,7 @@ pub fn verify(
     progress: &dyn Meter,
 ) -> Result<VerifyReport, ArchiveError> {
     let mut report = VerifyReport::default();
-    let templates = archive.root().join(crate::root::TEMPLATES_DIR);
+    let templates = archive.root().join(crate::config::storage::TEMPLATES_DIR);
     match crate::render::templates::Templates::overrides(&templates) {
         Ok(list) => report.template_overrides = list,
         Err(e) => report.problems.push(Problem::Templates {
@@ -422,7 +422,10 @@ fn check_objects(
     };
     // Objects from a bucket wait on the network, not the processor: many
     // downloads at once (as rclone's checkers do), not one per core.
-    let pool = crate::storage::network_pool(archive.root(), REMOTE_CHECKS);
+    let pool = archive
+        .backend()
+        .ok()
+        .and_then(|b| b.read_pool(REMOTE_CHECKS));
     let results = match pool {
         Some(pool) => pool.install(check),
         None => check(),
@@ -474,55 +477,62 @@ fn check_version_dirs(
     log_broken: bool,
     report: &mut VerifyReport,
 ) -> Result<(), ArchiveError> {
-    let subs_dir = archive.root().join("submissions");
-    let logged: BTreeSet<(String, u32)> = subs
-        .iter()
-        .map(|s| (s.record.community.clone(), s.record.version))
-        .collect();
-    if let Some(r) =
-        crate::storage::remote(archive.root()).map_err(|e| super::io_at(&subs_dir)(e.into()))?
-    {
-        return check_version_rows(&r, subs, community, log_broken, report);
+    if log_broken {
+        return Ok(());
     }
-    for (c, dir, name) in list_version_dirs(&subs_dir).map_err(super::io_at(&subs_dir))? {
-        if community.is_some_and(|x| x != c) || log_broken {
-            continue;
-        }
-        let marker = manifest::read_committed(&dir);
-        match parse_version(&name) {
-            Some(v) if !logged.contains(&(c.clone(), v)) => match marker {
-                Ok(Some(m)) => report.problems.push(Problem::LostRecord {
-                    community: c.clone(),
-                    version: v,
-                    log_seq: m.log_seq,
-                }),
-                _ => report.notes.push(format!(
-                    "{} 没有日志记录（提交被中断，未生效）；下次写入时会移到 interrupted/",
-                    dir.display()
-                )),
-            },
-            Some(v) => {
-                let sub = subs
-                    .iter()
-                    .find(|s| s.record.community == c && s.record.version == v);
-                if let (Ok(Some(m)), Some(s)) = (&marker, sub)
-                    && (m.log_seq != s.seq || m.root_hash != s.record.root_hash)
-                {
-                    report.problems.push(Problem::MarkerMismatch {
-                        version: label(s),
-                        marker_seq: m.log_seq,
-                        log_seq: s.seq,
-                    });
-                }
+    let subs_dir = archive.root().join("submissions");
+    let stored = archive
+        .backend()
+        .and_then(|b| b.stored_versions())
+        .map_err(super::io_at(&subs_dir))?;
+    for v in stored
+        .iter()
+        .filter(|v| community.is_none_or(|x| x == v.community))
+    {
+        let sub = v.version.and_then(|n| {
+            subs.iter()
+                .find(|s| s.record.community == v.community && s.record.version == n)
+        });
+        match (v.version, sub, &v.committed) {
+            (Some(n), None, Ok(Some(m))) => report.problems.push(Problem::LostRecord {
+                community: v.community.clone(),
+                version: n,
+                log_seq: m.log_seq,
+            }),
+            (Some(n), None, _) => report.notes.push(unlogged_note(v, n)),
+            (Some(_), Some(s), Ok(Some(m)))
+                if m.log_seq != s.seq
+                    || (!m.root_hash.is_empty() && m.root_hash != s.record.root_hash) =>
+            {
+                report.problems.push(Problem::MarkerMismatch {
+                    version: label(s),
+                    marker_seq: m.log_seq,
+                    log_seq: s.seq,
+                })
             }
-            None if name.starts_with(".tmp-") => report.notes.push(format!(
+            (None, _, _) if v.name.starts_with(".tmp-") => report.notes.push(format!(
                 "{} 是中断的提交留下的临时文件夹；下次写入时会删除",
-                dir.display()
+                v.place.display()
             )),
             _ => {}
         }
     }
     Ok(())
+}
+
+/// The note on a stored version without its log record.
+fn unlogged_note(v: &crate::storage::backend::StoredVersion, n: u32) -> String {
+    if v.folder {
+        format!(
+            "{} 没有日志记录（提交被中断，未生效）；下次写入时会移到 interrupted/",
+            v.place.display()
+        )
+    } else {
+        format!(
+            "数据库中社区 {} 第 {n} 版没有日志记录（提交被中断，未生效）；下次写入这一版时会被替换",
+            v.community
+        )
+    }
 }
 
 /// Objects named by log records other than submissions (documents and
@@ -542,50 +552,6 @@ fn referenced_by_records(archive: &Archive) -> Vec<(String, String, u64)> {
         }
     }
     out
-}
-
-/// [`check_version_dirs`] for a database: a version row committed by a
-/// record the log no longer has, or by another record than the log's.
-fn check_version_rows(
-    r: &crate::storage::Remote,
-    subs: &[Submission],
-    community: Option<&str>,
-    log_broken: bool,
-    report: &mut VerifyReport,
-) -> Result<(), ArchiveError> {
-    if log_broken {
-        return Ok(());
-    }
-    let rows = r.db.manifests().map_err(|e| ArchiveError::Io {
-        path: "manifests".into(),
-        source: e,
-    })?;
-    for row in rows
-        .iter()
-        .filter(|m| community.is_none_or(|c| c == m.community))
-    {
-        let sub = subs
-            .iter()
-            .find(|s| s.record.community == row.community && s.record.version == row.version);
-        match (row.log_seq, sub) {
-            (Some(seq), None) => report.problems.push(Problem::LostRecord {
-                community: row.community.clone(),
-                version: row.version,
-                log_seq: seq,
-            }),
-            (Some(seq), Some(s)) if seq != s.seq => report.problems.push(Problem::MarkerMismatch {
-                version: label(s),
-                marker_seq: seq,
-                log_seq: s.seq,
-            }),
-            (None, _) => report.notes.push(format!(
-                "数据库中社区 {} 第 {} 版没有日志记录（提交被中断，未生效）；下次写入这一版时会被替换",
-                row.community, row.version
-            )),
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ fn distributed(
     root: &ArchiveRoot,
     storage: &kaoping::storage::StorageConfig,
 ) -> anyhow::Result<()> {
-    let done = kaoping::storage::setup::init(root, storage)?;
+    let done = kaoping::root::setup::init(root, storage)?;
     let mut out = output::stdout();
     if done.applied.is_empty() {
         writeln!(out, "数据库表结构已是最新，无需升级。")?;

@@ -5,8 +5,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use kaoping::archive::migrate;
 use kaoping::root::ArchiveRoot;
-use kaoping::storage::{migrate, setup};
+use kaoping::root::setup;
 
 use super::Context;
 use super::bar::Bar;

@@ -261,7 +261,7 @@ impl Roster {
     /// Loads the register of an archive root (empty if none yet).
     pub fn load(root: &Path) -> Result<Roster, CommunityError> {
         let path = root.join(REGISTER_FILE);
-        let bytes = match crate::storage::meta::read(root, REGISTER_FILE) {
+        let bytes = match crate::storage::register::read(root, REGISTER_FILE) {
             Ok(Some(b)) => b,
             Ok(None) => return Ok(Roster::default()),
             Err(source) => return Err(CommunityError::Io { path, source }),
@@ -290,7 +290,7 @@ impl Roster {
             source: io::Error::other(e),
         })?;
         text.push('\n');
-        crate::storage::meta::write(root, REGISTER_FILE, text.as_bytes())
+        crate::storage::register::write(root, REGISTER_FILE, text.as_bytes())
             .map_err(|source| CommunityError::Io { path, source })
     }
 

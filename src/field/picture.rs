@@ -130,8 +130,8 @@ pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
 /// (still at most [`MAX_DECODING`] at once).
 fn cache_path(archive: &Archive, sha256: &str) -> Option<PathBuf> {
     let plain = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
-    let local = matches!(crate::storage::remote(archive.root()), Ok(None));
-    (plain && local).then(|| archive.root().join(CACHE).join(format!("{sha256}.jpg")))
+    let dir = archive.backend().ok()?.local_cache_dir()?;
+    plain.then(|| dir.join(CACHE).join(format!("{sha256}.jpg")))
 }
 
 /// The thumbnail of the photo with hash `sha256`: the kept one, or one

@@ -16,8 +16,8 @@ use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as Key;
 use object_store::{ObjectStore as _, ObjectStoreExt as _, PutPayload, WriteMultipart};
 
+use super::digest::{Digest, object_key};
 use super::{BucketConfig, StorageError, run};
-use crate::archive::store::Digest;
 
 /// Objects up to this size are sent in one PUT.
 const SINGLE_PUT: u64 = 16 << 20;
@@ -73,7 +73,7 @@ impl Bucket {
 
     /// The key of an object.
     pub fn key(d: &Digest) -> Key {
-        Key::from(crate::archive::store::ObjectStore::relative_path(d))
+        Key::from(object_key(d))
     }
 
     fn err(&self, e: object_store::Error) -> io::Error {

@@ -127,7 +127,7 @@ pub enum QuestionnaireError {
 fn source(root: Option<&Path>) -> Result<(String, PathBuf), QuestionnaireError> {
     if let Some(root) = root {
         let path = root.join(OVERRIDE_FILE);
-        match crate::storage::meta::read(root, OVERRIDE_FILE) {
+        match crate::storage::register::read(root, OVERRIDE_FILE) {
             Ok(Some(bytes)) => {
                 let text = String::from_utf8(bytes).map_err(|e| QuestionnaireError::Read {
                     path: path.clone(),
@@ -162,7 +162,7 @@ pub fn install(
         return Err(QuestionnaireError::AlreadyPrinted { copies });
     }
     let root = archive.root();
-    crate::storage::meta::write(root, OVERRIDE_FILE, text.as_bytes()).map_err(|source| {
+    crate::storage::register::write(root, OVERRIDE_FILE, text.as_bytes()).map_err(|source| {
         QuestionnaireError::Read {
             path: root.join(OVERRIDE_FILE),
             source,

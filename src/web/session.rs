@@ -5,9 +5,7 @@
 //! that end when their account's password changes, and sign-in throttling
 //! (see [`super::throttle`]) with a cap on concurrent password checks.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Form;
 use axum::extract::{FromRequestParts, Query, State};
@@ -44,34 +42,10 @@ const MAX_AGE: Duration = Duration::from_secs(12 * 3600);
 /// that the server is busy.
 const CHECK_WAIT: Duration = Duration::from_secs(5);
 
-struct Session {
-    account: String,
-    /// The account's password hash at sign-in: a changed password (or a
-    /// removed and re-added account) ends the session.
-    stamp: String,
-    csrf: String,
-    started: Instant,
-    seen: Instant,
-}
-
-impl Session {
-    fn expired(&self) -> bool {
-        self.seen.elapsed() >= IDLE || self.started.elapsed() >= MAX_AGE
-    }
-}
-
-/// The signed-in sessions: in memory for a local archive (restarting the
-/// server signs everyone out), in PostgreSQL for a distributed one (shared
-/// by every server, kept across restarts).
-#[derive(Default)]
+/// The signed-in sessions, kept by the archive's storage (in memory for
+/// a local archive, shared in the database for a distributed one).
 pub struct Sessions {
-    live: Mutex<HashMap<String, Session>>,
-    remote: Option<std::sync::Arc<crate::storage::Remote>>,
-}
-
-/// The hash under which the database keeps a session id.
-fn id_hash(id: &str) -> String {
-    crate::archive::store::Digest::of(id.as_bytes()).hex()
+    store: Box<dyn crate::storage::SessionStore>,
 }
 
 fn db_down(e: std::io::Error) -> WebError {
@@ -116,60 +90,30 @@ impl Sessions {
     /// The sessions of the archive at `root`.
     pub fn for_root(root: &std::path::Path) -> std::io::Result<Sessions> {
         Ok(Sessions {
-            live: Mutex::default(),
-            remote: crate::storage::remote_io(root)?,
+            store: crate::storage::open_io(root)?.sessions(),
         })
     }
 
     fn start(&self, account: &Account) -> Result<(String, String), WebError> {
         let (id, csrf) = (token()?, token()?);
-        if let Some(r) = &self.remote {
-            let row = (account.name.clone(), account.password.clone(), csrf.clone());
-            r.db.start_session(&id_hash(&id), &row, MAX_AGE.as_secs() as i64)
-                .map_err(db_down)?;
-            return Ok((id, csrf));
-        }
-        let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
-        live.retain(|_, s| !s.expired());
-        live.insert(
-            id.clone(),
-            Session {
-                account: account.name.clone(),
-                stamp: account.password.clone(),
-                csrf: csrf.clone(),
-                started: Instant::now(),
-                seen: Instant::now(),
-            },
-        );
+        let row = (account.name.clone(), account.password.clone(), csrf.clone());
+        self.store
+            .start(&id, row, IDLE.as_secs(), MAX_AGE.as_secs())
+            .map_err(db_down)?;
         Ok((id, csrf))
     }
 
     /// The account, password stamp and CSRF token of a live session.
     fn touch(&self, id: &str) -> Option<(String, String, String)> {
-        if let Some(r) = &self.remote {
-            // A database that cannot answer signs no one in.
-            let (idle, max) = (IDLE.as_secs() as i64, MAX_AGE.as_secs() as i64);
-            return r.db.touch_session(&id_hash(id), idle, max).ok().flatten();
-        }
-        let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
-        let s = live.get_mut(id)?;
-        if s.expired() {
-            live.remove(id);
-            return None;
-        }
-        s.seen = Instant::now();
-        Some((s.account.clone(), s.stamp.clone(), s.csrf.clone()))
+        // A store that cannot answer signs no one in.
+        self.store
+            .touch(id, IDLE.as_secs(), MAX_AGE.as_secs())
+            .ok()
+            .flatten()
     }
 
     fn end(&self, id: &str) {
-        if let Some(r) = &self.remote {
-            let _ = r.db.end_session(&id_hash(id));
-            return;
-        }
-        self.live
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(id);
+        let _ = self.store.end(id);
     }
 }
 
@@ -576,20 +520,5 @@ mod tests {
             assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/");
-    }
-
-    #[test]
-    fn sessions_end_after_their_maximum_age_however_busy() {
-        let now = Instant::now();
-        let s = Session {
-            account: "a".into(),
-            stamp: String::new(),
-            csrf: String::new(),
-            started: now.checked_sub(MAX_AGE).unwrap_or(now),
-            seen: now,
-        };
-        assert!(s.expired() || now.checked_sub(MAX_AGE).is_none());
-        let fresh = Session { started: now, ..s };
-        assert!(!fresh.expired());
     }
 }

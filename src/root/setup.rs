@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-use super::{StorageConfig, StorageError, StorageKind, config};
-use crate::root::{ArchiveRoot, CONFIG_FILE};
+use super::{ArchiveRoot, CONFIG_FILE};
+use crate::config::storage as config;
+use crate::storage::{StorageConfig, StorageError, StorageKind};
 
 /// What `init --database` did.
 #[derive(Debug)]
@@ -27,7 +28,7 @@ fn cfg_err(path: &Path, reason: String) -> StorageError {
 pub fn init(root: &ArchiveRoot, storage: &StorageConfig) -> Result<Prepared, StorageError> {
     let path = root.config_path();
     let (database, bucket) = storage.distributed(&path)?;
-    let local_log = root.dir().join(crate::archive::log::LOG_FILE);
+    let local_log = root.dir().join(crate::storage::local::LOG_FILE);
     if local_log.is_file() {
         return Err(cfg_err(
             &path,
@@ -38,8 +39,8 @@ pub fn init(root: &ArchiveRoot, storage: &StorageConfig) -> Result<Prepared, Sto
             ),
         ));
     }
-    let applied = super::db::migrate(&database)?;
-    super::bucket::Bucket::open(&bucket)?.probe()?;
+    let applied = crate::storage::db::migrate(&database)?;
+    crate::storage::bucket::Bucket::open(&bucket)?.probe()?;
     root.init()
         .map_err(|e| cfg_err(&path, format!("无法新建档案库（{e}）")))?;
     let text =
@@ -65,7 +66,7 @@ pub fn init(root: &ArchiveRoot, storage: &StorageConfig) -> Result<Prepared, Sto
     crate::fsutil::write_atomic(&path, text.as_bytes())
         .map_err(|e| cfg_err(&path, format!("无法写入（{e}）")))?;
     // The process may have looked at this root before.
-    super::forget(root.dir());
+    crate::storage::forget(root.dir());
     Ok(Prepared { applied })
 }
 
@@ -86,8 +87,8 @@ pub fn target(
     }
     if let Some(s) = storage {
         let (database, _) = s.distributed(&path)?;
-        super::db::migrate(&database)?;
-        let db = super::db::Db::connect(&database)?;
+        crate::storage::db::migrate(&database)?;
+        let db = crate::storage::db::Db::connect(&database)?;
         if db
             .log_head()
             .map_err(|e| cfg_err(&path, e.to_string()))?
@@ -119,7 +120,7 @@ pub fn target(
         &into.templates_dir(),
     )
     .map_err(|e| cfg_err(&path, format!("无法复制模板（{e}）")))?;
-    super::forget(into.dir());
+    crate::storage::forget(into.dir());
     Ok(())
 }
 

@@ -7,7 +7,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::StorageError;
+/// File name of the configuration inside an archive root.
+pub const CONFIG_FILE: &str = "kaoping.toml";
+/// Folder inside the root where an office may override built-in templates.
+pub const TEMPLATES_DIR: &str = "templates";
 
 /// Which backend.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,5 +160,42 @@ mod tests {
         let (_, b) = c.distributed(p).unwrap();
         assert!(b.path_style);
         assert_eq!(parse(&c.to_toml(), p).unwrap(), c);
+    }
+}
+
+/// Why the distributed setup of a root cannot be used.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StorageError {
+    /// `[storage]` in the configuration is wrong.
+    #[error("配置文件 {path} 有误：{reason}")]
+    Config {
+        /// The configuration file.
+        path: std::path::PathBuf,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+    /// The bucket could not be reached or used.
+    #[error("对象存储（{endpoint} 桶 {bucket}）出错：{reason}")]
+    Bucket {
+        /// The S3 endpoint.
+        endpoint: String,
+        /// The bucket.
+        bucket: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The database could not be reached or used.
+    #[error(
+        "数据库出错：{reason}。请检查 [storage] database 的连接串、数据库是否在运行，以及是否已运行 kaoping init --database"
+    )]
+    Database {
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl From<StorageError> for std::io::Error {
+    fn from(e: StorageError) -> std::io::Error {
+        std::io::Error::other(e)
     }
 }

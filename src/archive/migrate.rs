@@ -1,4 +1,5 @@
 //! `kaoping migrate`: copies a whole archive from one backend to the other
+//! through the storage trait
 //! — a local archive into a database and a bucket, or a distributed one
 //! out into a folder (the exit path, and a backup) — then checks the copy:
 //! the same object set, the same log bytes, and a clean `verify`.
@@ -10,16 +11,10 @@
 use std::io;
 use std::path::Path;
 
-use crate::archive::store::Digest;
-use crate::archive::{Archive, ArchiveError, manifest};
+use super::store::Digest;
+use super::{Archive, ArchiveError, manifest};
 use crate::meter::{Meter, Unit};
-
-/// Registers copied whole.
-const REGISTERS: &[&str] = &[
-    crate::community::REGISTER_FILE,
-    crate::accounts::ACCOUNTS_FILE,
-    crate::survey::questionnaire::OVERRIDE_FILE,
-];
+use crate::storage::register::COPIED as REGISTERS;
 
 /// Objects copied between two flushes of the target store.
 const BATCH: usize = 256;
@@ -38,7 +33,7 @@ pub struct Migrated {
     /// Registers.
     pub registers: usize,
     /// The target's verify report.
-    pub verify: crate::archive::verify::VerifyReport,
+    pub verify: super::verify::VerifyReport,
 }
 
 /// Why a migration stopped.
@@ -88,8 +83,12 @@ pub fn copy(from: &Path, to: &Path, progress: &dyn Meter) -> Result<Migrated, Mi
         .map_err(ArchiveError::from)?;
     out.records = log.iter().filter(|&&b| b == b'\n').count();
     for name in REGISTERS {
-        if let Some(bytes) = super::meta::read(from, name).map_err(io_at(from))? {
-            super::meta::write(to, name, &bytes).map_err(io_at(to))?;
+        let (a, b) = (
+            src.backend().map_err(io_at(from))?,
+            dst.backend().map_err(io_at(to))?,
+        );
+        if let Some(bytes) = a.register(name).map_err(io_at(from))? {
+            b.put_register(name, &bytes).map_err(io_at(to))?;
             out.registers += 1;
         }
     }
@@ -115,9 +114,7 @@ fn copy_objects(
             let put = dst.store().put_reader(from).map_err(io_at(dst.root()))?;
             if put.digest != *d {
                 return Err(ArchiveError::Corrupt {
-                    path: src
-                        .root()
-                        .join(crate::archive::store::ObjectStore::relative_path(d)),
+                    path: src.root().join(super::store::ObjectStore::relative_path(d)),
                     reason: "内容与哈希不符，请先运行 kaoping verify 处理损坏的文件".into(),
                 });
             }
@@ -175,7 +172,7 @@ fn check(
     if dst.log().raw().map_err(ArchiveError::from)? != log {
         return Err(MigrateError::Mismatch("日志内容不同".into()));
     }
-    out.verify = crate::archive::verify::verify(dst, None, progress)?;
+    out.verify = super::verify::verify(dst, None, progress)?;
     if !out.verify.ok() {
         return Err(MigrateError::Mismatch(format!(
             "目标档案库校验发现 {} 个问题",
