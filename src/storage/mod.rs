@@ -84,3 +84,6 @@ pub fn forget(root: &Path) {
         map.remove(root);
     }
 }
+
+#[cfg(test)]
+mod tests;
