@@ -58,6 +58,7 @@ pub mod event;
 pub mod field;
 pub mod fsutil;
 pub mod handtext;
+pub mod inspection;
 pub mod interrupt;
 pub mod issuance;
 pub mod limits;

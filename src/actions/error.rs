@@ -48,6 +48,9 @@ pub enum ActionError {
     Naming(#[from] crate::naming::NamingError),
     #[error(transparent)]
     Bulletin(#[from] crate::documents::bulletin::BulletinError),
+    /// A 督查 or 调研 was refused.
+    #[error(transparent)]
+    Inspection(#[from] crate::inspection::InspectionError),
 }
 
 impl From<crate::archive::lock::LockError> for ActionError {

@@ -18,6 +18,7 @@ pub mod documents;
 pub mod error;
 pub mod evidence;
 pub mod experts;
+pub mod inspection;
 pub mod maintenance;
 pub mod rectify;
 pub mod survey;

@@ -21,6 +21,7 @@ mod grid;
 mod history;
 mod ingest;
 mod init;
+mod inspection;
 mod media;
 mod migrate;
 mod naming;
@@ -227,6 +228,14 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     Rectify(rectify::Args),
+    /// 督查调研：add 记录专项督查或调研（问题列为整改事项），list 列出，report 督查情况通报
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
+    Inspection(inspection::Args),
     /// 总结命名：decision 生成命名决定并颁发命名证书
     #[command(
         help_template = HELP_TEMPLATE,
@@ -519,6 +528,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(args) => user::run(&ctx, args),
         Command::Expert(args) => expert::run(&ctx, args),
         Command::Rectify(args) => rectify::run(&ctx, args),
+        Command::Inspection(args) => inspection::run(&ctx, args),
         Command::Naming(args) => naming::run(&ctx, args),
         Command::Survey(args) => survey::run(&ctx, args),
         Command::Point(args) => point::run(&ctx, args),

@@ -12,6 +12,7 @@ pub mod custom;
 pub mod data;
 pub mod decision;
 pub mod field_evidence;
+pub mod inspection;
 pub mod notice;
 pub mod preliminary;
 pub mod progress;

@@ -74,7 +74,12 @@ pub fn build(
         let earlier = open
             .iter()
             .find(|o| {
-                crate::rectify::same_problem(&o.opened.problem, &r.indicator, r.standard, r.method)
+                crate::rectify::same_problem(
+                    &o.opened.problem,
+                    &r.indicator,
+                    r.standard,
+                    Some(r.method),
+                )
             })
             .map(|o| {
                 format!(
@@ -130,11 +135,11 @@ pub fn build(
         problems: problems
             .iter()
             .map(|r| crate::rectify::Problem {
-                indicator: r.indicator.clone(),
-                standard: r.standard,
-                method: r.method,
-                verdict: r.verdict,
-                level: stored.record.level,
+                indicator: Some(r.indicator.clone()),
+                standard: Some(r.standard),
+                method: Some(r.method),
+                verdict: Some(r.verdict),
+                level: Some(stored.record.level),
                 remark: r.remark.trim().to_string(),
             })
             .collect(),

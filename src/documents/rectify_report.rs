@@ -63,16 +63,24 @@ pub fn build(
     body.push(Para::h1("一、问题整改情况"));
     for (n, i) in answered.iter().enumerate() {
         let p = &i.opened.problem;
-        let ind = catalog
-            .standard(&p.indicator, p.standard)
-            .map(|(_, ind, _)| ind.name.clone())
-            .unwrap_or_default();
-        body.push(Para::from(format!(
-            "{}.{}",
-            n + 1,
-            i.summary()
-                .replacen(&p.indicator, &format!("{} {ind}", p.indicator), 1)
-        )));
+        let named = match (&p.indicator, p.standard) {
+            (Some(code), Some(standard)) => catalog
+                .standard(code, standard)
+                .map(|(_, ind, _)| (code, ind.name.clone()))
+                .ok(),
+            (Some(code), None) => catalog
+                .indicator(code)
+                .map(|(_, ind)| (code, ind.name.clone()))
+                .ok(),
+            _ => None,
+        };
+        let summary = match named {
+            Some((code, ind)) => i
+                .summary()
+                .replacen(code.as_str(), &format!("{code} {ind}"), 1),
+            None => i.summary(),
+        };
+        body.push(Para::from(format!("{}.{summary}", n + 1)));
         if let Some(a) = i.answer() {
             body.push(Para::from(format!("整改措施和结果：{}", a.text)));
             let files = if a.files.is_empty() {

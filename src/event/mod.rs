@@ -12,6 +12,7 @@ pub mod archive;
 pub mod assessment;
 pub mod community;
 pub mod field;
+pub mod inspection;
 pub mod issuance;
 pub mod rectify;
 pub mod survey;
@@ -124,6 +125,9 @@ pub enum Event {
     /// The office's questionnaire put in place of the built-in one.
     #[serde(rename = "questionnaire")]
     Questionnaire(QuestionnaireSet),
+    /// A 督查 or 调研 during 试点创建, with what it found.
+    #[serde(rename = "inspection")]
+    Inspection(inspection::InspectionRecord),
 }
 
 impl Event {
@@ -160,6 +164,7 @@ impl Event {
             Event::GridData(_) => "网格化考评数据",
             Event::FieldPhotoFlags(_) => "实地考评照片复核",
             Event::Questionnaire(_) => "启用问卷",
+            Event::Inspection(_) => "督查调研",
         }
     }
 
@@ -170,6 +175,7 @@ impl Event {
             Event::Assessment(a) => Some((a.community.as_str(), a.objects.as_slice())),
             Event::Document(d) => Some((d.number.as_str(), d.objects.as_slice())),
             Event::RectifyAnswer(a) => Some((a.id.as_str(), a.objects.as_slice())),
+            Event::Inspection(i) => Some((i.id.as_str(), i.objects.as_slice())),
             Event::FieldPhoto(p) => {
                 Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
             }

@@ -22,6 +22,41 @@ pub struct Opened {
     /// The problem.
     #[serde(flatten)]
     pub problem: Problem,
+    /// What found the problem: the assessment (the default, not written)
+    /// or a 督查 or 调研 (then `notice` is its record's id).
+    #[serde(default, skip_serializing_if = "Source::is_assessment")]
+    pub source: Source,
+}
+
+/// What found a rectification item's problem.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Source {
+    /// 评估验收: a 整改通知书 made from the assessment.
+    #[default]
+    #[serde(rename = "评估验收")]
+    Assessment,
+    /// A 督查 during 试点创建.
+    #[serde(rename = "督查")]
+    Inspection,
+    /// A 调研 (a visit, a call or a report).
+    #[serde(rename = "调研")]
+    Research,
+}
+
+impl Source {
+    /// Whether it is the assessment (the default).
+    pub fn is_assessment(&self) -> bool {
+        *self == Source::Assessment
+    }
+
+    /// The printed name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Assessment => "评估验收",
+            Source::Inspection => "督查",
+            Source::Research => "调研",
+        }
+    }
 }
 
 /// A community's answer to an item (the `data` of `rectify-answer`):
@@ -71,21 +106,29 @@ pub struct Extended {
     pub deadline: NaiveDate,
 }
 
-/// One problem a notice lists: the standard, how it was assessed, at
-/// which level, the verdict and the assessor's remark.
+/// One problem a notice or a 督查 lists: the standard, how it was
+/// assessed, at which level, the verdict and the assessor's remark. A
+/// 督查's or 调研's problem has no method, verdict or level, and names an
+/// indicator and standard only where it applies (the fields are then
+/// absent from the line; an assessment's lines always carry them all).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
-    /// Indicator code, e.g. `1.2`.
-    pub indicator: String,
+    /// Indicator code, e.g. `Ⅱ-2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
     /// Standard number within the indicator.
-    pub standard: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<u32>,
     /// Assessment method.
-    pub method: Method,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<Method>,
     /// The verdict that fell short.
-    pub verdict: Verdict,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
     /// The level whose result the notice was made from.
-    pub level: Level,
-    /// What the assessor found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// What the assessor (or the inspector) found.
     pub remark: String,
 }
 

@@ -77,7 +77,9 @@ mod snapshots {
     use crate::event::issuance::{
         DocKind, DocumentCheck, IssuedRecord, Origin, Sequence, TemplateUse,
     };
-    use crate::event::rectify::{Answer, Check, Extended, Opened, Outcome, Problem, Reviewer};
+    use crate::event::rectify::{
+        Answer, Check, Extended, Opened, Outcome, Problem, Reviewer, Source,
+    };
     use crate::event::survey::{
         AnswerRecord, Channel, Closed, ClosedBy, CopiesIssued, Entry, IssuedCopy, OpenAnswer,
         OpenLink, QuestionnaireSet,
@@ -346,13 +348,14 @@ mod snapshots {
                 notice: "昆社治办〔2026〕2号".into(),
                 deadline: day(31),
                 problem: Problem {
-                    indicator: "Ⅱ-3".into(),
-                    standard: 1,
-                    method: Method::MaterialReview,
-                    verdict: Verdict::Partial,
-                    level: Level::Final,
+                    indicator: Some("Ⅱ-3".into()),
+                    standard: Some(1),
+                    method: Some(Method::MaterialReview),
+                    verdict: Some(Verdict::Partial),
+                    level: Some(Level::Final),
                     remark: "缺".into(),
                 },
+                source: Source::Assessment,
             }),
             r#"{"kind":"rectify-open","data":{"id":"WH-001-1","community":"WH-001","notice":"昆社治办〔2026〕2号","deadline":"2026-12-31","indicator":"Ⅱ-3","standard":1,"method":"材料审核","verdict":"基本达标","level":"最终","remark":"缺"}}"#,
         );

@@ -55,14 +55,19 @@ pub fn community_of(archive: &Archive, id: &str) -> Result<String, RectifyError>
         .ok_or_else(|| RectifyError::UnknownItem { id: id.to_string() })
 }
 
-fn check_name(name: &str) -> Result<(), RectifyError> {
-    let bad = name.trim().is_empty()
+/// Whether an evidence file's name cannot be kept (empty, a path, a
+/// control character or a name the archive refuses).
+pub(crate) fn name_is_bad(name: &str) -> bool {
+    name.trim().is_empty()
         || name.contains(['/', '\\'])
         || name == "."
         || name == ".."
         || name.chars().any(char::is_control)
-        || crate::archive::relpath::name_problem(name.trim().as_bytes()).is_some();
-    if bad {
+        || crate::archive::relpath::name_problem(name.trim().as_bytes()).is_some()
+}
+
+fn check_name(name: &str) -> Result<(), RectifyError> {
+    if name_is_bad(name) {
         return Err(RectifyError::BadFileName {
             name: name.escape_debug().to_string(),
         });

@@ -21,7 +21,9 @@ use crate::catalog::Method;
 use crate::event::Event;
 use crate::issuance::IssuedRecord;
 
-pub use crate::event::rectify::{Answer, Check, Extended, Opened, Outcome, Problem, Reviewer};
+pub use crate::event::rectify::{
+    Answer, Check, Extended, Opened, Outcome, Problem, Reviewer, Source,
+};
 pub use error::RectifyError;
 
 impl Outcome {
@@ -107,9 +109,17 @@ pub enum FollowUp {
 }
 
 /// Whether `problem` is the one of this standard and method (one open
-/// item per problem).
-pub fn same_problem(problem: &Problem, indicator: &str, standard: u32, method: Method) -> bool {
-    problem.indicator == indicator && problem.standard == standard && problem.method == method
+/// item per problem). A 督查's problem, which has no method, is the same
+/// as any method's problem of its standard.
+pub fn same_problem(
+    problem: &Problem,
+    indicator: &str,
+    standard: u32,
+    method: Option<Method>,
+) -> bool {
+    problem.indicator.as_deref() == Some(indicator)
+        && problem.standard == Some(standard)
+        && (problem.method.is_none() || method.is_none() || problem.method == method)
 }
 
 /// The events a registered document's follow-up writes; `next` is the
@@ -132,7 +142,12 @@ pub fn follow_events(
                 let open = items.values().find(|i| {
                     i.is_open()
                         && i.community() == community
-                        && same_problem(&i.opened.problem, &p.indicator, p.standard, p.method)
+                        && match (&p.indicator, p.standard) {
+                            (Some(ind), Some(st)) => {
+                                same_problem(&i.opened.problem, ind, st, p.method)
+                            }
+                            _ => false,
+                        }
                 });
                 if let Some(i) = open {
                     kept.push(i.id().to_string());
@@ -146,6 +161,7 @@ pub fn follow_events(
                     notice: record.number.clone(),
                     deadline: *deadline,
                     problem: p.clone(),
+                    source: Source::Assessment,
                 }));
             }
             if !kept.is_empty() {
@@ -230,22 +246,29 @@ impl Item {
         self.answers.last()
     }
 
-    /// The problem in a line: `1.2 标准3（实地考评，基本达标）：…`.
+    /// The problem in a line: `ZG001 Ⅱ-2 标准3（实地考评，基本达标）：…`,
+    /// or for a 督查's or 调研's problem `ZG004 Ⅱ-2 标准3（督查 DC001）：…`.
     pub fn summary(&self) -> String {
         let p = &self.opened.problem;
-        format!(
-            "{} {} 标准{}（{}，{}）：{}",
-            self.opened.id,
-            p.indicator,
-            p.standard,
-            p.method.name(),
-            p.verdict.name(),
-            if p.remark.trim().is_empty() {
-                "未达到标准要求"
-            } else {
-                p.remark.trim()
-            }
-        )
+        let mut head = self.opened.id.clone();
+        if let Some(ind) = &p.indicator {
+            head.push(' ');
+            head.push_str(ind);
+        }
+        if let Some(s) = p.standard {
+            head.push_str(&format!(" 标准{s}"));
+        }
+        let how = match (p.method, p.verdict) {
+            (Some(m), Some(v)) => format!("{}，{}", m.name(), v.name()),
+            (Some(m), None) => m.name().to_string(),
+            _ => format!("{} {}", self.opened.source.name(), self.opened.notice),
+        };
+        let remark = if p.remark.trim().is_empty() {
+            "未达到标准要求"
+        } else {
+            p.remark.trim()
+        };
+        format!("{head}（{how}）：{remark}")
     }
 }
 

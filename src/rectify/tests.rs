@@ -19,13 +19,14 @@ fn opened(id: &str, deadline: NaiveDate) -> Event {
         notice: "昆社治办〔2026〕3号".into(),
         deadline,
         problem: Problem {
-            indicator: "1.1".into(),
-            standard: 1,
-            method: Method::OnSite,
-            verdict: Verdict::Partial,
-            level: Level::Final,
+            indicator: Some("1.1".into()),
+            standard: Some(1),
+            method: Some(Method::OnSite),
+            verdict: Some(Verdict::Partial),
+            level: Some(Level::Final),
             remark: "台账不全".into(),
         },
+        source: Source::Assessment,
     })
 }
 

@@ -296,6 +296,13 @@ impl From<crate::actions::ActionError> for WebError {
             A::Field(e) => e.status(),
             A::Naming(e) => e.status(),
             A::Bulletin(e) => e.status(),
+            A::Inspection(e) => match e {
+                crate::inspection::InspectionError::Archive(e) => e.status(),
+                crate::inspection::InspectionError::Read { .. } => {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            },
             A::Rectify(_) | A::Survey(_) => {
                 return match e {
                     A::Rectify(e) => super::rectify::refused(e),

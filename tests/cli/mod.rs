@@ -8,6 +8,7 @@ mod documents;
 mod flow;
 mod full_disk;
 mod init;
+mod inspection;
 mod integrity;
 mod levels;
 mod rectify;
