@@ -27,6 +27,12 @@ fn recorder<'a>(ctx: &Ctx<'a>) -> Result<Recorder<'a>, ActionError> {
     }
 }
 
+/// Refuses a caller who may not record any 督查 or 调研 (before a form
+/// is read).
+pub fn may_record(ctx: &Ctx) -> Result<(), ActionError> {
+    recorder(ctx).map(|_| ())
+}
+
 /// Records a 督查 or 调研 and opens an item for each problem it found.
 pub fn add(ctx: &Ctx, mut new: NewInspection) -> Result<InspectionRecord, ActionError> {
     let recorder = recorder(ctx)?;

@@ -18,6 +18,7 @@ mod field;
 mod field_files;
 mod fill;
 mod guard;
+mod inspection;
 mod issued;
 mod levels;
 mod memory;
@@ -285,6 +286,9 @@ fn table() -> Vec<Route> {
         post("/office/supervise", rectify_office::supervise),
         post("/office/naming", rectify_office::decision),
         post("/office/bulletin", rectify_office::bulletin),
+        get("/inspections", inspection::page),
+        post("/inspections", inspection::add),
+        post("/office/inspection-report", inspection::report),
         get("/q/{token}", survey::show),
         answer,
         get("/q/open/{token}", open_link::show),

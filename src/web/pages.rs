@@ -61,6 +61,10 @@ const PAGES: &[(&str, &str)] = &[
     ),
     ("entry.html", include_str!("../../templates/web/entry.html")),
     ("field.html", include_str!("../../templates/web/field.html")),
+    (
+        "inspections.html",
+        include_str!("../../templates/web/inspections.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {

@@ -9,6 +9,7 @@ mod browser;
 mod field;
 mod field_files;
 mod flow;
+mod inspection;
 mod integrity;
 mod levels;
 mod limits;
