@@ -7,6 +7,7 @@
 //! 实地考评 with photos, a grid export and media captures, and issues
 //! every document into an output folder.
 
+mod inspection;
 mod rectify;
 
 use std::fmt::Write as _;
@@ -72,6 +73,9 @@ pub enum DemoError {
     /// The 考评情况通报.
     #[error(transparent)]
     Bulletin(#[from] crate::documents::bulletin::BulletinError),
+    /// The 督查 could not be recorded.
+    #[error(transparent)]
+    Inspection(#[from] crate::inspection::InspectionError),
     /// Recording the sample field evidence.
     #[error(transparent)]
     Field(#[from] crate::field::FieldError),
@@ -218,6 +222,15 @@ pub fn run_on(
     let communities = apply_and_approve(&archive)?;
     story.at(applied, 10);
     let accounts = add_accounts(&archive, &communities)?;
+    // 1a. 试点创建: a 专项督查, its 通报, and the problem fixed.
+    let engine = Engine::new(Some(&root.templates_dir()))?;
+    let inspected = inspection::run(
+        &archive,
+        (&engine, &config, &story),
+        &dir.join("整改材料"),
+        day(10, 10),
+        progress,
+    )?;
     // 2. Evidence folders, ingested.
     story.at(handed_in, 10);
     hand_in_evidence(&archive, catalog, &dir.join("材料"), &communities, progress)?;
@@ -245,7 +258,6 @@ pub fn run_on(
     // 3b. 问卷调查: copies printed, answered on paper and on the web,
     // tallied, the verdicts recorded as the final 问卷调查 rows.
     story.at(date, 9);
-    let engine = Engine::new(Some(&root.templates_dir()))?;
     let survey = crate::survey::demo::run(
         &archive,
         &engine,
@@ -269,7 +281,7 @@ pub fn run_on(
     drop(lock);
     drop(story);
     let mut documents = Vec::new();
-    for doc in issued {
+    for doc in std::iter::once(inspected).chain(issued) {
         let path = output.join(&doc.record.file_name);
         crate::outfile::write(&path, &doc.pdf, true).map_err(|e| DemoError::Io {
             path: path.clone(),

@@ -43,7 +43,11 @@ pub(super) fn run(
     let evidence = dir.join(format!("{}-{}-整改照片.txt", c.id, c.name));
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     std::fs::write(&evidence, format!("{} 整改后现场照片说明", c.name)).map_err(io(&evidence))?;
-    let items = rectify::items(archive, Some(&c.id))?;
+    // Items closed already (a 督查's, during creation) need nothing more.
+    let items: Vec<_> = rectify::items(archive, Some(&c.id))?
+        .into_iter()
+        .filter(rectify::Item::is_open)
+        .collect();
     let on = |n| date + Days::new(n);
     story.at(on(REPORT_AFTER - 1), 10);
     for i in &items {

@@ -523,6 +523,7 @@ fn demo_runs_and_produces_every_document() {
         "进度汇总表",
         "申报汇总表",
         "初评情况报告",
+        "督查情况通报",
     ] {
         assert!(
             files.iter().any(|f| f.contains(kind)),
@@ -537,6 +538,15 @@ fn demo_runs_and_produces_every_document() {
     );
     let verify = stdout_of(kaoping(dir.path()).args(["--archive", "d/archive", "verify"]));
     assert!(verify.contains("校验通过"), "{verify}");
+    // The 专项督查 during creation came first, and its item was closed
+    // before 评估验收.
+    let listed =
+        stdout_of(kaoping(dir.path()).args(["--archive", "d/archive", "inspection", "list"]));
+    assert!(
+        listed.contains("DC001") && listed.contains("未销号 0 项"),
+        "{listed}"
+    );
+    assert!(out.contains("〔2019〕1号  督查情况通报"), "{out}");
     // Running again into the same folder is refused, nothing overwritten
     // (checked before the PDF checks, which poppler's absence skips).
     let err = stderr_of_failure(kaoping(dir.path()).args(["demo", "d"]), 1);
