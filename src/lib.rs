@@ -76,4 +76,5 @@ pub mod storage;
 pub mod survey;
 pub mod table;
 pub mod textenc;
+pub mod units;
 pub mod web;

@@ -51,6 +51,9 @@ pub enum ActionError {
     /// A 督查 or 调研 was refused.
     #[error(transparent)]
     Inspection(#[from] crate::inspection::InspectionError),
+    /// The 责任单位 register was refused or could not be read.
+    #[error(transparent)]
+    Units(#[from] crate::units::UnitError),
 }
 
 impl From<crate::archive::lock::LockError> for ActionError {

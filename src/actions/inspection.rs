@@ -117,8 +117,9 @@ pub fn report(
         )));
     }
     let roster = ctx.roster()?;
+    let units = crate::units::load(ctx.archive.root())?;
     let issuer = crate::documents::Issuer::default_of(making.config);
-    let draft = crate::documents::inspection::build(&issuer, &chosen, &roster, date);
+    let draft = crate::documents::inspection::build(&issuer, &chosen, (&roster, &units), date);
     let issued =
         crate::issuance::issue(ctx.archive, &lock, making.engine, vec![draft], making.meter)?;
     issued

@@ -23,6 +23,7 @@ pub mod maintenance;
 pub mod rectify;
 pub mod survey;
 pub mod survey_link;
+pub mod units;
 
 pub use context::{Caller, Ctx, Wait};
 pub use error::ActionError;

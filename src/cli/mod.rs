@@ -42,6 +42,7 @@ mod sheets;
 mod show;
 mod storage_args;
 mod survey;
+mod unit;
 mod user;
 mod verify;
 mod verify_doc;
@@ -236,6 +237,14 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     Inspection(inspection::Args),
+    /// 责任单位和联络员：import 导入名册，export 导出（仅考评办），template 空白名册，list 列出
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
+    Unit(unit::Args),
     /// 总结命名：decision 生成命名决定并颁发命名证书
     #[command(
         help_template = HELP_TEMPLATE,
@@ -529,6 +538,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Expert(args) => expert::run(&ctx, args),
         Command::Rectify(args) => rectify::run(&ctx, args),
         Command::Inspection(args) => inspection::run(&ctx, args),
+        Command::Unit(args) => unit::run(&ctx, args),
         Command::Naming(args) => naming::run(&ctx, args),
         Command::Survey(args) => survey::run(&ctx, args),
         Command::Point(args) => point::run(&ctx, args),

@@ -83,7 +83,7 @@ pub(super) fn run(
     let all = crate::inspection::all(archive)?;
     let chosen: Vec<_> = all.iter().filter(|i| i.id() == rec.id).collect();
     let issuer = crate::documents::Issuer::default_of(config);
-    let draft = crate::documents::inspection::build(&issuer, &chosen, &roster, next(1));
+    let draft = crate::documents::inspection::build(&issuer, &chosen, (&roster, &[]), next(1));
     let issued = crate::issuance::issue(archive, &lock, engine, vec![draft], progress)?;
     // The community fixes the terminal and its district re-checks.
     let c = roster.get(FOUND)?;

@@ -195,15 +195,27 @@ fn table(inspections: &[&Inspection], roster: &Roster) -> Table {
     }
 }
 
-/// Builds the 通报 of `inspections`, dated `date`.
+/// Builds the 通报 of `inspections`, dated `date`, sent to the 责任单位
+/// `units` names for the districts covered (when it names them all; else
+/// to the configured recipients).
 pub fn build(
     issuer: &Issuer<'_>,
     inspections: &[&Inspection],
-    roster: &Roster,
+    (roster, units): (&Roster, &[crate::units::Unit]),
     date: NaiveDate,
 ) -> issuance::Draft {
     let title = title(inspections);
-    let recipients = if issuer.config.documents.recipients.is_empty() {
+    let mut districts: Vec<String> = Vec::new();
+    for i in inspections {
+        for d in &i.record.districts {
+            if !districts.contains(d) {
+                districts.push(d.clone());
+            }
+        }
+    }
+    let recipients = if let Some(names) = crate::units::addressed(units, &districts) {
+        names
+    } else if issuer.config.documents.recipients.is_empty() {
         "各县（市）区城乡社区治理工作领导小组".to_string()
     } else {
         issuer.config.documents.recipients.join("、")

@@ -18,6 +18,7 @@ pub mod rectify;
 pub mod survey;
 #[cfg(test)]
 mod tests;
+pub mod units;
 
 use crate::archive::log::Record;
 use crate::archive::{Archive, ArchiveError};
@@ -128,6 +129,9 @@ pub enum Event {
     /// A 督查 or 调研 during 试点创建, with what it found.
     #[serde(rename = "inspection")]
     Inspection(inspection::InspectionRecord),
+    /// The 责任单位 register replaced by an import.
+    #[serde(rename = "units")]
+    Units(units::UnitsSet),
 }
 
 impl Event {
@@ -165,6 +169,7 @@ impl Event {
             Event::FieldPhotoFlags(_) => "实地考评照片复核",
             Event::Questionnaire(_) => "启用问卷",
             Event::Inspection(_) => "督查调研",
+            Event::Units(_) => "责任单位名册",
         }
     }
 

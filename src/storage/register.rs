@@ -8,7 +8,12 @@ use std::path::Path;
 
 /// The registers `migrate` copies, by name (the server key stays with
 /// its server).
-pub const COPIED: &[&str] = &["communities.json", "accounts.json", "questionnaire.toml"];
+pub const COPIED: &[&str] = &[
+    "communities.json",
+    "accounts.json",
+    "questionnaire.toml",
+    "units.json",
+];
 
 /// A register's bytes, `None` when it was never written.
 pub fn read(root: &Path, name: &str) -> io::Result<Option<Vec<u8>>> {

@@ -303,6 +303,12 @@ impl From<crate::actions::ActionError> for WebError {
                 }
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             },
+            A::Units(e) => match e {
+                crate::units::UnitError::BadList { .. } | crate::units::UnitError::Table(_) => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            },
             A::Rectify(_) | A::Survey(_) => {
                 return match e {
                     A::Rectify(e) => super::rectify::refused(e),

@@ -16,5 +16,6 @@ mod register;
 mod rough_edges;
 mod survey;
 mod survey_more;
+mod units;
 mod user;
 pub mod util;
