@@ -35,6 +35,7 @@ mod rectify_office;
 mod scoped;
 mod session;
 mod survey;
+mod units;
 mod upload;
 mod url;
 
@@ -289,6 +290,9 @@ fn table() -> Vec<Route> {
         get("/inspections", inspection::page),
         post("/inspections", inspection::add),
         post("/office/inspection-report", inspection::report),
+        get("/units", units::page),
+        upload("/office/units", units::import),
+        get("/office/units.xlsx", units::export),
         get("/q/{token}", survey::show),
         answer,
         get("/q/open/{token}", open_link::show),

@@ -65,6 +65,7 @@ const PAGES: &[(&str, &str)] = &[
         "inspections.html",
         include_str!("../../templates/web/inspections.html"),
     ),
+    ("units.html", include_str!("../../templates/web/units.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

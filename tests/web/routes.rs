@@ -112,6 +112,9 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/inspections", Who::Overseer),
     ("POST", "/inspections", Who::Overseer),
     ("POST", "/office/inspection-report", Who::Office),
+    ("GET", "/units", Who::Overseer),
+    ("POST", "/office/units", Who::Office),
+    ("GET", "/office/units.xlsx", Who::Office),
     ("GET", "/q/{token}", Who::Public),
     ("POST", "/q/{token}", Who::Public),
     ("GET", "/survey/entry", Who::Clerk),
@@ -144,6 +147,10 @@ const ROLES: &[(&str, Option<(&str, &str)>)] = &[
     ("expert not of WH-001", Some(EXPERT_PL)),
     ("office", Some(OFFICE)),
 ];
+
+/// The 联络员's mobile in the walk's 责任单位 register.
+const PHONE: &str = "13912345678";
+const UNIT_HEADER: &str = "单位名称,类型,所属区县,分管负责人,分管负责人职务,分管负责人办公电话,分管负责人手机,联络员,联络员职务,联络员办公电话,联络员手机\n";
 
 fn allowed(who: Who, role: &str) -> bool {
     match who {
@@ -214,7 +221,12 @@ fn send_once(
     let url = server.at(path);
     match (method, path) {
         ("GET", _) => c.get(url).send(),
-        (_, p) if p.ends_with("/upload") || p.ends_with("assess") || p == "/office/verify-doc" => {
+        (_, p)
+            if p.ends_with("/upload")
+                || p.ends_with("assess")
+                || p == "/office/verify-doc"
+                || p == "/office/units" =>
+        {
             let form = multipart::Form::new().text("csrf", csrf.to_string());
             c.post(url).multipart(form).send()
         }
@@ -259,6 +271,10 @@ fn every_route_answers_every_role_as_the_table_says() {
         })
         .expect("a receipt was issued");
     let photo = super::field_files::a_photo(dir, "WH-001", 1);
+    // A 责任单位 register: its phone numbers are the office's alone.
+    let units = dir.join("units.csv");
+    std::fs::write(&units, format!("{UNIT_HEADER}五华区社区治理办,县（市）区,五华区,张三,副区长,0871-63101234,13800000001,李四,科长,,{PHONE}\n")).unwrap();
+    run(dir, &["unit", "import", units.to_str().unwrap()], None);
     let server = Server::start(dir, &[]);
     let fill = |pattern: &str| -> String {
         let p = pattern
@@ -300,6 +316,17 @@ fn every_route_answers_every_role_as_the_table_says() {
                 .unwrap_or("")
                 .to_string();
             // Sent to sign in first, or refused.
+            let body = res.bytes().unwrap_or_default();
+            let text = String::from_utf8_lossy(&body);
+            if *role == "office" && *pattern == "/units" && !text.contains(PHONE) {
+                wrong.insert("GET /units as office".into(), "phones missing".into());
+            }
+            if *role != "office" && text.contains(PHONE) {
+                wrong.insert(
+                    format!("{method} {pattern} as {role}"),
+                    "shows a 联络员's phone number".into(),
+                );
+            }
             let refused = matches!(status, 401 | 403 | 404) || location.starts_with("/login?next=");
             let ok = match (*who, allowed(*who, role)) {
                 (Who::SignInForm, _) => status == 401,
@@ -313,11 +340,7 @@ fn every_route_answers_every_role_as_the_table_says() {
                     format!("{method} {pattern} as {role}"),
                     format!(
                         "{status} {location} {}",
-                        res.text()
-                            .unwrap_or_default()
-                            .chars()
-                            .take(200)
-                            .collect::<String>()
+                        text.chars().take(200).collect::<String>()
                     ),
                 );
             }

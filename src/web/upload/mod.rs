@@ -108,6 +108,12 @@ pub const APPLICATIONS: Form = Form {
     texts: &[],
 };
 
+/// The office's 责任单位 register.
+pub const UNITS: Form = Form {
+    files: &["list"],
+    texts: &[],
+};
+
 /// A PDF to check against the register.
 pub const PDF: Form = Form {
     files: &["pdf"],
