@@ -85,7 +85,28 @@ pub(super) fn run(
     let issuer = crate::documents::Issuer::default_of(config);
     let draft = crate::documents::inspection::build(&issuer, &chosen, (&roster, &[]), next(1));
     let issued = crate::issuance::issue(archive, &lock, engine, vec![draft], progress)?;
-    // The community fixes the terminal and its district re-checks.
+    fix(archive, &lock, story, dir, (&roster, &rec), day)?;
+    issued.into_iter().next().ok_or(DemoError::Inspection(
+        crate::inspection::InspectionError::Missing {
+            what: "督查情况通报",
+            fix: "演示没有生成通报",
+        },
+    ))
+}
+
+/// The community fixes what the 督查 found; its district re-checks.
+fn fix(
+    archive: &Archive,
+    lock: &crate::archive::lock::WriterLock,
+    story: &crate::clock::Story,
+    dir: &Path,
+    (roster, rec): (
+        &crate::community::Roster,
+        &crate::inspection::InspectionRecord,
+    ),
+    day: NaiveDate,
+) -> Result<(), DemoError> {
+    let next = |n| day + Days::new(n);
     let c = roster.get(FOUND)?;
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let photo = dir.join(format!("{}-{}-督查整改照片.txt", c.id, c.name));
@@ -96,14 +117,8 @@ pub(super) fn run(
             name: "督查整改照片.txt".into(),
             path: &photo,
         }];
-        act::answer(
-            archive,
-            &lock,
-            &c.id,
-            id,
-            "已联系厂家修复自助终端，并明确专人每周巡检",
-            &files,
-        )?;
+        let text = "已联系厂家修复自助终端，并明确专人每周巡检";
+        act::answer(archive, lock, &c.id, id, text, &files)?;
         story.at(next(3), 10);
         let r = act::Recheck {
             outcome: Outcome::Closed,
@@ -111,12 +126,7 @@ pub(super) fn run(
             by: Reviewer::District,
             sheet: None,
         };
-        act::recheck(archive, &lock, c, id, r)?;
+        act::recheck(archive, lock, c, id, r)?;
     }
-    issued.into_iter().next().ok_or(DemoError::Inspection(
-        crate::inspection::InspectionError::Missing {
-            what: "督查情况通报",
-            fix: "演示没有生成通报",
-        },
-    ))
+    Ok(())
 }
