@@ -155,6 +155,12 @@ pub fn wait(no_wait: bool) -> Wait<'static> {
     }
 }
 
+/// The console's context for an action on `archive`: it waits for
+/// another writer (saying so) unless `no_wait`.
+pub fn console(archive: &kaoping::archive::Archive, no_wait: bool) -> kaoping::actions::Ctx<'_> {
+    kaoping::actions::Ctx::console(archive, wait(no_wait))
+}
+
 /// Issues `kind` for the chosen communities, prints who was left out,
 /// then writes the documents.
 pub fn issue_kind(ctx: &Context, target: &Target, kind: Kind, out: &Output) -> anyhow::Result<()> {

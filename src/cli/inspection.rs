@@ -10,7 +10,7 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use kaoping::actions::documents::Making;
-use kaoping::actions::{Ctx, Wait, inspection as act};
+use kaoping::actions::inspection as act;
 use kaoping::archive::Archive;
 use kaoping::inspection::record::NewInspection;
 use kaoping::inspection::{self, Inspection, InspectionKind, Way};
@@ -18,7 +18,7 @@ use kaoping::rectify::act::Evidence;
 use kaoping::render::Engine;
 
 use super::batch::{self, parse_day};
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, HELP_TEMPLATE};
 
 /// 督查调研：记录专项督查、定期和不定期调研，列出，并发督查情况通报
 #[derive(Debug, clap::Args)]
@@ -110,14 +110,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
 }
 
-fn console(archive: &Archive, no_wait: bool) -> Ctx<'_> {
-    let wait = if no_wait {
-        Wait::No
-    } else {
-        Wait::Yes(&wait_message)
-    };
-    Ctx::console(archive, wait)
-}
+use super::batch::console;
 
 fn add(archive: &Archive, a: AddArgs) -> anyhow::Result<()> {
     let mut findings = Vec::new();

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use kaoping::actions::{Ctx, Wait, units as act};
+use kaoping::actions::units as act;
 use kaoping::archive::Archive;
 use kaoping::table;
 use kaoping::units::list::template_sheet;
 
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, HELP_TEMPLATE};
 
 /// 责任单位和联络员名册
 #[derive(Debug, clap::Args)]
@@ -54,7 +54,7 @@ struct OutArgs {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
-    let act_ctx = Ctx::console(&archive, Wait::Yes(&wait_message));
+    let act_ctx = super::batch::console(&archive, false);
     match args.command {
         Sub::Import(a) => {
             let n = act::import(&act_ctx, &a.file)?;

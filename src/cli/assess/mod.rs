@@ -13,11 +13,11 @@ mod template;
 
 use clap::Subcommand;
 
-use kaoping::actions::{Ctx, Wait};
+use kaoping::actions::Ctx;
 use kaoping::archive::Archive;
 use kaoping::assessment::level::Level;
 
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, HELP_TEMPLATE};
 
 /// 考评结果：生成考评表、导入考评结果、查看得分
 #[derive(Debug, clap::Args)]
@@ -71,13 +71,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// The console's context for an action that writes: it waits for another
-/// writer (saying so) unless `--no-wait`.
 fn console(archive: &Archive, no_wait: bool) -> Ctx<'_> {
-    let wait = if no_wait {
-        Wait::No
-    } else {
-        Wait::Yes(&wait_message)
-    };
-    Ctx::console(archive, wait)
+    super::batch::console(archive, no_wait)
 }

@@ -11,12 +11,12 @@ mod supervise;
 use anyhow::Context as _;
 use clap::Subcommand;
 
-use kaoping::actions::{Ctx, Wait};
+use kaoping::actions::Ctx;
 use kaoping::archive::Archive;
 use kaoping::rectify::Reviewer;
 
 use super::batch;
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, HELP_TEMPLATE};
 
 /// 整改：整改事项、答复、整改情况报告、复查销号和督办
 #[derive(Debug, clap::Args)]
@@ -69,15 +69,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// The console's context for an action: it waits for another writer
-/// (saying so) unless `no_wait`.
 fn console(archive: &Archive, no_wait: bool) -> Ctx<'_> {
-    let wait = if no_wait {
-        Wait::No
-    } else {
-        Wait::Yes(&wait_message)
-    };
-    Ctx::console(archive, wait)
+    super::batch::console(archive, no_wait)
 }
 
 /// Writes an issued document into the output folder and says so.
