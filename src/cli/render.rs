@@ -63,16 +63,7 @@ impl Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let config = ctx.config()?;
-    let text = kaoping::handtext::read(&args.data).map_err(anyhow::Error::msg)?;
-    let data: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "数据文件 {} 不是有效的 JSON（第 {} 行第 {} 列）：{}",
-            args.data.display(),
-            e.line(),
-            e.column(),
-            e
-        )
-    })?;
+    let data = read_data(&args.data)?;
     let file_name = args
         .output
         .file_name()
@@ -114,16 +105,63 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         );
         return Ok(());
     }
+    register(ctx, &args, (&config, &engine), custom.draft)
+}
+
+/// Refuses an output file that exists (unless `force`) or cannot be
+/// written, before a number is allocated.
+fn check_destination(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    if path.exists() && !force {
+        bail!(
+            "{} 已经存在，为免覆盖，这次没有发文、没有占用文号。请换一个文件名，或加 --force 覆盖",
+            path.display()
+        );
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    super::output::check_writable(parent)
+}
+
+/// The JSON data file `path`, in any encoding people save text in.
+fn read_data(path: &std::path::Path) -> anyhow::Result<serde_json::Value> {
+    let text = kaoping::handtext::read(path).map_err(anyhow::Error::msg)?;
+    serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "数据文件 {} 不是有效的 JSON（第 {} 行第 {} 列）：{}",
+            path.display(),
+            e.line(),
+            e.column(),
+            e
+        )
+    })
+}
+
+/// Issues `draft` as a registered document and writes it out.
+fn register(
+    ctx: &Context,
+    args: &Args,
+    (config, engine): (&kaoping::config::Config, &Engine),
+    draft: kaoping::issuance::Draft,
+) -> anyhow::Result<()> {
+    let context = || {
+        format!(
+            "按模板“{}”和数据文件 {} 生成公文失败",
+            args.template,
+            args.data.display()
+        )
+    };
     let archive = Archive::new(ctx.root().dir());
     check_destination(&args.output, args.force)?;
     let act = Ctx::console(&archive, super::batch::wait(args.no_wait));
     let making = Making {
-        config: &config,
-        engine: &engine,
+        config,
+        engine,
         meter: &Silent,
     };
     let lock = documents::writer_lock(&act)?;
-    let issued = documents::issue_drafts(&act, &lock, making, vec![custom.draft], &Kept)
+    let issued = documents::issue_drafts(&act, &lock, making, vec![draft], &Kept)
         .with_context(context)?
         .issued;
     drop(lock);
@@ -144,20 +182,4 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// Refuses an output file that exists (unless `force`) or cannot be
-/// written, before a number is allocated.
-fn check_destination(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
-    if path.exists() && !force {
-        bail!(
-            "{} 已经存在，为免覆盖，这次没有发文、没有占用文号。请换一个文件名，或加 --force 覆盖",
-            path.display()
-        );
-    }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    super::output::check_writable(parent)
 }

@@ -85,7 +85,34 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let accounts = Accounts::load(&root)?;
     web::clean_staging(&root)
         .with_context(|| format!("无法清理 {} 中上次留下的上传临时文件", root.display()))?;
-    let settings = Settings {
+    let settings = settings(root, &args);
+    let state = AppState::new(settings, config, engine)
+        .context("无法启动网页服务（核对密码的线程，或分布式存储的数据库连接）")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_keep_alive(kaoping::web::THREAD_KEEP_ALIVE)
+        .build()
+        .context("无法启动网页服务的运行环境")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| {
+                format!(
+                    "无法监听 {}（端口可能已被占用，可用 --listen 换一个端口）",
+                    args.listen
+                )
+            })?;
+        let local = listener.local_addr().context("无法取得监听地址")?;
+        notices(local, &args, accounts.accounts.is_empty())?;
+        web::serve(listener, state)
+            .await
+            .context("网页服务异常停止")
+    })
+}
+
+/// The server's settings from the command line.
+fn settings(root: std::path::PathBuf, args: &Args) -> Settings {
+    Settings {
         root,
         limits: Limits {
             max_bytes: args.max_upload_mb << 20,
@@ -108,50 +135,34 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             .unwrap_or(args.max_connections / 4)
             .max(1),
         open_forms: (args.max_open_forms, args.open_forms_per_address),
-    };
-    let state = AppState::new(settings, config, engine)
-        .context("无法启动网页服务（核对密码的线程，或分布式存储的数据库连接）")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_keep_alive(kaoping::web::THREAD_KEEP_ALIVE)
-        .build()
-        .context("无法启动网页服务的运行环境")?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
-            .with_context(|| {
-                format!(
-                    "无法监听 {}（端口可能已被占用，可用 --listen 换一个端口）",
-                    args.listen
-                )
-            })?;
-        let local = listener.local_addr().context("无法取得监听地址")?;
-        let mut out = output::stdout();
+    }
+}
+
+/// What the person starting the server should know: the address, and
+/// what is not safe yet.
+fn notices(local: std::net::SocketAddr, args: &Args, no_accounts: bool) -> anyhow::Result<()> {
+    let mut out = output::stdout();
+    writeln!(
+        out,
+        "考评系统网页已启动：http://{local}/  （按 Ctrl+C 停止）"
+    )?;
+    if no_accounts {
         writeln!(
             out,
-            "考评系统网页已启动：http://{local}/  （按 Ctrl+C 停止）"
+            "注意：还没有任何账号，请先用 kaoping user add 开设账号"
         )?;
-        if accounts.accounts.is_empty() {
-            writeln!(
-                out,
-                "注意：还没有任何账号，请先用 kaoping user add 开设账号"
-            )?;
-        }
-        if local.ip().is_unspecified() && args.hosts.is_empty() {
-            writeln!(
-                out,
-                "注意：只接受以 localhost 或 127.0.0.1 访问的请求；其他电脑要用本机的 IP 或域名访问时，请加 --host 该地址（可写多次）"
-            )?;
-        }
-        if !local.ip().is_loopback() && !args.https_proxy {
-            writeln!(
-                out,
-                "注意：网页对其他电脑开放，且未加密（HTTP）；只应在可信的内部网络中这样使用，对外提供请经 HTTPS 反向代理（见 README“网页的安全”）"
-            )?;
-        }
-        out.flush()?;
-        web::serve(listener, state)
-            .await
-            .context("网页服务异常停止")
-    })
+    }
+    if local.ip().is_unspecified() && args.hosts.is_empty() {
+        writeln!(
+            out,
+            "注意：只接受以 localhost 或 127.0.0.1 访问的请求；其他电脑要用本机的 IP 或域名访问时，请加 --host 该地址（可写多次）"
+        )?;
+    }
+    if !local.ip().is_loopback() && !args.https_proxy {
+        writeln!(
+            out,
+            "注意：网页对其他电脑开放，且未加密（HTTP）；只应在可信的内部网络中这样使用，对外提供请经 HTTPS 反向代理（见 README“网页的安全”）"
+        )?;
+    }
+    Ok(out.flush()?)
 }

@@ -96,24 +96,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
             round1(it.max)
         )?;
     }
-    let shortfalls: Vec<_> = stored.assessment.shortfalls().collect();
-    if !shortfalls.is_empty() {
-        writeln!(out, "问题清单：")?;
-        for r in shortfalls {
-            writeln!(
-                out,
-                "  {} 标准{}（{}）：{}。{}",
-                r.indicator, r.standard, r.method, r.verdict, r.remark
-            )?;
-        }
-    }
-    for calc in computed::compute(&stored.assessment.facts, store::kind_of(c)) {
-        writeln!(
-            out,
-            "自动判定 {} 标准{}：{}",
-            calc.indicator, calc.standard, calc.arithmetic
-        )?;
-    }
+    problems(&mut out, &stored, store::kind_of(c))?;
     Ok(out.flush()?)
 }
 
@@ -132,4 +115,31 @@ struct ShowJson<'a> {
     results: &'a [kaoping::assessment::ResultRow],
     overrides: &'a [kaoping::assessment::overrule::Override],
     facts: &'a Facts,
+}
+
+/// The problem list and the verdicts computed from facts.
+fn problems(
+    out: &mut impl Write,
+    stored: &store::StoredAssessment,
+    kind: kaoping::community::CommunityKind,
+) -> anyhow::Result<()> {
+    let shortfalls: Vec<_> = stored.assessment.shortfalls().collect();
+    if !shortfalls.is_empty() {
+        writeln!(out, "问题清单：")?;
+        for r in shortfalls {
+            writeln!(
+                out,
+                "  {} 标准{}（{}）：{}。{}",
+                r.indicator, r.standard, r.method, r.verdict, r.remark
+            )?;
+        }
+    }
+    for calc in computed::compute(&stored.assessment.facts, kind) {
+        writeln!(
+            out,
+            "自动判定 {} 标准{}：{}",
+            calc.indicator, calc.standard, calc.arithmetic
+        )?;
+    }
+    Ok(())
 }
