@@ -67,6 +67,7 @@ pub mod naming;
 pub mod outfile;
 pub mod overview;
 pub mod places;
+pub mod plans;
 pub mod rectify;
 pub mod render;
 pub mod root;

@@ -86,7 +86,8 @@ pub fn office(archive: &Archive, config: &Config) -> Result<Overview, Assessment
     let subs = archive.submissions(None)?;
     let records = store::standing_records(archive, None)?;
     let facts = progress::Facts::new(&reg, &register, &subs, &records)
-        .with_items(crate::rectify::items(archive, None)?);
+        .with_items(crate::rectify::items(archive, None)?)
+        .with_plans(&crate::plans::all(archive)?);
     let phase1 = progress::rows(&facts, true);
     let all = progress::rows(&facts, false);
     let count = all.len();

@@ -54,6 +54,9 @@ pub enum ActionError {
     /// The 责任单位 register was refused or could not be read.
     #[error(transparent)]
     Units(#[from] crate::units::UnitError),
+    /// A district's 工作方案 was refused.
+    #[error(transparent)]
+    Plan(#[from] crate::plans::PlanError),
 }
 
 impl From<crate::archive::lock::LockError> for ActionError {

@@ -20,6 +20,7 @@ pub mod evidence;
 pub mod experts;
 pub mod inspection;
 pub mod maintenance;
+pub mod plans;
 pub mod rectify;
 pub mod survey;
 pub mod survey_link;

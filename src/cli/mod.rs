@@ -27,6 +27,7 @@ mod migrate;
 mod naming;
 mod notice;
 mod output;
+mod plan;
 mod point;
 mod preliminary;
 mod progress;
@@ -247,6 +248,14 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     Unit(unit::Args),
+    /// 县区工作方案：file 报送工作方案或考评实施细则，list 列出报送情况
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
+    Plan(plan::Args),
     /// 总结命名：decision 生成命名决定并颁发命名证书
     #[command(
         help_template = HELP_TEMPLATE,
@@ -357,6 +366,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rectify(args) => rectify::run(&ctx, args),
         Command::Inspection(args) => inspection::run(&ctx, args),
         Command::Unit(args) => unit::run(&ctx, args),
+        Command::Plan(args) => plan::run(&ctx, args),
         Command::Naming(args) => naming::run(&ctx, args),
         Command::Survey(args) => survey::run(&ctx, args),
         Command::Point(args) => point::run(&ctx, args),

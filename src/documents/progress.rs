@@ -44,6 +44,8 @@ pub struct Row {
     pub items_closed: u32,
     /// Rectification items past their deadline and not closed.
     pub items_overdue: u32,
+    /// Whether the district filed its 工作方案 (for 总计: how many did).
+    pub plans_filed: u32,
 }
 
 /// What the archive knows, gathered once.
@@ -60,6 +62,8 @@ pub struct Facts<'a> {
     pub items: Vec<crate::rectify::Item>,
     /// The day overdue items are counted on.
     pub today: NaiveDate,
+    /// Districts that filed their 工作方案.
+    pub plans: BTreeSet<String>,
 }
 
 /// Reads the facts from the archive and computes the rows, overdue
@@ -80,7 +84,8 @@ pub fn from_archive_on(
     let subs = archive.submissions(None)?;
     let records = store::standing_records(archive, None)?;
     let mut facts = Facts::new(&reg, &register, &subs, &records)
-        .with_items(crate::rectify::items(archive, None)?);
+        .with_items(crate::rectify::items(archive, None)?)
+        .with_plans(&crate::plans::all(archive)?);
     facts.today = day;
     Ok(rows(&facts, phase1))
 }
@@ -104,7 +109,18 @@ impl<'a> Facts<'a> {
             register,
             items: Vec::new(),
             today: crate::dates::today(),
+            plans: BTreeSet::new(),
         }
+    }
+
+    /// The facts with the districts' 工作方案 counted.
+    pub fn with_plans(mut self, plans: &[crate::plans::DistrictPlans]) -> Facts<'a> {
+        self.plans = plans
+            .iter()
+            .filter(|p| p.plan.is_some())
+            .map(|p| p.district.clone())
+            .collect();
+        self
     }
 
     /// The facts with the rectification items counted.
@@ -150,6 +166,7 @@ pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
             } else {
                 d.pilot_quota
             },
+            plans_filed: u32::from(facts.plans.contains(&d.name)),
             ..Row::default()
         };
         for c in facts.communities.all().filter(|c| {
@@ -179,6 +196,7 @@ pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
         total.items_open += row.items_open;
         total.items_closed += row.items_closed;
         total.items_overdue += row.items_overdue;
+        total.plans_filed += row.plans_filed;
         out.push(row);
     }
     out.push(total);
@@ -186,7 +204,7 @@ pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
 }
 
 /// Column headers, shared by the PDF table and the CSV.
-pub fn columns(phase1: bool) -> [&'static str; 11] {
+pub fn columns(phase1: bool) -> [&'static str; 12] {
     [
         "县（市）区",
         "社区总数",
@@ -203,11 +221,12 @@ pub fn columns(phase1: bool) -> [&'static str; 11] {
         "未销号事项",
         "已销号事项",
         "逾期事项",
+        "工作方案",
     ]
 }
 
 /// A row as table cells.
-pub fn cells(r: &Row) -> [String; 11] {
+pub fn cells(r: &Row) -> [String; 12] {
     [
         r.district.clone(),
         r.communities.to_string(),
@@ -220,7 +239,18 @@ pub fn cells(r: &Row) -> [String; 11] {
         r.items_open.to_string(),
         r.items_closed.to_string(),
         r.items_overdue.to_string(),
+        plan_cell(r),
     ]
+}
+
+/// The 工作方案 cell: 已报 or 未报 (short, so that the table keeps one
+/// line a district), or for 总计 how many filed.
+pub fn plan_cell(r: &Row) -> String {
+    match (r.district.as_str(), r.plans_filed) {
+        ("总计", n) => format!("{n}个"),
+        (_, 0) => "未报".into(),
+        _ => "已报".into(),
+    }
 }
 
 /// One paragraph on where the districts stand: those that met their
@@ -250,6 +280,26 @@ fn district_summary(rows: &[Row]) -> String {
         part("尚未登记试点", &none),
     ]
     .concat()
+}
+
+/// Which districts have filed their 工作方案 (工作步骤1、2).
+fn plans_summary(rows: &[Row]) -> String {
+    let districts = &rows[..rows.len().saturating_sub(1)];
+    let missing: Vec<&str> = districts
+        .iter()
+        .filter(|r| r.plans_filed == 0)
+        .map(|r| r.district.as_str())
+        .collect();
+    let filed = districts.len() - missing.len();
+    if missing.is_empty() {
+        format!("各县（市）区均已报送工作方案（{filed} 个）。")
+    } else {
+        format!(
+            "已报送工作方案的县（市）区 {filed} 个，尚未报送的 {} 个：{}。",
+            missing.len(),
+            missing.join("、")
+        )
+    }
 }
 
 /// Pilots approved beyond a district's task number, each with the
@@ -327,6 +377,7 @@ pub fn build(
         )),
         Para::h1("二、各地进度"),
         Para::from(district_summary(rows)),
+        Para::from(plans_summary(rows)),
         Para::from(levels.to_string()),
         Para::from(if over.is_empty() {
             "没有超出任务数批准的试点社区。".to_string()
@@ -346,7 +397,9 @@ pub fn build(
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let cells = cells(r).into_iter().map(Cell::from).collect();
+            // The 工作方案 column stays out of the printed table (portrait,
+            // one line a district); the body says who has not filed.
+            let cells = cells(r).into_iter().take(11).map(Cell::from).collect();
             if i + 1 == rows.len() {
                 TableRow::strong(cells)
             } else {
@@ -360,7 +413,7 @@ pub fn build(
         name: format!("{scope}创建进度汇总表"),
         title: Some(title.clone()),
         table: Some(Table::compact(
-            &columns(phase1),
+            &columns(phase1)[..11],
             &[3.2, 1.4, 1.7, 1.5, 1.5, 1.3, 1.3, 1.3, 1.4, 1.4, 1.3],
             table_rows,
         )),

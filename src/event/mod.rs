@@ -14,6 +14,7 @@ pub mod community;
 pub mod field;
 pub mod inspection;
 pub mod issuance;
+pub mod plan;
 pub mod rectify;
 pub mod survey;
 #[cfg(test)]
@@ -132,6 +133,9 @@ pub enum Event {
     /// The 责任单位 register replaced by an import.
     #[serde(rename = "units")]
     Units(units::UnitsSet),
+    /// A district's 工作方案 or 考评实施细则 filed.
+    #[serde(rename = "district-plan")]
+    Plan(plan::PlanFiled),
 }
 
 impl Event {
@@ -170,6 +174,7 @@ impl Event {
             Event::Questionnaire(_) => "启用问卷",
             Event::Inspection(_) => "督查调研",
             Event::Units(_) => "责任单位名册",
+            Event::Plan(_) => "县区工作方案",
         }
     }
 
@@ -181,6 +186,7 @@ impl Event {
             Event::Document(d) => Some((d.number.as_str(), d.objects.as_slice())),
             Event::RectifyAnswer(a) => Some((a.id.as_str(), a.objects.as_slice())),
             Event::Inspection(i) => Some((i.id.as_str(), i.objects.as_slice())),
+            Event::Plan(p) => Some((p.district.as_str(), std::slice::from_ref(&p.object))),
             Event::FieldPhoto(p) => {
                 Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
             }

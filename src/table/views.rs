@@ -96,6 +96,7 @@ pub fn progress(rows: &[progress::Row], phase1: bool) -> Sheet {
             Out::from(r.items_open),
             Out::from(r.items_closed),
             Out::from(r.items_overdue),
+            Out::from(progress::plan_cell(r)),
         ]);
     }
     sheet

@@ -303,6 +303,11 @@ impl From<crate::actions::ActionError> for WebError {
                 }
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             },
+            A::Plan(e) => match e {
+                crate::plans::PlanError::Archive(e) => e.status(),
+                crate::plans::PlanError::Read { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            },
             A::Units(e) => match e {
                 crate::units::UnitError::BadList { .. } | crate::units::UnitError::Table(_) => {
                     StatusCode::UNPROCESSABLE_ENTITY

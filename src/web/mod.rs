@@ -28,6 +28,7 @@ mod open_link;
 mod overrule;
 mod pace;
 mod pages;
+mod plans;
 mod preliminary;
 mod print;
 mod rectify;
@@ -291,6 +292,8 @@ fn table() -> Vec<Route> {
         post("/inspections", inspection::add),
         post("/office/inspection-report", inspection::report),
         get("/units", units::page),
+        get("/plans", plans::page),
+        upload("/district/plan", plans::file),
         upload("/office/units", units::import),
         get("/office/units.xlsx", units::export),
         get("/q/{token}", survey::show),

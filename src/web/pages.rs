@@ -66,6 +66,7 @@ const PAGES: &[(&str, &str)] = &[
         include_str!("../../templates/web/inspections.html"),
     ),
     ("units.html", include_str!("../../templates/web/units.html")),
+    ("plans.html", include_str!("../../templates/web/plans.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

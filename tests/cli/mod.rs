@@ -11,6 +11,7 @@ mod init;
 mod inspection;
 mod integrity;
 mod levels;
+mod plans;
 mod rectify;
 mod register;
 mod rough_edges;

@@ -113,6 +113,8 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/inspections", Who::Overseer),
     ("POST", "/office/inspection-report", Who::Office),
     ("GET", "/units", Who::Overseer),
+    ("GET", "/plans", Who::Overseer),
+    ("POST", "/district/plan", Who::District),
     ("POST", "/office/units", Who::Office),
     ("GET", "/office/units.xlsx", Who::Office),
     ("GET", "/q/{token}", Who::Public),
@@ -225,7 +227,8 @@ fn send_once(
             if p.ends_with("/upload")
                 || p.ends_with("assess")
                 || p == "/office/verify-doc"
-                || p == "/office/units" =>
+                || p == "/office/units"
+                || p == "/district/plan" =>
         {
             let form = multipart::Form::new().text("csrf", csrf.to_string());
             c.post(url).multipart(form).send()

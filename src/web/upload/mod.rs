@@ -108,6 +108,12 @@ pub const APPLICATIONS: Form = Form {
     texts: &[],
 };
 
+/// A district's 工作方案 or 考评实施细则.
+pub const PLAN: Form = Form {
+    files: &["file"],
+    texts: &["kind", "date"],
+};
+
 /// The office's 责任单位 register.
 pub const UNITS: Form = Form {
     files: &["list"],
