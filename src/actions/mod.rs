@@ -18,8 +18,10 @@ pub mod documents;
 pub mod error;
 pub mod evidence;
 pub mod experts;
+pub mod field;
 pub mod maintenance;
 pub mod rectify;
+pub mod session;
 pub mod survey;
 pub mod survey_link;
 
