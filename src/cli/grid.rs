@@ -6,12 +6,12 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
+use kaoping::actions::field;
 use kaoping::archive::Archive;
-use kaoping::catalog::Catalog;
 use kaoping::field::grid;
 
 use super::output;
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, HELP_TEMPLATE};
 
 /// 网格化考评数据
 #[derive(Debug, clap::Args)]
@@ -72,23 +72,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let mut out = output::stdout();
     match args.command {
         Sub::Import(a) => {
-            let lock = archive.lock(true, wait_message)?;
-            let reg = archive.communities()?;
-            let c = reg.get(&a.community)?;
-            let name = a
-                .file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let r = grid::import(
-                &archive,
-                &lock,
-                Catalog::builtin(),
-                c,
-                &a.file,
-                &name,
-                &a.standards,
-            )?;
+            let name = super::field::file_name(&a.file);
+            let table = kaoping::field::Upload {
+                path: &a.file,
+                name: &name,
+            };
+            let act = super::field::console(&archive);
+            let (c, r) = field::import_grid(&act, &a.community, table, &a.standards)?;
             let stds: Vec<String> = r.standards.iter().map(|k| k.to_string()).collect();
             writeln!(
                 out,

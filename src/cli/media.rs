@@ -4,16 +4,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::Subcommand;
 
-use kaoping::accounts::Accounts;
+use kaoping::actions::field;
 use kaoping::archive::Archive;
-use kaoping::catalog::Catalog;
 use kaoping::field::media::{self, NewMedia};
 
 use super::output;
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, HELP_TEMPLATE};
 
 /// 网络（媒体）调查
 #[derive(Debug, clap::Args)]
@@ -78,13 +76,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     match args.command {
         Sub::Add(a) => {
             let a = *a;
-            let archive = Archive::new(ctx.root().dir()).acting_as(&a.account);
-            let acc = Accounts::load(archive.root())?
-                .get(&a.account)
-                .cloned()
-                .with_context(|| {
-                    format!("没有名为 {} 的账号（用 kaoping user list 查看）", a.account)
-                })?;
+            let (archive, acc) = super::field::acting(ctx, &a.account)?;
             let new = NewMedia {
                 standard: a.standard,
                 url: a.url,
@@ -94,26 +86,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 checked: a.checked,
                 finding: a.finding,
             };
-            let lock = archive.lock(true, wait_message)?;
-            let reg = archive.communities()?;
-            let c = reg.get(&a.community)?;
-            let name = a
-                .capture
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let r = media::add(
-                &archive,
-                &lock,
-                Catalog::builtin(),
-                c,
-                &acc,
-                &new,
-                kaoping::field::Upload {
-                    path: &a.capture,
-                    name: &name,
-                },
-            )?;
+            let name = super::field::file_name(&a.capture);
+            let capture = kaoping::field::Upload {
+                path: &a.capture,
+                name: &name,
+            };
+            let act = super::field::console(&archive);
+            let (c, r) = field::add_media(&act, &a.community, Some(&acc), &new, capture)?;
             writeln!(
                 out,
                 "已登记社区 {} {} 的网络（媒体）调查记录：{}（{}，存档 {}）",

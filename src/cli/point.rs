@@ -6,12 +6,13 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
+use kaoping::actions::field;
 use kaoping::archive::Archive;
 use kaoping::catalog::Catalog;
 use kaoping::field::point::{self, NewPoint};
 
 use super::output;
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, HELP_TEMPLATE};
 
 /// 考评点
 #[derive(Debug, clap::Args)]
@@ -83,13 +84,11 @@ struct ListArgs {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
+    let act = super::field::console(&archive);
     let catalog = Catalog::builtin();
     let mut out = output::stdout();
     match args.command {
         Sub::Add(a) => {
-            let lock = archive.lock(true, wait_message)?;
-            let reg = archive.communities()?;
-            let c = reg.get(&a.community)?;
             let new = NewPoint {
                 id: a.id,
                 name: a.name,
@@ -99,7 +98,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 lon: a.lon,
                 standards: a.standards,
             };
-            let p = point::add(&archive, &lock, catalog, c, &new)?;
+            let (c, p) = field::add_point(&act, &a.community, &new)?;
             writeln!(
                 out,
                 "已添加社区 {} 的考评点 {} {}（{}），考评 {} 条实地考评标准",
@@ -111,10 +110,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             )?;
         }
         Sub::Import(a) => {
-            let lock = archive.lock(true, wait_message)?;
-            let reg = archive.communities()?;
-            let c = reg.get(&a.community)?;
-            let points = point::import(&archive, &lock, catalog, c, &a.file)?;
+            let (c, points) = field::import_points(&act, &a.community, &a.file)?;
             writeln!(
                 out,
                 "已从 {} 导入社区 {} 的 {} 个考评点",
@@ -123,45 +119,49 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 points.len()
             )?;
         }
-        Sub::List(a) => {
-            archive.communities()?.get(&a.community)?;
-            let points = point::list(&archive, &a.community)?;
-            if a.json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&points)?)?;
-                return Ok(());
-            }
-            if points.is_empty() {
-                writeln!(
-                    out,
-                    "社区 {} 还没有考评点（用 kaoping point add 添加）",
-                    a.community
-                )?;
-            }
-            for p in points {
-                let coords = p
-                    .coordinates()
-                    .map_or("无坐标".to_string(), |(la, lo)| format!("{la}, {lo}"));
-                let stds = if p.standards.is_empty() {
-                    "全部实地考评标准".to_string()
-                } else {
-                    p.standards
-                        .iter()
-                        .map(|k| k.to_string())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                };
-                writeln!(
-                    out,
-                    "{}  {}  {}  {}  {}\n    考评：{}",
-                    p.id,
-                    p.name,
-                    p.kind.name(),
-                    p.address,
-                    coords,
-                    stds
-                )?;
-            }
-        }
+        Sub::List(a) => list(&archive, &a, &mut out)?,
+    }
+    Ok(())
+}
+
+/// `kaoping point list`: the points, as JSON with `--json`.
+fn list(archive: &Archive, a: &ListArgs, out: &mut impl Write) -> anyhow::Result<()> {
+    archive.communities()?.get(&a.community)?;
+    let points = point::list(archive, &a.community)?;
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&points)?)?;
+        return Ok(());
+    }
+    if points.is_empty() {
+        writeln!(
+            out,
+            "社区 {} 还没有考评点（用 kaoping point add 添加）",
+            a.community
+        )?;
+    }
+    for p in points {
+        let coords = p
+            .coordinates()
+            .map_or("无坐标".to_string(), |(la, lo)| format!("{la}, {lo}"));
+        let stds = if p.standards.is_empty() {
+            "全部实地考评标准".to_string()
+        } else {
+            p.standards
+                .iter()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        writeln!(
+            out,
+            "{}  {}  {}  {}  {}\n    考评：{}",
+            p.id,
+            p.name,
+            p.kind.name(),
+            p.address,
+            coords,
+            stds
+        )?;
     }
     Ok(())
 }

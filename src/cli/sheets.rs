@@ -59,7 +59,7 @@ impl TableOut {
 pub fn write_xlsx(target: &Path, sheets: &[Sheet], force: bool) -> anyhow::Result<()> {
     let bytes = write::xlsx(sheets)?;
     if target == Path::new("-") {
-        let mut out = std::io::stdout().lock();
+        let mut out = std::io::stdout();
         if out.is_terminal() {
             anyhow::bail!(
                 "Excel 工作簿不能显示在终端上：请在 --xlsx 后写上文件名，如 --xlsx 表格.xlsx"

@@ -19,10 +19,11 @@ use super::session::{User, log_event};
 use super::upload::{self, Limits};
 use super::{AppState, pages};
 use crate::actions::documents::{self, Kept, Making};
-use crate::actions::{ActionError, Ctx, apply};
+use crate::actions::{ActionError, Ctx, apply, assess};
 use crate::application::{self, ApplicationError, Status, quota};
+use crate::assessment::level::Level;
 use crate::assessment::score::{self, round1};
-use crate::assessment::{sheet, store};
+use crate::assessment::sheet;
 use crate::catalog::Catalog;
 use crate::documents::batch::{Kind, Scope};
 use crate::issuance;
@@ -207,21 +208,24 @@ pub async fn assess(
         .text("community")
         .ok_or_else(|| WebError::bad("请选择考评结果所属的社区"))?
         .to_string();
-    let archive = user.archive(&state);
     let config = state.0.config.clone();
-    let ctx = blocking(move || {
+    let ctx = super::act::run(&state, &user, move |act| {
         let catalog = Catalog::builtin();
-        let lock = archive.lock(true, |_| {})?;
-        let reg = archive.communities()?;
-        let c = reg.get(&id)?;
-        let stored = store::import(&archive, &lock, catalog, c, &path, None).map_err(|mut e| {
-            e.map_paths(&|p| up.shown(p));
-            WebError::from(e)
-        })?;
+        let sheet = assess::Sheet::File(&path);
+        let assess::Stored {
+            community: c,
+            stored,
+        } = match assess::import(act, &id, sheet, None, Level::Final, None) {
+            Err(ActionError::Assessment(mut e)) => {
+                e.map_paths(&|p| up.shown(p));
+                return Err(WebError::from(e));
+            }
+            other => other?,
+        };
         let card = score::score(&stored.assessment, catalog, &config);
         let shortfalls: Vec<_> = stored.assessment.shortfalls().cloned().collect();
         Ok(AssessedPage {
-            c: c.clone(),
+            c,
             version: stored.record.version,
             evidence: stored.record.evidence_version,
             count: stored.assessment.results.len(),

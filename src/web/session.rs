@@ -23,6 +23,7 @@ use super::pages::{self, Header};
 use super::throttle::Refusal;
 use super::url::percent;
 use crate::accounts::{Account, Accounts, Role};
+use crate::actions::{self, Ctx, Wait};
 use crate::archive::Archive;
 use crate::community::{Community, Roster};
 use crate::event::Event;
@@ -393,8 +394,8 @@ pub async fn login(
     };
     let (id, _) = state.0.sessions.start(&account)?;
     let archive = Archive::new(state.root()).acting_as(&account.name);
-    let event = Event::SignIn { role: account.role };
-    blocking(move || log_event(&archive, event)).await?;
+    let signed = account.clone();
+    blocking(move || Ok(actions::session::sign_in(&Ctx::account(&archive, &signed))?)).await?;
     let to = safe_next(f.next.as_deref()).to_string();
     let secure = state.0.settings.https_proxy;
     Ok((
@@ -460,8 +461,7 @@ pub async fn logout(
     if let Some(id) = cookie(&headers, SESSION_COOKIE) {
         state.0.sessions.end(id);
     }
-    let archive = user.archive(&state);
-    blocking(move || log_event(&archive, Event::SignOut {})).await?;
+    super::act::run(&state, &user, |ctx| Ok(actions::session::sign_out(ctx)?)).await?;
     Ok((
         [(
             header::SET_COOKIE,
@@ -473,13 +473,13 @@ pub async fn logout(
 }
 
 /// Records an event of the signed-in account in the archive's log.
+/// (The account is the one the archive acts as; the caller is the
+/// console's only in that the log action checks no scope.)
 pub fn log_event(archive: &Archive, event: Event) -> Result<(), WebError> {
-    let lock = archive.lock(true, |_| {})?;
-    archive
-        .log()
-        .append(&lock, event)
-        .map_err(crate::archive::ArchiveError::from)?;
-    Ok(())
+    Ok(actions::session::log(
+        &Ctx::console(archive, Wait::Quiet),
+        event,
+    )?)
 }
 
 /// `GET /`: each role's own page.

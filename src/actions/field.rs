@@ -1,0 +1,280 @@
+//! 实地考评 and 网络（媒体）调查 actions: points added or imported, photos
+//! stored as they are taken, a point's visit recorded, scanned forms, the
+//! assessor's visits submitted as its level's sheet, media captures and
+//! grid-platform exports — and who may do each. Every check of what is
+//! recorded is [`crate::field`]'s.
+//!
+//! The recording account is the signed-in one; at the console it is the
+//! account named with `--as` (`by`, see [`account`]).
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::{ActionError, Ctx};
+use crate::accounts::{Account, Accounts, Role};
+use crate::archive::lock::WriterLock;
+use crate::assessment::store::StoredAssessment;
+use crate::catalog::Catalog;
+use crate::community::Community;
+use crate::config::Config;
+use crate::field::grid::GridRecord;
+use crate::field::media::{MediaRecord, NewMedia};
+use crate::field::photo::{self, Incoming};
+use crate::field::point::{self, NewPoint, Point};
+use crate::field::visit::{self, Finding, ScanRecord, VisitRecord};
+use crate::field::{self, Upload};
+use crate::scope::{Access, Denied};
+
+/// What an account may do on a community's 实地考评 page.
+#[derive(Debug, Clone, Copy)]
+pub struct Rights {
+    /// Assess on site (photos, visits, scans, the level sheet).
+    pub assess: bool,
+    /// Add or import points.
+    pub points: bool,
+    /// Record 网络（媒体）调查 captures.
+    pub media: bool,
+    /// The office (grid-platform exports).
+    pub office: bool,
+}
+
+/// What `account` may do for community `c` (which it may see).
+pub fn rights(account: &Account, c: &Community) -> Rights {
+    let assess = field::check_assessor(account, c).is_ok();
+    let office = account.role == Role::Office;
+    Rights {
+        assess,
+        points: office || (account.role == Role::District && assess),
+        media: assess || office,
+        office,
+    }
+}
+
+fn allow(yes: bool) -> Result<(), ActionError> {
+    if yes {
+        Ok(())
+    } else {
+        Err(Denied::NotInScope.into())
+    }
+}
+
+/// Refuses an account that may not assess `c` on site.
+pub fn may_assess(account: &Account, c: &Community) -> Result<(), ActionError> {
+    allow(rights(account, c).assess)
+}
+
+/// Refuses an account that may not add or import `c`'s points (the
+/// office, or the district of `c`).
+pub fn may_edit_points(account: &Account, c: &Community) -> Result<(), ActionError> {
+    allow(rights(account, c).points)
+}
+
+/// Refuses an account that may not record media captures for `c` (the
+/// office, or an assessor of `c`).
+pub fn may_add_media(account: &Account, c: &Community) -> Result<(), ActionError> {
+    allow(rights(account, c).media)
+}
+
+/// The account named `name` (the console's `--as`).
+pub fn account(ctx: &Ctx, name: &str) -> Result<Account, ActionError> {
+    Accounts::load(ctx.archive.root())?
+        .get(name)
+        .cloned()
+        .ok_or_else(|| {
+            ActionError::Invalid(format!(
+                "没有名为 {name} 的账号（用 kaoping user list 查看）"
+            ))
+        })
+}
+
+/// The account that records: the signed-in one, else `by` (the console's
+/// `--as`).
+fn recorder<'a>(ctx: &Ctx<'a>, by: Option<&'a Account>) -> Result<&'a Account, ActionError> {
+    ctx.account_of()
+        .or(by)
+        .ok_or_else(|| ActionError::Invalid("请用 --as 写明记录的账号".into()))
+}
+
+/// Runs `f` under the writer lock with community `id`, once the caller
+/// may see it and `rule` lets a signed-in caller act on it.
+fn with_community<T>(
+    ctx: &Ctx,
+    id: &str,
+    rule: fn(&Account, &Community) -> Result<(), ActionError>,
+    f: impl FnOnce(&WriterLock, &Community) -> Result<T, ActionError>,
+) -> Result<(Community, T), ActionError> {
+    let lock = ctx.lock()?;
+    let roster = ctx.roster()?;
+    let c = ctx.community(&roster, id, Access::Read)?;
+    if let Some(account) = ctx.account_of() {
+        rule(account, c)?;
+    }
+    let done = f(&lock, c)?;
+    Ok((c.clone(), done))
+}
+
+/// Adds point `new` to community `id`.
+pub fn add_point(ctx: &Ctx, id: &str, new: &NewPoint) -> Result<(Community, Point), ActionError> {
+    with_community(ctx, id, may_edit_points, |lock, c| {
+        Ok(point::add(ctx.archive, lock, Catalog::builtin(), c, new)?)
+    })
+}
+
+/// Imports community `id`'s points from the table at `path` (all or
+/// nothing).
+pub fn import_points(
+    ctx: &Ctx,
+    id: &str,
+    path: &Path,
+) -> Result<(Community, Vec<Point>), ActionError> {
+    with_community(ctx, id, may_edit_points, |lock, c| {
+        Ok(point::import(
+            ctx.archive,
+            lock,
+            Catalog::builtin(),
+            c,
+            path,
+        )?)
+    })
+}
+
+/// Stores one photo of a standard at a point of community `id`.
+pub fn store_photo<'a>(
+    ctx: &Ctx<'a>,
+    config: &Config,
+    id: &str,
+    by: Option<&'a Account>,
+    incoming: &Incoming,
+) -> Result<(Community, photo::Stored), ActionError> {
+    let account = recorder(ctx, by)?;
+    let checks = (&config.field, field::zone(&config.time));
+    with_community(ctx, id, may_assess, |lock, c| {
+        let catalog = Catalog::builtin();
+        Ok(photo::store(
+            ctx.archive,
+            lock,
+            catalog,
+            checks,
+            c,
+            account,
+            incoming,
+        )?)
+    })
+}
+
+/// Records the visit of point `point` of community `id`: its verdicts
+/// and remarks (`findings`) on `date`.
+pub fn record_visit<'a>(
+    ctx: &Ctx<'a>,
+    config: &Config,
+    id: &str,
+    by: Option<&'a Account>,
+    what: (&str, &[Finding], NaiveDate),
+) -> Result<(Community, VisitRecord), ActionError> {
+    let account = recorder(ctx, by)?;
+    let checks = (&config.field, field::zone(&config.time));
+    with_community(ctx, id, may_assess, |lock, c| {
+        let catalog = Catalog::builtin();
+        Ok(visit::record(
+            ctx.archive,
+            lock,
+            catalog,
+            checks,
+            c,
+            account,
+            what,
+        )?)
+    })
+}
+
+/// Keeps the scanned, filled paper form `scan` of point `point`.
+pub fn attach_scan<'a>(
+    ctx: &Ctx<'a>,
+    id: &str,
+    by: Option<&'a Account>,
+    point: &str,
+    scan: Upload,
+) -> Result<(Community, ScanRecord), ActionError> {
+    let account = recorder(ctx, by)?;
+    with_community(ctx, id, may_assess, |lock, c| {
+        let (path, name) = (scan.path, scan.name);
+        Ok(visit::attach_scan(
+            ctx.archive,
+            lock,
+            c,
+            account,
+            point,
+            path,
+            name,
+        )?)
+    })
+}
+
+/// Submits the account's visits of community `id` as the sheet of its
+/// level, with `base` (a sheet of the other methods) if given.
+pub fn submit_visits<'a>(
+    ctx: &Ctx<'a>,
+    id: &str,
+    by: Option<&'a Account>,
+    base: Option<&Path>,
+) -> Result<(Community, StoredAssessment), ActionError> {
+    let account = recorder(ctx, by)?;
+    with_community(ctx, id, may_assess, |lock, c| {
+        let catalog = Catalog::builtin();
+        Ok(visit::submit(ctx.archive, lock, catalog, c, account, base)?)
+    })
+}
+
+/// Adds a 网络（媒体）调查 record with its capture (the URL is never
+/// fetched).
+pub fn add_media<'a>(
+    ctx: &Ctx<'a>,
+    id: &str,
+    by: Option<&'a Account>,
+    new: &NewMedia,
+    capture: Upload,
+) -> Result<(Community, MediaRecord), ActionError> {
+    let account = recorder(ctx, by)?;
+    with_community(ctx, id, may_add_media, |lock, c| {
+        let catalog = Catalog::builtin();
+        Ok(field::media::add(
+            ctx.archive,
+            lock,
+            catalog,
+            c,
+            account,
+            new,
+            capture,
+        )?)
+    })
+}
+
+/// Imports a 网格管理平台 export under the 实地考评 `standards` (the
+/// office's).
+pub fn import_grid(
+    ctx: &Ctx,
+    id: &str,
+    table: Upload,
+    standards: &str,
+) -> Result<(Community, GridRecord), ActionError> {
+    ctx.office_only()?;
+    with_community(
+        ctx,
+        id,
+        |_, _| Ok(()),
+        |lock, c| {
+            let catalog = Catalog::builtin();
+            let (path, name) = (table.path, table.name);
+            Ok(field::grid::import(
+                ctx.archive,
+                lock,
+                catalog,
+                c,
+                path,
+                name,
+                standards,
+            )?)
+        },
+    )
+}

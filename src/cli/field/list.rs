@@ -1,0 +1,57 @@
+//! `kaoping field list`: a community's photos and visit records.
+
+use std::io::Write;
+
+use kaoping::archive::Archive;
+use kaoping::field::{photo, visit};
+
+use super::super::{Context, output};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+}
+
+pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
+    let archive = Archive::new(ctx.root().dir());
+    archive.communities()?.get(&a.community)?;
+    let time = ctx.config()?.time;
+    let mut out = output::stdout();
+    writeln!(out, "（时间均为{}）", time.label())?;
+    for p in photo::list(&archive, &a.community)? {
+        let flags: Vec<&str> = p.flags.iter().map(|f| f.detail.as_str()).collect();
+        writeln!(
+            out,
+            "照片 {} {} {} {} {} 收到 {} 拍摄 {} {}",
+            p.file.short(),
+            p.point,
+            p.key,
+            p.assessor,
+            p.file.name,
+            time.show(&p.received),
+            p.exif
+                .taken
+                .as_deref()
+                .map_or("未知".into(), |t| time.show(t)),
+            flags.join("；")
+        )?;
+    }
+    for v in visit::list(&archive, &a.community)? {
+        for r in &v.rows {
+            writeln!(
+                out,
+                "记录 {} {} {} {} {} {}（{} 张照片）",
+                v.point,
+                v.assessor,
+                v.level.name(),
+                v.date,
+                r.key,
+                r.verdict,
+                r.photos.len()
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! `kaoping field photo|record|scan|submit|list`: on-site assessment from
+//! the command line, as the phone page does it — a photo per standard, a
+//! point's findings, a scanned paper form, and the sheet the visits become
+//! at the assessor's level. Each subcommand is a file here.
+
+mod list;
+mod photo;
+mod record;
+mod scan;
+mod submit;
+
+use std::path::Path;
+
+use clap::Subcommand;
+
+use kaoping::accounts::Account;
+use kaoping::actions::{Ctx, Wait, field};
+use kaoping::archive::Archive;
+
+use super::{Context, HELP_TEMPLATE, wait_message};
+
+/// 实地考评
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// 保存一张现场照片（原样保存，读取 EXIF 拍摄时间和位置）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Photo(photo::Args),
+    /// 记录一个考评点的实地考评结论
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Record(record::Args),
+    /// 上传填好的纸质实地考评表扫描件（PDF 或图片）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Scan(scan::Args),
+    /// 把各考评点的结论作为本级考评表提交（县区初评或专家评估）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Submit(submit::Args),
+    /// 列出社区的现场照片和实地考评记录
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    List(list::Args),
+}
+
+#[derive(Debug, clap::Args)]
+struct Who {
+    /// 社区编号
+    #[arg(long, value_name = "编号")]
+    community: String,
+    /// 考评人账号（县区或专家账号）
+    #[arg(long = "as", value_name = "账号")]
+    account: String,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    match args.command {
+        Sub::Photo(a) => photo::run(ctx, a),
+        Sub::Record(a) => record::run(ctx, a),
+        Sub::Scan(a) => scan::run(ctx, a),
+        Sub::Submit(a) => submit::run(ctx, a),
+        Sub::List(a) => list::run(ctx, a),
+    }
+}
+
+/// The archive, recording `name` in the log, and that account (the one
+/// `--as` names); the console's context waits for another writer.
+pub(super) fn acting(ctx: &Context, name: &str) -> anyhow::Result<(Archive, Account)> {
+    let archive = Archive::new(ctx.root().dir()).acting_as(name);
+    let account = field::account(&console(&archive), name)?;
+    Ok((archive, account))
+}
+
+/// The console's context for a field action: it waits for another writer,
+/// saying so.
+pub(super) fn console(archive: &Archive) -> Ctx<'_> {
+    Ctx::console(archive, Wait::Yes(&wait_message))
+}
+
+/// The name the user gave file `path` (its last component).
+pub(super) fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
