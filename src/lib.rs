@@ -33,6 +33,10 @@
 //! - [`secret`]: the archive's server key (signed device cookies);
 //! - [`survey`]: 问卷调查: the questionnaire, numbered copies, answers,
 //!   statistics and verdicts;
+//! - [`inspection`]: 督查 and 调研 during 试点创建, whose problems open
+//!   rectification items;
+//! - [`units`]: the 责任单位 register with their 分管负责人 and 联络员;
+//! - [`plans`]: districts' 工作方案 and 考评实施细则;
 //! - [`actions`]: every user action, one function each, which the CLI
 //!   and the web both call;
 //! - [`web`]: the web pages behind `kaoping serve`.
