@@ -8,15 +8,16 @@
 
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use super::download::Download;
 use super::error::{Status, WebError};
+use super::field_page::{PhotoLine, photo_line};
 use super::session::User;
 use super::upload::{self, Form, Limits, Upload};
 use super::url::percent;
-use super::{AppState, blocking, pages};
+use super::{AppState, blocking};
 use crate::accounts::Role;
 use crate::catalog::Catalog;
 use crate::field::{self, FieldError, grid, media, photo, point, visit};
@@ -97,169 +98,6 @@ async fn assessor(
     let c = user.require_community(state, id, Access::Read).await?;
     field::check_assessor(&user.account, &c).map_err(|_| WebError::forbidden())?;
     Ok(c)
-}
-
-/// The page's query.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct PageQuery {
-    point: Option<String>,
-}
-
-#[derive(Serialize)]
-struct StdLine {
-    key: String,
-    label: String,
-    text: String,
-    photos: Vec<PhotoLine>,
-}
-
-#[derive(Serialize)]
-struct PhotoLine {
-    sha: String,
-    short: String,
-    name: String,
-    taken: String,
-    received: String,
-    flags: Vec<String>,
-    assessor: String,
-    point: String,
-    standard: String,
-}
-
-fn photo_line(p: &photo::PhotoRecord, time: &crate::config::TimeSettings) -> PhotoLine {
-    PhotoLine {
-        sha: p.file.object.sha256.clone(),
-        short: p.file.short().to_string(),
-        name: p.file.name.clone(),
-        taken: p
-            .exif
-            .taken
-            .as_deref()
-            .map_or("无".into(), |t| time.show(t)),
-        received: time.show(&p.received),
-        flags: p.flags.iter().map(|f| f.detail.clone()).collect(),
-        assessor: p.assessor.clone(),
-        point: p.point.clone(),
-        standard: p.key.to_string(),
-    }
-}
-
-/// `GET /c/{id}/field`: the points and on-site evidence; with `?point=`
-/// the capture page of that point for an assessor.
-pub async fn page(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(q): Query<PageQuery>,
-    user: User,
-) -> Result<Html<String>, WebError> {
-    let c = user.require_community(&state, &id, Access::Read).await?;
-    let may_assess = field::check_assessor(&user.account, &c).is_ok();
-    let may_points =
-        user.account.role == Role::Office || (user.account.role == Role::District && may_assess);
-    let office = user.account.role == Role::Office;
-    let archive = user.archive(&state);
-    let time = state.0.config.time.clone();
-    let max_mb = state.0.config.field.max_photo_mb;
-    let me = user.account.name.clone();
-    let ctx = blocking(move || {
-        let catalog = Catalog::builtin();
-        let points = point::list(&archive, &id)?;
-        let photos = photo::list(&archive, &id)?;
-        let visits = visit::list(&archive, &id)?;
-        let chosen = match q.point.as_deref().filter(|p| !p.is_empty()) {
-            Some(p) => Some(point::get(&archive, &id, p)?),
-            None => None,
-        };
-        let standards: Vec<StdLine> = chosen.as_ref().map_or_else(Vec::new, |p| {
-            p.checked(catalog)
-                .into_iter()
-                .map(|k| StdLine {
-                    key: format!("{}/{}", k.indicator, k.standard),
-                    label: k.to_string(),
-                    text: k.text(catalog).to_string(),
-                    photos: photos
-                        .iter()
-                        .filter(|ph| ph.point == p.id && ph.key == k && ph.assessor == me)
-                        .map(|ph| photo_line(ph, &time))
-                        .collect(),
-                })
-                .collect()
-        });
-        let visit_lines: Vec<serde_json::Value> = visits
-            .iter()
-            .flat_map(|v| v.rows.iter().map(move |r| (v, r)))
-            .map(|(v, r)| serde_json::json!({
-                "point": v.point, "assessor": v.assessor, "level": v.level.name(), "date": v.date.to_string(),
-                "standard": r.key.to_string(), "verdict": r.verdict.name(), "remark": r.remark, "photos": r.photos.len(),
-            }))
-            .collect();
-        let media: Vec<serde_json::Value> = media::list(&archive, &id)?
-            .iter()
-            .map(|m| serde_json::json!({
-                "standard": m.key.to_string(), "title": m.title, "url": m.url, "platform": m.platform.name(),
-                "checked": m.checked.to_string(), "finding": m.finding, "short": m.file.short(), "format": m.format,
-            }))
-            .collect();
-        let grids: Vec<serde_json::Value> = grid::list(&archive, &id)?
-            .iter()
-            .map(|g| serde_json::json!({
-                "name": g.file.name, "short": g.file.short(), "total": g.summary.total, "resolved": g.summary.resolved,
-                "percent": format!("{:.1}", g.summary.resolved_percent()),
-                "standards": g.standards.iter().map(|k| k.to_string()).collect::<Vec<_>>().join("、"),
-                "by_category": g.summary.by_category.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join("、"),
-            }))
-            .collect();
-        let manifest = match archive.submission(&id, None) {
-            Ok(sub) => Some(archive.manifest(&sub)?),
-            Err(crate::archive::ArchiveError::NoSubmission { .. }) => None,
-            Err(e) => return Err(e.into()),
-        };
-        let evidence = crate::field::evidence::Evidence::load(&archive, &id)?;
-        let coverage: Vec<serde_json::Value> =
-            crate::field::evidence::coverage(catalog, &evidence, manifest.as_ref())
-                .iter()
-                .filter(|l| l.method != crate::catalog::Method::Questionnaire)
-                .map(|l| {
-                    serde_json::json!({
-                        "standard": l.key.to_string(), "method": l.method.name(), "covered": l.covered(),
-                        "files": l.files, "records": l.records, "photos": l.photos, "grid": l.grid, "media": l.media,
-                    })
-                })
-                .collect();
-        let scans: Vec<serde_json::Value> = evidence
-            .scans
-            .iter()
-            .map(|s| serde_json::json!({"point": s.point, "assessor": s.assessor, "name": s.file.name, "short": s.file.short()}))
-            .collect();
-        Ok(serde_json::json!({
-            "scans": scans,
-            "coverage": coverage,
-            "c": {"id": c.id, "name": c.name, "district": c.district},
-            "points": points.iter().map(|p| serde_json::json!({
-                "id": p.id, "name": p.name, "kind": p.kind.name(), "address": p.address,
-                "coords": p.coordinates().map(|(a, b)| format!("{a}, {b}")),
-                "checked": p.checked(catalog).len(),
-            })).collect::<Vec<_>>(),
-            "point": chosen.as_ref().map(|p| serde_json::json!({"id": p.id, "name": p.name, "kind": p.kind.name(), "address": p.address})),
-            "standards": standards,
-            "photos": photos.iter().map(|p| photo_line(p, &time)).collect::<Vec<_>>(),
-            "visits": visit_lines,
-            "media": media,
-            "grids": grids,
-            "may_assess": may_assess,
-            "may_points": may_points,
-            "may_media": may_assess || office,
-            "office": office,
-            "kinds": point::PointKind::ALL.map(point::PointKind::name),
-            "platforms": media::Platform::ALL.map(media::Platform::name),
-            "max_mb": max_mb,
-            "today": crate::dates::today().to_string(),
-            "zone": time.label(),
-        }))
-    })
-    .await?;
-    Ok(pages::page("field.html", &user.context(), &ctx))
 }
 
 /// The add-point form. Every field may be missing, so that the role is
@@ -352,13 +190,22 @@ pub async fn upload_photo(
     }
 }
 
+/// The answer to the page's script after a photo is stored.
+#[derive(Serialize)]
+struct PhotoAnswer {
+    ok: bool,
+    duplicate: bool,
+    sha256: String,
+    photo: PhotoLine,
+}
+
 async fn photo_inner(
     state: AppState,
     id: String,
     user: User,
     headers: HeaderMap,
     mp: Multipart,
-) -> Result<(serde_json::Value, String), WebError> {
+) -> Result<(PhotoAnswer, String), WebError> {
     let allowed = assessor(&state, &user, &id).await.map(drop);
     let cap = state.0.config.field.max_photo_bytes() + (64 << 10);
     let up = receive(&state, &user, allowed, &headers, mp, &PHOTO, cap).await?;
@@ -400,10 +247,13 @@ async fn photo_inner(
     .await
     .map_err(|e| rename.apply(e))?;
     let line = photo_line(&stored.record, &time);
-    Ok((
-        serde_json::json!({"ok": true, "duplicate": stored.duplicate, "sha256": stored.record.file.object.sha256, "photo": line}),
-        to,
-    ))
+    let answer = PhotoAnswer {
+        ok: true,
+        duplicate: stored.duplicate,
+        sha256: stored.record.file.object.sha256.clone(),
+        photo: line,
+    };
+    Ok((answer, to))
 }
 
 /// `POST /c/{id}/field/finish`: the point's verdicts and remarks (fields
@@ -647,7 +497,7 @@ pub async fn upload_grid(
 pub async fn form_pdf(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<super::field_page::PageQuery>,
     user: User,
 ) -> Result<Download, WebError> {
     let c = user.require_community(&state, &id, Access::Read).await?;

@@ -16,6 +16,7 @@ mod entry;
 mod error;
 mod field;
 mod field_files;
+mod field_page;
 mod fill;
 mod guard;
 mod inspection;
@@ -304,7 +305,7 @@ fn table() -> Vec<Route> {
         post("/survey/entry", entry::save),
         post("/survey/entry/resolve", entry::resolve),
         post("/c/{id}/survey/print", print::copies_pdf),
-        get("/c/{id}/field", field::page),
+        get("/c/{id}/field", field_page::page),
         get("/c/{id}/field-form.pdf", field::form_pdf),
         post("/c/{id}/points", field::add_point),
         upload("/c/{id}/field/photo/upload", field::upload_photo),
