@@ -17,10 +17,10 @@ use super::field_page::{PhotoLine, photo_line};
 use super::session::User;
 use super::upload::{self, Form, Limits, Upload};
 use super::url::percent;
-use super::{AppState, blocking};
+use super::{AppState, act, blocking};
 use crate::accounts::Role;
-use crate::catalog::Catalog;
-use crate::field::{self, FieldError, grid, media, photo, point, visit};
+use crate::actions::{ActionError, field as actions};
+use crate::field::{self, FieldError, media, photo, point, visit};
 use crate::scope::Access;
 
 impl Status for FieldError {
@@ -123,12 +123,11 @@ pub async fn add_point(
     user: User,
     axum::Form(f): axum::Form<PointForm>,
 ) -> Result<Redirect, WebError> {
-    let c = user.require_community(&state, &id, Access::Read).await?;
+    user.require_community(&state, &id, Access::Read).await?;
     if !matches!(user.account.role, Role::Office | Role::District) {
         return Err(WebError::forbidden());
     }
     user.check_csrf(&f.csrf)?;
-    let archive = user.archive(&state);
     let new = point::NewPoint {
         id: f.id,
         name: f.name,
@@ -138,13 +137,25 @@ pub async fn add_point(
         lon: f.lon,
         standards: f.standards,
     };
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        point::add(&archive, &lock, Catalog::builtin(), &c, &new)?;
+    let to = back(&id, None);
+    act::run(&state, &user, move |ctx| {
+        actions::add_point(ctx, &id, &new)?;
         Ok(())
     })
     .await?;
-    Ok(Redirect::to(&back(&id, None)))
+    Ok(Redirect::to(&to))
+}
+
+/// An action's error with the staged files' paths shown as the user's
+/// own file names.
+pub(super) fn shown(e: ActionError, up: &Upload) -> WebError {
+    match e {
+        ActionError::Field(mut f) => {
+            f.map_paths(&|p| up.shown(p));
+            WebError::from(f)
+        }
+        other => other.into(),
+    }
 }
 
 fn wants_json(headers: &HeaderMap) -> bool {
@@ -217,32 +228,19 @@ async fn photo_inner(
     let name = up.file_name("photo").unwrap_or("").to_string();
     let point_id = up.text("point").unwrap_or("").to_string();
     let standard = up.text("standard").unwrap_or("").to_string();
-    let archive = user.archive(&state);
-    let settings = state.0.config.field.clone();
-    let zone = crate::field::zone(&state.0.config.time);
-    let account = user.account.clone();
+    let config = state.0.config.clone();
     let time = state.0.config.time.clone();
     let to = back(&id, Some(&point_id));
-    let stored = blocking(move || {
-        let _keep = &up;
-        let lock = archive.lock(true, |_| {})?;
-        let reg = archive.communities()?;
-        let c = reg.get(&id)?;
+    let stored = act::run(&state, &user, move |ctx| {
         let incoming = photo::Incoming {
             point: &point_id,
             standard: &standard,
             path: &path,
             name: &name,
         };
-        Ok(photo::store(
-            &archive,
-            &lock,
-            Catalog::builtin(),
-            (&settings, zone),
-            c,
-            &account,
-            &incoming,
-        )?)
+        let (_, stored) =
+            actions::store_photo(ctx, &config, &id, None, &incoming).map_err(|e| shown(e, &up))?;
+        Ok(stored)
     })
     .await
     .map_err(|e| rename.apply(e))?;
@@ -291,22 +289,11 @@ pub async fn finish(
             remark: get(&format!("r:{std}")),
         })
         .collect();
-    let archive = user.archive(&state);
-    let account = user.account.clone();
     let to = format!("{}&done=1", back(&id, Some(&point_id)));
-    let settings = state.0.config.field.clone();
-    let zone = crate::field::zone(&state.0.config.time);
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        visit::record(
-            &archive,
-            &lock,
-            Catalog::builtin(),
-            (&settings, zone),
-            &c,
-            &account,
-            (&point_id, &findings, date),
-        )?;
+    let config = state.0.config.clone();
+    let community = c.id.clone();
+    act::run(&state, &user, move |ctx| {
+        actions::record_visit(ctx, &config, &community, None, (&point_id, &findings, date))?;
         Ok(())
     })
     .await?;
@@ -330,22 +317,13 @@ pub async fn upload_scan(
         .to_path_buf();
     let name = up.file_name("scan").unwrap_or("").to_string();
     let point_id = up.text("point").unwrap_or("").to_string();
-    let archive = user.archive(&state);
-    let account = user.account.clone();
     let to = back(&id, None);
-    blocking(move || {
-        let _keep = &up;
-        let lock = archive.lock(true, |_| {})?;
-        let reg = archive.communities()?;
-        visit::attach_scan(
-            &archive,
-            &lock,
-            reg.get(&id)?,
-            &account,
-            &point_id,
-            &path,
-            &name,
-        )?;
+    act::run(&state, &user, move |ctx| {
+        let scan = field::Upload {
+            path: &path,
+            name: &name,
+        };
+        actions::attach_scan(ctx, &id, None, &point_id, scan).map_err(|e| shown(e, &up))?;
         Ok(())
     })
     .await
@@ -365,25 +343,9 @@ pub async fn submit(
     let allowed = assessor(&state, &user, &id).await.map(drop);
     let up = receive(&state, &user, allowed, &headers, mp, &BASE_SHEET, 20 << 20).await?;
     let rename = up.renamer();
-    let archive = user.archive(&state);
-    let account = user.account.clone();
     let to = format!("/c/{}#levels", percent(&id));
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let reg = archive.communities()?;
-        let base = up.file("sheet");
-        visit::submit(
-            &archive,
-            &lock,
-            Catalog::builtin(),
-            reg.get(&id)?,
-            &account,
-            base,
-        )
-        .map_err(|mut e| {
-            e.map_paths(&|p| up.shown(p));
-            WebError::from(e)
-        })?;
+    act::run(&state, &user, move |ctx| {
+        actions::submit_visits(ctx, &id, None, up.file("sheet")).map_err(|e| shown(e, &up))?;
         Ok(())
     })
     .await
@@ -424,25 +386,13 @@ pub async fn upload_media(
         checked: t("checked"),
         finding: t("finding"),
     };
-    let archive = user.archive(&state);
-    let account = user.account.clone();
     let to = back(&id, None);
-    blocking(move || {
-        let _keep = &up;
-        let lock = archive.lock(true, |_| {})?;
-        let reg = archive.communities()?;
-        media::add(
-            &archive,
-            &lock,
-            Catalog::builtin(),
-            reg.get(&id)?,
-            &account,
-            &new,
-            field::Upload {
-                path: &path,
-                name: &name,
-            },
-        )?;
+    act::run(&state, &user, move |ctx| {
+        let capture = field::Upload {
+            path: &path,
+            name: &name,
+        };
+        actions::add_media(ctx, &id, None, &new, capture).map_err(|e| shown(e, &up))?;
         Ok(())
     })
     .await
@@ -468,24 +418,13 @@ pub async fn upload_grid(
         .to_path_buf();
     let name = up.file_name("table").unwrap_or("").to_string();
     let standards = up.text("standards").unwrap_or("").to_string();
-    let archive = user.archive(&state);
     let to = back(&id, None);
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let reg = archive.communities()?;
-        grid::import(
-            &archive,
-            &lock,
-            Catalog::builtin(),
-            reg.get(&id)?,
-            &path,
-            &name,
-            &standards,
-        )
-        .map_err(|mut e| {
-            e.map_paths(&|p| up.shown(p));
-            WebError::from(e)
-        })?;
+    act::run(&state, &user, move |ctx| {
+        let table = field::Upload {
+            path: &path,
+            name: &name,
+        };
+        actions::import_grid(ctx, &id, table, &standards).map_err(|e| shown(e, &up))?;
         Ok(())
     })
     .await

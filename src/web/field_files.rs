@@ -18,8 +18,7 @@ use super::url::percent;
 use super::{AppState, blocking};
 use crate::accounts::Role;
 use crate::archive::store::Digest;
-use crate::catalog::Catalog;
-use crate::field::{self, photo, picture, point};
+use crate::field::{self, photo, picture};
 use crate::scope::Access;
 
 /// The photo's query.
@@ -115,17 +114,10 @@ pub async fn import_points(
         .file("table")
         .ok_or_else(|| WebError::bad("请选择考评点表格（xlsx/CSV）"))?
         .to_path_buf();
-    let archive = user.archive(&state);
     let to = format!("/c/{}/field#points", percent(&id));
-    blocking(move || {
-        let lock = archive.lock(true, |_| {})?;
-        let reg = archive.communities()?;
-        point::import(&archive, &lock, Catalog::builtin(), reg.get(&id)?, &path).map_err(
-            |mut e| {
-                e.map_paths(&|p| up.shown(p));
-                WebError::from(e)
-            },
-        )?;
+    super::act::run(&state, &user, move |ctx| {
+        crate::actions::field::import_points(ctx, &id, &path)
+            .map_err(|e| super::field::shown(e, &up))?;
         Ok(())
     })
     .await
