@@ -10,6 +10,7 @@
 use std::sync::RwLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 /// Beijing time: UTC+8 all year (China keeps no summer time).
 pub const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
@@ -45,7 +46,97 @@ pub fn story_day() -> Option<NaiveDate> {
 /// is returned as it is. For times shown without the office's
 /// configuration at hand (error messages, the lock note).
 pub fn show(rfc3339: &str) -> String {
-    crate::config::TimeSettings::default().show_labelled(rfc3339)
+    TimeSettings::default().show_labelled(rfc3339)
+}
+
+/// `[time]`: the time zone every time a person reads is shown in; the log
+/// keeps UTC.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeSettings {
+    /// `Asia/Shanghai` (the default, 北京时间), `UTC`, or an offset such as
+    /// `+08:00`.
+    pub zone: String,
+}
+
+impl Default for TimeSettings {
+    fn default() -> TimeSettings {
+        TimeSettings {
+            zone: "Asia/Shanghai".into(),
+        }
+    }
+}
+
+impl TimeSettings {
+    /// The zone's offset from UTC. China keeps one offset all year (no
+    /// summer time), so the zones of China are a fixed +08:00 and no time
+    /// zone database is needed.
+    pub fn offset(&self) -> Option<chrono::FixedOffset> {
+        let z = self.zone.trim();
+        let china = [
+            "Asia/Shanghai",
+            "Asia/Chongqing",
+            "Asia/Chungking",
+            "Asia/Harbin",
+            "PRC",
+            "Asia/Hong_Kong",
+            "Asia/Macau",
+            "Asia/Taipei",
+            "北京时间",
+        ];
+        if china.iter().any(|c| c.eq_ignore_ascii_case(z)) {
+            return chrono::FixedOffset::east_opt(8 * 3600);
+        }
+        if z.eq_ignore_ascii_case("UTC") || z == "Z" {
+            return chrono::FixedOffset::east_opt(0);
+        }
+        let (sign, rest) = match z.strip_prefix('+') {
+            Some(r) => (1, r),
+            None => (-1, z.strip_prefix('-')?),
+        };
+        let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+        let secs = h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60;
+        chrono::FixedOffset::east_opt(sign * secs)
+    }
+
+    /// An RFC 3339 time from the log, as people read it: `2026-12-01
+    /// 15:33:55` in this zone. Text that is not such a time is returned as
+    /// it is.
+    pub fn show(&self, rfc3339: &str) -> String {
+        match (chrono::DateTime::parse_from_rfc3339(rfc3339), self.offset()) {
+            (Ok(t), Some(off)) => t
+                .with_timezone(&off)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+            _ => rfc3339.to_string(),
+        }
+    }
+
+    /// The zone's name as a label people read once beside the times (a
+    /// column heading, or after a time in a sentence): 北京时间 for the
+    /// zones of China, else `UTC` or `UTC+05:30`.
+    pub fn label(&self) -> String {
+        match self.offset().map(|o| o.local_minus_utc()) {
+            Some(28800) => "北京时间".into(),
+            Some(0) | None => "UTC".into(),
+            Some(s) => {
+                let sign = if s < 0 { '-' } else { '+' };
+                let s = s.abs();
+                format!("UTC{sign}{:02}:{:02}", s / 3600, s % 3600 / 60)
+            }
+        }
+    }
+
+    /// [`TimeSettings::show`] with the label after it, for a time standing
+    /// alone in a sentence: `2026-12-01 15:33:55（北京时间）`.
+    pub fn show_labelled(&self, rfc3339: &str) -> String {
+        let shown = self.show(rfc3339);
+        if shown == rfc3339 {
+            shown
+        } else {
+            format!("{shown}（{}）", self.label())
+        }
+    }
 }
 
 /// The demo's clock: while a `Story` lives, [`now`] is the time it was

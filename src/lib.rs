@@ -55,7 +55,6 @@ pub mod community;
 pub mod config;
 pub mod dates;
 pub mod demo;
-pub mod district_office;
 pub mod districts;
 pub mod documents;
 pub mod event;

@@ -9,13 +9,13 @@ use std::path::Path;
 use super::{ActionError, Ctx};
 use crate::accounts::Role;
 use crate::assessment::Facts;
-use crate::assessment::aggregate::Rule;
 use crate::assessment::level::Level;
 use crate::assessment::overrule::Override;
 use crate::assessment::store::{self, At, SentBack, StoredAssessment};
 use crate::assessment::who;
 use crate::catalog::Catalog;
 use crate::community::Community;
+use crate::config::Rule;
 use crate::scope::{Access, Denied};
 
 /// The access an account of `role` needs for the community it submits a

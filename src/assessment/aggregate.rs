@@ -14,27 +14,14 @@
 //!
 //! Every rule needs at least one verdict.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::Verdict;
 
 /// Panels smaller than this are not trimmed.
 pub const TRIM_MIN_PANEL: usize = 5;
 
-/// How the experts' verdicts are combined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Rule {
-    /// The most frequent verdict, ties to the less favourable.
-    #[default]
-    #[serde(rename = "majority")]
-    Majority,
-    /// The verdict nearest the mean.
-    #[serde(rename = "mean")]
-    Mean,
-    /// The mean without the highest and lowest, from five experts up.
-    #[serde(rename = "trimmed-mean")]
-    TrimmedMean,
-}
+pub use crate::config::Rule;
 
 /// The combined verdict with how it was reached.
 #[derive(Debug, Clone, PartialEq, Serialize)]

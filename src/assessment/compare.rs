@@ -5,12 +5,12 @@
 
 use serde::Serialize;
 
-use super::aggregate::Rule;
 use super::level::Level;
 use super::store::{self, AssessmentError, StoredAssessment};
 use super::{ResultRow, Verdict};
 use crate::archive::Archive;
 use crate::catalog::Method;
+use crate::config::Rule;
 
 /// One standard and method across the levels.
 #[derive(Debug, Clone, Serialize)]

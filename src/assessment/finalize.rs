@@ -5,13 +5,13 @@
 //! is stored as that version's sheet object, so the result can be traced
 //! back to the sheets it came from.
 
-use super::aggregate::Rule;
 use super::level::Level;
 use super::panel::{self, PanelRow};
 use super::store::{self, AssessmentError, AssessmentRecord, StoredAssessment};
 use super::{Assessment, ResultRow};
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
+use crate::config::Rule;
 use crate::event::Event;
 use crate::issuance::ObjectRef;
 

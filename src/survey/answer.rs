@@ -7,11 +7,11 @@
 use std::collections::BTreeMap;
 
 use super::questionnaire::Questionnaire;
-use super::settings::SurveySettings;
 use super::state::Survey;
 use super::{SurveyError, number};
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
+use crate::config::SurveySettings;
 use crate::event::Event;
 pub use crate::event::survey::{AnswerRecord, Channel};
 

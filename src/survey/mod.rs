@@ -19,7 +19,6 @@ pub mod paper;
 pub mod print;
 pub mod questionnaire;
 pub mod record;
-pub mod settings;
 pub mod state;
 pub mod stats;
 mod verdicts;

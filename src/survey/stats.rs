@@ -12,9 +12,9 @@ use serde::Serialize;
 
 use super::answer::AnswerRecord;
 use super::questionnaire::Questionnaire;
-use super::settings::SurveySettings;
 use super::state::Survey;
 use crate::assessment::Verdict;
+use crate::config::SurveySettings;
 
 /// z for a two-sided 95% interval.
 const Z95: f64 = 1.959_963_984_540_054;

@@ -4,9 +4,9 @@
 //! 满意度指数, the Wilson 95% interval, and the verdict from the
 //! thresholds, with the arithmetic written out for the reader.
 
-use super::settings::SurveySettings;
 use super::stats::{ItemTally, StandardTally, percent, wilson};
 use crate::assessment::Verdict;
+use crate::config::SurveySettings;
 
 /// Whether an item's choices are the 5-level satisfaction scale (they
 /// contain every configured satisfied choice and number five).

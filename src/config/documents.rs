@@ -1,0 +1,68 @@
+//! The issuing organs of `kaoping.toml` and the defaults of the documents
+//! they send: 主送/抄送, 印发机关, the naming certificate and the
+//! communities' own letterheads.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// An issuing organ.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Organ {
+    /// Short key used to refer to the organ in the config and on the CLI.
+    pub key: String,
+    /// Full name, used in the signature, 印发机关 and PDF author.
+    pub name: String,
+    /// The red header (发文机关标志), usually the name plus 文件.
+    pub header: String,
+    /// Document-number prefix (e.g. 昆社治办 → 昆社治办〔2026〕7号).
+    pub prefix: String,
+}
+
+/// Defaults for documents.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Documents {
+    /// Keys of the default issuing organ(s); several for a joint document.
+    pub issuers: Vec<String>,
+    /// Default 主送机关.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// Default 抄送机关.
+    #[serde(default)]
+    pub cc: Vec<String>,
+    /// 印发机关; the first issuer's full name when absent.
+    #[serde(default)]
+    pub printer: Option<String>,
+}
+
+/// Naming-certificate settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Certificate {
+    /// The honour conferred.
+    pub honour: String,
+    /// Certificate-number prefix.
+    pub number_prefix: String,
+}
+
+/// `[rectify]`: letterheads of communities for their 整改情况报告, by
+/// community id; a community without one reports with no red header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RectifySettings {
+    /// Letterheads by community id.
+    #[serde(default)]
+    pub letterheads: BTreeMap<String, Letterhead>,
+}
+
+/// A community's letterhead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Letterhead {
+    /// The red header, e.g. 五华区翠湖社区居民委员会.
+    pub header: String,
+    /// Its document-number prefix, e.g. 翠湖居.
+    pub prefix: String,
+}
