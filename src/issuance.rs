@@ -249,7 +249,7 @@ pub fn banner(organs: &[&Organ]) -> (Vec<String>, String) {
 
 /// Every registered document, in order.
 pub fn entries(archive: &Archive) -> Result<Vec<Entry>, ArchiveError> {
-    Ok(entries_of(&crate::event::read(archive)?))
+    Ok(entries_of(&archive.records()?))
 }
 
 /// The registered documents among log `records`, in order.
@@ -368,7 +368,7 @@ pub fn issue(
     progress: &dyn Meter,
 ) -> Result<Vec<Issued>, IssueError> {
     refuse_future(&drafts)?;
-    let records = crate::event::read(archive)?;
+    let records = archive.records()?;
     let numbered = number_all(&entries_of(&records), drafts)?;
     let (pdfs, uses): (Vec<Vec<u8>>, Vec<Vec<TemplateUse>>) =
         render_all(engine, &numbered, progress)?.into_iter().unzip();

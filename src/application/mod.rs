@@ -138,7 +138,7 @@ impl Proposal {
 /// Every application with its state, in the order received.
 pub fn list(archive: &Archive) -> Result<Vec<Application>, ArchiveError> {
     let mut out: Vec<Application> = Vec::new();
-    for rec in crate::event::read(archive)? {
+    for rec in archive.records()? {
         match rec.event {
             Event::Application(a) => out.push(Application {
                 record: a,

@@ -17,8 +17,6 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use super::lock::WriterLock;
 use super::store::Digest;
 use crate::event::Event;
@@ -29,22 +27,7 @@ pub use crate::storage::local::LOG_FILE;
 /// The `prev` of the first record: 64 zeros.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// One line of the log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Record {
-    /// Position in the log, from 1.
-    pub seq: u64,
-    /// SHA-256 (hex) of the previous line's bytes, or [`GENESIS`].
-    pub prev: String,
-    /// When the event was recorded (RFC 3339, UTC).
-    pub time: String,
-    /// The web account that did it (absent for the command line).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    /// What happened: `kind` and `data` on disk.
-    #[serde(flatten)]
-    pub event: Event,
-}
+pub use crate::event::Record;
 
 /// Something wrong with the log.
 #[derive(Debug, thiserror::Error)]

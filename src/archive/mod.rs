@@ -108,6 +108,13 @@ impl Archive {
         &self.log
     }
 
+    /// Every record of the log, typed, in order. The lines are parsed but
+    /// the hash chain is not re-computed: that is `kaoping verify`'s work
+    /// ([`Log::verify`]).
+    pub fn records(&self) -> Result<Vec<log::Record>, ArchiveError> {
+        Ok(self.log.records()?)
+    }
+
     /// The registered pilot communities (the document register is
     /// [`crate::issuance`]).
     pub fn communities(&self) -> Result<Roster, ArchiveError> {
@@ -182,7 +189,8 @@ impl Archive {
     /// The submissions recorded in the log (all, or one community's), in
     /// log order.
     pub fn submissions(&self, community: Option<&str>) -> Result<Vec<Submission>, ArchiveError> {
-        Ok(crate::event::read(self)?
+        Ok(self
+            .records()?
             .into_iter()
             .filter_map(|rec| match rec.event {
                 crate::event::Event::Submission(record)

@@ -41,7 +41,8 @@ pub(super) fn all_steps(
     archive: &Archive,
 ) -> Result<std::collections::HashMap<String, Vec<level::Step>>, ArchiveError> {
     let mut steps: std::collections::HashMap<String, Vec<level::Step>> = Default::default();
-    for (community, step) in crate::event::read(archive)?
+    for (community, step) in archive
+        .records()?
         .into_iter()
         .filter_map(|rec| step_of(rec.event))
     {

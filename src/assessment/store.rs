@@ -176,7 +176,8 @@ pub fn all_records(
     archive: &Archive,
     community: Option<&str>,
 ) -> Result<Vec<(String, AssessmentRecord)>, ArchiveError> {
-    Ok(crate::event::read(archive)?
+    Ok(archive
+        .records()?
         .into_iter()
         .filter_map(|rec| match rec.event {
             crate::event::Event::Assessment(r) if community.is_none_or(|c| c == r.community) => {

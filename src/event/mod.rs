@@ -2,7 +2,7 @@
 //! with its own typed data. On disk a record is
 //! `{"seq":…,"prev":…,"time":…,"account":…,"kind":"submission","data":{…}}`
 //! as before; only the code reading and writing it is typed. Every reader
-//! of the log goes through [`read`].
+//! of the log goes through [`crate::archive::Archive::records`].
 
 use serde::{Deserialize, Serialize};
 
@@ -20,9 +20,6 @@ pub mod survey;
 #[cfg(test)]
 mod tests;
 pub mod units;
-
-use crate::archive::log::Record;
-use crate::archive::{Archive, ArchiveError};
 
 pub use self::accounts::{AccountChange, Role};
 pub use self::archive::{Download, ObjectRef, Quarantined, SubmissionRecord};
@@ -204,9 +201,19 @@ impl Event {
     }
 }
 
-/// Every record of the archive's log, typed, in order. The lines are parsed
-/// but the hash chain is not re-computed: that is `kaoping verify`'s work
-/// ([`crate::archive::log::Log::verify`]).
-pub fn read(archive: &Archive) -> Result<Vec<Record>, ArchiveError> {
-    Ok(archive.log().records()?)
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Position in the log, from 1.
+    pub seq: u64,
+    /// SHA-256 (hex) of the previous line's bytes, or [`crate::archive::log::GENESIS`].
+    pub prev: String,
+    /// When the event was recorded (RFC 3339, UTC).
+    pub time: String,
+    /// The web account that did it (absent for the command line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// What happened: `kind` and `data` on disk.
+    #[serde(flatten)]
+    pub event: Event,
 }

@@ -45,7 +45,7 @@ impl Evidence {
             points: point::list(archive, community)?,
             ..Evidence::default()
         };
-        for rec in crate::event::read(archive)? {
+        for rec in archive.records()? {
             match rec.event {
                 Event::FieldPhoto(p) if p.community == community => e.photos.push(p),
                 Event::FieldVisit(v) if v.community == community => e.visits.push((rec.time, v)),

@@ -77,7 +77,8 @@ pub fn is_resolved(state: &str) -> bool {
 
 /// Every import of `community`, in log order.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<GridRecord>, FieldError> {
-    Ok(crate::event::read(archive)?
+    Ok(archive
+        .records()?
         .into_iter()
         .filter_map(|r| match r.event {
             crate::event::Event::GridData(g) if g.community == community => Some(g),

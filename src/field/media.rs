@@ -79,7 +79,8 @@ pub struct NewMedia {
 
 /// Every media record of `community`, in log order.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<MediaRecord>, FieldError> {
-    Ok(crate::event::read(archive)?
+    Ok(archive
+        .records()?
         .into_iter()
         .filter_map(|r| match r.event {
             crate::event::Event::MediaCapture(m) if m.community == community => Some(m),

@@ -92,7 +92,7 @@ pub struct NewPoint {
 /// Every current point of `community`, in the order first added.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<Point>, FieldError> {
     let mut out: Vec<Point> = Vec::new();
-    for rec in crate::event::read(archive)? {
+    for rec in archive.records()? {
         if let crate::event::Event::Point(p) = rec.event
             && p.community == community
         {
@@ -111,12 +111,10 @@ pub fn get(archive: &Archive, community: &str, id: &str) -> Result<Point, FieldE
     if let Some(p) = all.iter().find(|p| p.id == id.trim()) {
         return Ok(p.clone());
     }
-    let elsewhere = crate::event::read(archive)?
-        .into_iter()
-        .find_map(|r| match r.event {
-            crate::event::Event::Point(p) if p.id == id.trim() => Some(p.community),
-            _ => None,
-        });
+    let elsewhere = archive.records()?.into_iter().find_map(|r| match r.event {
+        crate::event::Event::Point(p) if p.id == id.trim() => Some(p.community),
+        _ => None,
+    });
     let hint = match (elsewhere, all.is_empty()) {
         (Some(c), _) => format!("（{} 是社区 {c} 的考评点，不能用于本社区）", id.trim()),
         (None, true) => "；该社区还没有考评点，请先用 kaoping point add 添加".into(),

@@ -37,7 +37,8 @@ pub struct Finding {
 
 /// Every visit of `community`, in log order.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<VisitRecord>, FieldError> {
-    Ok(crate::event::read(archive)?
+    Ok(archive
+        .records()?
         .into_iter()
         .filter_map(|r| match r.event {
             crate::event::Event::FieldVisit(v) if v.community == community => Some(v),
@@ -48,7 +49,8 @@ pub fn list(archive: &Archive, community: &str) -> Result<Vec<VisitRecord>, Fiel
 
 /// Every scanned form of `community`, in log order.
 pub fn scans(archive: &Archive, community: &str) -> Result<Vec<ScanRecord>, FieldError> {
-    Ok(crate::event::read(archive)?
+    Ok(archive
+        .records()?
         .into_iter()
         .filter_map(|r| match r.event {
             crate::event::Event::FieldScan(v) if v.community == community => Some(v),

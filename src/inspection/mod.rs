@@ -98,7 +98,7 @@ pub fn fold(records: &[Record]) -> Vec<Inspection> {
 
 /// Every 督查 and 调研 of the archive, oldest first.
 pub fn all(archive: &Archive) -> Result<Vec<Inspection>, ArchiveError> {
-    Ok(fold(&crate::event::read(archive)?))
+    Ok(fold(&archive.records()?))
 }
 
 /// The next id of `kind` after the log `records`: `DC001`, `DY001` …

@@ -283,7 +283,7 @@ pub fn record(
     lock: &WriterLock,
     new: NewInspection,
 ) -> Result<InspectionRecord, InspectionError> {
-    let records = crate::event::read(archive)?;
+    let records = archive.records()?;
     let id = super::next_id(&records, new.kind);
     let items = crate::rectify::fold(&records);
     let mut serial = crate::rectify::next_serial(&records);

@@ -101,7 +101,7 @@ pub fn fold(records: &[crate::archive::log::Record]) -> Vec<DistrictPlans> {
 
 /// Every district with its latest filings.
 pub fn all(archive: &Archive) -> Result<Vec<DistrictPlans>, ArchiveError> {
-    Ok(fold(&crate::event::read(archive)?))
+    Ok(fold(&archive.records()?))
 }
 
 /// What a district files.
@@ -147,7 +147,7 @@ pub fn file(archive: &Archive, lock: &WriterLock, f: Filing) -> Result<PlanFiled
             max: MAX_BYTES,
         });
     }
-    let records = crate::event::read(archive)?;
+    let records = archive.records()?;
     let version = 1 + records
         .iter()
         .filter(

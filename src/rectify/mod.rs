@@ -321,7 +321,7 @@ pub fn fold(records: &[crate::archive::log::Record]) -> BTreeMap<String, Item> {
 
 /// Every item of the archive (of one community when given), by id.
 pub fn items(archive: &Archive, community: Option<&str>) -> Result<Vec<Item>, ArchiveError> {
-    let records = crate::event::read(archive)?;
+    let records = archive.records()?;
     Ok(fold(&records)
         .into_values()
         .filter(|i| community.is_none_or(|c| i.community() == c))
