@@ -181,7 +181,7 @@ fn an_interrupted_export_leaves_nothing_behind() {
     if zip_path.exists() {
         let file = fs::File::open(&zip_path).unwrap();
         let zip = zip::ZipArchive::new(file).expect("an export left is a whole ZIP");
-        assert!(zip.len() > 0, "{status:?}");
+        assert!(!zip.is_empty(), "{status:?}");
     }
     assert_eq!(leftovers(), 0, "a temporary export file was left");
     // What a killed process (no chance to clean up) leaves is swept by the
