@@ -82,11 +82,6 @@ pub fn report(
     date: NaiveDate,
 ) -> Result<Issued, ActionError> {
     ctx.office_only()?;
-    if date > crate::dates::today() {
-        return Err(ActionError::Invalid(format!(
-            "成文日期 {date} 晚于今天，不能发文"
-        )));
-    }
     let lock = ctx.lock()?;
     let all = inspection::all(ctx.archive)?;
     let chosen: Vec<&Inspection> = if ids.is_empty() {

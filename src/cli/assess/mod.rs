@@ -13,10 +13,9 @@ mod template;
 
 use clap::Subcommand;
 
-use kaoping::actions::Ctx;
-use kaoping::archive::Archive;
 use kaoping::assessment::level::Level;
 
+use super::batch::console;
 use super::{Context, HELP_TEMPLATE};
 
 /// 考评结果：生成考评表、导入考评结果、查看得分
@@ -69,8 +68,4 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::State(a) => state::run(ctx, a),
         Sub::Show(a) => show::run(ctx, a),
     }
-}
-
-fn console(archive: &Archive, no_wait: bool) -> Ctx<'_> {
-    super::batch::console(archive, no_wait)
 }

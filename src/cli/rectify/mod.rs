@@ -11,11 +11,10 @@ mod supervise;
 use anyhow::Context as _;
 use clap::Subcommand;
 
-use kaoping::actions::Ctx;
 use kaoping::archive::Archive;
 use kaoping::rectify::Reviewer;
 
-use super::batch;
+use super::batch::{self, console};
 use super::{Context, HELP_TEMPLATE};
 
 /// 整改：整改事项、答复、整改情况报告、复查销号和督办
@@ -67,10 +66,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::Return(a) => check::send_back(&archive, a),
         Sub::Supervise(a) => supervise::supervise_run(ctx, &archive, a),
     }
-}
-
-fn console(archive: &Archive, no_wait: bool) -> Ctx<'_> {
-    super::batch::console(archive, no_wait)
 }
 
 /// Writes an issued document into the output folder and says so.
