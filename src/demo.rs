@@ -487,10 +487,17 @@ fn issue_all(
             Err(e) => return Err(e.into()),
         }
     }
-    drafts.extend(crate::survey::demo::drafts(archive, config, date)?);
+    drafts.extend(crate::documents::survey::drafts(archive, config, date)?);
     let summary = Kind::Applications { district: None };
     drafts.extend(batch::draft(archive, config, &summary, &Scope::All, date)?.drafts);
-    let mut issued = issuance::issue(archive, lock, engine, drafts, progress)?;
+    let mut issued = issuance::issue(
+        archive,
+        lock,
+        engine,
+        drafts,
+        progress,
+        &crate::rectify::follow_batch,
+    )?;
     let (more, last) = rectify::run(
         archive,
         lock,
@@ -508,6 +515,7 @@ fn issue_all(
         engine,
         table.drafts,
         progress,
+        &crate::rectify::follow_batch,
     )?);
     Ok(issued)
 }

@@ -76,6 +76,7 @@ pub mod render;
 pub mod root;
 pub mod scope;
 pub mod secret;
+pub mod sizes;
 pub mod storage;
 pub mod survey;
 pub mod table;

@@ -128,6 +128,13 @@ pub fn decide(
         c.cites = Some(0);
     }
     drafts.extend(certs);
-    let issued = issuance::issue(archive, lock, engine, drafts, progress)?;
+    let issued = issuance::issue(
+        archive,
+        lock,
+        engine,
+        drafts,
+        progress,
+        &crate::rectify::follow_batch,
+    )?;
     Ok(Decided { issued, left })
 }

@@ -208,6 +208,13 @@ pub fn preliminary(
     let drafted = batch::draft(ctx.archive, config, &kind, &Scope::All, date)?;
     let before = crate::issuance::entries(ctx.archive)?.len();
     let silent = crate::meter::Silent;
-    let issued = crate::issuance::issue(ctx.archive, &lock, engine, drafted.drafts, &silent)?;
+    let issued = crate::issuance::issue(
+        ctx.archive,
+        &lock,
+        engine,
+        drafted.drafts,
+        &silent,
+        &crate::rectify::follow_batch,
+    )?;
     Ok(Issued { issued, before })
 }

@@ -110,7 +110,14 @@ pub fn issue_drafts(
             done.earlier.push(e.clone());
         }
     }
-    done.issued = issuance::issue(ctx.archive, lock, making.engine, drafts, making.meter)?;
+    done.issued = issuance::issue(
+        ctx.archive,
+        lock,
+        making.engine,
+        drafts,
+        making.meter,
+        &crate::rectify::follow_batch,
+    )?;
     Ok(done)
 }
 

@@ -57,3 +57,27 @@ pub fn hand_in(
     };
     Ok(HandedIn { report, receipt })
 }
+
+/// Writes version `sub` of a community as a BagIt ZIP to `out` (an
+/// existing file replaced only when `replace`), carrying the community's
+/// field evidence beside the submission. An account needs read access to
+/// the community.
+pub fn export_bag(
+    ctx: &Ctx,
+    sub: &crate::archive::Submission,
+    out: &Path,
+    replace: bool,
+) -> Result<crate::archive::manifest::Manifest, ActionError> {
+    if ctx.account_of().is_some() {
+        let roster = ctx.roster()?;
+        ctx.community(&roster, &sub.record.community, Access::Read)?;
+    }
+    let extra = crate::field::evidence::bag_extra(ctx.archive, &sub.record.community)?;
+    Ok(crate::archive::bagit::export(
+        ctx.archive,
+        sub,
+        out,
+        replace,
+        &extra,
+    )?)
+}

@@ -115,8 +115,14 @@ pub fn report(
     let units = crate::units::load(ctx.archive.root())?;
     let issuer = crate::documents::Issuer::default_of(making.config);
     let draft = crate::documents::inspection::build(&issuer, &chosen, (&roster, &units), date);
-    let issued =
-        crate::issuance::issue(ctx.archive, &lock, making.engine, vec![draft], making.meter)?;
+    let issued = crate::issuance::issue(
+        ctx.archive,
+        &lock,
+        making.engine,
+        vec![draft],
+        making.meter,
+        &crate::rectify::follow_batch,
+    )?;
     issued
         .into_iter()
         .next()

@@ -10,6 +10,7 @@ use crate::accounts::Role;
 use crate::community::Community;
 use crate::config::Config;
 use crate::issuance::Issued;
+use crate::meter::Silent;
 use crate::rectify::act::{self, Evidence, Recheck};
 use crate::rectify::{Answer, Check, Reviewer};
 use crate::render::Engine;
@@ -80,7 +81,15 @@ pub fn report(
     let lock = ctx.lock()?;
     let roster = ctx.roster()?;
     let c = ctx.community(&roster, id, Access::Submit)?;
-    Ok(act::report(ctx.archive, &lock, engine, config, c, date)?)
+    let draft = crate::documents::rectify_report::draft_for(ctx.archive, config, c, date)?;
+    Ok(crate::issuance::issue_one(
+        ctx.archive,
+        &lock,
+        engine,
+        draft,
+        &Silent,
+        &crate::rectify::follow_batch,
+    )?)
 }
 
 /// What the office's 督办通知 says: to which district, the new deadline,
@@ -105,16 +114,20 @@ pub fn supervise(
 ) -> Result<Issued, ActionError> {
     ctx.office_only()?;
     let lock = ctx.lock()?;
-    let (district, deadline) = (s.district, s.deadline);
-    Ok(crate::rectify::supervise::supervise(
+    let draft = crate::documents::supervise::draft_for(
+        ctx.archive,
+        config,
+        s.district,
+        s.deadline,
+        (s.date, s.today),
+    )?;
+    Ok(crate::issuance::issue_one(
         ctx.archive,
         &lock,
         engine,
-        config,
-        district,
-        deadline,
-        s.date,
-        s.today,
+        draft,
+        &Silent,
+        &crate::rectify::follow_batch,
     )?)
 }
 

@@ -6,6 +6,7 @@
 
 pub mod quota;
 pub mod sheet;
+pub mod view;
 
 use serde::Serialize;
 

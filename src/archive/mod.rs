@@ -24,6 +24,7 @@ pub mod migrate;
 pub mod place;
 pub mod relpath;
 pub mod scaffold;
+pub mod sheets;
 pub mod store;
 pub mod verify;
 pub mod zipin;

@@ -13,7 +13,7 @@ use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::config::Rule;
 use crate::event::Event;
-use crate::issuance::ObjectRef;
+use crate::event::ObjectRef;
 
 /// The rule's name as printed in the sheet name and messages.
 pub fn rule_name(rule: Rule) -> &'static str {

@@ -9,8 +9,8 @@ use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::catalog::Method;
 use crate::event::Event;
+use crate::event::ObjectRef;
 pub use crate::event::assessment::Override;
-use crate::issuance::ObjectRef;
 
 /// Why typed override fields cannot be used.
 #[derive(Debug, thiserror::Error)]

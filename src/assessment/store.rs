@@ -15,8 +15,8 @@ use crate::archive::store::Digest;
 use crate::archive::{Archive, ArchiveError};
 use crate::catalog::Catalog;
 use crate::community::Community;
+use crate::event::ObjectRef;
 pub use crate::event::assessment::AssessmentRecord;
-use crate::issuance::ObjectRef;
 
 /// A stored assessment with its record and time.
 #[derive(Debug, Clone)]

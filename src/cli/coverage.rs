@@ -5,9 +5,9 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
+use kaoping::archive::sheets as archive_sheets;
 use kaoping::archive::{Archive, coverage};
 use kaoping::catalog::Catalog;
-use kaoping::table::views;
 
 use super::Context;
 use super::output::{self, wrap};
@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let sub = archive.submission(&args.community, args.version)?;
     let m = archive.manifest(&sub)?;
     let cov = coverage::coverage(Catalog::builtin(), &m);
-    if args.table.emit(false, &|| views::coverage(&cov))? {
+    if args.table.emit(false, &|| archive_sheets::coverage(&cov))? {
         return Ok(());
     }
     let mut out = output::stdout();

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use kaoping::actions::{Ctx, Wait, evidence};
 use kaoping::archive::{Archive, bagit};
 use kaoping::{interrupt, outfile};
 
@@ -50,7 +51,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let sub = archive.submission(&args.community, args.version)?;
     outfile::refuse_existing(&args.output, args.force)?;
     clean_up_on_interrupt(&args.output);
-    let m = bagit::export(&archive, &sub, &args.output, args.force)?;
+    let ctx = Ctx::console(&archive, Wait::No);
+    let m = evidence::export_bag(&ctx, &sub, &args.output, args.force)?;
     let mut out = output::stdout();
     writeln!(
         out,

@@ -123,5 +123,5 @@ fn per_indicator(
 
 /// Bytes for people: KB / MB / GB with one decimal.
 pub fn human_bytes(n: u64) -> String {
-    kaoping::documents::size_text(n)
+    kaoping::sizes::size_text(n)
 }

@@ -8,7 +8,6 @@ use anyhow::Context as _;
 use kaoping::archive::Archive;
 use kaoping::documents::batch::{Kind, Scope};
 use kaoping::documents::progress;
-use kaoping::table::views;
 
 use super::Context;
 use super::batch::{self, Output};
@@ -62,12 +61,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         };
         return sheets::write_xlsx(
             &target,
-            &[views::progress(&rows, phase1)],
+            &[kaoping::documents::progress::sheet(&rows, phase1)],
             args.output.force,
         );
     }
     if args.csv {
-        return sheets::write_csv(&views::progress(&rows, phase1));
+        return sheets::write_csv(&kaoping::documents::progress::sheet(&rows, phase1));
     }
     batch::issue(ctx, &Scope::All, Kind::Progress { phase1 }, &args.output)
 }

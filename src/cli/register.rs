@@ -7,7 +7,7 @@ use anyhow::Context as _;
 
 use kaoping::archive::Archive;
 use kaoping::issuance;
-use kaoping::table::views;
+use kaoping::issuance::sheet;
 
 use super::Context;
 use super::output::{self, pad};
@@ -36,7 +36,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 .is_none_or(|c| e.record.community.as_deref() == Some(c))
         })
         .collect();
-    if args.table.emit(false, &|| views::register(&entries))? {
+    if args.table.emit(false, &|| sheet::register(&entries))? {
         return Ok(());
     }
     let mut out = output::stdout();

@@ -5,8 +5,8 @@ use std::io::Write;
 use anyhow::Context as _;
 
 use kaoping::archive::Archive;
+use kaoping::archive::sheets as archive_sheets;
 use kaoping::catalog::Catalog;
-use kaoping::table::views;
 
 use super::Context;
 use super::output;
@@ -48,7 +48,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         .iter()
         .filter(|f| only.as_ref().is_none_or(|c| *c == f.indicator))
         .collect();
-    if args.table.emit(args.csv, &|| views::files(&files))? {
+    if args
+        .table
+        .emit(args.csv, &|| archive_sheets::files(&files))?
+    {
         return Ok(());
     }
     let mut out = output::stdout();

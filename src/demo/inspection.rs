@@ -84,7 +84,14 @@ pub(super) fn run(
     let chosen: Vec<_> = all.iter().filter(|i| i.id() == rec.id).collect();
     let issuer = crate::documents::Issuer::default_of(config);
     let draft = crate::documents::inspection::build(&issuer, &chosen, (&roster, &[]), next(1));
-    let issued = crate::issuance::issue(archive, &lock, engine, vec![draft], progress)?;
+    let issued = crate::issuance::issue(
+        archive,
+        &lock,
+        engine,
+        vec![draft],
+        progress,
+        &crate::rectify::follow_batch,
+    )?;
     fix(archive, &lock, story, dir, (&roster, &rec), day)?;
     issued.into_iter().next().ok_or(DemoError::Inspection(
         crate::inspection::InspectionError::Missing {

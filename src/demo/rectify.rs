@@ -59,14 +59,8 @@ pub(super) fn run(
         act::answer(archive, lock, &c.id, i.id(), &text, &files)?;
     }
     story.at(on(REPORT_AFTER), 10);
-    issued.push(act::report(
-        archive,
-        lock,
-        engine,
-        config,
-        c,
-        on(REPORT_AFTER),
-    )?);
+    let report = crate::documents::rectify_report::draft_for(archive, config, c, on(REPORT_AFTER))?;
+    issued.push(issue_one(archive, lock, engine, report)?);
     story.at(on(REPORT_AFTER + 2), 10);
     for i in &items {
         let r = act::Recheck {
@@ -91,18 +85,33 @@ pub(super) fn run(
     let today = deadline + Days::new(SUPERVISE_AFTER);
     let new_deadline = today + Days::new(30);
     story.at(today, 10);
-    issued.push(rectify::supervise::supervise(
+    let notice = crate::documents::supervise::draft_for(
         archive,
-        lock,
-        engine,
         config,
         OVERDUE_DISTRICT,
         new_deadline,
-        today,
-        today,
-    )?);
+        (today, today),
+    )?;
+    issued.push(issue_one(archive, lock, engine, notice)?);
     issued.push(crate::documents::bulletin::issue(
         archive, lock, engine, config, today,
     )?);
     Ok((issued, today))
+}
+
+/// Issues one of the story's documents, with the items it sets going.
+fn issue_one(
+    archive: &Archive,
+    lock: &WriterLock,
+    engine: &Engine,
+    draft: crate::issuance::Draft,
+) -> Result<Issued, crate::issuance::IssueError> {
+    crate::issuance::issue_one(
+        archive,
+        lock,
+        engine,
+        draft,
+        &crate::meter::Silent,
+        &crate::rectify::follow_batch,
+    )
 }

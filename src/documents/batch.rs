@@ -668,7 +668,14 @@ pub fn obtain_receipt(
         &Scope::Community(community.into()),
         date,
     )?;
-    let issued = issuance::issue(archive, lock, engine, drafted.drafts, &Silent)?;
+    let issued = issuance::issue(
+        archive,
+        lock,
+        engine,
+        drafted.drafts,
+        &Silent,
+        &crate::rectify::follow_batch,
+    )?;
     let entry = issuance::entries(archive)?
         .into_iter()
         .rev()

@@ -122,9 +122,16 @@ pub fn issue(
         return Err(BulletinError::NothingAssessed);
     }
     let draft = build(&Issuer::default_of(config), &lines, date);
-    issuance::issue(archive, lock, engine, vec![draft], &Silent)?
-        .pop()
-        .ok_or(BulletinError::NothingAssessed)
+    issuance::issue(
+        archive,
+        lock,
+        engine,
+        vec![draft],
+        &Silent,
+        &crate::rectify::follow_batch,
+    )?
+    .pop()
+    .ok_or(BulletinError::NothingAssessed)
 }
 
 /// Builds the bulletin from the district lines.

@@ -20,6 +20,7 @@ pub mod receipt;
 pub mod rectify_report;
 pub mod report;
 pub mod supervise;
+pub mod survey;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -250,26 +251,13 @@ pub fn grouped_hash(hex: &str) -> String {
         .join(" ")
 }
 
+pub use crate::sizes::size_text;
+
 /// The last two cells of every file list: size, and the first 12 hex
 /// digits of the SHA-256.
 pub fn size_and_hash(f: &crate::archive::manifest::FileEntry) -> [data::Cell; 2] {
     let hash = f.sha256.get(..12).unwrap_or(&f.sha256);
     [data::Cell::from(size_text(f.size)), data::Cell::from(hash)]
-}
-
-/// Human-readable size: 12.3 KB / 4.5 MB.
-pub fn size_text(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1024 {
-        return format!("{bytes} 字节");
-    }
-    let mut v = bytes as f64 / 1024.0;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    format!("{v:.1} {}", UNITS[u])
 }
 
 /// Marks as text with at most one decimal: `7.5`, `30`.

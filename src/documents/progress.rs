@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::table::write::{self, Out, Sheet};
+
 use super::Issuer;
 use super::data::{Attachment, Cell, Para, Row as TableRow, Table};
 use crate::archive::{Archive, ArchiveError, Submission};
@@ -420,4 +422,26 @@ pub fn build(
         ..Attachment::default()
     }];
     issuer.draft(KIND, "jindu", &title, &data, date, &recipients, None)
+}
+
+/// The 进度汇总表 (`kaoping progress`), its 总计 row last.
+pub fn sheet(rows: &[Row], phase1: bool) -> Sheet {
+    let mut sheet = Sheet::new("进度汇总表", write::columns(&columns(phase1)));
+    for r in rows {
+        sheet.rows.push(vec![
+            Out::from(r.district.as_str()),
+            Out::from(r.communities),
+            Out::from(r.quota),
+            Out::from(r.registered),
+            Out::from(r.submitted),
+            Out::from(r.assessed),
+            Out::from(r.named),
+            Out::from(r.rectifying),
+            Out::from(r.items_open),
+            Out::from(r.items_closed),
+            Out::from(r.items_overdue),
+            Out::from(plan_cell(r)),
+        ]);
+    }
+    sheet
 }

@@ -131,3 +131,22 @@ pub fn build(
         cites: None,
     }
 }
+
+/// `community`'s 整改情况报告 of `date` from its answered items; refused
+/// while an item is still open or returned, or when nothing is answered.
+pub fn draft_for(
+    archive: &crate::archive::Archive,
+    config: &Config,
+    community: &Community,
+    date: NaiveDate,
+) -> Result<Draft, crate::rectify::RectifyError> {
+    let answered = crate::rectify::act::reportable(archive, community)?;
+    let answered: Vec<&Item> = answered.iter().collect();
+    Ok(build(
+        config,
+        Catalog::builtin(),
+        community,
+        &answered,
+        date,
+    ))
+}

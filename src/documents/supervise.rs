@@ -86,3 +86,25 @@ pub fn cn_number(n: usize) -> String {
         _ => format!("{}十{}", D[(n / 10) % 10], D[n % 10]),
     }
 }
+
+/// The 督办通知 to `district` (name as typed) about its items overdue on
+/// `today`, with the new `deadline`, dated `date`. Refused, before any
+/// number is taken, when the deadline is not after today or nothing of
+/// the district is overdue.
+pub fn draft_for(
+    archive: &crate::archive::Archive,
+    config: &crate::config::Config,
+    district: &str,
+    deadline: NaiveDate,
+    dates: (NaiveDate, NaiveDate),
+) -> Result<Draft, crate::rectify::RectifyError> {
+    let (date, today) = dates;
+    let (district, groups) =
+        crate::rectify::supervise::overdue_of(archive, district, deadline, today)?;
+    let groups: Vec<(&Community, Vec<&Item>)> = groups
+        .iter()
+        .map(|(c, items)| (c, items.iter().collect()))
+        .collect();
+    let issuer = Issuer::default_of(config);
+    Ok(build(&issuer, &district, &groups, deadline, date))
+}

@@ -153,3 +153,25 @@ pub enum Reviewer {
     #[serde(rename = "考评办")]
     Office,
 }
+
+/// What a document of the register opens or moves: a notice opens items,
+/// a 督办通知 moves deadlines. Carried by a draft; the rectify area turns
+/// it into events, which the register writes in the same log write as the
+/// document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowUp {
+    /// A 整改通知书 opening one item per problem.
+    Open {
+        /// The deadline.
+        deadline: NaiveDate,
+        /// The problems.
+        problems: Vec<Problem>,
+    },
+    /// A 督办通知 giving these items a new deadline.
+    Extend {
+        /// Item ids.
+        items: Vec<String>,
+        /// The new deadline.
+        deadline: NaiveDate,
+    },
+}

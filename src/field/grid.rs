@@ -10,8 +10,8 @@ use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
 use crate::catalog::Catalog;
 use crate::community::Community;
+use crate::event::ObjectRef;
 pub use crate::event::field::{GridRecord, Summary};
-use crate::issuance::ObjectRef;
 use crate::table::{Column, Kind, Place, Problem, Schema};
 
 /// The columns of a platform export.

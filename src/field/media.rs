@@ -12,8 +12,8 @@ use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
 use crate::catalog::{Catalog, Method};
 use crate::community::Community;
+use crate::event::ObjectRef;
 pub use crate::event::field::{CaptureFormat, MediaRecord, Platform};
-use crate::issuance::ObjectRef;
 
 impl Platform {
     /// Every platform.

@@ -17,8 +17,8 @@ use crate::archive::lock::WriterLock;
 use crate::catalog::Catalog;
 use crate::community::Community;
 use crate::config::FieldSettings;
+use crate::event::ObjectRef;
 pub use crate::event::field::{Flag, FlagKind, PhotoRecord};
-use crate::issuance::ObjectRef;
 
 /// What storing a photo did.
 #[derive(Debug, Clone)]
@@ -120,8 +120,8 @@ pub fn store(
     if size > settings.max_photo_bytes() {
         return Err(bad(format!(
             "照片大小 {} 超过上限 {}（kaoping.toml 中 [field] max_photo_mb）",
-            crate::documents::size_text(size),
-            crate::documents::size_text(settings.max_photo_bytes())
+            crate::sizes::size_text(size),
+            crate::sizes::size_text(settings.max_photo_bytes())
         )));
     }
     let mut head = [0u8; 16];

@@ -20,8 +20,8 @@ use crate::assessment::store::{self, At, StoredAssessment};
 use crate::assessment::{ResultRow, Verdict};
 use crate::catalog::{Catalog, Method};
 use crate::community::Community;
+use crate::event::ObjectRef;
 pub use crate::event::field::{ScanRecord, VisitRecord, VisitRow};
-use crate::issuance::ObjectRef;
 use crate::table::write::{Col, Out, Sheet};
 
 /// One finding as typed: standard, verdict, remark.

@@ -14,11 +14,8 @@ use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::catalog::Catalog;
 use crate::community::Community;
-use crate::config::Config;
 use crate::event::Event;
-use crate::issuance::{self, Issued, ObjectRef};
-use crate::meter::Silent;
-use crate::render::Engine;
+use crate::event::ObjectRef;
 
 /// An evidence file: the name to keep and where its bytes are now.
 #[derive(Debug, Clone)]
@@ -211,16 +208,10 @@ pub fn recheck(
     Ok(check)
 }
 
-/// Issues `community`'s 整改情况报告 from its answers, once every item
-/// not closed is answered.
-pub fn report(
-    archive: &Archive,
-    lock: &WriterLock,
-    engine: &Engine,
-    config: &Config,
-    community: &Community,
-    date: NaiveDate,
-) -> Result<Issued, RectifyError> {
+/// The items `community`'s 整改情况报告 reports: every answered item,
+/// once every item not closed is answered. Refused when one is still
+/// open or returned, or when nothing is answered.
+pub fn reportable(archive: &Archive, community: &Community) -> Result<Vec<Item>, RectifyError> {
     let items = super::items(archive, Some(&community.id))?;
     let waiting: Vec<&Item> = items
         .iter()
@@ -236,8 +227,8 @@ pub fn report(
                 .join("\n  "),
         });
     }
-    let answered: Vec<&Item> = items
-        .iter()
+    let answered: Vec<Item> = items
+        .into_iter()
         .filter(|i| i.status == Status::Answered)
         .collect();
     if answered.is_empty() {
@@ -245,17 +236,7 @@ pub fn report(
             community: community.id.clone(),
         });
     }
-    let draft = crate::documents::rectify_report::build(
-        config,
-        Catalog::builtin(),
-        community,
-        &answered,
-        date,
-    );
-    let mut issued = issuance::issue(archive, lock, engine, vec![draft], &Silent)?;
-    issued.pop().ok_or(RectifyError::NothingToReport {
-        community: community.id.clone(),
-    })
+    Ok(answered)
 }
 
 /// Refuses a deadline that is not after `today`.

@@ -18,9 +18,6 @@ pub enum RectifyError {
     /// Recording the new assessment failed.
     #[error(transparent)]
     Assessment(#[from] crate::assessment::store::AssessmentError),
-    /// A document could not be issued.
-    #[error(transparent)]
-    Issue(#[from] crate::issuance::IssueError),
     /// The district is unknown.
     #[error(transparent)]
     District(#[from] crate::districts::UnknownDistrict),

@@ -19,10 +19,10 @@ use crate::archive::{Archive, ArchiveError};
 use crate::assessment::level::Level;
 use crate::catalog::Method;
 use crate::event::Event;
-use crate::issuance::IssuedRecord;
+use crate::event::IssuedRecord;
 
 pub use crate::event::rectify::{
-    Answer, Check, Extended, Opened, Outcome, Problem, Reviewer, Source,
+    Answer, Check, Extended, FollowUp, Opened, Outcome, Problem, Reviewer, Source,
 };
 pub use error::RectifyError;
 
@@ -87,27 +87,6 @@ impl Status {
     }
 }
 
-/// What a document of the register opens or moves: a notice opens items,
-/// a 督办通知 moves deadlines. Carried by a draft; the register writes the
-/// events in the same log write as the document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FollowUp {
-    /// A 整改通知书 opening one item per problem.
-    Open {
-        /// The deadline.
-        deadline: NaiveDate,
-        /// The problems.
-        problems: Vec<Problem>,
-    },
-    /// A 督办通知 giving these items a new deadline.
-    Extend {
-        /// Item ids.
-        items: Vec<String>,
-        /// The new deadline.
-        deadline: NaiveDate,
-    },
-}
-
 /// Whether `problem` is the one of this standard and method (one open
 /// item per problem). A 督查's problem, which has no method, is the same
 /// as any method's problem of its standard.
@@ -120,6 +99,23 @@ pub fn same_problem(
     problem.indicator.as_deref() == Some(indicator)
         && problem.standard == Some(standard)
         && (problem.method.is_none() || method.is_none() || problem.method == method)
+}
+
+/// The rectification events a registered batch sets going: the items
+/// each 整改通知书 opens and the deadlines each 督办通知 moves, numbered
+/// after the items already in the log. Issuance calls it while it
+/// registers the batch, so the items and the documents are one write.
+pub fn follow_batch(
+    records: &[crate::archive::log::Record],
+    issued: &[(&IssuedRecord, &FollowUp)],
+) -> Vec<Event> {
+    let mut next = next_serial(records);
+    let items = fold(records);
+    let mut events = Vec::new();
+    for (record, follow) in issued {
+        events.extend(follow_events(record, follow, &mut next, &items));
+    }
+    events
 }
 
 /// The events a registered document's follow-up writes; `next` is the

@@ -1,18 +1,12 @@
 //! Overdue items and the 督办通知: which items are past their deadline and
-//! not closed on a day, and the office's notice to a district naming them
-//! with a new deadline.
+//! not closed on a day, and what the office's notice to a district names
+//! (its overdue items, by community).
 
 use chrono::NaiveDate;
 
 use super::{Item, RectifyError};
 use crate::archive::Archive;
-use crate::archive::lock::WriterLock;
 use crate::community::Community;
-use crate::config::Config;
-use crate::documents::Issuer;
-use crate::issuance::{self, Issued};
-use crate::meter::Silent;
-use crate::render::Engine;
 
 /// Every item overdue on `today`, by community then id.
 pub fn overdue(archive: &Archive, today: NaiveDate) -> Result<Vec<Item>, RectifyError> {
@@ -24,41 +18,37 @@ pub fn overdue(archive: &Archive, today: NaiveDate) -> Result<Vec<Item>, Rectify
     Ok(items)
 }
 
-/// Issues a 督办通知 to `district` (name as typed) for its items overdue
-/// on `today`, with the new `deadline` (after today). Refused, with no
-/// number used, when nothing of the district is overdue.
-#[allow(clippy::too_many_arguments)]
-pub fn supervise(
+/// A community and its overdue items.
+pub type Overdue = (Community, Vec<Item>);
+
+/// What a 督办通知 to `district` (name as typed) names: the district's
+/// proper name and its communities with items overdue on `today`, each
+/// with those items. Refused when the new `deadline` is not after today
+/// or nothing of the district is overdue.
+pub fn overdue_of(
     archive: &Archive,
-    lock: &WriterLock,
-    engine: &Engine,
-    config: &Config,
     district: &str,
     deadline: NaiveDate,
-    date: NaiveDate,
     today: NaiveDate,
-) -> Result<Issued, RectifyError> {
+) -> Result<(String, Vec<Overdue>), RectifyError> {
     let district = crate::districts::DistrictTable::builtin()
         .find(district)?
         .name
         .clone();
     super::act::check_deadline(deadline, today)?;
     let reg = archive.communities()?;
-    let items = overdue(archive, today)?;
-    let mut groups: Vec<(&Community, Vec<&Item>)> = Vec::new();
+    let mut items = overdue(archive, today)?;
+    let mut groups = Vec::new();
     for c in reg.all().filter(|c| c.district == district) {
-        let mine: Vec<&Item> = items.iter().filter(|i| i.community() == c.id).collect();
+        let (mine, rest): (Vec<Item>, Vec<Item>) =
+            items.into_iter().partition(|i| i.community() == c.id);
+        items = rest;
         if !mine.is_empty() {
-            groups.push((c, mine));
+            groups.push((c.clone(), mine));
         }
     }
     if groups.is_empty() {
         return Err(RectifyError::NothingOverdue { district, today });
     }
-    let issuer = Issuer::default_of(config);
-    let draft = crate::documents::supervise::build(&issuer, &district, &groups, deadline, date);
-    let mut issued = issuance::issue(archive, lock, engine, vec![draft], &Silent)?;
-    issued
-        .pop()
-        .ok_or(RectifyError::NothingOverdue { district, today })
+    Ok((district, groups))
 }

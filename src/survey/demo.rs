@@ -214,23 +214,3 @@ fn paper_table(q: &Questionnaire, copies: &[PrintedCopy], happy: usize) -> Strin
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
-
-/// The 统计表 drafts of every community that has copies.
-pub fn drafts(
-    archive: &Archive,
-    config: &Config,
-    date: chrono::NaiveDate,
-) -> Result<Vec<crate::issuance::Draft>, SurveyError> {
-    let q = Questionnaire::load(Some(archive.root()), Catalog::builtin())?;
-    let survey = Survey::load(archive)?;
-    let issuer = crate::documents::Issuer::default_of(config);
-    let roster = archive.communities()?;
-    let mut out = Vec::new();
-    for c in roster.all() {
-        if survey.of(&c.id).next().is_some() {
-            let t = stats::tally(&survey, &q, &config.survey, &c.id);
-            out.push(super::document::build(&issuer, c, &t, date));
-        }
-    }
-    Ok(out)
-}

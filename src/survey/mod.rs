@@ -11,7 +11,6 @@ pub mod answer;
 pub mod close;
 pub mod copies;
 pub mod demo;
-pub mod document;
 pub mod double;
 pub mod number;
 pub mod open;
@@ -26,6 +25,15 @@ mod verdicts;
 use crate::archive::ArchiveError;
 
 pub use questionnaire::{Questionnaire, QuestionnaireError};
+
+/// The 统计表's kind name in the register.
+pub const KIND_NAME: &str = "问卷调查统计表";
+
+/// The 统计表's kind in the register (how the survey state knows which
+/// documents are its own).
+pub fn kind() -> crate::event::issuance::DocKind {
+    crate::event::issuance::DocKind::Other(KIND_NAME.to_string())
+}
 
 /// Why a survey action was refused; nothing was written.
 #[derive(Debug, thiserror::Error)]

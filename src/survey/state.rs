@@ -105,7 +105,7 @@ impl Survey {
             }
             Event::SurveyOpenAnswer(a) => self.open_answers.push((rec.time.clone(), a.clone())),
             Event::SurveyClose(c) => self.close(&c.community, &rec.time, c.by),
-            Event::Document(d) if d.kind == super::document::kind() => {
+            Event::Document(d) if d.kind == super::kind() => {
                 if let Some(c) = &d.community {
                     self.close(c, &rec.time, super::close::ClosedBy::Issued);
                 }

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::TableError;
 use super::place::column_letters;
-use crate::documents::size_text;
+use crate::sizes::size_text;
 
 /// Most rows a sheet may use (the last used row's number).
 pub const MAX_ROWS: u32 = 20_000;

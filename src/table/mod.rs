@@ -11,7 +11,6 @@ pub mod header;
 pub mod limits;
 pub mod place;
 pub mod survey;
-pub mod views;
 pub mod write;
 
 pub use header::{Column, Kind, Row, Schema, Table, read};

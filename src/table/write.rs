@@ -421,3 +421,14 @@ impl From<&String> for Out {
         Out::Text(s.clone())
     }
 }
+
+/// Plain columns with the given headings.
+pub fn columns(names: &[&str]) -> Vec<Col> {
+    names.iter().map(|n| Col::new(n)).collect()
+}
+
+/// A log time as people read it in Beijing time (the column heading says
+/// so).
+pub fn beijing(rfc3339: &str) -> String {
+    crate::config::TimeSettings::default().show(rfc3339)
+}

@@ -393,10 +393,11 @@ pub async fn bag(
 ) -> Result<Response, WebError> {
     user.require_community(&state, &id, Access::Read).await?;
     let archive = user.archive(&state);
+    let account = user.account.clone();
     let (file, name) = blocking(move || {
         let sub = archive.submission(&id, Some(n))?;
         let (_tmp, out) = download::staging_path(archive.root(), "bag.zip")?;
-        bagit::export(&archive, &sub, &out, true)?;
+        evidence::export_bag(&Ctx::account(&archive, &account), &sub, &out, true)?;
         let file = download::open(&out)?;
         let download = crate::event::Download {
             community: id,

@@ -146,18 +146,17 @@ pub async fn table_xlsx(
     user.require_office()?;
     let archive = user.archive(&state);
     let (file, sheet) = blocking(move || {
-        use crate::table::views;
         Ok(match name.as_str() {
             "progress.xlsx" => (
                 "进度汇总表.xlsx",
-                views::progress(
+                crate::documents::progress::sheet(
                     &crate::documents::progress::from_archive(&archive, false)?,
                     false,
                 ),
             ),
             "register.xlsx" => (
                 "发文登记簿.xlsx",
-                views::register(&issuance::entries(&archive)?),
+                issuance::sheet::register(&issuance::entries(&archive)?),
             ),
             "communities.xlsx" => (
                 "社区名单.xlsx",

@@ -79,7 +79,7 @@ fn env() -> &'static Environment<'static> {
             // render every page catch it.
             let _ = env.add_template(name, text);
         }
-        env.add_filter("bytes", |n: u64| crate::documents::size_text(n));
+        env.add_filter("bytes", |n: u64| crate::sizes::size_text(n));
         env
     })
 }

@@ -43,7 +43,6 @@ pub(super) fn refused(e: RectifyError) -> WebError {
         | RectifyError::NothingOverdue { .. } => StatusCode::CONFLICT,
         RectifyError::Archive(a) => a.status(),
         RectifyError::Assessment(a) => a.status(),
-        RectifyError::Issue(a) => a.status(),
         RectifyError::Community(a) => a.status(),
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use reqwest::blocking::{Client, Response, multipart};
+use reqwest::blocking::{Client, Response};
 
 use super::util::{
     CUIHU, EXPERT, EXPERT_PL, OFFICE, OTHER, PANLONGQU, Server, WUHUA, archive, client, evidence,
@@ -230,8 +230,20 @@ fn send_once(
                 || p == "/office/units"
                 || p == "/district/plan" =>
         {
-            let form = multipart::Form::new().text("csrf", csrf.to_string());
-            c.post(url).multipart(form).send()
+            // The multipart body as bytes in one piece: a streamed body
+            // (reqwest's multipart form) loses the answer when a loaded
+            // machine lets the server answer before the body is sent.
+            let boundary = "kaoping-walk-boundary";
+            let body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}--\r\n"
+            );
+            c.post(url)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(body)
+                .send()
         }
         (_, "/office/documents") => c
             .post(url)

@@ -8,11 +8,11 @@ use sha2::{Digest as _, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
+use super::BagFile;
 use super::{bag_name, encode_path, payload_name};
 use crate::archive::manifest::{FileEntry, Manifest};
 use crate::archive::store::Digest;
 use crate::archive::{Archive, ArchiveError, Submission, io_at};
-use crate::field::evidence::BagFile;
 
 fn bag_info(m: &Manifest, sub: &Submission, (bytes, count): (u64, u64)) -> String {
     let c = &m.community;

@@ -5,8 +5,8 @@ use std::io::Write;
 use anyhow::Context as _;
 
 use kaoping::application;
+use kaoping::application::view;
 use kaoping::archive::Archive;
-use kaoping::table::views;
 
 use super::super::Context;
 use super::super::output;
@@ -43,7 +43,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
                 .is_none_or(|d| *d == x.record.proposal.district)
         })
         .collect();
-    if a.table.emit(false, &|| views::applications(&apps))? {
+    if a.table.emit(false, &|| view::applications(&apps))? {
         return Ok(());
     }
     let mut out = output::stdout();

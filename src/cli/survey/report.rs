@@ -2,8 +2,9 @@
 //! or the whole city, issued as documents.
 
 use kaoping::archive::Archive;
+use kaoping::documents::survey as document;
 use kaoping::survey::state::Survey;
-use kaoping::survey::{Questionnaire, document, stats};
+use kaoping::survey::{Questionnaire, stats};
 
 use super::Context;
 use crate::cli::batch::{self, Output};

@@ -54,8 +54,8 @@ fn check_space(root: &Path, headers: &HeaderMap, limits: &Limits) -> Result<(), 
             StatusCode::INSUFFICIENT_STORAGE,
             format!(
                 "档案库所在磁盘的剩余空间不足（剩余 {}，须保留 {}），没有保存任何文件。请告诉管理员清理磁盘。",
-                crate::documents::size_text(free),
-                crate::documents::size_text(limits.reserve_bytes)
+                crate::sizes::size_text(free),
+                crate::sizes::size_text(limits.reserve_bytes)
             ),
         ));
     }

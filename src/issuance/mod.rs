@@ -11,16 +11,21 @@
 //! interrupt after that waits until the caller has written the files
 //! ([`crate::interrupt`]). No document is dated after today.
 
+pub mod sheet;
+
 use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::archive::lock::WriterLock;
+use crate::archive::log::Record;
 use crate::archive::{Archive, ArchiveError};
 use crate::config::Organ;
+use crate::event::Event;
 pub use crate::event::archive::ObjectRef;
 pub use crate::event::issuance::{DocKind, IssuedRecord, Sequence};
+use crate::event::rectify::FollowUp;
 use crate::meter::{Meter, Unit};
 use crate::render::parallel::par_map;
 use crate::render::templates::{Origin, TemplateUse};
@@ -137,7 +142,7 @@ pub struct Draft {
     pub organs: Vec<String>,
     /// Rectification events the document writes with it (items a notice
     /// opens, deadlines a 督办通知 moves).
-    pub follow: Option<crate::rectify::FollowUp>,
+    pub follow: Option<crate::event::rectify::FollowUp>,
     /// The index, in the same batch, of the document this one is issued
     /// under: its number is set as `decision` in the data and kept as the
     /// record's `basis`.
@@ -202,6 +207,10 @@ pub enum IssueError {
         /// Today in Beijing time.
         today: NaiveDate,
     },
+    /// A batch that should have given one document gave none (a fault in
+    /// kaoping, not in the data).
+    #[error("本批没有生成公文，没有占用文号；请把这个情况告诉系统管理员")]
+    Nothing,
     /// The file to check could not be read.
     #[error("无法读取 {path}")]
     Read {
@@ -354,6 +363,11 @@ impl Numbering {
     }
 }
 
+/// Makes the events a registered batch sets going in other areas (the
+/// rectify area's `follow_batch`): issuance knows only that they are
+/// written in the same log write as the register lines.
+pub type FollowEvents = dyn Fn(&[Record], &[(&IssuedRecord, &FollowUp)]) -> Vec<Event>;
+
 /// A rendered PDF with the templates it came from.
 type Rendered = (Vec<u8>, Vec<TemplateUse>);
 
@@ -366,6 +380,7 @@ pub fn issue(
     engine: &Engine,
     drafts: Vec<Draft>,
     progress: &dyn Meter,
+    follow: &FollowEvents,
 ) -> Result<Vec<Issued>, IssueError> {
     refuse_future(&drafts)?;
     let records = archive.records()?;
@@ -412,17 +427,18 @@ pub fn issue(
         out.push((Issued { record, pdf }, d.follow));
     }
     // The whole batch is registered with one write: all or none; the
-    // rectification events each document opens follow it.
-    let mut next = crate::rectify::next_serial(&records);
-    let items = crate::rectify::fold(&records);
-    let mut events = Vec::new();
-    for (d, follow) in &out {
-        events.push(crate::event::Event::Document(d.record.clone()));
-        if let Some(f) = follow {
-            events.extend(crate::rectify::follow_events(
-                &d.record, f, &mut next, &items,
-            ));
-        }
+    // events its documents set going in other areas (rectification items
+    // a notice opens) are made by `follow` and written with it.
+    let mut events: Vec<Event> = out
+        .iter()
+        .map(|(d, _)| Event::Document(d.record.clone()))
+        .collect();
+    let following: Vec<_> = out
+        .iter()
+        .filter_map(|(d, f)| f.as_ref().map(|f| (&d.record, f)))
+        .collect();
+    if !following.is_empty() {
+        events.extend(follow(&records, &following));
     }
     let out: Vec<Issued> = out.into_iter().map(|(d, _)| d).collect();
     // From the moment the numbers are committed the caller must deliver
@@ -433,6 +449,19 @@ pub fn issue(
         .append_all(lock, events)
         .map_err(ArchiveError::from)?;
     Ok(out)
+}
+
+/// Issues one document: [`issue`] for a batch of one.
+pub fn issue_one(
+    archive: &Archive,
+    lock: &WriterLock,
+    engine: &Engine,
+    draft: Draft,
+    progress: &dyn Meter,
+    follow: &FollowEvents,
+) -> Result<Issued, IssueError> {
+    let mut issued = issue(archive, lock, engine, vec![draft], progress, follow)?;
+    issued.pop().ok_or(IssueError::Nothing)
 }
 
 /// Refuses a document dated after today: a number's year follows its

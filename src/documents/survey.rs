@@ -7,19 +7,13 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::stats::{ItemTally, StandardTally, Tally, percent};
 use crate::community::Community;
 use crate::documents::Issuer;
-use crate::issuance::{DocKind, Draft};
+use crate::issuance::Draft;
 use crate::render::fonts::{Fonts, needs_glyph};
+use crate::survey::stats::{ItemTally, StandardTally, Tally, percent};
 
-/// Kind name in the register.
-pub const KIND_NAME: &str = "问卷调查统计表";
-
-/// The kind in the register.
-pub fn kind() -> DocKind {
-    DocKind::Other(KIND_NAME.to_string())
-}
+pub use crate::survey::{KIND_NAME, kind};
 
 #[derive(Serialize)]
 struct Bar {
@@ -274,4 +268,27 @@ fn item_data(i: &ItemTally) -> ItemData {
             })
             .collect(),
     }
+}
+
+/// The 统计表 drafts of every community that has copies.
+pub fn drafts(
+    archive: &crate::archive::Archive,
+    config: &crate::config::Config,
+    date: chrono::NaiveDate,
+) -> Result<Vec<Draft>, crate::survey::SurveyError> {
+    let q = crate::survey::Questionnaire::load(
+        Some(archive.root()),
+        crate::catalog::Catalog::builtin(),
+    )?;
+    let survey = crate::survey::state::Survey::load(archive)?;
+    let issuer = Issuer::default_of(config);
+    let roster = archive.communities()?;
+    let mut out = Vec::new();
+    for c in roster.all() {
+        if survey.of(&c.id).next().is_some() {
+            let t = crate::survey::stats::tally(&survey, &q, &config.survey, &c.id);
+            out.push(build(&issuer, c, &t, date));
+        }
+    }
+    Ok(out)
 }
