@@ -11,11 +11,18 @@
 //! interrupt after that waits until the caller has written the files
 //! ([`crate::interrupt`]). No document is dated after today.
 
+mod number;
+mod register;
 pub mod sheet;
+
+use number::{Numbered, number_all};
+pub use number::{certificate_number, document_number};
+use register::entries_of;
+pub use register::{PdfCheck, check_pdf, earlier, entries, find_sha256};
 
 use std::path::PathBuf;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::archive::lock::WriterLock;
@@ -222,16 +229,6 @@ pub enum IssueError {
     },
 }
 
-/// Formats a 发文字号: prefix, year in 〔〕, serial, 号.
-pub fn document_number(prefix: &str, year: i32, serial: u32) -> String {
-    format!("{prefix}〔{year}〕{serial}号")
-}
-
-/// Formats a certificate number: prefix, year in 〔〕, 第, three digits, 号.
-pub fn certificate_number(prefix: &str, year: i32, serial: u32) -> String {
-    format!("{prefix}〔{year}〕第{serial:03}号")
-}
-
 /// The organ mark of a banner: the organs' headers without a common
 /// trailing 文件, and that suffix (empty if the headers have none).
 pub fn banner(organs: &[&Organ]) -> (Vec<String>, String) {
@@ -254,77 +251,6 @@ pub fn banner(organs: &[&Organ]) -> (Vec<String>, String) {
             String::new()
         },
     )
-}
-
-/// Every registered document, in order.
-pub fn entries(archive: &Archive) -> Result<Vec<Entry>, ArchiveError> {
-    Ok(entries_of(&archive.records()?))
-}
-
-/// The registered documents among log `records`, in order.
-fn entries_of(records: &[crate::archive::log::Record]) -> Vec<Entry> {
-    records
-        .iter()
-        .filter_map(|rec| match &rec.event {
-            crate::event::Event::Document(record) => Some(Entry {
-                time: rec.time.clone(),
-                record: record.clone(),
-            }),
-            _ => None,
-        })
-        .collect()
-}
-
-/// An earlier registered document of the same kind for the same community
-/// (and, for receipts, the same submission) as `draft`, if any.
-pub fn earlier<'a>(entries: &'a [Entry], draft: &Draft) -> Option<&'a Entry> {
-    let community = draft.community.as_deref()?;
-    entries.iter().rev().find(|e| {
-        e.record.kind == draft.kind
-            && e.record.community.as_deref() == Some(community)
-            && e.record.submission == draft.submission
-    })
-}
-
-/// What checking a PDF against the register found.
-#[derive(Debug, Clone)]
-pub struct PdfCheck {
-    /// SHA-256 (hex) of the PDF checked.
-    pub sha256: String,
-    /// The registered document with exactly these bytes, if any.
-    pub entry: Option<Entry>,
-    /// Whether the archive's own copy of it is still intact (when found).
-    pub copy_intact: bool,
-}
-
-/// Whether the PDF read from `reader` is, byte for byte, a registered
-/// document; hashed as it is read, never held in memory whole. Both
-/// `verify-doc` and the web's check use this.
-pub fn check_pdf(archive: &Archive, reader: impl std::io::Read) -> Result<PdfCheck, ArchiveError> {
-    let (digest, _) =
-        crate::archive::store::hash_reader(reader).map_err(|source| ArchiveError::Io {
-            path: archive.root().to_path_buf(),
-            source,
-        })?;
-    let sha256 = digest.hex();
-    let entry = find_sha256(archive, &sha256)?;
-    let copy_intact = entry.is_some()
-        && matches!(
-            archive.store().check(&digest),
-            Ok(crate::archive::store::ObjectState::Intact)
-        );
-    Ok(PdfCheck {
-        sha256,
-        entry,
-        copy_intact,
-    })
-}
-
-/// The registered document whose PDF has this SHA-256 (hex), if any.
-pub fn find_sha256(archive: &Archive, hex: &str) -> Result<Option<Entry>, ArchiveError> {
-    Ok(entries(archive)?
-        .into_iter()
-        .find(|e| e.record.sha256() == hex))
 }
 
 /// How the register marks a certificate sequence.
@@ -479,83 +405,6 @@ fn refuse_future(drafts: &[Draft]) -> Result<(), IssueError> {
     }
 }
 
-/// A draft with its number, its data completed with it.
-struct Numbered {
-    draft: Draft,
-    sequence: Sequence,
-    year: i32,
-    number: String,
-    serial: u32,
-    /// The number of the document it cites, if any.
-    basis: Option<String>,
-}
-
-/// Numbers every draft after the `existing` register: the next serial of
-/// its sequence and year, or the number given (refused if registered).
-fn number_all(existing: &[Entry], drafts: Vec<Draft>) -> Result<Vec<Numbered>, IssueError> {
-    let mut numbered = Vec::with_capacity(drafts.len());
-    let mut taken: Vec<(Sequence, i32, u32)> = existing
-        .iter()
-        .map(|e| (e.record.sequence.clone(), e.record.year, e.record.serial))
-        .collect();
-    for mut d in drafts {
-        let year = d.meta.date.year();
-        let key = d.numbering.sequence();
-        let (number, serial) = match &d.numbering {
-            Numbering::Given(n) => {
-                if let Some(e) = existing.iter().find(|e| &e.record.number == n) {
-                    return Err(IssueError::DuplicateNumber {
-                        number: n.clone(),
-                        time: e.time.clone(),
-                        title: e.record.title.clone(),
-                    });
-                }
-                (n.clone(), 0)
-            }
-            Numbering::Document { prefix } | Numbering::Certificate { prefix } => {
-                let serial = taken
-                    .iter()
-                    .filter(|(k, y, _)| *k == key && *y == year)
-                    .map(|(_, _, s)| *s)
-                    .max()
-                    .unwrap_or(0)
-                    + 1;
-                taken.push((key.clone(), year, serial));
-                let number = match d.numbering {
-                    Numbering::Certificate { .. } => certificate_number(prefix, year, serial),
-                    _ => document_number(prefix, year, serial),
-                };
-                (number, serial)
-            }
-        };
-        if let Some(obj) = d.data.as_object_mut() {
-            obj.insert("number".into(), serde_json::Value::String(number.clone()));
-        }
-        numbered.push(Numbered {
-            draft: d,
-            sequence: key,
-            year,
-            number,
-            serial,
-            basis: None,
-        });
-    }
-    // A draft citing another of the batch gets that one's number.
-    for i in 0..numbered.len() {
-        let Some(cited) = numbered[i].draft.cites else {
-            continue;
-        };
-        let Some(basis) = numbered.get(cited).map(|c| c.number.clone()) else {
-            continue;
-        };
-        if let Some(obj) = numbered[i].draft.data.as_object_mut() {
-            obj.insert("decision".into(), serde_json::Value::String(basis.clone()));
-        }
-        numbered[i].basis = Some(basis);
-    }
-    Ok(numbered)
-}
-
 /// Renders every numbered draft (in parallel): the PDFs and the
 /// templates each came from, in order; the first failure stops all.
 fn render_all(
@@ -582,73 +431,4 @@ fn render_all(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sequences_keep_their_text_in_the_register() {
-        for (q, s) in [
-            (Sequence::Document("昆社治办".into()), "\"昆社治办\""),
-            (
-                Sequence::Certificate("昆社治试证".into()),
-                "\"证书:昆社治试证\"",
-            ),
-            (Sequence::Given, "\"\""),
-        ] {
-            assert_eq!(serde_json::to_string(&q).unwrap(), s);
-            assert_eq!(serde_json::from_str::<Sequence>(s).unwrap(), q);
-        }
-    }
-
-    #[test]
-    fn document_kinds_keep_their_chinese_names_on_disk() {
-        for (k, s) in [
-            (DocKind::Report, "\"考评报告\""),
-            (DocKind::Receipt, "\"材料提交回执\""),
-            (DocKind::Other("通知".into()), "\"通知\""),
-        ] {
-            assert_eq!(serde_json::to_string(&k).unwrap(), s);
-            assert_eq!(serde_json::from_str::<DocKind>(s).unwrap(), k);
-        }
-        assert_eq!(DocKind::named("命名证书"), DocKind::Certificate);
-        assert_eq!(DocKind::named("函"), DocKind::Other("函".into()));
-    }
-
-    #[test]
-    fn numbers_follow_gbt9704() {
-        assert_eq!(document_number("昆社治办", 2026, 7), "昆社治办〔2026〕7号");
-        assert_eq!(
-            certificate_number("昆社治试证", 2026, 12),
-            "昆社治试证〔2026〕第012号"
-        );
-    }
-
-    #[test]
-    fn banner_splits_the_common_suffix() {
-        let a = Organ {
-            key: "a".into(),
-            name: "甲".into(),
-            header: "中共昆明市委办公厅文件".into(),
-            prefix: "昆办".into(),
-        };
-        let b = Organ {
-            header: "昆明市人民政府办公厅文件".into(),
-            ..a.clone()
-        };
-        assert_eq!(
-            banner(&[&a, &b]),
-            (
-                vec![
-                    "中共昆明市委办公厅".to_string(),
-                    "昆明市人民政府办公厅".to_string()
-                ],
-                "文件".to_string()
-            )
-        );
-        let c = Organ {
-            header: "昆明市民政局".into(),
-            ..a.clone()
-        };
-        assert_eq!(banner(&[&a, &c]).1, "");
-    }
-}
+mod tests;

@@ -1,0 +1,77 @@
+//! Reading the register: every registered document from the log, an
+//! earlier document of the same kind, and whether a PDF (or its SHA-256)
+//! is exactly an issued document.
+
+use super::{Draft, Entry};
+use crate::archive::{Archive, ArchiveError};
+
+/// Every registered document, in order.
+pub fn entries(archive: &Archive) -> Result<Vec<Entry>, ArchiveError> {
+    Ok(entries_of(&archive.records()?))
+}
+
+/// The registered documents among log `records`, in order.
+pub(super) fn entries_of(records: &[crate::archive::log::Record]) -> Vec<Entry> {
+    records
+        .iter()
+        .filter_map(|rec| match &rec.event {
+            crate::event::Event::Document(record) => Some(Entry {
+                time: rec.time.clone(),
+                record: record.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// An earlier registered document of the same kind for the same community
+/// (and, for receipts, the same submission) as `draft`, if any.
+pub fn earlier<'a>(entries: &'a [Entry], draft: &Draft) -> Option<&'a Entry> {
+    let community = draft.community.as_deref()?;
+    entries.iter().rev().find(|e| {
+        e.record.kind == draft.kind
+            && e.record.community.as_deref() == Some(community)
+            && e.record.submission == draft.submission
+    })
+}
+
+/// What checking a PDF against the register found.
+#[derive(Debug, Clone)]
+pub struct PdfCheck {
+    /// SHA-256 (hex) of the PDF checked.
+    pub sha256: String,
+    /// The registered document with exactly these bytes, if any.
+    pub entry: Option<Entry>,
+    /// Whether the archive's own copy of it is still intact (when found).
+    pub copy_intact: bool,
+}
+
+/// Whether the PDF read from `reader` is, byte for byte, a registered
+/// document; hashed as it is read, never held in memory whole. Both
+/// `verify-doc` and the web's check use this.
+pub fn check_pdf(archive: &Archive, reader: impl std::io::Read) -> Result<PdfCheck, ArchiveError> {
+    let (digest, _) =
+        crate::archive::store::hash_reader(reader).map_err(|source| ArchiveError::Io {
+            path: archive.root().to_path_buf(),
+            source,
+        })?;
+    let sha256 = digest.hex();
+    let entry = find_sha256(archive, &sha256)?;
+    let copy_intact = entry.is_some()
+        && matches!(
+            archive.store().check(&digest),
+            Ok(crate::archive::store::ObjectState::Intact)
+        );
+    Ok(PdfCheck {
+        sha256,
+        entry,
+        copy_intact,
+    })
+}
+
+/// The registered document whose PDF has this SHA-256 (hex), if any.
+pub fn find_sha256(archive: &Archive, hex: &str) -> Result<Option<Entry>, ArchiveError> {
+    Ok(entries(archive)?
+        .into_iter()
+        .find(|e| e.record.sha256() == hex))
+}
