@@ -12,7 +12,9 @@ use rayon::prelude::*;
 use super::bagit;
 use super::collect::{self, Candidate, Collected, ReadProblem, Source};
 use super::index;
+use super::manifest::SkipReason;
 use super::place::{self, Placed};
+use super::relpath::RelPath;
 use super::store::Put;
 use super::zipin::{self, ZipLimits};
 use super::{Archive, ArchiveError};
@@ -229,6 +231,51 @@ fn check_space(root: &Path, needed: u64, margin: u64) -> Result<(), ArchiveError
     Ok(())
 }
 
+/// When the files are a BagIt bag: its payload (its tag files join the
+/// skipped ones) and the payload manifest the stored files must match.
+fn open_bag(
+    zip: Option<&Path>,
+    files: Vec<Candidate>,
+    skipped: &mut Vec<(RelPath, SkipReason)>,
+) -> Result<(Vec<Candidate>, Option<bagit::PayloadManifest>), ArchiveError> {
+    if !bagit::looks_like_bag(&files) {
+        return Ok((files, None));
+    }
+    let (payload, tags, manifest) = bagit::split_bag(files, |c| read_candidate(zip, c))
+        .map_err(|problems| ArchiveError::BagMismatch { problems })?;
+    skipped.extend(tags.into_iter().map(|t| (t, SkipReason::BagTagFile)));
+    Ok((payload, Some(manifest)))
+}
+
+/// Stores the placed files (`total` bytes), then checks them against the
+/// bag's payload manifest, if any; on a problem the new objects are
+/// removed again.
+fn store_checked(
+    archive: &Archive,
+    zip: Option<&Path>,
+    placed: &[Placed],
+    bag: Option<&bagit::PayloadManifest>,
+    total: u64,
+    progress: &dyn Meter,
+) -> Result<Vec<Put>, ArchiveError> {
+    progress.start("保存文件", total, Unit::Bytes);
+    let (puts, problems) = store_all(archive, zip, placed, progress);
+    progress.finish();
+    if !problems.is_empty() {
+        roll_back(archive, &puts);
+        return Err(ArchiveError::Unreadable { problems });
+    }
+    let puts: Vec<Put> = puts.into_iter().flatten().collect();
+    if let Some(expected) = bag {
+        let problems = bagit::check_payload(expected, placed, &puts);
+        if !problems.is_empty() {
+            roll_back(archive, &puts.iter().copied().map(Some).collect::<Vec<_>>());
+            return Err(ArchiveError::BagMismatch { problems });
+        }
+    }
+    Ok(puts)
+}
+
 /// Ingests the folder or ZIP at `source` for a community. `on_wait` is
 /// called if another writer holds the lock and `options.wait` is set.
 pub fn ingest(
@@ -258,18 +305,7 @@ pub fn ingest(
             break;
         }
     }
-    let mut bag = None;
-    if bagit::looks_like_bag(&files) {
-        let (payload, tags, manifest) =
-            bagit::split_bag(files, |c| read_candidate(zip.as_deref(), c))
-                .map_err(|problems| ArchiveError::BagMismatch { problems })?;
-        skipped.extend(
-            tags.into_iter()
-                .map(|t| (t, super::manifest::SkipReason::BagTagFile)),
-        );
-        files = payload;
-        bag = Some(manifest);
-    }
+    let (files, bag) = open_bag(zip.as_deref(), files, &mut skipped)?;
     let placement = place::place(catalog, files);
     if !placement.problems.is_empty() {
         return Err(ArchiveError::Unplaceable {
@@ -290,21 +326,15 @@ pub fn ingest(
         .last()
         .map_or(1, |s| s.record.version + 1);
 
-    progress.start("保存文件", total, Unit::Bytes);
-    let (puts, problems) = store_all(archive, zip.as_deref(), &placement.placed, progress);
-    progress.finish();
-    if !problems.is_empty() {
-        roll_back(archive, &puts);
-        return Err(ArchiveError::Unreadable { problems });
-    }
-    let puts: Vec<Put> = puts.into_iter().flatten().collect();
-    if let Some(expected) = &bag {
-        let problems = bagit::check_payload(expected, &placement.placed, &puts);
-        if !problems.is_empty() {
-            roll_back(archive, &puts.iter().copied().map(Some).collect::<Vec<_>>());
-            return Err(ArchiveError::BagMismatch { problems });
-        }
-    }
+    let placed = &placement.placed;
+    let puts = store_checked(
+        archive,
+        zip.as_deref(),
+        placed,
+        bag.as_ref(),
+        total,
+        progress,
+    )?;
     let new = index::NewVersion {
         community,
         version,
@@ -312,7 +342,7 @@ pub fn ingest(
         source_name: options.source_name.clone(),
         submitter: options.submitter.clone(),
         allow_identical: options.allow_identical,
-        placed: &placement.placed,
+        placed,
         puts: &puts,
         skipped,
     };

@@ -37,89 +37,113 @@ pub struct Computed {
 
 /// Computes every verdict the given facts allow.
 pub fn compute(facts: &Facts, kind: CommunityKind) -> Vec<Computed> {
-    let mut out = Vec::new();
-    if let Some(n) = facts.social_organisations {
-        let min = min_social_organisations(kind);
-        let kind_name = match kind {
-            CommunityKind::Urban => "城市社区",
-            CommunityKind::VillageToResidence => "“村改居”社区",
-        };
-        let ok = n >= min;
-        out.push(Computed {
-            indicator: "Ⅱ-4",
-            standard: 1,
-            verdict: pass_if(ok),
-            arithmetic: format!(
-                "社区社会组织 {n} 个，{kind_name}要求不少于 {min} 个，{}",
-                if ok {
-                    "达到要求"
-                } else {
-                    "未达到要求"
-                }
-            ),
-        });
+    [
+        social_organisations(facts, kind),
+        facility_area(facts),
+        social_worker_growth(facts),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Ⅱ-4 standard 1: enough community social organisations for the kind of
+/// community.
+fn social_organisations(facts: &Facts, kind: CommunityKind) -> Option<Computed> {
+    let n = facts.social_organisations?;
+    let min = min_social_organisations(kind);
+    let kind_name = match kind {
+        CommunityKind::Urban => "城市社区",
+        CommunityKind::VillageToResidence => "“村改居”社区",
+    };
+    let ok = n >= min;
+    Some(Computed {
+        indicator: "Ⅱ-4",
+        standard: 1,
+        verdict: pass_if(ok),
+        arithmetic: format!(
+            "社区社会组织 {n} 个，{kind_name}要求不少于 {min} 个，{}",
+            if ok {
+                "达到要求"
+            } else {
+                "未达到要求"
+            }
+        ),
+    })
+}
+
+/// Ⅱ-11 standard 1: enough service-facility area per 100 households.
+fn facility_area(facts: &Facts) -> Option<Computed> {
+    let (area, households) = (facts.facility_area?, facts.households?);
+    if households == 0 {
+        return None;
     }
-    if let (Some(area), Some(households)) = (facts.facility_area, facts.households)
-        && households > 0
-    {
-        let per100 = area / f64::from(households) * 100.0;
-        let ok = per100 >= MIN_AREA_PER_100_HOUSEHOLDS;
-        out.push(Computed {
-            indicator: "Ⅱ-11",
-            standard: 1,
-            verdict: pass_if(ok),
-            arithmetic: format!(
-                "综合服务设施 {} 平方米 ÷ {households} 户 × 100 = 每百户 {:.1} 平方米，要求不低于 {} 平方米，{}",
-                trim_number(area),
-                per100,
-                MIN_AREA_PER_100_HOUSEHOLDS,
-                if ok { "达到要求" } else { "未达到要求" }
-            ),
-        });
-    }
+    let per100 = area / f64::from(households) * 100.0;
+    let ok = per100 >= MIN_AREA_PER_100_HOUSEHOLDS;
+    Some(Computed {
+        indicator: "Ⅱ-11",
+        standard: 1,
+        verdict: pass_if(ok),
+        arithmetic: format!(
+            "综合服务设施 {} 平方米 ÷ {households} 户 × 100 = 每百户 {:.1} 平方米，要求不低于 {} 平方米，{}",
+            trim_number(area),
+            per100,
+            MIN_AREA_PER_100_HOUSEHOLDS,
+            if ok {
+                "达到要求"
+            } else {
+                "未达到要求"
+            }
+        ),
+    })
+}
+
+/// Ⅱ-16 standard 1: certified social workers growing fast enough between
+/// every two years given.
+fn social_worker_growth(facts: &Facts) -> Option<Computed> {
     let mut years: Vec<(i32, u32)> = facts
         .certified_social_workers
         .iter()
         .filter_map(|(y, n)| y.trim().parse::<i32>().ok().map(|y| (y, *n)))
         .collect();
     years.sort_unstable();
-    if years.len() >= 2 {
-        let mut ok = true;
-        let mut steps = Vec::new();
-        for pair in years.windows(2) {
-            let ((y1, c1), (y2, c2)) = (pair[0], pair[1]);
-            let span = f64::from(y2 - y1);
-            let (text, good) = if c1 == 0 {
-                (format!("{y1}年 0 人 → {y2}年 {c2} 人"), c2 > 0)
-            } else {
-                let rate = (f64::from(c2) / f64::from(c1)).powf(1.0 / span) - 1.0;
-                (
-                    format!(
-                        "{y1}年 {c1} 人 → {y2}年 {c2} 人，年增长 {:.1}%",
-                        rate * 100.0
-                    ),
-                    rate + 1e-9 >= MIN_SOCIAL_WORKER_GROWTH,
-                )
-            };
-            ok &= good;
-            steps.push(text);
-        }
-        out.push(Computed {
-            indicator: "Ⅱ-16",
-            standard: 1,
-            verdict: pass_if(ok),
-            arithmetic: format!(
-                "持证社工：{}；要求每年增长不低于 3%，{}",
-                steps.join("；"),
-                if ok {
-                    "达到要求"
-                } else {
-                    "未达到要求"
-                }
-            ),
-        });
+    if years.len() < 2 {
+        return None;
     }
-    out
+    let mut ok = true;
+    let mut steps = Vec::new();
+    for pair in years.windows(2) {
+        let ((y1, c1), (y2, c2)) = (pair[0], pair[1]);
+        let span = f64::from(y2 - y1);
+        let (text, good) = if c1 == 0 {
+            (format!("{y1}年 0 人 → {y2}年 {c2} 人"), c2 > 0)
+        } else {
+            let rate = (f64::from(c2) / f64::from(c1)).powf(1.0 / span) - 1.0;
+            (
+                format!(
+                    "{y1}年 {c1} 人 → {y2}年 {c2} 人，年增长 {:.1}%",
+                    rate * 100.0
+                ),
+                rate + 1e-9 >= MIN_SOCIAL_WORKER_GROWTH,
+            )
+        };
+        ok &= good;
+        steps.push(text);
+    }
+    Some(Computed {
+        indicator: "Ⅱ-16",
+        standard: 1,
+        verdict: pass_if(ok),
+        arithmetic: format!(
+            "持证社工：{}；要求每年增长不低于 3%，{}",
+            steps.join("；"),
+            if ok {
+                "达到要求"
+            } else {
+                "未达到要求"
+            }
+        ),
+    })
 }
 
 fn pass_if(ok: bool) -> Verdict {

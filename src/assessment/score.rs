@@ -106,29 +106,7 @@ pub fn score(assessment: &Assessment, catalog: &Catalog, config: &Config) -> Sco
                 .indicator_weight_override(&ind.code)
                 .unwrap_or(item_max / n_ind);
             let std_max = ind_max / ind.standards.len().max(1) as f64;
-            let standards: Vec<StandardScore> = ind
-                .standards
-                .iter()
-                .map(|s| {
-                    let rows: Vec<ResultRow> = assessment
-                        .results
-                        .iter()
-                        .filter(|r| r.indicator == ind.code && r.standard == s.number)
-                        .cloned()
-                        .collect();
-                    let mean = if rows.is_empty() {
-                        0.0
-                    } else {
-                        rows.iter().map(rate).sum::<f64>() / rows.len() as f64
-                    };
-                    StandardScore {
-                        number: s.number,
-                        max: std_max,
-                        score: std_max * mean,
-                        rows,
-                    }
-                })
-                .collect();
+            let standards = standard_scores(assessment, ind, std_max, &rate);
             indicators.push(IndicatorScore {
                 code: ind.code.clone(),
                 name: ind.name.clone(),
@@ -147,9 +125,53 @@ pub fn score(assessment: &Assessment, catalog: &Catalog, config: &Config) -> Sco
     }
     let max: f64 = items.iter().map(|i| i.max).sum();
     let total = round1(items.iter().map(|i| i.score).sum());
+    ScoreCard {
+        items,
+        max,
+        total,
+        grade: grade(config, total),
+        verdict_counts: verdict_counts(assessment),
+    }
+}
+
+/// The scores of an indicator's standards, each `std_max` times the mean
+/// rate of its rows (0 without rows).
+fn standard_scores(
+    assessment: &Assessment,
+    ind: &crate::catalog::Indicator,
+    std_max: f64,
+    rate: &impl Fn(&ResultRow) -> f64,
+) -> Vec<StandardScore> {
+    ind.standards
+        .iter()
+        .map(|s| {
+            let rows: Vec<ResultRow> = assessment
+                .results
+                .iter()
+                .filter(|r| r.indicator == ind.code && r.standard == s.number)
+                .cloned()
+                .collect();
+            let mean = if rows.is_empty() {
+                0.0
+            } else {
+                rows.iter().map(rate).sum::<f64>() / rows.len() as f64
+            };
+            StandardScore {
+                number: s.number,
+                max: std_max,
+                score: std_max * mean,
+                rows,
+            }
+        })
+        .collect()
+}
+
+/// The highest grade whose minimum `total` reaches (the lowest grade
+/// otherwise, 未定等次 when the scheme has none).
+fn grade(config: &Config, total: f64) -> Grade {
     let mut grades = config.scoring.grades.clone();
     grades.sort_by(|a, b| b.min.total_cmp(&a.min));
-    let grade = grades
+    grades
         .iter()
         .find(|g| total + 1e-9 >= g.min)
         .or(grades.last())
@@ -158,7 +180,11 @@ pub fn score(assessment: &Assessment, catalog: &Catalog, config: &Config) -> Sco
             name: "未定等次".into(),
             min: 0.0,
             named: false,
-        });
+        })
+}
+
+/// Counts of rows by verdict: 达标, 基本达标, 未达标.
+fn verdict_counts(assessment: &Assessment) -> [usize; 3] {
     let mut verdict_counts = [0; 3];
     for r in &assessment.results {
         verdict_counts[Verdict::ALL
@@ -166,13 +192,7 @@ pub fn score(assessment: &Assessment, catalog: &Catalog, config: &Config) -> Sco
             .position(|v| *v == r.verdict)
             .unwrap_or(2)] += 1;
     }
-    ScoreCard {
-        items,
-        max,
-        total,
-        grade,
-        verdict_counts,
-    }
+    verdict_counts
 }
 
 #[cfg(test)]

@@ -329,13 +329,7 @@ pub fn import_bytes_at(
     // whatever the level's state), then the level and who submits it.
     let raw = sheet::read(sheet_path, bytes)?;
     let ignored_columns = raw.ignored.clone();
-    // The evidence the 材料审核 rows are judged against: the latest
-    // submission, if any.
-    let manifest = match archive.submission(&community.id, None) {
-        Ok(sub) => Some((sub.record.root_hash.clone(), archive.manifest(&sub)?)),
-        Err(ArchiveError::NoSubmission { .. }) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let manifest = latest_evidence(archive, community)?;
     let evidence = |ind: &str, std: u32| -> usize {
         manifest.as_ref().map_or(0, |(_, m)| {
             m.files
@@ -352,18 +346,7 @@ pub fn import_bytes_at(
     };
     let assessment = sheet::validate(sheet_path, raw, extra_facts, catalog, &subject)?;
     admit(archive, community, at)?;
-    let results = serde_json::to_vec_pretty(&assessment).map_err(|e| ArchiveError::Io {
-        path: sheet_path.to_path_buf(),
-        source: std::io::Error::other(e),
-    })?;
-    let root = archive.root().to_path_buf();
-    let io = |source| ArchiveError::Io {
-        path: root.clone(),
-        source,
-    };
-    let sheet_put = archive.store().put_bytes(bytes).map_err(io)?;
-    let results_put = archive.store().put_bytes(&results).map_err(io)?;
-    archive.store().flush().map_err(io)?;
+    let objects = put_sheet(archive, sheet_path, bytes, &assessment)?;
     let version = all_records(archive, Some(&community.id))?
         .last()
         .map_or(1, |(_, r)| r.version + 1);
@@ -376,16 +359,7 @@ pub fn import_bytes_at(
             .unwrap_or_default(),
         evidence_version: manifest.as_ref().map_or(0, |(_, m)| m.version),
         evidence_root_hash: manifest.map(|(h, _)| h).unwrap_or_default(),
-        objects: vec![
-            ObjectRef {
-                sha256: sheet_put.digest.hex(),
-                size: sheet_put.size,
-            },
-            ObjectRef {
-                sha256: results_put.digest.hex(),
-                size: results_put.size,
-            },
-        ],
+        objects,
         level: at.level,
         expert: (at.level == Level::Expert)
             .then(|| at.expert.or(at.by).map(String::from))
@@ -402,4 +376,49 @@ pub fn import_bytes_at(
         assessment,
         ignored_columns,
     })
+}
+
+/// The evidence the 材料审核 rows are judged against: the latest
+/// submission's root hash and manifest, if any.
+fn latest_evidence(
+    archive: &Archive,
+    community: &Community,
+) -> Result<Option<(String, crate::archive::manifest::Manifest)>, AssessmentError> {
+    Ok(match archive.submission(&community.id, None) {
+        Ok(sub) => Some((sub.record.root_hash.clone(), archive.manifest(&sub)?)),
+        Err(ArchiveError::NoSubmission { .. }) => None,
+        Err(e) => return Err(e.into()),
+    })
+}
+
+/// Puts the sheet as submitted and the checked results (as JSON) into the
+/// store: the record's two objects, in that order.
+fn put_sheet(
+    archive: &Archive,
+    sheet_path: &Path,
+    bytes: &[u8],
+    assessment: &Assessment,
+) -> Result<Vec<ObjectRef>, AssessmentError> {
+    let results = serde_json::to_vec_pretty(assessment).map_err(|e| ArchiveError::Io {
+        path: sheet_path.to_path_buf(),
+        source: std::io::Error::other(e),
+    })?;
+    let root = archive.root().to_path_buf();
+    let io = |source| ArchiveError::Io {
+        path: root.clone(),
+        source,
+    };
+    let sheet_put = archive.store().put_bytes(bytes).map_err(io)?;
+    let results_put = archive.store().put_bytes(&results).map_err(io)?;
+    archive.store().flush().map_err(io)?;
+    Ok(vec![
+        ObjectRef {
+            sha256: sheet_put.digest.hex(),
+            size: sheet_put.size,
+        },
+        ObjectRef {
+            sha256: results_put.digest.hex(),
+            size: results_put.size,
+        },
+    ])
 }

@@ -100,56 +100,13 @@ pub fn import(
     standards: &str,
 ) -> Result<GridRecord, FieldError> {
     super::check_file_name(name)?;
-    let mut keys = Vec::new();
-    for part in standards
-        .split([',', '，', '、', ';', '；'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let k = StdKey::parse(catalog, part)?;
-        if !super::point::onsite(catalog, &k) {
-            return Err(FieldError::BadStandard {
-                input: part.to_string(),
-                why: format!("{k} 不用实地考评，网格化考评数据只能作为实地考评标准的证据"),
-            });
-        }
-        keys.push(k);
-    }
-    if keys.is_empty() {
-        return Err(FieldError::BadStandard {
-            input: String::new(),
-            why: "请写明这份网格数据作为哪些实地考评标准的证据，如 Ⅱ-6/1,Ⅱ-6/2".into(),
-        });
-    }
+    let keys = onsite_standards(catalog, standards)?;
     let bytes = std::fs::read(path).map_err(|source| FieldError::Read {
         path: path.to_path_buf(),
         source,
     })?;
     let table = crate::table::read(path, &bytes, &SCHEMA)?;
-    let mut s = Summary::default();
-    let mut problems: Vec<Problem> = Vec::new();
-    for row in &table.rows {
-        problems.extend(row.problems.iter().cloned());
-        for col in ["事件类别", "处置状态"] {
-            if row.text(col).is_empty() {
-                problems.push(Problem::new(row.at(col), format!("{col}为空")));
-            }
-        }
-        s.total += 1;
-        *s.by_category
-            .entry(row.text("事件类别").to_string())
-            .or_default() += 1;
-        *s.by_state
-            .entry(row.text("处置状态").to_string())
-            .or_default() += 1;
-        *s.by_point.entry(row.text("点位").to_string()).or_default() += 1;
-        if is_resolved(row.text("处置状态")) {
-            s.resolved += 1;
-        }
-    }
-    if s.total == 0 {
-        problems.push(Problem::new(Place::Whole, "表中没有任何事件".to_string()));
-    }
+    let (s, problems) = summarise(&table);
     if !problems.is_empty() {
         return Err(FieldError::Invalid {
             path: path.to_path_buf(),
@@ -175,4 +132,61 @@ pub fn import(
     };
     super::append(archive, lock, crate::event::Event::GridData(rec.clone()))?;
     Ok(rec)
+}
+
+/// The 实地考评 standards typed for an import (separated by commas); at
+/// least one, each checked on site.
+fn onsite_standards(catalog: &Catalog, standards: &str) -> Result<Vec<StdKey>, FieldError> {
+    let mut keys = Vec::new();
+    for part in standards
+        .split([',', '，', '、', ';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let k = StdKey::parse(catalog, part)?;
+        if !super::point::onsite(catalog, &k) {
+            return Err(FieldError::BadStandard {
+                input: part.to_string(),
+                why: format!("{k} 不用实地考评，网格化考评数据只能作为实地考评标准的证据"),
+            });
+        }
+        keys.push(k);
+    }
+    if keys.is_empty() {
+        return Err(FieldError::BadStandard {
+            input: String::new(),
+            why: "请写明这份网格数据作为哪些实地考评标准的证据，如 Ⅱ-6/1,Ⅱ-6/2".into(),
+        });
+    }
+    Ok(keys)
+}
+
+/// Counts the events of a read export, with the problems of its rows (a
+/// row without category or state, or no row at all).
+fn summarise(table: &crate::table::Table) -> (Summary, Vec<Problem>) {
+    let mut s = Summary::default();
+    let mut problems: Vec<Problem> = Vec::new();
+    for row in &table.rows {
+        problems.extend(row.problems.iter().cloned());
+        for col in ["事件类别", "处置状态"] {
+            if row.text(col).is_empty() {
+                problems.push(Problem::new(row.at(col), format!("{col}为空")));
+            }
+        }
+        s.total += 1;
+        *s.by_category
+            .entry(row.text("事件类别").to_string())
+            .or_default() += 1;
+        *s.by_state
+            .entry(row.text("处置状态").to_string())
+            .or_default() += 1;
+        *s.by_point.entry(row.text("点位").to_string()).or_default() += 1;
+        if is_resolved(row.text("处置状态")) {
+            s.resolved += 1;
+        }
+    }
+    if s.total == 0 {
+        problems.push(Problem::new(Place::Whole, "表中没有任何事件".to_string()));
+    }
+    (s, problems)
 }

@@ -150,25 +150,7 @@ pub fn add(
         name: capture_name,
     } = capture;
     super::check_file_name(capture_name)?;
-    if account.role != Role::Office {
-        super::check_assessor(account, community)?;
-    }
-    let key = StdKey::parse(catalog, &new.standard)?;
-    let methods: Vec<Method> = catalog
-        .standard(&key.indicator, key.standard)
-        .map(|(_, _, s)| s.methods.clone())
-        .unwrap_or_default();
-    if account.role != Role::Office && !methods.contains(&Method::NetworkSurvey) {
-        return Err(FieldError::WrongMethod {
-            key,
-            method: Method::NetworkSurvey,
-            methods: methods
-                .iter()
-                .map(|m| m.name())
-                .collect::<Vec<_>>()
-                .join("、"),
-        });
-    }
+    let key = recordable_standard(catalog, community, account, &new.standard)?;
     let url = url(&new.url)?;
     if new.title.trim().is_empty() {
         return Err(bad("标题", &new.title, "请填写网页或报道的标题"));
@@ -185,6 +167,66 @@ pub fn add(
     if new.finding.trim().is_empty() {
         return Err(bad("核查结果", &new.finding, "请写明核查发现的情况"));
     }
+    let (file, format) = put_capture(archive, capture, capture_name)?;
+    let rec = MediaRecord {
+        community: community.id.clone(),
+        key,
+        url,
+        title: new.title.trim().to_string(),
+        platform,
+        published,
+        checked,
+        finding: new.finding.trim().to_string(),
+        file,
+        format,
+        assessor: account.name.clone(),
+    };
+    super::append(
+        archive,
+        lock,
+        crate::event::Event::MediaCapture(rec.clone()),
+    )?;
+    Ok(rec)
+}
+
+/// The standard a media finding is recorded for, when `account` may record
+/// it: district and expert accounts assess the community and record only
+/// standards checked by 网络（媒体）调查; the office records any.
+fn recordable_standard(
+    catalog: &Catalog,
+    community: &Community,
+    account: &Account,
+    standard: &str,
+) -> Result<StdKey, FieldError> {
+    if account.role != Role::Office {
+        super::check_assessor(account, community)?;
+    }
+    let key = StdKey::parse(catalog, standard)?;
+    let methods: Vec<Method> = catalog
+        .standard(&key.indicator, key.standard)
+        .map(|(_, _, s)| s.methods.clone())
+        .unwrap_or_default();
+    if account.role != Role::Office && !methods.contains(&Method::NetworkSurvey) {
+        return Err(FieldError::WrongMethod {
+            key,
+            method: Method::NetworkSurvey,
+            methods: methods
+                .iter()
+                .map(|m| m.name())
+                .collect::<Vec<_>>()
+                .join("、"),
+        });
+    }
+    Ok(key)
+}
+
+/// Reads the capture, checks its format by content and puts it into the
+/// store as submitted.
+fn put_capture(
+    archive: &Archive,
+    capture: &std::path::Path,
+    capture_name: &str,
+) -> Result<(StoredFile, CaptureFormat), FieldError> {
     let bytes = std::fs::read(capture).map_err(|source| FieldError::Read {
         path: capture.to_path_buf(),
         source,
@@ -198,29 +240,12 @@ pub fn add(
         .put_bytes(&bytes)
         .map_err(super::io_err(archive))?;
     archive.store().flush().map_err(super::io_err(archive))?;
-    let rec = MediaRecord {
-        community: community.id.clone(),
-        key,
-        url,
-        title: new.title.trim().to_string(),
-        platform,
-        published,
-        checked,
-        finding: new.finding.trim().to_string(),
-        file: StoredFile {
-            name: capture_name.to_string(),
-            object: ObjectRef {
-                sha256: put.digest.hex(),
-                size: put.size,
-            },
+    let file = StoredFile {
+        name: capture_name.to_string(),
+        object: ObjectRef {
+            sha256: put.digest.hex(),
+            size: put.size,
         },
-        format,
-        assessor: account.name.clone(),
     };
-    super::append(
-        archive,
-        lock,
-        crate::event::Event::MediaCapture(rec.clone()),
-    )?;
-    Ok(rec)
+    Ok((file, format))
 }

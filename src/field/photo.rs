@@ -135,12 +135,7 @@ pub fn store(
     super::picture::check_dimensions(incoming.path).map_err(bad)?;
     let (digest, _) = crate::archive::store::hash_reader(open(incoming.path).map_err(read_err)?)
         .map_err(read_err)?;
-    if let Some(earlier) = list(archive, &community.id)?.into_iter().find(|r| {
-        r.file.object.sha256 == digest.hex()
-            && r.point == p.id
-            && r.key == key
-            && r.assessor == account.name
-    }) {
+    if let Some(earlier) = earlier(archive, &community.id, &p.id, &key, account, &digest.hex())? {
         return Ok(Stored {
             record: earlier,
             duplicate: true,
@@ -149,24 +144,14 @@ pub fn store(
     let facts = exif_of(incoming.path, zone).map_err(read_err)?;
     let received = crate::archive::log::now_rfc3339();
     let flags = flags(&facts, &received, &p, settings);
-    let put = archive
-        .store()
-        .put_reader(open(incoming.path).map_err(read_err)?)
-        .map_err(super::io_err(archive))?;
-    archive.store().flush().map_err(super::io_err(archive))?;
+    let file = put(archive, incoming)?;
     let record = PhotoRecord {
         community: community.id.clone(),
         point: p.id.clone(),
         key,
         assessor: account.name.clone(),
         level,
-        file: StoredFile {
-            name: incoming.name.to_string(),
-            object: ObjectRef {
-                sha256: put.digest.hex(),
-                size: put.size,
-            },
-        },
+        file,
         format,
         received,
         exif: facts,
@@ -180,6 +165,44 @@ pub fn store(
     Ok(Stored {
         record,
         duplicate: false,
+    })
+}
+
+/// The photo `account` already stored with this content, at this point,
+/// for this standard, if any.
+fn earlier(
+    archive: &Archive,
+    community: &str,
+    point: &str,
+    key: &StdKey,
+    account: &Account,
+    sha256: &str,
+) -> Result<Option<PhotoRecord>, FieldError> {
+    Ok(list(archive, community)?.into_iter().find(|r| {
+        r.file.object.sha256 == sha256
+            && r.point == point
+            && r.key == *key
+            && r.assessor == account.name
+    }))
+}
+
+/// Puts the uploaded photo into the store, as submitted.
+fn put(archive: &Archive, incoming: &Incoming<'_>) -> Result<StoredFile, FieldError> {
+    let read_err = |source| FieldError::Read {
+        path: incoming.path.to_path_buf(),
+        source,
+    };
+    let put = archive
+        .store()
+        .put_reader(open(incoming.path).map_err(read_err)?)
+        .map_err(super::io_err(archive))?;
+    archive.store().flush().map_err(super::io_err(archive))?;
+    Ok(StoredFile {
+        name: incoming.name.to_string(),
+        object: ObjectRef {
+            sha256: put.digest.hex(),
+            size: put.size,
+        },
     })
 }
 

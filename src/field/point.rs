@@ -141,19 +141,7 @@ fn check(
     new: &NewPoint,
 ) -> Result<Point, Vec<(&'static str, String)>> {
     let mut problems = Vec::new();
-    let id = match new.id.trim() {
-        "" => next_id(taken),
-        s if s.len() <= 16 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
-            s.to_string()
-        }
-        s => {
-            problems.push((
-                "编号",
-                format!("编号“{s}”只能由字母、数字和“-”组成，最多 16 个字符"),
-            ));
-            String::new()
-        }
-    };
+    let id = point_id(taken, &new.id, &mut problems);
     if new.name.trim().is_empty() {
         problems.push(("名称", "考评点名称不能为空".into()));
     }
@@ -188,19 +176,7 @@ fn check(
     if lat.is_some() != lon.is_some() {
         problems.push(("经度", "纬度和经度要一起填写，或都不填".into()));
     }
-    let mut standards = Vec::new();
-    for part in new
-        .standards
-        .split([',', '，', '、', ';', '；'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        match StdKey::parse(catalog, part) {
-            Ok(k) if onsite(catalog, &k) => standards.push(k),
-            Ok(k) => problems.push(("考评标准", format!("{k} 不用实地考评，不能在考评点考评"))),
-            Err(e) => problems.push(("考评标准", e.to_string())),
-        }
-    }
+    let standards = point_standards(catalog, &new.standards, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -214,6 +190,45 @@ fn check(
         lon,
         standards,
     })
+}
+
+/// The typed point id, or the next free one when left empty.
+fn point_id(taken: &[Point], typed: &str, problems: &mut Vec<(&'static str, String)>) -> String {
+    match typed.trim() {
+        "" => next_id(taken),
+        s if s.len() <= 16 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            s.to_string()
+        }
+        s => {
+            problems.push((
+                "编号",
+                format!("编号“{s}”只能由字母、数字和“-”组成，最多 16 个字符"),
+            ));
+            String::new()
+        }
+    }
+}
+
+/// The typed standards checked at a point (separated by commas), each one
+/// checked on site.
+fn point_standards(
+    catalog: &Catalog,
+    typed: &str,
+    problems: &mut Vec<(&'static str, String)>,
+) -> Vec<StdKey> {
+    let mut standards = Vec::new();
+    for part in typed
+        .split([',', '，', '、', ';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match StdKey::parse(catalog, part) {
+            Ok(k) if onsite(catalog, &k) => standards.push(k),
+            Ok(k) => problems.push(("考评标准", format!("{k} 不用实地考评，不能在考评点考评"))),
+            Err(e) => problems.push(("考评标准", e.to_string())),
+        }
+    }
+    standards
 }
 
 /// Whether `key` is checked by 实地考评.

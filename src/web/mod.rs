@@ -228,27 +228,40 @@ fn upload<H: Handler<T, AppState>, T: 'static>(path: &'static str, h: H) -> Rout
     }
 }
 
+/// `route` with its own, smaller body limit.
+fn limited(mut route: Route, bytes: usize) -> Route {
+    route.handler = route.handler.layer(DefaultBodyLimit::max(bytes));
+    route
+}
+
 /// The one place routes are declared: the router is built from it and
 /// [`routes`] lists it, so the route walk test sees every route.
 fn table() -> Vec<Route> {
-    let mut login = post("/login", session::login);
-    login.handler = login.handler.layer(DefaultBodyLimit::max(16 * 1024));
-    let mut answer = post("/q/{token}", survey::submit);
-    answer.handler = answer
-        .handler
-        .layer(DefaultBodyLimit::max(survey::BODY_LIMIT));
-    let mut open_answer = post("/q/open/{token}", open_link::submit);
-    open_answer.handler = open_answer
-        .handler
-        .layer(DefaultBodyLimit::max(survey::BODY_LIMIT));
-    vec![
+    let mut t = Vec::new();
+    session_routes(&mut t);
+    community_routes(&mut t);
+    office_routes(&mut t);
+    follow_up_routes(&mut t);
+    fieldwork_routes(&mut t);
+    t
+}
+
+/// Signing in and out, the home page and the static assets.
+fn session_routes(t: &mut Vec<Route>) {
+    t.extend([
         get("/", session::home),
         get("/login", session::login_page),
-        login,
+        limited(post("/login", session::login), 16 * 1024),
         post("/logout", session::logout),
         get("/static/app.css", assets::css),
         get("/static/app.js", assets::js),
         get("/static/hei.otf", assets::font),
+    ]);
+}
+
+/// A community's pages: materials, the assessment sheet, its versions.
+fn community_routes(t: &mut Vec<Route>) {
+    t.extend([
         get("/c/{id}", community::page),
         get("/c/{id}/scaffold.zip", community::scaffold_zip),
         upload("/c/{id}/upload", community::upload),
@@ -262,6 +275,12 @@ fn table() -> Vec<Route> {
         get("/c/{id}/v/{n}", community::version),
         post("/c/{id}/v/{n}/receipt", community::receipt),
         get("/c/{id}/v/{n}/bag.zip", community::bag),
+    ]);
+}
+
+/// District, expert and office pages, and the documents they download.
+fn office_routes(t: &mut Vec<Route>) {
+    t.extend([
         get("/district", scoped::district),
         post("/district/apply", scoped::apply),
         upload("/district/upload", scoped::apply_list),
@@ -280,6 +299,12 @@ fn table() -> Vec<Route> {
         post("/office/return", office::send_back),
         get("/documents/{sha}", download::document),
         get("/documents/batch.zip", download::batch_zip),
+    ]);
+}
+
+/// Rectification, inspections, the units and their plans.
+fn follow_up_routes(t: &mut Vec<Route>) {
+    t.extend([
         get("/c/{id}/rectify", rectify::page),
         upload("/c/{id}/rectify/upload", rectify::answer),
         post("/c/{id}/rectify/report", rectify::report),
@@ -297,10 +322,20 @@ fn table() -> Vec<Route> {
         upload("/district/plan", plans::file),
         upload("/office/units", units::import),
         get("/office/units.xlsx", units::export),
+    ]);
+}
+
+/// The fieldwork: questionnaires (by link, entered, printed) and on-site
+/// assessment (points, photos, scans, media and grid data).
+fn fieldwork_routes(t: &mut Vec<Route>) {
+    t.extend([
         get("/q/{token}", survey::show),
-        answer,
+        limited(post("/q/{token}", survey::submit), survey::BODY_LIMIT),
         get("/q/open/{token}", open_link::show),
-        open_answer,
+        limited(
+            post("/q/open/{token}", open_link::submit),
+            survey::BODY_LIMIT,
+        ),
         get("/survey/entry", entry::form),
         post("/survey/entry", entry::save),
         post("/survey/entry/resolve", entry::resolve),
@@ -316,7 +351,7 @@ fn table() -> Vec<Route> {
         upload("/c/{id}/grid/upload", field::upload_grid),
         upload("/c/{id}/points/upload", field_files::import_points),
         get("/c/{id}/field/photo/{sha}", field_files::photo),
-    ]
+    ]);
 }
 
 /// Every route of the application as (method, path pattern), e.g.
