@@ -371,6 +371,7 @@ fn add_accounts(
             Role::Office => "考评办（查看全部、生成公文）".to_string(),
             Role::Community => format!("社区 {}", place.unwrap_or_default()),
             Role::District => format!("县（市）区 {}（查看本县区社区）", place.unwrap_or_default()),
+            Role::Street => format!("街道（乡镇） {}", place.unwrap_or_default()),
             Role::Expert => {
                 let assigned: Vec<String> = communities
                     .iter()

@@ -78,6 +78,7 @@ pub mod scope;
 pub mod secret;
 pub mod sizes;
 pub mod storage;
+pub mod streets;
 pub mod survey;
 pub mod table;
 pub mod textenc;

@@ -141,14 +141,19 @@ fn lines<'a>(
     let catalog = Catalog::builtin();
     let scheme = serde_json::to_string(&config.scoring).unwrap_or_default();
     let mut communities = Vec::new();
+    let log = archive.records()?;
     for c in shown {
         let latest = subs.iter().rev().find(|s| s.record.community == c.id);
         let missing = match latest {
-            Some(s) => Some(
-                coverage::coverage(catalog, &archive.manifest(s)?)
-                    .missing()
-                    .count(),
-            ),
+            Some(s) => {
+                let own = coverage::coverage(catalog, &archive.manifest(s)?);
+                let shared = crate::streets::shared_for(&log, c);
+                Some(
+                    coverage::with_shared(own, shared.as_ref())
+                        .missing()
+                        .count(),
+                )
+            }
             None => None,
         };
         let assessed = match records.iter().rev().find(|(_, r)| r.community == c.id) {

@@ -58,6 +58,11 @@ pub fn check(account: &Account, community: &Community, access: Access) -> Result
         Role::Community => account.community.as_deref() == Some(community.id.as_str()),
         Role::District => account.district.as_deref() == Some(community.district.as_str()),
         Role::Expert => account.assigned.contains(&community.id),
+        Role::Street => {
+            account.district.as_deref() == Some(community.district.as_str())
+                && account.street.is_some()
+                && account.street == community.street
+        }
     };
     let role_may = match access {
         Access::Read => true,
@@ -81,7 +86,7 @@ pub fn allows_district(account: &Account, district: &str) -> bool {
     match account.role {
         Role::Office => true,
         Role::District => account.district.as_deref() == Some(district),
-        Role::Community | Role::Expert => false,
+        Role::Community | Role::Expert | Role::Street => false,
     }
 }
 
@@ -109,6 +114,7 @@ mod tests {
             community: community.map(str::to_string),
             district: district.map(str::to_string),
             assigned: assigned.iter().map(|s| s.to_string()).collect(),
+            street: None,
             password: String::new(),
             created: String::new(),
         }

@@ -17,25 +17,34 @@ pub struct Binding<'a> {
     pub community: Option<&'a str>,
     /// `--district`.
     pub district: Option<&'a str>,
+    /// `--street` (with `--district`), for a 街道 account.
+    pub street: Option<&'a str>,
 }
+
+/// What an account is bound to: its community, district and 街道.
+type Bound = (Option<String>, Option<String>, Option<String>);
 
 /// Checks that `role` gets exactly the binding it needs; returns the
 /// registered community id and the district's Attachment 1 name.
-fn bind(
-    archive: &Archive,
-    role: Role,
-    b: Binding,
-) -> Result<(Option<String>, Option<String>), AccountError> {
+fn bind(archive: &Archive, role: Role, b: Binding) -> Result<Bound, AccountError> {
     let refuse = |m: &str| Err(AccountError::Community(m.into()));
-    match (role, b.community, b.district) {
-        (Role::Community, None, _) => refuse("社区账号要用 --community 编号 指明所属社区"),
+    if role == Role::Street {
+        return bind_street(archive, b);
+    }
+    if b.street.is_some() {
+        return refuse("只有街道（乡镇）账号才用 --street；其他账号不要加 --street");
+    }
+    let (community, district) = match (role, b.community, b.district) {
+        (Role::Community, None, _) => return refuse("社区账号要用 --community 编号 指明所属社区"),
         (Role::Community, Some(id), None) => {
-            Ok((Some(archive.communities()?.get(id)?.id.clone()), None))
+            (Some(archive.communities()?.get(id)?.id.clone()), None)
         }
         (Role::District, _, None) => {
-            refuse("县（市）区账号要用 --district 名称 指明所属县（市）区，如 --district 五华区")
+            return refuse(
+                "县（市）区账号要用 --district 名称 指明所属县（市）区，如 --district 五华区",
+            );
         }
-        (Role::District, None, Some(d)) => Ok((
+        (Role::District, None, Some(d)) => (
             None,
             Some(
                 crate::districts::DistrictTable::builtin()
@@ -43,20 +52,38 @@ fn bind(
                     .name
                     .clone(),
             ),
-        )),
-        (Role::Office, None, None) | (Role::Expert, None, None) => Ok((None, None)),
-        (Role::Office, ..) => {
-            refuse("考评办账号可以查看所有社区，不要加 --community 或 --district")
-        }
-        (Role::Expert, ..) => refuse(
-            "专家账号不要加 --community 或 --district：开设后用 kaoping expert assign 账号 --community 编号 分配社区",
         ),
+        (Role::Office, None, None) | (Role::Expert, None, None) => (None, None),
+        (Role::Office, ..) => {
+            return refuse("考评办账号可以查看所有社区，不要加 --community 或 --district");
+        }
+        (Role::Expert, ..) => {
+            return refuse(
+                "专家账号不要加 --community 或 --district：开设后用 kaoping expert assign 账号 --community 编号 分配社区",
+            );
+        }
         (Role::Community, Some(_), Some(_)) => {
-            refuse("社区账号只用 --community，不要加 --district")
+            return refuse("社区账号只用 --community，不要加 --district");
         }
         (Role::District, Some(_), Some(_)) => {
-            refuse("县（市）区账号只用 --district，不要加 --community")
+            return refuse("县（市）区账号只用 --district，不要加 --community");
         }
+        (Role::Street, ..) => return bind_street(archive, b),
+    };
+    Ok((community, district, None))
+}
+
+/// A 街道 account's binding: `--district` and `--street`, a 街道 that a
+/// registered pilot community names.
+fn bind_street(archive: &Archive, b: Binding) -> Result<Bound, AccountError> {
+    match (b.community, b.district, b.street) {
+        (None, Some(d), Some(s)) => {
+            let street = archive.communities()?.street(d, s)?;
+            Ok((None, Some(street.district), Some(street.name)))
+        }
+        _ => Err(AccountError::Community(
+            "街道（乡镇）账号要用 --district 县区 --street 街道 指明所属街道，如 --district 五华区 --street 华山街道；不要加 --community".into(),
+        )),
     }
 }
 
@@ -70,7 +97,7 @@ pub fn add(
     password: &str,
 ) -> Result<Account, AccountError> {
     check_name(name)?;
-    let (community, district) = bind(archive, role, binding)?;
+    let (community, district, street) = bind(archive, role, binding)?;
     let mut all = Accounts::load(archive.root())?;
     if all.get(name).is_some() {
         return Err(AccountError::Exists(name.to_string()));
@@ -81,6 +108,7 @@ pub fn add(
         community,
         district,
         assigned: Vec::new(),
+        street: street.clone(),
         password: hash(password)?,
         created: crate::archive::log::now_rfc3339(),
     };
@@ -92,6 +120,7 @@ pub fn add(
             role: Some(role),
             community: account.community.clone(),
             district: account.district.clone(),
+            street,
             ..AccountChange::of(AccountAction::Add, name)
         },
     )?;

@@ -35,6 +35,7 @@ impl Role {
             Role::Office => "考评办",
             Role::District => "县（市）区",
             Role::Expert => "专家",
+            Role::Street => "街道（乡镇）",
         }
     }
 }
@@ -56,6 +57,9 @@ pub struct Account {
     /// The communities assigned to an expert account, ordered by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assigned: Vec<String>,
+    /// The 街道（乡镇）, for a 街道 account (with its district).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
     /// Argon2id PHC string.
     pub password: String,
     /// When it was created (RFC 3339, UTC).
@@ -70,6 +74,7 @@ impl AccountChange {
             role: None,
             community: None,
             district: None,
+            street: None,
             communities: Vec::new(),
         }
     }

@@ -75,6 +75,7 @@ pub fn burn_a_check(password: &str) {
             community: None,
             district: None,
             assigned: Vec::new(),
+            street: None,
             password: phc.clone(),
             created: String::new(),
         };
@@ -106,6 +107,7 @@ mod tests {
             community: None,
             district: None,
             assigned: Vec::new(),
+            street: None,
             password: phc,
             created: String::new(),
         };

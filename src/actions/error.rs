@@ -57,6 +57,9 @@ pub enum ActionError {
     /// A district's 工作方案 was refused.
     #[error(transparent)]
     Plan(#[from] crate::plans::PlanError),
+    /// A 街道's evidence was refused.
+    #[error(transparent)]
+    Street(#[from] crate::streets::StreetError),
 }
 
 impl From<crate::archive::lock::LockError> for ActionError {

@@ -60,7 +60,8 @@ pub fn hand_in(
 
 /// Writes version `sub` of a community as a BagIt ZIP to `out` (an
 /// existing file replaced only when `replace`), carrying the community's
-/// field evidence beside the submission. An account needs read access to
+/// field evidence and its 街道's shared evidence beside the submission.
+/// An account needs read access to
 /// the community.
 pub fn export_bag(
     ctx: &Ctx,
@@ -72,7 +73,11 @@ pub fn export_bag(
         let roster = ctx.roster()?;
         ctx.community(&roster, &sub.record.community, Access::Read)?;
     }
-    let extra = crate::field::evidence::bag_extra(ctx.archive, &sub.record.community)?;
+    let mut extra = crate::field::evidence::bag_extra(ctx.archive, &sub.record.community)?;
+    let roster = ctx.roster()?;
+    if let Ok(c) = roster.get(&sub.record.community) {
+        extra.extend(crate::streets::bag_files(&ctx.archive.records()?, c));
+    }
     Ok(crate::archive::bagit::export(
         ctx.archive,
         sub,

@@ -24,6 +24,7 @@ pub mod maintenance;
 pub mod plans;
 pub mod rectify;
 pub mod session;
+pub mod street;
 pub mod survey;
 pub mod survey_link;
 pub mod units;

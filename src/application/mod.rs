@@ -128,11 +128,21 @@ impl Proposal {
             name: c.name,
             kind: c.kind,
             batch: c.batch,
+            street: None,
             households: None,
             facility_area: None,
             situation: String::new(),
             reason: reason.trim().to_string(),
         })
+    }
+}
+
+impl Proposal {
+    /// The same proposal in the 街道（乡镇） `street` (as typed; empty
+    /// means none given).
+    pub fn in_street(mut self, street: &str) -> Result<Proposal, ApplicationError> {
+        self.street = crate::community::street::check(street)?;
+        Ok(self)
     }
 }
 
@@ -207,7 +217,8 @@ pub fn approve(
 ) -> Result<Community, ApplicationError> {
     let app = pending(archive, number)?;
     let p = &app.record.proposal;
-    let community = Community::new(id, &p.name, &p.district, p.kind.name(), p.batch.name())?;
+    let community = Community::new(id, &p.name, &p.district, p.kind.name(), p.batch.name())?
+        .in_street(p.street.as_deref().unwrap_or(""))?;
     let mut roster = archive.communities()?;
     let reason = over_quota.map(str::trim).filter(|r| !r.is_empty());
     if let Some(overrun) = quota::overrun(&roster, &community)

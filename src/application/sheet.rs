@@ -24,6 +24,7 @@ pub static SCHEMA: Schema = Schema {
         col("所属区县", false, Kind::Text),
         col("类型", true, Kind::Text),
         col("批次", true, Kind::Text),
+        col("街道（乡镇）", false, Kind::Text),
         col("居民户数", false, Kind::Number),
         col("综合服务设施面积", false, Kind::Number),
         col("社区基本情况", false, Kind::Text),
@@ -136,6 +137,8 @@ fn proposal(row: &table::Row, district: Option<&str>) -> Result<Proposal, Proble
             format!("这一行是{}的社区，但申报单位是{want}", p.district),
         ));
     }
+    p.street = crate::community::street::check(row.text("街道（乡镇）"))
+        .map_err(|e| Problem::new(row.at("街道（乡镇）"), e.to_string()))?;
     p.households = number(row, "居民户数")?;
     p.facility_area = number::<f64>(row, "综合服务设施面积")?.filter(|a| *a >= 0.0);
     p.situation = row.text("社区基本情况").to_string();

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::manifest::Manifest;
 use crate::catalog::Catalog;
+use crate::event::street::StreetEvidence;
 
 /// One standard's coverage.
 #[derive(Debug, Clone, Serialize)]
@@ -19,6 +20,17 @@ pub struct StandardCoverage {
     pub text: String,
     /// Files in the standard's folder (their places in the tree).
     pub files: Vec<String>,
+    /// Files its 街道（乡镇） handed in for all its pilot communities, each
+    /// marked with the 街道's name; they count as the community's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared: Vec<String>,
+}
+
+impl StandardCoverage {
+    /// Whether any file, the community's own or its 街道's, backs it.
+    pub fn covered(&self) -> bool {
+        !self.files.is_empty() || !self.shared.is_empty()
+    }
 }
 
 /// Coverage of one submission version.
@@ -46,7 +58,7 @@ pub struct IndicatorFiles {
 impl Coverage {
     /// Standards without any file.
     pub fn missing(&self) -> impl Iterator<Item = &StandardCoverage> {
-        self.standards.iter().filter(|s| s.files.is_empty())
+        self.standards.iter().filter(|s| !s.covered())
     }
 }
 
@@ -79,6 +91,7 @@ pub fn coverage(catalog: &Catalog, m: &Manifest) -> Coverage {
                     .filter(|f| f.indicator == ind.code && f.standard == Some(std.number))
                     .map(|f| f.placed.clone())
                     .collect(),
+                shared: Vec::new(),
             });
         }
     }
@@ -89,6 +102,24 @@ pub fn coverage(catalog: &Catalog, m: &Manifest) -> Coverage {
         indicator_files,
     }
 }
+/// Adds a 街道's `shared` evidence to a community's coverage: each file
+/// counts for its standard, marked with the 街道's name.
+pub fn with_shared(mut cov: Coverage, shared: Option<&StreetEvidence>) -> Coverage {
+    let Some(shared) = shared else {
+        return cov;
+    };
+    for s in &mut cov.standards {
+        s.shared.extend(
+            shared
+                .files
+                .iter()
+                .filter(|f| f.indicator == s.indicator && f.standard == s.standard)
+                .map(|f| format!("{}（{}共享）", f.placed, shared.street)),
+        );
+    }
+    cov
+}
+
 /// One standard of the folder structure.
 #[derive(Debug, Serialize)]
 pub struct StandardView {
@@ -104,6 +135,8 @@ pub struct StandardView {
     pub material: bool,
     /// Files backing it (None without a submission).
     pub files: Option<usize>,
+    /// Files its 街道（乡镇） handed in for it (shared).
+    pub shared: usize,
 }
 
 /// One indicator of the folder structure, with coverage when known.
@@ -125,8 +158,8 @@ pub struct IndicatorView {
 
 /// The evidence folders of the catalog — indicators and standards with
 /// their text and methods — with each standard's file count in `m`
-/// (the community pages show this).
-pub fn structure(m: Option<&Manifest>) -> Vec<IndicatorView> {
+/// (the community pages show this), and its 街道's `shared` files.
+pub fn structure(m: Option<&Manifest>, shared: Option<&StreetEvidence>) -> Vec<IndicatorView> {
     let catalog = Catalog::builtin();
     let cov = m.map(|m| coverage(catalog, m));
     catalog
@@ -161,6 +194,12 @@ pub fn structure(m: Option<&Manifest>) -> Vec<IndicatorView> {
                                 .find(|x| x.indicator == ind.code && x.standard == s.number)
                                 .map(|x| x.files.len())
                         }),
+                        shared: shared.map_or(0, |e| {
+                            e.files
+                                .iter()
+                                .filter(|f| f.indicator == ind.code && f.standard == s.number)
+                                .count()
+                        }),
                     })
                     .collect(),
             }
@@ -177,7 +216,7 @@ pub fn material_counts(tree: &[IndicatorView]) -> (usize, usize) {
         .collect();
     let missing = material
         .iter()
-        .filter(|s| s.files.unwrap_or(0) == 0)
+        .filter(|s| s.files.unwrap_or(0) + s.shared == 0)
         .count();
     (material.len(), missing)
 }

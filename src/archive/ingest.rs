@@ -47,9 +47,9 @@ pub const DEFAULT_RESERVE: u64 = 64 << 20;
 pub use super::index::IngestReport;
 
 /// The input, listed.
-struct Input {
-    collected: Collected,
-    zip: Option<std::path::PathBuf>,
+pub(crate) struct Input {
+    pub(crate) collected: Collected,
+    pub(crate) zip: Option<std::path::PathBuf>,
 }
 
 fn is_zip(path: &Path) -> bool {
@@ -60,7 +60,7 @@ fn is_zip(path: &Path) -> bool {
         && &magic == b"PK\x03\x04"
 }
 
-fn collect_input(source: &Path, limits: ZipLimits) -> Result<Input, ArchiveError> {
+pub(crate) fn collect_input(source: &Path, limits: ZipLimits) -> Result<Input, ArchiveError> {
     if source.is_dir() {
         Ok(Input {
             collected: collect::collect_dir(source),
@@ -100,7 +100,7 @@ fn read_candidate(zip: Option<&Path>, c: &Candidate) -> io::Result<Vec<u8>> {
 
 /// Strips one folder that wraps everything (as when a folder is zipped)
 /// unless it is itself an indicator folder.
-fn strip_wrapper(catalog: &Catalog, files: &mut [Candidate]) -> bool {
+pub(crate) fn strip_wrapper(catalog: &Catalog, files: &mut [Candidate]) -> bool {
     let Some(first) = files
         .first()
         .and_then(|f| f.rel.components().first().cloned())

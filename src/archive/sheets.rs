@@ -53,19 +53,26 @@ pub fn coverage(cov: &Coverage) -> Sheet {
     sheet.columns[3] = Col::new("标准内容").width(50.0);
     sheet.columns[6] = Col::new("文件").width(60.0);
     for s in &cov.standards {
-        let status = if s.files.is_empty() {
-            "缺材料"
-        } else {
-            "有材料"
+        let status = match (s.files.is_empty(), s.shared.is_empty()) {
+            (true, true) => "缺材料",
+            (true, false) => "街道共享",
+            _ => "有材料",
         };
         sheet.rows.push(vec![
             Out::from(s.indicator.as_str()),
             Out::from(s.indicator_name.as_str()),
             Out::from(s.standard),
             Out::from(s.text.as_str()),
-            Out::from(s.files.len()),
+            Out::from(s.files.len() + s.shared.len()),
             Out::from(status),
-            Out::from(s.files.join("\n")),
+            Out::from(
+                s.files
+                    .iter()
+                    .chain(&s.shared)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
         ]);
     }
     sheet

@@ -19,7 +19,7 @@ pub fn submits(role: Role) -> Option<Level> {
         Role::Community => Some(Level::SelfCheck),
         Role::District => Some(Level::District),
         Role::Expert => Some(Level::Expert),
-        Role::Office => None,
+        Role::Office | Role::Street => None,
     }
 }
 

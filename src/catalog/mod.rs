@@ -7,6 +7,9 @@
 //! codes and names people type (see [`code`]).
 
 pub mod code;
+mod street;
+
+pub use street::StreetStandard;
 
 use std::fmt;
 use std::sync::OnceLock;

@@ -57,6 +57,9 @@ struct AddArgs {
     /// 批次：第一阶段、第二阶段 或 第三阶段
     #[arg(long, value_name = "批次")]
     batch: String,
+    /// 所在街道（乡镇），如 华山街道（街道提交的共享材料计入其每个试点社区）
+    #[arg(long, value_name = "街道", default_value = "")]
+    street: String,
     /// 档案库正被其他进程写入时立即退出，不排队等待
     #[arg(long)]
     no_wait: bool,
@@ -98,7 +101,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     match args.command {
         Sub::Add(a) => {
-            let c = Community::new(&a.id, &a.name, &a.district, &a.kind, &a.batch)?;
+            let c = Community::new(&a.id, &a.name, &a.district, &a.kind, &a.batch)?
+                .in_street(&a.street)?;
             let act = Ctx::console(&archive, super::batch::wait(a.no_wait));
             let done = actions::community::register(&act, std::slice::from_ref(&c))?;
             warn_same_name(&done);
@@ -171,21 +175,39 @@ fn list(archive: &Archive, a: ListArgs) -> anyhow::Result<()> {
             width(|c| &c.name, "名称"),
             width(|c| &c.district, "所属区县"),
             width(|c| c.kind.name(), "类型"),
+            width(|c| c.batch.name(), "批次"),
         ];
-        let row = |cells: [&str; 5]| {
+        // The 街道 column appears once a community has one.
+        let streets = all.iter().any(|c| c.street.is_some());
+        let row = |cells: [&str; 6]| {
             let mut line = String::new();
             for (cell, width) in cells.iter().zip(w) {
                 line.push_str(&pad(cell, width, false));
             }
-            line.push_str(cells[4]);
+            match streets {
+                true => line.push_str(cells[5]),
+                false => line = line.trim_end().to_string(),
+            }
             line
         };
-        writeln!(out, "{}", row(["编号", "名称", "所属区县", "类型", "批次"]))?;
+        writeln!(
+            out,
+            "{}",
+            row(["编号", "名称", "所属区县", "类型", "批次", "街道（乡镇）"])
+        )?;
         for c in &all {
+            let street = c.street.as_deref().unwrap_or("");
             writeln!(
                 out,
                 "{}",
-                row([&c.id, &c.name, &c.district, c.kind.name(), c.batch.name()])
+                row([
+                    &c.id,
+                    &c.name,
+                    &c.district,
+                    c.kind.name(),
+                    c.batch.name(),
+                    street
+                ])
             )?;
         }
         writeln!(out, "共 {} 个社区", all.len())?;

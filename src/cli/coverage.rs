@@ -5,8 +5,8 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
+use kaoping::archive::Archive;
 use kaoping::archive::sheets as archive_sheets;
-use kaoping::archive::{Archive, coverage};
 use kaoping::catalog::Catalog;
 
 use super::Context;
@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     let sub = archive.submission(&args.community, args.version)?;
     let m = archive.manifest(&sub)?;
-    let cov = coverage::coverage(Catalog::builtin(), &m);
+    let cov = kaoping::streets::coverage(&archive, &m)?;
     if args.table.emit(false, &|| archive_sheets::coverage(&cov))? {
         return Ok(());
     }
@@ -78,10 +78,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             writeln!(out, "{} {}{note}", s.indicator, s.indicator_name)?;
             last = s.indicator.clone();
         }
-        let status = if s.files.is_empty() {
-            "缺材料".to_string()
-        } else {
-            format!("{} 个文件", s.files.len())
+        let status = match (s.files.len(), s.shared.len()) {
+            (0, 0) => "缺材料".to_string(),
+            (n, 0) => format!("{n} 个文件"),
+            (0, k) => format!("街道共享 {k} 个文件"),
+            (n, k) => format!("{n} 个文件 + 街道共享 {k} 个文件"),
         };
         writeln!(
             out,

@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use kaoping::actions::{Ctx, evidence};
+use kaoping::archive::Archive;
 use kaoping::archive::ingest::IngestOptions;
 use kaoping::archive::zipin::ZipLimits;
-use kaoping::archive::{Archive, coverage};
 use kaoping::catalog::Catalog;
 
 use super::Context;
@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     )?;
     writeln!(out, "根哈希：{}", report.root_hash)?;
     per_indicator(&mut out, catalog, m)?;
-    let cov = coverage::coverage(catalog, m);
+    let cov = kaoping::streets::coverage(&archive, m)?;
     let missing: Vec<_> = cov.missing().collect();
     if !missing.is_empty() {
         writeln!(

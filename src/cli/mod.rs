@@ -42,6 +42,7 @@ mod serve;
 mod sheets;
 mod show;
 mod storage_args;
+mod street;
 mod survey;
 mod unit;
 mod usage;
@@ -256,6 +257,14 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     Plan(plan::Args),
+    /// 街道（乡镇）：list 列出街道和试点社区，submit 提交街道负责的标准的共享材料
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
+    Street(street::Args),
     /// 总结命名：decision 生成命名决定并颁发命名证书
     #[command(
         help_template = HELP_TEMPLATE,
@@ -367,6 +376,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inspection(args) => inspection::run(&ctx, args),
         Command::Unit(args) => unit::run(&ctx, args),
         Command::Plan(args) => plan::run(&ctx, args),
+        Command::Street(args) => street::run(&ctx, args),
         Command::Naming(args) => naming::run(&ctx, args),
         Command::Survey(args) => survey::run(&ctx, args),
         Command::Point(args) => point::run(&ctx, args),

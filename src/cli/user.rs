@@ -40,15 +40,18 @@ struct AddArgs {
     /// 账号名（登录时输入）
     #[arg(value_name = "账号名")]
     name: String,
-    /// 角色：community（社区、街道工作人员，只能查看和提交本社区）、district（县（市）区工作人员，查看本县区的社区）、expert（专家组成员，查看分配给自己的社区）或 office（考评办，可查看全部并生成公文）
+    /// 角色：community（社区工作人员，只能查看和提交本社区）、street（街道（乡镇）工作人员，查看本街道的试点社区，提交街道负责的标准的材料）、district（县（市）区工作人员，查看本县区的社区）、expert（专家组成员，查看分配给自己的社区）或 office（考评办，可查看全部并生成公文）
     #[arg(long, value_name = "角色", value_parser = parse_role)]
     role: Role,
     /// 社区账号所属的社区编号
     #[arg(long, value_name = "编号")]
     community: Option<String>,
-    /// 县（市）区账号所属的县（市）区，附件1中的名称，如 五华区
+    /// 县（市）区账号或街道（乡镇）账号所属的县（市）区，附件1中的名称，如 五华区
     #[arg(long, value_name = "县区")]
     district: Option<String>,
+    /// 街道（乡镇）账号所属的街道（乡镇），须是社区名单中登记过的，如 华山街道
+    #[arg(long, value_name = "街道")]
+    street: Option<String>,
     /// 从标准输入读入密码（第一行），便于脚本开设账号
     #[arg(long)]
     password_stdin: bool,
@@ -77,8 +80,9 @@ fn parse_role(s: &str) -> Result<Role, String> {
         "office" | "考评办" => Ok(Role::Office),
         "district" | "县区" | "县（市）区" => Ok(Role::District),
         "expert" | "专家" => Ok(Role::Expert),
+        "street" | "街道" | "乡镇" | "街道（乡镇）" => Ok(Role::Street),
         _ => Err(
-            "角色只能是 community（社区）、district（县（市）区）、expert（专家）或 office（考评办）"
+            "角色只能是 community（社区）、street（街道（乡镇））、district（县（市）区）、expert（专家）或 office（考评办）"
                 .into(),
         ),
     }
@@ -109,6 +113,10 @@ fn reach(a: &Account) -> String {
         Role::Office => "可查看全部社区、生成公文".into(),
         Role::Community => format!("只能查看和提交社区 {} 的材料", bound_to(a)),
         Role::District => format!("可查看{}的全部试点社区", bound_to(a)),
+        Role::Street => format!(
+            "可查看{}的试点社区，提交街道负责的标准的材料（kaoping street submit）",
+            bound_to(a)
+        ),
         Role::Expert => {
             "只能查看分配给自己的社区（用 kaoping expert assign 账号 --community 编号 分配）".into()
         }
@@ -121,6 +129,11 @@ fn bound_to(a: &Account) -> String {
         Role::Office => "全部社区".into(),
         Role::Community => a.community.clone().unwrap_or_default(),
         Role::District => a.district.clone().unwrap_or_default(),
+        Role::Street => format!(
+            "{}{}",
+            a.district.as_deref().unwrap_or_default(),
+            a.street.as_deref().unwrap_or_default()
+        ),
         Role::Expert if a.assigned.is_empty() => "未分配社区".into(),
         Role::Expert => a.assigned.join("、"),
     }
@@ -140,6 +153,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 accounts::Binding {
                     community: a.community.as_deref(),
                     district: a.district.as_deref(),
+                    street: a.street.as_deref(),
                 },
                 &password,
             )?;

@@ -32,11 +32,23 @@ pub static SCHEMA: Schema = Schema {
         ),
         col("类型", &["type", "社区类型"], Kind::Text),
         col("批次", &["batch", "阶段"], Kind::Text),
+        Column {
+            name: "街道（乡镇）",
+            aliases: &[
+                "street",
+                "街道",
+                "乡镇",
+                "所属街道",
+                "所属街道（乡镇）",
+                "街道(乡镇)",
+            ],
+            required: false,
+            kind: Kind::Text,
+        },
     ],
 };
 
-const HEADER_HINT: &str =
-    "表头应为“编号,名称,所属区县,类型,批次”（或 id,name,district,type,batch），列的顺序不限";
+const HEADER_HINT: &str = "表头应为“编号,名称,所属区县,类型,批次”（或 id,name,district,type,batch），可再加一列“街道（乡镇）”，列的顺序不限";
 
 /// A list as read.
 #[derive(Debug, Clone)]
@@ -78,6 +90,7 @@ pub fn read_list(path: &Path) -> Result<List, CommunityError> {
         }
         let f = |c: &str| row.text(c);
         match Community::new(f("编号"), f("名称"), f("所属区县"), f("类型"), f("批次"))
+            .and_then(|c| c.in_street(f("街道（乡镇）")))
         {
             Ok(c) => {
                 if let Some(first) = seen.get(&c.id.to_lowercase()) {
@@ -135,6 +148,7 @@ pub fn template_sheet(blank_rows: u32) -> Sheet {
             Col::new("所属区县").fill(Input::List(districts), "从下拉列表选择附件1中的 18 个县（市）区、开发（度假）园区之一"),
             Col::new("类型").fill(Input::List(kinds), "从下拉列表选 城市社区 或 “村改居”社区"),
             Col::new("批次").fill(Input::List(batches), "从下拉列表选 第一阶段、第二阶段 或 第三阶段"),
+            Col::new("街道（乡镇）").fill(Input::Free, "社区所在的街道（乡镇）全称，如 华山街道；同一街道的试点社区写法要一致，街道提交的共享材料计入其每个试点社区").width(16.0),
         ],
     );
     sheet.blank_rows = blank_rows;
@@ -150,7 +164,7 @@ pub fn template_csv() -> Vec<u8> {
 pub fn roster_sheet<'a>(all: impl Iterator<Item = &'a Community>) -> Sheet {
     let mut sheet = Sheet::new(
         "社区名单",
-        ["编号", "名称", "所属区县", "类型", "批次"]
+        ["编号", "名称", "所属区县", "类型", "批次", "街道（乡镇）"]
             .into_iter()
             .map(Col::new)
             .collect(),
@@ -162,6 +176,7 @@ pub fn roster_sheet<'a>(all: impl Iterator<Item = &'a Community>) -> Sheet {
             Out::from(c.district.as_str()),
             Out::from(c.kind.name()),
             Out::from(c.batch.name()),
+            Out::from(c.street.as_deref()),
         ]);
     }
     sheet

@@ -3,6 +3,7 @@
 //! at the archive root. Lists to import and to fill are in [`list`].
 
 pub mod list;
+pub mod street;
 
 pub use list::read_list;
 
@@ -66,6 +67,11 @@ pub struct Community {
     pub kind: CommunityKind,
     /// 第一阶段, 第二阶段 or 第三阶段.
     pub batch: Batch,
+    /// Its 街道（乡镇）, when registered: the street or township whose
+    /// evidence for the standards addressed to it counts for each of its
+    /// pilot communities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
 }
 
 /// Why a community or a register is not acceptable.
@@ -165,7 +171,15 @@ impl Community {
                 .clone(),
             kind: normalize_kind(kind)?,
             batch: normalize_batch(batch)?,
+            street: None,
         })
+    }
+
+    /// The same community in the 街道（乡镇） `street` (as typed; empty
+    /// means none).
+    pub fn in_street(mut self, street: &str) -> Result<Community, CommunityError> {
+        self.street = street::check(street)?;
+        Ok(self)
     }
 }
 
@@ -331,8 +345,14 @@ impl Roster {
                 name: other.name.clone(),
             });
         }
-        match self.communities.get(&c.id) {
+        match self.communities.get_mut(&c.id) {
             Some(existing) if *existing == c => Ok(false),
+            // A list that now names the 街道 of a registered community
+            // completes its record.
+            Some(existing) if existing.street.is_none() && existing.same_but_street(&c) => {
+                existing.street = c.street;
+                Ok(true)
+            }
             Some(existing) => Err(CommunityError::Duplicate {
                 id: c.id.clone(),
                 existing: existing.name.clone(),

@@ -17,9 +17,12 @@ pub struct AccountChange {
     /// Its community, when added as a community account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<String>,
-    /// Its district, when added as a district account.
+    /// Its district, when added as a district or 街道 account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
+    /// Its 街道（乡镇）, when added as a 街道 account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
     /// The communities assigned or unassigned, for an expert account.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub communities: Vec<String>,
@@ -54,4 +57,7 @@ pub enum Role {
     District,
     /// A member of the city's 专家组: sees the communities assigned.
     Expert,
+    /// Staff of a 街道（乡镇）: sees its pilot communities and hands in the
+    /// evidence of the standards addressed to the 街道, once for all.
+    Street,
 }

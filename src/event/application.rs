@@ -37,6 +37,9 @@ pub struct Proposal {
     pub kind: CommunityKind,
     /// The phase it is proposed for.
     pub batch: Batch,
+    /// Its 街道（乡镇）, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
     /// 居民户数, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub households: Option<u32>,

@@ -16,6 +16,7 @@ pub mod inspection;
 pub mod issuance;
 pub mod plan;
 pub mod rectify;
+pub mod street;
 pub mod survey;
 #[cfg(test)]
 mod tests;
@@ -133,6 +134,9 @@ pub enum Event {
     /// A district's 工作方案 or 考评实施细则 filed.
     #[serde(rename = "district-plan")]
     Plan(plan::PlanFiled),
+    /// A 街道（乡镇）'s evidence for the standards addressed to it.
+    #[serde(rename = "street-evidence")]
+    Street(street::StreetEvidence),
 }
 
 impl Event {
@@ -172,6 +176,7 @@ impl Event {
             Event::Inspection(_) => "督查调研",
             Event::Units(_) => "责任单位名册",
             Event::Plan(_) => "县区工作方案",
+            Event::Street(_) => "街道共享材料",
         }
     }
 
@@ -184,6 +189,7 @@ impl Event {
             Event::RectifyAnswer(a) => Some((a.id.as_str(), a.objects.as_slice())),
             Event::Inspection(i) => Some((i.id.as_str(), i.objects.as_slice())),
             Event::Plan(p) => Some((p.district.as_str(), std::slice::from_ref(&p.object))),
+            Event::Street(s) => Some((s.street.as_str(), s.objects.as_slice())),
             Event::FieldPhoto(p) => {
                 Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
             }

@@ -60,6 +60,7 @@ struct CommunityPage {
     zone: String,
     history: Vec<HistoryLine>,
     structure: Vec<coverage::IndicatorView>,
+    street_standards: String,
     latest: Option<u32>,
     missing: usize,
     material: usize,
@@ -145,7 +146,8 @@ pub async fn page(
                     .map(|e| e.record.sha256().to_string()),
             })
             .collect();
-        let structure = coverage::structure(latest.as_ref());
+        let shared = crate::streets::shared_for(&archive.records()?, &c);
+        let structure = coverage::structure(latest.as_ref(), shared.as_ref());
         let (material, missing) = coverage::material_counts(&structure);
         let steps = crate::assessment::store::steps(&archive, &id)?;
         let standing = crate::assessment::level::standing(&steps);
@@ -167,6 +169,7 @@ pub async fn page(
             c,
             history,
             structure,
+            street_standards: crate::streets::standards_text(),
             latest: latest.as_ref().map(|m| m.version),
             missing,
             material,
@@ -196,13 +199,14 @@ pub async fn version(
         let receipt = receipts(&archive, &id)?
             .get(&n)
             .map(|e| e.record.sha256().to_string());
-        let structure = coverage::structure(Some(&m));
+        let shared = crate::streets::shared_for(&archive.records()?, &c);
+        let structure = coverage::structure(Some(&m), shared.as_ref());
         let missing = structure
             .iter()
             .flat_map(|i| {
                 i.standards
                     .iter()
-                    .filter(|s| s.material && s.files == Some(0))
+                    .filter(|s| s.material && s.files == Some(0) && s.shared == 0)
                     .map(move |s| MissingStandard {
                         code: i.code.clone(),
                         name: i.name.clone(),

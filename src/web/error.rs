@@ -308,6 +308,11 @@ impl From<crate::actions::ActionError> for WebError {
                 crate::plans::PlanError::Read { .. } => StatusCode::INTERNAL_SERVER_ERROR,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             },
+            A::Street(e) => match e {
+                crate::streets::StreetError::Archive(e) => e.status(),
+                crate::streets::StreetError::Community(e) => e.status(),
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            },
             A::Units(e) => match e {
                 crate::units::UnitError::BadList { .. } | crate::units::UnitError::Table(_) => {
                     StatusCode::UNPROCESSABLE_ENTITY

@@ -36,6 +36,7 @@ mod rectify;
 mod rectify_office;
 mod scoped;
 mod session;
+mod street;
 mod survey;
 mod units;
 mod upload;
@@ -320,6 +321,8 @@ fn follow_up_routes(t: &mut Vec<Route>) {
         get("/units", units::page),
         get("/plans", plans::page),
         upload("/district/plan", plans::file),
+        get("/street", street::page),
+        upload("/street/upload", street::hand_in),
         upload("/office/units", units::import),
         get("/office/units.xlsx", units::export),
     ]);

@@ -67,6 +67,10 @@ const PAGES: &[(&str, &str)] = &[
     ),
     ("units.html", include_str!("../../templates/web/units.html")),
     ("plans.html", include_str!("../../templates/web/plans.html")),
+    (
+        "street.html",
+        include_str!("../../templates/web/street.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {
@@ -99,6 +103,8 @@ pub struct Header<'a> {
     pub district: Option<&'a str>,
     /// Whether it is an expert account.
     pub expert: bool,
+    /// Its 街道（乡镇）, for a 街道 account.
+    pub street: Option<&'a str>,
     /// The CSRF token forms send back.
     pub csrf: &'a str,
 }

@@ -166,6 +166,7 @@ pub struct ProposalForm {
     name: String,
     kind: String,
     batch: String,
+    street: String,
     households: String,
     area: String,
     situation: String,
@@ -193,7 +194,8 @@ pub async fn apply(
 ) -> Result<Redirect, WebError> {
     let district = own_district(&user)?;
     user.check_csrf(&f.csrf)?;
-    let mut p = Proposal::new(&district, &f.name, &f.kind, &f.batch, &f.reason)?;
+    let mut p =
+        Proposal::new(&district, &f.name, &f.kind, &f.batch, &f.reason)?.in_street(&f.street)?;
     p.households = optional("居民户数", &f.households)?;
     p.facility_area = optional::<f64>("综合服务设施面积", &f.area)?;
     if p.facility_area

@@ -181,8 +181,13 @@ impl User {
             role: self.account.role.name(),
             office: self.account.role == Role::Office,
             community: self.account.community.as_deref(),
-            district: self.account.district.as_deref(),
+            district: self
+                .account
+                .district
+                .as_deref()
+                .filter(|_| self.account.role == Role::District),
             expert: self.account.role == Role::Expert,
+            street: self.account.street.as_deref(),
             csrf: &self.csrf,
         }
     }
@@ -490,6 +495,7 @@ pub async fn home(user: User) -> Redirect {
         (Role::District, _) => Redirect::to("/district"),
         (Role::Expert, _) => Redirect::to("/expert"),
         (Role::Office, _) => Redirect::to("/office"),
+        (Role::Street, _) => Redirect::to("/street"),
     }
 }
 

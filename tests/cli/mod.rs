@@ -15,6 +15,7 @@ mod plans;
 mod rectify;
 mod register;
 mod rough_edges;
+mod street;
 mod survey;
 mod survey_more;
 mod units;

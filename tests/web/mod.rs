@@ -17,6 +17,7 @@ mod plans;
 mod rectify;
 mod routes;
 mod security;
+mod street;
 mod survey;
 mod survey_more;
 pub mod util;

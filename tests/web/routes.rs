@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use reqwest::blocking::{Client, Response};
 
 use super::util::{
-    CUIHU, EXPERT, EXPERT_PL, OFFICE, OTHER, PANLONGQU, Server, WUHUA, archive, client, evidence,
-    log, run, scoped_accounts, sign_in,
+    CUIHU, EXPERT, EXPERT_PL, HUASHAN, OFFICE, OTHER, PANLONGQU, Server, WUHUA, archive, client,
+    evidence, log, run, scoped_accounts, sign_in,
 };
 
 /// Who may use a route.
@@ -20,7 +20,8 @@ enum Who {
     Anyone,
     /// Every signed-in account.
     SignedIn,
-    /// Those who may see WH-001: its community, 五华区, its expert, the office.
+    /// Those who may see WH-001: its community, 五华区, its expert, its
+    /// 街道 (华山街道), the office.
     ReadWh,
     /// Those who may hand in for WH-001: its community only (the office
     /// re-checks what a community hands in, and never hands in for it).
@@ -51,6 +52,8 @@ enum Who {
     /// Those who follow rectification across communities: district
     /// accounts and the office.
     Overseer,
+    /// Those who deal with 街道: the office, district and 街道 accounts.
+    Streets,
     /// The sign-in form: answers everyone alike and grants nothing.
     SignInForm,
     /// The public questionnaire of one copy (no account): everyone alike,
@@ -115,6 +118,8 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/units", Who::Overseer),
     ("GET", "/plans", Who::Overseer),
     ("POST", "/district/plan", Who::District),
+    ("GET", "/street", Who::Streets),
+    ("POST", "/street/upload", Who::Streets),
     ("POST", "/office/units", Who::Office),
     ("GET", "/office/units.xlsx", Who::Office),
     ("GET", "/q/{token}", Who::Public),
@@ -148,6 +153,7 @@ const ROLES: &[(&str, Option<(&str, &str)>)] = &[
     ("expert of WH-001", Some(EXPERT)),
     ("expert not of WH-001", Some(EXPERT_PL)),
     ("office", Some(OFFICE)),
+    ("street 华山街道", Some(HUASHAN)),
 ];
 
 /// The 联络员's mobile in the walk's 责任单位 register.
@@ -160,7 +166,11 @@ fn allowed(who: Who, role: &str) -> bool {
         Who::SignedIn => role != "none",
         Who::ReadWh => matches!(
             role,
-            "community WH-001" | "district 五华区" | "expert of WH-001" | "office"
+            "community WH-001"
+                | "district 五华区"
+                | "expert of WH-001"
+                | "office"
+                | "street 华山街道"
         ),
         Who::SubmitWh => role == "community WH-001",
         Who::LevelWh => matches!(
@@ -176,6 +186,9 @@ fn allowed(who: Who, role: &str) -> bool {
         Who::Expert => role.starts_with("expert"),
         Who::Office => role == "office",
         Who::Overseer => role.starts_with("district") || role == "office",
+        Who::Streets => {
+            role.starts_with("district") || role.starts_with("street") || role == "office"
+        }
     }
 }
 

@@ -16,6 +16,8 @@ pub const WUHUA: (&str, &str) = ("wuhua", "wuhua-pass-1");
 pub const PANLONGQU: (&str, &str) = ("panlongqu", "panlongqu-pass-1");
 pub const EXPERT: (&str, &str) = ("expert-wh", "expert-wh-pass-1");
 pub const EXPERT_PL: (&str, &str) = ("expert-pl", "expert-pl-pass-1");
+/// A 街道 account of 五华区华山街道, the 街道 of WH-001 (see [`scoped_accounts`]).
+pub const HUASHAN: (&str, &str) = ("huashan", "huashan-pass-1");
 
 /// The `kaoping` binary.
 pub fn bin() -> PathBuf {
@@ -87,6 +89,26 @@ pub fn scoped_accounts(dir: &Path) {
         dir,
         &["expert", "assign", EXPERT.0, "--community", "WH-001"],
         None,
+    );
+    // WH-001 is in 华山街道, which has an account of its own.
+    let mut again = crate::util::community_add("WH-001", "翠湖社区", "五华区").to_vec();
+    again.extend(["--street", "华山街道"]);
+    run(dir, &again, None);
+    run(
+        dir,
+        &[
+            "user",
+            "add",
+            HUASHAN.0,
+            "--password-stdin",
+            "--role",
+            "street",
+            "--district",
+            "五华区",
+            "--street",
+            "华山街道",
+        ],
+        Some(&format!("{}\n", HUASHAN.1)),
     );
     run(
         dir,

@@ -27,6 +27,9 @@ pub(super) struct Args {
     /// 推荐理由
     #[arg(long, value_name = "理由")]
     reason: String,
+    /// 所在街道（乡镇），如 华山街道
+    #[arg(long, value_name = "街道", default_value = "")]
+    street: String,
     /// 居民户数
     #[arg(long, value_name = "户数")]
     households: Option<u32>,
@@ -44,7 +47,8 @@ pub(super) struct Args {
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     let archive = Archive::new(ctx.root().dir());
     let act = Ctx::console(&archive, wait(a.no_wait));
-    let mut p = Proposal::new(&a.district, &a.name, &a.kind, &a.batch, &a.reason)?;
+    let mut p =
+        Proposal::new(&a.district, &a.name, &a.kind, &a.batch, &a.reason)?.in_street(&a.street)?;
     p.households = a.households;
     p.facility_area = a.area;
     p.situation = a.situation;

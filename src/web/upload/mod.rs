@@ -90,6 +90,12 @@ pub const EVIDENCE: Form = Form {
     texts: &["path", "submitter", "allow_identical"],
 };
 
+/// A 街道's shared evidence: a folder or a ZIP, and which 街道.
+pub const STREET: Form = Form {
+    files: &["file", "zip"],
+    texts: &["path", "district", "street"],
+};
+
 /// The office's assessment sheet.
 pub const SHEET: Form = Form {
     files: &["sheet"],

@@ -120,6 +120,7 @@ fn archive_kinds() {
 fn account_kinds() {
     pinned(
         Event::Account(AccountChange {
+            street: None,
             action: AccountAction::Add,
             name: "wuhua".into(),
             role: Some(Role::District),
@@ -131,6 +132,7 @@ fn account_kinds() {
     );
     pinned(
         Event::Account(AccountChange {
+            street: None,
             action: AccountAction::Assign,
             name: "zhang".into(),
             role: None,
@@ -186,6 +188,7 @@ fn application_kinds() {
         Event::Application(ApplicationRecord {
             number: 1,
             proposal: Proposal {
+                street: None,
                 district: "五华区".into(),
                 name: "翠湖社区".into(),
                 kind: CommunityKind::VillageToResidence,
