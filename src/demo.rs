@@ -9,6 +9,7 @@
 
 mod inspection;
 mod rectify;
+mod street;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -85,6 +86,9 @@ pub enum DemoError {
     /// The survey (问卷调查).
     #[error(transparent)]
     Survey(#[from] crate::survey::demo::SurveyDemoError),
+    /// A step taken through the actions layer.
+    #[error(transparent)]
+    Action(#[from] crate::actions::ActionError),
     /// The survey's statistics tables.
     #[error(transparent)]
     SurveyTables(#[from] crate::survey::SurveyError),
@@ -289,6 +293,10 @@ pub fn run_on(
         })?;
         documents.push((doc.record.number, doc.record.kind.to_string(), path));
     }
+    // 5. 街道（乡镇）: the register names 翠湖社区's 街道, which hands in
+    // the evidence of its standards once.
+    let mut accounts = accounts;
+    accounts.push(street::run(&archive, &dir.join("街道材料"))?);
     Ok(Summary {
         archive: root.dir().to_path_buf(),
         output,

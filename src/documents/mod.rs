@@ -226,9 +226,17 @@ pub fn district_office(c: &Community) -> String {
     format!("{}城乡社区治理工作领导小组办公室", c.district)
 }
 
-/// A community as named in documents: district + name.
+/// A community as named in documents: district, 街道 when registered,
+/// name.
 pub fn full_name(c: &Community) -> String {
-    format!("{}{}", c.district, c.name)
+    // 考评对象 are "参加试点的街道（乡镇）及社区": a community whose 街道
+    // is registered is named with it, as official documents do.
+    format!(
+        "{}{}{}",
+        c.district,
+        c.street.as_deref().unwrap_or(""),
+        c.name
+    )
 }
 
 /// A date range in Chinese: one date, or `A至B`.
