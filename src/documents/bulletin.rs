@@ -149,13 +149,24 @@ pub fn build(issuer: &Issuer<'_>, lines: &[Line], date: NaiveDate) -> issuance::
         .iter()
         .map(|g| g.name.clone())
         .collect();
+    let mut data = issuer.common(&title, &recipients, date);
+    data.body = body(lines, &grades, date);
+    data.attachments = vec![statistics(lines, &grades)];
+    let kind = DocKind::Other(KIND_NAME.into());
+    let mut draft = issuer.draft(kind, "tongzhi", &title, &data, date, &recipients, None);
+    draft.file_name = crate::fsutil::safe_name(&format!("{KIND_NAME}.pdf"));
+    draft
+}
+
+/// The bulletin's text: the city's totals, each district's figures and
+/// the work ahead.
+fn body(lines: &[Line], grades: &[String], date: NaiveDate) -> Vec<Para> {
     let sum = |f: &dyn Fn(&Line) -> u32| lines.iter().map(f).sum::<u32>();
     let by_grade: Vec<String> = grades
         .iter()
         .enumerate()
         .map(|(i, g)| format!("{g} {} 个", sum(&|l| l.grades.get(i).copied().unwrap_or(0))))
         .collect();
-    let mut data = issuer.common(&title, &recipients, date);
     let mut body = vec![
         Para::from(format!(
             "{BASIS}考评办公室组织开展了城乡社区治理创新试点考评工作。现将截至{}的考评情况通报如下。",
@@ -173,26 +184,33 @@ pub fn build(issuer: &Issuer<'_>, lines: &[Line], date: NaiveDate) -> issuance::
         )),
         Para::h1("二、各县（市）区情况"),
     ];
-    for l in lines {
-        body.push(Para::from(format!(
-            "{}：登记试点 {} 个，已考评 {} 个，已命名 {} 个，正在整改 {} 个{}。",
-            l.district,
-            l.registered,
-            l.assessed,
-            l.named,
-            l.rectifying,
-            if l.overdue > 0 {
-                format!("，逾期未销号事项 {} 项，须加快整改", l.overdue)
-            } else {
-                String::new()
-            }
-        )));
-    }
+    body.extend(lines.iter().map(district_para));
     body.push(Para::h1("三、下一步工作"));
     body.push(Para::from(
         "各县（市）区要督促正在整改的社区按期完成整改、报送整改情况报告；已命名的试点社区要巩固创建成果，发挥示范带动作用。",
     ));
-    data.body = body;
+    body
+}
+
+/// One district's paragraph, urging it on when items are overdue.
+fn district_para(l: &Line) -> Para {
+    Para::from(format!(
+        "{}：登记试点 {} 个，已考评 {} 个，已命名 {} 个，正在整改 {} 个{}。",
+        l.district,
+        l.registered,
+        l.assessed,
+        l.named,
+        l.rectifying,
+        if l.overdue > 0 {
+            format!("，逾期未销号事项 {} 项，须加快整改", l.overdue)
+        } else {
+            String::new()
+        }
+    ))
+}
+
+/// The attachment: a table of every district's figures and a bar chart.
+fn statistics(lines: &[Line], grades: &[String]) -> Attachment {
     let mut columns: Vec<String> = ["县（市）区", "登记", "已考评"].map(String::from).to_vec();
     columns.extend(grades.iter().cloned());
     columns.extend(["已命名", "整改中", "逾期事项"].map(String::from));
@@ -222,7 +240,7 @@ pub fn build(issuer: &Issuer<'_>, lines: &[Line], date: NaiveDate) -> issuance::
             })
             .collect(),
     };
-    data.attachments = vec![Attachment {
+    Attachment {
         name: "各县（市）区考评情况统计".into(),
         table: Some(Table {
             columns,
@@ -232,9 +250,5 @@ pub fn build(issuer: &Issuer<'_>, lines: &[Line], date: NaiveDate) -> issuance::
         }),
         chart: Some(chart),
         ..Attachment::default()
-    }];
-    let kind = DocKind::Other(KIND_NAME.into());
-    let mut draft = issuer.draft(kind, "tongzhi", &title, &data, date, &recipients, None);
-    draft.file_name = crate::fsutil::safe_name(&format!("{KIND_NAME}.pdf"));
-    draft
+    }
 }

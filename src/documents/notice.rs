@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::data::Para;
 use super::{BASIS, DocumentError, Issuer, date_range, district_office, full_name, marks};
+use crate::assessment::ResultRow;
 use crate::assessment::score::ScoreCard;
 use crate::assessment::store::StoredAssessment;
 use crate::catalog::Catalog;
@@ -61,58 +62,14 @@ pub fn build(
         problems.len()
     ))];
     body.push(Para::h1("一、存在的问题"));
-    for (i, r) in problems.iter().enumerate() {
-        let (ind_name, text) = catalog
-            .standard(&r.indicator, r.standard)
-            .map(|(_, ind, s)| (ind.name.clone(), s.text.clone()))
-            .unwrap_or_default();
-        let found = if r.remark.trim().is_empty() {
-            format!("未达到标准要求：{text}")
-        } else {
-            r.remark.clone()
-        };
-        let earlier = open
+    body.extend(
+        problems
             .iter()
-            .find(|o| {
-                crate::rectify::same_problem(
-                    &o.opened.problem,
-                    &r.indicator,
-                    r.standard,
-                    Some(r.method),
-                )
-            })
-            .map(|o| {
-                format!(
-                    "（此问题已列为整改事项 {}，尚未销号，整改期限改为{}）",
-                    o.id(),
-                    cn_date(deadline)
-                )
-            })
-            .unwrap_or_default();
-        body.push(Para::from(format!(
-            "{}.{} {} 标准{}（{}，{}）：{}{earlier}",
-            i + 1,
-            r.indicator,
-            ind_name,
-            r.standard,
-            r.method,
-            r.verdict,
-            found
-        )));
-    }
+            .enumerate()
+            .map(|(i, r)| problem_para(catalog, i + 1, r, open, deadline)),
+    );
     body.push(Para::h1("二、整改要求"));
-    let deadline_text = cn_date(deadline);
-    for (i, req) in [
-        "对照上述问题逐条制定整改方案，明确整改措施、责任人和完成时限，做到问题不解决不销号。".to_string(),
-        format!("于{deadline_text}前完成全部整改。需要补充材料审核证据的，按考评指标整理后重新提交。"),
-        format!("整改完成后，于{deadline_text}前向考评办公室书面报送《整改情况报告》，逐项说明问题的整改措施和整改结果，并附相关证明材料。"),
-        "逾期未整改或整改不到位的，不予命名为城乡社区治理创新试点。".to_string(),
-    ]
-    .iter()
-    .enumerate()
-    {
-        body.push(Para::from(format!("{}.{req}", i + 1)));
-    }
+    body.extend(requirements(deadline));
     body.push(Para::from(format!(
         "{}将对整改情况进行复查。",
         issuer.names().join("、")
@@ -130,7 +87,78 @@ pub fn build(
         Some(community),
     );
     // Issuing the notice opens one rectification item per problem.
-    draft.follow = Some(crate::rectify::FollowUp::Open {
+    draft.follow = Some(follow_up(stored, &problems, deadline));
+    Ok(draft)
+}
+
+/// The numbered paragraph of problem `n`: indicator, standard, method,
+/// verdict and what was found, with the open item it already has.
+fn problem_para(
+    catalog: &Catalog,
+    n: usize,
+    r: &ResultRow,
+    open: &[&crate::rectify::Item],
+    deadline: NaiveDate,
+) -> Para {
+    let (ind_name, text) = catalog
+        .standard(&r.indicator, r.standard)
+        .map(|(_, ind, s)| (ind.name.clone(), s.text.clone()))
+        .unwrap_or_default();
+    let found = if r.remark.trim().is_empty() {
+        format!("未达到标准要求：{text}")
+    } else {
+        r.remark.clone()
+    };
+    let earlier = earlier_item(r, open, deadline);
+    Para::from(format!(
+        "{}.{} {} 标准{}（{}，{}）：{}{earlier}",
+        n, r.indicator, ind_name, r.standard, r.method, r.verdict, found
+    ))
+}
+
+/// The note on the open item that already covers `r`, or nothing.
+fn earlier_item(r: &ResultRow, open: &[&crate::rectify::Item], deadline: NaiveDate) -> String {
+    open.iter()
+        .find(|o| {
+            crate::rectify::same_problem(
+                &o.opened.problem,
+                &r.indicator,
+                r.standard,
+                Some(r.method),
+            )
+        })
+        .map(|o| {
+            format!(
+                "（此问题已列为整改事项 {}，尚未销号，整改期限改为{}）",
+                o.id(),
+                cn_date(deadline)
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// 二、整改要求: the numbered requirements with the deadline.
+fn requirements(deadline: NaiveDate) -> Vec<Para> {
+    let deadline_text = cn_date(deadline);
+    [
+        "对照上述问题逐条制定整改方案，明确整改措施、责任人和完成时限，做到问题不解决不销号。".to_string(),
+        format!("于{deadline_text}前完成全部整改。需要补充材料审核证据的，按考评指标整理后重新提交。"),
+        format!("整改完成后，于{deadline_text}前向考评办公室书面报送《整改情况报告》，逐项说明问题的整改措施和整改结果，并附相关证明材料。"),
+        "逾期未整改或整改不到位的，不予命名为城乡社区治理创新试点。".to_string(),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, req)| Para::from(format!("{}.{req}", i + 1)))
+    .collect()
+}
+
+/// What issuing the notice does: one rectification item per problem.
+fn follow_up(
+    stored: &StoredAssessment,
+    problems: &[&ResultRow],
+    deadline: NaiveDate,
+) -> crate::rectify::FollowUp {
+    crate::rectify::FollowUp::Open {
         deadline,
         problems: problems
             .iter()
@@ -143,6 +171,5 @@ pub fn build(
                 remark: r.remark.trim().to_string(),
             })
             .collect(),
-    });
-    Ok(draft)
+    }
 }

@@ -52,58 +52,12 @@ pub fn build(
         .map(|o| o.name.clone())
         .unwrap_or_default();
     let recipients = format!("{}、{office}", district_office(community));
-    let mut notices: Vec<&str> = answered.iter().map(|i| i.opened.notice.as_str()).collect();
-    notices.dedup();
     let title = format!("{name}关于城乡社区治理创新试点\n考评问题整改情况的报告");
-    let mut body = vec![Para::from(format!(
-        "根据整改通知（{}）的要求，我社区对照考评发现的 {} 个问题逐项制定措施、落实整改，现将整改情况报告如下。",
-        notices.join("、"),
-        answered.len()
-    ))];
-    body.push(Para::h1("一、问题整改情况"));
-    for (n, i) in answered.iter().enumerate() {
-        let p = &i.opened.problem;
-        let named = match (&p.indicator, p.standard) {
-            (Some(code), Some(standard)) => catalog
-                .standard(code, standard)
-                .map(|(_, ind, _)| (code, ind.name.clone()))
-                .ok(),
-            (Some(code), None) => catalog
-                .indicator(code)
-                .map(|(_, ind)| (code, ind.name.clone()))
-                .ok(),
-            _ => None,
-        };
-        let summary = match named {
-            Some((code, ind)) => i
-                .summary()
-                .replacen(code.as_str(), &format!("{code} {ind}"), 1),
-            None => i.summary(),
-        };
-        body.push(Para::from(format!("{}.{summary}", n + 1)));
-        if let Some(a) = i.answer() {
-            body.push(Para::from(format!("整改措施和结果：{}", a.text)));
-            let files = if a.files.is_empty() {
-                "无".to_string()
-            } else {
-                format!(
-                    "{}（共 {} 份，已存入档案库）",
-                    a.files.join("、"),
-                    a.files.len()
-                )
-            };
-            body.push(Para::from(format!("证明材料：{files}")));
-        }
-    }
-    body.push(Para::h1("二、请求复查"));
-    body.push(Para::from(
-        "以上问题已全部整改完毕，请予复查销号。特此报告。",
-    ));
     let data = Data {
         letterhead: head.map(|h| vec![h.header.clone()]),
         title: title.clone(),
         recipients: recipients.clone(),
-        body,
+        body: body(catalog, answered),
         signatures: vec![name.clone()],
         date,
     };
@@ -129,6 +83,69 @@ pub fn build(
         organs: vec![name],
         follow: None,
         cites: None,
+    }
+}
+
+/// The report's text: the notices answered, each item with what was done
+/// and its evidence, and the request for a recheck.
+fn body(catalog: &Catalog, answered: &[&Item]) -> Vec<Para> {
+    let mut notices: Vec<&str> = answered.iter().map(|i| i.opened.notice.as_str()).collect();
+    notices.dedup();
+    let mut body = vec![Para::from(format!(
+        "根据整改通知（{}）的要求，我社区对照考评发现的 {} 个问题逐项制定措施、落实整改，现将整改情况报告如下。",
+        notices.join("、"),
+        answered.len()
+    ))];
+    body.push(Para::h1("一、问题整改情况"));
+    for (n, i) in answered.iter().enumerate() {
+        body.extend(item_paras(catalog, n + 1, i));
+    }
+    body.push(Para::h1("二、请求复查"));
+    body.push(Para::from(
+        "以上问题已全部整改完毕，请予复查销号。特此报告。",
+    ));
+    body
+}
+
+/// Item `n`: its problem (the indicator named), and when answered the
+/// measures taken and the evidence handed in.
+fn item_paras(catalog: &Catalog, n: usize, i: &Item) -> Vec<Para> {
+    let mut paras = vec![Para::from(format!("{n}.{}", named_summary(catalog, i)))];
+    if let Some(a) = i.answer() {
+        paras.push(Para::from(format!("整改措施和结果：{}", a.text)));
+        let files = if a.files.is_empty() {
+            "无".to_string()
+        } else {
+            format!(
+                "{}（共 {} 份，已存入档案库）",
+                a.files.join("、"),
+                a.files.len()
+            )
+        };
+        paras.push(Para::from(format!("证明材料：{files}")));
+    }
+    paras
+}
+
+/// The item's summary with its indicator's name after the code.
+fn named_summary(catalog: &Catalog, i: &Item) -> String {
+    let p = &i.opened.problem;
+    let named = match (&p.indicator, p.standard) {
+        (Some(code), Some(standard)) => catalog
+            .standard(code, standard)
+            .map(|(_, ind, _)| (code, ind.name.clone()))
+            .ok(),
+        (Some(code), None) => catalog
+            .indicator(code)
+            .map(|(_, ind)| (code, ind.name.clone()))
+            .ok(),
+        _ => None,
+    };
+    match named {
+        Some((code, ind)) => i
+            .summary()
+            .replacen(code.as_str(), &format!("{code} {ind}"), 1),
+        None => i.summary(),
     }
 }
 

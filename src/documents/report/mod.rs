@@ -7,21 +7,23 @@
 
 use chrono::NaiveDate;
 
-use super::data::{Attachment, Cell, Para, Row, Styled, Table};
+use super::data::Para;
 use super::{
-    BASIS, Issuer, date_range, district_office, full_name, grouped_hash, marks, size_and_hash,
-    size_text,
+    BASIS, Issuer, date_range, district_office, full_name, grouped_hash, marks, size_text,
 };
 use crate::archive::manifest::Manifest;
-use crate::assessment::Verdict;
 use crate::assessment::compare::Comparison;
 use crate::assessment::computed;
 use crate::assessment::score::ScoreCard;
 use crate::assessment::store::{StoredAssessment, kind_of};
-use crate::catalog::{Catalog, Method};
+use crate::catalog::Catalog;
 use crate::community::Community;
 use crate::config::Config;
 use crate::issuance::Draft;
+
+mod attachments;
+
+use attachments::{levels_table, manifest_table, score_table};
 
 /// Kind name in the register.
 pub const KIND: crate::issuance::DocKind = crate::issuance::DocKind::Report;
@@ -290,107 +292,6 @@ fn scheme_text(config: &Config) -> String {
     )
 }
 
-/// Indicators with at most this many rows in the score table are kept on
-/// one page (a landscape page holds about twenty).
-const KEEP_TOGETHER: usize = 12;
-
-/// Attachment 1: every standard and method with verdict and marks, item
-/// subtotals and the total. An indicator's cell spans its rows, a
-/// standard's number and marks span its methods; subtotal and total rows
-/// are marked `strong` (黑体).
-fn score_table(card: &ScoreCard, evidence: Option<&Manifest>) -> Attachment {
-    let mut rows: Vec<Row> = Vec::new();
-    for it in &card.items {
-        for ind in &it.indicators {
-            let span: usize = ind.standards.iter().map(|s| s.rows.len()).sum();
-            let mut first_of_indicator = true;
-            for s in &ind.standards {
-                for (i, r) in s.rows.iter().enumerate() {
-                    let mut remark = r.remark.clone();
-                    if r.method == Method::MaterialReview {
-                        let n = evidence.map_or(0, |m| {
-                            m.files
-                                .iter()
-                                .filter(|f| f.indicator == ind.code && f.standard == Some(s.number))
-                                .count()
-                        });
-                        let note = format!("证据材料 {n} 个");
-                        remark = if remark.is_empty() {
-                            note
-                        } else {
-                            format!("{note}；{remark}")
-                        };
-                    }
-                    let mut cells = Vec::new();
-                    if first_of_indicator {
-                        // A short indicator stays on one page, so that
-                        // every page starts with an indicator's name.
-                        cells.push(Cell::Styled(Styled {
-                            text: format!("{} {}", ind.code, ind.name),
-                            rowspan: Some(span),
-                            align: Some("left"),
-                            breakable: Some(span > KEEP_TOGETHER),
-                            ..Styled::default()
-                        }));
-                        first_of_indicator = false;
-                    }
-                    if i == 0 {
-                        cells.push(Cell::Styled(Styled {
-                            text: format!("标准{}", s.number),
-                            rowspan: Some(s.rows.len()),
-                            breakable: Some(false),
-                            ..Styled::default()
-                        }));
-                    }
-                    cells.push(Cell::from(r.method.name()));
-                    cells.push(Cell::from(r.verdict.name()));
-                    if i == 0 {
-                        cells.push(Cell::Styled(Styled {
-                            text: format!("{}/{}", marks(s.score), marks(s.max)),
-                            rowspan: Some(s.rows.len()),
-                            ..Styled::default()
-                        }));
-                    }
-                    cells.push(Cell::left(remark));
-                    rows.push(Row::Plain(cells));
-                }
-            }
-        }
-        rows.push(Row::strong(vec![
-            spanning(format!("{} {} 小计", it.code, it.name), 4),
-            Cell::from(format!("{}/{}", marks(it.score), marks(it.max))),
-            Cell::from(""),
-        ]));
-    }
-    rows.push(Row::strong(vec![
-        spanning("合计".to_string(), 3),
-        Cell::from(format!("等次：{}", card.grade.name)),
-        Cell::from(format!("{}/{}", marks(card.total), marks(card.max))),
-        Cell::from(""),
-    ]));
-    Attachment {
-        name: "考评得分明细表".into(),
-        landscape: true,
-        table: Some(Table::compact(
-            &["考评指标", "标准", "考评方法", "结论", "得分/分值", "备注"],
-            &[4.0, 1.3, 2.7, 1.7, 1.8, 4.5],
-            rows,
-        )),
-        ..Attachment::default()
-    }
-}
-
-/// A cell spanning `colspan` columns.
-fn spanning(text: String, colspan: usize) -> Cell {
-    Cell::Styled(Styled {
-        text,
-        colspan: Some(colspan),
-        ..Styled::default()
-    })
-}
-
-/// Attachment 2: the files behind the 材料审核 standards, with the
-/// submission's root hash.
 /// What the report says about the levels beyond the final sheet.
 #[derive(Debug, Clone, Default)]
 pub struct Levels {
@@ -417,117 +318,4 @@ fn overrides_para(overrides: &[crate::assessment::overrule::Override]) -> Para {
         overrides.len(),
         each.join("；")
     ))
-}
-
-/// 各级考评结论对照: 自查 | 初评 | 专家组 | 最终 per standard and method,
-/// the rows where two levels are two steps apart marked.
-fn levels_table(cmp: &Comparison) -> Attachment {
-    let show = |v: Option<Verdict>| v.map_or("—".to_string(), |v| v.to_string());
-    let rows: Vec<Row> = cmp
-        .rows
-        .iter()
-        .map(|r| {
-            let cells = vec![
-                Cell::from(r.indicator.clone()),
-                Cell::from(format!("标准{}", r.standard)),
-                Cell::from(r.method.name().to_string()),
-                Cell::from(show(r.self_check)),
-                Cell::from(show(r.district)),
-                Cell::from(show(r.panel)),
-                Cell::from(r.final_verdict.to_string()),
-                Cell::from(if r.apart { "相差两级" } else { "" }.to_string()),
-            ];
-            if r.apart {
-                Row::strong(cells)
-            } else {
-                Row::Plain(cells)
-            }
-        })
-        .collect();
-    let apart = cmp.rows.iter().filter(|r| r.apart).count();
-    let who: Vec<String> = cmp
-        .assessors
-        .iter()
-        .map(|(level, names)| {
-            let n = if names.is_empty() {
-                "未填写".to_string()
-            } else {
-                names.join("、")
-            };
-            format!("{level}：{n}")
-        })
-        .collect();
-    Attachment {
-        name: "各级考评结论对照".into(),
-        landscape: true,
-        body: vec![
-            format!("考评人：{}。", who.join("；")),
-            format!(
-                "各级结论相差两级（一级判“达标”、另一级判“未达标”）的共 {apart} 条，已加粗标出。"
-            ),
-        ],
-        table: Some(Table::compact(
-            &[
-                "指标",
-                "标准",
-                "考评方法",
-                "社区自查",
-                "县区初评",
-                "专家组",
-                "最终",
-                "差异",
-            ],
-            &[1.2, 1.2, 2.2, 1.6, 1.6, 1.6, 1.6, 1.6],
-            rows,
-        )),
-        ..Attachment::default()
-    }
-}
-
-fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manifest>) -> Attachment {
-    let name = "材料审核证据清单".to_string();
-    let Some(m) = evidence else {
-        return Attachment {
-            name,
-            body: vec!["该社区未提交证据材料。".into()],
-            ..Attachment::default()
-        };
-    };
-    let rows: Vec<Row> = m
-        .files
-        .iter()
-        .map(|f| {
-            Row::Plain(
-                vec![
-                    Cell::from(f.indicator.clone()),
-                    Cell::from(
-                        f.standard
-                            .map(|n| format!("标准{n}"))
-                            .unwrap_or_else(|| "（整项）".into()),
-                    ),
-                    Cell::left(f.path.clone()),
-                ]
-                .into_iter()
-                .chain(size_and_hash(f))
-                .collect(),
-            )
-        })
-        .collect();
-    Attachment {
-        name,
-        landscape: true,
-        body: vec![format!(
-            "第 {} 版提交，共 {} 个文件、{}。清单根哈希（SHA-256）：{}。每个文件的完整哈希可用 kaoping show 查看。",
-            m.version,
-            m.file_count,
-            size_text(m.total_bytes),
-            grouped_hash(&stored.record.evidence_root_hash)
-        )],
-        table: Some(Table::compact(
-            &["指标", "标准", "文件", "大小", "SHA-256（前12位）"],
-            &[1.2, 1.2, 7.0, 1.5, 2.6],
-            rows,
-        )),
-        ..Attachment::default()
-    }
 }
