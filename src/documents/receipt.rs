@@ -10,9 +10,8 @@ use chrono::NaiveDate;
 use super::data::{Attachment, Cell, Para, Row, Table};
 use super::{Issuer, full_name, grouped_hash, size_and_hash, size_text};
 use crate::archive::Submission;
-use crate::archive::coverage::coverage;
+use crate::archive::coverage::Coverage;
 use crate::archive::manifest::Manifest;
-use crate::catalog::Catalog;
 use crate::community::Community;
 use crate::issuance::{Draft, Entry};
 
@@ -32,17 +31,15 @@ pub fn existing<'a>(entries: &'a [Entry], community: &str, version: u32) -> Opti
 /// Builds the receipt for one submission.
 pub fn build(
     issuer: &Issuer<'_>,
-    catalog: &Catalog,
     community: &Community,
-    sub: &Submission,
-    m: &Manifest,
+    (sub, m, cov): (&Submission, &Manifest, &Coverage),
     date: NaiveDate,
 ) -> Draft {
     let name = full_name(community);
     // "\n" breaks the title where the sense allows (GB/T 9704).
     let title = format!("{name}城乡社区治理创新试点\n考评材料提交回执");
     let mut data = issuer.common(&title, &community.name, date);
-    data.body = body(issuer, catalog, sub, m);
+    data.body = body(issuer, (sub, m, cov));
     data.attachments = vec![summary(m), file_list(m)];
     let mut draft = issuer.draft(
         KIND,
@@ -62,13 +59,12 @@ pub fn build(
 
 /// What was received, its root hash, and the standards still lacking
 /// evidence.
-fn body(issuer: &Issuer<'_>, catalog: &Catalog, sub: &Submission, m: &Manifest) -> Vec<Para> {
+fn body(issuer: &Issuer<'_>, (sub, m, cov): (&Submission, &Manifest, &Coverage)) -> Vec<Para> {
     let submitter = m
         .submitter
         .as_deref()
         .map(|s| format!("（提交人：{s}）"))
         .unwrap_or_default();
-    let cov = coverage(catalog, m);
     let missing: Vec<String> = cov
         .missing()
         .map(|s| format!("{} {} 标准{}", s.indicator, s.indicator_name, s.standard))

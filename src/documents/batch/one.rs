@@ -45,7 +45,6 @@ impl Drafting<'_> {
                 return receipt_draft(
                     self.archive,
                     self.issuer,
-                    self.catalog,
                     self.register,
                     c,
                     version.filter(|_| !batch),
@@ -212,11 +211,9 @@ fn dated_after(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn receipt_draft(
     archive: &Archive,
     issuer: &Issuer<'_>,
-    catalog: &Catalog,
     register: &[issuance::Entry],
     c: &Community,
     version: Option<u32>,
@@ -234,7 +231,9 @@ fn receipt_draft(
         .into());
     }
     let m = archive.manifest(&sub)?;
-    Ok(receipt::build(issuer, catalog, c, &sub, &m, date))
+    // What the 街道 handed in counts: a standard it covers is not missing.
+    let cov = crate::streets::coverage(archive, &m)?;
+    Ok(receipt::build(issuer, c, (&sub, &m, &cov), date))
 }
 
 /// The field evidence of a community's report.
