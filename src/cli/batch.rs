@@ -170,7 +170,7 @@ pub fn issue_kind(ctx: &Context, target: &Target, kind: Kind, out: &Output) -> a
 /// Issues `kind` for `scope` through the issuing action and writes each
 /// PDF into the output folder; prints one line per document.
 pub fn issue(ctx: &Context, scope: &Scope, kind: Kind, out: &Output) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let config = ctx.config()?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
     let act = Ctx::console(&archive, wait(out.no_wait));

@@ -3,8 +3,6 @@
 
 use std::io::{self, Write};
 
-use kaoping::archive::Archive;
-
 use super::Context;
 
 /// 取出一个已保存的文件
@@ -16,7 +14,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let digest = archive.find_object(&args.hash)?;
     let mut out = io::stdout();
     match archive.store().copy_verified(&digest, &mut out) {

@@ -13,35 +13,27 @@ use kaoping::community::{self, Community};
 
 use kaoping::table;
 
+use super::Context;
 use super::output::{self, pad};
 use super::sheets::{self, TemplateKind};
-use super::{Context, HELP_TEMPLATE};
 
 /// 登记试点社区
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 登记一个试点社区
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Add(AddArgs),
     /// 从社区名单批量登记：Excel/WPS 工作簿（.xlsx、.xls、.ods）或 CSV，表头：编号,名称,所属区县,类型,批次
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Import(ImportArgs),
     /// 生成空白社区名单（.xlsx 或 .csv，按 -o 的扩展名），区县、类型、批次可从下拉列表选择
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Template(TemplateArgs),
     /// 列出已登记的社区
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List(ListArgs),
 }
 
 #[derive(Debug, clap::Args)]
-struct AddArgs {
+pub(in crate::cli) struct AddArgs {
     /// 社区编号（由考评办公室统一编定，如 WH-001）
     #[arg(long, value_name = "编号")]
     id: String,
@@ -66,7 +58,7 @@ struct AddArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct ImportArgs {
+pub(in crate::cli) struct ImportArgs {
     /// 社区名单：Excel/WPS 工作簿（.xlsx、.xls、.ods）或 CSV 文件（空白名单用 kaoping community template 生成）
     #[arg(value_name = "文件")]
     file: PathBuf,
@@ -76,7 +68,7 @@ struct ImportArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct ListArgs {
+pub(in crate::cli) struct ListArgs {
     /// 以 JSON 格式输出（供其他程序读取）
     #[arg(long, conflicts_with_all = ["xlsx", "output"])]
     json: bool,
@@ -85,7 +77,7 @@ struct ListArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct TemplateArgs {
+pub(in crate::cli) struct TemplateArgs {
     /// 输出的文件：社区名单.xlsx（Excel 工作簿，推荐）或 社区名单.csv
     #[arg(short = 'o', long, value_name = "文件")]
     output: PathBuf,
@@ -98,7 +90,7 @@ struct TemplateArgs {
 const TEMPLATE_ROWS: u32 = 300;
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     match args.command {
         Sub::Add(a) => {
             let c = Community::new(&a.id, &a.name, &a.district, &a.kind, &a.batch)?

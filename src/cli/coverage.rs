@@ -33,7 +33,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     archive.communities()?.get(&args.community)?;
     if args.methods {
         return by_method(&archive, &args);

@@ -7,33 +7,25 @@ use clap::Subcommand;
 
 use kaoping::accounts::{Accounts, Role};
 use kaoping::actions::{Ctx, Wait, experts};
-use kaoping::archive::Archive;
 
 use super::output::{self, pad};
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, wait_message};
 
 /// 给专家分配考评社区
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 把社区分配给专家（已分配的保留）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Assign(Assignment),
     /// 取消分配给专家的社区
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Unassign(Assignment),
     /// 列出每位专家分配到的社区
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List,
 }
 
 #[derive(Debug, clap::Args)]
-struct Assignment {
+pub(in crate::cli) struct Assignment {
     /// 专家账号名（用 kaoping user add 账号 --role expert 开设）
     #[arg(value_name = "账号名")]
     name: String,
@@ -43,7 +35,7 @@ struct Assignment {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let act = Ctx::console(&archive, Wait::Yes(&wait_message));
     let mut out = output::stdout();
     match args.command {

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use kaoping::actions::{Ctx, Wait, evidence};
-use kaoping::archive::{Archive, bagit};
+use kaoping::archive::bagit;
 use kaoping::{interrupt, outfile};
 
 use super::Context;
@@ -15,12 +15,8 @@ use super::output;
 /// 导出为 BagIt 包（ZIP）
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 社区编号
-    #[arg(long, value_name = "编号")]
-    community: String,
-    /// 第几版提交（默认最新一版）
-    #[arg(long, value_name = "版本")]
-    version: Option<u32>,
+    #[command(flatten)]
+    which: super::args::Submission,
     /// 输出的 ZIP 文件
     #[arg(short, long, value_name = "文件")]
     output: PathBuf,
@@ -46,9 +42,10 @@ fn clean_up_on_interrupt(output: &std::path::Path) {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
-    archive.communities()?.get(&args.community)?;
-    let sub = archive.submission(&args.community, args.version)?;
+    let archive = ctx.archive();
+    let (community, version) = (&args.which.community, args.which.version);
+    archive.communities()?.get(community)?;
+    let sub = archive.submission(community, version)?;
     outfile::refuse_existing(&args.output, args.force)?;
     clean_up_on_interrupt(&args.output);
     let ctx = Ctx::console(&archive, Wait::No);

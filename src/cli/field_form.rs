@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use kaoping::archive::Archive;
 use kaoping::field::form;
 use kaoping::outfile;
 use kaoping::render::Engine;
@@ -29,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let config = ctx.config()?;
     let reg = archive.communities()?;
     let c = reg.get(&args.community)?;

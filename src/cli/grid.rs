@@ -7,31 +7,24 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use kaoping::actions::field;
-use kaoping::archive::Archive;
 use kaoping::field::grid;
 
+use super::Context;
 use super::output;
-use super::{Context, HELP_TEMPLATE};
 
 /// 网格化考评数据
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 导入网格管理平台导出的事件表（xlsx/CSV，列：点位、事件类别、上报时间、处置状态）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Import(ImportArgs),
     /// 列出社区导入的网格化考评数据及汇总
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List(ListArgs),
 }
 
 #[derive(Debug, clap::Args)]
-struct ImportArgs {
+pub(in crate::cli) struct ImportArgs {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
@@ -43,12 +36,7 @@ struct ImportArgs {
     file: PathBuf,
 }
 
-#[derive(Debug, clap::Args)]
-struct ListArgs {
-    /// 社区编号
-    #[arg(long, value_name = "编号")]
-    community: String,
-}
+type ListArgs = super::args::Community;
 
 fn summary_text(s: &grid::Summary) -> String {
     let join = |m: &std::collections::BTreeMap<String, usize>| {
@@ -68,7 +56,7 @@ fn summary_text(s: &grid::Summary) -> String {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let mut out = output::stdout();
     match args.command {
         Sub::Import(a) => {

@@ -5,8 +5,6 @@ use std::io::Write;
 use anyhow::Context as _;
 use serde_json::json;
 
-use kaoping::archive::Archive;
-
 use super::Context;
 use super::ingest::human_bytes;
 use super::output;
@@ -23,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let c = archive.communities()?.get(&args.community)?.clone();
     let subs = archive.submissions(Some(&c.id))?;
     let mut out = output::stdout();

@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use kaoping::actions::{Ctx, evidence};
-use kaoping::archive::Archive;
 use kaoping::archive::ingest::IngestOptions;
 use kaoping::archive::zipin::ZipLimits;
 use kaoping::catalog::Catalog;
@@ -36,7 +35,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let catalog = Catalog::builtin();
     let options = IngestOptions {
         community: args.community.clone(),

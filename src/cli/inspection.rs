@@ -17,26 +17,19 @@ use kaoping::inspection::{self, Inspection, InspectionKind, Way};
 use kaoping::rectify::act::Evidence;
 use kaoping::render::Engine;
 
+use super::Context;
 use super::batch::{self, parse_day};
-use super::{Context, HELP_TEMPLATE};
 
 /// 督查调研：记录专项督查、定期和不定期调研，列出，并发督查情况通报
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 记录一次督查或调研：参加人员、涉及的社区、发现的问题（问题自动列为整改事项）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Add(AddArgs),
     /// 列出督查和调研记录，及其发现问题的整改状态
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List(ListArgs),
     /// 生成并登记督查情况通报（发各县（市）区）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Report(ReportArgs),
 }
 
@@ -46,7 +39,7 @@ fn parse_kind(s: &str) -> Result<InspectionKind, String> {
 }
 
 #[derive(Debug, clap::Args)]
-struct AddArgs {
+pub(in crate::cli) struct AddArgs {
     /// 种类：专项督查、定期调研 或 不定期调研
     #[arg(long, value_name = "种类", value_parser = parse_kind)]
     kind: InspectionKind,
@@ -86,14 +79,14 @@ struct AddArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct ListArgs {
+pub(in crate::cli) struct ListArgs {
     /// 以 JSON 输出（供其他程序读取）
     #[arg(long)]
     json: bool,
 }
 
 #[derive(Debug, clap::Args)]
-struct ReportArgs {
+pub(in crate::cli) struct ReportArgs {
     /// 要通报的督查调研编号，如 DC001（可重复；默认最近一次专项督查）
     #[arg(long = "id", value_name = "编号")]
     ids: Vec<String>,
@@ -102,7 +95,7 @@ struct ReportArgs {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     match args.command {
         Sub::Add(a) => add(&archive, a),
         Sub::List(a) => list(&archive, a),

@@ -7,31 +7,24 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use kaoping::actions::field;
-use kaoping::archive::Archive;
 use kaoping::field::media::{self, NewMedia};
 
+use super::Context;
 use super::output;
-use super::{Context, HELP_TEMPLATE};
 
 /// 网络（媒体）调查
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 登记一条网络（媒体）调查记录及其网页存档（PDF、PNG、MHTML 或 WARC）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Add(Box<AddArgs>),
     /// 列出社区的网络（媒体）调查记录
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List(ListArgs),
 }
 
 #[derive(Debug, clap::Args)]
-struct AddArgs {
+pub(in crate::cli) struct AddArgs {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
@@ -65,7 +58,7 @@ struct AddArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct ListArgs {
+pub(in crate::cli) struct ListArgs {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
@@ -104,7 +97,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             )?;
         }
         Sub::List(a) => {
-            let archive = Archive::new(ctx.root().dir());
+            let archive = ctx.archive();
             archive.communities()?.get(&a.community)?;
             for r in media::list(&archive, &a.community)? {
                 writeln!(

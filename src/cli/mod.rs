@@ -3,6 +3,7 @@
 //! printing of error chains.
 
 mod apply;
+mod args;
 mod assess;
 mod bar;
 mod batch;
@@ -57,9 +58,12 @@ use std::process::ExitCode;
 
 use clap::{ArgAction, Parser, Subcommand};
 
+use kaoping::archive::Archive;
 use kaoping::config::Config;
 use kaoping::root::ArchiveRoot;
 
+/// The help layout of the program and of every command (set on the
+/// subcommands by [`usage::command`]).
 const HELP_TEMPLATE: &str = "\
 {before-help}{about-with-newline}
 用法：{usage}
@@ -113,149 +117,80 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 查看考评体系（附件2）：考评项目、指标、标准及考评方法
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping catalog [编号或名称] [--method 方法] [--json]")]
+    #[command(override_usage = "kaoping catalog [编号或名称] [--method 方法] [--json]")]
     Catalog(catalog::Args),
     /// 查看试点任务分解表（附件1）：各县（市）区社区数与试点任务数
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping districts [--json]")]
+    #[command(override_usage = "kaoping districts [--json]")]
     Districts(districts::Args),
     /// 新建档案库：创建目录和带说明的默认配置文件 kaoping.toml
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping init [目录] [--database 连接串 --bucket 桶名 --endpoint 地址]")]
+    #[command(
+        override_usage = "kaoping init [目录] [--database 连接串 --bucket 桶名 --endpoint 地址]"
+    )]
     Init(init::Args),
     /// 迁移档案库：复制到 PostgreSQL 和 S3 对象存储（分布式部署），或复制出到文件夹，并核对
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "kaoping migrate (--to-database 连接串 --to-bucket 桶名 --endpoint 地址 | --to-dir 目录)")]
+    #[command(
+        override_usage = "kaoping migrate (--to-database 连接串 --to-bucket 桶名 --endpoint 地址 | --to-dir 目录)"
+    )]
     Migrate(migrate::Args),
     /// 登记试点社区：add 逐个登记，import 从表格（xlsx/xls/ods/CSV）导入，list 列出
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令"
-    )]
     Community(community::Args),
     /// 申报试点社区：县区 add/import 申报，考评办公室 approve 批准或 return 退回，quota 查看任务数使用情况
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令"
-    )]
     Apply(apply::Args),
     /// 为社区生成空白的材料文件夹（每项指标、每条需材料审核的标准一个文件夹）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Scaffold(scaffold::Args),
     /// 提交证据材料（文件夹或 ZIP），保存为该社区的新一版提交
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Ingest(ingest::Args),
     /// 查看每条需材料审核的标准有几个文件、缺哪些
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Coverage(coverage::Args),
     /// 查看社区的提交历史（版本、时间、提交人、文件数、根哈希）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     History(history::Args),
     /// 列出某版提交的文件及其 SHA-256 哈希
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Show(show::Args),
     /// 按哈希取出一个已保存的文件（原样输出，可重定向到文件）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Cat(cat::Args),
     /// 校验档案库：重新计算每个文件的哈希，检查清单和日志
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Verify(verify::Args),
     /// 修复档案库：把内容损坏的文件移到 quarantine 文件夹，重新提交同样的文件即可恢复
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Repair(repair::Args),
     /// 把某版提交导出为 BagIt 包（ZIP），供移交或长期保存
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Export(export::Args),
     /// 按模板生成公文 PDF（GB/T 9704 格式），例如通知
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Render(render::Args),
     /// 查看发文登记簿：已发出的每份公文的文号、类型、对象、日期和哈希
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Register(register::Args),
     /// 核对一份 PDF 是否为本档案库登记过的公文（逐字节比对）
-    #[command(name = "verify-doc", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(name = "verify-doc")]
     VerifyDoc(verify_doc::Args),
     /// 考评结果：生成空白考评表、导入考评结果、查看得分和等次
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令",
-        override_usage = "kaoping assess <命令> [选项]"
-    )]
+    #[command(override_usage = "kaoping assess <命令> [选项]")]
     Assess(assess::Args),
     /// 生成考评报告（单个社区、某个区县或全部）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Report(report::Args),
     /// 生成整改通知书（对考评中有“基本达标”“未达标”的社区）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Notice(notice::Args),
     /// 生成县区初评情况报告（上行文，含各社区初评结果表）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Preliminary(preliminary::Args),
     /// 颁发命名证书（对等次合格的社区，受附件1任务数限制）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Certificate(certificate::Args),
     /// 生成材料提交回执
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Receipt(receipt::Args),
     /// 各县（市）区创建进度汇总表（对照附件1任务数），PDF、CSV 或 JSON
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Progress(progress::Args),
     /// 用示例数据演示完整流程：登记社区、提交材料、导入考评结果、生成全部公文
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Demo(demo::Args),
     /// 启动网页服务：社区上传材料、查看缺项，考评办查看进度、导入结果、生成公文
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Serve(serve::Args),
     /// 管理网页登录账号：add 开设，list 列出，passwd 重设密码，remove 删除
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令"
-    )]
     User(user::Args),
     /// 给专家分配考评社区：assign 分配，unassign 取消，list 列出
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令"
-    )]
     Expert(expert::Args),
     /// 整改到销号：list 列出事项，answer 答复，report 整改情况报告，close 销号，return 退回，supervise 督办
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令"
-    )]
     Rectify(rectify::Args),
     /// 督查调研：add 记录专项督查或调研（问题列为整改事项），list 列出，report 督查情况通报
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令"
-    )]
     Inspection(inspection::Args),
     /// 责任单位和联络员：import 导入名册，export 导出（仅考评办），template 空白名册，list 列出
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令"
-    )]
     Unit(unit::Args),
     /// 县区工作方案：file 报送工作方案或考评实施细则，list 列出报送情况
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令"
-    )]
     Plan(plan::Args),
     /// 街道（乡镇）：list 列出街道和试点社区，submit 提交街道负责的标准的共享材料
     #[command(
@@ -266,39 +201,29 @@ enum Command {
     )]
     Street(street::Args),
     /// 总结命名：decision 生成命名决定并颁发命名证书
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令"
-    )]
     Naming(naming::Args),
     /// 问卷调查（居民测评）：show 查看问卷，print 印制编号问卷，import 导入纸质答卷，tally 统计和结论，report 统计表，record 把结论写入考评结果
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令"
-    )]
     Survey(survey::Args),
     /// 考评点：add 添加，import 从表格导入，list 列出（每个点位考评哪些实地考评标准）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
     Point(point::Args),
     /// 实地考评：photo 保存现场照片，record 记录考评点结论，scan 上传考评表扫描件，submit 作为本级考评表提交
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
     Field(field::Args),
     /// 生成实地考评表 PDF（每个考评点一页，带打开现场考评页面的二维码）
-    #[command(name = "field-form", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(name = "field-form")]
     FieldForm(field_form::Args),
     /// 网络（媒体）调查记录：add 登记（附网页存档），list 列出
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
     Media(media::Args),
     /// 网格化考评数据：import 导入网格管理平台导出的事件表，list 列出
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
     Grid(grid::Args),
     /// 显示帮助：kaoping help 或 kaoping help 命令
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Help(HelpArgs),
+}
+
+/// A command made of commands (`kaoping apply add`, …): the one chosen.
+#[derive(Debug, clap::Args)]
+pub struct Group<S: Subcommand> {
+    #[command(subcommand)]
+    command: S,
 }
 
 /// Which help to show.
@@ -320,6 +245,11 @@ impl Context {
     /// The archive root.
     pub fn root(&self) -> &ArchiveRoot {
         &self.root
+    }
+
+    /// The archive at the root.
+    pub fn archive(&self) -> Archive {
+        Archive::new(self.root.dir())
     }
 
     /// Loads the configuration (explicit `--config`, the root's, or the

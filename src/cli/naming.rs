@@ -4,38 +4,31 @@
 
 use clap::Subcommand;
 
-use kaoping::archive::Archive;
 use kaoping::render::Engine;
 
+use super::Context;
 use super::bar::Bar;
 use super::batch;
-use super::{Context, HELP_TEMPLATE};
 
 /// 总结命名：命名决定和命名证书
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 生成并登记某一批的命名决定，同时为决定命名的社区颁发命名证书
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Decision(DecisionArgs),
     /// 生成并登记考评情况通报（各县区考评、等次、命名、整改和逾期情况，附统计表和条形图）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Bulletin(BulletinArgs),
 }
 
 #[derive(Debug, clap::Args)]
-struct BulletinArgs {
+pub(in crate::cli) struct BulletinArgs {
     #[command(flatten)]
     output: batch::Output,
 }
 
 #[derive(Debug, clap::Args)]
-struct DecisionArgs {
+pub(in crate::cli) struct DecisionArgs {
     /// 第几批（阶段）：1、2 或 3
     #[arg(long, value_name = "批次")]
     phase: u8,
@@ -48,7 +41,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::Decision(a) => a,
         Sub::Bulletin(b) => return bulletin(ctx, b),
     };
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let config = ctx.config()?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
     if a.output.names_file() {
@@ -81,7 +74,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 }
 
 fn bulletin(ctx: &Context, a: BulletinArgs) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let config = ctx.config()?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
     a.output.prepare(&[])?;

@@ -8,26 +8,19 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 
 use kaoping::actions::plans as act;
-use kaoping::archive::Archive;
 use kaoping::plans::{Filing, PlanKind};
 
+use super::Context;
 use super::batch::{console, parse_day};
-use super::{Context, HELP_TEMPLATE};
 
 /// 县区工作方案和考评实施细则
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 报送一个县（市）区的工作方案或考评实施细则（每次报送为新的一版）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     File(FileArgs),
     /// 列出各县（市）区报送情况（未报送的也列出）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List,
 }
 
@@ -37,7 +30,7 @@ fn parse_kind(s: &str) -> Result<PlanKind, String> {
 }
 
 #[derive(Debug, clap::Args)]
-struct FileArgs {
+pub(in crate::cli) struct FileArgs {
     /// 文件（PDF、OFD、Word、WPS 或 ODT）
     #[arg(value_name = "文件")]
     file: PathBuf,
@@ -53,7 +46,7 @@ struct FileArgs {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let c = console(&archive, false);
     match args.command {
         Sub::File(a) => {

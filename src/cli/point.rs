@@ -11,31 +11,24 @@ use kaoping::archive::Archive;
 use kaoping::catalog::Catalog;
 use kaoping::field::point::{self, NewPoint};
 
+use super::Context;
 use super::output;
-use super::{Context, HELP_TEMPLATE};
 
 /// 考评点
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 添加一个考评点（编号相同则更新该点位）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Add(AddArgs),
     /// 从表格（xlsx/CSV）导入考评点：列为 编号、名称、类型、地址、纬度、经度、考评标准
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Import(ImportArgs),
     /// 列出社区的考评点及各点考评的标准
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List(ListArgs),
 }
 
 #[derive(Debug, clap::Args)]
-struct AddArgs {
+pub(in crate::cli) struct AddArgs {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
@@ -63,7 +56,7 @@ struct AddArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct ImportArgs {
+pub(in crate::cli) struct ImportArgs {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
@@ -73,7 +66,7 @@ struct ImportArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct ListArgs {
+pub(in crate::cli) struct ListArgs {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
@@ -83,9 +76,9 @@ struct ListArgs {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
-    let act = super::field::console(&archive);
     let catalog = Catalog::builtin();
+    let archive = ctx.archive();
+    let act = super::field::console(&archive);
     let mut out = output::stdout();
     match args.command {
         Sub::Add(a) => {

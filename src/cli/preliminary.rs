@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = kaoping::archive::Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let config = ctx.config()?;
     let lock = super::batch::lock(&archive, &args.output)?;
     let kind = Kind::Preliminary {

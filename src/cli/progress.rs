@@ -5,7 +5,6 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use kaoping::archive::Archive;
 use kaoping::documents::batch::{Kind, Scope};
 use kaoping::documents::progress;
 
@@ -41,7 +40,7 @@ fn parse_phase(s: &str) -> Result<u8, String> {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let phase1 = args.phase == Some(1);
     let rows = progress::from_archive(&archive, phase1)?;
     if args.json {

@@ -7,7 +7,6 @@ use anyhow::Context as _;
 
 use kaoping::actions::Ctx;
 use kaoping::actions::documents::{self, Making};
-use kaoping::archive::Archive;
 use kaoping::documents::batch::Kind;
 use kaoping::fsutil;
 use kaoping::meter::Silent;
@@ -37,7 +36,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         };
         return batch::issue_kind(ctx, &args.target, kind, &args.output);
     };
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let config = ctx.config()?;
     let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
     let out = &args.output;

@@ -5,7 +5,6 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use kaoping::archive::Archive;
 use kaoping::issuance;
 use kaoping::issuance::sheet;
 
@@ -27,7 +26,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let entries: Vec<_> = issuance::entries(&archive)?
         .into_iter()
         .filter(|e| {

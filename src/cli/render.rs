@@ -9,7 +9,6 @@ use anyhow::{Context as _, bail};
 
 use kaoping::actions::Ctx;
 use kaoping::actions::documents::{self, Kept, Making};
-use kaoping::archive::Archive;
 use kaoping::documents::custom;
 use kaoping::meter::Silent;
 use kaoping::outfile;
@@ -152,7 +151,7 @@ fn register(
             args.data.display()
         )
     };
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     check_destination(&args.output, args.force)?;
     let act = Ctx::console(&archive, super::batch::wait(args.no_wait));
     let making = Making {

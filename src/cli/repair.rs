@@ -5,7 +5,6 @@
 use std::io::Write;
 
 use kaoping::actions::{Ctx, maintenance};
-use kaoping::archive::Archive;
 
 use super::Context;
 use super::bar::Bar;
@@ -20,7 +19,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let act = Ctx::console(&archive, super::batch::wait(args.no_wait));
     let moved = maintenance::repair(&act, &Bar::default())?;
     let mut out = output::stdout();

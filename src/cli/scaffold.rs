@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use kaoping::archive::{Archive, scaffold};
+use kaoping::archive::scaffold;
 use kaoping::catalog::Catalog;
 
 use super::Context;
@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let reg = archive.communities()?;
     let community = reg.get(&args.community)?;
     let made = scaffold::create(Catalog::builtin(), &args.dir, community)?;

@@ -4,7 +4,6 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use kaoping::archive::Archive;
 use kaoping::archive::sheets as archive_sheets;
 use kaoping::catalog::Catalog;
 
@@ -15,12 +14,8 @@ use super::sheets;
 /// 查看某版提交的文件清单
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 社区编号
-    #[arg(long, value_name = "编号")]
-    community: String,
-    /// 第几版提交（默认最新一版）
-    #[arg(long, value_name = "版本")]
-    version: Option<u32>,
+    #[command(flatten)]
+    which: super::args::Submission,
     /// 只看一项指标，如 Ⅱ-1、II-1、2-1 或指标名称
     #[arg(long, value_name = "指标")]
     indicator: Option<String>,
@@ -35,13 +30,14 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
-    archive.communities()?.get(&args.community)?;
+    let archive = ctx.archive();
+    let (community, version) = (&args.which.community, args.which.version);
+    archive.communities()?.get(community)?;
     let only = match &args.indicator {
         Some(i) => Some(Catalog::builtin().indicator(i)?.1.code.clone()),
         None => None,
     };
-    let sub = archive.submission(&args.community, args.version)?;
+    let sub = archive.submission(community, version)?;
     let m = archive.manifest(&sub)?;
     let files: Vec<_> = m
         .files

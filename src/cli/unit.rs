@@ -6,44 +6,35 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use kaoping::actions::units as act;
-use kaoping::archive::Archive;
 use kaoping::table;
 use kaoping::units::list::template_sheet;
 
-use super::{Context, HELP_TEMPLATE};
+use super::Context;
 
 /// 责任单位和联络员名册
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 导入责任单位名册（xlsx 或 CSV），整体替换原名册
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Import(FileArgs),
     /// 导出责任单位名册（含电话，仅考评办使用）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Export(OutArgs),
     /// 生成空白的责任单位名册（xlsx）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Template(OutArgs),
     /// 列出责任单位、分管负责人和联络员
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List,
 }
 
 #[derive(Debug, clap::Args)]
-struct FileArgs {
+pub(in crate::cli) struct FileArgs {
     /// 名册文件
     #[arg(value_name = "文件")]
     file: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
-struct OutArgs {
+pub(in crate::cli) struct OutArgs {
     /// 输出文件（.xlsx）
     #[arg(short = 'o', long = "out", value_name = "文件")]
     out: PathBuf,
@@ -53,7 +44,7 @@ struct OutArgs {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let act_ctx = super::batch::console(&archive, false);
     match args.command {
         Sub::Import(a) => {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
-use super::Cli;
+use super::{Cli, HELP_TEMPLATE};
 
 /// Parses the command line; on a usage error prints a Chinese message and
 /// returns the exit code to use.
@@ -47,10 +47,37 @@ pub fn parse() -> Result<Cli, ExitCode> {
 /// without its own.
 pub(super) fn command() -> clap::Command {
     use clap::CommandFactory;
-    let mut cmd = Cli::command();
+    let mut cmd = house_style(Cli::command());
     // Building sets each subcommand's full name for its usage line.
     cmd.build();
     localize_usage(cmd)
+}
+
+/// Every command below `cmd` in the house style: the program's help
+/// layout, its own arguments under 选项 and its commands under 命令.
+fn house_style(mut cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |sub| {
+            let own: Vec<clap::Id> = sub
+                .get_arguments()
+                .filter(|a| a.get_help_heading().is_none())
+                .map(|a| a.get_id().clone())
+                .collect();
+            let mut sub = sub
+                .help_template(HELP_TEMPLATE)
+                .subcommand_help_heading("命令")
+                .subcommand_value_name("命令");
+            for id in own {
+                sub = sub.mut_arg(id, |a| a.help_heading("选项"));
+            }
+            house_style(sub)
+        });
+    }
+    cmd
 }
 
 fn localize_usage(mut cmd: clap::Command) -> clap::Command {

@@ -7,36 +7,27 @@ use clap::Subcommand;
 
 use kaoping::accounts::{self, Account, Accounts, Role};
 use kaoping::actions::{self, Ctx, Wait};
-use kaoping::archive::Archive;
 
 use super::output::{self, pad};
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, wait_message};
 
 /// 管理网页登录账号
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 开设账号（密码在终端输入两次，或用 --password-stdin 从标准输入读入）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Add(AddArgs),
     /// 列出全部账号
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List,
     /// 重设账号密码
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Passwd(PasswdArgs),
     /// 删除账号（正在使用的登录随即失效）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Remove(NameArg),
 }
 
 #[derive(Debug, clap::Args)]
-struct AddArgs {
+pub(in crate::cli) struct AddArgs {
     /// 账号名（登录时输入）
     #[arg(value_name = "账号名")]
     name: String,
@@ -58,7 +49,7 @@ struct AddArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct PasswdArgs {
+pub(in crate::cli) struct PasswdArgs {
     /// 账号名
     #[arg(value_name = "账号名")]
     name: String,
@@ -68,7 +59,7 @@ struct PasswdArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct NameArg {
+pub(in crate::cli) struct NameArg {
     /// 账号名
     #[arg(value_name = "账号名")]
     name: String,
@@ -140,7 +131,7 @@ fn bound_to(a: &Account) -> String {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let act = Ctx::console(&archive, Wait::Yes(&wait_message));
     let mut out = output::stdout();
     match args.command {

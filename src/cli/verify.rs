@@ -5,7 +5,6 @@ use std::io::Write;
 
 use kaoping::actions::maintenance::{self, SetAside};
 use kaoping::actions::{Ctx, Wait};
-use kaoping::archive::Archive;
 
 use super::Context;
 use super::bar::Bar;
@@ -21,7 +20,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let act = Ctx::console(&archive, Wait::No);
     let verified = maintenance::verify(&act, args.community.as_deref(), &Bar::default())?;
     let report = verified.report;

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 
-use kaoping::archive::Archive;
 use kaoping::issuance;
 
 use super::Context;
@@ -21,7 +20,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("无法读取 {}", args.file.display()))?;
     let check = issuance::check_pdf(&archive, file)?;

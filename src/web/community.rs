@@ -8,16 +8,16 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Multipart, Path, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
+use super::act::OnCommunity;
 use super::blocking;
 use super::download::{self, Download};
 use super::error::WebError;
 use super::session::{User, log_event};
-use super::upload::{self, Upload};
+use super::upload::{self, Posted, Upload};
 use super::url::percent;
 use super::{AppState, pages};
 use crate::actions::documents::{self, Making};
@@ -110,11 +110,7 @@ struct VersionPage {
 }
 
 /// `GET /c/{id}`.
-pub async fn page(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-) -> Result<Html<String>, WebError> {
+pub async fn page(OnCommunity { state, id, user }: OnCommunity) -> Result<Html<String>, WebError> {
     let c = user.require_community(&state, &id, Access::Read).await?;
     let may_submit = scope::allows(&user.account, &c, Access::Submit);
     let submit_level = super::levels::may_submit_level(&user, &c).map(|l| l.name());
@@ -242,17 +238,12 @@ struct Uploaded {
 /// `POST /c/{id}/upload`: a folder (fields `path` + `file`, repeated) or
 /// a ZIP (field `zip`). Answers the upload script with JSON, a plain form
 /// with a redirect or an error page.
-pub async fn upload(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-    headers: HeaderMap,
-    mp: Multipart,
-) -> Response {
-    let scripted = headers
+pub async fn upload(OnCommunity { state, id, user }: OnCommunity, posted: Posted) -> Response {
+    let scripted = posted
+        .headers
         .get("x-requested-with")
         .is_some_and(|v| v == "kaoping");
-    match receive_and_ingest(&state, &id, &user, &headers, mp).await {
+    match receive_and_ingest(&state, &id, &user, posted).await {
         Ok(url) if scripted => Json(Uploaded {
             ok: true,
             redirect: url,
@@ -268,8 +259,7 @@ async fn receive_and_ingest(
     state: &AppState,
     id: &str,
     user: &User,
-    headers: &HeaderMap,
-    mp: Multipart,
+    posted: Posted,
 ) -> Result<String, WebError> {
     let limits = state.0.settings.limits;
     let allowed = user
@@ -277,7 +267,7 @@ async fn receive_and_ingest(
         .await
         .map(drop);
     let up: Upload =
-        upload::receive(state, user, allowed, headers, mp, &upload::EVIDENCE, limits).await?;
+        upload::receive(state, user, allowed, posted, &upload::EVIDENCE, limits).await?;
     let rename = up.renamer();
     let (source, source_name) = match up.file("zip") {
         Some(z) => (z.to_path_buf(), up.file_name("zip").map(str::to_string)),
@@ -418,9 +408,7 @@ pub async fn bag(
 /// `GET /c/{id}/scaffold.zip`: the empty evidence folders with their
 /// 说明.txt, as `kaoping scaffold` makes them.
 pub async fn scaffold_zip(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
+    OnCommunity { state, id, user }: OnCommunity,
 ) -> Result<Response, WebError> {
     let c = user.require_community(&state, &id, Access::Read).await?;
     let archive = user.archive(&state);

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::session::User;
+use super::survey::OpenAnswer;
 use super::{AppState, WebError, blocking, pages};
 use crate::accounts::Role;
 use crate::actions::survey::{self, CopyEntered};
@@ -40,9 +41,8 @@ struct Field {
 struct EntryPage<'a> {
     fields: Vec<Field>,
     number: &'a str,
-    open_id: &'a str,
-    open_text: &'a str,
-    open_value: &'a str,
+    #[serde(flatten)]
+    open: OpenAnswer<'a>,
     kind: &'a str,
     note: &'a str,
     mismatches: &'a [Mismatch],
@@ -89,9 +89,7 @@ fn page(
     let ctx = EntryPage {
         fields,
         number,
-        open_id: &q.open.id,
-        open_text: &q.open.text,
-        open_value: &given.open,
+        open: OpenAnswer::of(q, given),
         kind,
         note: text,
         mismatches,

@@ -6,16 +6,17 @@
 //! captures and grid-platform exports, and the printable field form. The
 //! library ([`crate::field`]) decides; handlers check role and scope first.
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
+use super::act::OnCommunity;
 use super::download::Download;
 use super::error::{Status, WebError};
 use super::field_page::{PhotoLine, photo_line};
 use super::session::User;
-use super::upload::{self, Form, Limits, Upload};
+use super::upload::{Form, Posted, Upload};
 use super::url::percent;
 use super::{AppState, act, blocking};
 use crate::accounts::Role;
@@ -118,9 +119,7 @@ pub struct PointForm {
 /// `POST /c/{id}/points`: the district (its own communities) or the
 /// office adds a point.
 pub async fn add_point(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
+    OnCommunity { state, id, user }: OnCommunity,
     axum::Form(f): axum::Form<PointForm>,
 ) -> Result<Redirect, WebError> {
     user.require_community(&state, &id, Access::Read).await?;
@@ -165,35 +164,25 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|a| a.contains("application/json"))
 }
 
-async fn receive(
-    state: &AppState,
-    user: &User,
-    allowed: Result<(), WebError>,
-    headers: &HeaderMap,
-    mp: Multipart,
-    form: &Form,
-    max_bytes: u64,
-) -> Result<Upload, WebError> {
-    let limits = Limits {
-        max_bytes,
-        max_files: 1,
-        ..state.0.settings.limits
-    };
-    upload::receive(state, user, allowed, headers, mp, form, limits).await
+/// The staged file of form field `name` as the library takes it, or a
+/// bad request saying `missing`.
+fn staged<'a>(up: &'a Upload, name: &str, missing: &str) -> Result<field::Upload<'a>, WebError> {
+    let path = up.file(name).ok_or_else(|| WebError::bad(missing))?;
+    Ok(field::Upload {
+        path,
+        name: up.file_name(name).unwrap_or(""),
+    })
 }
 
 /// `POST /c/{id}/field/photo/upload`: one photo of a standard at a point,
 /// stored at once. Answers JSON to the page's script (`Accept:
 /// application/json`), else goes back to the page.
 pub async fn upload_photo(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    OnCommunity { state, id, user }: OnCommunity,
+    posted: Posted,
 ) -> Response {
-    let json = wants_json(&headers);
-    match photo_inner(state, id, user, headers, mp).await {
+    let json = wants_json(&posted.headers);
+    match photo_inner(state, id, user, posted).await {
         Ok((body, _)) if json => axum::Json(body).into_response(),
         Ok((_, to)) => Redirect::to(&to).into_response(),
         Err(e) if json => e.json(),
@@ -214,12 +203,11 @@ async fn photo_inner(
     state: AppState,
     id: String,
     user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    posted: Posted,
 ) -> Result<(PhotoAnswer, String), WebError> {
     let allowed = assessor(&state, &user, &id).await.map(drop);
     let cap = state.0.config.field.max_photo_bytes() + (64 << 10);
-    let up = receive(&state, &user, allowed, &headers, mp, &PHOTO, cap).await?;
+    let up = act::receive_one(&state, &user, allowed, posted, &PHOTO, cap).await?;
     let rename = up.renamer();
     let path = up
         .file("photo")
@@ -257,9 +245,7 @@ async fn photo_inner(
 /// `POST /c/{id}/field/finish`: the point's verdicts and remarks (fields
 /// `v:Ⅱ-6/1`, `r:Ⅱ-6/1`), recorded as the assessor's visit.
 pub async fn finish(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
+    OnCommunity { state, id, user }: OnCommunity,
     axum::Form(f): axum::Form<Vec<(String, String)>>,
 ) -> Result<Redirect, WebError> {
     let c = assessor(&state, &user, &id).await?;
@@ -302,65 +288,41 @@ pub async fn finish(
 
 /// `POST /c/{id}/field/scan/upload`: a scanned, filled paper form of a point.
 pub async fn upload_scan(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    OnCommunity { state, id, user }: OnCommunity,
+    posted: Posted,
 ) -> Result<Redirect, WebError> {
     let allowed = assessor(&state, &user, &id).await.map(drop);
-    let up = receive(&state, &user, allowed, &headers, mp, &SCAN, 50 << 20).await?;
-    let rename = up.renamer();
-    let path = up
-        .file("scan")
-        .ok_or_else(|| WebError::bad("请先选择扫描件"))?
-        .to_path_buf();
-    let name = up.file_name("scan").unwrap_or("").to_string();
+    let up = act::receive_one(&state, &user, allowed, posted, &SCAN, 50 << 20).await?;
     let point_id = up.text("point").unwrap_or("").to_string();
-    let to = back(&id, None);
-    act::run(&state, &user, move |ctx| {
-        let scan = field::Upload {
-            path: &path,
-            name: &name,
-        };
-        actions::attach_scan(ctx, &id, None, &point_id, scan).map_err(|e| shown(e, &up))?;
+    act::upload(&state, &user, up, back(&id, None), move |ctx, up| {
+        let scan = staged(up, "scan", "请先选择扫描件")?;
+        actions::attach_scan(ctx, &id, None, &point_id, scan).map_err(|e| shown(e, up))?;
         Ok(())
     })
     .await
-    .map_err(|e| rename.apply(e))?;
-    Ok(Redirect::to(&to))
 }
 
 /// `POST /c/{id}/field/submit/upload`: the assessor's visits as the sheet
 /// of its level, with an optional sheet of the other methods.
 pub async fn submit(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    OnCommunity { state, id, user }: OnCommunity,
+    posted: Posted,
 ) -> Result<Redirect, WebError> {
     let allowed = assessor(&state, &user, &id).await.map(drop);
-    let up = receive(&state, &user, allowed, &headers, mp, &BASE_SHEET, 20 << 20).await?;
-    let rename = up.renamer();
+    let up = act::receive_one(&state, &user, allowed, posted, &BASE_SHEET, 20 << 20).await?;
     let to = format!("/c/{}#levels", percent(&id));
-    act::run(&state, &user, move |ctx| {
-        actions::submit_visits(ctx, &id, None, up.file("sheet")).map_err(|e| shown(e, &up))?;
+    act::upload(&state, &user, up, to, move |ctx, up| {
+        actions::submit_visits(ctx, &id, None, up.file("sheet")).map_err(|e| shown(e, up))?;
         Ok(())
     })
     .await
-    .map_err(|e| rename.apply(e))?;
-    Ok(Redirect::to(&to))
 }
 
 /// `POST /c/{id}/media/upload`: a 网络（媒体）调查 record with its capture
 /// (district, assigned expert or office). The URL is never fetched.
 pub async fn upload_media(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    OnCommunity { state, id, user }: OnCommunity,
+    posted: Posted,
 ) -> Result<Redirect, WebError> {
     let allowed = match user.account.role {
         Role::Office => user
@@ -369,13 +331,7 @@ pub async fn upload_media(
             .map(drop),
         _ => assessor(&state, &user, &id).await.map(drop),
     };
-    let up = receive(&state, &user, allowed, &headers, mp, &MEDIA, 100 << 20).await?;
-    let rename = up.renamer();
-    let path = up
-        .file("capture")
-        .ok_or_else(|| WebError::bad("请选择网页存档文件（PDF、PNG、MHTML 或 WARC）"))?
-        .to_path_buf();
-    let name = up.file_name("capture").unwrap_or("").to_string();
+    let up = act::receive_one(&state, &user, allowed, posted, &MEDIA, 100 << 20).await?;
     let t = |k: &str| up.text(k).unwrap_or("").to_string();
     let new = media::NewMedia {
         standard: t("standard"),
@@ -386,50 +342,30 @@ pub async fn upload_media(
         checked: t("checked"),
         finding: t("finding"),
     };
-    let to = back(&id, None);
-    act::run(&state, &user, move |ctx| {
-        let capture = field::Upload {
-            path: &path,
-            name: &name,
-        };
-        actions::add_media(ctx, &id, None, &new, capture).map_err(|e| shown(e, &up))?;
+    act::upload(&state, &user, up, back(&id, None), move |ctx, up| {
+        let missing = "请选择网页存档文件（PDF、PNG、MHTML 或 WARC）";
+        let capture = staged(up, "capture", missing)?;
+        actions::add_media(ctx, &id, None, &new, capture).map_err(|e| shown(e, up))?;
         Ok(())
     })
     .await
-    .map_err(|e| rename.apply(e))?;
-    Ok(Redirect::to(&to))
 }
 
 /// `POST /c/{id}/grid/upload`: the office imports a 网格管理平台 export
 /// under the 实地考评 standards it chooses.
 pub async fn upload_grid(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    OnCommunity { state, id, user }: OnCommunity,
+    posted: Posted,
 ) -> Result<Redirect, WebError> {
     let allowed = user.require_office();
-    let up = receive(&state, &user, allowed, &headers, mp, &GRID, 50 << 20).await?;
-    let rename = up.renamer();
-    let path = up
-        .file("table")
-        .ok_or_else(|| WebError::bad("请选择网格管理平台导出的表格"))?
-        .to_path_buf();
-    let name = up.file_name("table").unwrap_or("").to_string();
+    let up = act::receive_one(&state, &user, allowed, posted, &GRID, 50 << 20).await?;
     let standards = up.text("standards").unwrap_or("").to_string();
-    let to = back(&id, None);
-    act::run(&state, &user, move |ctx| {
-        let table = field::Upload {
-            path: &path,
-            name: &name,
-        };
-        actions::import_grid(ctx, &id, table, &standards).map_err(|e| shown(e, &up))?;
+    act::upload(&state, &user, up, back(&id, None), move |ctx, up| {
+        let table = staged(up, "table", "请选择网格管理平台导出的表格")?;
+        actions::import_grid(ctx, &id, table, &standards).map_err(|e| shown(e, up))?;
         Ok(())
     })
     .await
-    .map_err(|e| rename.apply(e))?;
-    Ok(Redirect::to(&to))
 }
 
 /// `GET /c/{id}/field-form.pdf?point=`: the printable field form.

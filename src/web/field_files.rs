@@ -5,17 +5,17 @@
 //! (`POST /c/{id}/points/upload`, the reader of `kaoping point import`,
 //! all or nothing).
 
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
 use serde::Deserialize;
 
+use super::act::OnCommunity;
 use super::download::Download;
 use super::error::WebError;
 use super::session::User;
-use super::upload::{self, Form, Limits};
+use super::upload::{Form, Posted};
 use super::url::percent;
-use super::{AppState, blocking};
+use super::{AppState, act, blocking};
 use crate::accounts::Role;
 use crate::archive::store::Digest;
 use crate::field::{self, photo, picture};
@@ -89,11 +89,8 @@ const POINTS: Form = Form {
 /// `POST /c/{id}/points/upload`: the district (its own communities) or the
 /// office imports a table of points; any bad row and nothing is stored.
 pub async fn import_points(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    OnCommunity { state, id, user }: OnCommunity,
+    posted: Posted,
 ) -> Result<Redirect, WebError> {
     let allowed = match user.require_community(&state, &id, Access::Read).await {
         Ok(c) => match user.account.role {
@@ -103,24 +100,13 @@ pub async fn import_points(
         },
         Err(e) => Err(e),
     };
-    let limits = Limits {
-        max_bytes: 20 << 20,
-        max_files: 1,
-        ..state.0.settings.limits
-    };
-    let up = upload::receive(&state, &user, allowed, &headers, mp, &POINTS, limits).await?;
-    let rename = up.renamer();
-    let path = up
-        .file("table")
-        .ok_or_else(|| WebError::bad("请选择考评点表格（xlsx/CSV）"))?
-        .to_path_buf();
+    let up = act::receive_one(&state, &user, allowed, posted, &POINTS, 20 << 20).await?;
+    let path = up.required("table", "请选择考评点表格（xlsx/CSV）")?;
     let to = format!("/c/{}/field#points", percent(&id));
-    super::act::run(&state, &user, move |ctx| {
+    act::upload(&state, &user, up, to, move |ctx, up| {
         crate::actions::field::import_points(ctx, &id, &path)
-            .map_err(|e| super::field::shown(e, &up))?;
+            .map_err(|e| super::field::shown(e, up))?;
         Ok(())
     })
     .await
-    .map_err(|e| rename.apply(e))?;
-    Ok(Redirect::to(&to))
 }

@@ -6,10 +6,10 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
 use serde::Serialize;
 
+use super::act::OnCommunity;
 use super::error::WebError;
 use super::session::User;
 use super::{AppState, act, pages};
@@ -44,11 +44,7 @@ async fn level_for(
 }
 
 /// The form.
-pub async fn page(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-) -> Result<Html<String>, WebError> {
+pub async fn page(OnCommunity { state, id, user }: OnCommunity) -> Result<Html<String>, WebError> {
     let (level, c) = level_for(&state, &user, &id).await?;
     let ctx = FillPage {
         c,
@@ -73,9 +69,7 @@ fn typed(f: &HashMap<String, String>, n: usize) -> Vec<Typed> {
 
 /// Records the sheet at the account's level.
 pub async fn submit(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
+    OnCommunity { state, id, user }: OnCommunity,
     axum::Form(f): axum::Form<HashMap<String, String>>,
 ) -> Result<Redirect, WebError> {
     let (level, _) = level_for(&state, &user, &id).await?;

@@ -182,5 +182,5 @@ pub async fn report(
         Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
     })
     .await?;
-    Ok(super::rectify_office::issued_page(&user, done, Vec::new()))
+    Ok(super::rectify_office::issued_page(&user, done, &[]))
 }

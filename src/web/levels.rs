@@ -7,17 +7,15 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Multipart, Path, State};
-use axum::http::HeaderMap;
 use axum::response::Redirect;
 use serde::Deserialize;
 
-use super::AppState;
 use super::act;
+use super::act::OnCommunity;
 use super::download::Download;
 use super::error::WebError;
 use super::session::User;
-use super::upload::{self, Limits};
+use super::upload::{self, Posted};
 use crate::accounts::Role;
 use crate::actions::ActionError;
 use crate::actions::assess::{self, Sheet};
@@ -50,11 +48,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 
 /// `GET /c/{id}/sheet-template.xlsx`: the blank assessment sheet for
 /// everyone who may see the community, naming it and the account's level.
-pub async fn template(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-) -> Result<Download, WebError> {
+pub async fn template(OnCommunity { state, id, user }: OnCommunity) -> Result<Download, WebError> {
     let c = user.require_community(&state, &id, Access::Read).await?;
     // The sheet names its community, and the level of whoever downloads
     // it (the office's final sheet is for any level it imports).
@@ -71,11 +65,8 @@ pub async fn template(
 /// 专家评估); refused when the level below is missing or this level is
 /// locked, and then nothing is written.
 pub async fn submit(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    OnCommunity { state, id, user }: OnCommunity,
+    posted: Posted,
 ) -> Result<Redirect, WebError> {
     let role = user.account.role;
     let allowed = match who::submits(role) {
@@ -85,28 +76,11 @@ pub async fn submit(
             .map(drop),
         None => Err(WebError::forbidden()),
     };
-    let limits = Limits {
-        max_bytes: 20 << 20,
-        max_files: 1,
-        ..state.0.settings.limits
-    };
-    let up = upload::receive(
-        &state,
-        &user,
-        allowed,
-        &headers,
-        mp,
-        &upload::LEVEL_SHEET,
-        limits,
-    )
-    .await?;
-    let rename = up.renamer();
-    let path = up
-        .file(upload::LEVEL_SHEET.files[0])
-        .ok_or_else(|| WebError::bad("请先选择要上传的考评表"))?
-        .to_path_buf();
+    let form = &upload::LEVEL_SHEET;
+    let up = act::receive_one(&state, &user, allowed, posted, form, 20 << 20).await?;
+    let path = up.required(form.files[0], "请先选择要上传的考评表")?;
     let to = format!("/c/{}#levels", super::url::percent(&id));
-    act::run(&state, &user, move |ctx| {
+    act::upload(&state, &user, up, to, move |ctx, up| {
         match assess::submit(ctx, &id, Sheet::File(&path)) {
             Err(ActionError::Assessment(mut e)) => {
                 e.map_paths(&|p| up.shown(p));
@@ -116,8 +90,6 @@ pub async fn submit(
         }
     })
     .await
-    .map_err(|e| rename.apply(e))?;
-    Ok(Redirect::to(&to))
 }
 
 /// The return form. Every field may be missing, so that the role is
@@ -139,9 +111,7 @@ pub struct FinalizeForm {
 /// `POST /c/{id}/finalize`: the office records the final result from the
 /// 专家组's aggregate under the configured rule.
 pub async fn finalize(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
+    OnCommunity { state, id, user }: OnCommunity,
     axum::Form(f): axum::Form<FinalizeForm>,
 ) -> Result<Redirect, WebError> {
     user.require_office()?;
@@ -157,9 +127,7 @@ pub async fn finalize(
 /// `POST /c/{id}/return`: the district returns the 自查, the office the
 /// 初评, with a reason.
 pub async fn send_back(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
+    OnCommunity { state, id, user }: OnCommunity,
     axum::Form(f): axum::Form<ReturnForm>,
 ) -> Result<Redirect, WebError> {
     let level = who::returns(user.account.role).ok_or_else(WebError::forbidden)?;

@@ -4,8 +4,7 @@
 //! document register and checking a PDF against it, and deciding the
 //! districts' 申报 within the task numbers.
 
-use axum::extract::{Multipart, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, Redirect};
 use chrono::NaiveDate;
@@ -16,7 +15,7 @@ use super::download;
 use super::error::WebError;
 use super::scoped::ApplicationLine;
 use super::session::{User, log_event};
-use super::upload::{self, Limits};
+use super::upload::{self, Posted};
 use super::{AppState, pages};
 use crate::actions::documents::{self, Kept, Making};
 use crate::actions::{ActionError, Ctx, apply, assess};
@@ -175,22 +174,13 @@ pub async fn table_xlsx(
 async fn one_file(
     state: &AppState,
     user: &User,
-    headers: &HeaderMap,
-    mp: Multipart,
+    posted: Posted,
     max_bytes: u64,
     form: &upload::Form,
 ) -> Result<(upload::Upload, std::path::PathBuf), WebError> {
-    let limits = Limits {
-        max_bytes,
-        max_files: 1,
-        ..state.0.settings.limits
-    };
     let allowed = user.require_office();
-    let up = upload::receive(state, user, allowed, headers, mp, form, limits).await?;
-    let path = up
-        .file(form.files[0])
-        .ok_or_else(|| WebError::bad("请先选择要上传的文件"))?
-        .to_path_buf();
+    let up = super::act::receive_one(state, user, allowed, posted, form, max_bytes).await?;
+    let path = up.required(form.files[0], "请先选择要上传的文件")?;
     Ok((up, path))
 }
 
@@ -198,10 +188,9 @@ async fn one_file(
 pub async fn assess(
     State(state): State<AppState>,
     user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    posted: Posted,
 ) -> Result<Html<String>, WebError> {
-    let (up, path) = one_file(&state, &user, &headers, mp, 20 << 20, &upload::SHEET).await?;
+    let (up, path) = one_file(&state, &user, posted, 20 << 20, &upload::SHEET).await?;
     let rename = up.renamer();
     let id = up
         .text("community")
@@ -355,10 +344,9 @@ pub async fn register(State(state): State<AppState>, user: User) -> Result<Html<
 pub async fn verify_doc(
     State(state): State<AppState>,
     user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    posted: Posted,
 ) -> Result<Html<String>, WebError> {
-    let (up, path) = one_file(&state, &user, &headers, mp, 200 << 20, &upload::PDF).await?;
+    let (up, path) = one_file(&state, &user, posted, 200 << 20, &upload::PDF).await?;
     let rename = up.renamer();
     let name = up.file_name("pdf").unwrap_or_default().to_string();
     let archive = user.archive(&state);

@@ -16,7 +16,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
 use super::guard::ClientAddr;
-use super::survey::{self, form, invalid_link, notice, questionnaire, too_many};
+use super::survey::{
+    self, expired, form, invalid_link, notice, posted_answer, questionnaire, too_many,
+};
 use super::{AppState, WebError, blocking};
 use crate::actions::ActionError;
 use crate::archive::Archive;
@@ -121,24 +123,9 @@ pub async fn submit(
         };
         let sha = token_hash(&token);
         let q = questionnaire(&state)?;
-        let mut given = Given::default();
-        let mut nonce = String::new();
-        for (k, v) in fields {
-            match k.as_str() {
-                "nonce" => nonce = v,
-                k if k == q.open.id => given.open = v,
-                _ if v.is_empty() => {}
-                _ => {
-                    given.items.insert(k, v);
-                }
-            }
-        }
+        let (mut given, nonce) = posted_answer(&q, fields);
         let Some(since) = state.0.survey.take_form(&nonce, &sha) else {
-            return Ok(notice(
-                StatusCode::BAD_REQUEST,
-                "页面已过期",
-                "这个页面已经提交过或打开太久了。请重新扫码或打开链接再填写。",
-            ));
+            return Ok(expired());
         };
         if !state.0.survey.open_rate.within(addr) {
             return Ok(notice(

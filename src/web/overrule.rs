@@ -2,13 +2,12 @@
 //! verdict on the community page, only with a written reason (the rule
 //! and the record are [`crate::assessment::overrule`]'s).
 
-use axum::extract::{Path, State};
 use axum::response::Redirect;
 use serde::Deserialize;
 
+use super::act;
+use super::act::OnCommunity;
 use super::error::WebError;
-use super::session::User;
-use super::{AppState, act};
 use crate::actions::assess;
 use crate::assessment::overrule::Override;
 use crate::catalog::Catalog;
@@ -26,9 +25,7 @@ pub struct OverrideForm {
 
 /// Records the override as the next final version.
 pub async fn submit(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
+    OnCommunity { state, id, user }: OnCommunity,
     axum::Form(f): axum::Form<OverrideForm>,
 ) -> Result<Redirect, WebError> {
     user.require_office()?;

@@ -3,16 +3,16 @@
 //! its own and files a new version (`POST /district/plan`). Who may do
 //! what is the actions layer's ([`crate::actions::plans`]).
 
-use axum::extract::{Multipart, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::{Html, Redirect};
 use serde::Serialize;
 
 use super::error::WebError;
 use super::session::User;
-use super::{AppState, act, blocking, pages, upload};
+use super::upload::{self, Posted};
+use super::{AppState, act, pages};
 use crate::accounts::Role;
-use crate::actions::{Ctx, plans as actions};
+use crate::actions::plans as actions;
 use crate::plans::{DistrictPlans, Filing, PlanKind};
 
 #[derive(Serialize)]
@@ -39,14 +39,8 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
 pub async fn file(
     State(state): State<AppState>,
     user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    posted: Posted,
 ) -> Result<Redirect, WebError> {
-    let limits = upload::Limits {
-        max_bytes: crate::plans::MAX_BYTES,
-        max_files: 1,
-        ..state.0.settings.limits
-    };
     let district = user
         .account
         .district
@@ -57,7 +51,8 @@ pub async fn file(
         .as_ref()
         .map(|_| ())
         .map_err(|_| WebError::forbidden());
-    let up = upload::receive(&state, &user, allowed, &headers, mp, &upload::PLAN, limits).await?;
+    let max = crate::plans::MAX_BYTES;
+    let up = act::receive_one(&state, &user, allowed, posted, &upload::PLAN, max).await?;
     let district = district?;
     let kind = PlanKind::parse(up.text("kind").unwrap_or("工作方案"))
         .ok_or_else(|| WebError::bad("请选择种类：工作方案或考评实施细则"))?;
@@ -70,9 +65,7 @@ pub async fn file(
         .first()
         .map(|f| (f.path.clone(), f.name.clone()))
         .ok_or_else(|| WebError::bad("请先选择要报送的文件"))?;
-    let rename = up.renamer();
-    let archive = user.archive(&state);
-    blocking(move || {
+    act::upload(&state, &user, up, "/plans".into(), move |ctx, _| {
         let f = Filing {
             district: &district,
             kind,
@@ -80,11 +73,8 @@ pub async fn file(
             name: &staged.1,
             path: &staged.0,
         };
-        actions::file(&Ctx::account(&archive, &user.account), f)?;
-        drop(up);
+        actions::file(ctx, f)?;
         Ok(())
     })
     .await
-    .map_err(|e| rename.apply(e))?;
-    Ok(Redirect::to("/plans"))
 }

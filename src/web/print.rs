@@ -3,14 +3,13 @@
 //! (the same library call as `kaoping survey print`; every print takes new
 //! numbers).
 
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::act::OnCommunity;
 use super::download::Download;
-use super::session::User;
-use super::{AppState, WebError, blocking};
+use super::{WebError, blocking};
 use crate::accounts::Role;
 use crate::actions::survey::PrintOrder;
 use crate::actions::{self, Ctx};
@@ -36,9 +35,7 @@ pub(super) fn survey_error(e: SurveyError) -> WebError {
 
 /// Prints and downloads the copies.
 pub async fn copies_pdf(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
+    OnCommunity { state, id, user }: OnCommunity,
     axum::Form(f): axum::Form<PrintForm>,
 ) -> Result<Response, WebError> {
     if !matches!(user.account.role, Role::Office | Role::District) {

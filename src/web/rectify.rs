@@ -5,14 +5,15 @@
 //! and the 命名决定. Every handler checks role and scope first; the work is
 //! the library's ([`crate::rectify`], [`crate::naming`]).
 
-use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{Html, Redirect};
 use serde::{Deserialize, Serialize};
 
+use super::act::OnCommunity;
 use super::error::{Status as _, WebError};
 use super::session::User;
-use super::upload::{self, Form, Limits};
+use super::upload::{self, Form, Limits, Posted};
 use super::{AppState, act, blocking, pages};
 use crate::accounts::Role;
 use crate::actions::rectify as actions;
@@ -91,11 +92,7 @@ struct CommunityPage {
 }
 
 /// `GET /c/{id}/rectify`: the community's items.
-pub async fn page(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-) -> Result<Html<String>, WebError> {
+pub async fn page(OnCommunity { state, id, user }: OnCommunity) -> Result<Html<String>, WebError> {
     let c = user.require_community(&state, &id, Access::Read).await?;
     let may_answer = scope::allows(&user.account, &c, Access::Submit);
     let may_check = actions::reviewer_of(user.account.role).is_some();
@@ -127,11 +124,8 @@ fn back(id: &str) -> String {
 /// `POST /c/{id}/rectify/upload`: the community answers an item, with
 /// evidence files.
 pub async fn answer(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    OnCommunity { state, id, user }: OnCommunity,
+    posted: Posted,
 ) -> Result<Redirect, WebError> {
     let allowed = user
         .require_community(&state, &id, Access::Submit)
@@ -142,7 +136,7 @@ pub async fn answer(
         max_files: 50,
         ..state.0.settings.limits
     };
-    let up = upload::receive(&state, &user, allowed, &headers, mp, &ANSWER, limits).await?;
+    let up = upload::receive(&state, &user, allowed, posted, &ANSWER, limits).await?;
     let rename = up.renamer();
     let item = up.text("item").unwrap_or("").to_string();
     if item.is_empty() {
@@ -176,9 +170,7 @@ pub struct Plain {
 
 /// `POST /c/{id}/rectify/report`: the community's 整改情况报告.
 pub async fn report(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
+    OnCommunity { state, id, user }: OnCommunity,
     axum::Form(f): axum::Form<Plain>,
 ) -> Result<Html<String>, WebError> {
     user.require_community(&state, &id, Access::Submit).await?;
@@ -190,7 +182,7 @@ pub async fn report(
         Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
     })
     .await?;
-    Ok(super::rectify_office::issued_page(&user, doc, Vec::new()))
+    Ok(super::rectify_office::issued_page(&user, doc, &[]))
 }
 
 /// The re-check form.
@@ -207,9 +199,7 @@ pub struct CheckForm {
 /// `POST /c/{id}/rectify/check`: the district (初评) or the office closes
 /// or returns an answered item.
 pub async fn check(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
+    OnCommunity { state, id, user }: OnCommunity,
     axum::Form(f): axum::Form<CheckForm>,
 ) -> Result<Redirect, WebError> {
     let by = actions::reviewer_of(user.account.role).ok_or_else(WebError::forbidden)?;
@@ -324,9 +314,7 @@ pub struct EvidenceQuery {
 /// an answer, for those who may see the community; without a file named,
 /// back to the items.
 pub async fn evidence(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    user: User,
+    OnCommunity { state, id, user }: OnCommunity,
     axum::extract::Query(q): axum::extract::Query<EvidenceQuery>,
 ) -> Result<axum::response::Response, WebError> {
     use axum::response::IntoResponse;

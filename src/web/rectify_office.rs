@@ -6,13 +6,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Html;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::error::{Status, WebError};
 use super::rectify::Plain;
 use super::session::User;
 use super::{AppState, act, pages};
 use crate::actions::rectify::{self as actions, Supervision};
+use crate::documents::batch::Left;
 use crate::documents::bulletin::BulletinError;
 use crate::issuance::Issued;
 use crate::naming::NamingError;
@@ -75,7 +76,7 @@ pub async fn supervise(
         Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
     })
     .await?;
-    Ok(issued_page(&user, doc, Vec::new()))
+    Ok(issued_page(&user, doc, &[]))
 }
 
 /// The 命名决定 form.
@@ -108,74 +109,19 @@ pub async fn decision(
     })
     .await?;
     let (decided, total) = decided;
-    let left = decided
-        .left
-        .iter()
-        .map(|l| Left {
-            id: l.id.clone(),
-            name: l.name.clone(),
-            reason: l.reason.clone(),
-        })
-        .collect();
-    Ok(issued_page(&user, (decided.issued, total), left))
+    Ok(issued_page(&user, (decided.issued, total), &decided.left))
 }
 
-#[derive(Serialize)]
-struct Line {
-    number: String,
-    kind: String,
-    title: String,
-    recipient: String,
-    file: String,
-    sha: String,
-    size: u64,
-}
-
-#[derive(Serialize)]
-pub(super) struct Left {
-    id: String,
-    name: String,
-    reason: String,
-}
-
-#[derive(Serialize)]
-struct IssuedPage {
-    docs: Vec<Line>,
-    left: Vec<Left>,
-    /// Register positions of the documents (for the batch ZIP).
-    first: usize,
-    last: usize,
-}
-
-/// The page listing documents just issued.
+/// The page listing documents just issued (`total` entries in the
+/// register with them), and the communities left out.
 pub(super) fn issued_page(
     user: &User,
     (issued, total): (Vec<Issued>, usize),
-    left: Vec<Left>,
+    left: &[Left],
 ) -> Html<String> {
-    let first = total + 1 - issued.len().min(total);
-    let docs = issued
-        .iter()
-        .map(|d| Line {
-            number: d.record.number.clone(),
-            kind: d.record.kind.to_string(),
-            title: d.record.title.clone(),
-            recipient: d.record.recipient.clone(),
-            file: d.record.file_name.clone(),
-            sha: d.record.sha256().to_string(),
-            size: d.record.size(),
-        })
-        .collect();
-    pages::page(
-        "issued.html",
-        &user.context(),
-        &IssuedPage {
-            docs,
-            left,
-            first,
-            last: total,
-        },
-    )
+    let before = total - issued.len().min(total);
+    let page = super::issued::page(&issued, left, before, "");
+    pages::page("issued.html", &user.context(), &page)
 }
 
 /// `POST /office/bulletin`: the 考评情况通报, dated today.
@@ -193,5 +139,5 @@ pub async fn bulletin(
         Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
     })
     .await?;
-    Ok(issued_page(&user, doc, Vec::new()))
+    Ok(issued_page(&user, doc, &[]))
 }

@@ -4,16 +4,15 @@
 //! office's answers and the use of its task numbers; and the communities
 //! assigned to an expert. What each sees is [`crate::scope::visible`].
 
-use axum::extract::{Multipart, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::{Html, Redirect};
 use serde::{Deserialize, Serialize};
 
 use super::blocking;
 use super::error::WebError;
 use super::session::User;
-use super::upload::{self, Limits};
-use super::{AppState, pages};
+use super::upload::{self, Posted};
+use super::{AppState, act, pages};
 use crate::accounts::Role;
 use crate::actions::{Ctx, apply};
 use crate::application::sheet::{self, ListError};
@@ -225,37 +224,19 @@ pub async fn apply(
 pub async fn apply_list(
     State(state): State<AppState>,
     user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    posted: Posted,
 ) -> Result<Redirect, WebError> {
-    let limits = Limits {
-        max_bytes: 20 << 20,
-        max_files: 1,
-        ..state.0.settings.limits
-    };
     let district = own_district(&user);
     let allowed = district
         .as_ref()
         .map(|_| ())
         .map_err(|_| WebError::forbidden());
-    let up = upload::receive(
-        &state,
-        &user,
-        allowed,
-        &headers,
-        mp,
-        &upload::APPLICATIONS,
-        limits,
-    )
-    .await?;
-    let rename = up.renamer();
+    let form = &upload::APPLICATIONS;
+    let up = act::receive_one(&state, &user, allowed, posted, form, 20 << 20).await?;
     let district = district?;
-    let path = up
-        .file(upload::APPLICATIONS.files[0])
-        .ok_or_else(|| WebError::bad("请先选择要上传的申报表"))?
-        .to_path_buf();
-    let archive = user.archive(&state);
-    blocking(move || {
+    let path = up.required(form.files[0], "请先选择要上传的申报表")?;
+    let to = "/district#applications".to_string();
+    act::upload(&state, &user, up, to, move |ctx, up| {
         let proposals = sheet::read(&path, Some(&district)).map_err(|e| match e {
             ListError::Invalid { path, problems } => ListError::Invalid {
                 path: up.shown(&path),
@@ -267,11 +248,8 @@ pub async fn apply_list(
             },
             other => other,
         })?;
-        apply::submit(&Ctx::account(&archive, &user.account), proposals)?;
-        drop(up);
+        apply::submit(ctx, proposals)?;
         Ok(())
     })
     .await
-    .map_err(|e| rename.apply(e))?;
-    Ok(Redirect::to("/district#applications"))
 }

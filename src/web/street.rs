@@ -4,13 +4,13 @@
 //! which counts for each of its pilot communities. Who may do what is the
 //! actions layer's ([`crate::actions::street`]).
 
-use axum::extract::{Multipart, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::{Html, Redirect};
 use serde::Serialize;
 
 use super::error::WebError;
 use super::session::User;
+use super::upload::Posted;
 use super::{AppState, act, pages, upload};
 use crate::accounts::Role;
 use crate::actions::street::{self as actions, StreetLine};
@@ -47,21 +47,11 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
 pub async fn hand_in(
     State(state): State<AppState>,
     user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    posted: Posted,
 ) -> Result<Redirect, WebError> {
     let limits = state.0.settings.limits;
     let allowed = street_role(&user);
-    let up = upload::receive(
-        &state,
-        &user,
-        allowed,
-        &headers,
-        mp,
-        &upload::STREET,
-        limits,
-    )
-    .await?;
+    let up = upload::receive(&state, &user, allowed, posted, &upload::STREET, limits).await?;
     let district = up.text("district").unwrap_or_default().to_string();
     let street = up.text("street").unwrap_or_default().to_string();
     let source = match up.file("zip") {

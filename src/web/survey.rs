@@ -111,11 +111,28 @@ struct FormPage<'a> {
     nonce: &'a str,
     questions: Vec<Item>,
     respondent: Vec<Item>,
+    #[serde(flatten)]
+    open: OpenAnswer<'a>,
+    error: Option<&'a str>,
+    max_open: usize,
+}
+
+/// The open question and the answer given to it, as the pages show them.
+#[derive(Serialize)]
+pub(super) struct OpenAnswer<'a> {
     open_id: &'a str,
     open_text: &'a str,
     open_value: &'a str,
-    error: Option<&'a str>,
-    max_open: usize,
+}
+
+impl<'a> OpenAnswer<'a> {
+    pub(super) fn of(q: &'a Questionnaire, given: &'a Given) -> OpenAnswer<'a> {
+        OpenAnswer {
+            open_id: &q.open.id,
+            open_text: &q.open.text,
+            open_value: &given.open,
+        }
+    }
 }
 
 fn page(status: StatusCode, ctx: minijinja::Value) -> Response {
@@ -173,9 +190,7 @@ pub(super) fn form(
         nonce,
         questions,
         respondent,
-        open_id: &q.open.id,
-        open_text: &q.open.text,
-        open_value: &given.open,
+        open: OpenAnswer::of(q, given),
         error,
         max_open: answer::MAX_OPEN_CHARS,
     };
@@ -220,11 +235,7 @@ pub async fn show(
     }
     blocking(move || {
         let sha = token_hash(&token);
-        let found = match well_formed(&token) {
-            true => lookup(&state, &sha)?,
-            false => None,
-        };
-        let Some((number, done)) = found else {
+        let Some((number, done)) = copy_of(&state, &token, &sha)? else {
             state.0.survey.miss(addr);
             return Ok(invalid_link());
         };
@@ -239,6 +250,42 @@ pub async fn show(
         Ok(form(&q, &number, &nonce, &Given::default(), None))
     })
     .await
+}
+
+/// The copy a well-formed `token` (hashed `sha`) names: its number and
+/// whether it has been answered.
+fn copy_of(state: &AppState, token: &str, sha: &str) -> Result<Option<(String, bool)>, WebError> {
+    match well_formed(token) {
+        true => lookup(state, sha),
+        false => Ok(None),
+    }
+}
+
+/// A posted questionnaire: the answers given (empty ones left out) and
+/// the page's nonce.
+pub(super) fn posted_answer(q: &Questionnaire, fields: Vec<(String, String)>) -> (Given, String) {
+    let mut given = Given::default();
+    let mut nonce = String::new();
+    for (k, v) in fields {
+        match k.as_str() {
+            "nonce" => nonce = v,
+            k if k == q.open.id => given.open = v,
+            _ if v.is_empty() => {}
+            _ => {
+                given.items.insert(k, v);
+            }
+        }
+    }
+    (given, nonce)
+}
+
+/// The page for a form already submitted or open too long.
+pub(super) fn expired() -> Response {
+    notice(
+        StatusCode::BAD_REQUEST,
+        "页面已过期",
+        "这个页面已经提交过或打开太久了。请重新扫码或打开链接再填写。",
+    )
 }
 
 pub(super) fn too_many() -> Response {
@@ -277,11 +324,7 @@ pub async fn submit(
     }
     blocking(move || {
         let sha = token_hash(&token);
-        let found = match well_formed(&token) {
-            true => lookup(&state, &sha)?,
-            false => None,
-        };
-        match found {
+        match copy_of(&state, &token, &sha)? {
             None => {
                 state.0.survey.miss(addr);
                 return Ok(invalid_link());
@@ -289,25 +332,10 @@ pub async fn submit(
             Some((_, true)) => return Ok(answered()),
             Some((_, false)) => {}
         }
-        let mut given = Given::default();
-        let mut nonce = String::new();
         let q = questionnaire(&state)?;
-        for (k, v) in fields {
-            match k.as_str() {
-                "nonce" => nonce = v,
-                k if k == q.open.id => given.open = v,
-                _ if v.is_empty() => {}
-                _ => {
-                    given.items.insert(k, v);
-                }
-            }
-        }
+        let (mut given, nonce) = posted_answer(&q, fields);
         let Some(since) = state.0.survey.take_form(&nonce, &sha) else {
-            return Ok(notice(
-                StatusCode::BAD_REQUEST,
-                "页面已过期",
-                "这个页面已经提交过或打开太久了。请重新扫码或打开链接再填写。",
-            ));
+            return Ok(expired());
         };
         given.seconds = Some(u32::try_from(since.elapsed().as_secs()).unwrap_or(u32::MAX));
         let number = match lookup(&state, &sha)? {

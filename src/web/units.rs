@@ -4,16 +4,16 @@
 //! names without any phone number. The rules are the actions layer's
 //! ([`crate::actions::units`]).
 
-use axum::extract::{Multipart, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::{Html, Redirect};
 use serde::Serialize;
 
 use super::download::Download;
 use super::error::WebError;
 use super::session::User;
-use super::{AppState, act, blocking, pages, upload};
-use crate::actions::{Ctx, units as actions};
+use super::upload::{self, Posted};
+use super::{AppState, act, pages};
+use crate::actions::units as actions;
 use crate::units::Unit;
 
 #[derive(Serialize)]
@@ -46,28 +46,15 @@ pub async fn export(State(state): State<AppState>, user: User) -> Result<Downloa
 pub async fn import(
     State(state): State<AppState>,
     user: User,
-    headers: HeaderMap,
-    mp: Multipart,
+    posted: Posted,
 ) -> Result<Redirect, WebError> {
-    let limits = upload::Limits {
-        max_bytes: 20 << 20,
-        max_files: 1,
-        ..state.0.settings.limits
-    };
     let allowed = user.require_office();
-    let up = upload::receive(&state, &user, allowed, &headers, mp, &upload::UNITS, limits).await?;
-    let rename = up.renamer();
-    let path = up
-        .file(upload::UNITS.files[0])
-        .ok_or_else(|| WebError::bad("请先选择要上传的责任单位名册"))?
-        .to_path_buf();
-    let archive = user.archive(&state);
-    blocking(move || {
-        actions::import(&Ctx::account(&archive, &user.account), &path)?;
-        drop(up);
+    let form = &upload::UNITS;
+    let up = act::receive_one(&state, &user, allowed, posted, form, 20 << 20).await?;
+    let path = up.required(form.files[0], "请先选择要上传的责任单位名册")?;
+    act::upload(&state, &user, up, "/units".into(), move |ctx, _| {
+        actions::import(ctx, &path)?;
         Ok(())
     })
     .await
-    .map_err(|e| rename.apply(e))?;
-    Ok(Redirect::to("/units"))
 }

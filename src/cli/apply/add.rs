@@ -4,14 +4,13 @@ use std::io::Write;
 
 use kaoping::actions::{Ctx, apply};
 use kaoping::application::Proposal;
-use kaoping::archive::Archive;
 
 use super::super::Context;
 use super::super::batch::wait;
 use super::super::output;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     /// 申报单位（附件1中的县（市）区、开发（度假）园区）
     #[arg(long, value_name = "区县")]
     district: String,
@@ -45,7 +44,7 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let act = Ctx::console(&archive, wait(a.no_wait));
     let mut p =
         Proposal::new(&a.district, &a.name, &a.kind, &a.batch, &a.reason)?.in_street(&a.street)?;

@@ -3,14 +3,13 @@
 use std::io::Write;
 
 use kaoping::actions::{Ctx, apply};
-use kaoping::archive::Archive;
 
 use super::super::Context;
 use super::super::batch::wait;
 use super::super::output;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct ApproveArgs {
+pub(in crate::cli) struct ApproveArgs {
     /// 申报号（见 kaoping apply list）
     #[arg(value_name = "申报号")]
     number: u32,
@@ -26,7 +25,7 @@ pub(super) struct ApproveArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub(super) struct ReturnArgs {
+pub(in crate::cli) struct ReturnArgs {
     /// 申报号
     #[arg(value_name = "申报号")]
     number: u32,
@@ -39,7 +38,7 @@ pub(super) struct ReturnArgs {
 }
 
 pub(super) fn approve(ctx: &Context, a: ApproveArgs) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let act = Ctx::console(&archive, wait(a.no_wait));
     let c = apply::approve(&act, a.number, &a.id, a.over_quota.as_deref())?;
     let mut out = output::stdout();
@@ -52,7 +51,7 @@ pub(super) fn approve(ctx: &Context, a: ApproveArgs) -> anyhow::Result<()> {
 }
 
 pub(super) fn send_back(ctx: &Context, a: ReturnArgs) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let act = Ctx::console(&archive, wait(a.no_wait));
     apply::send_back(&act, a.number, &a.reason)?;
     let mut out = output::stdout();

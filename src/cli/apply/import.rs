@@ -5,14 +5,13 @@ use std::path::PathBuf;
 
 use kaoping::actions::{Ctx, apply};
 use kaoping::application::sheet;
-use kaoping::archive::Archive;
 
 use super::super::Context;
 use super::super::batch::wait;
 use super::super::output;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     /// 填好的申报表
     #[arg(value_name = "文件")]
     file: PathBuf,
@@ -25,7 +24,7 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let act = Ctx::console(&archive, wait(a.no_wait));
     let proposals = sheet::read(&a.file, a.district.as_deref())?;
     let records = apply::submit(&act, proposals)?;

@@ -6,14 +6,13 @@ use anyhow::Context as _;
 
 use kaoping::application;
 use kaoping::application::view;
-use kaoping::archive::Archive;
 
 use super::super::Context;
 use super::super::output;
 use super::super::sheets;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     /// 只看一个县区的申报
     #[arg(long, value_name = "区县")]
     district: Option<String>,
@@ -25,16 +24,8 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
-    let district = match &a.district {
-        Some(d) => Some(
-            kaoping::districts::DistrictTable::builtin()
-                .find(d)?
-                .name
-                .clone(),
-        ),
-        None => None,
-    };
+    let archive = ctx.archive();
+    let district = super::super::args::district_name(a.district.as_deref())?;
     let apps: Vec<_> = application::list(&archive)?
         .into_iter()
         .filter(|x| {

@@ -4,7 +4,7 @@
 
 use clap::Subcommand;
 
-use super::{Context, HELP_TEMPLATE};
+use super::Context;
 
 mod add;
 mod decide;
@@ -15,37 +15,26 @@ mod report;
 mod template;
 
 /// 申报试点社区
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 县区申报一个试点社区
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Add(add::Args),
     /// 从申报表（.xlsx、.xls、.ods 或 CSV）批量申报；有一处错误就整表不申报
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Import(import::Args),
     /// 生成空白申报表（.xlsx 或 .csv，按 -o 的扩展名）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Template(template::Args),
     /// 列出申报及其状态（待审核、已批准、已退回）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List(list::Args),
     /// 考评办公室批准一项申报：登记为试点社区
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Approve(decide::ApproveArgs),
     /// 考评办公室退回一项申报，写明理由
-    #[command(name = "return", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(name = "return")]
     Return(decide::ReturnArgs),
     /// 各县区任务数的使用情况（附件1）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Quota(quota::Args),
     /// 生成申报汇总表（一个县区或全市），登记发文
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Report(report::Args),
 }
 

@@ -5,20 +5,14 @@ use std::io::Write;
 use anyhow::Context as _;
 
 use kaoping::application::{self, quota};
-use kaoping::archive::Archive;
 
 use super::super::Context;
 use super::super::output::{self, pad};
 
-#[derive(Debug, clap::Args)]
-pub(super) struct Args {
-    /// 以 JSON 格式输出
-    #[arg(long)]
-    json: bool,
-}
+pub(super) type Args = super::super::args::Json;
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let mut out = output::stdout();
     let usage = quota::usage(&archive.communities()?, &application::list(&archive)?);
     if a.json {

@@ -6,7 +6,7 @@ use super::super::Context;
 use super::super::batch;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     /// 只汇总一个县区的申报（默认全市）
     #[arg(long, value_name = "区县")]
     district: Option<String>,
@@ -15,14 +15,6 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let district = match &a.district {
-        Some(d) => Some(
-            kaoping::districts::DistrictTable::builtin()
-                .find(d)?
-                .name
-                .clone(),
-        ),
-        None => None,
-    };
+    let district = super::super::args::district_name(a.district.as_deref())?;
     batch::issue(ctx, &Scope::All, Kind::Applications { district }, &a.output)
 }

@@ -10,7 +10,7 @@ use super::super::output;
 use super::super::sheets::{self, TemplateKind};
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     /// 输出的文件：申报表.xlsx（推荐）或 申报表.csv
     #[arg(short = 'o', long, value_name = "文件")]
     output: PathBuf,

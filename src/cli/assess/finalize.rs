@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use kaoping::actions::assess::{self, Stored};
-use kaoping::archive::Archive;
 use kaoping::assessment::Verdict;
 use kaoping::assessment::finalize::rule_name;
 
@@ -11,7 +10,7 @@ use super::super::Context;
 use super::super::output;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
@@ -21,7 +20,7 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let rule = ctx.config()?.assessment.aggregate;
     let act = super::console(&archive, a.no_wait);
     let Stored {

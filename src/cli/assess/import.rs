@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use kaoping::actions::assess::{self, Sheet, Stored};
-use kaoping::archive::Archive;
 use kaoping::assessment::Facts;
 use kaoping::assessment::level::Level;
 use kaoping::assessment::score::{self, round1};
@@ -16,7 +15,7 @@ use super::super::output;
 use super::parse_level;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     /// 填好的考评表（.xlsx、.xls、.ods、.csv、.toml 或 .json）
     #[arg(value_name = "文件")]
     file: PathBuf,
@@ -39,7 +38,7 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let catalog = Catalog::builtin();
     let facts = match &a.facts {
         Some(p) => Some(read_facts(p)?),

@@ -15,41 +15,30 @@ use clap::Subcommand;
 
 use kaoping::assessment::level::Level;
 
+use super::Context;
 use super::batch::console;
-use super::{Context, HELP_TEMPLATE};
 
 /// 考评结果：生成考评表、导入考评结果、查看得分
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 生成空白考评表（.xlsx 或 .csv，按 -o 的扩展名），已填好每条标准及其考评方法，考评人只需填结论
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Template(template::Args),
     /// 导入填好的考评表（Excel/WPS 工作簿 .xlsx、.xls、.ods，或 CSV、TOML、JSON），保存为该社区考评结果的新版本
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Import(import::Args),
     /// 退回社区自查或县区初评，写明理由；退回后可重新提交
-    #[command(name = "return", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(name = "return")]
     Return(send_back::Args),
     /// 考评办公室改定最终结果中一条标准的结论（必须写明理由，保存为新版本）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Override(overrule::Args),
     /// 专家组结论：每位专家的结论和按 kaoping.toml [assessment] aggregate 规则汇总的结论及算式
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Panel(panel::Args),
     /// 按专家组汇总结论记录最终考评结果（每条标准用 [assessment] aggregate 规则汇总各位专家的结论，算式记入备注）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Finalize(finalize::Args),
     /// 各社区评估验收的进度：未开始、自查已提交、初评已提交、专家评估中、已评定
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     State(state::Args),
     /// 查看社区最新的考评结果：总分、等次、各项目小计和问题清单
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Show(show::Args),
 }
 

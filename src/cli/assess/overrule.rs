@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use kaoping::actions::assess::{self, Stored};
-use kaoping::archive::Archive;
 use kaoping::assessment::overrule::Override;
 use kaoping::catalog::Catalog;
 
@@ -11,7 +10,7 @@ use super::super::Context;
 use super::super::output;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
@@ -36,7 +35,7 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let catalog = Catalog::builtin();
     let change = Override::typed(
         catalog,

@@ -4,23 +4,13 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use kaoping::archive::Archive;
-
 use super::super::Context;
 use super::super::output;
 
-#[derive(Debug, clap::Args)]
-pub(super) struct Args {
-    /// 社区编号
-    #[arg(long, value_name = "编号")]
-    community: String,
-    /// 以 JSON 格式输出
-    #[arg(long)]
-    json: bool,
-}
+pub(super) type Args = super::super::args::CommunityJson;
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let c = archive.communities()?.get(&a.community)?.clone();
     let rule = ctx.config()?.assessment.aggregate;
     let rows = kaoping::assessment::panel::panel(&archive, &c.id, rule)?;

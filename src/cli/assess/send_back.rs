@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use kaoping::actions::assess;
-use kaoping::archive::Archive;
 use kaoping::assessment::level::Level;
 use kaoping::assessment::store;
 
@@ -12,7 +11,7 @@ use super::super::output;
 use super::parse_level;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
@@ -28,10 +27,10 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
     if a.reason.trim().is_empty() {
         anyhow::bail!("请用 --reason 写明退回的理由");
     }
+    let archive = ctx.archive();
     let act = super::console(&archive, a.no_wait);
     let (c, done) = assess::send_back(&act, &a.community, a.level, &a.reason)?;
     let mut out = output::stdout();

@@ -4,7 +4,6 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use kaoping::archive::Archive;
 use kaoping::assessment::Facts;
 use kaoping::assessment::computed;
 use kaoping::assessment::score::{self, round1};
@@ -14,18 +13,10 @@ use kaoping::catalog::Catalog;
 use super::super::Context;
 use super::super::output;
 
-#[derive(Debug, clap::Args)]
-pub(super) struct Args {
-    /// 社区编号
-    #[arg(long, value_name = "编号")]
-    community: String,
-    /// 以 JSON 格式输出
-    #[arg(long)]
-    json: bool,
-}
+pub(super) type Args = super::super::args::CommunityJson;
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let catalog = Catalog::builtin();
     let reg = archive.communities()?;
     let c = reg.get(&a.community)?;

@@ -4,21 +4,15 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use kaoping::archive::Archive;
 use kaoping::assessment::store;
 
 use super::super::Context;
 use super::super::output;
 
-#[derive(Debug, clap::Args)]
-pub(super) struct Args {
-    /// 以 JSON 格式输出
-    #[arg(long)]
-    json: bool,
-}
+pub(super) type Args = super::super::args::Json;
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let states = store::states(&archive)?;
     let mut out = output::stdout();
     if a.json {

@@ -4,7 +4,6 @@ use std::io::Write;
 
 use std::path::PathBuf;
 
-use kaoping::archive::Archive;
 use kaoping::assessment::level::Level;
 use kaoping::assessment::sheet;
 use kaoping::catalog::Catalog;
@@ -15,7 +14,7 @@ use super::super::sheets::{self, TemplateKind};
 use super::parse_level;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
@@ -31,7 +30,7 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let catalog = Catalog::builtin();
     let reg = archive.communities()?;
     let c = reg.get(&a.community)?;

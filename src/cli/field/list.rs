@@ -2,20 +2,19 @@
 
 use std::io::Write;
 
-use kaoping::archive::Archive;
 use kaoping::field::{photo, visit};
 
 use super::super::{Context, output};
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     archive.communities()?.get(&a.community)?;
     let time = ctx.config()?.time;
     let mut out = output::stdout();

@@ -17,31 +17,22 @@ use kaoping::accounts::Account;
 use kaoping::actions::{Ctx, Wait, field};
 use kaoping::archive::Archive;
 
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, wait_message};
 
 /// 实地考评
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 保存一张现场照片（原样保存，读取 EXIF 拍摄时间和位置）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Photo(photo::Args),
     /// 记录一个考评点的实地考评结论
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Record(record::Args),
     /// 上传填好的纸质实地考评表扫描件（PDF 或图片）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Scan(scan::Args),
     /// 把各考评点的结论作为本级考评表提交（县区初评或专家评估）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Submit(submit::Args),
     /// 列出社区的现场照片和实地考评记录
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List(list::Args),
 }
 
@@ -53,6 +44,16 @@ struct Who {
     /// 考评人账号（县区或专家账号）
     #[arg(long = "as", value_name = "账号")]
     account: String,
+}
+
+/// The assessor at a point (photo, record, scan).
+#[derive(Debug, clap::Args)]
+struct AtPoint {
+    #[command(flatten)]
+    who: Who,
+    /// 考评点编号
+    #[arg(long, value_name = "点位编号")]
+    point: String,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
@@ -68,7 +69,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 /// The archive, recording `name` in the log, and that account (the one
 /// `--as` names); the console's context waits for another writer.
 pub(super) fn acting(ctx: &Context, name: &str) -> anyhow::Result<(Archive, Account)> {
-    let archive = Archive::new(ctx.root().dir()).acting_as(name);
+    let archive = ctx.archive().acting_as(name);
     let account = field::account(&console(&archive), name)?;
     Ok((archive, account))
 }

@@ -8,15 +8,12 @@ use kaoping::actions::field;
 use kaoping::field::photo::{Incoming, Stored};
 
 use super::super::{Context, output};
-use super::Who;
+use super::AtPoint;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     #[command(flatten)]
-    who: Who,
-    /// 考评点编号
-    #[arg(long, value_name = "点位编号")]
-    point: String,
+    at: AtPoint,
     /// 标准，如 Ⅱ-6/1
     #[arg(long, value_name = "标准")]
     standard: String,
@@ -27,18 +24,18 @@ pub(super) struct Args {
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     let config = ctx.config()?;
-    let (archive, acc) = super::acting(ctx, &a.who.account)?;
+    let (archive, acc) = super::acting(ctx, &a.at.who.account)?;
     let act = super::console(&archive);
     let mut out = output::stdout();
     for f in &a.files {
         let name = super::file_name(f);
         let incoming = Incoming {
-            point: &a.point,
+            point: &a.at.point,
             standard: &a.standard,
             path: f,
             name: &name,
         };
-        let (_, s) = field::store_photo(&act, &config, &a.who.community, Some(&acc), &incoming)?;
+        let (_, s) = field::store_photo(&act, &config, &a.at.who.community, Some(&acc), &incoming)?;
         writeln!(out, "{}", saved(&name, &s))?;
     }
     Ok(())

@@ -9,15 +9,12 @@ use kaoping::actions::field;
 use kaoping::field::visit::Finding;
 
 use super::super::{Context, output};
-use super::Who;
+use super::AtPoint;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     #[command(flatten)]
-    who: Who,
-    /// 考评点编号
-    #[arg(long, value_name = "点位编号")]
-    point: String,
+    at: AtPoint,
     /// 结论，写成 "Ⅱ-6/1=达标"，可写多个
     #[arg(long, value_name = "标准=结论", required = true)]
     verdict: Vec<String>,
@@ -58,7 +55,7 @@ fn findings(a: &Args) -> anyhow::Result<Vec<Finding>> {
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let (archive, acc) = super::acting(ctx, &a.who.account)?;
+    let (archive, acc) = super::acting(ctx, &a.at.who.account)?;
     let findings = findings(&a)?;
     let date = match a.date.as_deref() {
         Some(d) => kaoping::dates::parse(d).with_context(|| {
@@ -71,8 +68,8 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     };
     let config = ctx.config()?;
     let act = super::console(&archive);
-    let what = (a.point.as_str(), findings.as_slice(), date);
-    let (_, v) = field::record_visit(&act, &config, &a.who.community, Some(&acc), what)?;
+    let what = (a.at.point.as_str(), findings.as_slice(), date);
+    let (_, v) = field::record_visit(&act, &config, &a.at.who.community, Some(&acc), what)?;
     let photos: usize = v.rows.iter().map(|r| r.photos.len()).sum();
     let mut out = output::stdout();
     writeln!(

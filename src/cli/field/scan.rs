@@ -7,29 +7,26 @@ use kaoping::actions::field;
 use kaoping::field::Upload;
 
 use super::super::{Context, output};
-use super::Who;
+use super::AtPoint;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     #[command(flatten)]
-    who: Who,
-    /// 考评点编号
-    #[arg(long, value_name = "点位编号")]
-    point: String,
+    at: AtPoint,
     /// 扫描件
     #[arg(value_name = "文件")]
     file: PathBuf,
 }
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
-    let (archive, acc) = super::acting(ctx, &a.who.account)?;
+    let (archive, acc) = super::acting(ctx, &a.at.who.account)?;
     let act = super::console(&archive);
     let name = super::file_name(&a.file);
     let scan = Upload {
         path: &a.file,
         name: &name,
     };
-    let (_, s) = field::attach_scan(&act, &a.who.community, Some(&acc), &a.point, scan)?;
+    let (_, s) = field::attach_scan(&act, &a.at.who.community, Some(&acc), &a.at.point, scan)?;
     let mut out = output::stdout();
     writeln!(
         out,

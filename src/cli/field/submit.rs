@@ -10,7 +10,7 @@ use super::super::{Context, output};
 use super::Who;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct Args {
+pub(in crate::cli) struct Args {
     #[command(flatten)]
     who: Who,
     /// 其余考评方法（材料审核、问卷调查、网络（媒体）调查）的考评表；不写则沿用本人本级上一版考评表

@@ -10,7 +10,7 @@ use kaoping::archive::Archive;
 use kaoping::rectify::act::Evidence;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct AnswerArgs {
+pub(in crate::cli) struct AnswerArgs {
     /// 整改事项编号，如 ZG001
     #[arg(value_name = "事项")]
     item: String,

@@ -11,7 +11,7 @@ use kaoping::rectify::{Outcome, Reviewer};
 use super::parse_reviewer;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct CloseArgs {
+pub(in crate::cli) struct CloseArgs {
     /// 整改事项编号
     #[arg(value_name = "事项")]
     item: String,
@@ -27,7 +27,7 @@ pub(super) struct CloseArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub(super) struct ReturnArgs {
+pub(in crate::cli) struct ReturnArgs {
     /// 整改事项编号
     #[arg(value_name = "事项")]
     item: String,

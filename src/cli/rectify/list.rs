@@ -13,7 +13,7 @@ use super::super::batch::parse_day;
 use super::super::output::{self, pad};
 
 #[derive(Debug, clap::Args)]
-pub(super) struct ListArgs {
+pub(in crate::cli) struct ListArgs {
     /// 只列一个社区的事项
     #[arg(long, value_name = "编号")]
     community: Option<String>,
@@ -81,15 +81,7 @@ impl<'a> ItemJson<'a> {
 pub(super) fn list(archive: &Archive, a: ListArgs) -> anyhow::Result<()> {
     let today = a.today.unwrap_or_else(dates::today);
     let reg = archive.communities()?;
-    let district = match &a.district {
-        Some(d) => Some(
-            kaoping::districts::DistrictTable::builtin()
-                .find(d)?
-                .name
-                .clone(),
-        ),
-        None => None,
-    };
+    let district = super::super::args::district_name(a.district.as_deref())?;
     if let Some(c) = &a.community {
         reg.get(c)?;
     }

@@ -11,38 +11,28 @@ mod supervise;
 use anyhow::Context as _;
 use clap::Subcommand;
 
-use kaoping::archive::Archive;
 use kaoping::rectify::Reviewer;
 
+use super::Context;
 use super::batch::{self, console};
-use super::{Context, HELP_TEMPLATE};
 
 /// 整改：整改事项、答复、整改情况报告、复查销号和督办
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 列出整改事项及其状态（待整改、已答复、已销号、已退回、逾期）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List(list::ListArgs),
     /// 社区答复一个整改事项：整改措施和结果，可附证明材料
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Answer(answer::AnswerArgs),
     /// 全部事项答复后，生成并登记社区的整改情况报告
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Report(report::ReportArgs),
     /// 复查通过，整改事项销号（可同时导入该标准的新考评表）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Close(check::CloseArgs),
     /// 复查不通过，退回整改事项，写明理由
-    #[command(name = "return", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(name = "return")]
     Return(check::ReturnArgs),
     /// 向县区发督办通知：列出其逾期未销号的事项，给出新的期限
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Supervise(supervise::SuperviseArgs),
 }
 
@@ -57,7 +47,7 @@ fn parse_reviewer(s: &str) -> Result<Reviewer, String> {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     match args.command {
         Sub::List(a) => list::list(&archive, a),
         Sub::Answer(a) => answer::answer(&archive, a),

@@ -10,7 +10,7 @@ use super::super::batch;
 use super::write_doc;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct ReportArgs {
+pub(in crate::cli) struct ReportArgs {
     /// 社区编号
     #[arg(long, value_name = "编号")]
     community: String,

@@ -13,7 +13,7 @@ use super::super::batch::{self, parse_day};
 use super::write_doc;
 
 #[derive(Debug, clap::Args)]
-pub(super) struct SuperviseArgs {
+pub(in crate::cli) struct SuperviseArgs {
     /// 县（市）区
     #[arg(long, value_name = "区县")]
     district: String,

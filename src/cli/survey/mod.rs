@@ -9,12 +9,11 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use kaoping::actions::{Ctx, Wait};
-use kaoping::archive::Archive;
 use kaoping::catalog::Catalog;
 use kaoping::survey::Questionnaire;
 
 use super::output;
-use super::{Context, HELP_TEMPLATE, wait_message};
+use super::{Context, wait_message};
 
 mod close;
 mod import;
@@ -29,33 +28,26 @@ mod show;
 mod tally;
 
 /// 问卷调查（居民测评）
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 查看问卷：每道题、它对应的考评标准和选项
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Show {
         /// 以 JSON 输出
         #[arg(long)]
         json: bool,
     },
     /// 启用考评办公室自己的问卷（格式同 data/questionnaire.toml）代替内置问卷；须在印制问卷之前
-    #[command(name = "use", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(name = "use")]
     Use {
         /// 问卷文件（TOML）
         #[arg(value_name = "文件")]
         file: PathBuf,
     },
     /// 印制编号问卷（每份一页，带二维码）和发放登记表；每次印出的都是新编号
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Print(PrintArgs),
     /// 导入录入好的纸质答卷（Excel/WPS 工作簿或 CSV：问卷编号一列，每道题一列）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Import {
         /// 答卷表文件
         #[arg(value_name = "文件")]
@@ -65,7 +57,6 @@ enum Sub {
         clerk: Option<String>,
     },
     /// 列出双录入中两位录入员不一致、待核对的问卷
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Mismatches {
         /// 社区编号
         #[arg(long, value_name = "编号")]
@@ -75,7 +66,6 @@ enum Sub {
         json: bool,
     },
     /// 核对不一致的双录入：采用某位录入员的录入作为这份问卷的答卷
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Resolve {
         /// 问卷编号
         #[arg(long, value_name = "编号")]
@@ -85,7 +75,7 @@ enum Sub {
         clerk: String,
     },
     /// 开通（或用 --off 停用）某社区某考评点的开放链接（无问卷编号，每台设备限答一次，单独统计为较低可信度）
-    #[command(name = "open-link", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(name = "open-link")]
     OpenLink {
         /// 社区编号
         #[arg(long, value_name = "编号")]
@@ -104,7 +94,6 @@ enum Sub {
         force: bool,
     },
     /// 统计问卷：发放、回收、有效份数，各题分布，各标准的满意率、满意度指数和结论
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Tally {
         /// 社区编号
         #[arg(long, value_name = "编号")]
@@ -114,7 +103,6 @@ enum Sub {
         json: bool,
     },
     /// 生成社区的问卷调查统计表（PDF，登记发文）：样本、各标准满意率和结论、各题分布条形图、意见和建议原文
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Report {
         /// 社区编号，可写多个
         #[arg(long, value_name = "编号", num_args = 1.., required_unless_present_any = ["district", "all"])]
@@ -129,7 +117,6 @@ enum Sub {
         output: super::batch::Output,
     },
     /// 把问卷得出的结论（连同算式）写入某一级考评结果中各条问卷调查标准的一行，保存为新版本
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Record {
         /// 社区编号
         #[arg(long, value_name = "编号")]
@@ -147,7 +134,6 @@ enum Sub {
         expert: Option<String>,
     },
     /// 结束某社区的问卷调查：此后网页、开放链接和纸质录入都不再接收答卷（记录问卷结论或印发统计表时也会自动结束）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Close {
         /// 社区编号
         #[arg(long, value_name = "编号")]
@@ -189,7 +175,7 @@ impl Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let act = Ctx::console(&archive, Wait::Yes(&wait_message));
     let root = ctx.root().exists().then(|| ctx.root().dir());
     let q = Questionnaire::load(root, Catalog::builtin())?;

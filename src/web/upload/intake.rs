@@ -273,11 +273,15 @@ pub async fn receive(
     state: &AppState,
     user: &User,
     allowed: Result<(), WebError>,
-    headers: &HeaderMap,
-    mut mp: Multipart,
+    posted: Posted,
     form: &Form,
     limits: Limits,
 ) -> Result<Upload, WebError> {
+    let Posted {
+        headers,
+        body: mut mp,
+    } = posted;
+    let headers = &headers;
     let root = state.root();
     let admitted = allowed
         .and_then(|()| declared_too_big(headers, limits))

@@ -16,8 +16,8 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use axum::extract::Multipart;
-use axum::extract::multipart::Field;
+use axum::extract::multipart::{Field, MultipartRejection};
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use tempfile::TempDir;
 use tokio::io::AsyncWriteExt;
@@ -47,6 +47,23 @@ const HEADER_BYTES_PER_PART: u64 = 1024;
 /// Unsafe or repeated names listed one by one in a refusal; the rest are
 /// counted.
 const LISTED_PROBLEMS: usize = 10;
+
+/// A multipart request as a handler takes it: the headers (the declared
+/// length) and the body, streamed.
+pub struct Posted {
+    pub headers: HeaderMap,
+    pub body: Multipart,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Posted {
+    type Rejection = MultipartRejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let body = Multipart::from_request(req, state).await?;
+        Ok(Posted { headers, body })
+    }
+}
 
 /// Upload limits.
 #[derive(Debug, Clone, Copy)]
@@ -184,6 +201,14 @@ impl Upload {
             .iter()
             .find(|f| f.field == name)
             .map(|f| f.path.as_path())
+    }
+
+    /// The staged file of form field `name`, or a bad request saying
+    /// `missing`.
+    pub fn required(&self, name: &str, missing: &str) -> Result<PathBuf, WebError> {
+        self.file(name)
+            .map(Path::to_path_buf)
+            .ok_or_else(|| WebError::bad(missing))
     }
 
     /// The name the user gave the file of form field `name`.
