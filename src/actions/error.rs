@@ -57,6 +57,9 @@ pub enum ActionError {
     /// A district's 工作方案 was refused.
     #[error(transparent)]
     Plan(#[from] crate::plans::PlanError),
+    /// The later phases' tasks were refused or are not set.
+    #[error(transparent)]
+    Phase(#[from] crate::phases::PhaseError),
 }
 
 impl From<crate::archive::lock::LockError> for ActionError {

@@ -27,6 +27,7 @@ mod migrate;
 mod naming;
 mod notice;
 mod output;
+mod phase;
 mod plan;
 mod point;
 mod preliminary;
@@ -256,6 +257,14 @@ enum Command {
         subcommand_value_name = "命令"
     )]
     Plan(plan::Args),
+    /// 阶段任务：set 下达第二、第三阶段任务数和日期，show 查看三个阶段，template 空白任务表
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        subcommand_help_heading = "命令",
+        subcommand_value_name = "命令"
+    )]
+    Phase(phase::Args),
     /// 总结命名：decision 生成命名决定并颁发命名证书
     #[command(
         help_template = HELP_TEMPLATE,
@@ -367,6 +376,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inspection(args) => inspection::run(&ctx, args),
         Command::Unit(args) => unit::run(&ctx, args),
         Command::Plan(args) => plan::run(&ctx, args),
+        Command::Phase(args) => phase::run(&ctx, args),
         Command::Naming(args) => naming::run(&ctx, args),
         Command::Survey(args) => survey::run(&ctx, args),
         Command::Point(args) => point::run(&ctx, args),

@@ -59,10 +59,10 @@ pub enum Kind {
         version: Option<u32>,
     },
     /// 进度汇总表: one table of every district, whatever the scope; counts
-    /// against the 第一阶段 quota when `phase1`.
+    /// one phase's pilots against its task count when `phase` is given.
     Progress {
-        /// Only 第一阶段 pilots and quotas.
-        phase1: bool,
+        /// Only this phase's pilots and task count.
+        phase: Option<crate::community::Batch>,
     },
     /// 申报汇总表 of one district (the city when `None`).
     Applications {
@@ -233,15 +233,15 @@ pub fn draft(
     check_dates(kind, date)?;
     let catalog = Catalog::builtin();
     let issuer = Issuer::default_of(config);
-    if let Kind::Progress { phase1 } = kind {
-        let rows = super::progress::from_archive_on(archive, *phase1, date)?;
+    if let Kind::Progress { phase } = kind {
+        let rows = super::progress::from_archive_on(archive, *phase, date)?;
         return Ok(Drafted {
             drafts: vec![super::progress::build(
                 &issuer,
                 &rows,
                 &super::progress::over_quota(&crate::application::list(archive)?),
                 &super::progress::level_summary(&crate::assessment::store::states(archive)?),
-                *phase1,
+                *phase,
                 date,
             )],
             left: Vec::new(),

@@ -14,6 +14,7 @@ pub mod community;
 pub mod field;
 pub mod inspection;
 pub mod issuance;
+pub mod phase;
 pub mod plan;
 pub mod rectify;
 pub mod survey;
@@ -133,6 +134,9 @@ pub enum Event {
     /// A district's 工作方案 or 考评实施细则 filed.
     #[serde(rename = "district-plan")]
     Plan(plan::PlanFiled),
+    /// The office's 第二阶段 and 第三阶段 tasks and dates.
+    #[serde(rename = "phase-tasks")]
+    Phases(phase::PhaseTasks),
 }
 
 impl Event {
@@ -172,6 +176,7 @@ impl Event {
             Event::Inspection(_) => "督查调研",
             Event::Units(_) => "责任单位名册",
             Event::Plan(_) => "县区工作方案",
+            Event::Phases(_) => "阶段任务",
         }
     }
 

@@ -29,6 +29,7 @@ mod open_link;
 mod overrule;
 mod pace;
 mod pages;
+mod phases;
 mod plans;
 mod preliminary;
 mod print;
@@ -295,6 +296,9 @@ fn table() -> Vec<Route> {
         get("/units", units::page),
         get("/plans", plans::page),
         upload("/district/plan", plans::file),
+        get("/phases", phases::page),
+        upload("/office/phases", phases::set),
+        get("/office/phases.xlsx", phases::template),
         upload("/office/units", units::import),
         get("/office/units.xlsx", units::export),
         get("/q/{token}", survey::show),

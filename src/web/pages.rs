@@ -67,6 +67,10 @@ const PAGES: &[(&str, &str)] = &[
     ),
     ("units.html", include_str!("../../templates/web/units.html")),
     ("plans.html", include_str!("../../templates/web/plans.html")),
+    (
+        "phases.html",
+        include_str!("../../templates/web/phases.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {

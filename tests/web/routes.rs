@@ -115,6 +115,9 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/units", Who::Overseer),
     ("GET", "/plans", Who::Overseer),
     ("POST", "/district/plan", Who::District),
+    ("GET", "/phases", Who::Overseer),
+    ("POST", "/office/phases", Who::Office),
+    ("GET", "/office/phases.xlsx", Who::Office),
     ("POST", "/office/units", Who::Office),
     ("GET", "/office/units.xlsx", Who::Office),
     ("GET", "/q/{token}", Who::Public),
@@ -228,7 +231,8 @@ fn send_once(
                 || p.ends_with("assess")
                 || p == "/office/verify-doc"
                 || p == "/office/units"
-                || p == "/district/plan" =>
+                || p == "/district/plan"
+                || p == "/office/phases" =>
         {
             // The multipart body as bytes in one piece: a streamed body
             // (reqwest's multipart form) loses the answer when a loaded

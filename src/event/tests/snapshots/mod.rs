@@ -342,4 +342,5 @@ fn rectify_kinds() {
 }
 
 mod field;
+mod phase;
 mod survey;
