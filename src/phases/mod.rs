@@ -93,10 +93,15 @@ pub enum PhaseError {
     },
     /// Districts whose tasks do not add up, and no reason given.
     #[error(
-        "以下县（市）区的第二阶段和第三阶段任务数之和与剩余任务数（试点总任务数 − 第一阶段任务数）不符，阶段任务没有下达：{}\n请改正任务表中的任务数；如确需这样下达，请写明理由（命令行用 --reason，网页填“理由”一栏），理由记入日志并在阶段任务中列出",
-        lines(.0)
+        "{path} 中以下县（市）区的第二阶段和第三阶段任务数之和与剩余任务数（试点总任务数 − 第一阶段任务数）不符，阶段任务没有下达：{}\n请改正任务表中的任务数；如确需这样下达，请写明理由（命令行用 --reason，网页填“理由”一栏），理由记入日志并在阶段任务中列出",
+        lines(mismatches)
     )]
-    NotAddingUp(Vec<Mismatch>),
+    NotAddingUp {
+        /// The task table.
+        path: PathBuf,
+        /// The districts that do not add up.
+        mismatches: Vec<Mismatch>,
+    },
     /// The dates are incomplete or out of order.
     #[error(transparent)]
     Dates(#[from] DateError),
@@ -150,7 +155,10 @@ pub fn prepare(s: &Setting<'_>) -> Result<PhaseTasks, PhaseError> {
     }
     let mismatches = mismatches(&rows);
     if !mismatches.is_empty() && reason.is_none() {
-        return Err(PhaseError::NotAddingUp(mismatches));
+        return Err(PhaseError::NotAddingUp {
+            path: s.path.to_path_buf(),
+            mismatches,
+        });
     }
     let second = dates::phase(Batch::Second, &s.second, None)?;
     let third = dates::phase(Batch::Third, &s.third, second.as_ref())?;
