@@ -8,6 +8,7 @@
 //! every document into an output folder.
 
 mod inspection;
+mod phases;
 mod rectify;
 mod street;
 
@@ -283,6 +284,9 @@ pub fn run_on(
         progress,
     )?;
     drop(lock);
+    // 5. 第二阶段 opened after 第一阶段's 命名, the day of the last document.
+    let last = issued.last().map_or(date, |d| d.record.date);
+    phases::run(&archive, &story, &dir.join("阶段任务"), last)?;
     drop(story);
     let mut documents = Vec::new();
     for doc in std::iter::once(inspected).chain(issued) {
@@ -516,7 +520,9 @@ fn issue_all(
         progress,
     )?;
     issued.extend(more);
-    let kind = Kind::Progress { phase1: true };
+    let kind = Kind::Progress {
+        phase: Some(crate::community::Batch::First),
+    };
     let table = batch::draft(archive, config, &kind, &Scope::All, last)?;
     issued.extend(issuance::issue(
         archive,

@@ -69,6 +69,7 @@ pub mod meter;
 pub mod naming;
 pub mod outfile;
 pub mod overview;
+pub mod phases;
 pub mod places;
 pub mod plans;
 pub mod rectify;

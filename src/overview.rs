@@ -10,7 +10,7 @@ use crate::archive::{Archive, coverage};
 use crate::assessment::score::{self, round1};
 use crate::assessment::store::{self, AssessmentError};
 use crate::catalog::Catalog;
-use crate::community::Community;
+use crate::community::{Batch, Community};
 use crate::config::Config;
 use crate::documents::progress::{self, Row};
 use crate::issuance::{self, DocKind};
@@ -24,6 +24,8 @@ pub struct Overview {
     pub communities: Vec<CommunityLine>,
     /// The 18 district names, for choosing one.
     pub district_names: Vec<String>,
+    /// The 工作步骤 of each phase with their dates and where they stand.
+    pub timeline: crate::phases::timeline::Timeline,
 }
 
 /// A district's progress against its quotas.
@@ -87,13 +89,15 @@ pub fn office(archive: &Archive, config: &Config) -> Result<Overview, Assessment
     let records = store::standing_records(archive, None)?;
     let facts = progress::Facts::new(&reg, &register, &subs, &records)
         .with_items(crate::rectify::items(archive, None)?)
-        .with_plans(&crate::plans::all(archive)?);
-    let phase1 = progress::rows(&facts, true);
-    let all = progress::rows(&facts, false);
+        .with_plans(&crate::plans::all(archive)?)
+        .with_phases(crate::phases::latest(archive)?);
+    let phase1 = progress::rows(&facts, Some(Batch::First));
+    let all = progress::rows(&facts, None);
+    let timeline = timeline(&facts, &phase1);
     let count = all.len();
     let districts = all
         .into_iter()
-        .zip(phase1)
+        .zip(phase1.iter().cloned())
         .enumerate()
         .map(|(i, (row, p))| DistrictLine {
             row,
@@ -111,7 +115,29 @@ pub fn office(archive: &Archive, config: &Config) -> Result<Overview, Assessment
         districts,
         communities,
         district_names,
+        timeline,
     })
+}
+
+/// The timeline on today, each phase judged on its own communities.
+fn timeline(facts: &progress::Facts<'_>, phase1: &[Row]) -> crate::phases::timeline::Timeline {
+    let figures = |rows: &[Row]| {
+        let t = rows.last().cloned().unwrap_or_default();
+        crate::phases::timeline::Figures {
+            tasks: t.quota,
+            registered: t.registered,
+            submitted: t.submitted,
+            assessed: t.assessed,
+            named: t.named,
+        }
+    };
+    let second = progress::rows(facts, Some(Batch::Second));
+    let third = progress::rows(facts, Some(Batch::Third));
+    crate::phases::timeline::build(
+        facts.phases.as_ref(),
+        [figures(phase1), figures(&second), figures(&third)],
+        crate::dates::today(),
+    )
 }
 
 /// The lines of the registered communities `account` may see (see

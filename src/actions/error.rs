@@ -60,6 +60,9 @@ pub enum ActionError {
     /// A 街道's evidence was refused.
     #[error(transparent)]
     Street(#[from] crate::streets::StreetError),
+    /// The later phases' tasks were refused or are not set.
+    #[error(transparent)]
+    Phase(#[from] crate::phases::PhaseError),
 }
 
 impl From<crate::archive::lock::LockError> for ActionError {

@@ -21,6 +21,7 @@ pub mod experts;
 pub mod field;
 pub mod inspection;
 pub mod maintenance;
+pub mod phases;
 pub mod plans;
 pub mod rectify;
 pub mod session;

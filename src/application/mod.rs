@@ -87,6 +87,10 @@ pub enum ApplicationError {
         "{0}。如确需超出任务数批准，请用 --over-quota 写明理由（理由记入日志，并在申报汇总中列出）"
     )]
     OverQuota(quota::Overrun),
+    /// A later phase's application while the office has not set the
+    /// phase's tasks.
+    #[error(transparent)]
+    PhaseNotSet(crate::phases::PhaseError),
     /// The community could not be registered.
     #[error(transparent)]
     Community(#[from] CommunityError),
@@ -221,7 +225,10 @@ pub fn approve(
         .in_street(p.street.as_deref().unwrap_or(""))?;
     let mut roster = archive.communities()?;
     let reason = over_quota.map(str::trim).filter(|r| !r.is_empty());
-    if let Some(overrun) = quota::overrun(&roster, &community)
+    let phases = crate::phases::latest(archive)?;
+    let overrun = quota::overrun(&roster, &community, phases.as_ref())
+        .map_err(ApplicationError::PhaseNotSet)?;
+    if let Some(overrun) = overrun
         && reason.is_none()
     {
         return Err(ApplicationError::OverQuota(overrun));

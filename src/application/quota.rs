@@ -1,6 +1,8 @@
 //! The task numbers of Attachment 1 as a bound on approvals: a district's
 //! registered pilots may not exceed its 试点总任务数, nor, within 第一阶段,
-//! its 第一阶段任务数; and the use of each district's numbers.
+//! its 第一阶段任务数, nor, within a later phase, that phase's task count
+//! as the office set it ([`crate::phases`]); and the use of each
+//! district's numbers.
 
 use serde::Serialize;
 
@@ -30,29 +32,41 @@ impl std::fmt::Display for Overrun {
     }
 }
 
-/// The number registering `c` would exceed, if any.
-pub fn overrun(roster: &Roster, c: &Community) -> Option<Overrun> {
-    let d = DistrictTable::builtin().find(&c.district).ok()?;
+/// The number registering `c` would exceed, if any: 试点总任务数 first,
+/// then the task count of `c`'s phase (第一阶段's from Attachment 1, the
+/// later ones' from `phases`). A later phase whose tasks the office has not
+/// set is [`crate::phases::PhaseError::NotSet`].
+pub fn overrun(
+    roster: &Roster,
+    c: &Community,
+    phases: Option<&crate::phases::PhaseTasks>,
+) -> Result<Option<Overrun>, crate::phases::PhaseError> {
+    let Some(d) = DistrictTable::builtin().find(&c.district).ok() else {
+        return Ok(None);
+    };
     let in_district: Vec<&Community> = roster.all().filter(|o| o.district == d.name).collect();
     let total = in_district.len() as u32;
     if total >= d.pilot_quota {
-        return Some(Overrun {
+        return Ok(Some(Overrun {
             district: d.name.clone(),
             which: "试点总任务数",
             quota: d.pilot_quota,
             used: total,
-        });
+        }));
     }
-    let first = in_district
-        .iter()
-        .filter(|o| o.batch == Batch::First)
-        .count() as u32;
-    (c.batch == Batch::First && first >= d.phase1_quota).then(|| Overrun {
+    let quota = crate::phases::tasks(phases, c.batch, &d.name)
+        .ok_or(crate::phases::PhaseError::NotSet(c.batch))?;
+    let used = in_district.iter().filter(|o| o.batch == c.batch).count() as u32;
+    Ok((used >= quota).then(|| Overrun {
         district: d.name.clone(),
-        which: "第一阶段任务数",
-        quota: d.phase1_quota,
-        used: first,
-    })
+        which: match c.batch {
+            Batch::First => "第一阶段任务数",
+            Batch::Second => "第二阶段任务数",
+            Batch::Third => "第三阶段任务数",
+        },
+        quota,
+        used,
+    }))
 }
 
 /// One district's use of its task numbers.

@@ -28,6 +28,7 @@ mod migrate;
 mod naming;
 mod notice;
 mod output;
+mod phase;
 mod plan;
 mod point;
 mod preliminary;
@@ -192,13 +193,9 @@ enum Command {
     Unit(unit::Args),
     /// 县区工作方案：file 报送工作方案或考评实施细则，list 列出报送情况
     Plan(plan::Args),
+    /// 阶段任务：set 下达第二、第三阶段任务数和日期，show 查看三个阶段，template 空白任务表
+    Phase(phase::Args),
     /// 街道（乡镇）：list 列出街道和试点社区，submit 提交街道负责的标准的共享材料
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        subcommand_help_heading = "命令",
-        subcommand_value_name = "命令"
-    )]
     Street(street::Args),
     /// 总结命名：decision 生成命名决定并颁发命名证书
     Naming(naming::Args),
@@ -307,6 +304,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Unit(args) => unit::run(&ctx, args),
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Street(args) => street::run(&ctx, args),
+        Command::Phase(args) => phase::run(&ctx, args),
         Command::Naming(args) => naming::run(&ctx, args),
         Command::Survey(args) => survey::run(&ctx, args),
         Command::Point(args) => point::run(&ctx, args),

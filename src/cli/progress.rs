@@ -5,6 +5,7 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
+use kaoping::community::Batch;
 use kaoping::documents::batch::{Kind, Scope};
 use kaoping::documents::progress;
 
@@ -16,9 +17,9 @@ use super::sheets;
 /// 进度汇总表
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 只统计某一阶段（目前附件1只规定了第一阶段任务数）：1
+    /// 只统计某一阶段：1（附件1的第一阶段任务数）、2 或 3（考评办下达的阶段任务数）
     #[arg(long, value_name = "阶段", value_parser = parse_phase)]
-    phase: Option<u8>,
+    phase: Option<Batch>,
     /// 输出 CSV 到标准输出（不生成 PDF、不登记）
     #[arg(long, conflicts_with_all = ["json", "xlsx"])]
     csv: bool,
@@ -32,17 +33,22 @@ pub struct Args {
     output: Output,
 }
 
-fn parse_phase(s: &str) -> Result<u8, String> {
+fn parse_phase(s: &str) -> Result<Batch, String> {
     match s.trim() {
-        "1" | "一" | "第一阶段" => Ok(1),
-        _ => Err("附件1只规定了第一阶段的任务数，目前只能写 1；不写则按试点总任务数统计".into()),
+        "1" | "一" | "第一阶段" => Ok(Batch::First),
+        "2" | "二" | "第二阶段" => Ok(Batch::Second),
+        "3" | "三" | "第三阶段" => Ok(Batch::Third),
+        _ => Err("阶段只能写 1、2 或 3；不写则按试点总任务数统计".into()),
     }
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
-    let phase1 = args.phase == Some(1);
-    let rows = progress::from_archive(&archive, phase1)?;
+    let phase = args.phase;
+    if let Some(b) = phase {
+        kaoping::actions::phases::require(&batch::console(&archive, false), b)?;
+    }
+    let rows = progress::from_archive(&archive, phase)?;
     if args.json {
         // The 总计 row is kept apart from the districts.
         let (districts, total) = rows.split_at(rows.len().saturating_sub(1));
@@ -60,12 +66,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         };
         return sheets::write_xlsx(
             &target,
-            &[kaoping::documents::progress::sheet(&rows, phase1)],
+            &[kaoping::documents::progress::sheet(&rows, phase)],
             args.output.force,
         );
     }
     if args.csv {
-        return sheets::write_csv(&kaoping::documents::progress::sheet(&rows, phase1));
+        return sheets::write_csv(&kaoping::documents::progress::sheet(&rows, phase));
     }
-    batch::issue(ctx, &Scope::All, Kind::Progress { phase1 }, &args.output)
+    batch::issue(ctx, &Scope::All, Kind::Progress { phase }, &args.output)
 }

@@ -97,3 +97,13 @@ pub fn build(issuer: &Issuer<'_>, phase: u8, named: &[Named<'_>], date: NaiveDat
     draft.file_name = crate::fsutil::safe_name(&format!("{batch}-{KIND_NAME}.pdf"));
     draft
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_phase_names_its_own_batch() {
+        assert_eq!(super::phase_name(1), "第一批");
+        assert_eq!(super::phase_name(2), "第二批");
+        assert_eq!(super::phase_name(3), "第三批");
+    }
+}

@@ -14,7 +14,7 @@ use super::Issuer;
 use super::data::{Attachment, Cell, Para, Row as TableRow, Table};
 use crate::archive::{Archive, ArchiveError, Submission};
 use crate::assessment::store::{self, AssessmentRecord};
-use crate::community::Roster;
+use crate::community::{Batch, Roster};
 use crate::districts::DistrictTable;
 use crate::issuance::{Draft, Entry};
 
@@ -28,7 +28,7 @@ pub struct Row {
     pub district: String,
     /// 社区总数 (Attachment 1).
     pub communities: u32,
-    /// The quota that applies (total, or 第一阶段 with `--phase 1`).
+    /// The quota that applies (total, or the phase's with `--phase N`).
     pub quota: u32,
     /// Pilot communities registered.
     pub registered: u32,
@@ -66,19 +66,21 @@ pub struct Facts<'a> {
     pub today: NaiveDate,
     /// Districts that filed their 工作方案.
     pub plans: BTreeSet<String>,
+    /// The office's tasks of the later phases, when set.
+    pub phases: Option<crate::phases::PhaseTasks>,
 }
 
 /// Reads the facts from the archive and computes the rows, overdue
 /// items counted today.
-pub fn from_archive(archive: &Archive, phase1: bool) -> Result<Vec<Row>, ArchiveError> {
-    from_archive_on(archive, phase1, crate::dates::today())
+pub fn from_archive(archive: &Archive, phase: Option<Batch>) -> Result<Vec<Row>, ArchiveError> {
+    from_archive_on(archive, phase, crate::dates::today())
 }
 
 /// [`from_archive`] with overdue items counted on `day` (a document's
 /// date).
 pub fn from_archive_on(
     archive: &Archive,
-    phase1: bool,
+    phase: Option<Batch>,
     day: NaiveDate,
 ) -> Result<Vec<Row>, ArchiveError> {
     let reg = archive.communities()?;
@@ -87,9 +89,10 @@ pub fn from_archive_on(
     let records = store::standing_records(archive, None)?;
     let mut facts = Facts::new(&reg, &register, &subs, &records)
         .with_items(crate::rectify::items(archive, None)?)
-        .with_plans(&crate::plans::all(archive)?);
+        .with_plans(&crate::plans::all(archive)?)
+        .with_phases(crate::phases::latest(archive)?);
     facts.today = day;
-    Ok(rows(&facts, phase1))
+    Ok(rows(&facts, phase))
 }
 
 impl<'a> Facts<'a> {
@@ -112,7 +115,14 @@ impl<'a> Facts<'a> {
             items: Vec::new(),
             today: crate::dates::today(),
             plans: BTreeSet::new(),
+            phases: None,
         }
+    }
+
+    /// The facts with the office's later-phase tasks.
+    pub fn with_phases(mut self, phases: Option<crate::phases::PhaseTasks>) -> Facts<'a> {
+        self.phases = phases;
+        self
     }
 
     /// The facts with the districts' 工作方案 counted.
@@ -132,9 +142,9 @@ impl<'a> Facts<'a> {
     }
 }
 
-/// Computes the rows (and a 总计 row last). `phase1` restricts to 第一阶段
-/// pilots and the phase-1 quota.
-pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
+/// Computes the rows (and a 总计 row last). `phase` restricts to that
+/// phase's pilots and task count (a later phase's 0 while not set).
+pub fn rows(facts: &Facts<'_>, phase: Option<Batch>) -> Vec<Row> {
     let assessed: BTreeSet<&str> = facts
         .assessments
         .iter()
@@ -163,17 +173,18 @@ pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
         let mut row = Row {
             district: d.name.clone(),
             communities: d.communities,
-            quota: if phase1 {
-                d.phase1_quota
-            } else {
-                d.pilot_quota
+            quota: match phase {
+                None => d.pilot_quota,
+                Some(b) => crate::phases::tasks(facts.phases.as_ref(), b, &d.name).unwrap_or(0),
             },
             plans_filed: u32::from(facts.plans.contains(&d.name)),
             ..Row::default()
         };
-        for c in facts.communities.all().filter(|c| {
-            c.district == d.name && (!phase1 || c.batch == crate::community::Batch::First)
-        }) {
+        for c in facts
+            .communities
+            .all()
+            .filter(|c| c.district == d.name && phase.is_none_or(|b| c.batch == b))
+        {
             row.registered += 1;
             row.submitted += u32::from(facts.submitted.contains(&c.id));
             row.assessed += u32::from(assessed.contains(c.id.as_str()));
@@ -206,14 +217,15 @@ pub fn rows(facts: &Facts<'_>, phase1: bool) -> Vec<Row> {
 }
 
 /// Column headers, shared by the PDF table and the CSV.
-pub fn columns(phase1: bool) -> [&'static str; 12] {
+pub fn columns(phase: Option<Batch>) -> [&'static str; 12] {
     [
         "县（市）区",
         "社区总数",
-        if phase1 {
-            "第一阶段任务数"
-        } else {
-            "试点总任务数"
+        match phase {
+            None => "试点总任务数",
+            Some(Batch::First) => "第一阶段任务数",
+            Some(Batch::Second) => "第二阶段任务数",
+            Some(Batch::Third) => "第三阶段任务数",
         },
         "已登记试点",
         "已提交材料",
@@ -353,10 +365,14 @@ pub fn build(
     rows: &[Row],
     over: &[String],
     levels: &str,
-    phase1: bool,
+    phase: Option<Batch>,
     date: NaiveDate,
 ) -> Draft {
-    let scope = if phase1 { "第一阶段" } else { "" };
+    let scope = phase.map_or("", Batch::name);
+    let basis = match phase {
+        Some(Batch::Second | Batch::Third) => "考评办下达的阶段任务",
+        _ => "昆办通〔2018〕54号附件1",
+    };
     let title = format!("昆明市城乡社区治理创新试点{scope}创建进度汇总表");
     let recipients = issuer.config.documents.recipients.join("，");
     let mut data = issuer.common(&title, &recipients, date);
@@ -364,7 +380,7 @@ pub fn build(
     data.body = vec![
         Para::h1("一、总体进度"),
         Para::from(format!(
-            "截至{}，全市{}试点任务 {} 个，已登记试点社区 {} 个，其中已提交材料 {} 个、已考评 {} 个、已命名 {} 个，正在整改 {} 个；整改事项未销号 {} 项、已销号 {} 项、逾期 {} 项。各县（市）区、开发（度假）园区进度见附件（任务数依据昆办通〔2018〕54号附件1）。",
+            "截至{}，全市{}试点任务 {} 个，已登记试点社区 {} 个，其中已提交材料 {} 个、已考评 {} 个、已命名 {} 个，正在整改 {} 个；整改事项未销号 {} 项、已销号 {} 项、逾期 {} 项。各县（市）区、开发（度假）园区进度见附件（任务数依据{}）。",
             crate::render::cn_date(date),
             scope,
             total.quota,
@@ -375,7 +391,8 @@ pub fn build(
             total.rectifying,
             total.items_open,
             total.items_closed,
-            total.items_overdue
+            total.items_overdue,
+            basis
         )),
         Para::h1("二、各地进度"),
         Para::from(district_summary(rows)),
@@ -415,7 +432,7 @@ pub fn build(
         name: format!("{scope}创建进度汇总表"),
         title: Some(title.clone()),
         table: Some(Table::compact(
-            &columns(phase1)[..11],
+            &columns(phase)[..11],
             &[3.2, 1.4, 1.7, 1.5, 1.5, 1.3, 1.3, 1.3, 1.4, 1.4, 1.3],
             table_rows,
         )),
@@ -425,8 +442,8 @@ pub fn build(
 }
 
 /// The 进度汇总表 (`kaoping progress`), its 总计 row last.
-pub fn sheet(rows: &[Row], phase1: bool) -> Sheet {
-    let mut sheet = Sheet::new("进度汇总表", write::columns(&columns(phase1)));
+pub fn sheet(rows: &[Row], phase: Option<Batch>) -> Sheet {
+    let mut sheet = Sheet::new("进度汇总表", write::columns(&columns(phase)));
     for r in rows {
         sheet.rows.push(vec![
             Out::from(r.district.as_str()),

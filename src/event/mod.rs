@@ -14,6 +14,7 @@ pub mod community;
 pub mod field;
 pub mod inspection;
 pub mod issuance;
+pub mod phase;
 pub mod plan;
 pub mod rectify;
 pub mod street;
@@ -137,6 +138,9 @@ pub enum Event {
     /// A 街道（乡镇）'s evidence for the standards addressed to it.
     #[serde(rename = "street-evidence")]
     Street(street::StreetEvidence),
+    /// The office's 第二阶段 and 第三阶段 tasks and dates.
+    #[serde(rename = "phase-tasks")]
+    Phases(phase::PhaseTasks),
 }
 
 impl Event {
@@ -177,6 +181,7 @@ impl Event {
             Event::Units(_) => "责任单位名册",
             Event::Plan(_) => "县区工作方案",
             Event::Street(_) => "街道共享材料",
+            Event::Phases(_) => "阶段任务",
         }
     }
 

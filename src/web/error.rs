@@ -200,7 +200,9 @@ impl Status for crate::application::ApplicationError {
             E::Decided { .. } => StatusCode::CONFLICT,
             E::Community(e) => e.status(),
             E::Archive(e) => e.status(),
-            E::Invalid { .. } | E::OverQuota(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            E::Invalid { .. } | E::OverQuota(_) | E::PhaseNotSet(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
         }
     }
 }
@@ -301,6 +303,11 @@ impl From<crate::actions::ActionError> for WebError {
                 crate::inspection::InspectionError::Read { .. } => {
                     StatusCode::INTERNAL_SERVER_ERROR
                 }
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            },
+            A::Phase(e) => match e {
+                crate::phases::PhaseError::Archive(e) => e.status(),
+                crate::phases::PhaseError::Io { .. } => StatusCode::INTERNAL_SERVER_ERROR,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             },
             A::Plan(e) => match e {

@@ -29,6 +29,7 @@ mod open_link;
 mod overrule;
 mod pace;
 mod pages;
+mod phases;
 mod plans;
 mod preliminary;
 mod print;
@@ -323,6 +324,9 @@ fn follow_up_routes(t: &mut Vec<Route>) {
         upload("/district/plan", plans::file),
         get("/street", street::page),
         upload("/street/upload", street::hand_in),
+        get("/phases", phases::page),
+        upload("/office/phases", phases::set),
+        get("/office/phases.xlsx", phases::template),
         upload("/office/units", units::import),
         get("/office/units.xlsx", units::export),
     ]);

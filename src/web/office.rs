@@ -149,8 +149,8 @@ pub async fn table_xlsx(
             "progress.xlsx" => (
                 "进度汇总表.xlsx",
                 crate::documents::progress::sheet(
-                    &crate::documents::progress::from_archive(&archive, false)?,
-                    false,
+                    &crate::documents::progress::from_archive(&archive, None)?,
+                    None,
                 ),
             ),
             "register.xlsx" => (
@@ -263,8 +263,10 @@ fn parse_kind(f: &IssueForm) -> Result<Kind, WebError> {
             over_quota: f.over_quota.clone().filter(|s| !s.trim().is_empty()),
         },
         // 进度汇总表 covers every district (the scope does not apply).
-        "progress" => Kind::Progress { phase1: false },
-        "progress1" => Kind::Progress { phase1: true },
+        "progress" => Kind::Progress { phase: None },
+        "progress1" => Kind::Progress {
+            phase: Some(crate::community::Batch::First),
+        },
         other => return Err(WebError::bad(format!("不认识的公文种类：{other}"))),
     })
 }

@@ -71,6 +71,10 @@ const PAGES: &[(&str, &str)] = &[
         "street.html",
         include_str!("../../templates/web/street.html"),
     ),
+    (
+        "phases.html",
+        include_str!("../../templates/web/phases.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {

@@ -494,6 +494,13 @@ fn the_demo_keeps_one_clock() {
     for v in &visits {
         assert!(v["time"].as_str().unwrap().starts_with("2019-11-"), "{v}");
     }
+    // 第二阶段 is opened after 第一阶段's 命名, still in the story's days.
+    let phases = crate::field::util::events(&d.join("d/archive"), "phase-tasks");
+    assert_eq!(phases.len(), 1, "{phases:?}");
+    assert!(phases[0]["time"].as_str().unwrap().starts_with("2019-12-"));
+    assert_eq!(phases[0]["data"]["second"]["naming"]["start"], "2020-09-01");
+    let show = k(&["phase", "show"]);
+    assert!(show.contains("第二阶段：试点创建 2020年1月—6月"), "{show}");
     let report = d.join("d/output/五华区-翠湖社区-考评报告.pdf");
     if let Some(text) = crate::util::pdf_text(&report) {
         let this_year = chrono::Datelike::year(&chrono::Utc::now()).to_string();

@@ -11,6 +11,7 @@ mod init;
 mod inspection;
 mod integrity;
 mod levels;
+pub mod phases;
 mod plans;
 mod rectify;
 mod register;

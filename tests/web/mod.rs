@@ -13,6 +13,7 @@ mod inspection;
 mod integrity;
 mod levels;
 mod limits;
+mod phases;
 mod plans;
 mod rectify;
 mod routes;

@@ -120,6 +120,9 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/district/plan", Who::District),
     ("GET", "/street", Who::Streets),
     ("POST", "/street/upload", Who::Streets),
+    ("GET", "/phases", Who::Overseer),
+    ("POST", "/office/phases", Who::Office),
+    ("GET", "/office/phases.xlsx", Who::Office),
     ("POST", "/office/units", Who::Office),
     ("GET", "/office/units.xlsx", Who::Office),
     ("GET", "/q/{token}", Who::Public),
@@ -241,7 +244,8 @@ fn send_once(
                 || p.ends_with("assess")
                 || p == "/office/verify-doc"
                 || p == "/office/units"
-                || p == "/district/plan" =>
+                || p == "/district/plan"
+                || p == "/office/phases" =>
         {
             // The multipart body as bytes in one piece: a streamed body
             // (reqwest's multipart form) loses the answer when a loaded

@@ -64,10 +64,10 @@ pub enum Kind {
         version: Option<u32>,
     },
     /// 进度汇总表: one table of every district, whatever the scope; counts
-    /// against the 第一阶段 quota when `phase1`.
+    /// one phase's pilots against its task count when `phase` is given.
     Progress {
-        /// Only 第一阶段 pilots and quotas.
-        phase1: bool,
+        /// Only this phase's pilots and task count.
+        phase: Option<crate::community::Batch>,
     },
     /// 申报汇总表 of one district (the city when `None`).
     Applications {

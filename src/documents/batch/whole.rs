@@ -19,7 +19,7 @@ pub(super) fn draft(
     date: NaiveDate,
 ) -> Result<Option<Drafted>, BatchError> {
     let drafted = match kind {
-        Kind::Progress { phase1 } => progress(archive, issuer, *phase1, date)?,
+        Kind::Progress { phase } => progress(archive, issuer, *phase, date)?,
         Kind::Applications { district } => {
             applications(archive, issuer, district.as_deref(), date)?
         }
@@ -37,18 +37,18 @@ pub(super) fn draft(
 fn progress(
     archive: &Archive,
     issuer: &Issuer<'_>,
-    phase1: bool,
+    phase: Option<crate::community::Batch>,
     date: NaiveDate,
 ) -> Result<Drafted, BatchError> {
     use super::super::progress;
-    let rows = progress::from_archive_on(archive, phase1, date)?;
+    let rows = progress::from_archive_on(archive, phase, date)?;
     Ok(Drafted {
         drafts: vec![progress::build(
             issuer,
             &rows,
             &progress::over_quota(&crate::application::list(archive)?),
             &progress::level_summary(&crate::assessment::store::states(archive)?),
-            phase1,
+            phase,
             date,
         )],
         left: Vec::new(),

@@ -345,4 +345,5 @@ fn rectify_kinds() {
 }
 
 mod field;
+mod phase;
 mod survey;
