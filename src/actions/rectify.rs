@@ -82,14 +82,7 @@ pub fn report(
     let roster = ctx.roster()?;
     let c = ctx.community(&roster, id, Access::Submit)?;
     let draft = crate::documents::rectify_report::draft_for(ctx.archive, config, c, date)?;
-    Ok(crate::issuance::issue_one(
-        ctx.archive,
-        &lock,
-        engine,
-        draft,
-        &Silent,
-        &crate::rectify::follow_batch,
-    )?)
+    issue(ctx, &lock, engine, draft)
 }
 
 /// What the office's 督办通知 says: to which district, the new deadline,
@@ -121,13 +114,24 @@ pub fn supervise(
         s.deadline,
         (s.date, s.today),
     )?;
+    issue(ctx, &lock, engine, draft)
+}
+
+/// Issues one 整改 document under `lock`, with the items it sets going.
+fn issue(
+    ctx: &Ctx,
+    lock: &crate::archive::lock::WriterLock,
+    engine: &Engine,
+    draft: crate::issuance::Draft,
+) -> Result<Issued, ActionError> {
+    let follow = &crate::rectify::follow_batch;
     Ok(crate::issuance::issue_one(
         ctx.archive,
-        &lock,
+        lock,
         engine,
         draft,
         &Silent,
-        &crate::rectify::follow_batch,
+        follow,
     )?)
 }
 

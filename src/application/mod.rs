@@ -13,7 +13,6 @@ use serde::Serialize;
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::community::{Community, CommunityError};
-use crate::districts::DistrictTable;
 use crate::event::Event;
 pub use crate::event::application::{ApplicationRecord, Decision, DecisionRecord, Proposal};
 
@@ -109,15 +108,7 @@ impl Proposal {
         batch: &str,
         reason: &str,
     ) -> Result<Proposal, ApplicationError> {
-        let district = DistrictTable::builtin()
-            .find(district)
-            .map_err(|e| ApplicationError::Invalid {
-                field: "所属区县",
-                value: district.to_string(),
-                fix: e.to_string(),
-            })?
-            .name
-            .clone();
+        let district = crate::community::district_name(district)?;
         // The community rules for name, type and batch, with a placeholder id.
         let c = Community::new("X", name, &district, kind, batch)?;
         if reason.trim().is_empty() {

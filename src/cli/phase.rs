@@ -7,30 +7,22 @@ use anyhow::bail;
 use clap::Subcommand;
 
 use kaoping::actions::phases as act;
-use kaoping::archive::Archive;
 use kaoping::phases::{Given, Setting, Span, dates, list};
 use kaoping::table;
 
+use super::Context;
 use super::batch::console;
-use super::{Context, HELP_TEMPLATE};
 
 /// 第二、第三阶段任务和日期
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 下达第二、第三阶段各县（市）区任务数和各阶段日期（整体替换上一次下达的）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Set(SetArgs),
     /// 查看三个阶段的各县（市）区任务数和日期
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Show,
     /// 生成空白的阶段任务表（xlsx，已列出各县（市）区和剩余任务数）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Template(OutArgs),
 }
 
@@ -39,7 +31,7 @@ fn parse_span(s: &str) -> Result<Span, String> {
 }
 
 #[derive(Debug, clap::Args)]
-struct SetArgs {
+pub(in crate::cli) struct SetArgs {
     /// 任务表（xlsx 或 CSV，列：区县、第二阶段任务数、第三阶段任务数）
     #[arg(long, value_name = "文件")]
     tasks: PathBuf,
@@ -67,7 +59,7 @@ struct SetArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct OutArgs {
+pub(in crate::cli) struct OutArgs {
     /// 输出文件（.xlsx）
     #[arg(short = 'o', long = "out", value_name = "文件")]
     out: PathBuf,
@@ -125,7 +117,7 @@ fn show(c: &kaoping::actions::Ctx) -> anyhow::Result<()> {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let c = console(&archive, false);
     match args.command {
         Sub::Set(a) => {

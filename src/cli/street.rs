@@ -8,31 +8,24 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use kaoping::actions::street as act;
-use kaoping::archive::Archive;
 use kaoping::archive::zipin::ZipLimits;
 
 use super::batch::console;
-use super::{Context, HELP_TEMPLATE, output};
+use super::{Context, output};
 
 /// 街道（乡镇）
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
+pub(super) type Args = super::Group<Sub>;
 
 #[derive(Debug, Subcommand)]
-enum Sub {
+pub(super) enum Sub {
     /// 列出社区名单中登记的街道（乡镇）、各自的试点社区和已提交的共享材料
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     List,
     /// 提交一个街道（乡镇）负责的考评标准的材料（文件夹或 ZIP，按“指标/标准N/”存放），计入该街道每个试点社区
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Submit(SubmitArgs),
 }
 
 #[derive(Debug, clap::Args)]
-struct SubmitArgs {
+pub(in crate::cli) struct SubmitArgs {
     /// 材料文件夹或 ZIP 文件
     #[arg(value_name = "文件夹或ZIP")]
     source: PathBuf,
@@ -45,7 +38,7 @@ struct SubmitArgs {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = Archive::new(ctx.root().dir());
+    let archive = ctx.archive();
     let c = console(&archive, false);
     let mut out = output::stdout();
     match args.command {

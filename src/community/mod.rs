@@ -160,15 +160,7 @@ impl Community {
         Ok(Community {
             id: check_id(id)?,
             name: check_name(name)?,
-            district: DistrictTable::builtin()
-                .find(district)
-                .map_err(|e| CommunityError::Invalid {
-                    field: "所属区县",
-                    value: district.to_string(),
-                    fix: e.to_string(),
-                })?
-                .name
-                .clone(),
+            district: district_name(district)?,
             kind: normalize_kind(kind)?,
             batch: normalize_batch(batch)?,
             street: None,
@@ -180,6 +172,18 @@ impl Community {
     pub fn in_street(mut self, street: &str) -> Result<Community, CommunityError> {
         self.street = street::check(street)?;
         Ok(self)
+    }
+}
+
+/// The Attachment 1 name of `district` as typed, or why it is none.
+pub fn district_name(district: &str) -> Result<String, CommunityError> {
+    match DistrictTable::builtin().find(district) {
+        Ok(d) => Ok(d.name.clone()),
+        Err(e) => Err(CommunityError::Invalid {
+            field: "所属区县",
+            value: district.to_string(),
+            fix: e.to_string(),
+        }),
     }
 }
 

@@ -87,15 +87,7 @@ impl Roster {
     /// The 街道 `name` (as typed) of district `district`, when a
     /// registered community names it.
     pub fn street(&self, district: &str, name: &str) -> Result<Street, CommunityError> {
-        let district = crate::districts::DistrictTable::builtin()
-            .find(district)
-            .map_err(|e| CommunityError::Invalid {
-                field: "所属区县",
-                value: district.to_string(),
-                fix: e.to_string(),
-            })?
-            .name
-            .clone();
+        let district = super::district_name(district)?;
         let street = Street {
             district,
             name: name.trim().to_string(),
