@@ -1,8 +1,9 @@
 //! 街道（乡镇） actions: a 街道 (or the office, or its district's office)
 //! hands in the evidence for the standards addressed to the 街道, once
 //! for all its pilot communities; the 街道 list with their communities
-//! and latest evidence, as far as the caller may see. The rules of a
-//! hand-in are [`crate::streets`]'s.
+//! and latest evidence, as far as the caller may see; a 街道's grid-
+//! platform export for each of its communities. The rules of a hand-in
+//! are [`crate::streets`]'s.
 
 use std::path::Path;
 
@@ -11,8 +12,10 @@ use serde::Serialize;
 use super::{ActionError, Ctx};
 use crate::accounts::{Account, Role};
 use crate::archive::zipin::ZipLimits;
+use crate::community::Community;
 use crate::community::street::Street;
 use crate::event::street::StreetEvidence;
+use crate::field::grid::GridRecord;
 use crate::scope::Denied;
 use crate::streets::{self, HandIn};
 
@@ -94,6 +97,31 @@ pub fn list(ctx: &Ctx) -> Result<Vec<StreetLine>, ActionError> {
         && !matches!(a.role, Role::Office | Role::District | Role::Street)
     {
         return Err(Denied::NotInScope.into());
+    }
+    Ok(out)
+}
+
+/// Imports one 网格管理平台 export of a 街道 (the grid platform is the
+/// 街道's, 附件2 实地考评) for each of its pilot communities, as evidence
+/// of the 实地考评 `standards` (the office's). The file is stored once;
+/// each community gets its own record.
+pub fn import_grid(
+    ctx: &Ctx,
+    district: &str,
+    street: &str,
+    table: crate::field::Upload,
+    standards: &str,
+) -> Result<Vec<(Community, GridRecord)>, ActionError> {
+    ctx.office_only()?;
+    let lock = ctx.lock()?;
+    let roster = ctx.roster()?;
+    let street = roster.street(district, street)?;
+    let mut out = Vec::new();
+    for c in roster.of_street(&street) {
+        let catalog = crate::catalog::Catalog::builtin();
+        let (path, name) = (table.path, table.name);
+        let r = crate::field::grid::import(ctx.archive, &lock, catalog, c, path, name, standards)?;
+        out.push((c.clone(), r));
     }
     Ok(out)
 }

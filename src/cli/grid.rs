@@ -26,8 +26,19 @@ pub(super) enum Sub {
 #[derive(Debug, clap::Args)]
 pub(in crate::cli) struct ImportArgs {
     /// 社区编号
-    #[arg(long, value_name = "编号")]
-    community: String,
+    #[arg(long, value_name = "编号", required_unless_present = "street")]
+    community: Option<String>,
+    /// 街道（乡镇）：导入该街道网格管理平台的导出表，计入该街道每个试点社区（与 --district 同用）
+    #[arg(
+        long,
+        value_name = "街道",
+        requires = "district",
+        conflicts_with = "community"
+    )]
+    street: Option<String>,
+    /// 街道所属的县（市）区
+    #[arg(long, value_name = "县区")]
+    district: Option<String>,
     /// 作为哪些实地考评标准的证据，如 "Ⅱ-6/1,Ⅱ-6/2"
     #[arg(long, value_name = "标准")]
     standards: String,
@@ -66,17 +77,31 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 name: &name,
             };
             let act = super::field::console(&archive);
-            let (c, r) = field::import_grid(&act, &a.community, table, &a.standards)?;
-            let stds: Vec<String> = r.standards.iter().map(|k| k.to_string()).collect();
-            writeln!(
-                out,
-                "已导入社区 {} 的网格化考评数据 {}（{}），作为 {} 的证据：{}",
-                c.id,
-                name,
-                r.file.short(),
-                stds.join("、"),
-                summary_text(&r.summary)
-            )?;
+            let done = match (&a.street, &a.district, &a.community) {
+                (Some(street), Some(district), _) => kaoping::actions::street::import_grid(
+                    &act,
+                    district,
+                    street,
+                    table,
+                    &a.standards,
+                )?,
+                (_, _, Some(id)) => vec![field::import_grid(&act, id, table, &a.standards)?],
+                _ => anyhow::bail!(
+                    "请用 --community 编号 指明社区，或用 --district 县区 --street 街道 指明街道"
+                ),
+            };
+            for (c, r) in done {
+                let stds: Vec<String> = r.standards.iter().map(|k| k.to_string()).collect();
+                writeln!(
+                    out,
+                    "已导入社区 {} 的网格化考评数据 {}（{}），作为 {} 的证据：{}",
+                    c.id,
+                    name,
+                    r.file.short(),
+                    stds.join("、"),
+                    summary_text(&r.summary)
+                )?;
+            }
         }
         Sub::List(a) => {
             archive.communities()?.get(&a.community)?;

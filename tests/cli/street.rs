@@ -221,3 +221,35 @@ fn a_street_account_is_bound_to_a_registered_street() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("五华区华山街道"), "{said}");
 }
+
+#[test]
+fn a_streets_grid_export_counts_for_each_of_its_communities() {
+    let t = TestArchive::new();
+    register(&t);
+    let csv = t.path("华山街道网格事件.csv");
+    fs::write(
+        &csv,
+        "点位,事件类别,上报时间,处置状态\n翠湖小区,环境卫生,2019-10-01,已办结\n华山小区,治安隐患,2019-10-02,处置中\n",
+    )
+    .unwrap();
+    let said = stdout(
+        &t,
+        &[
+            "grid",
+            "import",
+            csv.to_str().unwrap(),
+            "--standards",
+            "Ⅱ-6/1",
+            "--district",
+            "五华区",
+            "--street",
+            "华山街道",
+        ],
+    );
+    assert!(said.contains("WH-001") && said.contains("WH-002"), "{said}");
+    assert!(!said.contains("WH-003"), "{said}");
+    for (id, has) in [("WH-001", true), ("WH-002", true), ("WH-003", false)] {
+        let list = stdout(&t, &["grid", "list", "--community", id]);
+        assert_eq!(list.contains("华山街道网格事件.csv"), has, "{id}: {list}");
+    }
+}
