@@ -503,14 +503,7 @@ fn issue_all(
     drafts.extend(crate::documents::survey::drafts(archive, config, date)?);
     let summary = Kind::Applications { district: None };
     drafts.extend(batch::draft(archive, config, &summary, &Scope::All, date)?.drafts);
-    let mut issued = issuance::issue(
-        archive,
-        lock,
-        engine,
-        drafts,
-        progress,
-        &crate::rectify::follow_batch,
-    )?;
+    let mut issued = crate::documents::issue(archive, lock, engine, drafts, progress)?;
     let (more, last) = rectify::run(
         archive,
         lock,

@@ -77,7 +77,8 @@ pub fn create_dir_durable(dir: &Path) -> io::Result<()> {
     sync_dir(parent_of(dir))
 }
 
-fn parent_of(path: &Path) -> &Path {
+/// The folder `path` is in (`.` for a bare file name).
+pub fn parent_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

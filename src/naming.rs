@@ -128,13 +128,6 @@ pub fn decide(
         c.cites = Some(0);
     }
     drafts.extend(certs);
-    let issued = issuance::issue(
-        archive,
-        lock,
-        engine,
-        drafts,
-        progress,
-        &crate::rectify::follow_batch,
-    )?;
+    let issued = crate::documents::issue(archive, lock, engine, drafts, progress)?;
     Ok(Decided { issued, left })
 }

@@ -60,7 +60,7 @@ pub fn write(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutFileError>
 pub fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     tempfile::Builder::new()
         .prefix(".tmp-")
-        .tempfile_in(parent_of(path))
+        .tempfile_in(crate::fsutil::parent_of(path))
 }
 
 /// Moves a finished temporary file into place as `path`: synced, with
@@ -86,7 +86,7 @@ pub fn persist(tmp: tempfile::NamedTempFile, path: &Path, force: bool) -> Result
         }
         Err(e) => return Err(err(e.error)),
     }
-    crate::fsutil::sync_dir(parent_of(path)).map_err(err)
+    crate::fsutil::sync_dir(crate::fsutil::parent_of(path)).map_err(err)
 }
 
 /// Where `-o` puts a file: `arg` itself when it ends in `.ext` (a file),
@@ -133,13 +133,6 @@ fn umask() -> u32 {
                 .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
         })
         .unwrap_or(0o022)
-}
-
-fn parent_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
 }
 
 #[cfg(test)]

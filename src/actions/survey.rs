@@ -320,14 +320,24 @@ pub fn tally(
     Ok(stats::tally(&survey, q, settings, community))
 }
 
-/// Closes `community`'s survey (the office); gives the community.
-pub fn close(ctx: &Ctx, community: &str) -> Result<Community, ActionError> {
+/// The office's hold on `community`'s survey: the community, the writer
+/// lock and the survey as it stands.
+fn office_survey(
+    ctx: &Ctx,
+    community: &str,
+) -> Result<(Community, crate::archive::lock::WriterLock, Survey), ActionError> {
     ctx.office_only()?;
     let c = ctx
         .community(&ctx.roster()?, community, Access::Read)?
         .clone();
     let lock = ctx.lock()?;
     let survey = Survey::load(ctx.archive)?;
+    Ok((c, lock, survey))
+}
+
+/// Closes `community`'s survey (the office); gives the community.
+pub fn close(ctx: &Ctx, community: &str) -> Result<Community, ActionError> {
+    let (c, lock, survey) = office_survey(ctx, community)?;
     close::close(ctx.archive, &lock, &survey, &c.id, ClosedBy::Office)?;
     Ok(c)
 }
@@ -352,12 +362,7 @@ pub fn record(
     community: &str,
     at: At<'_>,
 ) -> Result<Recorded, ActionError> {
-    ctx.office_only()?;
-    let c = ctx
-        .community(&ctx.roster()?, community, Access::Read)?
-        .clone();
-    let lock = ctx.lock()?;
-    let survey = Survey::load(ctx.archive)?;
+    let (c, lock, survey) = office_survey(ctx, community)?;
     let tally = stats::tally(&survey, rules.q, rules.settings, &c.id);
     let scratch = tempfile::tempdir().map_err(|e| ActionError::Invalid(e.to_string()))?;
     let (stored, written) = crate::survey::record::record(

@@ -12,7 +12,6 @@ use super::{Assessment, ResultRow};
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::config::Rule;
-use crate::event::Event;
 use crate::event::ObjectRef;
 
 /// The rule's name as printed in the sheet name and messages.
@@ -138,16 +137,7 @@ pub fn finalize(
         overrides: Vec::new(),
         ..base.record
     };
-    let rec = archive
-        .log()
-        .append(lock, Event::Assessment(record.clone()))
-        .map_err(ArchiveError::from)?;
-    Ok(StoredAssessment {
-        time: rec.time,
-        record,
-        assessment,
-        ignored_columns: Vec::new(),
-    })
+    Ok(store::append(archive, lock, record, assessment)?)
 }
 
 /// Pretty JSON of an object to store.

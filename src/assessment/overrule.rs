@@ -8,7 +8,6 @@ use super::store::{self, AssessmentError, AssessmentRecord, StoredAssessment};
 use crate::archive::lock::WriterLock;
 use crate::archive::{Archive, ArchiveError};
 use crate::catalog::Method;
-use crate::event::Event;
 use crate::event::ObjectRef;
 pub use crate::event::assessment::Override;
 
@@ -149,14 +148,5 @@ pub fn overrule(
         overrides: vec![change],
         ..last.record.clone()
     };
-    let rec = archive
-        .log()
-        .append(lock, Event::Assessment(record.clone()))
-        .map_err(ArchiveError::from)?;
-    Ok(StoredAssessment {
-        time: rec.time,
-        record,
-        assessment,
-        ignored_columns: Vec::new(),
-    })
+    Ok(store::append(archive, lock, record, assessment)?)
 }

@@ -32,6 +32,27 @@ pub struct StoredAssessment {
     pub ignored_columns: Vec<String>,
 }
 
+/// Appends `record` (a version made from others: a final result from the
+/// panel, an overruled one) under `lock`.
+pub fn append(
+    archive: &Archive,
+    lock: &WriterLock,
+    record: AssessmentRecord,
+    assessment: Assessment,
+) -> Result<StoredAssessment, crate::archive::ArchiveError> {
+    let rec = archive
+        .log()
+        .append(lock, crate::event::Event::Assessment(record.clone()))
+        .map_err(crate::archive::ArchiveError::from)?;
+    let ignored_columns = Vec::new();
+    Ok(StoredAssessment {
+        time: rec.time,
+        record,
+        assessment,
+        ignored_columns,
+    })
+}
+
 /// Why an assessment could not be imported or read.
 #[derive(Debug, thiserror::Error)]
 pub enum AssessmentError {
@@ -262,29 +283,9 @@ pub fn load(
     })
 }
 
-/// Reads, validates and stores a sheet as the community's next version.
-/// The caller holds the writer lock. Nothing is stored when the sheet has
-/// any problem.
-pub fn import(
-    archive: &Archive,
-    lock: &WriterLock,
-    catalog: &Catalog,
-    community: &Community,
-    sheet_path: &Path,
-    extra_facts: Option<Facts>,
-) -> Result<StoredAssessment, AssessmentError> {
-    import_at(
-        archive,
-        lock,
-        catalog,
-        community,
-        sheet_path,
-        extra_facts,
-        At::default(),
-    )
-}
-
-/// [`import`] at a level: refused when the level below has not been
+/// Reads, validates and stores a sheet as the community's next version
+/// at a level (the caller holds the writer lock; nothing is stored when
+/// the sheet has any problem): refused when the level below has not been
 /// submitted, when this level is submitted and locked, or when the sheet
 /// comes from someone who may not submit it ([`admit`]).
 pub fn import_at(

@@ -1,5 +1,7 @@
 //! Arguments and argument readings several commands share.
 
+use std::path::PathBuf;
+
 /// 以 JSON 格式输出 only.
 #[derive(Debug, clap::Args)]
 pub struct Json {
@@ -50,4 +52,15 @@ pub fn district_name(given: Option<&str>) -> anyhow::Result<Option<String>> {
             .name
             .clone(),
     ))
+}
+
+/// `-o 文件.xlsx [--force]`: a workbook to write.
+#[derive(Debug, clap::Args)]
+pub struct OutXlsx {
+    /// 输出文件（.xlsx）
+    #[arg(short = 'o', long = "out", value_name = "文件")]
+    pub out: PathBuf,
+    /// 已有同名文件时覆盖它
+    #[arg(long)]
+    pub force: bool,
 }

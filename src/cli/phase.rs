@@ -58,15 +58,7 @@ pub(in crate::cli) struct SetArgs {
     reason: Option<String>,
 }
 
-#[derive(Debug, clap::Args)]
-pub(in crate::cli) struct OutArgs {
-    /// 输出文件（.xlsx）
-    #[arg(short = 'o', long = "out", value_name = "文件")]
-    out: PathBuf,
-    /// 已有同名文件时覆盖它
-    #[arg(long)]
-    force: bool,
-}
+type OutArgs = super::args::OutXlsx;
 
 fn count(n: Option<u32>) -> String {
     n.map_or_else(|| "未下达".to_string(), |n| n.to_string())

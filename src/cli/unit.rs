@@ -33,15 +33,7 @@ pub(in crate::cli) struct FileArgs {
     file: PathBuf,
 }
 
-#[derive(Debug, clap::Args)]
-pub(in crate::cli) struct OutArgs {
-    /// 输出文件（.xlsx）
-    #[arg(short = 'o', long = "out", value_name = "文件")]
-    out: PathBuf,
-    /// 已有同名文件时覆盖它
-    #[arg(long)]
-    force: bool,
-}
+type OutArgs = super::args::OutXlsx;
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();

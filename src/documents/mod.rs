@@ -261,6 +261,20 @@ pub fn grouped_hash(hex: &str) -> String {
 
 pub use crate::sizes::size_text;
 
+/// Issues `drafts` under `lock` ([`crate::issuance::issue`]) with the
+/// rectification items and deadlines they set going
+/// ([`crate::rectify::follow_batch`]).
+pub fn issue(
+    archive: &crate::archive::Archive,
+    lock: &crate::archive::lock::WriterLock,
+    engine: &crate::render::Engine,
+    drafts: Vec<crate::issuance::Draft>,
+    progress: &dyn crate::meter::Meter,
+) -> Result<Vec<crate::issuance::Issued>, crate::issuance::IssueError> {
+    let follow = &crate::rectify::follow_batch;
+    crate::issuance::issue(archive, lock, engine, drafts, progress, follow)
+}
+
 /// The last two cells of every file list: size, and the first 12 hex
 /// digits of the SHA-256.
 pub fn size_and_hash(f: &crate::archive::manifest::FileEntry) -> [data::Cell; 2] {

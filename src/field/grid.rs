@@ -77,14 +77,10 @@ pub fn is_resolved(state: &str) -> bool {
 
 /// Every import of `community`, in log order.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<GridRecord>, FieldError> {
-    Ok(archive
-        .records()?
-        .into_iter()
-        .filter_map(|r| match r.event {
-            crate::event::Event::GridData(g) if g.community == community => Some(g),
-            _ => None,
-        })
-        .collect())
+    super::from_log(archive, |e| match e {
+        crate::event::Event::GridData(g) if g.community == community => Some(g),
+        _ => None,
+    })
 }
 
 /// Imports an export as evidence under `standards` (typed, separated by

@@ -79,14 +79,10 @@ pub struct NewMedia {
 
 /// Every media record of `community`, in log order.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<MediaRecord>, FieldError> {
-    Ok(archive
-        .records()?
-        .into_iter()
-        .filter_map(|r| match r.event {
-            crate::event::Event::MediaCapture(m) if m.community == community => Some(m),
-            _ => None,
-        })
-        .collect())
+    super::from_log(archive, |e| match e {
+        crate::event::Event::MediaCapture(m) if m.community == community => Some(m),
+        _ => None,
+    })
 }
 
 fn bad(field: &'static str, value: &str, why: impl Into<String>) -> FieldError {

@@ -138,6 +138,20 @@ pub struct Upload<'a> {
     pub name: &'a str,
 }
 
+/// The log's records of one kind, in order: `pick` keeps (and unwraps)
+/// those wanted, e.g. one community's visits.
+pub(crate) fn from_log<T>(
+    archive: &crate::archive::Archive,
+    pick: impl FnMut(crate::event::Event) -> Option<T>,
+) -> Result<Vec<T>, FieldError> {
+    Ok(archive
+        .records()?
+        .into_iter()
+        .map(|r| r.event)
+        .filter_map(pick)
+        .collect())
+}
+
 /// The offset EXIF times without their own are read in: the configured
 /// zone's, or UTC when it cannot be worked out (a configuration that is
 /// checked when loaded).

@@ -37,26 +37,18 @@ pub struct Finding {
 
 /// Every visit of `community`, in log order.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<VisitRecord>, FieldError> {
-    Ok(archive
-        .records()?
-        .into_iter()
-        .filter_map(|r| match r.event {
-            crate::event::Event::FieldVisit(v) if v.community == community => Some(v),
-            _ => None,
-        })
-        .collect())
+    super::from_log(archive, |e| match e {
+        crate::event::Event::FieldVisit(v) if v.community == community => Some(v),
+        _ => None,
+    })
 }
 
 /// Every scanned form of `community`, in log order.
 pub fn scans(archive: &Archive, community: &str) -> Result<Vec<ScanRecord>, FieldError> {
-    Ok(archive
-        .records()?
-        .into_iter()
-        .filter_map(|r| match r.event {
-            crate::event::Event::FieldScan(v) if v.community == community => Some(v),
-            _ => None,
-        })
-        .collect())
+    super::from_log(archive, |e| match e {
+        crate::event::Event::FieldScan(v) if v.community == community => Some(v),
+        _ => None,
+    })
 }
 
 /// Records `account`'s visit of a point: each finding checked (a standard
