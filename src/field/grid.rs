@@ -103,12 +103,7 @@ pub fn import(
     })?;
     let table = crate::table::read(path, &bytes, &SCHEMA)?;
     let (s, problems) = summarise(&table);
-    if !problems.is_empty() {
-        return Err(FieldError::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        });
-    }
+    super::all_or_nothing(path, problems)?;
     let put = archive
         .store()
         .put_bytes(&bytes)

@@ -138,6 +138,20 @@ pub struct Upload<'a> {
     pub name: &'a str,
 }
 
+/// Refuses a table with any problem (`path` names it): all or nothing.
+pub(crate) fn all_or_nothing(
+    path: &std::path::Path,
+    problems: Vec<crate::table::Problem>,
+) -> Result<(), FieldError> {
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(FieldError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        }),
+    }
+}
+
 /// The log's records of one kind, in order: `pick` keeps (and unwraps)
 /// those wanted, e.g. one community's visits.
 pub(crate) fn from_log<T>(

@@ -360,12 +360,7 @@ pub fn import(
     if points.is_empty() && problems.is_empty() {
         problems.push(Problem::new(Place::Whole, "表中没有考评点".to_string()));
     }
-    if !problems.is_empty() {
-        return Err(FieldError::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        });
-    }
+    super::all_or_nothing(path, problems)?;
     let events = points
         .iter()
         .cloned()
