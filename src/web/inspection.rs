@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use super::error::WebError;
 use super::session::User;
-use super::{AppState, act, pages};
+use super::{AppState, act, pages, upload};
+use crate::accounts::Role;
 use crate::actions::documents::Making;
 use crate::actions::inspection as actions;
 use crate::inspection::record::NewInspection;
 use crate::inspection::{self, Inspection, InspectionKind, Way};
+use crate::rectify::act::Evidence;
 
 /// One record as the page lists it.
 #[derive(Serialize)]
@@ -66,12 +68,27 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
     Ok(pages::page("inspections.html", &user.context(), &ctx))
 }
 
+/// The record form's fields (a multipart form: photos and documents come
+/// under `file`).
+const ADD: upload::Form = upload::Form {
+    files: &["file"],
+    texts: &[
+        "kind",
+        "theme",
+        "date",
+        "by",
+        "remote",
+        "communities",
+        "problems",
+        "notes",
+        "deadline",
+    ],
+};
+
 /// The record form: problems and notes one per line, each
 /// `社区编号:指标-标准:情况`.
-#[derive(Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct AddForm {
-    csrf: String,
     kind: String,
     theme: String,
     date: String,
@@ -112,7 +129,25 @@ fn findings(s: &str, problem: bool) -> Result<Vec<inspection::Finding>, WebError
         .collect()
 }
 
-fn parse(f: &AddForm) -> Result<NewInspection<'static>, WebError> {
+impl AddForm {
+    /// The form's text fields as received.
+    fn of(up: &upload::Upload) -> AddForm {
+        let t = |k: &str| up.text(k).unwrap_or_default().to_string();
+        AddForm {
+            kind: t("kind"),
+            theme: t("theme"),
+            date: t("date"),
+            by: t("by"),
+            remote: up.text("remote").map(String::from),
+            communities: t("communities"),
+            problems: t("problems"),
+            notes: t("notes"),
+            deadline: t("deadline"),
+        }
+    }
+}
+
+fn parse<'a>(f: &AddForm) -> Result<NewInspection<'a>, WebError> {
     let kind = InspectionKind::parse(&f.kind)
         .ok_or_else(|| WebError::bad("请选择种类：专项督查、定期调研或不定期调研"))?;
     let date = day("日期", &f.date)?.ok_or_else(|| WebError::bad("请填写督查调研的日期"))?;
@@ -136,19 +171,40 @@ fn parse(f: &AddForm) -> Result<NewInspection<'static>, WebError> {
     })
 }
 
-/// `POST /inspections`: records a 督查 or 调研.
+/// `POST /inspections`: records a 督查 or 调研, with its photos and
+/// documents as evidence.
 pub async fn add(
     State(state): State<AppState>,
     user: User,
-    axum::Form(f): axum::Form<AddForm>,
+    posted: upload::Posted,
 ) -> Result<Redirect, WebError> {
-    user.check_csrf(&f.csrf)?;
+    let allowed = match user.account.role {
+        Role::Office | Role::District => Ok(()),
+        _ => Err(WebError::forbidden()),
+    };
+    let limits = upload::Limits {
+        max_bytes: 200 << 20,
+        max_files: 50,
+        ..state.0.settings.limits
+    };
+    let up = upload::receive(&state, &user, allowed, posted, &ADD, limits).await?;
+    let rename = up.renamer();
+    let f = AddForm::of(&up);
     let rec = act::run(&state, &user, move |ctx| {
         actions::may_record(ctx)?;
-        let new = parse(&f)?;
+        let mut new = parse(&f)?;
+        new.files = up
+            .files
+            .iter()
+            .map(|s| Evidence {
+                name: s.name.clone(),
+                path: &s.path,
+            })
+            .collect();
         Ok(actions::add(ctx, new)?)
     })
-    .await?;
+    .await
+    .map_err(|e| rename.apply(e))?;
     Ok(Redirect::to(&format!("/inspections#{}", rec.id)))
 }
 

@@ -317,7 +317,7 @@ fn follow_up_routes(t: &mut Vec<Route>) {
         post("/office/naming", rectify_office::decision),
         post("/office/bulletin", rectify_office::bulletin),
         get("/inspections", inspection::page),
-        post("/inspections", inspection::add),
+        upload("/inspections", inspection::add),
         post("/office/inspection-report", inspection::report),
         get("/units", units::page),
         get("/plans", plans::page),

@@ -4,13 +4,24 @@
 //! not a 专项督查 nor another district's; community accounts see nothing.
 
 use reqwest::blocking::Client;
+use reqwest::blocking::multipart::{Form, Part};
 
 use super::util::{
     CUIHU, OFFICE, PANLONGQU, Server, WUHUA, archive, follow, run, scoped_accounts, sign_in,
 };
 
+/// Posts the record form as the page does (multipart), with one photo.
 fn record(c: &Client, s: &Server, form: &[(&str, &str)]) -> reqwest::blocking::Response {
-    c.post(s.at("/inspections")).form(form).send().unwrap()
+    let mut mp = Form::new();
+    for (k, v) in form {
+        mp = mp.text(k.to_string(), v.to_string());
+    }
+    let photo =
+        Part::bytes(b"\xff\xd8\xff\xe0 inspection photo".to_vec()).file_name("现场照片.jpg");
+    c.post(s.at("/inspections"))
+        .multipart(mp.part("file", photo))
+        .send()
+        .unwrap()
 }
 
 #[test]
@@ -41,6 +52,13 @@ fn offices_record_inspections_and_districts_see_their_own() {
         ],
     );
     assert_eq!(res.status(), 303, "{}", res.text().unwrap());
+    // The photo is kept as the record's evidence.
+    let log = std::fs::read_to_string(dir.join("archive/log.jsonl")).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("\"kind\":\"inspection\""))
+        .expect("an inspection record");
+    assert!(line.contains("sha256"), "{line}");
     let page = follow(
         &office,
         &server,

@@ -245,7 +245,8 @@ fn send_once(
                 || p == "/office/verify-doc"
                 || p == "/office/units"
                 || p == "/district/plan"
-                || p == "/office/phases" =>
+                || p == "/office/phases"
+                || p == "/inspections" =>
         {
             // The multipart body as bytes in one piece: a streamed body
             // (reqwest's multipart form) loses the answer when a loaded
