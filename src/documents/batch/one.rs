@@ -90,6 +90,7 @@ impl Drafting<'_> {
             comparison: crate::assessment::compare::compare(archive, &c.id, stored, rule)?,
             overrides: crate::assessment::overrule::standing(archive, &c.id)?,
             field: field_part(archive, &c.id, &self.config.time)?,
+            street: crate::streets::shared_for(&archive.records()?, c),
         };
         Ok(report::build(
             self.issuer,

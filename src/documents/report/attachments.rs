@@ -9,6 +9,7 @@ use crate::assessment::score::{IndicatorScore, ScoreCard, StandardScore};
 use crate::assessment::store::StoredAssessment;
 use crate::assessment::{ResultRow, Verdict};
 use crate::catalog::Method;
+use crate::event::street::StreetEvidence;
 
 /// Indicators with at most this many rows in the score table are kept on
 /// one page (a landscape page holds about twenty).
@@ -197,7 +198,25 @@ pub(super) fn levels_table(cmp: &Comparison) -> Attachment {
 
 /// Attachment 2: the files behind the 材料审核 standards, with the
 /// submission's root hash.
-pub(super) fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manifest>) -> Attachment {
+/// The rows of a 街道's shared files, marked as shared.
+fn shared_rows(s: &StreetEvidence) -> impl Iterator<Item = Row> + '_ {
+    s.files.iter().zip(&s.objects).map(|(f, o)| {
+        let hash = o.sha256.get(..12).unwrap_or(&o.sha256);
+        Row::Plain(vec![
+            Cell::from(f.indicator.clone()),
+            Cell::from(format!("标准{}", f.standard)),
+            Cell::left(format!("{}（街道共享）", f.placed)),
+            Cell::from(size_text(o.size)),
+            Cell::from(hash),
+        ])
+    })
+}
+
+pub(super) fn manifest_table(
+    stored: &StoredAssessment,
+    evidence: Option<&Manifest>,
+    street: Option<&StreetEvidence>,
+) -> Attachment {
     let name = "材料审核证据清单".to_string();
     let Some(m) = evidence else {
         return Attachment {
@@ -206,7 +225,7 @@ pub(super) fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manife
             ..Attachment::default()
         };
     };
-    let rows: Vec<Row> = m
+    let mut rows: Vec<Row> = m
         .files
         .iter()
         .map(|f| {
@@ -226,16 +245,26 @@ pub(super) fn manifest_table(stored: &StoredAssessment, evidence: Option<&Manife
             )
         })
         .collect();
+    let mut body = vec![format!(
+        "第 {} 版提交，共 {} 个文件、{}。清单根哈希（SHA-256）：{}。每个文件的完整哈希可用 kaoping show 查看。",
+        m.version,
+        m.file_count,
+        size_text(m.total_bytes),
+        grouped_hash(&stored.record.evidence_root_hash)
+    )];
+    if let Some(s) = street {
+        body.push(format!(
+            "另有{}提交的街道共享材料（第 {} 版，{} 个文件），计入本社区，列在表末并注明“街道共享”。",
+            s.street,
+            s.version,
+            s.files.len()
+        ));
+        rows.extend(shared_rows(s));
+    }
     Attachment {
         name,
         landscape: true,
-        body: vec![format!(
-            "第 {} 版提交，共 {} 个文件、{}。清单根哈希（SHA-256）：{}。每个文件的完整哈希可用 kaoping show 查看。",
-            m.version,
-            m.file_count,
-            size_text(m.total_bytes),
-            grouped_hash(&stored.record.evidence_root_hash)
-        )],
+        body,
         table: Some(Table::compact(
             &["指标", "标准", "文件", "大小", "SHA-256（前12位）"],
             &[1.2, 1.2, 7.0, 1.5, 2.6],

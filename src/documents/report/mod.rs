@@ -71,7 +71,7 @@ pub fn build(
     .concat();
     data.attachments = vec![
         score_table(card, evidence),
-        manifest_table(stored, evidence),
+        manifest_table(stored, evidence, levels.street.as_ref()),
     ];
     if let Some(cmp) = &levels.comparison {
         data.attachments.push(levels_table(cmp));
@@ -301,6 +301,9 @@ pub struct Levels {
     pub overrides: Vec<crate::assessment::overrule::Override>,
     /// The 实地考评 and 网络（媒体）调查 evidence.
     pub field: super::field_evidence::FieldPart,
+    /// The evidence the community's 街道 handed in for all its pilot
+    /// communities, if any.
+    pub street: Option<crate::event::street::StreetEvidence>,
 }
 
 fn overrides_para(overrides: &[crate::assessment::overrule::Override]) -> Para {
