@@ -310,3 +310,32 @@ impl Archive {
 }
 
 pub use crate::storage::local::{list_version_dirs, parse_version};
+
+/// Stores the files at `paths` (each read no further than `cap` bytes,
+/// even if it grew since it was checked) and flushes: their objects, in
+/// order. A file that cannot be read stops it, as `read_err` says.
+pub fn put_files<'p, E: From<ArchiveError>>(
+    archive: &Archive,
+    paths: impl IntoIterator<Item = &'p Path>,
+    cap: u64,
+    read_err: impl Fn(&Path, io::Error) -> E,
+) -> Result<Vec<crate::event::ObjectRef>, E> {
+    let io = |source| ArchiveError::Io {
+        path: archive.root().to_path_buf(),
+        source,
+    };
+    let mut objects = Vec::new();
+    for path in paths {
+        let file = std::fs::File::open(path).map_err(|e| read_err(path, e))?;
+        let put = archive
+            .store()
+            .put_reader(io::Read::take(file, cap))
+            .map_err(io)?;
+        objects.push(crate::event::ObjectRef {
+            sha256: put.digest.hex(),
+            size: put.size,
+        });
+    }
+    archive.store().flush().map_err(io)?;
+    Ok(objects)
+}

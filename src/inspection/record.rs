@@ -364,23 +364,6 @@ fn already_listed<'a>(
 }
 
 fn store_files(archive: &Archive, files: &[Evidence]) -> Result<Vec<ObjectRef>, InspectionError> {
-    let root = archive.root().to_path_buf();
-    let io = |source| ArchiveError::Io {
-        path: root.clone(),
-        source,
-    };
-    let mut objects = Vec::with_capacity(files.len());
-    for f in files {
-        let file = std::fs::File::open(f.path).map_err(|source| read_err(f.path, source))?;
-        // Read no further than the limit even if the file grew since the
-        // check.
-        let reader = std::io::Read::take(file, MAX_FILE_BYTES);
-        let put = archive.store().put_reader(reader).map_err(io)?;
-        objects.push(ObjectRef {
-            sha256: put.digest.hex(),
-            size: put.size,
-        });
-    }
-    archive.store().flush().map_err(io)?;
-    Ok(objects)
+    let paths = files.iter().map(|f| f.path);
+    crate::archive::put_files(archive, paths, MAX_FILE_BYTES, read_err)
 }

@@ -15,7 +15,6 @@ use crate::archive::{Archive, ArchiveError};
 use crate::catalog::Catalog;
 use crate::community::Community;
 use crate::event::Event;
-use crate::event::ObjectRef;
 
 /// An evidence file: the name to keep and where its bytes are now.
 #[derive(Debug, Clone)]
@@ -97,24 +96,12 @@ pub fn answer(
     for f in files {
         check_name(&f.name)?;
     }
-    let root = archive.root().to_path_buf();
-    let io = |source| ArchiveError::Io {
-        path: root.clone(),
+    let read_err = |path: &Path, source| RectifyError::Read {
+        path: path.to_path_buf(),
         source,
     };
-    let mut objects = Vec::with_capacity(files.len());
-    for f in files {
-        let bytes = std::fs::read(f.path).map_err(|source| RectifyError::Read {
-            path: f.path.to_path_buf(),
-            source,
-        })?;
-        let put = archive.store().put_bytes(&bytes).map_err(io)?;
-        objects.push(ObjectRef {
-            sha256: put.digest.hex(),
-            size: put.size,
-        });
-    }
-    archive.store().flush().map_err(io)?;
+    let paths = files.iter().map(|f| f.path);
+    let objects = crate::archive::put_files(archive, paths, u64::MAX, read_err)?;
     let answer = Answer {
         id: item.id().to_string(),
         community: community.to_string(),
