@@ -32,9 +32,9 @@ pub static SCHEMA: Schema = Schema {
         ),
         col("类型", &["type", "社区类型"], Kind::Text),
         col("批次", &["batch", "阶段"], Kind::Text),
-        Column {
-            name: "街道（乡镇）",
-            aliases: &[
+        Column::optional(
+            "街道（乡镇）",
+            &[
                 "street",
                 "街道",
                 "乡镇",
@@ -42,9 +42,8 @@ pub static SCHEMA: Schema = Schema {
                 "所属街道（乡镇）",
                 "街道(乡镇)",
             ],
-            required: false,
-            kind: Kind::Text,
-        },
+            Kind::Text,
+        ),
     ],
 };
 

@@ -17,42 +17,12 @@ use crate::table::{Column, Kind, Place, Problem, Schema};
 /// The columns of a platform export.
 pub static SCHEMA: Schema = Schema {
     columns: &[
-        Column {
-            name: "点位",
-            aliases: &["网格", "所属网格", "点位名称"],
-            required: true,
-            kind: Kind::Text,
-        },
-        Column {
-            name: "事件类别",
-            aliases: &["事件类型", "类别"],
-            required: true,
-            kind: Kind::Text,
-        },
-        Column {
-            name: "上报时间",
-            aliases: &["上报日期", "发现时间"],
-            required: true,
-            kind: Kind::Text,
-        },
-        Column {
-            name: "处置状态",
-            aliases: &["状态", "办理状态"],
-            required: true,
-            kind: Kind::Text,
-        },
-        Column {
-            name: "事件编号",
-            aliases: &["编号"],
-            required: false,
-            kind: Kind::Code,
-        },
-        Column {
-            name: "办结时间",
-            aliases: &["处置时间"],
-            required: false,
-            kind: Kind::Text,
-        },
+        Column::required("点位", &["网格", "所属网格", "点位名称"], Kind::Text),
+        Column::required("事件类别", &["事件类型", "类别"], Kind::Text),
+        Column::required("上报时间", &["上报日期", "发现时间"], Kind::Text),
+        Column::required("处置状态", &["状态", "办理状态"], Kind::Text),
+        Column::optional("事件编号", &["编号"], Kind::Code),
+        Column::optional("办结时间", &["处置时间"], Kind::Text),
     ],
 };
 

@@ -270,48 +270,13 @@ pub fn add(
 /// The columns of a points table.
 pub static SCHEMA: Schema = Schema {
     columns: &[
-        Column {
-            name: "编号",
-            aliases: &["id", "点位编号"],
-            required: false,
-            kind: Kind::Code,
-        },
-        Column {
-            name: "名称",
-            aliases: &["name", "考评点", "点位名称"],
-            required: true,
-            kind: Kind::Text,
-        },
-        Column {
-            name: "类型",
-            aliases: &["kind", "点位类型"],
-            required: true,
-            kind: Kind::Text,
-        },
-        Column {
-            name: "地址",
-            aliases: &["address"],
-            required: false,
-            kind: Kind::Text,
-        },
-        Column {
-            name: "纬度",
-            aliases: &["lat", "latitude"],
-            required: false,
-            kind: Kind::Text,
-        },
-        Column {
-            name: "经度",
-            aliases: &["lon", "longitude"],
-            required: false,
-            kind: Kind::Text,
-        },
-        Column {
-            name: "考评标准",
-            aliases: &["standards"],
-            required: false,
-            kind: Kind::Text,
-        },
+        Column::optional("编号", &["id", "点位编号"], Kind::Code),
+        Column::required("名称", &["name", "考评点", "点位名称"], Kind::Text),
+        Column::required("类型", &["kind", "点位类型"], Kind::Text),
+        Column::optional("地址", &["address"], Kind::Text),
+        Column::optional("纬度", &["lat", "latitude"], Kind::Text),
+        Column::optional("经度", &["lon", "longitude"], Kind::Text),
+        Column::optional("考评标准", &["standards"], Kind::Text),
     ],
 };
 

@@ -35,12 +35,7 @@ pub const ITEM_COLUMNS: &[&str] = &[
 /// The columns of a paper-entry table.
 pub static SCHEMA: Schema = Schema {
     columns: &[
-        Column {
-            name: "问卷编号",
-            aliases: &["编号"],
-            required: true,
-            kind: Kind::Code,
-        },
+        Column::required("问卷编号", &["编号"], Kind::Code),
         col("Q1", Kind::Text),
         col("Q2", Kind::Text),
         col("Q3", Kind::Text),

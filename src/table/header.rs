@@ -44,6 +44,33 @@ pub struct Column {
     pub kind: Kind,
 }
 
+impl Column {
+    /// A column a table must have.
+    pub const fn required(
+        name: &'static str,
+        aliases: &'static [&'static str],
+        kind: Kind,
+    ) -> Column {
+        Column {
+            name,
+            aliases,
+            required: true,
+            kind,
+        }
+    }
+
+    /// A column a table may leave out.
+    pub const fn optional(
+        name: &'static str,
+        aliases: &'static [&'static str],
+        kind: Kind,
+    ) -> Column {
+        let mut c = Column::required(name, aliases, kind);
+        c.required = false;
+        c
+    }
+}
+
 /// The columns of one kind of table.
 #[derive(Debug, Clone, Copy)]
 pub struct Schema {
