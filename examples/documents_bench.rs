@@ -108,7 +108,7 @@ fn certificate_draft(d: &Demo) -> Draft {
         &d.register,
         &[],
         &d.card,
-        None,
+        (None, None),
         date(),
     )
     .expect("certificate")

@@ -15,34 +15,34 @@ use crate::issuance::{Draft, Entry, IssuedRecord, Numbering};
 /// Kind name in the register.
 pub const KIND: crate::issuance::DocKind = crate::issuance::DocKind::Certificate;
 
-/// The quota that applies to a community's phase: 第一阶段 has its own
-/// figure in Attachment 1; later phases are bounded by the district's total
-/// pilot quota.
-pub fn quota(community: &Community) -> Option<u32> {
+/// The quota that applies to a community's phase, and whether it counts
+/// that phase's communities only: 第一阶段 has its own figure in
+/// Attachment 1, a later phase the `tasks` the office set for it; a later
+/// phase whose tasks are not set is bounded by the district's total pilot
+/// quota, counting every phase.
+pub fn quota(community: &Community, tasks: Option<u32>) -> Option<(u32, bool)> {
     let d = DistrictTable::builtin().find(&community.district).ok()?;
-    Some(if community.batch == crate::community::Batch::First {
-        d.phase1_quota
-    } else {
-        d.pilot_quota
+    Some(match (community.batch, tasks) {
+        (crate::community::Batch::First, _) => (d.phase1_quota, true),
+        (_, Some(t)) => (t, true),
+        (_, None) => (d.pilot_quota, false),
     })
 }
 
-/// Names already named in the same district (and, for 第一阶段, the same
-/// phase), from the register.
+/// Names already named in the same district (and, when `same_phase`, the
+/// same phase), from the register.
 fn named_alongside<'a>(
     community: &Community,
     communities: &'a Roster,
     register: &[Entry],
+    same_phase: bool,
 ) -> Vec<&'a Community> {
     register
         .iter()
         .filter(|e| e.record.kind == KIND)
         .filter_map(|e| e.record.community.as_deref())
         .filter_map(|id| communities.get(id).ok())
-        .filter(|c| {
-            c.district == community.district
-                && (community.batch != crate::community::Batch::First || c.batch == community.batch)
-        })
+        .filter(|c| c.district == community.district && (!same_phase || c.batch == community.batch))
         .collect()
 }
 
@@ -54,7 +54,7 @@ pub fn build(
     communities: &Roster,
     register: &[Entry],
     card: &ScoreCard,
-    over_quota: Option<&str>,
+    (over_quota, tasks): (Option<&str>, Option<u32>),
     date: NaiveDate,
 ) -> Result<Draft, DocumentError> {
     if !card.named() {
@@ -76,8 +76,8 @@ pub fn build(
             date: e.record.date,
         });
     }
-    let named = named_alongside(community, communities, register);
-    let quota = quota(community).unwrap_or(0);
+    let (quota, same_phase) = quota(community, tasks).unwrap_or((0, true));
+    let named = named_alongside(community, communities, register, same_phase);
     let over = named.len() as u32 >= quota;
     if over && over_quota.is_none_or(|r| r.trim().is_empty()) {
         return Err(DocumentError::OverQuota {

@@ -19,6 +19,16 @@ pub(super) fn community_with_evidence(
     kind: &str,
     without: &[&str],
 ) {
+    community_of_phase(dir, (id, name, district, kind), "第一阶段", without);
+}
+
+/// [`community_with_evidence`] of the phase `batch`.
+pub(super) fn community_of_phase(
+    dir: &Path,
+    (id, name, district, kind): (&str, &str, &str, &str),
+    batch: &str,
+    without: &[&str],
+) {
     // The first community makes the archive (init keeps an existing one).
     stdout_of(kaoping(dir).arg("init"));
     stdout_of(kaoping(dir).args([
@@ -33,7 +43,7 @@ pub(super) fn community_with_evidence(
         "--type",
         kind,
         "--batch",
-        "第一阶段",
+        batch,
     ]));
     let folder = dir.join(format!("材料-{id}"));
     stdout_of(
@@ -644,4 +654,50 @@ fn naming_under_a_quota_picks_by_score_and_refuses_ties() {
     assert!(err.contains("同为") && err.contains("--community"), "{err}");
     let register = stdout_of(kaoping(d).args(["register"]));
     assert!(register.contains("还没有公文"), "{register}");
+}
+
+#[test]
+fn a_later_phase_certificate_counts_against_that_phases_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout_of(kaoping(d).arg("init"));
+    // 五华区 gets one 第二阶段 task (and nine for 第三阶段).
+    fs::write(d.join("任务.csv"), super::phases::table((1, 9))).unwrap();
+    stdout_of(kaoping(d).args([
+        "phase",
+        "set",
+        "--tasks",
+        "任务.csv",
+        "--p2-creation",
+        "2020-01..2020-06",
+        "--p2-assessment",
+        "2020-07..2020-08",
+        "--p2-naming",
+        "2020-09",
+    ]));
+    for (id, name) in [("WH-21", "丰宁社区"), ("WH-22", "普吉社区")] {
+        community_of_phase(d, (id, name, "五华区", "城市社区"), "第二阶段", &[]);
+        let sheet = fill_sheet(d, id, |_, _, _| ("达标", ""));
+        import(d, id, &sheet);
+    }
+    let out = d.join("证书");
+    let cert = |id: &str| {
+        let mut c = kaoping(d);
+        c.args([
+            "certificate",
+            "--community",
+            id,
+            "--date",
+            "2026-11-27",
+            "-o",
+        ])
+        .arg(&out);
+        c
+    };
+    stdout_of(&mut cert("WH-21"));
+    let err = stderr_of_failure(&mut cert("WH-22"), 1);
+    assert!(
+        err.contains("五华区第二阶段的试点任务数为 1 个") && err.contains("--over-quota"),
+        "{err}"
+    );
 }

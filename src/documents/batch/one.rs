@@ -142,13 +142,16 @@ impl Drafting<'_> {
         if self.config.naming.require_rectified {
             rectified(self.items, c)?;
         }
+        // A later phase's own task count, once the office has set it.
+        let set = crate::phases::latest(self.archive)?;
+        let tasks = crate::phases::tasks(set.as_ref(), c.batch, &c.district);
         let d = certificate::build(
             self.issuer,
             c,
             self.reg,
             self.register,
             card,
-            over_quota,
+            (over_quota, tasks),
             self.date,
         )?;
         self.register.push(certificate::pending(c, self.date));
