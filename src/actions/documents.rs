@@ -71,6 +71,10 @@ pub fn issue(
     delivery: &dyn Delivery,
 ) -> Result<Issuing, ActionError> {
     ctx.office_only()?;
+    // A later phase's 进度汇总表 needs that phase's tasks.
+    if let Kind::Progress { phase: Some(b) } = kind {
+        super::phases::require(ctx, *b)?;
+    }
     let lock = ctx.lock()?;
     let drafted = batch::draft(ctx.archive, making.config, kind, scope, date)?;
     for l in &drafted.left {

@@ -267,6 +267,12 @@ fn parse_kind(f: &IssueForm) -> Result<Kind, WebError> {
         "progress1" => Kind::Progress {
             phase: Some(crate::community::Batch::First),
         },
+        "progress2" => Kind::Progress {
+            phase: Some(crate::community::Batch::Second),
+        },
+        "progress3" => Kind::Progress {
+            phase: Some(crate::community::Batch::Third),
+        },
         other => return Err(WebError::bad(format!("不认识的公文种类：{other}"))),
     })
 }

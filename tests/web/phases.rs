@@ -91,3 +91,31 @@ fn the_office_sets_the_phases_and_a_district_sees_its_own_row() {
     );
     assert!(timeline.contains("试点创建（2020年1月—6月）"), "{timeline}");
 }
+
+#[test]
+fn a_later_phase_progress_table_waits_for_its_tasks() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    archive(dir);
+    let server = Server::start(dir, &[]);
+    let (office, csrf) = sign_in(&server, OFFICE);
+    let page = office
+        .get(server.at("/office"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(page.contains("value=\"progress2\""), "{page}");
+    let res = office
+        .post(server.at("/office/documents"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("kind", "progress2"),
+            ("scope", "all"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let text = res.text().unwrap();
+    assert!(text.contains("第二阶段"), "{text}");
+}
