@@ -167,7 +167,12 @@ fn lines<'a>(
     let catalog = Catalog::builtin();
     let scheme = serde_json::to_string(&config.scoring).unwrap_or_default();
     let mut communities = Vec::new();
-    let log = archive.records()?;
+    let shown: Vec<&Community> = shown.into_iter().collect();
+    // The log is read for 街道 evidence only when a community has a 街道.
+    let log = match shown.iter().any(|c| c.street.is_some()) {
+        true => archive.records()?,
+        false => Vec::new(),
+    };
     for c in shown {
         let latest = subs.iter().rev().find(|s| s.record.community == c.id);
         let missing = match latest {

@@ -76,7 +76,8 @@ pub fn export_bag(
     let mut extra = crate::field::evidence::bag_extra(ctx.archive, &sub.record.community)?;
     let roster = ctx.roster()?;
     if let Ok(c) = roster.get(&sub.record.community) {
-        extra.extend(crate::streets::bag_files(&ctx.archive.records()?, c));
+        let shared = crate::streets::shared_of(ctx.archive, c)?;
+        extra.extend(crate::streets::bag_files(shared.as_ref()));
     }
     Ok(crate::archive::bagit::export(
         ctx.archive,

@@ -46,13 +46,25 @@ pub fn shared_for(records: &[Record], community: &Community) -> Option<StreetEvi
     latest(records, &community.street_of()?)
 }
 
+/// [`shared_for`] read from the archive; the log is read only for a
+/// community that has a 街道.
+pub fn shared_of(
+    archive: &Archive,
+    community: &Community,
+) -> Result<Option<StreetEvidence>, ArchiveError> {
+    match community.street_of() {
+        Some(street) => Ok(latest(&archive.records()?, &street)),
+        None => Ok(None),
+    }
+}
+
 /// The coverage of submission manifest `m` with its community's 街道
 /// evidence counted (the community as registered now).
 pub fn coverage(archive: &Archive, m: &Manifest) -> Result<Coverage, ArchiveError> {
     let cov = crate::archive::coverage::coverage(Catalog::builtin(), m);
     let roster = archive.communities()?;
     let shared = match roster.get(&m.community.id) {
-        Ok(c) => shared_for(&archive.records()?, c),
+        Ok(c) => shared_of(archive, c)?,
         Err(_) => None,
     };
     Ok(crate::archive::coverage::with_shared(cov, shared.as_ref()))
@@ -63,8 +75,8 @@ pub const BAG_FOLDER: &str = "街道共享材料";
 
 /// The 街道 evidence a community's BagIt export carries, under
 /// `街道共享材料/`.
-pub fn bag_files(records: &[Record], community: &Community) -> Vec<crate::archive::bagit::BagFile> {
-    let Some(shared) = shared_for(records, community) else {
+pub fn bag_files(shared: Option<&StreetEvidence>) -> Vec<crate::archive::bagit::BagFile> {
+    let Some(shared) = shared else {
         return Vec::new();
     };
     shared

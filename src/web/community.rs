@@ -142,7 +142,7 @@ pub async fn page(OnCommunity { state, id, user }: OnCommunity) -> Result<Html<S
                     .map(|e| e.record.sha256().to_string()),
             })
             .collect();
-        let shared = crate::streets::shared_for(&archive.records()?, &c);
+        let shared = crate::streets::shared_of(&archive, &c)?;
         let structure = coverage::structure(latest.as_ref(), shared.as_ref());
         let (material, missing) = coverage::material_counts(&structure);
         let steps = crate::assessment::store::steps(&archive, &id)?;
@@ -195,7 +195,7 @@ pub async fn version(
         let receipt = receipts(&archive, &id)?
             .get(&n)
             .map(|e| e.record.sha256().to_string());
-        let shared = crate::streets::shared_for(&archive.records()?, &c);
+        let shared = crate::streets::shared_of(&archive, &c)?;
         let structure = coverage::structure(Some(&m), shared.as_ref());
         let missing = structure
             .iter()

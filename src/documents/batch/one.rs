@@ -90,7 +90,7 @@ impl Drafting<'_> {
             comparison: crate::assessment::compare::compare(archive, &c.id, stored, rule)?,
             overrides: crate::assessment::overrule::standing(archive, &c.id)?,
             field: field_part(archive, &c.id, &self.config.time)?,
-            street: crate::streets::shared_for(&archive.records()?, c),
+            street: crate::streets::shared_of(archive, c)?,
         };
         Ok(report::build(
             self.issuer,
@@ -142,8 +142,12 @@ impl Drafting<'_> {
         if self.config.naming.require_rectified {
             rectified(self.items, c)?;
         }
-        // A later phase's own task count, once the office has set it.
-        let set = crate::phases::latest(self.archive)?;
+        // A later phase's own task count, once the office has set it
+        // (第一阶段's is Attachment 1's: no need to read the log).
+        let set = match c.batch {
+            crate::community::Batch::First => None,
+            _ => crate::phases::latest(self.archive)?,
+        };
         let tasks = crate::phases::tasks(set.as_ref(), c.batch, &c.district);
         let d = certificate::build(
             self.issuer,
