@@ -5,12 +5,11 @@
 
 use std::path::Path;
 
-use super::{FieldError, StdKey, StoredFile};
+use super::{FieldError, StdKey};
 use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
 use crate::catalog::Catalog;
 use crate::community::Community;
-use crate::event::ObjectRef;
 pub use crate::event::field::{GridRecord, Summary};
 use crate::table::{Column, Kind, Place, Problem, Schema};
 
@@ -74,20 +73,10 @@ pub fn import(
     let table = crate::table::read(path, &bytes, &SCHEMA)?;
     let (s, problems) = summarise(&table);
     super::all_or_nothing(path, problems)?;
-    let put = archive
-        .store()
-        .put_bytes(&bytes)
-        .map_err(super::io_err(archive))?;
-    archive.store().flush().map_err(super::io_err(archive))?;
+    let file = super::store_bytes(archive, name, &bytes)?;
     let rec = GridRecord {
         community: community.id.clone(),
-        file: StoredFile {
-            name: name.to_string(),
-            object: ObjectRef {
-                sha256: put.digest.hex(),
-                size: put.size,
-            },
-        },
+        file,
         standards: keys,
         summary: s,
     };

@@ -12,7 +12,6 @@ use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
 use crate::catalog::{Catalog, Method};
 use crate::community::Community;
-use crate::event::ObjectRef;
 pub use crate::event::field::{CaptureFormat, MediaRecord, Platform};
 
 impl Platform {
@@ -231,17 +230,6 @@ fn put_capture(
         name: capture_name.to_string(),
         why: "按文件内容看不是 PDF、PNG、MHTML 或 WARC 文件；请用浏览器“打印为 PDF”、截图（PNG）或“网页另存为单个文件（MHTML）”保存".into(),
     })?;
-    let put = archive
-        .store()
-        .put_bytes(&bytes)
-        .map_err(super::io_err(archive))?;
-    archive.store().flush().map_err(super::io_err(archive))?;
-    let file = StoredFile {
-        name: capture_name.to_string(),
-        object: ObjectRef {
-            sha256: put.digest.hex(),
-            size: put.size,
-        },
-    };
+    let file = super::store_bytes(archive, capture_name, &bytes)?;
     Ok((file, format))
 }

@@ -138,6 +138,24 @@ pub struct Upload<'a> {
     pub name: &'a str,
 }
 
+/// Stores `bytes` (uploaded as `name`) and flushes: the file as a record
+/// keeps it.
+pub(crate) fn store_bytes(
+    archive: &crate::archive::Archive,
+    name: &str,
+    bytes: &[u8],
+) -> Result<StoredFile, FieldError> {
+    let put = archive.store().put_bytes(bytes).map_err(io_err(archive))?;
+    archive.store().flush().map_err(io_err(archive))?;
+    Ok(StoredFile {
+        name: name.to_string(),
+        object: crate::event::ObjectRef {
+            sha256: put.digest.hex(),
+            size: put.size,
+        },
+    })
+}
+
 /// Refuses a table with any problem (`path` names it): all or nothing.
 pub(crate) fn all_or_nothing(
     path: &std::path::Path,

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{FieldError, StoredFile, check_assessor, photo, point};
+use super::{FieldError, check_assessor, photo, point};
 use crate::accounts::Account;
 use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
@@ -20,7 +20,6 @@ use crate::assessment::store::{self, At, StoredAssessment};
 use crate::assessment::{ResultRow, Verdict};
 use crate::catalog::{Catalog, Method};
 use crate::community::Community;
-use crate::event::ObjectRef;
 pub use crate::event::field::{ScanRecord, VisitRecord, VisitRow};
 use crate::table::write::{Col, Out, Sheet};
 
@@ -163,22 +162,12 @@ pub fn attach_scan(
             why,
         })?;
     }
-    let put = archive
-        .store()
-        .put_bytes(&bytes)
-        .map_err(super::io_err(archive))?;
-    archive.store().flush().map_err(super::io_err(archive))?;
+    let file = super::store_bytes(archive, name, &bytes)?;
     let rec = ScanRecord {
         community: community.id.clone(),
         point: p.id,
         assessor: account.name.clone(),
-        file: StoredFile {
-            name: name.to_string(),
-            object: ObjectRef {
-                sha256: put.digest.hex(),
-                size: put.size,
-            },
-        },
+        file,
     };
     super::append(archive, lock, crate::event::Event::FieldScan(rec.clone()))?;
     Ok(rec)
