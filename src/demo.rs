@@ -10,6 +10,7 @@
 mod inspection;
 mod phases;
 mod rectify;
+mod seal;
 mod street;
 
 use std::fmt::Write as _;
@@ -213,7 +214,8 @@ pub fn run_on(
             crate::root::setup::init(&root, s)?;
         }
     }
-    let config = Config::default();
+    let mut config = Config::default();
+    seal::install(&root, &mut config)?;
     let archive = Archive::new(root.dir());
     let day = |m, d| NaiveDate::from_ymd_opt(2019, m, d).unwrap_or_default();
     let (applied, handed_in) = (day(10, 8), day(10, 15));
@@ -228,7 +230,7 @@ pub fn run_on(
     story.at(applied, 10);
     let accounts = add_accounts(&archive, &communities)?;
     // 1a. 试点创建: a 专项督查, its 通报, and the problem fixed.
-    let engine = Engine::new(Some(&root.templates_dir()))?;
+    let engine = Engine::for_archive(root.dir(), &config)?;
     let inspected = inspection::run(
         &archive,
         (&engine, &config, &story),

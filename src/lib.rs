@@ -31,6 +31,7 @@
 //!   visits, grid data, media captures, field forms);
 //! - [`scope`]: which communities an account may see and act on;
 //! - [`secret`]: the archive's server key (signed device cookies);
+//! - [`sign`]: signing issued documents (organ keys, PAdES, SM3);
 //! - [`survey`]: 问卷调查: the questionnaire, numbered copies, answers,
 //!   statistics and verdicts;
 //! - [`inspection`]: 督查 and 调研 during 试点创建, whose problems open
@@ -77,6 +78,7 @@ pub mod render;
 pub mod root;
 pub mod scope;
 pub mod secret;
+pub mod sign;
 pub mod sizes;
 pub mod storage;
 pub mod streets;

@@ -17,7 +17,7 @@ fn poppler() -> bool {
 }
 
 /// The demo's output folder, made once for all tests of this file.
-fn output() -> &'static Path {
+pub(crate) fn output() -> &'static Path {
     static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     &DIR.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
@@ -37,7 +37,7 @@ fn output() -> &'static Path {
     .1
 }
 
-fn pdfs() -> Vec<PathBuf> {
+pub(crate) fn pdfs() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(output())
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -11,6 +11,7 @@ mod engines;
 mod field;
 mod limits;
 mod render;
+mod signatures;
 mod util;
 mod web;
 mod workbooks;

@@ -63,6 +63,9 @@ pub enum ActionError {
     /// The later phases' tasks were refused or are not set.
     #[error(transparent)]
     Phase(#[from] crate::phases::PhaseError),
+    /// A key could not be made or read, or a document not signed.
+    #[error(transparent)]
+    Sign(#[from] crate::sign::SignError),
 }
 
 impl From<crate::archive::lock::LockError> for ActionError {

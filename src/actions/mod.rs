@@ -20,6 +20,7 @@ pub mod evidence;
 pub mod experts;
 pub mod field;
 pub mod inspection;
+pub mod keys;
 pub mod maintenance;
 pub mod phases;
 pub mod plans;
@@ -29,6 +30,7 @@ pub mod street;
 pub mod survey;
 pub mod survey_link;
 pub mod units;
+pub mod verify_doc;
 
 pub use context::{Caller, Ctx, Wait};
 pub use error::ActionError;

@@ -334,6 +334,7 @@ pub fn put_files<'p, E: From<ArchiveError>>(
         objects.push(crate::event::ObjectRef {
             sha256: put.digest.hex(),
             size: put.size,
+            sm3: None,
         });
     }
     archive.store().flush().map_err(io)?;

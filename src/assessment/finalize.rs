@@ -130,6 +130,7 @@ pub fn finalize(
             .map(|p| ObjectRef {
                 sha256: p.digest.hex(),
                 size: p.size,
+                sm3: None,
             })
             .to_vec(),
         level: Level::Final,

@@ -141,6 +141,7 @@ pub fn overrule(
     objects.push(ObjectRef {
         sha256: put.digest.hex(),
         size: put.size,
+        sm3: None,
     });
     let record = AssessmentRecord {
         version,

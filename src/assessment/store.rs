@@ -416,10 +416,12 @@ fn put_sheet(
         ObjectRef {
             sha256: sheet_put.digest.hex(),
             size: sheet_put.size,
+            sm3: None,
         },
         ObjectRef {
             sha256: results_put.digest.hex(),
             size: results_put.size,
+            sm3: None,
         },
     ])
 }

@@ -172,7 +172,7 @@ pub fn issue_kind(ctx: &Context, target: &Target, kind: Kind, out: &Output) -> a
 pub fn issue(ctx: &Context, scope: &Scope, kind: Kind, out: &Output) -> anyhow::Result<()> {
     let archive = ctx.archive();
     let config = ctx.config()?;
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     let act = Ctx::console(&archive, wait(out.no_wait));
     let folder = Folder::new(out);
     let making = Making {
@@ -208,7 +208,7 @@ pub fn issue_and_write(
         bail!("没有需要生成的公文");
     }
     let config = ctx.config()?;
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     let act = Ctx::console(archive, wait(out.no_wait));
     let folder = Folder::new(out);
     let making = Making {

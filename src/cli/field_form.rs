@@ -32,7 +32,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let config = ctx.config()?;
     let reg = archive.communities()?;
     let c = reg.get(&args.community)?;
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     let path = outfile::place(
         args.output.as_deref(),
         "pdf",

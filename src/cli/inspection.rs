@@ -206,7 +206,7 @@ fn listed(i: &Inspection) -> Listed<'_> {
 
 fn report(ctx: &Context, archive: &Archive, a: ReportArgs) -> anyhow::Result<()> {
     let config = ctx.config()?;
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     let name = format!("{}.pdf", kaoping::documents::inspection::KIND_NAME);
     a.output.prepare(&[&name])?;
     let meter = kaoping::meter::Silent;

@@ -23,6 +23,7 @@ mod history;
 mod ingest;
 mod init;
 mod inspection;
+mod keys;
 mod media;
 mod migrate;
 mod naming;
@@ -159,7 +160,7 @@ enum Command {
     Render(render::Args),
     /// 查看发文登记簿：已发出的每份公文的文号、类型、对象、日期和哈希
     Register(register::Args),
-    /// 核对一份 PDF 是否为本档案库登记过的公文（逐字节比对）
+    /// 核对公文 PDF：检查数字签名（不需要档案库），有档案库时再与发文登记逐字节比对
     #[command(name = "verify-doc")]
     VerifyDoc(verify_doc::Args),
     /// 考评结果：生成空白考评表、导入考评结果、查看得分和等次
@@ -195,6 +196,8 @@ enum Command {
     Plan(plan::Args),
     /// 阶段任务：set 下达第二、第三阶段任务数和日期，show 查看三个阶段，template 空白任务表
     Phase(phase::Args),
+    /// 签名密钥：init 生成测试证书，show 查看各发文机关的证书和有效期
+    Keys(keys::Args),
     /// 街道（乡镇）：list 列出街道和试点社区，submit 提交街道负责的标准的共享材料
     Street(street::Args),
     /// 总结命名：decision 生成命名决定并颁发命名证书
@@ -305,6 +308,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plan(args) => plan::run(&ctx, args),
         Command::Street(args) => street::run(&ctx, args),
         Command::Phase(args) => phase::run(&ctx, args),
+        Command::Keys(args) => keys::run(&ctx, args),
         Command::Naming(args) => naming::run(&ctx, args),
         Command::Survey(args) => survey::run(&ctx, args),
         Command::Point(args) => point::run(&ctx, args),
@@ -324,7 +328,7 @@ impl Command {
             Command::Catalog(_) | Command::Districts(_) | Command::Init(_) | Command::Demo(_) => {
                 false
             }
-            Command::Help(_) => false,
+            Command::Help(_) | Command::VerifyDoc(_) => false,
             Command::Render(args) => args.registers(),
             Command::Survey(args) => args.needs_archive(),
             _ => true,

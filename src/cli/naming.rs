@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     };
     let archive = ctx.archive();
     let config = ctx.config()?;
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     if a.output.names_file() {
         anyhow::bail!(
             "命名决定和命名证书是多份公文，-o 后面请写一个文件夹（不以 .pdf 结尾）；这次没有发文、没有占用文号"
@@ -76,7 +76,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 fn bulletin(ctx: &Context, a: BulletinArgs) -> anyhow::Result<()> {
     let archive = ctx.archive();
     let config = ctx.config()?;
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     a.output.prepare(&[])?;
     let lock = batch::lock(&archive, &a.output)?;
     let doc =

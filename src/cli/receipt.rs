@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     };
     let archive = ctx.archive();
     let config = ctx.config()?;
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     let out = &args.output;
     let dir = out.folder();
     fsutil::create_dir_durable(&dir)

@@ -61,6 +61,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             r.title
         )?;
         write!(out, "    SHA-256 {}  {} 字节", r.sha256(), r.size())?;
+        if let Some(sm3) = r.sm3() {
+            write!(out, "\n    SM3 {sm3}")?;
+        }
         if let Some(reason) = &r.over_quota {
             write!(out, "  超出任务数命名，理由：{reason}")?;
         }

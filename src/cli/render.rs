@@ -77,7 +77,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         !args.registers(),
     )
     .with_context(|| format!("数据文件 {} 有误", args.data.display()))?;
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     let context = || {
         format!(
             "按模板“{}”和数据文件 {} 生成公文失败",

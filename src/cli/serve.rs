@@ -81,7 +81,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         );
     }
     let config = ctx.config()?;
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     let accounts = Accounts::load(&root)?;
     web::clean_staging(&root)
         .with_context(|| format!("无法清理 {} 中上次留下的上传临时文件", root.display()))?;

@@ -46,6 +46,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             report.objects,
             human_bytes(report.bytes)
         )?;
+        if report.sm3 > 0 {
+            writeln!(out, "其中 {} 份公文的 SM3 摘要也已核对。", report.sm3)?;
+        }
         return Ok(out.flush()?);
     }
     out.flush()?;

@@ -1,17 +1,21 @@
-//! `kaoping verify-doc FILE.pdf`: tells whether a PDF is, byte for byte,
-//! a document issued from this archive, and which one.
+//! `kaoping verify-doc FILE.pdf`: checks a document's signatures (who
+//! signed it, with which certificate, when, and whether anything changed
+//! after signing) without an archive; where an archive is at hand, also
+//! whether the PDF is, byte for byte, a document issued from it.
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 
-use kaoping::issuance;
+use kaoping::actions::verify_doc::{self as act, Signatures, Verdict};
+use kaoping::sign::PdfCheck;
 
 use super::Context;
+use super::batch::console;
 use super::output;
 
-/// 核对 PDF 是否为本档案库登记的公文
+/// 核对公文：检查数字签名，并与档案库发文登记比对
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 要核对的 PDF 文件
@@ -19,38 +23,65 @@ pub struct Args {
     file: PathBuf,
 }
 
-pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = ctx.archive();
-    let file = std::fs::File::open(&args.file)
-        .with_context(|| format!("无法读取 {}", args.file.display()))?;
-    let check = issuance::check_pdf(&archive, file)?;
+fn print_signed(out: &mut impl Write, c: &PdfCheck) -> std::io::Result<()> {
+    writeln!(out, "数字签名（{} 个）：", c.signatures.len())?;
+    for (i, s) in c.signatures.iter().enumerate() {
+        writeln!(out, "  签名{}：{}", i + 1, s.organ)?;
+        writeln!(out, "    证书：{}", s.subject)?;
+        writeln!(
+            out,
+            "    序列号：{}，有效期 {} 至 {}",
+            s.serial, s.valid_from, s.valid_until
+        )?;
+        writeln!(out, "    签名时间：{}", s.signed_at)?;
+        let result = match (s.intact, s.covers_whole) {
+            (false, _) => "签名无效：签名范围内的内容被改动过，或签名本身已损坏",
+            (true, true) => "签名有效，覆盖整个文件",
+            (true, false) => "签名有效，其后文件又有追加（见下一个签名或下方提示）",
+        };
+        writeln!(out, "    结果：{result}")?;
+        if s.test {
+            writeln!(out, "    注意：这是测试证书，仅供试用，不具法律效力")?;
+        }
+    }
+    if let Some(n) = &c.number {
+        writeln!(out, "  文号：{n}")?;
+    }
+    if let Some(t) = &c.title {
+        writeln!(out, "  标题：{t}")?;
+    }
+    if c.appended {
+        writeln!(
+            out,
+            "  警告：最后一个签名之后文件又被追加了内容（可能增删了页面），追加部分不受签名保护"
+        )?;
+    }
+    Ok(())
+}
+
+fn print_register(ctx: &Context, out: &mut impl Write, v: &Verdict) -> anyhow::Result<bool> {
+    let Some(check) = &v.register else {
+        return Ok(true);
+    };
     let hex = &check.sha256;
-    let Some(entry) = check.entry else {
-        bail!(
-            "{} 不是本档案库登记过的公文（SHA-256 {hex}）。文件可能被修改过，或者不是由本档案库发出的",
-            args.file.display()
-        );
+    let Some(entry) = &check.entry else {
+        writeln!(
+            out,
+            "发文登记：不是本档案库登记过的公文（SHA-256 {hex}）。文件可能被修改过，或者不是由本档案库发出的"
+        )?;
+        return Ok(false);
     };
     let r = &entry.record;
-    let mut out = output::stdout();
-    writeln!(
-        out,
-        "{} 是登记过的公文，内容与登记时完全一致：",
-        args.file.display()
-    )?;
+    writeln!(out, "发文登记：是登记过的公文，内容与登记时完全一致：")?;
     writeln!(out, "  文号：{}", r.number)?;
     writeln!(out, "  类型：{}", r.kind)?;
     writeln!(out, "  标题：{}", r.title)?;
     writeln!(out, "  主送/对象：{}", r.recipient)?;
     writeln!(out, "  成文日期：{}", r.date)?;
     writeln!(out, "  发文机关：{}", r.organs.join("、"))?;
-    writeln!(
-        out,
-        "  登记时间：{}",
-        ctx.config()?.time.show_labelled(&entry.time)
-    )?;
+    let time = ctx.config()?.time.show_labelled(&entry.time);
+    writeln!(out, "  登记时间：{time}")?;
     writeln!(out, "  SHA-256：{hex}")?;
-    // The archive's own copy should still be intact.
     if check.copy_intact {
         writeln!(out, "  档案库中的存档副本完好。")?;
     } else {
@@ -59,5 +90,54 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             "  注意：档案库中的存档副本缺失或已损坏，请运行 kaoping verify 检查。"
         )?;
     }
-    Ok(out.flush()?)
+    Ok(true)
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
+    let with_archive = ctx.root().config_path().exists();
+    let verdict = if with_archive {
+        let archive = ctx.archive();
+        act::against_register(&console(&archive, false), &args.file)?
+    } else {
+        act::signed(&args.file)?
+    };
+    let mut out = output::stdout();
+    writeln!(out, "{}", args.file.display())?;
+    let signed_ok = match &verdict.signatures {
+        Signatures::Checked(c) => {
+            print_signed(&mut out, c)?;
+            c.valid()
+        }
+        Signatures::None => {
+            writeln!(out, "数字签名：没有（不是签名的公文，或签名已被去掉）")?;
+            false
+        }
+        Signatures::Unreadable(why) => {
+            writeln!(out, "数字签名：无法读取（{why}）")?;
+            false
+        }
+    };
+    let registered = print_register(ctx, &mut out, &verdict)?;
+    if !with_archive {
+        writeln!(
+            out,
+            "（没有找到档案库，只核验了数字签名；在档案库所在处运行或加 --archive 可同时核对发文登记）"
+        )?;
+    }
+    out.flush()?;
+    let unsigned_but_registered = matches!(verdict.signatures, Signatures::None)
+        && verdict.register.as_ref().is_some_and(|r| r.entry.is_some());
+    if !registered {
+        bail!(
+            "{} 不是本档案库登记过的公文。文件可能被修改过，或者不是由本档案库发出的",
+            args.file.display()
+        );
+    }
+    if !(signed_ok || unsigned_but_registered) {
+        bail!(
+            "{} 的数字签名未通过核验（见上面的说明）：文件可能被修改过，或者不是签名发出的公文",
+            args.file.display()
+        );
+    }
+    Ok(())
 }

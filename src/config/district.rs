@@ -64,6 +64,10 @@ impl DistrictOffice {
                 .filter(|p| !p.trim().is_empty())
                 .unwrap_or_else(|| default_prefix(district)),
             name,
+            signing_key: None,
+            certificate: None,
+            passphrase_env: None,
+            seal: None,
         }
     }
 

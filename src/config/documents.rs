@@ -18,6 +18,42 @@ pub struct Organ {
     pub header: String,
     /// Document-number prefix (e.g. 昆社治办 → 昆社治办〔2026〕7号).
     pub prefix: String,
+    /// The signing key (PKCS#8 PEM), relative to the archive root;
+    /// `keys/<key>.key.pem` when not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<String>,
+    /// The certificate chain (PEM, the organ's certificate first);
+    /// `keys/<key>.cert.pem` when not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
+    /// The environment variable holding the key's passphrase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passphrase_env: Option<String>,
+    /// The seal image (PNG or SVG with transparency), relative to the
+    /// archive root; documents of an organ without one carry no seal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<String>,
+}
+
+/// `[signing]`: how issued documents are signed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SigningSettings {
+    /// Make a self-signed test certificate (marked 测试) for an organ that
+    /// has no key yet, when it first issues; `false` in production, so
+    /// that an organ without its key is refused.
+    #[serde(default = "yes")]
+    pub test_keys: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for SigningSettings {
+    fn default() -> Self {
+        SigningSettings { test_keys: true }
+    }
 }
 
 /// Defaults for documents.

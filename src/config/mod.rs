@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::clock::TimeSettings;
 pub use district::{DistrictOffice, default_name, default_prefix};
-pub use documents::{Certificate, Documents, Letterhead, Organ, RectifySettings};
+pub use documents::{Certificate, Documents, Letterhead, Organ, RectifySettings, SigningSettings};
 pub use scoring::{Grade, Scoring, VerdictPoints};
 pub use settings::{AssessmentSettings, FieldSettings, NamingSettings, Rule, ServerSettings};
 pub use survey::SurveySettings;
@@ -66,6 +66,10 @@ pub struct Config {
     /// Facts about the installation's web server.
     #[serde(default)]
     pub server: ServerSettings,
+    /// `[signing]`: test certificates for organs without a key (on unless
+    /// set off).
+    #[serde(default)]
+    pub signing: SigningSettings,
     /// Where the archive's bytes live (local unless set).
     #[serde(default, skip_serializing_if = "is_local")]
     pub storage: storage::StorageConfig,

@@ -30,6 +30,10 @@ pub struct ObjectRef {
     pub sha256: String,
     /// Size in bytes.
     pub size: u64,
+    /// SM3 (GB/T 32905, hex), recorded beside SHA-256 for issued
+    /// documents; absent in older records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sm3: Option<String>,
 }
 
 /// The data of a damaged object set aside.

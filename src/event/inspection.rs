@@ -162,6 +162,7 @@ mod tests {
             objects: vec![ObjectRef {
                 sha256: "ab".into(),
                 size: 3,
+                sm3: None,
             }],
         });
         let want = r#"{"kind":"inspection","data":{"id":"DC001","kind":"专项督查","way":"实地","theme":"社区综合服务设施","date":"2019-03-15","by":["dcy"],"districts":["五华区"],"communities":["WH-001"],"findings":[{"community":"WH-001","indicator":"Ⅱ-2","standard":1,"problem":true,"text":"活动室被挪作他用","item":"ZG001"}],"deadline":"2019-06-30","files":["现场.jpg"],"objects":[{"sha256":"ab","size":3}]}}"#;

@@ -59,6 +59,7 @@ mod tests {
             objects: vec![ObjectRef {
                 sha256: "ab".into(),
                 size: 2,
+                sm3: None,
             }],
         });
         let want = r#"{"kind":"street-evidence","data":{"district":"五华区","street":"华山街道","version":1,"source":"街道材料.zip","by":"hs","files":[{"indicator":"Ⅱ-2","standard":1,"placed":"Ⅱ-2/标准1/a.pdf"}],"objects":[{"sha256":"ab","size":2}]}}"#;

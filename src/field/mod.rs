@@ -152,6 +152,7 @@ pub(crate) fn store_bytes(
         object: crate::event::ObjectRef {
             sha256: put.digest.hex(),
             size: put.size,
+            sm3: None,
         },
     })
 }

@@ -202,6 +202,7 @@ fn put(archive: &Archive, incoming: &Incoming<'_>) -> Result<StoredFile, FieldEr
         object: ObjectRef {
             sha256: put.digest.hex(),
             size: put.size,
+            sm3: None,
         },
     })
 }

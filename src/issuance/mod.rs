@@ -114,6 +114,11 @@ impl IssuedRecord {
             .unwrap_or("")
     }
 
+    /// SM3 of the PDF (hex), when recorded.
+    pub fn sm3(&self) -> Option<&str> {
+        self.objects.first().and_then(|o| o.sm3.as_deref())
+    }
+
     /// Size of the PDF in bytes.
     pub fn size(&self) -> u64 {
         self.objects.first().map(|o| o.size).unwrap_or(0)
@@ -214,6 +219,10 @@ pub enum IssueError {
         /// Today in Beijing time.
         today: NaiveDate,
     },
+    /// A document could not be signed (its organ's key is missing,
+    /// unreadable or expired); nothing was issued.
+    #[error(transparent)]
+    Sign(#[from] crate::sign::SignError),
     /// A batch that should have given one document gave none (a fault in
     /// kaoping, not in the data).
     #[error("本批没有生成公文，没有占用文号；请把这个情况告诉系统管理员")]
@@ -309,6 +318,7 @@ pub fn issue(
     follow: &FollowEvents,
 ) -> Result<Vec<Issued>, IssueError> {
     refuse_future(&drafts)?;
+    check_keys(engine, &drafts)?;
     let records = archive.records()?;
     let numbered = number_all(&entries_of(&records), drafts)?;
     let (pdfs, uses): (Vec<Vec<u8>>, Vec<Vec<TemplateUse>>) =
@@ -346,6 +356,7 @@ pub fn issue(
             objects: vec![ObjectRef {
                 sha256: put.digest.hex(),
                 size: put.size,
+                sm3: Some(crate::sign::sm::sm3_hex(&pdf)),
             }],
             templates,
             basis: n.basis,
@@ -390,6 +401,17 @@ pub fn issue_one(
     issued.pop().ok_or(IssueError::Nothing)
 }
 
+/// Refuses a batch one of whose organs cannot sign now (no key, or an
+/// expired one), before any number is taken.
+fn check_keys(engine: &Engine, drafts: &[Draft]) -> Result<(), IssueError> {
+    if let Some(keys) = engine.keys() {
+        for d in drafts {
+            keys.check(&d.organs)?;
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a document dated after today: a number's year follows its
 /// document's date, and a date to come would draw from a sequence (and
 /// state a day) that has not begun.
@@ -416,18 +438,61 @@ fn render_all(
     // Plain threads, not a rayon iterator: see `render::parallel`.
     let pdfs: Vec<Result<Rendered, IssueError>> = par_map(numbered, |n| {
         let d = &n.draft;
-        let r = engine
-            .render(&d.template, &d.data, &d.meta)
-            .and_then(|pdf| Ok((pdf, engine.templates_used(&d.template)?)))
-            .map_err(|source| IssueError::Render {
-                title: d.meta.title.clone(),
-                source,
+        let r = with_seals(engine, d)
+            .and_then(|data| {
+                engine
+                    .render(&d.template, data.as_ref(), &d.meta)
+                    .map_err(|source| IssueError::Render {
+                        title: d.meta.title.clone(),
+                        source,
+                    })
+            })
+            .and_then(|pdf| {
+                let uses =
+                    engine
+                        .templates_used(&d.template)
+                        .map_err(|source| IssueError::Render {
+                            title: d.meta.title.clone(),
+                            source,
+                        })?;
+                Ok((sign(engine, pdf, n)?, uses))
             });
         progress.advance(1);
         r
     });
     progress.finish();
     pdfs.into_iter().collect()
+}
+
+/// The draft's data with its organs' seals (`seals`, one per organ) when
+/// any of them has a seal image.
+fn with_seals<'d>(
+    engine: &Engine,
+    d: &'d Draft,
+) -> Result<std::borrow::Cow<'d, serde_json::Value>, IssueError> {
+    let seals = match engine.keys() {
+        Some(keys) => keys.seals(&d.organs)?,
+        None => None,
+    };
+    let Some(seals) = seals else {
+        return Ok(std::borrow::Cow::Borrowed(&d.data));
+    };
+    let mut data = d.data.clone();
+    if let Some(map) = data.as_object_mut() {
+        let value = serde_json::to_value(seals)
+            .map_err(|e| crate::sign::SignError::Crypto(e.to_string()))?;
+        map.insert("seals".into(), value);
+    }
+    Ok(std::borrow::Cow::Owned(data))
+}
+
+/// The rendered PDF signed by each of its organs, stating its number and
+/// title (unsigned when the engine has no keys: a render-only engine).
+fn sign(engine: &Engine, pdf: Vec<u8>, n: &Numbered) -> Result<Vec<u8>, IssueError> {
+    match engine.keys() {
+        Some(keys) => Ok(keys.sign_pdf(pdf, &n.draft.organs, &n.number, &n.draft.meta.title)?),
+        None => Ok(pdf),
+    }
 }
 
 #[cfg(test)]

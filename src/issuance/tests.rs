@@ -47,6 +47,10 @@ fn banner_splits_the_common_suffix() {
         name: "甲".into(),
         header: "中共昆明市委办公厅文件".into(),
         prefix: "昆办".into(),
+        signing_key: None,
+        certificate: None,
+        passphrase_env: None,
+        seal: None,
     };
     let b = Organ {
         header: "昆明市人民政府办公厅文件".into(),

@@ -173,6 +173,7 @@ pub fn file(archive: &Archive, lock: &WriterLock, f: Filing) -> Result<PlanFiled
         object: ObjectRef {
             sha256: put.digest.hex(),
             size: put.size,
+            sm3: None,
         },
     };
     archive

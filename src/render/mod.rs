@@ -70,6 +70,7 @@ pub struct Engine {
     templates: templates::Templates,
     library: Source,
     library_use: templates::TemplateUse,
+    keys: Option<crate::sign::Keyring>,
 }
 
 impl Engine {
@@ -89,7 +90,22 @@ impl Engine {
             templates,
             library,
             library_use,
+            keys: None,
         })
+    }
+
+    /// The engine of an archive: its templates, and its organs' keys, with
+    /// which every document it issues is signed.
+    pub fn for_archive(root: &Path, config: &crate::config::Config) -> Result<Self, RenderError> {
+        let mut engine = Engine::new(Some(&root.join("templates")))?;
+        engine.keys = Some(crate::sign::Keyring::new(root, config));
+        Ok(engine)
+    }
+
+    /// The keys issued documents are signed with (none for an engine
+    /// that only renders).
+    pub fn keys(&self) -> Option<&crate::sign::Keyring> {
+        self.keys.as_ref()
     }
 
     /// The templates a document of `template` was rendered from: the

@@ -156,6 +156,7 @@ pub fn hand_in(
             .map(|p| ObjectRef {
                 sha256: p.digest.hex(),
                 size: p.size,
+                sm3: None,
             })
             .collect(),
     };

@@ -298,6 +298,7 @@ impl From<crate::actions::ActionError> for WebError {
             A::Field(e) => e.status(),
             A::Naming(e) => e.status(),
             A::Bulletin(e) => e.status(),
+            A::Sign(_) => StatusCode::CONFLICT,
             A::Inspection(e) => match e {
                 crate::inspection::InspectionError::Archive(e) => e.status(),
                 crate::inspection::InspectionError::Read { .. } => {

@@ -14,10 +14,11 @@ use super::blocking;
 use super::download;
 use super::error::WebError;
 use super::scoped::ApplicationLine;
-use super::session::{User, log_event};
+use super::session::User;
 use super::upload::{self, Posted};
 use super::{AppState, pages};
 use crate::actions::documents::{self, Kept, Making};
+use crate::actions::verify_doc::Signatures;
 use crate::actions::{ActionError, Ctx, apply, assess};
 use crate::application::{self, ApplicationError, Status, quota};
 use crate::assessment::level::Level;
@@ -60,6 +61,10 @@ struct Checked {
     found: Option<issuance::Entry>,
     time: Option<String>,
     copy_intact: bool,
+    /// The signatures, when the file carries any.
+    signed: Option<crate::sign::PdfCheck>,
+    /// Why the signatures could not be read, if so.
+    unreadable: Option<String>,
 }
 
 /// The register page, or the answer of a check.
@@ -358,24 +363,23 @@ pub async fn verify_doc(
     let rename = up.renamer();
     let name = up.file_name("pdf").unwrap_or_default().to_string();
     let archive = user.archive(&state);
-    let check = blocking(move || {
-        let file = std::fs::File::open(&path).map_err(|e| {
-            WebError::from(crate::archive::ArchiveError::Io {
-                path: path.clone(),
-                source: e,
-            })
-        })?;
-        let check = issuance::check_pdf(&archive, file)?;
-        let logged = crate::event::DocumentCheck {
-            sha256: check.sha256.clone(),
-            registered: check.entry.as_ref().map(|e| e.record.number.clone()),
-        };
-        log_event(&archive, crate::event::Event::VerifyDoc(logged))?;
+    let account = user.account.clone();
+    let verdict = blocking(move || {
+        let v =
+            crate::actions::verify_doc::against_register(&Ctx::account(&archive, &account), &path)?;
         drop(up);
-        Ok(check)
+        Ok(v)
     })
     .await
     .map_err(|e| rename.apply(e))?;
+    let (signed, unreadable) = match verdict.signatures {
+        Signatures::Checked(c) => (Some(c), None),
+        Signatures::None => (None, None),
+        Signatures::Unreadable(why) => (None, Some(why)),
+    };
+    let check = verdict
+        .register
+        .ok_or_else(|| WebError::bad("没有核对发文登记"))?;
     let page = RegisterPage {
         zone: state.0.config.time.label(),
         rows: Vec::new(),
@@ -388,6 +392,8 @@ pub async fn verify_doc(
             sha: check.sha256,
             found: check.entry,
             copy_intact: check.copy_intact,
+            signed,
+            unreadable,
         }),
         only_check: true,
     };

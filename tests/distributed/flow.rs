@@ -8,14 +8,15 @@ use crate::web::util::{Server, sign_in};
 fn the_demo_runs_on_postgres_and_garage_and_keeps_nothing_on_the_servers_disk() {
     let Some(s) = Setup::demo() else { return };
     let garage = engines::garage().unwrap();
-    // Nothing but the server's own configuration, templates and temp
-    // files is on its disk.
+    // Nothing but the server's own configuration, its organs' signing keys
+    // (secrets, never sent to the bucket), templates and temp files is on
+    // its disk.
     let mut names: Vec<String> = std::fs::read_dir(s.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["kaoping.toml", "templates", "tmp"], "{names:?}");
+    assert_eq!(names, ["kaoping.toml", "keys", "templates", "tmp"], "{names:?}");
     let verified = s.on(&["verify"]);
     assert!(verified.contains("校验通过"), "{verified}");
     // The register: every document's number once, in the log and in the

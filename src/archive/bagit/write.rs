@@ -106,7 +106,14 @@ pub(super) fn write_bag(
     let mut files: Vec<_> = m.files.iter().collect();
     files.sort_by(|a, b| a.placed.cmp(&b.placed));
     let lines = payload_lines(&files, extra);
-    for (n, text) in tag_files(m, sub, &lines) {
+    // The payload first: its SM3 digests, computed on the way, go into a
+    // tag file of their own (bagit-python validates only the algorithms
+    // hashlib guarantees, so SHA-256 stays the manifest and SM3 is
+    // carried beside it, covered by the tag manifest).
+    let mut sm3 = write_payload(archive, &mut bag, &files)?;
+    sm3.extend(write_extra(archive, &mut bag, extra)?);
+    sm3.sort();
+    for (n, text) in tag_files(m, sub, &lines, &sm3) {
         bag.zip
             .start_file(format!("{}/{n}", bag.name), bag.base)
             .map_err(&zerr)?;
@@ -114,8 +121,6 @@ pub(super) fn write_bag(
             .write_all(text.as_bytes())
             .map_err(io_at(archive.root()))?;
     }
-    write_payload(archive, &mut bag, &files)?;
-    write_extra(archive, &mut bag, extra)?;
     let mut w = bag.zip.finish().map_err(&zerr)?;
     w.flush().map_err(io_at(archive.root()))?;
     Ok(())
@@ -147,7 +152,15 @@ fn tag_files(
     m: &Manifest,
     sub: &Submission,
     lines: &[(String, String, u64)],
-) -> [(&'static str, String); 4] {
+    sm3: &[(String, String)],
+) -> [(&'static str, String); 5] {
+    let mut sm3_manifest = String::new();
+    for (place, digest) in sm3 {
+        sm3_manifest.push_str(&format!(
+            "{digest}  {}\n",
+            encode_path(&format!("data/{place}"))
+        ));
+    }
     let mut payload_manifest = String::new();
     for (place, sha, _) in lines {
         payload_manifest.push_str(&format!(
@@ -163,6 +176,7 @@ fn tag_files(
         ("bag-info.txt", &info),
         ("bagit.txt", &bagit_txt),
         ("manifest-sha256.txt", &payload_manifest),
+        (SM3_MANIFEST, &sm3_manifest),
     ] {
         tag_manifest.push_str(&format!("{}  {n}\n", Digest::of(text.as_bytes()).hex()));
     }
@@ -170,17 +184,26 @@ fn tag_files(
         ("bagit.txt", bagit_txt),
         ("bag-info.txt", info),
         ("manifest-sha256.txt", payload_manifest),
+        (SM3_MANIFEST, sm3_manifest),
         ("tagmanifest-sha256.txt", tag_manifest),
     ]
 }
 
-/// Copies the submission's files into the bag, re-hashing each; a
-/// damaged one stops the export.
+/// The tag file with the payload's SM3 digests (GB/T 32905), in the
+/// manifest's format.
+pub const SM3_MANIFEST: &str = "sm3-manifest.txt";
+
+/// A payload file's name in the bag and its SM3 digest (hex).
+type Sm3Line = (String, String);
+
+/// Copies the submission's files into the bag, re-hashing each (and
+/// taking its SM3 digest); a damaged one stops the export.
 fn write_payload(
     archive: &Archive,
     bag: &mut BagZip<'_>,
     files: &[&FileEntry],
-) -> Result<(), ArchiveError> {
+) -> Result<Vec<Sm3Line>, ArchiveError> {
+    let mut sm3 = Vec::with_capacity(files.len());
     let zerr = zip_error(archive);
     let mut buf = vec![0u8; 1 << 20];
     let fetch = Prefetch::new(archive);
@@ -197,14 +220,20 @@ fn write_payload(
                 )
                 .map_err(&zerr)?;
             let mut hasher = Sha256::new();
+            let mut sm = <sm3::Sm3 as sm3::Digest>::new();
             loop {
                 let n = src.read(&mut buf).map_err(io_at(&path))?;
                 if n == 0 {
                     break;
                 }
                 hasher.update(&buf[..n]);
+                sm3::Digest::update(&mut sm, &buf[..n]);
                 bag.zip.write_all(&buf[..n]).map_err(io_at(&path))?;
             }
+            sm3.push((
+                payload_name(&f.placed),
+                hex::encode(sm3::Digest::finalize(sm)),
+            ));
             if Digest(hasher.finalize().into()) != digest {
                 return Err(ArchiveError::Corrupt {
                     path,
@@ -213,7 +242,7 @@ fn write_payload(
             }
         }
     }
-    Ok(())
+    Ok(sm3)
 }
 
 /// Copies the field evidence into the bag.
@@ -221,7 +250,8 @@ fn write_extra(
     archive: &Archive,
     bag: &mut BagZip<'_>,
     extra: &[BagFile],
-) -> Result<(), ArchiveError> {
+) -> Result<Vec<Sm3Line>, ArchiveError> {
+    let mut sm3 = Vec::with_capacity(extra.len());
     for x in extra {
         let (place, bytes) = match x {
             BagFile::Bytes(place, bytes) => (place, bytes.clone()),
@@ -245,8 +275,9 @@ fn write_extra(
             )
             .map_err(zip_error(archive))?;
         bag.zip.write_all(&bytes).map_err(io_at(archive.root()))?;
+        sm3.push((payload_name(place), crate::sign::sm::sm3_hex(&bytes)));
     }
-    Ok(())
+    Ok(sm3)
 }
 
 /// Payload files opened ahead of the one being written. From a bucket each

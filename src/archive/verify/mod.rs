@@ -25,6 +25,8 @@ pub struct VerifyReport {
     pub objects: usize,
     /// Bytes re-hashed.
     pub bytes: u64,
+    /// Objects whose recorded SM3 digest was checked too.
+    pub sm3: usize,
     /// Everything wrong; empty when the archive is intact.
     pub problems: Vec<Problem>,
     /// Things worth knowing that are not damage (interrupted writes).
@@ -214,6 +216,11 @@ pub fn verify(
         digests.extend(all);
     }
     check_objects(archive, &digests, &users, &sizes, progress, &mut report);
+    if community.is_none()
+        && let Ok(records) = &chain
+    {
+        check_sm3(archive, records, &mut report);
+    }
     // Without a readable log every version folder would look unlogged.
     check_version_dirs(archive, &subs, community, chain.is_err(), &mut report)?;
     Ok(report)
@@ -402,6 +409,58 @@ fn unlogged_note(v: &crate::storage::backend::StoredVersion, n: u32) -> String {
             "数据库中社区 {} 第 {n} 版没有日志记录（提交被中断，未生效）；下次写入这一版时会被替换",
             v.community
         )
+    }
+}
+
+/// Feeds what is written into an SM3 hasher.
+struct Sm3Sink(sm3::Sm3);
+
+impl std::io::Write for Sm3Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        sm3::Digest::update(&mut self.0, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Checks the SM3 digest recorded beside SHA-256 (issued documents) of
+/// every intact object that has one; older records without SM3 pass.
+fn check_sm3(
+    archive: &Archive,
+    records: &[crate::archive::log::Record],
+    report: &mut VerifyReport,
+) {
+    let damaged: BTreeSet<Digest> = report.damaged.iter().map(|(d, _)| *d).collect();
+    for rec in records {
+        let Some((name, objects)) = rec.event.objects() else {
+            continue;
+        };
+        for o in objects {
+            let (Some(want), Some(d)) = (&o.sm3, Digest::from_hex(&o.sha256)) else {
+                continue;
+            };
+            if damaged.contains(&d) {
+                continue;
+            }
+            let mut sink = Sm3Sink(<sm3::Sm3 as sm3::Digest>::new());
+            if archive.store().copy_verified(&d, &mut sink).is_err() {
+                continue; // reported by the SHA-256 check
+            }
+            report.sm3 += 1;
+            if hex::encode(sm3::Digest::finalize(sink.0)) != *want {
+                report.problems.push(Problem::Object {
+                    object: super::store::ObjectStore::relative_path(&d).to_string(),
+                    what: format!(
+                        "SM3 与日志第 {} 行的{}记录 {name} 不符",
+                        rec.seq,
+                        rec.event.name()
+                    ),
+                    users: None,
+                });
+            }
+        }
     }
 }
 

@@ -21,7 +21,7 @@ pub(in crate::cli) struct ReportArgs {
 pub(super) fn report(ctx: &Context, archive: &Archive, a: ReportArgs) -> anyhow::Result<()> {
     let config = ctx.config()?;
     archive.communities()?.get(&a.community)?;
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     a.output.prepare(&[])?;
     let act = super::console(archive, a.output.no_wait);
     let doc = rectify::report(&act, &config, &engine, &a.community, a.output.date())?;

@@ -30,7 +30,7 @@ pub(super) fn supervise_run(
     a: SuperviseArgs,
 ) -> anyhow::Result<()> {
     let config = ctx.config()?;
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     a.output.prepare(&[])?;
     let act = super::console(archive, a.output.no_wait);
     let s = Supervision {

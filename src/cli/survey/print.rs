@@ -29,7 +29,7 @@ pub fn run(
     } else {
         a.point.clone()
     };
-    let engine = Engine::new(Some(&ctx.root().templates_dir()))?;
+    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     let job = survey::print(
         act,
         PrintOrder {

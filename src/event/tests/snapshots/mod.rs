@@ -40,6 +40,7 @@ fn obj() -> ObjectRef {
     ObjectRef {
         sha256: "ab".into(),
         size: 2,
+        sm3: None,
     }
 }
 
