@@ -486,3 +486,73 @@ fn the_seal_sits_over_the_signature_and_date_as_gbt_9704_says() {
         "seal top {y0:.1}, body ends {body_bottom:.1}"
     );
 }
+
+/// SM3 (GB/T 32905) of a file by Python's hashlib.
+fn python_sm3(path: &Path) -> String {
+    let out = Command::new("python3")
+        .args(["-c", "import hashlib,sys; print(hashlib.new('sm3', open(sys.argv[1],'rb').read()).hexdigest())"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn sm3_digests_match_openssl_and_python() {
+    if !require("openssl", "openssl") || !require("python3", "python3") {
+        return;
+    }
+    let t = TestArchive::new();
+    let out = progress(&t, "a");
+    assert!(out.status.success());
+    let pdf = t.path("a/进度汇总表.pdf");
+    let register: serde_json::Value = serde_json::from_slice(
+        &t.cmd()
+            .args(["register", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let recorded = register[0]["objects"][0]["sm3"]
+        .as_str()
+        .expect("SM3 in the register")
+        .to_string();
+    let openssl = run(Command::new("openssl")
+        .args(["dgst", "-sm3", "-r"])
+        .arg(&pdf))
+    .1;
+    assert!(openssl.starts_with(&recorded), "{openssl} vs {recorded}");
+    assert_eq!(python_sm3(&pdf), recorded);
+    let verified =
+        String::from_utf8_lossy(&t.cmd().arg("verify").output().unwrap().stdout).to_string();
+    assert!(verified.contains("SM3"), "{verified}");
+
+    // A bag carries the SM3 of every payload file beside its SHA-256.
+    t.community("A1");
+    fs::create_dir_all(t.path("in/Ⅱ-1/标准1")).unwrap();
+    fs::write(t.path("in/Ⅱ-1/标准1/会议记录.txt"), "党组织会议记录").unwrap();
+    t.ingest("in", "A1", &[]);
+    t.ok(&["export", "--community", "A1", "-o", "b.zip"]);
+    let dir = t.path("bag");
+    zip::ZipArchive::new(fs::File::open(t.path("b.zip")).unwrap())
+        .unwrap()
+        .extract(&dir)
+        .unwrap();
+    let bag = fs::read_dir(&dir).unwrap().next().unwrap().unwrap().path();
+    let manifest = fs::read_to_string(bag.join("sm3-manifest.txt")).unwrap();
+    let mut lines = 0;
+    for line in manifest.lines() {
+        let (digest, name) = line.split_once("  ").unwrap();
+        assert_eq!(python_sm3(&bag.join(name)), digest, "{name}");
+        lines += 1;
+    }
+    assert!(lines >= 1);
+    let tags = fs::read_to_string(bag.join("tagmanifest-sha256.txt")).unwrap();
+    assert!(tags.contains("sm3-manifest.txt"), "{tags}");
+}

@@ -16,7 +16,11 @@ fn the_demo_runs_on_postgres_and_garage_and_keeps_nothing_on_the_servers_disk() 
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["kaoping.toml", "keys", "templates", "tmp"], "{names:?}");
+    assert_eq!(
+        names,
+        ["kaoping.toml", "keys", "templates", "tmp"],
+        "{names:?}"
+    );
     let verified = s.on(&["verify"]);
     assert!(verified.contains("校验通过"), "{verified}");
     // The register: every document's number once, in the log and in the
