@@ -252,12 +252,48 @@ fn main() {
         println!("warm {name} ({p} pages): median {median:.1} ms (min {min:.1})");
     }
 
+    let keys = kaoping::sign::Keyring::new(&tmp.path().join("archive"), &demo.config);
+    for (name, draft) in [("考评报告", &report), ("命名证书", &cert)] {
+        let (render_ms, _) = warm(&engine, draft, 20);
+        let pdf = render(&engine, draft, 0);
+        let mut t: Vec<f64> = (0..20)
+            .map(|_| {
+                let s = Instant::now();
+                keys.sign_pdf(
+                    pdf.clone(),
+                    &draft.organs,
+                    "昆社治办〔2026〕1号",
+                    &draft.meta.title,
+                )
+                .expect("sign");
+                s.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        t.sort_by(f64::total_cmp);
+        let sign_ms = t[t.len() / 2];
+        println!(
+            "signing {name}: median {sign_ms:.2} ms beside {render_ms:.1} ms rendering (+{:.1} %)",
+            sign_ms / render_ms * 100.0
+        );
+    }
+
     let t = Instant::now();
     for n in 0..100 {
         render(&engine, &cert, n);
     }
     let single = 100.0 / t.elapsed().as_secs_f64();
     println!("100 certificates, one thread: {single:.0} documents/s");
+    let t = Instant::now();
+    for n in 0..100 {
+        let pdf = render(&engine, &cert, n);
+        keys.sign_pdf(pdf, &cert.organs, "昆社治办〔2026〕1号", &cert.meta.title)
+            .expect("sign");
+    }
+    let signed = 100.0 / t.elapsed().as_secs_f64();
+    println!(
+        "100 certificates rendered and signed, one thread: {signed:.0} documents/s ({:.1} % slower)",
+        (single / signed - 1.0) * 100.0
+    );
     let t = Instant::now();
     let numbers: Vec<usize> = (0..100).collect();
     par_map(&numbers, |n| render(&engine, &cert, *n));

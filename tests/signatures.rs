@@ -273,9 +273,9 @@ fn an_openssl_rsa_key_with_a_passphrase_signs() {
         .arg("-out")
         .arg(keys.join("c.pem"))
         .args(["-passout", "pass:mima-123"])
-        .status()
+        .output()
         .unwrap();
-    assert!(ok.success());
+    assert!(ok.status.success());
     let config = t.archive().join("kaoping.toml");
     let text = fs::read_to_string(&config).unwrap().replacen(
         "prefix = \"昆社治办\"\n",
@@ -555,4 +555,77 @@ fn sm3_digests_match_openssl_and_python() {
     assert!(lines >= 1);
     let tags = fs::read_to_string(bag.join("tagmanifest-sha256.txt")).unwrap();
     assert!(tags.contains("sm3-manifest.txt"), "{tags}");
+}
+
+#[test]
+fn an_sm2_key_adds_a_detached_signature_openssl_verifies() {
+    if !require("openssl", "openssl") {
+        return;
+    }
+    let t = TestArchive::new();
+    let keys = t.archive().join("sm2");
+    fs::create_dir_all(&keys).unwrap();
+    let key = keys.join("sm2.pem");
+    let public = keys.join("sm2-pub.pem");
+    let gen_ok = Command::new("openssl")
+        .args(["genpkey", "-algorithm", "SM2", "-out"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(gen_ok.success());
+    let pub_ok = Command::new("openssl")
+        .args(["pkey", "-pubout", "-in"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&public)
+        .status()
+        .unwrap();
+    assert!(pub_ok.success());
+    let config = t.archive().join("kaoping.toml");
+    let text = fs::read_to_string(&config).unwrap().replacen(
+        "prefix = \"昆社治办\"\n",
+        "prefix = \"昆社治办\"\nsm2_key = \"sm2/sm2.pem\"\n",
+        1,
+    );
+    fs::write(&config, text).unwrap();
+    let out = progress(&t, "a");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = t.path("a/进度汇总表.pdf");
+    let sig = t.path("a/进度汇总表.pdf.sig");
+    let check = |file: &Path| {
+        run(Command::new("openssl")
+            .args(["dgst", "-sm3", "-verify"])
+            .arg(&public)
+            .args(["-sigopt", "distid:1234567812345678", "-signature"])
+            .arg(&sig)
+            .arg(file))
+    };
+    let (ok, text) = check(&pdf);
+    assert!(ok && text.contains("Verified OK"), "{text}");
+    // The signature is of these bytes only.
+    let mut bytes = fs::read(&pdf).unwrap();
+    bytes[100] ^= 1;
+    let other = t.path("other.pdf");
+    fs::write(&other, bytes).unwrap();
+    let (ok, _) = check(&other);
+    assert!(!ok);
+    // The register keeps the signature with the PDF.
+    let register: serde_json::Value = serde_json::from_slice(
+        &t.cmd()
+            .args(["register", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        register[0]["objects"].as_array().unwrap().len(),
+        2,
+        "{register}"
+    );
+    assert!(t.cmd().arg("verify").output().unwrap().status.success());
 }

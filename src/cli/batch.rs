@@ -128,6 +128,34 @@ impl Output {
         outfile::write(&path, pdf, self.force)?;
         Ok(path)
     }
+
+    /// Writes an issued document's PDF and, beside it, its detached SM2
+    /// signatures.
+    pub fn write_issued(&self, doc: &Issued) -> Result<PathBuf, outfile::OutFileError> {
+        let path = self.write(&doc.record.file_name, &doc.pdf)?;
+        write_sigs(&path, doc, self.force)?;
+        Ok(path)
+    }
+}
+
+/// Writes `doc`'s SM2 signatures beside `pdf`: `X.pdf.sig`, then
+/// `X.pdf.2.sig` … for a joint document's further organs.
+pub fn write_sigs(
+    pdf: &std::path::Path,
+    doc: &Issued,
+    force: bool,
+) -> Result<(), outfile::OutFileError> {
+    for (i, sig) in doc.sm2.iter().enumerate() {
+        let suffix = if i == 0 {
+            ".sig".to_string()
+        } else {
+            format!(".{}.sig", i + 1)
+        };
+        let mut name = pdf.as_os_str().to_os_string();
+        name.push(suffix);
+        outfile::write(std::path::Path::new(&name), sig, force)?;
+    }
+    Ok(())
 }
 
 impl Target {
@@ -272,15 +300,13 @@ fn write_all(out: &Output, issued: Vec<Issued>) -> anyhow::Result<()> {
     }
     let mut stdout = output::stdout();
     for doc in &issued {
-        let path = out
-            .write(&doc.record.file_name, &doc.pdf)
-            .with_context(|| {
-                format!(
-                    "没有写出《{}》（该公文已登记，可用 kaoping cat {} > 文件 取出）",
-                    doc.record.title,
-                    doc.record.sha256()
-                )
-            })?;
+        let path = out.write_issued(doc).with_context(|| {
+            format!(
+                "没有写出《{}》（该公文已登记，可用 kaoping cat {} > 文件 取出）",
+                doc.record.title,
+                doc.record.sha256()
+            )
+        })?;
         writeln!(
             stdout,
             "{}  {}  {}",

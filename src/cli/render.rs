@@ -165,13 +165,15 @@ fn register(
         .issued;
     drop(lock);
     for doc in issued {
-        outfile::write(&args.output, &doc.pdf, args.force).with_context(|| {
-            format!(
-                "公文已登记（{}），可用 kaoping cat {} > 文件 取出",
-                doc.record.number,
-                doc.record.sha256()
-            )
-        })?;
+        outfile::write(&args.output, &doc.pdf, args.force)
+            .and_then(|()| super::batch::write_sigs(&args.output, &doc, args.force))
+            .with_context(|| {
+                format!(
+                    "公文已登记（{}），可用 kaoping cat {} > 文件 取出",
+                    doc.record.number,
+                    doc.record.sha256()
+                )
+            })?;
         eprintln!(
             "已生成 {}（{}，{} 字节），已登记；SHA-256 {}",
             args.output.display(),

@@ -68,6 +68,7 @@ impl DistrictOffice {
             certificate: None,
             passphrase_env: None,
             seal: None,
+            sm2_key: None,
         }
     }
 

@@ -33,6 +33,10 @@ pub struct Organ {
     /// archive root; documents of an organ without one carry no seal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seal: Option<String>,
+    /// An SM2 key (PKCS#8 PEM), relative to the archive root: each issued
+    /// PDF also gets a detached SM2 signature (`.sig`) beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sm2_key: Option<String>,
 }
 
 /// `[signing]`: how issued documents are signed.

@@ -168,6 +168,9 @@ pub struct Issued {
     pub record: IssuedRecord,
     /// The PDF.
     pub pdf: Vec<u8>,
+    /// Detached SM2 signatures of the PDF (`.sig`), one per organ with an
+    /// SM2 key; stored and registered after the PDF.
+    pub sm2: Vec<Vec<u8>>,
 }
 
 /// A register line with its time.
@@ -304,7 +307,11 @@ impl Numbering {
 pub type FollowEvents = dyn Fn(&[Record], &[(&IssuedRecord, &FollowUp)]) -> Vec<Event>;
 
 /// A rendered PDF with the templates it came from.
-type Rendered = (Vec<u8>, Vec<TemplateUse>);
+struct Rendered {
+    pdf: Vec<u8>,
+    uses: Vec<TemplateUse>,
+    sm2: Vec<Vec<u8>>,
+}
 
 /// Allocates numbers, renders every draft (in parallel), stores the PDFs
 /// and registers them, in order. The caller holds the writer lock. Either
@@ -321,22 +328,10 @@ pub fn issue(
     check_keys(engine, &drafts)?;
     let records = archive.records()?;
     let numbered = number_all(&entries_of(&records), drafts)?;
-    let (pdfs, uses): (Vec<Vec<u8>>, Vec<Vec<TemplateUse>>) =
-        render_all(engine, &numbered, progress)?.into_iter().unzip();
-    let store = archive.store();
-    let root = archive.root().to_path_buf();
-    let io = |source| ArchiveError::Io {
-        path: root.clone(),
-        source,
-    };
-    let mut puts = Vec::with_capacity(pdfs.len());
-    for pdf in &pdfs {
-        puts.push(store.put_bytes(pdf).map_err(io)?);
-    }
-    store.flush().map_err(io)?;
-    let mut out = Vec::with_capacity(pdfs.len());
-    let rendered = pdfs.into_iter().zip(uses);
-    for ((n, (pdf, templates)), put) in numbered.into_iter().zip(rendered).zip(puts) {
+    let rendered = render_all(engine, &numbered, progress)?;
+    let stored = store_all(archive, &rendered)?;
+    let mut out = Vec::with_capacity(rendered.len());
+    for ((n, r), objects) in numbered.into_iter().zip(rendered).zip(stored) {
         let d = n.draft;
         let record = IssuedRecord {
             number: n.number,
@@ -353,15 +348,16 @@ pub fn issue(
             file_name: d.file_name,
             over_quota: d.over_quota,
             submission: d.submission,
-            objects: vec![ObjectRef {
-                sha256: put.digest.hex(),
-                size: put.size,
-                sm3: Some(crate::sign::sm::sm3_hex(&pdf)),
-            }],
-            templates,
+            objects,
+            templates: r.uses,
             basis: n.basis,
         };
-        out.push((Issued { record, pdf }, d.follow));
+        let issued = Issued {
+            record,
+            pdf: r.pdf,
+            sm2: r.sm2,
+        };
+        out.push((issued, d.follow));
     }
     // The whole batch is registered with one write: all or none; the
     // events its documents set going in other areas (rectification items
@@ -386,6 +382,31 @@ pub fn issue(
         .append_all(lock, events)
         .map_err(ArchiveError::from)?;
     Ok(out)
+}
+
+/// Stores every rendered PDF and its SM2 signatures; the objects of each
+/// document, the PDF first (with its SM3).
+fn store_all(archive: &Archive, rendered: &[Rendered]) -> Result<Vec<Vec<ObjectRef>>, IssueError> {
+    let store = archive.store();
+    let io = |source| ArchiveError::Io {
+        path: archive.root().to_path_buf(),
+        source,
+    };
+    let mut all = Vec::with_capacity(rendered.len());
+    for r in rendered {
+        let mut objects = Vec::with_capacity(1 + r.sm2.len());
+        for bytes in std::iter::once(&r.pdf).chain(&r.sm2) {
+            let put = store.put_bytes(bytes).map_err(io)?;
+            objects.push(ObjectRef {
+                sha256: put.digest.hex(),
+                size: put.size,
+                sm3: Some(crate::sign::sm::sm3_hex(bytes)),
+            });
+        }
+        all.push(objects);
+    }
+    store.flush().map_err(io)?;
+    Ok(all)
 }
 
 /// Issues one document: [`issue`] for a batch of one.
@@ -455,7 +476,12 @@ fn render_all(
                             title: d.meta.title.clone(),
                             source,
                         })?;
-                Ok((sign(engine, pdf, n)?, uses))
+                let pdf = sign(engine, pdf, n)?;
+                let sm2 = match engine.keys() {
+                    Some(keys) => keys.sm2_signatures(&n.draft.organs, &pdf)?,
+                    None => Vec::new(),
+                };
+                Ok(Rendered { pdf, uses, sm2 })
             });
         progress.advance(1);
         r

@@ -51,6 +51,7 @@ fn banner_splits_the_common_suffix() {
         certificate: None,
         passphrase_env: None,
         seal: None,
+        sm2_key: None,
     };
     let b = Organ {
         header: "昆明市人民政府办公厅文件".into(),

@@ -121,6 +121,7 @@ pub struct Keyring {
     root: PathBuf,
     known: HashMap<String, Known>,
     seals: HashMap<String, PathBuf>,
+    sm2: HashMap<String, PathBuf>,
     test_keys: bool,
     loaded: Mutex<HashMap<String, OrganKey>>,
 }
@@ -146,7 +147,11 @@ impl Keyring {
     pub fn new(root: &Path, config: &Config) -> Keyring {
         let mut known = HashMap::new();
         let mut seals = HashMap::new();
+        let mut sm2 = HashMap::new();
         for o in &config.organs {
+            if let Some(k) = &o.sm2_key {
+                sm2.insert(o.name.clone(), root.join(k));
+            }
             if let Some(seal) = &o.seal {
                 seals.insert(o.name.clone(), root.join(seal));
             }
@@ -171,6 +176,7 @@ impl Keyring {
             root: root.to_path_buf(),
             known,
             seals,
+            sm2,
             test_keys: config.signing.test_keys,
             loaded: Mutex::new(HashMap::new()),
         }
@@ -212,6 +218,19 @@ impl Keyring {
             .map(|o| self.seals.get(o).map(|p| seal::read(p)).transpose())
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
+    }
+
+    /// The detached SM2 signatures of `bytes` by each organ that has an
+    /// SM2 key, in the order of the organs.
+    pub fn sm2_signatures(
+        &self,
+        organs: &[String],
+        bytes: &[u8],
+    ) -> Result<Vec<Vec<u8>>, SignError> {
+        organs
+            .iter()
+            .filter_map(|o| self.sm2.get(o).map(|k| sm::sm2_sign(o, k, bytes)))
+            .collect()
     }
 
     /// Checks that every organ named can sign now.

@@ -61,15 +61,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 /// Writes an issued document into the output folder and says so.
 pub fn write_doc(out: &batch::Output, doc: &kaoping::issuance::Issued) -> anyhow::Result<()> {
     kaoping::fsutil::create_dir_durable(&out.folder())?;
-    let path = out
-        .write(&doc.record.file_name, &doc.pdf)
-        .with_context(|| {
-            format!(
-                "公文已登记（{}），可用 kaoping cat {} > 文件 取出",
-                doc.record.number,
-                doc.record.sha256()
-            )
-        })?;
+    let path = out.write_issued(doc).with_context(|| {
+        format!(
+            "公文已登记（{}），可用 kaoping cat {} > 文件 取出",
+            doc.record.number,
+            doc.record.sha256()
+        )
+    })?;
     println!(
         "{}  {}  {}",
         doc.record.number,
