@@ -42,6 +42,7 @@ mod survey;
 mod units;
 mod upload;
 mod url;
+mod verify;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -301,6 +302,8 @@ fn office_routes(t: &mut Vec<Route>) {
         post("/office/return", office::send_back),
         get("/documents/{sha}", download::document),
         get("/documents/batch.zip", download::batch_zip),
+        get("/verify", verify::page),
+        upload("/verify", verify::check),
     ]);
 }
 

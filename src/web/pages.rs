@@ -40,6 +40,10 @@ const PAGES: &[(&str, &str)] = &[
         include_str!("../../templates/web/register.html"),
     ),
     (
+        "verify.html",
+        include_str!("../../templates/web/verify.html"),
+    ),
+    (
         "district.html",
         include_str!("../../templates/web/district.html"),
     ),

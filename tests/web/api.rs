@@ -392,6 +392,27 @@ fn upload_coverage_receipt_bag_assessment_and_documents() {
         assert!(text.contains("翠湖社区"), "{text}");
         assert!(text.contains("提交回执"), "{text}");
     }
+    // The community checks the receipt's signature on its own page, and
+    // a copy with one byte changed is refused.
+    let mut changed = pdf.to_vec();
+    let at = changed.len() / 3;
+    changed[at] ^= 1;
+    for (bytes, expect) in [
+        (pdf.to_vec(), "签名有效，覆盖整个文件"),
+        (changed, "签名无效"),
+    ] {
+        let page = post_multipart(
+            &c,
+            &server,
+            "/verify",
+            Form::new()
+                .text("csrf", csrf.clone())
+                .part("pdf", Part::bytes(bytes).file_name("回执.pdf")),
+        )
+        .text()
+        .unwrap();
+        assert!(page.contains(expect), "{expect}: {page}");
+    }
     // The bag is a ZIP with BagIt's declaration.
     let res = get(&c, &server, "/c/WH-001/v/1/bag.zip");
     assert_eq!(res.status(), 200, "{}", res.text().unwrap_or_default());

@@ -97,6 +97,8 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("GET", "/office/tables/{name}", Who::Office),
     ("POST", "/office/assess", Who::Office),
     ("POST", "/office/verify-doc", Who::Office),
+    ("GET", "/verify", Who::SignedIn),
+    ("POST", "/verify", Who::SignedIn),
     ("POST", "/office/documents", Who::Office),
     ("GET", "/office/register", Who::Office),
     ("POST", "/office/approve", Who::Office),
@@ -243,6 +245,7 @@ fn send_once(
             if p.ends_with("/upload")
                 || p.ends_with("assess")
                 || p == "/office/verify-doc"
+                || p == "/verify"
                 || p == "/office/units"
                 || p == "/district/plan"
                 || p == "/office/phases"
