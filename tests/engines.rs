@@ -15,6 +15,7 @@
 mod garage;
 mod postgres;
 mod server;
+mod tls;
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -22,6 +23,7 @@ use std::time::{Duration, Instant};
 pub use garage::{Garage, REMOTE};
 pub use postgres::{Postgres, dbname};
 pub use server::wait_until;
+pub use tls::{TestCa, TlsFront};
 
 use crate::util;
 
@@ -51,6 +53,23 @@ pub fn engines() -> Option<(&'static Postgres, &'static Garage)> {
 /// `None` as for [`postgres`].
 pub fn private_postgres() -> Option<Postgres> {
     available(Postgres::start())
+}
+
+/// A private PostgreSQL cluster taking TLS connections only, with a
+/// server certificate of `ca`, or `None` as for [`postgres`].
+pub fn tls_postgres(ca: &TestCa) -> Option<Postgres> {
+    available(Postgres::start_tls(ca))
+}
+
+/// A test CA (see [`TestCa::new`]), or `None` as for [`postgres`].
+pub fn test_ca(name: &str) -> Option<TestCa> {
+    available(TestCa::new(name))
+}
+
+/// A TLS front for `to_port` (see [`TlsFront::start`]), or `None` as for
+/// [`postgres`].
+pub fn tls_front(ca: &TestCa, to_port: u16) -> Option<TlsFront> {
+    available(TlsFront::start(ca, to_port))
 }
 
 /// A private Garage cluster (for a test that stops nodes), or `None` as

@@ -1,9 +1,10 @@
 //! Keeping the archive sound: verifying it (setting damaged copies
-//! aside when it can) and repairing it.
+//! aside when it can), repairing it and removing unreferenced objects.
 
 use super::{ActionError, Ctx, Wait};
+use crate::archive::gc::{self, GcOptions};
 use crate::archive::verify::{self, VerifyReport};
-use crate::event::Quarantined;
+use crate::event::{Collected, Quarantined};
 use crate::meter::Meter;
 
 /// What became of the damaged copies a verification found.
@@ -63,4 +64,18 @@ pub fn repair(ctx: &Ctx, meter: &dyn Meter) -> Result<Vec<Quarantined>, ActionEr
     ctx.office_only()?;
     let lock = ctx.lock()?;
     Ok(verify::repair(ctx.archive, &lock, meter)?)
+}
+
+/// `kaoping gc`: marks the objects no record refers to and removes those
+/// marked by an earlier run that stayed unreferenced for the grace period
+/// (see [`crate::archive::gc`]); logged unless it is a dry run.
+pub fn gc(ctx: &Ctx, opts: GcOptions) -> Result<Collected, ActionError> {
+    ctx.office_only()?;
+    let lock = ctx.lock()?;
+    Ok(gc::collect(
+        ctx.archive,
+        &lock,
+        opts,
+        std::time::SystemTime::now(),
+    )?)
 }

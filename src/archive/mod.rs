@@ -14,6 +14,7 @@ pub mod collect;
 mod commits;
 pub mod coverage;
 mod error;
+pub mod gc;
 mod index;
 pub mod ingest;
 pub mod layout;

@@ -18,6 +18,7 @@ mod expert;
 mod export;
 mod field;
 mod field_form;
+mod gc;
 mod grid;
 mod history;
 mod ingest;
@@ -154,6 +155,8 @@ enum Command {
     Verify(verify::Args),
     /// 修复档案库：把内容损坏的文件移到 quarantine 文件夹，重新提交同样的文件即可恢复
     Repair(repair::Args),
+    /// 清理无引用的文件：标记没有任何记录引用的文件，过了宽限期仍无引用的再删除（--older-than 7d、--dry-run）
+    Gc(gc::Args),
     /// 把某版提交导出为 BagIt 包（ZIP），供移交或长期保存
     Export(export::Args),
     /// 按模板生成公文 PDF（GB/T 9704 格式），例如通知
@@ -287,6 +290,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cat(args) => cat::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Repair(args) => repair::run(&ctx, args),
+        Command::Gc(args) => gc::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Render(args) => render::run(&ctx, args),
         Command::Register(args) => register::run(&ctx, args),

@@ -1,9 +1,11 @@
 //! The `[storage]` table of `kaoping.toml`: which backend an archive root
 //! uses and, for the distributed one, where its database and bucket are.
 //! Secrets never live here: the S3 keys come from `AWS_ACCESS_KEY_ID` and
-//! `AWS_SECRET_ACCESS_KEY`, a database password from `PGPASSWORD`.
+//! `AWS_SECRET_ACCESS_KEY`, a database password from `PGPASSWORD`. The CA
+//! files that TLS to the database and the bucket trust are named here
+//! (`database_ca_file`, `[storage.bucket] ca_file`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +40,50 @@ pub struct BucketConfig {
     /// `http://bucket.host/key`.
     #[serde(default = "yes")]
     pub path_style: bool,
+    /// PEM file of the CA(s) an `https://` endpoint's certificate must
+    /// chain to; the only roots trusted when set (relative: to the
+    /// configuration's folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+}
+
+/// How the connection to PostgreSQL uses TLS (libpq's `sslmode` names).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SslMode {
+    /// Plain TCP (a database on the same host or a private network only).
+    #[default]
+    #[serde(rename = "disable")]
+    Disable,
+    /// TLS required, the server's certificate not checked (as libpq's
+    /// `require` without a root certificate).
+    #[serde(rename = "require")]
+    Require,
+    /// TLS required, the certificate checked against `database_ca_file`
+    /// (or the system's CAs) and the host name.
+    #[serde(rename = "verify-full")]
+    VerifyFull,
+}
+
+/// The database of a distributed setup: where, and how TLS is used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseConfig {
+    /// libpq key=value connection string (without `sslmode`).
+    pub conninfo: String,
+    /// TLS use.
+    pub sslmode: SslMode,
+    /// The CA file for `verify-full`, resolved to a full path.
+    pub ca_file: Option<PathBuf>,
+}
+
+impl DatabaseConfig {
+    /// A plain connection (no TLS) to `conninfo`.
+    pub fn plain(conninfo: &str) -> DatabaseConfig {
+        DatabaseConfig {
+            conninfo: conninfo.to_string(),
+            sslmode: SslMode::Disable,
+            ca_file: None,
+        }
+    }
 }
 
 fn default_region() -> String {
@@ -58,9 +104,20 @@ pub struct StorageConfig {
     /// libpq connection string, e.g. `host=db1 port=5432 user=kaoping dbname=kaoping`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
+    /// TLS to the database: `disable` (default), `require`, `verify-full`.
+    #[serde(default, skip_serializing_if = "is_disable")]
+    pub database_sslmode: SslMode,
+    /// PEM file of the CA(s) the database's certificate must chain to
+    /// (`verify-full`; relative: to the configuration's folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_ca_file: Option<PathBuf>,
     /// The bucket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<BucketConfig>,
+}
+
+fn is_disable(m: &SslMode) -> bool {
+    *m == SslMode::Disable
 }
 
 #[derive(Deserialize)]
@@ -102,7 +159,7 @@ pub fn parse(text: &str, path: &Path) -> Result<StorageConfig, StorageError> {
         .map_err(|e: toml::de::Error| StorageError::Config {
             path: path.to_path_buf(),
             reason: format!(
-                "[storage] {}（kind 只能是 \"local\" 或 \"distributed\"；bucket 需要 endpoint、name，可选 region、path_style）",
+                "[storage] {}（kind 只能是 \"local\" 或 \"distributed\"；database_sslmode 只能是 \"disable\"、\"require\" 或 \"verify-full\"；bucket 需要 endpoint、name，可选 region、path_style、ca_file）",
                 e.message()
             ),
         })?;
@@ -111,19 +168,39 @@ pub fn parse(text: &str, path: &Path) -> Result<StorageConfig, StorageError> {
 
 impl StorageConfig {
     /// The database and bucket of a distributed setup, both required.
-    pub fn distributed(&self, path: &Path) -> Result<(String, BucketConfig), StorageError> {
-        let missing = |what: &str| StorageError::Config {
+    /// CA file names are resolved against the folder of `path`.
+    pub fn distributed(&self, path: &Path) -> Result<(DatabaseConfig, BucketConfig), StorageError> {
+        let invalid = |reason: String| StorageError::Config {
             path: path.to_path_buf(),
-            reason: format!("[storage] kind = \"distributed\" 需要 {what}"),
+            reason,
         };
-        let db = self
+        let missing = |what: &str| invalid(format!("[storage] kind = \"distributed\" 需要 {what}"));
+        let conninfo = self
             .database
             .clone()
             .ok_or_else(|| missing("database = \"host=… dbname=…\""))?;
-        let bucket = self
+        if conninfo.contains("sslmode") || conninfo.contains("sslrootcert") {
+            return Err(invalid(
+                "[storage] database 的连接串里不要写 sslmode 或 sslrootcert，请改用 database_sslmode 和 database_ca_file 两项设置".into(),
+            ));
+        }
+        let mut bucket = self
             .bucket
             .clone()
             .ok_or_else(|| missing("[storage.bucket]（endpoint、name）"))?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let ca_file = self.database_ca_file.as_ref().map(|f| dir.join(f));
+        if ca_file.is_some() && self.database_sslmode != SslMode::VerifyFull {
+            return Err(invalid(
+                "[storage] database_ca_file 只在 database_sslmode = \"verify-full\" 时使用，请一并设置".into(),
+            ));
+        }
+        bucket.ca_file = bucket.ca_file.map(|f| dir.join(f));
+        let db = DatabaseConfig {
+            conninfo,
+            sslmode: self.database_sslmode,
+            ca_file,
+        };
         Ok((db, bucket))
     }
 
@@ -161,6 +238,26 @@ mod tests {
         assert!(b.path_style);
         assert_eq!(parse(&c.to_toml(), p).unwrap(), c);
     }
+
+    #[test]
+    fn storage_tls_settings_resolve_against_the_config_folder() {
+        let p = Path::new("/etc/kaoping/kaoping.toml");
+        let text = "[storage]\nkind = \"distributed\"\ndatabase = \"host=db\"\ndatabase_sslmode = \"verify-full\"\ndatabase_ca_file = \"ca.pem\"\n[storage.bucket]\nendpoint = \"https://s3\"\nname = \"b\"\nca_file = \"/opt/s3-ca.pem\"\n";
+        let c = parse(text, p).unwrap();
+        assert_eq!(parse(&c.to_toml(), p).unwrap(), c);
+        let (db, b) = c.distributed(p).unwrap();
+        assert_eq!(db.sslmode, SslMode::VerifyFull);
+        assert_eq!(db.ca_file.unwrap(), Path::new("/etc/kaoping/ca.pem"));
+        assert_eq!(b.ca_file.unwrap(), Path::new("/opt/s3-ca.pem"));
+        let e = parse(&text.replace("verify-full", "verify-ca"), p).unwrap_err();
+        assert!(e.to_string().contains("database_sslmode"), "{e}");
+        let c = parse(&text.replace("host=db", "host=db sslmode=require"), p).unwrap();
+        let e = c.distributed(p).unwrap_err().to_string();
+        assert!(e.contains("database_sslmode"), "{e}");
+        let c = parse(&text.replace("\"verify-full\"", "\"require\""), p).unwrap();
+        let e = c.distributed(p).unwrap_err().to_string();
+        assert!(e.contains("database_ca_file"), "{e}");
+    }
 }
 
 /// Why the distributed setup of a root cannot be used.
@@ -181,6 +278,17 @@ pub enum StorageError {
         endpoint: String,
         /// The bucket.
         bucket: String,
+        /// What failed.
+        reason: String,
+    },
+    /// TLS to the database or the bucket failed: the certificate was
+    /// refused or the server does not speak TLS.
+    #[error("{service}的 TLS 连接失败：{reason}。请检查 kaoping.toml 中的 {setting}")]
+    Tls {
+        /// 数据库 or 对象存储 and where.
+        service: String,
+        /// The setting(s) to check.
+        setting: String,
         /// What failed.
         reason: String,
     },

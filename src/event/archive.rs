@@ -47,6 +47,29 @@ pub struct Quarantined {
     pub reason: String,
 }
 
+/// The data of a garbage collection (`kaoping gc`): objects no record
+/// refers to are marked, and removed by a later run once they have stayed
+/// unreferenced for the grace period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collected {
+    /// The grace period in seconds (`--older-than`).
+    pub older_than_s: u64,
+    /// Objects stored when it ran.
+    pub stored: u64,
+    /// Objects no record refers to, marked by this run.
+    pub marked: u64,
+    /// Their bytes.
+    pub marked_bytes: u64,
+    /// Marked earlier and still within the grace period.
+    pub waiting: u64,
+    /// Marked earlier but referenced again since: kept, unmarked.
+    pub rescued: u64,
+    /// Removed for good.
+    pub removed: u64,
+    /// Their bytes.
+    pub removed_bytes: u64,
+}
+
 /// The data of a download.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Download {

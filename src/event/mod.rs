@@ -24,7 +24,7 @@ mod tests;
 pub mod units;
 
 pub use self::accounts::{AccountChange, Role};
-pub use self::archive::{Download, ObjectRef, Quarantined, SubmissionRecord};
+pub use self::archive::{Collected, Download, ObjectRef, Quarantined, SubmissionRecord};
 pub use self::assessment::AssessmentRecord;
 pub use self::issuance::{DocumentCheck, IssuedRecord};
 pub use self::survey::QuestionnaireSet;
@@ -63,6 +63,9 @@ pub enum Event {
     /// A damaged object set aside in `quarantine/`.
     #[serde(rename = "quarantine")]
     Quarantine(Quarantined),
+    /// Unreferenced objects marked and removed by `kaoping gc`.
+    #[serde(rename = "gc")]
+    Gc(Collected),
     /// A district's application (申报) for a pilot community.
     #[serde(rename = "application")]
     Application(application::ApplicationRecord),
@@ -156,6 +159,7 @@ impl Event {
             Event::Download(_) => "下载",
             Event::VerifyDoc(_) => "核验公文",
             Event::Quarantine(_) => "隔离损坏文件",
+            Event::Gc(_) => "清理无引用对象",
             Event::Application(_) => "申报",
             Event::ApplicationDecision(_) => "申报审核",
             Event::AssessmentReturn(_) => "退回考评",

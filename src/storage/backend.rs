@@ -89,6 +89,17 @@ pub struct StoredVersion {
     pub folder: bool,
 }
 
+/// A stored object as listed for garbage collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgedObject {
+    /// Its digest.
+    pub digest: Digest,
+    /// Its stored size.
+    pub size: u64,
+    /// When it was stored (last written), as the store tells.
+    pub modified: std::time::SystemTime,
+}
+
 /// A signed-in session as kept: account, password stamp, CSRF token.
 pub type SessionRow = (String, String, String);
 
@@ -120,6 +131,12 @@ pub trait Backend: Send + Sync + fmt::Debug {
     fn quarantine_object(&self, d: &Digest, stamp: u64) -> io::Result<PathBuf>;
     /// Every stored object, sorted.
     fn list_objects(&self) -> io::Result<Vec<Digest>>;
+    /// Every stored object with its size and when it was stored, sorted.
+    fn list_objects_aged(&self) -> io::Result<Vec<AgedObject>>;
+    /// Deletes stored objects for good (garbage collection; the caller
+    /// holds the writer lock and has checked that nothing refers to
+    /// them). Objects already gone are no error.
+    fn delete_objects(&self, ds: &[Digest]) -> io::Result<()>;
     /// A pool for reading many objects at once when reads wait on the
     /// network; `None` when they are bound to the cores.
     fn read_pool(&self, threads: usize) -> Option<rayon::ThreadPool>;

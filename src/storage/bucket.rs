@@ -7,6 +7,11 @@
 //! existing key the same bytes) and never overwrites; small objects go in
 //! one PUT, large ones in a multipart upload that is aborted on any error.
 //! Either way S3 makes the object visible only once it is whole.
+//!
+//! An `https://` endpoint is checked against `[storage.bucket] ca_file`
+//! when it is set (those CAs only), else against the file named by
+//! `AWS_CA_BUNDLE` when that is set (as the AWS tools do), else against
+//! the system's CAs.
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -14,7 +19,9 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as Key;
-use object_store::{ObjectStore as _, ObjectStoreExt as _, PutPayload, WriteMultipart};
+use object_store::{
+    Certificate, ClientOptions, ObjectStore as _, ObjectStoreExt as _, PutPayload, WriteMultipart,
+};
 
 use super::digest::{Digest, object_key};
 use super::{BucketConfig, StorageError, run};
@@ -34,6 +41,30 @@ pub struct Bucket {
     store: Arc<dyn object_store::ObjectStore>,
     /// `endpoint bucket`, for messages.
     name: String,
+    /// The setting that chose the CAs, for messages.
+    trust: String,
+}
+
+/// The client options of `cfg`'s endpoint: the CAs it trusts, and which
+/// setting chose them (for messages).
+fn client_options(cfg: &BucketConfig) -> Result<(ClientOptions, String), String> {
+    let options = ClientOptions::new().with_allow_http(cfg.endpoint.starts_with("http://"));
+    let file = match (&cfg.ca_file, env("AWS_CA_BUNDLE")) {
+        _ if !cfg.endpoint.starts_with("https://") => None,
+        (Some(file), _) => Some((file.clone(), "[storage.bucket] ca_file")),
+        (None, Some(env)) => Some((env.into(), "环境变量 AWS_CA_BUNDLE")),
+        (None, None) => None,
+    };
+    let Some((file, setting)) = file else {
+        return Ok((options, "系统的 CA 证书".into()));
+    };
+    let certs = super::tls::read_pem(&file).map_err(|e| format!("{setting}：{e}"))?;
+    let mut options = options.with_no_system_certificates(true);
+    for der in certs {
+        let cert = Certificate::from_der(der.as_ref()).map_err(|e| format!("{setting}：{e}"))?;
+        options = options.with_root_certificate(cert);
+    }
+    Ok((options, format!("{setting}（{}）", file.display())))
 }
 
 fn env(name: &str) -> Option<String> {
@@ -54,13 +85,14 @@ impl Bucket {
                 "没有访问密钥：请在环境变量 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY 中设置（不要写进配置文件）".into(),
             ));
         };
+        let (options, trust) = client_options(cfg).map_err(fail)?;
         let store = AmazonS3Builder::new()
+            .with_client_options(options)
             .with_endpoint(&cfg.endpoint)
             .with_region(&cfg.region)
             .with_bucket_name(&cfg.name)
             .with_access_key_id(id)
             .with_secret_access_key(secret)
-            .with_allow_http(cfg.endpoint.starts_with("http://"))
             .with_virtual_hosted_style_request(!cfg.path_style)
             .with_disable_tagging(true)
             .build()
@@ -68,6 +100,7 @@ impl Bucket {
         Ok(Bucket {
             store: Arc::new(store),
             name: format!("{} 桶 {}", cfg.endpoint, cfg.name),
+            trust,
         })
     }
 
@@ -76,7 +109,20 @@ impl Bucket {
         Key::from(object_key(d))
     }
 
+    /// A refused certificate as the message naming the CA setting.
+    fn refused(&self, e: &object_store::Error) -> Option<StorageError> {
+        let why = super::tls::refused_certificate(e)?;
+        Some(StorageError::Tls {
+            service: format!("对象存储 {} ", self.name),
+            setting: format!("[storage.bucket] ca_file（现在信任的是 {}）", self.trust),
+            reason: format!("服务器的证书未通过校验（{why}）"),
+        })
+    }
+
     fn err(&self, e: object_store::Error) -> io::Error {
+        if let Some(tls) = self.refused(&e) {
+            return io::Error::other(tls);
+        }
         match e {
             object_store::Error::NotFound { .. } => io::Error::new(
                 io::ErrorKind::NotFound,
@@ -197,11 +243,11 @@ impl Bucket {
         let key = Key::from("kaoping-probe");
         match run(self.store.head(&key)) {
             Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(StorageError::Bucket {
+            Err(e) => Err(self.refused(&e).unwrap_or_else(|| StorageError::Bucket {
                 endpoint: self.name.clone(),
                 bucket: String::new(),
                 reason: format!("{e}（请检查地址、桶名、区域和访问密钥）"),
-            }),
+            })),
         }
     }
 
@@ -219,6 +265,45 @@ impl Bucket {
             }
             out.sort();
             Ok(out)
+        })
+    }
+
+    /// Every object in the bucket with its size and last-modified time.
+    pub fn list_aged(&self) -> io::Result<Vec<super::AgedObject>> {
+        let prefix = Key::from("objects/sha256");
+        run(async {
+            let mut out = Vec::new();
+            let mut stream = self.store.list(Some(&prefix));
+            while let Some(meta) = stream.next().await {
+                let meta = meta.map_err(|e| self.err(e))?;
+                if let Some(digest) = meta.location.filename().and_then(Digest::from_hex) {
+                    out.push(super::AgedObject {
+                        digest,
+                        size: meta.size,
+                        modified: meta.last_modified.into(),
+                    });
+                }
+            }
+            out.sort_by_key(|o| o.digest);
+            Ok(out)
+        })
+    }
+
+    /// Deletes objects (in batches: S3's multi-object delete); a key
+    /// already gone is no error.
+    pub fn delete(&self, ds: &[Digest]) -> io::Result<()> {
+        let keys: Vec<object_store::Result<Key>> = ds.iter().map(|d| Ok(Self::key(d))).collect();
+        run(async {
+            let mut gone = self
+                .store
+                .delete_stream(futures_util::stream::iter(keys).boxed());
+            while let Some(r) = gone.next().await {
+                match r {
+                    Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(self.err(e)),
+                }
+            }
+            Ok(())
         })
     }
 

@@ -109,6 +109,12 @@ impl Backend for Distributed {
     fn list_objects(&self) -> io::Result<Vec<Digest>> {
         Ok(self.bucket.list()?.into_iter().map(|(d, _)| d).collect())
     }
+    fn list_objects_aged(&self) -> io::Result<Vec<super::AgedObject>> {
+        self.bucket.list_aged()
+    }
+    fn delete_objects(&self, ds: &[Digest]) -> io::Result<()> {
+        self.bucket.delete(ds)
+    }
     fn read_pool(&self, threads: usize) -> Option<rayon::ThreadPool> {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)

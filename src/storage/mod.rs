@@ -23,13 +23,18 @@ pub mod distributed;
 pub mod local;
 pub mod register;
 mod runtime;
+pub mod tls;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-pub use crate::config::storage::{BucketConfig, StorageConfig, StorageError, StorageKind};
-pub use backend::{Backend, Committed, Held, LockFailure, LogPos, SessionStore, VersionFile};
+pub use crate::config::storage::{
+    BucketConfig, DatabaseConfig, SslMode, StorageConfig, StorageError, StorageKind,
+};
+pub use backend::{
+    AgedObject, Backend, Committed, Held, LockFailure, LogPos, SessionStore, VersionFile,
+};
 pub use digest::Digest;
 pub use runtime::run;
 

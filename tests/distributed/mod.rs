@@ -6,7 +6,9 @@
 
 mod failures;
 mod flow;
+mod gc;
 mod servers;
+mod tls;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -23,25 +23,63 @@ pub struct Postgres {
     user: Option<&'static str>,
     server: Option<Server>,
     next_db: AtomicUsize,
+    /// `-c` settings beyond the defaults (TLS).
+    settings: Vec<String>,
 }
 
 impl Postgres {
     /// Makes and starts a cluster; `Err` says why PostgreSQL is missing
     /// or did not start (a skip reason).
     pub fn start() -> Result<Postgres, String> {
+        let mut pg = Postgres::init()?;
+        pg.start_again()?;
+        Ok(pg)
+    }
+
+    /// A cluster that takes TCP connections over TLS only (`ssl = on`
+    /// with `ca`'s server certificate, `hostnossl … reject`), started.
+    pub fn start_tls(ca: &super::TestCa) -> Result<Postgres, String> {
+        let mut pg = Postgres::init()?;
+        let data = pg.data();
+        for (from, to) in [(ca.cert(), "server.crt"), (ca.key(), "server.key")] {
+            std::fs::copy(from, data.join(to)).map_err(|e| e.to_string())?;
+        }
+        let hba = "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n";
+        std::fs::write(data.join("pg_hba.conf"), hba).map_err(|e| e.to_string())?;
+        if let Some(user) = pg.user {
+            run(Command::new("chown")
+                .arg("-R")
+                .arg(format!("{user}:"))
+                .arg(&data))?;
+        }
+        run(Command::new("chmod")
+            .arg("600")
+            .arg(data.join("server.key")))?;
+        pg.settings = vec![
+            "ssl=on".into(),
+            "ssl_cert_file=server.crt".into(),
+            "ssl_key_file=server.key".into(),
+        ];
+        pg.start_again()?;
+        Ok(pg)
+    }
+
+    /// A new cluster on disk, not started.
+    fn init() -> Result<Postgres, String> {
         let bin = bin_dir()?;
         let user = if is_root() { Some("postgres") } else { None };
         let dir = temp_dir("kp-pg-")?;
         if let Some(user) = user {
             run(Command::new("chown").arg(format!("{user}:")).arg(&dir))?;
         }
-        let mut pg = Postgres {
+        let pg = Postgres {
             bin,
             dir,
             port: free_ports(1)[0],
             user,
             server: None,
             next_db: AtomicUsize::new(1),
+            settings: Vec::new(),
         };
         run(as_user(user, pg.bin.join("initdb"))
             .args(["--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"])
@@ -49,7 +87,6 @@ impl Postgres {
             .arg("-D")
             .arg(pg.data())
             .current_dir(&pg.dir))?;
-        pg.start_again()?;
         Ok(pg)
     }
 
@@ -143,11 +180,16 @@ impl Postgres {
         argv.push(data.into());
         argv.extend(["-p".into(), self.port.to_string().into(), "-k".into()]);
         argv.push(self.dir.clone().into());
-        for setting in [
+        let defaults = [
             "listen_addresses=127.0.0.1",
             "fsync=off",
             "max_connections=200",
-        ] {
+        ];
+        for setting in defaults
+            .iter()
+            .map(|s| s.to_string())
+            .chain(self.settings.clone())
+        {
             argv.extend(["-c".into(), setting.into()]);
         }
         let log = self.dir.join("postgres.log");

@@ -50,7 +50,7 @@ impl Db {
     /// Tries to take the writer lock; with `wait`, waits for it.
     pub fn lock(&self, wait: bool) -> Result<Taken, StorageError> {
         run(async {
-            let client = open(self.conninfo()).await?;
+            let client = open(self.target()).await?;
             let got: bool = client
                 .query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_KEY])
                 .await?

@@ -14,6 +14,7 @@ use std::sync::Mutex;
 use tokio_postgres::{Client, NoTls};
 
 use super::{StorageError, run};
+use crate::config::storage::DatabaseConfig;
 
 /// The migrations, in order: (version, SQL).
 const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../../migrations/0001_init.sql"))];
@@ -26,7 +27,7 @@ const POOL: usize = 4;
 
 /// A database of a distributed setup.
 pub struct Db {
-    conninfo: String,
+    target: Target,
     clients: Vec<tokio::sync::Mutex<Option<Client>>>,
     next: std::sync::atomic::AtomicUsize,
     /// The log's lines read so far: (rows, their bytes with newlines).
@@ -39,8 +40,22 @@ impl std::fmt::Debug for Db {
     }
 }
 
-/// A database error as the message users see.
+/// A database error as the message users see: a refused certificate or
+/// a server without TLS names the TLS settings.
 pub fn db_err(e: tokio_postgres::Error) -> StorageError {
+    let tls = |reason: String| {
+        StorageError::Tls {
+        service: "数据库".into(),
+        setting: "[storage] database_sslmode 和 database_ca_file（CA 是否签发了数据库服务器的证书、证书上的名字是否与 database 的 host 一致）".into(),
+        reason,
+    }
+    };
+    if let Some(why) = super::tls::refused_certificate(&e) {
+        return tls(format!("服务器的证书未通过校验（{why}）"));
+    }
+    if e.to_string().contains("server does not support TLS") {
+        return tls("数据库服务器没有开启 TLS（ssl = on）".into());
+    }
     let reason = match e.as_db_error() {
         Some(d) => format!("数据库拒绝了请求（{}）", d.message()),
         None => format!("连不上数据库或连接中断（{e}）"),
@@ -53,9 +68,34 @@ pub fn io_err(e: tokio_postgres::Error) -> io::Error {
     io::Error::other(db_err(e))
 }
 
-/// Opens a connection whose driver runs on the storage runtime.
-pub(crate) async fn open(conninfo: &str) -> Result<Client, tokio_postgres::Error> {
-    let mut cfg: tokio_postgres::Config = conninfo.parse()?;
+/// Where and how to connect: the settings and their TLS configuration,
+/// built (CA file read) once.
+#[derive(Clone)]
+pub struct Target {
+    cfg: DatabaseConfig,
+    tls: Option<rustls::ClientConfig>,
+}
+
+impl Target {
+    /// Reads the TLS settings of `cfg`; a CA file that cannot be used is
+    /// refused here, before any connection is tried.
+    pub fn new(cfg: &DatabaseConfig) -> Result<Target, StorageError> {
+        let tls = super::tls::database(cfg).map_err(|reason| StorageError::Tls {
+            service: "数据库".into(),
+            setting: "[storage] database_ca_file".into(),
+            reason,
+        })?;
+        Ok(Target {
+            cfg: cfg.clone(),
+            tls,
+        })
+    }
+}
+
+/// Opens a connection whose driver runs on the storage runtime, over TLS
+/// unless the settings say `disable`.
+pub(crate) async fn open(t: &Target) -> Result<Client, tokio_postgres::Error> {
+    let mut cfg: tokio_postgres::Config = t.cfg.conninfo.parse()?;
     let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
     cfg.application_name(format!(
         "kaoping 进程 {} 主机 {}",
@@ -63,19 +103,30 @@ pub(crate) async fn open(conninfo: &str) -> Result<Client, tokio_postgres::Error
         host.trim()
     ));
     cfg.connect_timeout(std::time::Duration::from_secs(10));
-    let (client, conn) = cfg.connect(NoTls).await?;
-    tokio::spawn(async move {
-        // The connection ends when the client is dropped or the server
-        // goes away; the next request then opens a new one.
-        let _ = conn.await;
-    });
+    // The connection ends when the client is dropped or the server goes
+    // away; the next request then opens a new one.
+    let client = match &t.tls {
+        Some(tls) => {
+            cfg.ssl_mode(tokio_postgres::config::SslMode::Require);
+            let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls.clone());
+            let (client, conn) = cfg.connect(tls).await?;
+            tokio::spawn(conn);
+            client
+        }
+        None => {
+            let (client, conn) = cfg.connect(NoTls).await?;
+            tokio::spawn(conn);
+            client
+        }
+    };
     Ok(client)
 }
 
 impl Db {
     /// Connects and checks that `init --database` made the schema.
-    pub fn connect(conninfo: &str) -> Result<Db, StorageError> {
-        let client = run(open(conninfo)).map_err(db_err)?;
+    pub fn connect(cfg: &DatabaseConfig) -> Result<Db, StorageError> {
+        let target = Target::new(cfg)?;
+        let client = run(open(&target)).map_err(db_err)?;
         let version = run(schema_version(&client)).map_err(db_err)?;
         let latest = MIGRATIONS.last().map_or(0, |m| m.0);
         if version < latest {
@@ -88,7 +139,7 @@ impl Db {
         let mut clients = vec![tokio::sync::Mutex::new(Some(client))];
         clients.extend((1..POOL).map(|_| tokio::sync::Mutex::new(None)));
         Ok(Db {
-            conninfo: conninfo.to_string(),
+            target,
             clients,
             next: std::sync::atomic::AtomicUsize::new(0),
             log_cache: Mutex::new((0, Vec::new())),
@@ -109,7 +160,7 @@ impl Db {
             }
         };
         if guard.as_ref().is_none_or(Client::is_closed) {
-            *guard = Some(open(&self.conninfo).await?);
+            *guard = Some(open(&self.target).await?);
         }
         Ok(tokio::sync::MutexGuard::map(guard, |c| {
             // Set just above.
@@ -118,9 +169,9 @@ impl Db {
         }))
     }
 
-    /// The connection string (for a second connection, as the lock's).
-    pub(crate) fn conninfo(&self) -> &str {
-        &self.conninfo
+    /// Where and how to connect (for a second connection, as the lock's).
+    pub(crate) fn target(&self) -> &Target {
+        &self.target
     }
 }
 
@@ -143,9 +194,10 @@ async fn schema_version(c: &Client) -> Result<i32, tokio_postgres::Error> {
 
 /// Applies the migrations the database lacks, each in its own transaction,
 /// one `init` at a time. Returns the versions applied.
-pub fn migrate(conninfo: &str) -> Result<Vec<i32>, StorageError> {
+pub fn migrate(db: &DatabaseConfig) -> Result<Vec<i32>, StorageError> {
+    let target = Target::new(db)?;
     run(async {
-        let mut c = open(conninfo).await?;
+        let mut c = open(&target).await?;
         c.batch_execute(
             "CREATE TABLE IF NOT EXISTS kaoping_migrations (
                  version integer PRIMARY KEY,

@@ -139,6 +139,12 @@ impl super::Backend for Local {
     fn list_objects(&self) -> io::Result<Vec<Digest>> {
         Local::list_objects(self)
     }
+    fn list_objects_aged(&self) -> io::Result<Vec<crate::storage::AgedObject>> {
+        Local::list_objects_aged(self)
+    }
+    fn delete_objects(&self, ds: &[Digest]) -> io::Result<()> {
+        Local::delete_objects(self, ds)
+    }
     fn read_pool(&self, _threads: usize) -> Option<rayon::ThreadPool> {
         None
     }

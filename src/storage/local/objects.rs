@@ -10,6 +10,7 @@ use tempfile::TempPath;
 
 use super::{Local, QUARANTINE_DIR};
 use crate::fsutil;
+use crate::storage::AgedObject;
 use crate::storage::digest::Digest;
 
 impl Local {
@@ -95,6 +96,38 @@ impl Local {
             fsutil::sync_dir(shard)?;
         }
         Ok(dest)
+    }
+
+    /// Every object file with its size and modification time.
+    pub(super) fn list_objects_aged(&self) -> io::Result<Vec<AgedObject>> {
+        let mut out = Vec::new();
+        for d in self.list_objects()? {
+            match fs::metadata(self.path_of(&d)) {
+                Ok(m) => out.push(AgedObject {
+                    digest: d,
+                    size: m.len(),
+                    modified: m.modified()?,
+                }),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deletes object files for good, then makes the removals durable.
+    pub(super) fn delete_objects(&self, ds: &[Digest]) -> io::Result<()> {
+        let mut shards = BTreeSet::new();
+        for d in ds {
+            self.remove_object(d)?;
+            if let Some(shard) = self.path_of(d).parent() {
+                shards.insert(shard.to_path_buf());
+            }
+        }
+        for shard in shards {
+            fsutil::sync_dir(&shard)?;
+        }
+        Ok(())
     }
 
     /// Every object file, by digest (names that are not digests are

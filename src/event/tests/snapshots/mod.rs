@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::catalog::Method;
 use crate::event::accounts::{AccountAction, AccountChange, Role};
 use crate::event::application::{ApplicationRecord, Decision, DecisionRecord, Proposal};
-use crate::event::archive::{Download, ObjectRef, Quarantined, SubmissionRecord};
+use crate::event::archive::{Collected, Download, ObjectRef, Quarantined, SubmissionRecord};
 use crate::event::assessment::{AssessmentRecord, Level, Override, Returned, Verdict};
 use crate::event::community::{Batch, CommunityKind};
 use crate::event::field::{
@@ -114,6 +114,19 @@ fn archive_kinds() {
             reason: "哈希不符".into(),
         }),
         r#"{"kind":"quarantine","data":{"sha256":"ab","moved_to":"quarantine/ab","reason":"哈希不符"}}"#,
+    );
+    pinned(
+        Event::Gc(Collected {
+            older_than_s: 604800,
+            stored: 10,
+            marked: 3,
+            marked_bytes: 300,
+            waiting: 1,
+            rescued: 1,
+            removed: 2,
+            removed_bytes: 20,
+        }),
+        r#"{"kind":"gc","data":{"older_than_s":604800,"stored":10,"marked":3,"marked_bytes":300,"waiting":1,"rescued":1,"removed":2,"removed_bytes":20}}"#,
     );
 }
 
