@@ -34,6 +34,10 @@ const PART: usize = 8 << 20;
 const PARTS_IN_FLIGHT: usize = 4;
 /// Objects sent at once by one flush.
 const PUTS_IN_FLIGHT: usize = 16;
+/// Keys per multi-object delete request.
+const DELETE_BATCH: usize = 100;
+/// Delete requests at once.
+const DELETES_IN_FLIGHT: usize = 4;
 
 /// One bucket.
 #[derive(Debug, Clone)]
@@ -289,22 +293,36 @@ impl Bucket {
         })
     }
 
-    /// Deletes objects (in batches: S3's multi-object delete); a key
-    /// already gone is no error.
+    /// Deletes objects with S3's multi-object delete, [`DELETE_BATCH`]
+    /// keys per request and a few requests at once (a request of 1,000
+    /// keys, the S3 maximum, can outlast the client's timeout on a busy
+    /// replicated store); a key already gone is no error.
     pub fn delete(&self, ds: &[Digest]) -> io::Result<()> {
-        let keys: Vec<object_store::Result<Key>> = ds.iter().map(|d| Ok(Self::key(d))).collect();
+        let batches: Vec<Vec<Key>> = ds
+            .chunks(DELETE_BATCH)
+            .map(|c| c.iter().map(Self::key).collect())
+            .collect();
         run(async {
-            let mut gone = self
-                .store
-                .delete_stream(futures_util::stream::iter(keys).boxed());
-            while let Some(r) = gone.next().await {
-                match r {
-                    Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
-                    Err(e) => return Err(self.err(e)),
-                }
+            let mut requests = futures_util::stream::iter(batches)
+                .map(|keys| self.delete_batch(keys))
+                .buffer_unordered(DELETES_IN_FLIGHT);
+            while let Some(r) = requests.next().await {
+                r?;
             }
             Ok(())
         })
+    }
+
+    async fn delete_batch(&self, keys: Vec<Key>) -> io::Result<()> {
+        let keys = futures_util::stream::iter(keys.into_iter().map(Ok)).boxed();
+        let mut gone = self.store.delete_stream(keys);
+        while let Some(r) = gone.next().await {
+            match r {
+                Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(self.err(e)),
+            }
+        }
+        Ok(())
     }
 
     /// Moves a damaged object to `quarantine/<hex>.<stamp>` (copy, then
