@@ -22,6 +22,18 @@ pub enum Signatures {
     Unreadable(String),
 }
 
+impl Signatures {
+    /// The check when there are signatures, and why they could not be
+    /// read when not (both `None`: no signature).
+    pub fn split(self) -> (Option<SignedCheck>, Option<String>) {
+        match self {
+            Signatures::Checked(c) => (Some(c), None),
+            Signatures::None => (None, None),
+            Signatures::Unreadable(why) => (None, Some(why)),
+        }
+    }
+}
+
 /// A PDF checked.
 #[derive(Debug, Clone)]
 pub struct Verdict {

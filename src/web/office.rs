@@ -18,7 +18,6 @@ use super::session::User;
 use super::upload::{self, Posted};
 use super::{AppState, pages};
 use crate::actions::documents::{self, Kept, Making};
-use crate::actions::verify_doc::Signatures;
 use crate::actions::{ActionError, Ctx, apply, assess};
 use crate::application::{self, ApplicationError, Status, quota};
 use crate::assessment::level::Level;
@@ -372,11 +371,7 @@ pub async fn verify_doc(
     })
     .await
     .map_err(|e| rename.apply(e))?;
-    let (signed, unreadable) = match verdict.signatures {
-        Signatures::Checked(c) => (Some(c), None),
-        Signatures::None => (None, None),
-        Signatures::Unreadable(why) => (None, Some(why)),
-    };
+    let (signed, unreadable) = verdict.signatures.split();
     let check = verdict
         .register
         .ok_or_else(|| WebError::bad("没有核对发文登记"))?;

@@ -12,7 +12,7 @@ use super::error::WebError;
 use super::session::User;
 use super::upload::{self, Posted};
 use super::{AppState, pages};
-use crate::actions::verify_doc::{self, Signatures};
+use crate::actions::verify_doc;
 
 /// The page: the form, and the answer of a check.
 #[derive(Serialize, Default)]
@@ -59,11 +59,7 @@ pub async fn check(
     })
     .await
     .map_err(|e| rename.apply(e))?;
-    let (signed, unreadable) = match verdict.signatures {
-        Signatures::Checked(c) => (Some(c), None),
-        Signatures::None => (None, None),
-        Signatures::Unreadable(why) => (None, Some(why)),
-    };
+    let (signed, unreadable) = verdict.signatures.split();
     let page = VerifyPage {
         name: Some(name),
         signed,
