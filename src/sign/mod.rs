@@ -12,6 +12,7 @@
 //! signing is refused with the fix in the message.
 
 pub mod cms;
+mod fast;
 pub mod keys;
 pub mod pdf;
 pub mod seal;
