@@ -90,7 +90,10 @@ pub fn account(ctx: &Ctx, name: &str) -> Result<Account, ActionError> {
 
 /// The account that records: the signed-in one, else `by` (the console's
 /// `--as`).
-fn recorder<'a>(ctx: &Ctx<'a>, by: Option<&'a Account>) -> Result<&'a Account, ActionError> {
+pub(super) fn recorder<'a>(
+    ctx: &Ctx<'a>,
+    by: Option<&'a Account>,
+) -> Result<&'a Account, ActionError> {
     ctx.account_of()
         .or(by)
         .ok_or_else(|| ActionError::Invalid("请用 --as 写明记录的账号".into()))
@@ -98,7 +101,7 @@ fn recorder<'a>(ctx: &Ctx<'a>, by: Option<&'a Account>) -> Result<&'a Account, A
 
 /// Runs `f` under the writer lock with community `id`, once the caller
 /// may see it and `rule` lets a signed-in caller act on it.
-fn with_community<T>(
+pub(super) fn with_community<T>(
     ctx: &Ctx,
     id: &str,
     rule: fn(&Account, &Community) -> Result<(), ActionError>,

@@ -19,6 +19,7 @@ pub mod error;
 pub mod evidence;
 pub mod experts;
 pub mod field;
+pub mod field_sync;
 pub mod inspection;
 pub mod keys;
 pub mod maintenance;

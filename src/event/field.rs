@@ -95,6 +95,23 @@ pub struct PhotoRecord {
     /// Why it is flagged, if it is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<Flag>,
+    /// The phone's own id of the record, when it came through the
+    /// offline outbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientRef>,
+}
+
+/// The phone's own id of a record captured on site (see
+/// `crate::field::outbox`): the idempotency key of a resend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRef {
+    /// The id the phone made (a UUID), one per record.
+    pub id: String,
+    /// When the phone made the record, by its own clock (RFC 3339).
+    pub phone_time: String,
+    /// SHA-256 of the record's content as the server read it: a resend
+    /// with the same id must carry the same.
+    pub content: String,
 }
 
 /// A flag with its particulars.
@@ -169,6 +186,10 @@ pub struct VisitRecord {
     pub date: NaiveDate,
     /// The findings.
     pub rows: Vec<VisitRow>,
+    /// The phone's own id of the record, when it came through the
+    /// offline outbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientRef>,
 }
 
 /// One standard's finding at a point.

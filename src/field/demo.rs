@@ -96,6 +96,7 @@ pub fn run(
             standard: std,
             path: &path,
             name,
+            client: None,
         };
         photo::store(
             &ex,

@@ -8,12 +8,15 @@
 //! hash-chained log and every file an object of the content-addressed
 //! store, so `verify` and the BagIt export cover them.
 
+pub mod chunks;
 pub mod evidence;
 pub mod exif;
+pub mod export;
 pub mod form;
 
 pub mod grid;
 pub mod media;
+pub mod outbox;
 pub mod photo;
 pub mod picture;
 pub mod point;
@@ -305,6 +308,15 @@ pub enum FieldError {
         name: String,
         /// Why.
         why: String,
+    },
+    /// A record of a phone's outbox sent again under its id with other
+    /// content: nothing is replaced.
+    #[error(
+        "记录 {id} 此前已用不同的内容上传过；服务器保留原记录，没有覆盖。请核对后作为新记录重新填写"
+    )]
+    Conflict {
+        /// The phone's id of the record.
+        id: String,
     },
     /// Reading an input file failed.
     #[error("无法读取 {path}")]

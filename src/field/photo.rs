@@ -40,6 +40,9 @@ pub struct Incoming<'a> {
     pub path: &'a Path,
     /// Its name as the user called it.
     pub name: &'a str,
+    /// The phone's own id of the record, when it came through the offline
+    /// outbox.
+    pub client: Option<crate::event::field::ClientRef>,
 }
 
 /// Every photo recorded for `community`, in log order.
@@ -156,6 +159,7 @@ pub fn store(
         received,
         exif: facts,
         flags,
+        client: incoming.client.clone(),
     };
     super::append(
         archive,

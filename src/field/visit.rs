@@ -20,7 +20,7 @@ use crate::assessment::store::{self, At, StoredAssessment};
 use crate::assessment::{ResultRow, Verdict};
 use crate::catalog::{Catalog, Method};
 use crate::community::Community;
-pub use crate::event::field::{ScanRecord, VisitRecord, VisitRow};
+pub use crate::event::field::{ClientRef, ScanRecord, VisitRecord, VisitRow};
 use crate::table::write::{Col, Out, Sheet};
 
 /// One finding as typed: standard, verdict, remark.
@@ -63,6 +63,21 @@ pub fn record(
     community: &Community,
     account: &Account,
     (point_id, findings, date): (&str, &[Finding], NaiveDate),
+) -> Result<VisitRecord, FieldError> {
+    let what = (point_id, findings, date, None);
+    record_from(archive, lock, catalog, checks, community, account, what)
+}
+
+/// [`record`], the record carrying `client`, the phone's own id of it
+/// when it came through the offline outbox.
+pub fn record_from(
+    archive: &Archive,
+    lock: &WriterLock,
+    catalog: &Catalog,
+    checks: (&crate::config::FieldSettings, chrono::FixedOffset),
+    community: &Community,
+    account: &Account,
+    (point_id, findings, date, client): (&str, &[Finding], NaiveDate, Option<ClientRef>),
 ) -> Result<VisitRecord, FieldError> {
     let level = check_assessor(account, community)?;
     let p = point::get(archive, &community.id, point_id)?;
@@ -119,6 +134,7 @@ pub fn record(
         level,
         date,
         rows,
+        client,
     };
     let done = super::append(
         archive,

@@ -1,5 +1,6 @@
 //! The files every page links to, built into the binary: the stylesheet,
-//! the script and the bundled sans-serif Chinese font.
+//! the script, the on-site page's outbox script and the bundled
+//! sans-serif Chinese font.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -29,5 +30,18 @@ pub async fn js() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("../../templates/web/app.js"),
+    )
+}
+
+/// `GET /static/field.js`: the on-site page's offline outbox (IndexedDB)
+/// and its sync; always checked for a newer version (`no-cache`) so a
+/// page update reaches the phone at its next visit with a network.
+pub async fn field_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../templates/web/field.js"),
     )
 }

@@ -30,6 +30,7 @@ impl Status for FieldError {
             FieldError::Archive(e) => e.status(),
             FieldError::Assessment(e) => e.status(),
             FieldError::NotAssessor { .. } => StatusCode::FORBIDDEN,
+            FieldError::Conflict { .. } => StatusCode::CONFLICT,
             FieldError::Read { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
@@ -225,6 +226,7 @@ async fn photo_inner(
             standard: &standard,
             path: &path,
             name: &name,
+            client: None,
         };
         let (_, stored) =
             actions::store_photo(ctx, &config, &id, None, &incoming).map_err(|e| shown(e, &up))?;

@@ -173,6 +173,9 @@ struct FieldPage {
     max_mb: u64,
     today: String,
     zone: String,
+    /// When the page's data was read, as people read it (the page shows
+    /// it when a phone opens its kept copy offline).
+    fetched: String,
 }
 
 /// `GET /c/{id}/field`: the points and on-site evidence; with `?point=`
@@ -279,6 +282,7 @@ fn evidence_of(
         max_mb: 0,
         today: crate::dates::today().to_string(),
         zone: time.label().to_string(),
+        fetched: time.show(&crate::archive::log::now_rfc3339()),
     })
 }
 

@@ -17,6 +17,7 @@ mod error;
 mod field;
 mod field_files;
 mod field_page;
+mod field_sync;
 mod fill;
 mod guard;
 mod inspection;
@@ -258,6 +259,7 @@ fn session_routes(t: &mut Vec<Route>) {
         post("/logout", session::logout),
         get("/static/app.css", assets::css),
         get("/static/app.js", assets::js),
+        get("/static/field.js", assets::field_js),
         get("/static/hei.otf", assets::font),
     ]);
 }
@@ -361,6 +363,13 @@ fn fieldwork_routes(t: &mut Vec<Route>) {
         upload("/c/{id}/grid/upload", field::upload_grid),
         upload("/c/{id}/points/upload", field_files::import_points),
         get("/c/{id}/field/photo/{sha}", field_files::photo),
+        get("/c/{id}/field-sw.js", field_sync::worker),
+        get("/c/{id}/field/blob/{sha}", field_sync::blob_state),
+        limited(
+            upload("/c/{id}/field/chunk/{sha}", field_sync::blob_chunk),
+            crate::field::chunks::MAX_CHUNK as usize + 4096,
+        ),
+        post("/c/{id}/field/sync", field_sync::sync),
     ]);
 }
 

@@ -120,9 +120,9 @@
 })();
 
 // The on-site page (实地考评): verdicts and remarks are kept as a draft in
-// this browser until the point is finished; each photo chosen in a
-// standard's camera input is uploaded at once and listed with its hash
-// and flags.
+// this browser until the point is finished (then the outbox of
+// /static/field.js holds them until the server has them; photos go
+// straight into that outbox).
 (function () {
   "use strict";
   var box = document.getElementById("capture");
@@ -130,7 +130,6 @@
   if (!box || !form) return;
   var key = "kaoping-field:" + box.dataset.community + ":" + box.dataset.point + ":" + box.dataset.user;
   var state = document.getElementById("draft-state");
-  var errorBox = document.getElementById("photo-error");
   if (location.search.indexOf("done=1") >= 0) { localStorage.removeItem(key); state.textContent = "本点位考评已完成并保存。"; }
   function fields() { return document.querySelectorAll("[form=finish-form]"); }
   function save() {
@@ -155,43 +154,4 @@
     } catch (e) { localStorage.removeItem(key); }
   }
   fields().forEach(function (el) { el.addEventListener("change", save); el.addEventListener("input", save); });
-  document.querySelectorAll(".photo-input").forEach(function (input) {
-    input.addEventListener("change", function () {
-      var f = input.form, list = f.parentNode.querySelector(".photos");
-      Array.prototype.forEach.call(input.files, function (file) {
-        var data = new FormData();
-        data.append("csrf", f.elements.csrf.value);
-        data.append("point", f.elements.point.value);
-        data.append("standard", f.elements.standard.value);
-        data.append("photo", file, file.name);
-        var li = document.createElement("li");
-        li.textContent = "正在上传 " + file.name + "……";
-        list.appendChild(li);
-        var xhr = new XMLHttpRequest();
-        xhr.open("POST", f.action);
-        xhr.setRequestHeader("Accept", "application/json");
-        xhr.onload = function () {
-          var r = {};
-          try { r = JSON.parse(xhr.responseText); } catch (e) { r = { error: "服务器没有返回结果（" + xhr.status + "）" }; }
-          if (xhr.status === 200 && r.ok) {
-            var p = r.photo;
-            li.textContent = (r.duplicate ? "已有相同照片 " : "已保存照片 ") + p.short + "（" + p.name + "，拍摄 " + p.taken + "）";
-            li.className = "photo-ok";
-            var img = document.createElement("img");
-            img.src = "/c/" + encodeURIComponent(document.getElementById("capture").dataset.community) + "/field/photo/" + p.sha + "?thumb=1";
-            img.alt = "照片 " + p.short;
-            img.width = 160;
-            li.insertBefore(img, li.firstChild);
-            p.flags.forEach(function (fl) { var s = document.createElement("strong"); s.className = "flag"; s.textContent = " ⚠ " + fl; li.appendChild(s); });
-          } else {
-            li.textContent = file.name + "：" + (r.error || ("上传失败（" + xhr.status + "）"));
-            li.className = "error";
-          }
-        };
-        xhr.onerror = function () { li.textContent = file.name + "：网络中断，照片没有上传；已上传的照片都已保存，请稍后重新选择这张照片。"; li.className = "error"; };
-        xhr.send(data);
-      });
-      input.value = "";
-    });
-  });
 })();

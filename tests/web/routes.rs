@@ -71,6 +71,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/logout", Who::SignedIn),
     ("GET", "/static/app.css", Who::Anyone),
     ("GET", "/static/app.js", Who::Anyone),
+    ("GET", "/static/field.js", Who::Anyone),
     ("GET", "/static/hei.otf", Who::Anyone),
     ("GET", "/c/{id}", Who::ReadWh),
     ("GET", "/c/{id}/scaffold.zip", Who::ReadWh),
@@ -146,6 +147,10 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("POST", "/c/{id}/grid/upload", Who::Office),
     ("POST", "/c/{id}/points/upload", Who::PointsWh),
     ("GET", "/c/{id}/field/photo/{sha}", Who::ReadWh),
+    ("GET", "/c/{id}/field-sw.js", Who::FieldWh),
+    ("GET", "/c/{id}/field/blob/{sha}", Who::FieldWh),
+    ("POST", "/c/{id}/field/chunk/{sha}", Who::FieldWh),
+    ("POST", "/c/{id}/field/sync", Who::FieldWh),
 ];
 
 /// The roles walked: a label and the account (none for no session).
@@ -265,6 +270,12 @@ fn send_once(
                 )
                 .body(body)
                 .send()
+        }
+        // The on-site page's outbox: JSON or bytes, the token in a header
+        // (an empty record and a chunk without its place are refused
+        // after the role and the token are checked).
+        (_, p) if p.ends_with("/field/sync") || p.contains("/field/chunk/") => {
+            c.post(url).header("x-csrf-token", csrf).body("{}").send()
         }
         (_, "/office/documents") => c
             .post(url)

@@ -129,14 +129,24 @@ impl Server {
         Server::start_with(dir, extra, &[])
     }
 
+    /// [`Server::start`] listening at `listen` (`127.0.0.1:PORT`): a
+    /// server started again where a browser expects it.
+    pub fn start_at(dir: &Path, listen: &str) -> Server {
+        Server::spawn(dir, listen, &[], &[])
+    }
+
     /// [`Server::start`] with environment variables set (e.g. a fixed
     /// `KAOPING_TODAY`).
     pub fn start_with(dir: &Path, extra: &[&str], envs: &[(&str, &str)]) -> Server {
+        Server::spawn(dir, "127.0.0.1:0", extra, envs)
+    }
+
+    fn spawn(dir: &Path, listen: &str, extra: &[&str], envs: &[(&str, &str)]) -> Server {
         let mut child = Command::new(bin())
             .current_dir(dir)
             .env_remove("KAOPING_ARCHIVE")
             .envs(envs.iter().copied())
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -1,8 +1,9 @@
-//! `kaoping field photo|record|scan|submit|list`: on-site assessment from
+//! `kaoping field photo|record|scan|submit|list|import-outbox`: on-site assessment from
 //! the command line, as the phone page does it — a photo per standard, a
 //! point's findings, a scanned paper form, and the sheet the visits become
 //! at the assessor's level. Each subcommand is a file here.
 
+mod import;
 mod list;
 mod photo;
 mod record;
@@ -34,6 +35,8 @@ pub(super) enum Sub {
     Submit(submit::Args),
     /// 列出社区的现场照片和实地考评记录
     List(list::Args),
+    /// 导入手机上“导出待上传记录”保存的文件（已导入或已上传的记录不会重复）
+    ImportOutbox(import::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -63,6 +66,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::Scan(a) => scan::run(ctx, a),
         Sub::Submit(a) => submit::run(ctx, a),
         Sub::List(a) => list::run(ctx, a),
+        Sub::ImportOutbox(a) => import::run(ctx, a),
     }
 }
 

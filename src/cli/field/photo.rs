@@ -34,6 +34,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
             standard: &a.standard,
             path: f,
             name: &name,
+            client: None,
         };
         let (_, s) = field::store_photo(&act, &config, &a.at.who.community, Some(&acc), &incoming)?;
         writeln!(out, "{}", saved(&name, &s))?;

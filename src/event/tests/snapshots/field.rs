@@ -36,6 +36,7 @@ fn field_kinds() {
                 kind: FlagKind::FarAway,
                 detail: "2公里".into(),
             }],
+            client: None,
         }),
         r#"{"kind":"field-photo","data":{"community":"WH-001","point":"P1","indicator":"Ⅱ-3","standard":1,"assessor":"王明","level":"县区初评","file":{"name":"a.jpg","object":{"sha256":"ab","size":2}},"format":"JPEG","received":"2026-12-01T08:00:00Z","exif":{"taken":"2026-12-01T07:00:00","gps":[25.5,102.5],"has_exif":true},"flags":[{"kind":"拍摄位置偏远","detail":"2公里"}]}}"#,
     );
@@ -52,6 +53,7 @@ fn field_kinds() {
                 remark: "好".into(),
                 photos: vec!["ab".into()],
             }],
+            client: None,
         }),
         r#"{"kind":"field-visit","data":{"community":"WH-001","point":"P1","assessor":"王明","level":"社区自查","date":"2026-12-03","rows":[{"indicator":"Ⅱ-3","standard":1,"verdict":"达标","remark":"好","photos":["ab"]}]}}"#,
     );
@@ -109,5 +111,51 @@ fn field_kinds() {
             }],
         }),
         r#"{"kind":"field-photo-flags","data":{"community":"WH-001","point":"P1","indicator":"Ⅱ-3","standard":1,"assessor":"王明","sha256":"ab","reference":"2026-12-03","flags":[{"kind":"拍摄时间过早","detail":""}]}}"#,
+    );
+}
+
+fn client() -> ClientRef {
+    ClientRef {
+        id: "0b7d3f9e-5c1a-4e2b-9a6f-3d8c2e1f4a5b".into(),
+        phone_time: "2026-12-01T15:04:05+08:00".into(),
+        content: "cd".into(),
+    }
+}
+
+/// Records that came through a phone's offline outbox carry its id.
+#[test]
+fn field_kinds_from_the_outbox() {
+    pinned(
+        Event::FieldVisit(VisitRecord {
+            community: "WH-001".into(),
+            point: "P1".into(),
+            assessor: "王明".into(),
+            level: Level::District,
+            date: day(3),
+            rows: vec![VisitRow {
+                key: key(),
+                verdict: Verdict::Partial,
+                remark: String::new(),
+                photos: vec![],
+            }],
+            client: Some(client()),
+        }),
+        r#"{"kind":"field-visit","data":{"community":"WH-001","point":"P1","assessor":"王明","level":"县区初评","date":"2026-12-03","rows":[{"indicator":"Ⅱ-3","standard":1,"verdict":"基本达标","remark":"","photos":[]}],"client":{"id":"0b7d3f9e-5c1a-4e2b-9a6f-3d8c2e1f4a5b","phone_time":"2026-12-01T15:04:05+08:00","content":"cd"}}}"#,
+    );
+    pinned(
+        Event::FieldPhoto(PhotoRecord {
+            community: "WH-001".into(),
+            point: "P1".into(),
+            key: key(),
+            assessor: "王明".into(),
+            level: Level::District,
+            file: file(),
+            format: ImageFormat::Png,
+            received: "2026-12-01T08:00:00Z".into(),
+            exif: PhotoFacts::default(),
+            flags: vec![],
+            client: Some(client()),
+        }),
+        r#"{"kind":"field-photo","data":{"community":"WH-001","point":"P1","indicator":"Ⅱ-3","standard":1,"assessor":"王明","level":"县区初评","file":{"name":"a.jpg","object":{"sha256":"ab","size":2}},"format":"PNG","received":"2026-12-01T08:00:00Z","exif":{"has_exif":false},"client":{"id":"0b7d3f9e-5c1a-4e2b-9a6f-3d8c2e1f4a5b","phone_time":"2026-12-01T15:04:05+08:00","content":"cd"}}}"#,
     );
 }

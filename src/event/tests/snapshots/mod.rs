@@ -13,9 +13,9 @@ use crate::event::archive::{Collected, Download, ObjectRef, Quarantined, Submiss
 use crate::event::assessment::{AssessmentRecord, Level, Override, Returned, Verdict};
 use crate::event::community::{Batch, CommunityKind};
 use crate::event::field::{
-    CaptureFormat, Flag, FlagKind, GridRecord, ImageFormat, MediaRecord, PhotoFacts, PhotoRecord,
-    Platform, Point, PointKind, Reflag, ScanRecord, StdKey, StoredFile, Summary, VisitRecord,
-    VisitRow,
+    CaptureFormat, ClientRef, Flag, FlagKind, GridRecord, ImageFormat, MediaRecord, PhotoFacts,
+    PhotoRecord, Platform, Point, PointKind, Reflag, ScanRecord, StdKey, StoredFile, Summary,
+    VisitRecord, VisitRow,
 };
 use crate::event::issuance::{DocKind, DocumentCheck, IssuedRecord, Origin, Sequence, TemplateUse};
 use crate::event::rectify::{Answer, Check, Extended, Opened, Outcome, Problem, Reviewer, Source};
