@@ -73,6 +73,9 @@ pub enum DemoError {
     /// The 命名决定.
     #[error(transparent)]
     Naming(#[from] crate::naming::NamingError),
+    /// 归档 or 移交.
+    #[error(transparent)]
+    Records(#[from] crate::records::RecordsError),
     /// The 考评情况通报.
     #[error(transparent)]
     Bulletin(#[from] crate::documents::bulletin::BulletinError),
@@ -124,6 +127,8 @@ pub struct Summary {
     pub accounts: Vec<(String, String, String)>,
     /// What the survey did, one line per community.
     pub survey: String,
+    /// 归档 and 移交.
+    pub records: crate::records::demo::Demo,
 }
 
 /// Sample web accounts (name, password, role, community or district),
@@ -303,12 +308,15 @@ pub fn run_on(
     // the evidence of its standards once.
     let mut accounts = accounts;
     accounts.push(street::run(&archive, &dir.join("街道材料"))?);
+    // 6. 归档 and 移交: 第一阶段 filed, transferred and checked.
+    let records = crate::records::demo::run(&archive, &config, &engine, dir, progress)?;
     Ok(Summary {
         archive: root.dir().to_path_buf(),
         output,
         documents,
         accounts,
         survey,
+        records,
     })
 }
 

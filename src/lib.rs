@@ -38,6 +38,8 @@
 //!   rectification items;
 //! - [`units`]: the 责任单位 register with their 分管负责人 and 联络员;
 //! - [`plans`]: districts' 工作方案 and 考评实施细则;
+//! - [`records`]: 归档 and 移交: filing records by phase, archival
+//!   packages (DA/T 48), the 四性检测 (DA/T 70) and the handover;
 //! - [`actions`]: every user action, one function each, which the CLI
 //!   and the web both call;
 //! - [`web`]: the web pages behind `kaoping serve`.
@@ -73,6 +75,7 @@ pub mod overview;
 pub mod phases;
 pub mod places;
 pub mod plans;
+pub mod records;
 pub mod rectify;
 pub mod render;
 pub mod root;

@@ -63,6 +63,9 @@ pub enum ActionError {
     /// The later phases' tasks were refused or are not set.
     #[error(transparent)]
     Phase(#[from] crate::phases::PhaseError),
+    /// Filing, transfer or a package check failed.
+    #[error(transparent)]
+    Records(#[from] crate::records::RecordsError),
     /// A key could not be made or read, or a document not signed.
     #[error(transparent)]
     Sign(#[from] crate::sign::SignError),

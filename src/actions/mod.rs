@@ -25,6 +25,7 @@ pub mod keys;
 pub mod maintenance;
 pub mod phases;
 pub mod plans;
+pub mod records;
 pub mod rectify;
 pub mod session;
 pub mod street;

@@ -47,7 +47,7 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<()> {
     writeln!(out, "档案库：{}", summary.archive.display())?;
     writeln!(
         out,
-        "流程：县区申报 3 个试点社区 → 考评办批准登记 → 专项督查（督查情况通报，金星社区整改、县区销号）→ 社区提交材料 → 社区自查 → 县区初评（五华区报送初评情况报告）→ 专家评估（翠湖社区，最终结果按专家组汇总）→ 考评办最终评定 → 发文（考评报告、整改通知书）→ 金星社区整改答复、报送整改情况报告、县区复查销号 → 命名决定和命名证书 → 斗南社区逾期，向呈贡区发督办通知"
+        "流程：县区申报 3 个试点社区 → 考评办批准登记 → 专项督查（督查情况通报，金星社区整改、县区销号）→ 社区提交材料 → 社区自查 → 县区初评（五华区报送初评情况报告）→ 专家评估（翠湖社区，最终结果按专家组汇总）→ 考评办最终评定 → 发文（考评报告、整改通知书）→ 金星社区整改答复、报送整改情况报告、县区复查销号 → 命名决定和命名证书 → 斗南社区逾期，向呈贡区发督办通知 → 第一阶段归档、移交档案馆、接收检测"
     )?;
     writeln!(out, "示例材料：{}", args.dir.join("材料").display())?;
     writeln!(out, "考评表：{}", args.dir.join("考评表").display())?;
@@ -70,6 +70,17 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<()> {
             .unwrap_or_default();
         writeln!(out, "  {number}  {kind}  {name}")?;
     }
+    let r = &summary.records;
+    writeln!(
+        out,
+        "归档与移交：第一阶段 {} 件已归档（归档文件目录和检测报告在 {}）；移交包 {}，移交清单 SM3 {}；接收检测{}（报告在 {}）",
+        r.filed,
+        r.papers.display(),
+        r.package.display(),
+        r.catalogue_sm3,
+        if r.received { "通过" } else { "不通过" },
+        r.receipt.display()
+    )?;
     writeln!(
         out,
         "\n继续体验：kaoping --archive {} register 查看发文登记簿，kaoping --archive {} verify 校验档案库。",

@@ -36,6 +36,7 @@ mod point;
 mod preliminary;
 mod progress;
 mod receipt;
+mod records;
 mod rectify;
 mod register;
 mod render;
@@ -199,6 +200,13 @@ enum Command {
     Plan(plan::Args),
     /// 阶段任务：set 下达第二、第三阶段任务数和日期，show 查看三个阶段，template 空白任务表
     Phase(phase::Args),
+    /// 归档：给本阶段的公文和考评材料编档号，做归档四性检测，生成归档文件目录（kaoping file --phase 1）
+    File(records::FileArgs),
+    /// 移交：生成给档案馆的移交包（--phase 1 -o 移交包）；check 对移交包做接收四性检测（不需要档案库）
+    #[command(
+        override_usage = "kaoping transfer --phase <阶段> -o <文件夹>\n       kaoping transfer check <移交包> [--sm3 <摘要>] [--virus-db <病毒库>]"
+    )]
+    Transfer(records::TransferArgs),
     /// 签名密钥：init 生成测试证书，show 查看各发文机关的证书和有效期
     Keys(keys::Args),
     /// 街道（乡镇）：list 列出街道和试点社区，submit 提交街道负责的标准的共享材料
@@ -313,6 +321,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Street(args) => street::run(&ctx, args),
         Command::Phase(args) => phase::run(&ctx, args),
         Command::Keys(args) => keys::run(&ctx, args),
+        Command::File(args) => records::run_file(&ctx, args),
+        Command::Transfer(args) => records::run_transfer(&ctx, args),
         Command::Naming(args) => naming::run(&ctx, args),
         Command::Survey(args) => survey::run(&ctx, args),
         Command::Point(args) => point::run(&ctx, args),
@@ -335,6 +345,7 @@ impl Command {
             Command::Help(_) | Command::VerifyDoc(_) => false,
             Command::Render(args) => args.registers(),
             Command::Survey(args) => args.needs_archive(),
+            Command::Transfer(args) => args.needs_archive(),
             _ => true,
         }
     }

@@ -3,6 +3,7 @@
 //! 主送/抄送 lists. The commented default lives in `data/kaoping.toml`,
 //! is compiled in, and is what `kaoping init` writes.
 
+mod archives;
 mod district;
 mod documents;
 mod scoring;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use crate::clock::TimeSettings;
+pub use archives::{ArchivesSettings, Retention};
 pub use district::{DistrictOffice, default_name, default_prefix};
 pub use documents::{Certificate, Documents, Letterhead, Organ, RectifySettings, SigningSettings};
 pub use scoring::{Grade, Scoring, VerdictPoints};
@@ -70,6 +72,9 @@ pub struct Config {
     /// set off).
     #[serde(default)]
     pub signing: SigningSettings,
+    /// `[archives]`: 全宗, 立档单位 and 保管期限 for 归档 and 移交.
+    #[serde(default)]
+    pub archives: ArchivesSettings,
     /// Where the archive's bytes live (local unless set).
     #[serde(default, skip_serializing_if = "is_local")]
     pub storage: storage::StorageConfig,
@@ -212,7 +217,7 @@ impl Config {
             }
         }
         self.validate_districts(path)?;
-        if let Some(problem) = self.survey.problem() {
+        if let Some(problem) = self.survey.problem().or_else(|| self.archives.problem()) {
             return Err(invalid(problem));
         }
         self.validate_scoring(path)

@@ -16,6 +16,7 @@ pub mod inspection;
 pub mod issuance;
 pub mod phase;
 pub mod plan;
+pub mod records;
 pub mod rectify;
 pub mod street;
 pub mod survey;
@@ -144,6 +145,12 @@ pub enum Event {
     /// The office's 第二阶段 and 第三阶段 tasks and dates.
     #[serde(rename = "phase-tasks")]
     Phases(phase::PhaseTasks),
+    /// One phase's records filed (归档) with their 档号.
+    #[serde(rename = "filing")]
+    Filing(records::Filing),
+    /// A 移交 package written for the 档案馆.
+    #[serde(rename = "transfer")]
+    Transfer(records::Transferred),
 }
 
 impl Event {
@@ -186,6 +193,8 @@ impl Event {
             Event::Plan(_) => "县区工作方案",
             Event::Street(_) => "街道共享材料",
             Event::Phases(_) => "阶段任务",
+            Event::Filing(_) => "归档",
+            Event::Transfer(_) => "移交",
         }
     }
 
@@ -211,6 +220,7 @@ impl Event {
             Event::GridData(p) => {
                 Some((p.community.as_str(), std::slice::from_ref(&p.file.object)))
             }
+            Event::Filing(f) => Some(("归档", f.objects.as_slice())),
             _ => None,
         }
     }

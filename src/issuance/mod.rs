@@ -17,8 +17,7 @@ pub mod sheet;
 
 use number::{Numbered, number_all};
 pub use number::{certificate_number, document_number};
-use register::entries_of;
-pub use register::{PdfCheck, check_pdf, earlier, entries, find_sha256};
+pub use register::{PdfCheck, check_pdf, earlier, entries, entries_of, find_sha256};
 
 use std::path::PathBuf;
 

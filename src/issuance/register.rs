@@ -11,7 +11,7 @@ pub fn entries(archive: &Archive) -> Result<Vec<Entry>, ArchiveError> {
 }
 
 /// The registered documents among log `records`, in order.
-pub(super) fn entries_of(records: &[crate::archive::log::Record]) -> Vec<Entry> {
+pub fn entries_of(records: &[crate::archive::log::Record]) -> Vec<Entry> {
     records
         .iter()
         .filter_map(|rec| match &rec.event {

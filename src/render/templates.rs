@@ -68,6 +68,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/wenjuantongji.typ.j2"),
     ),
     ("shidi.typ.j2", include_str!("../../templates/shidi.typ.j2")),
+    (
+        "guidang.typ.j2",
+        include_str!("../../templates/guidang.typ.j2"),
+    ),
 ];
 
 /// File name of the layout library.

@@ -299,6 +299,11 @@ impl From<crate::actions::ActionError> for WebError {
             A::Naming(e) => e.status(),
             A::Bulletin(e) => e.status(),
             A::Sign(_) => StatusCode::CONFLICT,
+            A::Records(e) => match e {
+                crate::records::RecordsError::Archive(e) => e.status(),
+                crate::records::RecordsError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            },
             A::Inspection(e) => match e {
                 crate::inspection::InspectionError::Archive(e) => e.status(),
                 crate::inspection::InspectionError::Read { .. } => {

@@ -360,4 +360,5 @@ fn rectify_kinds() {
 
 mod field;
 mod phase;
+mod records;
 mod survey;
