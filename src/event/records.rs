@@ -28,6 +28,16 @@ pub enum FiledSource {
         /// Version number.
         version: u32,
     },
+    /// One version of a 街道（乡镇）'s shared evidence.
+    #[serde(rename = "街道共享材料")]
+    Street {
+        /// District (Attachment 1's name).
+        district: String,
+        /// The 街道（乡镇）.
+        street: String,
+        /// Version number.
+        version: u32,
+    },
 }
 
 /// One record given a 档号.

@@ -204,6 +204,55 @@ fn submission(
     })
 }
 
+fn street(
+    records: &[Record],
+    item: &FiledItem,
+    (district, street, version): (&str, &str, u32),
+) -> Result<Content, RecordsError> {
+    let (rec, ev) = records
+        .iter()
+        .find_map(|r| match &r.event {
+            Event::Street(s)
+                if s.district == district && s.street == street && s.version == version =>
+            {
+                Some((r, s))
+            }
+            _ => None,
+        })
+        .ok_or_else(|| missing(item))?;
+    let who = format!("{district}{street}");
+    let parts = ev
+        .files
+        .iter()
+        .zip(&ev.objects)
+        .map(|(f, o)| {
+            Ok(Part {
+                name: f.placed.clone(),
+                digest: digest(&o.sha256, item)?,
+                sm3: o.sm3.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, RecordsError>>()?;
+    Ok(Content {
+        facts: Facts {
+            number: String::new(),
+            author: who.clone(),
+            kind: "考评材料".into(),
+            recipient: String::new(),
+            actions: vec![Action {
+                action: "提交".into(),
+                time: rec.time.clone(),
+                agent: ev.by.clone().unwrap_or_else(|| who.clone()),
+            }],
+            agents: vec![Agent {
+                kind: "单位".into(),
+                name: who,
+            }],
+        },
+        parts,
+    })
+}
+
 /// The content and facts of a filed record.
 pub fn load(
     archive: &Archive,
@@ -216,6 +265,11 @@ pub fn load(
         FiledSource::Submission { community, version } => {
             submission(archive, records, roster, item, (community, *version))
         }
+        FiledSource::Street {
+            district,
+            street: name,
+            version,
+        } => street(records, item, (district, name, *version)),
     }
 }
 

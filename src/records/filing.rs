@@ -1,7 +1,7 @@
 //! Which records a phase's filing takes and the 档号 each gets: every
 //! issued document about the phase's communities (and each office-wide
 //! document not filed before), every version of their evidence
-//! submissions; 件号 run on per 年度 and 保管期限 from earlier filings.
+//! submissions and of their 街道's shared evidence; 件号 run on per 年度 and 保管期限 from earlier filings.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -129,6 +129,46 @@ fn submissions(
         .collect()
 }
 
+/// The earliest phase among a 街道's pilot communities.
+fn street_phase(roster: &Roster, district: &str, street: &str) -> Option<Batch> {
+    roster
+        .all()
+        .filter(|c| c.district == district && c.street.as_deref() == Some(street))
+        .map(|c| c.batch)
+        .min()
+}
+
+fn streets(
+    records: &[Record],
+    roster: &Roster,
+    phase: Batch,
+    s: &ArchivesSettings,
+) -> Vec<Candidate> {
+    records
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::Street(e) => Some((r, e)),
+            _ => None,
+        })
+        .filter(|(_, e)| street_phase(roster, &e.district, &e.street) == Some(phase))
+        .map(|(r, e)| Candidate {
+            source: FiledSource::Street {
+                district: e.district.clone(),
+                street: e.street.clone(),
+                version: e.version,
+            },
+            title: format!(
+                "{}{}共享考评材料（第{}版）",
+                e.district, e.street, e.version
+            ),
+            date: day_of(&r.time).unwrap_or_else(crate::clock::today),
+            retention: s.retention_of("材料"),
+            files: e.files.len() as u64,
+            bytes: e.objects.iter().map(|o| o.size).sum(),
+        })
+        .collect()
+}
+
 /// What filing `phase` now would record. Office-wide documents (no
 /// community) go with the first filing after they are issued.
 pub fn plan(
@@ -147,6 +187,7 @@ pub fn plan(
     }
     let mut candidates = documents(&records, &roster, phase, settings);
     candidates.extend(submissions(&records, &roster, phase, settings));
+    candidates.extend(streets(&records, &roster, phase, settings));
     candidates.retain(|c| !done.contains(&c.source));
     candidates.sort_by(|a, b| (a.date, &a.source).cmp(&(b.date, &b.source)));
     let new = candidates

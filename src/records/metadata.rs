@@ -192,6 +192,11 @@ pub fn file_id(source: &FiledSource) -> String {
     match source {
         FiledSource::Document { number } => format!("公文:{number}"),
         FiledSource::Submission { community, version } => format!("材料:{community}:v{version}"),
+        FiledSource::Street {
+            district,
+            street,
+            version,
+        } => format!("街道材料:{district}{street}:v{version}"),
     }
 }
 

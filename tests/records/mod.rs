@@ -127,6 +127,17 @@ fn the_demo_package_passes_the_receiving_check_without_the_archive() {
     let items = c.report["档案件数"].as_u64().unwrap();
     let eeps = fs::read_dir(pkg.join("封装包")).unwrap().count() as u64;
     assert!(items > 0 && items == eeps, "{items} records, {eeps} files");
+    // Documents, community evidence and the 街道's shared evidence are all
+    // filed.
+    let catalogue = fs::read_to_string(pkg.join("移交清单.xml")).unwrap();
+    for kind in [
+        "考评情况的报告",
+        "命名证书",
+        "社区考评材料（第1版）",
+        "街道共享考评材料（第1版）",
+    ] {
+        assert!(catalogue.contains(kind), "{kind} not in the catalogue");
+    }
     // Every DA/T 70 aspect is reported, each check with what it counted.
     for aspect in ["真实性", "完整性", "可用性", "安全性"] {
         assert!(
