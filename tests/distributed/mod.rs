@@ -2,11 +2,12 @@
 //! Garage cluster (replication factor 3) from `crate::engines`. The whole
 //! process on them, two servers sharing one database and bucket, a node
 //! lost during an ingest, a database connection cut during a batch, and
-//! `migrate` both ways. Skipped without the engines, failed under CI.
+//! `migrate` both ways, a restore from `pg_dump` and a bucket copy. Skipped without the engines, failed under CI.
 
 mod failures;
 mod flow;
 mod gc;
+mod restore;
 mod servers;
 mod tls;
 

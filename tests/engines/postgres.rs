@@ -154,6 +154,22 @@ impl Postgres {
             .expect("psql runs")
     }
 
+    /// `pg_dump` of `dbname` as plain SQL into `out` (how an office backs
+    /// up the database; see the README's restore drill).
+    pub fn dump(&self, dbname: &str, out: &std::path::Path) {
+        let done = Command::new(self.bin.join("pg_dump"))
+            .args(["--no-owner", "--no-privileges", "-w", "-f"])
+            .arg(out)
+            .arg(self.conninfo(dbname))
+            .output()
+            .expect("pg_dump runs");
+        assert!(
+            done.status.success(),
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    }
+
     /// `psql` connected to `dbname`, for a test that wants to hold a
     /// connection (e.g. spawn it and then terminate its backend).
     pub fn psql_command(&self, dbname: &str) -> Command {
