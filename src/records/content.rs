@@ -177,17 +177,27 @@ fn submission(
             })
         })
         .collect::<Result<Vec<_>, RecordsError>>()?;
+    Ok(handed_in(
+        who,
+        sub.record.submitter.clone(),
+        &sub.time,
+        parts,
+    ))
+}
+
+/// Evidence handed in by `who` (a person `by`, when known) at `time`.
+fn handed_in(who: String, by: Option<String>, time: &str, parts: Vec<Part>) -> Content {
     let mut agents = vec![Agent {
         kind: "单位".into(),
         name: who.clone(),
     }];
-    if let Some(p) = &sub.record.submitter {
+    if let Some(p) = &by {
         agents.push(Agent {
             kind: "个人".into(),
             name: p.clone(),
         });
     }
-    Ok(Content {
+    Content {
         facts: Facts {
             number: String::new(),
             author: who.clone(),
@@ -195,13 +205,13 @@ fn submission(
             recipient: String::new(),
             actions: vec![Action {
                 action: "提交".into(),
-                time: sub.time.clone(),
-                agent: sub.record.submitter.clone().unwrap_or(who),
+                time: time.to_string(),
+                agent: by.unwrap_or(who),
             }],
             agents,
         },
         parts,
-    })
+    }
 }
 
 fn street(
@@ -233,24 +243,7 @@ fn street(
             })
         })
         .collect::<Result<Vec<_>, RecordsError>>()?;
-    Ok(Content {
-        facts: Facts {
-            number: String::new(),
-            author: who.clone(),
-            kind: "考评材料".into(),
-            recipient: String::new(),
-            actions: vec![Action {
-                action: "提交".into(),
-                time: rec.time.clone(),
-                agent: ev.by.clone().unwrap_or_else(|| who.clone()),
-            }],
-            agents: vec![Agent {
-                kind: "单位".into(),
-                name: who,
-            }],
-        },
-        parts,
-    })
+    Ok(handed_in(who, ev.by.clone(), &rec.time, parts))
 }
 
 /// The content and facts of a filed record.

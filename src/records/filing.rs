@@ -100,35 +100,6 @@ fn documents(
         .collect()
 }
 
-fn submissions(
-    records: &[Record],
-    roster: &Roster,
-    phase: Batch,
-    s: &ArchivesSettings,
-) -> Vec<Candidate> {
-    records
-        .iter()
-        .filter_map(|r| match &r.event {
-            Event::Submission(sub) => Some((r, sub)),
-            _ => None,
-        })
-        .filter_map(|(r, sub)| {
-            let c = roster.get(&sub.community).ok()?;
-            (c.batch == phase).then(|| Candidate {
-                source: FiledSource::Submission {
-                    community: sub.community.clone(),
-                    version: sub.version,
-                },
-                title: format!("{}{}考评材料（第{}版）", c.district, c.name, sub.version),
-                date: day_of(&r.time).unwrap_or_else(crate::clock::today),
-                retention: s.retention_of("材料"),
-                files: sub.file_count,
-                bytes: sub.total_bytes,
-            })
-        })
-        .collect()
-}
-
 /// The earliest phase among a 街道's pilot communities.
 fn street_phase(roster: &Roster, district: &str, street: &str) -> Option<Batch> {
     roster
@@ -138,7 +109,9 @@ fn street_phase(roster: &Roster, district: &str, street: &str) -> Option<Batch> 
         .min()
 }
 
-fn streets(
+/// Every version of the phase's communities' evidence and of their
+/// 街道's shared evidence.
+fn evidence(
     records: &[Record],
     roster: &Roster,
     phase: Batch,
@@ -146,25 +119,48 @@ fn streets(
 ) -> Vec<Candidate> {
     records
         .iter()
-        .filter_map(|r| match &r.event {
-            Event::Street(e) => Some((r, e)),
-            _ => None,
-        })
-        .filter(|(_, e)| street_phase(roster, &e.district, &e.street) == Some(phase))
-        .map(|(r, e)| Candidate {
-            source: FiledSource::Street {
-                district: e.district.clone(),
-                street: e.street.clone(),
-                version: e.version,
-            },
-            title: format!(
-                "{}{}共享考评材料（第{}版）",
-                e.district, e.street, e.version
-            ),
-            date: day_of(&r.time).unwrap_or_else(crate::clock::today),
-            retention: s.retention_of("材料"),
-            files: e.files.len() as u64,
-            bytes: e.objects.iter().map(|o| o.size).sum(),
+        .filter_map(|r| {
+            let (source, title, files, bytes) = match &r.event {
+                Event::Submission(sub) => {
+                    let c = roster
+                        .get(&sub.community)
+                        .ok()
+                        .filter(|c| c.batch == phase)?;
+                    let source = FiledSource::Submission {
+                        community: sub.community.clone(),
+                        version: sub.version,
+                    };
+                    let title = format!("{}{}考评材料（第{}版）", c.district, c.name, sub.version);
+                    (source, title, sub.file_count, sub.total_bytes)
+                }
+                Event::Street(e) => {
+                    (street_phase(roster, &e.district, &e.street) == Some(phase)).then_some(())?;
+                    let title = format!(
+                        "{}{}共享考评材料（第{}版）",
+                        e.district, e.street, e.version
+                    );
+                    let source = FiledSource::Street {
+                        district: e.district.clone(),
+                        street: e.street.clone(),
+                        version: e.version,
+                    };
+                    (
+                        source,
+                        title,
+                        e.files.len() as u64,
+                        e.objects.iter().map(|o| o.size).sum(),
+                    )
+                }
+                _ => return None,
+            };
+            Some(Candidate {
+                source,
+                title,
+                date: day_of(&r.time).unwrap_or_else(crate::clock::today),
+                retention: s.retention_of("材料"),
+                files,
+                bytes,
+            })
         })
         .collect()
 }
@@ -186,8 +182,7 @@ pub fn plan(
         *p = (*p).max(i.piece);
     }
     let mut candidates = documents(&records, &roster, phase, settings);
-    candidates.extend(submissions(&records, &roster, phase, settings));
-    candidates.extend(streets(&records, &roster, phase, settings));
+    candidates.extend(evidence(&records, &roster, phase, settings));
     candidates.retain(|c| !done.contains(&c.source));
     candidates.sort_by(|a, b| (a.date, &a.source).cmp(&(b.date, &b.source)));
     let new = candidates

@@ -270,34 +270,24 @@ fn check_document(
             "公文的电子签名无效、缺失或签名后被追加了内容",
         );
     }
-    if check
-        .title
-        .as_deref()
-        .is_some_and(|t| t != meta.content.title)
-    {
-        checks.fail(
-            CheckId::Consistency,
-            subject,
-            format!(
-                "元数据题名“{}”与公文签名中的题名“{}”不符",
-                meta.content.title,
-                check.title.unwrap_or_default()
-            ),
-        );
-    }
-    if check
-        .number
-        .as_deref()
-        .is_some_and(|n| n != meta.content.number)
-    {
-        checks.fail(
-            CheckId::Consistency,
-            subject,
-            format!(
-                "元数据文件编号“{}”与公文上的“{}”不符",
-                meta.content.number,
-                check.number.unwrap_or_default()
-            ),
-        );
+    let pairs = [
+        (
+            "题名",
+            &meta.content.title,
+            check.title.as_deref(),
+            "公文签名中的题名",
+        ),
+        (
+            "文件编号",
+            &meta.content.number,
+            check.number.as_deref(),
+            "公文上的文号",
+        ),
+    ];
+    for (what, declared, found, place) in pairs {
+        if let Some(found) = found.filter(|f| *f != declared.as_str()) {
+            let why = format!("元数据{what}“{declared}”与{place}“{found}”不符");
+            checks.fail(CheckId::Consistency, subject, why);
+        }
     }
 }
