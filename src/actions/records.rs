@@ -52,6 +52,19 @@ pub fn transfer(
     )?)
 }
 
+/// The 长期保存-stage 四性检测 of what is filed (phase `n`, or all).
+pub fn keep_check(
+    c: &Ctx,
+    config: &Config,
+    n: Option<u8>,
+    out: &Path,
+    progress: &dyn Meter,
+) -> Result<(Report, Vec<std::path::PathBuf>), ActionError> {
+    c.office_only()?;
+    let phase = n.map(phase).transpose()?;
+    Ok(flow::keep_check(c.archive, config, phase, out, progress)?)
+}
+
 /// What the receiving side asks of a check.
 #[derive(Debug, Clone, Default)]
 pub struct Receipt<'a> {

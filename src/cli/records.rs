@@ -16,8 +16,11 @@ use super::batch::console;
 #[derive(Debug, clap::Args)]
 pub(super) struct FileArgs {
     /// 归档哪个阶段（1、2 或 3）
-    #[arg(long, value_name = "阶段")]
-    phase: u8,
+    #[arg(long, value_name = "阶段", required_unless_present = "check")]
+    phase: Option<u8>,
+    /// 不归档新记录，对已归档的档案做长期保存环节的四性检测（可加 --phase 只查一个阶段）
+    #[arg(long)]
+    check: bool,
     /// 归档文件目录和检测报告的副本写到哪个文件夹（默认“第N阶段归档”）
     #[arg(short = 'o', long, value_name = "文件夹")]
     output: Option<PathBuf>,
@@ -103,17 +106,23 @@ fn failed(r: &Report, what: &str) -> anyhow::Result<()> {
 pub fn run_file(ctx: &Context, a: FileArgs) -> anyhow::Result<()> {
     let archive = ctx.archive();
     let config = ctx.config()?;
-    let phase = kaoping::records::phase_name(act::phase(a.phase)?);
+    let c = console(&archive, a.no_wait);
+    if a.check {
+        let out = a.output.unwrap_or_else(|| PathBuf::from("长期保存检测"));
+        let (report, written) = act::keep_check(&c, &config, a.phase, &out, &Bar::default())?;
+        println!("长期保存检测：{} 件", report.records);
+        print_report(&report);
+        for p in &written {
+            println!("已写出 {}", p.display());
+        }
+        return failed(&report, "长期保存");
+    }
+    let n = a.phase.unwrap_or_default();
+    let phase = kaoping::records::phase_name(act::phase(n)?);
     let out = a
         .output
         .unwrap_or_else(|| PathBuf::from(format!("{phase}归档")));
-    let filed = act::file(
-        &console(&archive, a.no_wait),
-        &config,
-        a.phase,
-        &out,
-        &Bar::default(),
-    )?;
+    let filed = act::file(&c, &config, n, &out, &Bar::default())?;
     println!(
         "已归档{}：新归档 {} 件，本阶段共 {} 件",
         kaoping::records::phase_name(filed.phase),

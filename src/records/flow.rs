@@ -393,3 +393,42 @@ fn inside(path: &Path, dir: &Path) -> bool {
     }
     std::fs::canonicalize(&probe).is_ok_and(|p| p.starts_with(&dir))
 }
+
+/// The 长期保存-stage 四性检测 of what is filed (of `phase`, or of every
+/// phase), re-reading every record from the archive; logs nothing. The
+/// report's PDF and JSON go into `out`.
+pub fn keep_check(
+    archive: &Archive,
+    config: &Config,
+    phase: Option<Batch>,
+    out: &Path,
+    progress: &dyn Meter,
+) -> Result<(Report, Vec<PathBuf>), RecordsError> {
+    let all = filed(&archive.records()?);
+    let (mine, others): (Vec<FiledAt>, Vec<FiledAt>) = all
+        .into_iter()
+        .partition(|f| phase.is_none_or(|p| f.phase == p));
+    if mine.is_empty() {
+        let what = phase.map_or("档案库".to_string(), |p| phase_name(p).to_string());
+        return Err(RecordsError::Invalid(format!(
+            "{what}还没有归档的档案：请先运行 kaoping file --phase 阶段"
+        )));
+    }
+    let s = &config.archives;
+    let what = phase.map_or("全部阶段", phase_name);
+    let subject = format!("{}{what}已归档电子档案（{} 件）", s.fonds_name, mine.len());
+    let (mut r, _) = filing_check(archive, s, &mine, &others, progress, subject)?;
+    r.stage = Stage::Keeping;
+    let engine = Engine::for_archive(archive.root(), config)?;
+    let day = crate::clock::today().format("%Y%m%d");
+    std::fs::create_dir_all(out).map_err(io_at(out))?;
+    let pdf = out.join(format!("{what}长期保存四性检测报告-{day}.pdf"));
+    let json = out.join(format!("{what}长期保存四性检测结果-{day}.json"));
+    let paper = report::render(&engine, &report::check_paper(&r), &s.unit)?;
+    let data = serde_json::to_vec_pretty(&r).map_err(|e| RecordsError::Invalid(e.to_string()))?;
+    for (path, bytes) in [(&pdf, &paper), (&json, &data)] {
+        crate::outfile::write(path, bytes, true)
+            .map_err(|e| RecordsError::Invalid(e.to_string()))?;
+    }
+    Ok((r, vec![pdf, json]))
+}

@@ -174,3 +174,57 @@ fn a_filed_record_keeps_its_code_and_transfer_waits_for_filing() {
     let err = env.fails(&["transfer", "check", &pkg_arg, "--sm3", "abc"]);
     assert!(err.contains("64 位十六进制"), "{err}");
 }
+
+/// The stored object of `bytes` in the archive at `root`.
+fn object_of(root: &Path, bytes: &[u8]) -> std::path::PathBuf {
+    use sha2::Digest as _;
+    let hex = hex::encode(sha2::Sha256::digest(bytes));
+    root.join("objects/sha256").join(&hex[..2]).join(&hex)
+}
+
+#[test]
+fn the_keeping_check_finds_a_filed_record_damaged_in_the_store() {
+    let env = TestArchive::new();
+    env.community("WH-001");
+    let content = "长期保存的会议记录".as_bytes();
+    put(&env.path("材料"), "会议记录.txt", content);
+    env.ingest("材料", "WH-001", &[]);
+    let err = env.fails(&["file", "--check"]);
+    assert!(err.contains("还没有归档"), "{err}");
+    env.ok(&["file", "--phase", "1"]);
+    let out = env.ok(&["file", "--check", "-o", "检测一"]);
+    assert!(
+        out.contains("长期保存检测：1 件") && out.contains("结论：通过"),
+        "{out}"
+    );
+    // A byte of the stored copy changes on disk.
+    let object = object_of(&env.archive(), content);
+    let mut perms = fs::metadata(&object).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    fs::set_permissions(&object, perms).unwrap();
+    let mut damaged = content.to_vec();
+    damaged[0] ^= 1;
+    fs::write(&object, damaged).unwrap();
+    let out = env
+        .cmd()
+        .args(["file", "--check", "-o", "检测二"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let json = fs::read_dir(env.path("检测二"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(json).unwrap()).unwrap();
+    assert_eq!(report["检测环节"], "长期保存");
+    let lines = report["检测项目"].as_array().unwrap();
+    let digest = lines.iter().find(|l| l["编号"] == "ContentDigest").unwrap();
+    assert_eq!(digest["结果"], "不通过");
+    let subject = digest["问题"][0]["对象"].as_str().unwrap();
+    assert!(
+        subject.contains("-D30-0001") && subject.contains("会议记录.txt"),
+        "{subject}"
+    );
+}

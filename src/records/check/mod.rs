@@ -22,6 +22,9 @@ pub enum Stage {
     /// 接收 (the receiving archive, on the package alone).
     #[serde(rename = "接收")]
     Receipt,
+    /// 长期保存 (the periodic check of what is filed).
+    #[serde(rename = "长期保存")]
+    Keeping,
 }
 
 impl Stage {
@@ -31,6 +34,7 @@ impl Stage {
             Stage::Filing => "归档",
             Stage::Transfer => "移交",
             Stage::Receipt => "接收",
+            Stage::Keeping => "长期保存",
         }
     }
 }
