@@ -54,7 +54,7 @@ enum Sub {
 
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
-    /// 移交包文件夹（内有 移交清单.xml）
+    /// 移交包文件夹（内有 移交清单.xml），或把它压缩成的 ZIP 文件
     #[arg(value_name = "移交包")]
     package: PathBuf,
     /// 移交接收登记表上印的“移交清单 SM3”，用来确认移交包就是发出的那一份
@@ -175,7 +175,7 @@ fn check(c: CheckArgs) -> anyhow::Result<()> {
     let out = c.output.unwrap_or_else(|| {
         let name = c
             .package
-            .file_name()
+            .file_stem()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         kaoping::fsutil::parent_of(&c.package).join(format!("{name}-接收检测"))

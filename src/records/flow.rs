@@ -360,8 +360,24 @@ pub fn check_package(
             dir.display()
         )));
     }
-    let r = pcheck::check(dir, opts, progress)?;
+    // A package delivered as a ZIP is checked unpacked; the report names
+    // the ZIP.
     std::fs::create_dir_all(out).map_err(io_at(out))?;
+    let zipped = dir
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+        && dir.is_file();
+    let unpacked = match zipped {
+        true => Some(tempfile::tempdir_in(out).map_err(io_at(out))?),
+        false => None,
+    };
+    let folder = match &unpacked {
+        Some(tmp) => super::unzip::unpack(dir, tmp.path())?,
+        None => dir.to_path_buf(),
+    };
+    let mut r = pcheck::check(&folder, opts, progress)?;
+    r.subject = dir.display().to_string();
+    drop(unpacked);
     let pdf = out.join("接收四性检测报告.pdf");
     let json = out.join("接收四性检测结果.json");
     let paper = report::render(engine, &report::check_paper(&r), "")?;

@@ -13,6 +13,7 @@ pub mod metadata;
 pub mod package;
 pub mod report;
 pub mod run;
+pub mod unzip;
 
 use std::path::PathBuf;
 

@@ -236,3 +236,47 @@ fn openssl_verifies_the_catalogue_signature_and_the_content_digests() {
         );
     }
 }
+
+#[test]
+fn a_package_delivered_as_a_zip_is_checked_and_a_hostile_zip_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = tmp.path().join("移交包.zip");
+    let script = "import os, sys, zipfile\n\
+        src, dst, evil = sys.argv[1], sys.argv[2], sys.argv[3]\n\
+        with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:\n\
+        \x20   for d, _, fs in os.walk(src):\n\
+        \x20       for f in fs:\n\
+        \x20           p = os.path.join(d, f)\n\
+        \x20           z.write(p, os.path.join('移交包', os.path.relpath(p, src)))\n\
+        with zipfile.ZipFile(evil, 'w') as z:\n\
+        \x20   z.writestr('../移交清单.xml', 'x')\n";
+    let evil = tmp.path().join("坏.zip");
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(package())
+        .arg(&zip)
+        .arg(&evil)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let c = check(tmp.path(), &zip, &[]);
+    assert!(c.ok, "{}", c.stdout);
+    assert!(
+        c.report["检测对象"]
+            .as_str()
+            .unwrap()
+            .ends_with("移交包.zip")
+    );
+    let out = kaoping(tmp.path())
+        .args(["transfer", "check"])
+        .arg(&evil)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("坏.zip") && err.contains("不安全"), "{err}");
+}
