@@ -38,7 +38,7 @@ pub(super) struct TransferArgs {
     /// 移交哪个阶段（1、2 或 3）
     #[arg(long, value_name = "阶段", required = true)]
     phase: Option<u8>,
-    /// 移交包写到哪个文件夹（不能已存在）
+    /// 移交包写到哪个文件夹（不能已存在，或是一个空文件夹）
     #[arg(short = 'o', long, value_name = "文件夹", required = true)]
     output: Option<PathBuf>,
     /// 档案库正被别人写入时不等待，立即退出

@@ -126,8 +126,15 @@ pub struct Writing {
 }
 
 impl Writing {
-    /// Starts a package at `target`, which must not exist yet.
+    /// Starts a package at `target`, which must not exist yet (or be an
+    /// empty folder).
     pub fn start(target: &Path) -> Result<Writing, RecordsError> {
+        // An empty folder made beforehand (e.g. on a disc to burn) is
+        // taken; anything else is never overwritten.
+        let empty = std::fs::read_dir(target).is_ok_and(|mut d| d.next().is_none());
+        if empty {
+            std::fs::remove_dir(target).map_err(io_at(target))?;
+        }
         if target.exists() {
             return Err(RecordsError::Invalid(format!(
                 "{} 已经存在：请换一个移交包文件夹名，或先把旧的移走（kaoping 不覆盖已有的移交包）",

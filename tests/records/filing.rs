@@ -153,6 +153,8 @@ fn a_filed_record_keeps_its_code_and_transfer_waits_for_filing() {
         out.contains("新归档 1 件，本阶段共 2 件") && out.contains("-D30-0002"),
         "{out}"
     );
+    // An empty folder made beforehand is taken.
+    fs::create_dir(&pkg).unwrap();
     env.ok(&["transfer", "--phase", "1", "-o", &pkg_arg]);
     let catalogue = fs::read_to_string(pkg.join("移交清单.xml")).unwrap();
     assert!(
