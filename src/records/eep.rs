@@ -5,23 +5,24 @@
 //! detached signature by the office's key over the exact bytes of the
 //! 被签名对象 element as written, with the signer's certificate.
 //!
-//! XML is written and read with quick-xml's serde support; the signed
+//! These are the XML types (quick-xml serde); `eep_write` writes a package
+//! and `eep_read` reads one, both streaming the files. The signed
 //! bytes are found as the one `<被签名对象 … </被签名对象>` span of the file.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use der::{Decode, Encode};
+use der::Decode;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 
-use super::metadata::{Action, FileProps, Metadata};
-use crate::sign::keys::OrganKey;
+use super::metadata::{Action, Metadata};
 
 /// The EEP namespace of DA/T 48.
 pub const NAMESPACE: &str = "http://www.saac.gov.cn/standards/ERM/encapsulation";
 
-const START: &str = "<被签名对象";
-const END: &str = "</被签名对象>";
+/// Where the signed bytes begin.
+pub const START: &str = "<被签名对象";
+/// Where they end (inclusive).
+pub const END: &str = "</被签名对象>";
 
 /// 封装内容 → 文件实体块 → 文件实体.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -188,7 +189,7 @@ pub struct Package {
     pub signatures: SignatureBlock,
 }
 
-fn to_xml<T: Serialize>(value: &T) -> Result<String, String> {
+pub(super) fn to_xml<T: Serialize>(value: &T) -> Result<String, String> {
     let mut out = String::new();
     let mut ser = quick_xml::se::Serializer::new(&mut out);
     ser.indent(' ', 1);
@@ -196,17 +197,15 @@ fn to_xml<T: Serialize>(value: &T) -> Result<String, String> {
     Ok(out)
 }
 
-/// The 被签名对象 of one record: `files` are its computer files with
-/// their bytes, in the metadata's order.
-pub fn signed_object(
-    meta: &Metadata,
-    files: &[(FileProps, Vec<u8>)],
-    created: &str,
-) -> SignedObject {
-    let docs = files
+/// The 被签名对象 of one record with `datas` as each computer file's
+/// 编码数据 (in the metadata's order).
+pub fn signed_object(meta: &Metadata, datas: &[String], created: &str) -> SignedObject {
+    let docs = meta
+        .files
         .iter()
+        .zip(datas)
         .enumerate()
-        .map(|(i, (p, bytes))| Doc {
+        .map(|(i, (p, data))| Doc {
             id: format!("{}-{}", meta.code.code, i + 1),
             seq: u32::try_from(i + 1).unwrap_or(u32::MAX),
             data: DocData {
@@ -214,7 +213,7 @@ pub fn signed_object(
                     name: p.name.clone(),
                     note: "本元素存储计算机文件二进制流的 Base64 编码".into(),
                     decoder: "base64".into(),
-                    data: B64.encode(bytes),
+                    data: data.clone(),
                 },
             },
         })
@@ -239,103 +238,13 @@ pub fn signed_object(
     }
 }
 
-/// The EEP file's bytes: `object` signed with `key` at `time`.
-pub fn write(object: &SignedObject, key: &OrganKey, time: &str) -> Result<Vec<u8>, String> {
-    let signed = to_xml(object)?;
-    let digest = Sha256::digest(signed.as_bytes());
-    let cms = crate::sign::cms::sign_digest(key, &digest).map_err(|e| e.to_string())?;
-    let cert = key.certificate().to_der().map_err(|e| e.to_string())?;
-    let block = SignatureBlock {
-        signature: Signature {
-            id: "1".into(),
-            rule: "CMS（RFC 5652）分离式签名，摘要算法 SHA-256；签名范围为本文件中“被签名对象”元素自起始标签至结束标签的原始字节".into(),
-            time: time.into(),
-            signer: key.subject(),
-            result: B64.encode(cms),
-            certificates: Certificates {
-                certificate: B64.encode(cert),
-            },
-            reference: "被签名对象".into(),
-            algorithm: key.key.algorithm().into(),
-        },
-    };
-    let mut out = String::with_capacity(signed.len() + 4096);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!("<电子文件封装包 xmlns=\"{NAMESPACE}\">\n"));
-    out.push_str(" <封装包格式描述>本EEP根据中华人民共和国档案行业标准DA/T 48-2009《基于XML的电子文件封装规范》生成</封装包格式描述>\n");
-    out.push_str(" <版本>2009</版本>\n");
-    out.push_str(&signed);
-    out.push('\n');
-    out.push_str(&to_xml(&block)?);
-    out.push_str("\n</电子文件封装包>\n");
-    Ok(out.into_bytes())
-}
-
-/// An EEP file read back.
-#[derive(Debug, Clone)]
-pub struct Read {
-    /// The parsed package.
-    pub package: Package,
-    /// The computer files decoded (name, bytes or why not).
-    pub files: Vec<(String, Result<Vec<u8>, String>)>,
-    /// Whether the signature is valid over the 被签名对象's bytes, or why
-    /// not.
-    pub signature: Result<String, String>,
-}
-
-/// Parses an EEP file; the error says why it is not readable XML.
-pub fn read(bytes: &[u8]) -> Result<Read, String> {
-    let text = std::str::from_utf8(bytes).map_err(|_| "封装包不是 UTF-8 编码的 XML".to_string())?;
-    let package: Package =
-        quick_xml::de::from_str(text).map_err(|e| format!("封装包 XML 无法解析：{e}"))?;
-    let files = package
-        .signed
-        .content
-        .files
-        .entity
-        .docs
-        .iter()
-        .map(|d| {
-            let e = &d.data.encoding;
-            let data: String = e
-                .data
-                .chars()
-                .filter(|c| !c.is_ascii_whitespace())
-                .collect();
-            (
-                e.name.clone(),
-                B64.decode(data)
-                    .map_err(|_| "编码数据不是有效的 Base64".to_string()),
-            )
-        })
-        .collect();
-    let signature = check_signature(text, &package.signatures.signature);
-    Ok(Read {
-        package,
-        files,
-        signature,
-    })
-}
-
-/// The one span `<被签名对象 … </被签名对象>` of `text`.
-fn signed_span(text: &str) -> Result<&str, String> {
-    let (Some(start), Some(end)) = (text.find(START), text.find(END)) else {
-        return Err("封装包中没有“被签名对象”".into());
-    };
-    if text.matches(START).count() != 1 || text.matches(END).count() != 1 || end < start {
-        return Err("封装包中的“被签名对象”不止一个或结构错乱".into());
-    }
-    Ok(&text[start..end + END.len()])
-}
-
-/// Checks the signature; on success names the signer.
-fn check_signature(text: &str, sig: &Signature) -> Result<String, String> {
-    let span = signed_span(text)?;
+/// Checks the signature against the SHA-256 `digest` of the 被签名对象's
+/// bytes as read; on success names the signer.
+pub fn check_signature(digest: &[u8], sig: &Signature) -> Result<String, String> {
     let cms = B64
         .decode(sig.result.trim())
         .map_err(|_| "签名结果不是有效的 Base64".to_string())?;
-    let checked = crate::sign::cms::check(&cms, &Sha256::digest(span.as_bytes()))
-        .map_err(|e| e.to_string())?;
+    let checked = crate::sign::cms::check(&cms, digest).map_err(|e| e.to_string())?;
     let cert = B64
         .decode(sig.certificates.certificate.trim())
         .map_err(|_| "证书不是有效的 Base64".to_string())?;

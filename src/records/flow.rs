@@ -11,7 +11,7 @@ use super::filing::{self, Plan};
 use super::metadata::Metadata;
 use super::package::{self as pkg, Catalogue, Writing};
 use super::report;
-use super::run::{assemble, filing_check};
+use super::run::{describe, filing_check};
 use super::{FiledAt, RecordsError, filed, io_at, phase_name, phase_number};
 use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
@@ -202,12 +202,16 @@ fn write_packages(
     let (mut metas, mut entries) = (Vec::with_capacity(all.len()), Vec::with_capacity(all.len()));
     progress.start("写入封装包", all.len() as u64, Unit::Items);
     for f in all {
-        let a = assemble(archive, &records, &roster, &config.archives, f)?;
-        let object = super::eep::signed_object(&a.meta, &a.files, &now);
-        let bytes = super::eep::write(&object, key, &now).map_err(RecordsError::Invalid)?;
-        w.put(&pkg::eep_name(&a.meta.code.code), &bytes)?;
-        entries.push(pkg::entry(&a.meta, &bytes));
-        metas.push(a.meta);
+        let (meta, parts) = describe(archive, &records, &roster, &config.archives, f)?;
+        let copy = |i: usize, sink: &mut dyn std::io::Write| match parts.get(i) {
+            Some(p) => archive.store().copy_verified(&p.digest, &mut &mut *sink),
+            None => Err(std::io::Error::other("没有这个文件")),
+        };
+        let path = w.dir().join(pkg::eep_name(&meta.code.code));
+        let written = super::eep_write::write_to(&meta, &now, key, &now, &copy, &path)
+            .map_err(RecordsError::Invalid)?;
+        entries.push(pkg::entry(&meta, &written));
+        metas.push(meta);
         progress.advance(1);
     }
     progress.finish();

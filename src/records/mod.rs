@@ -7,6 +7,8 @@ pub mod check;
 pub mod content;
 pub mod demo;
 pub mod eep;
+pub mod eep_read;
+pub mod eep_write;
 pub mod filing;
 pub mod flow;
 pub mod metadata;

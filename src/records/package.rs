@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use super::check::item::digests;
 use super::{RecordsError, io_at};
 use crate::sign::keys::OrganKey;
 
@@ -189,8 +188,8 @@ pub fn eep_name(code: &str) -> String {
 }
 
 /// The catalogue entry of a written 封装包.
-pub fn entry(meta: &super::metadata::Metadata, eep: &[u8]) -> Entry {
-    let (sm3, sha) = digests(eep);
+pub fn entry(meta: &super::metadata::Metadata, eep: &super::eep_write::Written) -> Entry {
+    let (sm3, sha) = (eep.sm3.clone(), eep.sha256.clone());
     Entry {
         code: meta.code.code.clone(),
         title: meta.content.title.clone(),
@@ -201,7 +200,7 @@ pub fn entry(meta: &super::metadata::Metadata, eep: &[u8]) -> Entry {
         files: meta.file_count,
         bytes: meta.files.iter().map(|f| f.size).sum(),
         package: eep_name(&meta.code.code),
-        package_bytes: eep.len() as u64,
+        package_bytes: eep.bytes,
         package_sm3: sm3,
         package_sha256: sha,
     }

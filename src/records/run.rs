@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use super::check::item::{check_record, detect, digests};
+use super::check::item::{check_record, detect};
+use super::check::seen::{Probe, Seen};
 use super::check::{CheckId, Checks, Report, Stage, clam};
 use super::content::{self, Part};
 use super::metadata::{self, Digests, FileProps, Metadata};
@@ -17,76 +18,77 @@ use crate::config::ArchivesSettings;
 use crate::event::records::FiledSource;
 use crate::meter::{Meter, Unit};
 
-/// One record with its metadata and files' bytes.
+/// One record as the checks see it: its metadata and what was seen of
+/// each file (the files themselves are never all in memory).
 #[derive(Debug, Clone)]
 pub struct Assembled {
     /// The metadata.
     pub meta: Metadata,
-    /// Files with their bytes, in the metadata's order.
-    pub files: Vec<(FileProps, Vec<u8>)>,
+    /// Each file's properties and what was seen of it, in order.
+    pub files: Vec<(FileProps, Seen)>,
     /// An issued 公文.
     pub document: bool,
     /// Files that could not be read, with the reason.
     pub unreadable: Vec<(String, String)>,
 }
 
-/// A stored object's bytes even when they no longer match their hash (the
-/// digest check then names the record); missing objects are an error.
-fn read_lenient(archive: &Archive, part: &Part) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    match archive.store().copy_verified(&part.digest, &mut out) {
-        Ok(_) => Ok(out),
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Ok(out),
+/// Streams a stored part past a [`Probe`] (copying it to `stage` when
+/// given), even when it no longer matches its hash (the digest check then
+/// names the record); a missing object is an error.
+fn see(archive: &Archive, part: &Part, stage: Option<&Path>) -> Result<Seen, String> {
+    let to = match stage {
+        Some(p) => {
+            Some(std::fs::File::create(p).map_err(|e| format!("无法写入 {}：{e}", p.display()))?)
+        }
+        None => None,
+    };
+    let mut probe = Probe::new(to);
+    match archive.store().copy_verified(&part.digest, &mut probe) {
+        Ok(_) => Ok(probe.finish()),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Ok(probe.finish()),
         Err(e) => Err(format!("无法读取存储对象 {}：{e}", part.digest.hex())),
     }
 }
 
-/// The 电子属性 of a file, with the digests as recorded when known.
-pub fn props_of(
-    name: &str,
-    bytes: &[u8],
-    sha256: Option<String>,
-    sm3: Option<String>,
-) -> FileProps {
-    let (label, _) = detect(name, bytes);
-    let (sm3_now, sha_now) = digests(bytes);
-    let pages = bytes
-        .starts_with(b"%PDF")
-        .then(|| super::check::pdf::inspect(bytes).ok().map(|f| f.pages))
+/// The 电子属性 of a file from what was seen of it, with the digests as
+/// recorded when known.
+pub fn props_of(name: &str, seen: &Seen, sha256: Option<String>, sm3: Option<String>) -> FileProps {
+    let (label, _) = detect(name, &seen.kept, seen.size);
+    let pages = (seen.kept.starts_with(b"%PDF") && seen.whole())
+        .then(|| super::check::pdf::inspect(&seen.kept).ok().map(|f| f.pages))
         .flatten();
     FileProps {
         name: name.to_string(),
         format: label,
-        size: bytes.len() as u64,
+        size: seen.size,
         pages,
         digests: Digests {
-            sm3: sm3.unwrap_or(sm3_now),
-            sha256: sha256.unwrap_or(sha_now),
+            sm3: sm3.unwrap_or_else(|| seen.sm3.clone()),
+            sha256: sha256.unwrap_or_else(|| seen.sha256.clone()),
         },
     }
 }
 
-/// Reads one filed record from the archive.
+/// Reads one filed record from the archive, file by file; each file is
+/// copied into `stage` (for the virus scan) as `{index:06}-{i:04}` when
+/// a folder is given.
 pub fn assemble(
     archive: &Archive,
     records: &[Record],
     roster: &Roster,
     settings: &ArchivesSettings,
     filed: &FiledAt,
+    stage: Option<(&Path, usize)>,
 ) -> Result<Assembled, RecordsError> {
     let c = content::load(archive, records, roster, &filed.item)?;
     let mut files = Vec::with_capacity(c.parts.len());
     let mut unreadable = Vec::new();
-    for part in &c.parts {
-        match read_lenient(archive, part) {
-            Ok(bytes) => {
-                let props = props_of(
-                    &part.name,
-                    &bytes,
-                    Some(part.digest.hex()),
-                    part.sm3.clone(),
-                );
-                files.push((props, bytes));
+    for (i, part) in c.parts.iter().enumerate() {
+        let staged = stage.map(|(dir, index)| dir.join(format!("{index:06}-{i:04}")));
+        match see(archive, part, staged.as_deref()) {
+            Ok(seen) => {
+                let props = props_of(&part.name, &seen, Some(part.digest.hex()), part.sm3.clone());
+                files.push((props, seen));
             }
             Err(why) => unreadable.push((part.name.clone(), why)),
         }
@@ -100,6 +102,24 @@ pub fn assemble(
         document: matches!(filed.item.source, FiledSource::Document { .. }),
         unreadable,
     })
+}
+
+/// A record's metadata and parts (for writing its 封装包, which streams
+/// the parts again).
+pub fn describe(
+    archive: &Archive,
+    records: &[Record],
+    roster: &Roster,
+    settings: &ArchivesSettings,
+    filed: &FiledAt,
+) -> Result<(Metadata, Vec<Part>), RecordsError> {
+    let a = assemble(archive, records, roster, settings, filed, None)?;
+    if let Some((name, why)) = a.unreadable.first() {
+        let why = format!("档号 {} 的 {name}：{why}", filed.item.code);
+        return Err(RecordsError::Invalid(why));
+    }
+    let c = content::load(archive, records, roster, &filed.item)?;
+    Ok((a.meta, c.parts))
 }
 
 /// 件号 gaps: within each 年度 and 保管期限, pieces from the first must
@@ -146,16 +166,6 @@ pub fn check_code(checks: &mut Checks, settings_section: &str, m: &Metadata) {
             "档号与全宗号、年度、保管期限代码、件号不一致或不合 DA/T 13 规则",
         );
     }
-}
-
-/// Writes each file of `a` to `dir` for the virus scan, named so that a
-/// finding leads back to the record.
-pub fn stage_for_scan(dir: &Path, index: usize, a: &Assembled) -> Result<(), RecordsError> {
-    for (i, (_, bytes)) in a.files.iter().enumerate() {
-        let path = dir.join(format!("{index:06}-{i:04}"));
-        std::fs::write(&path, bytes).map_err(io_at(&path))?;
-    }
-    Ok(())
 }
 
 /// Runs the virus scan over `dir` and records it; `names` maps the staged
@@ -209,7 +219,14 @@ pub fn filing_check(
     let mut bytes = 0;
     progress.start("归档检测", all.len() as u64, Unit::Items);
     for (index, f) in all.iter().enumerate() {
-        let a = assemble(archive, &records, &roster, settings, f)?;
+        let a = assemble(
+            archive,
+            &records,
+            &roster,
+            settings,
+            f,
+            Some((scan_dir.path(), index)),
+        )?;
         for (name, why) in &a.unreadable {
             checks.fail(
                 CheckId::ContentPresent,
@@ -219,7 +236,6 @@ pub fn filing_check(
         }
         check_record(&mut checks, &a.meta, &a.files, a.document);
         check_code(&mut checks, &settings.section, &a.meta);
-        stage_for_scan(scan_dir.path(), index, &a)?;
         names.push((
             a.meta.code.code.clone(),
             a.files.iter().map(|(p, _)| p.name.clone()).collect(),

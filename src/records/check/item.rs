@@ -5,6 +5,7 @@
 use sha2::{Digest as _, Sha256};
 
 use super::pdf::{PdfFacts, inspect};
+use super::seen::Seen;
 use super::{CheckId, Checks};
 use crate::records::metadata::{FileProps, Metadata};
 
@@ -27,16 +28,47 @@ pub enum Class {
     Unknown,
 }
 
-/// The format of a file from its first bytes and name: its label (as the
-/// metadata's 格式信息 states it) and class.
-pub fn detect(name: &str, bytes: &[u8]) -> (String, Class) {
+/// How much of a file the format is judged on (besides a whole PDF).
+pub const SAMPLE: usize = 64 << 10;
+/// PDFs up to this size are read whole (PDF/A identification, pages,
+/// fonts); larger ones are labelled plain PDF by both sides alike.
+pub const PDF_WHOLE: u64 = 256 << 20;
+
+/// Whether `sample` (the first bytes of a file, possibly cut off) is text.
+fn is_text(sample: &[u8], cut: bool) -> bool {
+    match std::str::from_utf8(sample) {
+        Ok(_) => true,
+        Err(e) if cut && e.error_len().is_none() => true,
+        Err(_) => {
+            let trimmed = if cut {
+                &sample[..sample.len().saturating_sub(1)]
+            } else {
+                sample
+            };
+            crate::textenc::decode(sample).is_some() || crate::textenc::decode(trimmed).is_some()
+        }
+    }
+}
+
+/// The format of a file from its name, its first bytes (`bytes`: at least
+/// [`SAMPLE`] of them, or the whole file; a whole PDF up to
+/// [`PDF_WHOLE`]) and its `size`: its label (as the metadata's 格式信息
+/// states it) and class. The sender, streaming, and the receiver, with
+/// the whole file, come to the same answer.
+pub fn detect(name: &str, bytes: &[u8], size: u64) -> (String, Class) {
     let ext = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     let head = &bytes[..bytes.len().min(16)];
+    let sample = &bytes[..bytes.len().min(SAMPLE)];
+    let cut = size > sample.len() as u64;
     let (label, class): (&str, Class) = if head.starts_with(b"%PDF") {
-        return match inspect(bytes).ok().and_then(|f| f.pdfa) {
+        let whole = size <= PDF_WHOLE && bytes.len() as u64 == size;
+        return match whole
+            .then(|| inspect(bytes).ok().and_then(|f| f.pdfa))
+            .flatten()
+        {
             Some(id) => (format!("PDF/A-{id}"), Class::Approved),
             None => ("PDF".into(), Class::Open),
         };
@@ -80,7 +112,7 @@ pub fn detect(name: &str, bytes: &[u8]) -> (String, Class) {
         ("压缩包", Class::Archive)
     } else if ext == "sig" {
         ("SM2签名", Class::Signature)
-    } else if std::str::from_utf8(bytes).is_ok() || crate::textenc::decode(bytes).is_some() {
+    } else if is_text(sample, cut) {
         (
             match ext.as_str() {
                 "csv" => "CSV",
@@ -103,12 +135,13 @@ pub fn digests(bytes: &[u8]) -> (String, String) {
     )
 }
 
-/// Checks one record: `meta` and its files' bytes (in the metadata's
-/// order). `document` marks an issued 公文 (PDF/A and a signature due).
+/// Checks one record: `meta` and what was seen of its files (in the
+/// metadata's order). `document` marks an issued 公文 (PDF/A and a
+/// signature due).
 pub fn check_record(
     checks: &mut Checks,
     meta: &Metadata,
-    files: &[(FileProps, Vec<u8>)],
+    files: &[(FileProps, Seen)],
     document: bool,
 ) {
     let who = meta.code.code.as_str();
@@ -141,19 +174,18 @@ pub fn check_record(
             ),
         );
     }
-    for (i, (props, bytes)) in files.iter().enumerate() {
+    for (i, (props, seen)) in files.iter().enumerate() {
         let subject = format!("{who} / {}", props.name);
-        check_file(checks, &subject, props, bytes);
+        check_file(checks, &subject, props, seen);
         if document && i == 0 {
-            check_document(checks, &subject, meta, props, bytes);
+            check_document(checks, &subject, meta, props, seen);
         }
     }
 }
 
-fn check_file(checks: &mut Checks, subject: &str, props: &FileProps, bytes: &[u8]) {
+fn check_file(checks: &mut Checks, subject: &str, props: &FileProps, seen: &Seen) {
     checks.count(CheckId::ContentDigest);
-    let (sm3, sha) = digests(bytes);
-    if sm3 != props.digests.sm3 || sha != props.digests.sha256 {
+    if seen.sm3 != props.digests.sm3 || seen.sha256 != props.digests.sha256 {
         checks.fail(
             CheckId::ContentDigest,
             subject,
@@ -161,18 +193,17 @@ fn check_file(checks: &mut Checks, subject: &str, props: &FileProps, bytes: &[u8
         );
     }
     checks.count(CheckId::Consistency);
-    if bytes.len() as u64 != props.size {
+    if seen.size != props.size {
         checks.fail(
             CheckId::Consistency,
             subject,
             format!(
                 "计算机文件大小应为 {} 字节，实为 {} 字节",
-                props.size,
-                bytes.len()
+                props.size, seen.size
             ),
         );
     }
-    let (label, class) = detect(&props.name, bytes);
+    let (label, class) = detect(&props.name, &seen.kept, seen.size);
     if label != props.format {
         checks.fail(
             CheckId::Consistency,
@@ -197,8 +228,17 @@ fn check_file(checks: &mut Checks, subject: &str, props: &FileProps, bytes: &[u8
         ),
         _ => {}
     }
-    if bytes.starts_with(b"%PDF") {
-        check_pdf(checks, subject, props, bytes);
+    if seen.kept.starts_with(b"%PDF") {
+        match seen.whole() {
+            true => check_pdf(checks, subject, props, &seen.kept),
+            false => checks.note(
+                CheckId::Fonts,
+                format!(
+                    "{subject}：PDF 大于 {} MB，未检查其字体和结构",
+                    PDF_WHOLE >> 20
+                ),
+            ),
+        }
     }
 }
 
@@ -246,8 +286,9 @@ fn check_document(
     subject: &str,
     meta: &Metadata,
     props: &FileProps,
-    bytes: &[u8],
+    seen: &Seen,
 ) {
+    let bytes = &seen.kept;
     if !(props.format.starts_with("PDF/A") || props.format == "OFD") {
         checks.fail(
             CheckId::Format,
@@ -255,7 +296,7 @@ fn check_document(
             format!("公文应为 PDF/A 或 OFD，实为 {}", props.format),
         );
     }
-    if !bytes.starts_with(b"%PDF") {
+    if !bytes.starts_with(b"%PDF") || !seen.whole() {
         return;
     }
     checks.count(CheckId::DocumentSignature);

@@ -7,6 +7,7 @@ pub mod clam;
 pub mod item;
 pub mod package;
 pub mod pdf;
+pub mod seen;
 
 use serde::{Deserialize, Serialize};
 

@@ -8,18 +8,16 @@ use std::path::Path;
 
 use sha2::{Digest as _, Sha256};
 
-use super::item::{check_record, digests};
+use super::item::check_record;
 use super::{CheckId, Checks, Report, Stage};
 use crate::meter::{Meter, Unit};
-use crate::records::eep;
+use crate::records::eep_read::{self, Scanned};
 use crate::records::package::{self as pkg, Catalogue};
 use crate::records::run::{check_code, check_pieces, scan};
 use crate::records::{RecordsError, io_at};
 
 /// Largest 移交清单 read.
 const CATALOGUE_LIMIT: u64 = 256 << 20;
-/// Largest single 封装包 read.
-const EEP_LIMIT: u64 = 4 << 30;
 
 /// How to check.
 #[derive(Debug, Clone, Copy)]
@@ -56,16 +54,19 @@ pub const PACKAGE_CHECKS: [CheckId; 20] = [
     CheckId::Executable,
 ];
 
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+/// Refuses what is not a plain file (a link, a folder, a device).
+fn plain_file(path: &Path) -> Result<u64, String> {
     let meta = std::fs::symlink_metadata(path).map_err(|_| "文件缺失".to_string())?;
-    if !meta.is_file() {
-        return Err("不是普通文件（可能是链接或文件夹）".into());
+    match meta.is_file() {
+        true => Ok(meta.len()),
+        false => Err("不是普通文件（可能是链接或文件夹）".into()),
     }
-    if meta.len() > limit {
-        return Err(format!(
-            "文件过大（{} 字节，上限 {limit} 字节）",
-            meta.len()
-        ));
+}
+
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let len = plain_file(path)?;
+    if len > limit {
+        return Err(format!("文件过大（{} 字节，上限 {limit} 字节）", len));
     }
     std::fs::read(path).map_err(|e| format!("无法读取：{e}"))
 }
@@ -174,34 +175,38 @@ fn files(checks: &mut Checks, dir: &Path, cat: &Catalogue) -> Result<(), Records
 }
 
 /// A 封装包's computer files (name, bytes) and its 档号 parts.
-type Unpacked = (Vec<(String, Vec<u8>)>, (i32, String, u32));
+type Unpacked = (Vec<(String, u64)>, (i32, String, u32));
 
-/// Reads one 封装包 and checks its digest against the catalogue and its
-/// signature; `None` when it cannot be read at all.
-fn open_eep(checks: &mut Checks, dir: &Path, e: &pkg::Entry) -> Option<eep::Read> {
+/// Reads one 封装包 (its files copied to `stage(i)`) and checks its digest
+/// against the catalogue and its signature; `None` when it cannot be read
+/// at all.
+fn open_eep(
+    checks: &mut Checks,
+    dir: &Path,
+    e: &pkg::Entry,
+    stage: &dyn Fn(usize) -> Option<std::path::PathBuf>,
+) -> Option<Scanned> {
     checks.count(CheckId::PackageDigest);
     checks.count(CheckId::ContentPresent);
-    let bytes = match read_limited(&dir.join(&e.package), EEP_LIMIT) {
-        Ok(b) => b,
-        Err(why) => {
-            let why = format!("封装包 {}：{why}", e.package);
-            checks.fail(CheckId::ContentPresent, &e.code, why);
-            return None;
-        }
-    };
-    let (sm3, sha) = digests(&bytes);
-    if sm3 != e.package_sm3 || sha != e.package_sha256 || bytes.len() as u64 != e.package_bytes {
-        let why = "封装包的数字摘要或大小与移交清单不符";
-        checks.fail(CheckId::PackageDigest, &e.code, why);
+    let path = dir.join(&e.package);
+    if let Err(why) = plain_file(&path) {
+        let why = format!("封装包 {}：{why}", e.package);
+        checks.fail(CheckId::ContentPresent, &e.code, why);
+        return None;
     }
     checks.count(CheckId::MetadataReadable);
-    let read = match eep::read(&bytes) {
+    let read = match eep_read::scan(&path, stage) {
         Ok(r) => r,
         Err(why) => {
             checks.fail(CheckId::MetadataReadable, &e.code, why);
             return None;
         }
     };
+    let (bytes, sm3, sha) = &read.file;
+    if *sm3 != e.package_sm3 || *sha != e.package_sha256 || *bytes != e.package_bytes {
+        let why = "封装包的数字摘要或大小与移交清单不符";
+        checks.fail(CheckId::PackageDigest, &e.code, why);
+    }
     checks.count(CheckId::PackageSignature);
     if let Err(why) = &read.signature {
         checks.fail(CheckId::PackageSignature, &e.code, why.clone());
@@ -210,9 +215,15 @@ fn open_eep(checks: &mut Checks, dir: &Path, e: &pkg::Entry) -> Option<eep::Read
 }
 
 /// Checks one 封装包 against its catalogue entry; returns its computer
-/// files (for the virus scan) and its 档号 parts.
-fn one(checks: &mut Checks, dir: &Path, cat: &Catalogue, e: &pkg::Entry) -> Option<Unpacked> {
-    let read = open_eep(checks, dir, e)?;
+/// files' names and sizes and its 档号 parts.
+fn one(
+    checks: &mut Checks,
+    dir: &Path,
+    cat: &Catalogue,
+    e: &pkg::Entry,
+    stage: &dyn Fn(usize) -> Option<std::path::PathBuf>,
+) -> Option<Unpacked> {
+    let read = open_eep(checks, dir, e, stage)?;
     let meta = &read.package.signed.content.files.entity.meta;
     checks.count(CheckId::Consistency);
     if meta.code.code != e.code || meta.content.title != e.title || meta.content.number != e.number
@@ -231,7 +242,7 @@ fn one(checks: &mut Checks, dir: &Path, cat: &Catalogue, e: &pkg::Entry) -> Opti
     let mut files = Vec::new();
     for (name, decoded) in read.files {
         match decoded {
-            Ok(b) => files.push(b),
+            Ok(seen) => files.push(seen),
             Err(why) => checks.fail(
                 CheckId::ContentPresent,
                 &format!("{} / {name}", e.code),
@@ -252,7 +263,10 @@ fn one(checks: &mut Checks, dir: &Path, cat: &Catalogue, e: &pkg::Entry) -> Opti
     );
     let code = (meta.code.year, meta.code.retention.clone(), meta.code.piece);
     Some((
-        with_props.into_iter().map(|(p, b)| (p.name, b)).collect(),
+        with_props
+            .into_iter()
+            .map(|(p, s)| (p.name, s.size))
+            .collect(),
         code,
     ))
 }
@@ -275,13 +289,10 @@ pub fn check(dir: &Path, opts: Options, progress: &dyn Meter) -> Result<Report, 
     let (mut names, mut codes, mut bytes) = (Vec::new(), Vec::new(), 0u64);
     progress.start("检测封装包", cat.entries.len() as u64, Unit::Items);
     for e in &cat.entries {
-        if let Some((files, code)) = one(&mut checks, dir, &cat, e) {
-            let index = names.len();
-            for (i, (_, b)) in files.iter().enumerate() {
-                let path = scan_dir.path().join(format!("{index:06}-{i:04}"));
-                std::fs::write(&path, b).map_err(io_at(&path))?;
-            }
-            bytes += files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
+        let index = names.len();
+        let stage = |i: usize| Some(scan_dir.path().join(format!("{index:06}-{i:04}")));
+        if let Some((files, code)) = one(&mut checks, dir, &cat, e, &stage) {
+            bytes += files.iter().map(|(_, b)| *b).sum::<u64>();
             names.push((e.code.clone(), files.into_iter().map(|(n, _)| n).collect()));
             codes.push(code);
         }
