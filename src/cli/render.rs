@@ -2,6 +2,8 @@
 //! document (e.g. an ordinary 通知) from a JSON data file in the official
 //! layout, allocates its 发文字号 (unless the data gives one) and records
 //! it in the document register. `--draft` renders without registering.
+//! `--format ofd|both` writes the same layout as OFD (GB/T 33190) too;
+//! for now only drafts, since the register keeps one PDF per number.
 
 use std::path::PathBuf;
 
@@ -12,11 +14,32 @@ use kaoping::actions::documents::{self, Kept, Making};
 use kaoping::documents::custom;
 use kaoping::meter::Silent;
 use kaoping::outfile;
-use kaoping::render::Engine;
+use kaoping::render::{Engine, Formats};
 
 use super::Context;
 
-/// 按模板生成公文 PDF
+/// 输出的版式文件格式
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// PDF/A-2b（默认）
+    Pdf,
+    /// OFD（GB/T 33190-2016），目前仅限草稿（--draft）
+    Ofd,
+    /// PDF 和 OFD 各一份：文件名取 -o 的主名，扩展名分别为 .pdf 和 .ofd
+    Both,
+}
+
+impl Format {
+    fn formats(self) -> Formats {
+        match self {
+            Format::Pdf => Formats::PDF,
+            Format::Ofd => Formats::OFD,
+            Format::Both => Formats::BOTH,
+        }
+    }
+}
+
+/// 按模板生成公文 PDF（也可生成 OFD）
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 模板名，例如 tongzhi（通知）；档案库 templates 目录中的同名文件优先
@@ -27,9 +50,13 @@ pub struct Args {
     #[arg(long, value_name = "文件")]
     data: PathBuf,
 
-    /// 输出的 PDF 文件
+    /// 输出的 PDF（或 OFD）文件
     #[arg(short = 'o', long, value_name = "文件")]
     output: PathBuf,
+
+    /// 版式格式：pdf、ofd 或 both（两种都生成）
+    #[arg(long, value_enum, default_value = "pdf", value_name = "格式")]
+    format: Format,
 
     /// 不生成 PDF，只输出模板生成的 Typst 源码（用于检查模板）
     #[arg(long)]
@@ -93,18 +120,61 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     if args.draft {
-        let pdf = engine
-            .render(&args.template, &custom.data, &custom.meta)
+        let rendered = engine
+            .render_as(
+                &args.template,
+                &custom.data,
+                &custom.meta,
+                args.format.formats(),
+            )
             .with_context(context)?;
-        outfile::write(&args.output, &pdf, args.force)?;
-        eprintln!(
-            "已生成草稿 {}（{} 字节，未登记）",
-            args.output.display(),
-            pdf.len()
-        );
+        let files = outputs(&args.output, args.format, rendered);
+        for (path, _) in &files {
+            if path.exists() && !args.force {
+                bail!(
+                    "{} 已经存在，为免覆盖，这次什么也没有写。请换一个文件名，或加 --force 覆盖",
+                    path.display()
+                );
+            }
+        }
+        for (path, bytes) in &files {
+            outfile::write(path, bytes, args.force)?;
+            eprintln!(
+                "已生成草稿 {}（{} 字节，未登记）",
+                path.display(),
+                bytes.len()
+            );
+        }
         return Ok(());
     }
+    if args.format != Format::Pdf {
+        bail!(
+            "登记发文目前只生成 PDF（文号登记簿每个文号只记一个文件）；要 OFD 请加 --draft 生成草稿"
+        );
+    }
     register(ctx, &args, (&config, &engine), custom.draft)
+}
+
+/// The files to write: `output` itself for one format, or `output` with
+/// the extensions `.pdf` and `.ofd` for both.
+fn outputs(
+    output: &std::path::Path,
+    format: Format,
+    rendered: kaoping::render::Rendered,
+) -> Vec<(PathBuf, Vec<u8>)> {
+    let both = format == Format::Both;
+    let name = |ext: &str| match both {
+        true => output.with_extension(ext),
+        false => output.to_path_buf(),
+    };
+    let mut files = Vec::new();
+    if let Some(pdf) = rendered.pdf {
+        files.push((name("pdf"), pdf));
+    }
+    if let Some(ofd) = rendered.ofd {
+        files.push((name("ofd"), ofd));
+    }
+    files
 }
 
 /// Refuses an output file that exists (unless `force`) or cannot be
