@@ -277,10 +277,9 @@ fn pdf_pages(pdf: &Path) -> usize {
 }
 
 #[test]
-fn registered_documents_are_refused_as_ofd_for_now() {
+fn a_registered_document_cannot_be_ofd_alone() {
     let archive = crate::util::TestArchive::new();
-    let data = archive.path("data.json");
-    std::fs::write(&data, FIXTURE).unwrap();
+    let data = registered_data(&archive);
     let out = archive
         .cmd()
         .args(["render", "tongzhi", "--format", "ofd", "--data"])
@@ -289,6 +288,124 @@ fn registered_documents_are_refused_as_ofd_for_now() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--draft"));
-    assert!(!archive.dir.path().join("54.ofd").exists());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format both"));
+    assert!(!archive.path("54.ofd").exists());
+}
+
+/// `data` for a registered 通知 of the archive's default organ: the
+/// fixture without its number and issuers, dated within the archive's
+/// past.
+fn registered_data(archive: &crate::util::TestArchive) -> PathBuf {
+    let mut data: Value = serde_json::from_str(FIXTURE).unwrap();
+    let map = data.as_object_mut().unwrap();
+    map.remove("number");
+    map.remove("issuers");
+    map.insert("date".into(), Value::from("2026-11-20"));
+    let path = archive.path("data.json");
+    std::fs::write(&path, serde_json::to_string(&data).unwrap()).unwrap();
+    path
+}
+
+/// `ofd` with one byte of page 1's `Content.xml` changed (a digit of the
+/// first `Boundary`, so the XML stays well-formed), packed again.
+fn tamper(ofd: &Path, out: &Path) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(ofd).unwrap()).unwrap();
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(out).unwrap());
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        if name == "Doc_0/Pages/Page_0/Content.xml" {
+            let at = bytes.windows(10).position(|w| w == b"Boundary=\"").unwrap() + 10;
+            bytes[at] = if bytes[at] == b'1' { b'2' } else { b'1' };
+        }
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut writer, &bytes).unwrap();
+    }
+    writer.finish().unwrap();
+}
+
+#[test]
+fn a_registered_ofd_verifies_and_a_tampered_one_does_not() {
+    let archive = crate::util::TestArchive::new();
+    let data = registered_data(&archive);
+    let out = archive
+        .cmd()
+        .args(["render", "tongzhi", "--format", "both", "--data"])
+        .arg(&data)
+        .args(["-o", "通知.pdf"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (pdf, ofd) = (archive.path("通知.pdf"), archive.path("通知.ofd"));
+    assert!(pdf.is_file() && ofd.is_file());
+    // One number, two files: the register names both.
+    for file in [&pdf, &ofd] {
+        let out = archive.cmd().arg("verify-doc").arg(file).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("〔2026〕1号"), "{text}");
+    }
+    let bad = archive.path("改过.ofd");
+    tamper(&ofd, &bad);
+    assert_ne!(std::fs::read(&ofd).unwrap(), std::fs::read(&bad).unwrap());
+    let out = archive.cmd().arg("verify-doc").arg(&bad).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("不是本档案库登记过的公文"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn the_formats_setting_makes_issuing_write_both() {
+    let archive = crate::util::TestArchive::new();
+    let config = archive.archive().join("kaoping.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replacen(
+        "[documents]\n",
+        "[documents]\nformats = [\"pdf\", \"ofd\"]\n",
+        1,
+    );
+    std::fs::write(&config, text).unwrap();
+    let data = registered_data(&archive);
+    archive
+        .cmd()
+        .args(["render", "tongzhi", "--data"])
+        .arg(&data)
+        .args(["-o", "通知.pdf"])
+        .assert()
+        .success();
+    assert!(archive.path("通知.pdf").is_file());
+    assert!(archive.path("通知.ofd").is_file());
+    // The archive keeps the OFD: a full verify finds every object intact.
+    archive.cmd().arg("verify").assert().success();
+    // An OFD-only setting is refused: registered documents are signed PDFs.
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replace("[\"pdf\", \"ofd\"]", "[\"ofd\"]")).unwrap();
+    let out = archive
+        .cmd()
+        .args(["render", "tongzhi", "--data"])
+        .arg(&data)
+        .args(["-o", "二.pdf"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("formats"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -2,8 +2,10 @@
 //! document (e.g. an ordinary 通知) from a JSON data file in the official
 //! layout, allocates its 发文字号 (unless the data gives one) and records
 //! it in the document register. `--draft` renders without registering.
-//! `--format ofd|both` writes the same layout as OFD (GB/T 33190) too;
-//! for now only drafts, since the register keeps one PDF per number.
+//! `--format ofd|both` writes the same layout as OFD (GB/T 33190) too; a
+//! registered document always has its signed PDF, and its OFD (with
+//! `both`, or `[documents] formats = ["pdf", "ofd"]`) is registered under
+//! the same number.
 
 use std::path::PathBuf;
 
@@ -23,7 +25,7 @@ use super::Context;
 pub enum Format {
     /// PDF/A-2b（默认）
     Pdf,
-    /// OFD（GB/T 33190-2016），目前仅限草稿（--draft）
+    /// 只生成 OFD（GB/T 33190-2016），仅限草稿（--draft）；登记发文请用 both
     Ofd,
     /// PDF 和 OFD 各一份：文件名取 -o 的主名，扩展名分别为 .pdf 和 .ofd
     Both,
@@ -54,9 +56,10 @@ pub struct Args {
     #[arg(short = 'o', long, value_name = "文件")]
     output: PathBuf,
 
-    /// 版式格式：pdf、ofd 或 both（两种都生成）
-    #[arg(long, value_enum, default_value = "pdf", value_name = "格式")]
-    format: Format,
+    /// 版式格式：pdf、ofd 或 both（两种都生成）；不写时草稿为 pdf，
+    /// 登记发文按 kaoping.toml 的 [documents] formats
+    #[arg(long, value_enum, value_name = "格式")]
+    format: Option<Format>,
 
     /// 不生成 PDF，只输出模板生成的 Typst 源码（用于检查模板）
     #[arg(long)]
@@ -104,7 +107,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         !args.registers(),
     )
     .with_context(|| format!("数据文件 {} 有误", args.data.display()))?;
-    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
+    let mut engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     let context = || {
         format!(
             "按模板“{}”和数据文件 {} 生成公文失败",
@@ -125,10 +128,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 &args.template,
                 &custom.data,
                 &custom.meta,
-                args.format.formats(),
+                args.format.unwrap_or(Format::Pdf).formats(),
             )
             .with_context(context)?;
-        let files = outputs(&args.output, args.format, rendered);
+        let files = outputs(&args.output, rendered);
         for (path, _) in &files {
             if path.exists() && !args.force {
                 bail!(
@@ -147,10 +150,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    if args.format != Format::Pdf {
-        bail!(
-            "登记发文目前只生成 PDF（文号登记簿每个文号只记一个文件）；要 OFD 请加 --draft 生成草稿"
-        );
+    match args.format {
+        Some(Format::Ofd) => bail!(
+            "登记的公文总有签名的 PDF：要同时生成 OFD 请用 --format both（只要 OFD 草稿请加 --draft）"
+        ),
+        Some(format) => engine.set_ofd(format == Format::Both),
+        None => {}
     }
     register(ctx, &args, (&config, &engine), custom.draft)
 }
@@ -159,10 +164,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 /// the extensions `.pdf` and `.ofd` for both.
 fn outputs(
     output: &std::path::Path,
-    format: Format,
     rendered: kaoping::render::Rendered,
 ) -> Vec<(PathBuf, Vec<u8>)> {
-    let both = format == Format::Both;
+    let both = rendered.pdf.is_some() && rendered.ofd.is_some();
     let name = |ext: &str| match both {
         true => output.with_extension(ext),
         false => output.to_path_buf(),
@@ -222,7 +226,15 @@ fn register(
         )
     };
     let archive = ctx.archive();
-    check_destination(&args.output, args.force)?;
+    let pdf_path = match engine.writes_ofd() {
+        true => args.output.with_extension("pdf"),
+        false => args.output.clone(),
+    };
+    let ofd_path = args.output.with_extension("ofd");
+    check_destination(&pdf_path, args.force)?;
+    if engine.writes_ofd() {
+        check_destination(&ofd_path, args.force)?;
+    }
     let act = Ctx::console(&archive, super::batch::wait(args.no_wait));
     let making = Making {
         config,
@@ -235,8 +247,8 @@ fn register(
         .issued;
     drop(lock);
     for doc in issued {
-        outfile::write(&args.output, &doc.pdf, args.force)
-            .and_then(|()| super::batch::write_sigs(&args.output, &doc, args.force))
+        outfile::write(&pdf_path, &doc.pdf, args.force)
+            .and_then(|()| super::batch::write_sigs(&pdf_path, &doc, args.force))
             .with_context(|| {
                 format!(
                     "公文已登记（{}），可用 kaoping cat {} > 文件 取出",
@@ -246,11 +258,24 @@ fn register(
             })?;
         eprintln!(
             "已生成 {}（{}，{} 字节），已登记；SHA-256 {}",
-            args.output.display(),
+            pdf_path.display(),
             doc.record.number,
             doc.pdf.len(),
             doc.record.sha256()
         );
+        if let (Some(ofd), Some(sha)) = (&doc.ofd, &doc.record.ofd) {
+            outfile::write(&ofd_path, ofd, args.force).with_context(|| {
+                format!(
+                    "公文已登记（{}），OFD 可用 kaoping cat {sha} > 文件 取出",
+                    doc.record.number
+                )
+            })?;
+            eprintln!(
+                "已生成 {}（OFD，{} 字节），同一文号登记；SHA-256 {sha}",
+                ofd_path.display(),
+                ofd.len()
+            );
+        }
     }
     Ok(())
 }

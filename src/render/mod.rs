@@ -72,6 +72,8 @@ pub struct Engine {
     library: Source,
     library_use: templates::TemplateUse,
     keys: Option<crate::sign::Keyring>,
+    /// Whether issuing writes an OFD too.
+    ofd: bool,
 }
 
 impl Engine {
@@ -92,6 +94,7 @@ impl Engine {
             library,
             library_use,
             keys: None,
+            ofd: false,
         })
     }
 
@@ -100,7 +103,20 @@ impl Engine {
     pub fn for_archive(root: &Path, config: &crate::config::Config) -> Result<Self, RenderError> {
         let mut engine = Engine::new(Some(&root.join("templates")))?;
         engine.keys = Some(crate::sign::Keyring::new(root, config));
+        engine.ofd = config.documents.writes_ofd();
         Ok(engine)
+    }
+
+    /// Whether documents issued through this engine get an OFD beside
+    /// the PDF (`[documents] formats`, or [`Engine::set_ofd`]).
+    pub fn writes_ofd(&self) -> bool {
+        self.ofd
+    }
+
+    /// Issue documents with (or without) an OFD beside the PDF,
+    /// whatever the archive's setting.
+    pub fn set_ofd(&mut self, ofd: bool) {
+        self.ofd = ofd;
     }
 
     /// The keys issued documents are signed with (none for an engine
