@@ -10,6 +10,7 @@ mod documents_layout;
 mod engines;
 mod field;
 mod limits;
+mod ofd;
 mod records;
 mod render;
 mod signatures;

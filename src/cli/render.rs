@@ -2,6 +2,10 @@
 //! document (e.g. an ordinary 通知) from a JSON data file in the official
 //! layout, allocates its 发文字号 (unless the data gives one) and records
 //! it in the document register. `--draft` renders without registering.
+//! `--format ofd|both` writes the same layout as OFD (GB/T 33190) too; a
+//! registered document always has its signed PDF, and its OFD (with
+//! `both`, or `[documents] formats = ["pdf", "ofd"]`) is registered under
+//! the same number.
 
 use std::path::PathBuf;
 
@@ -12,11 +16,32 @@ use kaoping::actions::documents::{self, Kept, Making};
 use kaoping::documents::custom;
 use kaoping::meter::Silent;
 use kaoping::outfile;
-use kaoping::render::Engine;
+use kaoping::render::{Engine, Formats};
 
 use super::Context;
 
-/// 按模板生成公文 PDF
+/// 输出的版式文件格式
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// PDF/A-2b（默认）
+    Pdf,
+    /// 只生成 OFD（GB/T 33190-2016），仅限草稿（--draft）；登记发文请用 both
+    Ofd,
+    /// PDF 和 OFD 各一份：文件名取 -o 的主名，扩展名分别为 .pdf 和 .ofd
+    Both,
+}
+
+impl Format {
+    fn formats(self) -> Formats {
+        match self {
+            Format::Pdf => Formats::PDF,
+            Format::Ofd => Formats::OFD,
+            Format::Both => Formats::BOTH,
+        }
+    }
+}
+
+/// 按模板生成公文 PDF（也可生成 OFD）
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 模板名，例如 tongzhi（通知）；档案库 templates 目录中的同名文件优先
@@ -27,9 +52,14 @@ pub struct Args {
     #[arg(long, value_name = "文件")]
     data: PathBuf,
 
-    /// 输出的 PDF 文件
+    /// 输出的 PDF（或 OFD）文件
     #[arg(short = 'o', long, value_name = "文件")]
     output: PathBuf,
+
+    /// 版式格式：pdf、ofd 或 both（两种都生成）；不写时草稿为 pdf，
+    /// 登记发文按 kaoping.toml 的 [documents] formats
+    #[arg(long, value_enum, value_name = "格式")]
+    format: Option<Format>,
 
     /// 不生成 PDF，只输出模板生成的 Typst 源码（用于检查模板）
     #[arg(long)]
@@ -77,7 +107,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         !args.registers(),
     )
     .with_context(|| format!("数据文件 {} 有误", args.data.display()))?;
-    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
+    let mut engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     let context = || {
         format!(
             "按模板“{}”和数据文件 {} 生成公文失败",
@@ -93,18 +123,62 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     if args.draft {
-        let pdf = engine
-            .render(&args.template, &custom.data, &custom.meta)
+        let rendered = engine
+            .render_as(
+                &args.template,
+                &custom.data,
+                &custom.meta,
+                args.format.unwrap_or(Format::Pdf).formats(),
+            )
             .with_context(context)?;
-        outfile::write(&args.output, &pdf, args.force)?;
-        eprintln!(
-            "已生成草稿 {}（{} 字节，未登记）",
-            args.output.display(),
-            pdf.len()
-        );
+        let files = outputs(&args.output, rendered);
+        for (path, _) in &files {
+            if path.exists() && !args.force {
+                bail!(
+                    "{} 已经存在，为免覆盖，这次什么也没有写。请换一个文件名，或加 --force 覆盖",
+                    path.display()
+                );
+            }
+        }
+        for (path, bytes) in &files {
+            outfile::write(path, bytes, args.force)?;
+            eprintln!(
+                "已生成草稿 {}（{} 字节，未登记）",
+                path.display(),
+                bytes.len()
+            );
+        }
         return Ok(());
     }
+    match args.format {
+        Some(Format::Ofd) => bail!(
+            "登记的公文总有签名的 PDF：要同时生成 OFD 请用 --format both（只要 OFD 草稿请加 --draft）"
+        ),
+        Some(format) => engine.set_ofd(format == Format::Both),
+        None => {}
+    }
     register(ctx, &args, (&config, &engine), custom.draft)
+}
+
+/// The files to write: `output` itself for one format, or `output` with
+/// the extensions `.pdf` and `.ofd` for both.
+fn outputs(
+    output: &std::path::Path,
+    rendered: kaoping::render::Rendered,
+) -> Vec<(PathBuf, Vec<u8>)> {
+    let both = rendered.pdf.is_some() && rendered.ofd.is_some();
+    let name = |ext: &str| match both {
+        true => output.with_extension(ext),
+        false => output.to_path_buf(),
+    };
+    let mut files = Vec::new();
+    if let Some(pdf) = rendered.pdf {
+        files.push((name("pdf"), pdf));
+    }
+    if let Some(ofd) = rendered.ofd {
+        files.push((name("ofd"), ofd));
+    }
+    files
 }
 
 /// Refuses an output file that exists (unless `force`) or cannot be
@@ -152,7 +226,15 @@ fn register(
         )
     };
     let archive = ctx.archive();
-    check_destination(&args.output, args.force)?;
+    let pdf_path = match engine.writes_ofd() {
+        true => args.output.with_extension("pdf"),
+        false => args.output.clone(),
+    };
+    let ofd_path = args.output.with_extension("ofd");
+    check_destination(&pdf_path, args.force)?;
+    if engine.writes_ofd() {
+        check_destination(&ofd_path, args.force)?;
+    }
     let act = Ctx::console(&archive, super::batch::wait(args.no_wait));
     let making = Making {
         config,
@@ -165,8 +247,8 @@ fn register(
         .issued;
     drop(lock);
     for doc in issued {
-        outfile::write(&args.output, &doc.pdf, args.force)
-            .and_then(|()| super::batch::write_sigs(&args.output, &doc, args.force))
+        outfile::write(&pdf_path, &doc.pdf, args.force)
+            .and_then(|()| super::batch::write_sigs(&pdf_path, &doc, args.force))
             .with_context(|| {
                 format!(
                     "公文已登记（{}），可用 kaoping cat {} > 文件 取出",
@@ -176,11 +258,24 @@ fn register(
             })?;
         eprintln!(
             "已生成 {}（{}，{} 字节），已登记；SHA-256 {}",
-            args.output.display(),
+            pdf_path.display(),
             doc.record.number,
             doc.pdf.len(),
             doc.record.sha256()
         );
+        if let (Some(ofd), Some(sha)) = (&doc.ofd, &doc.record.ofd) {
+            outfile::write(&ofd_path, ofd, args.force).with_context(|| {
+                format!(
+                    "公文已登记（{}），OFD 可用 kaoping cat {sha} > 文件 取出",
+                    doc.record.number
+                )
+            })?;
+            eprintln!(
+                "已生成 {}（OFD，{} 字节），同一文号登记；SHA-256 {sha}",
+                ofd_path.display(),
+                ofd.len()
+            );
+        }
     }
     Ok(())
 }

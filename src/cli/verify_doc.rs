@@ -18,9 +18,17 @@ use super::output;
 /// 核对公文：检查数字签名，并与档案库发文登记比对
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 要核对的 PDF 文件
+    /// 要核对的 PDF 或 OFD 文件
     #[arg(value_name = "文件")]
     file: PathBuf,
+}
+
+/// Whether the file at `path` starts like an OFD package.
+fn is_ofd(path: &std::path::Path) -> bool {
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok_and(|()| act::is_ofd(&head))
 }
 
 fn print_signed(out: &mut impl Write, c: &PdfCheck) -> std::io::Result<()> {
@@ -107,6 +115,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Signatures::Checked(c) => {
             print_signed(&mut out, c)?;
             c.valid()
+        }
+        Signatures::None if is_ofd(&args.file) => {
+            writeln!(
+                out,
+                "数字签名：OFD 文件暂不带电子签章，只能与档案库的发文登记逐字节比对"
+            )?;
+            false
         }
         Signatures::None => {
             writeln!(out, "数字签名：没有（不是签名的公文，或签名已被去掉）")?;

@@ -75,6 +75,36 @@ pub struct Documents {
     /// 印发机关; the first issuer's full name when absent.
     #[serde(default)]
     pub printer: Option<String>,
+    /// What issuing writes: the signed PDF always, and with `"ofd"` also
+    /// an OFD (GB/T 33190) of the same layout, registered under the same
+    /// number.
+    #[serde(default = "pdf_only", skip_serializing_if = "is_pdf_only")]
+    pub formats: Vec<DocFormat>,
+}
+
+/// A fixed-layout format issuing writes (`[documents] formats`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DocFormat {
+    /// PDF/A-2b, signed.
+    Pdf,
+    /// OFD (GB/T 33190-2016).
+    Ofd,
+}
+
+fn pdf_only() -> Vec<DocFormat> {
+    vec![DocFormat::Pdf]
+}
+
+fn is_pdf_only(formats: &Vec<DocFormat>) -> bool {
+    formats == &pdf_only()
+}
+
+impl Documents {
+    /// Whether issuing also writes an OFD.
+    pub fn writes_ofd(&self) -> bool {
+        self.formats.contains(&DocFormat::Ofd)
+    }
 }
 
 /// Naming-certificate settings.

@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 pub use crate::clock::TimeSettings;
 pub use archives::{ArchivesSettings, Retention};
 pub use district::{DistrictOffice, default_name, default_prefix};
-pub use documents::{Certificate, Documents, Letterhead, Organ, RectifySettings, SigningSettings};
+pub use documents::{
+    Certificate, DocFormat, Documents, Letterhead, Organ, RectifySettings, SigningSettings,
+};
 pub use scoring::{Grade, Scoring, VerdictPoints};
 pub use settings::{AssessmentSettings, FieldSettings, NamingSettings, Rule, ServerSettings};
 pub use survey::SurveySettings;
@@ -215,6 +217,11 @@ impl Config {
                     known.join("、")
                 )));
             }
+        }
+        if !self.documents.formats.contains(&DocFormat::Pdf) {
+            return Err(invalid(
+                "[documents] 的 formats 必须包含 \"pdf\"（登记的公文总有签名的 PDF），例如 formats = [\"pdf\", \"ofd\"]".into(),
+            ));
         }
         self.validate_districts(path)?;
         if let Some(problem) = self.survey.problem().or_else(|| self.archives.problem()) {

@@ -147,6 +147,7 @@ pub fn pending(community: &Community, date: NaiveDate) -> Entry {
             over_quota: None,
             submission: None,
             objects: Vec::new(),
+            ofd: None,
             templates: Vec::new(),
             basis: None,
         },

@@ -41,8 +41,12 @@ pub struct IssuedRecord {
     /// The submission version the document acknowledges (receipts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submission: Option<u32>,
-    /// Objects this record references (the PDF), for `verify`.
+    /// Objects this record references (the PDF, its detached SM2
+    /// signatures, its OFD), for `verify`.
     pub objects: Vec<ObjectRef>,
+    /// SHA-256 (hex) of the OFD among `objects`, when one was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ofd: Option<String>,
     /// The templates the PDF was rendered from, with their hashes and
     /// whether each was built in or an override in the archive (absent in
     /// records made before this was kept).

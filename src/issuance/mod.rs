@@ -35,7 +35,7 @@ use crate::event::rectify::FollowUp;
 use crate::meter::{Meter, Unit};
 use crate::render::parallel::par_map;
 use crate::render::templates::{Origin, TemplateUse};
-use crate::render::{DocMeta, Engine, RenderError};
+use crate::render::{DocMeta, Engine, Formats, RenderError};
 
 impl DocKind {
     /// The printed name.
@@ -170,6 +170,9 @@ pub struct Issued {
     /// Detached SM2 signatures of the PDF (`.sig`), one per organ with an
     /// SM2 key; stored and registered after the PDF.
     pub sm2: Vec<Vec<u8>>,
+    /// The OFD of the same layout (`[documents] formats` with "ofd"),
+    /// stored and registered last.
+    pub ofd: Option<Vec<u8>>,
 }
 
 /// A register line with its time.
@@ -305,11 +308,12 @@ impl Numbering {
 /// written in the same log write as the register lines.
 pub type FollowEvents = dyn Fn(&[Record], &[(&IssuedRecord, &FollowUp)]) -> Vec<Event>;
 
-/// A rendered PDF with the templates it came from.
+/// A rendered PDF (and OFD) with the templates it came from.
 struct Rendered {
     pdf: Vec<u8>,
     uses: Vec<TemplateUse>,
     sm2: Vec<Vec<u8>>,
+    ofd: Option<Vec<u8>>,
 }
 
 /// Allocates numbers, renders every draft (in parallel), stores the PDFs
@@ -347,6 +351,7 @@ pub fn issue(
             file_name: d.file_name,
             over_quota: d.over_quota,
             submission: d.submission,
+            ofd: r.ofd.as_ref().and(objects.last()).map(|o| o.sha256.clone()),
             objects,
             templates: r.uses,
             basis: n.basis,
@@ -355,6 +360,7 @@ pub fn issue(
             record,
             pdf: r.pdf,
             sm2: r.sm2,
+            ofd: r.ofd,
         };
         out.push((issued, d.follow));
     }
@@ -383,8 +389,9 @@ pub fn issue(
     Ok(out)
 }
 
-/// Stores every rendered PDF and its SM2 signatures; the objects of each
-/// document, the PDF first (with its SM3).
+/// Stores every rendered PDF, its SM2 signatures and its OFD; the
+/// objects of each document, the PDF first and the OFD (if any) last,
+/// each with its SM3.
 fn store_all(archive: &Archive, rendered: &[Rendered]) -> Result<Vec<Vec<ObjectRef>>, IssueError> {
     let store = archive.store();
     let io = |source| ArchiveError::Io {
@@ -393,8 +400,8 @@ fn store_all(archive: &Archive, rendered: &[Rendered]) -> Result<Vec<Vec<ObjectR
     };
     let mut all = Vec::with_capacity(rendered.len());
     for r in rendered {
-        let mut objects = Vec::with_capacity(1 + r.sm2.len());
-        for bytes in std::iter::once(&r.pdf).chain(&r.sm2) {
+        let mut objects = Vec::with_capacity(2 + r.sm2.len());
+        for bytes in std::iter::once(&r.pdf).chain(&r.sm2).chain(&r.ofd) {
             let put = store.put_bytes(bytes).map_err(io)?;
             objects.push(ObjectRef {
                 sha256: put.digest.hex(),
@@ -460,14 +467,24 @@ fn render_all(
         let d = &n.draft;
         let r = with_seals(engine, d)
             .and_then(|data| {
+                let formats = Formats {
+                    pdf: true,
+                    ofd: engine.writes_ofd(),
+                };
                 engine
-                    .render(&d.template, data.as_ref(), &d.meta)
+                    .render_as(&d.template, data.as_ref(), &d.meta, formats)
                     .map_err(|source| IssueError::Render {
                         title: d.meta.title.clone(),
                         source,
                     })
             })
-            .and_then(|pdf| {
+            .and_then(|rendered| {
+                let (Some(pdf), ofd) = (rendered.pdf, rendered.ofd) else {
+                    return Err(IssueError::Render {
+                        title: d.meta.title.clone(),
+                        source: RenderError::Pdf("没有生成 PDF".into()),
+                    });
+                };
                 let uses =
                     engine
                         .templates_used(&d.template)
@@ -480,7 +497,12 @@ fn render_all(
                     Some(keys) => keys.sm2_signatures(&n.draft.organs, &pdf)?,
                     None => Vec::new(),
                 };
-                Ok(Rendered { pdf, uses, sm2 })
+                Ok(Rendered {
+                    pdf,
+                    uses,
+                    sm2,
+                    ofd,
+                })
             });
         progress.advance(1);
         r

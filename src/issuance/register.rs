@@ -69,9 +69,10 @@ pub fn check_pdf(archive: &Archive, reader: impl std::io::Read) -> Result<PdfChe
     })
 }
 
-/// The registered document whose PDF has this SHA-256 (hex), if any.
+/// The registered document whose PDF or OFD has this SHA-256 (hex), if
+/// any.
 pub fn find_sha256(archive: &Archive, hex: &str) -> Result<Option<Entry>, ArchiveError> {
     Ok(entries(archive)?
         .into_iter()
-        .find(|e| e.record.sha256() == hex))
+        .find(|e| e.record.sha256() == hex || e.record.ofd.as_deref() == Some(hex)))
 }

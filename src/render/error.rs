@@ -89,4 +89,8 @@ pub enum RenderError {
     /// PDF export failed (e.g. PDF/A validation).
     #[error("生成 PDF 失败：{0}")]
     Pdf(String),
+
+    /// OFD export failed.
+    #[error("生成 OFD 失败：{0}")]
+    Ofd(String),
 }

@@ -31,6 +31,7 @@ pub mod error;
 pub mod escape;
 pub mod fonts;
 pub mod glyphs;
+pub mod ofd;
 pub mod parallel;
 pub mod templates;
 pub mod world;
@@ -71,6 +72,8 @@ pub struct Engine {
     library: Source,
     library_use: templates::TemplateUse,
     keys: Option<crate::sign::Keyring>,
+    /// Whether issuing writes an OFD too.
+    ofd: bool,
 }
 
 impl Engine {
@@ -91,6 +94,7 @@ impl Engine {
             library,
             library_use,
             keys: None,
+            ofd: false,
         })
     }
 
@@ -99,7 +103,20 @@ impl Engine {
     pub fn for_archive(root: &Path, config: &crate::config::Config) -> Result<Self, RenderError> {
         let mut engine = Engine::new(Some(&root.join("templates")))?;
         engine.keys = Some(crate::sign::Keyring::new(root, config));
+        engine.ofd = config.documents.writes_ofd();
         Ok(engine)
+    }
+
+    /// Whether documents issued through this engine get an OFD beside
+    /// the PDF (`[documents] formats`, or [`Engine::set_ofd`]).
+    pub fn writes_ofd(&self) -> bool {
+        self.ofd
+    }
+
+    /// Issue documents with (or without) an OFD beside the PDF,
+    /// whatever the archive's setting.
+    pub fn set_ofd(&mut self, ofd: bool) {
+        self.ofd = ofd;
     }
 
     /// The keys issued documents are signed with (none for an engine
@@ -168,12 +185,46 @@ impl Engine {
         result
     }
 
+    /// Renders `template` with `data` once and writes the layout in each
+    /// of `formats` (PDF/A-2b, OFD); the files show the same pages.
+    pub fn render_as<T: Serialize + ?Sized>(
+        &self,
+        template: &str,
+        data: &T,
+        meta: &DocMeta,
+        formats: Formats,
+    ) -> Result<Rendered, RenderError> {
+        let result = self.compile(template, data, meta).and_then(|done| {
+            let pdf = match formats.pdf {
+                true => Some(done.pdf(meta)?),
+                false => None,
+            };
+            let ofd = match formats.ofd {
+                true => Some(ofd::write(&done.document, meta)?),
+                false => None,
+            };
+            Ok(Rendered { pdf, ofd })
+        });
+        comemo::evict(EVICT_AGE);
+        result
+    }
+
     fn render_inner<T: Serialize + ?Sized>(
         &self,
         template: &str,
         data: &T,
         meta: &DocMeta,
     ) -> Result<Vec<u8>, RenderError> {
+        self.compile(template, data, meta)?.pdf(meta)
+    }
+
+    /// The laid-out pages of `template` with `data`.
+    fn compile<T: Serialize + ?Sized>(
+        &self,
+        template: &str,
+        data: &T,
+        meta: &DocMeta,
+    ) -> Result<Compiled, RenderError> {
         let file = self.templates.file_name(template)?;
         let data = to_json(data)?;
         glyphs::check_data(&data)?;
@@ -202,10 +253,66 @@ impl Engine {
             .output
             .map_err(|diags| RenderError::Typst(diagnostics::describe(&world, &file, &diags)))?;
         glyphs::check_document(&document, &file)?;
-        let options = pdf_options(meta.date)?;
-        typst_pdf::pdf(&document, &options)
-            .map_err(|diags| RenderError::Pdf(diagnostics::describe(&world, &file, &diags)))
+        Ok(Compiled {
+            document,
+            file,
+            world,
+        })
     }
+}
+
+/// A laid-out document, with the template file and world its diagnostics
+/// point into.
+struct Compiled {
+    document: PagedDocument,
+    file: String,
+    world: DocWorld,
+}
+
+impl Compiled {
+    /// The PDF/A-2b of the document.
+    fn pdf(&self, meta: &DocMeta) -> Result<Vec<u8>, RenderError> {
+        let options = pdf_options(meta.date)?;
+        typst_pdf::pdf(&self.document, &options).map_err(|diags| {
+            RenderError::Pdf(diagnostics::describe(&self.world, &self.file, &diags))
+        })
+    }
+}
+
+/// Which files a render writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// PDF/A-2b.
+    pub pdf: bool,
+    /// OFD (GB/T 33190).
+    pub ofd: bool,
+}
+
+impl Formats {
+    /// PDF only.
+    pub const PDF: Formats = Formats {
+        pdf: true,
+        ofd: false,
+    };
+    /// OFD only.
+    pub const OFD: Formats = Formats {
+        pdf: false,
+        ofd: true,
+    };
+    /// Both.
+    pub const BOTH: Formats = Formats {
+        pdf: true,
+        ofd: true,
+    };
+}
+
+/// The files of one render, as asked for by [`Formats`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The PDF/A-2b bytes.
+    pub pdf: Option<Vec<u8>>,
+    /// The OFD package bytes.
+    pub ofd: Option<Vec<u8>>,
 }
 
 /// PDF/A-2b with a creation timestamp fixed at the document's date,

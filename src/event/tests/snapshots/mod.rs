@@ -255,6 +255,7 @@ fn issuance_kinds() {
             over_quota: Some("理由".into()),
             submission: Some(1),
             objects: vec![obj()],
+            ofd: None,
             templates: vec![TemplateUse {
                 name: "notice".into(),
                 sha256: "cd".into(),
@@ -281,6 +282,7 @@ fn issuance_kinds() {
             over_quota: None,
             submission: None,
             objects: vec![],
+            ofd: None,
             templates: vec![],
             basis: None,
         }),
