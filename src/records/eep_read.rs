@@ -110,7 +110,7 @@ impl Pass {
         stage: &dyn Fn(usize) -> Option<PathBuf>,
     ) -> Result<usize, String> {
         if let Some(d) = &mut self.data {
-            let end = buf.iter().position(|b| *b == b'<');
+            let end = memchr::memchr(b'<', buf);
             let text = &buf[..end.unwrap_or(buf.len())];
             if let Some(s) = &mut self.signed {
                 s.update(text);
@@ -154,7 +154,7 @@ impl Pass {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 /// Reads the 封装包 at `path`; file `i` is copied to `stage(i)` when that
