@@ -12,6 +12,9 @@
 //!   documents_bench --batch N FILE      only N certificates from the data
 //!                                       FILE written by --emit, all cores,
 //!                                       no demo (for /usr/bin/time -v)
+//!   documents_bench --ofd               OFD beside PDF: the report and 100
+//!                                       certificates written as PDF, as
+//!                                       OFD and as both from one layout
 
 use std::path::Path;
 use std::time::Instant;
@@ -26,8 +29,8 @@ use kaoping::community::{Community, Roster};
 use kaoping::config::Config;
 use kaoping::documents::{Issuer, certificate, notice, report};
 use kaoping::issuance::Draft;
-use kaoping::render::Engine;
 use kaoping::render::parallel::par_map;
+use kaoping::render::{Engine, Formats};
 use serde_json::{Value, json};
 
 /// What the builders need, loaded once from the demo archive.
@@ -217,6 +220,10 @@ fn main() {
     let demo = load(tmp.path());
     let engine = Engine::new(None).expect("engine");
     let cert = certificate_draft(&demo);
+    if args.iter().any(|a| a == "--ofd") {
+        ofd_beside_pdf(&engine, &report_draft(&demo, &demo.evidence), &cert);
+        return;
+    }
 
     if let Some(i) = args.iter().position(|a| a == "--emit") {
         let dir = Path::new(&args[i + 1]);
@@ -312,6 +319,55 @@ fn main() {
         println!(
             "report with {n} files in the manifest ({p} pages): {median:.0} ms, {:.2} ms per page",
             median / p as f64
+        );
+    }
+}
+
+/// Milliseconds and bytes of writing `draft` in `formats` (layout
+/// included), median of `runs`.
+fn timed_as(engine: &Engine, draft: &Draft, formats: Formats, runs: usize) -> (f64, usize) {
+    let one = |n: usize| written(engine, draft, formats, n);
+    let size = one(0);
+    let mut t: Vec<f64> = (0..runs)
+        .map(|n| {
+            let s = Instant::now();
+            one(n + 1);
+            s.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    (t[t.len() / 2], size)
+}
+
+/// Bytes of `draft` numbered `n` written in `formats`.
+fn written(engine: &Engine, draft: &Draft, formats: Formats, n: usize) -> usize {
+    let r = engine
+        .render_as(&draft.template, &numbered(draft, n), &draft.meta, formats)
+        .expect("render");
+    r.pdf.map_or(0, |b| b.len()) + r.ofd.map_or(0, |b| b.len())
+}
+
+/// The report (median of 11) and 100 certificates one after another, as
+/// PDF, as OFD and as both, interleaved so each sees the same machine.
+fn ofd_beside_pdf(engine: &Engine, report: &Draft, cert: &Draft) {
+    let all = [
+        ("PDF", Formats::PDF),
+        ("OFD", Formats::OFD),
+        ("PDF+OFD", Formats::BOTH),
+    ];
+    let p = pages(&render(engine, report, 0));
+    for (name, f) in all {
+        let (ms, size) = timed_as(engine, report, f, 11);
+        println!("考评报告 ({p} pages) as {name}: median {ms:.1} ms, {size} bytes");
+    }
+    for (name, f) in all {
+        let s = Instant::now();
+        let bytes: usize = (0..100).map(|n| written(engine, cert, f, n)).sum();
+        let secs = s.elapsed().as_secs_f64();
+        println!(
+            "100 certificates as {name}, one thread: {secs:.2} s ({:.0} documents/s), {} bytes each",
+            100.0 / secs,
+            bytes / 100
         );
     }
 }

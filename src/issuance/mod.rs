@@ -122,7 +122,31 @@ impl IssuedRecord {
     pub fn size(&self) -> u64 {
         self.objects.first().map(|o| o.size).unwrap_or(0)
     }
+
+    /// The file name of the OFD beside the PDF (`….ofd`), when one was
+    /// issued.
+    pub fn ofd_file_name(&self) -> Option<String> {
+        self.ofd.as_ref()?;
+        let stem = self
+            .file_name
+            .strip_suffix(".pdf")
+            .unwrap_or(&self.file_name);
+        Some(format!("{stem}.ofd"))
+    }
+
+    /// The download name and media type of the object `sha` of this
+    /// record: the OFD's or the PDF's.
+    pub fn download_as(&self, sha: &str) -> (String, &'static str) {
+        match (self.ofd.as_deref() == Some(sha), self.ofd_file_name()) {
+            (true, Some(name)) => (name, OFD_MEDIA_TYPE),
+            _ => (self.file_name.clone(), "application/pdf"),
+        }
+    }
 }
+
+/// The media type OFD files are served as (GB/T 33190 names none; this is
+/// the one 电子公文 systems use).
+pub const OFD_MEDIA_TYPE: &str = "application/ofd";
 
 /// A document to issue.
 #[derive(Debug, Clone)]

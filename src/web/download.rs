@@ -114,14 +114,15 @@ fn zip_failed(e: zip::result::ZipError) -> WebError {
     )
 }
 
-/// `GET /documents/{sha}`: an issued PDF, to the office or to the
-/// community it concerns.
+/// `GET /documents/{sha}`: an issued PDF or its OFD, to the office or to
+/// the community it concerns.
 pub async fn document(
     State(state): State<AppState>,
     UrlPath(sha): UrlPath<String>,
     user: User,
 ) -> Result<Download, WebError> {
     let archive = user.archive(&state);
+    let asked = sha.clone();
     let (entry, bytes) = blocking(move || {
         // A document the account may not see is answered exactly as one
         // that does not exist, so hashes cannot be probed.
@@ -144,11 +145,8 @@ pub async fn document(
         Ok((entry, bytes))
     })
     .await?;
-    Ok(Download::bytes(
-        entry.record.file_name,
-        "application/pdf",
-        bytes,
-    ))
+    let (name, media) = entry.record.download_as(&asked);
+    Ok(Download::bytes(name, media, bytes))
 }
 
 /// Copies a stored object into `sink`, refusing one whose content no
@@ -178,8 +176,8 @@ pub struct Range {
     last: usize,
 }
 
-/// `GET /documents/batch.zip?first=A&last=B`: the PDFs of register lines
-/// A to B in one ZIP (office only).
+/// `GET /documents/batch.zip?first=A&last=B`: the PDFs (and OFDs, where
+/// issued) of register lines A to B in one ZIP (office only).
 pub async fn batch_zip(
     State(state): State<AppState>,
     Query(r): Query<Range>,
@@ -202,15 +200,15 @@ pub async fn batch_zip(
         // PDFs are compressed already: store them as they are.
         let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         for e in &all[r.first - 1..r.last] {
-            let digest = Digest::from_hex(e.record.sha256())
-                .ok_or_else(|| WebError::missing("登记簿里的哈希格式不对"))?;
-            let name = format!(
-                "{}-{}",
-                e.record.number.replace('/', "_"),
-                e.record.file_name
-            );
-            zip.start_file(name, opts).map_err(zip_failed)?;
-            verified_copy(&archive, &digest, &mut zip)?;
+            let ofd = e.record.ofd.as_deref().zip(e.record.ofd_file_name());
+            let files = std::iter::once((e.record.sha256(), e.record.file_name.clone()));
+            for (sha, file) in files.chain(ofd) {
+                let digest = Digest::from_hex(sha)
+                    .ok_or_else(|| WebError::missing("登记簿里的哈希格式不对"))?;
+                let name = format!("{}-{}", e.record.number.replace('/', "_"), file);
+                zip.start_file(name, opts).map_err(zip_failed)?;
+                verified_copy(&archive, &digest, &mut zip)?;
+            }
         }
         zip.finish().map_err(zip_failed)?;
         open(&out)

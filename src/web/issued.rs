@@ -17,6 +17,8 @@ struct IssuedLine {
     file: String,
     sha: String,
     size: u64,
+    /// The OFD beside the PDF: its hash and file name.
+    ofd: Option<(String, String)>,
 }
 
 /// A community left out of a batch.
@@ -51,6 +53,7 @@ pub fn page(issued: &[Issued], left: &[Left], before: usize, back: &'static str)
                 file: d.record.file_name.clone(),
                 sha: d.record.sha256().to_string(),
                 size: d.record.size(),
+                ofd: d.record.ofd.clone().zip(d.record.ofd_file_name()),
             })
             .collect(),
         left: left

@@ -14,6 +14,7 @@ mod inspection;
 mod integrity;
 mod levels;
 mod limits;
+mod ofd_download;
 mod offline_browser;
 mod phases;
 mod plans;
