@@ -471,8 +471,17 @@ fn render_all(
                     pdf: true,
                     ofd: engine.writes_ofd(),
                 };
+                // The OFD is signed by the organs that sign the PDF.
+                let ofd_keys = match (engine.keys(), formats.ofd) {
+                    (Some(keys), true) => d
+                        .organs
+                        .iter()
+                        .map(|o| keys.key(o))
+                        .collect::<Result<Vec<_>, _>>()?,
+                    _ => Vec::new(),
+                };
                 engine
-                    .render_as(&d.template, data.as_ref(), &d.meta, formats)
+                    .render_signed_as(&d.template, data.as_ref(), &d.meta, formats, &ofd_keys)
                     .map_err(|source| IssueError::Render {
                         title: d.meta.title.clone(),
                         source,
