@@ -1,7 +1,8 @@
-//! `kaoping verify-doc FILE.pdf`: checks a document's signatures (who
-//! signed it, with which certificate, when, and whether anything changed
-//! after signing) without an archive; where an archive is at hand, also
-//! whether the PDF is, byte for byte, a document issued from it.
+//! `kaoping verify-doc FILE`: checks a document's signatures (who signed
+//! it, with which certificate and algorithm, when, and whether anything
+//! changed after signing — for an OFD, which file) without an archive;
+//! where an archive is at hand, also whether the PDF or OFD is, byte for
+//! byte, a document issued from it.
 
 use std::io::Write;
 use std::path::PathBuf;
