@@ -378,3 +378,102 @@ fn ofdkit_still_reads_the_signed_ofd() {
     // The package it read is the signed one.
     assert!(t.names.iter().any(|n| n == SIGNATURES));
 }
+
+/// The `<ofd:{name}>` texts of every such element.
+fn elements<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<ofd:{name}>");
+    xml.split(&open)
+        .skip(1)
+        .map(|r| r.split_once('<').unwrap().0)
+        .collect()
+}
+
+#[test]
+fn a_joint_document_gets_one_signature_per_organ_with_its_own_algorithm() {
+    if !require("openssl", "openssl") {
+        return;
+    }
+    let t = TestArchive::new();
+    // The second organ signs with an RSA key made by openssl.
+    let ca = t.archive().join("ca");
+    std::fs::create_dir_all(&ca).unwrap();
+    let out = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-noenc", "-days", "30",
+        ])
+        .args(["-subj", "/CN=kaoping minzheng rsa"])
+        .arg("-keyout")
+        .arg(ca.join("k.pem"))
+        .arg("-out")
+        .arg(ca.join("c.pem"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let config = t.archive().join("kaoping.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let joint = "[[organs]]\nkey = \"minzheng\"\nname = \"昆明市民政局\"\nheader = \"昆明市民政局文件\"\nprefix = \"昆民\"\nsigning_key = \"ca/k.pem\"\ncertificate = \"ca/c.pem\"\n\n[documents]\nissuers = [\"shezhiban\", \"minzheng\"]";
+    let changed = text.replacen("[documents]\nissuers = [\"shezhiban\"]", joint, 1);
+    assert_ne!(text, changed);
+    std::fs::write(&config, changed).unwrap();
+    let data = registered_data(&t);
+    let out = t
+        .cmd()
+        .args(["render", "tongzhi", "--format", "both", "--data"])
+        .arg(&data)
+        .args(["-o", "联合.pdf"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ofd = t.path("联合.ofd");
+    let root = t.path("unpacked");
+    unpack(&ofd, &root);
+    let list = std::fs::read_to_string(root.join(SIGNATURES)).unwrap();
+    assert_eq!(elements(&list, "MaxSignId"), ["s002"]);
+    assert!(list.contains("ID=\"s001\" Type=\"Sign\" BaseLoc=\"Sign_0/Signature.xml\""));
+    assert!(list.contains("ID=\"s002\" Type=\"Sign\" BaseLoc=\"Sign_1/Signature.xml\""));
+    let certs = [
+        t.archive().join("keys/shezhiban.cert.pem"),
+        ca.join("c.pem"),
+    ];
+    let methods = ["1.2.840.10045.4.3.2", "1.2.840.113549.1.1.11"];
+    for (n, (cert, method)) in certs.iter().zip(methods).enumerate() {
+        let dir = root.join(format!("Doc_0/Signs/Sign_{n}"));
+        let xml = std::fs::read_to_string(dir.join("Signature.xml")).unwrap();
+        assert_eq!(elements(&xml, "SignatureMethod"), [method]);
+        let verify = |cert: &Path| {
+            Command::new("openssl")
+                .args(["cms", "-verify", "-binary", "-inform", "DER", "-in"])
+                .arg(dir.join("SignedValue.dat"))
+                .arg("-content")
+                .arg(dir.join("Signature.xml"))
+                .arg("-CAfile")
+                .arg(cert)
+                .args(["-out", "/dev/null"])
+                .output()
+                .unwrap()
+                .status
+                .success()
+        };
+        // Each signature is its own organ's: the other's certificate
+        // does not vouch for it.
+        assert!(verify(cert), "Sign_{n}");
+        assert!(!verify(&certs[1 - n]), "Sign_{n} trusted the other organ");
+    }
+    let (ok, out, err) = verify_alone(&ofd);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("2 个"), "{out}");
+    assert!(
+        out.contains("RSA + SHA-256") && out.contains("ECDSA"),
+        "{out}"
+    );
+    assert!(out.contains("kaoping minzheng rsa"), "{out}");
+    assert_eq!(out.matches("结果：签名有效").count(), 2, "{out}");
+}
