@@ -13,6 +13,8 @@
 
 mod check;
 mod read;
+#[cfg(test)]
+mod tests;
 
 use base64::Engine as _;
 use chrono::NaiveDate;
