@@ -4,7 +4,7 @@
 //! of every other file of the package, and `SignedValue.dat`, a detached
 //! CMS SignedData (RSA or ECDSA P-256, SHA-256, the same signer
 //! attributes as the PDF's) over the bytes of `Signature.xml`; and their
-//! check ([`check`]).
+//! check ([`check_ofd`]).
 //!
 //! This is a digital signature as GB/T 33190 lays it out, verifiable with
 //! any SM3 tool and any PKCS#7 verifier. It is not a GB/T 38540 electronic
