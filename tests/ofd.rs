@@ -48,7 +48,7 @@ fn sealed(data: &mut Value) {
 }
 
 /// Whether Python has `module` (from PyPI `package`); skips outside CI.
-fn python_has(module: &str, package: &str) -> bool {
+pub(crate) fn python_has(module: &str, package: &str) -> bool {
     if !require("python3", "python3") {
         return false;
     }
@@ -82,7 +82,7 @@ fn script(name: &str, args: &[&Path]) -> String {
 }
 
 /// Unpacks `ofd` into `into`; the entry names in package order.
-fn unpack(ofd: &Path, into: &Path) -> Vec<String> {
+pub(crate) fn unpack(ofd: &Path, into: &Path) -> Vec<String> {
     let file = std::fs::File::open(ofd).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let names: Vec<String> = (0..zip.len())
@@ -295,7 +295,7 @@ fn a_registered_document_cannot_be_ofd_alone() {
 /// `data` for a registered 通知 of the archive's default organ: the
 /// fixture without its number and issuers, dated within the archive's
 /// past.
-fn registered_data(archive: &crate::util::TestArchive) -> PathBuf {
+pub(crate) fn registered_data(archive: &crate::util::TestArchive) -> PathBuf {
     let mut data: Value = serde_json::from_str(FIXTURE).unwrap();
     let map = data.as_object_mut().unwrap();
     map.remove("number");
@@ -308,7 +308,7 @@ fn registered_data(archive: &crate::util::TestArchive) -> PathBuf {
 
 /// `ofd` with one byte of page 1's `Content.xml` changed (a digit of the
 /// first `Boundary`, so the XML stays well-formed), packed again.
-fn tamper(ofd: &Path, out: &Path) {
+pub(crate) fn tamper(ofd: &Path, out: &Path) {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(ofd).unwrap()).unwrap();
     let mut writer = zip::ZipWriter::new(std::fs::File::create(out).unwrap());
     for i in 0..zip.len() {

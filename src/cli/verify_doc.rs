@@ -1,7 +1,8 @@
-//! `kaoping verify-doc FILE.pdf`: checks a document's signatures (who
-//! signed it, with which certificate, when, and whether anything changed
-//! after signing) without an archive; where an archive is at hand, also
-//! whether the PDF is, byte for byte, a document issued from it.
+//! `kaoping verify-doc FILE`: checks a document's signatures (who signed
+//! it, with which certificate and algorithm, when, and whether anything
+//! changed after signing — for an OFD, which file) without an archive;
+//! where an archive is at hand, also whether the PDF or OFD is, byte for
+//! byte, a document issued from it.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use anyhow::bail;
 
 use kaoping::actions::verify_doc::{self as act, Signatures, Verdict};
 use kaoping::sign::PdfCheck;
+use kaoping::sign::ofd::OfdCheck;
 
 use super::Context;
 use super::batch::console;
@@ -67,6 +69,85 @@ fn print_signed(out: &mut impl Write, c: &PdfCheck) -> std::io::Result<()> {
     Ok(())
 }
 
+fn print_ofd(out: &mut impl Write, c: &OfdCheck) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "数字签名（OFD，GB/T 33190 第 18 章，{} 个）：",
+        c.signatures.len()
+    )?;
+    for (i, s) in c.signatures.iter().enumerate() {
+        writeln!(out, "  签名{}：{}", i + 1, s.signer)?;
+        writeln!(out, "    证书：{}", s.subject)?;
+        writeln!(
+            out,
+            "    序列号：{}，有效期 {} 至 {}",
+            s.serial, s.valid_from, s.valid_until
+        )?;
+        writeln!(out, "    算法：{}（{}）", s.algorithm, s.method)?;
+        writeln!(out, "    签名时间：{}", s.signed_at)?;
+        if s.changed.is_empty() && s.missing.is_empty() {
+            writeln!(
+                out,
+                "    文件摘要（SM3）：签名保护的 {} 个文件全部相符",
+                s.files
+            )?;
+        }
+        for f in &s.changed {
+            writeln!(
+                out,
+                "    文件摘要（SM3）不符：{f} 的 CheckValue 与文件内容不符（签名后被改动过）"
+            )?;
+        }
+        for f in &s.missing {
+            writeln!(out, "    缺少文件：{f}（签名时有，现在没有）")?;
+        }
+        let result = match (s.value_intact, s.method_matches, s.valid()) {
+            (false, _, _) => "签名无效：签名描述文件（Signature.xml）被改动过，或签名值已损坏",
+            (true, false, _) => "签名无效：SignatureMethod 与证书的密钥类型不符",
+            (true, true, false) => "签名本身有效，但它保护的文件被改动过（见上）",
+            (true, true, true) => "签名有效",
+        };
+        writeln!(out, "    结果：{result}")?;
+        if s.test {
+            writeln!(out, "    注意：这是测试证书，仅供试用，不具法律效力")?;
+        }
+    }
+    if !c.unsigned.is_empty() {
+        writeln!(
+            out,
+            "  警告：以下文件不受任何签名保护（签名后加入）：{}",
+            c.unsigned.join("、")
+        )?;
+    }
+    Ok(())
+}
+
+/// Why the OFD's signatures fail, naming the files that changed.
+fn ofd_problem(c: &OfdCheck) -> String {
+    let changed: Vec<&str> = c
+        .signatures
+        .iter()
+        .flat_map(|s| s.changed.iter().chain(&s.missing))
+        .map(String::as_str)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut why = Vec::new();
+    if !changed.is_empty() {
+        why.push(format!(
+            "{} 与签名时的 CheckValue（SM3）不符",
+            changed.join("、")
+        ));
+    }
+    if c.signatures.iter().any(|s| !s.value_intact) {
+        why.push("签名值核验不通过".to_string());
+    }
+    if !c.unsigned.is_empty() {
+        why.push(format!("{} 不受签名保护", c.unsigned.join("、")));
+    }
+    why.join("，")
+}
+
 fn print_register(ctx: &Context, out: &mut impl Write, v: &Verdict) -> anyhow::Result<bool> {
     let Some(check) = &v.register else {
         return Ok(true);
@@ -116,10 +197,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             print_signed(&mut out, c)?;
             c.valid()
         }
+        Signatures::Ofd(c) => {
+            print_ofd(&mut out, c)?;
+            c.valid()
+        }
         Signatures::None if is_ofd(&args.file) => {
             writeln!(
                 out,
-                "数字签名：OFD 文件暂不带电子签章，只能与档案库的发文登记逐字节比对"
+                "数字签名：这个 OFD 没有签名（Doc_0/Signs），只能与档案库的发文登记逐字节比对"
             )?;
             false
         }
@@ -142,17 +227,25 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     out.flush()?;
     let unsigned_but_registered = matches!(verdict.signatures, Signatures::None)
         && verdict.register.as_ref().is_some_and(|r| r.entry.is_some());
+    let mut problems = Vec::new();
     if !registered {
-        bail!(
+        problems.push(format!(
             "{} 不是本档案库登记过的公文。文件可能被修改过，或者不是由本档案库发出的",
             args.file.display()
-        );
+        ));
     }
     if !(signed_ok || unsigned_but_registered) {
-        bail!(
-            "{} 的数字签名未通过核验（见上面的说明）：文件可能被修改过，或者不是签名发出的公文",
+        let detail = match &verdict.signatures {
+            Signatures::Ofd(c) => format!("：{}", ofd_problem(c)),
+            _ => "（见上面的说明）".to_string(),
+        };
+        problems.push(format!(
+            "{} 的数字签名未通过核验{detail}：文件可能被修改过，或者不是签名发出的公文",
             args.file.display()
-        );
+        ));
+    }
+    if !problems.is_empty() {
+        bail!("{}", problems.join("；"));
     }
     Ok(())
 }

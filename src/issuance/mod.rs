@@ -14,10 +14,12 @@
 mod number;
 mod register;
 pub mod sheet;
+mod signing;
 
 use number::{Numbered, number_all};
 pub use number::{certificate_number, document_number};
 pub use register::{PdfCheck, check_pdf, earlier, entries, entries_of, find_sha256};
+use signing::{check_keys, ofd_keys, sign, with_seals};
 
 use std::path::PathBuf;
 
@@ -452,17 +454,6 @@ pub fn issue_one(
     issued.pop().ok_or(IssueError::Nothing)
 }
 
-/// Refuses a batch one of whose organs cannot sign now (no key, or an
-/// expired one), before any number is taken.
-fn check_keys(engine: &Engine, drafts: &[Draft]) -> Result<(), IssueError> {
-    if let Some(keys) = engine.keys() {
-        for d in drafts {
-            keys.check(&d.organs)?;
-        }
-    }
-    Ok(())
-}
-
 /// Refuses a document dated after today: a number's year follows its
 /// document's date, and a date to come would draw from a sequence (and
 /// state a day) that has not begun.
@@ -495,8 +486,9 @@ fn render_all(
                     pdf: true,
                     ofd: engine.writes_ofd(),
                 };
+                let ofd_keys = ofd_keys(engine, d, formats)?;
                 engine
-                    .render_as(&d.template, data.as_ref(), &d.meta, formats)
+                    .render_signed_as(&d.template, data.as_ref(), &d.meta, formats, &ofd_keys)
                     .map_err(|source| IssueError::Render {
                         title: d.meta.title.clone(),
                         source,
@@ -533,37 +525,6 @@ fn render_all(
     });
     progress.finish();
     pdfs.into_iter().collect()
-}
-
-/// The draft's data with its organs' seals (`seals`, one per organ) when
-/// any of them has a seal image.
-fn with_seals<'d>(
-    engine: &Engine,
-    d: &'d Draft,
-) -> Result<std::borrow::Cow<'d, serde_json::Value>, IssueError> {
-    let seals = match engine.keys() {
-        Some(keys) => keys.seals(&d.organs)?,
-        None => None,
-    };
-    let Some(seals) = seals else {
-        return Ok(std::borrow::Cow::Borrowed(&d.data));
-    };
-    let mut data = d.data.clone();
-    if let Some(map) = data.as_object_mut() {
-        let value = serde_json::to_value(seals)
-            .map_err(|e| crate::sign::SignError::Crypto(e.to_string()))?;
-        map.insert("seals".into(), value);
-    }
-    Ok(std::borrow::Cow::Owned(data))
-}
-
-/// The rendered PDF signed by each of its organs, stating its number and
-/// title (unsigned when the engine has no keys: a render-only engine).
-fn sign(engine: &Engine, pdf: Vec<u8>, n: &Numbered) -> Result<Vec<u8>, IssueError> {
-    match engine.keys() {
-        Some(keys) => Ok(keys.sign_pdf(pdf, &n.draft.organs, &n.number, &n.draft.meta.title)?),
-        None => Ok(pdf),
-    }
 }
 
 #[cfg(test)]

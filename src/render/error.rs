@@ -93,4 +93,8 @@ pub enum RenderError {
     /// OFD export failed.
     #[error("生成 OFD 失败：{0}")]
     Ofd(String),
+
+    /// The OFD could not be signed.
+    #[error("OFD 签名失败：{0}")]
+    OfdSign(#[from] crate::sign::SignError),
 }

@@ -194,13 +194,26 @@ impl Engine {
         meta: &DocMeta,
         formats: Formats,
     ) -> Result<Rendered, RenderError> {
+        self.render_signed_as(template, data, meta, formats, &[])
+    }
+
+    /// [`Engine::render_as`] with the OFD signed by each of `ofd_keys`
+    /// (the PDF is signed afterwards, by [`crate::sign::Keyring::sign_pdf`]).
+    pub fn render_signed_as<T: Serialize + ?Sized>(
+        &self,
+        template: &str,
+        data: &T,
+        meta: &DocMeta,
+        formats: Formats,
+        ofd_keys: &[crate::sign::OrganKey],
+    ) -> Result<Rendered, RenderError> {
         let result = self.compile(template, data, meta).and_then(|done| {
             let pdf = match formats.pdf {
                 true => Some(done.pdf(meta)?),
                 false => None,
             };
             let ofd = match formats.ofd {
-                true => Some(ofd::write(&done.document, meta)?),
+                true => Some(ofd::write_signed(&done.document, meta, ofd_keys)?),
                 false => None,
             };
             Ok(Rendered { pdf, ofd })

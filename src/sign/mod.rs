@@ -14,6 +14,7 @@
 pub mod cms;
 mod fast;
 pub mod keys;
+pub mod ofd;
 pub mod pdf;
 pub mod seal;
 pub mod sm;
@@ -93,6 +94,9 @@ pub enum SignError {
     /// A cryptographic step failed.
     #[error("签名计算失败：{0}")]
     Crypto(String),
+    /// An OFD package or its signature parts could not be read.
+    #[error("OFD 的签名无法读取：{0}")]
+    Ofd(String),
 }
 
 impl SignError {

@@ -5,10 +5,12 @@
 //! `ImageObject`, `font` and `sfnt` embed subset fonts, `image` the
 //! image resources, `xml` the parts' types, `package` the ZIP, and
 //! `units` points → millimetres. Output is deterministic: dates come
-//! from the document's date and `DocID` from the content.
+//! from the document's date and `DocID` from the content. An issued
+//! document's OFD is signed by its organs ([`write_signed`]; the
+//! signature parts come from [`crate::sign::ofd`]).
 //!
-//! Not written yet: signatures (`Signs/`), outlines, annotations, group
-//! clips, gradients.
+//! Not written yet: outlines, annotations, group clips, gradients, seal
+//! annotations (`StampAnnot`).
 
 mod font;
 mod image;
@@ -25,6 +27,7 @@ use sha2::{Digest, Sha256};
 use typst_layout::PagedDocument;
 
 use super::{DocMeta, RenderError};
+use crate::sign::OrganKey;
 
 /// Files of the package: path (under `Res/` or in the package) and bytes.
 type Files = Vec<(String, Vec<u8>)>;
@@ -52,8 +55,19 @@ struct Walk {
     page_box: (f64, f64),
 }
 
-/// The OFD package of `document`.
+/// The OFD package of `document`, unsigned.
 pub fn write(document: &PagedDocument, meta: &DocMeta) -> Result<Vec<u8>, RenderError> {
+    write_signed(document, meta, &[])
+}
+
+/// The OFD package of `document`, signed by each of `keys` in turn (one
+/// GB/T 33190 signature each, covering every other file of the package);
+/// unsigned when `keys` is empty.
+pub fn write_signed(
+    document: &PagedDocument,
+    meta: &DocMeta,
+    keys: &[OrganKey],
+) -> Result<Vec<u8>, RenderError> {
     let mut walk = Walk::default();
     let page_ids: Vec<u32> = document.pages().iter().map(|_| walk.ids.next()).collect();
     let mut parts = Vec::new();
@@ -96,8 +110,13 @@ pub fn write(document: &PagedDocument, meta: &DocMeta) -> Result<Vec<u8>, Render
         "Doc_0/Document.xml".into(),
         xml::to_xml("ofd:Document", &doc)?,
     ));
-    let entry = ofd_xml(meta, doc_id(&parts));
+    let signed = !keys.is_empty();
+    let entry = ofd_xml(meta, doc_id(&parts), signed);
     parts.push(("OFD.xml".into(), xml::to_xml("ofd:OFD", &entry)?));
+    if signed {
+        let signs = crate::sign::ofd::signature_files(&parts, keys, meta.date)?;
+        parts.extend(signs);
+    }
     package::zip(parts, meta.date)
 }
 
@@ -123,7 +142,7 @@ fn document_xml(page_ids: &[u32], max_id: u32, area: (f64, f64)) -> xml::Documen
     }
 }
 
-fn ofd_xml(meta: &DocMeta, id: String) -> xml::Ofd {
+fn ofd_xml(meta: &DocMeta, id: String, signed: bool) -> xml::Ofd {
     xml::Ofd {
         ns: xml::NS,
         version: "1.0",
@@ -137,6 +156,7 @@ fn ofd_xml(meta: &DocMeta, id: String) -> xml::Ofd {
                 creator: "kaoping",
             },
             root: "Doc_0/Document.xml".into(),
+            signatures: signed.then(|| crate::sign::ofd::SIGNATURES.to_string()),
         },
     }
 }

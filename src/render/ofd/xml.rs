@@ -29,6 +29,9 @@ pub struct DocBody {
     pub info: DocInfo,
     #[serde(rename = "ofd:DocRoot")]
     pub root: String,
+    /// The signature list, when the package is signed.
+    #[serde(rename = "ofd:Signatures", skip_serializing_if = "Option::is_none")]
+    pub signatures: Option<String>,
 }
 
 /// `DocInfo`, in the schema's element order.
