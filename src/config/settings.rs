@@ -34,6 +34,10 @@ pub struct FieldSettings {
     pub max_age_days: i64,
     /// A photo taken farther than this from the point is flagged (metres).
     pub max_distance_m: f64,
+    /// The on-site page's edition: raised by hand, it makes phones take a
+    /// new version of the page's offline worker (which they do only once
+    /// their outbox is empty), as a new kaoping does by itself.
+    pub page_edition: u32,
 }
 
 impl Default for FieldSettings {
@@ -42,6 +46,7 @@ impl Default for FieldSettings {
             max_photo_mb: 20,
             max_age_days: 7,
             max_distance_m: 500.0,
+            page_edition: 1,
         }
     }
 }

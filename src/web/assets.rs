@@ -42,6 +42,9 @@ pub async fn field_js() -> impl IntoResponse {
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        include_str!("../../templates/web/field.js"),
+        FIELD_JS,
     )
 }
+
+/// The on-site page's script.
+pub const FIELD_JS: &str = include_str!("../../templates/web/field.js");

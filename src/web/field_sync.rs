@@ -29,6 +29,25 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The service worker's source (hand-written; see the file's comment).
 const WORKER: &str = include_str!("../../templates/web/field-sw.js");
 
+/// The line of [`WORKER`] naming its version (its cache's name).
+const VERSION_LINE: &str = "var VERSION = \"kaoping-field-v1\";";
+
+/// The worker as served: its version names the page's scripts (a new
+/// kaoping whose page changed is a new worker to the phone) and the
+/// configured `[field] page_edition`.
+fn worker_source(edition: u32) -> String {
+    use sha2::{Digest as _, Sha256};
+    let mut h = Sha256::new();
+    h.update(WORKER);
+    h.update(super::assets::FIELD_JS);
+    let tag = hex::encode(&h.finalize()[..6]);
+    WORKER.replacen(
+        VERSION_LINE,
+        &format!("var VERSION = \"kaoping-field-{tag}-{edition}\";"),
+        1,
+    )
+}
+
 /// Refuses an account that may not assess community `id` on site.
 async fn assessor(state: &AppState, user: &User, id: &str) -> Result<(), WebError> {
     let c = user.require_community(state, id, Access::Read).await?;
@@ -59,7 +78,7 @@ pub async fn worker(
     user: User,
 ) -> Result<Response, WebError> {
     assessor(&state, &user, &id).await?;
-    let mut res = WORKER.into_response();
+    let mut res = worker_source(state.0.config.field.page_edition).into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -174,4 +193,15 @@ pub async fn sync(
     }
     .await;
     json_or_error(done)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_served_worker_names_its_edition() {
+        assert!(super::WORKER.contains(super::VERSION_LINE));
+        let (one, two) = (super::worker_source(1), super::worker_source(2));
+        assert!(!one.contains(super::VERSION_LINE));
+        assert!(one.contains("-1\";") && two.contains("-2\";"));
+    }
 }

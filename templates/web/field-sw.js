@@ -15,6 +15,9 @@
 // - The page asks it (message "precache") to fetch every point page of
 //   the community while the network is there, so points not opened yet
 //   still open offline.
+// - Versions: the server rewrites VERSION as it serves this file, from a
+//   hash of this file and the page's script and the [field] page_edition
+//   setting, so a new kaoping (or a raised edition) is a new worker.
 // - Updates: a new version installs but does not take over by itself
 //   (no skipWaiting on install); the page sends "skip-waiting" only when
 //   its outbox is empty. The outbox lives in IndexedDB, which this worker

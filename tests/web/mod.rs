@@ -16,6 +16,7 @@ mod levels;
 mod limits;
 mod ofd_download;
 mod offline_browser;
+mod offline_update;
 mod phases;
 mod plans;
 mod rectify;
