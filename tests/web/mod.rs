@@ -6,6 +6,7 @@
 mod api;
 mod apply;
 mod browser;
+mod cdp;
 mod field;
 mod field_files;
 mod field_offline;

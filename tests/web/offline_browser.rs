@@ -1,11 +1,14 @@
 //! The on-site page without a signal, in headless Chromium at a phone's
-//! size (390×844): the page is opened once with the network, the server
-//! then goes away (the phone's "no signal": every request fails), three
+//! size (390×844): the page is opened once with the network, then the
+//! browser goes offline (Chromium's own network emulation, DevTools
+//! `Network.emulateNetworkConditions`; the server keeps running), three
 //! verdicts and two photos are recorded, the page is reloaded (the service
 //! worker answers from its copy and says it is offline; the outbox still
-//! lists the three records as waiting), the server comes back at the same
-//! address and the outbox is sent: the server holds exactly those records,
-//! once each, and `verify` is clean.
+//! lists the three records as waiting), the network comes back and the
+//! outbox is sent by itself: the server holds exactly those records, once
+//! each, and `verify` is clean. A second run stops the server instead
+//! (the phone reaches nothing at all, and the restarted server has
+//! forgotten the session).
 //!
 //! Needs Debian's `chromium` and `chromium-driver`, as the other browser
 //! tests; without them it says so and passes, except in CI.
@@ -16,6 +19,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use super::browser::{browser, sign_in_as, start_driver, text_of, wait_path};
+use super::cdp::network;
 use super::util::{Server, WUHUA, archive, log, run, scoped_accounts, verify_clean};
 
 /// Runs `script` until it returns true (at most `secs` seconds).
@@ -40,8 +44,26 @@ async fn text(c: &Client, css: &str) -> String {
     text_of(c, css).await
 }
 
+/// How the phone loses its signal.
+#[derive(Clone, Copy, PartialEq)]
+enum NoSignal {
+    /// Chromium's network emulation; the server keeps running.
+    Emulated,
+    /// The server stops, and comes back having forgotten the session.
+    ServerGone,
+}
+
 #[test]
 fn the_on_site_page_works_offline_and_syncs_each_record_once() {
+    offline_then_sync(NoSignal::Emulated);
+}
+
+#[test]
+fn a_server_that_went_away_and_came_back_gets_each_record_once() {
+    offline_then_sync(NoSignal::ServerGone);
+}
+
+fn offline_then_sync(mode: NoSignal) {
     let t = tempfile::tempdir().unwrap();
     let Some((_driver, webdriver)) = start_driver(t.path()) else {
         return;
@@ -89,8 +111,17 @@ fn the_on_site_page_works_offline_and_syncs_each_record_once() {
         let persist = text(&c, "#persist-state").await;
         assert!(persist.contains("长期保存"), "{persist}");
 
-        // No signal: the server is gone.
-        server.terminate();
+        // No signal.
+        let server = match mode {
+            NoSignal::Emulated => {
+                network(&c, false).await;
+                Some(server)
+            }
+            NoSignal::ServerGone => {
+                server.terminate();
+                None
+            }
+        };
         for (p, std) in photos.iter().zip(["Ⅱ-6/1", "Ⅱ-6/2"]) {
             let input = format!(r#"fieldset[data-standard="{std}"] input.photo-input"#);
             c.find(Locator::Css(&input)).await.unwrap().send_keys(p.to_str().unwrap()).await.unwrap();
@@ -117,15 +148,25 @@ fn the_on_site_page_works_offline_and_syncs_each_record_once() {
         assert_eq!(waiting, json!(3));
         assert!(text(&c, "#sync-state").await.contains("暂时无法上传"));
 
-        // The signal is back: the same server address, and 立即上传.
-        // A restarted server has forgotten the session: signed in again,
+        // The signal is back. Emulated: the page sends the outbox by
+        // itself. Server gone: the same address again, and 立即上传; a
+        // restarted server has forgotten the session, so signed in again,
         // the page sends the outbox when it opens.
-        let server = Server::start_at(dir, &listen);
-        c.find(Locator::Id("sync-now")).await.unwrap().click().await.unwrap();
-        until(&c, 30, r#"return document.getElementById("sync-state").textContent.indexOf("暂时无法上传（登录已过期") === 0;"#).await;
-        sign_in_as(&c, &url, WUHUA).await;
-        wait_path(&c, "/district").await;
-        c.goto(&page).await.unwrap();
+        let server = match server {
+            Some(server) => {
+                network(&c, true).await;
+                server
+            }
+            None => {
+                let server = Server::start_at(dir, &listen);
+                c.find(Locator::Id("sync-now")).await.unwrap().click().await.unwrap();
+                until(&c, 30, r#"return document.getElementById("sync-state").textContent.indexOf("暂时无法上传（登录已过期") === 0;"#).await;
+                sign_in_as(&c, &url, WUHUA).await;
+                wait_path(&c, "/district").await;
+                c.goto(&page).await.unwrap();
+                server
+            }
+        };
         until(&c, 60, r#"return document.getElementById("outbox-count").textContent.indexOf("0 条待上传") === 0;"#).await;
         let sent = c
             .execute(r#"return document.querySelectorAll('#outbox-list [data-state="已上传"]').length;"#, vec![])

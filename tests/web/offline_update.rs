@@ -10,57 +10,12 @@
 
 use std::time::Duration;
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use super::browser::{browser, sign_in_as, start_driver, text_of, wait_path};
+use super::cdp::{block, network};
 use super::util::{Server, WUHUA, archive, log, run, scoped_accounts, verify_clean};
-
-/// A Chrome DevTools command sent through chromedriver's
-/// `goog/cdp/execute` endpoint.
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or("")
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.0, "params": self.1 });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
-/// Turns the page's network off or on, as a phone losing its signal.
-async fn network(c: &Client, online: bool) {
-    c.issue_cmd(Cdp("Network.enable", json!({}))).await.unwrap();
-    let conditions = json!({
-        "offline": !online,
-        "latency": 0,
-        "downloadThroughput": -1,
-        "uploadThroughput": -1,
-    });
-    c.issue_cmd(Cdp("Network.emulateNetworkConditions", conditions))
-        .await
-        .unwrap();
-}
-
-/// Makes the page's sends fail (a signal too weak to upload), or lets
-/// them through again (`blocked` empty).
-async fn block(c: &Client, blocked: &[&str]) {
-    c.issue_cmd(Cdp("Network.setBlockedURLs", json!({ "urls": blocked })))
-        .await
-        .unwrap();
-}
 
 /// Runs `script` until it returns true (at most `secs` seconds).
 async fn until(c: &Client, secs: u64, script: &str) {
