@@ -392,6 +392,23 @@ fn the_formats_setting_makes_issuing_write_both() {
     assert!(archive.path("通知.ofd").is_file());
     // The archive keeps the OFD: a full verify finds every object intact.
     archive.cmd().arg("verify").assert().success();
+    // A batch command writes each document's OFD beside its PDF.
+    archive
+        .cmd()
+        .args([
+            "progress",
+            "--phase",
+            "1",
+            "--date",
+            "2026-11-28",
+            "-o",
+            "表",
+        ])
+        .assert()
+        .success();
+    let pdf = std::fs::read(archive.path("表/进度汇总表.pdf")).unwrap();
+    let ofd = std::fs::read(archive.path("表/进度汇总表.ofd")).unwrap();
+    assert!(pdf.starts_with(b"%PDF") && ofd.starts_with(b"PK\x03\x04"));
     // An OFD-only setting is refused: registered documents are signed PDFs.
     let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(&config, text.replace("[\"pdf\", \"ofd\"]", "[\"ofd\"]")).unwrap();

@@ -1,4 +1,4 @@
-//! 核对公文 actions: whether a PDF is a document kaoping issued — by its
+//! 核对公文 actions: whether a PDF or OFD is a document kaoping issued — by its
 //! signatures, which anyone can check without the archive, and, with
 //! the archive, byte for byte against the register (the check logged).
 //! An OFD's GB/T 33190 signatures are checked the same way: every
@@ -27,20 +27,67 @@ pub enum Signatures {
     Unreadable(String),
 }
 
+/// What the signatures say, as a page shows it: a PDF's signatures, an
+/// OFD's, or why they could not be read (all `None`: no signature).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Shown {
+    /// A PDF's signatures.
+    pub signed: Option<SignedCheck>,
+    /// An OFD's signatures.
+    pub ofd: Option<OfdShown>,
+    /// Why the signatures could not be read.
+    pub unreadable: Option<String>,
+}
+
+/// An OFD's signatures with each one's verdict.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OfdShown {
+    /// Each signature, with whether it holds.
+    pub signatures: Vec<OfdLine>,
+    /// Files that no signature covers.
+    pub unsigned: Vec<String>,
+    /// Every signature holds and covers every file.
+    pub valid: bool,
+}
+
+/// One OFD signature and whether it holds.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OfdLine {
+    /// The check.
+    #[serde(flatten)]
+    pub check: crate::sign::ofd::OfdSignatureCheck,
+    /// Every file unchanged and the signature value valid.
+    pub valid: bool,
+}
+
 impl Signatures {
-    /// The check when there are signatures, and why they could not be
-    /// read when not (both `None`: no signature).
-    pub fn split(self) -> (Option<SignedCheck>, Option<String>) {
+    /// The signatures as a page shows them.
+    pub fn shown(self) -> Shown {
         match self {
-            Signatures::Checked(c) => (Some(c), None),
-            // The web takes PDFs only; an OFD's signatures are shown by
-            // `kaoping verify-doc`.
-            Signatures::Ofd(_) => (
-                None,
-                Some("这是 OFD 文件，请用 kaoping verify-doc 核验其签名".into()),
-            ),
-            Signatures::None => (None, None),
-            Signatures::Unreadable(why) => (None, Some(why)),
+            Signatures::Checked(c) => Shown {
+                signed: Some(c),
+                ..Shown::default()
+            },
+            Signatures::Ofd(c) => Shown {
+                ofd: Some(OfdShown {
+                    valid: c.valid(),
+                    signatures: c
+                        .signatures
+                        .into_iter()
+                        .map(|s| OfdLine {
+                            valid: s.valid(),
+                            check: s,
+                        })
+                        .collect(),
+                    unsigned: c.unsigned,
+                }),
+                ..Shown::default()
+            },
+            Signatures::None => Shown::default(),
+            Signatures::Unreadable(why) => Shown {
+                unreadable: Some(why),
+                ..Shown::default()
+            },
         }
     }
 }

@@ -130,10 +130,13 @@ impl Output {
     }
 
     /// Writes an issued document's PDF and, beside it, its detached SM2
-    /// signatures.
+    /// signatures and its OFD (`[documents] formats`).
     pub fn write_issued(&self, doc: &Issued) -> Result<PathBuf, outfile::OutFileError> {
         let path = self.write(&doc.record.file_name, &doc.pdf)?;
         write_sigs(&path, doc, self.force)?;
+        if let Some(ofd) = &doc.ofd {
+            outfile::write(&path.with_extension("ofd"), ofd, self.force)?;
+        }
         Ok(path)
     }
 }

@@ -60,10 +60,8 @@ struct Checked {
     found: Option<issuance::Entry>,
     time: Option<String>,
     copy_intact: bool,
-    /// The signatures, when the file carries any.
-    signed: Option<crate::sign::PdfCheck>,
-    /// Why the signatures could not be read, if so.
-    unreadable: Option<String>,
+    /// The signatures.
+    shown: crate::actions::verify_doc::Shown,
 }
 
 /// The register page, or the answer of a check.
@@ -371,7 +369,7 @@ pub async fn verify_doc(
     })
     .await
     .map_err(|e| rename.apply(e))?;
-    let (signed, unreadable) = verdict.signatures.split();
+    let shown = verdict.signatures.shown();
     let check = verdict
         .register
         .ok_or_else(|| WebError::bad("没有核对发文登记"))?;
@@ -387,8 +385,7 @@ pub async fn verify_doc(
             sha: check.sha256,
             found: check.entry,
             copy_intact: check.copy_intact,
-            signed,
-            unreadable,
+            shown,
         }),
         only_check: true,
     };

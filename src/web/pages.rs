@@ -40,6 +40,10 @@ const PAGES: &[(&str, &str)] = &[
         include_str!("../../templates/web/register.html"),
     ),
     (
+        "signatures.html",
+        include_str!("../../templates/web/signatures.html"),
+    ),
+    (
         "verify.html",
         include_str!("../../templates/web/verify.html"),
     ),

@@ -1,5 +1,5 @@
 //! `GET /verify`, `POST /verify`: any signed-in account checks the
-//! signatures of a PDF it received (who signed it, with which
+//! signatures of a PDF or OFD it received (who signed it, with which
 //! certificate, when, and whether it changed after signing), through the
 //! same action as `kaoping verify-doc` without an archive.
 
@@ -19,10 +19,8 @@ use crate::actions::verify_doc;
 struct VerifyPage {
     /// The file checked, once one is.
     name: Option<String>,
-    /// Its signatures, when it has any.
-    signed: Option<crate::sign::PdfCheck>,
-    /// Why they could not be read, if so.
-    unreadable: Option<String>,
+    /// Its signatures, once checked.
+    shown: Option<verify_doc::Shown>,
 }
 
 /// `GET /verify`.
@@ -34,7 +32,7 @@ pub async fn page(user: User) -> Result<Html<String>, WebError> {
     ))
 }
 
-/// `POST /verify`: the signatures of the uploaded PDF.
+/// `POST /verify`: the signatures of the uploaded PDF or OFD.
 pub async fn check(
     State(state): State<AppState>,
     user: User,
@@ -49,7 +47,7 @@ pub async fn check(
         verify_doc::MAX_PDF,
     )
     .await?;
-    let path = up.required(upload::PDF.files[0], "请先选择要核验的 PDF")?;
+    let path = up.required(upload::PDF.files[0], "请先选择要核验的 PDF 或 OFD 文件")?;
     let rename = up.renamer();
     let name = up.file_name("pdf").unwrap_or_default().to_string();
     let verdict = blocking(move || {
@@ -59,11 +57,9 @@ pub async fn check(
     })
     .await
     .map_err(|e| rename.apply(e))?;
-    let (signed, unreadable) = verdict.signatures.split();
     let page = VerifyPage {
         name: Some(name),
-        signed,
-        unreadable,
+        shown: Some(verdict.signatures.shown()),
     };
     Ok(pages::page("verify.html", &user.context(), &page))
 }
