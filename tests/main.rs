@@ -11,6 +11,7 @@ mod engines;
 mod field;
 mod limits;
 mod ofd;
+mod ofd_layout;
 mod ofd_signed;
 mod records;
 mod render;

@@ -15,14 +15,14 @@ use crate::util::{in_ci, kaoping, require};
 const FIXTURE: &str = include_str!("data/tongzhi-54.json");
 
 /// The PDF and OFD of one draft, in their own folder.
-struct Pair {
-    dir: tempfile::TempDir,
-    pdf: PathBuf,
-    ofd: PathBuf,
+pub(crate) struct Pair {
+    pub dir: tempfile::TempDir,
+    pub pdf: PathBuf,
+    pub ofd: PathBuf,
 }
 
 /// Renders the 54号 通知 (with `data` changed by `edit`) as PDF and OFD.
-fn render(edit: impl FnOnce(&mut Value)) -> Pair {
+pub(crate) fn render(edit: impl FnOnce(&mut Value)) -> Pair {
     let dir = tempfile::tempdir().unwrap();
     let mut data: Value = serde_json::from_str(FIXTURE).unwrap();
     edit(&mut data);
@@ -40,7 +40,7 @@ fn render(edit: impl FnOnce(&mut Value)) -> Pair {
 }
 
 /// The fixture with the demo's seal over each issuing organ.
-fn sealed(data: &mut Value) {
+pub(crate) fn sealed(data: &mut Value) {
     let png = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo-seal.png"));
     let seal = serde_json::json!({ "format": "png", "data": png.unwrap() });
     let organs = data["issuers"].as_array().map_or(1, Vec::len);
@@ -64,7 +64,7 @@ pub(crate) fn python_has(module: &str, package: &str) -> bool {
 }
 
 /// Runs a Python script of `tests/ofd/` and returns its standard output.
-fn script(name: &str, args: &[&Path]) -> String {
+pub(crate) fn script(name: &str, args: &[&Path]) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/ofd")
         .join(name);

@@ -30,7 +30,7 @@ logging.disable(logging.CRITICAL)
 from PIL import Image, ImageFilter  # noqa: E402
 
 
-def ofd_pages(ofd, work):
+def ofd_pages(ofd, work, mode="L"):
     from loguru import logger
 
     logger.remove()
@@ -42,7 +42,7 @@ def ofd_pages(ofd, work):
     pdf = os.path.join(work, "easyofd.pdf")
     with open(pdf, "wb") as f:
         f.write(reader.to_pdf())
-    return raster(pdf, "36", os.path.join(work, "ofd"))
+    return raster(pdf, "36", os.path.join(work, "ofd"), mode)
 
 
 def pdf_pages_without_text(pdf, work):
@@ -59,11 +59,11 @@ def pdf_pages_without_text(pdf, work):
     return raster(out, "100", os.path.join(work, "pdf"))
 
 
-def raster(pdf, dpi, prefix):
+def raster(pdf, dpi, prefix, mode="L"):
     subprocess.run(["pdftoppm", "-r", dpi, "-png", pdf, prefix], check=True)
     folder, stem = os.path.split(prefix)
     names = sorted(n for n in os.listdir(folder) if n.startswith(stem + "-"))
-    return [Image.open(os.path.join(folder, n)).convert("L") for n in names]
+    return [Image.open(os.path.join(folder, n)).convert(mode) for n in names]
 
 
 def ink(image):
@@ -99,4 +99,5 @@ def main():
                           "pdf_size": list(t.size)}))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -10,11 +10,13 @@ use typst::visualize::{ExchangeFormat, Image, ImageKind, RasterFormat};
 use super::{Files, Ids, xml};
 use crate::render::RenderError;
 
-/// The images used so far, in order of first use.
+/// The images used so far, in order of first use. Keyed by Typst's
+/// image, which hashes in constant time (its hash is computed once), so a
+/// large picture drawn on every page is neither rehashed nor copied again.
 #[derive(Default)]
 pub struct ImageSet {
-    media: Vec<(xml::MultiMedia, Vec<u8>)>,
-    index: HashMap<Vec<u8>, u32>,
+    media: Vec<(xml::MultiMedia, typst::foundations::Bytes)>,
+    index: HashMap<Image, u32>,
 }
 
 impl ImageSet {
@@ -31,18 +33,18 @@ impl ImageSet {
             }
             ImageKind::Pdf(_) => return Err(unsupported("PDF 图片")),
         };
-        if let Some(id) = self.index.get(data.as_slice()) {
+        if let Some(id) = self.index.get(image) {
             return Ok(*id);
         }
         let id = ids.next();
-        self.index.insert(data.to_vec(), id);
+        self.index.insert(image.clone(), id);
         let entry = xml::MultiMedia {
             id,
             kind: "Image",
             format,
             file: format!("image_{id}.{ext}"),
         };
-        self.media.push((entry, data.to_vec()));
+        self.media.push((entry, data.clone()));
         Ok(id)
     }
 
@@ -52,7 +54,7 @@ impl ImageSet {
             .into_iter()
             .map(|(entry, data)| {
                 let file = entry.file.clone();
-                (entry, (file, data))
+                (entry, (file, data.to_vec()))
             })
             .unzip()
     }

@@ -45,23 +45,16 @@ pub fn with_cmap(
         .map(|(tag, data)| (tag, data.to_vec()))
         .collect();
     tables.push((*b"cmap", cmap(chars)));
-    if let Some((_, os2)) = tables_of(original, index)?
+    // Only `OS/2` is copied: the original's other tables (a CJK font's
+    // outlines are megabytes) are not touched.
+    if let Some((_, os2)) = self::tables(original, index)?
         .into_iter()
         .find(|(t, _)| t == b"OS/2")
     {
-        tables.push((*b"OS/2", os2));
+        tables.push((*b"OS/2", os2.to_vec()));
     }
     tables.sort_by_key(|(tag, _)| *tag);
     Some(assemble(version, &tables))
-}
-
-fn tables_of(data: &[u8], index: u32) -> Option<Vec<([u8; 4], Vec<u8>)>> {
-    Some(
-        tables(data, index)?
-            .into_iter()
-            .map(|(tag, data)| (tag, data.to_vec()))
-            .collect(),
-    )
 }
 
 /// Writes the directory, the padded tables and the checksums.
@@ -77,13 +70,14 @@ fn assemble(version: [u8; 4], tables: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
     let mut offset = 12 + 16 * tables.len();
     let mut head_at = None;
     for (tag, data) in tables {
-        let mut data = data.clone();
+        let mut sum = checksum(data);
         if tag == b"head" && data.len() >= 12 {
-            data[8..12].fill(0);
+            // The checksum of `head` counts checkSumAdjustment as zero.
+            sum = sum.wrapping_sub(checksum(&data[8..12]));
             head_at = Some(offset + 8);
         }
         out.extend(tag);
-        out.extend(checksum(&data).to_be_bytes());
+        out.extend(sum.to_be_bytes());
         out.extend(u32::try_from(offset).unwrap_or(0).to_be_bytes());
         out.extend(u32::try_from(data.len()).unwrap_or(0).to_be_bytes());
         offset += data.len().div_ceil(4) * 4;
