@@ -17,7 +17,7 @@ use x509_cert::builder::{Builder, CertificateBuilder};
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
-use x509_cert::time::Validity;
+use x509_cert::time::{Time, Validity};
 
 use super::SignError;
 
@@ -271,9 +271,16 @@ pub fn make_test(
     getrandom::fill(&mut serial).map_err(|e| SignError::Crypto(e.to_string()))?;
     serial[0] &= 0x7f;
     let serial = SerialNumber::new(&serial).map_err(SignError::der)?;
-    let validity = Validity::from_now(Duration::from_secs(u64::from(days) * 86_400))
-        .map_err(SignError::der)?;
-    let _ = now;
+    // Valid from `now`, the time the caller then checks the key against
+    // (not the clock after the key was generated, which is later: an RSA
+    // key takes a moment, and a certificate starting after `now` would be
+    // refused as not yet valid).
+    let start = std::time::UNIX_EPOCH + Duration::from_secs(now);
+    let end = start + Duration::from_secs(u64::from(days) * 86_400);
+    let validity = Validity::new(
+        Time::try_from(start).map_err(SignError::der)?,
+        Time::try_from(end).map_err(SignError::der)?,
+    );
     let builder = CertificateBuilder::new(TestProfile(subject), serial, validity, spki)
         .map_err(|e| SignError::Crypto(e.to_string()))?;
     let cert = match &key {
