@@ -1,6 +1,7 @@
 //! Issuing official documents: drafting a kind for the chosen
 //! communities, the rules every issuing follows (nothing is overwritten,
-//! an earlier document of the same kind is pointed out) and receipts.
+//! an earlier document of the same kind is pointed out), receipts, and
+//! handing an issued file to those who may see it.
 
 use chrono::NaiveDate;
 
@@ -156,4 +157,79 @@ pub fn receipt(
         version,
         date,
     )?)
+}
+
+/// An issued file handed over: its name, media type and bytes.
+#[derive(Debug)]
+pub struct IssuedFile {
+    /// The file name (`….pdf` or `….ofd`).
+    pub name: String,
+    /// Its media type.
+    pub media: &'static str,
+    /// The stored bytes, checked against their hash.
+    pub bytes: Vec<u8>,
+}
+
+/// The issued PDF or OFD whose SHA-256 is `sha`, for a caller who may see
+/// the document: the office any; an account with a district those of its
+/// district; others those about a community they may read. A document
+/// the caller may not see is answered exactly as one that does not exist,
+/// so that hashes cannot be probed.
+pub fn issued_file(c: &Ctx, sha: &str) -> Result<IssuedFile, ActionError> {
+    let missing = || ActionError::NotFound("发文登记簿里没有这份公文".into());
+    let entry = issuance::find_sha256(c.archive, sha)?.ok_or_else(missing)?;
+    if let Some(account) = c.account_of() {
+        let sees = match (&entry.record.district, &entry.record.community) {
+            (Some(d), _) => crate::scope::allows_district(account, d),
+            _ if account.role == crate::accounts::Role::Office => true,
+            (None, Some(id)) => {
+                let roster = c.archive.communities()?;
+                roster.get(id).is_ok_and(|community| {
+                    crate::scope::allows(account, community, crate::scope::Access::Read)
+                })
+            }
+            (None, None) => false,
+        };
+        if !sees {
+            return Err(missing());
+        }
+    }
+    let digest = crate::archive::store::Digest::from_hex(sha).ok_or_else(missing)?;
+    let mut bytes = Vec::new();
+    c.archive.store().read_verified(&digest, &mut bytes)?;
+    let (name, media) = entry.record.download_as(sha);
+    Ok(IssuedFile { name, media, bytes })
+}
+
+/// The files of register lines `first` to `last` (counted from 1): each
+/// number's PDF and, where issued, its OFD, named `文号-文件名` for one
+/// ZIP. The office's only.
+pub fn register_files(
+    c: &Ctx,
+    first: usize,
+    last: usize,
+) -> Result<Vec<(String, crate::archive::store::Digest)>, ActionError> {
+    c.office_only()?;
+    let all = issuance::entries(c.archive)?;
+    if first == 0 || last < first || last > all.len() {
+        return Err(ActionError::Invalid(format!(
+            "登记簿只有第 1 至第 {} 条，无法打包第 {first} 至第 {last} 条",
+            all.len()
+        )));
+    }
+    let mut files = Vec::new();
+    for e in &all[first - 1..last] {
+        let ofd = e.record.ofd.as_deref().zip(e.record.ofd_file_name());
+        let pdf = std::iter::once((e.record.sha256(), e.record.file_name.clone()));
+        for (sha, file) in pdf.chain(ofd) {
+            let digest = crate::archive::store::Digest::from_hex(sha).ok_or_else(|| {
+                ActionError::Invalid(format!("登记簿里 {} 的哈希格式不对", e.record.number))
+            })?;
+            files.push((
+                format!("{}-{file}", e.record.number.replace('/', "_")),
+                digest,
+            ));
+        }
+    }
+    Ok(files)
 }

@@ -14,6 +14,10 @@ pub enum ActionError {
     /// The input is wrong; the message says what to fix.
     #[error("{0}")]
     Invalid(String),
+    /// What was asked for does not exist — or the caller may not learn
+    /// that it does (answered alike, so that nothing can be probed).
+    #[error("{0}")]
+    NotFound(String),
     #[error(transparent)]
     Archive(#[from] crate::archive::ArchiveError),
     #[error(transparent)]

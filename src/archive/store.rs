@@ -240,6 +240,24 @@ impl ObjectStore {
         Ok(size)
     }
 
+    /// [`ObjectStore::copy_verified`] with its failure as an archive
+    /// error naming the object: corrupt when its content no longer
+    /// matches its hash, unreadable otherwise.
+    pub fn read_verified(
+        &self,
+        d: &Digest,
+        sink: &mut impl Write,
+    ) -> Result<u64, super::ArchiveError> {
+        let path = self.path_of(d);
+        self.copy_verified(d, sink).map_err(|e| match e.kind() {
+            io::ErrorKind::InvalidData => super::ArchiveError::Corrupt {
+                path,
+                reason: "内容与哈希不符".into(),
+            },
+            _ => super::ArchiveError::Io { path, source: e },
+        })
+    }
+
     /// Re-hashes an object and says whether it is intact.
     pub fn check(&self, d: &Digest) -> io::Result<ObjectState> {
         self.check_sized(d).map(|(state, _)| state)

@@ -19,14 +19,12 @@ use zip::write::SimpleFileOptions;
 use super::AppState;
 use super::blocking;
 use super::error::WebError;
-use super::session::{User, in_scope};
+use super::session::User;
 use super::upload::{self, STAGING};
 use super::url::percent;
 
 use crate::archive::store::Digest;
-use crate::archive::{Archive, ArchiveError, io_at};
-use crate::issuance;
-use crate::scope::Access;
+use crate::archive::{Archive, io_at};
 
 /// A file to download, from memory or from an open file.
 pub struct Download {
@@ -114,39 +112,20 @@ fn zip_failed(e: zip::result::ZipError) -> WebError {
     )
 }
 
-/// `GET /documents/{sha}`: an issued PDF or its OFD, to the office or to
-/// the community it concerns.
+/// `GET /documents/{sha}`: an issued PDF or its OFD, to those who may
+/// see it (the rule is the action's).
 pub async fn document(
     State(state): State<AppState>,
     UrlPath(sha): UrlPath<String>,
     user: User,
 ) -> Result<Download, WebError> {
     let archive = user.archive(&state);
-    let asked = sha.clone();
-    let (entry, bytes) = blocking(move || {
-        // A document the account may not see is answered exactly as one
-        // that does not exist, so hashes cannot be probed.
-        let missing = || WebError::missing("发文登记簿里没有这份公文");
-        let entry = issuance::find_sha256(&archive, &sha)?.ok_or_else(missing)?;
-        // The office sees every document; others those of a community
-        // they may see.
-        if let Some(d) = &entry.record.district {
-            if !crate::scope::allows_district(&user.account, d) {
-                return Err(missing());
-            }
-        } else if user.require_office().is_err() {
-            let c = entry.record.community.as_deref().ok_or_else(missing)?;
-            in_scope(&user.account, &archive.communities()?, c, Access::Read)
-                .map_err(|_| missing())?;
-        }
-        let digest = Digest::from_hex(&sha).ok_or_else(|| WebError::missing("哈希格式不对"))?;
-        let mut bytes = Vec::new();
-        verified_copy(&archive, &digest, &mut bytes)?;
-        Ok((entry, bytes))
+    let file = blocking(move || {
+        let c = crate::actions::Ctx::account(&archive, &user.account);
+        Ok(crate::actions::documents::issued_file(&c, &sha)?)
     })
     .await?;
-    let (name, media) = entry.record.download_as(&asked);
-    Ok(Download::bytes(name, media, bytes))
+    Ok(Download::bytes(file.name, file.media, file.bytes))
 }
 
 /// Copies a stored object into `sink`, refusing one whose content no
@@ -156,17 +135,8 @@ pub(super) fn verified_copy(
     d: &Digest,
     sink: &mut impl Write,
 ) -> Result<(), WebError> {
-    let path = archive.store().path_of(d);
-    match archive.store().copy_verified(d, sink) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-            Err(WebError::from(ArchiveError::Corrupt {
-                path,
-                reason: "内容与哈希不符".into(),
-            }))
-        }
-        Err(e) => Err(io_at(&path)(e).into()),
-    }
+    archive.store().read_verified(d, sink)?;
+    Ok(())
 }
 
 /// Which register lines a batch ZIP holds (positions from 1, inclusive).
@@ -183,32 +153,17 @@ pub async fn batch_zip(
     Query(r): Query<Range>,
     user: User,
 ) -> Result<Response, WebError> {
-    user.require_office()?;
     let archive = user.archive(&state);
     let file = blocking(move || {
-        let all = issuance::entries(&archive)?;
-        if r.first == 0 || r.last < r.first || r.last > all.len() {
-            return Err(WebError::bad(format!(
-                "登记簿只有第 1 至第 {} 条，无法打包第 {} 至第 {} 条",
-                all.len(),
-                r.first,
-                r.last
-            )));
-        }
+        let c = crate::actions::Ctx::account(&archive, &user.account);
+        let files = crate::actions::documents::register_files(&c, r.first, r.last)?;
         let (_tmp, out) = staging_path(archive.root(), "公文.zip")?;
         let mut zip = zip::ZipWriter::new(File::create(&out).map_err(io_at(&out))?);
-        // PDFs are compressed already: store them as they are.
+        // PDFs and OFDs are compressed already: store them as they are.
         let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-        for e in &all[r.first - 1..r.last] {
-            let ofd = e.record.ofd.as_deref().zip(e.record.ofd_file_name());
-            let files = std::iter::once((e.record.sha256(), e.record.file_name.clone()));
-            for (sha, file) in files.chain(ofd) {
-                let digest = Digest::from_hex(sha)
-                    .ok_or_else(|| WebError::missing("登记簿里的哈希格式不对"))?;
-                let name = format!("{}-{}", e.record.number.replace('/', "_"), file);
-                zip.start_file(name, opts).map_err(zip_failed)?;
-                verified_copy(&archive, &digest, &mut zip)?;
-            }
+        for (name, digest) in files {
+            zip.start_file(name, opts).map_err(zip_failed)?;
+            verified_copy(&archive, &digest, &mut zip)?;
         }
         zip.finish().map_err(zip_failed)?;
         open(&out)

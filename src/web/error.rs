@@ -287,6 +287,7 @@ impl From<crate::actions::ActionError> for WebError {
             A::Denied(Denied::NotInScope) => return WebError::forbidden(),
             A::Denied(Denied::NotOnBehalf { .. }) | A::Forbidden(_) => StatusCode::FORBIDDEN,
             A::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            A::NotFound(_) => StatusCode::NOT_FOUND,
             A::Archive(e) => e.status(),
             A::Community(e) => e.status(),
             A::Assessment(e) => e.status(),
