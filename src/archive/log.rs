@@ -59,6 +59,22 @@ pub struct Log {
     path: PathBuf,
     account: Option<String>,
     backend: Opened,
+    /// The log as this handle last read it, and the write epoch then.
+    seen: std::sync::Arc<std::sync::Mutex<Option<Seen>>>,
+}
+
+/// A copy of the log's bytes and the write epoch it was read at.
+type Seen = (u64, Vec<u8>);
+
+/// Counts the writer locks taken and the appends made in this process. A
+/// handle's copy of the log (see [`Log::read`]) is good only while the
+/// count is what it was when the copy was made.
+static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Marks every handle's copy of the log as old: a writer lock was taken
+/// (what other processes wrote must be read again) or records appended.
+pub(crate) fn written() {
+    WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
 }
 
 impl Log {
@@ -68,6 +84,7 @@ impl Log {
             path: root.join(LOG_FILE),
             account: None,
             backend: crate::storage::open(root),
+            seen: Default::default(),
         }
     }
 
@@ -96,8 +113,30 @@ impl Log {
         }
     }
 
+    /// The log's bytes as stored, read now (what `verify` checks).
     fn read(&self) -> Result<Vec<u8>, LogError> {
         self.backend()?.log_bytes().map_err(|e| self.io_err(e))
+    }
+
+    /// The log's bytes for reading records. One handle (one web request,
+    /// one command) reads the store once and then keeps that copy, as a
+    /// snapshot, until a writer lock is taken or records are appended in
+    /// this process: on PostgreSQL every read is a round trip, and a page
+    /// reads the log a dozen times. A writer always sees the log fresh,
+    /// because it takes the lock first; `verify` always reads it anew.
+    fn read_snapshot(&self) -> Result<Vec<u8>, LogError> {
+        use std::sync::atomic::Ordering;
+        let epoch = WRITES.load(Ordering::SeqCst);
+        if let Ok(seen) = self.seen.lock()
+            && let Some((_, bytes)) = seen.as_ref().filter(|(at, _)| *at == epoch)
+        {
+            return Ok(bytes.clone());
+        }
+        let bytes = self.read()?;
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = Some((epoch, bytes.clone()));
+        }
+        Ok(bytes)
     }
 
     /// The log's lines exactly as stored (each ending in a newline), for
@@ -120,9 +159,12 @@ impl Log {
             rows.push((n as u64, line.to_vec()));
         }
         let commits = super::commits::of(&records);
-        self.backend()?
+        let done = self
+            .backend()?
             .log_write_new(lock.held(), &rows, &commits)
-            .map_err(|e| self.io_err(e))
+            .map_err(|e| self.io_err(e));
+        written();
+        done
     }
 
     fn broken(&self, line: usize, reason: impl Into<String>) -> LogError {
@@ -164,7 +206,7 @@ impl Log {
     /// chain. An unfinished last line (a write cut short) is no record
     /// and is left out.
     pub fn records(&self) -> Result<Vec<Record>, LogError> {
-        let mut bytes = self.read()?;
+        let mut bytes = self.read_snapshot()?;
         let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         bytes.truncate(complete);
         if let Some(known) = parsed::known(&self.path, &bytes) {
@@ -234,9 +276,12 @@ impl Log {
     /// Cuts off an unfinished last line (a write cut short by a power
     /// failure). Only a writer holding the lock calls this.
     pub fn repair_tail(&self, _lock: &WriterLock) -> Result<bool, LogError> {
-        self.backend()?
+        let cut = self
+            .backend()?
             .log_cut_torn_tail()
-            .map_err(|e| self.io_err(e))
+            .map_err(|e| self.io_err(e));
+        written();
+        cut
     }
 
     /// Appends `event`, chained to the last record, and makes it durable
@@ -276,9 +321,12 @@ impl Log {
             return Ok(out);
         }
         let commits = super::commits::of(&out);
-        self.backend()?
+        let done = self
+            .backend()?
             .log_append(lock.held(), &rows, &commits)
-            .map_err(|e| self.io_err(e))?;
+            .map_err(|e| self.io_err(e));
+        written();
+        done?;
         Ok(out)
     }
 }
@@ -337,18 +385,25 @@ mod tests {
         let edited = text.replace(&format!("{:064}", 1), &format!("{:064}", 7));
         assert_eq!(edited.len(), text.len());
         std::fs::write(log.path(), &edited).unwrap();
-        let again = log.records().unwrap();
+        // The handle keeps its snapshot until a writer lock or an append in
+        // this process; a new handle (a new request or command) reads anew.
+        assert_eq!(log.records().unwrap(), after, "the handle's snapshot");
+        let again = Log::new(dir.path()).records().unwrap();
         assert_eq!(again.len(), 4);
         assert_ne!(again[1], after[1], "the edit is seen");
         // Shorter (a line removed): read anew.
         let first: String = edited.lines().take(2).map(|l| format!("{l}\n")).collect();
         std::fs::write(log.path(), first).unwrap();
+        assert_eq!(Log::new(dir.path()).records().unwrap().len(), 2);
+        // After a writer lock is taken anywhere in the process, the old
+        // handle reads anew too.
+        written();
         assert_eq!(log.records().unwrap().len(), 2);
         // A bad line appended is reported with its line number.
         let mut bad = std::fs::read(log.path()).unwrap();
         bad.extend_from_slice(b"not json\n");
         std::fs::write(log.path(), bad).unwrap();
-        let err = log.records().unwrap_err().to_string();
+        let err = Log::new(dir.path()).records().unwrap_err().to_string();
         assert!(err.contains("第 3 行"), "{err}");
     }
 
@@ -378,7 +433,7 @@ mod tests {
         // A torn last line: no record to readers, refused by appends.
         std::fs::write(log.path(), &text[..text.len() - 3]).unwrap();
         assert!(log.verify().is_err());
-        assert_eq!(log.records().unwrap().len(), 2);
+        assert_eq!(Log::new(dir.path()).records().unwrap().len(), 2);
         assert!(log.append(&lock, check(9)).is_err());
     }
 

@@ -153,6 +153,8 @@ impl Archive {
     /// their log record are moved to `interrupted/` (kept, not used).
     pub fn lock(&self, wait: bool, on_wait: impl FnOnce(&str)) -> Result<WriterLock, ArchiveError> {
         let lock = WriterLock::acquire(&self.root, wait, on_wait)?;
+        // What other processes wrote before the lock must be read afresh.
+        log::written();
         self.recover(&lock)?;
         Ok(lock)
     }
