@@ -43,49 +43,21 @@ fn digest(hex: &str, item: &FiledItem) -> Result<Digest, RecordsError> {
     Digest::from_hex(hex).ok_or_else(|| missing(item))
 }
 
-/// The name of the `i`-th object of an issued document: its PDF, then an
-/// OFD beside it, then SM2 signatures (recognised by their first bytes
-/// when read; here by position: the register keeps the PDF first).
-fn document_part_name(file_name: &str, i: usize, kind: PartKind) -> String {
-    let stem = file_name.strip_suffix(".pdf").unwrap_or(file_name);
-    match kind {
-        PartKind::Pdf if i == 0 => file_name.to_string(),
-        PartKind::Pdf => format!("{stem}-{i}.pdf"),
-        PartKind::Ofd => format!("{stem}.ofd"),
-        PartKind::Signature => format!("{file_name}.{i}.sig"),
+/// The name of the `i`-th object of an issued document, from its
+/// register record: the PDF first, the OFD the record names, and the
+/// detached SM2 signatures.
+fn document_part_name(doc: &crate::issuance::IssuedRecord, i: usize, sha: &str) -> String {
+    let ofd = doc
+        .ofd_file_name()
+        .filter(|_| doc.ofd.as_deref() == Some(sha));
+    match (i, ofd) {
+        (0, _) => doc.file_name.clone(),
+        (_, Some(name)) => name,
+        _ => format!("{}.{i}.sig", doc.file_name),
     }
 }
 
-/// What an issued document's object is, from its first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PartKind {
-    /// A PDF.
-    Pdf,
-    /// An OFD (a ZIP).
-    Ofd,
-    /// Anything else: a detached SM2 signature.
-    Signature,
-}
-
-impl PartKind {
-    /// The kind of an object starting with `head`.
-    pub fn of(head: &[u8]) -> PartKind {
-        if head.starts_with(b"%PDF") {
-            PartKind::Pdf
-        } else if head.starts_with(b"PK\x03\x04") {
-            PartKind::Ofd
-        } else {
-            PartKind::Signature
-        }
-    }
-}
-
-fn document(
-    archive: &Archive,
-    records: &[Record],
-    item: &FiledItem,
-    number: &str,
-) -> Result<Content, RecordsError> {
+fn document(records: &[Record], item: &FiledItem, number: &str) -> Result<Content, RecordsError> {
     let (rec, doc) = records
         .iter()
         .rev()
@@ -97,16 +69,8 @@ fn document(
     let mut parts = Vec::new();
     for (i, o) in doc.objects.iter().enumerate() {
         let d = digest(&o.sha256, item)?;
-        let mut head = [0u8; 4];
-        let kind = match archive.store().open(&d) {
-            Ok(mut f) => {
-                let _ = std::io::Read::read(&mut f, &mut head);
-                PartKind::of(&head)
-            }
-            Err(_) => PartKind::Signature,
-        };
         parts.push(Part {
-            name: document_part_name(&doc.file_name, i, kind),
+            name: document_part_name(doc, i, &o.sha256),
             digest: d,
             sm3: o.sm3.clone(),
         });
@@ -254,7 +218,7 @@ pub fn load(
     item: &FiledItem,
 ) -> Result<Content, RecordsError> {
     match &item.source {
-        FiledSource::Document { number } => document(archive, records, item, number),
+        FiledSource::Document { number } => document(records, item, number),
         FiledSource::Submission { community, version } => {
             submission(archive, records, roster, item, (community, *version))
         }
