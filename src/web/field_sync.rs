@@ -36,14 +36,17 @@ const VERSION_LINE: &str = "var VERSION = \"kaoping-field-v1\";";
 /// kaoping whose page changed is a new worker to the phone) and the
 /// configured `[field] page_edition`.
 fn worker_source(edition: u32) -> String {
-    use sha2::{Digest as _, Sha256};
-    let mut h = Sha256::new();
-    h.update(WORKER);
-    h.update(super::assets::FIELD_JS);
-    let tag = hex::encode(&h.finalize()[..6]);
+    // The scripts are built in: their hash is computed once.
+    static TAG: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        use sha2::{Digest as _, Sha256};
+        let mut h = Sha256::new();
+        h.update(WORKER);
+        h.update(super::assets::FIELD_JS);
+        hex::encode(&h.finalize()[..6])
+    });
     WORKER.replacen(
         VERSION_LINE,
-        &format!("var VERSION = \"kaoping-field-{tag}-{edition}\";"),
+        &format!("var VERSION = \"kaoping-field-{}-{edition}\";", *TAG),
         1,
     )
 }
