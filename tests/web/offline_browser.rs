@@ -23,7 +23,7 @@ use super::cdp::network;
 use super::util::{Server, WUHUA, archive, log, run, scoped_accounts, verify_clean};
 
 /// Runs `script` until it returns true (at most `secs` seconds).
-async fn until(c: &Client, secs: u64, script: &str) {
+pub(super) async fn until(c: &Client, secs: u64, script: &str) {
     for _ in 0..secs * 10 {
         if c.execute(script, vec![]).await.unwrap() == json!(true) {
             return;

@@ -15,22 +15,8 @@ use serde_json::{Value, json};
 
 use super::browser::{browser, sign_in_as, start_driver, text_of, wait_path};
 use super::cdp::{block, network};
+use super::offline_browser::until;
 use super::util::{Server, WUHUA, archive, log, run, scoped_accounts, verify_clean};
-
-/// Runs `script` until it returns true (at most `secs` seconds).
-async fn until(c: &Client, secs: u64, script: &str) {
-    for _ in 0..secs * 10 {
-        if c.execute(script, vec![]).await.unwrap() == json!(true) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let page = c
-        .execute("return document.body.innerText;", vec![])
-        .await
-        .unwrap_or_default();
-    panic!("still not true after {secs} s: {script}\n{page}");
-}
 
 /// The page's outbox counter starts with `n` 条待上传.
 fn waiting(n: usize) -> String {
