@@ -306,6 +306,24 @@ pub(crate) fn registered_data(archive: &crate::util::TestArchive) -> PathBuf {
     path
 }
 
+/// Issues the 54号 通知 (registered, signed) as `NAME.pdf` and `NAME.ofd`
+/// in the archive's folder.
+pub(crate) fn issue_both(archive: &crate::util::TestArchive, name: &str) {
+    let data = registered_data(archive);
+    let out = archive
+        .cmd()
+        .args(["render", "tongzhi", "--format", "both", "--data"])
+        .arg(&data)
+        .args(["-o", &format!("{name}.pdf")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `ofd` with one byte of page 1's `Content.xml` changed (a digit of the
 /// first `Boundary`, so the XML stays well-formed), packed again.
 pub(crate) fn tamper(ofd: &Path, out: &Path) {
@@ -331,19 +349,7 @@ pub(crate) fn tamper(ofd: &Path, out: &Path) {
 #[test]
 fn a_registered_ofd_verifies_and_a_tampered_one_does_not() {
     let archive = crate::util::TestArchive::new();
-    let data = registered_data(&archive);
-    let out = archive
-        .cmd()
-        .args(["render", "tongzhi", "--format", "both", "--data"])
-        .arg(&data)
-        .args(["-o", "通知.pdf"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    issue_both(&archive, "通知");
     let (pdf, ofd) = (archive.path("通知.pdf"), archive.path("通知.ofd"));
     assert!(pdf.is_file() && ofd.is_file());
     // One number, two files: the register names both.

@@ -12,7 +12,7 @@ use std::process::Command;
 
 use base64::Engine as _;
 
-use crate::ofd::{python_has, registered_data, tamper, unpack};
+use crate::ofd::{issue_both, python_has, tamper, unpack};
 use crate::util::{TestArchive, kaoping, require};
 
 const SIGNATURES: &str = "Doc_0/Signs/Signatures.xml";
@@ -30,19 +30,7 @@ struct Issued {
 
 fn issue() -> Issued {
     let archive = TestArchive::new();
-    let data = registered_data(&archive);
-    let out = archive
-        .cmd()
-        .args(["render", "tongzhi", "--format", "both", "--data"])
-        .arg(&data)
-        .args(["-o", "通知.pdf"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    issue_both(&archive, "通知");
     let ofd = archive.path("通知.ofd");
     let root = archive.path("unpacked");
     let names = unpack(&ofd, &root);
@@ -419,19 +407,7 @@ fn a_joint_document_gets_one_signature_per_organ_with_its_own_algorithm() {
     let changed = text.replacen("[documents]\nissuers = [\"shezhiban\"]", joint, 1);
     assert_ne!(text, changed);
     std::fs::write(&config, changed).unwrap();
-    let data = registered_data(&t);
-    let out = t
-        .cmd()
-        .args(["render", "tongzhi", "--format", "both", "--data"])
-        .arg(&data)
-        .args(["-o", "联合.pdf"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    issue_both(&t, "联合");
     let ofd = t.path("联合.ofd");
     let root = t.path("unpacked");
     unpack(&ofd, &root);
