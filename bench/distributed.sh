@@ -24,7 +24,9 @@
 # KAOPING picks the binary (default target/release/kaoping, not rebuilt).
 # Sizes (environment): BIG_FILES=20 BIG_MB=100 SMALL_FILES=20000
 #   ISSUE_DOCS=60 ISSUERS=8 LATENCY_N=20; BENCH_DIR the scratch
-#   folder (default a temp dir under /var/tmp). SECTIONS="1 2 3 4" picks
+#   folder (default a temp dir under /var/tmp); BEFORE an older kaoping
+#   measured first in section 4; PIN=1 pins each server of section 4 to a
+#   CPU of its own (taskset). SECTIONS="1 2 3 4" picks
 #   sections. Needs rclone, garage (see bench/lib/engines.sh), PostgreSQL,
 #   python3, curl, and ~18 GB free disk for the default sizes.
 set -euo pipefail
@@ -202,10 +204,11 @@ fi
 
 # ------------------------------------------------ 3-4. web
 # serve ROOT: starts `kaoping serve` on a free port; prints its URL.
-serve() {
-  local port
+serve() { # ROOT [CPU] [BINARY]: with a CPU, the server is pinned to it (taskset)
+  local port pin=() bin=${3:-$BIN}
   port=$(engines_ports 1)
-  "$BIN" --archive "$1" serve --listen "127.0.0.1:$port" >"$1.serve.log" 2>&1 &
+  if [ -n "${2:-}" ]; then pin=(taskset -c "$2"); fi
+  "${pin[@]}" "$bin" --archive "$1" serve --listen "127.0.0.1:$port" >"$1.serve.log" 2>&1 &
   SERVERS+=($!)
   engines_wait curl -sf "http://127.0.0.1:$port/login" || { tail "$1.serve.log" >&2; return 1; }
   URL="http://127.0.0.1:$port"
@@ -239,23 +242,32 @@ if [[ " $SECTIONS " == *" 4 "* ]]; then
   # A second server's root: the same kaoping.toml (database, bucket).
   mkdir -p "$WORK/demo-dist2"
   cp -a "$WORK/demo-dist/archive" "$WORK/demo-dist2/archive"
-  issue_round() { # LABEL ROOT…: one server per root
-    local label=$1 urls=() root
-    shift
+  # With PIN=1 each server is pinned to its own CPU (server i to CPU i),
+  # as if each ran on a one-core machine of its own; the engines and the
+  # client are not pinned.
+  issue_round() { # LABEL BINARY ROOT…: one server per root
+    local label=$1 bin=$2 urls=() root cpu=0
+    shift 2
     load
     for root in "$@"; do
-      serve "$root"
+      serve "$root" "$([ "${PIN:-}" = 1 ] && echo "$cpu")" "$bin"
       urls+=("$URL")
+      cpu=$((cpu + 1))
     done
     read -r n secs rate failed med max < <(python3 "$WEB" issue "$ISSUE_DOCS" "$ISSUERS" "${urls[@]}")
     stop_servers
-    printf '  %-28s %3d 份 %6.2f s  %6.2f 份/秒  失败 %d  单次中位 %5.0f ms，最慢 %5.0f ms\n' \
+    printf '  %-34s %3d 份 %6.2f s  %6.2f 份/秒  失败 %d  单次中位 %5.0f ms，最慢 %5.0f ms\n' \
       "$label" "$n" "$secs" "$rate" "$failed" "$med" "$max"
   }
-  issue_round "本地档案库，1 个服务器" "$WORK/demo-local/archive"
-  issue_round "分布式，1 个服务器" "$WORK/demo-dist/archive"
-  issue_round "分布式，2 个服务器" "$WORK/demo-dist/archive" "$WORK/demo-dist2/archive"
-  issue_round "分布式，1 个服务器（再测）" "$WORK/demo-dist/archive"
+  # BEFORE (an older kaoping) runs first: it cannot read the records the
+  # newer one writes (number reservations).
+  for b in ${BEFORE:+"$BEFORE"} "$BIN"; do
+    tag=$([ "$b" = "$BIN" ] && echo "本版" || echo "改动前")
+    issue_round "$tag：本地档案库，1 个服务器" "$b" "$WORK/demo-local/archive"
+    issue_round "$tag：分布式，1 个服务器" "$b" "$WORK/demo-dist/archive"
+    issue_round "$tag：分布式，2 个服务器" "$b" "$WORK/demo-dist/archive" "$WORK/demo-dist2/archive"
+    issue_round "$tag：分布式，1 个服务器（再测）" "$b" "$WORK/demo-dist/archive"
+  done
   "$BIN" --archive "$WORK/demo-dist/archive" register --json >"$WORK/register.json"
   python3 - "$WORK/register.json" <<'PY'
 import json, sys, collections

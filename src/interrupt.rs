@@ -70,32 +70,26 @@ pub fn settle() {
     };
     if pending {
         eprintln!("已中断：中断前已开始的登记已经完成，文件已写出。");
-        stop(true);
+        stop();
     }
 }
 
 /// Runs `cleanup` if an interrupt stops the process before its work was
-/// committed (e.g. removing an unfinished temporary file), and starts
-/// watching for interrupts.
+/// committed (e.g. removing an unfinished temporary file, giving back
+/// reserved numbers), and starts watching for interrupts; does nothing in
+/// a program that did not opt in with [`enable`].
 pub fn on_stop(cleanup: impl FnOnce() + Send + 'static) {
+    if !ENABLED.load(Ordering::SeqCst) {
+        return;
+    }
     if let Ok(mut s) = STATE.lock() {
         s.cleanups.push(Box::new(cleanup));
     }
     watch();
 }
 
-/// Stops the process; after the clean-ups unless the work was
-/// `finished`.
-fn stop(finished: bool) -> ! {
-    let cleanups = match STATE.lock() {
-        Ok(mut s) => std::mem::take(&mut s.cleanups),
-        Err(_) => Vec::new(),
-    };
-    if !finished {
-        for c in cleanups {
-            c();
-        }
-    }
+/// Stops the process (its clean-ups, if any were due, have run).
+fn stop() -> ! {
     std::process::exit(EXIT_INTERRUPTED)
 }
 
@@ -111,9 +105,25 @@ fn interrupted() {
         }
         _ => false,
     };
-    if !held {
-        stop(false);
+    if held {
+        return;
     }
+    let cleanups = match STATE.lock() {
+        Ok(mut s) => std::mem::take(&mut s.cleanups),
+        Err(_) => Vec::new(),
+    };
+    for c in cleanups {
+        c();
+    }
+    // A commit that began while a clean-up waited for the writer lock is
+    // delivered first: the interrupt waits for it like any other.
+    if let Ok(mut s) = STATE.lock()
+        && s.held
+    {
+        s.pending = true;
+        return;
+    }
+    stop();
 }
 
 /// Starts (once) the thread that receives SIGINT and SIGTERM, and waits

@@ -93,6 +93,13 @@ impl<'a> Ctx<'a> {
         Ok(lock)
     }
 
+    /// The writer lock taken again by an action that already holds
+    /// something (reserved numbers) to finish: it waits, quietly, whatever
+    /// the policy, for the holder is another short write.
+    pub(crate) fn relock(&self) -> Result<WriterLock, ActionError> {
+        Ok(self.archive.lock(true, |_| {})?)
+    }
+
     /// The registered communities.
     pub fn roster(&self) -> Result<Roster, ActionError> {
         Ok(self.archive.communities()?)

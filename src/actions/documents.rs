@@ -3,12 +3,14 @@
 //! an earlier document of the same kind is pointed out), receipts, and
 //! handing an issued file to those who may see it.
 
+use std::time::Duration;
+
 use chrono::NaiveDate;
 
 use super::{ActionError, Ctx};
 use crate::archive::lock::WriterLock;
 use crate::config::Config;
-use crate::documents::batch::{self, Kind, Left, Scope};
+use crate::documents::batch::{self, Drafted, Kind, Left, Scope};
 use crate::issuance::{self, Draft, Entry, Issued};
 use crate::meter::Meter;
 use crate::render::Engine;
@@ -76,26 +78,102 @@ pub fn issue(
     if let Kind::Progress { phase: Some(b) } = kind {
         super::phases::require(ctx, *b)?;
     }
-    let lock = ctx.lock()?;
-    let drafted = batch::draft(ctx.archive, making.config, kind, scope, date)?;
-    for l in &drafted.left {
-        delivery.left(l);
-    }
-    let mut done = issue_drafts(ctx, &lock, making, drafted.drafts, delivery)?;
-    done.left = drafted.left;
-    Ok(done)
+    issue_with(ctx, making, delivery, &|| {
+        Ok(batch::draft(ctx.archive, making.config, kind, scope, date)?)
+    })
 }
 
-/// Issues `drafts` made under `lock` (which the caller took with
-/// [`writer_lock`]): checks the delivery, points out earlier documents,
-/// numbers, renders, stores and registers them.
-pub fn issue_drafts(
+/// The office issues `drafts` it made itself (`kaoping render` from a
+/// data file), as [`issue`] does.
+pub fn issue_given(
     ctx: &Ctx,
-    lock: &WriterLock,
     making: Making,
     drafts: Vec<Draft>,
     delivery: &dyn Delivery,
 ) -> Result<Issuing, ActionError> {
+    ctx.office_only()?;
+    issue_with(ctx, making, delivery, &|| {
+        Ok(Drafted {
+            drafts: drafts.clone(),
+            left: Vec::new(),
+        })
+    })
+}
+
+/// Issues what `draft` makes. The writer lock is held only to draft and
+/// reserve the numbers, and again to register: the rendering runs with
+/// no lock held, so that several servers on one archive issue in
+/// parallel. When the drafts made again at registering differ from those
+/// rendered (the archive changed meanwhile), the numbers are given back
+/// and the batch is made again.
+fn issue_with(
+    ctx: &Ctx,
+    making: Making,
+    delivery: &dyn Delivery,
+    draft: &dyn Fn() -> Result<Drafted, ActionError>,
+) -> Result<Issuing, ActionError> {
+    let hold = Duration::from_secs(making.config.documents.reserve_seconds);
+    for attempt in 0..ATTEMPTS {
+        let (mut done, drafts, reserved) = {
+            let lock = ctx.lock()?;
+            let drafted = draft()?;
+            if attempt == 0 {
+                for l in &drafted.left {
+                    delivery.left(l);
+                }
+            }
+            let mut done = prepare(ctx, &drafted.drafts, delivery)?;
+            done.left = drafted.left;
+            if drafted.drafts.is_empty() {
+                return Ok(done);
+            }
+            let reserved = issuance::reserve(
+                ctx.archive,
+                &lock,
+                making.engine,
+                drafted.drafts.clone(),
+                hold,
+            )?;
+            (done, drafted.drafts, reserved)
+        };
+        let made = match issuance::make_reserved(making.engine, &reserved, making.meter) {
+            Ok(made) => made,
+            Err(e) => {
+                let lock = ctx.relock()?;
+                issuance::give_back(ctx.archive, &lock, &reserved, &e.to_string())?;
+                return Err(e.into());
+            }
+        };
+        let lock = ctx.relock()?;
+        if draft()?.drafts == drafts {
+            done.issued = issuance::commit(
+                ctx.archive,
+                &lock,
+                reserved,
+                made,
+                &crate::rectify::follow_batch,
+            )?;
+            return Ok(done);
+        }
+        issuance::give_back(
+            ctx.archive,
+            &lock,
+            &reserved,
+            "生成期间档案库中的数据有了变化，按新的数据重新生成",
+        )?;
+    }
+    Err(ActionError::Invalid(format!(
+        "生成公文期间档案库中的数据一直在变化（连续 {ATTEMPTS} 次），这批公文没有登记，请稍后再签发"
+    )))
+}
+
+/// How many times a batch is made again when the archive changed while
+/// it was rendered.
+const ATTEMPTS: usize = 3;
+
+/// Before any number is reserved: refuses files that would be
+/// overwritten and points out earlier documents of the same kind.
+fn prepare(ctx: &Ctx, drafts: &[Draft], delivery: &dyn Delivery) -> Result<Issuing, ActionError> {
     let entries = issuance::entries(ctx.archive)?;
     let mut done = Issuing {
         issued: Vec::new(),
@@ -109,11 +187,28 @@ pub fn issue_drafts(
     // Checked before any number is allocated: nothing is overwritten.
     let names: Vec<&str> = drafts.iter().map(|d| d.file_name.as_str()).collect();
     delivery.check(&names)?;
-    for d in &drafts {
+    for d in drafts {
         if let Some(e) = issuance::earlier(&entries, d) {
             delivery.earlier(e);
             done.earlier.push(e.clone());
         }
+    }
+    Ok(done)
+}
+
+/// Issues `drafts` made under `lock` (which the caller took with
+/// [`writer_lock`]): checks the delivery, points out earlier documents,
+/// numbers, renders, stores and registers them, all under the lock.
+pub fn issue_drafts(
+    ctx: &Ctx,
+    lock: &WriterLock,
+    making: Making,
+    drafts: Vec<Draft>,
+    delivery: &dyn Delivery,
+) -> Result<Issuing, ActionError> {
+    let mut done = prepare(ctx, &drafts, delivery)?;
+    if drafts.is_empty() {
+        return Ok(done);
     }
     done.issued = issuance::issue(
         ctx.archive,
@@ -232,4 +327,23 @@ pub fn register_files(
         }
     }
     Ok(files)
+}
+
+/// The 发文登记簿: every registered document and every voided number.
+#[derive(Debug)]
+pub struct Register {
+    /// The documents, in register order.
+    pub entries: Vec<Entry>,
+    /// The voided (作废) numbers, in order.
+    pub voided: Vec<issuance::VoidEntry>,
+}
+
+/// The register, for the office.
+pub fn register(c: &Ctx) -> Result<Register, ActionError> {
+    c.office_only()?;
+    let records = c.archive.records()?;
+    Ok(Register {
+        entries: issuance::entries_of(&records),
+        voided: issuance::voided_of(&records),
+    })
 }

@@ -1,11 +1,12 @@
 //! `kaoping register`: lists the document register (every issued
-//! document with its number, kind, recipient, date and PDF hash).
+//! document with its number, kind, recipient, date and PDF hash, then
+//! every voided number with its reason).
 
 use std::io::Write;
 
 use anyhow::Context as _;
 
-use kaoping::issuance;
+use kaoping::actions::{Ctx, Wait, documents};
 use kaoping::issuance::sheet;
 
 use super::Context;
@@ -27,7 +28,9 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
-    let entries: Vec<_> = issuance::entries(&archive)?
+    let register = documents::register(&Ctx::console(&archive, Wait::No))?;
+    let entries: Vec<_> = register
+        .entries
         .into_iter()
         .filter(|e| {
             args.community
@@ -35,7 +38,15 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 .is_none_or(|c| e.record.community.as_deref() == Some(c))
         })
         .collect();
-    if args.table.emit(false, &|| sheet::register(&entries))? {
+    // Voided numbers belong to no community.
+    let voided = match args.community {
+        Some(_) => Vec::new(),
+        None => register.voided,
+    };
+    if args
+        .table
+        .emit(false, &|| sheet::register(&entries, &voided))?
+    {
         return Ok(());
     }
     let mut out = output::stdout();
@@ -44,7 +55,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         writeln!(out)?;
         return Ok(out.flush()?);
     }
-    if entries.is_empty() {
+    if entries.is_empty() && voided.is_empty() {
         writeln!(out, "登记簿中还没有公文。")?;
         return Ok(out.flush()?);
     }
@@ -75,6 +86,18 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 t.name, t.sha256
             )?;
         }
+    }
+    if !voided.is_empty() {
+        writeln!(out, "作废的文号 {} 个：", voided.len())?;
+    }
+    for v in &voided {
+        writeln!(
+            out,
+            "{}  作废  原拟《{}》\n    {}",
+            pad(&v.number.number, 24, false),
+            v.number.title,
+            v.reason
+        )?;
     }
     Ok(out.flush()?)
 }

@@ -241,11 +241,9 @@ fn register(
         engine,
         meter: &Silent,
     };
-    let lock = documents::writer_lock(&act)?;
-    let issued = documents::issue_drafts(&act, &lock, making, vec![draft], &Kept)
+    let issued = documents::issue_given(&act, making, vec![draft], &Kept)
         .with_context(context)?
         .issued;
-    drop(lock);
     for doc in issued {
         outfile::write(&pdf_path, &doc.pdf, args.force)
             .and_then(|()| super::batch::write_sigs(&pdf_path, &doc, args.force))

@@ -80,6 +80,27 @@ pub struct Documents {
     /// number.
     #[serde(default = "pdf_only", skip_serializing_if = "is_pdf_only")]
     pub formats: Vec<DocFormat>,
+    /// How long, in seconds, a number reserved for a document being
+    /// rendered outside the writer lock holds; one not used by then is
+    /// voided (作废) when the next document is numbered.
+    #[serde(
+        default = "reserve_default",
+        skip_serializing_if = "is_reserve_default"
+    )]
+    pub reserve_seconds: u64,
+}
+
+/// Ten minutes: far beyond any batch's rendering (742 reports take under
+/// a minute), short enough that a crashed server's numbers are voided the
+/// same morning.
+const RESERVE_DEFAULT: u64 = 600;
+
+fn reserve_default() -> u64 {
+    RESERVE_DEFAULT
+}
+
+fn is_reserve_default(s: &u64) -> bool {
+    *s == RESERVE_DEFAULT
 }
 
 /// A fixed-layout format issuing writes (`[documents] formats`).

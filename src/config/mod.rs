@@ -223,6 +223,12 @@ impl Config {
                 "[documents] 的 formats 必须包含 \"pdf\"（登记的公文总有签名的 PDF），例如 formats = [\"pdf\", \"ofd\"]".into(),
             ));
         }
+        if !(5..=86_400).contains(&self.documents.reserve_seconds) {
+            return Err(invalid(format!(
+                "[documents] reserve_seconds = {} 不合适：预留文号的时限要在 5 到 86400 秒（一天）之间，默认 600",
+                self.documents.reserve_seconds
+            )));
+        }
         self.validate_districts(path)?;
         if let Some(problem) = self.survey.problem().or_else(|| self.archives.problem()) {
             return Err(invalid(problem));

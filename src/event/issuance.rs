@@ -131,3 +131,59 @@ pub struct DocumentCheck {
     /// The number it is registered under, if it is.
     pub registered: Option<String>,
 }
+
+/// A number held for a document while it is rendered outside the writer
+/// lock: what the register would show for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReservedNumber {
+    /// The number as it will be printed.
+    pub number: String,
+    /// Sequence it was drawn from.
+    pub sequence: Sequence,
+    /// Year of the sequence.
+    pub year: i32,
+    /// Serial within sequence and year (0 for a given number).
+    pub serial: u32,
+    /// The kind of document it is for.
+    pub kind: DocKind,
+    /// The document's title.
+    pub title: String,
+    /// Its main recipient.
+    pub recipient: String,
+}
+
+/// Numbers reserved for a batch being rendered: used by the batch's
+/// `document` records, or given back or voided (作废) by a later record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reservation {
+    /// The reservation's id (random hex).
+    pub id: String,
+    /// The numbers, in the batch's order.
+    pub numbers: Vec<ReservedNumber>,
+    /// Until when it holds (RFC 3339, UTC); a reservation not used by then
+    /// is voided by whoever next numbers a document.
+    pub until: String,
+    /// The process that holds it (pid, host), for the reason of a void.
+    pub holder: String,
+}
+
+/// Reserved numbers voided (作废): never used, never given out again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voided {
+    /// The reservation they were held by.
+    pub reservation: String,
+    /// The numbers.
+    pub numbers: Vec<ReservedNumber>,
+    /// Why (printed in the register).
+    pub reason: String,
+}
+
+/// A reservation given back unused while no later number had been drawn
+/// from its sequences, so that its numbers are drawn again with no gap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Returned {
+    /// The reservation.
+    pub reservation: String,
+    /// Why it was not used.
+    pub reason: String,
+}

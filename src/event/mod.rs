@@ -43,6 +43,15 @@ pub enum Event {
     /// An issued, registered document.
     #[serde(rename = "document")]
     Document(IssuedRecord),
+    /// Numbers reserved for documents being rendered.
+    #[serde(rename = "number-reservation")]
+    Reservation(issuance::Reservation),
+    /// Reserved numbers voided (作废).
+    #[serde(rename = "number-void")]
+    NumbersVoided(issuance::Voided),
+    /// A reservation given back unused.
+    #[serde(rename = "number-return")]
+    NumbersReturned(issuance::Returned),
     /// An account added, changed or removed.
     #[serde(rename = "account")]
     Account(AccountChange),
@@ -160,6 +169,9 @@ impl Event {
             Event::Submission(_) => "提交",
             Event::Assessment(_) => "考评结果",
             Event::Document(_) => "发文",
+            Event::Reservation(_) => "预留文号",
+            Event::NumbersVoided(_) => "文号作废",
+            Event::NumbersReturned(_) => "退回预留文号",
             Event::Account(_) => "账号",
             Event::SignIn { .. } => "登录",
             Event::SignOut {} => "退出",

@@ -11,15 +11,23 @@
 //! interrupt after that waits until the caller has written the files
 //! ([`crate::interrupt`]). No document is dated after today.
 
+mod book;
+mod make;
 mod number;
 mod register;
+mod reserve;
 pub mod sheet;
 mod signing;
 
-use number::{Numbered, number_all};
+use book::Book;
+pub use make::Made;
+use number::number_all;
 pub use number::{certificate_number, document_number};
-pub use register::{PdfCheck, check_pdf, earlier, entries, entries_of, find_sha256};
-use signing::{check_keys, ofd_keys, sign, with_seals};
+pub use register::{
+    PdfCheck, VoidEntry, check_pdf, earlier, entries, entries_of, find_sha256, voided, voided_of,
+};
+pub use reserve::{Reserved, commit, give_back, make_reserved, reserve};
+use signing::check_keys;
 
 use std::path::PathBuf;
 
@@ -34,10 +42,9 @@ use crate::event::Event;
 pub use crate::event::archive::ObjectRef;
 pub use crate::event::issuance::{DocKind, IssuedRecord, Sequence};
 use crate::event::rectify::FollowUp;
-use crate::meter::{Meter, Unit};
-use crate::render::parallel::par_map;
+use crate::meter::Meter;
 use crate::render::templates::{Origin, TemplateUse};
-use crate::render::{DocMeta, Engine, Formats, RenderError};
+use crate::render::{DocMeta, Engine, RenderError};
 
 impl DocKind {
     /// The printed name.
@@ -151,7 +158,7 @@ impl IssuedRecord {
 pub const OFD_MEDIA_TYPE: &str = "application/ofd";
 
 /// A document to issue.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
     /// Kind for the register (考评报告 …).
     pub kind: DocKind,
@@ -254,6 +261,15 @@ pub enum IssueError {
     /// unreadable or expired); nothing was issued.
     #[error(transparent)]
     Sign(#[from] crate::sign::SignError),
+    /// The batch took longer than its numbers were reserved for, and
+    /// another issuer voided them; nothing was registered.
+    #[error(
+        "生成这批公文用的时间超过了预留文号的时限（kaoping.toml 中 [documents] reserve_seconds），文号 {numbers} 已被作废、不会再用；这批公文没有登记，请重新签发"
+    )]
+    Lapsed {
+        /// The voided numbers.
+        numbers: String,
+    },
     /// A batch that should have given one document gave none (a fault in
     /// kaoping, not in the data).
     #[error("本批没有生成公文，没有占用文号；请把这个情况告诉系统管理员")]
@@ -334,17 +350,10 @@ impl Numbering {
 /// written in the same log write as the register lines.
 pub type FollowEvents = dyn Fn(&[Record], &[(&IssuedRecord, &FollowUp)]) -> Vec<Event>;
 
-/// A rendered PDF (and OFD) with the templates it came from.
-struct Rendered {
-    pdf: Vec<u8>,
-    uses: Vec<TemplateUse>,
-    sm2: Vec<Vec<u8>>,
-    ofd: Option<Vec<u8>>,
-}
-
-/// Allocates numbers, renders every draft (in parallel), stores the PDFs
-/// and registers them, in order. The caller holds the writer lock. Either
-/// every draft is issued or none is.
+/// Numbers, renders (in parallel), stores and registers `drafts`, in
+/// order, all under the writer lock the caller holds (numbers reserved by
+/// others are skipped, lapsed reservations voided in the same write).
+/// Either every draft is issued or none is.
 pub fn issue(
     archive: &Archive,
     lock: &WriterLock,
@@ -356,55 +365,12 @@ pub fn issue(
     refuse_future(&drafts)?;
     check_keys(engine, &drafts)?;
     let records = archive.records()?;
-    let numbered = number_all(&entries_of(&records), drafts)?;
-    let rendered = render_all(engine, &numbered, progress)?;
-    let stored = store_all(archive, &rendered)?;
-    let mut out = Vec::with_capacity(rendered.len());
-    for ((n, r), objects) in numbered.into_iter().zip(rendered).zip(stored) {
-        let d = n.draft;
-        let record = IssuedRecord {
-            number: n.number,
-            sequence: n.sequence,
-            year: n.year,
-            serial: n.serial,
-            kind: d.kind,
-            title: d.meta.title.clone(),
-            recipient: d.recipient,
-            community: d.community,
-            district: d.district,
-            date: d.meta.date,
-            organs: d.organs,
-            file_name: d.file_name,
-            over_quota: d.over_quota,
-            submission: d.submission,
-            ofd: r.ofd.as_ref().and(objects.last()).map(|o| o.sha256.clone()),
-            objects,
-            templates: r.uses,
-            basis: n.basis,
-        };
-        let issued = Issued {
-            record,
-            pdf: r.pdf,
-            sm2: r.sm2,
-            ofd: r.ofd,
-        };
-        out.push((issued, d.follow));
-    }
-    // The whole batch is registered with one write: all or none; the
-    // events its documents set going in other areas (rectification items
-    // a notice opens) are made by `follow` and written with it.
-    let mut events: Vec<Event> = out
-        .iter()
-        .map(|(d, _)| Event::Document(d.record.clone()))
-        .collect();
-    let following: Vec<_> = out
-        .iter()
-        .filter_map(|(d, f)| f.as_ref().map(|f| (&d.record, f)))
-        .collect();
-    if !following.is_empty() {
-        events.extend(follow(&records, &following));
-    }
-    let out: Vec<Issued> = out.into_iter().map(|(d, _)| d).collect();
+    let book = Book::of(&records);
+    let mut events = book.expired(crate::clock::now());
+    let numbered = number_all(&book.taken, drafts)?;
+    let made = make::make(engine, &numbered, progress)?;
+    let (issued, registered) = make::register(archive, &records, numbered, made, follow)?;
+    events.extend(registered);
     // From the moment the numbers are committed the caller must deliver
     // the PDFs: an interrupt now waits until it has.
     crate::interrupt::hold();
@@ -412,33 +378,7 @@ pub fn issue(
         .log()
         .append_all(lock, events)
         .map_err(ArchiveError::from)?;
-    Ok(out)
-}
-
-/// Stores every rendered PDF, its SM2 signatures and its OFD; the
-/// objects of each document, the PDF first and the OFD (if any) last,
-/// each with its SM3.
-fn store_all(archive: &Archive, rendered: &[Rendered]) -> Result<Vec<Vec<ObjectRef>>, IssueError> {
-    let store = archive.store();
-    let io = |source| ArchiveError::Io {
-        path: archive.root().to_path_buf(),
-        source,
-    };
-    let mut all = Vec::with_capacity(rendered.len());
-    for r in rendered {
-        let mut objects = Vec::with_capacity(2 + r.sm2.len());
-        for bytes in std::iter::once(&r.pdf).chain(&r.sm2).chain(&r.ofd) {
-            let put = store.put_bytes(bytes).map_err(io)?;
-            objects.push(ObjectRef {
-                sha256: put.digest.hex(),
-                size: put.size,
-                sm3: Some(crate::sign::sm::sm3_hex(bytes)),
-            });
-        }
-        all.push(objects);
-    }
-    store.flush().map_err(io)?;
-    Ok(all)
+    Ok(issued)
 }
 
 /// Issues one document: [`issue`] for a batch of one.
@@ -467,64 +407,6 @@ fn refuse_future(drafts: &[Draft]) -> Result<(), IssueError> {
         }),
         None => Ok(()),
     }
-}
-
-/// Renders every numbered draft (in parallel): the PDFs and the
-/// templates each came from, in order; the first failure stops all.
-fn render_all(
-    engine: &Engine,
-    numbered: &[Numbered],
-    progress: &dyn Meter,
-) -> Result<Vec<Rendered>, IssueError> {
-    progress.start("生成公文", numbered.len() as u64, Unit::Items);
-    // Plain threads, not a rayon iterator: see `render::parallel`.
-    let pdfs: Vec<Result<Rendered, IssueError>> = par_map(numbered, |n| {
-        let d = &n.draft;
-        let r = with_seals(engine, d)
-            .and_then(|data| {
-                let formats = Formats {
-                    pdf: true,
-                    ofd: engine.writes_ofd(),
-                };
-                let ofd_keys = ofd_keys(engine, d, formats)?;
-                engine
-                    .render_signed_as(&d.template, data.as_ref(), &d.meta, formats, &ofd_keys)
-                    .map_err(|source| IssueError::Render {
-                        title: d.meta.title.clone(),
-                        source,
-                    })
-            })
-            .and_then(|rendered| {
-                let (Some(pdf), ofd) = (rendered.pdf, rendered.ofd) else {
-                    return Err(IssueError::Render {
-                        title: d.meta.title.clone(),
-                        source: RenderError::Pdf("没有生成 PDF".into()),
-                    });
-                };
-                let uses =
-                    engine
-                        .templates_used(&d.template)
-                        .map_err(|source| IssueError::Render {
-                            title: d.meta.title.clone(),
-                            source,
-                        })?;
-                let pdf = sign(engine, pdf, n)?;
-                let sm2 = match engine.keys() {
-                    Some(keys) => keys.sm2_signatures(&n.draft.organs, &pdf)?,
-                    None => Vec::new(),
-                };
-                Ok(Rendered {
-                    pdf,
-                    uses,
-                    sm2,
-                    ofd,
-                })
-            });
-        progress.advance(1);
-        r
-    });
-    progress.finish();
-    pdfs.into_iter().collect()
 }
 
 #[cfg(test)]

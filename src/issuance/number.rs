@@ -4,7 +4,8 @@
 
 use chrono::Datelike;
 
-use super::{Draft, Entry, IssueError, Numbering, Sequence};
+use super::book::Taken;
+use super::{Draft, IssueError, Numbering, Sequence};
 
 /// Formats a 发文字号: prefix, year in 〔〕, serial, 号.
 pub fn document_number(prefix: &str, year: i32, serial: u32) -> String {
@@ -27,27 +28,28 @@ pub(super) struct Numbered {
     pub(super) basis: Option<String>,
 }
 
-/// Numbers every draft after the `existing` register: the next serial of
-/// its sequence and year, or the number given (refused if registered).
+/// Numbers every draft after the numbers `existing` given out (registered,
+/// reserved or voided): the next serial of its sequence and year, or the
+/// number given (refused if given out before).
 pub(super) fn number_all(
-    existing: &[Entry],
+    existing: &[Taken],
     drafts: Vec<Draft>,
 ) -> Result<Vec<Numbered>, IssueError> {
     let mut numbered = Vec::with_capacity(drafts.len());
     let mut taken: Vec<(Sequence, i32, u32)> = existing
         .iter()
-        .map(|e| (e.record.sequence.clone(), e.record.year, e.record.serial))
+        .map(|t| (t.sequence.clone(), t.year, t.serial))
         .collect();
     for mut d in drafts {
         let year = d.meta.date.year();
         let key = d.numbering.sequence();
         let (number, serial) = match &d.numbering {
             Numbering::Given(n) => {
-                if let Some(e) = existing.iter().find(|e| &e.record.number == n) {
+                if let Some(t) = existing.iter().find(|t| &t.number == n) {
                     return Err(IssueError::DuplicateNumber {
                         number: n.clone(),
-                        time: e.time.clone(),
-                        title: e.record.title.clone(),
+                        time: t.time.clone(),
+                        title: t.title.clone(),
                     });
                 }
                 (n.clone(), 0)

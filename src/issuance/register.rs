@@ -1,9 +1,12 @@
-//! Reading the register: every registered document from the log, an
-//! earlier document of the same kind, and whether a PDF (or its SHA-256)
-//! is exactly an issued document.
+//! Reading the register: every registered document and every voided
+//! number from the log, an earlier document of the same kind, and whether
+//! a PDF (or its SHA-256) is exactly an issued document.
+
+use serde::Serialize;
 
 use super::{Draft, Entry};
 use crate::archive::{Archive, ArchiveError};
+use crate::event::issuance::ReservedNumber;
 
 /// Every registered document, in order.
 pub fn entries(archive: &Archive) -> Result<Vec<Entry>, ArchiveError> {
@@ -20,6 +23,41 @@ pub fn entries_of(records: &[crate::archive::log::Record]) -> Vec<Entry> {
                 record: record.clone(),
             }),
             _ => None,
+        })
+        .collect()
+}
+
+/// A voided (作废) number, as the register lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct VoidEntry {
+    /// When it was voided (RFC 3339, UTC).
+    pub time: String,
+    /// The number and the document it was held for.
+    #[serde(flatten)]
+    pub number: ReservedNumber,
+    /// Why.
+    pub reason: String,
+}
+
+/// Every voided number, in order.
+pub fn voided(archive: &Archive) -> Result<Vec<VoidEntry>, ArchiveError> {
+    Ok(voided_of(&archive.records()?))
+}
+
+/// The voided numbers among log `records`, in order.
+pub fn voided_of(records: &[crate::archive::log::Record]) -> Vec<VoidEntry> {
+    records
+        .iter()
+        .filter_map(|rec| match &rec.event {
+            crate::event::Event::NumbersVoided(v) => Some((rec, v)),
+            _ => None,
+        })
+        .flat_map(|(rec, v)| {
+            v.numbers.iter().map(|n| VoidEntry {
+                time: rec.time.clone(),
+                number: n.clone(),
+                reason: v.reason.clone(),
+            })
         })
         .collect()
 }

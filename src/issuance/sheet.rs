@@ -1,11 +1,12 @@
 //! The 发文登记簿 as one sheet (`kaoping register --xlsx/--csv`, the
-//! office page's download): one row per registered document.
+//! office page's download): one row per registered document, then one
+//! per voided (作废) number with its reason.
 
-use super::Entry;
+use super::{Entry, VoidEntry};
 use crate::table::write::{Col, Out, Sheet, beijing, columns};
 
 /// The document register (`kaoping register`).
-pub fn register(entries: &[Entry]) -> Sheet {
+pub fn register(entries: &[Entry], voided: &[VoidEntry]) -> Sheet {
     let mut sheet = Sheet::new(
         "公文登记簿",
         columns(&[
@@ -20,10 +21,12 @@ pub fn register(entries: &[Entry]) -> Sheet {
             "字节数",
             "SHA-256",
             "超出任务数理由",
+            "作废理由",
         ]),
     );
     sheet.columns[2] = Col::new("标题").width(50.0);
     sheet.columns[9] = Col::new("SHA-256").width(68.0);
+    sheet.columns[11] = Col::new("作废理由").width(50.0);
     for e in entries {
         let r = &e.record;
         sheet.rows.push(vec![
@@ -38,6 +41,24 @@ pub fn register(entries: &[Entry]) -> Sheet {
             Out::from(r.size()),
             Out::from(r.sha256()),
             Out::from(r.over_quota.as_deref()),
+            Out::Empty,
+        ]);
+    }
+    for v in voided {
+        let n = &v.number;
+        sheet.rows.push(vec![
+            Out::from(n.number.as_str()),
+            Out::from("作废"),
+            Out::from(n.title.as_str()),
+            Out::from(n.recipient.as_str()),
+            Out::Empty,
+            Out::Empty,
+            Out::from(beijing(&v.time)),
+            Out::Empty,
+            Out::Empty,
+            Out::Empty,
+            Out::Empty,
+            Out::from(v.reason.as_str()),
         ]);
     }
     sheet

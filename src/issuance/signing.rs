@@ -3,7 +3,8 @@
 //! signed by each organ in turn and the OFD's signing keys (the same
 //! organs').
 
-use super::{Draft, IssueError, Numbered};
+use super::number::Numbered;
+use super::{Draft, IssueError};
 use crate::render::{Engine, Formats};
 
 /// Refuses a batch one of whose organs cannot sign now (no key, or an

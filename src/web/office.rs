@@ -70,8 +70,19 @@ struct RegisterPage {
     /// The label of the times shown (北京时间).
     zone: String,
     rows: Vec<RegisterLine>,
+    /// Voided (作废) numbers.
+    voided: Vec<VoidLine>,
     checked: Option<Checked>,
     only_check: bool,
+}
+
+/// A voided number on the register page.
+#[derive(Serialize)]
+struct VoidLine {
+    number: String,
+    title: String,
+    time: String,
+    reason: String,
 }
 
 /// `GET /office`.
@@ -146,6 +157,7 @@ pub async fn table_xlsx(
 ) -> Result<download::Download, WebError> {
     user.require_office()?;
     let archive = user.archive(&state);
+    let account = user.account.clone();
     let (file, sheet) = blocking(move || {
         Ok(match name.as_str() {
             "progress.xlsx" => (
@@ -155,10 +167,13 @@ pub async fn table_xlsx(
                     None,
                 ),
             ),
-            "register.xlsx" => (
-                "发文登记簿.xlsx",
-                issuance::sheet::register(&issuance::entries(&archive)?),
-            ),
+            "register.xlsx" => {
+                let r = documents::register(&Ctx::account(&archive, &account))?;
+                (
+                    "发文登记簿.xlsx",
+                    issuance::sheet::register(&r.entries, &r.voided),
+                )
+            }
             "communities.xlsx" => (
                 "社区名单.xlsx",
                 crate::community::list::roster_sheet(archive.communities()?.all()),
@@ -327,9 +342,12 @@ pub async fn documents(
 pub async fn register(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
     user.require_office()?;
     let archive = user.archive(&state);
-    let entries = blocking(move || Ok(issuance::entries(&archive)?)).await?;
+    let account = user.account.clone();
+    let register =
+        blocking(move || Ok(documents::register(&Ctx::account(&archive, &account))?)).await?;
     let time = &state.0.config.time;
-    let rows: Vec<_> = entries
+    let rows: Vec<_> = register
+        .entries
         .iter()
         .enumerate()
         .rev()
@@ -340,9 +358,20 @@ pub async fn register(State(state): State<AppState>, user: User) -> Result<Html<
             r: e.record.clone(),
         })
         .collect();
+    let voided = register
+        .voided
+        .iter()
+        .map(|v| VoidLine {
+            number: v.number.number.clone(),
+            title: v.number.title.clone(),
+            time: time.show(&v.time),
+            reason: v.reason.clone(),
+        })
+        .collect();
     let page = RegisterPage {
         zone: time.label(),
         rows,
+        voided,
         checked: None,
         only_check: false,
     };
@@ -376,6 +405,7 @@ pub async fn verify_doc(
     let page = RegisterPage {
         zone: state.0.config.time.label(),
         rows: Vec::new(),
+        voided: Vec::new(),
         checked: Some(Checked {
             name,
             time: check

@@ -22,3 +22,4 @@ mod survey_more;
 mod units;
 mod user;
 pub mod util;
+mod voided;

@@ -361,6 +361,7 @@ fn rectify_kinds() {
 }
 
 mod field;
+mod numbers;
 mod phase;
 mod records;
 mod survey;
