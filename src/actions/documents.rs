@@ -100,10 +100,10 @@ pub fn issue_given(
     })
 }
 
-/// Issues what `draft` makes. The writer lock is held only to draft and
-/// reserve the numbers, and again to register: the rendering runs with
-/// no lock held, so that several servers on one archive issue in
-/// parallel. When the drafts made again at registering differ from those
+/// Issues what `draft` makes. The writer lock is held only to reserve
+/// the numbers, and again to draft anew and register: drafting first and
+/// rendering run with no lock held, so that several servers on one
+/// archive issue in parallel. When the drafts made again at registering differ from those
 /// rendered (the archive changed meanwhile), the numbers are given back
 /// and the batch is made again.
 fn issue_with(
@@ -114,36 +114,33 @@ fn issue_with(
 ) -> Result<Issuing, ActionError> {
     let hold = Duration::from_secs(making.config.documents.reserve_seconds);
     for attempt in 0..ATTEMPTS {
-        let (mut done, drafts, reserved) = {
+        // Drafted from the archive as it stands, with no lock held: the
+        // drafts are made again under the lock before they are registered.
+        let drafted = draft()?;
+        if attempt == 0 {
+            for l in &drafted.left {
+                delivery.left(l);
+            }
+        }
+        let mut done = prepare(ctx, &drafted.drafts, delivery)?;
+        done.left = drafted.left;
+        let drafts = drafted.drafts;
+        if drafts.is_empty() {
+            return Ok(done);
+        }
+        let reserved = {
             let lock = ctx.lock()?;
-            let drafted = draft()?;
-            if attempt == 0 {
-                for l in &drafted.left {
-                    delivery.left(l);
+            issuance::reserve(ctx.archive, &lock, making.engine, drafts.clone(), hold)?
+        };
+        let made =
+            match issuance::make_reserved(ctx.archive, making.engine, &reserved, making.meter) {
+                Ok(made) => made,
+                Err(e) => {
+                    let lock = ctx.relock()?;
+                    issuance::give_back(ctx.archive, &lock, &reserved, &e.to_string())?;
+                    return Err(e.into());
                 }
-            }
-            let mut done = prepare(ctx, &drafted.drafts, delivery)?;
-            done.left = drafted.left;
-            if drafted.drafts.is_empty() {
-                return Ok(done);
-            }
-            let reserved = issuance::reserve(
-                ctx.archive,
-                &lock,
-                making.engine,
-                drafted.drafts.clone(),
-                hold,
-            )?;
-            (done, drafted.drafts, reserved)
-        };
-        let made = match issuance::make_reserved(making.engine, &reserved, making.meter) {
-            Ok(made) => made,
-            Err(e) => {
-                let lock = ctx.relock()?;
-                issuance::give_back(ctx.archive, &lock, &reserved, &e.to_string())?;
-                return Err(e.into());
-            }
-        };
+            };
         let lock = ctx.relock()?;
         if draft()?.drafts == drafts {
             done.issued = issuance::commit(

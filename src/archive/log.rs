@@ -132,11 +132,25 @@ impl Log {
         {
             return Ok(bytes.clone());
         }
-        let bytes = self.read()?;
+        let bytes = self.read_since_parsed()?;
         if let Ok(mut seen) = self.seen.lock() {
             *seen = Some((epoch, bytes.clone()));
         }
         Ok(bytes)
+    }
+
+    /// The log's bytes: what this process parsed before and the lines
+    /// after it, where the backend can tell that nothing before changed
+    /// (one query for what is new on PostgreSQL); else read whole.
+    fn read_since_parsed(&self) -> Result<Vec<u8>, LogError> {
+        if let Some((mut known, lines, last)) = parsed::tail(&self.path) {
+            let since = self.backend()?.log_since(lines, &last);
+            if let Some(new) = since.map_err(|e| self.io_err(e))? {
+                known.extend_from_slice(&new);
+                return Ok(known);
+            }
+        }
+        self.read()
     }
 
     /// The log's lines exactly as stored (each ending in a newline), for

@@ -164,19 +164,33 @@ impl Archive {
         self.store
             .clean_tmp()
             .map_err(io_at(&self.root.join("tmp")))?;
-        let logged: Vec<_> = self
-            .submissions(None)?
-            .into_iter()
-            .map(|s| {
-                let marker = manifest::Committed {
-                    log_seq: s.seq,
-                    root_hash: s.record.root_hash,
-                };
-                (s.record.community, s.record.version, marker)
-            })
-            .collect();
+        // Made only for a backend that asks (the distributed one needs no
+        // log to recover, and reading it whole there is a round trip).
+        let failed = std::cell::RefCell::new(None);
+        let logged = || match self.submissions(None) {
+            Ok(subs) => Ok(subs
+                .into_iter()
+                .map(|s| {
+                    let marker = manifest::Committed {
+                        log_seq: s.seq,
+                        root_hash: s.record.root_hash,
+                    };
+                    (s.record.community, s.record.version, marker)
+                })
+                .collect()),
+            Err(e) => {
+                let path = self.log.path().to_path_buf();
+                let source = io::Error::other(e.to_string());
+                *failed.borrow_mut() = Some(e);
+                Err(Recovery::Io { path, source })
+            }
+        };
         let backend = self.store.backend().map_err(io_at(&self.root))?;
-        match backend.recover(&logged) {
+        let recovered = backend.recover(&logged);
+        if let Some(e) = failed.into_inner() {
+            return Err(e);
+        }
+        match recovered {
             Ok(()) => Ok(()),
             Err(Recovery::Io { path, source }) => Err(ArchiveError::Io { path, source }),
             // Committed once, now missing from the log: never paper over

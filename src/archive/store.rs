@@ -65,6 +65,38 @@ pub struct ObjectStore {
 /// writing them in the background (see [`ObjectStore::put_reader`]).
 const WRITEBACK_EVERY: u64 = 128 << 20;
 
+/// The name of an [`ObjectStore::unlocked`] temp folder begins so.
+const UNLOCKED_PREFIX: &str = "unlocked-";
+
+/// How long a lock holder's clean-up leaves an unlocked store's temp
+/// folder: far beyond any batch's rendering and storing; an older one was
+/// left by a process that stopped.
+pub const UNLOCKED_KEPT: std::time::Duration = std::time::Duration::from_secs(3600);
+
+fn young_unlocked(e: &fs::DirEntry) -> bool {
+    e.file_name().to_string_lossy().starts_with(UNLOCKED_PREFIX)
+        && e.metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age < UNLOCKED_KEPT)
+}
+
+/// An object store for writing without the writer lock
+/// ([`ObjectStore::unlocked`]); its temp folder goes when it is dropped.
+#[derive(Debug)]
+pub struct UnlockedStore {
+    store: ObjectStore,
+    _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for UnlockedStore {
+    type Target = ObjectStore;
+    fn deref(&self) -> &ObjectStore {
+        &self.store
+    }
+}
+
 fn poisoned() -> io::Error {
     io::Error::other("object store state poisoned by a panic")
 }
@@ -286,13 +318,41 @@ impl ObjectStore {
         self.backend()?.list_objects()
     }
 
+    /// A store whose temp files live in a folder of their own under
+    /// `tmp/`, for objects written without the writer lock (issued
+    /// documents rendered outside it): a lock holder's clean-up leaves the
+    /// folder alone while it is younger than [`UNLOCKED_KEPT`]. The folder
+    /// is removed when the store is dropped. Objects are content-addressed
+    /// and written whole, so one written without the lock never disturbs
+    /// another writer; until a record references it, it is as any
+    /// unreferenced object (`gc` spares it while it is young).
+    pub fn unlocked(&self) -> io::Result<UnlockedStore> {
+        fs::create_dir_all(&self.tmp)?;
+        let dir = tempfile::Builder::new()
+            .prefix(UNLOCKED_PREFIX)
+            .tempdir_in(&self.tmp)?;
+        let store = ObjectStore {
+            root: self.root.clone(),
+            tmp: dir.path().to_path_buf(),
+            backend: self.backend.clone(),
+            pending: Mutex::new(BTreeMap::new()),
+            unsynced: AtomicU64::new(0),
+            tmp_ready: AtomicBool::new(true),
+        };
+        Ok(UnlockedStore { store, _dir: dir })
+    }
+
     /// Deletes leftover temp files of interrupted writes. The caller holds
-    /// the writer lock, so no write is in progress.
+    /// the writer lock, so no locked write is in progress; a folder of
+    /// [`ObjectStore::unlocked`] is left while it is young.
     pub fn clean_tmp(&self) -> io::Result<()> {
         match fs::read_dir(&self.tmp) {
             Ok(entries) => {
                 for e in entries {
                     let e = e?;
+                    if young_unlocked(&e) {
+                        continue;
+                    }
                     if e.file_type()?.is_dir() {
                         fs::remove_dir_all(e.path())?;
                     } else {
@@ -310,6 +370,24 @@ impl ObjectStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lock_holders_clean_up_spares_a_young_unlocked_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ObjectStore::new(dir.path());
+        let stale = store.put_bytes(b"left by a stopped writer").unwrap();
+        let unlocked = store.unlocked().unwrap();
+        let a = unlocked.put_bytes(b"rendered outside the lock").unwrap();
+        store.clean_tmp().unwrap();
+        let left: Vec<_> = fs::read_dir(dir.path().join("tmp")).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the unlocked folder stays: {left:?}");
+        unlocked.flush().unwrap();
+        assert!(store.contains(&a.digest));
+        assert!(!store.contains(&stale.digest));
+        let folder = left[0].as_ref().unwrap().path();
+        drop(unlocked);
+        assert!(!folder.exists(), "the folder goes with the store");
+    }
 
     #[test]
     fn stores_once_and_finds_damage() {

@@ -36,13 +36,8 @@ fn is_ofd(path: &std::path::Path) -> bool {
 fn print_signed(out: &mut impl Write, c: &PdfCheck) -> std::io::Result<()> {
     writeln!(out, "数字签名（{} 个）：", c.signatures.len())?;
     for (i, s) in c.signatures.iter().enumerate() {
-        writeln!(out, "  签名{}：{}", i + 1, s.organ)?;
-        writeln!(out, "    证书：{}", s.subject)?;
-        writeln!(
-            out,
-            "    序列号：{}，有效期 {} 至 {}",
-            s.serial, s.valid_from, s.valid_until
-        )?;
+        let validity = (s.valid_from.as_str(), s.valid_until.as_str());
+        print_certificate(out, i, &s.organ, &s.subject, &s.serial, validity)?;
         writeln!(out, "    签名时间：{}", s.signed_at)?;
         let result = match (s.intact, s.covers_whole) {
             (false, _) => "签名无效：签名范围内的内容被改动过，或签名本身已损坏",
@@ -76,13 +71,8 @@ fn print_ofd(out: &mut impl Write, c: &OfdCheck) -> std::io::Result<()> {
         c.signatures.len()
     )?;
     for (i, s) in c.signatures.iter().enumerate() {
-        writeln!(out, "  签名{}：{}", i + 1, s.signer)?;
-        writeln!(out, "    证书：{}", s.subject)?;
-        writeln!(
-            out,
-            "    序列号：{}，有效期 {} 至 {}",
-            s.serial, s.valid_from, s.valid_until
-        )?;
+        let validity = (s.valid_from.as_str(), s.valid_until.as_str());
+        print_certificate(out, i, &s.signer, &s.subject, &s.serial, validity)?;
         writeln!(out, "    算法：{}（{}）", s.algorithm, s.method)?;
         writeln!(out, "    签名时间：{}", s.signed_at)?;
         if s.changed.is_empty() && s.missing.is_empty() {
@@ -248,4 +238,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         bail!("{}", problems.join("；"));
     }
     Ok(())
+}
+
+/// Signature `i` (from 0): who signed, and the certificate's subject,
+/// serial and validity.
+fn print_certificate(
+    out: &mut impl Write,
+    i: usize,
+    who: &str,
+    subject: &str,
+    serial: &str,
+    (from, until): (&str, &str),
+) -> std::io::Result<()> {
+    writeln!(out, "  签名{}：{who}", i + 1)?;
+    writeln!(out, "    证书：{subject}")?;
+    writeln!(out, "    序列号：{serial}，有效期 {from} 至 {until}")
 }

@@ -114,38 +114,34 @@ pub fn run(
         remark: remark.into(),
     };
     let today = crate::dates::today();
-    visit::record(
-        &ex,
-        lock,
-        catalog,
-        (&config.field, zone),
-        community,
-        expert,
+    let visits = [
         (
             "P1",
-            &[
+            [
                 finding("Ⅱ-6/1", "达标", "服务事项、办事流程在大厅公示"),
                 finding("Ⅱ-8/3", "达标", "人民调解室制度上墙，有近三个月调解记录"),
             ],
-            today,
         ),
-    )?;
-    visit::record(
-        &ex,
-        lock,
-        catalog,
-        (&config.field, zone),
-        community,
-        expert,
         (
             "P2",
-            &[
+            [
                 finding("Ⅱ-3/2", "达标", "楼栋长信息公示"),
                 finding("Ⅱ-10/3", "基本达标", "2 号楼消防通道有少量杂物"),
             ],
-            today,
         ),
-    )?;
+    ];
+    for (point, findings) in &visits {
+        let visit = (*point, findings.as_slice(), today);
+        visit::record(
+            &ex,
+            lock,
+            catalog,
+            (&config.field, zone),
+            community,
+            expert,
+            visit,
+        )?;
+    }
     let scan = write("P1-实地考评表扫描件.pdf", CAPTURE_PDF)?;
     visit::attach_scan(
         &ex,

@@ -1,13 +1,14 @@
 //! Making numbered documents: rendering each draft (in parallel) to its
-//! signed PDF, SM2 signatures and OFD, which needs no writer lock; then,
-//! under the lock (the store's temp files are the lock holder's), storing
-//! them as objects and building the register records and log events of
-//! the batch.
+//! signed PDF, SM2 signatures and OFD and storing them as objects (in the
+//! archive's store under the writer lock, or in a store of its own
+//! without it, [`crate::archive::store::ObjectStore::unlocked`]), then
+//! building the register records and log events of the batch.
 
 use super::number::Numbered;
 use super::signing::{ofd_keys, sign, with_seals};
 use super::{FollowEvents, IssueError, Issued, IssuedRecord, ObjectRef};
 use crate::archive::log::Record;
+use crate::archive::store::ObjectStore;
 use crate::archive::{Archive, ArchiveError};
 use crate::event::Event;
 use crate::event::rectify::FollowUp;
@@ -24,35 +25,35 @@ pub(super) struct Rendered {
     ofd: Option<Vec<u8>>,
 }
 
-/// A batch made: each document rendered, in order.
+/// A batch made: each document rendered and stored, in order.
 pub struct Made {
     rendered: Vec<Rendered>,
+    stored: Vec<Vec<ObjectRef>>,
 }
 
-/// Renders every numbered draft; no lock is needed.
+/// Renders every numbered draft and stores its files in `store`.
 pub(super) fn make(
+    archive: &Archive,
+    store: &ObjectStore,
     engine: &Engine,
     numbered: &[Numbered],
     progress: &dyn Meter,
 ) -> Result<Made, IssueError> {
-    Ok(Made {
-        rendered: render_all(engine, numbered, progress)?,
-    })
+    let rendered = render_all(engine, numbered, progress)?;
+    let stored = store_all(archive, store, &rendered)?;
+    Ok(Made { rendered, stored })
 }
 
-/// Stores the made batch's files (the caller holds the writer lock) and
-/// returns its issued documents and the events that register them (with
-/// those `follow` makes from them after `records`).
+/// The issued documents of a made batch, and the events that register
+/// them (with those `follow` makes from them after `records`).
 pub(super) fn register(
-    archive: &Archive,
     records: &[Record],
     numbered: Vec<Numbered>,
     made: Made,
     follow: &FollowEvents,
-) -> Result<(Vec<Issued>, Vec<Event>), IssueError> {
-    let stored = store_all(archive, &made.rendered)?;
+) -> (Vec<Issued>, Vec<Event>) {
     let mut out = Vec::with_capacity(made.rendered.len());
-    for ((n, r), objects) in numbered.into_iter().zip(made.rendered).zip(stored) {
+    for ((n, r), objects) in numbered.into_iter().zip(made.rendered).zip(made.stored) {
         let d = n.draft;
         let record = IssuedRecord {
             number: n.number,
@@ -96,14 +97,17 @@ pub(super) fn register(
     if !following.is_empty() {
         events.extend(follow(records, &following));
     }
-    Ok((out.into_iter().map(|(d, _)| d).collect(), events))
+    (out.into_iter().map(|(d, _)| d).collect(), events)
 }
 
 /// Stores every rendered PDF, its SM2 signatures and its OFD; the
 /// objects of each document, the PDF first and the OFD (if any) last,
 /// each with its SM3.
-fn store_all(archive: &Archive, rendered: &[Rendered]) -> Result<Vec<Vec<ObjectRef>>, IssueError> {
-    let store = archive.store();
+fn store_all(
+    archive: &Archive,
+    store: &ObjectStore,
+    rendered: &[Rendered],
+) -> Result<Vec<Vec<ObjectRef>>, IssueError> {
     let io = |source| ArchiveError::Io {
         path: archive.root().to_path_buf(),
         source,

@@ -368,8 +368,8 @@ pub fn issue(
     let book = Book::of(&records);
     let mut events = book.expired(crate::clock::now());
     let numbered = number_all(&book.taken, drafts)?;
-    let made = make::make(engine, &numbered, progress)?;
-    let (issued, registered) = make::register(archive, &records, numbered, made, follow)?;
+    let made = make::make(archive, archive.store(), engine, &numbered, progress)?;
+    let (issued, registered) = make::register(&records, numbered, made, follow);
     events.extend(registered);
     // From the moment the numbers are committed the caller must deliver
     // the PDFs: an interrupt now waits until it has.

@@ -73,16 +73,26 @@ pub fn reserve(
     })
 }
 
-/// Renders and signs the reserved batch; no lock is needed.
+/// Renders, signs and stores the reserved batch; no lock is needed (the
+/// files go into a store of their own, written whole and
+/// content-addressed).
 pub fn make_reserved(
+    archive: &Archive,
     engine: &Engine,
     reserved: &Reserved,
     progress: &dyn Meter,
 ) -> Result<Made, IssueError> {
-    make::make(engine, &reserved.numbered, progress)
+    let store = archive
+        .store()
+        .unlocked()
+        .map_err(|source| ArchiveError::Io {
+            path: archive.root().join("tmp"),
+            source,
+        })?;
+    make::make(archive, &store, engine, &reserved.numbered, progress)
 }
 
-/// Stores and registers the made batch under its reserved numbers, unless the
+/// Registers the made batch under its reserved numbers, unless the
 /// reservation was voided meanwhile (its time ran out and another issuer
 /// voided it): then nothing is registered.
 pub fn commit(
@@ -106,7 +116,7 @@ pub fn commit(
         .into_iter()
         .filter(|e| !matches!(e, Event::NumbersVoided(v) if v.reservation == reserved.id))
         .collect();
-    let (issued, registered) = make::register(archive, &records, reserved.numbered, made, follow)?;
+    let (issued, registered) = make::register(&records, reserved.numbered, made, follow);
     events.extend(registered);
     // From the moment the numbers are committed the caller must deliver
     // the files: an interrupt now waits until it has.

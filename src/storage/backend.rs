@@ -165,6 +165,15 @@ pub trait Backend: Send + Sync + fmt::Debug {
     /// The complete lines after `pos` (with a line number for messages),
     /// moving `pos.offset` past them; the caller moves `pos.seq`.
     fn log_after(&self, pos: &mut LogPos) -> io::Result<Vec<(usize, Vec<u8>)>>;
+    /// The bytes of the lines after the first `known`, when the backend
+    /// can tell cheaply that the `known`-th line is still `last` (without
+    /// its newline): a reader that kept the first `known` lines then reads
+    /// only what is new. `None`: read the whole log instead (the default;
+    /// a local file is read whole from the page cache and compared).
+    fn log_since(&self, known: u64, last: &[u8]) -> io::Result<Option<Vec<u8>>> {
+        let _ = (known, last);
+        Ok(None)
+    }
     /// The last line with its newline if it has one; `None` when empty.
     fn log_last_line(&self) -> io::Result<Option<Vec<u8>>>;
     /// Cuts off an unfinished last line; says whether there was one.
@@ -211,9 +220,14 @@ pub trait Backend: Send + Sync + fmt::Debug {
     /// Finishes what an interrupted writer left: temp files of atomic
     /// rewrites and unlogged version folders (moved to `interrupted/`);
     /// `logged` are the versions the log records. A committed version the
-    /// log lost is refused as [`Recovery::LostRecord`].
-    fn recover(&self, logged: &[(String, u32, Committed)]) -> Result<(), Recovery>;
+    /// log lost is refused as [`Recovery::LostRecord`]. `logged` is asked
+    /// only by a backend that needs it (reading the whole log).
+    fn recover(&self, logged: &Logged<'_>) -> Result<(), Recovery>;
 }
+
+/// The versions the log records (community, version, the marker of the
+/// record that committed it), made when asked.
+pub type Logged<'a> = dyn Fn() -> Result<Vec<(String, u32, Committed)>, Recovery> + 'a;
 
 /// Why recovery stopped.
 #[derive(Debug)]

@@ -257,19 +257,8 @@ impl Bucket {
 
     /// Every object in the bucket with its size.
     pub fn list(&self) -> io::Result<Vec<(Digest, u64)>> {
-        let prefix = Key::from("objects/sha256");
-        run(async {
-            let mut out = Vec::new();
-            let mut stream = self.store.list(Some(&prefix));
-            while let Some(meta) = stream.next().await {
-                let meta = meta.map_err(|e| self.err(e))?;
-                if let Some(d) = meta.location.filename().and_then(Digest::from_hex) {
-                    out.push((d, meta.size));
-                }
-            }
-            out.sort();
-            Ok(out)
-        })
+        let aged = self.list_aged()?;
+        Ok(aged.into_iter().map(|o| (o.digest, o.size)).collect())
     }
 
     /// Every object in the bucket with its size and last-modified time.

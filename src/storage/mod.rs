@@ -33,7 +33,7 @@ pub use crate::config::storage::{
     BucketConfig, DatabaseConfig, SslMode, StorageConfig, StorageError, StorageKind,
 };
 pub use backend::{
-    AgedObject, Backend, Committed, Held, LockFailure, LogPos, SessionStore, VersionFile,
+    AgedObject, Backend, Committed, Held, LockFailure, LogPos, Logged, SessionStore, VersionFile,
 };
 pub use digest::Digest;
 pub use runtime::run;

@@ -91,7 +91,8 @@ fn versions(b: &dyn Backend) {
             .log_seq,
         3
     );
-    b.recover(&[("WH-001".into(), 1, c)]).unwrap();
+    b.recover(&|| Ok(vec![("WH-001".into(), 1, c.clone())]))
+        .unwrap();
 }
 
 fn sessions(b: &dyn Backend) {

@@ -42,6 +42,16 @@ pub fn known(path: &Path, bytes: &[u8]) -> Option<Known> {
     })
 }
 
+/// The bytes parsed last time from the log at `path` (complete lines),
+/// how many lines they hold and the last of them (without its newline).
+pub fn tail(path: &Path) -> Option<(Vec<u8>, u64, Vec<u8>)> {
+    let map = cache().lock().ok()?;
+    let p = map.get(path)?;
+    let body = p.bytes.strip_suffix(b"\n")?;
+    let last = body.rsplit(|&b| b == b'\n').next()?.to_vec();
+    Some((p.bytes.clone(), p.records.len() as u64, last))
+}
+
 /// Keeps `records`, parsed from `bytes`.
 pub fn keep(path: &Path, bytes: &[u8], records: &[Record]) {
     let Ok(mut map) = cache().lock() else { return };

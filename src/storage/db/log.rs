@@ -98,6 +98,23 @@ impl Db {
             .collect())
     }
 
+    /// The lines from `seq` on (that one included), in order.
+    pub fn log_lines_from(&self, seq: u64) -> io::Result<Vec<(u64, Vec<u8>)>> {
+        let rows = run(async {
+            let c = self.client().await?;
+            c.query(
+                "SELECT seq, line FROM log WHERE seq >= $1 ORDER BY seq",
+                &[&seq_i64(seq)],
+            )
+            .await
+        })
+        .map_err(io_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<_, i64>(0) as u64, r.get(1)))
+            .collect())
+    }
+
     /// The last line and its sequence number (`None` for an empty log).
     pub fn log_head(&self) -> io::Result<Option<(u64, Vec<u8>)>> {
         let row = run(async {

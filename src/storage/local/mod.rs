@@ -201,7 +201,7 @@ impl super::Backend for Local {
     fn stored_versions(&self) -> io::Result<Vec<StoredVersion>> {
         Local::stored_versions(self)
     }
-    fn recover(&self, logged: &[(String, u32, Committed)]) -> Result<(), Recovery> {
-        Local::recover(self, logged)
+    fn recover(&self, logged: &crate::storage::Logged<'_>) -> Result<(), Recovery> {
+        Local::recover(self, &logged()?)
     }
 }
