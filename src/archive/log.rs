@@ -143,9 +143,11 @@ impl Log {
     /// after it, where the backend can tell that nothing before changed
     /// (one query for what is new on PostgreSQL); else read whole.
     fn read_since_parsed(&self) -> Result<Vec<u8>, LogError> {
-        if let Some((mut known, lines, last)) = parsed::tail(&self.path) {
+        if let Some((lines, last)) = parsed::tail(&self.path) {
             let since = self.backend()?.log_since(lines, &last);
-            if let Some(new) = since.map_err(|e| self.io_err(e))? {
+            if let Some(new) = since.map_err(|e| self.io_err(e))?
+                && let Some(mut known) = parsed::bytes(&self.path, lines)
+            {
                 known.extend_from_slice(&new);
                 return Ok(known);
             }

@@ -204,6 +204,12 @@ impl Archive {
         }
     }
 
+    /// Whether servers on other machines write this archive at the same
+    /// time ([`crate::storage::Backend::shared`]).
+    pub fn shared(&self) -> bool {
+        self.store.backend().is_ok_and(|b| b.shared())
+    }
+
     /// The submissions recorded in the log (all, or one community's), in
     /// log order.
     pub fn submissions(&self, community: Option<&str>) -> Result<Vec<Submission>, ArchiveError> {

@@ -165,6 +165,13 @@ pub trait Backend: Send + Sync + fmt::Debug {
     /// The complete lines after `pos` (with a line number for messages),
     /// moving `pos.offset` past them; the caller moves `pos.seq`.
     fn log_after(&self, pos: &mut LogPos) -> io::Result<Vec<(usize, Vec<u8>)>>;
+    /// Whether servers on other machines write this archive at the same
+    /// time (a database and bucket shared by several `kaoping serve`).
+    /// Issuing then renders outside the writer lock, with numbers
+    /// reserved; an archive one machine writes keeps the one short path.
+    fn shared(&self) -> bool {
+        false
+    }
     /// The bytes of the lines after the first `known`, when the backend
     /// can tell cheaply that the `known`-th line is still `last` (without
     /// its newline): a reader that kept the first `known` lines then reads

@@ -159,6 +159,9 @@ impl Backend for Distributed {
         let rows = self.db.log_lines_after(pos.seq)?;
         Ok(rows.into_iter().map(|(s, l)| (s as usize, l)).collect())
     }
+    fn shared(&self) -> bool {
+        true
+    }
     fn log_since(&self, known: u64, last: &[u8]) -> io::Result<Option<Vec<u8>>> {
         // The table is append-only (its triggers refuse edits), so lines
         // before the `known`-th cannot have changed while that one is the

@@ -22,4 +22,3 @@ mod survey_more;
 mod units;
 mod user;
 pub mod util;
-mod voided;

@@ -7,6 +7,7 @@
 mod failures;
 mod flow;
 mod gc;
+mod numbers;
 mod restore;
 mod servers;
 mod tls;

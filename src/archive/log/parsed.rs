@@ -42,14 +42,22 @@ pub fn known(path: &Path, bytes: &[u8]) -> Option<Known> {
     })
 }
 
-/// The bytes parsed last time from the log at `path` (complete lines),
-/// how many lines they hold and the last of them (without its newline).
-pub fn tail(path: &Path) -> Option<(Vec<u8>, u64, Vec<u8>)> {
+/// How many lines were parsed last time from the log at `path`, and the
+/// last of them (without its newline).
+pub fn tail(path: &Path) -> Option<(u64, Vec<u8>)> {
     let map = cache().lock().ok()?;
     let p = map.get(path)?;
     let body = p.bytes.strip_suffix(b"\n")?;
     let last = body.rsplit(|&b| b == b'\n').next()?.to_vec();
-    Some((p.bytes.clone(), p.records.len() as u64, last))
+    Some((p.records.len() as u64, last))
+}
+
+/// The bytes parsed last time from the log at `path`, if they are still
+/// its first `lines` lines.
+pub fn bytes(path: &Path, lines: u64) -> Option<Vec<u8>> {
+    let map = cache().lock().ok()?;
+    let p = map.get(path)?;
+    (p.records.len() as u64 == lines).then(|| p.bytes.clone())
 }
 
 /// Keeps `records`, parsed from `bytes`.

@@ -83,19 +83,7 @@ impl Db {
 
     /// The lines after record `seq`, with their numbers.
     pub fn log_lines_after(&self, seq: u64) -> io::Result<Vec<(u64, Vec<u8>)>> {
-        let rows = run(async {
-            let c = self.client().await?;
-            c.query(
-                "SELECT seq, line FROM log WHERE seq > $1 ORDER BY seq",
-                &[&seq_i64(seq)],
-            )
-            .await
-        })
-        .map_err(io_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get::<_, i64>(0) as u64, r.get(1)))
-            .collect())
+        self.log_lines_from(seq + 1)
     }
 
     /// The lines from `seq` on (that one included), in order.
