@@ -171,7 +171,7 @@ fn lines<'a>(
     // The log is read for 街道 evidence only when a community has a 街道.
     let log = match shown.iter().any(|c| c.street.is_some()) {
         true => archive.records()?,
-        false => Vec::new(),
+        false => Default::default(),
     };
     for c in shown {
         let latest = subs.iter().rev().find(|s| s.record.community == c.id);

@@ -144,12 +144,12 @@ impl Proposal {
 /// Every application with its state, in the order received.
 pub fn list(archive: &Archive) -> Result<Vec<Application>, ArchiveError> {
     let mut out: Vec<Application> = Vec::new();
-    for rec in archive.records()? {
-        match rec.event {
+    for rec in archive.records()?.iter() {
+        match &rec.event {
             Event::Application(a) => out.push(Application {
-                record: a,
-                time: rec.time,
-                by: rec.account,
+                record: a.clone(),
+                time: rec.time.clone(),
+                by: rec.account.clone(),
                 status: Status::Pending,
                 decision: None,
             }),
@@ -159,7 +159,7 @@ pub fn list(archive: &Archive) -> Result<Vec<Application>, ArchiveError> {
                         Decision::Approved { .. } => Status::Approved,
                         Decision::Returned { .. } => Status::Returned,
                     };
-                    app.decision = Some(d.decision);
+                    app.decision = Some(d.decision.clone());
                 }
             }
             _ => {}

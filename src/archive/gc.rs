@@ -66,7 +66,7 @@ pub fn referenced(archive: &Archive) -> Result<BTreeSet<Digest>, ArchiveError> {
         path: archive.log().path().to_path_buf(),
         reason: format!("{what}；清理已停止，没有删除任何文件"),
     };
-    for rec in &records {
+    for rec in records.iter() {
         if let Event::Submission(_) = rec.event {
             continue;
         }

@@ -16,6 +16,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::lock::WriterLock;
 use super::store::Digest;
@@ -28,6 +29,9 @@ pub use crate::storage::local::LOG_FILE;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 pub use crate::event::Record;
+
+/// Every record of a log, shared between the readers of one process.
+pub type Records = std::sync::Arc<Vec<Record>>;
 
 /// Something wrong with the log.
 #[derive(Debug, thiserror::Error)]
@@ -221,25 +225,31 @@ impl Log {
     /// Reads every complete record, in order, without re-computing the
     /// chain. An unfinished last line (a write cut short) is no record
     /// and is left out.
-    pub fn records(&self) -> Result<Vec<Record>, LogError> {
+    ///
+    /// The records are shared: reading again with nothing appended copies
+    /// nothing, and what was appended is parsed once per process.
+    pub fn records(&self) -> Result<Records, LogError> {
         let mut bytes = self.read_snapshot()?;
         let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         bytes.truncate(complete);
         if let Some(known) = parsed::known(&self.path, &bytes) {
-            let mut records = known.records;
+            if known.len == bytes.len() {
+                return Ok(known.records);
+            }
+            let mut records = known.records.as_ref().clone();
             let before = records.len();
             for (n, line) in lines(&bytes[known.len..]) {
                 records.push(self.parse_line(before + n, line)?);
             }
-            if records.len() > before {
-                parsed::keep(&self.path, &bytes, &records);
-            }
+            let records = Arc::new(records);
+            parsed::keep(&self.path, bytes, records.clone());
             return Ok(records);
         }
         let records = lines(&bytes)
             .map(|(n, line)| self.parse_line(n, line))
             .collect::<Result<Vec<_>, _>>()?;
-        parsed::keep(&self.path, &bytes, &records);
+        let records = Arc::new(records);
+        parsed::keep(&self.path, bytes, records.clone());
         Ok(records)
     }
 
@@ -394,7 +404,7 @@ mod tests {
         assert_eq!(log.records().unwrap().len(), 3);
         log.append(&lock, check(3)).unwrap();
         let after = log.records().unwrap();
-        assert_eq!(after, log.verify().unwrap(), "the appended record is read");
+        assert_eq!(*after, log.verify().unwrap(), "the appended record is read");
         assert_eq!(after.len(), 4);
         // The same length, one earlier line edited: read anew.
         let text = std::fs::read_to_string(log.path()).unwrap();
@@ -432,7 +442,7 @@ mod tests {
             log.append(&lock, check(i)).unwrap();
         }
         assert_eq!(log.verify().unwrap().len(), 3);
-        assert_eq!(log.records().unwrap(), log.verify().unwrap());
+        assert_eq!(*log.records().unwrap(), log.verify().unwrap());
         let text = std::fs::read_to_string(log.path()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
 

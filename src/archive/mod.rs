@@ -113,7 +113,7 @@ impl Archive {
     /// Every record of the log, typed, in order. The lines are parsed but
     /// the hash chain is not re-computed: that is `kaoping verify`'s work
     /// ([`Log::verify`]).
-    pub fn records(&self) -> Result<Vec<log::Record>, ArchiveError> {
+    pub fn records(&self) -> Result<log::Records, ArchiveError> {
         Ok(self.log.records()?)
     }
 
@@ -215,15 +215,15 @@ impl Archive {
     pub fn submissions(&self, community: Option<&str>) -> Result<Vec<Submission>, ArchiveError> {
         Ok(self
             .records()?
-            .into_iter()
-            .filter_map(|rec| match rec.event {
+            .iter()
+            .filter_map(|rec| match &rec.event {
                 crate::event::Event::Submission(record)
                     if community.is_none_or(|c| c == record.community) =>
                 {
                     Some(Submission {
                         seq: rec.seq,
-                        time: rec.time,
-                        record,
+                        time: rec.time.clone(),
+                        record: record.clone(),
                     })
                 }
                 _ => None,

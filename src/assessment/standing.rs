@@ -43,8 +43,8 @@ pub(super) fn all_steps(
     let mut steps: std::collections::HashMap<String, Vec<level::Step>> = Default::default();
     for (community, step) in archive
         .records()?
-        .into_iter()
-        .filter_map(|rec| step_of(rec.event))
+        .iter()
+        .filter_map(|rec| step_of(rec.event.clone()))
     {
         steps.entry(community).or_default().push(step);
     }

@@ -199,10 +199,10 @@ pub fn all_records(
 ) -> Result<Vec<(String, AssessmentRecord)>, ArchiveError> {
     Ok(archive
         .records()?
-        .into_iter()
-        .filter_map(|rec| match rec.event {
+        .iter()
+        .filter_map(|rec| match &rec.event {
             crate::event::Event::Assessment(r) if community.is_none_or(|c| c == r.community) => {
-                Some((rec.time, r))
+                Some((rec.time.clone(), r.clone()))
             }
             _ => None,
         })

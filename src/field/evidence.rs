@@ -45,14 +45,16 @@ impl Evidence {
             points: point::list(archive, community)?,
             ..Evidence::default()
         };
-        for rec in archive.records()? {
-            match rec.event {
-                Event::FieldPhoto(p) if p.community == community => e.photos.push(p),
-                Event::FieldVisit(v) if v.community == community => e.visits.push((rec.time, v)),
-                Event::FieldScan(s) if s.community == community => e.scans.push(s),
-                Event::MediaCapture(m) if m.community == community => e.media.push(m),
-                Event::GridData(g) if g.community == community => e.grids.push(g),
-                Event::FieldPhotoFlags(f) => super::reflag::apply(&mut e.photos, &f),
+        for rec in archive.records()?.iter() {
+            match &rec.event {
+                Event::FieldPhoto(p) if p.community == community => e.photos.push(p.clone()),
+                Event::FieldVisit(v) if v.community == community => {
+                    e.visits.push((rec.time.clone(), v.clone()))
+                }
+                Event::FieldScan(s) if s.community == community => e.scans.push(s.clone()),
+                Event::MediaCapture(m) if m.community == community => e.media.push(m.clone()),
+                Event::GridData(g) if g.community == community => e.grids.push(g.clone()),
+                Event::FieldPhotoFlags(f) => super::reflag::apply(&mut e.photos, f),
                 Event::SurveyAnswer(a) if a.community == community && a.invalid.is_none() => {
                     e.survey_answers += 1
                 }

@@ -47,7 +47,7 @@ pub fn is_resolved(state: &str) -> bool {
 /// Every import of `community`, in log order.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<GridRecord>, FieldError> {
     super::from_log(archive, |e| match e {
-        crate::event::Event::GridData(g) if g.community == community => Some(g),
+        crate::event::Event::GridData(g) if g.community == community => Some(g.clone()),
         _ => None,
     })
 }

@@ -79,7 +79,7 @@ pub struct NewMedia {
 /// Every media record of `community`, in log order.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<MediaRecord>, FieldError> {
     super::from_log(archive, |e| match e {
-        crate::event::Event::MediaCapture(m) if m.community == community => Some(m),
+        crate::event::Event::MediaCapture(m) if m.community == community => Some(m.clone()),
         _ => None,
     })
 }

@@ -178,12 +178,12 @@ pub(crate) fn all_or_nothing(
 /// those wanted, e.g. one community's visits.
 pub(crate) fn from_log<T>(
     archive: &crate::archive::Archive,
-    pick: impl FnMut(crate::event::Event) -> Option<T>,
+    pick: impl FnMut(&crate::event::Event) -> Option<T>,
 ) -> Result<Vec<T>, FieldError> {
     Ok(archive
         .records()?
-        .into_iter()
-        .map(|r| r.event)
+        .iter()
+        .map(|r| &r.event)
         .filter_map(pick)
         .collect())
 }

@@ -168,9 +168,13 @@ fn earlier(
 ) -> Result<Option<(String, Option<photo::PhotoRecord>)>, FieldError> {
     use crate::event::Event;
     let found = super::from_log(archive, |e| match e {
-        Event::FieldVisit(v) => v.client.filter(|c| c.id == id).map(|c| (c.content, None)),
+        Event::FieldVisit(v) => v
+            .client
+            .as_ref()
+            .filter(|c| c.id == id)
+            .map(|c| (c.content.clone(), None)),
         Event::FieldPhoto(p) => match &p.client {
-            Some(c) if c.id == id => Some((c.content.clone(), Some(p))),
+            Some(c) if c.id == id => Some((c.content.clone(), Some(p.clone()))),
             _ => None,
         },
         _ => None,

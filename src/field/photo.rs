@@ -48,10 +48,10 @@ pub struct Incoming<'a> {
 /// Every photo recorded for `community`, in log order.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<PhotoRecord>, FieldError> {
     let mut out = Vec::new();
-    for r in archive.records()? {
-        match r.event {
-            crate::event::Event::FieldPhoto(p) if p.community == community => out.push(p),
-            crate::event::Event::FieldPhotoFlags(f) => super::reflag::apply(&mut out, &f),
+    for r in archive.records()?.iter() {
+        match &r.event {
+            crate::event::Event::FieldPhoto(p) if p.community == community => out.push(p.clone()),
+            crate::event::Event::FieldPhotoFlags(f) => super::reflag::apply(&mut out, f),
             _ => {}
         }
     }

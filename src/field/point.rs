@@ -92,13 +92,13 @@ pub struct NewPoint {
 /// Every current point of `community`, in the order first added.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<Point>, FieldError> {
     let mut out: Vec<Point> = Vec::new();
-    for rec in archive.records()? {
-        if let crate::event::Event::Point(p) = rec.event
+    for rec in archive.records()?.iter() {
+        if let crate::event::Event::Point(p) = &rec.event
             && p.community == community
         {
             match out.iter_mut().find(|q| q.id == p.id) {
-                Some(q) => *q = p,
-                None => out.push(p),
+                Some(q) => *q = p.clone(),
+                None => out.push(p.clone()),
             }
         }
     }
@@ -111,8 +111,8 @@ pub fn get(archive: &Archive, community: &str, id: &str) -> Result<Point, FieldE
     if let Some(p) = all.iter().find(|p| p.id == id.trim()) {
         return Ok(p.clone());
     }
-    let elsewhere = archive.records()?.into_iter().find_map(|r| match r.event {
-        crate::event::Event::Point(p) if p.id == id.trim() => Some(p.community),
+    let elsewhere = archive.records()?.iter().find_map(|r| match &r.event {
+        crate::event::Event::Point(p) if p.id == id.trim() => Some(p.community.clone()),
         _ => None,
     });
     let hint = match (elsewhere, all.is_empty()) {

@@ -37,7 +37,7 @@ pub struct Finding {
 /// Every visit of `community`, in log order.
 pub fn list(archive: &Archive, community: &str) -> Result<Vec<VisitRecord>, FieldError> {
     super::from_log(archive, |e| match e {
-        crate::event::Event::FieldVisit(v) if v.community == community => Some(v),
+        crate::event::Event::FieldVisit(v) if v.community == community => Some(v.clone()),
         _ => None,
     })
 }
@@ -45,7 +45,7 @@ pub fn list(archive: &Archive, community: &str) -> Result<Vec<VisitRecord>, Fiel
 /// Every scanned form of `community`, in log order.
 pub fn scans(archive: &Archive, community: &str) -> Result<Vec<ScanRecord>, FieldError> {
     super::from_log(archive, |e| match e {
-        crate::event::Event::FieldScan(v) if v.community == community => Some(v),
+        crate::event::Event::FieldScan(v) if v.community == community => Some(v.clone()),
         _ => None,
     })
 }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::Record;
 
@@ -16,15 +16,15 @@ const MAX_BYTES: usize = 64 << 20;
 
 struct Parsed {
     bytes: Vec<u8>,
-    records: Vec<Record>,
+    records: Arc<Vec<Record>>,
 }
 
 /// What is known of a file now holding `bytes` (complete lines).
 pub struct Known {
     /// How many of its bytes were parsed before.
     pub len: usize,
-    /// Their records.
-    pub records: Vec<Record>,
+    /// Their records, shared with the cache (not copied).
+    pub records: Arc<Vec<Record>>,
 }
 
 fn cache() -> &'static Mutex<HashMap<PathBuf, Parsed>> {
@@ -61,15 +61,12 @@ pub fn bytes(path: &Path, lines: u64) -> Option<Vec<u8>> {
 }
 
 /// Keeps `records`, parsed from `bytes`.
-pub fn keep(path: &Path, bytes: &[u8], records: &[Record]) {
+pub fn keep(path: &Path, bytes: Vec<u8>, records: Arc<Vec<Record>>) {
     let Ok(mut map) = cache().lock() else { return };
     if bytes.len() > MAX_BYTES {
         map.remove(path);
         return;
     }
-    let p = Parsed {
-        bytes: bytes.to_vec(),
-        records: records.to_vec(),
-    };
+    let p = Parsed { bytes, records };
     map.insert(path.to_path_buf(), p);
 }
