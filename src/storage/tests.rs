@@ -140,3 +140,22 @@ fn the_local_backend_keeps_the_contract() {
     );
     assert!(dir.path().join("quarantine").is_dir());
 }
+
+#[test]
+fn a_torn_last_line_is_cut_at_the_last_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = super::local::Local::new(dir.path());
+    let log = dir.path().join("log.jsonl");
+    assert!(!local.log_cut_torn_tail().unwrap(), "no log yet");
+    // A torn line longer than one read block, after whole lines.
+    let whole = b"{\"seq\":1}\n{\"seq\":2}\n".to_vec();
+    let mut torn = whole.clone();
+    torn.extend(std::iter::repeat_n(b'x', 100_000));
+    std::fs::write(&log, &torn).unwrap();
+    assert!(local.log_cut_torn_tail().unwrap());
+    assert_eq!(std::fs::read(&log).unwrap(), whole);
+    assert!(!local.log_cut_torn_tail().unwrap(), "nothing left to cut");
+    std::fs::write(&log, b"no newline at all").unwrap();
+    assert!(local.log_cut_torn_tail().unwrap());
+    assert!(std::fs::read(&log).unwrap().is_empty());
+}

@@ -51,14 +51,30 @@ impl Local {
         read_last_line(&mut f, len).map(Some)
     }
 
+    /// Cuts an unfinished last line off. Only the end of the file is
+    /// read: the common case, a log ending in a newline, costs one byte
+    /// whatever the log's size.
     pub(super) fn log_cut_torn_tail(&self) -> io::Result<bool> {
-        let bytes = self.log_bytes()?;
-        if bytes.is_empty() || bytes.ends_with(b"\n") {
+        let mut f = match File::open(self.log_path()) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let len = f.metadata()?.len();
+        if len == 0 {
             return Ok(false);
         }
-        let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let mut end = [0u8; 1];
+        f.seek(SeekFrom::Start(len - 1))?;
+        f.read_exact(&mut end)?;
+        if end[0] == b'\n' {
+            return Ok(false);
+        }
+        // The torn line is what follows the last newline.
+        let torn = read_last_line(&mut f, len)?;
+        let keep = len - torn.len() as u64;
         let f = OpenOptions::new().write(true).open(self.log_path())?;
-        f.set_len(keep as u64)?;
+        f.set_len(keep)?;
         f.sync_all()?;
         Ok(true)
     }
