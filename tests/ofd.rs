@@ -10,7 +10,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{in_ci, kaoping, require};
+use crate::cli::util::stdout_of;
+use crate::util::{in_ci, kaoping, require, tool_stdout};
 
 const FIXTURE: &str = include_str!("data/tongzhi-54.json");
 
@@ -68,17 +69,7 @@ pub(crate) fn script(name: &str, args: &[&Path]) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/ofd")
         .join(name);
-    let out = Command::new("python3")
-        .arg(path)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    tool_stdout(Command::new("python3").arg(path).args(args))
 }
 
 /// Unpacks `ofd` into `into`; the entry names in package order.
@@ -114,17 +105,12 @@ fn ofdkit_reads_the_text_in_reading_order() {
         return;
     }
     let pair = render(|_| {});
-    let out = Command::new("python3")
-        .args(["-m", "ofdkit", "text"])
-        .arg(&pair.ofd)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = tool_stdout(
+        Command::new("python3")
+            .args(["-m", "ofdkit", "text"])
+            .arg(&pair.ofd),
     );
-    let text = squeeze(&String::from_utf8(out.stdout).unwrap());
+    let text = squeeze(&text);
     let data: Value = serde_json::from_str(FIXTURE).unwrap();
     let field = |k: &str| data[k].as_str().unwrap().to_string();
     let mut needles = vec![field("number"), field("title"), field("recipients")];
@@ -169,16 +155,11 @@ fn every_part_validates_against_the_gbt_33190_schemas() {
     let xml: Vec<&String> = names.iter().filter(|n| n.ends_with(".xml")).collect();
     assert!(xml.len() >= 6, "{names:?}");
     for name in xml {
-        let out = Command::new("xmllint")
-            .args(["--noout", "--schema"])
-            .arg(xsd.join(schema(name)))
-            .arg(root.join(name))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        tool_stdout(
+            Command::new("xmllint")
+                .args(["--noout", "--schema"])
+                .arg(xsd.join(schema(name)))
+                .arg(root.join(name)),
         );
     }
     assert!(
@@ -310,17 +291,12 @@ pub(crate) fn registered_data(archive: &crate::util::TestArchive) -> PathBuf {
 /// in the archive's folder.
 pub(crate) fn issue_both(archive: &crate::util::TestArchive, name: &str) {
     let data = registered_data(archive);
-    let out = archive
-        .cmd()
-        .args(["render", "tongzhi", "--format", "both", "--data"])
-        .arg(&data)
-        .args(["-o", &format!("{name}.pdf")])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    stdout_of(
+        archive
+            .cmd()
+            .args(["render", "tongzhi", "--format", "both", "--data"])
+            .arg(&data)
+            .args(["-o", &format!("{name}.pdf")]),
     );
 }
 
@@ -354,13 +330,7 @@ fn a_registered_ofd_verifies_and_a_tampered_one_does_not() {
     assert!(pdf.is_file() && ofd.is_file());
     // One number, two files: the register names both.
     for file in [&pdf, &ofd] {
-        let out = archive.cmd().arg("verify-doc").arg(file).output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{text}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let text = stdout_of(archive.cmd().arg("verify-doc").arg(file));
         assert!(text.contains("〔2026〕1号"), "{text}");
     }
     let bad = archive.path("改过.ofd");

@@ -13,7 +13,7 @@ use std::process::Command;
 use base64::Engine as _;
 
 use crate::ofd::{issue_both, python_has, tamper, unpack};
-use crate::util::{TestArchive, kaoping, require};
+use crate::util::{TestArchive, kaoping, require, tool_run, tool_stdout};
 
 const SIGNATURES: &str = "Doc_0/Signs/Signatures.xml";
 const SIGNATURE: &str = "Doc_0/Signs/Sign_0/Signature.xml";
@@ -66,16 +66,13 @@ fn element<'a>(xml: &'a str, name: &str) -> &'a str {
 }
 
 fn xmllint(schema: &Path, file: &Path) -> (bool, String) {
-    let out = Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(schema)
-        .arg(file)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let (ok, _, err) = tool_run(
+        Command::new("xmllint")
+            .args(["--noout", "--schema"])
+            .arg(schema)
+            .arg(file),
+    );
+    (ok, err)
 }
 
 #[test]
@@ -178,20 +175,17 @@ fn openssl_verify(t: &Issued, content: &Path) -> (bool, String) {
         .map(|e| e.unwrap().path())
         .find(|p| p.to_string_lossy().ends_with(".cert.pem"))
         .unwrap();
-    let out = Command::new("openssl")
-        .args(["cms", "-verify", "-binary", "-inform", "DER", "-in"])
-        .arg(t.root.join(SIGNED_VALUE))
-        .arg("-content")
-        .arg(content)
-        .arg("-CAfile")
-        .arg(cert)
-        .args(["-out", "/dev/null"])
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let (ok, _, err) = tool_run(
+        Command::new("openssl")
+            .args(["cms", "-verify", "-binary", "-inform", "DER", "-in"])
+            .arg(t.root.join(SIGNED_VALUE))
+            .arg("-content")
+            .arg(content)
+            .arg("-CAfile")
+            .arg(cert)
+            .args(["-out", "/dev/null"]),
+    );
+    (ok, err)
 }
 
 #[test]
@@ -346,21 +340,14 @@ fn ofdkit_still_reads_the_signed_ofd() {
         return;
     }
     let t = issue();
-    let out = Command::new("python3")
-        .args(["-m", "ofdkit", "text"])
-        .arg(&t.ofd)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text: String = String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text: String = tool_stdout(
+        Command::new("python3")
+            .args(["-m", "ofdkit", "text"])
+            .arg(&t.ofd),
+    )
+    .chars()
+    .filter(|c| !c.is_whitespace())
+    .collect();
     assert!(text.contains("〔2026〕1号"), "{text}");
     assert!(text.contains("城乡社区治理创新试点建设工作方案"), "{text}");
     // The package it read is the signed one.
@@ -385,21 +372,16 @@ fn a_joint_document_gets_one_signature_per_organ_with_its_own_algorithm() {
     // The second organ signs with an RSA key made by openssl.
     let ca = t.archive().join("ca");
     std::fs::create_dir_all(&ca).unwrap();
-    let out = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-noenc", "-days", "30",
-        ])
-        .args(["-subj", "/CN=kaoping minzheng rsa"])
-        .arg("-keyout")
-        .arg(ca.join("k.pem"))
-        .arg("-out")
-        .arg(ca.join("c.pem"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    tool_stdout(
+        Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-noenc", "-days", "30",
+            ])
+            .args(["-subj", "/CN=kaoping minzheng rsa"])
+            .arg("-keyout")
+            .arg(ca.join("k.pem"))
+            .arg("-out")
+            .arg(ca.join("c.pem")),
     );
     let config = t.archive().join("kaoping.toml");
     let text = std::fs::read_to_string(&config).unwrap();

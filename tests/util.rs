@@ -120,6 +120,25 @@ pub fn require(tool: &str, package: &str) -> bool {
     ok
 }
 
+/// Runs an external tool (openssl, xmllint, a Python reader …),
+/// asserting that it succeeds, and returns its stdout as text.
+pub fn tool_stdout(cmd: &mut Command) -> String {
+    let (ok, stdout, stderr) = tool_run(cmd);
+    assert!(ok, "{cmd:?} failed:\n{stderr}");
+    stdout
+}
+
+/// Runs an external tool expected to pass or refuse: whether it
+/// succeeded, its stdout (which must be UTF-8) and its stderr, as text.
+pub fn tool_run(cmd: &mut Command) -> (bool, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).expect("UTF-8 output"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// The text of a PDF by poppler's `pdftotext`, white space removed; `None`
 /// when poppler is missing outside CI.
 pub fn pdf_text(pdf: &Path) -> Option<String> {

@@ -13,7 +13,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::documents_layout::output;
-use crate::util::{kaoping, pdf_text, require};
+use crate::util::{kaoping, pdf_text, require, tool_stdout};
 
 /// The demo's 移交 package.
 pub(crate) fn package() -> PathBuf {
@@ -90,23 +90,12 @@ pub(crate) fn openssl_sm3(file: &Path) -> Option<String> {
     if !require("openssl", "openssl") {
         return None;
     }
-    let out = Command::new("openssl")
-        .args(["dgst", "-sm3", "-r"])
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = tool_stdout(
+        Command::new("openssl")
+            .args(["dgst", "-sm3", "-r"])
+            .arg(file),
     );
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .to_string(),
-    )
+    Some(out.split_whitespace().next().unwrap().to_string())
 }
 
 #[test]
@@ -166,30 +155,11 @@ fn every_xml_file_is_well_formed_for_xmllint_and_python() {
             .map(|e| e.unwrap().path()),
     );
     if require("xmllint", "libxml2-utils") {
-        let out = Command::new("xmllint")
-            .arg("--noout")
-            .args(&xml)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        tool_stdout(Command::new("xmllint").arg("--noout").args(&xml));
     }
     let script = "import sys, xml.etree.ElementTree as ET\n\
         for p in sys.argv[1:]:\n    r = ET.parse(p).getroot()\n    print(r.tag)";
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .args(&xml)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let tags = String::from_utf8_lossy(&out.stdout);
+    let tags = tool_stdout(Command::new("python3").args(["-c", script]).args(&xml));
     assert_eq!(tags.lines().next(), Some("移交清单"));
     assert!(
         tags.lines()
