@@ -166,7 +166,14 @@ fn issue_reserved(
                 }
             };
         let lock = ctx.relock()?;
-        if draft()?.drafts == drafts {
+        let again = match draft() {
+            Ok(again) => again,
+            Err(e) => {
+                issuance::give_back(ctx.archive, &lock, &reserved, &e.to_string())?;
+                return Err(e);
+            }
+        };
+        if again.drafts == drafts {
             done.issued = issuance::commit(
                 ctx.archive,
                 &lock,
