@@ -23,6 +23,7 @@ pub mod survey;
 #[cfg(test)]
 mod tests;
 pub mod units;
+mod wire;
 
 pub use self::accounts::{AccountChange, Role};
 pub use self::archive::{Collected, Download, ObjectRef, Quarantined, SubmissionRecord};
@@ -238,8 +239,8 @@ impl Event {
     }
 }
 
-/// One line of the log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One line of the log (read by [`wire`], in one pass).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Record {
     /// Position in the log, from 1.
     pub seq: u64,

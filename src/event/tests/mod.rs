@@ -54,4 +54,31 @@ fn an_unknown_kind_is_an_error_not_a_silent_skip() {
     assert!(serde_json::from_str::<Record>(line).is_err());
 }
 
+/// The one-pass reader of a line: unknown keys are passed over, a field
+/// missing or ill-typed in `data` is named with its place in the line, a
+/// line whose `data` comes before `kind` (not written by kaoping) and one
+/// with no `seq` are refused.
+#[test]
+fn a_line_is_read_in_one_pass_and_its_faults_are_named() {
+    let head = r#""seq":7,"prev":"ab","time":"t""#;
+    let ok = format!(r#"{{{head},"extra":[1,{{"x":2}}],"kind":"signout","data":{{}}}}"#);
+    let rec: Record = serde_json::from_str(&ok).unwrap();
+    assert_eq!((rec.seq, rec.event), (7, Event::SignOut {}));
+    let bad = format!(r#"{{{head},"kind":"signin","data":{{"role":"校长"}}}}"#);
+    let err = serde_json::from_str::<Record>(&bad)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("校长") && err.contains("column"), "{err}");
+    let swapped = format!(r#"{{{head},"data":{{}},"kind":"signout"}}"#);
+    let err = serde_json::from_str::<Record>(&swapped)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("data 写在了 kind 之前"), "{err}");
+    let no_seq = r#"{"prev":"ab","time":"t","kind":"signout","data":{}}"#;
+    let err = serde_json::from_str::<Record>(no_seq)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("seq"), "{err}");
+}
+
 mod snapshots;
