@@ -21,7 +21,7 @@ use std::sync::Arc;
 use super::lock::WriterLock;
 use super::store::Digest;
 use crate::event::Event;
-use crate::storage::{Backend, LogPos, Opened};
+use crate::storage::{Backend, LogKey, LogPos, Opened};
 
 pub use crate::storage::local::LOG_FILE;
 
@@ -63,12 +63,12 @@ pub struct Log {
     path: PathBuf,
     account: Option<String>,
     backend: Opened,
-    /// The log as this handle last read it, and the write epoch then.
+    /// The records as this handle last read them, and the write epoch then.
     seen: std::sync::Arc<std::sync::Mutex<Option<Seen>>>,
 }
 
-/// A copy of the log's bytes and the write epoch it was read at.
-type Seen = (u64, Vec<u8>);
+/// The log's records and the write epoch they were read at.
+type Seen = (u64, Records);
 
 /// Counts the writer locks taken and the appends made in this process. A
 /// handle's copy of the log (see [`Log::read`]) is good only while the
@@ -122,25 +122,17 @@ impl Log {
         self.backend()?.log_bytes().map_err(|e| self.io_err(e))
     }
 
-    /// The log's bytes for reading records. One handle (one web request,
-    /// one command) reads the store once and then keeps that copy, as a
-    /// snapshot, until a writer lock is taken or records are appended in
-    /// this process: on PostgreSQL every read is a round trip, and a page
+    /// The records as this handle last read them, if no writer lock was
+    /// taken and nothing appended in this process since. One handle (one
+    /// web request, one command) reads the store once and then keeps
+    /// that snapshot: on PostgreSQL every read is a round trip, and a page
     /// reads the log a dozen times. A writer always sees the log fresh,
     /// because it takes the lock first; `verify` always reads it anew.
-    fn read_snapshot(&self) -> Result<Vec<u8>, LogError> {
-        use std::sync::atomic::Ordering;
-        let epoch = WRITES.load(Ordering::SeqCst);
-        if let Ok(seen) = self.seen.lock()
-            && let Some((_, bytes)) = seen.as_ref().filter(|(at, _)| *at == epoch)
-        {
-            return Ok(bytes.clone());
-        }
-        let bytes = self.read_since_parsed()?;
-        if let Ok(mut seen) = self.seen.lock() {
-            *seen = Some((epoch, bytes.clone()));
-        }
-        Ok(bytes)
+    fn snapshot(&self, epoch: u64) -> Option<Records> {
+        let seen = self.seen.lock().ok()?;
+        seen.as_ref()
+            .filter(|(at, _)| *at == epoch)
+            .map(|(_, records)| records.clone())
     }
 
     /// The log's bytes: what this process parsed before and the lines
@@ -229,7 +221,21 @@ impl Log {
     /// The records are shared: reading again with nothing appended copies
     /// nothing, and what was appended is parsed once per process.
     pub fn records(&self) -> Result<Records, LogError> {
-        let mut bytes = self.read_snapshot()?;
+        use std::sync::atomic::Ordering;
+        let epoch = WRITES.load(Ordering::SeqCst);
+        if let Some(records) = self.snapshot(epoch) {
+            return Ok(records);
+        }
+        let records = self.parse_all()?;
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = Some((epoch, records.clone()));
+        }
+        Ok(records)
+    }
+
+    /// Reads the log and parses what this process has not parsed before.
+    fn parse_all(&self) -> Result<Records, LogError> {
+        let mut bytes = self.read_since_parsed()?;
         let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         bytes.truncate(complete);
         if let Some(known) = parsed::known(&self.path, &bytes) {
@@ -251,6 +257,42 @@ impl Log {
         let records = Arc::new(records);
         parsed::keep(&self.path, bytes, records.clone());
         Ok(records)
+    }
+
+    /// The records with `key` that `keep` selects, in log order. Where the
+    /// backend keeps an index of the log (the local one), only the key's
+    /// lines and what was appended since the index was brought up to date
+    /// are read: a command about one community costs the same in a small
+    /// archive and a large one. Elsewhere, or when the index does not
+    /// match the log, every record is read and filtered. `keep` must
+    /// select only records with `key`.
+    pub fn records_where(
+        &self,
+        key: &LogKey,
+        keep: impl Fn(&Record) -> bool,
+    ) -> Result<Vec<Record>, LogError> {
+        use std::sync::atomic::Ordering;
+        let all = match self.snapshot(WRITES.load(Ordering::SeqCst)) {
+            Some(all) => all,
+            None => match self
+                .backend()?
+                .log_lines_of(key)
+                .map_err(|e| self.io_err(e))?
+            {
+                Some(lines) => {
+                    let mut out = Vec::new();
+                    for (n, line) in lines {
+                        let rec = self.parse_line(n as usize, &line)?;
+                        if keep(&rec) {
+                            out.push(rec);
+                        }
+                    }
+                    return Ok(out);
+                }
+                None => self.records()?,
+            },
+        };
+        Ok(all.iter().filter(|r| keep(r)).cloned().collect())
     }
 
     /// The complete records appended after `cursor`, which it then moves
@@ -379,120 +421,4 @@ pub fn now_rfc3339() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::event::{DocumentCheck, Event};
-
-    fn check(i: u32) -> Event {
-        Event::VerifyDoc(DocumentCheck {
-            sha256: format!("{i:064}"),
-            registered: None,
-        })
-    }
-
-    /// Reading again parses only what was appended, and a log changed
-    /// anywhere before its end is read anew: the cache never changes what
-    /// is read.
-    #[test]
-    fn reading_again_sees_appends_and_edits() {
-        let dir = tempfile::tempdir().unwrap();
-        let lock = WriterLock::acquire(dir.path(), false, |_| {}).unwrap();
-        let log = Log::new(dir.path());
-        for i in 0..3 {
-            log.append(&lock, check(i)).unwrap();
-        }
-        assert_eq!(log.records().unwrap().len(), 3);
-        log.append(&lock, check(3)).unwrap();
-        let after = log.records().unwrap();
-        assert_eq!(*after, log.verify().unwrap(), "the appended record is read");
-        assert_eq!(after.len(), 4);
-        // The same length, one earlier line edited: read anew.
-        let text = std::fs::read_to_string(log.path()).unwrap();
-        let edited = text.replace(&format!("{:064}", 1), &format!("{:064}", 7));
-        assert_eq!(edited.len(), text.len());
-        std::fs::write(log.path(), &edited).unwrap();
-        // The handle keeps its snapshot until a writer lock or an append in
-        // this process; a new handle (a new request or command) reads anew.
-        assert_eq!(log.records().unwrap(), after, "the handle's snapshot");
-        let again = Log::new(dir.path()).records().unwrap();
-        assert_eq!(again.len(), 4);
-        assert_ne!(again[1], after[1], "the edit is seen");
-        // Shorter (a line removed): read anew.
-        let first: String = edited.lines().take(2).map(|l| format!("{l}\n")).collect();
-        std::fs::write(log.path(), first).unwrap();
-        assert_eq!(Log::new(dir.path()).records().unwrap().len(), 2);
-        // After a writer lock is taken anywhere in the process, the old
-        // handle reads anew too.
-        written();
-        assert_eq!(log.records().unwrap().len(), 2);
-        // A bad line appended is reported with its line number.
-        let mut bad = std::fs::read(log.path()).unwrap();
-        bad.extend_from_slice(b"not json\n");
-        std::fs::write(log.path(), bad).unwrap();
-        let err = Log::new(dir.path()).records().unwrap_err().to_string();
-        assert!(err.contains("第 3 行"), "{err}");
-    }
-
-    #[test]
-    fn chain_detects_edits_and_removals() {
-        let dir = tempfile::tempdir().unwrap();
-        let lock = WriterLock::acquire(dir.path(), false, |_| {}).unwrap();
-        let log = Log::new(dir.path());
-        for i in 0..3 {
-            log.append(&lock, check(i)).unwrap();
-        }
-        assert_eq!(log.verify().unwrap().len(), 3);
-        assert_eq!(*log.records().unwrap(), log.verify().unwrap());
-        let text = std::fs::read_to_string(log.path()).unwrap();
-        let lines: Vec<&str> = text.lines().collect();
-
-        // Edit the middle record's data.
-        let edited = text.replace(&format!("{:064}", 1), &format!("{:064}", 7));
-        std::fs::write(log.path(), &edited).unwrap();
-        let err = log.verify().unwrap_err().to_string();
-        assert!(err.contains("第 3 行"), "{err}");
-
-        // Remove the first record.
-        std::fs::write(log.path(), format!("{}\n{}\n", lines[1], lines[2])).unwrap();
-        assert!(log.verify().is_err());
-
-        // A torn last line: no record to readers, refused by appends.
-        std::fs::write(log.path(), &text[..text.len() - 3]).unwrap();
-        assert!(log.verify().is_err());
-        assert_eq!(Log::new(dir.path()).records().unwrap().len(), 2);
-        assert!(log.append(&lock, check(9)).is_err());
-    }
-
-    #[test]
-    fn a_batch_is_appended_in_one_piece_and_chains_on() {
-        let dir = tempfile::tempdir().unwrap();
-        let lock = WriterLock::acquire(dir.path(), false, |_| {}).unwrap();
-        let log = Log::new(dir.path());
-        log.append(&lock, check(0)).unwrap();
-        let batch = log.append_all(&lock, (1..=4).map(check).collect()).unwrap();
-        assert_eq!(
-            batch.iter().map(|r| r.seq).collect::<Vec<_>>(),
-            [2, 3, 4, 5]
-        );
-        let all = log.verify().unwrap();
-        assert_eq!(all.len(), 5);
-        assert_eq!(all[1..], batch[..]);
-        assert!(log.append_all(&lock, Vec::new()).unwrap().is_empty());
-    }
-
-    #[test]
-    fn the_head_is_found_behind_long_lines() {
-        let dir = tempfile::tempdir().unwrap();
-        let lock = WriterLock::acquire(dir.path(), false, |_| {}).unwrap();
-        let log = Log::new(dir.path());
-        let long = Event::Download(crate::event::Download {
-            community: "x".repeat(200_000),
-            version: 1,
-            what: "BagIt".into(),
-        });
-        log.append(&lock, long.clone()).unwrap();
-        log.append(&lock, long).unwrap();
-        log.append(&lock, check(1)).unwrap();
-        assert_eq!(log.verify().unwrap().len(), 3);
-    }
-}
+mod tests;

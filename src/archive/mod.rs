@@ -117,6 +117,17 @@ impl Archive {
         Ok(self.log.records()?)
     }
 
+    /// The records with `key` that `keep` selects ([`Log::records_where`]):
+    /// one community's, or one kind's, without reading the whole log where
+    /// the backend keeps an index.
+    pub fn records_where(
+        &self,
+        key: &crate::storage::LogKey,
+        keep: impl Fn(&crate::event::Record) -> bool,
+    ) -> Result<Vec<crate::event::Record>, ArchiveError> {
+        Ok(self.log.records_where(key, keep)?)
+    }
+
     /// The registered pilot communities (the document register is
     /// [`crate::issuance`]).
     pub fn communities(&self) -> Result<Roster, ArchiveError> {
@@ -213,19 +224,26 @@ impl Archive {
     /// The submissions recorded in the log (all, or one community's), in
     /// log order.
     pub fn submissions(&self, community: Option<&str>) -> Result<Vec<Submission>, ArchiveError> {
+        use crate::storage::LogKey;
+        let key = match community {
+            Some(c) => LogKey::Community(c.to_string()),
+            None => LogKey::Kind("submission".into()),
+        };
+        let mine = |rec: &crate::event::Record| match &rec.event {
+            crate::event::Event::Submission(record) => {
+                community.is_none_or(|c| c == record.community)
+            }
+            _ => false,
+        };
         Ok(self
-            .records()?
-            .iter()
-            .filter_map(|rec| match &rec.event {
-                crate::event::Event::Submission(record)
-                    if community.is_none_or(|c| c == record.community) =>
-                {
-                    Some(Submission {
-                        seq: rec.seq,
-                        time: rec.time.clone(),
-                        record: record.clone(),
-                    })
-                }
+            .records_where(&key, mine)?
+            .into_iter()
+            .filter_map(|rec| match rec.event {
+                crate::event::Event::Submission(record) => Some(Submission {
+                    seq: rec.seq,
+                    time: rec.time,
+                    record,
+                }),
                 _ => None,
             })
             .collect())

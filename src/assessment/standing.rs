@@ -27,11 +27,11 @@ pub fn standing_records(
 }
 
 /// The level step an event is, with its community, if it is one.
-fn step_of(event: crate::event::Event) -> Option<(String, level::Step)> {
+fn step_of(event: &crate::event::Event) -> Option<(String, level::Step)> {
     use crate::event::Event;
     match event {
-        Event::Assessment(r) => Some((r.community, level::Step::Submitted(r.level))),
-        Event::AssessmentReturn(r) => Some((r.community, level::Step::Returned(r.level))),
+        Event::Assessment(r) => Some((r.community.clone(), level::Step::Submitted(r.level))),
+        Event::AssessmentReturn(r) => Some((r.community.clone(), level::Step::Returned(r.level))),
         _ => None,
     }
 }
@@ -44,7 +44,7 @@ pub(super) fn all_steps(
     for (community, step) in archive
         .records()?
         .iter()
-        .filter_map(|rec| step_of(rec.event.clone()))
+        .filter_map(|rec| step_of(&rec.event))
     {
         steps.entry(community).or_default().push(step);
     }
@@ -53,7 +53,14 @@ pub(super) fn all_steps(
 
 /// A community's submissions and returns, in log order.
 pub fn steps(archive: &Archive, community: &str) -> Result<Vec<level::Step>, ArchiveError> {
-    Ok(all_steps(archive)?.remove(community).unwrap_or_default())
+    let key = crate::storage::LogKey::Community(community.to_string());
+    let mine =
+        |rec: &crate::event::Record| step_of(&rec.event).is_some_and(|(c, _)| c == community);
+    Ok(archive
+        .records_where(&key, mine)?
+        .iter()
+        .filter_map(|rec| step_of(&rec.event).map(|(_, step)| step))
+        .collect())
 }
 
 /// One community's state in 评估验收.

@@ -197,13 +197,21 @@ pub fn all_records(
     archive: &Archive,
     community: Option<&str>,
 ) -> Result<Vec<(String, AssessmentRecord)>, ArchiveError> {
-    Ok(archive
-        .records()?
-        .iter()
-        .filter_map(|rec| match &rec.event {
-            crate::event::Event::Assessment(r) if community.is_none_or(|c| c == r.community) => {
-                Some((rec.time.clone(), r.clone()))
-            }
+    use crate::event::Event;
+    let mine = |rec: &crate::event::Record| matches!(&rec.event, Event::Assessment(r) if community.is_none_or(|c| c == r.community));
+    let records = match community {
+        Some(c) => archive.records_where(&crate::storage::LogKey::Community(c.into()), mine)?,
+        None => archive
+            .records()?
+            .iter()
+            .filter(|r| mine(r))
+            .cloned()
+            .collect(),
+    };
+    Ok(records
+        .into_iter()
+        .filter_map(|rec| match rec.event {
+            Event::Assessment(r) => Some((rec.time, r)),
             _ => None,
         })
         .collect())

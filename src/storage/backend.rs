@@ -44,6 +44,20 @@ pub enum LockFailure {
     Io(io::Error),
 }
 
+/// What a reader of part of the log asks for (see
+/// [`Backend::log_lines_of`]): the records of one kind (`kind` on disk),
+/// or those whose `data.community` is one community.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogKey {
+    /// One kind of record, as written on disk (`submission`).
+    Kind(String),
+    /// The records whose data names this community.
+    Community(String),
+}
+
+/// Numbered lines of the log (without their newlines).
+pub type LogLines = Vec<(u64, Vec<u8>)>;
+
 /// Where a follower of the log stands (see [`Backend::log_after`]).
 #[derive(Debug, Clone, Default)]
 pub struct LogPos {
@@ -179,6 +193,14 @@ pub trait Backend: Send + Sync + fmt::Debug {
     /// a local file is read whole from the page cache and compared).
     fn log_since(&self, known: u64, last: &[u8]) -> io::Result<Option<Vec<u8>>> {
         let _ = (known, last);
+        Ok(None)
+    }
+    /// The lines of records with `key`, numbered, in order, where the
+    /// backend keeps an index of the log that matches it (a superset is
+    /// allowed: the caller keeps what it wants). `None` (the default):
+    /// read the whole log instead.
+    fn log_lines_of(&self, key: &LogKey) -> io::Result<Option<LogLines>> {
+        let _ = key;
         Ok(None)
     }
     /// The last line with its newline if it has one; `None` when empty.

@@ -33,7 +33,8 @@ pub use crate::config::storage::{
     BucketConfig, DatabaseConfig, SslMode, StorageConfig, StorageError, StorageKind,
 };
 pub use backend::{
-    AgedObject, Backend, Committed, Held, LockFailure, LogPos, Logged, SessionStore, VersionFile,
+    AgedObject, Backend, Committed, Held, LockFailure, LogKey, LogPos, Logged, SessionStore,
+    VersionFile,
 };
 pub use digest::Digest;
 pub use runtime::run;

@@ -90,11 +90,15 @@ impl Local {
         if created && let Some(dir) = path.parent() {
             fsutil::sync_dir(dir)?;
         }
+        // The lines are written; the index is derived and best effort.
+        let _ = self.refresh_index();
         Ok(())
     }
 
     pub(super) fn log_write_new(&self, lines: &[(u64, Vec<u8>)]) -> io::Result<()> {
-        fsutil::write_new_atomic(&self.log_path(), &joined(lines))
+        fsutil::write_new_atomic(&self.log_path(), &joined(lines))?;
+        let _ = self.refresh_index();
+        Ok(())
     }
 }
 

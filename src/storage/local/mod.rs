@@ -3,6 +3,7 @@
 //! versions under `submissions/`, registers as files, the writer lock on
 //! `<root>/lock`, sessions in the server's memory.
 
+mod keyed;
 mod log;
 mod objects;
 mod sessions;
@@ -47,6 +48,8 @@ pub const COMMITTED_FILE: &str = "committed";
 pub struct Local {
     root: PathBuf,
     objects: PathBuf,
+    /// Where the log's index is cached (`None`: the user's cache folder).
+    index_base: Option<PathBuf>,
 }
 
 impl Local {
@@ -55,6 +58,7 @@ impl Local {
         Local {
             root: root.to_path_buf(),
             objects: root.join("objects").join("sha256"),
+            index_base: None,
         }
     }
 
@@ -116,6 +120,9 @@ impl Local {
 impl super::Backend for Local {
     fn object_size(&self, d: &Digest) -> io::Result<Option<u64>> {
         Local::object_size(self, d)
+    }
+    fn log_lines_of(&self, key: &super::LogKey) -> io::Result<Option<Vec<(u64, Vec<u8>)>>> {
+        Local::log_lines_of(self, key)
     }
     fn copy_object(&self, d: &Digest, sink: &mut dyn Write) -> io::Result<u64> {
         let file = File::open(self.path_of(d))?;
