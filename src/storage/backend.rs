@@ -44,16 +44,7 @@ pub enum LockFailure {
     Io(io::Error),
 }
 
-/// What a reader of part of the log asks for (see
-/// [`Backend::log_lines_of`]): the records of one kind (`kind` on disk),
-/// or those whose `data.community` is one community.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LogKey {
-    /// One kind of record, as written on disk (`submission`).
-    Kind(String),
-    /// The records whose data names this community.
-    Community(String),
-}
+pub use super::logkey::LogKey;
 
 /// Numbered lines of the log (without their newlines).
 pub type LogLines = Vec<(u64, Vec<u8>)>;
@@ -201,6 +192,12 @@ pub trait Backend: Send + Sync + fmt::Debug {
     /// read the whole log instead.
     fn log_lines_of(&self, key: &LogKey) -> io::Result<Option<LogLines>> {
         let _ = key;
+        Ok(None)
+    }
+    /// Every (key text, seq) of an index the backend keeps as part of the
+    /// archive (the database's `log_keys`), for `verify` to check against
+    /// the lines; `None` (the default) where there is none to check.
+    fn log_keys(&self) -> io::Result<Option<Vec<(String, u64)>>> {
         Ok(None)
     }
     /// The last line with its newline if it has one; `None` when empty.

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use tempfile::TempPath;
 
 use super::backend::{
-    Backend, Committed, Held, LockFailure, LogPos, Recovery, SessionRow, SessionStore,
-    StoredVersion, VersionFile,
+    Backend, Committed, Held, LockFailure, LogKey, LogLines, LogPos, Recovery, SessionRow,
+    SessionStore, StoredVersion, VersionFile,
 };
 use super::bucket::Bucket;
 use super::db::Db;
@@ -125,7 +125,9 @@ impl Backend for Distributed {
         self.db.register(name)
     }
     fn put_register(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        self.db.put_register(name, bytes)
+        let done = self.db.put_register(name, bytes);
+        super::written();
+        done
     }
     fn local_cache_dir(&self) -> Option<PathBuf> {
         None
@@ -180,6 +182,13 @@ impl Backend for Distributed {
             bytes.push(b'\n');
         }
         Ok(Some(bytes))
+    }
+    fn log_lines_of(&self, key: &LogKey) -> io::Result<Option<LogLines>> {
+        // Written in the transaction of each line (table `log_keys`).
+        self.db.log_lines_of(key).map(Some)
+    }
+    fn log_keys(&self) -> io::Result<Option<Vec<(String, u64)>>> {
+        self.db.log_keys().map(Some)
     }
     fn log_last_line(&self) -> io::Result<Option<Vec<u8>>> {
         Ok(self.db.log_head()?.map(|(_, mut line)| {

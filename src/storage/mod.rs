@@ -21,6 +21,7 @@ pub mod db;
 pub mod digest;
 pub mod distributed;
 pub mod local;
+pub mod logkey;
 pub mod register;
 mod runtime;
 pub mod tls;
@@ -38,6 +39,22 @@ pub use backend::{
 };
 pub use digest::Digest;
 pub use runtime::run;
+
+/// Counts, in this process, the writer locks taken, the log appends and
+/// the register writes. A handle's snapshot of the log or of a register
+/// is good only while the count is what it was when the snapshot was
+/// made.
+static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Marks every handle's snapshot as old (see [`epoch`]).
+pub fn written() {
+    WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The write count now: a snapshot taken at another count is old.
+pub fn epoch() -> u64 {
+    WRITES.load(std::sync::atomic::Ordering::SeqCst)
+}
 
 /// A backend as opened, or why the root's storage cannot be used.
 pub type Opened = Result<Arc<dyn Backend>, StorageError>;

@@ -7,6 +7,7 @@
 mod failures;
 mod flow;
 mod gc;
+mod keys;
 mod numbers;
 mod restore;
 mod servers;

@@ -13,6 +13,7 @@ use super::{Archive, ArchiveError, Submission};
 use crate::event::{Event, Quarantined};
 use crate::meter::{Meter, Unit};
 
+mod keys;
 mod problem;
 pub use problem::{Problem, Version};
 
@@ -220,6 +221,7 @@ pub fn verify(
         && let Ok(records) = &chain
     {
         check_sm3(archive, records, &mut report);
+        keys::check(archive, &mut report);
     }
     // Without a readable log every version folder would look unlogged.
     check_version_dirs(archive, &subs, community, chain.is_err(), &mut report)?;

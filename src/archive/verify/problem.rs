@@ -33,6 +33,9 @@ pub enum Problem {
     /// The log's chain or records are broken.
     #[error("{0}")]
     Log(String),
+    /// The database's index of the log disagrees with the log.
+    #[error("数据库中的日志索引（表 log_keys）与日志不符：{0}；请备份数据库后联系管理员重建该表")]
+    LogKeys(String),
     /// A version's manifest cannot be read.
     #[error("{version}：无法读取 {}（{cause}）", path.display())]
     ManifestUnreadable {

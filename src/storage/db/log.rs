@@ -10,6 +10,7 @@ use std::io;
 use tokio_postgres::error::SqlState;
 
 use super::{Db, io_err};
+use crate::storage::LogKey;
 use crate::storage::run;
 
 /// A number given out by a document of the batch.
@@ -103,6 +104,38 @@ impl Db {
             .collect())
     }
 
+    /// The lines with `key`, in order, through table `log_keys`.
+    pub fn log_lines_of(&self, key: &LogKey) -> io::Result<Vec<(u64, Vec<u8>)>> {
+        let rows = run(async {
+            let c = self.client().await?;
+            c.query(
+                "SELECT l.seq, l.line FROM log_keys k JOIN log l ON l.seq = k.seq
+                 WHERE k.key = $1 ORDER BY k.seq",
+                &[&key.text()],
+            )
+            .await
+        })
+        .map_err(io_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<_, i64>(0) as u64, r.get(1)))
+            .collect())
+    }
+
+    /// Every (key, seq) of table `log_keys`, for `verify`.
+    pub fn log_keys(&self) -> io::Result<Vec<(String, u64)>> {
+        let rows = run(async {
+            let c = self.client().await?;
+            c.query("SELECT key, seq FROM log_keys ORDER BY seq, key", &[])
+                .await
+        })
+        .map_err(io_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
+            .collect())
+    }
+
     /// The last line and its sequence number (`None` for an empty log).
     pub fn log_head(&self) -> io::Result<Option<(u64, Vec<u8>)>> {
         let row = run(async {
@@ -131,6 +164,15 @@ impl Db {
                     &[&seq_i64(*seq), line],
                 )
                 .await?;
+                // The line's keys, with it (a line kaoping wrote always
+                // has them; one that has none is found by reading all).
+                for key in LogKey::of_line(line).map(|k| k.1).unwrap_or_default() {
+                    tx.execute(
+                        "INSERT INTO log_keys (key, seq) VALUES ($1, $2)",
+                        &[&key.text(), &seq_i64(*seq)],
+                    )
+                    .await?;
+                }
             }
             for n in &commits.numbers {
                 tx.execute(

@@ -17,7 +17,10 @@ use super::{StorageError, run};
 use crate::config::storage::DatabaseConfig;
 
 /// The migrations, in order: (version, SQL).
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../../migrations/0001_init.sql")),
+    (2, include_str!("../../../migrations/0002_log_keys.sql")),
+];
 
 /// Advisory-lock key under which migrations run (one `init` at a time).
 const MIGRATE_KEY: i64 = 0x6b70_6d69; // "kpmi"

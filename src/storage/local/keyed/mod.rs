@@ -67,51 +67,12 @@ struct Entry {
     len: u32,
 }
 
-/// What the index needs of a line: its number and keys.
-#[derive(Deserialize)]
-struct Peek {
-    seq: u64,
-    kind: String,
-    #[serde(default)]
-    data: Option<PeekData>,
-}
-
-#[derive(Deserialize)]
-struct PeekData {
-    #[serde(default)]
-    community: Option<String>,
-}
-
-/// A line's number and keys; `None` for a line that is no record (the
-/// whole log is then read, and its reader names the line).
 fn keys_of(line: &[u8]) -> Option<(u64, Vec<LogKey>)> {
-    let peek: Peek = serde_json::from_slice(line).ok().or_else(|| {
-        // `data` that is no object, or a community that is no string.
-        #[derive(Deserialize)]
-        struct Bare {
-            seq: u64,
-            kind: String,
-        }
-        let bare: Bare = serde_json::from_slice(line).ok()?;
-        Some(Peek {
-            seq: bare.seq,
-            kind: bare.kind,
-            data: None,
-        })
-    })?;
-    let mut keys = vec![LogKey::Kind(peek.kind)];
-    if let Some(c) = peek.data.and_then(|d| d.community) {
-        keys.push(LogKey::Community(c));
-    }
-    Some((peek.seq, keys))
+    LogKey::of_line(line)
 }
 
 fn file_name(key: &LogKey) -> String {
-    let (tag, text) = match key {
-        LogKey::Kind(k) => ("k", k),
-        LogKey::Community(c) => ("c", c),
-    };
-    format!("{tag}-{}.idx", Digest::of(text.as_bytes()).hex())
+    format!("{}.idx", Digest::of(key.text().as_bytes()).hex())
 }
 
 /// The index of the log of the archive in `root`.
@@ -232,6 +193,10 @@ impl Index {
         let mut out = Vec::new();
         if !fresh {
             for e in self.entries(key, head.lines)? {
+                // Inside what the head covers, checked before allocating.
+                if e.offset.saturating_add(u64::from(e.len)) >= head.bytes {
+                    return Ok(Found::Mismatch);
+                }
                 let mut line = vec![0u8; e.len as usize + 1];
                 if log.read_exact_at(&mut line, e.offset).is_err() || line.pop() != Some(b'\n') {
                     return Ok(Found::Mismatch);

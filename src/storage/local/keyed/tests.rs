@@ -137,4 +137,20 @@ fn an_index_that_does_not_match_the_log_is_rebuilt() {
     fs::write(&file, bytes).unwrap();
     assert_eq!(seqs(&local, &a), None, "the line is not this community's");
     assert_eq!(seqs(&local, &a), Some(vec![1]));
+    // An entry claiming a line longer than the log: refused before
+    // anything that size is allocated.
+    local
+        .log_append(&[line(3, "assessment", "WH-001")])
+        .unwrap();
+    let huge = Entry {
+        seq: 3,
+        offset: 0,
+        len: u32::MAX,
+    };
+    let mut bytes = fs::read(&file).unwrap();
+    bytes.truncate(ENTRY);
+    bytes.extend_from_slice(&encode(&huge));
+    fs::write(&file, bytes).unwrap();
+    assert_eq!(seqs(&local, &a), None);
+    assert_eq!(seqs(&local, &a), Some(vec![1, 3]));
 }
