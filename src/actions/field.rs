@@ -117,6 +117,29 @@ pub(super) fn with_community<T>(
     Ok((c.clone(), done))
 }
 
+/// Runs `write` for community `id` under the writer lock, recorded by
+/// the signed-in account or `by`, who must be an assessor of it.
+pub(super) fn as_assessor<'a, T>(
+    ctx: &Ctx<'a>,
+    config: &Config,
+    id: &str,
+    by: Option<&'a Account>,
+    write: impl FnOnce(field::Recording<'_>) -> Result<T, field::FieldError>,
+) -> Result<(Community, T), ActionError> {
+    let account = recorder(ctx, by)?;
+    let checks = (&config.field, field::zone(&config.time));
+    with_community(ctx, id, may_assess, |lock, community| {
+        Ok(write(field::Recording {
+            archive: ctx.archive,
+            lock,
+            catalog: Catalog::builtin(),
+            checks,
+            community,
+            account,
+        })?)
+    })
+}
+
 /// Adds point `new` to community `id`.
 pub fn add_point(ctx: &Ctx, id: &str, new: &NewPoint) -> Result<(Community, Point), ActionError> {
     with_community(ctx, id, may_edit_points, |lock, c| {
@@ -150,20 +173,7 @@ pub fn store_photo<'a>(
     by: Option<&'a Account>,
     incoming: &Incoming,
 ) -> Result<(Community, photo::Stored), ActionError> {
-    let account = recorder(ctx, by)?;
-    let checks = (&config.field, field::zone(&config.time));
-    with_community(ctx, id, may_assess, |lock, c| {
-        let catalog = Catalog::builtin();
-        Ok(photo::store(
-            ctx.archive,
-            lock,
-            catalog,
-            checks,
-            c,
-            account,
-            incoming,
-        )?)
-    })
+    as_assessor(ctx, config, id, by, |at| photo::store(at, incoming))
 }
 
 /// Records the visit of point `point` of community `id`: its verdicts
@@ -175,20 +185,7 @@ pub fn record_visit<'a>(
     by: Option<&'a Account>,
     what: (&str, &[Finding], NaiveDate),
 ) -> Result<(Community, VisitRecord), ActionError> {
-    let account = recorder(ctx, by)?;
-    let checks = (&config.field, field::zone(&config.time));
-    with_community(ctx, id, may_assess, |lock, c| {
-        let catalog = Catalog::builtin();
-        Ok(visit::record(
-            ctx.archive,
-            lock,
-            catalog,
-            checks,
-            c,
-            account,
-            what,
-        )?)
-    })
+    as_assessor(ctx, config, id, by, |at| visit::record(at, what))
 }
 
 /// Keeps the scanned, filled paper form `scan` of point `point`.

@@ -11,7 +11,6 @@ use std::path::Path;
 use super::field::{may_assess, recorder, with_community};
 use super::{ActionError, Ctx};
 use crate::accounts::Account;
-use crate::catalog::Catalog;
 use crate::community::Community;
 use crate::config::Config;
 use crate::field::chunks::{self, BlobState, Chunk};
@@ -26,20 +25,7 @@ pub fn sync_record<'a>(
     by: Option<&'a Account>,
     sent: &Sent,
 ) -> Result<(Community, Accepted), ActionError> {
-    let account = recorder(ctx, by)?;
-    let checks = (&config.field, crate::field::zone(&config.time));
-    with_community(ctx, id, may_assess, |lock, c| {
-        let catalog = Catalog::builtin();
-        Ok(outbox::submit(
-            ctx.archive,
-            lock,
-            catalog,
-            checks,
-            c,
-            account,
-            sent,
-        )?)
-    })
+    super::field::as_assessor(ctx, config, id, by, |at| outbox::submit(at, sent))
 }
 
 /// What the server holds of photo `sha` sent for community `id`.

@@ -234,20 +234,12 @@ pub fn enter_copy(
     }
     let lock = ctx.lock()?;
     let survey = Survey::load(ctx.archive)?;
+    let a = answer::prepare(&survey, rules, &number, Channel::Paper, given)?;
     if !rules.settings.double_entry {
-        let a = answer::submit(
-            ctx.archive,
-            &lock,
-            &survey,
-            rules,
-            &number,
-            Channel::Paper,
-            given,
-        )?;
+        let a = answer::submit(ctx.archive, &lock, a)?;
         return Ok((number, CopyEntered::Answer(a)));
     }
     let clerk = ctx.account_of().map_or("", |a| a.name.as_str());
-    let a = answer::prepare(&survey, rules, &number, Channel::Paper, given)?;
     let (events, outcome) = double::enter(&survey, a, clerk)?;
     append(ctx, &lock, events)?;
     Ok((number, CopyEntered::Entry(outcome)))

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use super::lock::WriterLock;
 use super::store::Digest;
 use crate::event::Event;
-use crate::storage::{Backend, LogKey, LogPos, Opened};
+use crate::storage::{Backend, LogKey, LogPos, LogWrite, Opened};
 
 pub use crate::storage::local::LOG_FILE;
 
@@ -70,15 +70,11 @@ pub struct Log {
 /// The log's records and the write epoch they were read at.
 type Seen = (u64, Records);
 
-/// Counts the writer locks taken and the appends made in this process. A
-/// handle's copy of the log (see [`Log::read`]) is good only while the
-/// count is what it was when the copy was made.
-static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Marks every handle's copy of the log as old: a writer lock was taken
-/// (what other processes wrote must be read again) or records appended.
+/// Marks every handle's snapshot of the log as old: a writer lock was
+/// taken (what other processes wrote must be read again) or records
+/// appended ([`crate::storage::written`]).
 pub(crate) fn written() {
-    WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    crate::storage::written();
 }
 
 impl Log {
@@ -170,10 +166,21 @@ impl Log {
             records.push(self.parse_line(n, line)?);
             rows.push((n as u64, line.to_vec()));
         }
-        let commits = super::commits::of(&records);
+        self.write_rows(lock, LogWrite::New, &rows, &records)
+    }
+
+    /// Writes `rows` (the lines of `records`) with what they commit.
+    fn write_rows(
+        &self,
+        lock: &WriterLock,
+        to: LogWrite,
+        rows: &[(u64, Vec<u8>)],
+        records: &[Record],
+    ) -> Result<(), LogError> {
+        let commits = super::commits::of(records);
         let done = self
             .backend()?
-            .log_write_new(lock.held(), &rows, &commits)
+            .log_write(lock.held(), to, rows, &commits)
             .map_err(|e| self.io_err(e));
         written();
         done
@@ -221,8 +228,7 @@ impl Log {
     /// The records are shared: reading again with nothing appended copies
     /// nothing, and what was appended is parsed once per process.
     pub fn records(&self) -> Result<Records, LogError> {
-        use std::sync::atomic::Ordering;
-        let epoch = WRITES.load(Ordering::SeqCst);
+        let epoch = crate::storage::epoch();
         if let Some(records) = self.snapshot(epoch) {
             return Ok(records);
         }
@@ -271,8 +277,7 @@ impl Log {
         key: &LogKey,
         keep: impl Fn(&Record) -> bool,
     ) -> Result<Vec<Record>, LogError> {
-        use std::sync::atomic::Ordering;
-        let all = match self.snapshot(WRITES.load(Ordering::SeqCst)) {
+        let all = match self.snapshot(crate::storage::epoch()) {
             Some(all) => all,
             None => match self
                 .backend()?
@@ -388,13 +393,7 @@ impl Log {
         if out.is_empty() {
             return Ok(out);
         }
-        let commits = super::commits::of(&out);
-        let done = self
-            .backend()?
-            .log_append(lock.held(), &rows, &commits)
-            .map_err(|e| self.io_err(e));
-        written();
-        done?;
+        self.write_rows(lock, LogWrite::Append, &rows, &out)?;
         Ok(out)
     }
 }

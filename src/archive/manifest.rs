@@ -182,7 +182,12 @@ impl Manifest {
 /// writer lock.
 pub fn write_version(root: &Path, m: &Manifest) -> io::Result<Digest> {
     let manifest = m.to_bytes();
-    backend(root)?.put_version(&m.community.id, m.version, &manifest, &m.objects_list())?;
+    backend(root)?.put_version(crate::storage::VersionBytes {
+        community: &m.community.id,
+        n: m.version,
+        manifest: &manifest,
+        objects: &m.objects_list(),
+    })?;
     Ok(Digest::of(&manifest))
 }
 
@@ -195,7 +200,12 @@ pub fn write_raw(
     manifest: &[u8],
     objects: &str,
 ) -> io::Result<()> {
-    backend(root)?.put_version_copy(community, n, manifest, objects)
+    backend(root)?.put_version_copy(crate::storage::VersionBytes {
+        community,
+        n,
+        manifest,
+        objects,
+    })
 }
 
 /// Reads a version's `objects.sha256` text.

@@ -71,6 +71,9 @@ pub struct Archive {
     root: PathBuf,
     store: ObjectStore,
     log: Log,
+    /// The community register as this handle last read it, with the write
+    /// epoch then ([`Archive::communities`]).
+    roster: std::sync::Arc<std::sync::Mutex<Option<(u64, Roster)>>>,
 }
 
 impl Archive {
@@ -80,6 +83,7 @@ impl Archive {
             root: root.to_path_buf(),
             store: ObjectStore::new(root),
             log: Log::new(root),
+            roster: Default::default(),
         }
     }
 
@@ -130,8 +134,24 @@ impl Archive {
 
     /// The registered pilot communities (the document register is
     /// [`crate::issuance`]).
+    ///
+    /// One handle (one web request, one command) reads the register once
+    /// and keeps it until a writer lock is taken or a register written in
+    /// this process: a page asks for it several times, and on PostgreSQL
+    /// every read is a round trip.
     pub fn communities(&self) -> Result<Roster, ArchiveError> {
-        Ok(Roster::load(&self.root)?)
+        let epoch = crate::storage::epoch();
+        if let Ok(kept) = self.roster.lock()
+            && let Some((at, roster)) = kept.as_ref()
+            && *at == epoch
+        {
+            return Ok(roster.clone());
+        }
+        let roster = Roster::load(&self.root)?;
+        if let Ok(mut kept) = self.roster.lock() {
+            *kept = Some((epoch, roster.clone()));
+        }
+        Ok(roster)
     }
 
     /// Registers `list` (all or none: the first conflict refuses the lot)

@@ -56,7 +56,14 @@ pub fn run(
     ] {
         point::add(&off, lock, catalog, community, &new)?;
     }
-    let zone = crate::field::zone(&config.time);
+    let at = super::Recording {
+        archive: &ex,
+        lock,
+        catalog,
+        checks: (&config.field, crate::field::zone(&config.time)),
+        community,
+        account: expert,
+    };
     // Taken an hour before they reach the archive, by the demo's clock.
     let taken = crate::clock::now()
         .with_timezone(&crate::clock::BEIJING)
@@ -98,15 +105,7 @@ pub fn run(
             name,
             client: None,
         };
-        photo::store(
-            &ex,
-            lock,
-            catalog,
-            (&config.field, zone),
-            community,
-            expert,
-            &incoming,
-        )?;
+        photo::store(at, &incoming)?;
     }
     let finding = |standard: &str, verdict: &str, remark: &str| visit::Finding {
         standard: standard.into(),
@@ -131,16 +130,7 @@ pub fn run(
         ),
     ];
     for (point, findings) in &visits {
-        let visit = (*point, findings.as_slice(), today);
-        visit::record(
-            &ex,
-            lock,
-            catalog,
-            (&config.field, zone),
-            community,
-            expert,
-            visit,
-        )?;
+        visit::record(at, (*point, findings.as_slice(), today))?;
     }
     let scan = write("P1-实地考评表扫描件.pdf", CAPTURE_PDF)?;
     visit::attach_scan(

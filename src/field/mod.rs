@@ -188,6 +188,25 @@ pub(crate) fn from_log<T>(
         .collect())
 }
 
+/// What a field record is written with: the archive under its writer
+/// lock, the catalog, the field settings with the time zone of EXIF
+/// times, and the community and account it is recorded for and by.
+#[derive(Clone, Copy)]
+pub struct Recording<'a> {
+    /// The archive.
+    pub archive: &'a crate::archive::Archive,
+    /// Its writer lock, held by the caller.
+    pub lock: &'a crate::archive::lock::WriterLock,
+    /// The assessment system.
+    pub catalog: &'a Catalog,
+    /// `[field]` and the zone of EXIF times without their own.
+    pub checks: (&'a crate::config::FieldSettings, chrono::FixedOffset),
+    /// The community assessed.
+    pub community: &'a Community,
+    /// Who records.
+    pub account: &'a Account,
+}
+
 /// The offset EXIF times without their own are read in: the configured
 /// zone's, or UTC when it cannot be worked out (a configuration that is
 /// checked when loaded).

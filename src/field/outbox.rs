@@ -13,12 +13,7 @@ use sha2::Digest as _;
 
 use super::visit::{self, ClientRef, Finding};
 use super::{FieldError, chunks, photo};
-use crate::accounts::Account;
 use crate::archive::Archive;
-use crate::archive::lock::WriterLock;
-use crate::catalog::Catalog;
-use crate::community::Community;
-use crate::config::FieldSettings;
 
 /// Most findings one visit record may carry.
 pub const MAX_FINDINGS: usize = 200;
@@ -187,15 +182,13 @@ fn earlier(
 /// content, a conflict when with other content, else checked and stored
 /// by the same rules as online (an assessor of the community, a point of
 /// it, a standard checked there, a photo's size, type and EXIF).
-pub fn submit(
-    archive: &Archive,
-    lock: &WriterLock,
-    catalog: &Catalog,
-    checks: (&FieldSettings, chrono::FixedOffset),
-    community: &Community,
-    account: &Account,
-    sent: &Sent,
-) -> Result<Accepted, FieldError> {
+pub fn submit(at: super::Recording<'_>, sent: &Sent) -> Result<Accepted, FieldError> {
+    let super::Recording {
+        archive,
+        community,
+        account,
+        ..
+    } = at;
     super::check_assessor(account, community)?;
     check(sent)?;
     let content = fingerprint(&community.id, &account.name, sent);
@@ -228,7 +221,7 @@ pub fn submit(
                 })
                 .collect();
             let what = (sent.point.as_str(), &findings[..], date, Some(client));
-            visit::record_from(archive, lock, catalog, checks, community, account, what)?;
+            visit::record_from(at, what)?;
             Ok(Accepted {
                 outcome: Outcome::Stored,
                 photo: None,
@@ -247,9 +240,7 @@ pub fn submit(
                 name,
                 client: Some(client),
             };
-            let stored = photo::store(
-                archive, lock, catalog, checks, community, account, &incoming,
-            )?;
+            let stored = photo::store(at, &incoming)?;
             blob.done();
             Ok(Accepted {
                 outcome: match stored.duplicate {

@@ -13,9 +13,7 @@ use super::exif::{self, ImageFormat, PhotoFacts};
 use super::{FieldError, StdKey, StoredFile, check_assessor, point};
 use crate::accounts::Account;
 use crate::archive::Archive;
-use crate::archive::lock::WriterLock;
 use crate::catalog::Catalog;
-use crate::community::Community;
 use crate::config::FieldSettings;
 use crate::event::ObjectRef;
 pub use crate::event::field::{Flag, FlagKind, PhotoRecord};
@@ -97,19 +95,12 @@ pub fn standard_at(
 /// point is not the community's, the standard is not checked there, the
 /// file is over the size limit, not an image by its content, or larger in
 /// pixels than [`super::picture::MAX_PIXELS`] allows.
-pub fn store(
-    archive: &Archive,
-    lock: &WriterLock,
-    catalog: &Catalog,
-    checks: (&FieldSettings, chrono::FixedOffset),
-    community: &Community,
-    account: &Account,
-    incoming: &Incoming<'_>,
-) -> Result<Stored, FieldError> {
-    let (settings, zone) = checks;
+pub fn store(at: super::Recording<'_>, incoming: &Incoming<'_>) -> Result<Stored, FieldError> {
+    let (archive, community, account) = (at.archive, at.community, at.account);
+    let (settings, zone) = at.checks;
     let level = check_assessor(account, community)?;
     let p = point::get(archive, &community.id, incoming.point)?;
-    let key = standard_at(catalog, &p, incoming.standard)?;
+    let key = standard_at(at.catalog, &p, incoming.standard)?;
     super::check_file_name(incoming.name)?;
     let read_err = |source| FieldError::Read {
         path: incoming.path.to_path_buf(),
@@ -161,11 +152,8 @@ pub fn store(
         flags,
         client: incoming.client.clone(),
     };
-    super::append(
-        archive,
-        lock,
-        crate::event::Event::FieldPhoto(record.clone()),
-    )?;
+    let event = crate::event::Event::FieldPhoto(record.clone());
+    super::append(archive, at.lock, event)?;
     Ok(Stored {
         record,
         duplicate: false,

@@ -56,29 +56,19 @@ pub fn scans(archive: &Archive, community: &str) -> Result<Vec<ScanRecord>, Fiel
 /// have their 拍摄时间过早 flag judged against the visit
 /// ([`super::reflag::after_visit`]).
 pub fn record(
-    archive: &Archive,
-    lock: &WriterLock,
-    catalog: &Catalog,
-    checks: (&crate::config::FieldSettings, chrono::FixedOffset),
-    community: &Community,
-    account: &Account,
+    at: super::Recording<'_>,
     (point_id, findings, date): (&str, &[Finding], NaiveDate),
 ) -> Result<VisitRecord, FieldError> {
-    let what = (point_id, findings, date, None);
-    record_from(archive, lock, catalog, checks, community, account, what)
+    record_from(at, (point_id, findings, date, None))
 }
 
 /// [`record`], the record carrying `client`, the phone's own id of it
 /// when it came through the offline outbox.
 pub fn record_from(
-    archive: &Archive,
-    lock: &WriterLock,
-    catalog: &Catalog,
-    checks: (&crate::config::FieldSettings, chrono::FixedOffset),
-    community: &Community,
-    account: &Account,
+    at: super::Recording<'_>,
     (point_id, findings, date, client): (&str, &[Finding], NaiveDate, Option<ClientRef>),
 ) -> Result<VisitRecord, FieldError> {
+    let (archive, community, account) = (at.archive, at.community, at.account);
     let level = check_assessor(account, community)?;
     let p = point::get(archive, &community.id, point_id)?;
     let photos = photo::list(archive, &community.id)?;
@@ -87,7 +77,7 @@ pub fn record_from(
         if f.verdict.trim().is_empty() {
             continue;
         }
-        let key = photo::standard_at(catalog, &p, &f.standard)?;
+        let key = photo::standard_at(at.catalog, &p, &f.standard)?;
         let verdict = Verdict::parse(&f.verdict).ok_or_else(|| FieldError::BadField {
             field: "结论",
             value: f.verdict.clone(),
@@ -138,10 +128,10 @@ pub fn record_from(
     };
     let done = super::append(
         archive,
-        lock,
+        at.lock,
         crate::event::Event::FieldVisit(visit.clone()),
     )?;
-    super::reflag::after_visit(archive, lock, checks, &visit, &done.time)?;
+    super::reflag::after_visit(archive, at.lock, at.checks, &visit, &done.time)?;
     Ok(visit)
 }
 

@@ -91,27 +91,33 @@ fn tricky() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
+/// Passes when `main` compiles (its `assert`s hold); else fails with
+/// Typst's message.
+fn compiles(main: String) -> Result<(), TestCaseError> {
+    let result = compile(main);
+    prop_assert!(result.is_ok(), "{}", result.err().unwrap_or_default());
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
     fn markup_escape_prints_literally(s in tricky()) {
-        let main = format!(
+        compiles(format!(
             "{PLAIN}#let got = plain([{}])\n#assert.eq(norm(got), norm({}))\n",
             markup(&s),
             str_literal(&s),
-        );
-        prop_assert!(compile(main.clone()).is_ok(), "{}", compile(main).unwrap_err());
+        ))?;
     }
 
     #[test]
     fn string_literal_keeps_every_code_point(s in tricky()) {
-        let main = format!(
+        compiles(format!(
             "#let s = {}\n#assert.eq(s.codepoints().map(str.to-unicode), {})\n",
             str_literal(&s),
             codepoints(&s),
-        );
-        prop_assert!(compile(main.clone()).is_ok(), "{}", compile(main).unwrap_err());
+        ))?;
     }
 }
 
@@ -128,16 +134,22 @@ fn the_world_denies_files_outside_the_document() {
     }
 }
 
-#[test]
-fn one_engine_renders_identical_bytes_from_several_threads() {
+/// An engine with the built-in templates, and the 54号 notice's data and
+/// metadata.
+fn notice() -> (super::Engine, serde_json::Value, super::DocMeta) {
     let engine = super::Engine::new(None).unwrap();
-    let data: serde_json::Value =
-        serde_json::from_str(include_str!("../../tests/data/tongzhi-54.json")).unwrap();
+    let data = serde_json::from_str(include_str!("../../tests/data/tongzhi-54.json")).unwrap();
     let meta = super::DocMeta {
         title: "通知".into(),
         author: "中共昆明市委办公厅".into(),
         date: NaiveDate::from_ymd_opt(2018, 9, 18).unwrap(),
     };
+    (engine, data, meta)
+}
+
+#[test]
+fn one_engine_renders_identical_bytes_from_several_threads() {
+    let (engine, data, meta) = notice();
     let first = engine.render("tongzhi", &data, &meta).unwrap();
     let others: Vec<Vec<u8>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..2)
@@ -169,14 +181,7 @@ fn today_is_the_documents_date() {
 
 #[test]
 fn the_built_in_notice_compiles_without_warnings() {
-    let engine = super::Engine::new(None).unwrap();
-    let data: serde_json::Value =
-        serde_json::from_str(include_str!("../../tests/data/tongzhi-54.json")).unwrap();
-    let meta = super::DocMeta {
-        title: "通知".into(),
-        author: "中共昆明市委办公厅".into(),
-        date: NaiveDate::from_ymd_opt(2018, 9, 18).unwrap(),
-    };
+    let (engine, data, meta) = notice();
     let source = engine.source("tongzhi", &data, &meta).unwrap();
     let world = DocWorld::new(source, engine.library.clone(), meta.date);
     let compiled = typst::compile::<PagedDocument>(&world);

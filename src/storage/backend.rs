@@ -46,6 +46,28 @@ pub enum LockFailure {
 
 pub use super::logkey::LogKey;
 
+/// A submission version as stored: `manifest.json` and `objects.sha256`.
+#[derive(Debug, Clone, Copy)]
+pub struct VersionBytes<'a> {
+    /// Community id.
+    pub community: &'a str,
+    /// Version number.
+    pub n: u32,
+    /// The manifest's bytes.
+    pub manifest: &'a [u8],
+    /// The checksum list.
+    pub objects: &'a str,
+}
+
+/// How [`Backend::log_write`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogWrite {
+    /// After the lines there are.
+    Append,
+    /// As the whole log of an empty archive (a copy being made).
+    New,
+}
+
 /// Numbered lines of the log (without their newlines).
 pub type LogLines = Vec<(u64, Vec<u8>)>;
 
@@ -190,8 +212,7 @@ pub trait Backend: Send + Sync + fmt::Debug {
     /// backend keeps an index of the log that matches it (a superset is
     /// allowed: the caller keeps what it wants). `None` (the default):
     /// read the whole log instead.
-    fn log_lines_of(&self, key: &LogKey) -> io::Result<Option<LogLines>> {
-        let _ = key;
+    fn log_lines_of(&self, _key: &LogKey) -> io::Result<Option<LogLines>> {
         Ok(None)
     }
     /// Every (key text, seq) of an index the backend keeps as part of the
@@ -204,38 +225,21 @@ pub trait Backend: Send + Sync + fmt::Debug {
     fn log_last_line(&self) -> io::Result<Option<Vec<u8>>>;
     /// Cuts off an unfinished last line; says whether there was one.
     fn log_cut_torn_tail(&self) -> io::Result<bool>;
-    /// Appends `lines` (seq, line without newline) with what they commit,
-    /// all or nothing, durable on return.
-    fn log_append(
+    /// Writes `lines` (seq, line without newline) with what they commit,
+    /// all or nothing, durable on return: appended, or as the whole log
+    /// of an empty archive ([`LogWrite`]).
+    fn log_write(
         &self,
         held: &Held,
-        lines: &[(u64, Vec<u8>)],
-        commits: &Commits,
-    ) -> io::Result<()>;
-    /// Writes `lines` as the whole log of an empty archive.
-    fn log_write_new(
-        &self,
-        held: &Held,
+        to: LogWrite,
         lines: &[(u64, Vec<u8>)],
         commits: &Commits,
     ) -> io::Result<()>;
 
     /// Stores a new version (must not exist yet) whole.
-    fn put_version(
-        &self,
-        community: &str,
-        n: u32,
-        manifest: &[u8],
-        objects: &str,
-    ) -> io::Result<()>;
+    fn put_version(&self, v: VersionBytes<'_>) -> io::Result<()>;
     /// Stores a version's exact bytes copied from another archive.
-    fn put_version_copy(
-        &self,
-        community: &str,
-        n: u32,
-        manifest: &[u8],
-        objects: &str,
-    ) -> io::Result<()>;
+    fn put_version_copy(&self, v: VersionBytes<'_>) -> io::Result<()>;
     /// One file of a stored version.
     fn version_file(&self, community: &str, n: u32, which: VersionFile) -> io::Result<Vec<u8>>;
     /// Marks a version committed by its log record (a database does that

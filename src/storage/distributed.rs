@@ -13,8 +13,8 @@ use std::sync::Arc;
 use tempfile::TempPath;
 
 use super::backend::{
-    Backend, Committed, Held, LockFailure, LogKey, LogLines, LogPos, Recovery, SessionRow,
-    SessionStore, StoredVersion, VersionFile,
+    Backend, Committed, Held, LockFailure, LogKey, LogLines, LogPos, LogWrite, Recovery,
+    SessionRow, SessionStore, StoredVersion, VersionBytes, VersionFile,
 };
 use super::bucket::Bucket;
 use super::db::Db;
@@ -65,12 +65,12 @@ impl SessionStore for DbSessions {
 }
 
 impl Distributed {
-    fn row(&self, community: &str, n: u32, manifest: &[u8], objects: &str) -> io::Result<()> {
+    fn row(&self, v: VersionBytes<'_>) -> io::Result<()> {
         self.db.put_manifest(&ManifestRow {
-            community: community.to_string(),
-            version: n,
-            manifest: manifest.to_vec(),
-            objects: objects.to_string(),
+            community: v.community.to_string(),
+            version: v.n,
+            manifest: v.manifest.to_vec(),
+            objects: v.objects.to_string(),
             log_seq: None,
         })
     }
@@ -200,17 +200,21 @@ impl Backend for Distributed {
         // A batch is one transaction there: no line is ever half written.
         Ok(false)
     }
-    fn log_append(&self, held: &Held, lines: &[(u64, Vec<u8>)], c: &Commits) -> io::Result<()> {
+    fn log_write(
+        &self,
+        held: &Held,
+        _: LogWrite,
+        lines: &[(u64, Vec<u8>)],
+        c: &Commits,
+    ) -> io::Result<()> {
+        // An empty table is appended to like any other.
         self.db.log_append(held_db(held)?, lines, c)
     }
-    fn log_write_new(&self, held: &Held, lines: &[(u64, Vec<u8>)], c: &Commits) -> io::Result<()> {
-        self.db.log_append(held_db(held)?, lines, c)
+    fn put_version(&self, v: VersionBytes<'_>) -> io::Result<()> {
+        self.row(v)
     }
-    fn put_version(&self, c: &str, n: u32, manifest: &[u8], objects: &str) -> io::Result<()> {
-        self.row(c, n, manifest, objects)
-    }
-    fn put_version_copy(&self, c: &str, n: u32, manifest: &[u8], objects: &str) -> io::Result<()> {
-        self.row(c, n, manifest, objects)
+    fn put_version_copy(&self, v: VersionBytes<'_>) -> io::Result<()> {
+        self.row(v)
     }
     fn version_file(&self, c: &str, n: u32, which: VersionFile) -> io::Result<Vec<u8>> {
         let Some(row) = self.db.manifest(c, n)? else {

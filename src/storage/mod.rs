@@ -34,8 +34,8 @@ pub use crate::config::storage::{
     BucketConfig, DatabaseConfig, SslMode, StorageConfig, StorageError, StorageKind,
 };
 pub use backend::{
-    AgedObject, Backend, Committed, Held, LockFailure, LogKey, LogPos, Logged, SessionStore,
-    VersionFile,
+    AgedObject, Backend, Committed, Held, LockFailure, LogKey, LogPos, LogWrite, Logged,
+    SessionStore, VersionBytes, VersionFile,
 };
 pub use digest::Digest;
 pub use runtime::run;

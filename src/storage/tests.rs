@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::backend::{Committed, Held, LockFailure, LogPos, VersionFile};
+use super::backend::{Committed, Held, LockFailure, LogPos, LogWrite, VersionBytes, VersionFile};
 use super::db::log::Commits;
 use super::{Backend, Digest};
 
@@ -47,9 +47,15 @@ fn log(b: &dyn Backend, held: &Held) {
     assert!(b.log_bytes().unwrap().is_empty());
     assert_eq!(b.log_last_line().unwrap(), None);
     let lines = vec![(1, b"{\"seq\":1}".to_vec()), (2, b"{\"seq\":2}".to_vec())];
-    b.log_append(held, &lines, &Commits::default()).unwrap();
-    b.log_append(held, &[(3, b"{\"seq\":3}".to_vec())], &Commits::default())
+    b.log_write(held, LogWrite::Append, &lines, &Commits::default())
         .unwrap();
+    b.log_write(
+        held,
+        LogWrite::Append,
+        &[(3, b"{\"seq\":3}".to_vec())],
+        &Commits::default(),
+    )
+    .unwrap();
     assert_eq!(
         b.log_bytes().unwrap(),
         b"{\"seq\":1}\n{\"seq\":2}\n{\"seq\":3}\n"
@@ -63,12 +69,14 @@ fn log(b: &dyn Backend, held: &Held) {
 }
 
 fn versions(b: &dyn Backend) {
-    b.put_version("WH-001", 1, b"{}", "x  objects/sha256/aa/x\n")
-        .unwrap();
-    assert!(
-        b.put_version("WH-001", 1, b"{}", "").is_err(),
-        "never replaced"
-    );
+    let v = |objects| VersionBytes {
+        community: "WH-001",
+        n: 1,
+        manifest: b"{}",
+        objects,
+    };
+    b.put_version(v("x  objects/sha256/aa/x\n")).unwrap();
+    assert!(b.put_version(v("")).is_err(), "never replaced");
     assert_eq!(
         b.version_file("WH-001", 1, VersionFile::Manifest).unwrap(),
         b"{}"

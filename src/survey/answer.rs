@@ -105,19 +105,14 @@ pub struct Rules<'a> {
     pub settings: &'a SurveySettings,
 }
 
-/// Records the answer to copy `number`: refused when the number was never
-/// issued, the copy is already answered, or a value is off its scale. The
-/// caller holds the writer lock and has refreshed `survey`.
+/// Records `record`, an answer [`prepare`] checked under the same writer
+/// lock (refused there when the number was never issued, the copy is
+/// already answered, or a value is off its scale).
 pub fn submit(
     archive: &Archive,
     lock: &WriterLock,
-    survey: &Survey,
-    rules: Rules<'_>,
-    typed_number: &str,
-    channel: Channel,
-    given: &Given,
+    record: AnswerRecord,
 ) -> Result<AnswerRecord, SurveyError> {
-    let record = prepare(survey, rules, typed_number, channel, given)?;
     archive
         .log()
         .append(lock, Event::SurveyAnswer(record.clone()))
@@ -125,7 +120,8 @@ pub fn submit(
     Ok(record)
 }
 
-/// Builds the record [`submit`] would append, with every check.
+/// Builds the record [`submit`] appends, with every check. The caller
+/// holds the writer lock and has refreshed `survey`.
 pub fn prepare(
     survey: &Survey,
     rules: Rules<'_>,

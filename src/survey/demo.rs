@@ -132,15 +132,8 @@ pub fn run(
         for (k, copy) in printed[returned - web..returned].iter().enumerate() {
             let mut given = sample(&q, returned - web + k, happy);
             given.seconds = Some(if k < 2 { 12 } else { 95 + 10 * k as u32 });
-            answer::submit(
-                archive,
-                &lock,
-                &survey,
-                rules,
-                &copy.number,
-                Channel::Web,
-                &given,
-            )?;
+            let record = answer::prepare(&survey, rules, &copy.number, Channel::Web, &given)?;
+            answer::submit(archive, &lock, record)?;
             survey.refresh(archive)?;
         }
         let t = stats::tally(&survey, &q, s, &c.id);

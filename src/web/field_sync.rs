@@ -58,6 +58,18 @@ async fn assessor(state: &AppState, user: &User, id: &str) -> Result<(), WebErro
     Ok(())
 }
 
+/// [`assessor`], for a request that changes something: its CSRF header
+/// checked too.
+async fn assessor_posting(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<(), WebError> {
+    assessor(state, user, id).await?;
+    csrf(user, headers)
+}
+
 fn csrf(user: &User, headers: &HeaderMap) -> Result<(), WebError> {
     let sent = headers
         .get(CSRF_HEADER)
@@ -134,8 +146,7 @@ pub async fn blob_chunk(
     body: Bytes,
 ) -> Response {
     let done = async {
-        assessor(&state, &user, &id).await?;
-        csrf(&user, &headers)?;
+        assessor_posting(&state, &user, &id, &headers).await?;
         let (Some(offset), Some(total)) = (q.offset, q.total) else {
             return Err(WebError::bad("缺少分块的位置（offset）或照片大小（total）"));
         };
@@ -176,8 +187,7 @@ pub async fn sync(
     body: Bytes,
 ) -> Response {
     let done = async {
-        assessor(&state, &user, &id).await?;
-        csrf(&user, &headers)?;
+        assessor_posting(&state, &user, &id, &headers).await?;
         let sent: Sent = serde_json::from_slice(&body)
             .map_err(|e| WebError::bad(format!("待上传记录的格式不对（{e}）")))?;
         let config = state.0.config.clone();

@@ -69,11 +69,7 @@ impl Db {
     }
 
     fn log_bytes_all(&self) -> io::Result<Vec<u8>> {
-        let rows = run(async {
-            let c = self.client().await?;
-            c.query("SELECT line FROM log ORDER BY seq", &[]).await
-        })
-        .map_err(io_err)?;
+        let rows = self.query("SELECT line FROM log ORDER BY seq", &[])?;
         let mut out = Vec::new();
         for row in rows {
             out.extend_from_slice(row.get::<_, &[u8]>(0));
@@ -89,15 +85,8 @@ impl Db {
 
     /// The lines from `seq` on (that one included), in order.
     pub fn log_lines_from(&self, seq: u64) -> io::Result<Vec<(u64, Vec<u8>)>> {
-        let rows = run(async {
-            let c = self.client().await?;
-            c.query(
-                "SELECT seq, line FROM log WHERE seq >= $1 ORDER BY seq",
-                &[&seq_i64(seq)],
-            )
-            .await
-        })
-        .map_err(io_err)?;
+        let sql = "SELECT seq, line FROM log WHERE seq >= $1 ORDER BY seq";
+        let rows = self.query(sql, &[&seq_i64(seq)])?;
         Ok(rows
             .iter()
             .map(|r| (r.get::<_, i64>(0) as u64, r.get(1)))
@@ -106,16 +95,9 @@ impl Db {
 
     /// The lines with `key`, in order, through table `log_keys`.
     pub fn log_lines_of(&self, key: &LogKey) -> io::Result<Vec<(u64, Vec<u8>)>> {
-        let rows = run(async {
-            let c = self.client().await?;
-            c.query(
-                "SELECT l.seq, l.line FROM log_keys k JOIN log l ON l.seq = k.seq
-                 WHERE k.key = $1 ORDER BY k.seq",
-                &[&key.text()],
-            )
-            .await
-        })
-        .map_err(io_err)?;
+        let sql = "SELECT l.seq, l.line FROM log_keys k JOIN log l ON l.seq = k.seq
+                   WHERE k.key = $1 ORDER BY k.seq";
+        let rows = self.query(sql, &[&key.text()])?;
         Ok(rows
             .iter()
             .map(|r| (r.get::<_, i64>(0) as u64, r.get(1)))
@@ -124,12 +106,25 @@ impl Db {
 
     /// Every (key, seq) of table `log_keys`, for `verify`.
     pub fn log_keys(&self) -> io::Result<Vec<(String, u64)>> {
-        let rows = run(async {
+        self.named_seqs("SELECT key, seq FROM log_keys ORDER BY seq, key")
+    }
+
+    /// The rows of one statement on the next free connection.
+    fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> io::Result<Vec<tokio_postgres::Row>> {
+        run(async {
             let c = self.client().await?;
-            c.query("SELECT key, seq FROM log_keys ORDER BY seq, key", &[])
-                .await
+            c.query(sql, params).await
         })
-        .map_err(io_err)?;
+        .map_err(io_err)
+    }
+
+    /// (text, log seq) pairs of a statement without parameters.
+    fn named_seqs(&self, sql: &str) -> io::Result<Vec<(String, u64)>> {
+        let rows = self.query(sql, &[])?;
         Ok(rows
             .iter()
             .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
@@ -208,15 +203,6 @@ impl Db {
 
     /// The numbers table: (number, log seq), for checks.
     pub fn numbers(&self) -> io::Result<Vec<(String, u64)>> {
-        let rows = run(async {
-            let c = self.client().await?;
-            c.query("SELECT number, log_seq FROM numbers ORDER BY log_seq", &[])
-                .await
-        })
-        .map_err(io_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
-            .collect())
+        self.named_seqs("SELECT number, log_seq FROM numbers ORDER BY log_seq")
     }
 }

@@ -77,7 +77,9 @@ impl Local {
 
     /// Replaces a register whole, atomically.
     pub(super) fn put_register(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        fsutil::write_atomic(&self.root.join(name), bytes)
+        let done = fsutil::write_atomic(&self.root.join(name), bytes);
+        super::written();
+        done
     }
 
     /// Takes the operating-system lock on `<root>/lock`.
@@ -187,17 +189,23 @@ impl super::Backend for Local {
     fn log_cut_torn_tail(&self) -> io::Result<bool> {
         Local::log_cut_torn_tail(self)
     }
-    fn log_append(&self, _held: &Held, lines: &[(u64, Vec<u8>)], _: &Commits) -> io::Result<()> {
-        Local::log_append(self, lines)
+    fn log_write(
+        &self,
+        _held: &Held,
+        to: super::LogWrite,
+        lines: &[(u64, Vec<u8>)],
+        _: &Commits,
+    ) -> io::Result<()> {
+        match to {
+            super::LogWrite::Append => Local::log_append(self, lines),
+            super::LogWrite::New => Local::log_write_new(self, lines),
+        }
     }
-    fn log_write_new(&self, _held: &Held, lines: &[(u64, Vec<u8>)], _: &Commits) -> io::Result<()> {
-        Local::log_write_new(self, lines)
+    fn put_version(&self, v: super::VersionBytes<'_>) -> io::Result<()> {
+        Local::put_version(self, v)
     }
-    fn put_version(&self, c: &str, n: u32, manifest: &[u8], objects: &str) -> io::Result<()> {
-        Local::put_version(self, c, n, manifest, objects)
-    }
-    fn put_version_copy(&self, c: &str, n: u32, manifest: &[u8], objects: &str) -> io::Result<()> {
-        Local::put_version_copy(self, c, n, manifest, objects)
+    fn put_version_copy(&self, v: super::VersionBytes<'_>) -> io::Result<()> {
+        Local::put_version_copy(self, v)
     }
     fn version_file(&self, c: &str, n: u32, which: VersionFile) -> io::Result<Vec<u8>> {
         Local::version_file(self, c, n, which)

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{COMMITTED_FILE, Local, MANIFEST_FILE, OBJECTS_FILE};
 use crate::fsutil;
-use crate::storage::backend::{Committed, Recovery, StoredVersion, VersionFile};
+use crate::storage::backend::{Committed, Recovery, StoredVersion, VersionBytes, VersionFile};
 
 /// Folder holding all versions of a community.
 pub fn community_dir(root: &Path, community: &str) -> PathBuf {
@@ -76,13 +76,13 @@ impl Local {
     /// Writes a version folder whole: into a temp folder, every file
     /// fsynced, then renamed to `vNNNN` (which must not exist) and the
     /// parent fsynced.
-    pub(super) fn put_version(
-        &self,
-        community: &str,
-        n: u32,
-        manifest: &[u8],
-        objects: &str,
-    ) -> io::Result<()> {
+    pub(super) fn put_version(&self, v: VersionBytes<'_>) -> io::Result<()> {
+        let VersionBytes {
+            community,
+            n,
+            manifest,
+            objects,
+        } = v;
         let parent = community_dir(&self.root, community);
         fsutil::create_dir_durable(&parent)?;
         let tmp = tempfile::Builder::new()
@@ -113,17 +113,11 @@ impl Local {
         fsutil::sync_dir(&parent)
     }
 
-    pub(super) fn put_version_copy(
-        &self,
-        community: &str,
-        n: u32,
-        manifest: &[u8],
-        objects: &str,
-    ) -> io::Result<()> {
-        let dir = version_dir(&self.root, community, n);
+    pub(super) fn put_version_copy(&self, v: VersionBytes<'_>) -> io::Result<()> {
+        let dir = version_dir(&self.root, v.community, v.n);
         fs::create_dir_all(&dir)?;
-        fsutil::write_new_atomic(&dir.join(MANIFEST_FILE), manifest)?;
-        fsutil::write_new_atomic(&dir.join(OBJECTS_FILE), objects.as_bytes())
+        fsutil::write_new_atomic(&dir.join(MANIFEST_FILE), v.manifest)?;
+        fsutil::write_new_atomic(&dir.join(OBJECTS_FILE), v.objects.as_bytes())
     }
 
     pub(super) fn version_file(&self, c: &str, n: u32, which: VersionFile) -> io::Result<Vec<u8>> {

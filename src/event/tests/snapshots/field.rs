@@ -19,14 +19,6 @@ fn field_kinds() {
     );
     pinned(
         Event::FieldPhoto(PhotoRecord {
-            community: "WH-001".into(),
-            point: "P1".into(),
-            key: key(),
-            assessor: "王明".into(),
-            level: Level::District,
-            file: file(),
-            format: ImageFormat::Jpeg,
-            received: "2026-12-01T08:00:00Z".into(),
             exif: PhotoFacts {
                 taken: Some("2026-12-01T07:00:00".into()),
                 gps: Some((25.5, 102.5)),
@@ -36,7 +28,7 @@ fn field_kinds() {
                 kind: FlagKind::FarAway,
                 detail: "2公里".into(),
             }],
-            client: None,
+            ..photo(ImageFormat::Jpeg, None)
         }),
         r#"{"kind":"field-photo","data":{"community":"WH-001","point":"P1","indicator":"Ⅱ-3","standard":1,"assessor":"王明","level":"县区初评","file":{"name":"a.jpg","object":{"sha256":"ab","size":2}},"format":"JPEG","received":"2026-12-01T08:00:00Z","exif":{"taken":"2026-12-01T07:00:00","gps":[25.5,102.5],"has_exif":true},"flags":[{"kind":"拍摄位置偏远","detail":"2公里"}]}}"#,
     );
@@ -122,6 +114,23 @@ fn client() -> ClientRef {
     }
 }
 
+/// 王明's photo at P1, of the given format and outbox id, without EXIF.
+fn photo(format: ImageFormat, client: Option<ClientRef>) -> PhotoRecord {
+    PhotoRecord {
+        community: "WH-001".into(),
+        point: "P1".into(),
+        key: key(),
+        assessor: "王明".into(),
+        level: Level::District,
+        file: file(),
+        format,
+        received: "2026-12-01T08:00:00Z".into(),
+        exif: PhotoFacts::default(),
+        flags: vec![],
+        client,
+    }
+}
+
 /// Records that came through a phone's offline outbox carry its id.
 #[test]
 fn field_kinds_from_the_outbox() {
@@ -143,19 +152,7 @@ fn field_kinds_from_the_outbox() {
         r#"{"kind":"field-visit","data":{"community":"WH-001","point":"P1","assessor":"王明","level":"县区初评","date":"2026-12-03","rows":[{"indicator":"Ⅱ-3","standard":1,"verdict":"基本达标","remark":"","photos":[]}],"client":{"id":"0b7d3f9e-5c1a-4e2b-9a6f-3d8c2e1f4a5b","phone_time":"2026-12-01T15:04:05+08:00","content":"cd"}}}"#,
     );
     pinned(
-        Event::FieldPhoto(PhotoRecord {
-            community: "WH-001".into(),
-            point: "P1".into(),
-            key: key(),
-            assessor: "王明".into(),
-            level: Level::District,
-            file: file(),
-            format: ImageFormat::Png,
-            received: "2026-12-01T08:00:00Z".into(),
-            exif: PhotoFacts::default(),
-            flags: vec![],
-            client: Some(client()),
-        }),
+        Event::FieldPhoto(photo(ImageFormat::Png, Some(client()))),
         r#"{"kind":"field-photo","data":{"community":"WH-001","point":"P1","indicator":"Ⅱ-3","standard":1,"assessor":"王明","level":"县区初评","file":{"name":"a.jpg","object":{"sha256":"ab","size":2}},"format":"PNG","received":"2026-12-01T08:00:00Z","exif":{"has_exif":false},"client":{"id":"0b7d3f9e-5c1a-4e2b-9a6f-3d8c2e1f4a5b","phone_time":"2026-12-01T15:04:05+08:00","content":"cd"}}}"#,
     );
 }
