@@ -161,16 +161,17 @@ fn issue_reserved(
                 Ok(made) => made,
                 Err(e) => {
                     let lock = ctx.relock()?;
-                    issuance::give_back(ctx.archive, &lock, &reserved, &e.to_string())?;
-                    return Err(e.into());
+                    let voided =
+                        issuance::give_back(ctx.archive, &lock, &reserved, &e.to_string())?;
+                    return Err(with_voided(e.into(), &voided));
                 }
             };
         let lock = ctx.relock()?;
         let again = match draft() {
             Ok(again) => again,
             Err(e) => {
-                issuance::give_back(ctx.archive, &lock, &reserved, &e.to_string())?;
-                return Err(e);
+                let voided = issuance::give_back(ctx.archive, &lock, &reserved, &e.to_string())?;
+                return Err(with_voided(e, &voided));
             }
         };
         if again.drafts == drafts {
@@ -193,6 +194,19 @@ fn issue_reserved(
     Err(ActionError::Invalid(format!(
         "生成公文期间档案库中的数据一直在变化（连续 {ATTEMPTS} 次），这批公文没有登记，请稍后再签发"
     )))
+}
+
+/// `err` of a batch whose reserved numbers were `voided` (none: given
+/// back, so that its "no number used" stands): it says they were.
+fn with_voided(err: ActionError, voided: &[String]) -> ActionError {
+    if voided.is_empty() {
+        return err;
+    }
+    let text = err.to_string().replace("、没有占用文号", "");
+    ActionError::Invalid(format!(
+        "{text}。预留给这批公文的文号 {} 因其后已有文号发出而作废，发文登记簿的“作废的文号”中可查",
+        voided.join("、")
+    ))
 }
 
 /// How many times a batch is made again when the archive changed while
@@ -374,4 +388,24 @@ pub fn register(c: &Ctx) -> Result<Register, ActionError> {
         entries: issuance::entries_of(&records),
         voided: issuance::voided_of(&records),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A failure whose numbers were voided no longer claims that no
+    /// number was used, and names them; one whose numbers were given back
+    /// is left as it was.
+    #[test]
+    fn a_failure_names_the_numbers_it_voided() {
+        let err = || ActionError::Invalid("签名失败；这次没有发文、没有占用文号".into());
+        let said = with_voided(err(), &["办〔2026〕3号".into()]).to_string();
+        assert!(!said.contains("没有占用文号"), "{said}");
+        assert!(
+            said.contains("办〔2026〕3号") && said.contains("作废"),
+            "{said}"
+        );
+        assert_eq!(with_voided(err(), &[]).to_string(), err().to_string());
+    }
 }

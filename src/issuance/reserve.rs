@@ -129,12 +129,14 @@ pub fn commit(
 /// its numbers are drawn again when no later number of their sequences
 /// was given out meanwhile, and voided otherwise, so that the register
 /// never skips a number silently.
+/// Returns the numbers voided (none when they were given back to be
+/// drawn again).
 pub fn give_back(
     archive: &Archive,
     lock: &WriterLock,
     reserved: &Reserved,
     reason: &str,
-) -> Result<(), IssueError> {
+) -> Result<Vec<String>, IssueError> {
     give_back_numbers(archive, lock, &reserved.id, &reserved.numbers, reason)
 }
 
@@ -144,12 +146,13 @@ fn give_back_numbers(
     id: &str,
     numbers: &[ReservedNumber],
     reason: &str,
-) -> Result<(), IssueError> {
+) -> Result<Vec<String>, IssueError> {
     let book = Book::of(&archive.records()?);
     if !book.is_open(id) {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let event = if book.later_than(numbers) {
+    let voided = book.later_than(numbers);
+    let event = if voided {
         Event::NumbersVoided(Voided {
             reservation: id.to_string(),
             numbers: numbers.to_vec(),
@@ -161,7 +164,11 @@ fn give_back_numbers(
             reason: reason.to_string(),
         })
     };
-    append(archive, lock, vec![event])
+    append(archive, lock, vec![event])?;
+    Ok(match voided {
+        true => numbers.iter().map(|n| n.number.clone()).collect(),
+        false => Vec::new(),
+    })
 }
 
 /// Gives the reservation back if an interrupt (Ctrl+C) stops the command
@@ -218,4 +225,72 @@ fn random_id(archive: &Archive) -> Result<String, IssueError> {
         source: std::io::Error::other(e.to_string()),
     })?;
     Ok(hex::encode(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::issuance::{DocKind, Reservation};
+
+    fn reservation(id: &str, serial: u32) -> Event {
+        Event::Reservation(Reservation {
+            id: id.into(),
+            numbers: vec![ReservedNumber {
+                number: format!("办〔2026〕{serial}号"),
+                sequence: crate::event::issuance::Sequence::Document("办".into()),
+                year: 2026,
+                serial,
+                kind: DocKind::Progress,
+                title: "进度汇总表".into(),
+                recipient: "各区".into(),
+            }],
+            until: "2099-01-01T00:00:00Z".into(),
+            holder: "进程 1".into(),
+        })
+    }
+
+    /// A batch that fails after a later number was drawn has its numbers
+    /// voided, and says which; the latest batch's are given back (none
+    /// voided), and a batch already closed is left as it is.
+    #[test]
+    fn give_back_says_which_numbers_it_voided() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::new(dir.path());
+        let lock = archive.lock(false, |_| {}).unwrap();
+        archive
+            .log()
+            .append_all(&lock, vec![reservation("a", 1), reservation("b", 2)])
+            .unwrap();
+        let numbers = |id: &str| match Book::of(&archive.records().unwrap()).is_open(id) {
+            true => "open",
+            false => "closed",
+        };
+        let first = reservation("a", 1);
+        let Event::Reservation(a) = &first else {
+            unreachable!()
+        };
+        let voided = give_back_numbers(&archive, &lock, "a", &a.numbers, "渲染失败").unwrap();
+        assert_eq!(voided, ["办〔2026〕1号"]);
+        assert_eq!(numbers("a"), "closed");
+        let Event::Reservation(b) = reservation("b", 2) else {
+            unreachable!()
+        };
+        assert!(
+            give_back_numbers(&archive, &lock, "b", &b.numbers, "渲染失败")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            give_back_numbers(&archive, &lock, "a", &a.numbers, "再次")
+                .unwrap()
+                .is_empty()
+        );
+        let kinds: Vec<_> = archive
+            .records()
+            .unwrap()
+            .iter()
+            .map(|r| r.event.name())
+            .collect();
+        assert_eq!(kinds.len(), 4, "{kinds:?}");
+    }
 }
