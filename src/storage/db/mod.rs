@@ -4,6 +4,7 @@
 //! written with it ([`log`]), the writer lock ([`lock`]), registers,
 //! manifests and sessions ([`rows`]).
 
+mod committed;
 pub mod lock;
 pub mod log;
 pub mod rows;
@@ -35,6 +36,8 @@ pub struct Db {
     next: std::sync::atomic::AtomicUsize,
     /// The log's lines read so far: (rows, their bytes with newlines).
     log_cache: Mutex<(u64, Vec<u8>)>,
+    /// Committed versions read so far.
+    committed: committed::Committed,
 }
 
 impl std::fmt::Debug for Db {
@@ -146,6 +149,7 @@ impl Db {
             clients,
             next: std::sync::atomic::AtomicUsize::new(0),
             log_cache: Mutex::new((0, Vec::new())),
+            committed: Default::default(),
         })
     }
 

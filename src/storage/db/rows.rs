@@ -6,7 +6,7 @@ use super::{Db, io_err};
 use crate::storage::run;
 
 /// A stored submission version.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ManifestRow {
     /// Community id.
     pub community: String,
@@ -84,6 +84,9 @@ impl Db {
 
     /// One version, if stored.
     pub fn manifest(&self, community: &str, version: u32) -> io::Result<Option<ManifestRow>> {
+        if let Some(row) = self.committed.get(community, version) {
+            return Ok(Some(row));
+        }
         let v = version as i32;
         let rows = run(async {
             let c = self.client().await?;
@@ -95,7 +98,11 @@ impl Db {
             .await
         })
         .map_err(io_err)?;
-        Ok(rows.iter().map(manifest_row).next())
+        let row = rows.iter().map(manifest_row).next();
+        if let Some(row) = &row {
+            self.committed.keep(row);
+        }
+        Ok(row)
     }
 
     /// Every stored version, by community and version.
