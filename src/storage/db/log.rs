@@ -153,6 +153,7 @@ impl Db {
         run(async {
             let mut c = lock.client().await;
             let tx = c.transaction().await?;
+            let (mut keys, mut seqs) = (Vec::new(), Vec::new());
             for (seq, line) in lines {
                 tx.execute(
                     "INSERT INTO log (seq, line) VALUES ($1, $2)",
@@ -162,13 +163,16 @@ impl Db {
                 // The line's keys, with it (a line kaoping wrote always
                 // has them; one that has none is found by reading all).
                 for key in LogKey::of_line(line).map(|k| k.1).unwrap_or_default() {
-                    tx.execute(
-                        "INSERT INTO log_keys (key, seq) VALUES ($1, $2)",
-                        &[&key.text(), &seq_i64(*seq)],
-                    )
-                    .await?;
+                    keys.push(key.text());
+                    seqs.push(seq_i64(*seq));
                 }
             }
+            // All the batch's keys in one statement (one round trip).
+            tx.execute(
+                "INSERT INTO log_keys (key, seq) SELECT * FROM unnest($1::text[], $2::bigint[])",
+                &[&keys, &seqs],
+            )
+            .await?;
             for n in &commits.numbers {
                 tx.execute(
                     "INSERT INTO numbers (number, sequence, year, serial, log_seq)
