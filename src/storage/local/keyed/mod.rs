@@ -9,16 +9,18 @@
 //!   archive folder holds only the records themselves, and a copy of it
 //!   carries no index to trust. Without a cache folder there is no index
 //!   and every read takes the whole log.
-//! - One file per key (`k-…` a record kind, `c-…` a community, named by
-//!   the SHA-256 of the key) lists the key's lines as fixed-size entries:
-//!   sequence number, byte offset, length.
+//! - One file per key (a record kind or a community, [`LogKey`]; named by
+//!   the SHA-256 of the key's text) lists the key's lines as fixed-size
+//!   entries: sequence number, byte offset, length.
 //! - `head.json` says how much of the log the files cover: lines, bytes,
 //!   and the SHA-256 of the last line covered.
 //! - Every read checks the head against the log (the last line covered
 //!   must still be there, unchanged), and every line read through an
-//!   entry must carry the entry's number and key. An index that does not
-//!   match is removed and rebuilt from the log, never trusted; deleting
-//!   the folder loses nothing. `verify` reads the whole chain regardless.
+//!   entry must carry the entry's number and key. What does not match is
+//!   never trusted: the reader takes the log instead (a wrong entry also
+//!   drops the head) and the next append rebuilds the index from the log;
+//!   deleting the folder loses nothing. `verify` reads the whole chain
+//!   regardless.
 //! - Only a writer changes the index, right after appending to the log
 //!   (it holds the writer lock): a reader that finds lines past the head
 //!   (a writer stopped between the two) reads them from the log's end
