@@ -23,6 +23,7 @@ pub mod field_sync;
 pub mod inspection;
 pub mod keys;
 pub mod maintenance;
+pub mod office;
 pub mod phases;
 pub mod plans;
 pub mod records;

@@ -16,10 +16,10 @@ use super::error::WebError;
 use super::scoped::ApplicationLine;
 use super::session::User;
 use super::upload::{self, Posted};
-use super::{AppState, pages};
+use super::{AppState, act, pages};
 use crate::actions::documents::{self, Kept, Making};
 use crate::actions::{ActionError, Ctx, apply, assess};
-use crate::application::{self, ApplicationError, Status, quota};
+use crate::application::{ApplicationError, quota};
 use crate::assessment::level::Level;
 use crate::assessment::score::{self, round1};
 use crate::assessment::sheet;
@@ -85,43 +85,40 @@ struct VoidLine {
     reason: String,
 }
 
+/// The office's front page as the template sees it.
+#[derive(Serialize)]
+struct OfficePage {
+    #[serde(flatten)]
+    overview: crate::overview::Overview,
+    applications: Vec<ApplicationLine>,
+    levels: std::collections::HashMap<String, String>,
+    usage: Vec<quota::Use>,
+    today: String,
+    zone: String,
+}
+
 /// `GET /office`.
 pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
     user.require_office()?;
-    let archive = user.archive(&state);
     let config = state.0.config.clone();
-    let (overview, applications, usage, levels) = blocking(move || {
-        let overview = crate::overview::office(&archive, &config)?;
-        let levels = super::levels::state_names(&archive)?;
-        let mut all = application::list(&archive)?;
-        let usage = quota::usage(&archive.communities()?, &all);
-        // Pending first, each group in the order received.
-        all.sort_by_key(|a| (a.status != Status::Pending, a.record.number));
-        let applications: Vec<_> = all
-            .into_iter()
-            .map(|a| ApplicationLine::new(a, &config))
-            .collect();
-        Ok((overview, applications, usage, levels))
+    let view = act::run(&state, &user, move |ctx| {
+        Ok(crate::actions::office::view(ctx, &config)?)
     })
     .await?;
-    let mut ctx = serde_json::to_value(&overview).unwrap_or_default();
-    if let Some(map) = ctx.as_object_mut() {
-        map.insert(
-            "applications".into(),
-            serde_json::to_value(&applications).unwrap_or_default(),
-        );
-        map.insert(
-            "levels".into(),
-            serde_json::to_value(&levels).unwrap_or_default(),
-        );
-        map.insert(
-            "usage".into(),
-            serde_json::to_value(&usage).unwrap_or_default(),
-        );
-        map.insert("today".into(), crate::dates::today().to_string().into());
-        map.insert("zone".into(), state.0.config.time.label().into());
-    }
-    Ok(pages::page("office.html", &user.context(), &ctx))
+    let config = &state.0.config;
+    let page = OfficePage {
+        overview: view.overview,
+        applications: view
+            .applications
+            .into_iter()
+            .map(|a| ApplicationLine::new(a, config))
+            .collect(),
+        levels: view.levels,
+        usage: view.usage,
+        today: crate::dates::today().to_string(),
+        zone: config.time.label(),
+    };
+    Ok(pages::page("office.html", &user.context(), &page))
 }
 
 /// `GET /office/sheet-template.csv`: the blank assessment sheet.
