@@ -21,6 +21,7 @@ use std::sync::Arc;
 use super::lock::WriterLock;
 use super::store::Digest;
 use crate::event::Event;
+use crate::storage::snapshot::Snapshot;
 use crate::storage::{Backend, LogKey, LogPos, LogWrite, Opened};
 
 pub use crate::storage::local::LOG_FILE;
@@ -63,12 +64,9 @@ pub struct Log {
     path: PathBuf,
     account: Option<String>,
     backend: Opened,
-    /// The records as this handle last read them, and the write epoch then.
-    seen: std::sync::Arc<std::sync::Mutex<Option<Seen>>>,
+    /// The records as this handle last read them.
+    seen: Snapshot<Records>,
 }
-
-/// The log's records and the write epoch they were read at.
-type Seen = (u64, Records);
 
 /// Marks every handle's snapshot of the log as old: a writer lock was
 /// taken (what other processes wrote must be read again) or records
@@ -116,19 +114,6 @@ impl Log {
     /// The log's bytes as stored, read now (what `verify` checks).
     fn read(&self) -> Result<Vec<u8>, LogError> {
         self.backend()?.log_bytes().map_err(|e| self.io_err(e))
-    }
-
-    /// The records as this handle last read them, if no writer lock was
-    /// taken and nothing appended in this process since. One handle (one
-    /// web request, one command) reads the store once and then keeps
-    /// that snapshot: on PostgreSQL every read is a round trip, and a page
-    /// reads the log a dozen times. A writer always sees the log fresh,
-    /// because it takes the lock first; `verify` always reads it anew.
-    fn snapshot(&self, epoch: u64) -> Option<Records> {
-        let seen = self.seen.lock().ok()?;
-        seen.as_ref()
-            .filter(|(at, _)| *at == epoch)
-            .map(|(_, records)| records.clone())
     }
 
     /// The log's bytes: what this process parsed before and the lines
@@ -226,17 +211,10 @@ impl Log {
     /// and is left out.
     ///
     /// The records are shared: reading again with nothing appended copies
-    /// nothing, and what was appended is parsed once per process.
+    /// nothing, and what was appended is parsed once per process. A handle
+    /// keeps what it read ([`Snapshot`]); `verify` always reads anew.
     pub fn records(&self) -> Result<Records, LogError> {
-        let epoch = crate::storage::epoch();
-        if let Some(records) = self.snapshot(epoch) {
-            return Ok(records);
-        }
-        let records = self.parse_all()?;
-        if let Ok(mut seen) = self.seen.lock() {
-            *seen = Some((epoch, records.clone()));
-        }
-        Ok(records)
+        self.seen.get_or_load(|| self.parse_all())
     }
 
     /// Reads the log and parses what this process has not parsed before.
@@ -277,7 +255,7 @@ impl Log {
         key: &LogKey,
         keep: impl Fn(&Record) -> bool,
     ) -> Result<Vec<Record>, LogError> {
-        let all = match self.snapshot(crate::storage::epoch()) {
+        let all = match self.seen.current() {
             Some(all) => all,
             None => match self
                 .backend()?

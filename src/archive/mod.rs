@@ -71,9 +71,9 @@ pub struct Archive {
     root: PathBuf,
     store: ObjectStore,
     log: Log,
-    /// The community register as this handle last read it, with the write
-    /// epoch then ([`Archive::communities`]).
-    roster: std::sync::Arc<std::sync::Mutex<Option<(u64, Roster)>>>,
+    /// The community register as this handle last read it
+    /// ([`Archive::communities`]).
+    roster: crate::storage::snapshot::Snapshot<Roster>,
 }
 
 impl Archive {
@@ -135,23 +135,10 @@ impl Archive {
     /// The registered pilot communities (the document register is
     /// [`crate::issuance`]).
     ///
-    /// One handle (one web request, one command) reads the register once
-    /// and keeps it until a writer lock is taken or a register written in
-    /// this process: a page asks for it several times, and on PostgreSQL
-    /// every read is a round trip.
+    /// A handle reads the register once and keeps it
+    /// ([`crate::storage::snapshot`]).
     pub fn communities(&self) -> Result<Roster, ArchiveError> {
-        let epoch = crate::storage::epoch();
-        if let Ok(kept) = self.roster.lock()
-            && let Some((at, roster)) = kept.as_ref()
-            && *at == epoch
-        {
-            return Ok(roster.clone());
-        }
-        let roster = Roster::load(&self.root)?;
-        if let Ok(mut kept) = self.roster.lock() {
-            *kept = Some((epoch, roster.clone()));
-        }
-        Ok(roster)
+        Ok(self.roster.get_or_load(|| Roster::load(&self.root))?)
     }
 
     /// Registers `list` (all or none: the first conflict refuses the lot)

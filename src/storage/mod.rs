@@ -24,6 +24,7 @@ pub mod local;
 pub mod logkey;
 pub mod register;
 mod runtime;
+pub mod snapshot;
 pub mod tls;
 
 use std::collections::HashMap;

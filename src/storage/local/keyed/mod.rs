@@ -69,15 +69,11 @@ struct Entry {
     len: u32,
 }
 
-fn keys_of(line: &[u8]) -> Option<(u64, Vec<LogKey>)> {
-    LogKey::of_line(line)
-}
-
 fn file_name(key: &LogKey) -> String {
     format!("{}.idx", Digest::of(key.text().as_bytes()).hex())
 }
 
-/// The index of the log of the archive in `root`.
+/// The index of the log of the archive in `root` (canonical).
 struct Index {
     dir: PathBuf,
     root: PathBuf,
@@ -90,21 +86,18 @@ enum Found {
 }
 
 impl Local {
-    /// The lines of `key` (numbered), through the index. `None`: the
-    /// index did not match the log and was removed (the caller reads the
-    /// whole log; the next call rebuilds it).
+    /// The lines of `key` (numbered), through the index. `None`: there is
+    /// no cache folder, or the index did not match the log and its head
+    /// was dropped (the caller reads the whole log; the next append
+    /// rebuilds the index).
     pub(super) fn log_lines_of(&self, key: &LogKey) -> io::Result<Option<LogLines>> {
         let mut log = match File::open(self.log_path()) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Some(Vec::new())),
             Err(e) => return Err(e),
         };
-        let Some(dir) = self.index_dir() else {
+        let Some(index) = self.index() else {
             return Ok(None);
-        };
-        let index = Index {
-            dir,
-            root: self.root.clone(),
         };
         match index.lines_of(&mut log, key)? {
             Found::Lines(lines) => Ok(Some(lines)),
@@ -114,30 +107,29 @@ impl Local {
             }
         }
     }
-}
 
-impl Local {
     /// Brings the log's index up to date after an append (best effort:
     /// an index that is behind or missing costs readers time, not
     /// answers).
     pub(super) fn refresh_index(&self) -> io::Result<()> {
-        let Some(dir) = self.index_dir() else {
+        let Some(index) = self.index() else {
             return Ok(());
         };
         let mut log = File::open(self.log_path())?;
-        let root = fs::canonicalize(&self.root)?;
-        Index { dir, root }.refresh(&mut log)
+        index.refresh(&mut log)
     }
 
-    /// Where this archive's index is kept, if there is a cache folder.
-    fn index_dir(&self) -> Option<PathBuf> {
+    /// This archive's index, if there is a cache folder: named by the
+    /// archive's canonical path.
+    fn index(&self) -> Option<Index> {
         let base = match &self.index_base {
             Some(base) => base.clone(),
             None => cache_base()?,
         };
         let root = fs::canonicalize(&self.root).ok()?;
         let key = Digest::of(root.as_os_str().as_encoded_bytes()).hex();
-        Some(base.join(INDEX_DIR).join(key))
+        let dir = base.join(INDEX_DIR).join(key);
+        Some(Index { dir, root })
     }
 }
 
@@ -203,7 +195,7 @@ impl Index {
                 if log.read_exact_at(&mut line, e.offset).is_err() || line.pop() != Some(b'\n') {
                     return Ok(Found::Mismatch);
                 }
-                match keys_of(&line) {
+                match LogKey::of_line(&line) {
                     Some((seq, keys)) if seq == e.seq && keys.contains(key) => {
                         out.push((seq, line));
                     }
@@ -239,7 +231,7 @@ impl Index {
         log.read_exact_at(&mut line, head.last_start)?;
         let ok = line.pop() == Some(b'\n')
             && Digest::of(&line).hex() == head.last_sha256
-            && keys_of(&line).is_some_and(|(seq, _)| seq == head.lines);
+            && LogKey::of_line(&line).is_some_and(|(seq, _)| seq == head.lines);
         Ok(ok.then_some(head))
     }
 
@@ -348,7 +340,7 @@ fn read_tail(log: &mut File, head: &Head, size: u64) -> io::Result<Tail> {
     let mut seq = head.lines;
     for line in tail.split_inclusive(|&b| b == b'\n') {
         let body = &line[..line.len() - 1];
-        let Some((n, keys)) = keys_of(body) else {
+        let Some((n, keys)) = LogKey::of_line(body) else {
             return Ok((tail, None));
         };
         let Ok(len) = u32::try_from(body.len()) else {

@@ -32,7 +32,7 @@ fn two_lines(local: &Local) {
 }
 
 fn head(local: &Local) -> Head {
-    let dir = local.index_dir().unwrap();
+    let dir = local.index().unwrap().dir;
     serde_json::from_slice(&fs::read(dir.join(HEAD_FILE)).unwrap()).unwrap()
 }
 
@@ -73,7 +73,7 @@ fn indexes_of_archives_gone_are_pruned() {
         local
             .log_append(&[line(1, "submission", "WH-001")])
             .unwrap();
-        local.index_dir().unwrap()
+        local.index().unwrap().dir
     };
     let gone = tempfile::tempdir().unwrap();
     let kept = tempfile::tempdir().unwrap();
@@ -131,7 +131,7 @@ fn an_index_that_does_not_match_the_log_is_rebuilt() {
             + 1,
         len: line(2, "assessment", "PL-002").1.len() as u32,
     };
-    let file = local.index_dir().unwrap().join(file_name(&a));
+    let file = local.index().unwrap().dir.join(file_name(&a));
     let mut bytes = fs::read(&file).unwrap();
     bytes.extend_from_slice(&encode(&wrong));
     fs::write(&file, bytes).unwrap();
