@@ -19,18 +19,9 @@ WORK=$(mktemp -d /var/tmp/kaoping-distcmd.XXXXXX)
 # shellcheck source=lib/engines.sh
 source bench/lib/engines.sh
 trap 'engines_stop; rm -rf "$WORK"' EXIT
-PSQL=$(compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -1)/psql
 pg_start >/dev/null
 garage_start >/dev/null
 
-new_db() {
-  "$PSQL" -X -q -d "$KP_PG" -c "create database $1" >/dev/null
-  echo "${KP_PG% dbname=*} dbname=$1"
-}
-new_bucket() {
-  engines_garage 0 bucket create "$1" >/dev/null
-  engines_garage 0 bucket allow --read --write "$1" --key "$AWS_ACCESS_KEY_ID" >/dev/null
-}
 # target NAME PREFIX: a fresh database and bucket, as the options
 # ${PREFIX}database, ${PREFIX}bucket, --endpoint and --region in TARGET.
 target() {

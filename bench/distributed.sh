@@ -98,15 +98,6 @@ engines_restart() {
   ENGINES_DIR=$(mktemp -d /var/tmp/kp-engines.XXXXXX)
   engines_up
 }
-# new_db NAME: a fresh database; prints its conninfo.
-new_db() {
-  "$PSQL" -X -q -d "$KP_PG" -c "create database $1" >/dev/null
-  echo "${KP_PG% dbname=*} dbname=$1"
-}
-new_bucket() {
-  engines_garage 0 bucket create "$1" >/dev/null
-  engines_garage 0 bucket allow --read --write "$1" --key "$AWS_ACCESS_KEY_ID" >/dev/null
-}
 # dist_root DIR NAME: a distributed root over a fresh database and bucket.
 dist_root() {
   local db

@@ -5,6 +5,8 @@
 #                  # KP_S3_ENDPOINT, KP_S3_REGION, AWS_ACCESS_KEY_ID,
 #                  # AWS_SECRET_ACCESS_KEY, KP_BUCKET and the rclone remote kpg:
 #   engines_stop   # stops both and removes their folders
+#   new_db NAME    # a fresh database; prints its conninfo
+#   new_bucket NAME  # a fresh bucket the access key may use
 # Sourcing sets `trap engines_stop EXIT`; a script that sets its own EXIT
 # trap afterwards must call engines_stop in it.
 # Everything lives under $ENGINES_DIR (default: a new folder under /var/tmp,
@@ -73,6 +75,20 @@ engines_garage() {
   local n=$1
   shift
   "$ENGINES_GARAGE" -c "$ENGINES_DIR/garage$n/garage.toml" "$@"
+}
+
+# new_db NAME: a fresh database on the engines' PostgreSQL; prints its
+# conninfo.
+new_db() {
+  "$(compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -1)/psql" -X -q -d "$KP_PG" \
+    -c "create database $1" >/dev/null
+  echo "${KP_PG% dbname=*} dbname=$1"
+}
+
+# new_bucket NAME: a fresh bucket the engines' access key may use.
+new_bucket() {
+  engines_garage 0 bucket create "$1" >/dev/null
+  engines_garage 0 bucket allow --read --write "$1" --key "$AWS_ACCESS_KEY_ID" >/dev/null
 }
 
 engines_garage_healthy() {
