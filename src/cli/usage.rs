@@ -11,7 +11,17 @@ use super::{Cli, HELP_TEMPLATE};
 /// Parses the command line; on a usage error prints a Chinese message and
 /// returns the exit code to use.
 pub fn parse() -> Result<Cli, ExitCode> {
-    use clap::FromArgMatches;
+    use clap::{CommandFactory, FromArgMatches};
+    // The Chinese headings and usage lines only show in help and errors;
+    // dressing every subcommand costs about a millisecond per process, so
+    // a command line that parses is taken as it is and only one that does
+    // not is parsed again with them to render the message.
+    if let Ok(cli) = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        return Ok(cli);
+    }
     command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))
