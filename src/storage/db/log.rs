@@ -112,18 +112,18 @@ impl Db {
     /// The rows of one statement on the next free connection.
     fn query(
         &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+        sql: &'static str,
+        params: super::Params<'_>,
     ) -> io::Result<Vec<tokio_postgres::Row>> {
         run(async {
-            let c = self.client().await?;
+            let mut c = self.client().await?;
             c.query(sql, params).await
         })
         .map_err(io_err)
     }
 
     /// (text, log seq) pairs of a statement without parameters.
-    fn named_seqs(&self, sql: &str) -> io::Result<Vec<(String, u64)>> {
+    fn named_seqs(&self, sql: &'static str) -> io::Result<Vec<(String, u64)>> {
         let rows = self.query(sql, &[])?;
         Ok(rows
             .iter()
@@ -134,7 +134,7 @@ impl Db {
     /// The last line and its sequence number (`None` for an empty log).
     pub fn log_head(&self) -> io::Result<Option<(u64, Vec<u8>)>> {
         let row = run(async {
-            let c = self.client().await?;
+            let mut c = self.client().await?;
             c.query_opt("SELECT seq, line FROM log ORDER BY seq DESC LIMIT 1", &[])
                 .await
         })

@@ -12,7 +12,8 @@ pub mod rows;
 use std::io;
 use std::sync::Mutex;
 
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, NoTls, Row, Statement};
 
 use super::{StorageError, run};
 use crate::config::storage::DatabaseConfig;
@@ -32,7 +33,7 @@ const POOL: usize = 4;
 /// A database of a distributed setup.
 pub struct Db {
     target: Target,
-    clients: Vec<tokio::sync::Mutex<Option<Client>>>,
+    clients: Vec<tokio::sync::Mutex<Option<Conn>>>,
     next: std::sync::atomic::AtomicUsize,
     /// The log's lines read so far: (rows, their bytes with newlines).
     log_cache: Mutex<(u64, Vec<u8>)>,
@@ -142,7 +143,7 @@ impl Db {
                 ),
             });
         }
-        let mut clients = vec![tokio::sync::Mutex::new(Some(client))];
+        let mut clients = vec![tokio::sync::Mutex::new(Some(Conn::new(client)))];
         clients.extend((1..POOL).map(|_| tokio::sync::Mutex::new(None)));
         Ok(Db {
             target,
@@ -157,7 +158,7 @@ impl Db {
     /// in turn; opened (anew) when it is not open.
     pub(crate) async fn client(
         &self,
-    ) -> Result<tokio::sync::MappedMutexGuard<'_, Client>, tokio_postgres::Error> {
+    ) -> Result<tokio::sync::MappedMutexGuard<'_, Conn>, tokio_postgres::Error> {
         let free = self.clients.iter().find_map(|c| c.try_lock().ok());
         let mut guard = match free {
             Some(g) => g,
@@ -166,8 +167,8 @@ impl Db {
                 self.clients[i % self.clients.len()].lock().await
             }
         };
-        if guard.as_ref().is_none_or(Client::is_closed) {
-            *guard = Some(open(&self.target).await?);
+        if guard.as_ref().is_none_or(|c| c.client.is_closed()) {
+            *guard = Some(Conn::new(open(&self.target).await?));
         }
         Ok(tokio::sync::MutexGuard::map(guard, |c| {
             // Set just above.
@@ -179,6 +180,75 @@ impl Db {
     /// Where and how to connect (for a second connection, as the lock's).
     pub(crate) fn target(&self) -> &Target {
         &self.target
+    }
+}
+
+/// A pooled connection with the statements it has prepared. A query
+/// given as text is prepared and then executed, two round trips; a
+/// statement prepared once per connection makes every later use one.
+/// The texts are the program's own constants, so the cache stays small.
+pub(crate) struct Conn {
+    client: Client,
+    prepared: std::collections::HashMap<&'static str, Statement>,
+}
+
+/// Parameters of a statement.
+pub(crate) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+impl Conn {
+    fn new(client: Client) -> Conn {
+        Conn {
+            client,
+            prepared: Default::default(),
+        }
+    }
+
+    /// `sql` prepared on this connection (once).
+    pub(crate) async fn statement(
+        &mut self,
+        sql: &'static str,
+    ) -> Result<Statement, tokio_postgres::Error> {
+        if let Some(s) = self.prepared.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql).await?;
+        self.prepared.insert(sql, s.clone());
+        Ok(s)
+    }
+
+    /// The rows of `sql`.
+    pub(crate) async fn query(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Vec<Row>, tokio_postgres::Error> {
+        let s = self.statement(sql).await?;
+        self.client.query(&s, params).await
+    }
+
+    /// The one row of `sql`, if any.
+    pub(crate) async fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Option<Row>, tokio_postgres::Error> {
+        let s = self.statement(sql).await?;
+        self.client.query_opt(&s, params).await
+    }
+
+    /// Runs `sql`; the rows it changed.
+    pub(crate) async fn execute(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<u64, tokio_postgres::Error> {
+        let s = self.statement(sql).await?;
+        self.client.execute(&s, params).await
+    }
+
+    /// The connection itself (for a transaction).
+    pub(crate) fn client_mut(&mut self) -> &mut Client {
+        &mut self.client
     }
 }
 

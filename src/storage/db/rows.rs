@@ -5,6 +5,10 @@ use std::io;
 use super::{Db, io_err};
 use crate::storage::run;
 
+/// How stale a session's `seen` may get before a request moves it, in
+/// seconds.
+const SEEN_GRAIN_S: f64 = 60.0;
+
 /// A stored submission version.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManifestRow {
@@ -27,7 +31,7 @@ impl Db {
     /// A register's bytes (`None`: never written).
     pub fn register(&self, name: &str) -> io::Result<Option<Vec<u8>>> {
         let row = run(async {
-            let c = self.client().await?;
+            let mut c = self.client().await?;
             c.query_opt("SELECT body FROM registers WHERE name = $1", &[&name])
                 .await
         })
@@ -38,7 +42,7 @@ impl Db {
     /// Replaces a register's bytes in one statement.
     pub fn put_register(&self, name: &str, body: &[u8]) -> io::Result<()> {
         run(async {
-            let c = self.client().await?;
+            let mut c = self.client().await?;
             c.execute(
                 "INSERT INTO registers (name, body) VALUES ($1, $2)
                  ON CONFLICT (name) DO UPDATE SET body = EXCLUDED.body, updated = now()",
@@ -56,7 +60,7 @@ impl Db {
         let v = m.version as i32;
         let n = run(async {
             let mut c = self.client().await?;
-            let tx = c.transaction().await?;
+            let tx = c.client_mut().transaction().await?;
             tx.execute(
                 "DELETE FROM manifests WHERE community = $1 AND version = $2 AND log_seq IS NULL",
                 &[&m.community, &v],
@@ -89,7 +93,7 @@ impl Db {
         }
         let v = version as i32;
         let rows = run(async {
-            let c = self.client().await?;
+            let mut c = self.client().await?;
             c.query(
                 "SELECT community, version, manifest, objects, log_seq FROM manifests
                  WHERE community = $1 AND version = $2",
@@ -108,7 +112,7 @@ impl Db {
     /// Every stored version, by community and version.
     pub fn manifests(&self) -> io::Result<Vec<ManifestRow>> {
         let rows = run(async {
-            let c = self.client().await?;
+            let mut c = self.client().await?;
             c.query(
                 "SELECT community, version, manifest, objects, log_seq FROM manifests
                  ORDER BY community, version",
@@ -123,7 +127,7 @@ impl Db {
     /// Records a new session (its id only as a hash) and drops expired ones.
     pub fn start_session(&self, id_sha: &str, row: &SessionRow, max_age_s: i64) -> io::Result<()> {
         run(async {
-            let c = self.client().await?;
+            let mut c = self.client().await?;
             c.execute(
                 "DELETE FROM sessions WHERE started < now() - make_interval(secs => $1)",
                 &[&(max_age_s as f64)],
@@ -140,7 +144,8 @@ impl Db {
         Ok(())
     }
 
-    /// The live session with this id hash, marked as seen now.
+    /// The live session with this id hash, marked as seen now (to within
+    /// [`SEEN_GRAIN_S`]).
     pub fn touch_session(
         &self,
         id_sha: &str,
@@ -148,13 +153,27 @@ impl Db {
         max_age_s: i64,
     ) -> io::Result<Option<SessionRow>> {
         let row = run(async {
-            let c = self.client().await?;
+            let mut c = self.client().await?;
+            // `seen` is moved at most once a minute: a statement that
+            // writes nothing commits without flushing the WAL, and every
+            // page view used to wait for that flush. The idle limit is
+            // hours, so a minute of slack in it does not matter.
             c.query_opt(
-                "UPDATE sessions SET seen = now() WHERE id_sha256 = $1
-                   AND seen > now() - make_interval(secs => $2)
-                   AND started > now() - make_interval(secs => $3)
-                 RETURNING account, stamp, csrf",
-                &[&id_sha, &(idle_s as f64), &(max_age_s as f64)],
+                "WITH live AS (
+                   SELECT account, stamp, csrf FROM sessions WHERE id_sha256 = $1
+                      AND seen > now() - make_interval(secs => $2)
+                      AND started > now() - make_interval(secs => $3)),
+                 bump AS (
+                   UPDATE sessions SET seen = now() WHERE id_sha256 = $1
+                      AND seen < now() - make_interval(secs => $4)
+                      AND EXISTS (SELECT 1 FROM live))
+                 SELECT account, stamp, csrf FROM live",
+                &[
+                    &id_sha,
+                    &(idle_s as f64),
+                    &(max_age_s as f64),
+                    &SEEN_GRAIN_S,
+                ],
             )
             .await
         })
@@ -165,7 +184,7 @@ impl Db {
     /// Ends a session.
     pub fn end_session(&self, id_sha: &str) -> io::Result<()> {
         run(async {
-            let c = self.client().await?;
+            let mut c = self.client().await?;
             c.execute("DELETE FROM sessions WHERE id_sha256 = $1", &[&id_sha])
                 .await
         })
