@@ -21,7 +21,7 @@ use std::sync::Arc;
 use super::lock::WriterLock;
 use super::store::Digest;
 use crate::event::Event;
-use crate::storage::snapshot::Snapshot;
+use crate::storage::snapshot::{Snapshot, SnapshotMap};
 use crate::storage::{Backend, LogKey, LogPos, LogWrite, Opened};
 
 pub use crate::storage::local::LOG_FILE;
@@ -66,6 +66,9 @@ pub struct Log {
     backend: Opened,
     /// The records as this handle last read them.
     seen: Snapshot<Records>,
+    /// The records of one key as this handle last read them through the
+    /// backend's index (`None`: the backend keeps none).
+    keyed: SnapshotMap<String, Option<Records>>,
 }
 
 /// Marks every handle's snapshot of the log as old: a writer lock was
@@ -83,6 +86,7 @@ impl Log {
             account: None,
             backend: crate::storage::open(root),
             seen: Default::default(),
+            keyed: Default::default(),
         }
     }
 
@@ -257,25 +261,29 @@ impl Log {
     ) -> Result<Vec<Record>, LogError> {
         let all = match self.seen.current() {
             Some(all) => all,
-            None => match self
-                .backend()?
-                .log_lines_of(key)
-                .map_err(|e| self.io_err(e))?
-            {
-                Some(lines) => {
-                    let mut out = Vec::new();
-                    for (n, line) in lines {
-                        let rec = self.parse_line(n as usize, &line)?;
-                        if keep(&rec) {
-                            out.push(rec);
-                        }
-                    }
-                    return Ok(out);
-                }
+            None => match self.keyed.get_or_load(key.text(), || self.lines_of(key))? {
+                Some(of_key) => of_key,
                 None => self.records()?,
             },
         };
         Ok(all.iter().filter(|r| keep(r)).cloned().collect())
+    }
+
+    /// Every record of `key` through the backend's index, `None` where it
+    /// keeps none.
+    fn lines_of(&self, key: &LogKey) -> Result<Option<Records>, LogError> {
+        let lines = self
+            .backend()?
+            .log_lines_of(key)
+            .map_err(|e| self.io_err(e))?;
+        let Some(lines) = lines else {
+            return Ok(None);
+        };
+        let records = lines
+            .into_iter()
+            .map(|(n, line)| self.parse_line(n as usize, &line))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(Arc::new(records)))
     }
 
     /// The complete records appended after `cursor`, which it then moves

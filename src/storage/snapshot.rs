@@ -4,6 +4,8 @@
 //! several times, and on PostgreSQL every read is a round trip. A writer
 //! always reads afresh, because taking the lock moves the count first.
 
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 /// A value as a handle last read it, with the write count then. Clones
@@ -40,6 +42,47 @@ impl<T: Clone> Snapshot<T> {
         let value = load()?;
         if let Ok(mut kept) = self.0.lock() {
             *kept = Some((epoch, value.clone()));
+        }
+        Ok(value)
+    }
+}
+
+/// Values by key as a handle last read them, all dropped together on the
+/// same rule as [`Snapshot`]: a command asks for one community's records
+/// several times (its submissions, level steps, assessment versions), and
+/// on PostgreSQL each ask is a round trip.
+#[derive(Debug)]
+pub struct SnapshotMap<K, V>(Arc<Mutex<(u64, HashMap<K, V>)>>);
+
+impl<K, V> Default for SnapshotMap<K, V> {
+    fn default() -> Self {
+        SnapshotMap(Arc::new(Mutex::new((0, HashMap::new()))))
+    }
+}
+
+impl<K, V> Clone for SnapshotMap<K, V> {
+    fn clone(&self) -> Self {
+        SnapshotMap(self.0.clone())
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> SnapshotMap<K, V> {
+    /// The value kept for `key`, else what `load` reads (then kept).
+    pub fn get_or_load<E>(&self, key: K, load: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
+        let epoch = super::epoch();
+        if let Ok(kept) = self.0.lock()
+            && kept.0 == epoch
+            && let Some(value) = kept.1.get(&key)
+        {
+            return Ok(value.clone());
+        }
+        let value = load()?;
+        if let Ok(mut kept) = self.0.lock() {
+            if kept.0 != epoch {
+                kept.1.clear();
+                kept.0 = epoch;
+            }
+            kept.1.insert(key, value.clone());
         }
         Ok(value)
     }
