@@ -51,10 +51,11 @@ impl Db {
     pub fn lock(&self, wait: bool) -> Result<Taken, StorageError> {
         run(async {
             let client = open(self.target()).await?;
-            let got: bool = client
-                .query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_KEY])
-                .await?
-                .get(0);
+            // The simple protocol: one round trip (the key is our constant).
+            let try_lock = format!("SELECT pg_try_advisory_lock({WRITER_KEY})");
+            let got = client.simple_query(&try_lock).await?.iter().any(|m| {
+                matches!(m, tokio_postgres::SimpleQueryMessage::Row(r) if r.get(0) == Some("t"))
+            });
             if got {
                 return Ok(Taken::Held(DbLock::new(client)));
             }

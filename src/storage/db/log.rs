@@ -8,6 +8,7 @@
 use std::io;
 
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
 
 use super::{Db, io_err};
 use crate::storage::LogKey;
@@ -39,6 +40,84 @@ pub struct Commits {
 
 fn seq_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The statements of an append, in the order they run.
+const APPEND: [&str; 4] = [
+    "INSERT INTO log (seq, line) SELECT * FROM unnest($1::bigint[], $2::bytea[])",
+    "INSERT INTO log_keys (key, seq) SELECT * FROM unnest($1::text[], $2::bigint[])",
+    "INSERT INTO numbers (number, sequence, year, serial, log_seq)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::integer[], $5::bigint[])",
+    "UPDATE manifests m SET log_seq = u.seq
+     FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS u(community, version, seq)
+     WHERE m.community = u.community AND m.version = u.version",
+];
+
+/// The columns of one append, as the arrays [`APPEND`] takes: the
+/// lines, their keys, the numbers given out, the versions committed.
+#[derive(Default)]
+struct BatchRows {
+    seqs: Vec<i64>,
+    lines: Vec<Vec<u8>>,
+    key_texts: Vec<String>,
+    key_seqs: Vec<i64>,
+    numbers: Vec<String>,
+    number_sequences: Vec<String>,
+    number_years: Vec<i32>,
+    number_serials: Vec<i32>,
+    number_seqs: Vec<i64>,
+    version_communities: Vec<String>,
+    versions: Vec<i32>,
+    version_seqs: Vec<i64>,
+}
+
+impl BatchRows {
+    fn of(lines: &[(u64, Vec<u8>)], commits: &Commits) -> BatchRows {
+        let mut b = BatchRows::default();
+        for (seq, line) in lines {
+            b.seqs.push(seq_i64(*seq));
+            b.lines.push(line.clone());
+            // The line's keys, with it (a line kaoping wrote always has
+            // them; one that has none is found by reading all).
+            for key in LogKey::of_line(line).map(|k| k.1).unwrap_or_default() {
+                b.key_texts.push(key.text());
+                b.key_seqs.push(seq_i64(*seq));
+            }
+        }
+        for n in &commits.numbers {
+            b.numbers.push(n.number.clone());
+            b.number_sequences.push(n.sequence.clone());
+            b.number_years.push(n.year);
+            b.number_serials.push(n.serial);
+            b.number_seqs.push(seq_i64(n.seq));
+        }
+        for (community, version, seq) in &commits.versions {
+            b.version_communities.push(community.clone());
+            b.versions.push(*version as i32);
+            b.version_seqs.push(seq_i64(*seq));
+        }
+        b
+    }
+
+    /// The parameters of each statement of [`APPEND`].
+    fn params(&self) -> [Vec<&(dyn ToSql + Sync)>; 4] {
+        [
+            vec![&self.seqs, &self.lines],
+            vec![&self.key_texts, &self.key_seqs],
+            vec![
+                &self.numbers,
+                &self.number_sequences,
+                &self.number_years,
+                &self.number_serials,
+                &self.number_seqs,
+            ],
+            vec![
+                &self.version_communities,
+                &self.versions,
+                &self.version_seqs,
+            ],
+        ]
+    }
 }
 
 impl Db {
@@ -150,44 +229,23 @@ impl Db {
         lines: &[(u64, Vec<u8>)],
         commits: &Commits,
     ) -> io::Result<()> {
+        let rows = BatchRows::of(lines, commits);
         run(async {
             let mut c = lock.client().await;
             let tx = c.transaction().await?;
-            let (mut keys, mut seqs) = (Vec::new(), Vec::new());
-            for (seq, line) in lines {
-                tx.execute(
-                    "INSERT INTO log (seq, line) VALUES ($1, $2)",
-                    &[&seq_i64(*seq), line],
-                )
-                .await?;
-                // The line's keys, with it (a line kaoping wrote always
-                // has them; one that has none is found by reading all).
-                for key in LogKey::of_line(line).map(|k| k.1).unwrap_or_default() {
-                    keys.push(key.text());
-                    seqs.push(seq_i64(*seq));
-                }
-            }
-            // All the batch's keys in one statement (one round trip).
-            tx.execute(
-                "INSERT INTO log_keys (key, seq) SELECT * FROM unnest($1::text[], $2::bigint[])",
-                &[&keys, &seqs],
+            // Four statements whatever the batch holds, each taking its
+            // rows as arrays; prepared together and then sent one after
+            // another without waiting in between, so the batch costs four
+            // round trips with BEGIN and COMMIT (before: two per line and
+            // per number). They run in the order sent: keys and numbers
+            // after the lines they refer to.
+            let prepared =
+                futures_util::future::try_join_all(APPEND.map(|sql| tx.prepare(sql))).await?;
+            let params = rows.params();
+            futures_util::future::try_join_all(
+                prepared.iter().zip(&params).map(|(s, p)| tx.execute(s, p)),
             )
             .await?;
-            for n in &commits.numbers {
-                tx.execute(
-                    "INSERT INTO numbers (number, sequence, year, serial, log_seq)
-                     VALUES ($1, $2, $3, $4, $5)",
-                    &[&n.number, &n.sequence, &n.year, &n.serial, &seq_i64(n.seq)],
-                )
-                .await?;
-            }
-            for (community, version, seq) in &commits.versions {
-                tx.execute(
-                    "UPDATE manifests SET log_seq = $3 WHERE community = $1 AND version = $2",
-                    &[community, &(*version as i32), &seq_i64(*seq)],
-                )
-                .await?;
-            }
             tx.commit().await
         })
         .map_err(|e| {

@@ -226,14 +226,13 @@ impl Conn {
         self.client.query(&s, params).await
     }
 
-    /// The one row of `sql`, if any.
+    /// The first row of `sql`, if any.
     pub(crate) async fn query_opt(
         &mut self,
         sql: &'static str,
         params: Params<'_>,
     ) -> Result<Option<Row>, tokio_postgres::Error> {
-        let s = self.statement(sql).await?;
-        self.client.query_opt(&s, params).await
+        Ok(self.query(sql, params).await?.into_iter().next())
     }
 
     /// Runs `sql`; the rows it changed.
@@ -252,21 +251,23 @@ impl Conn {
     }
 }
 
+/// The schema version `init --database` reached (0: none). One round
+/// trip: the simple protocol needs no prepare step, and a database never
+/// initialised answers "no such table".
 async fn schema_version(c: &Client) -> Result<i32, tokio_postgres::Error> {
-    let exists = c
-        .query_one("SELECT to_regclass('kaoping_migrations') IS NOT NULL", &[])
-        .await?
-        .get::<_, bool>(0);
-    if !exists {
-        return Ok(0);
+    use tokio_postgres::SimpleQueryMessage;
+    let sql = "SELECT coalesce(max(version), 0) FROM kaoping_migrations";
+    match c.simple_query(sql).await {
+        Ok(messages) => Ok(messages
+            .iter()
+            .find_map(|m| match m {
+                SimpleQueryMessage::Row(row) => row.get(0)?.parse().ok(),
+                _ => None,
+            })
+            .unwrap_or(0)),
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE) => Ok(0),
+        Err(e) => Err(e),
     }
-    let row = c
-        .query_one(
-            "SELECT coalesce(max(version), 0) FROM kaoping_migrations",
-            &[],
-        )
-        .await?;
-    Ok(row.get(0))
 }
 
 /// Applies the migrations the database lacks, each in its own transaction,
