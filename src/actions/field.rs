@@ -13,11 +13,14 @@ use chrono::NaiveDate;
 
 use super::{ActionError, Ctx};
 use crate::accounts::{Account, Accounts, Role};
+use crate::archive::ArchiveError;
 use crate::archive::lock::WriterLock;
+use crate::archive::manifest::Manifest;
 use crate::assessment::store::StoredAssessment;
 use crate::catalog::Catalog;
 use crate::community::Community;
 use crate::config::Config;
+use crate::field::evidence::Evidence;
 use crate::field::grid::GridRecord;
 use crate::field::media::{MediaRecord, NewMedia};
 use crate::field::photo::{self, Incoming};
@@ -37,6 +40,54 @@ pub struct Rights {
     pub media: bool,
     /// The office (grid-platform exports).
     pub office: bool,
+}
+
+/// What a community's 实地考评 page shows, read for the caller.
+#[derive(Debug, Clone)]
+pub struct FieldView {
+    /// The community.
+    pub community: Community,
+    /// What the caller may do there.
+    pub rights: Rights,
+    /// Its points and on-site evidence.
+    pub evidence: Evidence,
+    /// The point whose capture page is asked for.
+    pub chosen: Option<Point>,
+    /// Its latest submission's manifest, if it submitted any.
+    pub manifest: Option<Manifest>,
+}
+
+/// Community `id`'s points and on-site evidence for a caller who may see
+/// it, with point `chosen` if asked for.
+pub fn view(ctx: &Ctx, id: &str, chosen: Option<&str>) -> Result<FieldView, ActionError> {
+    let roster = ctx.roster()?;
+    let c = ctx.community(&roster, id, Access::Read)?.clone();
+    let rights = match ctx.account_of() {
+        Some(account) => rights(account, &c),
+        // The console acts as the office.
+        None => Rights {
+            assess: true,
+            points: true,
+            media: true,
+            office: true,
+        },
+    };
+    let chosen = match chosen {
+        Some(p) => Some(point::get(ctx.archive, id, p)?),
+        None => None,
+    };
+    let manifest = match ctx.archive.submission(id, None) {
+        Ok(sub) => Some(ctx.archive.manifest(&sub)?),
+        Err(ArchiveError::NoSubmission { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    Ok(FieldView {
+        evidence: Evidence::load(ctx.archive, id)?,
+        community: c,
+        rights,
+        chosen,
+        manifest,
+    })
 }
 
 /// What `account` may do for community `c` (which it may see).

@@ -8,9 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::WebError;
 use super::session::User;
-use super::{AppState, blocking, pages};
-use crate::accounts::Role;
-use crate::archive::Archive;
+use super::{AppState, act, pages};
+use crate::actions::{self, field::FieldView};
 use crate::catalog::Catalog;
 use crate::field::{self, grid, media, photo, point, visit};
 use crate::scope::Access;
@@ -144,14 +143,6 @@ struct ChosenPoint {
     address: String,
 }
 
-/// What may the account do here.
-#[derive(Clone, Copy)]
-struct Rights {
-    may_assess: bool,
-    may_points: bool,
-    office: bool,
-}
-
 #[derive(Serialize)]
 struct FieldPage {
     scans: Vec<ScanLine>,
@@ -186,49 +177,30 @@ pub async fn page(
     Query(q): Query<PageQuery>,
     user: User,
 ) -> Result<Html<String>, WebError> {
-    let c = user.require_community(&state, &id, Access::Read).await?;
-    let may_assess = field::check_assessor(&user.account, &c).is_ok();
-    let rights = Rights {
-        may_assess,
-        may_points: user.account.role == Role::Office
-            || (user.account.role == Role::District && may_assess),
-        office: user.account.role == Role::Office,
-    };
-    let archive = user.archive(&state);
+    // The page's guard: an account that may not see the community learns
+    // nothing of it (not even whether it exists).
+    user.require_community(&state, &id, Access::Read).await?;
     let time = state.0.config.time.clone();
     let max_mb = state.0.config.field.max_photo_mb;
     let me = user.account.name.clone();
-    let ctx = blocking(move || {
-        let chosen = q.point.filter(|p| !p.is_empty());
-        let mut page = evidence_of(&archive, &c, chosen.as_deref(), (&me, &time))?;
-        page.may_assess = rights.may_assess;
-        page.may_points = rights.may_points;
-        page.may_media = rights.may_assess || rights.office;
-        page.office = rights.office;
-        page.max_mb = max_mb;
-        Ok(page)
+    let chosen = q.point.filter(|p| !p.is_empty());
+    let view = act::run(&state, &user, move |ctx| {
+        Ok(actions::field::view(ctx, &id, chosen.as_deref())?)
     })
     .await?;
-    Ok(pages::page("field.html", &user.context(), &ctx))
+    let mut page = present(&view, (&me, &time));
+    page.max_mb = max_mb;
+    Ok(pages::page("field.html", &user.context(), &page))
 }
 
-/// Everything the page shows of community `c`, the capture lines of
-/// point `chosen` for assessor `me`.
-fn evidence_of(
-    archive: &Archive,
-    c: &crate::community::Community,
-    chosen: Option<&str>,
-    (me, time): (&str, &crate::config::TimeSettings),
-) -> Result<FieldPage, WebError> {
+/// The page of what [`actions::field::view`] read; the capture lines
+/// are assessor `me`'s.
+fn present(view: &FieldView, (me, time): (&str, &crate::config::TimeSettings)) -> FieldPage {
     let catalog = Catalog::builtin();
-    let id = c.id.as_str();
-    let points = point::list(archive, id)?;
-    let photos = photo::list(archive, id)?;
-    let chosen = match chosen {
-        Some(p) => Some(point::get(archive, id, p)?),
-        None => None,
-    };
-    let standards = chosen.as_ref().map_or_else(Vec::new, |p| {
+    let (c, evidence) = (&view.community, &view.evidence);
+    let photos = &evidence.photos;
+    let chosen = view.chosen.as_ref();
+    let standards = chosen.map_or_else(Vec::new, |p| {
         p.checked(catalog)
             .into_iter()
             .map(|k| StdLine {
@@ -243,15 +215,11 @@ fn evidence_of(
             })
             .collect()
     });
-    let manifest = match archive.submission(id, None) {
-        Ok(sub) => Some(archive.manifest(&sub)?),
-        Err(crate::archive::ArchiveError::NoSubmission { .. }) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let evidence = field::evidence::Evidence::load(archive, id)?;
-    Ok(FieldPage {
+    let visits: Vec<visit::VisitRecord> = evidence.visits.iter().map(|(_, v)| v.clone()).collect();
+    let rights = view.rights;
+    FieldPage {
         scans: evidence.scans.iter().map(scan_line).collect(),
-        coverage: field::evidence::coverage(catalog, &evidence, manifest.as_ref())
+        coverage: field::evidence::coverage(catalog, evidence, view.manifest.as_ref())
             .iter()
             .filter(|l| l.method != crate::catalog::Method::Questionnaire)
             .map(coverage_line)
@@ -261,8 +229,12 @@ fn evidence_of(
             name: c.name.clone(),
             district: c.district.clone(),
         },
-        points: points.iter().map(|p| point_line(p, catalog)).collect(),
-        point: chosen.as_ref().map(|p| ChosenPoint {
+        points: evidence
+            .points
+            .iter()
+            .map(|p| point_line(p, catalog))
+            .collect(),
+        point: chosen.map(|p| ChosenPoint {
             id: p.id.clone(),
             name: p.name.clone(),
             kind: p.kind.name(),
@@ -270,20 +242,20 @@ fn evidence_of(
         }),
         standards,
         photos: photos.iter().map(|p| photo_line(p, time)).collect(),
-        visits: visit_lines(&visit::list(archive, id)?),
-        media: media::list(archive, id)?.iter().map(media_line).collect(),
-        grids: grid::list(archive, id)?.iter().map(grid_line).collect(),
-        may_assess: false,
-        may_points: false,
-        may_media: false,
-        office: false,
+        visits: visit_lines(&visits),
+        media: evidence.media.iter().map(media_line).collect(),
+        grids: evidence.grids.iter().map(grid_line).collect(),
+        may_assess: rights.assess,
+        may_points: rights.points,
+        may_media: rights.media,
+        office: rights.office,
         kinds: point::PointKind::ALL.map(point::PointKind::name),
         platforms: media::Platform::ALL.map(media::Platform::name),
         max_mb: 0,
         today: crate::dates::today().to_string(),
         zone: time.label().to_string(),
         fetched: time.show(&crate::archive::log::now_rfc3339()),
-    })
+    }
 }
 
 fn visit_lines(visits: &[visit::VisitRecord]) -> Vec<VisitLine> {
