@@ -2,7 +2,7 @@
 //! the console, or a signed-in account) and what to do when another
 //! writer holds the archive.
 
-use crate::accounts::Account;
+use crate::accounts::{Account, Role};
 use crate::archive::Archive;
 use crate::archive::lock::WriterLock;
 use crate::community::{Community, Roster};
@@ -113,10 +113,72 @@ impl<'a> Ctx<'a> {
         id: &str,
         access: Access,
     ) -> Result<&'r Community, ActionError> {
-        let c = roster.get(id)?;
-        if let Caller::Account(account) = self.caller {
-            scope::check(account, c, access)?;
+        match self.caller {
+            Caller::Console => Ok(roster.get(id)?),
+            Caller::Account(account) => visible(account, roster, id, access),
         }
-        Ok(c)
+    }
+}
+
+/// Community `id` as `account` may reach it for `access`. An account
+/// that is not the office is told nothing more of a community it may
+/// not reach, not even whether it exists (answered as one out of its
+/// scope), so that no id can be probed.
+pub fn visible<'r>(
+    account: &Account,
+    roster: &'r Roster,
+    id: &str,
+    access: Access,
+) -> Result<&'r Community, ActionError> {
+    match roster.get(id) {
+        Ok(c) => {
+            scope::check(account, c, access)?;
+            Ok(c)
+        }
+        Err(e) if account.role == Role::Office => Err(e.into()),
+        Err(_) => Err(scope::Denied::NotInScope.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scope::Denied;
+
+    fn account(role: Role, district: Option<&str>) -> Account {
+        Account {
+            name: "x".into(),
+            role,
+            community: None,
+            district: district.map(str::to_string),
+            assigned: Vec::new(),
+            street: None,
+            password: String::new(),
+            created: String::new(),
+        }
+    }
+
+    #[test]
+    fn an_unregistered_id_is_out_of_scope_to_all_but_the_office() {
+        let mut roster = Roster::default();
+        let wh = Community::new("WH-001", "翠湖社区", "五华区", "城市社区", "第一阶段");
+        assert!(roster.add(wh.expect("a valid community")).is_ok());
+        let office = account(Role::Office, None);
+        let wuhua = account(Role::District, Some("五华区"));
+        let panlong = account(Role::District, Some("盘龙区"));
+        let found =
+            |a: &Account, id: &str| visible(a, &roster, id, Access::Read).map(|c| c.id.clone());
+        assert_eq!(found(&wuhua, "WH-001").ok().as_deref(), Some("WH-001"));
+        // Not registered and registered elsewhere answer alike to others.
+        for id in ["WH-999", "WH-001"] {
+            let e = found(&panlong, id).err();
+            assert!(
+                matches!(e, Some(ActionError::Denied(Denied::NotInScope))),
+                "{id}: {e:?}"
+            );
+        }
+        // The office learns that the id is not registered.
+        let e = found(&office, "WH-999").err();
+        assert!(matches!(e, Some(ActionError::Community(_))), "{e:?}");
     }
 }

@@ -27,7 +27,7 @@ use crate::actions::{self, Ctx, Wait};
 use crate::archive::Archive;
 use crate::community::{Community, Roster};
 use crate::event::Event;
-use crate::scope::{self, Access};
+use crate::scope::Access;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "kaoping_session";
@@ -202,17 +202,7 @@ pub fn in_scope(
     id: &str,
     access: Access,
 ) -> Result<Community, WebError> {
-    match roster.get(id) {
-        Ok(c) => match scope::check(account, c, access) {
-            Ok(()) => Ok(c.clone()),
-            Err(e @ scope::Denied::NotOnBehalf { .. }) => {
-                Err(WebError::new(StatusCode::FORBIDDEN, e.to_string()))
-            }
-            Err(scope::Denied::NotInScope) => Err(WebError::forbidden()),
-        },
-        Err(e) if account.role == Role::Office => Err(e.into()),
-        Err(_) => Err(WebError::forbidden()),
-    }
+    Ok(crate::actions::context::visible(account, roster, id, access)?.clone())
 }
 
 /// Without a valid session: pages send the browser to the sign-in form,
