@@ -21,12 +21,14 @@ use crate::catalog::Catalog;
 use crate::community::Community;
 use crate::config::Config;
 use crate::field::evidence::Evidence;
+use crate::field::form::{FormError, FormPdf};
 use crate::field::grid::GridRecord;
 use crate::field::media::{MediaRecord, NewMedia};
 use crate::field::photo::{self, Incoming};
 use crate::field::point::{self, NewPoint, Point};
 use crate::field::visit::{self, Finding, ScanRecord, VisitRecord};
 use crate::field::{self, Upload};
+use crate::render::Engine;
 use crate::scope::{Access, Denied};
 
 /// What an account may do on a community's 实地考评 page.
@@ -88,6 +90,24 @@ pub fn view(ctx: &Ctx, id: &str, chosen: Option<&str>) -> Result<FieldView, Acti
         chosen,
         manifest,
     })
+}
+
+/// The printable 实地考评表 of community `id` — every point, or only
+/// `point` — for a caller who may see it.
+pub fn form(
+    ctx: &Ctx,
+    engine: &Engine,
+    config: &Config,
+    id: &str,
+    point: Option<&str>,
+) -> Result<(Community, FormPdf), ActionError> {
+    let roster = ctx.roster()?;
+    let c = ctx.community(&roster, id, Access::Read)?;
+    let pdf = field::form::pdf(ctx.archive, engine, config, c, point).map_err(|e| match e {
+        FormError::Field(e) => ActionError::Field(e),
+        FormError::Render(e) => ActionError::Render(e),
+    })?;
+    Ok((c.clone(), pdf))
 }
 
 /// What `account` may do for community `c` (which it may see).

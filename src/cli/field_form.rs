@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use kaoping::actions::{self, Ctx, Wait};
 use kaoping::field::form;
 use kaoping::outfile;
 use kaoping::render::Engine;
@@ -30,16 +31,16 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
     let config = ctx.config()?;
-    let reg = archive.communities()?;
-    let c = reg.get(&args.community)?;
-    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
+    let engine = Engine::for_archive(ctx.root().dir(), &config)?;
+    let act = Ctx::console(&archive, Wait::No);
+    let point = args.point.as_deref();
+    let (c, pdf) = actions::field::form(&act, &engine, &config, &args.community, point)?;
     let path = outfile::place(
         args.output.as_deref(),
         "pdf",
         &format!("实地考评表-{}.pdf", c.id),
     );
     outfile::refuse_existing(&path, args.force)?;
-    let pdf = form::pdf(&archive, &engine, &config, c, args.point.as_deref())?;
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         kaoping::fsutil::create_dir_durable(dir)?;
     }

@@ -18,7 +18,7 @@ use super::field_page::{PhotoLine, photo_line};
 use super::session::User;
 use super::upload::{Form, Posted, Upload};
 use super::url::percent;
-use super::{AppState, act, blocking};
+use super::{AppState, act};
 use crate::accounts::Role;
 use crate::actions::{ActionError, field as actions};
 use crate::field::{self, FieldError, media, photo, point, visit};
@@ -40,17 +40,6 @@ impl Status for FieldError {
 impl From<FieldError> for WebError {
     fn from(e: FieldError) -> WebError {
         WebError::from_chain(e.status(), &e)
-    }
-}
-
-impl From<crate::field::form::FormError> for WebError {
-    fn from(e: crate::field::form::FormError) -> WebError {
-        use crate::field::form::FormError as E;
-        let status = match &e {
-            E::Field(f) => f.status(),
-            E::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        WebError::from_chain(status, &e)
     }
 }
 
@@ -377,21 +366,16 @@ pub async fn form_pdf(
     Query(q): Query<super::field_page::PageQuery>,
     user: User,
 ) -> Result<Download, WebError> {
-    let c = user.require_community(&state, &id, Access::Read).await?;
+    user.require_community(&state, &id, Access::Read).await?;
     let st = state.clone();
-    let pdf = blocking(move || {
-        let archive = crate::archive::Archive::new(st.root());
-        Ok(crate::field::form::pdf(
-            &archive,
-            &st.0.engine,
-            &st.0.config,
-            &c,
-            q.point.as_deref().filter(|p| !p.is_empty()),
-        )?)
+    let point = q.point.filter(|p| !p.is_empty());
+    let (c, pdf) = act::run(&state, &user, move |ctx| {
+        let (engine, config) = (&st.0.engine, &st.0.config);
+        Ok(actions::form(ctx, engine, config, &id, point.as_deref())?)
     })
     .await?;
     Ok(Download::bytes(
-        format!("实地考评表-{id}.pdf"),
+        format!("实地考评表-{}.pdf", c.id),
         "application/pdf",
         pdf.bytes,
     ))
