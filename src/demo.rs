@@ -28,7 +28,7 @@ use crate::assessment::store::{self, AssessmentError};
 use crate::catalog::{Catalog, Method};
 use crate::community::{Community, CommunityError};
 use crate::config::Config;
-use crate::documents::{self, DocumentError};
+use crate::documents;
 use crate::issuance::{self, IssueError, Issued};
 use crate::meter::Meter;
 use crate::render::{Engine, RenderError};
@@ -55,9 +55,6 @@ pub enum DemoError {
     /// Importing results.
     #[error(transparent)]
     Assessment(#[from] AssessmentError),
-    /// Building documents.
-    #[error(transparent)]
-    Document(#[from] DocumentError),
     /// Issuing documents.
     #[error(transparent)]
     Issue(#[from] IssueError),
