@@ -215,7 +215,6 @@ fn present(view: &FieldView, (me, time): (&str, &crate::config::TimeSettings)) -
             })
             .collect()
     });
-    let visits: Vec<visit::VisitRecord> = evidence.visits.iter().map(|(_, v)| v.clone()).collect();
     let rights = view.rights;
     FieldPage {
         scans: evidence.scans.iter().map(scan_line).collect(),
@@ -242,7 +241,7 @@ fn present(view: &FieldView, (me, time): (&str, &crate::config::TimeSettings)) -
         }),
         standards,
         photos: photos.iter().map(|p| photo_line(p, time)).collect(),
-        visits: visit_lines(&visits),
+        visits: visit_lines(evidence.visits.iter().map(|(_, v)| v)),
         media: evidence.media.iter().map(media_line).collect(),
         grids: evidence.grids.iter().map(grid_line).collect(),
         may_assess: rights.assess,
@@ -258,9 +257,8 @@ fn present(view: &FieldView, (me, time): (&str, &crate::config::TimeSettings)) -
     }
 }
 
-fn visit_lines(visits: &[visit::VisitRecord]) -> Vec<VisitLine> {
+fn visit_lines<'a>(visits: impl Iterator<Item = &'a visit::VisitRecord>) -> Vec<VisitLine> {
     visits
-        .iter()
         .flat_map(|v| v.rows.iter().map(move |r| (v, r)))
         .map(|(v, r)| VisitLine {
             point: v.point.clone(),

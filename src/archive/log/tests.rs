@@ -9,17 +9,23 @@ fn check(i: u32) -> Event {
     })
 }
 
-/// Reading again parses only what was appended, and a log changed
-/// anywhere before its end is read anew: the cache never changes what
-/// is read.
-#[test]
-fn reading_again_sees_appends_and_edits() {
+/// A log in a temp folder with three records, its writer lock held.
+fn three_records() -> (tempfile::TempDir, WriterLock, Log) {
     let dir = tempfile::tempdir().unwrap();
     let lock = WriterLock::acquire(dir.path(), false, |_| {}).unwrap();
     let log = Log::new(dir.path());
     for i in 0..3 {
         log.append(&lock, check(i)).unwrap();
     }
+    (dir, lock, log)
+}
+
+/// Reading again parses only what was appended, and a log changed
+/// anywhere before its end is read anew: the cache never changes what
+/// is read.
+#[test]
+fn reading_again_sees_appends_and_edits() {
+    let (dir, lock, log) = three_records();
     assert_eq!(log.records().unwrap().len(), 3);
     log.append(&lock, check(3)).unwrap();
     let after = log.records().unwrap();
@@ -54,12 +60,7 @@ fn reading_again_sees_appends_and_edits() {
 
 #[test]
 fn chain_detects_edits_and_removals() {
-    let dir = tempfile::tempdir().unwrap();
-    let lock = WriterLock::acquire(dir.path(), false, |_| {}).unwrap();
-    let log = Log::new(dir.path());
-    for i in 0..3 {
-        log.append(&lock, check(i)).unwrap();
-    }
+    let (dir, lock, log) = three_records();
     assert_eq!(log.verify().unwrap().len(), 3);
     assert_eq!(*log.records().unwrap(), log.verify().unwrap());
     let text = std::fs::read_to_string(log.path()).unwrap();

@@ -56,27 +56,27 @@ const APPEND: [&str; 4] = [
 /// The columns of one append, as the arrays [`APPEND`] takes: the
 /// lines, their keys, the numbers given out, the versions committed.
 #[derive(Default)]
-struct BatchRows {
+struct BatchRows<'a> {
     seqs: Vec<i64>,
-    lines: Vec<Vec<u8>>,
+    lines: Vec<&'a [u8]>,
     key_texts: Vec<String>,
     key_seqs: Vec<i64>,
-    numbers: Vec<String>,
-    number_sequences: Vec<String>,
+    numbers: Vec<&'a str>,
+    number_sequences: Vec<&'a str>,
     number_years: Vec<i32>,
     number_serials: Vec<i32>,
     number_seqs: Vec<i64>,
-    version_communities: Vec<String>,
+    version_communities: Vec<&'a str>,
     versions: Vec<i32>,
     version_seqs: Vec<i64>,
 }
 
-impl BatchRows {
-    fn of(lines: &[(u64, Vec<u8>)], commits: &Commits) -> BatchRows {
+impl<'a> BatchRows<'a> {
+    fn of(lines: &'a [(u64, Vec<u8>)], commits: &'a Commits) -> BatchRows<'a> {
         let mut b = BatchRows::default();
         for (seq, line) in lines {
             b.seqs.push(seq_i64(*seq));
-            b.lines.push(line.clone());
+            b.lines.push(line);
             // The line's keys, with it (a line kaoping wrote always has
             // them; one that has none is found by reading all).
             for key in LogKey::of_line(line).map(|k| k.1).unwrap_or_default() {
@@ -85,14 +85,14 @@ impl BatchRows {
             }
         }
         for n in &commits.numbers {
-            b.numbers.push(n.number.clone());
-            b.number_sequences.push(n.sequence.clone());
+            b.numbers.push(&n.number);
+            b.number_sequences.push(&n.sequence);
             b.number_years.push(n.year);
             b.number_serials.push(n.serial);
             b.number_seqs.push(seq_i64(n.seq));
         }
         for (community, version, seq) in &commits.versions {
-            b.version_communities.push(community.clone());
+            b.version_communities.push(community);
             b.versions.push(*version as i32);
             b.version_seqs.push(seq_i64(*seq));
         }
