@@ -1,6 +1,6 @@
 //! Handing in evidence: a folder or ZIP becomes a community's new
 //! submission version, and whoever handed it in from outside the office
-//! gets its receipt (材料提交回执).
+//! gets its receipt (材料提交回执); a version leaves as a BagIt ZIP.
 
 use std::path::Path;
 
@@ -86,4 +86,20 @@ pub fn export_bag(
         replace,
         &extra,
     )?)
+}
+
+/// Writes version `n` of community `id` as a BagIt ZIP to `out` (made
+/// anew) for a caller who may see the community, and records the download
+/// (下载) in the log; gives the bag's name.
+pub fn download_bag(ctx: &Ctx, id: &str, n: u32, out: &Path) -> Result<String, ActionError> {
+    ctx.community(&ctx.roster()?, id, Access::Read)?;
+    let sub = ctx.archive.submission(id, Some(n))?;
+    export_bag(ctx, &sub, out, true)?;
+    let download = crate::event::Download {
+        community: id.to_string(),
+        version: n,
+        what: "BagIt".into(),
+    };
+    super::session::log(ctx, crate::event::Event::Download(download))?;
+    Ok(crate::archive::bagit::bag_name(&sub))
 }

@@ -30,6 +30,7 @@ pub mod records;
 pub mod rectify;
 pub mod session;
 pub mod street;
+pub mod submissions;
 pub mod survey;
 pub mod survey_link;
 pub mod units;

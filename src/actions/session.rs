@@ -6,8 +6,9 @@
 use super::{ActionError, Ctx};
 use crate::event::Event;
 
-/// Appends `event` to the archive's log.
-pub fn log(ctx: &Ctx, event: Event) -> Result<(), ActionError> {
+/// Appends `event` to the archive's log (for the actions that record
+/// what a caller read or checked; no front end appends an event).
+pub(super) fn log(ctx: &Ctx, event: Event) -> Result<(), ActionError> {
     let lock = ctx.lock()?;
     ctx.archive
         .log()

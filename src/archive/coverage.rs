@@ -207,6 +207,37 @@ pub fn structure(m: Option<&Manifest>, shared: Option<&StreetEvidence>) -> Vec<I
         .collect()
 }
 
+/// A standard of 材料审核 without evidence in a version.
+#[derive(Debug, Serialize)]
+pub struct MissingStandard {
+    /// Its indicator's code.
+    pub code: String,
+    /// Its indicator's name.
+    pub name: String,
+    /// Its number within the indicator.
+    pub number: u32,
+    /// Its text.
+    pub text: String,
+}
+
+/// The standards of 材料审核 in `tree` that have no file of their own and
+/// none shared by the 街道.
+pub fn missing_standards(tree: &[IndicatorView]) -> Vec<MissingStandard> {
+    tree.iter()
+        .flat_map(|i| {
+            i.standards
+                .iter()
+                .filter(|s| s.material && s.files == Some(0) && s.shared == 0)
+                .map(move |s| MissingStandard {
+                    code: i.code.clone(),
+                    name: i.name.clone(),
+                    number: s.number,
+                    text: s.text.clone(),
+                })
+        })
+        .collect()
+}
+
 /// Standards of 材料审核 in `tree`, and how many of them have no file.
 pub fn material_counts(tree: &[IndicatorView]) -> (usize, usize) {
     let material: Vec<_> = tree

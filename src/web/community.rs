@@ -5,39 +5,27 @@
 //! [`crate::scope::allows`]: the community its own, a district its
 //! district's, an expert the assigned ones (reading only), the office all.
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
-use super::act::OnCommunity;
+use super::act::{self, OnCommunity};
 use super::blocking;
 use super::download::{self, Download};
 use super::error::WebError;
-use super::session::{User, log_event};
+use super::session::User;
 use super::upload::{self, Posted, Upload};
 use super::url::percent;
 use super::{AppState, pages};
 use crate::actions::documents::{self, Making};
-use crate::actions::{ActionError, Ctx, evidence};
+use crate::actions::{ActionError, Ctx, evidence, submissions};
 use crate::archive::ingest::IngestOptions;
 use crate::archive::zipin::ZipLimits;
-use crate::archive::{Archive, ArchiveError, bagit, coverage};
+use crate::archive::{ArchiveError, coverage};
 use crate::community::Community;
-use crate::documents::receipt;
-use crate::issuance::{self, Entry};
 use crate::meter::Silent;
-use crate::scope::{self, Access};
-
-fn receipts(archive: &Archive, id: &str) -> Result<BTreeMap<u32, Entry>, ArchiveError> {
-    Ok(issuance::entries(archive)?
-        .into_iter()
-        .filter(|e| e.record.kind == receipt::KIND && e.record.community.as_deref() == Some(id))
-        .filter_map(|e| Some((e.record.submission?, e)))
-        .collect())
-}
+use crate::scope::Access;
 
 /// One line of a community's submission history.
 #[derive(Serialize)]
@@ -81,15 +69,6 @@ struct CommunityPage {
     override_rows: Vec<crate::assessment::sheet::BlankRow>,
 }
 
-/// A standard of 材料审核 without evidence in a version.
-#[derive(Serialize)]
-struct MissingStandard {
-    code: String,
-    name: String,
-    number: u32,
-    text: String,
-}
-
 /// A submission as its page shows it.
 #[derive(Serialize)]
 struct SubmissionLine {
@@ -104,77 +83,47 @@ struct VersionPage {
     sub: SubmissionLine,
     m: crate::archive::manifest::Manifest,
     structure: Vec<coverage::IndicatorView>,
-    missing: Vec<MissingStandard>,
+    missing: Vec<coverage::MissingStandard>,
     receipt: Option<String>,
     may_submit: bool,
 }
 
 /// `GET /c/{id}`.
 pub async fn page(OnCommunity { state, id, user }: OnCommunity) -> Result<Html<String>, WebError> {
-    let c = user.require_community(&state, &id, Access::Read).await?;
-    let may_submit = scope::allows(&user.account, &c, Access::Submit);
-    let submit_level = super::levels::may_submit_level(&user, &c).map(|l| l.name());
-    let returns = super::levels::returns(user.account.role);
-    let office = user.require_office().is_ok();
-    let archive = user.archive(&state);
-    let limits = state.0.settings.limits;
-    let time = state.0.config.time.clone();
-    let ctx = blocking(move || {
-        let subs = archive.submissions(Some(&id))?;
-        let latest = match subs.last() {
-            Some(s) => Some(archive.manifest(s)?),
-            None => None,
-        };
-        let receipts = receipts(&archive, &id)?;
-        let history = subs
-            .iter()
-            .rev()
-            .map(|s| HistoryLine {
-                version: s.record.version,
-                time: time.show(&s.time),
-                submitter: s.record.submitter.clone(),
-                files: s.record.file_count,
-                bytes: s.record.total_bytes,
-                source: s.record.source.clone(),
-                root_hash: s.record.root_hash.clone(),
-                receipt: receipts
-                    .get(&s.record.version)
-                    .map(|e| e.record.sha256().to_string()),
-            })
-            .collect();
-        let shared = crate::streets::shared_of(&archive, &c)?;
-        let structure = coverage::structure(latest.as_ref(), shared.as_ref());
-        let (material, missing) = coverage::material_counts(&structure);
-        let steps = crate::assessment::store::steps(&archive, &id)?;
-        let standing = crate::assessment::level::standing(&steps);
-        let level_state = crate::assessment::level::state_label(&steps);
-        let return_level = returns.filter(|l| standing[*l as usize]).map(|l| l.name());
-        let may_finalize = office && standing[crate::assessment::level::Level::Expert as usize];
-        let override_rows =
-            match office && standing[crate::assessment::level::Level::Final as usize] {
-                true => crate::assessment::sheet::blank_rows(crate::catalog::Catalog::builtin()),
-                false => Vec::new(),
-            };
-        Ok(CommunityPage {
-            zone: time.label(),
-            level_state,
-            submit_level,
-            return_level,
-            may_finalize,
-            override_rows,
-            c,
-            history,
-            structure,
-            street_standards: crate::streets::standards_text(),
-            latest: latest.as_ref().map(|m| m.version),
-            missing,
-            material,
-            max_mb: limits.max_bytes >> 20,
-            max_files: limits.max_files,
-            may_submit,
-        })
-    })
-    .await?;
+    let view = act::run(&state, &user, move |ctx| Ok(submissions::page(ctx, &id)?)).await?;
+    let (limits, time) = (state.0.settings.limits, &state.0.config.time);
+    let rights = view.rights;
+    let history = view.history.into_iter().map(|h| HistoryLine {
+        version: h.submission.record.version,
+        time: time.show(&h.submission.time),
+        submitter: h.submission.record.submitter,
+        files: h.submission.record.file_count,
+        bytes: h.submission.record.total_bytes,
+        source: h.submission.record.source,
+        root_hash: h.submission.record.root_hash,
+        receipt: h.receipt,
+    });
+    let ctx = CommunityPage {
+        zone: time.label(),
+        level_state: view.level_state,
+        submit_level: rights.submit_level.map(|l| l.name()),
+        return_level: rights.return_level.map(|l| l.name()),
+        may_finalize: rights.finalize,
+        override_rows: match rights.overrule {
+            true => crate::assessment::sheet::blank_rows(crate::catalog::Catalog::builtin()),
+            false => Vec::new(),
+        },
+        c: view.community,
+        history: history.collect(),
+        structure: view.structure,
+        street_standards: crate::streets::standards_text(),
+        latest: view.latest,
+        missing: view.missing,
+        material: view.material,
+        max_mb: limits.max_bytes >> 20,
+        max_files: limits.max_files,
+        may_submit: rights.submit,
+    };
     Ok(pages::page("community.html", &user.context(), &ctx))
 }
 
@@ -185,46 +134,22 @@ pub async fn version(
     Path((id, n)): Path<(String, u32)>,
     user: User,
 ) -> Result<Html<String>, WebError> {
-    let c = user.require_community(&state, &id, Access::Read).await?;
-    let may_submit = scope::allows(&user.account, &c, Access::Submit);
-    let archive = user.archive(&state);
-    let time = state.0.config.time.clone();
-    let ctx = blocking(move || {
-        let sub = archive.submission(&id, Some(n))?;
-        let m = archive.manifest(&sub)?;
-        let receipt = receipts(&archive, &id)?
-            .get(&n)
-            .map(|e| e.record.sha256().to_string());
-        let shared = crate::streets::shared_of(&archive, &c)?;
-        let structure = coverage::structure(Some(&m), shared.as_ref());
-        let missing = structure
-            .iter()
-            .flat_map(|i| {
-                i.standards
-                    .iter()
-                    .filter(|s| s.material && s.files == Some(0) && s.shared == 0)
-                    .map(move |s| MissingStandard {
-                        code: i.code.clone(),
-                        name: i.name.clone(),
-                        number: s.number,
-                        text: s.text.clone(),
-                    })
-            })
-            .collect();
-        Ok(VersionPage {
-            c,
-            sub: SubmissionLine {
-                time: time.show_labelled(&sub.time),
-                record: sub.record,
-            },
-            m,
-            structure,
-            missing,
-            receipt,
-            may_submit,
-        })
+    let view = act::run(&state, &user, move |ctx| {
+        Ok(submissions::version(ctx, &id, n)?)
     })
     .await?;
+    let ctx = VersionPage {
+        c: view.community,
+        sub: SubmissionLine {
+            time: state.0.config.time.show_labelled(&view.submission.time),
+            record: view.submission.record,
+        },
+        m: view.manifest,
+        structure: view.structure,
+        missing: view.missing,
+        receipt: view.receipt,
+        may_submit: view.may_submit,
+    };
     Ok(pages::page("version.html", &user.context(), &ctx))
 }
 
@@ -385,21 +310,11 @@ pub async fn bag(
     Path((id, n)): Path<(String, u32)>,
     user: User,
 ) -> Result<Response, WebError> {
-    user.require_community(&state, &id, Access::Read).await?;
-    let archive = user.archive(&state);
-    let account = user.account.clone();
-    let (file, name) = blocking(move || {
-        let sub = archive.submission(&id, Some(n))?;
-        let (_tmp, out) = download::staging_path(archive.root(), "bag.zip")?;
-        evidence::export_bag(&Ctx::account(&archive, &account), &sub, &out, true)?;
-        let file = download::open(&out)?;
-        let download = crate::event::Download {
-            community: id,
-            version: n,
-            what: "BagIt".into(),
-        };
-        log_event(&archive, crate::event::Event::Download(download))?;
-        Ok((file, bagit::bag_name(&sub)))
+    let root = state.root().to_path_buf();
+    let (file, name) = act::run(&state, &user, move |ctx| {
+        let (_tmp, out) = download::staging_path(&root, "bag.zip")?;
+        let name = evidence::download_bag(ctx, &id, n, &out)?;
+        Ok((download::open(&out)?, name))
     })
     .await?;
     Ok(Download::zip(format!("{name}.zip"), file).into_response())

@@ -14,16 +14,13 @@ use super::act;
 use super::act::OnCommunity;
 use super::download::Download;
 use super::error::WebError;
-use super::session::User;
 use super::upload::{self, Posted};
-use crate::accounts::Role;
 use crate::actions::ActionError;
 use crate::actions::assess::{self, Sheet};
 use crate::archive::{Archive, ArchiveError};
-use crate::assessment::level::Level;
 use crate::assessment::{sheet, store, who};
 use crate::catalog::Catalog;
-use crate::scope::{self, Access};
+use crate::scope::Access;
 
 /// Every community's state in 评估验收 by id, as the pages print it.
 pub(super) fn state_names(archive: &Archive) -> Result<HashMap<String, String>, ArchiveError> {
@@ -31,17 +28,6 @@ pub(super) fn state_names(archive: &Archive) -> Result<HashMap<String, String>, 
         .into_iter()
         .map(|s| (s.community, s.state.name().to_string()))
         .collect())
-}
-
-/// The level `role` may send back (see [`who::returns`]).
-pub(super) fn returns(role: Role) -> Option<Level> {
-    who::returns(role)
-}
-
-/// Whether the account may submit a level sheet for `c`.
-pub(super) fn may_submit_level(user: &User, c: &crate::community::Community) -> Option<Level> {
-    who::submits(user.account.role)
-        .filter(|_| scope::allows(&user.account, c, assess::access_for(user.account.role)))
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -23,10 +23,9 @@ use super::pages::{self, Header};
 use super::throttle::Refusal;
 use super::url::percent;
 use crate::accounts::{Account, Accounts, Role};
-use crate::actions::{self, Ctx, Wait};
+use crate::actions::{self, Ctx};
 use crate::archive::Archive;
 use crate::community::{Community, Roster};
-use crate::event::Event;
 use crate::scope::Access;
 
 /// Name of the session cookie.
@@ -465,16 +464,6 @@ pub async fn logout(
         Redirect::to("/login"),
     )
         .into_response())
-}
-
-/// Records an event of the signed-in account in the archive's log.
-/// (The account is the one the archive acts as; the caller is the
-/// console's only in that the log action checks no scope.)
-pub fn log_event(archive: &Archive, event: Event) -> Result<(), WebError> {
-    Ok(actions::session::log(
-        &Ctx::console(archive, Wait::Quiet),
-        event,
-    )?)
 }
 
 /// `GET /`: each role's own page.
