@@ -3,11 +3,13 @@
 //! an earlier document of the same kind is pointed out), receipts, and
 //! handing an issued file to those who may see it.
 
+use std::path::Path;
 use std::time::Duration;
 
 use chrono::NaiveDate;
 
 use super::{ActionError, Ctx};
+use crate::archive::ArchiveError;
 use crate::archive::lock::WriterLock;
 use crate::config::Config;
 use crate::documents::batch::{self, Drafted, Kind, Left, Scope};
@@ -369,6 +371,28 @@ pub fn register_files(
         }
     }
     Ok(files)
+}
+
+/// Writes register lines `first` to `last` (see [`register_files`]) as
+/// one ZIP at `out`, each file checked against its hash on the way out.
+/// The office's only.
+pub fn register_zip(c: &Ctx, first: usize, last: usize, out: &Path) -> Result<(), ActionError> {
+    let files = register_files(c, first, last)?;
+    let io = |source: std::io::Error| ArchiveError::Io {
+        path: out.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::create(out).map_err(io)?;
+    let mut zip = zip::ZipWriter::new(file);
+    // PDFs and OFDs are compressed already: they are stored as they are.
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, digest) in files {
+        zip.start_file(name, opts).map_err(|e| io(e.into()))?;
+        c.archive.store().read_verified(&digest, &mut zip)?;
+    }
+    zip.finish().map_err(|e| io(e.into()))?;
+    Ok(())
 }
 
 /// The 发文登记簿: every registered document and every voided number.

@@ -12,9 +12,9 @@ use crate::config::Config;
 use crate::issuance::Issued;
 use crate::meter::Silent;
 use crate::rectify::act::{self, Evidence, Recheck};
-use crate::rectify::{Answer, Check, Reviewer};
+use crate::rectify::{Answer, Check, Item, Reviewer};
 use crate::render::Engine;
-use crate::scope::{Access, Denied};
+use crate::scope::{self, Access, Denied};
 
 /// Who re-checks for an account of `role`: the district (初评) or the
 /// office.
@@ -96,6 +96,92 @@ pub struct Supervision<'a> {
     pub date: NaiveDate,
     /// Today (items overdue by it are named).
     pub today: NaiveDate,
+}
+
+/// A community's 整改 items, as its page shows them.
+#[derive(Debug)]
+pub struct ItemsView {
+    /// The community.
+    pub community: Community,
+    /// Its items.
+    pub items: Vec<Item>,
+    /// The caller may answer its items (the community's own side).
+    pub may_answer: bool,
+    /// The caller may check answers (a district or the office).
+    pub may_check: bool,
+}
+
+/// Community `id`'s items, for a caller who may see it.
+pub fn items(ctx: &Ctx, id: &str) -> Result<ItemsView, ActionError> {
+    let roster = ctx.roster()?;
+    let community = ctx.community(&roster, id, Access::Read)?.clone();
+    let account = ctx.account_of();
+    Ok(ItemsView {
+        items: crate::rectify::items(ctx.archive, Some(id))?,
+        may_answer: account.is_none_or(|a| scope::allows(a, &community, Access::Submit)),
+        may_check: account.is_none_or(|a| reviewer_of(a.role).is_some()),
+        community,
+    })
+}
+
+/// The items of every community a reviewer (a district, the office or the
+/// console) may see, with those communities; refused for other accounts.
+pub fn overview(ctx: &Ctx) -> Result<(Vec<Community>, Vec<Item>), ActionError> {
+    let account = ctx.account_of();
+    if account.is_some_and(|a| reviewer_of(a.role).is_none()) {
+        return Err(Denied::NotInScope.into());
+    }
+    let roster = ctx.roster()?;
+    let visible: Vec<Community> = match account {
+        Some(a) => scope::visible(a, &roster).into_iter().cloned().collect(),
+        None => roster.all().cloned().collect(),
+    };
+    let items = crate::rectify::items(ctx.archive, None)?
+        .into_iter()
+        .filter(|i| visible.iter().any(|c| c.id == i.community()))
+        .collect();
+    Ok((visible, items))
+}
+
+/// Which evidence file of which answer: item `item`, answer `n` (from
+/// 1), file `f` (from 0).
+#[derive(Debug, Clone, Copy)]
+pub struct EvidenceFile<'a> {
+    /// The item's id.
+    pub item: &'a str,
+    /// The answer's version.
+    pub n: u32,
+    /// The file's index within the answer.
+    pub f: usize,
+}
+
+/// One evidence file of an answer on community `id`'s item, for a caller
+/// who may see the community: its name and bytes, checked against its
+/// hash.
+pub fn evidence_file(
+    ctx: &Ctx,
+    id: &str,
+    which: EvidenceFile,
+) -> Result<(String, Vec<u8>), ActionError> {
+    ctx.community(&ctx.roster()?, id, Access::Read)?;
+    let item = act::item_of(ctx.archive, id, which.item)?;
+    let answer = item
+        .answers
+        .iter()
+        .find(|a| a.version == which.n)
+        .ok_or_else(|| {
+            ActionError::NotFound(format!("整改事项 {} 没有第 {} 次答复", which.item, which.n))
+        })?;
+    let (name, object) = answer
+        .files
+        .get(which.f)
+        .zip(answer.objects.get(which.f))
+        .ok_or_else(|| ActionError::NotFound("这次答复没有这份证明材料".into()))?;
+    let digest = crate::archive::store::Digest::from_hex(&object.sha256)
+        .ok_or_else(|| ActionError::NotFound("哈希格式不对".into()))?;
+    let mut bytes = Vec::new();
+    ctx.archive.store().read_verified(&digest, &mut bytes)?;
+    Ok((name.clone(), bytes))
 }
 
 /// The office's 督办通知 to a district about its overdue items.

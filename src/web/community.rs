@@ -291,12 +291,9 @@ pub async fn receipt(
 ) -> Result<Redirect, WebError> {
     user.require_community(&state, &id, Access::Submit).await?;
     user.check_csrf(&f.csrf)?;
-    let archive = user.archive(&state);
-    let account = user.account.clone();
     let st = state.clone();
-    let sha = blocking(move || {
-        let act = Ctx::account(&archive, &account);
-        let r = documents::receipt(&act, making(&st), &id, Some(n), crate::dates::today())?;
+    let sha = act::run(&state, &user, move |ctx| {
+        let r = documents::receipt(ctx, making(&st), &id, Some(n), crate::dates::today())?;
         Ok(r.entry.record.sha256().to_string())
     })
     .await?;

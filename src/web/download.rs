@@ -4,27 +4,23 @@
 //! vanish when the download ends.
 
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tempfile::TempDir;
 use tokio_util::io::ReaderStream;
-use zip::write::SimpleFileOptions;
 
 use super::AppState;
-use super::blocking;
 use super::error::WebError;
 use super::session::User;
 use super::upload::{self, STAGING};
 use super::url::percent;
 
-use crate::archive::store::Digest;
-use crate::archive::{Archive, io_at};
+use crate::archive::io_at;
 
 /// A file to download, from memory or from an open file.
 pub struct Download {
@@ -105,13 +101,6 @@ pub fn open(path: &Path) -> Result<File, WebError> {
     Ok(File::open(path).map_err(io_at(path))?)
 }
 
-fn zip_failed(e: zip::result::ZipError) -> WebError {
-    WebError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        format!("无法生成 ZIP：{e}"),
-    )
-}
-
 /// `GET /documents/{sha}`: an issued PDF or its OFD, to those who may
 /// see it (the rule is the action's).
 pub async fn document(
@@ -119,24 +108,11 @@ pub async fn document(
     UrlPath(sha): UrlPath<String>,
     user: User,
 ) -> Result<Download, WebError> {
-    let archive = user.archive(&state);
-    let file = blocking(move || {
-        let c = crate::actions::Ctx::account(&archive, &user.account);
-        Ok(crate::actions::documents::issued_file(&c, &sha)?)
+    let file = super::act::run(&state, &user, move |ctx| {
+        Ok(crate::actions::documents::issued_file(ctx, &sha)?)
     })
     .await?;
     Ok(Download::bytes(file.name, file.media, file.bytes))
-}
-
-/// Copies a stored object into `sink`, refusing one whose content no
-/// longer matches its hash.
-pub(super) fn verified_copy(
-    archive: &Archive,
-    d: &Digest,
-    sink: &mut impl Write,
-) -> Result<(), WebError> {
-    archive.store().read_verified(d, sink)?;
-    Ok(())
 }
 
 /// Which register lines a batch ZIP holds (positions from 1, inclusive).
@@ -153,19 +129,10 @@ pub async fn batch_zip(
     Query(r): Query<Range>,
     user: User,
 ) -> Result<Response, WebError> {
-    let archive = user.archive(&state);
-    let file = blocking(move || {
-        let c = crate::actions::Ctx::account(&archive, &user.account);
-        let files = crate::actions::documents::register_files(&c, r.first, r.last)?;
-        let (_tmp, out) = staging_path(archive.root(), "公文.zip")?;
-        let mut zip = zip::ZipWriter::new(File::create(&out).map_err(io_at(&out))?);
-        // PDFs and OFDs are compressed already: store them as they are.
-        let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-        for (name, digest) in files {
-            zip.start_file(name, opts).map_err(zip_failed)?;
-            verified_copy(&archive, &digest, &mut zip)?;
-        }
-        zip.finish().map_err(zip_failed)?;
+    let root = state.root().to_path_buf();
+    let file = super::act::run(&state, &user, move |ctx| {
+        let (_tmp, out) = staging_path(&root, "公文.zip")?;
+        crate::actions::documents::register_zip(ctx, r.first, r.last, &out)?;
         open(&out)
     })
     .await?;

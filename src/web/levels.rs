@@ -5,8 +5,6 @@
 //! follows from its role; the order and the locks are the library's
 //! ([`crate::assessment::level::refusal`]).
 
-use std::collections::HashMap;
-
 use axum::response::Redirect;
 use serde::Deserialize;
 
@@ -17,18 +15,9 @@ use super::error::WebError;
 use super::upload::{self, Posted};
 use crate::actions::ActionError;
 use crate::actions::assess::{self, Sheet};
-use crate::archive::{Archive, ArchiveError};
-use crate::assessment::{sheet, store, who};
+use crate::assessment::{sheet, who};
 use crate::catalog::Catalog;
 use crate::scope::Access;
-
-/// Every community's state in 评估验收 by id, as the pages print it.
-pub(super) fn state_names(archive: &Archive) -> Result<HashMap<String, String>, ArchiveError> {
-    Ok(store::states(archive)?
-        .into_iter()
-        .map(|s| (s.community, s.state.name().to_string()))
-        .collect())
-}
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

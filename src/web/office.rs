@@ -18,6 +18,7 @@ use super::session::User;
 use super::upload::{self, Posted};
 use super::{AppState, act, pages};
 use crate::actions::documents::{self, Kept, Making};
+use crate::actions::office::{self, OfficeTable};
 use crate::actions::{ActionError, Ctx, apply, assess};
 use crate::application::{ApplicationError, quota};
 use crate::assessment::level::Level;
@@ -153,32 +154,14 @@ pub async fn table_xlsx(
     axum::extract::Path(name): axum::extract::Path<String>,
 ) -> Result<download::Download, WebError> {
     user.require_office()?;
-    let archive = user.archive(&state);
-    let account = user.account.clone();
-    let (file, sheet) = blocking(move || {
-        Ok(match name.as_str() {
-            "progress.xlsx" => (
-                "进度汇总表.xlsx",
-                crate::documents::progress::sheet(
-                    &crate::documents::progress::from_archive(&archive, None)?,
-                    None,
-                ),
-            ),
-            "register.xlsx" => {
-                let r = documents::register(&Ctx::account(&archive, &account))?;
-                (
-                    "发文登记簿.xlsx",
-                    issuance::sheet::register(&r.entries, &r.voided),
-                )
-            }
-            "communities.xlsx" => (
-                "社区名单.xlsx",
-                crate::community::list::roster_sheet(archive.communities()?.all()),
-            ),
-            other => return Err(WebError::missing(format!("没有这个表格：{other}"))),
-        })
-    })
-    .await?;
+    let which = match name.as_str() {
+        "progress.xlsx" => OfficeTable::Progress,
+        "register.xlsx" => OfficeTable::Register,
+        "communities.xlsx" => OfficeTable::Communities,
+        other => return Err(WebError::missing(format!("没有这个表格：{other}"))),
+    };
+    let sheet = super::act::run(&state, &user, move |ctx| Ok(office::table(ctx, which)?)).await?;
+    let file = which.file_name();
     let bytes = crate::table::write::xlsx(&[sheet])?;
     Ok(download::Download::bytes(file.into(), XLSX, bytes))
 }
@@ -313,17 +296,14 @@ pub async fn documents(
         "all" => Scope::All,
         other => return Err(WebError::bad(format!("不认识的范围：{other}"))),
     };
-    let archive = user.archive(&state);
-    let account = user.account.clone();
     let st = state.clone();
-    let ctx = blocking(move || {
+    let ctx = act::run(&state, &user, move |act| {
         let making = Making {
             config: &st.0.config,
             engine: &st.0.engine,
             meter: &Silent,
         };
-        let act = Ctx::account(&archive, &account);
-        let done = documents::issue(&act, making, &kind, &scope, date, &Kept)?;
+        let done = documents::issue(act, making, &kind, &scope, date, &Kept)?;
         Ok(super::issued::page(
             &done.issued,
             &done.left,
@@ -338,10 +318,7 @@ pub async fn documents(
 /// `GET /office/register`.
 pub async fn register(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
     user.require_office()?;
-    let archive = user.archive(&state);
-    let account = user.account.clone();
-    let register =
-        blocking(move || Ok(documents::register(&Ctx::account(&archive, &account))?)).await?;
+    let register = act::run(&state, &user, |ctx| Ok(documents::register(ctx)?)).await?;
     let time = &state.0.config.time;
     let rows: Vec<_> = register
         .entries
@@ -385,11 +362,8 @@ pub async fn verify_doc(
     let (up, path) = one_file(&state, &user, posted, 200 << 20, &upload::PDF).await?;
     let rename = up.renamer();
     let name = up.file_name("pdf").unwrap_or_default().to_string();
-    let archive = user.archive(&state);
-    let account = user.account.clone();
-    let verdict = blocking(move || {
-        let v =
-            crate::actions::verify_doc::against_register(&Ctx::account(&archive, &account), &path)?;
+    let verdict = act::run(&state, &user, move |ctx| {
+        let v = crate::actions::verify_doc::against_register(ctx, &path)?;
         drop(up);
         Ok(v)
     })

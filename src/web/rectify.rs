@@ -14,12 +14,12 @@ use super::act::OnCommunity;
 use super::error::{Status as _, WebError};
 use super::session::User;
 use super::upload::{self, Form, Limits, Posted};
-use super::{AppState, act, blocking, pages};
+use super::{AppState, act, pages};
 use crate::accounts::Role;
 use crate::actions::rectify as actions;
 use crate::rectify::act::{Evidence, Recheck};
 use crate::rectify::{self, Counts, Item, Outcome, RectifyError};
-use crate::scope::{self, Access};
+use crate::scope::Access;
 
 /// The answer form: the item, what was done and the evidence files.
 const ANSWER: Form = Form {
@@ -93,12 +93,13 @@ struct CommunityPage {
 
 /// `GET /c/{id}/rectify`: the community's items.
 pub async fn page(OnCommunity { state, id, user }: OnCommunity) -> Result<Html<String>, WebError> {
-    let c = user.require_community(&state, &id, Access::Read).await?;
-    let may_answer = scope::allows(&user.account, &c, Access::Submit);
-    let may_check = actions::reviewer_of(user.account.role).is_some();
-    let archive = user.archive(&state);
     let today = crate::dates::today();
-    let items = blocking(move || Ok(rectify::items(&archive, Some(&id))?)).await?;
+    let actions::ItemsView {
+        community: c,
+        items,
+        may_answer,
+        may_check,
+    } = act::run(&state, &user, move |ctx| Ok(actions::items(ctx, &id)?)).await?;
     let counts = Counts::of(&items, today);
     let lines: Vec<ItemLine> = items.into_iter().map(|i| ItemLine::new(i, today)).collect();
     let may_report =
@@ -251,34 +252,24 @@ pub async fn overview(State(state): State<AppState>, user: User) -> Result<Html<
     if actions::reviewer_of(user.account.role).is_none() {
         return Err(WebError::forbidden());
     }
-    let archive = user.archive(&state);
-    let account = user.account.clone();
     let today = crate::dates::today();
-    let (overdue, communities) = blocking(move || {
-        let reg = archive.communities()?;
-        let visible = scope::visible(&account, &reg);
-        let items = rectify::items(&archive, None)?;
-        let mine = |i: &&Item| visible.iter().any(|c| c.id == i.community());
-        let overdue: Vec<ItemLine> = items
-            .iter()
-            .filter(mine)
-            .filter(|i| i.overdue(today))
-            .cloned()
-            .map(|i| ItemLine::new(i, today))
-            .collect();
-        let communities = visible
-            .iter()
-            .map(|c| CommunityCounts {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                district: c.district.clone(),
-                counts: Counts::of(items.iter().filter(|i| i.community() == c.id), today),
-            })
-            .filter(|c| c.counts.open + c.counts.closed > 0)
-            .collect::<Vec<_>>();
-        Ok((overdue, communities))
-    })
-    .await?;
+    let (visible, items) = act::run(&state, &user, |ctx| Ok(actions::overview(ctx)?)).await?;
+    let overdue: Vec<ItemLine> = items
+        .iter()
+        .filter(|i| i.overdue(today))
+        .cloned()
+        .map(|i| ItemLine::new(i, today))
+        .collect();
+    let communities = visible
+        .iter()
+        .map(|c| CommunityCounts {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            district: c.district.clone(),
+            counts: Counts::of(items.iter().filter(|i| i.community() == c.id), today),
+        })
+        .filter(|c| c.counts.open + c.counts.closed > 0)
+        .collect::<Vec<_>>();
     let mut districts: Vec<String> = overdue
         .iter()
         .filter_map(|l| {
@@ -322,26 +313,13 @@ pub async fn evidence(
     if q.item.trim().is_empty() {
         return Ok(Redirect::to(&back(&id)).into_response());
     }
-    let archive = user.archive(&state);
-    let (name, bytes) = blocking(move || {
-        let item = rectify::act::item_of(&archive, &id, &q.item).map_err(refused)?;
-        let answer = item
-            .answers
-            .iter()
-            .find(|a| a.version == q.n)
-            .ok_or_else(|| {
-                WebError::missing(format!("整改事项 {} 没有第 {} 次答复", q.item, q.n))
-            })?;
-        let (name, object) = answer
-            .files
-            .get(q.f)
-            .zip(answer.objects.get(q.f))
-            .ok_or_else(|| WebError::missing("这次答复没有这份证明材料"))?;
-        let digest = crate::archive::store::Digest::from_hex(&object.sha256)
-            .ok_or_else(|| WebError::missing("哈希格式不对"))?;
-        let mut bytes = Vec::new();
-        super::download::verified_copy(&archive, &digest, &mut bytes)?;
-        Ok((name.clone(), bytes))
+    let (name, bytes) = act::run(&state, &user, move |ctx| {
+        let which = actions::EvidenceFile {
+            item: &q.item,
+            n: q.n,
+            f: q.f,
+        };
+        Ok(actions::evidence_file(ctx, &id, which)?)
     })
     .await?;
     Ok(super::download::Download::bytes(name, "application/octet-stream", bytes).into_response())

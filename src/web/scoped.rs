@@ -14,11 +14,11 @@ use super::session::User;
 use super::upload::{self, Posted};
 use super::{AppState, act, pages};
 use crate::accounts::Role;
-use crate::actions::{Ctx, apply};
+use crate::actions::{Ctx, apply, office};
 use crate::application::sheet::{self, ListError};
-use crate::application::{self, Application, Proposal, quota};
+use crate::application::{Application, Proposal, quota};
 use crate::config::Config;
-use crate::overview::{self, CommunityLine};
+use crate::overview::CommunityLine;
 
 /// What a district's page shows.
 #[derive(Serialize)]
@@ -70,40 +70,25 @@ struct ExpertPage {
 /// `GET /district`: the district account's communities.
 pub async fn district(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
     user.require_role(Role::District)?;
-    let name = user.account.district.clone().unwrap_or_default();
-    let row = crate::districts::DistrictTable::builtin().find(&name);
-    let (quota, phase1_quota) = row.map_or((0, 0), |d| (d.pilot_quota, d.phase1_quota));
-    let (archive, config, account) = (
-        user.archive(&state),
-        state.0.config.clone(),
-        user.account.clone(),
-    );
-    let own = name.clone();
-    let (communities, applications, usage, levels) = blocking(move || {
-        let communities = overview::visible(&archive, &config, &account)?;
-        let levels = super::levels::state_names(&archive)?;
-        let all = application::list(&archive)?;
-        let usage = quota::usage(&archive.communities()?, &all)
-            .into_iter()
-            .find(|u| u.district == own);
-        let applications = all
-            .into_iter()
-            .rev()
-            .filter(|a| a.record.proposal.district == own)
-            .map(|a| ApplicationLine::new(a, &config))
-            .collect();
-        Ok((communities, applications, usage, levels))
+    let config = state.0.config.clone();
+    let view = act::run(&state, &user, move |ctx| {
+        Ok(office::district(ctx, &config)?)
     })
     .await?;
+    let config = &state.0.config;
     let ctx = DistrictPage {
-        district: name,
-        quota,
-        phase1_quota,
-        communities,
-        applications,
-        usage,
-        levels,
-        zone: state.0.config.time.label(),
+        district: view.district,
+        quota: view.quota.0,
+        phase1_quota: view.quota.1,
+        communities: view.communities,
+        applications: view
+            .applications
+            .into_iter()
+            .map(|a| ApplicationLine::new(a, config))
+            .collect(),
+        usage: view.usage,
+        levels: view.levels,
+        zone: config.time.label(),
     };
     Ok(pages::page("district.html", &user.context(), &ctx))
 }
@@ -111,18 +96,9 @@ pub async fn district(State(state): State<AppState>, user: User) -> Result<Html<
 /// `GET /expert`: the communities assigned to the expert account.
 pub async fn expert(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
     user.require_role(Role::Expert)?;
-    let (archive, config, account) = (
-        user.archive(&state),
-        state.0.config.clone(),
-        user.account.clone(),
-    );
-    let (communities, levels) = blocking(move || {
-        Ok((
-            overview::visible(&archive, &config, &account)?,
-            super::levels::state_names(&archive)?,
-        ))
-    })
-    .await?;
+    let config = state.0.config.clone();
+    let (communities, levels) =
+        act::run(&state, &user, move |ctx| Ok(office::expert(ctx, &config)?)).await?;
     Ok(pages::page(
         "expert.html",
         &user.context(),
