@@ -110,6 +110,62 @@ pub fn form(
     Ok((c.clone(), pdf))
 }
 
+/// A photo as it is downloaded.
+#[derive(Debug)]
+pub struct PhotoFile {
+    /// Its file name.
+    pub name: String,
+    /// Its media type.
+    pub media: &'static str,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The photo with hash `sha` of community `id` (another community's is
+/// not found), for a caller who may see the community: the original,
+/// checked against its hash, or with `thumb` a JPEG thumbnail, made once
+/// and kept.
+pub fn photo_file(ctx: &Ctx, id: &str, sha: &str, thumb: bool) -> Result<PhotoFile, ActionError> {
+    ctx.community(&ctx.roster()?, id, Access::Read)?;
+    let missing = || ActionError::NotFound(format!("社区 {id} 没有哈希为 {sha} 的现场照片"));
+    let rec = photo::list(ctx.archive, id)?
+        .into_iter()
+        .find(|p| p.file.object.sha256 == sha)
+        .ok_or_else(missing)?;
+    let digest = crate::archive::store::Digest::from_hex(sha).ok_or_else(missing)?;
+    let original = || {
+        let mut bytes = Vec::new();
+        ctx.archive
+            .store()
+            .copy_verified(&digest, &mut bytes)
+            .ok()?;
+        Some(bytes)
+    };
+    let short = rec.file.short();
+    if !thumb {
+        let bytes = original().ok_or_else(|| {
+            ActionError::NotFound(format!(
+                "照片 {short} 在档案库中缺失或已损坏，请运行 kaoping verify"
+            ))
+        })?;
+        return Ok(PhotoFile {
+            name: rec.file.name.clone(),
+            media: rec.format.mime(),
+            bytes,
+        });
+    }
+    let jpeg = field::picture::stored_thumbnail(ctx.archive, sha, original).ok_or_else(|| {
+        ActionError::NotFound(format!(
+            "照片 {short} 不能生成缩略图（格式不支持、照片过大或已损坏），请下载原件查看"
+        ))
+    })?;
+    Ok(PhotoFile {
+        name: format!("缩略图-{short}.jpg"),
+        media: "image/jpeg",
+        bytes: jpeg,
+    })
+}
+
 /// What `account` may do for community `c` (which it may see).
 pub fn rights(account: &Account, c: &Community) -> Rights {
     let assess = field::check_assessor(account, c).is_ok();

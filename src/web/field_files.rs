@@ -15,10 +15,8 @@ use super::error::WebError;
 use super::session::User;
 use super::upload::{Form, Posted};
 use super::url::percent;
-use super::{AppState, act, blocking};
-use crate::accounts::Role;
-use crate::archive::store::Digest;
-use crate::field::{self, photo, picture};
+use super::{AppState, act};
+use crate::actions;
 use crate::scope::Access;
 
 /// The photo's query.
@@ -36,49 +34,12 @@ pub async fn photo(
     Query(q): Query<PhotoQuery>,
     user: User,
 ) -> Result<Download, WebError> {
-    user.require_community(&state, &id, Access::Read).await?;
     let thumb = q.thumb.is_some_and(|t| t == "1");
-    let archive = user.archive(&state);
-    blocking(move || {
-        let missing = || WebError::missing(format!("社区 {id} 没有哈希为 {sha} 的现场照片"));
-        let rec = photo::list(&archive, &id)?
-            .into_iter()
-            .find(|p| p.file.object.sha256 == sha)
-            .ok_or_else(missing)?;
-        let digest = Digest::from_hex(&rec.file.object.sha256).ok_or_else(missing)?;
-        let damaged = || {
-            WebError::missing(format!(
-                "照片 {} 在档案库中缺失或已损坏，请运行 kaoping verify",
-                rec.file.short()
-            ))
-        };
-        let original = || {
-            let mut bytes = Vec::new();
-            archive.store().copy_verified(&digest, &mut bytes).ok()?;
-            Some(bytes)
-        };
-        if !thumb {
-            let bytes = original().ok_or_else(damaged)?;
-            return Ok(Download::bytes(
-                rec.file.name.clone(),
-                rec.format.mime(),
-                bytes,
-            ));
-        }
-        let jpeg = picture::stored_thumbnail(&archive, &rec.file.object.sha256, original)
-            .ok_or_else(|| {
-                WebError::missing(format!(
-                    "照片 {} 不能生成缩略图（格式不支持、照片过大或已损坏），请下载原件查看",
-                    rec.file.short()
-                ))
-            })?;
-        Ok(Download::bytes(
-            format!("缩略图-{}.jpg", rec.file.short()),
-            "image/jpeg",
-            jpeg,
-        ))
+    let file = act::run(&state, &user, move |ctx| {
+        Ok(actions::field::photo_file(ctx, &id, &sha, thumb)?)
     })
-    .await
+    .await?;
+    Ok(Download::bytes(file.name, file.media, file.bytes))
 }
 
 const POINTS: Form = Form {
@@ -93,11 +54,8 @@ pub async fn import_points(
     posted: Posted,
 ) -> Result<Redirect, WebError> {
     let allowed = match user.require_community(&state, &id, Access::Read).await {
-        Ok(c) => match user.account.role {
-            Role::Office => Ok(()),
-            Role::District if field::check_assessor(&user.account, &c).is_ok() => Ok(()),
-            _ => Err(WebError::forbidden()),
-        },
+        Ok(c) if actions::field::rights(&user.account, &c).points => Ok(()),
+        Ok(_) => Err(WebError::forbidden()),
         Err(e) => Err(e),
     };
     let up = act::receive_one(&state, &user, allowed, posted, &POINTS, 20 << 20).await?;

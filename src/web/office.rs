@@ -10,7 +10,6 @@ use axum::response::{Html, Redirect};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::blocking;
 use super::download;
 use super::error::WebError;
 use super::scoped::ApplicationLine;
@@ -425,9 +424,7 @@ async fn decide(
     user.require_office()?;
     user.check_csrf(&f.csrf)?;
     let number = f.number()?;
-    let archive = user.archive(state);
-    let account = user.account.clone();
-    blocking(move || act(&Ctx::account(&archive, &account), number, f)).await?;
+    super::act::run(state, user, move |ctx| act(ctx, number, f)).await?;
     Ok(Redirect::to("/office#applications"))
 }
 

@@ -11,9 +11,9 @@ use serde::Serialize;
 use super::download::Download;
 use super::error::WebError;
 use super::session::User;
-use super::{AppState, act, blocking, pages, upload};
+use super::{AppState, act, pages, upload};
 use crate::accounts::Role;
-use crate::actions::{Ctx, phases as actions};
+use crate::actions::phases as actions;
 use crate::phases::{Given, Setting, Span, dates};
 
 /// The form of `POST /office/phases`.
@@ -95,8 +95,7 @@ pub async fn set(
         .first()
         .map(|f| (f.path.clone(), f.name.clone()))
         .ok_or_else(|| WebError::bad("请先选择要上传的阶段任务表"))?;
-    let archive = user.archive(&state);
-    blocking(move || {
+    act::run(&state, &user, move |ctx| {
         let s = Setting {
             path: &path,
             name: &name,
@@ -104,7 +103,7 @@ pub async fn set(
             third,
             reason: reason.as_deref(),
         };
-        actions::set(&Ctx::account(&archive, &user.account), &s)?;
+        actions::set(ctx, &s)?;
         drop(up);
         Ok(())
     })

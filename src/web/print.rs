@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::WebError;
 use super::act::OnCommunity;
 use super::download::Download;
-use super::{WebError, blocking};
 use crate::accounts::Role;
+use crate::actions;
 use crate::actions::survey::PrintOrder;
-use crate::actions::{self, Ctx};
 use crate::catalog::Catalog;
 use crate::scope::Access;
 use crate::survey::{Questionnaire, SurveyError, copies};
@@ -50,11 +50,11 @@ pub async fn copies_pdf(
             WebError::bad(format!("份数“{t}”应为 1 到 {} 的整数", copies::MAX_COPIES))
         })?,
     };
-    let archive = user.archive(&state);
-    let (name, pdf) = blocking(move || {
+    let st = state.clone();
+    let (name, pdf) = super::act::run(&state, &user, move |act| {
+        let state = st;
         let q = Questionnaire::load(Some(state.root()), Catalog::builtin())
             .map_err(|e| WebError::from_chain(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
-        let act = Ctx::account(&archive, &user.account);
         let order = PrintOrder {
             community: &c.id,
             copies: n,
@@ -62,7 +62,7 @@ pub async fn copies_pdf(
             pdf: Some((&state.0.engine, &q)),
             base_url: settings.base_url.as_deref(),
         };
-        let done = actions::survey::print(&act, order)?.record()?;
+        let done = actions::survey::print(act, order)?.record()?;
         let first = done
             .printed
             .first()

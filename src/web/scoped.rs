@@ -8,13 +8,12 @@ use axum::extract::State;
 use axum::response::{Html, Redirect};
 use serde::{Deserialize, Serialize};
 
-use super::blocking;
 use super::error::WebError;
 use super::session::User;
 use super::upload::{self, Posted};
 use super::{AppState, act, pages};
 use crate::accounts::Role;
-use crate::actions::{Ctx, apply, office};
+use crate::actions::{apply, office};
 use crate::application::sheet::{self, ListError};
 use crate::application::{Application, Proposal, quota};
 use crate::config::Config;
@@ -185,10 +184,8 @@ pub async fn apply(
         ));
     }
     p.situation = f.situation.trim().to_string();
-    let archive = user.archive(&state);
-    blocking(move || {
-        apply::submit(&Ctx::account(&archive, &user.account), vec![p])?;
-        Ok(())
+    act::run(&state, &user, move |ctx| {
+        Ok(apply::submit(ctx, vec![p]).map(drop)?)
     })
     .await?;
     Ok(Redirect::to("/district#applications"))
