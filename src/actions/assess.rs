@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use super::documents::{Delivery, Issuing, Making};
 use super::{ActionError, Ctx};
 use crate::accounts::Role;
 use crate::assessment::Facts;
@@ -177,44 +178,30 @@ pub fn finalize(ctx: &Ctx, id: &str, rule: Rule) -> Result<Stored, ActionError> 
     })
 }
 
-/// Documents issued by one action, and how many the register held
-/// before them (the page numbers what is new).
-pub struct Issued {
-    /// The documents issued.
-    pub issued: Vec<crate::issuance::Issued>,
-    /// Entries in the register before.
-    pub before: usize,
-}
-
 /// A district issues its 初评情况报告 to the city (`signer` the 签发人,
-/// the configured one when `None`), dated `date`; a signed-in account
-/// only for its own district.
+/// the configured one when `None`), dated `date`, through `delivery`; a
+/// signed-in account only for its own district.
 pub fn preliminary(
     ctx: &Ctx,
-    config: &crate::config::Config,
-    engine: &crate::render::Engine,
-    district: String,
-    signer: Option<String>,
+    making: Making,
+    (district, signer): (String, Option<String>),
     date: chrono::NaiveDate,
-) -> Result<Issued, ActionError> {
+    delivery: &dyn Delivery,
+) -> Result<Issuing, ActionError> {
     use crate::documents::batch::{self, Kind, Scope};
     if let Some(a) = ctx.account_of()
         && (a.role != Role::District || a.district.as_deref() != Some(district.as_str()))
     {
         return Err(Denied::NotInScope.into());
     }
-    let lock = ctx.lock()?;
     let kind = Kind::Preliminary { district, signer };
-    let drafted = batch::draft(ctx.archive, config, &kind, &Scope::All, date)?;
-    let before = crate::issuance::entries(ctx.archive)?.len();
-    let silent = crate::meter::Silent;
-    let issued = crate::issuance::issue(
-        ctx.archive,
-        &lock,
-        engine,
-        drafted.drafts,
-        &silent,
-        &crate::rectify::follow_batch,
-    )?;
-    Ok(Issued { issued, before })
+    super::documents::issue_with(ctx, making, delivery, &|| {
+        Ok(batch::draft(
+            ctx.archive,
+            making.config,
+            &kind,
+            &Scope::All,
+            date,
+        )?)
+    })
 }

@@ -102,12 +102,14 @@ pub fn issue_given(
     })
 }
 
-/// Issues what `draft` makes: on an archive several servers write
+/// Issues what `draft` makes (every issuing action comes here, so that
+/// the delivery checks, the earlier-document notes and the reservation
+/// hold for all of them): on an archive several servers write
 /// ([`crate::archive::Archive::shared`]) with the rendering outside the
 /// writer lock ([`issue_reserved`]); else drafted, rendered and registered
 /// under the lock, which one machine's archive does fastest (one lock,
 /// one log write, no reservation).
-fn issue_with(
+pub(super) fn issue_with(
     ctx: &Ctx,
     making: Making,
     delivery: &dyn Delivery,
@@ -240,10 +242,10 @@ fn prepare(ctx: &Ctx, drafts: &[Draft], delivery: &dyn Delivery) -> Result<Issui
     Ok(done)
 }
 
-/// Issues `drafts` made under `lock` (which the caller took with
-/// [`writer_lock`]): checks the delivery, points out earlier documents,
-/// numbers, renders, stores and registers them, all under the lock.
-pub fn issue_drafts(
+/// Issues `drafts` made under `lock`: checks the delivery, points out
+/// earlier documents, numbers, renders, stores and registers them, all
+/// under the lock.
+fn issue_drafts(
     ctx: &Ctx,
     lock: &WriterLock,
     making: Making,
@@ -263,13 +265,6 @@ pub fn issue_drafts(
         &crate::rectify::follow_batch,
     )?;
     Ok(done)
-}
-
-/// The writer lock, for a document command that drafts its documents
-/// itself before [`issue_drafts`].
-pub fn writer_lock(ctx: &Ctx) -> Result<WriterLock, ActionError> {
-    ctx.office_only()?;
-    ctx.lock()
 }
 
 /// The receipt (材料提交回执) of `community`'s submission `version` (the

@@ -33,6 +33,7 @@ pub mod street;
 pub mod submissions;
 pub mod survey;
 pub mod survey_link;
+pub mod survey_report;
 pub mod units;
 pub mod verify_doc;
 

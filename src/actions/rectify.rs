@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 
+use super::documents::Making;
 use super::{ActionError, Ctx};
 use crate::accounts::Role;
 use crate::community::Community;
@@ -225,39 +226,32 @@ fn issue(
 /// certificate for every community named.
 pub fn decide_naming(
     ctx: &Ctx,
-    config: &Config,
-    engine: &Engine,
+    making: Making,
     phase: u8,
     date: NaiveDate,
 ) -> Result<crate::naming::Decided, ActionError> {
     ctx.office_only()?;
     let lock = ctx.lock()?;
-    let silent = crate::meter::Silent;
     Ok(crate::naming::decide(
         ctx.archive,
         &lock,
-        engine,
-        config,
+        making.engine,
+        making.config,
         phase,
         date,
-        &silent,
+        making.meter,
     )?)
 }
 
 /// The office's 考评情况通报, dated `date`.
-pub fn bulletin(
-    ctx: &Ctx,
-    config: &Config,
-    engine: &Engine,
-    date: NaiveDate,
-) -> Result<Issued, ActionError> {
+pub fn bulletin(ctx: &Ctx, making: Making, date: NaiveDate) -> Result<Issued, ActionError> {
     ctx.office_only()?;
     let lock = ctx.lock()?;
     Ok(crate::documents::bulletin::issue(
         ctx.archive,
         &lock,
-        engine,
-        config,
+        making.engine,
+        making.config,
         date,
     )?)
 }

@@ -9,13 +9,11 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 
-use kaoping::actions::documents::{self, Delivery, Making};
+use kaoping::actions::documents::{self, Delivery, Issuing, Making};
 use kaoping::actions::{ActionError, Ctx, Wait};
-use kaoping::archive::Archive;
-use kaoping::archive::lock::WriterLock;
 use kaoping::documents::batch::{Kind, Left, Scope};
 use kaoping::fsutil;
-use kaoping::issuance::{Draft, Entry, Issued};
+use kaoping::issuance::{Entry, Issued};
 use kaoping::outfile;
 use kaoping::render::{Engine, parse_date};
 
@@ -201,9 +199,23 @@ pub fn issue_kind(ctx: &Context, target: &Target, kind: Kind, out: &Output) -> a
 /// Issues `kind` for `scope` through the issuing action and writes each
 /// PDF into the output folder; prints one line per document.
 pub fn issue(ctx: &Context, scope: &Scope, kind: Kind, out: &Output) -> anyhow::Result<()> {
+    let date = out.date();
+    issue_through(ctx, out, |act, making, folder| {
+        documents::issue(act, making, &kind, scope, date, folder)
+    })
+}
+
+/// Runs the issuing `action` with the console's context, the configured
+/// engine, a progress bar and the output folder as its delivery, then
+/// writes each PDF into the folder; prints one line per document.
+pub fn issue_through(
+    ctx: &Context,
+    out: &Output,
+    action: impl FnOnce(&Ctx, Making, &dyn Delivery) -> Result<Issuing, ActionError>,
+) -> anyhow::Result<()> {
     let archive = ctx.archive();
     let config = ctx.config()?;
-    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
+    let engine = Engine::for_archive(ctx.root().dir(), &config)?;
     let act = Ctx::console(&archive, wait(out.no_wait));
     let folder = Folder::new(out);
     let making = Making {
@@ -211,44 +223,7 @@ pub fn issue(ctx: &Context, scope: &Scope, kind: Kind, out: &Output) -> anyhow::
         engine: &engine,
         meter: &Bar::default(),
     };
-    let done = documents::issue(&act, making, &kind, scope, out.date(), &folder)
-        .map_err(|e| folder.error(e))?;
-    write_all(out, done.issued)
-}
-
-/// Takes the writer lock (for a command that drafts its documents
-/// itself before [`issue_and_write`]).
-pub fn lock(archive: &Archive, out: &Output) -> anyhow::Result<WriterLock> {
-    Ok(documents::writer_lock(&Ctx::console(
-        archive,
-        wait(out.no_wait),
-    ))?)
-}
-
-/// Issues the drafts made under `lock` (numbers, render, store, register)
-/// and writes each PDF into the output folder; prints one line per
-/// document.
-pub fn issue_and_write(
-    ctx: &Context,
-    archive: &Archive,
-    lock: &WriterLock,
-    drafts: Vec<Draft>,
-    out: &Output,
-) -> anyhow::Result<()> {
-    if drafts.is_empty() {
-        bail!("没有需要生成的公文");
-    }
-    let config = ctx.config()?;
-    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
-    let act = Ctx::console(archive, wait(out.no_wait));
-    let folder = Folder::new(out);
-    let making = Making {
-        config: &config,
-        engine: &engine,
-        meter: &Bar::default(),
-    };
-    let done = documents::issue_drafts(&act, lock, making, drafts, &folder)
-        .map_err(|e| folder.error(e))?;
+    let done = action(&act, making, &folder).map_err(|e| folder.error(e))?;
     write_all(out, done.issued)
 }
 

@@ -4,6 +4,8 @@
 
 use clap::Subcommand;
 
+use kaoping::actions::documents::Making;
+use kaoping::actions::{ActionError, Ctx, rectify};
 use kaoping::render::Engine;
 
 use super::Context;
@@ -41,25 +43,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         Sub::Decision(a) => a,
         Sub::Bulletin(b) => return bulletin(ctx, b),
     };
-    let archive = ctx.archive();
-    let config = ctx.config()?;
-    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
     if a.output.names_file() {
         anyhow::bail!(
             "命名决定和命名证书是多份公文，-o 后面请写一个文件夹（不以 .pdf 结尾）；这次没有发文、没有占用文号"
         );
     }
     a.output.prepare(&[])?;
-    let lock = batch::lock(&archive, &a.output)?;
-    let decided = kaoping::naming::decide(
-        &archive,
-        &lock,
-        &engine,
-        &config,
-        a.phase,
-        a.output.date(),
-        &Bar::default(),
-    )?;
+    let (phase, date) = (a.phase, a.output.date());
+    let decided = making(ctx, &a.output, |act, making| {
+        rectify::decide_naming(act, making, phase, date)
+    })?;
     for l in &decided.left {
         eprintln!("未命名 {} {}：{}", l.id, l.name, l.reason);
     }
@@ -74,12 +67,28 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 }
 
 fn bulletin(ctx: &Context, a: BulletinArgs) -> anyhow::Result<()> {
+    a.output.prepare(&[])?;
+    let date = a.output.date();
+    let doc = making(ctx, &a.output, |act, making| {
+        rectify::bulletin(act, making, date)
+    })?;
+    super::rectify::write_doc(&a.output, &doc)
+}
+
+/// Runs `action` with the console's context, the configured engine and
+/// a progress bar.
+fn making<T>(
+    ctx: &Context,
+    out: &batch::Output,
+    action: impl FnOnce(&Ctx, Making) -> Result<T, ActionError>,
+) -> anyhow::Result<T> {
     let archive = ctx.archive();
     let config = ctx.config()?;
-    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
-    a.output.prepare(&[])?;
-    let lock = batch::lock(&archive, &a.output)?;
-    let doc =
-        kaoping::documents::bulletin::issue(&archive, &lock, &engine, &config, a.output.date())?;
-    super::rectify::write_doc(&a.output, &doc)
+    let engine = Engine::for_archive(ctx.root().dir(), &config)?;
+    let making = Making {
+        config: &config,
+        engine: &engine,
+        meter: &Bar::default(),
+    };
+    Ok(action(&batch::console(&archive, out.no_wait), making)?)
 }

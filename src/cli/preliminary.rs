@@ -1,6 +1,6 @@
 //! `kaoping preliminary`: a district's 初评情况报告 to the city (上行文).
 
-use kaoping::documents::batch::{self as docs, Kind, Scope};
+use kaoping::actions::assess;
 
 use super::Context;
 
@@ -18,13 +18,9 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
-    let archive = ctx.archive();
-    let config = ctx.config()?;
-    let lock = super::batch::lock(&archive, &args.output)?;
-    let kind = Kind::Preliminary {
-        district: args.district,
-        signer: args.signer,
-    };
-    let drafted = docs::draft(&archive, &config, &kind, &Scope::All, args.output.date())?;
-    super::batch::issue_and_write(ctx, &archive, &lock, drafted.drafts, &args.output)
+    let date = args.output.date();
+    let who = (args.district, args.signer);
+    super::batch::issue_through(ctx, &args.output, |act, making, folder| {
+        assess::preliminary(act, making, who, date, folder)
+    })
 }

@@ -18,7 +18,7 @@ use super::session::User;
 use super::upload::{self, Posted, Upload};
 use super::url::percent;
 use super::{AppState, pages};
-use crate::actions::documents::{self, Making};
+use crate::actions::documents;
 use crate::actions::{ActionError, Ctx, evidence, submissions};
 use crate::archive::ingest::IngestOptions;
 use crate::archive::zipin::ZipLimits;
@@ -224,7 +224,7 @@ async fn receive_and_ingest(
             allow_identical,
         };
         let act = Ctx::account(&archive, &account);
-        let done = match evidence::hand_in(&act, &source, options, &Silent, Some(making(&st))) {
+        let done = match evidence::hand_in(&act, &source, options, &Silent, Some(st.making())) {
             Ok(done) => done,
             Err(ActionError::Archive(ArchiveError::Identical { community, version })) => {
                 return Err(WebError::new(
@@ -266,15 +266,6 @@ fn web_zip_limits(limits: &upload::Limits) -> ZipLimits {
     }
 }
 
-/// What the web makes documents with.
-fn making(state: &AppState) -> Making<'_> {
-    Making {
-        config: &state.0.config,
-        engine: &state.0.engine,
-        meter: &Silent,
-    }
-}
-
 /// A form that carries only the CSRF token.
 #[derive(Deserialize)]
 pub struct CsrfOnly {
@@ -293,7 +284,7 @@ pub async fn receipt(
     user.check_csrf(&f.csrf)?;
     let st = state.clone();
     let sha = act::run(&state, &user, move |ctx| {
-        let r = documents::receipt(ctx, making(&st), &id, Some(n), crate::dates::today())?;
+        let r = documents::receipt(ctx, st.making(), &id, Some(n), crate::dates::today())?;
         Ok(r.entry.record.sha256().to_string())
     })
     .await?;

@@ -152,6 +152,16 @@ struct Inner {
 const CONCURRENT_CHECKS: usize = 3;
 
 impl AppState {
+    /// What an issuing action needs: the configuration and engine
+    /// loaded at start; no progress is shown on the web.
+    pub(crate) fn making(&self) -> crate::actions::documents::Making<'_> {
+        crate::actions::documents::Making {
+            config: &self.0.config,
+            engine: &self.0.engine,
+            meter: &crate::meter::Silent,
+        }
+    }
+
     /// The state for an archive with its configuration and rendering
     /// engine (loaded once, at start, so that a broken configuration is
     /// reported before the server listens).

@@ -16,7 +16,7 @@ use super::scoped::ApplicationLine;
 use super::session::User;
 use super::upload::{self, Posted};
 use super::{AppState, act, pages};
-use crate::actions::documents::{self, Kept, Making};
+use crate::actions::documents::{self, Kept};
 use crate::actions::office::{self, OfficeTable};
 use crate::actions::{ActionError, Ctx, apply, assess};
 use crate::application::{ApplicationError, quota};
@@ -26,7 +26,6 @@ use crate::assessment::sheet;
 use crate::catalog::Catalog;
 use crate::documents::batch::{Kind, Scope};
 use crate::issuance;
-use crate::meter::Silent;
 use crate::render::parse_date;
 
 /// The result of importing a sheet.
@@ -297,12 +296,7 @@ pub async fn documents(
     };
     let st = state.clone();
     let ctx = act::run(&state, &user, move |act| {
-        let making = Making {
-            config: &st.0.config,
-            engine: &st.0.engine,
-            meter: &Silent,
-        };
-        let done = documents::issue(act, making, &kind, &scope, date, &Kept)?;
+        let done = documents::issue(act, st.making(), &kind, &scope, date, &Kept)?;
         Ok(super::issued::page(
             &done.issued,
             &done.left,

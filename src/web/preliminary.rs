@@ -10,6 +10,7 @@ use super::error::WebError;
 use super::session::User;
 use super::{AppState, act, pages};
 use crate::actions::assess;
+use crate::actions::documents::Kept;
 
 /// The form: the 签发人 (the configured one when empty) and the date.
 #[derive(Deserialize, Default)]
@@ -33,11 +34,10 @@ pub async fn issue(
     let signer = Some(f.signer.trim().to_string()).filter(|s| !s.is_empty());
     let st = state.clone();
     let page = act::run(&state, &user, move |ctx| {
-        let (config, engine) = (&st.0.config, &st.0.engine);
-        let done = assess::preliminary(ctx, config, engine, district, signer, date)?;
+        let done = assess::preliminary(ctx, st.making(), (district, signer), date, &Kept)?;
         Ok(super::issued::page(
             &done.issued,
-            &[],
+            &done.left,
             done.before,
             "/district",
         ))

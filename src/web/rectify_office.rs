@@ -103,7 +103,7 @@ pub async fn decision(
     let st = state.clone();
     let date = crate::dates::today();
     let decided = act::run(&state, &user, move |ctx| {
-        let decided = actions::decide_naming(ctx, &st.0.config, &st.0.engine, phase, date)?;
+        let decided = actions::decide_naming(ctx, st.making(), phase, date)?;
         let total = crate::issuance::entries(ctx.archive)?.len();
         Ok((decided, total))
     })
@@ -135,7 +135,7 @@ pub async fn bulletin(
     let st = state.clone();
     let date = crate::dates::today();
     let doc = act::run(&state, &user, move |ctx| {
-        let doc = actions::bulletin(ctx, &st.0.config, &st.0.engine, date)?;
+        let doc = actions::bulletin(ctx, st.making(), date)?;
         Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
     })
     .await?;

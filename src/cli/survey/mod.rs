@@ -209,7 +209,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             district,
             all,
             output,
-        } => report::run(ctx, &archive, &q, (&community, district, all), &output)?,
+        } => report::run(ctx, &q, (&community, district, all), &output)?,
         Sub::Record {
             community,
             level,
