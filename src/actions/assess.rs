@@ -12,11 +12,12 @@ use crate::accounts::Role;
 use crate::assessment::Facts;
 use crate::assessment::level::Level;
 use crate::assessment::overrule::Override;
+use crate::assessment::score::ScoreCard;
 use crate::assessment::store::{self, At, SentBack, StoredAssessment};
 use crate::assessment::who;
 use crate::catalog::Catalog;
 use crate::community::Community;
-use crate::config::Rule;
+use crate::config::{Config, Rule};
 use crate::scope::{Access, Denied};
 
 /// The access an account of `role` needs for the community it submits a
@@ -175,6 +176,42 @@ pub fn finalize(ctx: &Ctx, id: &str, rule: Rule) -> Result<Stored, ActionError> 
     Ok(Stored {
         community: c.clone(),
         stored,
+    })
+}
+
+/// A community's latest recorded result, scored, as `kaoping assess show`
+/// prints it.
+#[derive(Debug)]
+pub struct ResultView {
+    /// The community.
+    pub community: Community,
+    /// The result.
+    pub stored: StoredAssessment,
+    /// The final result was withdrawn by a return below it.
+    pub reopened: bool,
+    /// The office's overrides that stand.
+    pub overrides: Vec<Override>,
+    /// The score under the configured scheme.
+    pub card: ScoreCard,
+    /// The community may be named on this result (its grade allows it
+    /// and the result stands).
+    pub named: bool,
+}
+
+/// Community `id`'s latest recorded result, for a caller who may see it.
+pub fn result(ctx: &Ctx, config: &Config, id: &str) -> Result<ResultView, ActionError> {
+    let roster = ctx.roster()?;
+    let community = ctx.community(&roster, id, Access::Read)?.clone();
+    let stored = store::latest_recorded(ctx.archive, id)?;
+    let reopened = crate::assessment::level::final_reopened(&store::steps(ctx.archive, id)?);
+    let card = crate::assessment::score::score(&stored.assessment, Catalog::builtin(), config);
+    Ok(ResultView {
+        overrides: crate::assessment::overrule::standing(ctx.archive, id)?,
+        named: card.named() && !reopened,
+        community,
+        stored,
+        reopened,
+        card,
     })
 }
 

@@ -4,27 +4,23 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
+use kaoping::actions::assess;
 use kaoping::assessment::Facts;
 use kaoping::assessment::computed;
 use kaoping::assessment::score::{self, round1};
 use kaoping::assessment::store;
-use kaoping::catalog::Catalog;
 
 use super::super::Context;
 use super::super::output;
+use super::console;
 
 pub(super) type Args = super::super::args::CommunityJson;
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
-    let catalog = Catalog::builtin();
-    let reg = archive.communities()?;
-    let c = reg.get(&a.community)?;
-    let stored = store::latest_recorded(&archive, &c.id)?;
-    let reopened = kaoping::assessment::level::final_reopened(&store::steps(&archive, &c.id)?);
-    let overrides = kaoping::assessment::overrule::standing(&archive, &c.id)?;
     let config = ctx.config()?;
-    let card = score::score(&stored.assessment, catalog, &config);
+    let view = assess::result(&console(&archive, false), &config, &a.community)?;
+    let (c, stored, card, reopened) = (&view.community, &view.stored, &view.card, view.reopened);
     let mut out = output::stdout();
     if a.json {
         let v = ShowJson {
@@ -33,11 +29,11 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
             imported: &stored.time,
             evidence_version: stored.record.evidence_version,
             reopened,
-            score: &card,
-            named: card.named() && !reopened,
+            score: card,
+            named: view.named,
             needs_notice: card.needs_notice(),
             results: &stored.assessment.results,
-            overrides: &overrides,
+            overrides: &view.overrides,
             facts: &stored.assessment.facts,
         };
         serde_json::to_writer_pretty(&mut out, &v).context("无法输出 JSON")?;
@@ -52,7 +48,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
         c.district,
         c.kind,
         stored.record.version,
-        ctx.config()?.time.show_labelled(&stored.time)
+        config.time.show_labelled(&stored.time)
     )?;
     if reopened {
         writeln!(
@@ -66,7 +62,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
         card.total,
         round1(card.max),
         card.grade.name,
-        if card.named() {
+        if view.named {
             "可以命名"
         } else {
             "不予命名"
@@ -87,7 +83,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
             round1(it.max)
         )?;
     }
-    problems(&mut out, &stored, store::kind_of(c))?;
+    problems(&mut out, stored, store::kind_of(c))?;
     Ok(out.flush()?)
 }
 
