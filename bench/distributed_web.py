@@ -4,6 +4,9 @@
   distributed_web.py latency URL N
       signs in as the office account, GETs /office N times; prints
       "median_ms max_ms first_ms".
+  distributed_web.py pages URL N PATH [PATH...]
+      signs in as $OFFICE_NAME, GETs each PATH N times (after one warm-up
+      request); prints "PATH median_ms max_ms" a line each.
   distributed_web.py issue COUNT ISSUERS URL [URL...]
       ISSUERS office sessions (spread over the URLs round robin, each
       signed in on its own server before the clock starts) POST
@@ -70,6 +73,18 @@ def latency(url, n):
     print("%.1f %.1f %.1f" % (statistics.median(times), max(times), times[0]))
 
 
+def pages(url, n, paths):
+    s = Session(url)
+    for path in paths:
+        s.get(path)
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            s.get(path)
+            times.append((time.perf_counter() - t0) * 1000)
+        print("%s %.2f %.2f" % (path, statistics.median(times), max(times)))
+
+
 def issue(count, issuers, urls):
     sessions = [Session(urls[i % len(urls)]) for i in range(issuers)]
     left = [count]
@@ -114,6 +129,8 @@ def issue(count, issuers, urls):
 def main():
     if sys.argv[1] == "latency":
         latency(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "pages":
+        pages(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
     elif sys.argv[1] == "issue":
         issue(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:])
     else:
