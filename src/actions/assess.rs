@@ -215,6 +215,19 @@ pub fn result(ctx: &Ctx, config: &Config, id: &str) -> Result<ResultView, Action
     })
 }
 
+/// Each expert's verdicts on community `id` and the 专家组's aggregate
+/// under `rule`, for a caller who may see the community.
+pub fn panel(
+    ctx: &Ctx,
+    id: &str,
+    rule: Rule,
+) -> Result<(Community, Vec<crate::assessment::panel::PanelRow>), ActionError> {
+    let roster = ctx.roster()?;
+    let c = ctx.community(&roster, id, Access::Read)?.clone();
+    let rows = crate::assessment::panel::panel(ctx.archive, id, rule)?;
+    Ok((c, rows))
+}
+
 /// A district issues its 初评情况报告 to the city (`signer` the 签发人,
 /// the configured one when `None`), dated `date`, through `delivery`; a
 /// signed-in account only for its own district.

@@ -110,6 +110,16 @@ pub fn form(
     Ok((c.clone(), pdf))
 }
 
+/// Community `id`'s photos and visit records, for a caller who may see
+/// it (`kaoping field list`).
+pub fn records(
+    ctx: &Ctx,
+    id: &str,
+) -> Result<(Vec<photo::PhotoRecord>, Vec<VisitRecord>), ActionError> {
+    ctx.community(&ctx.roster()?, id, Access::Read)?;
+    Ok((photo::list(ctx.archive, id)?, visit::list(ctx.archive, id)?))
+}
+
 /// A photo as it is downloaded.
 #[derive(Debug)]
 pub struct PhotoFile {

@@ -2,7 +2,8 @@
 //! submission history with each version's receipt, the coverage of the
 //! latest (or one) version against Attachment 2 with its 街道's shared
 //! files, where the community stands in 评估验收, and what the caller may
-//! do there. The front end presents the result as it is; the rights are
+//! do there; the history and the files of a version, as the command line
+//! lists them with their coverage. The front end presents the result as it is; the rights are
 //! decided here, by the same rules the writing actions check.
 
 use std::collections::BTreeMap;
@@ -140,6 +141,64 @@ pub fn version(ctx: &Ctx, id: &str, n: u32) -> Result<VersionView, ActionError> 
         manifest,
         structure,
     })
+}
+
+/// Community `id`'s versions, oldest first, for a caller who may see it
+/// (`kaoping history`).
+pub fn history(ctx: &Ctx, id: &str) -> Result<(Community, Vec<Submission>), ActionError> {
+    let roster = ctx.roster()?;
+    let c = ctx.community(&roster, id, Access::Read)?.clone();
+    let subs = ctx.archive.submissions(Some(id))?;
+    Ok((c, subs))
+}
+
+/// Version `version` of community `id` (the latest when `None`) and its
+/// manifest, for a caller who may see it (`kaoping show`).
+pub fn files(
+    ctx: &Ctx,
+    id: &str,
+    version: Option<u32>,
+) -> Result<(Submission, Manifest), ActionError> {
+    ctx.community(&ctx.roster()?, id, Access::Read)?;
+    let sub = ctx.archive.submission(id, version)?;
+    let m = ctx.archive.manifest(&sub)?;
+    Ok((sub, m))
+}
+
+/// The 材料审核 coverage of version `version` of community `id` (the
+/// latest when `None`), its 街道's shared files counted, for a caller who
+/// may see it (`kaoping coverage`).
+pub fn coverage(
+    ctx: &Ctx,
+    id: &str,
+    version: Option<u32>,
+) -> Result<(Manifest, coverage::Coverage), ActionError> {
+    let (_, m) = files(ctx, id, version)?;
+    let cov = crate::streets::coverage(ctx.archive, &m)?;
+    Ok((m, cov))
+}
+
+/// Every standard and method of community `id` with the evidence it has:
+/// the files of version `version` (the latest when `None`; none before a
+/// first submission) and the field, survey and media records
+/// (`kaoping coverage --methods`).
+pub fn method_coverage(
+    ctx: &Ctx,
+    id: &str,
+    version: Option<u32>,
+) -> Result<Vec<crate::field::evidence::CoverageLine>, ActionError> {
+    ctx.community(&ctx.roster()?, id, Access::Read)?;
+    let manifest = match ctx.archive.submission(id, version) {
+        Ok(sub) => Some(ctx.archive.manifest(&sub)?),
+        Err(ArchiveError::NoSubmission { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let e = crate::field::evidence::Evidence::load(ctx.archive, id)?;
+    Ok(crate::field::evidence::coverage(
+        crate::catalog::Catalog::builtin(),
+        &e,
+        manifest.as_ref(),
+    ))
 }
 
 /// The SHA-256 of each receipt issued for community `id`, by version.

@@ -5,11 +5,11 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use kaoping::archive::Archive;
+use kaoping::actions::{Ctx, submissions};
 use kaoping::archive::sheets as archive_sheets;
-use kaoping::catalog::Catalog;
 
 use super::Context;
+use super::batch::console;
 use super::output::{self, wrap};
 use super::sheets;
 
@@ -34,13 +34,11 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
-    archive.communities()?.get(&args.community)?;
+    let act = console(&archive, false);
     if args.methods {
-        return by_method(&archive, &args);
+        return by_method(&act, &args);
     }
-    let sub = archive.submission(&args.community, args.version)?;
-    let m = archive.manifest(&sub)?;
-    let cov = kaoping::streets::coverage(&archive, &m)?;
+    let (m, cov) = submissions::coverage(&act, &args.community, args.version)?;
     if args.table.emit(false, &|| archive_sheets::coverage(&cov))? {
         return Ok(());
     }
@@ -94,17 +92,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 }
 
 /// `--methods`: every standard and method with the evidence it has.
-fn by_method(archive: &Archive, args: &Args) -> anyhow::Result<()> {
-    use kaoping::archive::ArchiveError;
+fn by_method(act: &Ctx, args: &Args) -> anyhow::Result<()> {
     use kaoping::catalog::Method;
-    use kaoping::field::evidence::{Evidence, coverage};
-    let manifest = match archive.submission(&args.community, args.version) {
-        Ok(sub) => Some(archive.manifest(&sub)?),
-        Err(ArchiveError::NoSubmission { .. }) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let e = Evidence::load(archive, &args.community)?;
-    let lines = coverage(Catalog::builtin(), &e, manifest.as_ref());
+    let lines = submissions::method_coverage(act, &args.community, args.version)?;
     let mut out = output::stdout();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &lines).context("无法输出 JSON")?;

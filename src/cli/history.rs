@@ -3,9 +3,11 @@
 use std::io::Write;
 
 use anyhow::Context as _;
-use serde_json::json;
+use kaoping::actions::submissions;
+use kaoping::archive::SubmissionRecord;
 
 use super::Context;
+use super::batch::console;
 use super::ingest::human_bytes;
 use super::output;
 
@@ -22,16 +24,14 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
-    let c = archive.communities()?.get(&args.community)?.clone();
-    let subs = archive.submissions(Some(&c.id))?;
+    let (c, subs) = submissions::history(&console(&archive, false), &args.community)?;
     let mut out = output::stdout();
     if args.json {
         let list: Vec<_> = subs
             .iter()
-            .map(|s| {
-                let mut v = serde_json::to_value(&s.record).unwrap_or(json!({}));
-                v["time"] = json!(s.time);
-                v
+            .map(|s| HistoryJson {
+                record: &s.record,
+                time: &s.time,
             })
             .collect();
         serde_json::to_writer_pretty(&mut out, &list).context("无法输出 JSON")?;
@@ -66,4 +66,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         writeln!(out, "  根哈希：{}", r.root_hash)?;
     }
     Ok(out.flush()?)
+}
+
+/// One version in `history --json`: its record and when it was recorded.
+#[derive(serde::Serialize)]
+struct HistoryJson<'a> {
+    #[serde(flatten)]
+    record: &'a SubmissionRecord,
+    time: &'a str,
 }

@@ -4,10 +4,12 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
+use kaoping::actions::submissions;
 use kaoping::archive::sheets as archive_sheets;
 use kaoping::catalog::Catalog;
 
 use super::Context;
+use super::batch::console;
 use super::output;
 use super::sheets;
 
@@ -32,13 +34,11 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
     let (community, version) = (&args.which.community, args.which.version);
-    archive.communities()?.get(community)?;
+    let (sub, m) = submissions::files(&console(&archive, false), community, version)?;
     let only = match &args.indicator {
         Some(i) => Some(Catalog::builtin().indicator(i)?.1.code.clone()),
         None => None,
     };
-    let sub = archive.submission(community, version)?;
-    let m = archive.manifest(&sub)?;
     let files: Vec<_> = m
         .files
         .iter()

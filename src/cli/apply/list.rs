@@ -4,10 +4,12 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
+use kaoping::actions::apply;
 use kaoping::application;
 use kaoping::application::view;
 
 use super::super::Context;
+use super::super::batch::console;
 use super::super::output;
 use super::super::sheets;
 
@@ -26,14 +28,7 @@ pub(in crate::cli) struct Args {
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
     let district = super::super::args::district_name(a.district.as_deref())?;
-    let apps: Vec<_> = application::list(&archive)?
-        .into_iter()
-        .filter(|x| {
-            district
-                .as_ref()
-                .is_none_or(|d| *d == x.record.proposal.district)
-        })
-        .collect();
+    let apps = apply::list(&console(&archive, false), district.as_deref())?;
     if a.table.emit(false, &|| view::applications(&apps))? {
         return Ok(());
     }

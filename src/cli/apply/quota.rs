@@ -4,9 +4,10 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use kaoping::application::{self, quota};
+use kaoping::actions::apply;
 
 use super::super::Context;
+use super::super::batch::console;
 use super::super::output::{self, pad};
 
 pub(super) type Args = super::super::args::Json;
@@ -14,7 +15,7 @@ pub(super) type Args = super::super::args::Json;
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
     let mut out = output::stdout();
-    let usage = quota::usage(&archive.communities()?, &application::list(&archive)?);
+    let usage = apply::quota(&console(&archive, false))?;
     if a.json {
         serde_json::to_writer_pretty(&mut out, &usage).context("无法输出 JSON")?;
         writeln!(out)?;

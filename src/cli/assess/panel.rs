@@ -4,16 +4,18 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
+use kaoping::actions::assess;
+
 use super::super::Context;
 use super::super::output;
+use super::console;
 
 pub(super) type Args = super::super::args::CommunityJson;
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
-    let c = archive.communities()?.get(&a.community)?.clone();
     let rule = ctx.config()?.assessment.aggregate;
-    let rows = kaoping::assessment::panel::panel(&archive, &c.id, rule)?;
+    let (c, rows) = assess::panel(&console(&archive, false), &a.community, rule)?;
     let mut out = output::stdout();
     if a.json {
         serde_json::to_writer_pretty(&mut out, &rows).context("无法输出 JSON")?;

@@ -2,8 +2,9 @@
 
 use std::io::Write;
 
-use kaoping::field::{photo, visit};
+use kaoping::actions::field;
 
+use super::super::batch::console;
 use super::super::{Context, output};
 
 #[derive(Debug, clap::Args)]
@@ -15,11 +16,11 @@ pub(in crate::cli) struct Args {
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
-    archive.communities()?.get(&a.community)?;
+    let (photos, visits) = field::records(&console(&archive, false), &a.community)?;
     let time = ctx.config()?.time;
     let mut out = output::stdout();
     writeln!(out, "（时间均为{}）", time.label())?;
-    for p in photo::list(&archive, &a.community)? {
+    for p in &photos {
         let flags: Vec<&str> = p.flags.iter().map(|f| f.detail.as_str()).collect();
         writeln!(
             out,
@@ -37,7 +38,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
             flags.join("；")
         )?;
     }
-    for v in visit::list(&archive, &a.community)? {
+    for v in &visits {
         for r in &v.rows {
             writeln!(
                 out,
