@@ -57,7 +57,9 @@ pub fn list(ctx: &Ctx, district: Option<&str>) -> Result<Vec<Application>, Actio
     let own = match ctx.account_of() {
         None => None,
         Some(a) if a.role == Role::Office => None,
-        Some(a) if a.role == Role::District => a.district.as_deref(),
+        // A district account without a district sees none.
+        // A district account without a district sees none.
+        Some(a) if a.role == Role::District => Some(a.district.as_deref().unwrap_or_default()),
         Some(_) => return Err(Denied::NotInScope.into()),
     };
     let wanted = |d: &str| own.is_none_or(|o| o == d) && district.is_none_or(|w| w == d);
@@ -74,4 +76,66 @@ pub fn quota(ctx: &Ctx) -> Result<Vec<quota::Use>, ActionError> {
         &ctx.roster()?,
         &application::list(ctx.archive)?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::Account;
+    use crate::actions::Wait;
+    use crate::archive::Archive;
+    use crate::root::ArchiveRoot;
+
+    fn account(role: Role, district: Option<&str>) -> Account {
+        Account {
+            name: "x".into(),
+            role,
+            community: Some("WH-001".into()).filter(|_| role == Role::Community),
+            district: district.map(str::to_string),
+            assigned: Vec::new(),
+            street: None,
+            password: String::new(),
+            created: String::new(),
+        }
+    }
+
+    /// The office sees every application, a district its own only (none
+    /// when it has no district), a community none at all.
+    #[test]
+    fn who_sees_which_applications() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = ArchiveRoot::new(dir.path().join("archive"));
+        root.init().unwrap();
+        let archive = Archive::new(root.dir());
+        let console = Ctx::console(&archive, Wait::No);
+        let proposals = [("五华区", "翠湖社区"), ("盘龙区", "拓东社区")]
+            .iter()
+            .map(|(d, n)| Proposal::new(d, n, "城市社区", "第一阶段", "基础好").unwrap())
+            .collect();
+        submit(&console, proposals).unwrap();
+        let seen = |a: &Account, only: Option<&str>| {
+            list(&Ctx::account(&archive, a), only).map(|l| {
+                l.iter()
+                    .map(|x| x.record.proposal.district.clone())
+                    .collect::<Vec<_>>()
+            })
+        };
+        let office = account(Role::Office, None);
+        assert_eq!(seen(&office, None).unwrap(), ["五华区", "盘龙区"]);
+        assert_eq!(seen(&office, Some("盘龙区")).unwrap(), ["盘龙区"]);
+        let wuhua = account(Role::District, Some("五华区"));
+        assert_eq!(seen(&wuhua, None).unwrap(), ["五华区"]);
+        assert!(seen(&wuhua, Some("盘龙区")).unwrap().is_empty());
+        assert!(
+            seen(&account(Role::District, None), None)
+                .unwrap()
+                .is_empty()
+        );
+        let community = account(Role::Community, None);
+        assert!(matches!(
+            seen(&community, None),
+            Err(ActionError::Denied(Denied::NotInScope))
+        ));
+        assert_eq!(list(&console, None).unwrap().len(), 2);
+    }
 }
