@@ -4,16 +4,17 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use kaoping::assessment::store;
+use kaoping::actions::assess;
 
 use super::super::Context;
 use super::super::output;
+use super::console;
 
 pub(super) type Args = super::super::args::Json;
 
 pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
-    let states = store::states(&archive)?;
+    let states = assess::states(&console(&archive, false))?;
     let mut out = output::stdout();
     if a.json {
         serde_json::to_writer_pretty(&mut out, &states).context("无法输出 JSON")?;

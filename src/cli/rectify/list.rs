@@ -5,11 +5,12 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 
+use kaoping::actions::rectify as actions;
 use kaoping::archive::Archive;
 use kaoping::dates;
 use kaoping::rectify;
 
-use super::super::batch::parse_day;
+use super::super::batch::{console, parse_day};
 use super::super::output::{self, pad};
 
 #[derive(Debug, clap::Args)]
@@ -80,19 +81,24 @@ impl<'a> ItemJson<'a> {
 
 pub(super) fn list(archive: &Archive, a: ListArgs) -> anyhow::Result<()> {
     let today = a.today.unwrap_or_else(dates::today);
-    let reg = archive.communities()?;
     let district = super::super::args::district_name(a.district.as_deref())?;
-    if let Some(c) = &a.community {
-        reg.get(c)?;
-    }
-    let items: Vec<_> = rectify::items(archive, a.community.as_deref())?
+    let act = console(archive, false);
+    let (communities, items) = match &a.community {
+        Some(id) => {
+            let view = actions::items(&act, id)?;
+            (vec![view.community], view.items)
+        }
+        None => actions::overview(&act)?,
+    };
+    let in_district = |id: &str| {
+        district
+            .as_ref()
+            .is_none_or(|d| communities.iter().any(|c| c.id == id && &c.district == d))
+    };
+    let items: Vec<_> = items
         .into_iter()
         .filter(|i| !a.overdue || i.overdue(today))
-        .filter(|i| {
-            district
-                .as_ref()
-                .is_none_or(|d| reg.get(i.community()).is_ok_and(|c| &c.district == d))
-        })
+        .filter(|i| in_district(i.community()))
         .collect();
     let mut out = output::stdout();
     if a.json {
