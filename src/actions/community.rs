@@ -1,4 +1,5 @@
-//! Registering pilot communities (the office's action).
+//! Registering pilot communities (the office's action), and the list of
+//! those a caller may see.
 
 use super::{ActionError, Ctx};
 use crate::archive::Registered;
@@ -10,4 +11,16 @@ pub fn register(ctx: &Ctx, list: &[Community]) -> Result<Registered, ActionError
     ctx.office_only()?;
     let lock = ctx.lock()?;
     Ok(ctx.archive.register(&lock, list)?)
+}
+
+/// The registered communities the caller may see, in register order.
+pub fn list(ctx: &Ctx) -> Result<Vec<Community>, ActionError> {
+    let roster = ctx.roster()?;
+    Ok(match ctx.account_of() {
+        None => roster.all().cloned().collect(),
+        Some(a) => crate::scope::visible(a, &roster)
+            .into_iter()
+            .cloned()
+            .collect(),
+    })
 }

@@ -110,6 +110,24 @@ pub fn form(
     Ok((c.clone(), pdf))
 }
 
+/// Community `id`'s points, for a caller who may see it.
+pub fn points(ctx: &Ctx, id: &str) -> Result<Vec<Point>, ActionError> {
+    ctx.community(&ctx.roster()?, id, Access::Read)?;
+    Ok(point::list(ctx.archive, id)?)
+}
+
+/// Community `id`'s grid-platform exports, for a caller who may see it.
+pub fn grids(ctx: &Ctx, id: &str) -> Result<Vec<GridRecord>, ActionError> {
+    ctx.community(&ctx.roster()?, id, Access::Read)?;
+    Ok(field::grid::list(ctx.archive, id)?)
+}
+
+/// Community `id`'s 网络（媒体）调查 records, for a caller who may see it.
+pub fn media(ctx: &Ctx, id: &str) -> Result<Vec<MediaRecord>, ActionError> {
+    ctx.community(&ctx.roster()?, id, Access::Read)?;
+    Ok(field::media::list(ctx.archive, id)?)
+}
+
 /// Community `id`'s photos and visit records, for a caller who may see
 /// it (`kaoping field list`).
 pub fn records(

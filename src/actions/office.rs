@@ -136,10 +136,9 @@ impl OfficeTable {
 /// account).
 pub fn table(ctx: &Ctx, which: OfficeTable) -> Result<Sheet, ActionError> {
     ctx.office_only()?;
-    let archive = ctx.archive;
     Ok(match which {
         OfficeTable::Progress => {
-            let rows = crate::documents::progress::from_archive(archive, None)?;
+            let rows = progress(ctx, None)?;
             crate::documents::progress::sheet(&rows, None)
         }
         OfficeTable::Register => {
@@ -148,4 +147,21 @@ pub fn table(ctx: &Ctx, which: OfficeTable) -> Result<Sheet, ActionError> {
         }
         OfficeTable::Communities => crate::community::list::roster_sheet(ctx.roster()?.all()),
     })
+}
+
+/// The 进度汇总表's rows (per district, the total last) for `phase`, or
+/// the whole task when `None`; a later phase needs its tasks set. The
+/// office's only.
+pub fn progress(
+    ctx: &Ctx,
+    phase: Option<crate::community::Batch>,
+) -> Result<Vec<crate::documents::progress::Row>, ActionError> {
+    ctx.office_only()?;
+    if let Some(b) = phase {
+        super::phases::require(ctx, b)?;
+    }
+    Ok(crate::documents::progress::from_archive(
+        ctx.archive,
+        phase,
+    )?)
 }

@@ -14,6 +14,7 @@ use kaoping::community::{self, Community};
 use kaoping::table;
 
 use super::Context;
+use super::batch::console;
 use super::output::{self, pad};
 use super::sheets::{self, TemplateKind};
 
@@ -137,8 +138,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 
 /// `kaoping community list`.
 fn list(archive: &Archive, a: ListArgs) -> anyhow::Result<()> {
-    let reg = archive.communities()?;
-    let all: Vec<&Community> = reg.all().collect();
+    let listed = actions::community::list(&console(archive, false))?;
+    let all: Vec<&Community> = listed.iter().collect();
     if a.table.emit(false, &|| {
         community::list::roster_sheet(all.iter().copied())
     })? {

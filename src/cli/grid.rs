@@ -10,6 +10,7 @@ use kaoping::actions::field;
 use kaoping::field::grid;
 
 use super::Context;
+use super::batch::console;
 use super::output;
 
 /// 网格化考评数据
@@ -104,8 +105,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             }
         }
         Sub::List(a) => {
-            archive.communities()?.get(&a.community)?;
-            for r in grid::list(&archive, &a.community)? {
+            for r in field::grids(&console(&archive, false), &a.community)? {
                 writeln!(
                     out,
                     "{}（{}）：{}",

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use kaoping::actions::field;
-use kaoping::field::media::{self, NewMedia};
+use kaoping::field::media::NewMedia;
 
 use super::Context;
+use super::batch::console;
 use super::output;
 
 /// 网络（媒体）调查
@@ -98,8 +99,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         }
         Sub::List(a) => {
             let archive = ctx.archive();
-            archive.communities()?.get(&a.community)?;
-            for r in media::list(&archive, &a.community)? {
+            for r in field::media(&console(&archive, false), &a.community)? {
                 writeln!(
                     out,
                     "{} {} {} {} 核查 {} {} 存档 {}",

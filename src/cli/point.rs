@@ -9,9 +9,10 @@ use clap::Subcommand;
 use kaoping::actions::field;
 use kaoping::archive::Archive;
 use kaoping::catalog::Catalog;
-use kaoping::field::point::{self, NewPoint};
+use kaoping::field::point::NewPoint;
 
 use super::Context;
+use super::batch::console;
 use super::output;
 
 /// 考评点
@@ -119,8 +120,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 
 /// `kaoping point list`: the points, as JSON with `--json`.
 fn list(archive: &Archive, a: &ListArgs, out: &mut impl Write) -> anyhow::Result<()> {
-    archive.communities()?.get(&a.community)?;
-    let points = point::list(archive, &a.community)?;
+    let points = field::points(&console(archive, false), &a.community)?;
     if a.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&points)?)?;
         return Ok(());

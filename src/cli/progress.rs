@@ -5,9 +5,10 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
+use kaoping::actions::office;
 use kaoping::community::Batch;
 use kaoping::documents::batch::{Kind, Scope};
-use kaoping::documents::progress;
+use kaoping::documents::progress::Row;
 
 use super::Context;
 use super::batch::{self, Output};
@@ -45,14 +46,14 @@ fn parse_phase(s: &str) -> Result<Batch, String> {
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     let archive = ctx.archive();
     let phase = args.phase;
-    if let Some(b) = phase {
-        kaoping::actions::phases::require(&batch::console(&archive, false), b)?;
-    }
-    let rows = progress::from_archive(&archive, phase)?;
+    let rows = office::progress(&batch::console(&archive, false), phase)?;
     if args.json {
         // The 总计 row is kept apart from the districts.
         let (districts, total) = rows.split_at(rows.len().saturating_sub(1));
-        let json = serde_json::json!({ "districts": districts, "total": total.first() });
+        let json = ProgressJson {
+            districts,
+            total: total.first(),
+        };
         let mut out = output::stdout();
         serde_json::to_writer_pretty(&mut out, &json).context("无法输出 JSON")?;
         writeln!(out)?;
@@ -74,4 +75,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         return sheets::write_csv(&kaoping::documents::progress::sheet(&rows, phase));
     }
     batch::issue(ctx, &Scope::All, Kind::Progress { phase }, &args.output)
+}
+
+/// `progress --json`: the districts' rows and the 总计 row apart.
+#[derive(serde::Serialize)]
+struct ProgressJson<'a> {
+    districts: &'a [Row],
+    total: Option<&'a Row>,
 }

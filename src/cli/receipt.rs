@@ -51,12 +51,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     };
     let r = documents::receipt(&act, making, id, args.version, out.date())?;
     let record = &r.entry.record;
-    let digest = archive.find_object(record.sha256())?;
-    let mut pdf = Vec::new();
-    archive
-        .store()
-        .copy_verified(&digest, &mut pdf)
-        .with_context(|| format!("无法读取登记的回执 {}", record.number))?;
+    let pdf = documents::issued_file(&act, record.sha256())
+        .with_context(|| format!("无法读取登记的回执 {}", record.number))?
+        .bytes;
     let path = out.path_of(&record.file_name);
     let same = std::fs::read(&path).is_ok_and(|b| b == pdf);
     if !same {
