@@ -275,6 +275,24 @@ pub fn coverage(catalog: &Catalog, e: &Evidence, manifest: Option<&Manifest>) ->
 
 pub use crate::archive::bagit::BagFile;
 
+/// The field records as a bag carries them (记录.json).
+#[derive(Serialize)]
+struct BagRecords<'a> {
+    grid: &'a [grid::GridRecord],
+    media: &'a [media::MediaRecord],
+    photos: &'a [photo::PhotoRecord],
+    points: &'a [point::Point],
+    scans: &'a [visit::ScanRecord],
+    visits: Vec<TimedVisit<'a>>,
+}
+
+/// A visit with the time it was recorded.
+#[derive(Serialize)]
+struct TimedVisit<'a> {
+    time: &'a str,
+    visit: &'a visit::VisitRecord,
+}
+
 /// The community's field evidence (实地考评 photos and records, media
 /// captures, grid data) as the files its BagIt export carries beside the
 /// submission.
@@ -327,15 +345,23 @@ pub fn bag_files(e: &Evidence) -> Vec<BagFile> {
     for g in &e.grids {
         obj("网格化考评数据", &g.file);
     }
-    let records = serde_json::json!({
-        "points": e.points,
-        "photos": e.photos,
-        "visits": e.visits.iter().map(|(t, v)| serde_json::json!({"time": t, "visit": v})).collect::<Vec<_>>(),
-        "scans": e.scans,
-        "media": e.media,
-        "grid": e.grids,
-    });
-    let bytes = serde_json::to_vec_pretty(&records).unwrap_or_default();
+    let records = BagRecords {
+        grid: &e.grids,
+        media: &e.media,
+        photos: &e.photos,
+        points: &e.points,
+        scans: &e.scans,
+        visits: e
+            .visits
+            .iter()
+            .map(|(time, visit)| TimedVisit { time, visit })
+            .collect(),
+    };
+    // Through a `Value`, whose maps sort their keys at every level: the
+    // file is written as bags before this type had it.
+    let bytes = serde_json::to_value(&records)
+        .and_then(|v| serde_json::to_vec_pretty(&v))
+        .unwrap_or_default();
     out.push(BagFile::Bytes(format!("{BAG_FOLDER}/记录.json"), bytes));
     out
 }

@@ -24,6 +24,22 @@ struct StdLine {
     text: String,
 }
 
+/// The data of the `shidi` template: the community and a page a point.
+#[derive(Serialize)]
+struct FormData<'a> {
+    community: FormCommunity<'a>,
+    points: Vec<PointPage>,
+    hint: &'static str,
+}
+
+/// The community the form is for.
+#[derive(Serialize)]
+struct FormCommunity<'a> {
+    id: &'a str,
+    name: &'a str,
+    district: &'a str,
+}
+
 #[derive(Serialize)]
 struct PointPage {
     id: String,
@@ -153,11 +169,15 @@ pub fn pdf(
             }
         })
         .collect();
-    let data = serde_json::json!({
-        "community": {"id": community.id, "name": community.name, "district": community.district},
-        "points": pages,
-        "hint": NO_ADDRESS_HINT,
-    });
+    let data = FormData {
+        community: FormCommunity {
+            id: &community.id,
+            name: &community.name,
+            district: &community.district,
+        },
+        points: pages,
+        hint: NO_ADDRESS_HINT,
+    };
     let meta = DocMeta {
         title: format!("实地考评表（{}）", community.name),
         author: config

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
 use super::stats::{StandardTally, Tally};
 use crate::archive::Archive;
@@ -104,13 +104,18 @@ pub fn record(
             level: at.level.name().to_string(),
         });
     };
-    let sheet = sheet(&base, &decided, &date.to_string());
+    let today = date.to_string();
+    let sheet = sheet(&base, &decided, &today);
     let path = scratch.join(format!(
         "{}{}.json",
         crate::field::evidence::SURVEY_SHEET,
         crate::fsutil::safe_name(&community.id)
     ));
-    let bytes = serde_json::to_vec_pretty(&sheet).unwrap_or_default();
+    // Through a `Value`, whose maps sort their keys: the file is written
+    // as before this sheet had a type.
+    let bytes = serde_json::to_value(&sheet)
+        .and_then(|v| serde_json::to_vec_pretty(&v))
+        .unwrap_or_default();
     std::fs::write(&path, bytes).map_err(|source| RecordError::Io {
         path: path.clone(),
         source,
@@ -128,9 +133,43 @@ pub fn record(
     Ok((stored, decided.len()))
 }
 
+/// One row of the sheet [`sheet`] makes, under the column names the
+/// JSON sheet reader takes.
+#[derive(Serialize)]
+struct SheetRow<'a> {
+    #[serde(rename = "指标编号")]
+    indicator: &'a str,
+    #[serde(rename = "标准序号")]
+    standard: u32,
+    #[serde(rename = "考评方法")]
+    method: &'static str,
+    #[serde(rename = "结论")]
+    verdict: &'a str,
+    #[serde(rename = "得分", skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
+    #[serde(rename = "考评人")]
+    assessor: &'a str,
+    #[serde(rename = "考评日期", skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    #[serde(rename = "备注")]
+    remark: &'a str,
+}
+
+/// The sheet as a JSON file: its rows and the community's facts.
+#[derive(Serialize)]
+struct Sheet<'a> {
+    results: Vec<SheetRow<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facts: Option<&'a crate::assessment::Facts>,
+}
+
 /// The assessment sheet of `base` with the 问卷 standards' rows taken
 /// from `decided`, dated `today`.
-fn sheet(base: &StoredAssessment, decided: &[&StandardTally], today: &str) -> Value {
+fn sheet<'a>(
+    base: &'a StoredAssessment,
+    decided: &[&'a StandardTally],
+    today: &'a str,
+) -> Sheet<'a> {
     let mut rows = Vec::new();
     for r in &base.assessment.results {
         let survey = decided.iter().find(|s| {
@@ -138,37 +177,34 @@ fn sheet(base: &StoredAssessment, decided: &[&StandardTally], today: &str) -> Va
                 && s.indicator == r.indicator
                 && s.standard == r.standard
         });
-        let mut row = Map::new();
-        row.insert("指标编号".into(), json!(r.indicator));
-        row.insert("标准序号".into(), json!(r.standard));
-        row.insert("考评方法".into(), json!(r.method.name()));
-        match survey {
-            Some(s) => {
-                let v = s.verdict.map_or("", |v| v.name());
-                row.insert("结论".into(), json!(v));
-                row.insert("考评人".into(), json!(ASSESSOR));
-                row.insert("考评日期".into(), json!(today));
-                row.insert("备注".into(), json!(s.arithmetic));
-            }
-            None => {
-                row.insert("结论".into(), json!(r.verdict.name()));
-                if let Some(score) = r.score {
-                    row.insert("得分".into(), json!(score));
-                }
-                row.insert("考评人".into(), json!(r.assessor));
-                if let Some(d) = r.date {
-                    row.insert("考评日期".into(), json!(d.to_string()));
-                }
-                row.insert("备注".into(), json!(r.remark));
-            }
-        }
-        rows.push(Value::Object(row));
+        rows.push(match survey {
+            Some(s) => SheetRow {
+                indicator: &r.indicator,
+                standard: r.standard,
+                method: r.method.name(),
+                verdict: s.verdict.map_or("", |v| v.name()),
+                score: None,
+                assessor: ASSESSOR,
+                date: Some(today.to_string()),
+                remark: &s.arithmetic,
+            },
+            None => SheetRow {
+                indicator: &r.indicator,
+                standard: r.standard,
+                method: r.method.name(),
+                verdict: r.verdict.name(),
+                score: r.score,
+                assessor: &r.assessor,
+                date: r.date.map(|d| d.to_string()),
+                remark: &r.remark,
+            },
+        });
     }
-    let mut sheet = json!({ "results": rows });
-    if !base.assessment.facts.is_empty() {
-        sheet["facts"] = serde_json::to_value(&base.assessment.facts).unwrap_or(Value::Null);
+    let facts = &base.assessment.facts;
+    Sheet {
+        results: rows,
+        facts: Some(facts).filter(|f| !f.is_empty()),
     }
-    sheet
 }
 
 /// Closes `community`'s survey once its verdicts are recorded (unless it
