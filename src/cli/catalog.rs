@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use anyhow::Context as _;
-use serde_json::json;
 
 use kaoping::catalog::{Catalog, Entry, Indicator, Item, Method};
 
@@ -41,16 +40,25 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<()> {
     let mut out = output::stdout();
     if args.json {
         let value = match entry {
-            None => {
-                json!({ "items": catalog.items.iter().map(|it| item_json(it, args.method)).collect::<Vec<_>>() })
-            }
-            Some(Entry::Item(it)) => item_json(it, args.method),
-            Some(Entry::Indicator(it, ind)) => {
-                let mut v = indicator_json(ind, args.method);
-                v["item"] = json!({ "code": it.code, "name": it.name });
-                v
-            }
+            None => CatalogJson::Items {
+                items: catalog
+                    .items
+                    .iter()
+                    .map(|it| item_json(it, args.method))
+                    .collect(),
+            },
+            Some(Entry::Item(it)) => CatalogJson::Item(item_json(it, args.method)),
+            Some(Entry::Indicator(it, ind)) => CatalogJson::Indicator {
+                indicator: indicator_json(ind, args.method),
+                item: Named {
+                    code: &it.code,
+                    name: &it.name,
+                },
+            },
         };
+        // Through a `Value`, whose maps sort their keys: the output is as
+        // it was before these types.
+        let value = serde_json::to_value(&value).context("无法输出 JSON")?;
         serde_json::to_writer_pretty(&mut out, &value).context("无法输出 JSON")?;
         writeln!(out)?;
     } else {
@@ -91,23 +99,67 @@ fn keep(s: &kaoping::catalog::Standard, method: Option<Method>) -> bool {
     method.is_none_or(|m| s.methods.contains(&m))
 }
 
-fn item_json(it: &Item, method: Option<Method>) -> serde_json::Value {
-    json!({
-        "code": it.code,
-        "name": it.name,
-        "indicators": it.indicators.iter()
-            .filter(|ind| ind.standards.iter().any(|s| keep(s, method)))
-            .map(|ind| indicator_json(ind, method))
-            .collect::<Vec<_>>(),
-    })
+/// `catalog --json`: every item, one item, or one indicator with its item.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum CatalogJson<'a> {
+    Items {
+        items: Vec<ItemJson<'a>>,
+    },
+    Item(ItemJson<'a>),
+    Indicator {
+        #[serde(flatten)]
+        indicator: IndicatorJson<'a>,
+        item: Named<'a>,
+    },
 }
 
-fn indicator_json(ind: &Indicator, method: Option<Method>) -> serde_json::Value {
-    json!({
-        "code": ind.code,
-        "name": ind.name,
-        "standards": ind.standards.iter().filter(|s| keep(s, method)).collect::<Vec<_>>(),
-    })
+/// An item or indicator by its code and name.
+#[derive(serde::Serialize)]
+struct Named<'a> {
+    code: &'a str,
+    name: &'a str,
+}
+
+/// An item with its indicators that have a standard of the method.
+#[derive(serde::Serialize)]
+struct ItemJson<'a> {
+    #[serde(flatten)]
+    named: Named<'a>,
+    indicators: Vec<IndicatorJson<'a>>,
+}
+
+/// An indicator with its standards of the method.
+#[derive(serde::Serialize)]
+struct IndicatorJson<'a> {
+    #[serde(flatten)]
+    named: Named<'a>,
+    standards: Vec<&'a kaoping::catalog::Standard>,
+}
+
+fn item_json(it: &Item, method: Option<Method>) -> ItemJson<'_> {
+    ItemJson {
+        named: Named {
+            code: &it.code,
+            name: &it.name,
+        },
+        indicators: it
+            .indicators
+            .iter()
+            .filter(|ind| ind.standards.iter().any(|s| keep(s, method)))
+            .map(|ind| indicator_json(ind, method))
+            .collect(),
+    }
+}
+
+fn indicator_json(ind: &Indicator, method: Option<Method>) -> IndicatorJson<'_> {
+    IndicatorJson {
+        named: Named {
+            code: &ind.code,
+            name: &ind.name,
+        },
+        standards: ind.standards.iter().filter(|s| keep(s, method)).collect(),
+    }
 }
 
 fn write_item(out: &mut impl Write, it: &Item, method: Option<Method>) -> std::io::Result<()> {

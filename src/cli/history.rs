@@ -34,6 +34,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 time: &s.time,
             })
             .collect();
+        // Through a `Value`, whose maps sort their keys: the output is as
+        // it was before this type.
+        let list = serde_json::to_value(&list).context("无法输出 JSON")?;
         serde_json::to_writer_pretty(&mut out, &list).context("无法输出 JSON")?;
         writeln!(out)?;
         return Ok(out.flush()?);

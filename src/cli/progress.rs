@@ -55,6 +55,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             total: total.first(),
         };
         let mut out = output::stdout();
+        // Through a `Value`, whose maps sort their keys: the output is as
+        // it was before this type.
+        let json = serde_json::to_value(&json).context("无法输出 JSON")?;
         serde_json::to_writer_pretty(&mut out, &json).context("无法输出 JSON")?;
         writeln!(out)?;
         return Ok(out.flush()?);
