@@ -83,21 +83,9 @@ mod tests {
     use super::*;
     use crate::accounts::Account;
     use crate::actions::Wait;
+    use crate::actions::context::tests::account;
     use crate::archive::Archive;
     use crate::root::ArchiveRoot;
-
-    fn account(role: Role, district: Option<&str>) -> Account {
-        Account {
-            name: "x".into(),
-            role,
-            community: Some("WH-001".into()).filter(|_| role == Role::Community),
-            district: district.map(str::to_string),
-            assigned: Vec::new(),
-            street: None,
-            password: String::new(),
-            created: String::new(),
-        }
-    }
 
     /// The office sees every application, a district its own only (none
     /// when it has no district), a community none at all.

@@ -141,11 +141,12 @@ pub fn visible<'r>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::scope::Denied;
 
-    fn account(role: Role, district: Option<&str>) -> Account {
+    /// An account of `role` (of `district`), for the actions' tests.
+    pub(in crate::actions) fn account(role: Role, district: Option<&str>) -> Account {
         Account {
             name: "x".into(),
             role,
