@@ -10,7 +10,7 @@ use crate::archive::lock::WriterLock;
 use crate::community::Batch;
 use crate::config::Config;
 use crate::documents::Issuer;
-use crate::documents::batch::{self, BatchError, Kind, Left, Scope};
+use crate::documents::batch::{self, BatchError, Drafted, Kind, Left, Scope};
 use crate::documents::decision::{self, Named};
 use crate::issuance::{self, Issued};
 use crate::meter::Meter;
@@ -64,8 +64,8 @@ pub struct Decided {
 }
 
 /// Issues the 命名决定 of phase `n` and a certificate citing it for every
-/// community of the phase that qualifies. Nothing is issued (and no number
-/// used) when none does.
+/// community of the phase that qualifies ([`drafts`]), under `lock`.
+/// Nothing is issued (and no number used) when none does.
 pub fn decide(
     archive: &Archive,
     lock: &WriterLock,
@@ -75,6 +75,24 @@ pub fn decide(
     date: NaiveDate,
     progress: &dyn Meter,
 ) -> Result<Decided, NamingError> {
+    let drafted = drafts(archive, config, n, date)?;
+    let issued = crate::documents::issue(archive, lock, engine, drafted.drafts, progress)?;
+    Ok(Decided {
+        issued,
+        left: drafted.left,
+    })
+}
+
+/// The drafts of phase `n`'s 命名决定 and of a certificate citing it for
+/// every community of the phase that qualifies (the decision first, the
+/// certificates in the order of Attachment 1's districts), and the
+/// communities of the phase left out; refused when none qualifies.
+pub fn drafts(
+    archive: &Archive,
+    config: &Config,
+    n: u8,
+    date: NaiveDate,
+) -> Result<Drafted, NamingError> {
     let batch = phase(n)?;
     let reg = archive.communities().map_err(BatchError::from)?;
     let in_phase = |id: &str| reg.get(id).is_ok_and(|c| c.batch == batch);
@@ -128,6 +146,5 @@ pub fn decide(
         c.cites = Some(0);
     }
     drafts.extend(certs);
-    let issued = crate::documents::issue(archive, lock, engine, drafts, progress)?;
-    Ok(Decided { issued, left })
+    Ok(Drafted { drafts, left })
 }

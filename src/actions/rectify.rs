@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::documents::Making;
+use super::documents::{Delivery, Issuing, Making};
 use super::{ActionError, Ctx};
 use crate::accounts::Role;
 use crate::community::Community;
@@ -223,24 +223,24 @@ fn issue(
 }
 
 /// The office's 命名决定 of phase `phase`, dated `date`, with a
-/// certificate for every community named.
+/// certificate citing it for every community named, issued as one batch
+/// through `delivery` (on a shared archive, with its numbers reserved).
 pub fn decide_naming(
     ctx: &Ctx,
     making: Making,
     phase: u8,
     date: NaiveDate,
-) -> Result<crate::naming::Decided, ActionError> {
+    delivery: &dyn Delivery,
+) -> Result<Issuing, ActionError> {
     ctx.office_only()?;
-    let lock = ctx.lock()?;
-    Ok(crate::naming::decide(
-        ctx.archive,
-        &lock,
-        making.engine,
-        making.config,
-        phase,
-        date,
-        making.meter,
-    )?)
+    super::documents::issue_with(ctx, making, delivery, &|| {
+        Ok(crate::naming::drafts(
+            ctx.archive,
+            making.config,
+            phase,
+            date,
+        )?)
+    })
 }
 
 /// The office's 考评情况通报, dated `date`.

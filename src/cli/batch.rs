@@ -203,16 +203,18 @@ pub fn issue(ctx: &Context, scope: &Scope, kind: Kind, out: &Output) -> anyhow::
     issue_through(ctx, out, |act, making, folder| {
         documents::issue(act, making, &kind, scope, date, folder)
     })
+    .map(drop)
 }
 
 /// Runs the issuing `action` with the console's context, the configured
 /// engine, a progress bar and the output folder as its delivery, then
-/// writes each PDF into the folder; prints one line per document.
+/// writes each PDF into the folder; prints one line per document. Gives
+/// how many were issued.
 pub fn issue_through(
     ctx: &Context,
     out: &Output,
     action: impl FnOnce(&Ctx, Making, &dyn Delivery) -> Result<Issuing, ActionError>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<usize> {
     let archive = ctx.archive();
     let config = ctx.config()?;
     let engine = Engine::for_archive(ctx.root().dir(), &config)?;
@@ -224,7 +226,9 @@ pub fn issue_through(
         meter: &Bar::default(),
     };
     let done = action(&act, making, &folder).map_err(|e| folder.error(e))?;
-    write_all(out, done.issued)
+    let n = done.issued.len();
+    write_all(out, done.issued)?;
+    Ok(n)
 }
 
 /// The output folder as the issuing action's delivery: refuses what

@@ -2,6 +2,8 @@
 //! certificates issued under it; `kaoping naming bulletin`: the
 //! 考评情况通报.
 
+use std::io::Write;
+
 use clap::Subcommand;
 
 use kaoping::actions::documents::Making;
@@ -48,22 +50,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             "命名决定和命名证书是多份公文，-o 后面请写一个文件夹（不以 .pdf 结尾）；这次没有发文、没有占用文号"
         );
     }
-    a.output.prepare(&[])?;
     let (phase, date) = (a.phase, a.output.date());
-    let decided = making(ctx, &a.output, |act, making| {
-        rectify::decide_naming(act, making, phase, date)
+    let n = batch::issue_through(ctx, &a.output, |act, making, folder| {
+        rectify::decide_naming(act, making, phase, date, folder)
     })?;
-    for l in &decided.left {
-        eprintln!("未命名 {} {}：{}", l.id, l.name, l.reason);
-    }
-    for doc in &decided.issued {
-        super::rectify::write_doc(&a.output, doc)?;
-    }
-    println!(
+    let mut out = super::output::stdout();
+    writeln!(
+        out,
         "命名决定和 {} 份命名证书已生成并登记。",
-        decided.issued.len().saturating_sub(1)
-    );
-    Ok(())
+        n.saturating_sub(1)
+    )?;
+    Ok(out.flush()?)
 }
 
 fn bulletin(ctx: &Context, a: BulletinArgs) -> anyhow::Result<()> {

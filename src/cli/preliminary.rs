@@ -23,4 +23,5 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     super::batch::issue_through(ctx, &args.output, |act, making, folder| {
         assess::preliminary(act, making, who, date, folder)
     })
+    .map(drop)
 }

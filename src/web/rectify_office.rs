@@ -12,6 +12,7 @@ use super::error::{Status, WebError};
 use super::rectify::Plain;
 use super::session::User;
 use super::{AppState, act, pages};
+use crate::actions::documents::Kept;
 use crate::actions::rectify::{self as actions, Supervision};
 use crate::documents::batch::Left;
 use crate::documents::bulletin::BulletinError;
@@ -102,14 +103,18 @@ pub async fn decision(
         .map_err(|_| WebError::bad("请选择命名第几批（1、2 或 3）"))?;
     let st = state.clone();
     let date = crate::dates::today();
-    let decided = act::run(&state, &user, move |ctx| {
-        let decided = actions::decide_naming(ctx, st.making(), phase, date)?;
-        let total = crate::issuance::entries(ctx.archive)?.len();
-        Ok((decided, total))
+    let done = act::run(&state, &user, move |ctx| {
+        Ok(actions::decide_naming(
+            ctx,
+            st.making(),
+            phase,
+            date,
+            &Kept,
+        )?)
     })
     .await?;
-    let (decided, total) = decided;
-    Ok(issued_page(&user, (decided.issued, total), &decided.left))
+    let page = super::issued::page(&done.issued, &done.left, done.before, "");
+    Ok(pages::page("issued.html", &user.context(), &page))
 }
 
 /// The page listing documents just issued (`total` entries in the

@@ -322,8 +322,33 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
     let progress: Value =
         serde_json::from_str(&stdout_of(on(d, "2027-01-21").args(["progress", "--json"]))).unwrap();
     assert_eq!(progress["total"]["items_overdue"], 1);
-    // The decision names WH-001 and PL-002 (closed), not CG-003.
+    // The decision names WH-001 and PL-002 (closed), not CG-003. A file
+    // of the batch already in the folder: refused before any number.
     let before = register(d).len();
+    std::fs::create_dir_all(&out).unwrap();
+    let taken = out.join("第一批-命名决定.pdf");
+    std::fs::write(&taken, b"kept").unwrap();
+    let refused = on(d, "2026-12-26")
+        .args([
+            "naming",
+            "decision",
+            "--phase",
+            "1",
+            "--date",
+            "2026-12-26",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && said.contains("为免覆盖"),
+        "{said}"
+    );
+    assert_eq!(register(d).len(), before);
+    assert_eq!(std::fs::read(&taken).unwrap(), b"kept");
+    std::fs::remove_file(&taken).unwrap();
     let named = stdout_of(
         on(d, "2026-12-26")
             .args([

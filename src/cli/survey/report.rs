@@ -24,4 +24,5 @@ pub fn run(
     batch::issue_through(ctx, output, |act, making, folder| {
         survey_report::report(act, making, q, areas, date, folder)
     })
+    .map(drop)
 }
