@@ -106,6 +106,33 @@ pub fn qr_svg(text: &str) -> Option<String> {
     ))
 }
 
+/// The points the form of `community` has a page for: `only`, or every
+/// point; without points yet, one page for the whole community that
+/// lists every 实地考评 standard.
+fn on_form(
+    archive: &Archive,
+    community: &Community,
+    only: Option<&str>,
+) -> Result<Vec<point::Point>, FieldError> {
+    let points = match only {
+        Some(id) => vec![point::get(archive, &community.id, id)?],
+        None => point::list(archive, &community.id)?,
+    };
+    if !points.is_empty() {
+        return Ok(points);
+    }
+    Ok(vec![point::Point {
+        community: community.id.clone(),
+        id: String::new(),
+        name: "（尚未设置考评点）".into(),
+        kind: point::PointKind::Other,
+        address: String::new(),
+        lat: None,
+        lon: None,
+        standards: Vec::new(),
+    }])
+}
+
 /// The form of `community`: every point, or only `only`.
 pub fn pdf(
     archive: &Archive,
@@ -115,26 +142,7 @@ pub fn pdf(
     only: Option<&str>,
 ) -> Result<FormPdf, FormError> {
     let catalog = Catalog::builtin();
-    let points = match only {
-        Some(id) => vec![point::get(archive, &community.id, id)?],
-        None => point::list(archive, &community.id)?,
-    };
-    // Without points yet, one page for the whole community lists every
-    // 实地考评 standard.
-    let points = if points.is_empty() {
-        vec![point::Point {
-            community: community.id.clone(),
-            id: String::new(),
-            name: "（尚未设置考评点）".into(),
-            kind: point::PointKind::Other,
-            address: String::new(),
-            lat: None,
-            lon: None,
-            standards: Vec::new(),
-        }]
-    } else {
-        points
-    };
+    let points = on_form(archive, community, only)?;
     let base = config
         .server
         .public_url

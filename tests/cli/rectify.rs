@@ -18,6 +18,23 @@ fn on(dir: &Path, today: &str) -> assert_cmd::Command {
     c
 }
 
+/// `kaoping naming decision` of the first phase, dated 2026-12-26, into
+/// `out`.
+fn naming_decision(dir: &Path, out: &Path) -> assert_cmd::Command {
+    let mut c = on(dir, "2026-12-26");
+    c.args([
+        "naming",
+        "decision",
+        "--phase",
+        "1",
+        "--date",
+        "2026-12-26",
+        "-o",
+    ])
+    .arg(out);
+    c
+}
+
 /// Three communities: WH-001 all met, PL-002 two shortfalls, CG-003 one.
 fn assessed(d: &Path) {
     community_with_evidence(d, "WH-001", "翠湖社区", "五华区", "城市社区", &[]);
@@ -328,19 +345,7 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
     std::fs::create_dir_all(&out).unwrap();
     let taken = out.join("第一批-命名决定.pdf");
     std::fs::write(&taken, b"kept").unwrap();
-    let refused = on(d, "2026-12-26")
-        .args([
-            "naming",
-            "decision",
-            "--phase",
-            "1",
-            "--date",
-            "2026-12-26",
-            "-o",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let refused = naming_decision(d, &out).output().unwrap();
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(
         !refused.status.success() && said.contains("为免覆盖"),
@@ -349,19 +354,7 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
     assert_eq!(register(d).len(), before);
     assert_eq!(std::fs::read(&taken).unwrap(), b"kept");
     std::fs::remove_file(&taken).unwrap();
-    let named = stdout_of(
-        on(d, "2026-12-26")
-            .args([
-                "naming",
-                "decision",
-                "--phase",
-                "1",
-                "--date",
-                "2026-12-26",
-                "-o",
-            ])
-            .arg(&out),
-    );
+    let named = stdout_of(&mut naming_decision(d, &out));
     assert!(named.contains("2 份命名证书"), "{named}");
     let reg = register(d);
     assert_eq!(reg.len(), before + 3);
@@ -372,20 +365,7 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
         assert_eq!(cert["basis"], decision["number"]);
     }
     // Nothing left to name: a clear message and no number used.
-    let err = stderr_of_failure(
-        on(d, "2026-12-26")
-            .args([
-                "naming",
-                "decision",
-                "--phase",
-                "1",
-                "--date",
-                "2026-12-26",
-                "-o",
-            ])
-            .arg(&out),
-        1,
-    );
+    let err = stderr_of_failure(&mut naming_decision(d, &out), 1);
     assert!(
         err.contains("没有可以命名的社区") && err.contains("CG-003"),
         "{err}"
