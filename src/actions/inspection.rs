@@ -5,13 +5,13 @@
 
 use chrono::NaiveDate;
 
-use super::documents::Making;
+use super::documents::{Delivery, Issuing, Making};
 use super::{ActionError, Ctx};
 use crate::accounts::{Accounts, Role};
 use crate::catalog::Catalog;
+use crate::documents::batch::Drafted;
 use crate::inspection::record::{self, NewInspection, Recorder, Registers};
 use crate::inspection::{self, Inspection, InspectionError, InspectionRecord};
-use crate::issuance::Issued;
 use crate::scope::Denied;
 
 /// Who may record, as what.
@@ -74,15 +74,31 @@ pub fn list(ctx: &Ctx) -> Result<Vec<Inspection>, ActionError> {
 }
 
 /// The office's 督查情况通报 of the records `ids` (the latest 专项督查
-/// when none is named), dated `date`.
+/// when none is named), dated `date`, through `delivery`.
 pub fn report(
     ctx: &Ctx,
     making: Making,
     ids: &[String],
     date: NaiveDate,
-) -> Result<Issued, ActionError> {
+    delivery: &dyn Delivery,
+) -> Result<Issuing, ActionError> {
     ctx.office_only()?;
-    let lock = ctx.lock()?;
+    super::documents::issue_with(ctx, making, delivery, &|| {
+        Ok(Drafted {
+            drafts: vec![report_draft(ctx, making, ids, date)?],
+            left: Vec::new(),
+        })
+    })
+}
+
+/// The 督查通报's draft of `ids` (the latest 专项督查 when empty) as the
+/// archive stands.
+fn report_draft(
+    ctx: &Ctx,
+    making: Making,
+    ids: &[String],
+    date: NaiveDate,
+) -> Result<crate::issuance::Draft, ActionError> {
     let all = inspection::all(ctx.archive)?;
     let chosen: Vec<&Inspection> = if ids.is_empty() {
         all.iter()
@@ -114,17 +130,10 @@ pub fn report(
     let roster = ctx.roster()?;
     let units = crate::units::load(ctx.archive.root())?;
     let issuer = crate::documents::Issuer::default_of(making.config);
-    let draft = crate::documents::inspection::build(&issuer, &chosen, (&roster, &units), date);
-    let issued = crate::issuance::issue(
-        ctx.archive,
-        &lock,
-        making.engine,
-        vec![draft],
-        making.meter,
-        &crate::rectify::follow_batch,
-    )?;
-    issued
-        .into_iter()
-        .next()
-        .ok_or_else(|| ActionError::Invalid("没有发文".into()))
+    Ok(crate::documents::inspection::build(
+        &issuer,
+        &chosen,
+        (&roster, &units),
+        date,
+    ))
 }

@@ -9,12 +9,9 @@ use super::documents::{Delivery, Issuing, Making};
 use super::{ActionError, Ctx};
 use crate::accounts::Role;
 use crate::community::Community;
-use crate::config::Config;
-use crate::issuance::Issued;
-use crate::meter::Silent;
+use crate::documents::batch::Drafted;
 use crate::rectify::act::{self, Evidence, Recheck};
 use crate::rectify::{Answer, Check, Item, Reviewer};
-use crate::render::Engine;
 use crate::scope::{self, Access, Denied};
 
 /// Who re-checks for an account of `role`: the district (初评) or the
@@ -74,16 +71,30 @@ pub fn recheck(
 /// Community `id`'s 整改情况报告, dated `date`, issued and registered.
 pub fn report(
     ctx: &Ctx,
-    config: &Config,
-    engine: &Engine,
+    making: Making,
     id: &str,
     date: NaiveDate,
-) -> Result<Issued, ActionError> {
-    let lock = ctx.lock()?;
+    delivery: &dyn Delivery,
+) -> Result<Issuing, ActionError> {
     let roster = ctx.roster()?;
     let c = ctx.community(&roster, id, Access::Submit)?;
-    let draft = crate::documents::rectify_report::draft_for(ctx.archive, config, c, date)?;
-    issue(ctx, &lock, engine, draft)
+    super::documents::issue_with(ctx, making, delivery, &|| {
+        let config = making.config;
+        one(crate::documents::rectify_report::draft_for(
+            ctx.archive,
+            config,
+            c,
+            date,
+        )?)
+    })
+}
+
+/// A batch of one draft.
+fn one(draft: crate::issuance::Draft) -> Result<Drafted, ActionError> {
+    Ok(Drafted {
+        drafts: vec![draft],
+        left: Vec::new(),
+    })
 }
 
 /// What the office's 督办通知 says: to which district, the new deadline,
@@ -188,38 +199,20 @@ pub fn evidence_file(
 /// The office's 督办通知 to a district about its overdue items.
 pub fn supervise(
     ctx: &Ctx,
-    config: &Config,
-    engine: &Engine,
+    making: Making,
     s: Supervision,
-) -> Result<Issued, ActionError> {
+    delivery: &dyn Delivery,
+) -> Result<Issuing, ActionError> {
     ctx.office_only()?;
-    let lock = ctx.lock()?;
-    let draft = crate::documents::supervise::draft_for(
-        ctx.archive,
-        config,
-        s.district,
-        s.deadline,
-        (s.date, s.today),
-    )?;
-    issue(ctx, &lock, engine, draft)
-}
-
-/// Issues one 整改 document under `lock`, with the items it sets going.
-fn issue(
-    ctx: &Ctx,
-    lock: &crate::archive::lock::WriterLock,
-    engine: &Engine,
-    draft: crate::issuance::Draft,
-) -> Result<Issued, ActionError> {
-    let follow = &crate::rectify::follow_batch;
-    Ok(crate::issuance::issue_one(
-        ctx.archive,
-        lock,
-        engine,
-        draft,
-        &Silent,
-        follow,
-    )?)
+    super::documents::issue_with(ctx, making, delivery, &|| {
+        one(crate::documents::supervise::draft_for(
+            ctx.archive,
+            making.config,
+            s.district,
+            s.deadline,
+            (s.date, s.today),
+        )?)
+    })
 }
 
 /// The office's 命名决定 of phase `phase`, dated `date`, with a
@@ -244,14 +237,18 @@ pub fn decide_naming(
 }
 
 /// The office's 考评情况通报, dated `date`.
-pub fn bulletin(ctx: &Ctx, making: Making, date: NaiveDate) -> Result<Issued, ActionError> {
+pub fn bulletin(
+    ctx: &Ctx,
+    making: Making,
+    date: NaiveDate,
+    delivery: &dyn Delivery,
+) -> Result<Issuing, ActionError> {
     ctx.office_only()?;
-    let lock = ctx.lock()?;
-    Ok(crate::documents::bulletin::issue(
-        ctx.archive,
-        &lock,
-        making.engine,
-        making.config,
-        date,
-    )?)
+    super::documents::issue_with(ctx, making, delivery, &|| {
+        let draft = crate::documents::bulletin::draft(ctx.archive, making.config, date)?;
+        Ok(crate::documents::batch::Drafted {
+            drafts: vec![draft],
+            left: Vec::new(),
+        })
+    })
 }

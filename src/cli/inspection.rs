@@ -9,13 +9,11 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use serde::Serialize;
 
-use kaoping::actions::documents::Making;
 use kaoping::actions::inspection as act;
 use kaoping::archive::Archive;
 use kaoping::inspection::record::NewInspection;
 use kaoping::inspection::{self, Inspection, InspectionKind, Way};
 use kaoping::rectify::act::Evidence;
-use kaoping::render::Engine;
 
 use super::Context;
 use super::batch::{self, parse_day};
@@ -99,7 +97,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     match args.command {
         Sub::Add(a) => add(&archive, a),
         Sub::List(a) => list(&archive, a),
-        Sub::Report(a) => report(ctx, &archive, a),
+        Sub::Report(a) => report(ctx, a),
     }
 }
 
@@ -204,22 +202,10 @@ fn listed(i: &Inspection) -> Listed<'_> {
     }
 }
 
-fn report(ctx: &Context, archive: &Archive, a: ReportArgs) -> anyhow::Result<()> {
-    let config = ctx.config()?;
-    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
-    let name = format!("{}.pdf", kaoping::documents::inspection::KIND_NAME);
-    a.output.prepare(&[&name])?;
-    let meter = kaoping::meter::Silent;
-    let making = Making {
-        config: &config,
-        engine: &engine,
-        meter: &meter,
-    };
-    let doc = act::report(
-        &console(archive, a.output.no_wait),
-        making,
-        &a.ids,
-        a.output.date(),
-    )?;
-    super::rectify::write_doc(&a.output, &doc)
+fn report(ctx: &Context, a: ReportArgs) -> anyhow::Result<()> {
+    let date = a.output.date();
+    super::batch::issue_through(ctx, &a.output, |ctx, making, folder| {
+        act::report(ctx, making, &a.ids, date, folder)
+    })
+    .map(drop)
 }

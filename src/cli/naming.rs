@@ -6,12 +6,9 @@ use std::io::Write;
 
 use clap::Subcommand;
 
-use kaoping::actions::documents::Making;
-use kaoping::actions::{ActionError, Ctx, rectify};
-use kaoping::render::Engine;
+use kaoping::actions::rectify;
 
 use super::Context;
-use super::bar::Bar;
 use super::batch;
 
 /// 总结命名：命名决定和命名证书
@@ -64,28 +61,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
 }
 
 fn bulletin(ctx: &Context, a: BulletinArgs) -> anyhow::Result<()> {
-    a.output.prepare(&[])?;
     let date = a.output.date();
-    let doc = making(ctx, &a.output, |act, making| {
-        rectify::bulletin(act, making, date)
-    })?;
-    super::rectify::write_doc(&a.output, &doc)
-}
-
-/// Runs `action` with the console's context, the configured engine and
-/// a progress bar.
-fn making<T>(
-    ctx: &Context,
-    out: &batch::Output,
-    action: impl FnOnce(&Ctx, Making) -> Result<T, ActionError>,
-) -> anyhow::Result<T> {
-    let archive = ctx.archive();
-    let config = ctx.config()?;
-    let engine = Engine::for_archive(ctx.root().dir(), &config)?;
-    let making = Making {
-        config: &config,
-        engine: &engine,
-        meter: &Bar::default(),
-    };
-    Ok(action(&batch::console(&archive, out.no_wait), making)?)
+    batch::issue_through(ctx, &a.output, |act, making, folder| {
+        rectify::bulletin(act, making, date, folder)
+    })
+    .map(drop)
 }

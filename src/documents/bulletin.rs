@@ -117,11 +117,7 @@ pub fn issue(
     config: &Config,
     date: NaiveDate,
 ) -> Result<Issued, BulletinError> {
-    let lines = lines(archive, config, date)?;
-    if lines.iter().all(|l| l.assessed == 0) {
-        return Err(BulletinError::NothingAssessed);
-    }
-    let draft = build(&Issuer::default_of(config), &lines, date);
+    let draft = draft(archive, config, date)?;
     issuance::issue(
         archive,
         lock,
@@ -132,6 +128,20 @@ pub fn issue(
     )?
     .pop()
     .ok_or(BulletinError::NothingAssessed)
+}
+
+/// The bulletin's draft as the archive stands; refused while no
+/// community has a result.
+pub fn draft(
+    archive: &Archive,
+    config: &Config,
+    date: NaiveDate,
+) -> Result<issuance::Draft, BulletinError> {
+    let lines = lines(archive, config, date)?;
+    if lines.iter().all(|l| l.assessed == 0) {
+        return Err(BulletinError::NothingAssessed);
+    }
+    Ok(build(&Issuer::default_of(config), &lines, date))
 }
 
 /// Builds the bulletin from the district lines.

@@ -12,7 +12,7 @@ use super::error::WebError;
 use super::session::User;
 use super::{AppState, act, pages, upload};
 use crate::accounts::Role;
-use crate::actions::documents::Making;
+use crate::actions::documents::Kept;
 use crate::actions::inspection as actions;
 use crate::inspection::record::NewInspection;
 use crate::inspection::{self, Inspection, InspectionKind, Way};
@@ -229,14 +229,8 @@ pub async fn report(
     let st = state.clone();
     let date = crate::dates::today();
     let done = act::run(&state, &user, move |ctx| {
-        let making = Making {
-            config: &st.0.config,
-            engine: &st.0.engine,
-            meter: &crate::meter::Silent,
-        };
-        let doc = actions::report(ctx, making, &ids, date)?;
-        Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
+        Ok(actions::report(ctx, st.making(), &ids, date, &Kept)?)
     })
     .await?;
-    Ok(super::rectify_office::issued_page(&user, done, &[]))
+    Ok(super::rectify_office::issued_page(&user, &done))
 }

@@ -16,6 +16,7 @@ use super::session::User;
 use super::upload::{self, Form, Limits, Posted};
 use super::{AppState, act, pages};
 use crate::accounts::Role;
+use crate::actions::documents::Kept;
 use crate::actions::rectify as actions;
 use crate::rectify::act::{Evidence, Recheck};
 use crate::rectify::{self, Counts, Item, Outcome, RectifyError};
@@ -178,12 +179,11 @@ pub async fn report(
     user.check_csrf(&f.csrf)?;
     let st = state.clone();
     let date = crate::dates::today();
-    let doc = act::run(&state, &user, move |ctx| {
-        let doc = actions::report(ctx, &st.0.config, &st.0.engine, &id, date)?;
-        Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
+    let done = act::run(&state, &user, move |ctx| {
+        Ok(actions::report(ctx, st.making(), &id, date, &Kept)?)
     })
     .await?;
-    Ok(super::rectify_office::issued_page(&user, doc, &[]))
+    Ok(super::rectify_office::issued_page(&user, &done))
 }
 
 /// The re-check form.

@@ -12,11 +12,9 @@ use super::error::{Status, WebError};
 use super::rectify::Plain;
 use super::session::User;
 use super::{AppState, act, pages};
-use crate::actions::documents::Kept;
+use crate::actions::documents::{Issuing, Kept};
 use crate::actions::rectify::{self as actions, Supervision};
-use crate::documents::batch::Left;
 use crate::documents::bulletin::BulletinError;
-use crate::issuance::Issued;
 use crate::naming::NamingError;
 
 impl Status for NamingError {
@@ -66,18 +64,17 @@ pub async fn supervise(
     })?;
     let st = state.clone();
     let today = crate::dates::today();
-    let doc = act::run(&state, &user, move |ctx| {
+    let done = act::run(&state, &user, move |ctx| {
         let s = Supervision {
             district: &f.district,
             deadline,
             date: today,
             today,
         };
-        let doc = actions::supervise(ctx, &st.0.config, &st.0.engine, s)?;
-        Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
+        Ok(actions::supervise(ctx, st.making(), s, &Kept)?)
     })
     .await?;
-    Ok(issued_page(&user, doc, &[]))
+    Ok(issued_page(&user, &done))
 }
 
 /// The 命名决定 form.
@@ -113,19 +110,13 @@ pub async fn decision(
         )?)
     })
     .await?;
-    let page = super::issued::page(&done.issued, &done.left, done.before, "");
-    Ok(pages::page("issued.html", &user.context(), &page))
+    Ok(issued_page(&user, &done))
 }
 
-/// The page listing documents just issued (`total` entries in the
-/// register with them), and the communities left out.
-pub(super) fn issued_page(
-    user: &User,
-    (issued, total): (Vec<Issued>, usize),
-    left: &[Left],
-) -> Html<String> {
-    let before = total - issued.len().min(total);
-    let page = super::issued::page(&issued, left, before, "");
+/// The page listing the documents an action just issued and the
+/// communities it left out.
+pub(super) fn issued_page(user: &User, done: &Issuing) -> Html<String> {
+    let page = super::issued::page(&done.issued, &done.left, done.before, "");
     pages::page("issued.html", &user.context(), &page)
 }
 
@@ -139,10 +130,9 @@ pub async fn bulletin(
     user.check_csrf(&f.csrf)?;
     let st = state.clone();
     let date = crate::dates::today();
-    let doc = act::run(&state, &user, move |ctx| {
-        let doc = actions::bulletin(ctx, st.making(), date)?;
-        Ok((vec![doc], crate::issuance::entries(ctx.archive)?.len()))
+    let done = act::run(&state, &user, move |ctx| {
+        Ok(actions::bulletin(ctx, st.making(), date, &Kept)?)
     })
     .await?;
-    Ok(issued_page(&user, doc, &[]))
+    Ok(issued_page(&user, &done))
 }

@@ -18,6 +18,24 @@ fn on(dir: &Path, today: &str) -> assert_cmd::Command {
     c
 }
 
+/// With a file at `taken`, `cmd` (issuing a document of that name into
+/// its folder) is refused before any number is given and leaves the file
+/// as it was; the file is then removed.
+fn refused_over(d: &Path, taken: &Path, cmd: &mut assert_cmd::Command) {
+    let before = register(d).len();
+    std::fs::create_dir_all(taken.parent().unwrap()).unwrap();
+    std::fs::write(taken, b"kept").unwrap();
+    let refused = cmd.output().unwrap();
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && said.contains("为免覆盖"),
+        "{said}"
+    );
+    assert_eq!(register(d).len(), before, "no number given: {said}");
+    assert_eq!(std::fs::read(taken).unwrap(), b"kept");
+    std::fs::remove_file(taken).unwrap();
+}
+
 /// `kaoping naming decision` of the first phase, dated 2026-12-26, into
 /// `out`.
 fn naming_decision(dir: &Path, out: &Path) -> assert_cmd::Command {
@@ -302,21 +320,24 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
     );
     assert!(err.contains("不在今天"), "{err}");
     let before = register(d).len();
-    stdout_of(
-        on(d, "2026-12-25")
-            .args([
-                "rectify",
-                "supervise",
-                "--district",
-                "呈贡区",
-                "--deadline",
-                "2027-01-20",
-                "--date",
-                "2026-12-25",
-                "-o",
-            ])
-            .arg(&out),
-    );
+    let supervise = || {
+        let mut c = on(d, "2026-12-25");
+        c.args([
+            "rectify",
+            "supervise",
+            "--district",
+            "呈贡区",
+            "--deadline",
+            "2027-01-20",
+            "--date",
+            "2026-12-25",
+            "-o",
+        ])
+        .arg(&out);
+        c
+    };
+    refused_over(d, &out.join("呈贡区-督办通知.pdf"), &mut supervise());
+    stdout_of(&mut supervise());
     let reg = register(d);
     assert_eq!(reg.len(), before + 1);
     assert_eq!(reg.last().unwrap()["kind"], "督办通知");
@@ -342,18 +363,11 @@ fn items_go_from_notice_to_closing_and_naming_waits_for_them() {
     // The decision names WH-001 and PL-002 (closed), not CG-003. A file
     // of the batch already in the folder: refused before any number.
     let before = register(d).len();
-    std::fs::create_dir_all(&out).unwrap();
-    let taken = out.join("第一批-命名决定.pdf");
-    std::fs::write(&taken, b"kept").unwrap();
-    let refused = naming_decision(d, &out).output().unwrap();
-    let said = String::from_utf8_lossy(&refused.stderr);
-    assert!(
-        !refused.status.success() && said.contains("为免覆盖"),
-        "{said}"
+    refused_over(
+        d,
+        &out.join("第一批-命名决定.pdf"),
+        &mut naming_decision(d, &out),
     );
-    assert_eq!(register(d).len(), before);
-    assert_eq!(std::fs::read(&taken).unwrap(), b"kept");
-    std::fs::remove_file(&taken).unwrap();
     let named = stdout_of(&mut naming_decision(d, &out));
     assert!(named.contains("2 份命名证书"), "{named}");
     let reg = register(d);

@@ -8,13 +8,12 @@ mod list;
 mod report;
 mod supervise;
 
-use anyhow::Context as _;
 use clap::Subcommand;
 
 use kaoping::rectify::Reviewer;
 
 use super::Context;
-use super::batch::{self, console};
+use super::batch::console;
 
 /// 整改：整改事项、答复、整改情况报告、复查销号和督办
 pub(super) type Args = super::Group<Sub>;
@@ -51,28 +50,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     match args.command {
         Sub::List(a) => list::list(&archive, a),
         Sub::Answer(a) => answer::answer(&archive, a),
-        Sub::Report(a) => report::report(ctx, &archive, a),
+        Sub::Report(a) => report::report(ctx, a),
         Sub::Close(a) => check::close(&archive, a),
         Sub::Return(a) => check::send_back(&archive, a),
-        Sub::Supervise(a) => supervise::supervise_run(ctx, &archive, a),
+        Sub::Supervise(a) => supervise::supervise_run(ctx, a),
     }
-}
-
-/// Writes an issued document into the output folder and says so.
-pub fn write_doc(out: &batch::Output, doc: &kaoping::issuance::Issued) -> anyhow::Result<()> {
-    kaoping::fsutil::create_dir_durable(&out.folder())?;
-    let path = out.write_issued(doc).with_context(|| {
-        format!(
-            "公文已登记（{}），可用 kaoping cat {} > 文件 取出",
-            doc.record.number,
-            doc.record.sha256()
-        )
-    })?;
-    println!(
-        "{}  {}  {}",
-        doc.record.number,
-        doc.record.kind,
-        path.display()
-    );
-    Ok(())
 }

@@ -2,12 +2,9 @@
 //! item is answered.
 
 use kaoping::actions::rectify;
-use kaoping::archive::Archive;
-use kaoping::render::Engine;
 
 use super::super::Context;
 use super::super::batch;
-use super::write_doc;
 
 #[derive(Debug, clap::Args)]
 pub(in crate::cli) struct ReportArgs {
@@ -18,12 +15,10 @@ pub(in crate::cli) struct ReportArgs {
     output: batch::Output,
 }
 
-pub(super) fn report(ctx: &Context, archive: &Archive, a: ReportArgs) -> anyhow::Result<()> {
-    let config = ctx.config()?;
-    archive.communities()?.get(&a.community)?;
-    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
-    a.output.prepare(&[])?;
-    let act = super::console(archive, a.output.no_wait);
-    let doc = rectify::report(&act, &config, &engine, &a.community, a.output.date())?;
-    write_doc(&a.output, &doc)
+pub(super) fn report(ctx: &Context, a: ReportArgs) -> anyhow::Result<()> {
+    let date = a.output.date();
+    batch::issue_through(ctx, &a.output, |act, making, folder| {
+        rectify::report(act, making, &a.community, date, folder)
+    })
+    .map(drop)
 }

@@ -4,13 +4,10 @@
 use chrono::NaiveDate;
 
 use kaoping::actions::rectify::{self, Supervision};
-use kaoping::archive::Archive;
 use kaoping::dates;
-use kaoping::render::Engine;
 
 use super::super::Context;
 use super::super::batch::{self, parse_day};
-use super::write_doc;
 
 #[derive(Debug, clap::Args)]
 pub(in crate::cli) struct SuperviseArgs {
@@ -24,21 +21,15 @@ pub(in crate::cli) struct SuperviseArgs {
     output: batch::Output,
 }
 
-pub(super) fn supervise_run(
-    ctx: &Context,
-    archive: &Archive,
-    a: SuperviseArgs,
-) -> anyhow::Result<()> {
-    let config = ctx.config()?;
-    let engine = Engine::for_archive(ctx.root().dir(), &ctx.config()?)?;
-    a.output.prepare(&[])?;
-    let act = super::console(archive, a.output.no_wait);
+pub(super) fn supervise_run(ctx: &Context, a: SuperviseArgs) -> anyhow::Result<()> {
     let s = Supervision {
         district: &a.district,
         deadline: a.deadline,
         date: a.output.date(),
         today: dates::today(),
     };
-    let doc = rectify::supervise(&act, &config, &engine, s)?;
-    write_doc(&a.output, &doc)
+    batch::issue_through(ctx, &a.output, |act, making, folder| {
+        rectify::supervise(act, making, s, folder)
+    })
+    .map(drop)
 }
