@@ -31,6 +31,20 @@ fn the_demo_runs_on_postgres_and_garage_and_keeps_nothing_on_the_servers_disk() 
     );
     assert_eq!(numbers, format!("{documents}|{documents}"));
     assert!(documents.parse::<u32>().unwrap() >= 20, "{documents}");
+    // A single document on the shared archive reserves its number before
+    // it renders, as every batch does: the 考评情况通报 here.
+    let count = |kind: &str| -> u32 {
+        s.sql(&format!(
+            "SELECT count(*) FROM log WHERE convert_from(line, 'UTF8')::json->>'kind' = '{kind}'"
+        ))
+        .parse()
+        .unwrap()
+    };
+    let reserved = count("number-reservation");
+    let issued = s.on(&["naming", "bulletin", "-o", "bulletin"]);
+    assert!(issued.contains("考评情况通报"), "{issued}");
+    assert_eq!(count("number-reservation"), reserved + 1);
+    assert_eq!(count("document"), documents.parse::<u32>().unwrap() + 1);
     // Every object the archive holds is in the bucket: copied out, the
     // local store has the same names and sizes.
     let out = s.dir.path().join("back");
