@@ -102,9 +102,10 @@ pub fn issue_given(
     })
 }
 
-/// Issues what `draft` makes (every issuing action comes here, so that
-/// the delivery checks, the earlier-document notes and the reservation
-/// hold for all of them): on an archive several servers write
+/// Issues what `draft` makes (every issuing action but the receipt, which
+/// is issued once per version, comes here, so that the delivery checks,
+/// the earlier-document notes and the reservation hold for all of them):
+/// on an archive several servers write
 /// ([`crate::archive::Archive::shared`]) with the rendering outside the
 /// writer lock ([`issue_reserved`]); else drafted, rendered and registered
 /// under the lock, which one machine's archive does fastest (one lock,
