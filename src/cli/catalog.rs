@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use kaoping::catalog::{Catalog, Entry, Indicator, Item, Method};
 
 use super::Context;
@@ -56,11 +54,7 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<()> {
                 },
             },
         };
-        // Through a `Value`, whose maps sort their keys: the output is as
-        // it was before these types.
-        let value = serde_json::to_value(&value).context("无法输出 JSON")?;
-        serde_json::to_writer_pretty(&mut out, &value).context("无法输出 JSON")?;
-        writeln!(out)?;
+        output::json_sorted(&mut out, &value)?;
     } else {
         match entry {
             None => {

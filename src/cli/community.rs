@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::Subcommand;
 
 use kaoping::actions::{self, Ctx};
@@ -147,8 +146,7 @@ fn list(archive: &Archive, a: ListArgs) -> anyhow::Result<()> {
     }
     let mut out = output::stdout();
     if a.json {
-        serde_json::to_writer_pretty(&mut out, &all).context("无法输出 JSON")?;
-        writeln!(out)?;
+        output::json(&mut out, &all)?;
     } else if all.is_empty() {
         writeln!(
             out,

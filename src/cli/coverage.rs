@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use kaoping::actions::{Ctx, submissions};
 use kaoping::archive::sheets as archive_sheets;
 
@@ -44,9 +42,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     let mut out = output::stdout();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &cov).context("无法输出 JSON")?;
-        writeln!(out)?;
-        return Ok(out.flush()?);
+        return output::json(&mut out, &cov);
     }
     let missing = cov.missing().count();
     writeln!(
@@ -97,9 +93,7 @@ fn by_method(act: &Ctx, args: &Args) -> anyhow::Result<()> {
     let lines = submissions::method_coverage(act, &args.community, args.version)?;
     let mut out = output::stdout();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &lines).context("无法输出 JSON")?;
-        writeln!(out)?;
-        return Ok(out.flush()?);
+        return output::json(&mut out, &lines);
     }
     for l in &lines {
         let what = match l.method {

@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use kaoping::districts::DistrictTable;
 
 use super::Context;
@@ -22,9 +20,7 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<()> {
     let table = DistrictTable::builtin();
     let mut out = output::stdout();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &table.districts).context("无法输出 JSON")?;
-        writeln!(out)?;
-        return Ok(out.flush()?);
+        return output::json(&mut out, &table.districts);
     }
     writeln!(out, "昆明市社区治理创新试点任务分解表（附件1）\n")?;
     let header = [

@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
 use kaoping::actions::submissions;
 use kaoping::archive::SubmissionRecord;
 
@@ -34,12 +33,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
                 time: &s.time,
             })
             .collect();
-        // Through a `Value`, whose maps sort their keys: the output is as
-        // it was before this type.
-        let list = serde_json::to_value(&list).context("无法输出 JSON")?;
-        serde_json::to_writer_pretty(&mut out, &list).context("无法输出 JSON")?;
-        writeln!(out)?;
-        return Ok(out.flush()?);
+        return output::json_sorted(&mut out, &list);
     }
     if subs.is_empty() {
         writeln!(out, "{} {} 还没有提交过材料。", c.id, c.name)?;

@@ -17,7 +17,9 @@ pub fn check_writable(dir: &std::path::Path) -> anyhow::Result<()> {
         })
 }
 
-use std::io;
+use std::io::{self, Write};
+
+use anyhow::Context as _;
 
 /// Whether an error chain is (or was caused by) writing into a closed pipe.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -95,4 +97,17 @@ pub fn pad(text: &str, width: usize, right: bool) -> String {
     } else {
         format!("{text}{fill}")
     }
+}
+
+/// Writes `value` to `out` as pretty JSON and a newline, and flushes.
+pub fn json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).context("无法输出 JSON")?;
+    writeln!(out)?;
+    Ok(out.flush()?)
+}
+
+/// [`json`] with every object's keys sorted (through a `Value`), for the
+/// outputs that printed them so before they had a type.
+pub fn json_sorted(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    json(out, &serde_json::to_value(value).context("无法输出 JSON")?)
 }

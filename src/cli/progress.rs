@@ -1,10 +1,6 @@
 //! `kaoping progress`: 进度汇总表 per district against Attachment 1, as a
 //! registered PDF, or as CSV/JSON.
 
-use std::io::Write;
-
-use anyhow::Context as _;
-
 use kaoping::actions::office;
 use kaoping::community::Batch;
 use kaoping::documents::batch::{Kind, Scope};
@@ -55,12 +51,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
             total: total.first(),
         };
         let mut out = output::stdout();
-        // Through a `Value`, whose maps sort their keys: the output is as
-        // it was before this type.
-        let json = serde_json::to_value(&json).context("无法输出 JSON")?;
-        serde_json::to_writer_pretty(&mut out, &json).context("无法输出 JSON")?;
-        writeln!(out)?;
-        return Ok(out.flush()?);
+        return output::json_sorted(&mut out, &json);
     }
     if let Some(target) = &args.xlsx {
         let target = if target.as_os_str() == "-" {

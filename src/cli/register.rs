@@ -4,8 +4,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use kaoping::actions::{Ctx, Wait, documents};
 use kaoping::issuance::sheet;
 
@@ -51,9 +49,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     let mut out = output::stdout();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &entries).context("无法输出 JSON")?;
-        writeln!(out)?;
-        return Ok(out.flush()?);
+        return output::json(&mut out, &entries);
     }
     if entries.is_empty() && voided.is_empty() {
         writeln!(out, "登记簿中还没有公文。")?;

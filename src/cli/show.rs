@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use kaoping::actions::submissions;
 use kaoping::archive::sheets as archive_sheets;
 use kaoping::catalog::Catalog;
@@ -52,9 +50,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
     }
     let mut out = output::stdout();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &files).context("无法输出 JSON")?;
-        writeln!(out)?;
-        return Ok(out.flush()?);
+        return output::json(&mut out, &files);
     }
     writeln!(
         out,

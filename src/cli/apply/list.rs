@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use kaoping::actions::apply;
 use kaoping::application;
 use kaoping::application::view;
@@ -34,9 +32,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     }
     let mut out = output::stdout();
     if a.json {
-        serde_json::to_writer_pretty(&mut out, &apps).context("无法输出 JSON")?;
-        writeln!(out)?;
-        return Ok(out.flush()?);
+        return output::json(&mut out, &apps);
     }
     if apps.is_empty() {
         writeln!(

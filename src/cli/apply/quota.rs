@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use kaoping::actions::apply;
 
 use super::super::Context;
@@ -17,8 +15,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     let mut out = output::stdout();
     let usage = apply::quota(&console(&archive, false))?;
     if a.json {
-        serde_json::to_writer_pretty(&mut out, &usage).context("无法输出 JSON")?;
-        writeln!(out)?;
+        output::json(&mut out, &usage)?;
     } else {
         writeln!(
             out,

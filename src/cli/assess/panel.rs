@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use kaoping::actions::assess;
 
 use super::super::Context;
@@ -18,8 +16,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     let (c, rows) = assess::panel(&console(&archive, false), &a.community, rule)?;
     let mut out = output::stdout();
     if a.json {
-        serde_json::to_writer_pretty(&mut out, &rows).context("无法输出 JSON")?;
-        writeln!(out)?;
+        output::json(&mut out, &rows)?;
     } else if rows.is_empty() {
         writeln!(out, "{} {} 还没有专家提交评估。", c.id, c.name)?;
     } else {

@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use kaoping::actions::assess;
 use kaoping::assessment::Facts;
 use kaoping::assessment::computed;
@@ -36,9 +34,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
             overrides: &view.overrides,
             facts: &stored.assessment.facts,
         };
-        serde_json::to_writer_pretty(&mut out, &v).context("无法输出 JSON")?;
-        writeln!(out)?;
-        return Ok(out.flush()?);
+        return output::json(&mut out, &v);
     }
     writeln!(
         out,

@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use kaoping::actions::assess;
 
 use super::super::Context;
@@ -17,8 +15,7 @@ pub(super) fn run(ctx: &Context, a: Args) -> anyhow::Result<()> {
     let states = assess::states(&console(&archive, false))?;
     let mut out = output::stdout();
     if a.json {
-        serde_json::to_writer_pretty(&mut out, &states).context("无法输出 JSON")?;
-        writeln!(out)?;
+        output::json(&mut out, &states)?;
     } else {
         for s in &states {
             writeln!(
