@@ -19,13 +19,14 @@
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::error::WebError;
 use super::session::User;
 use super::upload::{self, Form, Limits, Posted, Upload};
 use super::{AppState, blocking};
-use crate::actions::Ctx;
+use crate::actions::documents::{Delivery, Issuing, Kept, Making};
+use crate::actions::{ActionError, Ctx};
 
 /// What a handler about one community (`/c/{id}/…`) takes first, in this
 /// order: the server's state, the community id in the path and the
@@ -84,6 +85,24 @@ where
     user.check_csrf(csrf)?;
     run(state, user, action).await?;
     Ok(Redirect::to(&to))
+}
+
+/// Runs the issuing `action` as [`run`] does, with what the web makes
+/// documents with and the documents kept for download (`Kept`), and shows
+/// the page of what it issued, linking back to `back`.
+pub async fn issue<F>(
+    state: &AppState,
+    user: &User,
+    back: &'static str,
+    action: F,
+) -> Result<Html<String>, WebError>
+where
+    F: FnOnce(&Ctx, Making, &dyn Delivery) -> Result<Issuing, ActionError> + Send + 'static,
+{
+    let st = state.clone();
+    let done = run(state, user, move |ctx| Ok(action(ctx, st.making(), &Kept)?)).await?;
+    let page = super::issued::page(&done.issued, &done.left, done.before, back);
+    Ok(super::pages::page("issued.html", &user.context(), &page))
 }
 
 /// Receives the upload of `form` with one file of at most `max_bytes`

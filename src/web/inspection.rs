@@ -12,7 +12,6 @@ use super::error::WebError;
 use super::session::User;
 use super::{AppState, act, pages, upload};
 use crate::accounts::Role;
-use crate::actions::documents::Kept;
 use crate::actions::inspection as actions;
 use crate::inspection::record::NewInspection;
 use crate::inspection::{self, Inspection, InspectionKind, Way};
@@ -226,11 +225,9 @@ pub async fn report(
     user.require_office()?;
     user.check_csrf(&f.csrf)?;
     let ids = list(&f.ids);
-    let st = state.clone();
     let date = crate::dates::today();
-    let done = act::run(&state, &user, move |ctx| {
-        Ok(actions::report(ctx, st.making(), &ids, date, &Kept)?)
+    act::issue(&state, &user, "", move |ctx, making, kept| {
+        actions::report(ctx, making, &ids, date, kept)
     })
-    .await?;
-    Ok(super::rectify_office::issued_page(&user, &done))
+    .await
 }

@@ -16,7 +16,7 @@ use super::scoped::ApplicationLine;
 use super::session::User;
 use super::upload::{self, Posted};
 use super::{AppState, act, pages};
-use crate::actions::documents::{self, Kept};
+use crate::actions::documents;
 use crate::actions::office::{self, OfficeTable};
 use crate::actions::{ActionError, Ctx, apply, assess};
 use crate::application::{ApplicationError, quota};
@@ -294,18 +294,10 @@ pub async fn documents(
         "all" => Scope::All,
         other => return Err(WebError::bad(format!("不认识的范围：{other}"))),
     };
-    let st = state.clone();
-    let ctx = act::run(&state, &user, move |act| {
-        let done = documents::issue(act, st.making(), &kind, &scope, date, &Kept)?;
-        Ok(super::issued::page(
-            &done.issued,
-            &done.left,
-            done.before,
-            "/office",
-        ))
+    act::issue(&state, &user, "/office", move |ctx, making, kept| {
+        documents::issue(ctx, making, &kind, &scope, date, kept)
     })
-    .await?;
-    Ok(pages::page("issued.html", &user.context(), &ctx))
+    .await
 }
 
 /// `GET /office/register`.

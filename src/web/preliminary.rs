@@ -8,9 +8,8 @@ use serde::Deserialize;
 
 use super::error::WebError;
 use super::session::User;
-use super::{AppState, act, pages};
+use super::{AppState, act};
 use crate::actions::assess;
-use crate::actions::documents::Kept;
 
 /// The form: the 签发人 (the configured one when empty) and the date.
 #[derive(Deserialize, Default)]
@@ -32,16 +31,8 @@ pub async fn issue(
     let date =
         super::office::day("成文日期", f.date.as_deref())?.unwrap_or_else(crate::dates::today);
     let signer = Some(f.signer.trim().to_string()).filter(|s| !s.is_empty());
-    let st = state.clone();
-    let page = act::run(&state, &user, move |ctx| {
-        let done = assess::preliminary(ctx, st.making(), (district, signer), date, &Kept)?;
-        Ok(super::issued::page(
-            &done.issued,
-            &done.left,
-            done.before,
-            "/district",
-        ))
+    act::issue(&state, &user, "/district", move |ctx, making, kept| {
+        assess::preliminary(ctx, making, (district, signer), date, kept)
     })
-    .await?;
-    Ok(pages::page("issued.html", &user.context(), &page))
+    .await
 }

@@ -16,7 +16,6 @@ use super::session::User;
 use super::upload::{self, Form, Limits, Posted};
 use super::{AppState, act, pages};
 use crate::accounts::Role;
-use crate::actions::documents::Kept;
 use crate::actions::rectify as actions;
 use crate::rectify::act::{Evidence, Recheck};
 use crate::rectify::{self, Counts, Item, Outcome, RectifyError};
@@ -177,13 +176,11 @@ pub async fn report(
 ) -> Result<Html<String>, WebError> {
     user.require_community(&state, &id, Access::Submit).await?;
     user.check_csrf(&f.csrf)?;
-    let st = state.clone();
     let date = crate::dates::today();
-    let done = act::run(&state, &user, move |ctx| {
-        Ok(actions::report(ctx, st.making(), &id, date, &Kept)?)
+    act::issue(&state, &user, "", move |ctx, making, kept| {
+        actions::report(ctx, making, &id, date, kept)
     })
-    .await?;
-    Ok(super::rectify_office::issued_page(&user, &done))
+    .await
 }
 
 /// The re-check form.

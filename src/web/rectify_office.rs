@@ -11,8 +11,7 @@ use serde::Deserialize;
 use super::error::{Status, WebError};
 use super::rectify::Plain;
 use super::session::User;
-use super::{AppState, act, pages};
-use crate::actions::documents::{Issuing, Kept};
+use super::{AppState, act};
 use crate::actions::rectify::{self as actions, Supervision};
 use crate::documents::bulletin::BulletinError;
 use crate::naming::NamingError;
@@ -62,19 +61,17 @@ pub async fn supervise(
             crate::dates::FORMS
         ))
     })?;
-    let st = state.clone();
     let today = crate::dates::today();
-    let done = act::run(&state, &user, move |ctx| {
+    act::issue(&state, &user, "", move |ctx, making, kept| {
         let s = Supervision {
             district: &f.district,
             deadline,
             date: today,
             today,
         };
-        Ok(actions::supervise(ctx, st.making(), s, &Kept)?)
+        actions::supervise(ctx, making, s, kept)
     })
-    .await?;
-    Ok(issued_page(&user, &done))
+    .await
 }
 
 /// The 命名决定 form.
@@ -98,26 +95,11 @@ pub async fn decision(
         .trim()
         .parse()
         .map_err(|_| WebError::bad("请选择命名第几批（1、2 或 3）"))?;
-    let st = state.clone();
     let date = crate::dates::today();
-    let done = act::run(&state, &user, move |ctx| {
-        Ok(actions::decide_naming(
-            ctx,
-            st.making(),
-            phase,
-            date,
-            &Kept,
-        )?)
+    act::issue(&state, &user, "", move |ctx, making, kept| {
+        actions::decide_naming(ctx, making, phase, date, kept)
     })
-    .await?;
-    Ok(issued_page(&user, &done))
-}
-
-/// The page listing the documents an action just issued and the
-/// communities it left out.
-pub(super) fn issued_page(user: &User, done: &Issuing) -> Html<String> {
-    let page = super::issued::page(&done.issued, &done.left, done.before, "");
-    pages::page("issued.html", &user.context(), &page)
+    .await
 }
 
 /// `POST /office/bulletin`: the 考评情况通报, dated today.
@@ -128,11 +110,9 @@ pub async fn bulletin(
 ) -> Result<Html<String>, WebError> {
     user.require_office()?;
     user.check_csrf(&f.csrf)?;
-    let st = state.clone();
     let date = crate::dates::today();
-    let done = act::run(&state, &user, move |ctx| {
-        Ok(actions::bulletin(ctx, st.making(), date, &Kept)?)
+    act::issue(&state, &user, "", move |ctx, making, kept| {
+        actions::bulletin(ctx, making, date, kept)
     })
-    .await?;
-    Ok(issued_page(&user, &done))
+    .await
 }
