@@ -19,7 +19,6 @@ use super::session::User;
 use super::upload::{Form, Posted, Upload};
 use super::url::percent;
 use super::{AppState, act};
-use crate::accounts::Role;
 use crate::actions::{ActionError, field as actions};
 use crate::field::{self, FieldError, media, photo, point, visit};
 use crate::scope::Access;
@@ -86,9 +85,22 @@ async fn assessor(
     user: &User,
     id: &str,
 ) -> Result<crate::community::Community, WebError> {
+    with_right(state, user, id, |r| r.assess).await
+}
+
+/// Community `id`, if the signed-in account has the right `which` of its
+/// 实地考评 page ([`actions::rights`]; the action checks it again).
+pub(super) async fn with_right(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    which: fn(&actions::Rights) -> bool,
+) -> Result<crate::community::Community, WebError> {
     let c = user.require_community(state, id, Access::Read).await?;
-    field::check_assessor(&user.account, &c).map_err(|_| WebError::forbidden())?;
-    Ok(c)
+    match which(&actions::rights(&user.account, &c)) {
+        true => Ok(c),
+        false => Err(WebError::forbidden()),
+    }
 }
 
 /// The add-point form. Every field may be missing, so that the role is
@@ -112,10 +124,7 @@ pub async fn add_point(
     OnCommunity { state, id, user }: OnCommunity,
     axum::Form(f): axum::Form<PointForm>,
 ) -> Result<Redirect, WebError> {
-    user.require_community(&state, &id, Access::Read).await?;
-    if !matches!(user.account.role, Role::Office | Role::District) {
-        return Err(WebError::forbidden());
-    }
+    with_right(&state, &user, &id, |r| r.points).await?;
     user.check_csrf(&f.csrf)?;
     let new = point::NewPoint {
         id: f.id,
@@ -315,13 +324,7 @@ pub async fn upload_media(
     OnCommunity { state, id, user }: OnCommunity,
     posted: Posted,
 ) -> Result<Redirect, WebError> {
-    let allowed = match user.account.role {
-        Role::Office => user
-            .require_community(&state, &id, Access::Read)
-            .await
-            .map(drop),
-        _ => assessor(&state, &user, &id).await.map(drop),
-    };
+    let allowed = with_right(&state, &user, &id, |r| r.media).await.map(drop);
     let up = act::receive_one(&state, &user, allowed, posted, &MEDIA, 100 << 20).await?;
     let t = |k: &str| up.text(k).unwrap_or("").to_string();
     let new = media::NewMedia {

@@ -17,7 +17,6 @@ use super::upload::{Form, Posted};
 use super::url::percent;
 use super::{AppState, act};
 use crate::actions;
-use crate::scope::Access;
 
 /// The photo's query.
 #[derive(Deserialize, Default)]
@@ -53,11 +52,9 @@ pub async fn import_points(
     OnCommunity { state, id, user }: OnCommunity,
     posted: Posted,
 ) -> Result<Redirect, WebError> {
-    let allowed = match user.require_community(&state, &id, Access::Read).await {
-        Ok(c) if actions::field::rights(&user.account, &c).points => Ok(()),
-        Ok(_) => Err(WebError::forbidden()),
-        Err(e) => Err(e),
-    };
+    let allowed = super::field::with_right(&state, &user, &id, |r| r.points)
+        .await
+        .map(drop);
     let up = act::receive_one(&state, &user, allowed, posted, &POINTS, 20 << 20).await?;
     let path = up.required("table", "请选择考评点表格（xlsx/CSV）")?;
     let to = format!("/c/{}/field#points", percent(&id));
