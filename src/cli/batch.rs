@@ -208,18 +208,29 @@ pub fn issue(ctx: &Context, scope: &Scope, kind: Kind, out: &Output) -> anyhow::
 
 /// Runs the issuing `action` with the console's context, the configured
 /// engine, a progress bar and the output folder as its delivery, then
-/// writes each PDF into the folder; prints one line per document. Gives
-/// how many were issued.
+/// writes each PDF into the folder; prints one line per document (and
+/// each community left out, after “跳过”). Gives how many were issued.
 pub fn issue_through(
     ctx: &Context,
     out: &Output,
+    action: impl FnOnce(&Ctx, Making, &dyn Delivery) -> Result<Issuing, ActionError>,
+) -> anyhow::Result<usize> {
+    issue_as(ctx, out, "跳过", action)
+}
+
+/// [`issue_through`], saying `left_word` before each community left out
+/// (the 命名决定: “未命名”).
+pub fn issue_as(
+    ctx: &Context,
+    out: &Output,
+    left_word: &'static str,
     action: impl FnOnce(&Ctx, Making, &dyn Delivery) -> Result<Issuing, ActionError>,
 ) -> anyhow::Result<usize> {
     let archive = ctx.archive();
     let config = ctx.config()?;
     let engine = Engine::for_archive(ctx.root().dir(), &config)?;
     let act = Ctx::console(&archive, wait(out.no_wait));
-    let folder = Folder::new(out);
+    let folder = Folder::new(out, left_word);
     let making = Making {
         config: &config,
         engine: &engine,
@@ -236,13 +247,16 @@ pub fn issue_through(
 /// tells of communities left out and earlier documents on stderr.
 struct Folder<'a> {
     out: &'a Output,
+    /// Said before each community left out.
+    left_word: &'static str,
     refused: RefCell<Option<anyhow::Error>>,
 }
 
 impl<'a> Folder<'a> {
-    fn new(out: &'a Output) -> Folder<'a> {
+    fn new(out: &'a Output, left_word: &'static str) -> Folder<'a> {
         Folder {
             out,
+            left_word,
             refused: RefCell::new(None),
         }
     }
@@ -264,7 +278,7 @@ impl Delivery for Folder<'_> {
     }
 
     fn left(&self, l: &Left) {
-        eprintln!("跳过 {} {}：{}", l.id, l.name, l.reason);
+        eprintln!("{} {} {}：{}", self.left_word, l.id, l.name, l.reason);
     }
 
     fn earlier(&self, e: &Entry) {

@@ -48,7 +48,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<()> {
         );
     }
     let (phase, date) = (a.phase, a.output.date());
-    let n = batch::issue_through(ctx, &a.output, |act, making, folder| {
+    let n = batch::issue_as(ctx, &a.output, "未命名", |act, making, folder| {
         rectify::decide_naming(act, making, phase, date, folder)
     })?;
     let mut out = super::output::stdout();

@@ -167,7 +167,7 @@ fn a_special_inspection_opens_items_its_bulletin_lists_and_naming_waits_for() {
     assert!(named.status.success(), "{said}");
     assert!(said.contains("1 份命名证书"), "{said}");
     assert!(
-        said.contains("PL-002") && said.contains("ZG002") && said.contains("督查"),
+        said.contains("未命名 PL-002") && said.contains("ZG002") && said.contains("督查"),
         "{said}"
     );
 }
