@@ -54,16 +54,24 @@ pub fn send_back(ctx: &Ctx, number: u32, reason: &str) -> Result<(), ActionError
 /// office's (and the console's) every one, or those of `district` only;
 /// a district account's its own district's.
 pub fn list(ctx: &Ctx, district: Option<&str>) -> Result<Vec<Application>, ActionError> {
+    seen_of(ctx, application::list(ctx.archive)?, district)
+}
+
+/// Of `all`, the applications [`list`] gives the caller.
+pub(super) fn seen_of(
+    ctx: &Ctx,
+    all: Vec<Application>,
+    district: Option<&str>,
+) -> Result<Vec<Application>, ActionError> {
     let own = match ctx.account_of() {
         None => None,
         Some(a) if a.role == Role::Office => None,
-        // A district account without a district sees none.
         // A district account without a district sees none.
         Some(a) if a.role == Role::District => Some(a.district.as_deref().unwrap_or_default()),
         Some(_) => return Err(Denied::NotInScope.into()),
     };
     let wanted = |d: &str| own.is_none_or(|o| o == d) && district.is_none_or(|w| w == d);
-    Ok(application::list(ctx.archive)?
+    Ok(all
         .into_iter()
         .filter(|x| wanted(&x.record.proposal.district))
         .collect())

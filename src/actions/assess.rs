@@ -217,18 +217,12 @@ pub fn result(ctx: &Ctx, config: &Config, id: &str) -> Result<ResultView, Action
 
 /// Every community's progress through 评估验收 that the caller may see.
 pub fn states(ctx: &Ctx) -> Result<Vec<store::CommunityState>, ActionError> {
-    let states = store::states(ctx.archive)?;
-    Ok(match ctx.account_of() {
-        None => states,
-        Some(a) => {
-            let roster = ctx.roster()?;
-            let seen = crate::scope::visible(a, &roster);
-            states
-                .into_iter()
-                .filter(|s| seen.iter().any(|c| c.id == s.community))
-                .collect()
-        }
-    })
+    let roster = ctx.roster()?;
+    let seen = ctx.seen(&roster);
+    Ok(store::states(ctx.archive)?
+        .into_iter()
+        .filter(|s| seen.iter().any(|c| c.id == s.community))
+        .collect())
 }
 
 /// Each expert's verdicts on community `id` and the 专家组's aggregate

@@ -16,11 +16,5 @@ pub fn register(ctx: &Ctx, list: &[Community]) -> Result<Registered, ActionError
 /// The registered communities the caller may see, in register order.
 pub fn list(ctx: &Ctx) -> Result<Vec<Community>, ActionError> {
     let roster = ctx.roster()?;
-    Ok(match ctx.account_of() {
-        None => roster.all().cloned().collect(),
-        Some(a) => crate::scope::visible(a, &roster)
-            .into_iter()
-            .cloned()
-            .collect(),
-    })
+    Ok(ctx.seen(&roster).into_iter().cloned().collect())
 }

@@ -105,6 +105,23 @@ impl<'a> Ctx<'a> {
         Ok(self.archive.communities()?)
     }
 
+    /// Whether the caller may do `access` for `c` (the console may do
+    /// everything).
+    pub fn may(&self, c: &Community, access: Access) -> bool {
+        match self.caller {
+            Caller::Console => true,
+            Caller::Account(account) => scope::allows(account, c, access),
+        }
+    }
+
+    /// The communities of `roster` the caller may see, in register order.
+    pub fn seen<'r>(&self, roster: &'r Roster) -> Vec<&'r Community> {
+        match self.caller {
+            Caller::Console => roster.all().collect(),
+            Caller::Account(account) => scope::visible(account, roster),
+        }
+    }
+
     /// Community `id` from `roster`, if the caller may do `access` for it
     /// (the console may do everything).
     pub fn community<'r>(

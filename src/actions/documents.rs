@@ -94,12 +94,7 @@ pub fn issue_given(
     delivery: &dyn Delivery,
 ) -> Result<Issuing, ActionError> {
     ctx.office_only()?;
-    issue_with(ctx, making, delivery, &|| {
-        Ok(Drafted {
-            drafts: drafts.clone(),
-            left: Vec::new(),
-        })
-    })
+    issue_with(ctx, making, delivery, &|| Ok(drafts.clone().into()))
 }
 
 /// Issues what `draft` makes (every issuing action but the receipt, which

@@ -9,7 +9,6 @@ use super::documents::{Delivery, Issuing, Making};
 use super::{ActionError, Ctx};
 use crate::accounts::{Accounts, Role};
 use crate::catalog::Catalog;
-use crate::documents::batch::Drafted;
 use crate::inspection::record::{self, NewInspection, Recorder, Registers};
 use crate::inspection::{self, Inspection, InspectionError, InspectionRecord};
 use crate::scope::Denied;
@@ -84,10 +83,7 @@ pub fn report(
 ) -> Result<Issuing, ActionError> {
     ctx.office_only()?;
     super::documents::issue_with(ctx, making, delivery, &|| {
-        Ok(Drafted {
-            drafts: vec![report_draft(ctx, making, ids, date)?],
-            left: Vec::new(),
-        })
+        Ok(vec![report_draft(ctx, making, ids, date)?].into())
     })
 }
 

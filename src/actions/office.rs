@@ -90,7 +90,10 @@ pub fn district(ctx: &Ctx, config: &Config) -> Result<DistrictView, ActionError>
     Ok(DistrictView {
         quota: row.map_or((0, 0), |d| (d.pilot_quota, d.phase1_quota)),
         communities: overview::visible(archive, config, account)?,
-        applications: super::apply::list(ctx, None)?.into_iter().rev().collect(),
+        applications: super::apply::seen_of(ctx, all, None)?
+            .into_iter()
+            .rev()
+            .collect(),
         levels: level_states(archive)?,
         district: name,
         usage,

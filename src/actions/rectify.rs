@@ -9,10 +9,9 @@ use super::documents::{Delivery, Issuing, Making};
 use super::{ActionError, Ctx};
 use crate::accounts::Role;
 use crate::community::Community;
-use crate::documents::batch::Drafted;
 use crate::rectify::act::{self, Evidence, Recheck};
 use crate::rectify::{Answer, Check, Item, Reviewer};
-use crate::scope::{self, Access, Denied};
+use crate::scope::{Access, Denied};
 
 /// Who re-checks for an account of `role`: the district (初评) or the
 /// office.
@@ -79,21 +78,9 @@ pub fn report(
     let roster = ctx.roster()?;
     let c = ctx.community(&roster, id, Access::Submit)?;
     super::documents::issue_with(ctx, making, delivery, &|| {
-        let config = making.config;
-        one(crate::documents::rectify_report::draft_for(
-            ctx.archive,
-            config,
-            c,
-            date,
-        )?)
-    })
-}
-
-/// A batch of one draft.
-fn one(draft: crate::issuance::Draft) -> Result<Drafted, ActionError> {
-    Ok(Drafted {
-        drafts: vec![draft],
-        left: Vec::new(),
+        let draft =
+            crate::documents::rectify_report::draft_for(ctx.archive, making.config, c, date)?;
+        Ok(vec![draft].into())
     })
 }
 
@@ -127,11 +114,12 @@ pub struct ItemsView {
 pub fn items(ctx: &Ctx, id: &str) -> Result<ItemsView, ActionError> {
     let roster = ctx.roster()?;
     let community = ctx.community(&roster, id, Access::Read)?.clone();
-    let account = ctx.account_of();
     Ok(ItemsView {
         items: crate::rectify::items(ctx.archive, Some(id))?,
-        may_answer: account.is_none_or(|a| scope::allows(a, &community, Access::Submit)),
-        may_check: account.is_none_or(|a| reviewer_of(a.role).is_some()),
+        may_answer: ctx.may(&community, Access::Submit),
+        may_check: ctx
+            .account_of()
+            .is_none_or(|a| reviewer_of(a.role).is_some()),
         community,
     })
 }
@@ -139,15 +127,14 @@ pub fn items(ctx: &Ctx, id: &str) -> Result<ItemsView, ActionError> {
 /// The items of every community a reviewer (a district, the office or the
 /// console) may see, with those communities; refused for other accounts.
 pub fn overview(ctx: &Ctx) -> Result<(Vec<Community>, Vec<Item>), ActionError> {
-    let account = ctx.account_of();
-    if account.is_some_and(|a| reviewer_of(a.role).is_none()) {
+    if ctx
+        .account_of()
+        .is_some_and(|a| reviewer_of(a.role).is_none())
+    {
         return Err(Denied::NotInScope.into());
     }
     let roster = ctx.roster()?;
-    let visible: Vec<Community> = match account {
-        Some(a) => scope::visible(a, &roster).into_iter().cloned().collect(),
-        None => roster.all().cloned().collect(),
-    };
+    let visible: Vec<Community> = ctx.seen(&roster).into_iter().cloned().collect();
     let items = crate::rectify::items(ctx.archive, None)?
         .into_iter()
         .filter(|i| visible.iter().any(|c| c.id == i.community()))
@@ -205,13 +192,14 @@ pub fn supervise(
 ) -> Result<Issuing, ActionError> {
     ctx.office_only()?;
     super::documents::issue_with(ctx, making, delivery, &|| {
-        one(crate::documents::supervise::draft_for(
+        let draft = crate::documents::supervise::draft_for(
             ctx.archive,
             making.config,
             s.district,
             s.deadline,
             (s.date, s.today),
-        )?)
+        )?;
+        Ok(vec![draft].into())
     })
 }
 
@@ -246,9 +234,6 @@ pub fn bulletin(
     ctx.office_only()?;
     super::documents::issue_with(ctx, making, delivery, &|| {
         let draft = crate::documents::bulletin::draft(ctx.archive, making.config, date)?;
-        Ok(crate::documents::batch::Drafted {
-            drafts: vec![draft],
-            left: Vec::new(),
-        })
+        Ok(vec![draft].into())
     })
 }

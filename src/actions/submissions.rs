@@ -3,13 +3,14 @@
 //! latest (or one) version against Attachment 2 with its 街道's shared
 //! files, where the community stands in 评估验收, and what the caller may
 //! do there; the history and the files of a version, as the command line
-//! lists them with their coverage. The front end presents the result as it is; the rights are
-//! decided here, by the same rules the writing actions check.
+//! lists them with their coverage. The front end presents the result as
+//! it is; the rights are decided here, by the same rules the writing
+//! actions check.
 
 use std::collections::BTreeMap;
 
 use super::{ActionError, Ctx, assess};
-use crate::accounts::{Account, Role};
+use crate::accounts::Role;
 use crate::archive::coverage::{self, IndicatorView, MissingStandard};
 use crate::archive::manifest::Manifest;
 use crate::archive::{Archive, ArchiveError, Submission};
@@ -18,7 +19,7 @@ use crate::assessment::{store, who};
 use crate::community::Community;
 use crate::documents::receipt;
 use crate::issuance;
-use crate::scope::{self, Access};
+use crate::scope::Access;
 
 /// A version of the submission history, with the SHA-256 of its receipt
 /// (材料提交回执) when one was issued.
@@ -110,7 +111,7 @@ pub fn page(ctx: &Ctx, id: &str) -> Result<CommunityView, ActionError> {
         })
         .collect();
     Ok(CommunityView {
-        rights: rights(ctx.account_of(), &c, &level::standing(&steps)),
+        rights: rights(ctx, &c, &level::standing(&steps)),
         level_state: level::state_label(&steps),
         latest: latest.map(|m| m.version),
         community: c,
@@ -133,9 +134,7 @@ pub fn version(ctx: &Ctx, id: &str, n: u32) -> Result<VersionView, ActionError> 
     Ok(VersionView {
         missing: coverage::missing_standards(&structure),
         receipt: receipts(archive, id)?.remove(&n),
-        may_submit: ctx
-            .account_of()
-            .is_none_or(|a| scope::allows(a, &c, Access::Submit)),
+        may_submit: ctx.may(&c, Access::Submit),
         community: c,
         submission,
         manifest,
@@ -210,15 +209,14 @@ fn receipts(archive: &Archive, id: &str) -> Result<BTreeMap<u32, String>, Archiv
         .collect())
 }
 
-/// What `account` (the console when `None`, which acts as the office)
-/// may do for `c`, whose levels stand as `standing`.
-fn rights(account: Option<&Account>, c: &Community, standing: &[bool; 4]) -> PageRights {
-    let role = account.map_or(Role::Office, |a| a.role);
-    let may = |access| account.is_none_or(|a| scope::allows(a, c, access));
+/// What the caller (the console acting as the office) may do for `c`,
+/// whose levels stand as `standing`.
+fn rights(ctx: &Ctx, c: &Community, standing: &[bool; 4]) -> PageRights {
+    let role = ctx.account_of().map_or(Role::Office, |a| a.role);
     let office = role == Role::Office;
     PageRights {
-        submit: may(Access::Submit),
-        submit_level: who::submits(role).filter(|_| may(assess::access_for(role))),
+        submit: ctx.may(c, Access::Submit),
+        submit_level: who::submits(role).filter(|_| ctx.may(c, assess::access_for(role))),
         return_level: who::returns(role).filter(|l| standing[*l as usize]),
         finalize: office && standing[Level::Expert as usize],
         overrule: office && standing[Level::Final as usize],

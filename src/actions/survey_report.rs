@@ -8,7 +8,6 @@ use super::documents::{self, Delivery, Issuing, Making};
 use super::{ActionError, Ctx};
 use crate::archive::Archive;
 use crate::config::Config;
-use crate::documents::batch::Drafted;
 use crate::documents::survey as document;
 use crate::issuance::Draft;
 use crate::survey::state::Survey;
@@ -37,10 +36,7 @@ pub fn report(
 ) -> Result<Issuing, ActionError> {
     ctx.office_only()?;
     documents::issue_with(ctx, making, delivery, &|| {
-        Ok(Drafted {
-            drafts: drafts(ctx.archive, making.config, q, areas, date)?,
-            left: Vec::new(),
-        })
+        Ok(drafts(ctx.archive, making.config, q, areas, date)?.into())
     })
 }
 

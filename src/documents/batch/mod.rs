@@ -106,6 +106,16 @@ pub struct Drafted {
     pub left: Vec<Left>,
 }
 
+impl From<Vec<Draft>> for Drafted {
+    /// Drafts made for no community in particular: none is left out.
+    fn from(drafts: Vec<Draft>) -> Drafted {
+        Drafted {
+            drafts,
+            left: Vec::new(),
+        }
+    }
+}
+
 /// Why a batch cannot be drafted.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
