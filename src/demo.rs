@@ -20,21 +20,24 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::accounts::Role;
+use crate::actions::ActionError;
+use crate::archive::Archive;
 use crate::archive::ingest::{IngestOptions, ingest};
 use crate::archive::zipin::ZipLimits;
-use crate::archive::{Archive, ArchiveError};
 use crate::assessment::level::Level;
-use crate::assessment::store::{self, AssessmentError};
+use crate::assessment::store;
 use crate::catalog::{Catalog, Method};
-use crate::community::{Community, CommunityError};
+use crate::community::Community;
 use crate::config::Config;
 use crate::documents;
-use crate::issuance::{self, IssueError, Issued};
+use crate::issuance::{self, Issued};
 use crate::meter::Meter;
-use crate::render::{Engine, RenderError};
+use crate::render::Engine;
 use crate::root::{ArchiveRoot, InitError};
 
-/// Why the demo stopped.
+/// Why the demo stopped: what only the demo does (creating its archive,
+/// writing sample files, the survey script), or else the error the action
+/// taking that step would give (see the `From` impl below).
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     /// Creating the archive.
@@ -43,57 +46,12 @@ pub enum DemoError {
     /// The distributed setup could not be prepared.
     #[error(transparent)]
     Storage(#[from] crate::storage::StorageError),
-    /// Archive work.
-    #[error(transparent)]
-    Archive(#[from] ArchiveError),
-    /// Registering communities.
-    #[error(transparent)]
-    Community(#[from] CommunityError),
-    /// Applying for and approving the sample communities.
-    #[error(transparent)]
-    Application(#[from] crate::application::ApplicationError),
-    /// Importing results.
-    #[error(transparent)]
-    Assessment(#[from] AssessmentError),
-    /// Issuing documents.
-    #[error(transparent)]
-    Issue(#[from] IssueError),
-    /// Drafting a batch of documents.
-    #[error(transparent)]
-    Batch(#[from] crate::documents::batch::BatchError),
-    /// The engine.
-    #[error(transparent)]
-    Render(#[from] RenderError),
-    /// A rectification step.
-    #[error(transparent)]
-    Rectify(#[from] crate::rectify::RectifyError),
-    /// The 命名决定.
-    #[error(transparent)]
-    Naming(#[from] crate::naming::NamingError),
-    /// 归档 or 移交.
-    #[error(transparent)]
-    Records(#[from] crate::records::RecordsError),
-    /// The 考评情况通报.
-    #[error(transparent)]
-    Bulletin(#[from] crate::documents::bulletin::BulletinError),
-    /// The 督查 could not be recorded.
-    #[error(transparent)]
-    Inspection(#[from] crate::inspection::InspectionError),
-    /// Recording the sample field evidence.
-    #[error(transparent)]
-    Field(#[from] crate::field::FieldError),
-    /// Opening the sample web accounts.
-    #[error(transparent)]
-    Account(#[from] crate::accounts::AccountError),
     /// The survey (问卷调查).
     #[error(transparent)]
     Survey(#[from] crate::survey::demo::SurveyDemoError),
-    /// A step taken through the actions layer.
+    /// A step of the flow, refused as its action would refuse it.
     #[error(transparent)]
-    Action(#[from] crate::actions::ActionError),
-    /// The survey's statistics tables.
-    #[error(transparent)]
-    SurveyTables(#[from] crate::survey::SurveyError),
+    Step(ActionError),
     /// The demo folder already holds an archive.
     #[error("{path} 里已经有演示档案库了。请换一个文件夹，或先删除它再运行")]
     Exists {
@@ -109,6 +67,14 @@ pub enum DemoError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// A domain error met in a step converts the way `ActionError` takes it,
+/// so the demo lists no domain error of its own.
+impl<E: Into<ActionError>> From<E> for DemoError {
+    fn from(e: E) -> Self {
+        DemoError::Step(e.into())
+    }
 }
 
 /// What the demo produced.

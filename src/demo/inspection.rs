@@ -93,7 +93,7 @@ pub(super) fn run(
         &crate::rectify::follow_batch,
     )?;
     fix(archive, &lock, story, dir, (&roster, &rec), day)?;
-    issued.into_iter().next().ok_or(DemoError::Inspection(
+    issued.into_iter().next().ok_or(DemoError::from(
         crate::inspection::InspectionError::Missing {
             what: "督查情况通报",
             fix: "演示没有生成通报",
