@@ -58,10 +58,7 @@ fn bad(path: &Path, why: String) -> FieldError {
 
 /// Reads the exported outbox at `path`.
 pub fn read(path: &Path) -> Result<OutboxFile, FieldError> {
-    let read_err = |source| FieldError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
+    let read_err = super::read_err(path);
     let file = std::fs::File::open(path).map_err(read_err)?;
     let size = file.metadata().map_err(read_err)?.len();
     if size > MAX_FILE {

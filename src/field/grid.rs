@@ -66,10 +66,7 @@ pub fn import(
 ) -> Result<GridRecord, FieldError> {
     super::check_file_name(name)?;
     let keys = onsite_standards(catalog, standards)?;
-    let bytes = std::fs::read(path).map_err(|source| FieldError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::read_file(path)?;
     let table = crate::table::read(path, &bytes, &SCHEMA)?;
     let (s, problems) = summarise(&table);
     super::all_or_nothing(path, problems)?;

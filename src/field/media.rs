@@ -222,10 +222,7 @@ fn put_capture(
     capture: &std::path::Path,
     capture_name: &str,
 ) -> Result<(StoredFile, CaptureFormat), FieldError> {
-    let bytes = std::fs::read(capture).map_err(|source| FieldError::Read {
-        path: capture.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::read_file(capture)?;
     let format = CaptureFormat::sniff(&bytes).ok_or_else(|| FieldError::BadFile {
         name: capture_name.to_string(),
         why: "按文件内容看不是 PDF、PNG、MHTML 或 WARC 文件；请用浏览器“打印为 PDF”、截图（PNG）或“网页另存为单个文件（MHTML）”保存".into(),

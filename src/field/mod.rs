@@ -160,6 +160,21 @@ pub(crate) fn store_bytes(
     })
 }
 
+/// The error for the file at `path` that could not be read.
+pub(crate) fn read_err(
+    path: &std::path::Path,
+) -> impl Fn(std::io::Error) -> FieldError + Copy + '_ {
+    move |source| FieldError::Read {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Reads the file at `path` whole (an upload, already within its limit).
+pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>, FieldError> {
+    std::fs::read(path).map_err(read_err(path))
+}
+
 /// Refuses a table with any problem (`path` names it): all or nothing.
 pub(crate) fn all_or_nothing(
     path: &std::path::Path,

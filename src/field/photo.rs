@@ -102,10 +102,7 @@ pub fn store(at: super::Recording<'_>, incoming: &Incoming<'_>) -> Result<Stored
     let p = point::get(archive, &community.id, incoming.point)?;
     let key = standard_at(at.catalog, &p, incoming.standard)?;
     super::check_file_name(incoming.name)?;
-    let read_err = |source| FieldError::Read {
-        path: incoming.path.to_path_buf(),
-        source,
-    };
+    let read_err = super::read_err(incoming.path);
     let size = std::fs::metadata(incoming.path).map_err(read_err)?.len();
     let bad = |why: String| FieldError::BadFile {
         name: incoming.name.to_string(),
@@ -180,10 +177,7 @@ fn earlier(
 
 /// Puts the uploaded photo into the store, as submitted.
 fn put(archive: &Archive, incoming: &Incoming<'_>) -> Result<StoredFile, FieldError> {
-    let read_err = |source| FieldError::Read {
-        path: incoming.path.to_path_buf(),
-        source,
-    };
+    let read_err = super::read_err(incoming.path);
     let put = archive
         .store()
         .put_reader(open(incoming.path).map_err(read_err)?)

@@ -289,10 +289,7 @@ pub fn import(
     community: &Community,
     path: &Path,
 ) -> Result<Vec<Point>, FieldError> {
-    let bytes = std::fs::read(path).map_err(|source| FieldError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::read_file(path)?;
     let table = crate::table::read(path, &bytes, &SCHEMA)?;
     let mut taken = list(archive, &community.id)?;
     let mut problems: Vec<Problem> = Vec::new();

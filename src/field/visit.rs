@@ -151,11 +151,7 @@ pub fn attach_scan(
     }
     let p = point::get(archive, &community.id, point_id)?;
     super::check_file_name(name)?;
-    let read_err = |source| FieldError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let bytes = std::fs::read(path).map_err(read_err)?;
+    let bytes = super::read_file(path)?;
     if !bytes.starts_with(b"%PDF-") && super::exif::ImageFormat::sniff(&bytes).is_none() {
         return Err(FieldError::BadFile {
             name: name.to_string(),
@@ -241,10 +237,7 @@ fn base_rows(
     base: Option<&Path>,
 ) -> Result<Vec<Vec<String>>, FieldError> {
     if let Some(path) = base {
-        let bytes = std::fs::read(path).map_err(|source| FieldError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = super::read_file(path)?;
         let raw =
             crate::assessment::sheet::read(path, &bytes).map_err(store::AssessmentError::from)?;
         return Ok(raw
