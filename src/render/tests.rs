@@ -241,37 +241,26 @@ fn a_large_batch_renders_in_order_without_nesting() {
     };
     let numbers: Vec<usize> = (1..=240).collect();
     let pdfs = super::parallel::par_map(&numbers, |n| {
-        let data = serde_json::json!({
-            "number": format!("昆社治试证〔2026〕第{n:03}号"),
-            "title": "命名证书",
-            "community": "五华区翠湖社区",
-            "honour": "昆明市城乡社区治理创新试点",
-            "text": "经考评验收，你社区被命名为",
-            "closing": "特发此证。",
-            "signatures": ["昆明市城乡社区治理工作领导小组办公室"],
-            "date": "2026-11-27",
-        });
-        engine.render("zhengshu", &data, &meta).unwrap()
+        engine.render("zhengshu", &certificate(*n), &meta).unwrap()
     });
     assert_eq!(pdfs.len(), numbers.len());
     // In order: each PDF differs from its neighbours only by its number,
     // and a repeat render of number 7 matches the seventh.
-    let again = engine
-        .render(
-            "zhengshu",
-            &serde_json::json!({
-                "number": "昆社治试证〔2026〕第007号",
-                "title": "命名证书",
-                "community": "五华区翠湖社区",
-                "honour": "昆明市城乡社区治理创新试点",
-                "text": "经考评验收，你社区被命名为",
-                "closing": "特发此证。",
-                "signatures": ["昆明市城乡社区治理工作领导小组办公室"],
-                "date": "2026-11-27",
-            }),
-            &meta,
-        )
-        .unwrap();
+    let again = engine.render("zhengshu", &certificate(7), &meta).unwrap();
     assert_eq!(pdfs[6], again);
     assert_ne!(pdfs[6], pdfs[7]);
+}
+
+/// The data of naming certificate number `n`.
+fn certificate(n: usize) -> serde_json::Value {
+    serde_json::json!({
+        "number": format!("昆社治试证〔2026〕第{n:03}号"),
+        "title": "命名证书",
+        "community": "五华区翠湖社区",
+        "honour": "昆明市城乡社区治理创新试点",
+        "text": "经考评验收，你社区被命名为",
+        "closing": "特发此证。",
+        "signatures": ["昆明市城乡社区治理工作领导小组办公室"],
+        "date": "2026-11-27",
+    })
 }

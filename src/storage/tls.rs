@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, aws_lc_rs};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms, aws_lc_rs};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
@@ -70,6 +70,30 @@ pub fn database(cfg: &DatabaseConfig) -> Result<Option<ClientConfig>, String> {
 #[derive(Debug)]
 struct Unchecked(Arc<CryptoProvider>);
 
+/// A handshake signature checker of rustls (TLS 1.2 or 1.3).
+type SignatureCheck = fn(
+    &[u8],
+    &CertificateDer<'_>,
+    &DigitallySignedStruct,
+    &WebPkiSupportedAlgorithms,
+) -> Result<HandshakeSignatureValid, rustls::Error>;
+
+impl Unchecked {
+    /// Checks a handshake signature with the provider's algorithms.
+    fn signed(
+        &self,
+        check: SignatureCheck,
+        (message, cert, dss): (&[u8], &CertificateDer<'_>, &DigitallySignedStruct),
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        check(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+}
+
 impl ServerCertVerifier for Unchecked {
     fn verify_server_cert(
         &self,
@@ -87,8 +111,7 @@ impl ServerCertVerifier for Unchecked {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        let algs = &self.0.signature_verification_algorithms;
-        rustls::crypto::verify_tls12_signature(message, cert, dss, algs)
+        self.signed(rustls::crypto::verify_tls12_signature, (message, cert, dss))
     }
     fn verify_tls13_signature(
         &self,
@@ -96,8 +119,7 @@ impl ServerCertVerifier for Unchecked {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        let algs = &self.0.signature_verification_algorithms;
-        rustls::crypto::verify_tls13_signature(message, cert, dss, algs)
+        self.signed(rustls::crypto::verify_tls13_signature, (message, cert, dss))
     }
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
