@@ -45,6 +45,13 @@ fn the_demo_runs_on_postgres_and_garage_and_keeps_nothing_on_the_servers_disk() 
     assert!(issued.contains("考评情况通报"), "{issued}");
     assert_eq!(count("number-reservation"), reserved + 1);
     assert_eq!(count("document"), documents.parse::<u32>().unwrap() + 1);
+    // So does the 督办通知 (呈贡区's items are overdue after the demo).
+    let deadline = (chrono::Utc::now().date_naive() + chrono::Days::new(30)).to_string();
+    let args = ["--district", "呈贡区", "--deadline", &deadline, "-o", "sup"];
+    let supervised = s.on(&[&["rectify", "supervise"][..], &args].concat());
+    assert!(supervised.contains("督办通知"), "{supervised}");
+    assert_eq!(count("number-reservation"), reserved + 2);
+    assert_eq!(count("document"), documents.parse::<u32>().unwrap() + 2);
     // Every object the archive holds is in the bucket: copied out, the
     // local store has the same names and sizes.
     let out = s.dir.path().join("back");
