@@ -1,11 +1,22 @@
 //! Small file-system primitives shared by every stage that writes: atomic
 //! file replacement (temp file in the same folder → fsync → rename → fsync
 //! the folder) so that a crash leaves either the old or the new file,
-//! never a torn one.
+//! never a torn one; and telling a file that is not there from one that
+//! cannot be read.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
+
+/// `Ok(None)` for a file or folder that is not there, the value
+/// otherwise; other errors are kept.
+pub fn present<T>(r: io::Result<T>) -> io::Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
 
 /// `name` made safe as one file or folder name on every system: path
 /// separators, the characters Windows forbids and control characters
@@ -88,6 +99,18 @@ pub fn parent_of(path: &Path) -> &Path {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Only "not there" becomes `None`: a folder read as a file is still
+    /// an error.
+    #[test]
+    fn present_tells_absent_from_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        assert_eq!(present(fs::read(&p)).unwrap(), None);
+        fs::write(&p, b"x").unwrap();
+        assert_eq!(present(fs::read(&p)).unwrap(), Some(b"x".to_vec()));
+        assert!(present(fs::read(dir.path())).is_err());
+    }
 
     #[test]
     fn atomic_write_replaces_and_new_write_refuses() {

@@ -237,10 +237,8 @@ impl Templates {
     /// The override files in the archive's `templates/` folder, with their
     /// hashes (what `verify` lists).
     pub fn overrides(dir: &Path) -> std::io::Result<Vec<TemplateUse>> {
-        let entries = match std::fs::read_dir(dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e),
+        let Some(entries) = crate::fsutil::present(std::fs::read_dir(dir))? else {
+            return Ok(Vec::new());
         };
         let mut out = Vec::new();
         for entry in entries {

@@ -434,10 +434,7 @@ pub fn router(state: AppState) -> Router {
 /// Removes what an earlier server left in the staging folder (uploads and
 /// downloads cut short by a stop).
 pub fn clean_staging(root: &std::path::Path) -> std::io::Result<()> {
-    match std::fs::remove_dir_all(root.join(upload::STAGING)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
+    crate::fsutil::present(std::fs::remove_dir_all(root.join(upload::STAGING))).map(drop)
 }
 
 /// Serves until Ctrl+C or SIGTERM; requests under way are finished first.

@@ -11,18 +11,12 @@ use crate::storage::backend::LogPos;
 
 impl Local {
     pub(super) fn log_bytes(&self) -> io::Result<Vec<u8>> {
-        match std::fs::read(self.log_path()) {
-            Ok(b) => Ok(b),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(e),
-        }
+        Ok(fsutil::present(std::fs::read(self.log_path()))?.unwrap_or_default())
     }
 
     pub(super) fn log_after(&self, pos: &mut LogPos) -> io::Result<Vec<(usize, Vec<u8>)>> {
-        let mut f = match File::open(self.log_path()) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e),
+        let Some(mut f) = fsutil::present(File::open(self.log_path()))? else {
+            return Ok(Vec::new());
         };
         f.seek(SeekFrom::Start(pos.offset))?;
         let mut bytes = Vec::new();
@@ -39,10 +33,8 @@ impl Local {
     }
 
     pub(super) fn log_last_line(&self) -> io::Result<Option<Vec<u8>>> {
-        let mut f = match File::open(self.log_path()) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(mut f) = fsutil::present(File::open(self.log_path()))? else {
+            return Ok(None);
         };
         let len = f.metadata()?.len();
         if len == 0 {
@@ -55,10 +47,8 @@ impl Local {
     /// read: the common case, a log ending in a newline, costs one byte
     /// whatever the log's size.
     pub(super) fn log_cut_torn_tail(&self) -> io::Result<bool> {
-        let mut f = match File::open(self.log_path()) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-            Err(e) => return Err(e),
+        let Some(mut f) = fsutil::present(File::open(self.log_path()))? else {
+            return Ok(false);
         };
         let len = f.metadata()?.len();
         if len == 0 {

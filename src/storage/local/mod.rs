@@ -68,11 +68,7 @@ impl Local {
 
     /// A register's bytes, `None` when it was never written.
     pub(super) fn register(&self, name: &str) -> io::Result<Option<Vec<u8>>> {
-        match std::fs::read(self.root.join(name)) {
-            Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
+        crate::fsutil::present(std::fs::read(self.root.join(name)))
     }
 
     /// Replaces a register whole, atomically.

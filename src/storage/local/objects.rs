@@ -21,11 +21,7 @@ impl Local {
     }
 
     pub(super) fn object_size(&self, d: &Digest) -> io::Result<Option<u64>> {
-        match fs::metadata(self.path_of(d)) {
-            Ok(m) => Ok(Some(m.len())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
+        Ok(fsutil::present(fs::metadata(self.path_of(d)))?.map(|m| m.len()))
     }
 
     /// Flushes every temp file, renames each into place (never replacing
@@ -74,10 +70,7 @@ impl Local {
     }
 
     pub(super) fn remove_object(&self, d: &Digest) -> io::Result<()> {
-        match fs::remove_file(self.path_of(d)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
+        fsutil::present(fs::remove_file(self.path_of(d))).map(drop)
     }
 
     /// Moves a damaged object into `quarantine/` (kept, never deleted).
@@ -102,14 +95,12 @@ impl Local {
     pub(super) fn list_objects_aged(&self) -> io::Result<Vec<AgedObject>> {
         let mut out = Vec::new();
         for d in self.list_objects()? {
-            match fs::metadata(self.path_of(&d)) {
-                Ok(m) => out.push(AgedObject {
+            if let Some(m) = fsutil::present(fs::metadata(self.path_of(&d)))? {
+                out.push(AgedObject {
                     digest: d,
                     size: m.len(),
                     modified: m.modified()?,
-                }),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
+                });
             }
         }
         Ok(out)
@@ -134,10 +125,8 @@ impl Local {
     /// ignored).
     pub(super) fn list_objects(&self) -> io::Result<Vec<Digest>> {
         let mut out = Vec::new();
-        let shards = match fs::read_dir(&self.objects) {
-            Ok(s) => s,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(e),
+        let Some(shards) = fsutil::present(fs::read_dir(&self.objects))? else {
+            return Ok(out);
         };
         for shard in shards {
             let shard = shard?;

@@ -33,10 +33,8 @@ pub fn parse_version(name: &str) -> Option<u32> {
 /// Every entry `submissions/<community>/<name>` as (community, path, name).
 pub fn list_version_dirs(subs: &Path) -> io::Result<Vec<(String, PathBuf, String)>> {
     let mut out = Vec::new();
-    let communities = match fs::read_dir(subs) {
-        Ok(c) => c,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(e),
+    let Some(communities) = crate::fsutil::present(fs::read_dir(subs))? else {
+        return Ok(out);
     };
     for c in communities {
         let c = c?;
@@ -56,13 +54,12 @@ pub fn list_version_dirs(subs: &Path) -> io::Result<Vec<(String, PathBuf, String
 
 /// Reads the `committed` marker of a version folder, if any.
 pub fn read_committed(dir: &Path) -> io::Result<Option<Committed>> {
-    match fs::read(dir.join(COMMITTED_FILE)) {
-        Ok(b) => serde_json::from_slice(&b)
-            .map(Some)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    let Some(b) = crate::fsutil::present(fs::read(dir.join(COMMITTED_FILE)))? else {
+        return Ok(None);
+    };
+    serde_json::from_slice(&b)
+        .map(Some)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> Recovery + '_ {

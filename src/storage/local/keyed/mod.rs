@@ -91,10 +91,8 @@ impl Local {
     /// was dropped (the caller reads the whole log; the next append
     /// rebuilds the index).
     pub(super) fn log_lines_of(&self, key: &LogKey) -> io::Result<Option<LogLines>> {
-        let mut log = match File::open(self.log_path()) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Some(Vec::new())),
-            Err(e) => return Err(e),
+        let Some(mut log) = crate::fsutil::present(File::open(self.log_path()))? else {
+            return Ok(Some(Vec::new()));
         };
         let Some(index) = self.index() else {
             return Ok(None);
@@ -238,10 +236,8 @@ impl Index {
     /// The entries of `key` covered by a head of `lines` lines, in order
     /// (what an interrupted update appended past the head is left out).
     fn entries(&self, key: &LogKey, lines: u64) -> io::Result<Vec<Entry>> {
-        let bytes = match fs::read(self.dir.join(file_name(key))) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e),
+        let Some(bytes) = crate::fsutil::present(fs::read(self.dir.join(file_name(key))))? else {
+            return Ok(Vec::new());
         };
         let mut out: Vec<Entry> = Vec::new();
         for raw in bytes.chunks_exact(ENTRY) {
