@@ -130,16 +130,15 @@ pub struct Templates {
 fn load(dir: Option<&Path>, name: &str) -> Result<Option<(String, Origin)>, Error> {
     if let Some(dir) = dir {
         let path = dir.join(name);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => return Ok(Some((text, Origin::Override))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("无法读取模板文件 {}", path.display()),
-                )
-                .with_source(e));
-            }
+        let read = crate::fsutil::present(std::fs::read_to_string(&path)).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("无法读取模板文件 {}", path.display()),
+            )
+            .with_source(e)
+        })?;
+        if let Some(text) = read {
+            return Ok(Some((text, Origin::Override)));
         }
     }
     Ok(BUILTIN
@@ -218,9 +217,9 @@ impl Templates {
     pub fn library(&self) -> Result<(String, Origin), RenderError> {
         if let Some(dir) = &self.override_dir {
             let path = dir.join(LIBRARY);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => return Ok((text, Origin::Override)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            match crate::fsutil::present(std::fs::read_to_string(&path)) {
+                Ok(Some(text)) => return Ok((text, Origin::Override)),
+                Ok(None) => {}
                 Err(source) => return Err(RenderError::ReadTemplate { path, source }),
             }
         }
